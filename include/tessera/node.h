@@ -16,6 +16,9 @@ enum node_role {
 extern enum node_role node_role;
 extern unsigned int node_id;
 
+/* Set node_role from the parsed role= parameter. */
+void node_identity_init(void);
+
 /* "processor", "memory", "storage" or "none". */
 const char *node_role_name(enum node_role role);
 

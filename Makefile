@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tessera top-level Makefile.
+#
+#   make                build $(O)/tessera.elf (configures with defconfig first)
+#   make iso            GRUB rescue ISO with one menu entry per role
+#   make run            boot a processor, a memory and a storage node in QEMU
+#   make test           host unit tests + in-kernel KTAP suites + scenarios
+#   make defconfig | menuconfig | olddefconfig | savedefconfig
+#   make host-tests     build the host unit tests only
+#   make clean
+#
+# Out-of-tree: O=DIR puts every generated file under DIR (default: build).
+# Sources are found per directory: every .c/.S in KERNEL_DIRS; files under a
+# tests/ subdirectory only when CONFIG_KTEST=y.
+
+O		?= build
+DEFCONFIG	?= defconfig
+V		?= 0
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PYTHON		:= /usr/bin/python3
+CC		:= gcc
+LD		:= ld
+NM		:= nm
+OBJCOPY		:= objcopy
+
+KCONFIG_CONFIG	:= $(O)/.config
+AUTOCONF	:= $(O)/include/generated/autoconf.h
+export KCONFIG_CONFIG
+
+KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel mm lib drivers/tty
+
+# ---------------------------------------------------------------------------
+# Configuration
+
+ifneq ($(wildcard $(KCONFIG_CONFIG)),)
+include $(KCONFIG_CONFIG)
+endif
+
+$(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* arch/x86/Kconfig) configs/$(DEFCONFIG)
+	@mkdir -p $(O)
+	@if [ -f $@ ]; then \
+		$(PYTHON) -m olddefconfig Kconfig >/dev/null; \
+	else \
+		$(PYTHON) -m defconfig --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null; \
+	fi
+	@touch $@
+
+$(AUTOCONF): $(KCONFIG_CONFIG)
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) -m genconfig --header-path $@ Kconfig
+
+.PHONY: defconfig %_defconfig menuconfig olddefconfig savedefconfig
+defconfig:
+	@mkdir -p $(O)
+	$(PYTHON) -m defconfig --kconfig Kconfig configs/defconfig
+%_defconfig: configs/%_defconfig
+	@mkdir -p $(O)
+	$(PYTHON) -m defconfig --kconfig Kconfig $<
+menuconfig:
+	@mkdir -p $(O)
+	$(PYTHON) -m menuconfig Kconfig
+olddefconfig:
+	@mkdir -p $(O)
+	$(PYTHON) -m olddefconfig Kconfig
+savedefconfig:
+	$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	@echo "wrote $(O)/defconfig"
+
+# ---------------------------------------------------------------------------
+# Kernel
+
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-strict-aliasing -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-Iinclude -Iarch/x86/include -I$(O)/include -include $(AUTOCONF) \
+	-MMD -MP
+KAFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -I$(O)/include \
+	-include $(AUTOCONF) -MMD -MP -g
+KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
+
+ksrcs = $(wildcard $(1)/*.c $(1)/*.S)
+KSRCS := $(foreach d,$(KERNEL_DIRS),$(call ksrcs,$(d)))
+ifeq ($(CONFIG_KTEST),y)
+KSRCS += $(foreach d,$(KERNEL_DIRS),$(call ksrcs,$(d)/tests))
+endif
+KOBJS := $(patsubst %,$(O)/%.o,$(basename $(KSRCS)))
+
+LDS := $(O)/arch/x86/tessera.lds
+
+$(O)/%.o: %.c $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(O)/%.o: %.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KAFLAGS) -c $< -o $@
+
+$(LDS): arch/x86/tessera.lds.S $(AUTOCONF)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c $(KAFLAGS) $< -o $@
+
+# Two-pass link for kallsyms: the symbol table sits in .rodata, after .text,
+# so text addresses cannot move between the passes; the check proves it.
+KALLSYMS_NM = $(NM) -n -S --defined-only
+
+$(O)/kallsyms0.S: scripts/kallsyms.py
+	$(Q)$(PYTHON) scripts/kallsyms.py < /dev/null > $@
+
+$(O)/tessera.tmp: $(KOBJS) $(O)/kallsyms0.o $(LDS)
+	$(Q)$(LD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJS) $(O)/kallsyms0.o
+
+$(O)/kallsyms1.S: $(O)/tessera.tmp scripts/kallsyms.py
+	$(Q)$(KALLSYMS_NM) $< | $(PYTHON) scripts/kallsyms.py > $@
+
+$(O)/tessera.elf: $(KOBJS) $(O)/kallsyms1.o $(LDS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -T $(LDS) -o $@ $(KOBJS) $(O)/kallsyms1.o
+	$(Q)$(KALLSYMS_NM) $(O)/tessera.tmp | awk '$$4 ~ /^[tTwW]$$/ || $$3 ~ /^[tTwW]$$/' > $(O)/.syms.tmp
+	$(Q)$(KALLSYMS_NM) $@ | awk '$$4 ~ /^[tTwW]$$/ || $$3 ~ /^[tTwW]$$/' > $(O)/.syms.elf
+	$(Q)cmp -s $(O)/.syms.tmp $(O)/.syms.elf || \
+		{ echo "kallsyms: text symbols moved between link passes" >&2; rm -f $@; exit 1; }
+	@size $@ | tail -1 | awk '{ printf "  SIZE    text %d data %d bss %d\n", $$1, $$2, $$3 }'
+
+.DEFAULT_GOAL := all
+.PHONY: all
+all: $(O)/tessera.elf
+
+# ---------------------------------------------------------------------------
+# ISO, run, tests
+
+.PHONY: iso deps run test host-tests clean distclean
+iso: $(O)/tessera.iso
+$(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
+	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
+
+deps:
+	$(Q)scripts/install-deps
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(PYTHON) tools/tessera cluster --iso
+
+HOST_TESTS := $(patsubst tests/host/%.c,$(O)/host/%,$(wildcard tests/host/test_*.c))
+HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -fno-builtin \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-DHOST_TEST=1 -Itests/host/include -Iinclude \
+	-include tests/host/host_config.h -MMD -MP
+
+htest_srcs = $(shell sed -n 's/.*HTEST-SOURCES:\(.*\)\*\/.*/\1/p' tests/host/$(1).c)
+
+.SECONDEXPANSION:
+$(O)/host/%: tests/host/%.c $$(call htest_srcs,%) tests/host/htest.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(HOSTCFLAGS) $< $(call htest_srcs,$*) -o $@
+
+host-tests: $(HOST_TESTS)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(PYTHON) tools/run-tests --build-dir $(O)
+
+clean:
+	rm -rf $(O)/arch $(O)/kernel $(O)/mm $(O)/lib $(O)/drivers $(O)/host \
+		$(O)/tessera.* $(O)/kallsyms* $(O)/.syms.*
+
+distclean:
+	rm -rf $(O) runs
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local APIC: enable it, silence the legacy 8259 PICs, and run the
+ * periodic timer at HZ on LOCAL_TIMER_VECTOR.
+ *
+ * The timer tick only advances jiffies and wakes halted CPUs; an idle node
+ * sits in HLT between ticks.  The timer is calibrated against the TSC
+ * (already calibrated by tsc.c) with the divider at 16.  xAPIC MMIO mode
+ * (QEMU's TCG has no x2APIC); the register page is mapped uncached.
+ */
+#include <tessera/errno.h>
+#include <tessera/printk.h>
+#include <tessera/time.h>
+#include <asm/apic.h>
+#include <asm/io.h>
+#include <asm/irqflags.h>
+#include <asm/msr.h>
+#include <asm/pgtable.h>
+#include <asm/portio.h>
+#include <asm/traps.h>
+#include <asm/desc.h>
+
+#define APIC_ID		0x020
+#define APIC_VERSION	0x030
+#define APIC_TPR	0x080
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_LVT_TIMER	0x320
+#define APIC_LVT_LINT0	0x350
+#define APIC_LVT_LINT1	0x360
+#define APIC_LVT_ERROR	0x370
+#define APIC_TIMER_INIT	0x380
+#define APIC_TIMER_CUR	0x390
+#define APIC_TIMER_DIV	0x3e0
+
+#define APIC_SVR_ENABLE		0x100
+#define APIC_LVT_MASKED		(1U << 16)
+#define APIC_TIMER_PERIODIC	(1U << 17)
+#define APIC_DIV_16		0x3
+#define APIC_BASE_ENABLE	(1ULL << 11)
+
+volatile u64 jiffies;
+static volatile u32 *apic_regs;
+static u32 apic_ticks_per_jiffy;
+
+static inline u32 apic_read(u32 reg)
+{
+	return readl((volatile u8 *)apic_regs + reg);
+}
+
+static inline void apic_write(u32 reg, u32 val)
+{
+	writel(val, (volatile u8 *)apic_regs + reg);
+}
+
+void apic_eoi(void)
+{
+	if (apic_regs)
+		apic_write(APIC_EOI, 0);
+}
+
+static void pic_disable(void)
+{
+	/* Remap both 8259s above the exceptions, then mask every line. */
+	outb(0x11, 0x20);
+	outb(0x11, 0xa0);
+	outb(0x20, 0x21);
+	outb(0x28, 0xa1);
+	outb(0x04, 0x21);
+	outb(0x02, 0xa1);
+	outb(0x01, 0x21);
+	outb(0x01, 0xa1);
+	outb(0xff, 0x21);
+	outb(0xff, 0xa1);
+}
+
+static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
+{
+	jiffies++;
+	apic_eoi();
+}
+
+static void apic_spurious_interrupt(struct pt_regs *regs, unsigned int vector)
+{
+	/* No EOI for spurious interrupts (SDM 10.9). */
+}
+
+int apic_timer_init(void)
+{
+	u64 base = rdmsr(MSR_IA32_APICBASE);
+	phys_addr_t pa = base & 0xffffff000ULL;
+	u64 t0;
+	u32 elapsed;
+	int ret;
+
+	pic_disable();
+	if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_IA32_APICBASE, base | APIC_BASE_ENABLE);
+	apic_regs = ioremap(pa, PAGE_SIZE);
+	if (!apic_regs) {
+		pr_err("apic: cannot map the local APIC at %#llx\n",
+		       (unsigned long long)pa);
+		return -ENOMEM;
+	}
+
+	ret = idt_set_irq_handler(LOCAL_TIMER_VECTOR, apic_timer_interrupt);
+	if (!ret)
+		ret = idt_set_irq_handler(SPURIOUS_APIC_VECTOR,
+					  apic_spurious_interrupt);
+	if (ret) {
+		pr_err("apic: cannot install interrupt handlers: %d\n", ret);
+		return ret;
+	}
+
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+
+	/* Count down from the top for 10 ms of TSC time. */
+	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, 0xffffffff);
+	t0 = ktime_get();
+	while (ktime_get() - t0 < 10 * NSEC_PER_MSEC)
+		cpu_relax();
+	elapsed = 0xffffffff - apic_read(APIC_TIMER_CUR);
+	apic_write(APIC_TIMER_INIT, 0);
+
+	apic_ticks_per_jiffy = (u32)((u64)elapsed * 100 / HZ);
+	if (!apic_ticks_per_jiffy)
+		apic_ticks_per_jiffy = 1;
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, apic_ticks_per_jiffy);
+	pr_info("apic: id %u, timer %u Hz (%u bus ticks/16 per tick)\n",
+		apic_read(APIC_ID) >> 24, HZ, apic_ticks_per_jiffy);
+	return 0;
+}
+
+void msleep(unsigned int ms)
+{
+	ktime_t end = ktime_get() + (u64)ms * NSEC_PER_MSEC;
+
+	if (irqs_disabled() || !apic_regs) {
+		mdelay(ms);
+		return;
+	}
+	while (ktime_get() < end)
+		safe_halt();
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Boot information from the two entry paths in arch/x86/boot/head.S:
+ *
+ *  - multiboot2 (GRUB): a list of 8-byte-aligned tags; we use the command
+ *    line (1), loader name (2), basic meminfo (4, only as a fallback), the
+ *    memory map (6) and the ACPI RSDP (14/15).
+ *  - PVH (qemu -kernel): struct hvm_start_info, version >= 1 carries a
+ *    memory map in E820 form.
+ *
+ * Everything read here came from outside the kernel: lengths are checked
+ * against the containing structure, entries that wrap or are empty are
+ * skipped and counted, and a missing map is an error, not a guess.  Only
+ * the first 1 GiB is mapped at this point, which is where both loaders put
+ * their structures; anything beyond that is refused with a message.
+ */
+#include <tessera/bootinfo.h>
+#include <tessera/errno.h>
+#include <tessera/memblock.h>
+#include <tessera/printk.h>
+#include <tessera/string.h>
+#include <asm/page.h>
+
+#define MB2_BOOT_MAGIC		0x36d76289
+#define PVH_BOOT_MAGIC		0x336ec578
+
+#define MB2_TAG_END		0
+#define MB2_TAG_CMDLINE		1
+#define MB2_TAG_LOADER		2
+#define MB2_TAG_MEMINFO		4
+#define MB2_TAG_MMAP		6
+#define MB2_TAG_ACPI_OLD	14
+#define MB2_TAG_ACPI_NEW	15
+
+#define E820_RAM		1
+
+/* Our early page tables map [0, EARLY_MAPPED); see head.S. */
+#define EARLY_MAPPED		(1ULL << 30)
+#define MB2_INFO_MAX		(64 * 1024)
+
+struct mb2_tag {
+	u32 type;
+	u32 size;
+};
+
+struct mb2_mmap_entry {
+	u64 addr;
+	u64 len;
+	u32 type;
+	u32 zero;
+};
+
+struct hvm_start_info {
+	u32 magic;
+	u32 version;
+	u32 flags;
+	u32 nr_modules;
+	u64 modlist_paddr;
+	u64 cmdline_paddr;
+	u64 rsdp_paddr;
+	u64 memmap_paddr;
+	u32 memmap_entries;
+	u32 reserved;
+};
+
+struct hvm_memmap_entry {
+	u64 addr;
+	u64 size;
+	u32 type;
+	u32 reserved;
+};
+
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout");
+_Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm memmap layout");
+_Static_assert(sizeof(struct mb2_mmap_entry) == 24, "mb2 mmap layout");
+
+struct boot_info boot_info;
+
+static bool early_range_ok(u64 pa, u64 len)
+{
+	return pa != 0 && len <= EARLY_MAPPED && pa < EARLY_MAPPED &&
+	       pa + len <= EARLY_MAPPED;
+}
+
+static void copy_cmdline(const char *src, size_t maxlen)
+{
+	size_t n = strnlen(src, maxlen);
+
+	if (n >= sizeof(boot_info.cmdline)) {
+		n = sizeof(boot_info.cmdline) - 1;
+		boot_info.cmdline_truncated = true;
+	}
+	memcpy(boot_info.cmdline, src, n);
+	boot_info.cmdline[n] = '\0';
+}
+
+static void add_ram_range(u64 addr, u64 len, u32 type)
+{
+	if (type != E820_RAM)
+		return;
+	if (len == 0 || addr + len < addr) {
+		boot_info.nr_ignored_ranges++;
+		return;
+	}
+	if (memblock_add(addr, len) < 0) {
+		boot_info.nr_ignored_ranges++;
+		return;
+	}
+	boot_info.nr_ram_ranges++;
+	boot_info.ram_bytes += len;
+}
+
+static int parse_multiboot2(u32 info_phys)
+{
+	const u8 *base;
+	u32 total, off;
+	u64 mem_lower = 0, mem_upper = 0;
+	bool have_meminfo = false;
+
+	if (!early_range_ok(info_phys, 8)) {
+		pr_err("bootinfo: multiboot2 info at %#x is outside early memory\n",
+		       info_phys);
+		return -EINVAL;
+	}
+	base = __va(info_phys);
+	total = *(const u32 *)base;
+	if (total < 16 || total > MB2_INFO_MAX ||
+	    !early_range_ok(info_phys, total)) {
+		pr_err("bootinfo: multiboot2 info has bad total_size %u\n", total);
+		return -EINVAL;
+	}
+	memblock_reserve(info_phys, total);
+	boot_info.protocol = "multiboot2";
+
+	for (off = 8; off + sizeof(struct mb2_tag) <= total;
+	     off += ALIGN(((const struct mb2_tag *)(base + off))->size, 8)) {
+		const struct mb2_tag *tag = (const void *)(base + off);
+		const u8 *body = (const u8 *)(tag + 1);
+		u32 body_len;
+
+		if (tag->type == MB2_TAG_END)
+			break;
+		if (tag->size < sizeof(*tag) || tag->size > total - off) {
+			pr_err("bootinfo: multiboot2 tag %u at +%u has bad size %u; ignoring the rest\n",
+			       tag->type, off, tag->size);
+			break;
+		}
+		body_len = tag->size - sizeof(*tag);
+
+		switch (tag->type) {
+		case MB2_TAG_CMDLINE:
+			copy_cmdline((const char *)body, body_len);
+			break;
+		case MB2_TAG_LOADER:
+			strscpy(boot_info.loader, (const char *)body,
+				min_t(size_t, sizeof(boot_info.loader),
+				      body_len + 1));
+			break;
+		case MB2_TAG_MEMINFO:
+			if (body_len >= 8) {
+				mem_lower = ((const u32 *)body)[0];
+				mem_upper = ((const u32 *)body)[1];
+				have_meminfo = true;
+			}
+			break;
+		case MB2_TAG_MMAP: {
+			u32 esize, n;
+
+			if (body_len < 8)
+				break;
+			esize = ((const u32 *)body)[0];
+			if (esize < sizeof(struct mb2_mmap_entry)) {
+				pr_err("bootinfo: multiboot2 mmap entry size %u too small\n",
+				       esize);
+				break;
+			}
+			n = (body_len - 8) / esize;
+			for (u32 i = 0; i < n; i++) {
+				const struct mb2_mmap_entry *e =
+					(const void *)(body + 8 + i * esize);
+
+				add_ram_range(e->addr, e->len, e->type);
+			}
+			break;
+		}
+		case MB2_TAG_ACPI_OLD:
+		case MB2_TAG_ACPI_NEW:
+			if (!boot_info.rsdp)
+				boot_info.rsdp = info_phys + off + sizeof(*tag);
+			break;
+		default:
+			break;
+		}
+	}
+
+	if (!boot_info.nr_ram_ranges && have_meminfo) {
+		pr_warn("bootinfo: no multiboot2 memory map; using basic meminfo\n");
+		add_ram_range(0, mem_lower * 1024, E820_RAM);
+		add_ram_range(1 << 20, mem_upper * 1024, E820_RAM);
+	}
+	return 0;
+}
+
+static int parse_pvh(u32 info_phys)
+{
+	const struct hvm_start_info *si;
+	const struct hvm_memmap_entry *map;
+	u64 map_len;
+
+	if (!early_range_ok(info_phys, sizeof(*si))) {
+		pr_err("bootinfo: PVH start info at %#x is outside early memory\n",
+		       info_phys);
+		return -EINVAL;
+	}
+	si = __va(info_phys);
+	if (si->magic != PVH_BOOT_MAGIC) {
+		pr_err("bootinfo: PVH start info has bad magic %#x\n", si->magic);
+		return -EINVAL;
+	}
+	memblock_reserve(info_phys, sizeof(*si));
+	boot_info.protocol = "pvh";
+	strscpy(boot_info.loader, "qemu-pvh", sizeof(boot_info.loader));
+	boot_info.rsdp = si->rsdp_paddr;
+
+	if (si->cmdline_paddr) {
+		if (early_range_ok(si->cmdline_paddr, 1)) {
+			u64 room = EARLY_MAPPED - si->cmdline_paddr;
+
+			copy_cmdline(__va(si->cmdline_paddr),
+				     min_t(u64, room, BOOT_CMDLINE_MAX * 2));
+		} else {
+			pr_err("bootinfo: PVH command line at %#llx unreachable; ignored\n",
+			       (unsigned long long)si->cmdline_paddr);
+		}
+	}
+
+	if (si->version < 1 || !si->memmap_paddr || !si->memmap_entries) {
+		pr_err("bootinfo: PVH start info v%u has no memory map\n",
+		       si->version);
+		return 0;
+	}
+	map_len = (u64)si->memmap_entries * sizeof(*map);
+	if (si->memmap_entries > 1024 ||
+	    !early_range_ok(si->memmap_paddr, map_len)) {
+		pr_err("bootinfo: PVH memory map (%u entries at %#llx) is unusable\n",
+		       si->memmap_entries,
+		       (unsigned long long)si->memmap_paddr);
+		return 0;
+	}
+	map = __va(si->memmap_paddr);
+	for (u32 i = 0; i < si->memmap_entries; i++)
+		add_ram_range(map[i].addr, map[i].size, map[i].type);
+	return 0;
+}
+
+int bootinfo_parse(u32 magic, u32 info_phys)
+{
+	int ret;
+
+	if (magic == MB2_BOOT_MAGIC) {
+		ret = parse_multiboot2(info_phys);
+	} else if (magic == PVH_BOOT_MAGIC) {
+		ret = parse_pvh(info_phys);
+	} else {
+		pr_err("bootinfo: unknown boot protocol magic %#x (want multiboot2 %#x or PVH)\n",
+		       magic, MB2_BOOT_MAGIC);
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	if (!boot_info.nr_ram_ranges) {
+		pr_err("bootinfo: the %s boot information has no usable RAM\n",
+		       boot_info.protocol);
+		return -EINVAL;
+	}
+	if (boot_info.nr_ignored_ranges)
+		pr_warn("bootinfo: ignored %u malformed memory map entries\n",
+			boot_info.nr_ignored_ranges);
+	return 0;
+}

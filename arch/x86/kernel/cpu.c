@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU descriptor tables: the final GDT (layout in <asm/desc.h>), the
+ * 64-bit TSS with its interrupt stacks, and the call into idt_init().
+ *
+ * arch_cpu_init() runs first thing in start_kernel(), on the boot stack
+ * with head.S's temporary GDT, and needs nothing else to be set up.  The
+ * kernel selectors keep the values head.S used, so the switch is seamless.
+ *
+ * The IST stacks (double fault, NMI, machine check) are static .bss
+ * arrays, one set for the boot CPU; SMP bring-up will need one set per CPU.
+ * They have no guard page: an overflow there is not expected, since each
+ * of these handlers only prints and stops.
+ */
+#include <tessera/sched.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+
+static u64 gdt[GDT_ENTRIES] __aligned(16) = {
+	[GDT_ENTRY_KERNEL_CS] = GDT_KERNEL_CODE64,
+	[GDT_ENTRY_KERNEL_DS] = GDT_KERNEL_DATA,
+	[GDT_ENTRY_USER32_CS] = GDT_USER_CODE32,
+	[GDT_ENTRY_USER_DS] = GDT_USER_DATA,
+	[GDT_ENTRY_USER_CS] = GDT_USER_CODE64,
+};
+
+static struct tss64 tss __aligned(16);
+
+static u8 ist_stacks[N_IST_STACKS][IST_STACK_SIZE] __aligned(16);
+
+bool ist_stack_bounds(unsigned int ist, unsigned long *base,
+		      unsigned long *top)
+{
+	if (ist < 1 || ist > N_IST_STACKS)
+		return false;
+	*base = (unsigned long)ist_stacks[ist - 1];
+	*top = *base + IST_STACK_SIZE;
+	return true;
+}
+
+void tss_set_kernel_stack(unsigned long sp0)
+{
+	tss.sp[0] = sp0;
+}
+
+static void set_tss_desc(struct system_desc *d, unsigned long base,
+			 unsigned int limit)
+{
+	d->limit0 = limit & 0xffff;
+	d->base0 = base & 0xffff;
+	d->base1 = (base >> 16) & 0xff;
+	d->type_attr = 0x89;		/* present, DPL 0, available 64-bit TSS */
+	d->limit1_flags = (limit >> 16) & 0xf;
+	d->base2 = (base >> 24) & 0xff;
+	d->base3 = base >> 32;
+	d->reserved = 0;
+}
+
+/* Reload CS with a far return, and the data segment registers. */
+static void reload_segments(void)
+{
+	__asm__ __volatile__(
+		"pushq %[cs]\n\t"
+		"leaq 1f(%%rip), %%rax\n\t"
+		"pushq %%rax\n\t"
+		"lretq\n"
+		"1:\n\t"
+		"movl %[ds], %%eax\n\t"
+		"movl %%eax, %%ss\n\t"
+		"xorl %%eax, %%eax\n\t"
+		"movl %%eax, %%ds\n\t"
+		"movl %%eax, %%es\n\t"
+		"movl %%eax, %%fs\n\t"
+		"movl %%eax, %%gs\n\t"
+		: : [cs] "i"(__KERNEL_CS), [ds] "i"(__KERNEL_DS)
+		: "rax", "memory");
+}
+
+void arch_cpu_init(void)
+{
+	struct desc_ptr gdtp = {
+		.size = sizeof(gdt) - 1,
+		.address = (unsigned long)gdt,
+	};
+	unsigned int i;
+
+	BUILD_BUG_ON(GDT_ENTRY_TSS + 2 > GDT_ENTRIES);
+
+	for (i = 0; i < N_IST_STACKS; i++)
+		tss.ist[i] = (unsigned long)ist_stacks[i] + IST_STACK_SIZE;
+	if (current)
+		tss.sp[0] = current->stack_top;
+	tss.io_bitmap_base = sizeof(tss);	/* no I/O bitmap */
+	set_tss_desc((struct system_desc *)&gdt[GDT_ENTRY_TSS],
+		     (unsigned long)&tss, sizeof(tss) - 1);
+
+	load_gdt(&gdtp);
+	reload_segments();
+	load_tr(__TSS_SELECTOR);
+	idt_init();
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the boot loader told us: command line, memory map (fed straight into
+ * memblock), loader name, ACPI RSDP.  arch/x86/kernel/bootinfo.c parses
+ * GRUB's multiboot2 information and QEMU's PVH hvm_start_info into this.
+ */
+#ifndef _TESSERA_BOOTINFO_H
+#define _TESSERA_BOOTINFO_H
+
+#include <tessera/types.h>
+
+#define BOOT_CMDLINE_MAX	2048
+
+struct boot_info {
+	const char *protocol;		/* "multiboot2" or "pvh" */
+	char loader[64];		/* boot loader name, if given */
+	char cmdline[BOOT_CMDLINE_MAX];
+	bool cmdline_truncated;
+	phys_addr_t rsdp;		/* 0 if unknown */
+	unsigned int nr_ram_ranges;
+	unsigned int nr_ignored_ranges;	/* malformed map entries skipped */
+	u64 ram_bytes;			/* sum of usable ranges as reported */
+};
+
+extern struct boot_info boot_info;
+
+/*
+ * Parse the loader's information (magic from %eax / the PVH magic, and the
+ * physical address of its structure), register RAM with memblock_add() and
+ * reserve the structures themselves.  Returns 0, or -EINVAL when the magic
+ * is unknown or no usable memory map exists (the caller stops with a message).
+ */
+int bootinfo_parse(u32 magic, u32 info_phys);
+
+#endif /* _TESSERA_BOOTINFO_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * start_kernel(): the boot sequence after head.S, in the order each step
+ * needs the one before it:
+ *
+ *   console -> CPU tables (GDT/TSS/IDT) -> TSC -> boot info + memblock ->
+ *   command line -> page tables -> buddy + slab -> a guarded kernel stack
+ *   -> LAPIC timer, interrupts on -> role check -> ready marker ->
+ *   ktest= / crash= -> idle.
+ *
+ * The ready marker "tessera: ready role=R node=N" and the end marker in
+ * kernel/power.c are fixed strings that host tools wait for.
+ */
+#include <tessera/bootinfo.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/ktest.h>
+#include <tessera/memblock.h>
+#include <tessera/mm.h>
+#include <tessera/node.h>
+#include <tessera/panic.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/sched.h>
+#include <tessera/serial.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <asm/irqflags.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+
+#define TESSERA_VERSION	"0.1.0"
+#define LOW_MEMORY_END	(1ULL << 20)	/* BIOS, EBDA, future AP trampoline */
+#define EARLY_MAP_END	(1ULL << 30)	/* what head.S maps */
+
+void start_kernel(u32 magic, u32 info_phys);
+void crash_test_run(const char *mode);
+
+extern char boot_stack[], boot_stack_top[];
+
+struct task init_task = {
+	.pid = 0,
+	.comm = "swapper/0",
+};
+struct task *current_task = &init_task;
+
+static char ktest_spec[128];
+PARAM_STRING("ktest", ktest_spec,
+	     "run in-kernel test suites at boot: all or NAME[,NAME...]");
+
+static char crash_mode[32];
+PARAM_STRING("crash", crash_mode,
+	     "crash on purpose after boot (CONFIG_CRASH_TEST): nullptr, gpf, divzero, stackoverflow, bug, wrprotect, warn, nested");
+
+static __noreturn void stop_boot(const char *why)
+{
+	pr_emerg("tessera: cannot continue: %s\n", why);
+	machine_halt_with_status(1);
+}
+
+static __noreturn void rest_init(void)
+{
+	int ret;
+
+	ret = apic_timer_init();
+	if (ret)
+		pr_err("time: no LAPIC timer (%d); sleeping falls back to busy-waiting\n",
+		       ret);
+	local_irq_enable();
+
+	if (node_role == ROLE_NONE)
+		stop_boot(param_was_set("role") ? "invalid role=" :
+			  "no role= on the command line (accepted: processor, memory, storage)");
+
+	pr_info("tessera: ready role=%s node=%u\n", node_role_name(node_role),
+		node_id);
+
+	if (ktest_spec[0]) {
+		ret = ktest_run(ktest_spec);
+		machine_halt_with_status(ret == 0 ? 0 : 1);
+	}
+	if (crash_mode[0]) {
+		if (IS_ENABLED(CONFIG_CRASH_TEST))
+			crash_test_run(crash_mode);
+		else
+			pr_err("crash=%s ignored: built without CONFIG_CRASH_TEST\n",
+			       crash_mode);
+	}
+
+	/* Idle: halt until the next interrupt; an idle node must not spin. */
+	for (;;)
+		safe_halt();
+}
+
+/* Continue on a new stack; never returns to the old one. */
+static __noreturn void run_on_stack(void (*fn)(void), unsigned long top)
+{
+	__asm__ __volatile__("mov %0, %%rsp\n\t"
+			     "xor %%ebp, %%ebp\n\t"
+			     "call *%1\n\t"
+			     "ud2"
+			     : : "r"(top), "r"(fn) : "memory");
+	__builtin_unreachable();
+}
+
+static void reserve_early_memory(void)
+{
+	memblock_reserve(0, LOW_MEMORY_END);
+	memblock_reserve(__pa(_text), __pa(_end) - __pa(_text));
+}
+
+void start_kernel(u32 magic, u32 info_phys)
+{
+	void *stack;
+
+	init_task.stack_base = (unsigned long)boot_stack;
+	init_task.stack_top = (unsigned long)boot_stack_top;
+
+	serial_init(115200);
+	arch_cpu_init();
+	tsc_init();
+
+	reserve_early_memory();
+	if (bootinfo_parse(magic, info_phys))
+		stop_boot("no usable boot information (see above)");
+
+	pr_info("Tessera %s (gcc %s) booted by %s via %s\n", TESSERA_VERSION,
+		__VERSION__, boot_info.loader[0] ? boot_info.loader : "?",
+		boot_info.protocol);
+	pr_info("Command line: %s\n", boot_info.cmdline);
+	if (boot_info.cmdline_truncated)
+		pr_warn("cmdline: longer than %d bytes, truncated\n",
+			BOOT_CMDLINE_MAX - 1);
+	params_parse_cmdline(boot_info.cmdline);
+	node_identity_init();
+	pr_info("Tessera role=%s node=%u\n", node_role_name(node_role),
+		node_id);
+
+	memblock_set_limit(EARLY_MAP_END);
+	memblock_dump();
+	paging_init();
+	memblock_set_limit(memblock_end_of_DRAM());
+	mm_init();
+	paging_use_buddy();
+	kmem_cache_init();
+
+	stack = alloc_kernel_stack(THREAD_SIZE);
+	if (!stack)
+		panic("cannot allocate the boot thread's guarded stack\n");
+	init_task.stack_base = (unsigned long)stack;
+	init_task.stack_top = (unsigned long)stack + THREAD_SIZE;
+	init_task.stack_guarded = true;
+	run_on_stack(rest_init, init_task.stack_top);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stopping the machine.  Every path that ends a boot on purpose (tests
+ * done, a fatal command line, panic) ends here, prints the fixed end
+ * marker "tessera: end status=<ok|fail|panic>" that host scripts wait for,
+ * and then tells QEMU's isa-debug-exit device the status (QEMU exits with
+ * 2*status+1).  On hardware without the device the port write does
+ * nothing and the CPU halts with interrupts off.
+ */
+#include <tessera/panic.h>
+#include <tessera/printk.h>
+#include <asm/irqflags.h>
+#include <asm/portio.h>
+
+#define ISA_DEBUG_EXIT_PORT	0xf4
+
+static const char *const status_names[] = { "ok", "fail", "panic" };
+
+void machine_halt_with_status(int status)
+{
+	const char *name = (status >= 0 && status <= PANIC_EXIT_STATUS) ?
+			   status_names[status] : "fail";
+
+	local_irq_disable();
+	printk(KERN_EMERG "tessera: end status=%s\n", name);
+	if (IS_ENABLED(CONFIG_KTEST_EXIT))
+		outl((u32)status, ISA_DEBUG_EXIT_PORT);
+	for (;;)
+		halt();
+}
