@@ -106,7 +106,7 @@ $(O)/%.o: %.S $(AUTOCONF)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KAFLAGS) -c $< -o $@
 
-$(LDS): arch/x86/tessera.lds.S $(AUTOCONF)
+$(LDS): arch/x86/tessera.lds.S arch/x86/include/asm/page.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -E -P -x c $(KAFLAGS) $< -o $@
 

@@ -158,7 +158,8 @@ unsigned long bitmap_find_next_zero_area(const unsigned long *map,
 	unsigned long index, busy;
 
 	for (;;) {
-		index = find_next_zero_bit(map, size, start);
+		/* An empty area fits anywhere; otherwise skip set bits. */
+		index = nr ? find_next_zero_bit(map, size, start) : start;
 		index = (index + align_mask) & ~align_mask;
 		if (index >= size || nr > size - index)
 			return size;

@@ -17,7 +17,7 @@
  * then refuses the operation; nothing is corrupted.
  */
 #define mm_warn(fmt, ...)						\
-	pr_err("WARNING: mm: " fmt " (%s:%d)\n", ##__VA_ARGS__,		\
+	printk(KERN_ERR "WARNING: mm: " fmt " (%s:%d)\n", ##__VA_ARGS__,	\
 	       __FILE__, __LINE__)
 
 /* memblock.c: after this, memblock refuses every request (mm_init()). */

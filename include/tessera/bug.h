@@ -20,6 +20,7 @@
 #include <tessera/compiler.h>
 
 #define BUGFLAG_WARNING		(1 << 0)
+#define BUGFLAG_NO_CUT_HERE	(1 << 1)	/* warn_printk printed it */
 
 /* One __bug_table entry; written by the asm below, 24 bytes each. */
 struct bug_entry {
@@ -76,7 +77,7 @@ struct bug_entry {
 	bool __ret_warn = !!(cond);					\
 	if (unlikely(__ret_warn)) {					\
 		warn_printk(fmt, ##__VA_ARGS__);			\
-		__WARN();						\
+		__BUG_ENTRY(BUGFLAG_WARNING | BUGFLAG_NO_CUT_HERE);	\
 	}								\
 	unlikely(__ret_warn);						\
 })

@@ -19,6 +19,17 @@
 #define _TESSERA_HOST_CONFIG_H
 
 /*
+ * glibc's <sys/cdefs.h> (pulled in by every libc header, <stdint.h>
+ * included) defines __always_inline differently from
+ * <tessera/compiler.h>.  Take glibc's header first and replace its
+ * definition with ours, token for token, so that both agree and
+ * compiler.h's #define is a harmless identical redefinition.
+ */
+#include <sys/cdefs.h>
+#undef __always_inline
+#define __always_inline		inline __attribute__((always_inline))
+
+/*
  * Build configuration seen by host tests.  In-kernel test suites are not
  * built on the host, so CONFIG_KTEST stays undefined (IS_ENABLED() == 0).
  */

@@ -15,6 +15,7 @@
  */
 #include <tessera/errno.h>
 #include <tessera/printk.h>
+#include <asm/irqflags.h>
 #include <asm/desc.h>
 #include <asm/traps.h>
 

@@ -14,19 +14,25 @@
 #ifndef _ASM_X86_PAGE_H
 #define _ASM_X86_PAGE_H
 
+#ifdef __ASSEMBLER__
+#define _AC(x, suffix)		x
+#else
+#define _AC(x, suffix)		(x##suffix)
+#endif
+
 #define PAGE_SHIFT		12
-#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_SIZE		(_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define PMD_SHIFT		21
-#define PMD_SIZE		(1UL << PMD_SHIFT)
+#define PMD_SIZE		(_AC(1, UL) << PMD_SHIFT)
 #define PUD_SHIFT		30
-#define PUD_SIZE		(1UL << PUD_SHIFT)
+#define PUD_SIZE		(_AC(1, UL) << PUD_SHIFT)
 #define PGDIR_SHIFT		39
 
-#define PAGE_OFFSET		0xffff888000000000UL
-#define VMALLOC_START		0xffffc90000000000UL
-#define VMALLOC_END		0xffffe8ffffffffffUL
-#define __START_KERNEL_map	0xffffffff80000000UL
+#define PAGE_OFFSET		_AC(0xffff888000000000, UL)
+#define VMALLOC_START		_AC(0xffffc90000000000, UL)
+#define VMALLOC_END		_AC(0xffffe8ffffffffff, UL)
+#define __START_KERNEL_map	_AC(0xffffffff80000000, UL)
 #define KERNEL_PHYS_BASE	0x200000
 #define KERNEL_VIRT_BASE	(__START_KERNEL_map + KERNEL_PHYS_BASE)
 
