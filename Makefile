@@ -34,7 +34,8 @@ KCONFIG_CONFIG	:= $(O)/.config
 AUTOCONF	:= $(O)/include/generated/autoconf.h
 export KCONFIG_CONFIG
 
-KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel mm lib drivers/tty
+KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel kernel/sched kernel/time \
+		   kernel/locking mm lib drivers/tty
 
 # ---------------------------------------------------------------------------
 # Configuration

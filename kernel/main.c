@@ -20,12 +20,15 @@
 #include <tessera/node.h>
 #include <tessera/panic.h>
 #include <tessera/params.h>
+#include <tessera/percpu.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/serial.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
+#include <tessera/timer.h>
+#include <asm/fpu.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
@@ -37,14 +40,15 @@
 
 void start_kernel(u32 magic, u32 info_phys);
 void crash_test_run(const char *mode);
+void lockdep_init(void);
 
 extern char boot_stack[], boot_stack_top[];
 
-struct task init_task = {
+/* The boot thread; sched_init() turns it into "init", pid 1. */
+static struct task init_task = {
 	.pid = 0,
 	.comm = "swapper/0",
 };
-struct task *current_task = &init_task;
 
 static char ktest_spec[128];
 PARAM_STRING("ktest", ktest_spec,
@@ -64,6 +68,10 @@ static __noreturn void rest_init(void)
 {
 	int ret;
 
+	sched_init(init_task.stack_base, init_task.stack_top);
+	timers_init_cpu(0);
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		lockdep_init();
 	ret = apic_timer_init();
 	if (ret)
 		pr_err("time: no LAPIC timer (%d); sleeping falls back to busy-waiting\n",
@@ -117,9 +125,13 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	init_task.stack_base = (unsigned long)boot_stack;
 	init_task.stack_top = (unsigned long)boot_stack_top;
+	/* %gs first: current, smp_processor_id() and locks all use it. */
+	percpu_init_boot_cpu();
+	cpu_info[0].curr_task = &init_task;
 
 	serial_init(115200);
 	arch_cpu_init();
+	percpu_load(0);		/* reloading segments may clear the %gs base */
 	tsc_init();
 
 	reserve_early_memory();
@@ -145,6 +157,7 @@ void start_kernel(u32 magic, u32 info_phys)
 	mm_init();
 	paging_use_buddy();
 	kmem_cache_init();
+	fpu_init_cpu();
 
 	stack = alloc_kernel_stack(THREAD_SIZE);
 	if (!stack)

@@ -18,7 +18,6 @@
 #include <tessera/kernel.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
-#include <tessera/smp.h>
 #include <tessera/spinlock.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
@@ -104,7 +103,7 @@ static __noreturn void recursive_oops(unsigned int depth)
  */
 unsigned long oops_begin(void)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned int cpu = oops_cpu() % CONFIG_NR_CPUS;
 	unsigned long flags;
 
 	local_irq_save(flags);

@@ -337,10 +337,18 @@ static void apply_token(struct parse_state *st, const struct param_token *tok)
 	}
 	p = find_param(st, tok->name, tok->name_len);
 	if (!p) {
+		/* An open quote hides the rest of the line: always say so. */
 		if (!(st->flags & PARAMS_IGNORE_UNKNOWN))
-			problem(st, "unknown parameter '%s' ignored",
+			problem(st, "unknown parameter '%s' ignored%s",
 				show(shown, sizeof(shown), tok->name,
-				     tok->name_len));
+				     tok->name_len),
+				tok->unterminated ? "; its unterminated quote "
+				"swallowed the rest of the line" : "");
+		else if (tok->unterminated)
+			problem(st, "unterminated quote in '%s'; rest of the "
+				"line ignored",
+				show(shown, sizeof(shown), tok->text,
+				     tok->text_len));
 		return;
 	}
 
@@ -423,7 +431,10 @@ int param_format_value(const struct kernel_param *p, char *buf, size_t size)
 		return format_size(buf, size, *(unsigned long long *)p->var);
 	case PARAM_ENUM:
 		idx = *(int *)p->var;
-		if (idx < 0 || (size_t)idx >= nr_choices(p))
+		/* A negative default means "not given" (see kernel/node.c). */
+		if (idx < 0)
+			return scnprintf(buf, size, "(unset)");
+		if ((size_t)idx >= nr_choices(p))
 			return scnprintf(buf, size, "<invalid %d>", idx);
 		return scnprintf(buf, size, "%s", p->choices[idx]);
 	case PARAM_STRING:
@@ -437,8 +448,13 @@ int param_format_value(const struct kernel_param *p, char *buf, size_t size)
 	return scnprintf(buf, size, "<type %d>", p->type);
 }
 
-/* The kernel's table: every PARAM_*() definition, gathered by the linker. */
-extern const struct kernel_param __start___param[], __stop___param[];
+/*
+ * The kernel's table: every PARAM_*() definition, gathered by the linker.
+ * Weak so that a host test without PARAM_*() entries still links (both
+ * are then 0: an empty table).
+ */
+extern const struct kernel_param __start___param[] __weak;
+extern const struct kernel_param __stop___param[] __weak;
 
 static DECLARE_BITMAP(cmdline_seen, PARAMS_MAX_TRACKED);
 

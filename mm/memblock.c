@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memblock: the boot-time physical memory allocator.
  *
@@ -340,7 +340,7 @@ static void memblock_dump_type(const struct memblock_type *type)
 	for (i = 0; i < type->cnt; i++) {
 		const struct memblock_region *r = &type->regions[i];
 
-		pr_info(" %s[%u] [%#018llx-%#018llx] %llu KiB\n", type->name, i,
+		pr_info(" %s[%u] [0x%016llx-0x%016llx] %llu KiB\n", type->name, i,
 			(unsigned long long)r->base,
 			(unsigned long long)memblock_region_end(r) - 1,
 			(unsigned long long)(r->size >> 10));

@@ -66,6 +66,11 @@ SECTIONS
 	.data : AT(ADDR(.data) - __START_KERNEL_map) {
 		_sdata = .;
 		*(.data.page_aligned)
+		. = ALIGN(64);
+		__per_cpu_start = .;
+		*(.data.percpu)
+		. = ALIGN(64);
+		__per_cpu_end = .;
 		*(.data .data.*)
 		_edata = .;
 	} :data

@@ -95,7 +95,7 @@ __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,
 #define KT_ASSERT_GE(t, a, b)	__KT_CMP(t, a, >=, b, return)
 
 #define __KT_BOOL(t, cond, want, on_fail) do {				\
-	if (!!(cond) != (want)) {					\
+	if ((bool)(cond) != (want)) {					\
 		KT_FAIL(t, "expected %s to be %s", #cond,		\
 			(want) ? "true" : "false");			\
 		on_fail;						\

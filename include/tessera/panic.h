@@ -51,6 +51,12 @@ void __die(const char *str, struct pt_regs *regs, long err);
 void show_regs(struct pt_regs *regs);
 /* The "CPU: n PID: n Comm: x Role: r Node: n Tainted: t" line. */
 void dump_stack_print_info(void);
+/*
+ * current and smp_processor_id() for the oops path: NULL and 0 before
+ * per-CPU data is set up, instead of a read through a zero GS base.
+ */
+struct task *oops_current(void);
+unsigned int oops_cpu(void);
 /* Print the caller's own call trace. */
 void dump_stack(void);
 

@@ -69,8 +69,9 @@ bool param_was_set(const char *name);
 
 /*
  * Write p's current value into buf in a form the parser accepts back
- * ("y", "4096", "256M", "processor", "\"two words\"").  Returns the length
- * written, as scnprintf().
+ * ("y", "4096", "256M", "processor", "\"two words\""); an ENUM holding a
+ * negative index (a "not given" default) prints "(unset)".  Returns the
+ * length written, as scnprintf().
  */
 int param_format_value(const struct kernel_param *p, char *buf, size_t size);
 

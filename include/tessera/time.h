@@ -9,7 +9,7 @@
 
 #include <tessera/types.h>
 
-#define HZ		100
+#define HZ		250
 #define NSEC_PER_USEC	1000ULL
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_SEC	1000000000ULL

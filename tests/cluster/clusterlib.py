@@ -27,7 +27,7 @@ DECODE_OOPS = os.path.join(ROOT, "scripts", "decode-oops")
 
 # The host has two cores; more QEMUs than that only slow every boot down.
 MAX_QEMU = 2
-DEFAULT_TIMEOUT = 60
+DEFAULT_TIMEOUT = 30
 
 # Launcher exit codes (tools/tessera).
 EXIT_OK = 0
@@ -124,6 +124,14 @@ class Boot:
 				return m.group(1), int(m.group(2))
 		return None
 
+	def reboots(self):
+		"""How many times the first banner line (the first line starting
+		"Tessera ") repeats; a repeat means the machine restarted."""
+		banners = [l for l in self.lines if l.startswith("Tessera ")]
+		if not banners:
+			return 0
+		return sum(1 for l in banners if l == banners[0]) - 1
+
 	def end_status(self):
 		for l in self.lines:
 			m = END_RE.search(l)
@@ -192,7 +200,8 @@ def _run(name, argv, timeout):
 
 
 def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
-	 smp=None, until_ready=False, cmdline=None, timeout=DEFAULT_TIMEOUT):
+	 smp=None, until_ready=False, until=None, cmdline=None,
+	 timeout=DEFAULT_TIMEOUT):
 	"""Boot one node with tools/tessera and return a Boot.
 
 	@name names the run directory.  Boots with the same parameters are
@@ -208,6 +217,8 @@ def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 		argv += ["--smp", str(smp)]
 	if until_ready:
 		argv.append("--until-ready")
+	if until:
+		argv += ["--until", until]
 	if cmdline is not None:
 		argv += ["--cmdline", cmdline]
 	if args:
@@ -216,11 +227,18 @@ def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 	with _cache_lock:
 		entry = _cache.get(key)
 		if entry is None:
-			entry = {"lock": threading.Lock(), "boot": None}
+			# Distinct boots never share a run directory.
+			used = {e["name"] for e in _cache.values()}
+			unique, i = name, 1
+			while unique in used:
+				i += 1
+				unique = f"{name}-{i}"
+			entry = {"lock": threading.Lock(), "boot": None,
+				 "name": unique}
 			_cache[key] = entry
 	with entry["lock"]:
 		if entry["boot"] is None:
-			entry["boot"] = _run(name, argv, timeout)
+			entry["boot"] = _run(entry["name"], argv, timeout)
 		return entry["boot"]
 
 

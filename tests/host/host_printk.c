@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * printk() for host unit tests: each message goes to stdout prefixed with
  * "# " (a TAP comment, so it never reads as a verdict), with the KERN_*

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests for the buddy allocator (mm/page_alloc.c) over a real host
  * arena: mm_init() from an unaligned, partly reserved memblock map,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests for mm/memblock.c: merging of overlapping, touching and
  * duplicate ranges, sorting, zero-size and clipped entries, the full

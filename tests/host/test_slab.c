@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests for mm/slab.c on top of the buddy allocator over a host
  * arena: kmalloc at every size class and beyond with size and alignment

@@ -10,7 +10,12 @@
  */
 #include <tessera/errno.h>
 #include <tessera/printk.h>
+#include <tessera/percpu.h>
+#include <tessera/sched.h>
+#include <tessera/smp.h>
 #include <tessera/time.h>
+#include <tessera/timer.h>
+#include <tessera/watchdog.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
@@ -29,6 +34,8 @@
 #define APIC_LVT_LINT0	0x350
 #define APIC_LVT_LINT1	0x360
 #define APIC_LVT_ERROR	0x370
+#define APIC_ICR_LOW	0x300
+#define APIC_ICR_HIGH	0x310
 #define APIC_TIMER_INIT	0x380
 #define APIC_TIMER_CUR	0x390
 #define APIC_TIMER_DIV	0x3e0
@@ -38,6 +45,7 @@
 #define APIC_TIMER_PERIODIC	(1U << 17)
 #define APIC_DIV_16		0x3
 #define APIC_BASE_ENABLE	(1ULL << 11)
+#define APIC_ICR_BUSY		(1U << 12)
 
 volatile u64 jiffies;
 static volatile u32 *apic_regs;
@@ -76,13 +84,74 @@ static void pic_disable(void)
 
 static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
 {
-	jiffies++;
+	if (smp_processor_id() == 0)
+		jiffies++;
 	apic_eoi();
+	run_local_timers();
+	scheduler_tick();
+	watchdog_tick(regs);
 }
 
 static void apic_spurious_interrupt(struct pt_regs *regs, unsigned int vector)
 {
 	/* No EOI for spurious interrupts (SDM 10.9). */
+}
+
+static void reschedule_interrupt(struct pt_regs *regs, unsigned int vector)
+{
+	/* The switch itself happens on the way out (idt_dispatch). */
+	apic_eoi();
+}
+
+u32 apic_read_id(void)
+{
+	return apic_read(APIC_ID) >> 24;
+}
+
+int apic_send_ipi(u32 apic_id, u8 vector, u32 mode)
+{
+	unsigned long flags;
+	unsigned int spins = 0;
+
+	if (!apic_regs)
+		return -ENODEV;
+	local_irq_save(flags);
+	while (apic_read(APIC_ICR_LOW) & APIC_ICR_BUSY) {
+		if (++spins > 1000000) {
+			local_irq_restore(flags);
+			pr_err_once("apic: ICR stuck busy; IPI to %u dropped\n",
+				    apic_id);
+			return -EIO;
+		}
+		cpu_relax();
+	}
+	apic_write(APIC_ICR_HIGH, apic_id << 24);
+	apic_write(APIC_ICR_LOW, mode | vector);
+	local_irq_restore(flags);
+	return 0;
+}
+
+void smp_send_reschedule(unsigned int cpu)
+{
+	if (!cpu_online(cpu)) {
+		pr_warn_once("apic: reschedule IPI to offline CPU %u ignored\n",
+			     cpu);
+		return;
+	}
+	apic_send_ipi(cpu_info[cpu].apic_id, RESCHEDULE_VECTOR, APIC_DM_FIXED);
+}
+
+/* Program this CPU's LAPIC: enable, mask LINTs, start the periodic tick. */
+void apic_setup_cpu(void)
+{
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TIMER_INIT, apic_ticks_per_jiffy);
 }
 
 int apic_timer_init(void)
@@ -107,17 +176,16 @@ int apic_timer_init(void)
 	if (!ret)
 		ret = idt_set_irq_handler(SPURIOUS_APIC_VECTOR,
 					  apic_spurious_interrupt);
+	if (!ret)
+		ret = idt_set_irq_handler(RESCHEDULE_VECTOR,
+					  reschedule_interrupt);
 	if (ret) {
 		pr_err("apic: cannot install interrupt handlers: %d\n", ret);
 		return ret;
 	}
+	cpu_info[0].apic_id = apic_read_id();
 
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
-	apic_write(APIC_TPR, 0);
-	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
-	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
-
 	/* Count down from the top for 10 ms of TSC time. */
 	apic_write(APIC_TIMER_DIV, APIC_DIV_16);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
@@ -131,21 +199,8 @@ int apic_timer_init(void)
 	apic_ticks_per_jiffy = (u32)((u64)elapsed * 100 / HZ);
 	if (!apic_ticks_per_jiffy)
 		apic_ticks_per_jiffy = 1;
-	apic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
-	apic_write(APIC_TIMER_INIT, apic_ticks_per_jiffy);
+	apic_setup_cpu();
 	pr_info("apic: id %u, timer %u Hz (%u bus ticks/16 per tick)\n",
-		apic_read(APIC_ID) >> 24, HZ, apic_ticks_per_jiffy);
+		apic_read_id(), HZ, apic_ticks_per_jiffy);
 	return 0;
-}
-
-void msleep(unsigned int ms)
-{
-	ktime_t end = ktime_get() + (u64)ms * NSEC_PER_MSEC;
-
-	if (irqs_disabled() || !apic_regs) {
-		mdelay(ms);
-		return;
-	}
-	while (ktime_get() < end)
-		safe_halt();
 }

@@ -12,7 +12,6 @@
  * They have no guard page: an overflow there is not expected, since each
  * of these handlers only prints and stops.
  */
-#include <tessera/sched.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
 
@@ -56,7 +55,11 @@ static void set_tss_desc(struct system_desc *d, unsigned long base,
 	d->reserved = 0;
 }
 
-/* Reload CS with a far return, and the data segment registers. */
+/*
+ * Reload CS with a far return, SS, DS and ES.  FS and GS are left alone:
+ * loading a selector into them would clear their bases, and GS.base is
+ * the per-CPU pointer (asm/percpu.h).
+ */
 static void reload_segments(void)
 {
 	__asm__ __volatile__(
@@ -70,8 +73,6 @@ static void reload_segments(void)
 		"xorl %%eax, %%eax\n\t"
 		"movl %%eax, %%ds\n\t"
 		"movl %%eax, %%es\n\t"
-		"movl %%eax, %%fs\n\t"
-		"movl %%eax, %%gs\n\t"
 		: : [cs] "i"(__KERNEL_CS), [ds] "i"(__KERNEL_DS)
 		: "rax", "memory");
 }
@@ -88,8 +89,6 @@ void arch_cpu_init(void)
 
 	for (i = 0; i < N_IST_STACKS; i++)
 		tss.ist[i] = (unsigned long)ist_stacks[i] + IST_STACK_SIZE;
-	if (current)
-		tss.sp[0] = current->stack_top;
 	tss.io_bitmap_base = sizeof(tss);	/* no I/O bitmap */
 	set_tss_desc((struct system_desc *)&gdt[GDT_ENTRY_TSS],
 		     (unsigned long)&tss, sizeof(tss) - 1);

@@ -26,6 +26,7 @@ bool crash_test_fault_in_oops;
 /* Launders pointers and values so the compiler cannot see the crash. */
 static void *volatile crash_null;
 static volatile int crash_zero;
+static volatile int crash_sink;
 
 static __noinline void crash_nullptr(void)
 {
@@ -41,11 +42,11 @@ static __noinline void crash_gpf(void)
 	*p = 1;
 }
 
-static __noinline int crash_divzero(void)
+static __noinline void crash_divzero(void)
 {
 	volatile int dividend = 42;
 
-	return dividend / crash_zero;
+	crash_sink = dividend / crash_zero;
 }
 
 static __noinline int crash_recurse(int depth)
@@ -101,16 +102,10 @@ struct crash_mode {
 	void (*fn)(void);
 };
 
-static __noinline void crash_divzero_void(void)
-{
-	crash_divzero();
-	barrier();
-}
-
 static const struct crash_mode crash_modes[] = {
 	{ "nullptr", crash_nullptr },
 	{ "gpf", crash_gpf },
-	{ "divzero", crash_divzero_void },
+	{ "divzero", crash_divzero },
 	{ "stackoverflow", crash_stackoverflow },
 	{ "bug", crash_bug },
 	{ "wrprotect", crash_wrprotect },

@@ -40,6 +40,20 @@ struct stack_window {
 	unsigned long top;		/* one past the highest */
 };
 
+/*
+ * current and the CPU number, safe before per-CPU data exists: until
+ * GS.base is set (asm/percpu.h) they would read from address 0 + offset.
+ */
+struct task *oops_current(void)
+{
+	return rdmsr(MSR_GS_BASE) ? current : NULL;
+}
+
+unsigned int oops_cpu(void)
+{
+	return rdmsr(MSR_GS_BASE) ? smp_processor_id() : 0;
+}
+
 static bool window_has(const struct stack_window *w, unsigned long addr,
 		       unsigned long len)
 {
@@ -49,11 +63,12 @@ static bool window_has(const struct stack_window *w, unsigned long addr,
 /* Find the known stack that contains [addr, addr + 8). */
 static bool find_stack(unsigned long addr, struct stack_window *w)
 {
+	struct task *task = oops_current();
 	unsigned int ist;
 
-	if (current && current->stack_top > current->stack_base) {
-		w->base = current->stack_base;
-		w->top = current->stack_top;
+	if (task && task->stack_top > task->stack_base) {
+		w->base = task->stack_base;
+		w->top = task->stack_top;
 		if (window_has(w, addr, 8))
 			return true;
 	}
@@ -186,9 +201,11 @@ static void show_code(unsigned long rip)
 
 void dump_stack_print_info(void)
 {
-	printk(KERN_EMERG "CPU: %u PID: %d Comm: %s Role: %s Node: %u Tainted: %s\n",
-	       smp_processor_id(), current ? current->pid : 0,
-	       current ? current->comm : "<none>", node_role_name(node_role),
+	struct task *task = oops_current();
+
+	printk(KERN_EMERG "CPU: %u PID: %d Comm: %.*s Role: %s Node: %u Tainted: %s\n",
+	       oops_cpu(), task ? task->pid : 0, TASK_COMM_LEN,
+	       task ? task->comm : "<none>", node_role_name(node_role),
 	       node_id, print_tainted());
 }
 

@@ -14,7 +14,9 @@
  * vector nobody claimed is reported once per vector and otherwise ignored.
  */
 #include <tessera/errno.h>
+#include <tessera/preempt.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <asm/irqflags.h>
 #include <asm/desc.h>
 #include <asm/traps.h>
@@ -113,8 +115,13 @@ void idt_dispatch(struct pt_regs *regs, unsigned long vector)
 		return;
 	}
 	handler = READ_ONCE(irq_handlers[vector & (NR_VECTORS - 1)]);
+	irq_enter();
 	if (handler)
 		handler(regs, vector);
 	else
 		spurious_interrupt(vector);
+	irq_exit();
+	/* Preempt the interrupted context if a switch became due. */
+	if (preempt_count() == 0 && (regs->rflags & X86_EFLAGS_IF))
+		preempt_schedule_irq();
 }

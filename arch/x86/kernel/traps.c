@@ -19,7 +19,6 @@
 #include <tessera/panic.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
-#include <tessera/smp.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -97,15 +96,19 @@ static void fatal_trap(struct pt_regs *regs, unsigned int vector)
 /* Is @addr in the unmapped page just below the current task's stack? */
 static bool in_stack_guard(unsigned long addr)
 {
-	return current && current->stack_guarded &&
-	       addr < current->stack_base &&
-	       addr >= current->stack_base - PAGE_SIZE;
+	struct task *task = oops_current();
+
+	return task && task->stack_guarded && addr < task->stack_base &&
+	       addr >= task->stack_base - PAGE_SIZE;
 }
 
+/* Only after in_stack_guard() said yes. */
 static void print_stack_guard_hit(unsigned long addr)
 {
+	struct task *task = oops_current();
+
 	printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack is %016lx..%016lx)\n",
-	       addr, current->stack_base, current->stack_top);
+	       addr, task->stack_base, task->stack_top);
 }
 
 static const char *pf_access(unsigned long err)
@@ -180,8 +183,8 @@ static void report_warning(struct pt_regs *regs, const struct bug_entry *bug)
 	if (!(bug->flags & BUGFLAG_NO_CUT_HERE))
 		printk(KERN_WARNING "------------[ cut here ]------------\n");
 	printk(KERN_WARNING "WARNING: CPU: %u PID: %d at %s:%u %s\n",
-	       smp_processor_id(), current ? current->pid : 0, bug->file,
-	       bug->line, sym);
+	       oops_cpu(), oops_current() ? oops_current()->pid : 0,
+	       bug->file, bug->line, sym);
 	add_taint(TAINT_WARN);
 	show_regs(regs);
 	printk(KERN_WARNING "---[ end trace %016llx ]---\n", 0ULL);
@@ -253,7 +256,7 @@ static void do_debug(struct pt_regs *regs)
 static void do_nmi(struct pt_regs *regs)
 {
 	printk(KERN_EMERG "NMI received for unknown reason on CPU %u, continuing\n",
-	       smp_processor_id());
+	       oops_cpu());
 }
 
 void do_exception(struct pt_regs *regs, unsigned int vector)

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Launcher scenarios: tools/tessera against fake-qemu (no real VM), for
+its exit codes, timeout message, cluster layout and, above all, that no
+QEMU survives the launcher however it ends."""
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from clusterlib import check, ROOT, TESSERA
+
+FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
+# Only bounds how long we wait for the fake to come up; never asserted on.
+STARTUP_WAIT = 30
+
+
+def _alive(pid):
+	try:
+		os.kill(pid, 0)
+	except ProcessLookupError:
+		return False
+	# A zombie is dead for our purposes: it cannot run or hold a pipe.
+	try:
+		with open(f"/proc/{pid}/stat") as f:
+			return f.read().split(")")[-1].split()[0] != "Z"
+	except OSError:
+		return False
+
+
+def _pids(pidfile):
+	try:
+		with open(pidfile) as f:
+			return [int(x) for x in f.read().split()]
+	except OSError:
+		return []
+
+
+def _launch(tmp, args, name):
+	pidfile = os.path.join(tmp, "pids")
+	env = dict(os.environ, TESSERA_QEMU=FAKE_QEMU,
+		   FAKE_QEMU_PIDFILE=pidfile)
+	cmd = [TESSERA] + args[:1] + [
+		"-q", "--kernel-image", FAKE_QEMU,
+		"--run-dir", os.path.join(tmp, name)] + args[1:]
+	proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+				stderr=subprocess.PIPE, text=True)
+	return proc, pidfile
+
+
+def _run(args, name="run"):
+	with tempfile.TemporaryDirectory(prefix="tessera-launcher-") as tmp:
+		proc, pidfile = _launch(tmp, args, name)
+		out, err = proc.communicate(timeout=120)
+		pids = _pids(pidfile)
+		log_path = os.path.join(tmp, name, "serial.log")
+		log = open(log_path).read() if os.path.exists(log_path) else ""
+		check(not any(_alive(p) for p in pids),
+		      f"fake QEMU still alive after: tessera {' '.join(args)}")
+		return proc.returncode, out, err, log
+
+
+def exit_codes():
+	for fake, want in (("end-ok", 0), ("end-fail", 1), ("end-panic", 2),
+			   ("qemu-error", 3)):
+		code, out, err, log = _run(["boot", "--", f"fake={fake}"])
+		check(code == want, f"fake={fake}: exit {code}, want {want}"
+		      f"\n{err}")
+	check("invalid option" in err, "QEMU's stderr was not shown:\n" + err)
+
+
+def timeout():
+	code, out, err, log = _run(["boot", "--timeout", "1", "--",
+				    "fake=hang"])
+	check(code == 124, f"exit {code}, want 124")
+	check("timeout after 1 s waiting for 'tessera: end'" in err,
+	      "no clear timeout message:\n" + err)
+	check("tessera: ready role=processor node=0" in log,
+	      "console not saved to serial.log")
+	check("\r" not in log, "carriage returns kept in serial.log")
+
+
+def until_ready():
+	code, out, err, log = _run(["boot", "--until-ready", "--role",
+				    "storage", "--", "fake=hang"])
+	check(code == 0, f"exit {code}, want 0\n{err}")
+	check("role=storage node=2" in log, "default storage node is not 2")
+
+
+def halted_after_oops():
+	code, out, err, log = _run(["boot", "--panic-grace", "0.5", "--",
+				    "fake=oops-halt"])
+	check(code == 2, f"exit {code}, want 2\n{err}")
+
+
+def cluster_layout():
+	code, out, err, log = _run(["cluster", "--nodes", "2P1M1S",
+				    "--until-ready", "--", "fake=hang"])
+	check(code == 0, f"exit {code}, want 0\n{err}")
+	want = "cluster ready: processor0 processor1 memory2 storage3"
+	check(want in out, f"no '{want}' in:\n{out}")
+
+
+def _signal_kills_qemu(sig, want_code):
+	with tempfile.TemporaryDirectory(prefix="tessera-launcher-") as tmp:
+		proc, pidfile = _launch(tmp, ["cluster", "--timeout", "0",
+					      "--", "fake=hang"], "sig")
+		try:
+			deadline = time.monotonic() + STARTUP_WAIT
+			while (len(_pids(pidfile)) < 3 and
+			       time.monotonic() < deadline):
+				time.sleep(0.05)
+			pids = _pids(pidfile)
+			check(len(pids) == 3, f"fake QEMUs did not start: "
+			      f"{pids}")
+			proc.send_signal(sig)
+			proc.communicate(timeout=60)
+		finally:
+			if proc.poll() is None:
+				proc.kill()
+				proc.wait()
+		if want_code is not None:
+			check(proc.returncode == want_code,
+			      f"{signal.Signals(sig).name}: exit "
+			      f"{proc.returncode}, want {want_code}")
+		# After SIGKILL the kernel delivers the death signal to the
+		# children asynchronously; give it a moment (not asserted).
+		deadline = time.monotonic() + 10
+		while (any(_alive(p) for p in pids) and
+		       time.monotonic() < deadline):
+			time.sleep(0.05)
+		survivors = [p for p in pids if _alive(p)]
+		for p in survivors:
+			os.kill(p, signal.SIGKILL)
+		check(not survivors, f"{signal.Signals(sig).name} left QEMU "
+		      f"processes {survivors} behind")
+
+
+def sigint_cleanup():
+	_signal_kills_qemu(signal.SIGINT, 130)
+
+
+def sigterm_cleanup():
+	_signal_kills_qemu(signal.SIGTERM, 143)
+
+
+def sigkill_cleanup():
+	_signal_kills_qemu(signal.SIGKILL, -signal.SIGKILL)
+
+
+SCENARIOS = [
+	("launcher_exit_codes", exit_codes),
+	("launcher_timeout", timeout),
+	("launcher_until_ready", until_ready),
+	("launcher_halted_after_oops", halted_after_oops),
+	("launcher_cluster_layout", cluster_layout),
+	("launcher_sigint_cleanup", sigint_cleanup),
+	("launcher_sigterm_cleanup", sigterm_cleanup),
+	("launcher_sigkill_cleanup", sigkill_cleanup),
+]
