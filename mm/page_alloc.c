@@ -41,7 +41,7 @@ static struct zone {
 	u64 nr_free;				/* pages; protected by lock */
 	u64 nr_managed;		/* pages given to buddy; fixed after boot */
 	bool ready;		/* mm_init() has run */
-} zone = { .lock = __SPIN_LOCK_UNLOCKED };
+} zone = { .lock = __SPIN_LOCK_UNLOCKED(zone.lock) };
 
 struct page *mem_map;
 unsigned long min_pfn, max_pfn;
