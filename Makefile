@@ -159,7 +159,7 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-DHOST_TEST=1 -Itests/host/include -Iinclude \
 	-include tests/host/host_config.h -MMD -MP
 
-htest_srcs = $(shell sed -n 's/.*HTEST-SOURCES:\(.*\)\*\/.*/\1/p' tests/host/$(1).c)
+htest_srcs = $(shell sed -n 's/.*HTEST-SOURCES:\([^*]*\).*/\1/p' tests/host/$(1).c)
 
 .SECONDEXPANSION:
 $(O)/host/%: tests/host/%.c $$(call htest_srcs,%) tests/host/htest.h
