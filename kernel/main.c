@@ -14,6 +14,7 @@
 #include <tessera/bootinfo.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/kbench.h>
 #include <tessera/ktest.h>
 #include <tessera/memblock.h>
 #include <tessera/mm.h>
@@ -54,6 +55,10 @@ static char ktest_spec[128];
 PARAM_STRING("ktest", ktest_spec,
 	     "run in-kernel test suites at boot: all or NAME[,NAME...]");
 
+static char bench_spec[128];
+PARAM_STRING("bench", bench_spec,
+	     "run in-kernel micro-benchmarks at boot: all or NAME[,NAME...]");
+
 static char crash_mode[32];
 PARAM_STRING("crash", crash_mode,
 	     "crash on purpose after boot (CONFIG_CRASH_TEST): nullptr, gpf, divzero, stackoverflow, bug, wrprotect, warn, nested");
@@ -85,6 +90,10 @@ static __noreturn void rest_init(void)
 	pr_info("tessera: ready role=%s node=%u\n", node_role_name(node_role),
 		node_id);
 
+	if (bench_spec[0]) {
+		ret = kbench_run(bench_spec);
+		machine_halt_with_status(ret == 0 ? 0 : 1);
+	}
 	if (ktest_spec[0]) {
 		ret = ktest_run(ktest_spec);
 		machine_halt_with_status(ret == 0 ? 0 : 1);

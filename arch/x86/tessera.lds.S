@@ -53,6 +53,10 @@ SECTIONS
 		KEEP(*(ktest_suites))
 		__stop_ktest_suites = .;
 		. = ALIGN(8);
+		__start_kbench_list = .;
+		KEEP(*(kbench_list))
+		__stop_kbench_list = .;
+		. = ALIGN(8);
 		*(.rodata.kallsyms)
 	} :rodata
 

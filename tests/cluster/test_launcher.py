@@ -63,7 +63,7 @@ def _run(args, name="run"):
 
 def exit_codes():
 	for fake, want in (("end-ok", 0), ("end-fail", 1), ("end-panic", 2),
-			   ("qemu-error", 3)):
+			   ("bug-ok", 0), ("qemu-error", 3)):
 		code, out, err, log = _run(["boot", "--", f"fake={fake}"])
 		check(code == want, f"fake={fake}: exit {code}, want {want}"
 		      f"\n{err}")
