@@ -53,10 +53,6 @@ static void set_gate(unsigned int vector, unsigned int ist, unsigned int dpl)
 
 void idt_init(void)
 {
-	struct desc_ptr p = {
-		.size = sizeof(idt_table) - 1,
-		.address = (unsigned long)idt_table,
-	};
 	unsigned int v;
 
 	for (v = 0; v < NR_VECTORS; v++)
@@ -66,6 +62,15 @@ void idt_init(void)
 	set_gate(X86_TRAP_MC, IST_MACHINE_CHECK, 0);
 	set_gate(X86_TRAP_BP, 0, 3);
 	set_gate(X86_TRAP_OF, 0, 3);
+}
+
+void idt_load(void)
+{
+	struct desc_ptr p = {
+		.size = sizeof(idt_table) - 1,
+		.address = (unsigned long)idt_table,
+	};
+
 	load_idt(&p);
 }
 

@@ -122,17 +122,21 @@ static inline void load_tr(u16 sel)
 }
 
 /*
- * Set the stack the CPU switches to on an interrupt or exception from
+ * Set the stack this CPU switches to on an interrupt or exception from
  * user mode (TSS.RSP0).  The scheduler calls it on every switch.
  */
 void tss_set_kernel_stack(unsigned long sp0);
 
-/* Bounds of IST stack @ist (1-based): [*base, *top).  false if no such. */
+/* This CPU's IST stack @ist (1-based): [*base, *top).  false if none. */
 bool ist_stack_bounds(unsigned int ist, unsigned long *base,
 		      unsigned long *top);
 
-/* Build and load the IDT (arch/x86/kernel/idt.c); arch_cpu_init calls it. */
+/*
+ * Fill the shared IDT (once, boot CPU) and load it (every CPU); in
+ * arch/x86/kernel/idt.c, called from arch_cpu_init*().
+ */
 void idt_init(void);
+void idt_load(void);
 #endif /* !__ASSEMBLER__ */
 
 #endif /* _ASM_X86_DESC_H */

@@ -99,10 +99,13 @@ static inline __noreturn void cpu_halt_forever(void)
 }
 
 /*
- * Per-CPU bring-up, called by start_kernel() on the boot CPU: load the
- * final GDT, the TSS (with the IST stacks) and the IDT.  Needs no
- * allocator; safe as the very first call.
+ * Per-CPU bring-up, called by start_kernel() on the boot CPU: build the
+ * IDT, then load this CPU's final GDT, TSS (with the IST stacks) and the
+ * IDT.  Needs no allocator; safe as the very first call.  Leaves FS and
+ * GS (and their bases) untouched.
  */
 void arch_cpu_init(void);
+/* The same for an application processor @cpu, run on that CPU. */
+void arch_cpu_init_cpu(unsigned int cpu);
 
 #endif /* _ASM_X86_PROCESSOR_H */
