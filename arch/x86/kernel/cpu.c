@@ -1,52 +1,94 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-CPU descriptor tables: the final GDT (layout in <asm/desc.h>), the
- * 64-bit TSS with its interrupt stacks, and the call into idt_init().
+ * Per-CPU descriptor tables: each CPU's GDT (layout in <asm/desc.h>), its
+ * 64-bit TSS with the interrupt stacks, and the IDT load.
  *
- * arch_cpu_init() runs first thing in start_kernel(), on the boot stack
- * with head.S's temporary GDT, and needs nothing else to be set up.  The
+ * arch_cpu_init() runs first thing in start_kernel() on the boot CPU, on
+ * the boot stack with head.S's temporary GDT, and on every AP early in
+ * secondary_start_kernel() (arch/x86/kernel/smpboot.c), after %gs points
+ * at the AP's cpu_info: smp_processor_id() picks the CPU's tables.  The
  * kernel selectors keep the values head.S used, so the switch is seamless.
  *
- * Every CPU has its own GDT, TSS and IST stacks (double fault, NMI,
- * machine check), static .bss arrays sized by CONFIG_NR_CPUS; the IDT is
- * shared.  An AP calls arch_cpu_init_cpu(cpu) early in its bring-up.  The
- * IST stacks have no guard page: an overflow there is not expected, since
- * each of these handlers only prints and stops.
+ * The IDT is one table shared by all CPUs: the boot CPU builds it
+ * (idt_init()), the APs only load it.
+ *
+ * IST stacks (double fault, NMI, machine check): the boot CPU's are static
+ * .bss arrays, so that they work before any allocator does; an AP's come
+ * from cpu_alloc_ist_stacks() on the boot CPU before the AP starts, as
+ * guarded kernel stacks.  Each handler on them only prints and stops or
+ * returns, so they are small.
  */
-#include <tessera/panic.h>
+#include <tessera/errno.h>
+#include <tessera/smp.h>
 #include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/smpboot.h>
 
-/* One GDT and TSS per CPU: the TSS descriptor's busy bit is per GDT. */
-struct cpu_tables {
-	u64 gdt[GDT_ENTRIES];
-	struct tss64 tss;
-} __aligned(64);
+static u64 gdt[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static struct tss64 tss[NR_CPUS] __aligned(16);
 
-static struct cpu_tables cpu_tables[CONFIG_NR_CPUS];
+static u8 boot_ist_stacks[N_IST_STACKS][IST_STACK_SIZE] __aligned(16);
+/* Lowest address of each IST stack, per CPU; 0 if not allocated. */
+static unsigned long ist_base[NR_CPUS][N_IST_STACKS];
 
-static u8 ist_stacks[CONFIG_NR_CPUS][N_IST_STACKS][IST_STACK_SIZE]
-	__aligned(16);
+/* The IDT descriptor the boot CPU loaded; APs load the same table. */
+static struct desc_ptr shared_idt;
 
-/* Safe before per-CPU data exists (then it is CPU 0). */
-static unsigned int this_cpu(void)
+static const u64 gdt_template[GDT_ENTRIES] = {
+	[GDT_ENTRY_KERNEL_CS] = GDT_KERNEL_CODE64,
+	[GDT_ENTRY_KERNEL_DS] = GDT_KERNEL_DATA,
+	[GDT_ENTRY_USER32_CS] = GDT_USER_CODE32,
+	[GDT_ENTRY_USER_DS] = GDT_USER_DATA,
+	[GDT_ENTRY_USER_CS] = GDT_USER_CODE64,
+};
+
+/*
+ * The calling CPU's index into the tables.  Safe on the oops path before
+ * %gs is set up (GS base still 0): that can only be the boot CPU.
+ */
+static unsigned int this_cpu_index(void)
 {
-	return oops_cpu() % CONFIG_NR_CPUS;
+	if (!rdmsr(MSR_GS_BASE))
+		return 0;
+	return smp_processor_id() % NR_CPUS;
 }
 
 bool ist_stack_bounds(unsigned int ist, unsigned long *base,
 		      unsigned long *top)
 {
-	if (ist < 1 || ist > N_IST_STACKS)
+	unsigned int cpu = this_cpu_index();
+
+	if (ist < 1 || ist > N_IST_STACKS || !ist_base[cpu][ist - 1])
 		return false;
-	*base = (unsigned long)ist_stacks[this_cpu()][ist - 1];
+	*base = ist_base[cpu][ist - 1];
 	*top = *base + IST_STACK_SIZE;
 	return true;
 }
 
 void tss_set_kernel_stack(unsigned long sp0)
 {
-	cpu_tables[this_cpu()].tss.sp[0] = sp0;
+	tss[this_cpu_index()].sp[0] = sp0;
+}
+
+int cpu_alloc_ist_stacks(unsigned int cpu)
+{
+	unsigned int i;
+
+	if (cpu == 0 || cpu >= NR_CPUS)
+		return -EINVAL;
+	for (i = 0; i < N_IST_STACKS; i++) {
+		void *stack;
+
+		if (ist_base[cpu][i])
+			continue;
+		stack = alloc_kernel_stack(IST_STACK_SIZE);
+		if (!stack)
+			return -ENOMEM;
+		ist_base[cpu][i] = (unsigned long)stack;
+	}
+	return 0;
 }
 
 static void set_tss_desc(struct system_desc *d, unsigned long base,
@@ -84,37 +126,38 @@ static void reload_segments(void)
 		: "rax", "memory");
 }
 
-void arch_cpu_init_cpu(unsigned int cpu)
+void arch_cpu_init(void)
 {
-	struct cpu_tables *t = &cpu_tables[cpu];
+	unsigned int cpu = this_cpu_index();
+	struct tss64 *t = &tss[cpu];
 	struct desc_ptr gdtp = {
-		.size = sizeof(t->gdt) - 1,
-		.address = (unsigned long)t->gdt,
+		.size = sizeof(gdt[cpu]) - 1,
+		.address = (unsigned long)gdt[cpu],
 	};
 	unsigned int i;
 
 	BUILD_BUG_ON(GDT_ENTRY_TSS + 2 > GDT_ENTRIES);
 
-	t->gdt[GDT_ENTRY_KERNEL_CS] = GDT_KERNEL_CODE64;
-	t->gdt[GDT_ENTRY_KERNEL_DS] = GDT_KERNEL_DATA;
-	t->gdt[GDT_ENTRY_USER32_CS] = GDT_USER_CODE32;
-	t->gdt[GDT_ENTRY_USER_DS] = GDT_USER_DATA;
-	t->gdt[GDT_ENTRY_USER_CS] = GDT_USER_CODE64;
+	if (cpu == 0) {
+		for (i = 0; i < N_IST_STACKS; i++)
+			ist_base[0][i] = (unsigned long)boot_ist_stacks[i];
+	}
+	for (i = 0; i < GDT_ENTRIES; i++)
+		gdt[cpu][i] = gdt_template[i];
 	for (i = 0; i < N_IST_STACKS; i++)
-		t->tss.ist[i] = (unsigned long)ist_stacks[cpu][i] +
-				IST_STACK_SIZE;
-	t->tss.io_bitmap_base = sizeof(t->tss);	/* no I/O bitmap */
-	set_tss_desc((struct system_desc *)&t->gdt[GDT_ENTRY_TSS],
-		     (unsigned long)&t->tss, sizeof(t->tss) - 1);
+		t->ist[i] = ist_base[cpu][i] ? ist_base[cpu][i] + IST_STACK_SIZE
+					     : 0;
+	t->io_bitmap_base = sizeof(*t);	/* no I/O bitmap */
+	set_tss_desc((struct system_desc *)&gdt[cpu][GDT_ENTRY_TSS],
+		     (unsigned long)t, sizeof(*t) - 1);
 
 	load_gdt(&gdtp);
 	reload_segments();
 	load_tr(__TSS_SELECTOR);
-	idt_load();
-}
-
-void arch_cpu_init(void)
-{
-	idt_init();
-	arch_cpu_init_cpu(0);
+	if (cpu == 0) {
+		idt_init();
+		__asm__ __volatile__("sidt %0" : "=m"(shared_idt));
+	} else {
+		load_idt(&shared_idt);
+	}
 }
