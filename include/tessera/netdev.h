@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network devices: what an Ethernet driver (virtio-net, e1000) offers to
+ * the stack above it (net/), and the receive path back up.
+ *
+ * Transmit takes a gather list and copies it into a preallocated device
+ * buffer; it never sleeps and may be called from any context (-EBUSY when
+ * the ring is full).  Receive: the driver hands each frame to netdev_rx()
+ * from its receive context, which drops frames whose source MAC is our own
+ * (multicast virtual switches echo them back), counts, and passes the
+ * rest to the protocol handler registered for the EtherType.  Handlers must
+ * finish with the frame before returning (the buffer is reused).
+ *
+ * Receive context: each device has a kthread ("<name>-rx") that the
+ * device interrupt wakes; it polls the ring until empty and re-enables
+ * the interrupt (NAPI-style).  In polled mode (netdev_set_polled) the
+ * kthread keeps polling without interrupts.
+ */
+#ifndef _TESSERA_NETDEV_H
+#define _TESSERA_NETDEV_H
+
+#include <tessera/compiler.h>
+#include <tessera/types.h>
+
+#define ETH_ALEN		6
+#define ETH_HLEN		14
+#define ETH_DATA_LEN		1500
+#define ETH_FRAME_LEN		1514
+#define ETH_MAX_FRAME		(ETH_FRAME_LEN + 4)	/* room for a VLAN tag */
+
+struct kvec {
+	const void *base;
+	size_t len;
+};
+
+struct netdev_stats {
+	u64 rx_packets, rx_bytes, tx_packets, tx_bytes;
+	u64 rx_dropped_own;	/* our own frames echoed back */
+	u64 rx_dropped_noproto;	/* no handler for the EtherType */
+	u64 rx_errors, tx_errors, tx_busy;
+	u64 rx_dropped_fault;	/* injected loss (fault injection) */
+	u64 irqs;
+};
+
+struct netdev;
+
+struct netdev_ops {
+	/* Queue one frame (the concatenation of iov); 0, -EBUSY, -EMSGSIZE. */
+	int (*xmit)(struct netdev *dev, const struct kvec *iov, unsigned int n);
+	/* Deliver up to @budget received frames; returns how many. */
+	int (*poll)(struct netdev *dev, int budget);
+	/* Enable or disable the receive interrupt. */
+	void (*irq_enable)(struct netdev *dev, bool on);
+	/* Current link state. */
+	bool (*link_up)(struct netdev *dev);
+};
+
+struct netdev {
+	char name[16];			/* "eth0" */
+	u8 mac[ETH_ALEN];
+	unsigned int mtu;		/* payload bytes, 1500 */
+	const struct netdev_ops *ops;
+	void *priv;			/* driver's */
+	struct netdev_stats stats;
+	/* Set by the core: */
+	int index;
+	struct task *rx_thread;
+	volatile bool polled;
+	volatile bool rx_pending;
+};
+
+/*
+ * Register a probed device: assigns ethN, starts its receive thread,
+ * enables its interrupt.  0 or -errno.
+ */
+int netdev_register(struct netdev *dev);
+/* The driver's interrupt handler calls this (irqs off, after masking). */
+void netdev_rx_irq(struct netdev *dev);
+/* Hand one received frame up (driver receive path). */
+void netdev_rx(struct netdev *dev, const void *frame, size_t len);
+/* Send: 0 or -errno.  Fills in nothing: @iov is the whole frame. */
+int netdev_xmit(struct netdev *dev, const struct kvec *iov, unsigned int n);
+void netdev_set_polled(struct netdev *dev, bool polled);
+
+struct netdev *netdev_get(int index);	/* NULL if none */
+unsigned int netdev_count(void);
+void netdev_dump_stats(struct netdev *dev);
+
+/* EtherType handlers (network byte order is handled by the core). */
+typedef void (*ethertype_handler_t)(struct netdev *dev, const u8 *frame,
+				    size_t len);
+int netdev_register_ethertype(u16 ethertype, ethertype_handler_t h);
+
+#endif /* _TESSERA_NETDEV_H */
