@@ -35,7 +35,8 @@ AUTOCONF	:= $(O)/include/generated/autoconf.h
 export KCONFIG_CONFIG
 
 KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel kernel/sched kernel/time \
-		   kernel/locking mm lib drivers/tty
+		   kernel/locking mm lib drivers/tty drivers/pci drivers/net \
+		   drivers/virtio net drivers/infiniband/core drivers/infiniband/sw/rxe
 
 # ---------------------------------------------------------------------------
 # Configuration

@@ -57,6 +57,10 @@ SECTIONS
 		KEEP(*(kbench_list))
 		__stop_kbench_list = .;
 		. = ALIGN(8);
+		__start_pci_drivers = .;
+		KEEP(*(pci_drivers))
+		__stop_pci_drivers = .;
+		. = ALIGN(8);
 		*(.rodata.kallsyms)
 	} :rodata
 
