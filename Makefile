@@ -96,6 +96,20 @@ KSRCS += $(foreach d,$(KERNEL_DIRS),$(call ksrcs,$(d)/tests))
 endif
 KOBJS := $(patsubst %,$(O)/%.o,$(basename $(KSRCS)))
 
+# A directory's optional Kbuild file gates whole files on Kconfig options:
+#   obj-$(CONFIG_CRASH_TEST) += crash_test.o
+# Files named there are built only when their option is y.
+KBUILD_EXCLUDE :=
+define kbuild_gate
+obj- :=
+obj-n :=
+obj-y :=
+-include $(1)/Kbuild
+KBUILD_EXCLUDE += $$(addprefix $(O)/$(1)/,$$(obj-) $$(obj-n))
+endef
+$(foreach d,$(KERNEL_DIRS),$(eval $(call kbuild_gate,$(d))))
+KOBJS := $(filter-out $(KBUILD_EXCLUDE),$(KOBJS))
+
 LDS := $(O)/arch/x86/tessera.lds
 
 $(O)/%.o: %.c $(AUTOCONF)

@@ -40,7 +40,6 @@
 #define EARLY_MAP_END	(1ULL << 30)	/* what head.S maps */
 
 void start_kernel(u32 magic, u32 info_phys);
-void crash_test_run(const char *mode);
 void lockdep_init(void);
 
 extern char boot_stack[], boot_stack_top[];

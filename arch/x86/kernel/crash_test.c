@@ -16,10 +16,6 @@
 #include <tessera/sched.h>
 #include <tessera/string.h>
 
-/* Read by arch/x86/kernel/dumpstack.c even when the option is off. */
-bool crash_test_fault_in_oops;
-
-#ifdef CONFIG_CRASH_TEST
 
 #define pr_fmt_ct(fmt)	"crash_test: " fmt
 
@@ -149,4 +145,3 @@ __noinline void crash_test_run(const char *mode)
 	pr_err(pr_fmt_ct("unknown mode \"%s\"; accepted: %s\n"), mode, list);
 }
 
-#endif /* CONFIG_CRASH_TEST */

@@ -247,6 +247,9 @@ void show_regs(struct pt_regs *regs)
 	show_trace(regs->rsp, regs->rbp);
 }
 
+/* Set by crash=nested (arch/x86/kernel/crash_test.c); read here. */
+bool crash_test_fault_in_oops;
+
 /* Inject the second fault of crash=nested (CONFIG_CRASH_TEST only). */
 static void crash_test_maybe_fault(void)
 {

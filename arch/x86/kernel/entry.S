@@ -25,7 +25,8 @@ idt_entry_stubs:
 	.rept 256
 	.balign IDT_STUB_SIZE
 	/* Vectors with a CPU error code: 8, 10-14, 17, 21, 29, 30. */
-	.if (vector == 8) || ((vector >= 10) && (vector <= 14)) || (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
+	.if (vector == 8) || ((vector >= 10) && (vector <= 14)) || \
+	    (vector == 17) || (vector == 21) || (vector == 29) || (vector == 30)
 	.else
 	pushq	$-1
 	.endif
