@@ -5,8 +5,9 @@
  *
  *   console -> CPU tables (GDT/TSS/IDT) -> TSC -> boot info + memblock ->
  *   command line -> page tables -> buddy + slab -> a guarded kernel stack
- *   -> LAPIC timer, interrupts on -> role check -> ready marker ->
- *   ktest= / crash= -> idle.
+ *   -> scheduler -> LAPIC timer, interrupts on -> APs -> PCI devices ->
+ *   network + rxe -> role check -> ready marker -> bench= / ktest= /
+ *   crash= -> idle.
  *
  * The ready marker "tessera: ready role=R node=N" and the end marker in
  * kernel/power.c are fixed strings that host tools wait for.
@@ -18,11 +19,14 @@
 #include <tessera/ktest.h>
 #include <tessera/memblock.h>
 #include <tessera/mm.h>
+#include <tessera/net.h>
 #include <tessera/node.h>
 #include <tessera/panic.h>
+#include <tessera/pci.h>
 #include <tessera/params.h>
 #include <tessera/percpu.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/rxe.h>
 #include <tessera/sched.h>
 #include <tessera/serial.h>
 #include <tessera/slab.h>
@@ -34,9 +38,10 @@
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/smpboot.h>
 
 #define TESSERA_VERSION	"0.1.0"
-#define LOW_MEMORY_END	(1ULL << 20)	/* BIOS, EBDA, future AP trampoline */
+#define LOW_MEMORY_END	(1ULL << 20)	/* BIOS, EBDA, AP trampoline */
 #define EARLY_MAP_END	(1ULL << 30)	/* what head.S maps */
 
 void start_kernel(u32 magic, u32 info_phys);
@@ -81,6 +86,10 @@ static __noreturn void rest_init(void)
 		pr_err("time: no LAPIC timer (%d); sleeping falls back to busy-waiting\n",
 		       ret);
 	local_irq_enable();
+	smp_init();
+	pci_init();
+	net_init();
+	rxe_net_init();
 
 	if (node_role == ROLE_NONE)
 		stop_boot(param_was_set("role") ? "invalid role=" :

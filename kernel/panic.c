@@ -15,9 +15,11 @@
  * machine.  After an oops the node panics: there is no recovery.
  */
 #include <tessera/bug.h>
+#include <tessera/ipi.h>
 #include <tessera/kernel.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/smp.h>
 #include <tessera/spinlock.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
@@ -169,6 +171,9 @@ void panic(const char *fmt, ...)
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!test_taint(TAINT_DIE))
 		dump_stack();
+	/* Where are the other CPUs?  Runs once: panic_in_progress. */
+	if (num_online_cpus() > 1)
+		trigger_all_cpu_backtrace();
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	machine_halt_with_status(PANIC_EXIT_STATUS);
 }

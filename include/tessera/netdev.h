@@ -61,10 +61,13 @@ struct netdev {
 	unsigned int mtu;		/* payload bytes, 1500 */
 	const struct netdev_ops *ops;
 	void *priv;			/* driver's */
+	const char *driver;		/* "virtio-net", for the log */
+	const char *irq_mode;		/* "MSI-X", "MSI", "INTx", "polled" */
 	struct netdev_stats stats;
 	/* Set by the core: */
 	int index;
 	struct task *rx_thread;
+	bool no_irq;			/* driver: no interrupt, always polled */
 	volatile bool polled;
 	volatile bool rx_pending;
 };
@@ -80,6 +83,7 @@ void netdev_rx_irq(struct netdev *dev);
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 /* Send: 0 or -errno.  Fills in nothing: @iov is the whole frame. */
 int netdev_xmit(struct netdev *dev, const struct kvec *iov, unsigned int n);
+/* Polled or interrupt-driven receive; a no_irq device stays polled. */
 void netdev_set_polled(struct netdev *dev, bool polled);
 
 struct netdev *netdev_get(int index);	/* NULL if none */
@@ -89,6 +93,31 @@ void netdev_dump_stats(struct netdev *dev);
 /* EtherType handlers (network byte order is handled by the core). */
 typedef void (*ethertype_handler_t)(struct netdev *dev, const u8 *frame,
 				    size_t len);
+/*
+ * @ethertype in host byte order (0x0806 for ARP).  0, -EINVAL (below
+ * 0x0600 or NULL), -EEXIST (taken) or -ENOSPC (table full).
+ */
 int netdev_register_ethertype(u16 ethertype, ethertype_handler_t h);
+/* 0 or -ENOENT.  The handler may still be running on a receive thread. */
+int netdev_unregister_ethertype(u16 ethertype);
+
+/* Receive fault injection: drop every Nth frame (net.drop=N; 0 = off). */
+void netdev_set_rx_drop_every(unsigned int n);
+unsigned int netdev_rx_drop_every(void);
+
+/*
+ * Raw-frame echo over EtherType 0x88B5 (drivers/net/echo.c).  The
+ * responder answers on every device.  net_echo_ping() sends one request
+ * of @len bytes (64..1514) to @dst (NULL: broadcast; the reply's source
+ * then tells who answered, in @from if not NULL) and waits up to 1 s for
+ * the reply, whose payload is checked byte for byte.  One ping at a time
+ * (callers are serialised).  0, -ETIMEDOUT, -EBADMSG (reply payload
+ * differs), -EINVAL, or the transmit error.  May sleep.
+ */
+#define ETH_P_TESSERA_ECHO	0x88b5
+int net_echo_ping(struct netdev *dev, const u8 *dst, size_t len,
+		  u64 *rtt_ns);
+int net_echo_ping_from(struct netdev *dev, const u8 *dst, size_t len,
+		       u64 *rtt_ns, u8 *from);
 
 #endif /* _TESSERA_NETDEV_H */

@@ -241,8 +241,8 @@ static const struct acpi_sdt_header *sdt_map(phys_addr_t pa, const char *sig)
 }
 
 /* Find table @sig through the XSDT (8-byte entries) or RSDT (4-byte). */
-static const struct acpi_sdt_header *sdt_find(const struct acpi_sdt_header *root,
-					      bool xsdt, const char *sig)
+static const struct acpi_sdt_header *
+sdt_find(const struct acpi_sdt_header *root, bool xsdt, const char *sig)
 {
 	size_t entry_size = xsdt ? 8 : 4;
 	size_t n = (root->length - sizeof(*root)) / entry_size;

@@ -9,8 +9,8 @@
  * at the AP's cpu_info: smp_processor_id() picks the CPU's tables.  The
  * kernel selectors keep the values head.S used, so the switch is seamless.
  *
- * The IDT is one table shared by all CPUs: the boot CPU builds it
- * (idt_init()), the APs only load it.
+ * The IDT is one table shared by all CPUs: the boot CPU fills it
+ * (idt_init()), every CPU loads it (idt_load()).
  *
  * IST stacks (double fault, NMI, machine check): the boot CPU's are static
  * .bss arrays, so that they work before any allocator does; an AP's come
@@ -32,9 +32,6 @@ static struct tss64 tss[NR_CPUS] __aligned(16);
 static u8 boot_ist_stacks[N_IST_STACKS][IST_STACK_SIZE] __aligned(16);
 /* Lowest address of each IST stack, per CPU; 0 if not allocated. */
 static unsigned long ist_base[NR_CPUS][N_IST_STACKS];
-
-/* The IDT descriptor the boot CPU loaded; APs load the same table. */
-static struct desc_ptr shared_idt;
 
 static const u64 gdt_template[GDT_ENTRIES] = {
 	[GDT_ENTRY_KERNEL_CS] = GDT_KERNEL_CODE64,
@@ -154,10 +151,7 @@ void arch_cpu_init(void)
 	load_gdt(&gdtp);
 	reload_segments();
 	load_tr(__TSS_SELECTOR);
-	if (cpu == 0) {
+	if (cpu == 0)
 		idt_init();
-		__asm__ __volatile__("sidt %0" : "=m"(shared_idt));
-	} else {
-		load_idt(&shared_idt);
-	}
+	idt_load();
 }

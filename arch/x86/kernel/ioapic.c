@@ -102,7 +102,8 @@ int ioapic_init(void)
 		spin_unlock_irqrestore(&ioapic_lock, flags);
 		nr_ioapics++;
 		pr_info("IOAPIC %u at %#x: GSI %u-%u, all masked\n", io->id,
-			a->address, io->gsi_base, io->gsi_base + io->nr_pins - 1);
+			a->address, io->gsi_base,
+			io->gsi_base + io->nr_pins - 1);
 	}
 	return nr_ioapics ? 0 : -ENODEV;
 }

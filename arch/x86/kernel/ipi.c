@@ -17,9 +17,9 @@
  * spinning for tlb_lock with interrupts off serves the pending request
  * itself, so a shootdown never waits on a CPU that waits on it.
  *
- * Locking: call_queue.lock (irqsave) protects its list; tlb_lock
- * serialises shootdowns and is never taken in interrupt handlers.
- * Order: tlb_lock, then a call_queue.lock is never needed under it.
+ * Locking: call_queue.lock (irqsave) protects its list and nests
+ * inside nothing; tlb_lock serialises shootdowns, is never taken in
+ * interrupt handlers, and no other lock is taken while holding it.
  */
 #define pr_fmt(fmt) "smp: " fmt
 

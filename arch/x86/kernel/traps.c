@@ -14,6 +14,7 @@
  * processor manager installs it.  Without a hook they are fatal too.
  */
 #include <tessera/bug.h>
+#include <tessera/ipi.h>
 #include <tessera/kallsyms.h>
 #include <tessera/kernel.h>
 #include <tessera/panic.h>
@@ -255,6 +256,8 @@ static void do_debug(struct pt_regs *regs)
 
 static void do_nmi(struct pt_regs *regs)
 {
+	if (nmi_backtrace_handler(regs))
+		return;
 	printk(KERN_EMERG "NMI received for unknown reason on CPU %u, continuing\n",
 	       oops_cpu());
 }

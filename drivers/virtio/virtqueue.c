@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Split virtqueue bookkeeping: the descriptor free list, publishing
+ * buffers in the avail ring, reading completions from the used ring, and
+ * interrupt suppression.  Pure memory operations with no transport or
+ * allocator, so tests/host/test_virtqueue.c builds this file on the host
+ * and plays the device.
+ *
+ * The device is not trusted: each used entry's id must name a descriptor
+ * that is in flight and its length must fit the posted buffer, and the
+ * used index may never run more than vq->num entries ahead of us.
+ * Violations are counted (vq->errors) and skipped, or, for the index,
+ * mark the queue broken.
+ *
+ * Ordering: x86 keeps stores in order and the device reads memory
+ * coherently, so publishing needs only compiler ordering (smp_wmb);
+ * the check for VRING_USED_F_NO_NOTIFY after publishing needs a full
+ * barrier (smp_mb), as does re-checking the used index after
+ * re-enabling interrupts.
+ */
+#include <tessera/atomic.h>
+#include <tessera/errno.h>
+#include <tessera/string.h>
+#include <tessera/virtio.h>
+
+void vring_compute_layout(unsigned int num, struct vring_layout *l)
+{
+	size_t avail_end;
+
+	l->avail_off = (size_t)num * sizeof(struct vring_desc);
+	/* flags, idx, ring[num], used_event */
+	avail_end = l->avail_off + sizeof(struct vring_avail) +
+		    (size_t)num * sizeof(__le16) + sizeof(__le16);
+	/* A cache line of its own: the device writes it, we read it. */
+	l->used_off = ALIGN(avail_end, 64);
+	/* flags, idx, ring[num], avail_event */
+	l->size = l->used_off + sizeof(struct vring_used) +
+		  (size_t)num * sizeof(struct vring_used_elem) +
+		  sizeof(__le16);
+}
+
+int virtqueue_init(struct virtqueue *vq, unsigned int num, void *ring,
+		   u64 dma, void **tokens, u32 *lens)
+{
+	struct vring_layout l;
+	unsigned int i;
+
+	if (!is_power_of_2(num) || num > VIRTQUEUE_MAX_SIZE)
+		return -EINVAL;
+	vring_compute_layout(num, &l);
+	vq->num = num;
+	vq->desc = ring;
+	vq->avail = (struct vring_avail *)((u8 *)ring + l.avail_off);
+	vq->used = (struct vring_used *)((u8 *)ring + l.used_off);
+	vq->dma = dma;
+	vq->tokens = tokens;
+	vq->lens = lens;
+	for (i = 0; i < num; i++) {
+		tokens[i] = NULL;
+		lens[i] = 0;
+		/* Free descriptors are chained through .next. */
+		vq->desc[i].next = (i + 1) % num;
+	}
+	vq->free_head = 0;
+	vq->num_free = num;
+	vq->avail_idx = 0;
+	vq->last_used = 0;
+	vq->broken = false;
+	vq->errors = 0;
+	return 0;
+}
+
+int virtqueue_add_buf(struct virtqueue *vq, u64 addr, u32 len,
+		      bool device_writes, void *token)
+{
+	u16 id;
+
+	if (!token || !len)
+		return -EINVAL;
+	if (!vq->num_free || vq->broken)
+		return -ENOSPC;
+	id = vq->free_head;
+	vq->free_head = vq->desc[id].next;
+	vq->num_free--;
+
+	vq->desc[id].addr = addr;
+	vq->desc[id].len = len;
+	vq->desc[id].flags = device_writes ? VRING_DESC_F_WRITE : 0;
+	vq->tokens[id] = token;
+	vq->lens[id] = len;
+
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = id;
+	/* The entry before the index that publishes it. */
+	smp_wmb();
+	vq->avail_idx++;
+	WRITE_ONCE(vq->avail->idx, vq->avail_idx);
+	return 0;
+}
+
+static void virtqueue_free_desc(struct virtqueue *vq, u16 id)
+{
+	vq->tokens[id] = NULL;
+	vq->lens[id] = 0;
+	vq->desc[id].next = vq->free_head;
+	vq->free_head = id;
+	vq->num_free++;
+}
+
+/* Entries the device has completed that we have not read, or -1. */
+static int virtqueue_pending(struct virtqueue *vq)
+{
+	u16 used_idx = READ_ONCE(vq->used->idx);
+	u16 pending = used_idx - vq->last_used;
+	u16 in_flight = vq->num - vq->num_free;
+
+	if (pending > in_flight) {
+		/* The device claims more than we gave it. */
+		vq->broken = true;
+		vq->errors++;
+		return -1;
+	}
+	return pending;
+}
+
+bool virtqueue_has_used(struct virtqueue *vq)
+{
+	return !vq->broken && virtqueue_pending(vq) > 0;
+}
+
+void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
+{
+	while (!vq->broken && virtqueue_pending(vq) > 0) {
+		struct vring_used_elem *e;
+		u32 id, used_len;
+		void *token;
+
+		/* Read the entry only after seeing the index. */
+		smp_rmb();
+		e = &vq->used->ring[vq->last_used & (vq->num - 1)];
+		id = READ_ONCE(e->id);
+		used_len = READ_ONCE(e->len);
+		vq->last_used++;
+
+		if (id >= vq->num || !vq->tokens[id]) {
+			vq->errors++;
+			continue;
+		}
+		token = vq->tokens[id];
+		if (used_len > vq->lens[id]) {
+			vq->errors++;
+			used_len = 0;
+		}
+		virtqueue_free_desc(vq, id);
+		*len = used_len;
+		return token;
+	}
+	return NULL;
+}
+
+bool virtqueue_kick_prepare(struct virtqueue *vq)
+{
+	/* Our avail->idx store before the device's flags load. */
+	smp_mb();
+	return !(READ_ONCE(vq->used->flags) & VRING_USED_F_NO_NOTIFY);
+}
+
+void virtqueue_disable_cb(struct virtqueue *vq)
+{
+	WRITE_ONCE(vq->avail->flags,
+		   vq->avail->flags | VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+bool virtqueue_enable_cb(struct virtqueue *vq)
+{
+	WRITE_ONCE(vq->avail->flags,
+		   vq->avail->flags & ~VRING_AVAIL_F_NO_INTERRUPT);
+	/* Flag store before the used index load. */
+	smp_mb();
+	return !virtqueue_has_used(vq);
+}

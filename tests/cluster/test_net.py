@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+"""IPv4/UDP scenarios over the virtual fabric (net/, drivers/net/e1000.c).
+
+  udpecho_e1000      two nodes with e1000 NICs: node 0 ARP-resolves node 1
+                     and has N UDP datagrams of 1..1472 bytes echoed by
+                     node 1's port-7 service, checking every byte
+                     (udpecho.test=N); node 1 prints node 0's verdict
+                     (udpecho.report) and is stopped on it
+  udpecho_virtio     the same with virtio-net on both nodes
+  udpecho_lossy      e1000, node 0 drops every 5th received frame
+                     (net.drop=5): lost echoes are resent, all verified
+  ktest_net          ktest=net with an e1000 NIC, every case passes
+  ip_param           ip=ADDR/PREFIX is used; a malformed one is reported
+                     with one line naming ip= and the default is kept
+
+Two-node boots take both QEMU slots.  They are taken one at a time with
+back-off (never holding one while blocking on the other), so these
+scenarios cannot deadlock against other pairs; the spawning helpers are
+test_fabric's.
+"""
+
+import random
+import re
+import time
+
+import clusterlib
+from clusterlib import check
+from test_fabric import _finish, _free_port, _spawn
+
+ECHOES = 200
+TIMEOUT = 120
+
+
+def _take_slots(n):
+	"""Hold @n clusterlib QEMU slots; never wait while holding some."""
+	while True:
+		clusterlib._slots.acquire()
+		held = 1
+		while held < n and clusterlib._slots.acquire(timeout=0.2):
+			held += 1
+		if held == n:
+			return
+		for _ in range(held):
+			clusterlib._slots.release()
+		time.sleep(random.uniform(0.1, 1.0))
+
+
+def _boot_nodes(specs, timeout=TIMEOUT):
+	if len(specs) > clusterlib.MAX_QEMU:
+		raise clusterlib.Skip(f"needs {len(specs)} QEMU slots")
+	_take_slots(len(specs))
+	try:
+		if clusterlib._stopping.is_set():
+			raise clusterlib.Skip("interrupted")
+		running = [(name,) + _spawn(name, argv, timeout)
+			   for name, argv in specs]
+		return [_finish(name, proc, run_dir, timeout)
+			for name, proc, run_dir in running]
+	finally:
+		for _ in specs:
+			clusterlib._slots.release()
+
+
+def _udpecho(name, nic, driver_line, tester_args=()):
+	def scenario():
+		fabric = f"mcast:230.0.0.1:{_free_port()}"
+		tester, echo = _boot_nodes([
+			(f"{name}-node0", ["--role", "processor", "--node", "0",
+					   "--net", fabric, "--nic", nic, "--",
+					   f"udpecho.test={ECHOES}"] +
+			 list(tester_args)),
+			(f"{name}-node1", ["--role", "memory", "--node", "1",
+					   "--net", fabric, "--nic", nic,
+					   "--until", r"udpecho: peer 10\.77\.0\.1 "
+					   r"reports: ", "--", "udpecho.report"]),
+		])
+		for b, node in ((tester, 0), (echo, 1)):
+			b.expect(b.grep(driver_line), f"no '{driver_line}' line")
+			b.expect(b.grep(rf"^net: eth0 10\.77\.0\.{node + 1}/24 "
+					rf"52:54:00:12:34:0{node} link up$"),
+				 "eth0 not configured with the node-id default")
+		tester.expect(tester.code == clusterlib.EXIT_OK,
+			      "tester did not end with status ok")
+		tester.expect(tester.grep(r"^udpecho: peer 10\.77\.0\.2 is at "
+					  r"52:54:00:12:34:01$"),
+			      "ARP did not resolve node 1 to its MAC")
+		tester.expect(tester.grep(rf"^udpecho: {ECHOES}/{ECHOES} "
+					  r"verified$"),
+			      f"not all {ECHOES} echoes verified")
+		echo.expect(echo.code == clusterlib.EXIT_OK,
+			    "echo node was not stopped by the tester's report")
+		echo.expect(echo.grep(rf"reports: {ECHOES}/{ECHOES} verified"),
+			    "echo node did not receive the tester's verdict")
+		return tester
+	return scenario
+
+
+def scenario_udpecho_lossy():
+	tester = _udpecho("udpecho-lossy", "e1000",
+			  r"eth0: e1000 52:54:00:12:34:0\d, link up",
+			  ["net.drop=5"])()
+	m = [re.search(r"retries (\d+)", l) for l in
+	     tester.grep(r"^udpecho: corrupt")]
+	tester.expect(m and m[0], "no udpecho retry summary")
+	check(int(m[0].group(1)) > 0,
+	      "net.drop=5 dropped frames but nothing was resent")
+	tester.expect(tester.grep(r"^net: drop|fault [1-9]"),
+		      "no injected drops counted")
+
+
+def scenario_ktest_net():
+	(b,) = _boot_nodes([("ktest-net", [
+		"--role", "memory", "--node", "1", "--net",
+		f"mcast:230.0.0.1:{_free_port()}", "--nic", "e1000", "--",
+		"ktest=net"])])
+	b.expect(b.code == clusterlib.EXIT_OK, "ktest=net did not end ok")
+	m = [re.search(r"# ktest: (\d+) passed, (\d+) failed, (\d+) skipped",
+		       l) for l in b.lines]
+	m = [x for x in m if x]
+	b.expect(m, "no ktest summary line")
+	passed, failed, skipped = (int(x) for x in m[0].groups())
+	b.expect(failed == 0 and skipped == 0 and passed >= 7,
+		 f"{passed} passed, {failed} failed, {skipped} skipped")
+
+
+def scenario_ip_param():
+	fabric = f"mcast:230.0.0.1:{_free_port()}"
+	good, bad = _boot_nodes([
+		("ip-good", ["--role", "memory", "--node", "1", "--net", fabric,
+			     "--nic", "e1000", "--until-ready", "--",
+			     "ip=192.168.7.9/16"]),
+		("ip-bad", ["--role", "storage", "--node", "2", "--net", fabric,
+			    "--nic", "e1000", "--until-ready", "--",
+			    "ip=10.77.0.300/24"]),
+	])
+	good.expect(good.code == clusterlib.EXIT_OK, "node did not get ready")
+	good.expect(good.grep(r"^net: eth0 192\.168\.7\.9/16 "),
+		    "ip=192.168.7.9/16 was not used")
+	bad.expect(bad.code == clusterlib.EXIT_OK, "node did not get ready")
+	errs = bad.grep(r"ip=10\.77\.0\.300/24 is not ADDR/PREFIX")
+	bad.expect(len(errs) == 1, "no single line naming the bad ip=")
+	bad.expect(bad.grep(r"^net: eth0 10\.77\.0\.3/24 "),
+		   "the node-id default 10.77.0.3/24 was not used")
+
+
+SCENARIOS = [
+	("udpecho_e1000", _udpecho("udpecho-e1000", "e1000",
+				   r"eth0: e1000 52:54:00:12:34:0\d, link up, "
+				   r"INTx")),
+	("udpecho_virtio", _udpecho("udpecho-virtio", "virtio",
+				    r"eth0: virtio-net 52:54:00:12:34:0\d, "
+				    r"link up, MSI-X")),
+	("udpecho_lossy", scenario_udpecho_lossy),
+	("ktest_net", scenario_ktest_net),
+	("ip_param", scenario_ip_param),
+]
