@@ -39,32 +39,13 @@ void kbench_report(const char *bench, const char *metric, u64 *samples,
 		(unsigned long long)samples[(u64)n * 99 / 100], n, unit);
 }
 
-static bool spec_names(const char *spec, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!strcmp(spec, "all"))
-		return true;
-	while (*spec) {
-		const char *end = strchr(spec, ',');
-		size_t len = end ? (size_t)(end - spec) : strlen(spec);
-
-		if (len == n && !strncmp(spec, name, n))
-			return true;
-		if (!end)
-			break;
-		spec = end + 1;
-	}
-	return false;
-}
-
 int kbench_run(const char *spec)
 {
 	unsigned int ran = 0;
 
 	for (const struct kbench *b = __start_kbench_list;
 	     b < __stop_kbench_list; b++) {
-		if (!spec_names(spec, b->name))
+		if (strcmp(spec, "all") && !str_list_has(spec, b->name, ','))
 			continue;
 		pr_info("bench: begin %s\n", b->name);
 		b->run();

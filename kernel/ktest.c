@@ -52,27 +52,9 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	printk("    #     %s\n", msg);
 }
 
-/* Is @name one of the comma-separated names in @spec? */
-static bool spec_has(const char *spec, const char *name)
-{
-	size_t n = strlen(name);
-
-	while (*spec) {
-		const char *end = strchr(spec, ',');
-		size_t len = end ? (size_t)(end - spec) : strlen(spec);
-
-		if (len == n && !strncmp(spec, name, n))
-			return true;
-		if (!end)
-			break;
-		spec = end + 1;
-	}
-	return false;
-}
-
 static bool suite_selected(const char *spec, const struct ktest_suite *s)
 {
-	return !strcmp(spec, "all") || spec_has(spec, s->name);
+	return !strcmp(spec, "all") || str_list_has(spec, s->name, ',');
 }
 
 /* Every name in @spec must be a suite; report the first one that is not. */

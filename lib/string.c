@@ -199,3 +199,19 @@ ssize_t strscpy(char *dst, const char *src, size_t size)
 	dst[size - 1] = '\0';
 	return -E2BIG;
 }
+
+bool str_list_has(const char *list, const char *name, char sep)
+{
+	size_t n = strlen(name);
+
+	for (;;) {
+		const char *end = strchr(list, sep);
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+
+		if (len == n && !strncmp(list, name, n))
+			return true;
+		if (!end)
+			return false;
+		list = end + 1;
+	}
+}

@@ -22,6 +22,8 @@ char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
 ssize_t strscpy(char *dst, const char *src, size_t size);
+/* True if @name is one of the @sep-separated items of @list ("a,b,c"). */
+bool str_list_has(const char *list, const char *name, char sep);
 /* Index of the first byte in s that differs from c, or n if all equal. */
 size_t memchr_inv_off(const void *s, int c, size_t n);
 

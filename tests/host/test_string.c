@@ -209,6 +209,22 @@ static void test_errname(struct htest *t)
 	HT_EXPECT_EQ(t, named, 59);
 }
 
+static void test_str_list_has(struct htest *t)
+{
+	HT_EXPECT(t, str_list_has("buddy,slab,sched", "slab", ','));
+	HT_EXPECT(t, str_list_has("buddy,slab,sched", "buddy", ','));
+	HT_EXPECT(t, str_list_has("buddy,slab,sched", "sched", ','));
+	HT_EXPECT(t, str_list_has("solo", "solo", ','));
+	/* Prefixes, suffixes and empty items are not matches. */
+	HT_EXPECT(t, !str_list_has("buddy,slab", "slabs", ','));
+	HT_EXPECT(t, !str_list_has("buddy,slab", "sla", ','));
+	HT_EXPECT(t, !str_list_has("buddy,slab", "bud", ','));
+	HT_EXPECT(t, !str_list_has("", "x", ','));
+	HT_EXPECT(t, str_list_has("a,,b", "", ','));
+	HT_EXPECT(t, !str_list_has("a,b", "", ','));
+	HT_EXPECT(t, str_list_has("a b", "b", ' '));
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_memcpy_memset),
 	HT_CASE(test_memmove),
@@ -218,6 +234,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_strscpy),
 	HT_CASE(test_ctype),
 	HT_CASE(test_errname),
+	HT_CASE(test_str_list_has),
 	{}
 };
 
