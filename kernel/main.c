@@ -17,6 +17,7 @@
 #include <tessera/kernel.h>
 #include <tessera/kbench.h>
 #include <tessera/ktest.h>
+#include <tessera/lockdep.h>
 #include <tessera/memblock.h>
 #include <tessera/mm.h>
 #include <tessera/net.h>
@@ -45,7 +46,6 @@
 #define EARLY_MAP_END	(1ULL << 30)	/* what head.S maps */
 
 void start_kernel(u32 magic, u32 info_phys);
-void lockdep_init(void);
 
 extern char boot_stack[], boot_stack_top[];
 

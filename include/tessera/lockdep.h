@@ -76,7 +76,10 @@ extern bool lockdep_enabled;
  */
 void lockdep_init(void);
 
-/* Snapshot of the counters (all zero without CONFIG_DEBUG_SPINLOCK). */
+/*
+ * Snapshot of the counters.  Without CONFIG_DEBUG_SPINLOCK only mutex
+ * misuse (recursion, bad unlock) is counted; mutex owners are always known.
+ */
 void lockdep_get_stats(struct lockdep_stats *stats);
 
 void lockdep_init_map(struct lockdep_map *map, const char *name,

@@ -20,6 +20,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/lockdep.h>
 #include <tessera/mm.h>
 #include <tessera/panic.h>
 #include <tessera/percpu.h>
@@ -53,7 +54,6 @@ struct task *__switch_to_asm(unsigned long *prev_sp, unsigned long next_sp,
 void ret_from_kthread(void);
 void schedule_tail(struct task *prev);
 void smp_send_reschedule(unsigned int cpu);
-void lockdep_check_sleep(void);
 
 /* ------------------------------------------------------------------ */
 /* Task allocation */
@@ -613,11 +613,16 @@ void set_user_nice(struct task *t, int nice)
 /* ------------------------------------------------------------------ */
 /* Tick and load balancing */
 
-/* Pull one queued task from the busiest CPU to @this if that evens load. */
+/*
+ * Pull one queued task from the busiest CPU to @this if that evens load.
+ * Callable with interrupts on or off: the run-queue locks are taken with
+ * them off, since this CPU's tick takes its own rq lock.
+ */
 static bool load_balance(struct rq *this)
 {
 	struct rq *busiest = NULL;
 	unsigned int cpu, max_load = 0;
+	unsigned long flags;
 	bool moved = false;
 	struct rb_node *n;
 
@@ -633,6 +638,7 @@ static bool load_balance(struct rq *this)
 	if (!busiest || max_load < READ_ONCE(this->nr_running) + 2)
 		return false;
 
+	local_irq_save(flags);
 	double_rq_lock(this, busiest);
 	if (busiest->nr_running >= this->nr_running + 2) {
 		for (n = rb_first(&busiest->timeline); n; n = rb_next(n)) {
@@ -648,6 +654,7 @@ static bool load_balance(struct rq *this)
 		}
 	}
 	double_rq_unlock(this, busiest);
+	local_irq_restore(flags);
 	return moved;
 }
 

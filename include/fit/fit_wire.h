@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FIT wire formats: every byte that one Tessera node sends another over
+ * FIT.  Processor, memory and storage nodes must agree on these byte for
+ * byte, so they are defined once, here, as fixed-width little-endian
+ * structs with their sizes and offsets checked at compile time.  The
+ * codecs (pack, unpack, validate) are in net/fit/wire.c and are pure:
+ * host tests link them as they are.
+ *
+ * A FIT message on an RC QP is one SEND: a 40-byte header (struct
+ * fit_wire_hdr) followed by at most FIT_SEG_MAX payload bytes.  A
+ * payload longer than that travels as consecutive segments of one
+ * message (seg_off/seg_len within total_len).  The header carries a
+ * CRC-32 of its own first 36 bytes; the payload is covered by the RoCE
+ * ICRC, so it is not summed twice.
+ *
+ * Membership (announce, heartbeat, connect) travels in UDP datagrams on
+ * FIT_UDP_PORT, each a struct fit_wire_hdr with a FIT-internal opcode
+ * followed by its payload struct (struct fit_announce, ...).
+ *
+ * What each message means, and the rules around credits, reply slots and
+ * segments, are in Documentation/fit.md.
+ */
+#ifndef _FIT_FIT_WIRE_H
+#define _FIT_FIT_WIRE_H
+
+#include <tessera/compiler.h>
+#include <tessera/types.h>
+
+#define FIT_MAGIC		0x31544946u	/* "FIT1" in memory order */
+#define FIT_VERSION		1
+
+#define FIT_MAX_NODES		64	/* node ids 0..63 */
+#define FIT_MAX_MSG		(1u << 20)	/* payload bytes per message */
+#define FIT_SLOT_BYTES		8192	/* one receive-ring entry */
+#define FIT_HDR_BYTES		40
+#define FIT_SEG_MAX		(FIT_SLOT_BYTES - FIT_HDR_BYTES)
+#define FIT_UDP_PORT		4790	/* membership datagrams */
+
+/* fit_wire_hdr.flags */
+enum fit_flags {
+	FIT_F_REPLY	= 1 << 0,	/* answers the call in slot/gen */
+	FIT_F_ONEWAY	= 1 << 1,	/* a request that wants no reply */
+	FIT_F_ERROR	= 1 << 2,	/* reply: status is a positive errno */
+};
+#define FIT_F_ALL	(FIT_F_REPLY | FIT_F_ONEWAY | FIT_F_ERROR)
+
+/*
+ * Opcodes, in ranges by direction.  A range's unused numbers are invalid
+ * (a peer sending one gets -EPROTO), so every new message adds an entry.
+ */
+enum fit_opcode {
+	/* FIT's own traffic, any node to any node. */
+	FIT_OP_ECHO		= 0x0001,	/* reply = request bytes */
+	FIT_OP_SINK		= 0x0002,	/* test sink (one-way) */
+	FIT_OP_ANNOUNCE		= 0x0010,	/* UDP: struct fit_announce */
+	FIT_OP_HEARTBEAT	= 0x0011,	/* UDP: struct fit_announce */
+	FIT_OP_CONNECT		= 0x0012,	/* UDP: struct fit_connect */
+	FIT_OP_CONNECT_ACK	= 0x0013,	/* UDP: struct fit_connect */
+	FIT_OP_INTERNAL_LAST	= 0x00ff,
+
+	/* Processor to memory. */
+	P2M_PCACHE_MISS		= 0x0100,
+	P2M_PCACHE_FLUSH	= 0x0101,
+	P2M_MMAP		= 0x0102,
+	P2M_MUNMAP		= 0x0103,
+	P2M_BRK			= 0x0104,
+	P2M_MPROTECT		= 0x0105,
+	P2M_MREMAP		= 0x0106,
+	P2M_MADVISE		= 0x0107,
+	P2M_FORK		= 0x0108,
+	P2M_EXECVE		= 0x0109,
+	P2M_EXIT		= 0x010a,
+	P2M_LAST		= 0x01ff,
+
+	/* Processor to storage. */
+	P2S_OPEN		= 0x0200,
+	P2S_CLOSE		= 0x0201,
+	P2S_READ		= 0x0202,
+	P2S_WRITE		= 0x0203,
+	P2S_STAT		= 0x0204,
+	P2S_GETDENTS		= 0x0205,
+	P2S_MKDIR		= 0x0206,
+	P2S_RMDIR		= 0x0207,
+	P2S_UNLINK		= 0x0208,
+	P2S_FSYNC		= 0x0209,
+	P2S_LAST		= 0x02ff,
+
+	/* Memory to storage. */
+	M2S_READ_PAGE		= 0x0300,
+	M2S_WRITE_PAGE		= 0x0301,
+	M2S_LAST		= 0x03ff,
+
+	FIT_OP_TABLE_SIZE	= 0x0400,	/* handler table covers 0..this-1 */
+};
+
+/*
+ * The header, little-endian on the wire.  acked_req/acked_rep are the
+ * sender's cumulative counts (mod 2^16) of request and reply ring entries
+ * it has freed for the receiver: piggybacked credits.
+ */
+struct fit_wire_hdr {
+	__le32 magic;		/* FIT_MAGIC */
+	u8 version;		/* FIT_VERSION */
+	u8 flags;		/* enum fit_flags */
+	__le16 opcode;		/* enum fit_opcode */
+	__le16 src_node;
+	__le16 dst_node;
+	__le16 slot;		/* caller's reply slot (requests and replies) */
+	__le16 status;		/* reply with FIT_F_ERROR: positive errno */
+	__le32 gen;		/* generation of that slot */
+	__le32 total_len;	/* payload bytes of the whole message */
+	__le32 seg_off;		/* this segment's offset in the payload */
+	__le32 seg_len;		/* this segment's payload bytes */
+	__le16 acked_req;	/* credits: request entries freed, cumulative */
+	__le16 acked_rep;	/* credits: reply entries freed, cumulative */
+	__le32 hcrc;		/* ~crc32_le(~0, bytes 0..35) */
+} __packed;
+
+_Static_assert(sizeof(struct fit_wire_hdr) == FIT_HDR_BYTES, "fit hdr size");
+_Static_assert(__builtin_offsetof(struct fit_wire_hdr, gen) == 16, "gen");
+_Static_assert(__builtin_offsetof(struct fit_wire_hdr, acked_req) == 32,
+	       "acked_req");
+_Static_assert(__builtin_offsetof(struct fit_wire_hdr, hcrc) == 36, "hcrc");
+
+/* The header in host order, as the code uses it. */
+struct fit_hdr {
+	u8 version;
+	u8 flags;
+	u16 opcode;
+	u16 src_node;
+	u16 dst_node;
+	u16 slot;
+	u16 status;
+	u32 gen;
+	u32 total_len;
+	u32 seg_off;
+	u32 seg_len;
+	u16 acked_req;
+	u16 acked_rep;
+};
+
+enum fit_role_wire {
+	FIT_ROLE_PROCESSOR	= 1,
+	FIT_ROLE_MEMORY		= 2,
+	FIT_ROLE_STORAGE	= 3,
+};
+
+/*
+ * ANNOUNCE and HEARTBEAT payload: who the sender is.  @epoch changes at
+ * every boot (a rebooted node is a new incarnation: its peers drop the
+ * old connection and connect again).
+ */
+struct fit_announce {
+	u8 role;		/* enum fit_role_wire */
+	u8 reserved[3];		/* zero */
+	__le32 ipv4;		/* host-order value, little-endian */
+	u8 gid[16];		/* RoCEv2 GID (IPv4-mapped) */
+	__le64 epoch;
+	__le32 nr_expected;	/* nodes the sender waits for (0: any) */
+	__le32 ready;		/* 1 once the sender's cluster is complete */
+} __packed;
+_Static_assert(sizeof(struct fit_announce) == 40, "fit_announce size");
+
+/*
+ * CONNECT and CONNECT_ACK payload: one side's half of an RC connection
+ * (the internal connect hook used until an RDMA-CM is available; the
+ * fields are what a CM REQ/REP would carry).
+ */
+struct fit_connect {
+	__le64 epoch;		/* sender's boot epoch */
+	__le64 peer_epoch;	/* the epoch of the receiver it targets */
+	__le32 qpn;
+	__le32 psn;		/* starting send PSN */
+	__le32 ring_entries;	/* receive entries posted (req + rep) */
+	__le32 req_credits;	/* of which for requests */
+	__le64 mbox_addr;	/* credit mailbox (RDMA WRITE target) */
+	__le32 mbox_rkey;
+	__le32 region_rkey;	/* exported region for fit_read/fit_write */
+	__le64 region_addr;
+	__le64 region_len;
+} __packed;
+_Static_assert(sizeof(struct fit_connect) == 64, "fit_connect size");
+
+/*
+ * The credit mailbox: 8 bytes each node exposes per peer and that the
+ * peer RDMA-WRITEs with its cumulative freed counts, so that credits
+ * return without a SEND (which would itself need a credit).
+ */
+struct fit_credit_mbox {
+	__le16 acked_req;
+	__le16 acked_rep;
+	__le32 seq;		/* increases with every write */
+} __packed;
+_Static_assert(sizeof(struct fit_credit_mbox) == 8, "fit_credit_mbox size");
+
+/* Explicit little-endian access, whatever the CPU's byte order. */
+static inline u16 fit_get_le16(const void *p)
+{
+	const u8 *b = p;
+
+	return (u16)(b[0] | b[1] << 8);
+}
+
+static inline u32 fit_get_le32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
+}
+
+static inline u64 fit_get_le64(const void *p)
+{
+	return fit_get_le32(p) | (u64)fit_get_le32((const u8 *)p + 4) << 32;
+}
+
+static inline void fit_put_le16(void *p, u16 v)
+{
+	u8 *b = p;
+
+	b[0] = (u8)v;
+	b[1] = (u8)(v >> 8);
+}
+
+static inline void fit_put_le32(void *p, u32 v)
+{
+	u8 *b = p;
+
+	b[0] = (u8)v;
+	b[1] = (u8)(v >> 8);
+	b[2] = (u8)(v >> 16);
+	b[3] = (u8)(v >> 24);
+}
+
+static inline void fit_put_le64(void *p, u64 v)
+{
+	fit_put_le32(p, (u32)v);
+	fit_put_le32((u8 *)p + 4, (u32)(v >> 32));
+}
+
+/* Is @op an opcode some range defines (not necessarily handled here)? */
+bool fit_opcode_valid(u16 op);
+
+/* Host order -> wire, including the header CRC. */
+void fit_hdr_pack(const struct fit_hdr *h, struct fit_wire_hdr *w);
+
+/*
+ * Parse and validate the @len bytes at @buf (header and payload) into @h.
+ * Returns 0, or -EPROTO for anything malformed: short buffer, magic,
+ * header CRC, wrong version, unknown flag or opcode, node ids out of
+ * range, segment outside total_len or larger than FIT_SEG_MAX, total_len
+ * above FIT_MAX_MSG, seg_len not equal to the bytes after the header, a
+ * status without FIT_F_ERROR or FIT_F_ERROR without FIT_F_REPLY, REPLY
+ * with ONEWAY.  @why (may be NULL) gets a short reason for the log.
+ */
+int fit_hdr_unpack(const void *buf, size_t len, struct fit_hdr *h,
+		   const char **why);
+
+void fit_announce_pack(struct fit_announce *w, u8 role, u32 ipv4,
+		       const u8 gid[16], u64 epoch, u32 nr_expected,
+		       bool ready);
+/* 0 or -EPROTO (unknown role, reserved bytes set, ready not 0/1). */
+int fit_announce_check(const struct fit_announce *w);
+
+#endif /* _FIT_FIT_WIRE_H */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The RDMA connection manager: RC connections named by IPv4 address and
+ * port, on top of the IB CM (cm.h) over QP1, following the conventions
+ * Linux's rdma_cm uses on RoCE so that either side may be Linux:
+ *
+ *  - the service ID of port P is 0x0000000001060000 | P (RDMA_PS_TCP);
+ *  - a REQ's private data starts with the 36-byte CMA header (version 0,
+ *    IP version 4 in the high nibble, the source port, the source and
+ *    destination IPv4 addresses in the last 4 bytes of two 16-byte
+ *    fields), the consumer's private data follows (at most 56 bytes);
+ *  - GIDs are IPv4-mapped (::ffff:a.b.c.d) and found by ARP;
+ *  - the CM moves the QP: INIT at rdma_create_qp(), RTR and RTS before
+ *    the REP goes out (passive) or before the RTU (active).
+ *
+ * Events reach the id's handler on the CM thread (never with a CM lock
+ * held; a handler may call rdma_accept/reject/disconnect but must not
+ * sleep long or destroy its own id):
+ *
+ *   CONNECT_REQUEST  on a new id cloned from the listener; return
+ *                    non-zero to reject (the id is then destroyed),
+ *                    else accept or reject it later
+ *   ESTABLISHED      REP received and RTU sent (active), RTU received
+ *                    (passive)
+ *   REJECTED         the peer refused; status = IB reject reason
+ *   TIMEOUT          no REP within the connect timeout (active), no RTU
+ *                    after our REP's retries (passive)
+ *   UNREACHABLE      no ARP answer for the peer (rdma_connect also
+ *                    returns -EHOSTUNREACH)
+ *   DISCONNECTED     the peer's DREQ, or our DREQ answered / timed out
+ *
+ * All calls return 0 or -errno (ERR_PTR for rdma_create_id) and may
+ * sleep.  One device: rxe0.
+ */
+#ifndef _TESSERA_RDMA_RDMA_CM_H
+#define _TESSERA_RDMA_RDMA_CM_H
+
+#include <tessera/rdma/verbs.h>
+#include <tessera/types.h>
+
+#define RDMA_PS_TCP		0x0106
+#define RDMA_IB_IP_PS_MASK	0xffffffffffff0000ull
+#define RDMA_CMA_HDR_BYTES	36
+#define RDMA_MAX_PRIVATE_DATA	56	/* REQ: 92 minus the CMA header */
+#define RDMA_CMA_VERSION	0x00
+
+enum rdma_cm_event_type {
+	RDMA_CM_EVENT_CONNECT_REQUEST,
+	RDMA_CM_EVENT_ESTABLISHED,
+	RDMA_CM_EVENT_REJECTED,
+	RDMA_CM_EVENT_DISCONNECTED,
+	RDMA_CM_EVENT_UNREACHABLE,
+	RDMA_CM_EVENT_TIMEOUT,
+};
+
+struct rdma_conn_param {
+	const void *private_data;
+	u8 private_data_len;
+	u8 responder_resources;		/* READs we serve at once */
+	u8 initiator_depth;		/* READs we issue at once */
+	u8 retry_count;			/* 0..7 */
+	u8 rnr_retry_count;		/* 0..7, 7 = forever */
+};
+
+struct rdma_cm_event {
+	enum rdma_cm_event_type event;
+	int status;			/* REJECTED: IB reject reason */
+	const void *private_data;	/* valid during the handler only */
+	u8 private_data_len;
+	struct rdma_conn_param param;	/* CONNECT_REQUEST: the peer's ask */
+};
+
+struct rdma_cm_id;
+typedef int (*rdma_cm_event_handler)(struct rdma_cm_id *id,
+				     const struct rdma_cm_event *ev);
+
+struct rdma_cm_id {
+	struct ib_device *device;
+	struct ib_qp *qp;		/* from rdma_create_qp() */
+	void *context;
+	u32 local_ip, remote_ip;	/* host order */
+	u16 local_port, remote_port;
+};
+
+struct rdma_cm_id *rdma_create_id(rdma_cm_event_handler handler,
+				  void *context);
+/* Destroys the QP too; waits for a running handler of this id. */
+void rdma_destroy_id(struct rdma_cm_id *id);
+
+/* Connect requests to @port (on our address) come to @id's handler. */
+int rdma_listen(struct rdma_cm_id *id, u16 port);
+
+/* An RC QP for @id, moved to INIT; id->qp. */
+int rdma_create_qp(struct rdma_cm_id *id, struct ib_pd *pd,
+		   struct ib_qp_init_attr *init);
+
+/*
+ * Connect @id (with its QP) to @ip:@port.  Returns once the REQ is sent;
+ * the outcome comes as an event.  @timeout_ms bounds the wait for the
+ * REP (the REQ is resent 3 times in it); 0 means 30 s.
+ */
+int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
+		 const struct rdma_conn_param *param, unsigned int timeout_ms);
+/* Accept the CONNECT_REQUEST on @id; needs rdma_create_qp() first. */
+int rdma_accept(struct rdma_cm_id *id, const struct rdma_conn_param *param);
+int rdma_reject(struct rdma_cm_id *id, const void *private_data, u8 len);
+/* QP to ERR and DREQ; DISCONNECTED follows. */
+int rdma_disconnect(struct rdma_cm_id *id);
+
+const char *rdma_event_msg(int event);
+/* "10.77.0.2" -> host-order address; 0 or -EINVAL. */
+int rdma_parse_ipv4(const char *s, u32 *ip);
+
+/* The CM on rxe0 (QP1 and the CM thread). */
+int rdma_cm_init(void);
+/* Print the IB CM and RDMA CM counters. */
+void rdma_cm_dump_counters(void);
+
+#endif /* _TESSERA_RDMA_RDMA_CM_H */
