@@ -36,7 +36,8 @@ export KCONFIG_CONFIG
 
 KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel kernel/sched kernel/time \
 		   kernel/locking mm lib drivers/tty drivers/pci drivers/net \
-		   drivers/virtio net drivers/infiniband/core drivers/infiniband/sw/rxe
+		   drivers/virtio net net/fit drivers/infiniband/core drivers/infiniband/sw/rxe \
+		   drivers/infiniband/ulp/rdmatest drivers/infiniband/ulp/rping
 
 # ---------------------------------------------------------------------------
 # Configuration

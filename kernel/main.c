@@ -35,6 +35,7 @@
 #include <tessera/time.h>
 #include <tessera/timer.h>
 #include <asm/fpu.h>
+#include <fit/fit.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
@@ -90,6 +91,7 @@ static __noreturn void rest_init(void)
 	pci_init();
 	net_init();
 	rxe_net_init();
+	fit_init();
 
 	if (node_role == ROLE_NONE)
 		stop_boot(param_was_set("role") ? "invalid role=" :

@@ -201,7 +201,7 @@ def _run(name, argv, timeout):
 
 def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 	 smp=None, until_ready=False, until=None, cmdline=None,
-	 timeout=DEFAULT_TIMEOUT):
+	 net=None, timeout=DEFAULT_TIMEOUT):
 	"""Boot one node with tools/tessera and return a Boot.
 
 	@name names the run directory.  Boots with the same parameters are
@@ -221,6 +221,8 @@ def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 		argv += ["--until", until]
 	if cmdline is not None:
 		argv += ["--cmdline", cmdline]
+	if net:
+		argv += ["--net", net]
 	if args:
 		argv += ["--"] + list(args)
 	key = tuple(argv) + (timeout,)

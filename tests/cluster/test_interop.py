@@ -24,6 +24,7 @@ rping built in.  Each scenario holds both QEMU slots.
 import os
 import re
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -274,22 +275,72 @@ def scenario_linux_pair_sanity():
 	      f"sent:\n    client {sent}\n    server {got}")
 
 
+def kernel_params(path):
+	"""Names of the PARAM_*() command line parameters in the kernel ELF
+	at @path.  The linker script brackets the struct kernel_param table
+	with __start___param/__stop___param; every 8-byte word in it that
+	points at a NUL-terminated string in the image is a name candidate
+	(the struct's name pointer is one of them)."""
+	with open(path, "rb") as f:
+		data = f.read()
+	if data[:4] != b"\x7fELF" or data[4] != 2:
+		return set()
+	shoff, = struct.unpack_from("<Q", data, 0x28)
+	shentsize, shnum = struct.unpack_from("<HH", data, 0x3a)
+	secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+		for i in range(shnum)]
+	SHT_SYMTAB, SHT_NOBITS, SHF_ALLOC = 2, 8, 0x2
+	loaded = [s for s in secs if s[2] & SHF_ALLOC and s[1] != SHT_NOBITS]
+
+	def file_off(addr):
+		for s in loaded:
+			if s[3] <= addr < s[3] + s[5]:
+				return s[4] + addr - s[3]
+		return None
+
+	bounds = {}
+	for s in secs:
+		if s[1] != SHT_SYMTAB:
+			continue
+		stroff = secs[s[6]][4]
+		for o in range(s[4], s[4] + s[5], 24):
+			st_name, = struct.unpack_from("<I", data, o)
+			st_value, = struct.unpack_from("<Q", data, o + 8)
+			at = stroff + st_name
+			name = data[at:data.index(b"\0", at)]
+			if name in (b"__start___param", b"__stop___param"):
+				bounds[name] = st_value
+	start = bounds.get(b"__start___param")
+	stop = bounds.get(b"__stop___param")
+	if start is None or stop is None or file_off(start) is None:
+		return set()
+	names = set()
+	base = file_off(start)
+	for o in range(base, base + stop - start - 7, 8):
+		at = file_off(struct.unpack_from("<Q", data, o)[0])
+		if at is None:
+			continue
+		end = data.find(b"\0", at, at + 64)
+		if end > at:
+			names.add(data[at:end].decode(errors="replace"))
+	return names
+
+
 def tessera_has_rping():
-	"""True if the kernel image under test has rping built in (it names
-	the rping= command line parameter)."""
+	"""True if the kernel image under test has an "rping" command line
+	parameter (drivers/infiniband/ulp/rping is built in)."""
 	try:
-		with open(clusterlib.kernel_image(), "rb") as f:
-			return b"rping=" in f.read()
-	except OSError:
+		return "rping" in kernel_params(clusterlib.kernel_image())
+	except (OSError, ValueError, struct.error):
 		return False
 
 
 def _need_tessera_rping():
 	if not tessera_has_rping():
 		raise clusterlib.Skip(
-			f"{clusterlib.kernel_image()} has no rping (no "
-			f"'rping=' string): Tessera's RDMA-CM/rping is not "
-			f"built in yet")
+			f"{clusterlib.kernel_image()} has no 'rping' "
+			f"parameter: Tessera's RDMA-CM/rping client and "
+			f"server are not built in yet")
 
 
 def scenario_tessera_client_linux_server():

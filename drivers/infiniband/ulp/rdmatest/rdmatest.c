@@ -39,6 +39,7 @@
 #include <tessera/printk.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/rxe.h>
+#include <tessera/rdma/rxe_hdr.h>
 #include <tessera/rdma/verbs.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
@@ -51,7 +52,7 @@
 #define RDMATEST_PORT		18515
 #define RDMATEST_MAX		(1u << 20)
 #define RDMATEST_BUF		(RDMATEST_MAX + 4096)	/* + guard */
-#define RDMATEST_ORDER		9			/* 2 MiB chunks */
+#define RDMATEST_ORDER		10			/* 4 MiB chunks */
 #define RDMATEST_RECVS		8
 #define RDMATEST_WAIT_MS	30000
 #define RDMATEST_MAGIC		0x52444d54u		/* "RDMT" */
@@ -99,14 +100,14 @@ struct rdmatest {
 	struct ib_pd *pd;
 	struct ib_cq *scq, *rcq;
 	struct ib_qp *qp;
-	struct ib_mr *mr;
+	struct ib_mr *mr, *mr_remote;	/* tx|rx|msgs, source|sink */
 	struct rdma_cm_id *cm_id, *listen_id;
-	u8 *area;			/* tx | rx | source | sink | msgs */
+	u8 *area, *remote_area;		/* tx|rx|msgs, source|sink */
 	u8 *tx, *rx, *source, *sink;
 	struct rdmatest_msg *msg_tx, *msg_rx;
 	u64 remote_sink, remote_source;
 	u32 rkey;
-	wait_queue_head_t wq;
+	struct wait_queue_head wq;
 	unsigned long cq_events;
 	/* bootstrap */
 	spinlock_t lock;
@@ -187,11 +188,20 @@ static int wait_ok(struct ib_cq *cq, struct ib_wc *wc, const char *what)
 
 /* ------------------------------------------------------------ posting */
 
+static u32 lkey_of(const void *buf)
+{
+	const u8 *p = buf;
+	bool remote = p >= rt.remote_area &&
+		      p < rt.remote_area + (PAGE_SIZE << RDMATEST_ORDER);
+
+	return remote ? rt.mr_remote->lkey : rt.mr->lkey;
+}
+
 static int post_recv(u8 *buf, u32 len, u64 wr_id)
 {
 	struct ib_sge sge = {
 		.addr = (u64)(uintptr_t)buf, .length = len,
-		.lkey = rt.mr->lkey,
+		.lkey = lkey_of(buf),
 	};
 	struct ib_recv_wr wr = { .wr_id = wr_id, .sg_list = &sge,
 				 .num_sge = 1 };
@@ -204,7 +214,7 @@ static int post_send(enum ib_wr_opcode opcode, void *buf, u32 len, u32 imm,
 {
 	struct ib_sge sge = {
 		.addr = (u64)(uintptr_t)buf, .length = len,
-		.lkey = rt.mr->lkey,
+		.lkey = lkey_of(buf),
 	};
 	struct ib_send_wr wr = {
 		.sg_list = &sge, .num_sge = 1, .opcode = opcode,
@@ -391,16 +401,18 @@ static int setup_resources(void)
 	rt.rxe = rxe_net_dev();
 	if (!rt.rxe)
 		return -ENODEV;
-	/* Two chunks: tx | rx, then source | sink; messages after rx. */
+	/* Two chunks: tx | rx | messages, then source | sink. */
 	rt.area = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-					 RDMATEST_ORDER + 1);
-	if (!rt.area)
+					 RDMATEST_ORDER);
+	rt.remote_area = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						RDMATEST_ORDER);
+	if (!rt.area || !rt.remote_area)
 		return -ENOMEM;
 	rt.tx = rt.area;
 	rt.rx = rt.area + RDMATEST_BUF;
 	rt.msg_tx = (void *)(rt.rx + RDMATEST_BUF);
 	rt.msg_rx = rt.msg_tx + 1;
-	rt.source = rt.area + chunk;
+	rt.source = rt.remote_area;
 	rt.sink = rt.source + RDMATEST_BUF;
 	fill(rt.source, SOURCE_TEST, RDMATEST_MAX);
 
@@ -410,11 +422,15 @@ static int setup_resources(void)
 	if (IS_ERR_OR_NULL(rt.pd) || IS_ERR_OR_NULL(rt.scq) ||
 	    IS_ERR_OR_NULL(rt.rcq))
 		return -ENOMEM;
-	rt.mr = ib_reg_mr(rt.pd, rt.area, 2 * chunk,
-			  IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
-			  IB_ACCESS_REMOTE_READ);
+	rt.mr = ib_reg_mr(rt.pd, rt.area, chunk, IB_ACCESS_LOCAL_WRITE);
 	if (IS_ERR(rt.mr))
 		return PTR_ERR(rt.mr);
+	rt.mr_remote = ib_reg_mr(rt.pd, rt.remote_area, chunk,
+				 IB_ACCESS_LOCAL_WRITE |
+				 IB_ACCESS_REMOTE_WRITE |
+				 IB_ACCESS_REMOTE_READ);
+	if (IS_ERR(rt.mr_remote))
+		return PTR_ERR(rt.mr_remote);
 	init.send_cq = rt.scq;
 	init.recv_cq = rt.rcq;
 	if (rdmatest_use_cm) {
@@ -516,7 +532,7 @@ static int connect_udp(void)
 		.magic = cpu_to_be32(RDMATEST_MAGIC),
 		.qpn = cpu_to_be32(rt.qp->qp_num),
 		.psn = cpu_to_be32(psn),
-		.rkey = cpu_to_be32(rt.mr->rkey),
+		.rkey = cpu_to_be32(rt.mr_remote->rkey),
 		.sink = cpu_to_be64((u64)(uintptr_t)rt.sink),
 		.source = cpu_to_be64((u64)(uintptr_t)rt.source),
 	};
@@ -598,7 +614,7 @@ static int connect_cm(void)
 {
 	struct rdmatest_pdata pd = {
 		.magic = cpu_to_be32(RDMATEST_MAGIC),
-		.rkey = cpu_to_be32(rt.mr->rkey),
+		.rkey = cpu_to_be32(rt.mr_remote->rkey),
 		.sink = cpu_to_be64((u64)(uintptr_t)rt.sink),
 		.source = cpu_to_be64((u64)(uintptr_t)rt.source),
 	};
@@ -686,6 +702,8 @@ out:
 	if (ret)
 		pr_err("rdmatest: stopped early (%d)\n", ret);
 	rxe_dump_counters(rt.rxe ?: rxe_net_dev());
+	if (rdmatest_use_cm)
+		rdma_cm_dump_counters();
 	if (!ret && !rt.server)
 		msleep(200);	/* let the last ACK and DREQ leave */
 	machine_halt_with_status(!ret && verified == NR_TESTS ? 0 : 1);

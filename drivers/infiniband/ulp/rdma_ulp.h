@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Boot-time RDMA consumers started once rxe0 and its CM are up: the
+ * two-node traffic test (rdmatest/, `rdmatest=`) and the rping client
+ * and server (rping/, `rping=`).  Each does nothing unless its command
+ * line parameter is given.
+ */
+#ifndef _RDMA_ULP_H
+#define _RDMA_ULP_H
+
+void rdmatest_init(void);
+void rping_init(void);
+
+#endif /* _RDMA_ULP_H */

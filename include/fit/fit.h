@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FIT: the RPC layer between Tessera nodes (net/fit/).  Wire formats are
+ * in <fit/fit_wire.h>; the protocol, flow control and tunables in
+ * Documentation/fit.md.
+ *
+ *	ret = fit_call(MEM_NODE, P2M_PCACHE_MISS, &req, sizeof(req),
+ *		       line, PAGE_SIZE, 100);		// 0.. reply bytes
+ *	fit_register_handler(P2M_PCACHE_MISS, miss_handler, NULL);
+ *	static void miss_handler(struct fit_request *rq, void *ctx)
+ *	{
+ *		... fit_reply(rq, page, PAGE_SIZE);
+ *	}
+ *
+ * Every call returns a non-negative result or -errno:
+ *   -ETIMEDOUT  no reply within the timeout
+ *   -EHOSTDOWN  the peer was declared dead (heartbeats) or is not connected
+ *   -EMSGSIZE   a message above FIT_MAX_MSG, or a reply above max_reply
+ *   -EPROTO     the peer sent (or we sent it) a malformed message
+ *   -EINVAL     bad arguments (node id, opcode, NULL buffer with a length)
+ * All calls may sleep (process context); none may be called from a
+ * handler for the handler's own node with a reply expected from itself
+ * unless fit.workers > 1.
+ */
+#ifndef _FIT_FIT_H
+#define _FIT_FIT_H
+
+#include <fit/fit_wire.h>
+#include <tessera/types.h>
+
+/* A request handed to a handler; valid until fit_reply()/return. */
+struct fit_request {
+	u16 src_node;
+	u16 opcode;
+	bool oneway;		/* no reply expected (fit_send) */
+	const void *data;
+	u32 len;
+	/* private */
+	u16 slot;
+	u32 gen;
+	bool replied;
+};
+
+typedef void (*fit_handler_t)(struct fit_request *rq, void *ctx);
+
+/* Bring FIT up on rxe0 (kernel/main.c, after rxe_net_init()). */
+void fit_init(void);
+
+/* One handler per opcode: 0, -EINVAL (bad opcode) or -EBUSY (taken). */
+int fit_register_handler(u16 opcode, fit_handler_t fn, void *ctx);
+int fit_unregister_handler(u16 opcode);
+
+/*
+ * Send @len bytes to @node as @opcode and wait up to @timeout_ms for the
+ * reply, which lands in @reply (at most @max_reply bytes).  Returns the
+ * reply's length or -errno.
+ */
+int fit_call(u16 node, u16 opcode, const void *req, u32 len, void *reply,
+	     u32 max_reply, unsigned int timeout_ms);
+
+/* One-way message; returns once it is sent (blocks on credits). */
+int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
+	     unsigned int timeout_ms);
+
+/*
+ * Answer @rq (at most once; a handler that returns without replying
+ * sends an empty reply).  0 or -errno.  fit_reply_error() makes the
+ * caller's fit_call() return -@err.
+ */
+int fit_reply(struct fit_request *rq, const void *data, u32 len);
+int fit_reply_error(struct fit_request *rq, int err);
+
+/* One destination of fit_call_scatter(). */
+struct fit_scatter {
+	u16 node;
+	const void *req;
+	u32 len;
+	void *reply;
+	u32 max_reply;
+	int result;		/* out: reply length or -errno */
+};
+
+/*
+ * Send every request in @v[0..n) (same opcode), then gather every
+ * reply, all within @timeout_ms.  Returns 0 if every result is >= 0,
+ * else the first negative result; each v[i].result says which failed.
+ */
+int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
+		     unsigned int timeout_ms);
+
+/*
+ * Export [@addr, @addr + @len) of our memory for peers' fit_read/
+ * fit_write (one region per node, before peers connect).  0 or -errno.
+ */
+int fit_export_region(void *addr, u64 len);
+/* One-sided access to @node's exported region at @offset. */
+int fit_read(u16 node, u64 offset, void *buf, u32 len,
+	     unsigned int timeout_ms);
+int fit_write(u16 node, u64 offset, const void *buf, u32 len,
+	      unsigned int timeout_ms);
+
+/* True if @node is connected and alive. */
+bool fit_peer_up(u16 node);
+/* Print per-peer counters and the latency histogram. */
+void fit_dump_stats(void);
+
+#endif /* _FIT_FIT_H */

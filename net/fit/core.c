@@ -1,0 +1,1225 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FIT over verbs: one RC QP per peer on rxe0, registered receive rings,
+ * staging buffers for sends, credit mailboxes, receive-CQ pollers and a
+ * preallocated worker pool, and the public API of <fit/fit.h> on top of
+ * the transport-independent engine (engine.c).
+ *
+ * Connections are made by fit_conn_connect() from a struct fit_connect
+ * (the peer's QPN, PSN, mailbox and exported region): the one function
+ * that changes when the RDMA-CM takes over.  Membership (who the peers
+ * are) is not in this file.
+ *
+ * Lock order (outermost first):
+ *   fit_conn.tx_mutex[class] -> fit_conn.os_mutex -> fit_peer.lock
+ *   -> fit_slot_table.lock;  fit_conn.stage_lock, fit_work_lock and
+ *   fit_buf_lock are leaves.
+ * Pollers own their conns' receive side (parked entries, reassembly).
+ */
+#include "internal.h"
+
+#include <fit/fit.h>
+#include <tessera/atomic.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/kthread.h>
+#include <tessera/mm.h>
+#include <tessera/mutex.h>
+#include <tessera/node.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/rdma/rxe.h>
+#include <tessera/rdma/verbs.h>
+#include <tessera/sched.h>
+#include <tessera/slab.h>
+#include <tessera/smp.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+#include <tessera/wait.h>
+
+static unsigned int fit_nr_pollers = 1;
+PARAM_UINT("fit.pollers", fit_nr_pollers, 1, 8,
+	   "FIT receive-CQ polling threads");
+static unsigned int fit_nr_workers = 2;
+PARAM_UINT("fit.workers", fit_nr_workers, 1, 16, "FIT handler threads");
+static unsigned int fit_ring_req = 16;
+PARAM_UINT("fit.ring_req", fit_ring_req, 1, 32,
+	   "FIT receive entries per peer for requests");
+static unsigned int fit_ring_rep = 8;
+PARAM_UINT("fit.ring_rep", fit_ring_rep, 1, 32,
+	   "FIT receive entries per peer for replies");
+static unsigned int fit_spin_us = 200;
+PARAM_UINT("fit.spin_us", fit_spin_us, 0, 100000,
+	   "FIT pollers busy-poll this long after the last completion");
+
+#define FIT_MAX_RING		64
+#define FIT_NR_STAGE		64	/* staging buffers per peer */
+#define FIT_MBOX_INFLIGHT	4
+#define FIT_SQ_DEPTH		(FIT_NR_STAGE + FIT_MBOX_INFLIGHT + 4)
+#define FIT_OS_CHUNK		FIT_SLOT_BYTES
+
+/* wr_id: kind in bits 60..63, node in 48..55, index below. */
+enum fit_wr_kind { FIT_WR_RECV = 1, FIT_WR_SEND, FIT_WR_MBOX, FIT_WR_OS };
+#define FIT_WR(kind, node, idx)	((u64)(kind) << 60 | (u64)(node) << 48 | (idx))
+#define FIT_WR_KIND(id)		((unsigned int)((id) >> 60))
+#define FIT_WR_NODE(id)		((unsigned int)((id) >> 48) & 0xff)
+#define FIT_WR_IDX(id)		((u32)(id) & 0xffffffu)
+
+struct fit_conn {
+	struct fit_peer peer;
+	struct ib_qp *qp;
+	unsigned int poller;
+	bool dead;			/* QP failed or peer declared dead */
+
+	u8 *ring;			/* nr_ring * FIT_SLOT_BYTES */
+	struct ib_mr *ring_mr;
+	u32 nr_ring;
+	/* Poller only: request entries parked (no buffer), in order. */
+	u32 parked[FIT_MAX_RING];
+	u32 parked_len[FIT_MAX_RING];
+	unsigned int parked_head, nr_parked;
+
+	u8 *stage;			/* FIT_NR_STAGE * FIT_SLOT_BYTES */
+	struct ib_mr *stage_mr;
+	spinlock_t stage_lock;
+	u64 stage_busy;			/* bit per buffer; under stage_lock */
+	struct wait_queue_head wq;	/* staging, credits, one-sided ops */
+
+	/* Mailbox page: [0] the peer writes ours, [1] our write source. */
+	struct fit_credit_mbox *mbox;
+	struct ib_mr *mbox_mr;
+	u64 rmbox_addr;
+	u32 rmbox_rkey;
+	atomic_t mbox_inflight;
+	bool mbox_dirty;		/* under peer.lock */
+	u32 mbox_seq;			/* under peer.lock */
+
+	u64 rregion_addr, rregion_len;
+	u32 rregion_rkey;
+	struct mutex os_mutex;		/* one one-sided op at a time */
+	u8 *os_buf;			/* FIT_OS_CHUNK, in stage_mr */
+	int os_status;			/* 1 while in flight */
+
+	struct mutex tx_mutex[FIT_NR_CLASSES];
+};
+
+struct fit_poller {
+	struct ib_cq *cq;
+	struct task *task;
+	struct wait_queue_head wq;
+	bool kicked;
+	unsigned long long busy_passes, sleeps;
+};
+
+struct fit_work {
+	struct fit_conn *conn;
+	struct fit_hdr hdr;
+	void *buf;
+	const char *reject;		/* non-NULL: answer -EPROTO */
+};
+
+struct fit_handler_ent {
+	fit_handler_t fn;
+	void *ctx;
+};
+
+static struct ib_device *fit_dev;
+static struct ib_pd *fit_pd;
+static struct fit_conn *fit_conns[FIT_MAX_NODES];
+static struct fit_poller fit_pollers[8];
+static struct fit_slot_table fit_slots;
+static struct wait_queue_head fit_slot_wq[FIT_NR_SLOTS];
+static DECLARE_WAIT_QUEUE_HEAD(fit_slot_free_wq);
+static struct fit_handler_ent fit_handlers[FIT_OP_TABLE_SIZE];
+static DEFINE_SPINLOCK(fit_handler_lock);
+static bool fit_ready;
+static u64 fit_epoch;
+
+static void *fit_region;
+static u64 fit_region_len;
+static struct ib_mr *fit_region_mr;
+
+/* Request buffers: preallocated, FIT_MAX_MSG each. */
+#define FIT_MAX_BUFS		32
+static void *fit_bufs[FIT_MAX_BUFS];
+static unsigned int fit_nr_bufs, fit_nr_free_bufs;
+static DEFINE_SPINLOCK(fit_buf_lock);
+
+/* Worker queue: at most one item per buffer, plus rejects. */
+#define FIT_WORK_MAX		(FIT_MAX_BUFS + FIT_MAX_NODES * FIT_MAX_RING)
+static struct fit_work *fit_workq;
+static unsigned int fit_work_head, fit_work_count;
+static DEFINE_SPINLOCK(fit_work_lock);
+static DECLARE_WAIT_QUEUE_HEAD(fit_work_wq);
+static struct task *fit_worker_tasks[16];
+
+static unsigned long long fit_proto_rejects;
+
+/* ----------------------------------------------------------- buffer pool */
+
+static void *fit_buf_get(struct fit_peer *p, u32 len)
+{
+	unsigned long flags;
+	void *b = NULL;
+
+	spin_lock_irqsave(&fit_buf_lock, flags);
+	if (fit_nr_free_bufs)
+		b = fit_bufs[--fit_nr_free_bufs];
+	spin_unlock_irqrestore(&fit_buf_lock, flags);
+	return b;
+}
+
+static void fit_poller_kick(unsigned int i);
+
+static void fit_buf_put(void *b)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&fit_buf_lock, flags);
+	fit_bufs[fit_nr_free_bufs++] = b;
+	spin_unlock_irqrestore(&fit_buf_lock, flags);
+	/* Parked requests may now proceed. */
+	for (unsigned int i = 0; i < fit_nr_pollers; i++)
+		fit_poller_kick(i);
+}
+
+/* ------------------------------------------------------------- transport */
+
+static struct fit_conn *fit_conn_of(struct fit_peer *p)
+{
+	return container_of(p, struct fit_conn, peer);
+}
+
+static int fit_stage_get(struct fit_conn *c)
+{
+	unsigned long flags;
+	int i = -1;
+
+	spin_lock_irqsave(&c->stage_lock, flags);
+	if (~c->stage_busy) {
+		i = __builtin_ctzll(~c->stage_busy);
+		c->stage_busy |= 1ull << i;
+	}
+	spin_unlock_irqrestore(&c->stage_lock, flags);
+	return i;
+}
+
+static void fit_stage_put(struct fit_conn *c, unsigned int i)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->stage_lock, flags);
+	c->stage_busy &= ~(1ull << i);
+	spin_unlock_irqrestore(&c->stage_lock, flags);
+	wake_up_all(&c->wq);
+}
+
+static int fit_op_send(struct fit_peer *p, const struct fit_wire_hdr *w,
+		       const void *payload, u32 len)
+{
+	struct fit_conn *c = fit_conn_of(p);
+	const struct ib_send_wr *bad;
+	struct ib_send_wr wr = { 0 };
+	struct ib_sge sge;
+	int i, ret;
+
+	wait_event(c->wq, (i = fit_stage_get(c)) >= 0 || READ_ONCE(c->dead));
+	if (i < 0)
+		return -EHOSTDOWN;
+	memcpy(c->stage + i * FIT_SLOT_BYTES, w, FIT_HDR_BYTES);
+	if (len)
+		memcpy(c->stage + i * FIT_SLOT_BYTES + FIT_HDR_BYTES, payload,
+		       len);
+	sge.addr = (uintptr_t)(c->stage + i * FIT_SLOT_BYTES);
+	sge.length = FIT_HDR_BYTES + len;
+	sge.lkey = c->stage_mr->lkey;
+	wr.wr_id = FIT_WR(FIT_WR_SEND, p->node, i);
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IB_WR_SEND;
+	wr.send_flags = IB_SEND_SIGNALED;
+	ret = ib_post_send(c->qp, &wr, &bad);
+	if (ret)
+		fit_stage_put(c, i);
+	return ret;
+}
+
+static int fit_post_mbox(struct fit_conn *c, u16 req, u16 rep)
+{
+	struct fit_credit_mbox *src = &c->mbox[1];
+	const struct ib_send_wr *bad;
+	struct ib_send_wr wr = { 0 };
+	struct ib_sge sge;
+	u64 v;
+	int ret;
+
+	if (atomic_inc_return(&c->mbox_inflight) > FIT_MBOX_INFLIGHT) {
+		/* Cumulative: the write in flight's completion resends. */
+		atomic_dec(&c->mbox_inflight);
+		WRITE_ONCE(c->mbox_dirty, true);
+		return 0;
+	}
+	/* One aligned 8-byte store: the source is never seen torn. */
+	v = (u64)req | (u64)rep << 16 | (u64)(++c->mbox_seq) << 32;
+	WRITE_ONCE(*(u64 *)src, v);
+	sge.addr = (uintptr_t)src;
+	sge.length = sizeof(*src);
+	sge.lkey = c->mbox_mr->lkey;
+	wr.wr_id = FIT_WR(FIT_WR_MBOX, c->peer.node, 0);
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	wr.opcode = IB_WR_RDMA_WRITE;
+	wr.send_flags = IB_SEND_SIGNALED;
+	wr.rdma.remote_addr = c->rmbox_addr;
+	wr.rdma.rkey = c->rmbox_rkey;
+	ret = ib_post_send(c->qp, &wr, &bad);
+	if (ret)
+		atomic_dec(&c->mbox_inflight);
+	return ret;
+}
+
+static int fit_op_write_credits(struct fit_peer *p, u16 req, u16 rep)
+{
+	return fit_post_mbox(fit_conn_of(p), req, rep);
+}
+
+static const struct fit_transport_ops fit_verbs_ops = {
+	.send = fit_op_send,
+	.write_credits = fit_op_write_credits,
+	.get_buf = fit_buf_get,
+};
+
+/* Read the peer's latest mailbox write into our credits. */
+static void fit_check_mbox(struct fit_conn *c)
+{
+	u64 v = READ_ONCE(*(u64 *)&c->mbox[0]);
+
+	if (v >> 32)
+		fit_rx_mailbox(&c->peer, (u16)v, (u16)(v >> 16));
+}
+
+static int fit_post_recv(struct fit_conn *c, u32 idx)
+{
+	const struct ib_recv_wr *bad;
+	struct ib_recv_wr wr = { 0 };
+	struct ib_sge sge = {
+		.addr = (uintptr_t)(c->ring + idx * FIT_SLOT_BYTES),
+		.length = FIT_SLOT_BYTES,
+		.lkey = c->ring_mr->lkey,
+	};
+
+	wr.wr_id = FIT_WR(FIT_WR_RECV, c->peer.node, idx);
+	wr.sg_list = &sge;
+	wr.num_sge = 1;
+	return ib_post_recv(c->qp, &wr, &bad);
+}
+
+/* ------------------------------------------------------------ peer death */
+
+static void fit_conn_fail(struct fit_conn *c, int err, const char *why)
+{
+	unsigned long flags;
+	bool was;
+
+	spin_lock_irqsave(&c->peer.lock, flags);
+	was = c->peer.up;
+	c->peer.up = false;
+	c->dead = true;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	if (was)
+		pr_warn("fit: node %u down: %s\n", c->peer.node, why);
+	if (fit_slot_fail_peer(&fit_slots, c->peer.node, err))
+		for (unsigned int i = 0; i < FIT_NR_SLOTS; i++)
+			wake_up_all(&fit_slot_wq[i]);
+	wake_up_all(&c->wq);
+}
+
+/* --------------------------------------------------------------- workers */
+
+static bool fit_work_push(const struct fit_work *w)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&fit_work_lock, flags);
+	ok = fit_work_count < FIT_WORK_MAX;
+	if (ok)
+		fit_workq[(fit_work_head + fit_work_count++) % FIT_WORK_MAX] = *w;
+	spin_unlock_irqrestore(&fit_work_lock, flags);
+	if (ok)
+		wake_up(&fit_work_wq);
+	return ok;
+}
+
+static bool fit_work_pop(struct fit_work *w)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&fit_work_lock, flags);
+	ok = fit_work_count > 0;
+	if (ok) {
+		*w = fit_workq[fit_work_head];
+		fit_work_head = (fit_work_head + 1) % FIT_WORK_MAX;
+		fit_work_count--;
+	}
+	spin_unlock_irqrestore(&fit_work_lock, flags);
+	return ok;
+}
+
+static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
+			  const void *data, u32 len, int err)
+{
+	struct fit_tx tx;
+	int ret;
+
+	fit_tx_init(&tx, node_id, c->peer.node, rq->opcode,
+		    FIT_F_REPLY | (err ? FIT_F_ERROR : 0), rq->slot, rq->gen,
+		    err ? NULL : data, err ? 0 : len);
+	tx.hdr.status = err ? (u16)-err : 0;
+	mutex_lock(&c->tx_mutex[FIT_CLASS_REP]);
+	while ((ret = fit_tx_push(&c->peer, &tx)) == -EAGAIN) {
+		wait_event_timeout(c->wq, (fit_check_mbox(c),
+			fit_credit_avail(&c->peer.tx[FIT_CLASS_REP]) > 0) ||
+			READ_ONCE(c->dead), 1);
+	}
+	mutex_unlock(&c->tx_mutex[FIT_CLASS_REP]);
+	if (!ret) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&c->peer.lock, flags);
+		c->peer.stats.replies_sent++;
+		spin_unlock_irqrestore(&c->peer.lock, flags);
+	}
+	return ret;
+}
+
+int fit_reply(struct fit_request *rq, const void *data, u32 len)
+{
+	struct fit_conn *c = fit_conns[rq->src_node];
+
+	if (rq->oneway || rq->replied || !c)
+		return -EINVAL;
+	if (len > FIT_MAX_MSG)
+		return -EMSGSIZE;
+	rq->replied = true;
+	return fit_send_reply(c, rq, data, len, 0);
+}
+
+int fit_reply_error(struct fit_request *rq, int err)
+{
+	struct fit_conn *c = fit_conns[rq->src_node];
+
+	if (rq->oneway || rq->replied || !c || err >= 0 || err < -4095)
+		return -EINVAL;
+	rq->replied = true;
+	return fit_send_reply(c, rq, NULL, 0, err);
+}
+
+static void fit_run_work(struct fit_work *w)
+{
+	struct fit_request rq = {
+		.src_node = w->hdr.src_node,
+		.opcode = w->hdr.opcode,
+		.oneway = w->hdr.flags & FIT_F_ONEWAY,
+		.data = w->buf,
+		.len = w->hdr.total_len,
+		.slot = w->hdr.slot,
+		.gen = w->hdr.gen,
+	};
+	struct fit_handler_ent h;
+	unsigned long flags;
+
+	if (w->reject) {
+		if (!rq.oneway)
+			fit_reply_error(&rq, -EPROTO);
+		goto out;
+	}
+	spin_lock_irqsave(&fit_handler_lock, flags);
+	h = fit_handlers[rq.opcode];
+	spin_unlock_irqrestore(&fit_handler_lock, flags);
+	if (h.fn)
+		h.fn(&rq, h.ctx);
+	else if (!rq.oneway)
+		fit_reply_error(&rq, -EOPNOTSUPP);
+	if (!rq.oneway && !rq.replied)
+		fit_reply(&rq, NULL, 0);
+out:
+	if (w->buf)
+		fit_buf_put(w->buf);
+}
+
+static int fit_worker_fn(void *arg)
+{
+	struct fit_work w;
+
+	while (!kthread_should_stop()) {
+		wait_event_timeout(fit_work_wq, READ_ONCE(fit_work_count) ||
+				   kthread_should_stop(), HZ);
+		while (fit_work_pop(&w))
+			fit_run_work(&w);
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- pollers */
+
+static void fit_poller_kick(unsigned int i)
+{
+	WRITE_ONCE(fit_pollers[i].kicked, true);
+	wake_up(&fit_pollers[i].wq);
+}
+
+static void fit_cq_event(struct ib_cq *cq, void *ctx)
+{
+	fit_poller_kick((uintptr_t)ctx);
+}
+
+/* Handle one received entry; false if it parked. */
+static bool fit_handle_rx(struct fit_conn *c, u32 idx, u32 len, bool hold)
+{
+	enum fit_class cls = fit_rx_class(c->ring + idx * FIT_SLOT_BYTES, len);
+	struct fit_work w = { .conn = c };
+	struct fit_rx rx;
+
+	fit_rx_process(&c->peer, &fit_slots, node_id,
+		       c->ring + idx * FIT_SLOT_BYTES, len, hold, &rx);
+	switch (rx.action) {
+	case FIT_RX_PARK:
+		return false;
+	case FIT_RX_WAKE:
+		wake_up_all(&fit_slot_wq[rx.slot]);
+		break;
+	case FIT_RX_DISPATCH:
+		w.hdr = rx.hdr;
+		w.buf = rx.buf;
+		if (!fit_work_push(&w))
+			fit_buf_put(rx.buf);
+		break;
+	case FIT_RX_REJECT:
+		fit_proto_rejects++;
+		pr_warn_once("fit: rejected a message from node %u: %s\n",
+			     c->peer.node, rx.why);
+		if (rx.hdr_valid) {
+			w.hdr = rx.hdr;
+			w.buf = rx.buf;
+			w.reject = rx.why;
+			if (fit_work_push(&w))
+				break;
+		}
+		if (rx.buf)
+			fit_buf_put(rx.buf);
+		break;
+	case FIT_RX_FATAL:
+		if (rx.buf)
+			fit_buf_put(rx.buf);
+		fit_conn_fail(c, -EPROTO, rx.why);
+		return true;
+	case FIT_RX_DONE:
+		break;
+	}
+	if (!fit_post_recv(c, idx))
+		fit_rx_freed(&c->peer, cls);
+	return true;
+}
+
+static void fit_handle_wc(struct fit_poller *pl, const struct ib_wc *wc)
+{
+	unsigned int node = FIT_WR_NODE(wc->wr_id);
+	struct fit_conn *c = node < FIT_MAX_NODES ? fit_conns[node] : NULL;
+	u32 idx = FIT_WR_IDX(wc->wr_id);
+
+	if (!c)
+		return;
+	if (wc->status != IB_WC_SUCCESS) {
+		if (FIT_WR_KIND(wc->wr_id) == FIT_WR_SEND)
+			fit_stage_put(c, idx);
+		if (FIT_WR_KIND(wc->wr_id) == FIT_WR_OS) {
+			WRITE_ONCE(c->os_status, -EIO);
+			wake_up_all(&c->wq);
+		}
+		if (wc->status != IB_WC_WR_FLUSH_ERR || !c->dead)
+			fit_conn_fail(c, -EHOSTDOWN,
+				      ib_wc_status_msg(wc->status));
+		return;
+	}
+	switch (FIT_WR_KIND(wc->wr_id)) {
+	case FIT_WR_RECV:
+		if (c->nr_parked ||
+		    !fit_handle_rx(c, idx, wc->byte_len, false)) {
+			unsigned int t = (c->parked_head + c->nr_parked++) %
+					 FIT_MAX_RING;
+
+			c->parked[t] = idx;
+			c->parked_len[t] = wc->byte_len;
+		}
+		break;
+	case FIT_WR_SEND:
+		fit_stage_put(c, idx);
+		break;
+	case FIT_WR_MBOX:
+		atomic_dec(&c->mbox_inflight);
+		if (READ_ONCE(c->mbox_dirty)) {
+			WRITE_ONCE(c->mbox_dirty, false);
+			fit_post_mbox(c, c->peer.rx[FIT_CLASS_REQ].freed,
+				      c->peer.rx[FIT_CLASS_REP].freed);
+		}
+		break;
+	case FIT_WR_OS:
+		WRITE_ONCE(c->os_status, 0);
+		wake_up_all(&c->wq);
+		break;
+	}
+}
+
+/*
+ * Retry parked entries in order.  The head parks again while no buffer
+ * is free; replies never park, so only requests wait here.
+ */
+static bool fit_retry_parked(struct fit_conn *c)
+{
+	bool progress = false;
+
+	while (c->nr_parked) {
+		unsigned int h = c->parked_head;
+
+		if (!fit_handle_rx(c, c->parked[h], c->parked_len[h], false))
+			break;
+		c->parked_head = (h + 1) % FIT_MAX_RING;
+		c->nr_parked--;
+		progress = true;
+	}
+	return progress;
+}
+
+static int fit_poller_fn(void *arg)
+{
+	unsigned int me = (uintptr_t)arg;
+	struct fit_poller *pl = &fit_pollers[me];
+	u64 last = ktime_get();
+	struct ib_wc wc[16];
+
+	while (!kthread_should_stop()) {
+		bool progress = false;
+		int n;
+
+		n = ib_poll_cq(pl->cq, ARRAY_SIZE(wc), wc);
+		for (int i = 0; i < n; i++)
+			fit_handle_wc(pl, &wc[i]);
+		for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
+			struct fit_conn *c = fit_conns[i];
+
+			if (!c || c->poller != me)
+				continue;
+			if (c->nr_parked)
+				progress |= fit_retry_parked(c);
+			fit_check_mbox(c);
+			if (waitqueue_active(&c->wq))
+				wake_up_all(&c->wq);
+		}
+		if (n > 0 || progress) {
+			last = ktime_get();
+			pl->busy_passes++;
+			cond_resched();
+			continue;
+		}
+		if (ktime_get() - last < (u64)fit_spin_us * 1000) {
+			cond_resched();
+			continue;
+		}
+		/* Idle: arm the CQ and sleep until an event or a tick. */
+		WRITE_ONCE(pl->kicked, false);
+		if (ib_req_notify_cq(pl->cq, IB_CQ_NEXT_COMP |
+				     IB_CQ_REPORT_MISSED_EVENTS) > 0)
+			continue;
+		pl->sleeps++;
+		wait_event_timeout(pl->wq, READ_ONCE(pl->kicked) ||
+				   kthread_should_stop(), 1);
+		last = ktime_get();
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- connections */
+
+static void *fit_alloc_region(size_t bytes)
+{
+	unsigned long a = __get_free_pages(GFP_KERNEL, get_order(bytes));
+
+	if (a)
+		memset((void *)a, 0, bytes);
+	return (void *)a;
+}
+
+/*
+ * Create the conn for @node: QP (RESET -> INIT), rings posted, staging
+ * and mailbox registered.  Fills @local with what the peer needs.
+ */
+static struct fit_conn *fit_conn_create(u16 node, struct fit_connect *local)
+{
+	struct ib_qp_init_attr init = {
+		.cap = { .max_send_wr = FIT_SQ_DEPTH,
+			 .max_recv_wr = FIT_MAX_RING,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+		.sq_sig_type = IB_SIGNAL_ALL_WR, .qp_type = IB_QPT_RC,
+	};
+	struct ib_qp_attr a = { .qp_state = IB_QPS_INIT,
+		.qp_access_flags = IB_ACCESS_REMOTE_WRITE |
+				   IB_ACCESS_REMOTE_READ };
+	const int rw = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
+		       IB_ACCESS_REMOTE_READ;
+	struct fit_conn *c;
+	u32 i;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	fit_peer_init(&c->peer, node, &fit_verbs_ops, NULL, fit_ring_req,
+		      fit_ring_rep);
+	spin_lock_init(&c->stage_lock);
+	init_waitqueue_head(&c->wq);
+	mutex_init(&c->os_mutex);
+	mutex_init(&c->tx_mutex[FIT_CLASS_REQ]);
+	mutex_init(&c->tx_mutex[FIT_CLASS_REP]);
+	c->nr_ring = fit_ring_req + fit_ring_rep;
+	c->poller = node % fit_nr_pollers;
+	c->ring = fit_alloc_region(c->nr_ring * FIT_SLOT_BYTES);
+	c->stage = fit_alloc_region((FIT_NR_STAGE + 1) * FIT_SLOT_BYTES);
+	c->mbox = fit_alloc_region(PAGE_SIZE);
+	if (!c->ring || !c->stage || !c->mbox)
+		goto err;
+	c->os_buf = c->stage + FIT_NR_STAGE * FIT_SLOT_BYTES;
+	c->ring_mr = ib_reg_mr(fit_pd, c->ring, c->nr_ring * FIT_SLOT_BYTES,
+			       IB_ACCESS_LOCAL_WRITE);
+	c->stage_mr = ib_reg_mr(fit_pd, c->stage,
+				(FIT_NR_STAGE + 1) * FIT_SLOT_BYTES,
+				IB_ACCESS_LOCAL_WRITE);
+	c->mbox_mr = ib_reg_mr(fit_pd, c->mbox, PAGE_SIZE, rw);
+	if (IS_ERR(c->ring_mr) || IS_ERR(c->stage_mr) || IS_ERR(c->mbox_mr))
+		goto err;
+	init.send_cq = init.recv_cq = fit_pollers[c->poller].cq;
+	c->qp = ib_create_qp(fit_pd, &init);
+	if (IS_ERR(c->qp))
+		goto err;
+	if (ib_modify_qp(c->qp, &a, IB_QP_STATE | IB_QP_ACCESS_FLAGS))
+		goto err;
+	fit_conns[node] = c;
+	for (i = 0; i < c->nr_ring; i++)
+		if (fit_post_recv(c, i))
+			goto err_unpublish;
+
+	memset(local, 0, sizeof(*local));
+	fit_put_le64(&local->epoch, fit_epoch);
+	fit_put_le32(&local->qpn, c->qp->qp_num);
+	fit_put_le32(&local->psn, 0x1000 + node);
+	fit_put_le32(&local->ring_entries, c->nr_ring);
+	fit_put_le32(&local->req_credits, fit_ring_req);
+	fit_put_le64(&local->mbox_addr, (uintptr_t)&c->mbox[0]);
+	fit_put_le32(&local->mbox_rkey, c->mbox_mr->rkey);
+	if (fit_region_mr) {
+		fit_put_le32(&local->region_rkey, fit_region_mr->rkey);
+		fit_put_le64(&local->region_addr, (uintptr_t)fit_region);
+		fit_put_le64(&local->region_len, fit_region_len);
+	}
+	return c;
+
+err_unpublish:
+	fit_conns[node] = NULL;
+err:
+	pr_err("fit: cannot set up a connection to node %u\n", node);
+	return ERR_PTR(-ENOMEM);
+}
+
+/*
+ * Connect @c to the peer described by @remote at IPv4 @ip (host order):
+ * INIT -> RTR -> RTS.  The one step the RDMA-CM will replace.
+ */
+static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote,
+			    u32 ip, u32 my_psn)
+{
+	u32 entries = fit_get_le32(&remote->ring_entries);
+	u32 req = fit_get_le32(&remote->req_credits);
+	struct ib_qp_attr a = { 0 };
+	unsigned long flags;
+	int ret;
+
+	if (req == 0 || req >= entries || entries > FIT_MAX_RING)
+		return -EPROTO;
+	a.qp_state = IB_QPS_RTR;
+	a.path_mtu = fit_dev->attrs.max_mtu;
+	a.dest_qp_num = fit_get_le32(&remote->qpn);
+	a.rq_psn = fit_get_le32(&remote->psn);
+	a.max_dest_rd_atomic = 16;
+	a.min_rnr_timer = 1;
+	ib_gid_from_ipv4(&a.ah_attr.dgid, ip);
+	ret = ib_modify_qp(c->qp, &a, IB_QP_STATE | IB_QP_AV | IB_QP_PATH_MTU |
+			   IB_QP_DEST_QPN | IB_QP_RQ_PSN |
+			   IB_QP_MAX_DEST_RD_ATOMIC | IB_QP_MIN_RNR_TIMER);
+	if (ret)
+		return ret;
+	memset(&a, 0, sizeof(a));
+	a.qp_state = IB_QPS_RTS;
+	a.sq_psn = my_psn;
+	a.timeout = 14;
+	a.retry_cnt = 7;
+	a.rnr_retry = 7;
+	a.max_rd_atomic = 16;
+	ret = ib_modify_qp(c->qp, &a, IB_QP_STATE | IB_QP_SQ_PSN |
+			   IB_QP_TIMEOUT | IB_QP_RETRY_CNT | IB_QP_RNR_RETRY |
+			   IB_QP_MAX_QP_RD_ATOMIC);
+	if (ret)
+		return ret;
+	c->rmbox_addr = fit_get_le64(&remote->mbox_addr);
+	c->rmbox_rkey = fit_get_le32(&remote->mbox_rkey);
+	c->rregion_addr = fit_get_le64(&remote->region_addr);
+	c->rregion_len = fit_get_le64(&remote->region_len);
+	c->rregion_rkey = fit_get_le32(&remote->region_rkey);
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->peer.tx[FIT_CLASS_REQ].limit = req;
+	c->peer.tx[FIT_CLASS_REP].limit = entries - req;
+	c->peer.up = true;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	return 0;
+}
+
+/*
+ * Loopback: connect this node to itself over rxe0 (one QP whose peer is
+ * itself), so that a single node can exercise the whole stack.
+ */
+int fit_connect_self(void);
+int fit_connect_self(void)
+{
+	struct fit_connect local;
+	struct fit_conn *c;
+
+	if (!fit_ready)
+		return -ENODEV;
+	if (fit_conns[node_id])
+		return fit_conns[node_id]->peer.up ? 0 : -EHOSTDOWN;
+	c = fit_conn_create(node_id, &local);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	return fit_conn_connect(c, &local, rxe_net_dev()->ip,
+				fit_get_le32(&local.psn));
+}
+
+/* ------------------------------------------------------------------- API */
+
+static struct fit_conn *fit_conn_get(u16 node)
+{
+	struct fit_conn *c;
+
+	if (!fit_ready || node >= FIT_MAX_NODES)
+		return NULL;
+	c = READ_ONCE(fit_conns[node]);
+	return c && READ_ONCE(c->peer.up) ? c : NULL;
+}
+
+bool fit_peer_up(u16 node)
+{
+	return fit_conn_get(node) != NULL;
+}
+
+int fit_register_handler(u16 opcode, fit_handler_t fn, void *ctx)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (opcode >= FIT_OP_TABLE_SIZE || !fit_opcode_valid(opcode) || !fn)
+		return -EINVAL;
+	spin_lock_irqsave(&fit_handler_lock, flags);
+	if (fit_handlers[opcode].fn)
+		ret = -EBUSY;
+	else
+		fit_handlers[opcode] = (struct fit_handler_ent){ fn, ctx };
+	spin_unlock_irqrestore(&fit_handler_lock, flags);
+	return ret;
+}
+
+int fit_unregister_handler(u16 opcode)
+{
+	unsigned long flags;
+
+	if (opcode >= FIT_OP_TABLE_SIZE)
+		return -EINVAL;
+	spin_lock_irqsave(&fit_handler_lock, flags);
+	fit_handlers[opcode].fn = NULL;
+	spin_unlock_irqrestore(&fit_handler_lock, flags);
+	return 0;
+}
+
+/* Push @tx under the class mutex, waiting for credits until @deadline. */
+static int fit_push_blocking(struct fit_conn *c, struct fit_tx *tx,
+			     u64 deadline)
+{
+	int ret;
+
+	mutex_lock(&c->tx_mutex[tx->cls]);
+	while ((ret = fit_tx_push(&c->peer, tx)) == -EAGAIN) {
+		if (jiffies >= deadline) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		wait_event_timeout(c->wq, (fit_check_mbox(c),
+			fit_credit_avail(&c->peer.tx[tx->cls]) > 0) ||
+			READ_ONCE(c->dead), 1);
+	}
+	mutex_unlock(&c->tx_mutex[tx->cls]);
+	if (ret == -ENOTCONN || (ret && READ_ONCE(c->dead)))
+		ret = -EHOSTDOWN;
+	return ret;
+}
+
+static int fit_slot_get(u16 node, void *reply, u32 max, u16 *id, u32 *gen,
+			u64 deadline)
+{
+	for (;;) {
+		if (!fit_slot_alloc(&fit_slots, node, reply, max, id, gen))
+			return 0;
+		if (jiffies >= deadline)
+			return -ETIMEDOUT;
+		wait_event_timeout(fit_slot_free_wq,
+				   fit_slot_nr_free(&fit_slots) > 0, 1);
+	}
+}
+
+static int fit_slot_put(u16 id, u32 gen)
+{
+	int ret = fit_slot_release(&fit_slots, id, gen);
+
+	wake_up(&fit_slot_free_wq);
+	return ret;
+}
+
+static void fit_account_call(struct fit_conn *c, u64 t0, int ret)
+{
+	u64 us = (ktime_get() - t0) / 1000;
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->peer.stats.calls++;
+	if (ret == -ETIMEDOUT)
+		c->peer.stats.timeouts++;
+	else if (ret == -EHOSTDOWN)
+		c->peer.stats.hostdown++;
+	else if (ret >= 0)
+		c->peer.stats.lat_hist[fit_lat_bucket(us)]++;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+}
+
+int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
+		     unsigned int timeout_ms)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	u64 t0 = ktime_get();
+	u16 ids[16];
+	u32 gens[16];
+	int first = 0;
+
+	if (n > ARRAY_SIZE(ids) || !fit_opcode_valid(opcode))
+		return -EINVAL;
+	/* Send everything first, so the peers work in parallel. */
+	for (unsigned int i = 0; i < n; i++) {
+		struct fit_conn *c = fit_conn_get(v[i].node);
+		struct fit_tx tx;
+		int ret;
+
+		ids[i] = FIT_NR_SLOTS;
+		if (!c) {
+			v[i].result = v[i].node < FIT_MAX_NODES ? -EHOSTDOWN
+								: -EINVAL;
+			continue;
+		}
+		if (v[i].len > FIT_MAX_MSG) {
+			v[i].result = -EMSGSIZE;
+			continue;
+		}
+		ret = fit_slot_get(v[i].node, v[i].reply, v[i].max_reply,
+				   &ids[i], &gens[i], deadline);
+		if (ret) {
+			ids[i] = FIT_NR_SLOTS;
+			v[i].result = ret;
+			continue;
+		}
+		fit_tx_init(&tx, node_id, v[i].node, opcode, 0, ids[i],
+			    gens[i], v[i].req, v[i].len);
+		ret = fit_push_blocking(c, &tx, deadline);
+		if (ret) {
+			fit_slot_put(ids[i], gens[i]);
+			ids[i] = FIT_NR_SLOTS;
+			v[i].result = ret;
+		}
+	}
+	/* Then gather. */
+	for (unsigned int i = 0; i < n; i++) {
+		if (ids[i] == FIT_NR_SLOTS)
+			continue;
+		while (!fit_slot_done(&fit_slots, ids[i], gens[i]) &&
+		       jiffies < deadline)
+			wait_event_timeout(fit_slot_wq[ids[i]],
+				fit_slot_done(&fit_slots, ids[i], gens[i]),
+				deadline - jiffies);
+		v[i].result = fit_slot_put(ids[i], gens[i]);
+		if (fit_conns[v[i].node])
+			fit_account_call(fit_conns[v[i].node], t0, v[i].result);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (v[i].result < 0 && !first)
+			first = v[i].result;
+	return first;
+}
+
+int fit_call(u16 node, u16 opcode, const void *req, u32 len, void *reply,
+	     u32 max_reply, unsigned int timeout_ms)
+{
+	struct fit_scatter v = { .node = node, .req = req, .len = len,
+				 .reply = reply, .max_reply = max_reply };
+	int ret;
+
+	if ((len && !req) || (max_reply && !reply))
+		return -EINVAL;
+	ret = fit_call_scatter(opcode, &v, 1, timeout_ms);
+	return ret ? ret : v.result;
+}
+
+int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
+	     unsigned int timeout_ms)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	struct fit_conn *c = fit_conn_get(node);
+	struct fit_tx tx;
+	unsigned long flags;
+	int ret;
+
+	if (node >= FIT_MAX_NODES || !fit_opcode_valid(opcode) ||
+	    (len && !msg))
+		return -EINVAL;
+	if (!c)
+		return -EHOSTDOWN;
+	if (len > FIT_MAX_MSG)
+		return -EMSGSIZE;
+	fit_tx_init(&tx, node_id, node, opcode, FIT_F_ONEWAY, 0, 0, msg, len);
+	ret = fit_push_blocking(c, &tx, deadline);
+	if (!ret) {
+		spin_lock_irqsave(&c->peer.lock, flags);
+		c->peer.stats.sends++;
+		spin_unlock_irqrestore(&c->peer.lock, flags);
+	}
+	return ret;
+}
+
+/* Test hook: messages rejected as malformed so far. */
+unsigned long long fit_nr_rejected(void);
+unsigned long long fit_nr_rejected(void)
+{
+	return READ_ONCE(fit_proto_rejects);
+}
+
+/* Test hook: send raw bytes (a malformed header) as one SEND. */
+int fit_send_raw(u16 node, const void *bytes, u32 len);
+int fit_send_raw(u16 node, const void *bytes, u32 len)
+{
+	struct fit_conn *c = fit_conn_get(node);
+	unsigned long flags;
+	bool ok;
+	int ret;
+
+	if (!c || len < FIT_HDR_BYTES || len > FIT_SLOT_BYTES)
+		return -EINVAL;
+	mutex_lock(&c->tx_mutex[FIT_CLASS_REQ]);
+	spin_lock_irqsave(&c->peer.lock, flags);
+	ok = fit_credit_take(&c->peer.tx[FIT_CLASS_REQ]);
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	ret = ok ? fit_op_send(&c->peer, bytes, (const u8 *)bytes +
+			       FIT_HDR_BYTES, len - FIT_HDR_BYTES) : -EAGAIN;
+	mutex_unlock(&c->tx_mutex[FIT_CLASS_REQ]);
+	return ret;
+}
+
+int fit_export_region(void *addr, u64 len)
+{
+	struct ib_mr *mr;
+
+	if (!fit_ready || fit_region_mr)
+		return fit_ready ? -EBUSY : -ENODEV;
+	mr = ib_reg_mr(fit_pd, addr, len, IB_ACCESS_LOCAL_WRITE |
+		       IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_WRITE);
+	if (IS_ERR(mr))
+		return PTR_ERR(mr);
+	fit_region = addr;
+	fit_region_len = len;
+	fit_region_mr = mr;
+	return 0;
+}
+
+/* One-sided op through the conn's bounce buffer, chunk by chunk. */
+static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
+			 bool write, unsigned int timeout_ms)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	struct fit_conn *c = fit_conn_get(node);
+	int ret = 0;
+
+	if (!c)
+		return node < FIT_MAX_NODES ? -EHOSTDOWN : -EINVAL;
+	if (!c->rregion_rkey || offset > c->rregion_len ||
+	    len > c->rregion_len - offset)
+		return -EINVAL;
+	mutex_lock(&c->os_mutex);
+	for (u32 done = 0; done < len && !ret;) {
+		u32 n = min_t(u32, len - done, FIT_OS_CHUNK);
+		const struct ib_send_wr *bad;
+		struct ib_send_wr wr = { 0 };
+		struct ib_sge sge = { (uintptr_t)c->os_buf, n,
+				      c->stage_mr->lkey };
+
+		if (write)
+			memcpy(c->os_buf, (u8 *)buf + done, n);
+		wr.wr_id = FIT_WR(FIT_WR_OS, node, 0);
+		wr.sg_list = &sge;
+		wr.num_sge = 1;
+		wr.opcode = write ? IB_WR_RDMA_WRITE : IB_WR_RDMA_READ;
+		wr.send_flags = IB_SEND_SIGNALED;
+		wr.rdma.remote_addr = c->rregion_addr + offset + done;
+		wr.rdma.rkey = c->rregion_rkey;
+		WRITE_ONCE(c->os_status, 1);
+		ret = ib_post_send(c->qp, &wr, &bad);
+		if (ret)
+			break;
+		while (READ_ONCE(c->os_status) == 1 && jiffies < deadline)
+			wait_event_timeout(c->wq, READ_ONCE(c->os_status) != 1,
+					   1);
+		ret = READ_ONCE(c->os_status);
+		if (ret == 1) {
+			/* The completion may still come: fail the peer. */
+			fit_conn_fail(c, -EHOSTDOWN, "one-sided op timed out");
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (ret == -EIO)
+			ret = c->dead ? -EHOSTDOWN : -EIO;
+		if (!ret && !write)
+			memcpy((u8 *)buf + done, c->os_buf, n);
+		done += n;
+	}
+	mutex_unlock(&c->os_mutex);
+	return ret;
+}
+
+int fit_read(u16 node, u64 offset, void *buf, u32 len,
+	     unsigned int timeout_ms)
+{
+	return fit_one_sided(node, offset, buf, len, false, timeout_ms);
+}
+
+int fit_write(u16 node, u64 offset, const void *buf, u32 len,
+	      unsigned int timeout_ms)
+{
+	return fit_one_sided(node, offset, (void *)buf, len, true, timeout_ms);
+}
+
+/* ---------------------------------------------------------------- stats */
+
+void fit_dump_stats(void)
+{
+	pr_info("fit: node %u: %u/%u slots free, %llu late replies, %llu bad replies, %llu rejected messages\n",
+		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
+		fit_slots.late_replies, fit_slots.bad_replies,
+		fit_proto_rejects);
+	for (unsigned int i = 0; i < fit_nr_pollers; i++)
+		pr_info("fit: poller %u: %llu busy passes, %llu sleeps\n", i,
+			fit_pollers[i].busy_passes, fit_pollers[i].sleeps);
+	for (unsigned int n = 0; n < FIT_MAX_NODES; n++) {
+		struct fit_conn *c = fit_conns[n];
+		const struct fit_peer_stats *s;
+		char hist[16 * 12];
+		int off = 0;
+
+		if (!c)
+			continue;
+		s = &c->peer.stats;
+		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu retransmits %llu\n",
+			n, c->peer.up ? "up" : "down", s->calls, s->sends,
+			s->replies_sent, s->requests_rcvd, s->tx_bytes,
+			s->rx_bytes, s->segments_tx, s->segments_rx,
+			s->timeouts, s->hostdown, s->credit_stalls,
+			s->credit_updates, s->proto_errors, s->retransmits);
+		for (int b = 0; b < 16; b++)
+			if (s->lat_hist[b])
+				off += snprintf(hist + off, sizeof(hist) - off,
+						" <%lluus:%llu", 2ull << b,
+						s->lat_hist[b]);
+		if (off)
+			pr_info("fit: peer %u latency%s\n", n, hist);
+	}
+}
+
+/* ----------------------------------------------------------------- init */
+
+static void fit_echo_handler(struct fit_request *rq, void *ctx)
+{
+	fit_reply(rq, rq->data, rq->len);
+}
+
+void fit_init(void)
+{
+	struct rxe_dev *rxe = rxe_net_dev();
+	unsigned int i;
+
+	if (!rxe) {
+		pr_info("fit: no rxe0, FIT disabled\n");
+		return;
+	}
+	fit_dev = &rxe->ib;
+	fit_epoch = ktime_get() ^ ((u64)node_id << 56) ^ rxe->ip;
+	fit_slot_table_init(&fit_slots);
+	for (i = 0; i < FIT_NR_SLOTS; i++)
+		init_waitqueue_head(&fit_slot_wq[i]);
+	fit_pd = ib_alloc_pd(fit_dev);
+	if (IS_ERR(fit_pd))
+		goto err;
+	fit_workq = kcalloc(FIT_WORK_MAX, sizeof(*fit_workq), GFP_KERNEL);
+	if (!fit_workq)
+		goto err;
+	fit_nr_bufs = min_t(unsigned int, 2 * fit_nr_workers, FIT_MAX_BUFS);
+	for (i = 0; i < fit_nr_bufs; i++) {
+		fit_bufs[i] = fit_alloc_region(FIT_MAX_MSG);
+		if (!fit_bufs[i])
+			goto err;
+	}
+	fit_nr_free_bufs = fit_nr_bufs;
+	for (i = 0; i < fit_nr_pollers; i++) {
+		struct fit_poller *pl = &fit_pollers[i];
+		/* Every posted entry and send of every peer fits: no overrun. */
+		int cqe = (FIT_MAX_NODES / fit_nr_pollers + 1) *
+			  (FIT_MAX_RING + FIT_SQ_DEPTH);
+
+		init_waitqueue_head(&pl->wq);
+		pl->cq = ib_create_cq(fit_dev, cqe, fit_cq_event,
+				      (void *)(uintptr_t)i);
+		if (IS_ERR(pl->cq))
+			goto err;
+		pl->task = kthread_create_on_cpu(fit_poller_fn,
+						 (void *)(uintptr_t)i,
+						 i % num_online_cpus(),
+						 "fit_poll/%u", i);
+		if (IS_ERR(pl->task))
+			goto err;
+		wake_up_process(pl->task);
+	}
+	for (i = 0; i < fit_nr_workers; i++) {
+		fit_worker_tasks[i] = kthread_run(fit_worker_fn, NULL,
+						  "fit_work/%u", i);
+		if (IS_ERR(fit_worker_tasks[i]))
+			goto err;
+	}
+	fit_register_handler(FIT_OP_ECHO, fit_echo_handler, NULL);
+	fit_ready = true;
+	pr_info("fit: node %u up: %u pollers, %u workers, %u+%u ring entries per peer\n",
+		node_id, fit_nr_pollers, fit_nr_workers, fit_ring_req,
+		fit_ring_rep);
+	return;
+err:
+	pr_err("fit: initialisation failed, FIT disabled\n");
+}

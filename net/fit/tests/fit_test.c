@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * In-kernel suite "fit": the whole FIT stack on one node, connected to
+ * itself over rxe0's loopback (real QP, rings, credits, mailbox RDMA
+ * WRITEs, pollers and workers).  Two-node scenarios are in
+ * tests/cluster/test_fit.py.
+ */
+#include <fit/fit.h>
+#include <tessera/atomic.h>
+#include <tessera/errno.h>
+#include <tessera/ktest.h>
+#include <tessera/mm.h>
+#include <tessera/node.h>
+#include <tessera/sched.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+
+int fit_connect_self(void);
+int fit_send_raw(u16 node, const void *bytes, u32 len);
+unsigned long long fit_nr_rejected(void);
+
+static u8 *kt_req, *kt_rep;
+
+static void kt_fill(u8 *p, u32 len, u32 seed)
+{
+	for (u32 i = 0; i < len; i++)
+		p[i] = (u8)(seed * 29 + i * 13 + (i >> 10));
+}
+
+static u8 kt_region[3 * 8192];
+
+static bool kt_up;
+
+/* Without rxe0 (no network interface) every case is skipped. */
+static int fit_suite_init(void)
+{
+	int ret = fit_export_region(kt_region, sizeof(kt_region));
+
+	if (ret == -ENODEV)
+		return 0;
+	if (ret && ret != -EBUSY)
+		return ret;
+	ret = fit_connect_self();
+	if (ret)
+		return ret;
+	kt_up = true;
+	kt_req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	kt_rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	return kt_req && kt_rep ? 0 : -ENOMEM;
+}
+
+#define KT_NEED_FIT(t) do {						\
+	if (!kt_up)							\
+		KT_SKIP(t, "no rxe0: boot with a network interface");	\
+} while (0)
+
+static void fit_echo_sizes(struct ktest *t)
+{
+	static const u32 sizes[] = {
+		0, 1, 128, 1024, 4096, FIT_SEG_MAX, FIT_SEG_MAX + 1, 65536,
+		300000, FIT_MAX_MSG,
+	};
+
+	KT_NEED_FIT(t);
+	for (u32 i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u32 len = sizes[i];
+		int ret;
+
+		kt_fill(kt_req, len, i + 1);
+		memset(kt_rep, 0, len + 1);
+		ret = fit_call(node_id, FIT_OP_ECHO, kt_req, len, kt_rep,
+			       FIT_MAX_MSG, 5000);
+		KT_EXPECT_EQ(t, ret, (int)len);
+		if (ret == (int)len)
+			KT_EXPECT_MEMEQ(t, kt_rep, kt_req, len);
+	}
+}
+
+static void fit_reply_too_long(struct ktest *t)
+{
+	u8 small[16];
+
+	KT_NEED_FIT(t);
+	kt_fill(kt_req, 100, 7);
+	memset(small, 0x5a, sizeof(small));
+	KT_EXPECT_EQ(t, fit_call(node_id, FIT_OP_ECHO, kt_req, 100, small,
+				 sizeof(small), 2000), -EMSGSIZE);
+	KT_EXPECT_EQ(t, small[0], 0x5a);
+	KT_EXPECT_EQ(t, fit_call(node_id, FIT_OP_ECHO, kt_req,
+				 FIT_MAX_MSG + 1, kt_rep, 16, 2000), -EMSGSIZE);
+}
+
+static void fit_no_handler(struct ktest *t)
+{
+	KT_NEED_FIT(t);
+	KT_EXPECT_EQ(t, fit_call(node_id, P2S_FSYNC, "x", 1, kt_rep, 16, 2000),
+		     -EOPNOTSUPP);
+	KT_EXPECT_EQ(t, fit_call(node_id, 0x0003, "x", 1, kt_rep, 16, 2000),
+		     -EINVAL);
+}
+
+static void fit_unconnected_peer(struct ktest *t)
+{
+	u16 other = node_id == 63 ? 62 : 63;
+
+	KT_NEED_FIT(t);
+	KT_EXPECT_EQ(t, fit_call(other, FIT_OP_ECHO, "x", 1, kt_rep, 16, 100),
+		     -EHOSTDOWN);
+	KT_EXPECT_EQ(t, fit_call(FIT_MAX_NODES, FIT_OP_ECHO, "x", 1, kt_rep,
+				 16, 100), -EINVAL);
+}
+
+static void fit_wrong_version(struct ktest *t)
+{
+	struct fit_hdr h = { .version = 2, .opcode = FIT_OP_ECHO,
+			     .src_node = node_id, .dst_node = node_id };
+	unsigned long long before = fit_nr_rejected();
+	struct fit_wire_hdr w;
+
+	KT_NEED_FIT(t);
+	/*
+	 * A call with a version-2 header: sent raw (as a broken peer
+	 * would), so it has no reply slot of ours; the receiver must
+	 * count and drop it and keep serving.
+	 */
+	fit_hdr_pack(&h, &w);
+	KT_EXPECT_EQ(t, fit_send_raw(node_id, &w, sizeof(w)), 0);
+	KT_EXPECT_EQ(t, fit_call(node_id, FIT_OP_ECHO, "ok", 2, kt_rep, 16,
+				 2000), 2);
+	/* The echo's reply came after the bad message was processed. */
+	KT_EXPECT_EQ(t, fit_nr_rejected(), before + 1);
+}
+
+#define KT_FLOOD		300
+
+static atomic_t kt_sink_count;
+static atomic_t kt_sink_bad;
+static u8 kt_seen[KT_FLOOD];
+
+/*
+ * Message i is 64 + (i % 3) * 4000 bytes: its number in the first four
+ * bytes, then the pattern of seed i.  Workers run handlers in parallel,
+ * so order is not checked here; each number must come exactly once.
+ */
+static void kt_flood_fill(u8 *p, u32 i)
+{
+	u32 len = 64 + (i % 3) * 4000;
+
+	kt_fill(p, len, i);
+	memcpy(p, &i, sizeof(i));
+}
+
+static void kt_slow_sink(struct fit_request *rq, void *ctx)
+{
+	u32 i;
+
+	if (!rq->oneway || rq->len < 64) {
+		atomic_inc(&kt_sink_bad);
+		return;
+	}
+	memcpy(&i, rq->data, sizeof(i));
+	if (i >= KT_FLOOD || rq->len != 64 + (i % 3) * 4000) {
+		atomic_inc(&kt_sink_bad);
+		return;
+	}
+	/* Both workers may be here: check in place, not via @want. */
+	for (u32 k = 4; k < rq->len; k++) {
+		if (((const u8 *)rq->data)[k] != (u8)(i * 29 + k * 13 +
+						     (k >> 10))) {
+			atomic_inc(&kt_sink_bad);
+			break;
+		}
+	}
+	if (kt_seen[i]++)
+		atomic_inc(&kt_sink_bad);
+	atomic_inc(&kt_sink_count);
+	mdelay(1);	/* deliberately slow */
+}
+
+static void fit_flood_slow_handler(struct ktest *t)
+{
+	KT_NEED_FIT(t);
+	atomic_set(&kt_sink_count, 0);
+	atomic_set(&kt_sink_bad, 0);
+	memset(kt_seen, 0, sizeof(kt_seen));
+	KT_ASSERT_EQ(t, fit_register_handler(FIT_OP_SINK, kt_slow_sink, NULL),
+		     0);
+	for (u32 i = 0; i < KT_FLOOD; i++) {
+		kt_flood_fill(kt_req, i);
+		KT_ASSERT_EQ(t, fit_send(node_id, FIT_OP_SINK, kt_req,
+					 64 + (i % 3) * 4000, 10000), 0);
+	}
+	for (int i = 0; i < 5000 && atomic_read(&kt_sink_count) < KT_FLOOD; i++)
+		msleep(2);
+	KT_EXPECT_EQ(t, atomic_read(&kt_sink_count), KT_FLOOD);
+	KT_EXPECT_EQ(t, atomic_read(&kt_sink_bad), 0);
+	for (u32 i = 0; i < KT_FLOOD; i++)
+		KT_EXPECT_EQ(t, kt_seen[i], 1);
+	fit_unregister_handler(FIT_OP_SINK);
+}
+
+static void fit_scatter_gather(struct ktest *t)
+{
+	static u8 r[3][256];
+	struct fit_scatter v[3];
+
+	KT_NEED_FIT(t);
+	for (int i = 0; i < 3; i++) {
+		v[i] = (struct fit_scatter){ .node = node_id, .req = "abc" + i,
+					     .len = 3 - i, .reply = r[i],
+					     .max_reply = 256 };
+	}
+	KT_EXPECT_EQ(t, fit_call_scatter(FIT_OP_ECHO, v, 3, 2000), 0);
+	for (int i = 0; i < 3; i++) {
+		KT_EXPECT_EQ(t, v[i].result, 3 - i);
+		KT_EXPECT_MEMEQ(t, r[i], "abc" + i, 3 - i);
+	}
+}
+
+static void fit_region_read_write(struct ktest *t)
+{
+	static u8 buf[20000];
+	const u32 len = sizeof(kt_region) - 100;
+
+	KT_NEED_FIT(t);
+	kt_fill(buf, len, 99);
+	KT_ASSERT_EQ(t, fit_write(node_id, 100, buf, len, 2000), 0);
+	KT_EXPECT_MEMEQ(t, kt_region + 100, buf, len);
+	kt_fill(kt_region, 5000, 42);
+	memset(buf, 0, sizeof(buf));
+	KT_ASSERT_EQ(t, fit_read(node_id, 0, buf, 5000, 2000), 0);
+	KT_EXPECT_MEMEQ(t, buf, kt_region, 5000);
+	KT_EXPECT_EQ(t, fit_read(node_id, 1, buf, sizeof(kt_region), 2000),
+		     -EINVAL);
+}
+
+static struct ktest_case fit_cases[] = {
+	KTEST_CASE(fit_echo_sizes),
+	KTEST_CASE(fit_reply_too_long),
+	KTEST_CASE(fit_no_handler),
+	KTEST_CASE(fit_unconnected_peer),
+	KTEST_CASE(fit_wrong_version),
+	KTEST_CASE(fit_flood_slow_handler),
+	KTEST_CASE(fit_scatter_gather),
+	KTEST_CASE(fit_region_read_write),
+	{}
+};
+
+KTEST_SUITE_INIT(fit, fit_cases, fit_suite_init);
