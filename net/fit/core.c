@@ -787,7 +787,6 @@ static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote
  * Loopback: connect this node to itself over rxe0 (one QP whose peer is
  * itself), so that a single node can exercise the whole stack.
  */
-int fit_connect_self(void);
 int fit_connect_self(void)
 {
 	struct fit_connect local;
@@ -1010,14 +1009,12 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 }
 
 /* Test hook: messages rejected as malformed so far. */
-unsigned long long fit_nr_rejected(void);
 unsigned long long fit_nr_rejected(void)
 {
 	return READ_ONCE(fit_proto_rejects);
 }
 
 /* Test hook: send raw bytes (a malformed header) as one SEND. */
-int fit_send_raw(u16 node, const void *bytes, u32 len);
 int fit_send_raw(u16 node, const void *bytes, u32 len)
 {
 	struct fit_conn *c = fit_conn_get(node);

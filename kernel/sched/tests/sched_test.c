@@ -422,6 +422,64 @@ static void watchdog_reports_stuck_thread(struct ktest *t)
 	KT_EXPECT_EQ(t, watchdog_nr_reports(), before + 1);
 }
 
+struct spread_arg {
+	volatile int stop;
+	volatile u64 seen_cpus;		/* CPUs this thread has run on */
+};
+
+static int spinner(void *arg)
+{
+	struct spread_arg *a = arg;
+
+	while (!READ_ONCE(a->stop)) {
+		__atomic_fetch_or(&a->seen_cpus, 1ULL << smp_processor_id(),
+				  __ATOMIC_RELAXED);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Start 2 CPU-bound threads per online CPU, all queued on CPU 0 (allowed
+ * everywhere): balancing must spread them so that every online CPU runs
+ * at least one of them.
+ */
+static void load_balancing_spreads_work(struct ktest *t)
+{
+	static struct spread_arg args[2 * NR_CPUS];
+	struct task *ks[2 * NR_CPUS];
+	unsigned int n = 2 * num_online_cpus(), cpu;
+	u64 want = 0, seen = 0, end;
+
+	if (num_online_cpus() < 2)
+		KT_SKIP(t, "needs 2 CPUs");
+	for_each_online_cpu(cpu)
+		want |= 1ULL << cpu;
+	for (unsigned int i = 0; i < n; i++) {
+		args[i] = (struct spread_arg){ 0 };
+		ks[i] = kthread_create(spinner, &args[i], "ktest-spread/%u", i);
+		KT_ASSERT_FALSE(t, IS_ERR(ks[i]));
+		ks[i]->cpu = 0;		/* not yet started: first wakeup lands near 0 */
+		KT_ASSERT_EQ(t, set_cpus_allowed(ks[i], 1ULL << 0), 0);
+		wake_up_process(ks[i]);
+	}
+	/* All on CPU 0 now; let them go anywhere and wait for the spread. */
+	for (unsigned int i = 0; i < n; i++)
+		KT_EXPECT_EQ(t, set_cpus_allowed(ks[i], ~0ULL), 0);
+	end = ktime_get() + WAIT_LIMIT_NS;
+	while ((seen & want) != want && ktime_get() < end) {
+		msleep(10);
+		seen = 0;
+		for (unsigned int i = 0; i < n; i++)
+			seen |= READ_ONCE(args[i].seen_cpus);
+	}
+	KT_EXPECT_EQ(t, seen & want, want);
+	for (unsigned int i = 0; i < n; i++) {
+		WRITE_ONCE(args[i].stop, 1);
+		KT_EXPECT_EQ(t, kthread_stop(ks[i]), 0);
+	}
+}
+
 static struct ktest_case sched_cases[] = {
 	KTEST_CASE(kthread_run_and_stop),
 	KTEST_CASE(kthread_stop_unstarted),
@@ -436,6 +494,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(nice_weights),
 	KTEST_CASE(fpu_state_survives_switches),
 	KTEST_CASE(watchdog_reports_stuck_thread),
+	KTEST_CASE(load_balancing_spreads_work),
 	{}
 };
 KTEST_SUITE(sched, sched_cases);

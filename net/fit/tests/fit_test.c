@@ -5,6 +5,8 @@
  * WRITEs, pollers and workers).  Two-node scenarios are in
  * tests/cluster/test_fit.py.
  */
+#include "../internal.h"
+
 #include <fit/fit.h>
 #include <tessera/atomic.h>
 #include <tessera/errno.h>
@@ -15,9 +17,6 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 
-int fit_connect_self(void);
-int fit_send_raw(u16 node, const void *bytes, u32 len);
-unsigned long long fit_nr_rejected(void);
 
 static u8 *kt_req, *kt_rep;
 
