@@ -27,6 +27,7 @@
 #include <tessera/errno.h>
 #include <tessera/ipi.h>
 #include <tessera/percpu.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/smp.h>
@@ -186,9 +187,20 @@ static int ap_prepare(unsigned int cpu, u32 apic_id)
 	return 0;
 }
 
+/*
+ * Fault injection for the bring-up tests: the AP with this APIC id is
+ * never sent its startup IPIs, so it behaves like a CPU that does not
+ * answer.  0 means off (APIC id 0 is the boot CPU on the machines we
+ * test on).
+ */
+static unsigned int smp_dead_apic;
+PARAM_UINT("smp.dead_apic", smp_dead_apic, 0, 255,
+	   "testing: treat the AP with this APIC id as one that never answers (0: off)");
+
 /* Start AP @cpu at @apic_id.  0, or -errno after reporting why. */
 static int ap_boot(unsigned int cpu, u32 apic_id)
 {
+	bool play_dead = smp_dead_apic && apic_id == smp_dead_apic;
 	int ret;
 
 	ret = ap_prepare(cpu, apic_id);
@@ -209,11 +221,11 @@ static int ap_boot(unsigned int cpu, u32 apic_id)
 		ret = apic_send_ipi(apic_id, 0, APIC_DM_INIT |
 					       APIC_INT_LEVELTRIG);
 	mdelay(10);
-	if (!ret)
+	if (!ret && !play_dead)
 		ret = apic_send_ipi(apic_id, TRAMPOLINE_PA >> PAGE_SHIFT,
 				    APIC_DM_STARTUP);
 	udelay(200);
-	if (!ret && !cpu_called_in(cpu))
+	if (!ret && !play_dead && !cpu_called_in(cpu))
 		ret = apic_send_ipi(apic_id, TRAMPOLINE_PA >> PAGE_SHIFT,
 				    APIC_DM_STARTUP);
 	if (ret) {
