@@ -32,4 +32,12 @@ extern struct boot_info boot_info;
  */
 int bootinfo_parse(u32 magic, u32 info_phys);
 
+/*
+ * The pieces of bootinfo_parse(), exposed for tests/host/test_bootinfo.c:
+ * parse a multiboot2 information block already mapped at @base (@total
+ * bytes, at physical @info_phys), then check that usable RAM was found.
+ */
+int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys);
+int bootinfo_check_ram(void);
+
 #endif /* _TESSERA_BOOTINFO_H */

@@ -110,22 +110,13 @@ static void add_ram_range(u64 addr, u64 len, u32 type)
 	boot_info.ram_bytes += len;
 }
 
-static int parse_multiboot2(u32 info_phys)
+int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys)
 {
-	const u8 *base;
-	u32 total, off;
+	u32 off;
 	u64 mem_lower = 0, mem_upper = 0;
 	bool have_meminfo = false;
 
-	if (!early_range_ok(info_phys, 8)) {
-		pr_err("bootinfo: multiboot2 info at %#x is outside early memory\n",
-		       info_phys);
-		return -EINVAL;
-	}
-	base = __va(info_phys);
-	total = *(const u32 *)base;
-	if (total < 16 || total > MB2_INFO_MAX ||
-	    !early_range_ok(info_phys, total)) {
+	if (total < 16 || total > MB2_INFO_MAX) {
 		pr_err("bootinfo: multiboot2 info has bad total_size %u\n", total);
 		return -EINVAL;
 	}
@@ -201,6 +192,24 @@ static int parse_multiboot2(u32 info_phys)
 	return 0;
 }
 
+static int parse_multiboot2(u32 info_phys)
+{
+	u32 total;
+
+	if (!early_range_ok(info_phys, 8)) {
+		pr_err("bootinfo: multiboot2 info at %#x is outside early memory\n",
+		       info_phys);
+		return -EINVAL;
+	}
+	total = *(const u32 *)__va(info_phys);
+	if (!early_range_ok(info_phys, total)) {
+		pr_err("bootinfo: multiboot2 info (%u bytes at %#x) is outside early memory\n",
+		       total, info_phys);
+		return -EINVAL;
+	}
+	return bootinfo_parse_mb2(__va(info_phys), total, info_phys);
+}
+
 static int parse_pvh(u32 info_phys)
 {
 	const struct hvm_start_info *si;
@@ -268,6 +277,11 @@ int bootinfo_parse(u32 magic, u32 info_phys)
 	}
 	if (ret)
 		return ret;
+	return bootinfo_check_ram();
+}
+
+int bootinfo_check_ram(void)
+{
 	if (!boot_info.nr_ram_ranges) {
 		pr_err("bootinfo: the %s boot information has no usable RAM\n",
 		       boot_info.protocol);
