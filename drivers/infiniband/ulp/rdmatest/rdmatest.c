@@ -591,6 +591,9 @@ static int rdmatest_cm_handler(struct rdma_cm_id *id,
 		rt.remote_sink = be64_to_cpu(pd->sink);
 		rt.remote_source = be64_to_cpu(pd->source);
 	}
+	if (ev->event == RDMA_CM_EVENT_REJECTED)
+		pr_err("rdmatest: connection rejected (reason %d)\n",
+		       ev->status);
 	WRITE_ONCE(rt.cm_event, ev->event);
 	wake_up_all(&rt.wq);
 	return 0;
@@ -631,6 +634,9 @@ static int connect_cm(void)
 		if (!ret)
 			ret = rdma_connect(rt.cm_id, rt.peer_ip, RDMATEST_PORT,
 					   &param, RDMATEST_WAIT_MS);
+		if (ret && rt.cm_event >= 0)
+			pr_err("rdmatest: CM event %s\n",
+			       rdma_event_msg(rt.cm_event));
 		return ret ?: wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
 	}
 	ret = wait_cm_event(RDMA_CM_EVENT_CONNECT_REQUEST);

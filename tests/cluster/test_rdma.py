@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Two-node RDMA scenarios: rxe0 over the virtual fabric, the IB CM on
+QP1 with the RDMA-CM conventions, and rping.
+
+  rdmatest_bootstrap  node 0 runs rdmatest=client:10.77.0.2 against node 1's
+                      rdmatest=server, QPs connected by the UDP bootstrap
+                      (rdmatest.cm=0), virtio-net: SEND, SEND_IMM, WRITE,
+                      WRITE_IMM, READ at 1 B..1 MiB, all 40 verified on both
+  rdmatest_cm         the same connected by the CM (REQ/REP/RTU, DREQ/DREP
+                      at the end), over e1000
+  rdmatest_lossy      CM, both nodes drop frames (net.drop=11 and 13): every
+                      byte still verifies, retransmissions counted
+  rping_64            Tessera rping client and server, count=5, size=64:
+  rping_4096          READ of the client's ping, WRITE back, -V comparison
+  cm_unknown_service  a connect to a port nobody listens on is answered
+                      with REJ "invalid service ID" (8) and reported
+  cm_unreachable      a connect to an address nobody has: UNREACHABLE, the
+                      node halts with status fail instead of hanging
+
+The boots pair nodes with test_fabric.boot_group(), which takes both QEMU
+slots.
+"""
+
+import re
+
+import clusterlib
+from clusterlib import check
+from test_fabric import _free_port, boot_group
+
+TIMEOUT = 60
+TESTS = 40
+
+
+def _pair(name, server_args, client_args, nic="virtio", server_until=None):
+	fabric = f"mcast:230.0.0.1:{_free_port()}"
+	server_argv = ["--role", "memory", "--node", "1", "--net", fabric,
+		       "--nic", nic]
+	if server_until:
+		server_argv += ["--until", server_until]
+	client, server = boot_group([
+		(f"{name}-node0", ["--role", "processor", "--node", "0",
+				   "--net", fabric, "--nic", nic, "--"] +
+		 client_args),
+		(f"{name}-node1", server_argv + ["--"] + server_args),
+	], timeout=TIMEOUT)
+	return client, server
+
+
+def _counter(b, name):
+	vals = [int(m.group(1)) for m in
+		(re.search(rf"\b{name} (\d+)", l) for l in b.lines) if m]
+	return vals[-1] if vals else None
+
+
+def _rdmatest(name, extra_server=(), extra_client=(), nic="virtio"):
+	client, server = _pair(name, ["rdmatest=server"] + list(extra_server),
+			       ["rdmatest=client:10.77.0.2"] +
+			       list(extra_client), nic)
+	for b, who in ((client, "client"), (server, "server")):
+		b.expect(b.grep(rf"^rdmatest: {who}, {TESTS} tests"),
+			 f"rdmatest {who} did not start")
+		b.expect(b.grep(rf"^rdmatest: {TESTS}/{TESTS} verified$"),
+			 f"{who}: not all {TESTS} tests verified")
+		b.expect(b.code == clusterlib.EXIT_OK,
+			 f"{who} did not end with status ok")
+		b.expect(not b.grep(r"CQ overrun|BUG"), f"{who}: overrun/BUG")
+	return client, server
+
+
+def scenario_rdmatest_bootstrap():
+	client, server = _rdmatest("rdmatest-boot", ["rdmatest.cm=0"],
+				   ["rdmatest.cm=0"])
+	client.expect(client.grep(r"^rdmatest: bootstrap: peer 10\.77\.0\.2 "
+				  r"QPN 0x[0-9a-f]+ PSN 0x[0-9a-f]+$"),
+		      "no bootstrap line naming node 1")
+
+
+def scenario_rdmatest_cm():
+	client, server = _rdmatest("rdmatest-cm", nic="e1000")
+	for b in (client, server):
+		b.expect(b.grep(r"^ib_cm: rxe0 QP1 ready"), "no CM on QP1")
+	for msg in ("REQ", "RTU", "DREQ"):
+		client.expect(client.grep(rf"^ib_cm: {msg} sent [1-9]"),
+			      f"client sent no {msg}")
+		server.expect(server.grep(rf"^ib_cm: {msg} sent 0 rcvd [1-9]"),
+			      f"server received no {msg}")
+	for msg in ("REP", "DREP"):
+		server.expect(server.grep(rf"^ib_cm: {msg} sent [1-9]"),
+			      f"server sent no {msg}")
+		client.expect(client.grep(rf"^ib_cm: {msg} sent 0 rcvd [1-9]"),
+			      f"client received no {msg}")
+
+
+def scenario_rdmatest_lossy():
+	client, server = _rdmatest("rdmatest-lossy", ["net.drop=11"],
+				   ["net.drop=13"])
+	resent = _counter(client, "retransmits")
+	check(resent is not None and resent > 0,
+	      "frames were dropped but the client never retransmitted")
+	seq = _counter(server, "psn_seq_errors")
+	check(seq is not None and seq > 0,
+	      "the server saw no PSN sequence error despite drops")
+
+
+def _rping(name, size):
+	client, server = _pair(name, ["rping=server"],
+			       [f"rping=client:10.77.0.2,count=5,size={size}"])
+	client.expect(client.code == clusterlib.EXIT_OK, "client not ok")
+	server.expect(server.code == clusterlib.EXIT_OK, "server not ok")
+	client.expect(client.grep(r"^rping: 5/5 pings verified$"),
+		      "client: not 5/5 pings verified")
+	server.expect(server.grep(r"^rping: 5/5 pings verified$"),
+		      "server: not 5/5 pings verified")
+	pings = client.grep(r"^rping: ping data: rdma-ping-\d+: ")
+	client.expect(len(pings) == 5, "not 5 ping data lines")
+	# rping's payload: the letters rotate one further per ping.
+	for n, line in enumerate(pings):
+		expect = f"rdma-ping-{n}: " + chr(65 + n) + chr(66 + n)
+		check(expect in line, f"ping {n} is not rping's: {line!r}")
+
+
+def scenario_rping_64():
+	_rping("rping-64", 64)
+
+
+def scenario_rping_4096():
+	_rping("rping-4096", 4096)
+
+
+def scenario_cm_unknown_service():
+	# 18515 = 0x4853: service ID 0x1064853.  Node 1 listens on 7174 only.
+	client, server = _pair(
+		"cm-unknown", ["rping=server"], ["rdmatest=client:10.77.0.2"],
+		server_until=r"ib_cm: REQ from 10\.77\.0\.1 for service "
+			     r"0x1064853: nobody listens, REJ")
+	server.expect(server.code == clusterlib.EXIT_OK,
+		      "server never logged the REQ for the unknown service")
+	client.expect(client.code == clusterlib.EXIT_FAIL,
+		      "client did not end with status fail")
+	client.expect(client.grep(r"^rdmatest: connection rejected "
+				  r"\(reason 8\)$"),
+		      "client did not report REJ reason 8 (invalid service)")
+
+
+def scenario_cm_unreachable():
+	(b,) = boot_group([("cm-unreachable", [
+		"--role", "processor", "--node", "0", "--net",
+		f"mcast:230.0.0.1:{_free_port()}", "--",
+		"rdmatest=client:10.77.0.9"])], timeout=TIMEOUT)
+	b.expect(b.code == clusterlib.EXIT_FAIL, "did not end with status fail")
+	b.expect(b.grep(r"^rdmatest: CM event UNREACHABLE$"),
+		 "no UNREACHABLE event")
+	b.expect(b.grep(r"^rdmatest: 0/40 verified$"), "no verdict line")
+
+
+SCENARIOS = [
+	("rdmatest_bootstrap", scenario_rdmatest_bootstrap),
+	("rdmatest_cm", scenario_rdmatest_cm),
+	("rdmatest_lossy", scenario_rdmatest_lossy),
+	("rping_64", scenario_rping_64),
+	("rping_4096", scenario_rping_4096),
+	("cm_unknown_service", scenario_cm_unknown_service),
+	("cm_unreachable", scenario_cm_unreachable),
+]
