@@ -37,7 +37,11 @@ export KCONFIG_CONFIG
 KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel kernel/sched kernel/time \
 		   kernel/locking mm lib drivers/tty drivers/pci drivers/net \
 		   drivers/virtio net net/fit drivers/infiniband/core drivers/infiniband/sw/rxe \
-		   drivers/infiniband/ulp/rdmatest drivers/infiniband/ulp/rping
+		   drivers/infiniband/ulp/rdmatest drivers/infiniband/ulp/rping \
+		   drivers/block managers/storage
+KERNEL_DIRS	+= managers/processor
+# The processor's local mode runs the memory manager's address-space code.
+KERNEL_DIRS	+= managers/memory
 
 # ---------------------------------------------------------------------------
 # Configuration
@@ -91,9 +95,13 @@ KAFLAGS := -D__ASSEMBLER__ -Iinclude -Iarch/x86/include -I$(O)/include \
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
 ksrcs = $(wildcard $(1)/*.c $(1)/*.S)
-KSRCS := $(foreach d,$(KERNEL_DIRS),$(call ksrcs,$(d)))
+# KERNEL_DIRS without repeats, first occurrence kept (several parts of the
+# tree may ask for the same directory).
+uniq = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(1))))
+KDIRS := $(call uniq,$(KERNEL_DIRS))
+KSRCS := $(foreach d,$(KDIRS),$(call ksrcs,$(d)))
 ifeq ($(CONFIG_KTEST),y)
-KSRCS += $(foreach d,$(KERNEL_DIRS),$(call ksrcs,$(d)/tests))
+KSRCS += $(foreach d,$(KDIRS),$(call ksrcs,$(d)/tests))
 endif
 KOBJS := $(patsubst %,$(O)/%.o,$(basename $(KSRCS)))
 
@@ -108,7 +116,7 @@ obj-y :=
 -include $(1)/Kbuild
 KBUILD_EXCLUDE += $$(addprefix $(O)/$(1)/,$$(obj-) $$(obj-n))
 endef
-$(foreach d,$(KERNEL_DIRS),$(eval $(call kbuild_gate,$(d))))
+$(foreach d,$(KDIRS),$(eval $(call kbuild_gate,$(d))))
 KOBJS := $(filter-out $(KBUILD_EXCLUDE),$(KOBJS))
 
 LDS := $(O)/arch/x86/tessera.lds

@@ -27,15 +27,18 @@
 #include <tessera/params.h>
 #include <tessera/percpu.h>
 #include <tessera/printk.h>
+#include <tessera/processor.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/sched.h>
 #include <tessera/serial.h>
 #include <tessera/slab.h>
+#include <tessera/storage.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
 #include <asm/fpu.h>
 #include <fit/fit.h>
+#include <fit/memory.h>
 #include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
@@ -92,6 +95,9 @@ static __noreturn void rest_init(void)
 	net_init();
 	rxe_net_init();
 	fit_init();
+	storage_init();
+	memory_manager_init();
+	processor_manager_init();
 
 	if (node_role == ROLE_NONE)
 		stop_boot(param_was_set("role") ? "invalid role=" :

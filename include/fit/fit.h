@@ -46,6 +46,13 @@ typedef void (*fit_handler_t)(struct fit_request *rq, void *ctx);
 /* Bring FIT up on rxe0 (kernel/main.c, after rxe_net_init()). */
 void fit_init(void);
 
+/*
+ * Connect this node to itself over rxe0's loopback, so one node can run
+ * the whole stack (its own services) without peers: in-kernel tests and
+ * single-node setups.  0 or -errno.
+ */
+int fit_connect_self(void);
+
 /* One handler per opcode: 0, -EINVAL (bad opcode) or -EBUSY (taken). */
 int fit_register_handler(u16 opcode, fit_handler_t fn, void *ctx);
 int fit_unregister_handler(u16 opcode);

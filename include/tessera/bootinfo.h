@@ -10,6 +10,19 @@
 #include <tessera/types.h>
 
 #define BOOT_CMDLINE_MAX	2048
+#define BOOT_MODULES_MAX	8
+#define BOOT_MODULE_NAME_MAX	64
+
+/*
+ * A file the loader put in memory next to the kernel (multiboot2 module
+ * tag, PVH modlist: `qemu -initrd`).  Its pages are reserved in memblock
+ * and stay mapped in the direct map; nothing frees them.
+ */
+struct boot_module {
+	phys_addr_t start;
+	u64 size;
+	char name[BOOT_MODULE_NAME_MAX];	/* its command line, may be "" */
+};
 
 struct boot_info {
 	const char *protocol;		/* "multiboot2" or "pvh" */
@@ -20,6 +33,9 @@ struct boot_info {
 	unsigned int nr_ram_ranges;
 	unsigned int nr_ignored_ranges;	/* malformed map entries skipped */
 	u64 ram_bytes;			/* sum of usable ranges as reported */
+	unsigned int nr_modules;
+	unsigned int nr_ignored_modules;	/* beyond BOOT_MODULES_MAX, or bad */
+	struct boot_module modules[BOOT_MODULES_MAX];
 };
 
 extern struct boot_info boot_info;

@@ -33,6 +33,7 @@
 #include <asm/desc.h>
 #include <asm/fpu.h>
 #include <asm/pgtable.h>
+#include <asm/syscall.h>
 #include "sched.h"
 
 #define BALANCE_INTERVAL_TICKS	4
@@ -431,6 +432,7 @@ static void __schedule(bool preempt)
 	tss_set_kernel_stack(next->stack_top);
 	this_cpu_info()->kernel_sp = next->stack_top;
 	fpu_switch(prev, next);
+	arch_switch_user_state(prev, next);
 
 	prev = __switch_to_asm(&prev->thread.sp, next->thread.sp, prev);
 

@@ -256,12 +256,11 @@ enum fit_class fit_rx_class(const void *data, u32 len);
 int fit_rx_mailbox(struct fit_peer *p, u16 acked_req, u16 acked_rep);
 
 /*
- * Kernel side (core.c), for the in-kernel tests: connect this node to
- * itself over rxe0's loopback (0 or -errno); send @len raw bytes (a
+ * Kernel side (core.c), for the in-kernel tests: send @len raw bytes (a
  * header of the caller's making) as one request-class SEND; the number
- * of messages rejected as malformed.
+ * of messages rejected as malformed.  fit_connect_self() is public
+ * (<fit/fit.h>).
  */
-int fit_connect_self(void);
 int fit_send_raw(u16 node, const void *bytes, u32 len);
 unsigned long long fit_nr_rejected(void);
 

@@ -39,6 +39,8 @@ COUNT = 5
 SIZE = 64
 # Seconds for one side to finish its whole run (boot + rping).
 TIMEOUT = 90
+# Seconds the Linux guest lets one rping run before killing it.
+RPING_TIMEOUT = 40
 # Seconds for the server side to be listening.
 READY_TIMEOUT = 60
 # Seconds the server may take to end once the client has ended.
@@ -189,7 +191,8 @@ def _release_slots(n):
 def linux_peer(name, mode, node, fabric, server=None):
 	cmd = [LINUX_PEER, "--no-build", "--mode", mode, "--node", str(node),
 	       "--net", fabric, "--count", str(COUNT), "--size", str(SIZE),
-	       "--timeout", str(TIMEOUT)]
+	       "--timeout", str(TIMEOUT), "--rping-timeout",
+	       str(RPING_TIMEOUT), "--pcap"]
 	if server:
 		cmd += ["--server", server]
 	return Run(name, lambda run_dir: cmd + ["--run-dir", run_dir])
@@ -343,6 +346,14 @@ def _need_tessera_rping():
 			f"server are not built in yet")
 
 
+def expect_tessera_ok(boot, who):
+	"""Tessera's rping ended with status ok after COUNT verified pings."""
+	boot.expect(boot.code == clusterlib.EXIT_OK,
+		    f"{who}: did not end with status ok")
+	boot.expect(boot.grep(rf"^rping: {COUNT}/{COUNT} pings verified$"),
+		    f"{who}: no 'rping: {COUNT}/{COUNT} pings verified'")
+
+
 def scenario_tessera_client_linux_server():
 	peer_image()
 	_need_tessera_rping()
@@ -355,11 +366,19 @@ def scenario_tessera_client_linux_server():
 				[f"rping=client:{server_ip},count={COUNT},"
 				 f"size={SIZE}"]),
 		r"^linux-peer: ready mode=server")
-	cli.expect(cli.code == clusterlib.EXIT_OK,
-		   "Tessera rping client did not end with status ok")
+	expect_tessera_ok(cli, "Tessera client")
 	expect_linux_ok(srv, "Linux server")
 	got = ping_lines(srv, "server ping data: ")
 	expect_pings(srv, got, "Linux server")
+	# Tessera prints the first 40 bytes of what it read back.
+	echoed = [m.group(1) for m in map(
+		re.compile(r"^rping: ping data: (.*)$").search, cli.lines) if m]
+	cli.expect(len(echoed) == COUNT,
+		   f"Tessera client printed {len(echoed)} ping data lines, "
+		   f"expected {COUNT}")
+	for i, (e, g) in enumerate(zip(echoed, got)):
+		check(g.startswith(e), f"ping {i}: Tessera got back '{e}', "
+		      f"Linux read '{g}'")
 
 
 def scenario_linux_client_tessera_server():
@@ -368,16 +387,15 @@ def scenario_linux_client_tessera_server():
 	fabric = f"mcast:230.0.0.1:{_free_port()}"
 	srv, cli = client_server(
 		lambda: tessera("interop-tessera-server", fabric,
-				[f"rping=server,count={COUNT},size={SIZE}"]),
+				["rping=server"]),
 		lambda: linux_peer("interop-linux-client", "client",
 				   LINUX_CLIENT_NODE, fabric,
 				   _ip(TESSERA_NODE)),
-		r"rping.*listen")
+		r"rping: server listening on port \d+")
 	# rping -V on the client compares every byte the server wrote back.
 	expect_linux_ok(cli, "Linux client")
 	expect_pings(cli, ping_lines(cli, "ping data: "), "Linux client")
-	srv.expect(srv.code == clusterlib.EXIT_OK,
-		   "Tessera rping server did not end with status ok")
+	expect_tessera_ok(srv, "Tessera server")
 
 
 SCENARIOS = [

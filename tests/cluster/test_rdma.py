@@ -8,8 +8,12 @@ QP1 with the RDMA-CM conventions, and rping.
                       WRITE_IMM, READ at 1 B..1 MiB, all 40 verified on both
   rdmatest_cm         the same connected by the CM (REQ/REP/RTU, DREQ/DREP
                       at the end), over e1000
-  rdmatest_lossy      CM, both nodes drop frames (net.drop=11 and 13): every
-                      byte still verifies, retransmissions counted
+  rdmatest_lossy      CM, the server drops every 9th frame it receives
+                      (net.drop=9): lost requests are NAKed or time out and
+                      are resent; every byte still verifies.  (Loss on the
+                      client side, i.e. of ACKs and READ responses, can
+                      still exhaust the retry count of a 1 MiB READ: see
+                      Documentation/rdma-cm.md.)
   rping_64            Tessera rping client and server, count=5, size=64:
   rping_4096          READ of the client's ping, WRITE back, -V comparison
   cm_unknown_service  a connect to a port nobody listens on is answered
@@ -47,8 +51,10 @@ def _pair(name, server_args, client_args, nic="virtio", server_until=None):
 
 
 def _counter(b, name):
+	"""The rxe0 counter @name from the last dump, or None."""
 	vals = [int(m.group(1)) for m in
-		(re.search(rf"\b{name} (\d+)", l) for l in b.lines) if m]
+		(re.search(rf"^rxe0: .*\b{name} (\d+)", l) for l in b.lines)
+		if m]
 	return vals[-1] if vals else None
 
 
@@ -92,8 +98,7 @@ def scenario_rdmatest_cm():
 
 
 def scenario_rdmatest_lossy():
-	client, server = _rdmatest("rdmatest-lossy", ["net.drop=11"],
-				   ["net.drop=13"])
+	client, server = _rdmatest("rdmatest-lossy", ["net.drop=9"])
 	resent = _counter(client, "retransmits")
 	check(resent is not None and resent > 0,
 	      "frames were dropped but the client never retransmitted")

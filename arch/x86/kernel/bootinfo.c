@@ -3,10 +3,13 @@
  * Boot information from the two entry paths in arch/x86/boot/head.S:
  *
  *  - multiboot2 (GRUB): a list of 8-byte-aligned tags; we use the command
- *    line (1), loader name (2), basic meminfo (4, only as a fallback), the
- *    memory map (6) and the ACPI RSDP (14/15).
+ *    line (1), loader name (2), modules (3), basic meminfo (4, only as a
+ *    fallback), the memory map (6) and the ACPI RSDP (14/15).
  *  - PVH (qemu -kernel): struct hvm_start_info, version >= 1 carries a
- *    memory map in E820 form.
+ *    memory map in E820 form; modlist_paddr lists modules (`-initrd`).
+ *
+ * Modules (a program image for the processor node's local mode) are
+ * recorded in boot_info.modules and reserved in memblock.
  *
  * Everything read here came from outside the kernel: lengths are checked
  * against the containing structure, entries that wrap or are empty are
@@ -27,6 +30,7 @@
 #define MB2_TAG_END		0
 #define MB2_TAG_CMDLINE		1
 #define MB2_TAG_LOADER		2
+#define MB2_TAG_MODULE		3
 #define MB2_TAG_MEMINFO		4
 #define MB2_TAG_MMAP		6
 #define MB2_TAG_ACPI_OLD	14
@@ -70,7 +74,15 @@ struct hvm_memmap_entry {
 	u32 reserved;
 };
 
+struct hvm_modlist_entry {
+	u64 paddr;
+	u64 size;
+	u64 cmdline_paddr;
+	u64 reserved;
+};
+
 _Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout");
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm modlist layout");
 _Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm memmap layout");
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "mb2 mmap layout");
 
@@ -110,6 +122,26 @@ static void add_ram_range(u64 addr, u64 len, u32 type)
 	boot_info.ram_bytes += len;
 }
 
+/* Record and reserve one module; @name may be NULL. */
+static void add_module(u64 start, u64 size, const char *name, size_t name_max)
+{
+	struct boot_module *m;
+
+	if (!size || start + size < start ||
+	    boot_info.nr_modules >= BOOT_MODULES_MAX) {
+		boot_info.nr_ignored_modules++;
+		return;
+	}
+	m = &boot_info.modules[boot_info.nr_modules++];
+	m->start = start;
+	m->size = size;
+	m->name[0] = '\0';
+	if (name && name_max)
+		strscpy(m->name, name, min_t(size_t, sizeof(m->name),
+					     name_max + 1));
+	memblock_reserve(start, size);
+}
+
 int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys)
 {
 	u32 off;
@@ -146,6 +178,16 @@ int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys)
 			strscpy(boot_info.loader, (const char *)body,
 				min_t(size_t, sizeof(boot_info.loader),
 				      body_len + 1));
+			break;
+		case MB2_TAG_MODULE:
+			if (body_len < 8) {
+				boot_info.nr_ignored_modules++;
+				break;
+			}
+			add_module(((const u32 *)body)[0],
+				   (u64)((const u32 *)body)[1] -
+					((const u32 *)body)[0],
+				   (const char *)body + 8, body_len - 8);
 			break;
 		case MB2_TAG_MEMINFO:
 			if (body_len >= 8) {
@@ -240,6 +282,28 @@ static int parse_pvh(u32 info_phys)
 		} else {
 			pr_err("bootinfo: PVH command line at %#llx unreachable; ignored\n",
 			       (unsigned long long)si->cmdline_paddr);
+		}
+	}
+
+	if (si->nr_modules && si->modlist_paddr) {
+		const struct hvm_modlist_entry *mod;
+		u64 len = (u64)si->nr_modules * sizeof(*mod);
+
+		if (si->nr_modules > 64 ||
+		    !early_range_ok(si->modlist_paddr, len)) {
+			boot_info.nr_ignored_modules += si->nr_modules;
+		} else {
+			memblock_reserve(si->modlist_paddr, len);
+			mod = __va(si->modlist_paddr);
+			for (u32 i = 0; i < si->nr_modules; i++) {
+				const char *name = NULL;
+
+				if (mod[i].cmdline_paddr &&
+				    early_range_ok(mod[i].cmdline_paddr, 1))
+					name = __va(mod[i].cmdline_paddr);
+				add_module(mod[i].paddr, mod[i].size, name,
+					   name ? BOOT_MODULE_NAME_MAX - 1 : 0);
+			}
 		}
 	}
 

@@ -9,10 +9,25 @@
  * code for vectors where the CPU pushes none, then the vector number into
  * the slot that becomes pt_regs->rdi; the common code swaps it with %rdi.
  *
- * Kernel mode only for now: there is no swapgs, since no user mode runs
- * yet.  The syscall/user-mode work adds it here.
+ * User mode: an entry from ring 3 arrives with the user GS base, so the
+ * common code SWAPGSes to the per-CPU area first and back just before
+ * IRETQ.  Whether to swap is decided from MSR_GS_BASE itself, not from the
+ * saved CS ("paranoid" entry, as Linux does for NMIs): the kernel's GS
+ * base is a kernel address (negative), a user's never is (arch_prctl
+ * refuses one).  This also covers an NMI or machine check that arrives in
+ * ring 0 in the two windows where GS is the user's: right after SYSCALL
+ * before its SWAPGS, and after the exit SWAPGS before SYSRET/IRET.  The
+ * decision sits in %r12 (saved in pt_regs, callee-saved across C).
+ *
+ * Before returning to ring 3, exit_to_user_mode() (arch/x86/kernel/
+ * syscall.c) runs the work due there: a reschedule and a pending exit
+ * of the thread.  Preemption of ring 3 on interrupt exit also happens in
+ * idt_dispatch(), since user RFLAGS always has IF set.
  */
+#include <asm/msr.h>
 #include <asm/ptrace.h>
+
+#define PT_REGS_CS	(PT_REGS_RIP + 8)
 
 #define IDT_STUB_SIZE	16
 
@@ -62,12 +77,28 @@ common_interrupt:
 	pushq	%r14
 	pushq	%r15
 
-	movq	%rdi, %rsi		/* vector */
+	movq	%rdi, %rbx		/* vector (rdmsr clobbers rdx/rax/rcx) */
+	xorl	%r12d, %r12d		/* 1 if we swapped GS below */
+	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	testl	%edx, %edx
+	js	1f			/* kernel GS base already */
+	swapgs
+	movl	$1, %r12d
+1:
+	movq	%rbx, %rsi		/* vector */
 	movq	%rsp, %rdi		/* struct pt_regs * */
 	movq	%rsp, %rbx		/* callee-saved: the frame, for after */
 	andq	$-16, %rsp		/* the C ABI wants 16-byte alignment */
 	call	idt_dispatch
+	testb	$3, PT_REGS_CS(%rbx)
+	jz	2f
+	movq	%rbx, %rdi
+	call	exit_to_user_mode	/* returns with IF clear */
+2:
 	movq	%rbx, %rsp
+	testl	%r12d, %r12d
+	jnz	.Lreturn_swapgs
 
 	popq	%r15
 	popq	%r14
@@ -85,5 +116,25 @@ common_interrupt:
 	popq	%rsi
 	popq	%rdi
 	addq	$8, %rsp		/* error code */
+	iretq
+
+.Lreturn_swapgs:
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$8, %rsp		/* error code */
+	swapgs
 	iretq
 	.size common_interrupt, . - common_interrupt

@@ -12,6 +12,10 @@
  *
  * Exceptions from user mode (CPL 3) go to user_trap_hook first; the
  * processor manager installs it.  Without a hook they are fatal too.
+ * Kernel-mode page faults and #GPs are first offered to the user-memory
+ * fixups of arch/x86/mm/user.c (kernel_fault_fixup(), uaccess_fixup()):
+ * a system call copying from a bad user pointer gets -EFAULT, and a
+ * kernel PML4 entry missing from a process PML4 is filled in.
  */
 #include <tessera/bug.h>
 #include <tessera/ipi.h>
@@ -23,6 +27,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
+#include <asm/user_pgtable.h>
 
 #define UD2_LEN			2
 #define X86_EFLAGS_TF		0x100UL
@@ -87,6 +92,8 @@ static void fatal_trap(struct pt_regs *regs, unsigned int vector)
 	char str[48];
 
 	if (user_trap(regs, vector, 0))
+		return;
+	if (vector == X86_TRAP_GP && !user_mode(regs) && uaccess_fixup(regs))
 		return;
 	if (exception_names[vector])
 		die(exception_names[vector], regs, error_code(regs));
@@ -158,6 +165,8 @@ static void do_page_fault(struct pt_regs *regs)
 	unsigned long flags;
 
 	if (user_trap(regs, X86_TRAP_PF, cr2))
+		return;
+	if (!user_mode(regs) && kernel_fault_fixup(regs, cr2, err))
 		return;
 	flags = oops_begin();
 	if (cr2 < NULL_DEREF_LIMIT)

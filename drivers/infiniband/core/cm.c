@@ -521,13 +521,13 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 		}
 		l = find_listener(m->req.service_id);
 		if (!l) {
+			cm_send_rej(ip, m->hdr.tid, 0, m->req.local_comm_id,
+				    CM_MSG_RESPONSE_REQ,
+				    IB_CM_REJ_INVALID_SERVICE_ID, NULL, 0);
 			if (cm.stats.unknown_service++ < 4)
 				pr_info("ib_cm: REQ from " IPV4_FMT " for service %#llx: nobody listens, REJ\n",
 					IPV4_ARGS(htonl(ip)),
 					(unsigned long long)m->req.service_id);
-			cm_send_rej(ip, m->hdr.tid, 0, m->req.local_comm_id,
-				    CM_MSG_RESPONSE_REQ,
-				    IB_CM_REJ_INVALID_SERVICE_ID, NULL, 0);
 			return NULL;
 		}
 		if (m->req.transport_type != 0 || m->req.has_alternate) {

@@ -37,6 +37,7 @@
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/rxe_hdr.h>
@@ -115,6 +116,7 @@ struct rdmatest {
 	struct rdmatest_hello peer_hello, my_hello;
 	/* CM */
 	int cm_event;			/* last event, -1 none */
+	int rej_reason;
 	struct rdma_cm_id *pending;	/* connect request */
 };
 
@@ -388,14 +390,20 @@ static int run_client(u32 *verified)
 
 /* ---------------------------------------------------------- resources */
 
-static int setup_resources(void)
+static void qp_init_attr(struct ib_qp_init_attr *init)
 {
-	struct ib_qp_init_attr init = {
+	*init = (struct ib_qp_init_attr) {
+		.send_cq = rt.scq, .recv_cq = rt.rcq,
 		.cap = { .max_send_wr = 64, .max_recv_wr = RDMATEST_RECVS + 2,
 			 .max_send_sge = 1, .max_recv_sge = 1 },
 		.sq_sig_type = IB_SIGNAL_ALL_WR,
 		.qp_type = IB_QPT_RC,
 	};
+}
+
+static int setup_resources(void)
+{
+	struct ib_qp_init_attr init;
 	unsigned long chunk = PAGE_SIZE << RDMATEST_ORDER;
 
 	rt.rxe = rxe_net_dev();
@@ -431,8 +439,7 @@ static int setup_resources(void)
 				 IB_ACCESS_REMOTE_READ);
 	if (IS_ERR(rt.mr_remote))
 		return PTR_ERR(rt.mr_remote);
-	init.send_cq = rt.scq;
-	init.recv_cq = rt.rcq;
+	qp_init_attr(&init);
 	if (rdmatest_use_cm) {
 		if (rt.server)
 			return 0;	/* the QP comes with the request */
@@ -591,9 +598,11 @@ static int rdmatest_cm_handler(struct rdma_cm_id *id,
 		rt.remote_sink = be64_to_cpu(pd->sink);
 		rt.remote_source = be64_to_cpu(pd->source);
 	}
-	if (ev->event == RDMA_CM_EVENT_REJECTED)
+	if (ev->event == RDMA_CM_EVENT_REJECTED) {
 		pr_err("rdmatest: connection rejected (reason %d)\n",
 		       ev->status);
+		rt.rej_reason = ev->status;
+	}
 	WRITE_ONCE(rt.cm_event, ev->event);
 	wake_up_all(&rt.wq);
 	return 0;
@@ -613,6 +622,48 @@ static int wait_cm_event(int event)
 	return 0;
 }
 
+/*
+ * Connect, and connect again while the server is not listening yet (the
+ * nodes boot at the same time): REJ "invalid service ID" for up to 10 s.
+ */
+static int connect_cm_client(const struct rdma_conn_param *param)
+{
+	struct ib_qp_init_attr init;
+	struct ib_wc wc;
+	int ret;
+
+	for (int attempt = 0;; attempt++) {
+		rt.qp = rt.cm_id->qp;
+		rt.cm_event = -1;
+		rt.rej_reason = 0;
+		ret = post_initial_recvs();
+		if (!ret)
+			ret = rdma_connect(rt.cm_id, rt.peer_ip, RDMATEST_PORT,
+					   param, RDMATEST_WAIT_MS);
+		if (ret && rt.cm_event >= 0)
+			pr_err("rdmatest: CM event %s\n",
+			       rdma_event_msg(rt.cm_event));
+		if (!ret)
+			ret = wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
+		if (ret != -ECONNREFUSED ||
+		    rt.rej_reason != IB_CM_REJ_INVALID_SERVICE_ID ||
+		    attempt >= 50)
+			return ret;
+		rdma_destroy_id(rt.cm_id);
+		while (ib_poll_cq(rt.scq, 1, &wc) == 1 ||
+		       ib_poll_cq(rt.rcq, 1, &wc) == 1)
+			;	/* the flushed WRs of the QP that is gone */
+		msleep(200);
+		rt.cm_id = rdma_create_id(rdmatest_cm_handler, &rt);
+		if (IS_ERR(rt.cm_id))
+			return PTR_ERR(rt.cm_id);
+		qp_init_attr(&init);
+		ret = rdma_create_qp(rt.cm_id, rt.pd, &init);
+		if (ret)
+			return ret;
+	}
+}
+
 static int connect_cm(void)
 {
 	struct rdmatest_pdata pd = {
@@ -626,35 +677,17 @@ static int connect_cm(void)
 		.responder_resources = 16, .initiator_depth = 16,
 		.retry_count = 7, .rnr_retry_count = 7,
 	};
+	struct ib_qp_init_attr init;
 	int ret;
 
-	if (!rt.server) {
-		rt.qp = rt.cm_id->qp;
-		ret = post_initial_recvs();
-		if (!ret)
-			ret = rdma_connect(rt.cm_id, rt.peer_ip, RDMATEST_PORT,
-					   &param, RDMATEST_WAIT_MS);
-		if (ret && rt.cm_event >= 0)
-			pr_err("rdmatest: CM event %s\n",
-			       rdma_event_msg(rt.cm_event));
-		return ret ?: wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
-	}
+	if (!rt.server)
+		return connect_cm_client(&param);
 	ret = wait_cm_event(RDMA_CM_EVENT_CONNECT_REQUEST);
 	if (ret)
 		return ret;
 	rt.cm_id = rt.pending;
-	{
-		struct ib_qp_init_attr init = {
-			.send_cq = rt.scq, .recv_cq = rt.rcq,
-			.cap = { .max_send_wr = 64,
-				 .max_recv_wr = RDMATEST_RECVS + 2,
-				 .max_send_sge = 1, .max_recv_sge = 1 },
-			.sq_sig_type = IB_SIGNAL_ALL_WR,
-			.qp_type = IB_QPT_RC,
-		};
-
-		ret = rdma_create_qp(rt.cm_id, rt.pd, &init);
-	}
+	qp_init_attr(&init);
+	ret = rdma_create_qp(rt.cm_id, rt.pd, &init);
 	if (ret)
 		return ret;
 	rt.qp = rt.cm_id->qp;
@@ -700,8 +733,8 @@ static int rdmatest_thread(void *arg)
 	if (rdmatest_use_cm && !ret) {
 		if (rt.server)
 			wait_cm_event(RDMA_CM_EVENT_DISCONNECTED);
-		else
-			rdma_disconnect(rt.cm_id);
+		else if (!rdma_disconnect(rt.cm_id))
+			wait_cm_event(RDMA_CM_EVENT_DISCONNECTED);
 	}
 out:
 	pr_info("rdmatest: %u/%u verified\n", verified, (u32)NR_TESTS);
@@ -710,8 +743,7 @@ out:
 	rxe_dump_counters(rt.rxe ?: rxe_net_dev());
 	if (rdmatest_use_cm)
 		rdma_cm_dump_counters();
-	if (!ret && !rt.server)
-		msleep(200);	/* let the last ACK and DREQ leave */
+	msleep(100);	/* let the last ACK and DREP leave before QEMU ends */
 	machine_halt_with_status(!ret && verified == NR_TESTS ? 0 : 1);
 	return 0;
 }

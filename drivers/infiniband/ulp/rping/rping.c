@@ -29,6 +29,7 @@
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/verbs.h>
 #include <tessera/slab.h>
@@ -71,6 +72,7 @@ static struct {
 	struct wait_queue_head wq;
 	unsigned long events;
 	int cm_event;
+	int rej_reason;
 	struct rdma_cm_id *pending;
 } rp;
 
@@ -82,9 +84,11 @@ static int rping_cm_handler(struct rdma_cm_id *id,
 			return -EBUSY;	/* one client at a time */
 		WRITE_ONCE(rp.pending, id);
 	}
-	if (ev->event == RDMA_CM_EVENT_REJECTED)
+	if (ev->event == RDMA_CM_EVENT_REJECTED) {
 		pr_err("rping: connection rejected (reason %d)\n",
 		       ev->status);
+		rp.rej_reason = ev->status;
+	}
 	WRITE_ONCE(rp.cm_event, ev->event);
 	WRITE_ONCE(rp.events, rp.events + 1);
 	wake_up_all(&rp.wq);
@@ -225,20 +229,23 @@ static u8 next_start(u8 start)
 	return start >= 122 ? 65 : start + 1;
 }
 
+/* Drop the flushed completions of a QP that is gone. */
+static void drain_cqs(void)
+{
+	struct ib_wc wc;
+
+	while (ib_poll_cq(rp.scq, 1, &wc) == 1 ||
+	       ib_poll_cq(rp.rcq, 1, &wc) == 1)
+		;
+}
+
 /* --------------------------------------------------------------- setup */
 
 static int rping_setup(void)
 {
-	struct ib_qp_init_attr init = {
-		.cap = { .max_send_wr = RPING_SQ_DEPTH, .max_recv_wr = 2,
-			 .max_send_sge = 1, .max_recv_sge = 1 },
-		.sq_sig_type = IB_SIGNAL_ALL_WR,
-		.qp_type = IB_QPT_RC,
-	};
 	int acc = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_READ |
 		  IB_ACCESS_REMOTE_WRITE;
 	struct ib_device *dev = rp.id->device;
-	int ret;
 
 	rp.pd = ib_alloc_pd(dev);
 	rp.scq = ib_create_cq(dev, RPING_SQ_DEPTH * 2, rping_cq_event, NULL);
@@ -257,9 +264,20 @@ static int rping_setup(void)
 	rp.start_mr = ib_reg_mr(rp.pd, rp.start_buf, RPING_BUFSIZE, acc);
 	if (IS_ERR(rp.msg_mr) || IS_ERR(rp.rdma_mr) || IS_ERR(rp.start_mr))
 		return -ENOMEM;
-	init.send_cq = rp.scq;
-	init.recv_cq = rp.rcq;
-	ret = rdma_create_qp(rp.id, rp.pd, &init);
+	return 0;
+}
+
+static int rping_setup_qp(void)
+{
+	struct ib_qp_init_attr init = {
+		.send_cq = rp.scq, .recv_cq = rp.rcq,
+		.cap = { .max_send_wr = RPING_SQ_DEPTH, .max_recv_wr = 2,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+		.sq_sig_type = IB_SIGNAL_ALL_WR,
+		.qp_type = IB_QPT_RC,
+	};
+	int ret = rdma_create_qp(rp.id, rp.pd, &init);
+
 	if (ret)
 		return ret;
 	rp.qp = rp.id->qp;
@@ -290,6 +308,8 @@ static int rping_server(unsigned int *pings, unsigned int *verified)
 		return ret;
 	rp.id = rp.pending;
 	ret = rping_setup();
+	if (!ret)
+		ret = rping_setup_qp();
 	if (!ret)
 		ret = rdma_accept(rp.id, &param);
 	if (!ret)
@@ -371,11 +391,28 @@ static int rping_client(unsigned int *pings, unsigned int *verified)
 	if (IS_ERR(rp.id))
 		return PTR_ERR(rp.id);
 	ret = rping_setup();
-	if (!ret)
-		ret = rdma_connect(rp.id, rp.peer_ip, rping_port, &param,
-				   RPING_WAIT_MS);
-	if (!ret)
-		ret = wait_cm(RDMA_CM_EVENT_ESTABLISHED);
+	/* Until the server listens (both boot at once): up to 10 s. */
+	for (int attempt = 0; !ret; attempt++) {
+		rp.cm_event = -1;
+		rp.rej_reason = 0;
+		ret = rping_setup_qp();
+		if (!ret)
+			ret = rdma_connect(rp.id, rp.peer_ip, rping_port,
+					   &param, RPING_WAIT_MS);
+		if (!ret)
+			ret = wait_cm(RDMA_CM_EVENT_ESTABLISHED);
+		if (ret != -ECONNABORTED ||
+		    rp.rej_reason != IB_CM_REJ_INVALID_SERVICE_ID ||
+		    attempt >= 50)
+			break;
+		rdma_destroy_id(rp.id);
+		drain_cqs();
+		msleep(200);
+		rp.id = rdma_create_id(rping_cm_handler, NULL);
+		if (IS_ERR(rp.id))
+			return PTR_ERR(rp.id);
+		ret = 0;
+	}
 	if (ret)
 		return ret;
 	pr_info("rping: client connected to " IPV4_FMT ":%u\n",
@@ -418,6 +455,7 @@ static int rping_thread(void *arg)
 	if (ret)
 		pr_err("rping: failed (%d)\n", ret);
 	rdma_cm_dump_counters();
+	msleep(100);	/* let the last ACK and DREP leave before QEMU ends */
 	machine_halt_with_status(!ret && pings && verified == pings &&
 				 (rp.server || pings == rp.count) ? 0 : 1);
 	return 0;

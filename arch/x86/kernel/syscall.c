@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C half of ring-3 support: SYSCALL MSRs, the table of user contexts
+ * that the context switch installs (page table, FS and GS bases), and the
+ * work done on every way back to ring 3.  The assembly is in
+ * syscall_64.S (SYSCALL entry, user_enter) and entry.S (interrupts);
+ * system calls themselves are the processor manager's
+ * (managers/processor/syscall_table.c).  See <asm/syscall.h>.
+ *
+ * The context table maps a task to its user_context.  It is a small hash
+ * under an arch spinlock taken with interrupts off, because the switch
+ * hook looks up the next task from inside __schedule() (run-queue lock
+ * held).  Each CPU caches the current task's context in cpu_user_ctx.
+ */
+#include <tessera/ipi.h>
+#include <tessera/kernel.h>
+#include <tessera/percpu.h>
+#include <tessera/preempt.h>
+#include <tessera/printk.h>
+#include <tessera/sched.h>
+#include <tessera/smp.h>
+#include <tessera/spinlock.h>
+#include <asm/desc.h>
+#include <asm/irqflags.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/syscall.h>
+#include <asm/user_pgtable.h>
+
+#define CTX_HASH_BITS	6
+#define CTX_HASH_SIZE	(1U << CTX_HASH_BITS)
+
+void entry_SYSCALL_64(void);
+
+static arch_spinlock_t ctx_lock = __ARCH_SPIN_LOCK_UNLOCKED;
+static struct list_head ctx_hash[CTX_HASH_SIZE];	/* under ctx_lock */
+static bool ctx_hash_ready;
+static DEFINE_PER_CPU(struct user_context *, cpu_user_ctx);
+
+void syscall_init_cpu(void)
+{
+	wrmsr(MSR_STAR, STAR_VALUE);
+	wrmsr(MSR_LSTAR, (unsigned long)entry_SYSCALL_64);
+	wrmsr(MSR_CSTAR, 0);
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF_BIT | X86_EFLAGS_DF_BIT |
+				X86_EFLAGS_TF_BIT | X86_EFLAGS_AC_BIT |
+				X86_EFLAGS_NT_BIT);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+static void syscall_init_ipi(void *unused)
+{
+	syscall_init_cpu();
+}
+
+void syscall_init(void)
+{
+	u64 others;
+
+	for (unsigned int i = 0; i < CTX_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&ctx_hash[i]);
+	ctx_hash_ready = true;
+	preempt_disable();
+	syscall_init_cpu();
+	others = cpu_online_mask & ~(1ULL << smp_processor_id());
+	preempt_enable();
+	if (others)
+		smp_call_function_many(others, syscall_init_ipi, NULL, true);
+}
+
+static unsigned int ctx_bucket(const struct task *t)
+{
+	return ((unsigned long)t >> 6) & (CTX_HASH_SIZE - 1);
+}
+
+static struct user_context *ctx_lookup(const struct task *t)
+{
+	struct user_context *uc;
+
+	list_for_each_entry(uc, &ctx_hash[ctx_bucket(t)], hash)
+		if (uc->task == t)
+			return uc;
+	return NULL;
+}
+
+void user_context_register(struct task *t, struct user_context *uc)
+{
+	unsigned long flags;
+
+	uc->task = t;
+	local_irq_save(flags);
+	arch_spin_lock(&ctx_lock);
+	list_add(&uc->hash, &ctx_hash[ctx_bucket(t)]);
+	arch_spin_unlock(&ctx_lock);
+	local_irq_restore(flags);
+}
+
+void user_context_unregister(struct task *t)
+{
+	struct user_context *uc;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	arch_spin_lock(&ctx_lock);
+	uc = ctx_lookup(t);
+	if (uc)
+		list_del_init(&uc->hash);
+	arch_spin_unlock(&ctx_lock);
+	if (t == current)
+		*this_cpu_ptr(&cpu_user_ctx) = NULL;
+	local_irq_restore(flags);
+}
+
+struct user_context *current_user_context(void)
+{
+	struct user_context *uc;
+
+	preempt_disable();
+	uc = *this_cpu_ptr(&cpu_user_ctx);
+	preempt_enable();
+	return uc;
+}
+
+void user_set_fs_base(unsigned long base)
+{
+	struct user_context *uc = current_user_context();
+
+	if (!uc)
+		return;
+	preempt_disable();
+	uc->fs_base = base;
+	wrmsr(MSR_FS_BASE, base);
+	preempt_enable();
+}
+
+void user_set_gs_base(unsigned long base)
+{
+	struct user_context *uc = current_user_context();
+
+	if (!uc)
+		return;
+	preempt_disable();
+	uc->gs_base = base;
+	wrmsr(MSR_KERNEL_GS_BASE, base);	/* user GS is swapped out now */
+	preempt_enable();
+}
+
+void arch_switch_user_state(struct task *prev, struct task *next)
+{
+	struct user_context *uc = NULL;
+	phys_addr_t cr3;
+
+	if (ctx_hash_ready) {
+		arch_spin_lock(&ctx_lock);
+		uc = ctx_lookup(next);
+		arch_spin_unlock(&ctx_lock);
+	}
+	*this_cpu_ptr(&cpu_user_ctx) = uc;
+	cr3 = uc ? uc->pgd_pa : user_pgd_kernel_pa();
+	if (cr3 && read_cr3() != cr3)
+		write_cr3(cr3);
+	if (uc) {
+		wrmsr(MSR_FS_BASE, uc->fs_base);
+		wrmsr(MSR_KERNEL_GS_BASE, uc->gs_base);
+	}
+}
+
+/* May this return use SYSRET?  It restores RIP from RCX, RFLAGS from R11. */
+static bool sysret_safe(const struct pt_regs *regs)
+{
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       regs->rip < USER_ADDR_END && regs->cs == __USER_CS &&
+	       regs->ss == __USER_DS &&
+	       !(regs->rflags & (X86_EFLAGS_RF_BIT | X86_EFLAGS_TF_BIT));
+}
+
+bool do_syscall_64(struct pt_regs *regs)
+{
+	local_irq_enable();
+	syscall_dispatch(regs);
+	exit_to_user_mode(regs);
+	return sysret_safe(regs);
+}
+
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	for (;;) {
+		local_irq_disable();
+		if (need_resched()) {
+			local_irq_enable();
+			schedule();
+			continue;
+		}
+		if (user_return_work_pending()) {
+			local_irq_enable();
+			user_return_work(regs);
+			continue;
+		}
+		return;
+	}
+}

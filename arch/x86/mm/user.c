@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User address spaces on x86-64: per-process PML4s sharing the kernel
+ * half, user page mapping, the kernel-mode fault fixups that make user
+ * copies safe, and the C wrappers of the uaccess instructions.  See
+ * <asm/user_pgtable.h> and <tessera/uaccess.h>.
+ *
+ * What a user page holds and when it is filled is the processor
+ * manager's business (user_fault_resolve()); this file only edits page
+ * tables.  User page-table pages come from the buddy allocator, zeroed.
+ */
+#include <tessera/bug.h>
+#include <tessera/errno.h>
+#include <tessera/ipi.h>
+#include <tessera/kernel.h>
+#include <tessera/mm.h>
+#include <tessera/panic.h>
+#include <tessera/printk.h>
+#include <tessera/string.h>
+#include <tessera/uaccess.h>
+#include <asm/irqflags.h>
+#include <asm/processor.h>
+#include <asm/ptrace.h>
+#include <asm/traps.h>
+#include <asm/user_pgtable.h>
+
+#define PTRS_PER_TABLE		512
+#define KERNEL_PGD_FIRST	256
+#define KERNEL_HALF_START	0xffff800000000000UL
+/* Bits an intermediate user entry carries: leaves decide the rest. */
+#define USER_TABLE_PROT		(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
+
+struct uaccess_extable_entry {
+	unsigned long insn;
+	unsigned long fixup;
+};
+
+extern const struct uaccess_extable_entry uaccess_extable[];
+extern const struct uaccess_extable_entry uaccess_extable_end[];
+
+static phys_addr_t kernel_pgd_pa;
+static u64 user_nx_mask;
+
+static inline unsigned int pt_index(unsigned long va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
+}
+
+static inline pte_t *pte_table(pte_t e)
+{
+	return __va(e & PTE_ADDR_MASK);
+}
+
+void user_pgtable_init(void)
+{
+	unsigned int a, b, c, d;
+
+	kernel_pgd_pa = read_cr3() & PTE_ADDR_MASK;
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a >= 0x80000001) {
+		cpuid(0x80000001, &a, &b, &c, &d);
+		if (d & (1U << 20))
+			user_nx_mask = _PAGE_NX;
+	}
+}
+
+phys_addr_t user_pgd_kernel_pa(void)
+{
+	return kernel_pgd_pa;
+}
+
+pte_t *user_pgd_alloc(void)
+{
+	pte_t *pgd = (pte_t *)get_zeroed_page(GFP_KERNEL);
+	const pte_t *kpgd;
+
+	if (!pgd)
+		return NULL;
+	BUG_ON(!kernel_pgd_pa);
+	kpgd = __va(kernel_pgd_pa);
+	memcpy(&pgd[KERNEL_PGD_FIRST], &kpgd[KERNEL_PGD_FIRST],
+	       (PTRS_PER_TABLE - KERNEL_PGD_FIRST) * sizeof(pte_t));
+	return pgd;
+}
+
+static void free_level(pte_t *table, int level,
+		       void (*put)(phys_addr_t pa, void *arg), void *arg)
+{
+	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t e = table[i];
+
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		if (level == 1) {
+			if (put)
+				put(e & PTE_ADDR_MASK, arg);
+			continue;
+		}
+		free_level(pte_table(e), level - 1, put, arg);
+	}
+	free_page((unsigned long)table);
+}
+
+void user_pgd_free(pte_t *pgd, void (*put)(phys_addr_t pa, void *arg),
+		   void *arg)
+{
+	phys_addr_t pa = __pa(pgd);
+
+	BUG_ON((read_cr3() & PTE_ADDR_MASK) == pa);
+	for (unsigned int i = 0; i < KERNEL_PGD_FIRST; i++)
+		if (pgd[i] & _PAGE_PRESENT)
+			free_level(pte_table(pgd[i]), 3, put, arg);
+	free_page((unsigned long)pgd);
+}
+
+/* The PT (level 1) covering @va, created if @create; NULL if none/-ENOMEM. */
+static pte_t *walk(pte_t *pgd, unsigned long va, bool create)
+{
+	pte_t *table = pgd;
+
+	for (int level = 4; level > 1; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+
+		if (!(*e & _PAGE_PRESENT)) {
+			pte_t *next;
+
+			if (!create)
+				return NULL;
+			next = (pte_t *)get_zeroed_page(GFP_ATOMIC);
+			if (!next)
+				return NULL;
+			*e = __pa(next) | USER_TABLE_PROT;
+		}
+		table = pte_table(*e);
+	}
+	return table;
+}
+
+static bool user_va_ok(unsigned long va)
+{
+	return IS_ALIGNED(va, PAGE_SIZE) && va < USER_ADDR_END;
+}
+
+int user_map_page(pte_t *pgd, unsigned long va, phys_addr_t pa, u64 prot)
+{
+	pte_t *pt, *e;
+
+	if (!user_va_ok(va) || !IS_ALIGNED(pa, PAGE_SIZE))
+		return -EINVAL;
+	pt = walk(pgd, va, true);
+	if (!pt)
+		return -ENOMEM;
+	e = &pt[pt_index(va, 1)];
+	if (*e & _PAGE_PRESENT)
+		return -EEXIST;
+	prot &= ~_PAGE_NX | user_nx_mask;
+	WRITE_ONCE(*e, pa | prot | _PAGE_USER);
+	return 0;
+}
+
+pte_t *user_lookup_pte(pte_t *pgd, unsigned long va)
+{
+	pte_t *pt;
+
+	if (va >= USER_ADDR_END)
+		return NULL;
+	pt = walk(pgd, va, false);
+	return pt ? &pt[pt_index(va, 1)] : NULL;
+}
+
+phys_addr_t user_unmap_page(pte_t *pgd, unsigned long va)
+{
+	pte_t *e = user_lookup_pte(pgd, va);
+	pte_t old;
+
+	if (!e || !(*e & _PAGE_PRESENT))
+		return 0;
+	old = *e;
+	WRITE_ONCE(*e, 0);
+	return old & PTE_ADDR_MASK;
+}
+
+bool user_protect_page(pte_t *pgd, unsigned long va, u64 prot)
+{
+	pte_t *e = user_lookup_pte(pgd, va);
+
+	if (!e || !(*e & _PAGE_PRESENT))
+		return false;
+	prot &= ~_PAGE_NX | user_nx_mask;
+	WRITE_ONCE(*e, (*e & PTE_ADDR_MASK) | prot | _PAGE_USER);
+	return true;
+}
+
+void user_flush_tlb_range(unsigned long start, unsigned long end)
+{
+	flush_tlb_kernel_range(start, end);
+}
+
+/* Copy a kernel PML4 entry made after the loaded process PML4 was. */
+static bool user_pgd_sync_kernel(unsigned long addr)
+{
+	phys_addr_t cr3 = read_cr3() & PTE_ADDR_MASK;
+	unsigned int i = pt_index(addr, 4);
+	const pte_t *kpgd;
+	pte_t *pgd;
+
+	if (!kernel_pgd_pa || cr3 == kernel_pgd_pa || i < KERNEL_PGD_FIRST)
+		return false;
+	kpgd = __va(kernel_pgd_pa);
+	pgd = __va(cr3);
+	if (!(kpgd[i] & _PAGE_PRESENT) || (pgd[i] & _PAGE_PRESENT))
+		return false;
+	WRITE_ONCE(pgd[i], kpgd[i]);
+	return true;
+}
+
+static const struct uaccess_extable_entry *extable_find(unsigned long ip)
+{
+	const struct uaccess_extable_entry *e;
+
+	for (e = uaccess_extable; e < uaccess_extable_end; e++)
+		if (e->insn == ip)
+			return e;
+	return NULL;
+}
+
+bool uaccess_fixup(struct pt_regs *regs)
+{
+	const struct uaccess_extable_entry *e = extable_find(regs->rip);
+
+	if (!e)
+		return false;
+	regs->rip = e->fixup;
+	return true;
+}
+
+bool kernel_fault_fixup(struct pt_regs *regs, unsigned long addr,
+			unsigned long error_code)
+{
+	bool irqs_were_on = regs->rflags & X86_EFLAGS_IF;
+	int ret;
+
+	if (addr >= KERNEL_HALF_START)
+		return user_pgd_sync_kernel(addr);
+	if (!extable_find(regs->rip))
+		return false;
+	/* A user page not brought in yet: fill it and restart the copy. */
+	if (irqs_were_on)
+		local_irq_enable();
+	ret = user_fault_resolve(addr, error_code);
+	local_irq_disable();
+	if (ret == 0)
+		return true;
+	return uaccess_fixup(regs);
+}
+
+long strncpy_from_user(char *dst, const char __user *src, long n)
+{
+	unsigned long a = (unsigned long)src;
+
+	if (n <= 0)
+		return 0;
+	if (a >= USER_ADDR_END)
+		return -EFAULT;
+	/* Stop at the end of user space rather than fault past it. */
+	if ((unsigned long)n > USER_ADDR_END - a)
+		n = USER_ADDR_END - a;
+	return __strncpy_user(dst, src, n);
+}
+
+int get_user_u32(u32 *val, const u32 __user *uaddr)
+{
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return __get_user_4(val, uaddr);
+}
+
+int put_user_u32(u32 val, u32 __user *uaddr)
+{
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return __put_user_4(val, uaddr);
+}
+
+int get_user_u64(u64 *val, const u64 __user *uaddr)
+{
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return __get_user_8(val, uaddr);
+}
+
+int put_user_u64(u64 val, u64 __user *uaddr)
+{
+	if (!access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	return __put_user_8(val, uaddr);
+}

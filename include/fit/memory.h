@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processor-to-memory messages (the P2M_* opcodes of <fit/fit_wire.h>):
+ * the byte layout both sides of a FIT call agree on, and the checks the
+ * memory node applies to every request before it looks at a field.  The
+ * memory node's side is managers/memory/service.c; the protocol (who
+ * sends what when, which errors mean what) is in
+ * Documentation/memory-node.md.
+ *
+ * Every struct is little-endian, packed, with explicit reserved fields
+ * (zero on send, checked on receipt) and a size fixed by _Static_assert.
+ * Read fields with fit_get_le*() and write them with fit_put_le*().
+ * Every request starts with struct p2m_hdr; the process is named by the
+ * sending processor node (the FIT source) and the pid in the header.
+ *
+ * Replies: an error is a FIT error reply (fit_call() returns -errno);
+ * otherwise the reply struct named next to each request, or no bytes.
+ */
+#ifndef _FIT_MEMORY_H
+#define _FIT_MEMORY_H
+
+#include <fit/fit_wire.h>
+#include <tessera/compiler.h>
+#include <tessera/errno.h>
+#include <tessera/types.h>
+
+#define P2M_VERSION		1
+#define P2M_PAGE_SIZE		4096
+#define P2M_PATH_MAX		4096	/* execve path bytes, no NUL */
+/* execve/mmap storage node meaning "the memory node's image registry" */
+#define P2M_NO_STORAGE		0xffff
+
+/* p2m_miss_req.access: what the faulting instruction did. */
+#define P2M_ACCESS_READ		0x1
+#define P2M_ACCESS_WRITE	0x2
+#define P2M_ACCESS_EXEC		0x4
+#define P2M_ACCESS_ALL		0x7
+
+/* p2m_execve_reply.flags */
+#define P2M_EXEC_STACK		0x1	/* PT_GNU_STACK asked for PF_X */
+
+struct p2m_hdr {
+	u8 version;		/* P2M_VERSION */
+	u8 reserved[3];		/* zero */
+	__le32 pid;		/* non-zero, unique on the sending node */
+} __packed;
+_Static_assert(sizeof(struct p2m_hdr) == 8, "p2m_hdr size");
+
+/*
+ * P2M_EXECVE: replace (or create) the address space of pid with the
+ * program at @path.  Followed by @path_len bytes of path (no NUL) and
+ * @strings_len bytes holding argc then envc NUL-terminated strings.
+ * Reply: struct p2m_execve_reply.  Errors: -ENOENT (no such program),
+ * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO.
+ */
+struct p2m_execve_req {
+	struct p2m_hdr hdr;
+	__le16 storage_node;	/* node serving @path, or P2M_NO_STORAGE */
+	__le16 path_len;	/* 1..P2M_PATH_MAX */
+	__le32 argc;
+	__le32 envc;
+	__le32 strings_len;
+	__le64 hwcap;		/* AT_HWCAP: the processor's CPUID(1).EDX */
+	__le64 hwcap2;		/* AT_HWCAP2 */
+	__le32 uid, euid, gid, egid;
+	__le32 minsigstksz;	/* AT_MINSIGSTKSZ, 0: leave it out */
+	__le32 reserved;	/* zero */
+} __packed;
+_Static_assert(sizeof(struct p2m_execve_req) == 64, "p2m_execve_req size");
+
+struct p2m_execve_reply {
+	__le64 entry;		/* user rip */
+	__le64 sp;		/* user rsp (points at argc, 16-byte aligned) */
+	__le64 brk;		/* initial program break */
+	__le32 flags;		/* P2M_EXEC_* */
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_execve_reply) == 32, "p2m_execve_reply size");
+
+/*
+ * P2M_PCACHE_MISS: the page holding @va.  Reply: struct p2m_miss_reply.
+ * Errors: -EFAULT (no mapping: SIGSEGV/SEGV_MAPERR), -EACCES (mapping
+ * forbids @access: SIGSEGV/SEGV_ACCERR), -ENXIO (file mapping past EOF:
+ * SIGBUS), -ENOMEM (over the process's limit or out of memory: the
+ * process is killed), -ESRCH.
+ */
+struct p2m_miss_req {
+	struct p2m_hdr hdr;
+	__le64 va;		/* any address inside the page */
+	__le32 access;		/* P2M_ACCESS_*, non-zero */
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_miss_req) == 24, "p2m_miss_req size");
+
+/* The page first, so that it can land at the start of a buffer. */
+struct p2m_miss_reply {
+	u8 data[P2M_PAGE_SIZE];
+	__le32 prot;		/* PROT_* of the vma: how to map the line */
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_miss_reply) == P2M_PAGE_SIZE + 8,
+	       "p2m_miss_reply size");
+
+/*
+ * P2M_PCACHE_FLUSH: write back a dirty line.  No reply bytes.  Errors:
+ * -EFAULT (no mapping there any more: the data is dropped), -EINVAL
+ * (@va not page aligned), -ENOMEM.
+ */
+struct p2m_flush_req {
+	struct p2m_hdr hdr;
+	__le64 va;		/* page aligned */
+	u8 data[P2M_PAGE_SIZE];
+} __packed;
+_Static_assert(sizeof(struct p2m_flush_req) == 16 + P2M_PAGE_SIZE,
+	       "p2m_flush_req size");
+
+/*
+ * P2M_MMAP: mmap(2).  For a file mapping the processor names the file
+ * as its storage node knows it.  Reply: struct p2m_addr_reply.
+ */
+struct p2m_mmap_req {
+	struct p2m_hdr hdr;
+	__le64 addr;
+	__le64 len;
+	__le32 prot;
+	__le32 flags;
+	__le64 off;
+	__le64 file_id;		/* without MAP_ANONYMOUS */
+	__le64 file_size;
+	__le16 file_node;	/* storage node, or P2M_NO_STORAGE */
+	__le16 reserved[3];
+} __packed;
+_Static_assert(sizeof(struct p2m_mmap_req) == 64, "p2m_mmap_req size");
+
+/* P2M_MUNMAP: munmap(2).  No reply bytes. */
+struct p2m_munmap_req {
+	struct p2m_hdr hdr;
+	__le64 addr;
+	__le64 len;
+} __packed;
+_Static_assert(sizeof(struct p2m_munmap_req) == 24, "p2m_munmap_req size");
+
+/* P2M_MPROTECT: mprotect(2).  No reply bytes. */
+struct p2m_mprotect_req {
+	struct p2m_hdr hdr;
+	__le64 addr;
+	__le64 len;
+	__le32 prot;
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_mprotect_req) == 32, "p2m_mprotect_req size");
+
+/* P2M_BRK: brk(2).  Reply: struct p2m_addr_reply (the break; never an error). */
+struct p2m_brk_req {
+	struct p2m_hdr hdr;
+	__le64 brk;
+} __packed;
+_Static_assert(sizeof(struct p2m_brk_req) == 16, "p2m_brk_req size");
+
+/* P2M_MREMAP: mremap(2).  Reply: struct p2m_addr_reply. */
+struct p2m_mremap_req {
+	struct p2m_hdr hdr;
+	__le64 old_addr;
+	__le64 old_len;
+	__le64 new_len;
+	__le64 new_addr;	/* MREMAP_FIXED only */
+	__le32 flags;
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_mremap_req) == 48, "p2m_mremap_req size");
+
+/* P2M_MADVISE: madvise(2).  No reply bytes. */
+struct p2m_madvise_req {
+	struct p2m_hdr hdr;
+	__le64 addr;
+	__le64 len;
+	__le32 advice;
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_madvise_req) == 32, "p2m_madvise_req size");
+
+/* P2M_EXIT: the process is gone; free its address space.  No reply bytes. */
+struct p2m_exit_req {
+	struct p2m_hdr hdr;
+} __packed;
+_Static_assert(sizeof(struct p2m_exit_req) == 8, "p2m_exit_req size");
+
+struct p2m_addr_reply {
+	__le64 addr;
+} __packed;
+_Static_assert(sizeof(struct p2m_addr_reply) == 8, "p2m_addr_reply size");
+
+static inline void p2m_hdr_init(struct p2m_hdr *h, u32 pid)
+{
+	h->version = P2M_VERSION;
+	h->reserved[0] = h->reserved[1] = h->reserved[2] = 0;
+	fit_put_le32(&h->pid, pid);
+}
+
+static inline bool p2m_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* The fixed size of an opcode's request, 0 for none (FORK, unknown). */
+static inline u32 p2m_req_size(u16 opcode)
+{
+	switch (opcode) {
+	case P2M_PCACHE_MISS:	return sizeof(struct p2m_miss_req);
+	case P2M_PCACHE_FLUSH:	return sizeof(struct p2m_flush_req);
+	case P2M_MMAP:		return sizeof(struct p2m_mmap_req);
+	case P2M_MUNMAP:	return sizeof(struct p2m_munmap_req);
+	case P2M_BRK:		return sizeof(struct p2m_brk_req);
+	case P2M_MPROTECT:	return sizeof(struct p2m_mprotect_req);
+	case P2M_MREMAP:	return sizeof(struct p2m_mremap_req);
+	case P2M_MADVISE:	return sizeof(struct p2m_madvise_req);
+	case P2M_EXECVE:	return sizeof(struct p2m_execve_req);
+	case P2M_EXIT:		return sizeof(struct p2m_exit_req);
+	default:		return 0;
+	}
+}
+
+/*
+ * Check the framing of a request of @opcode: exact length (EXECVE: the
+ * fixed part plus its path and strings), version, non-zero pid, every
+ * reserved field zero, the miss access bits.  0 or -EPROTO.  Semantic
+ * checks (alignment, flags) are the handler's and give Linux errnos.
+ */
+static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
+{
+	const struct p2m_hdr *h = buf;
+	u32 size = p2m_req_size(opcode);
+
+	if (!size || len < size)
+		return -EPROTO;
+	if (h->version != P2M_VERSION || !p2m_zero(h->reserved, 3) ||
+	    !fit_get_le32(&h->pid))
+		return -EPROTO;
+	switch (opcode) {
+	case P2M_EXECVE: {
+		const struct p2m_execve_req *r = buf;
+		u32 path = fit_get_le16(&r->path_len);
+		u32 strings = fit_get_le32(&r->strings_len);
+
+		if (!path || path > P2M_PATH_MAX ||
+		    (u64)size + path + strings != len ||
+		    fit_get_le32(&r->reserved))
+			return -EPROTO;
+		return 0;
+	}
+	case P2M_PCACHE_MISS: {
+		const struct p2m_miss_req *r = buf;
+		u32 access = fit_get_le32(&r->access);
+
+		if (!access || (access & ~P2M_ACCESS_ALL) ||
+		    fit_get_le32(&r->reserved))
+			return -EPROTO;
+		break;
+	}
+	case P2M_MMAP: {
+		const struct p2m_mmap_req *r = buf;
+
+		if (!p2m_zero(r->reserved, sizeof(r->reserved)))
+			return -EPROTO;
+		break;
+	}
+	case P2M_MPROTECT:
+		if (fit_get_le32(&((const struct p2m_mprotect_req *)buf)->reserved))
+			return -EPROTO;
+		break;
+	case P2M_MREMAP:
+		if (fit_get_le32(&((const struct p2m_mremap_req *)buf)->reserved))
+			return -EPROTO;
+		break;
+	case P2M_MADVISE:
+		if (fit_get_le32(&((const struct p2m_madvise_req *)buf)->reserved))
+			return -EPROTO;
+		break;
+	default:
+		break;
+	}
+	return len == size ? 0 : -EPROTO;
+}
+
+/*
+ * The memory node's entry point (managers/memory/service.c): registers
+ * the P2M handlers when this node's role is memory, else does nothing.
+ * Called once from rest_init() after fit_init().
+ */
+void memory_manager_init(void);
+
+#endif /* _FIT_MEMORY_H */

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The file service's wire formats: what a processor (or memory) node
+ * sends the storage node with the P2S_* opcodes of <fit/fit_wire.h>,
+ * and what comes back.  Fixed-width, little-endian, sizes checked at
+ * compile time.  The service (managers/storage/) validates every
+ * request with the p2s_*_check() functions below before acting on it.
+ *
+ * The service is stateless, like LegoOS's and NFS's: P2S_OPEN resolves
+ * a path to a file handle (inode number + generation) and returns its
+ * attributes; every later request names the handle.  Nothing is kept
+ * per open file on the storage node, so P2S_CLOSE only validates its
+ * handle, and a storage node restart leaves handles valid.  A handle
+ * whose inode was freed or reused (generation differs) gets -ENOENT.
+ *
+ *   P2S_OPEN	  struct p2s_open_req + path bytes + NUL
+ *		  -> struct p2s_open_reply
+ *   P2S_STAT	  struct p2s_fh_req -> struct p2s_stat
+ *   P2S_CLOSE	  struct p2s_fh_req -> empty
+ *   P2S_READ	  struct p2s_read_req -> struct p2s_read_reply + data.
+ *		  On a symlink's handle (P2S_OPEN_NOFOLLOW) it returns the
+ *		  link target: this is readlink.
+ *   P2S_GETDENTS struct p2s_getdents_req -> struct p2s_getdents_reply +
+ *		  records laid out as Linux's struct linux_dirent64
+ *		  (struct p2s_dirent64 + name + NUL, padded to 8 bytes);
+ *		  each record's d_off is the cookie of the entry after it.
+ *
+ * Errors travel as FIT error replies (fit_call() returns -errno): Linux
+ * errno values, -EINVAL/-EPROTO for a malformed request, -EIO for a
+ * corrupt file (other files keep working).
+ */
+#ifndef _FIT_STORAGE_H
+#define _FIT_STORAGE_H
+
+#include <tessera/compiler.h>
+#include <tessera/types.h>
+
+#define P2S_VERSION		1
+#define P2S_PATH_MAX		4096	/* bytes including the NUL */
+#define P2S_READ_MAX		(128u << 10)	/* data bytes per P2S_READ */
+#define P2S_GETDENTS_MAX	(32u << 10)	/* record bytes per reply */
+
+/* p2s_open_req.flags */
+#define P2S_OPEN_NOFOLLOW	0x01	/* a final symlink is not followed */
+#define P2S_OPEN_DIRECTORY	0x02	/* -ENOTDIR unless a directory */
+#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | P2S_OPEN_DIRECTORY)
+
+/* Every request starts with this. */
+struct p2s_req_hdr {
+	u8 version;		/* P2S_VERSION */
+	u8 flags;		/* per opcode; 0 where none are defined */
+	__le16 reserved;	/* 0 */
+} __packed;
+
+struct p2s_handle {
+	__le32 ino;
+	__le32 generation;
+} __packed;
+
+struct p2s_open_req {
+	struct p2s_req_hdr hdr;
+	__le16 path_len;	/* bytes before the NUL, 1..P2S_PATH_MAX-1 */
+	__le16 reserved;	/* 0 */
+	char path[];		/* path_len bytes, then NUL; no NUL inside */
+} __packed;
+
+/* P2S_STAT and P2S_CLOSE */
+struct p2s_fh_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 reserved;	/* 0 */
+} __packed;
+
+struct p2s_read_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 reserved;	/* 0 */
+	__le64 offset;		/* < 2^62 */
+	__le32 len;		/* 1..P2S_READ_MAX */
+	__le32 reserved2;	/* 0 */
+} __packed;
+
+struct p2s_getdents_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 reserved;	/* 0 */
+	__le64 cookie;		/* 0: from the start; else a d_off */
+	__le32 max_bytes;	/* room for records, 32..P2S_GETDENTS_MAX */
+	__le32 reserved2;	/* 0 */
+} __packed;
+
+/* struct stat's fields (x86-64 Linux), whatever the node's layout. */
+struct p2s_stat {
+	__le64 ino;
+	__le64 nlink;
+	__le32 mode;		/* S_IF* | permissions */
+	__le32 uid;
+	__le32 gid;
+	__le32 generation;
+	__le64 rdev;
+	__le64 size;
+	__le64 blksize;
+	__le64 blocks;		/* 512-byte units */
+	__le64 atime_sec;
+	__le64 atime_nsec;
+	__le64 mtime_sec;
+	__le64 mtime_nsec;
+	__le64 ctime_sec;
+	__le64 ctime_nsec;
+} __packed;
+
+struct p2s_open_reply {
+	struct p2s_handle fh;
+	struct p2s_stat st;
+} __packed;
+
+struct p2s_read_reply {
+	__le32 len;		/* data bytes that follow; 0 at end of file */
+	__le32 reserved;
+} __packed;
+
+struct p2s_getdents_reply {
+	__le64 next_cookie;	/* where the next call starts */
+	__le32 nbytes;		/* record bytes that follow */
+	u8 eof;			/* 1: nothing after these records */
+	u8 reserved[3];
+} __packed;
+
+/* Linux's struct linux_dirent64 header; the name follows. */
+struct p2s_dirent64 {
+	__le64 d_ino;
+	__le64 d_off;
+	__le16 d_reclen;
+	u8 d_type;		/* DT_* */
+	char d_name[];
+} __packed;
+
+_Static_assert(sizeof(struct p2s_req_hdr) == 4, "p2s_req_hdr");
+_Static_assert(sizeof(struct p2s_handle) == 8, "p2s_handle");
+_Static_assert(sizeof(struct p2s_open_req) == 8, "p2s_open_req");
+_Static_assert(sizeof(struct p2s_fh_req) == 16, "p2s_fh_req");
+_Static_assert(sizeof(struct p2s_read_req) == 32, "p2s_read_req");
+_Static_assert(sizeof(struct p2s_getdents_req) == 32, "p2s_getdents_req");
+_Static_assert(sizeof(struct p2s_stat) == 112, "p2s_stat");
+_Static_assert(sizeof(struct p2s_open_reply) == 120, "p2s_open_reply");
+_Static_assert(sizeof(struct p2s_read_reply) == 8, "p2s_read_reply");
+_Static_assert(sizeof(struct p2s_getdents_reply) == 16, "p2s_getdents_reply");
+_Static_assert(sizeof(struct p2s_dirent64) == 19, "p2s_dirent64");
+_Static_assert(__builtin_offsetof(struct p2s_read_req, offset) == 16,
+	       "p2s_read_req.offset");
+_Static_assert(__builtin_offsetof(struct p2s_stat, mtime_sec) == 80,
+	       "p2s_stat.mtime_sec");
+
+/*
+ * Validation of received requests (managers/storage/p2s.c, pure).
+ * Each returns 0 and fills its host-order result, or -EPROTO (wrong
+ * size, version, reserved bytes) / -EINVAL (a field out of range) /
+ * -ENAMETOOLONG (path).
+ */
+struct p2s_open_args {
+	const char *path;	/* NUL-terminated, inside the request */
+	u32 path_len;
+	u8 flags;
+};
+
+struct p2s_io_args {
+	u32 ino, generation;
+	u64 offset;		/* READ offset, GETDENTS cookie */
+	u32 len;		/* READ len, GETDENTS max_bytes */
+};
+
+int p2s_open_req_check(const void *buf, size_t len,
+		       struct p2s_open_args *out);
+int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out);
+int p2s_read_req_check(const void *buf, size_t len, struct p2s_io_args *out);
+int p2s_getdents_req_check(const void *buf, size_t len,
+			   struct p2s_io_args *out);
+
+#endif /* _FIT_STORAGE_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The miss and flush paths of the memory node: what a processor's pcache
+ * asks when a line is not present (rmm_fault) and what it sends back when
+ * it evicts a dirty line (rmm_flush).  The vmas and the page table are
+ * vm.c's; where file bytes come from is the caller's rmm_read_fn
+ * (service.c: the storage node or the image registry).
+ *
+ * Rights follow x86 with NX and without protection keys: any of
+ * PROT_READ, PROT_WRITE, PROT_EXEC makes a page readable; writing needs
+ * PROT_WRITE, fetching needs PROT_EXEC.
+ */
+#include "internal.h"
+
+#include <tessera/errno.h>
+#include <tessera/string.h>
+#include <uapi/mman.h>
+
+static bool rmm_access_allowed(u32 prot, u32 access)
+{
+	if ((access & RMM_ACCESS_WRITE) && !(prot & PROT_WRITE))
+		return false;
+	if ((access & RMM_ACCESS_EXEC) && !(prot & PROT_EXEC))
+		return false;
+	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+/* Fill a new page of file vma @v at @pva from the file. */
+static int rmm_fill_from_file(const struct vma *v, u64 pva, void *page,
+			      rmm_read_fn read, void *ctx)
+{
+	u64 off = v->file_off + (pva - v->start), n;
+
+	if (pva >= v->file_end || off >= v->file.size)
+		return 0;
+	n = min(v->file_end - pva, (u64)PAGE_SIZE);
+	n = min(n, v->file.size - off);
+	if (!read)
+		return -EIO;
+	return read(ctx, &v->file, off, page, (u32)n);
+}
+
+int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
+	      void *ctx, void **page, u32 *prot)
+{
+	u64 pva = va & PAGE_MASK;
+	struct vma *v = rmm_find_vma(mm, va);
+	bool created;
+	int ret;
+
+	if (!v)
+		return -EFAULT;
+	if (!rmm_access_allowed(v->prot, access))
+		return -EACCES;
+	if ((v->flags & (VMA_FILE | VMA_ZERO_TAIL)) == VMA_FILE &&
+	    pva >= ALIGN(v->file_end, PAGE_SIZE))
+		return -ENXIO;
+	ret = rmm_page_get(mm, pva, page, &created);
+	if (ret)
+		return ret;
+	if (created && (v->flags & VMA_FILE)) {
+		ret = rmm_fill_from_file(v, pva, *page, read, ctx);
+		if (ret) {
+			/* Not half-filled: the next miss reads it again. */
+			rmm_zap_range(mm, pva, pva + PAGE_SIZE);
+			*page = NULL;
+			return ret;
+		}
+	}
+	*prot = v->prot;
+	return 0;
+}
+
+int rmm_flush(struct rmm *mm, u64 va, const void *data)
+{
+	bool created;
+	void *page;
+	int ret;
+
+	if (va & ~PAGE_MASK)
+		return -EINVAL;
+	if (!rmm_find_vma(mm, va))
+		return -EFAULT;
+	ret = rmm_page_get(mm, va, &page, &created);
+	if (ret)
+		return ret;
+	memcpy(page, data, PAGE_SIZE);
+	return 0;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The memory node's private contracts, shared by the files of managers/memory/ and
+ * their tests (host: tests/host/test_{vma,elf,stack}.c; in-kernel: the
+ * "memnode" suite).  Everything declared here except service.c's part is
+ * pure logic over the buddy and slab allocators: no locks, no sleeping of
+ * its own, no FIT, so the host tests link it unchanged.
+ *
+ *   vm.c      struct rmm (one remote process's address space): the vma
+ *             tree and the radix table of the pages this node owns for
+ *             it; mmap, munmap, mprotect, brk, mremap, madvise
+ *   fault.c   a pcache miss (find or fill the page) and a flush
+ *   loader.c  ELF64 parsing and mapping of static executables
+ *   stack.c   the initial user stack (argv, envp, auxv)
+ *   service.c the FIT handlers, the process table, the image registry
+ *
+ * Locking: an rmm has no lock of its own.  service.c serialises every
+ * operation on one rmm with the mutex of the process-table entry that
+ * owns it (see the lock-order block there).
+ */
+#ifndef _MANAGERS_MEMORY_INTERNAL_H
+#define _MANAGERS_MEMORY_INTERNAL_H
+
+#include <tessera/rbtree.h>
+#include <tessera/types.h>
+#include <uapi/elf.h>
+#include <asm/page.h>
+
+/* User address space layout (Linux x86-64 with 4-level paging). */
+#define TASK_SIZE		0x7ffffffff000ULL	/* exclusive top */
+#define MMAP_MIN_ADDR		0x10000ULL		/* vm.mmap_min_addr */
+#define STACK_TOP		TASK_SIZE
+#define STACK_MAX_SIZE		(8ULL << 20)		/* RLIMIT_STACK */
+#define MMAP_BASE		(STACK_TOP - (128ULL << 20))
+#define RMM_MAX_VMAS		65530			/* vm.max_map_count */
+#define ET_DYN_DEFAULT_BASE	0x555555554000ULL	/* static-pie bias */
+
+/* Where the bytes of a file-backed vma come from. */
+enum mem_file_kind {
+	MEM_FILE_NONE,
+	MEM_FILE_STORAGE,	/* a file of storage node @node, id @id */
+	MEM_FILE_IMAGE,		/* an image of this node's registry */
+};
+
+struct mem_file {
+	u32 kind;		/* enum mem_file_kind */
+	u16 node;
+	u64 id;
+	u64 size;		/* bytes in the file */
+};
+
+/* vma->flags: what the vma is, not the MAP_* bits it was made with. */
+#define VMA_FILE	0x01	/* pages start as file bytes */
+#define VMA_ZERO_TAIL	0x02	/* ELF segment: bytes from file_end on are 0 */
+#define VMA_GROWSDOWN	0x04	/* MAP_GROWSDOWN (recorded, not grown) */
+#define VMA_NORESERVE	0x08	/* MAP_NORESERVE */
+#define VMA_STACK	0x10	/* the main thread's stack */
+#define VMA_HEAP	0x20	/* the brk area */
+
+struct vma {
+	struct rb_node rb;	/* in rmm->vmas, keyed by start */
+	u64 start, end;		/* page aligned, [start, end) */
+	u32 prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC */
+	u32 flags;		/* VMA_* */
+	struct mem_file file;	/* VMA_FILE only */
+	u64 file_off;		/* VMA_FILE: file offset of @start */
+	u64 file_end;		/* VMA_FILE: user VA where file bytes end */
+};
+
+/* One remote process's address space. */
+struct rmm {
+	u16 node;		/* processor node of the process */
+	u32 pid;
+	struct rb_root vmas;
+	unsigned int nr_vmas;
+	void **pgd;		/* radix root, NULL until the first page */
+	u64 nr_pages;		/* data pages owned */
+	u64 nr_tables;		/* radix table pages owned */
+	u64 page_limit;		/* max nr_pages, 0: no limit */
+	u64 start_brk, brk;
+	u64 mmap_base;		/* top-down search starts below this */
+};
+
+/* ------------------------------------------------------------ vm.c */
+
+/* A new, empty address space, or NULL (out of memory). */
+struct rmm *rmm_create(u16 node, u32 pid, u64 page_limit);
+/* Free every vma, page and table, then @mm itself. */
+void rmm_destroy(struct rmm *mm);
+
+/* Data + table pages owned by every rmm of this node (leak checks). */
+u64 rmm_nr_pages_owned(void);
+
+/* The vma containing @addr, or NULL. */
+struct vma *rmm_find_vma(struct rmm *mm, u64 addr);
+/* The lowest vma ending above @addr, or NULL. */
+struct vma *rmm_vma_after(struct rmm *mm, u64 addr);
+struct vma *rmm_first_vma(struct rmm *mm);
+struct vma *rmm_next_vma(struct vma *v);
+
+/*
+ * The Linux system calls, with Linux's argument checks and errno values
+ * (mmap(2), munmap(2), mprotect(2), brk(2), mremap(2), madvise(2)).
+ * rmm_mmap() and rmm_mremap() return the address or -errno; @file is
+ * only read for a mapping without MAP_ANONYMOUS.  rmm_brk() returns the
+ * new break, or the old one when it cannot move.
+ */
+s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
+	     const struct mem_file *file, u64 off);
+int rmm_munmap(struct rmm *mm, u64 addr, u64 len);
+int rmm_mprotect(struct rmm *mm, u64 addr, u64 len, u32 prot);
+u64 rmm_brk(struct rmm *mm, u64 brk);
+s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
+	       u32 flags, u64 new_addr);
+int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice);
+
+/*
+ * Map [@start, @end) at exactly that place (no replacing: -EEXIST if
+ * busy) with the given attributes; the loader's and stack's primitive.
+ * 0 or -errno.
+ */
+int rmm_map_fixed(struct rmm *mm, u64 start, u64 end, u32 prot, u32 flags,
+		  const struct mem_file *file, u64 file_off, u64 file_end);
+
+/* The page at page-aligned @va if present, else NULL. */
+void *rmm_page_lookup(struct rmm *mm, u64 va);
+/*
+ * The page at page-aligned @va, allocated zeroed if absent (*@created
+ * then true).  -ENOMEM past mm->page_limit or when buddy is empty.
+ */
+int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created);
+/* Free the pages in [start, end) (page aligned). */
+void rmm_zap_range(struct rmm *mm, u64 start, u64 end);
+
+/* Copy into/out of the process's pages, ignoring vmas (absent reads 0). */
+int rmm_copy_to(struct rmm *mm, u64 va, const void *src, u64 len);
+void rmm_copy_from(struct rmm *mm, u64 va, void *dst, u64 len);
+
+/* ------------------------------------------------------------ fault.c */
+
+/* Access types of a miss (P2M_ACCESS_* on the wire). */
+#define RMM_ACCESS_READ		0x1
+#define RMM_ACCESS_WRITE	0x2
+#define RMM_ACCESS_EXEC		0x4
+
+/*
+ * Read @len bytes at @off of @file into @buf; the caller zero-fills what
+ * lies past the end of the file.  0 or -errno.
+ */
+typedef int (*rmm_read_fn)(void *ctx, const struct mem_file *file, u64 off,
+			   void *buf, u32 len);
+
+/*
+ * Resolve a miss on @va (any address in the page) for @access: the page
+ * (created and filled on first touch) in *@page and the vma's protection
+ * in *@prot.  -EFAULT: no vma (SEGV_MAPERR); -EACCES: the vma forbids
+ * @access (SEGV_ACCERR); -ENXIO: a file mapping's page past the end of
+ * the file (SIGBUS); -ENOMEM: over the limit or out of pages; -EIO and
+ * friends from @read.
+ */
+int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
+	      void *ctx, void **page, u32 *prot);
+
+/*
+ * Store a dirty line: PAGE_SIZE bytes of @data at page-aligned @va.
+ * The vma's protection is not checked (the line was dirtied while the
+ * vma allowed it).  0, -EFAULT (no vma: stale flush after munmap),
+ * -EINVAL (unaligned), -ENOMEM.
+ */
+int rmm_flush(struct rmm *mm, u64 va, const void *data);
+
+/* ------------------------------------------------------------ loader.c */
+
+#define ELF_MAX_PHNUM		128	/* program headers we accept */
+#define ELF_MAX_LOADS		16	/* PT_LOAD segments we accept */
+#define ELF_WHY_LEN		128
+
+struct elf_segment {
+	u64 vaddr;		/* with the load bias */
+	u64 offset;
+	u64 filesz, memsz;
+	u32 prot;		/* PROT_* from p_flags */
+};
+
+struct elf_info {
+	u16 type;		/* ET_EXEC or ET_DYN */
+	u64 bias;		/* added to every p_vaddr (0 for ET_EXEC) */
+	u64 entry;		/* with the bias */
+	u64 phdr;		/* user VA of the program headers */
+	u16 phnum, phentsize;
+	u64 lo, hi;		/* page-aligned extent of the PT_LOADs */
+	u64 brk;		/* first byte after the highest segment */
+	bool exec_stack;	/* PT_GNU_STACK with PF_X */
+	bool has_tls;
+	u64 tls_vaddr, tls_filesz, tls_memsz, tls_align;
+	unsigned int nr_loads;
+	struct elf_segment loads[ELF_MAX_LOADS];
+	char why[ELF_WHY_LEN];	/* the reason for -ENOEXEC */
+};
+
+/* Read exactly @len bytes at @off; 0 or -errno (-EIO for a short read). */
+typedef int (*elf_read_fn)(void *ctx, u64 off, void *buf, u32 len);
+
+/*
+ * Parse and check an ELF64 x86-64 executable of @size bytes.  An ET_DYN
+ * file is placed at @dyn_base (page aligned).  0, or -ENOEXEC with a
+ * one-line reason in info->why (dynamic executables included: PT_INTERP
+ * names the interpreter), or the read error.
+ */
+int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
+	      struct elf_info *info);
+
+/*
+ * Create the vmas of @info's segments in the empty @mm, backed by @file,
+ * and set mm's break.  0 or -errno.
+ */
+int elf_map(struct rmm *mm, const struct elf_info *info,
+	    const struct mem_file *file);
+
+/* ------------------------------------------------------------ stack.c */
+
+#define STACK_MAX_ARG_STRLEN	(32 * 4096)	/* one string, with its NUL */
+#define STACK_MAX_ARGS_BYTES	(STACK_MAX_SIZE / 4)	/* all of them */
+
+struct stack_args {
+	const char *strings;	/* argc then envc NUL-terminated strings */
+	u32 strings_len;
+	u32 argc, envc;
+	const char *execfn;	/* NUL-terminated */
+	const struct elf_info *elf;
+	u8 random[16];		/* AT_RANDOM bytes */
+	u64 hwcap, hwcap2;
+	u32 uid, euid, gid, egid;
+	u32 minsigstksz;	/* AT_MINSIGSTKSZ, 0: omitted */
+};
+
+/*
+ * Map the stack vma of @mm ([STACK_TOP - STACK_MAX_SIZE, STACK_TOP),
+ * read-write, executable if the ELF asks) and write the initial stack:
+ * strings at the top, then AT_PLATFORM and AT_RANDOM bytes, then argc,
+ * argv[], NULL, envp[], NULL and the auxv, with *@sp 16-byte aligned at
+ * argc.  0, -E2BIG (strings too long), -EINVAL (strings malformed),
+ * -ENOMEM.
+ */
+int stack_setup(struct rmm *mm, const struct stack_args *args, u64 *sp);
+
+/* ------------------------------------------------------------ service.c */
+
+/*
+ * The image registry: @path names @size bytes at @data (which must stay
+ * valid until unregistered) for EXECVE and MMAP with P2M_NO_STORAGE.
+ * 0, -EINVAL, -EEXIST, -ENOMEM; unregister: 0 or -ENOENT.
+ */
+int memnode_image_register(const char *path, const void *data, u64 size);
+int memnode_image_unregister(const char *path);
+/* Processes with an address space here. */
+unsigned int memnode_nr_procs(void);
+/* pr_info() the request counters. */
+void memnode_dump_stats(void);
+
+#endif /* _MANAGERS_MEMORY_INTERNAL_H */

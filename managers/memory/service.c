@@ -1,0 +1,850 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The memory node's FIT service: the P2M_* handlers, the table of remote
+ * processes (one struct memnode_proc per (processor node, pid), owning
+ * its struct rmm), the image registry, and where file bytes come from.
+ * Address-space logic is vm.c/fault.c, ELF loading loader.c, the initial
+ * stack stack.c; wire formats are <fit/memory.h>.
+ *
+ * Every request is checked with p2m_req_check() first (-EPROTO, counted);
+ * an unknown (node, pid) is -ESRCH.  Handlers run in FIT worker threads
+ * (process context, may sleep).
+ *
+ * Lock order:
+ *	memnode_proc.lock (mutex) -> memnode_table_lock (spinlock)
+ *	memnode_image_lock (spinlock) is a leaf
+ * memnode_table_lock protects the hash table, memnode_proc.refs and
+ * .dead; it is never held across anything that sleeps.  proc.lock
+ * serialises every operation on proc.mm (including file reads that go to
+ * the storage node, which may sleep).
+ *
+ * Programs and file mappings live on a storage node (P2S_OPEN, P2S_READ
+ * of <fit/storage.h>, called with the process's lock held: a miss on a
+ * file page waits for the storage node).
+ *
+ * The image registry maps a path to bytes already in this node's memory
+ * (memnode_image_register()).  EXECVE and MMAP with storage node
+ * P2M_NO_STORAGE use it; the in-kernel tests load ELF images this way
+ * without a storage node.
+ */
+#include "internal.h"
+
+#include <fit/fit.h>
+#include <fit/memory.h>
+#include <fit/storage.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/list.h>
+#include <tessera/mutex.h>
+#include <tessera/node.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/slab.h>
+#include <tessera/spinlock.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <uapi/mman.h>
+#include <uapi/stat.h>
+#include <asm/processor.h>
+
+#define MEMNODE_HASH_BITS	6
+#define MEMNODE_HASH_SIZE	(1u << MEMNODE_HASH_BITS)
+#define MEMNODE_IMAGE_NAME	128
+
+static unsigned long long memnode_proc_limit;
+PARAM_SIZE("memnode.proc_limit", memnode_proc_limit, 0, 0,
+	   "resident memory per remote process (bytes, 0: no limit); a miss past it is -ENOMEM");
+
+static bool memnode_aslr;
+PARAM_BOOL("memnode.aslr", memnode_aslr,
+	   "randomise the load address of static-pie programs (default: 0x555555554000)");
+
+struct memnode_proc {
+	struct list_head link;	/* in memnode_table[]; memnode_table_lock */
+	u16 node;
+	u32 pid;
+	unsigned int refs;	/* memnode_table_lock */
+	bool dead;		/* out of the table; memnode_table_lock */
+	struct mutex lock;
+	struct rmm *mm;		/* lock; NULL once exited */
+};
+
+struct memnode_image {
+	struct list_head link;	/* memnode_image_lock */
+	u64 id;
+	char path[MEMNODE_IMAGE_NAME];
+	const void *data;
+	u64 size;
+};
+
+static DEFINE_SPINLOCK(memnode_table_lock);
+static struct list_head memnode_table[MEMNODE_HASH_SIZE];
+static unsigned int memnode_nr_live;
+
+static DEFINE_SPINLOCK(memnode_image_lock);
+static LIST_HEAD(memnode_images);
+static u64 memnode_next_image_id = 1;
+
+/* Counters; plain atomics, read by memnode_dump_stats(). */
+static struct {
+	u64 requests[P2M_EXIT - P2M_PCACHE_MISS + 1];
+	u64 errors;		/* replies with an errno */
+	u64 malformed;		/* -EPROTO */
+	u64 unknown_pid;	/* -ESRCH */
+	u64 execs;
+} memnode_stats;
+
+#define memnode_count(field)	__atomic_add_fetch(&(field), 1, __ATOMIC_RELAXED)
+
+static u32 memnode_hash(u16 node, u32 pid)
+{
+	return (pid * 0x9e3779b1u ^ node) >> (32 - MEMNODE_HASH_BITS);
+}
+
+/* ------------------------------------------------------------ processes */
+
+static struct memnode_proc *memnode_proc_get(u16 node, u32 pid)
+{
+	struct list_head *head = &memnode_table[memnode_hash(node, pid)];
+	struct memnode_proc *p, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&memnode_table_lock, flags);
+	list_for_each_entry(p, head, link) {
+		if (p->node == node && p->pid == pid) {
+			p->refs++;
+			found = p;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&memnode_table_lock, flags);
+	return found;
+}
+
+static void memnode_proc_put(struct memnode_proc *p)
+{
+	unsigned long flags;
+	bool last;
+
+	spin_lock_irqsave(&memnode_table_lock, flags);
+	last = --p->refs == 0;
+	spin_unlock_irqrestore(&memnode_table_lock, flags);
+	if (last) {
+		rmm_destroy(p->mm);
+		kfree(p);
+	}
+}
+
+/*
+ * The entry for (node, pid), created empty if absent; a reference is
+ * held on return.  NULL when out of memory.
+ */
+static struct memnode_proc *memnode_proc_get_or_create(u16 node, u32 pid)
+{
+	struct memnode_proc *p = memnode_proc_get(node, pid), *q;
+	unsigned long flags;
+
+	if (p)
+		return p;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->node = node;
+	p->pid = pid;
+	p->refs = 2;		/* the table's and the caller's */
+	mutex_init(&p->lock);
+	spin_lock_irqsave(&memnode_table_lock, flags);
+	list_for_each_entry(q, &memnode_table[memnode_hash(node, pid)], link) {
+		if (q->node == node && q->pid == pid) {
+			/* Raced with another EXECVE of the same pid. */
+			q->refs++;
+			spin_unlock_irqrestore(&memnode_table_lock, flags);
+			kfree(p);
+			return q;
+		}
+	}
+	list_add(&p->link, &memnode_table[memnode_hash(node, pid)]);
+	memnode_nr_live++;
+	spin_unlock_irqrestore(&memnode_table_lock, flags);
+	return p;
+}
+
+/* Take @p out of the table (once); drops the table's reference. */
+static void memnode_proc_unlink(struct memnode_proc *p)
+{
+	unsigned long flags;
+	bool unlinked = false;
+
+	spin_lock_irqsave(&memnode_table_lock, flags);
+	if (!p->dead) {
+		p->dead = true;
+		list_del(&p->link);
+		memnode_nr_live--;
+		unlinked = true;
+	}
+	spin_unlock_irqrestore(&memnode_table_lock, flags);
+	if (unlinked)
+		memnode_proc_put(p);
+}
+
+unsigned int memnode_nr_procs(void)
+{
+	return READ_ONCE(memnode_nr_live);
+}
+
+/* ------------------------------------------------------------ images */
+
+int memnode_image_register(const char *path, const void *data, u64 size)
+{
+	struct memnode_image *img, *it;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!path || strlen(path) >= MEMNODE_IMAGE_NAME || !data)
+		return -EINVAL;
+	img = kzalloc(sizeof(*img), GFP_KERNEL);
+	if (!img)
+		return -ENOMEM;
+	strscpy(img->path, path, sizeof(img->path));
+	img->data = data;
+	img->size = size;
+	spin_lock_irqsave(&memnode_image_lock, flags);
+	list_for_each_entry(it, &memnode_images, link)
+		if (!strcmp(it->path, path))
+			ret = -EEXIST;
+	if (!ret) {
+		img->id = memnode_next_image_id++;
+		list_add(&img->link, &memnode_images);
+	}
+	spin_unlock_irqrestore(&memnode_image_lock, flags);
+	if (ret)
+		kfree(img);
+	return ret;
+}
+
+int memnode_image_unregister(const char *path)
+{
+	struct memnode_image *it, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&memnode_image_lock, flags);
+	list_for_each_entry(it, &memnode_images, link) {
+		if (!strcmp(it->path, path)) {
+			found = it;
+			list_del(&it->link);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&memnode_image_lock, flags);
+	kfree(found);
+	return found ? 0 : -ENOENT;
+}
+
+/* Look an image up by path (id 0) or by id; fills *@file. */
+static int memnode_image_find(const char *path, u32 path_len, u64 id,
+			      struct mem_file *file)
+{
+	struct memnode_image *it;
+	unsigned long flags;
+	int ret = -ENOENT;
+
+	spin_lock_irqsave(&memnode_image_lock, flags);
+	list_for_each_entry(it, &memnode_images, link) {
+		bool match = path ? strlen(it->path) == path_len &&
+				    !memcmp(it->path, path, path_len) :
+				    it->id == id;
+
+		if (match) {
+			file->kind = MEM_FILE_IMAGE;
+			file->node = P2M_NO_STORAGE;
+			file->id = it->id;
+			file->size = it->size;
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&memnode_image_lock, flags);
+	return ret;
+}
+
+static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
+{
+	struct memnode_image *it;
+	unsigned long flags;
+	int ret = -EIO;
+
+	spin_lock_irqsave(&memnode_image_lock, flags);
+	list_for_each_entry(it, &memnode_images, link) {
+		if (it->id == id) {
+			if (off <= it->size && len <= it->size - off) {
+				memcpy(buf, (const u8 *)it->data + off, len);
+				ret = 0;
+			}
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&memnode_image_lock, flags);
+	return ret;
+}
+
+/* ------------------------------------------------------------ file bytes */
+
+/*
+ * Storage files are named by their P2S handle packed in mem_file.id:
+ * inode number in the low 32 bits, generation in the high 32 bits.
+ */
+#define MEMNODE_P2S_TIMEOUT	5000
+
+static void memnode_p2s_handle(const struct mem_file *file,
+			       struct p2s_handle *fh)
+{
+	fit_put_le32(&fh->ino, (u32)file->id);
+	fit_put_le32(&fh->generation, (u32)(file->id >> 32));
+}
+
+static int memnode_storage_read(const struct mem_file *file, u64 off,
+				void *buf, u32 len)
+{
+	u32 chunk_max = min_t(u32, len, P2S_READ_MAX);
+	struct p2s_read_reply *reply;
+	struct p2s_read_req req;
+	int ret = 0;
+
+	reply = kmalloc(sizeof(*reply) + chunk_max, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	while (len) {
+		u32 chunk = min_t(u32, len, P2S_READ_MAX), got;
+
+		memset(&req, 0, sizeof(req));
+		req.hdr.version = P2S_VERSION;
+		memnode_p2s_handle(file, &req.fh);
+		fit_put_le64(&req.offset, off);
+		fit_put_le32(&req.len, chunk);
+		ret = fit_call(file->node, P2S_READ, &req, sizeof(req), reply,
+			       sizeof(*reply) + chunk, MEMNODE_P2S_TIMEOUT);
+		if (ret < 0)
+			break;
+		got = fit_get_le32(&reply->len);
+		/* The file cannot shrink under a running program. */
+		if (ret < (int)sizeof(*reply) || got == 0 || got > chunk ||
+		    got != ret - sizeof(*reply)) {
+			ret = -EIO;
+			break;
+		}
+		memcpy(buf, reply + 1, got);
+		buf = (u8 *)buf + got;
+		off += got;
+		len -= got;
+		ret = 0;
+	}
+	kfree(reply);
+	return ret;
+}
+
+/* P2S_OPEN @path on @node: a regular file with an execute bit. */
+static int memnode_storage_open(u16 node, const char *path, u32 path_len,
+				struct mem_file *file)
+{
+	struct p2s_open_reply reply;
+	struct p2s_open_req *req;
+	u32 mode;
+	int ret;
+
+	if (path_len >= P2S_PATH_MAX)
+		return -ENAMETOOLONG;
+	req = kzalloc(sizeof(*req) + path_len + 1, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req->hdr.version = P2S_VERSION;
+	fit_put_le16(&req->path_len, path_len);
+	memcpy(req->path, path, path_len);
+	ret = fit_call(node, P2S_OPEN, req, sizeof(*req) + path_len + 1,
+		       &reply, sizeof(reply), MEMNODE_P2S_TIMEOUT);
+	kfree(req);
+	if (ret < 0)
+		return ret;
+	if (ret != sizeof(reply))
+		return -EIO;
+	mode = fit_get_le32(&reply.st.mode);
+	if ((mode & S_IFMT) != S_IFREG || !(mode & 0111))
+		return -EACCES;
+	file->kind = MEM_FILE_STORAGE;
+	file->node = node;
+	file->id = fit_get_le32(&reply.fh.ino) |
+		   (u64)fit_get_le32(&reply.fh.generation) << 32;
+	file->size = fit_get_le64(&reply.st.size);
+	return 0;
+}
+
+static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
+			     void *buf, u32 len)
+{
+	switch (file->kind) {
+	case MEM_FILE_IMAGE:
+		return memnode_image_read(file->id, off, buf, len);
+	case MEM_FILE_STORAGE:
+		return memnode_storage_read(file, off, buf, len);
+	default:
+		return -EIO;
+	}
+}
+
+static int memnode_elf_read(void *ctx, u64 off, void *buf, u32 len)
+{
+	return memnode_read_file(NULL, ctx, off, buf, len);
+}
+
+/* ------------------------------------------------------------ randomness */
+
+static bool memnode_rdrand(u64 *v)
+{
+	unsigned int a, b, c, d;
+	unsigned char ok = 0;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (!(c & (1u << 30)))
+		return false;
+	for (int tries = 0; tries < 10 && !ok; tries++)
+		__asm__ __volatile__("rdrand %0; setc %1"
+				     : "=r"(*v), "=qm"(ok) : : "cc");
+	return ok;
+}
+
+/* RDRAND, or a splitmix64 of the TSC, the clock and a counter. */
+static u64 memnode_random_u64(void)
+{
+	static u64 counter;
+	u64 v, z;
+	u32 lo, hi;
+
+	if (memnode_rdrand(&v))
+		return v;
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	z = ((u64)hi << 32 | lo) ^ ktime_get() ^
+	    __atomic_add_fetch(&counter, 0x9e3779b97f4a7c15ULL,
+			       __ATOMIC_RELAXED);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static u64 memnode_dyn_base(void)
+{
+	/* 28 bits of page-granular entropy below the default, as Linux. */
+	if (!memnode_aslr)
+		return ET_DYN_DEFAULT_BASE;
+	return ET_DYN_DEFAULT_BASE -
+	       ((memnode_random_u64() & ((1ULL << 28) - 1)) << PAGE_SHIFT);
+}
+
+/* ------------------------------------------------------------ handlers */
+
+static void memnode_reply_err(struct fit_request *rq, int err)
+{
+	memnode_count(memnode_stats.errors);
+	fit_reply_error(rq, err);
+}
+
+/*
+ * Common prologue: count, check framing, find the process and lock it.
+ * Returns the locked entry (with a reference), or NULL after replying.
+ */
+static struct memnode_proc *memnode_begin(struct fit_request *rq)
+{
+	const struct p2m_hdr *h = rq->data;
+	struct memnode_proc *p;
+
+	memnode_count(memnode_stats.requests[rq->opcode - P2M_PCACHE_MISS]);
+	if (p2m_req_check(rq->opcode, rq->data, rq->len)) {
+		memnode_count(memnode_stats.malformed);
+		pr_warn_once("memnode: malformed request %#x (%u bytes) from node %u\n",
+			     rq->opcode, rq->len, rq->src_node);
+		memnode_reply_err(rq, -EPROTO);
+		return NULL;
+	}
+	p = memnode_proc_get(rq->src_node, fit_get_le32(&h->pid));
+	if (p) {
+		mutex_lock(&p->lock);
+		if (p->mm)
+			return p;
+		mutex_unlock(&p->lock);
+		memnode_proc_put(p);
+	}
+	memnode_count(memnode_stats.unknown_pid);
+	memnode_reply_err(rq, -ESRCH);
+	return NULL;
+}
+
+static void memnode_end(struct memnode_proc *p)
+{
+	mutex_unlock(&p->lock);
+	memnode_proc_put(p);
+}
+
+static void memnode_reply_status(struct fit_request *rq, int ret)
+{
+	if (ret < 0)
+		memnode_reply_err(rq, ret);
+	else
+		fit_reply(rq, NULL, 0);
+}
+
+static void memnode_reply_addr(struct fit_request *rq, s64 ret)
+{
+	struct p2m_addr_reply r;
+
+	if (ret < 0) {
+		memnode_reply_err(rq, (int)ret);
+		return;
+	}
+	fit_put_le64(&r.addr, (u64)ret);
+	fit_reply(rq, &r, sizeof(r));
+}
+
+static void memnode_miss(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_miss_req *r = rq->data;
+	struct p2m_miss_reply *reply;
+	struct memnode_proc *p = memnode_begin(rq);
+	void *page;
+	u32 prot;
+	int ret;
+
+	if (!p)
+		return;
+	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
+	if (!reply) {
+		memnode_end(p);
+		memnode_reply_err(rq, -ENOMEM);
+		return;
+	}
+	ret = rmm_fault(p->mm, fit_get_le64(&r->va), fit_get_le32(&r->access),
+			memnode_read_file, NULL, &page, &prot);
+	if (!ret) {
+		memcpy(reply->data, page, PAGE_SIZE);
+		fit_put_le32(&reply->prot, prot);
+		fit_put_le32(&reply->reserved, 0);
+	}
+	memnode_end(p);
+	if (ret)
+		memnode_reply_err(rq, ret);
+	else
+		fit_reply(rq, reply, sizeof(*reply));
+	kfree(reply);
+}
+
+static void memnode_flush(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_flush_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	int ret;
+
+	if (!p)
+		return;
+	ret = rmm_flush(p->mm, fit_get_le64(&r->va), r->data);
+	memnode_end(p);
+	memnode_reply_status(rq, ret);
+}
+
+static void memnode_mmap(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_mmap_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	u32 flags = fit_get_le32(&r->flags);
+	struct mem_file file = { .kind = MEM_FILE_NONE };
+	s64 ret;
+
+	if (!p)
+		return;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file.node = fit_get_le16(&r->file_node);
+		file.id = fit_get_le64(&r->file_id);
+		file.size = fit_get_le64(&r->file_size);
+		file.kind = file.node == P2M_NO_STORAGE ? MEM_FILE_IMAGE :
+							  MEM_FILE_STORAGE;
+		if (file.kind == MEM_FILE_STORAGE &&
+		    file.node >= FIT_MAX_NODES) {
+			memnode_end(p);
+			memnode_reply_err(rq, -EBADF);
+			return;
+		}
+	}
+	ret = rmm_mmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len),
+		       fit_get_le32(&r->prot), flags, &file,
+		       fit_get_le64(&r->off));
+	memnode_end(p);
+	memnode_reply_addr(rq, ret);
+}
+
+static void memnode_munmap(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_munmap_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	int ret;
+
+	if (!p)
+		return;
+	ret = rmm_munmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len));
+	memnode_end(p);
+	memnode_reply_status(rq, ret);
+}
+
+static void memnode_mprotect(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_mprotect_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	int ret;
+
+	if (!p)
+		return;
+	ret = rmm_mprotect(p->mm, fit_get_le64(&r->addr),
+			   fit_get_le64(&r->len), fit_get_le32(&r->prot));
+	memnode_end(p);
+	memnode_reply_status(rq, ret);
+}
+
+static void memnode_brk(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_brk_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	u64 brk;
+
+	if (!p)
+		return;
+	brk = rmm_brk(p->mm, fit_get_le64(&r->brk));
+	memnode_end(p);
+	memnode_reply_addr(rq, (s64)brk);
+}
+
+static void memnode_mremap(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_mremap_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	s64 ret;
+
+	if (!p)
+		return;
+	ret = rmm_mremap(p->mm, fit_get_le64(&r->old_addr),
+			 fit_get_le64(&r->old_len), fit_get_le64(&r->new_len),
+			 fit_get_le32(&r->flags), fit_get_le64(&r->new_addr));
+	memnode_end(p);
+	memnode_reply_addr(rq, ret);
+}
+
+static void memnode_madvise(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_madvise_req *r = rq->data;
+	struct memnode_proc *p = memnode_begin(rq);
+	int ret;
+
+	if (!p)
+		return;
+	ret = rmm_madvise(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len),
+			  (int)fit_get_le32(&r->advice));
+	memnode_end(p);
+	memnode_reply_status(rq, ret);
+}
+
+static void memnode_exit(struct fit_request *rq, void *ctx)
+{
+	struct memnode_proc *p = memnode_begin(rq);
+	struct rmm *mm;
+
+	if (!p)
+		return;
+	mm = p->mm;
+	p->mm = NULL;
+	memnode_proc_unlink(p);
+	memnode_end(p);
+	rmm_destroy(mm);
+	fit_reply(rq, NULL, 0);
+}
+
+/* Find the program: the image registry, or the storage node. */
+static int memnode_open_program(u16 storage_node, const char *path,
+				u32 path_len, struct mem_file *file)
+{
+	if (storage_node == P2M_NO_STORAGE)
+		return memnode_image_find(path, path_len, 0, file);
+	if (storage_node >= FIT_MAX_NODES)
+		return -EINVAL;
+	return memnode_storage_open(storage_node, path, path_len, file);
+}
+
+/*
+ * Build the new address space completely before touching the old one:
+ * a failed execve leaves the process as it was (Linux's point of no
+ * return comes after the new image is ready, too).
+ */
+static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
+			     struct p2m_execve_reply *reply)
+{
+	u32 path_len = fit_get_le16(&r->path_len);
+	const char *path = (const char *)(r + 1);
+	struct stack_args args = { 0 };
+	struct elf_info *info;
+	struct memnode_proc *p;
+	struct mem_file file;
+	struct rmm *mm, *old;
+	char *execfn;
+	u64 sp, pages;
+	int ret;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	execfn = kmalloc(path_len + 1, GFP_KERNEL);
+	if (!info || !execfn) {
+		ret = -ENOMEM;
+		goto free;
+	}
+	memcpy(execfn, path, path_len);
+	execfn[path_len] = '\0';
+	if (strlen(execfn) != path_len) {
+		ret = -EINVAL;
+		goto free;
+	}
+	ret = memnode_open_program(fit_get_le16(&r->storage_node), path,
+				   path_len, &file);
+	if (ret)
+		goto free;
+	ret = elf_parse(memnode_elf_read, &file, file.size, memnode_dyn_base(),
+			info);
+	if (ret) {
+		pr_info("memnode: execve %s for node %u pid %u: %s (%d)\n",
+			execfn, node, fit_get_le32(&r->hdr.pid),
+			ret == -ENOEXEC ? info->why : "read error", ret);
+		goto free;
+	}
+	pages = memnode_proc_limit / PAGE_SIZE;
+	if (memnode_proc_limit && !pages)
+		pages = 1;
+	mm = rmm_create(node, fit_get_le32(&r->hdr.pid), pages);
+	if (!mm) {
+		ret = -ENOMEM;
+		goto free;
+	}
+	ret = elf_map(mm, info, &file);
+	if (ret)
+		goto destroy;
+	args.strings = path + path_len;
+	args.strings_len = fit_get_le32(&r->strings_len);
+	args.argc = fit_get_le32(&r->argc);
+	args.envc = fit_get_le32(&r->envc);
+	args.execfn = execfn;
+	args.elf = info;
+	for (unsigned int i = 0; i < sizeof(args.random); i += 8) {
+		u64 v = memnode_random_u64();
+
+		memcpy(args.random + i, &v, 8);
+	}
+	args.hwcap = fit_get_le64(&r->hwcap);
+	args.hwcap2 = fit_get_le64(&r->hwcap2);
+	args.uid = fit_get_le32(&r->uid);
+	args.euid = fit_get_le32(&r->euid);
+	args.gid = fit_get_le32(&r->gid);
+	args.egid = fit_get_le32(&r->egid);
+	args.minsigstksz = fit_get_le32(&r->minsigstksz);
+	ret = stack_setup(mm, &args, &sp);
+	if (ret)
+		goto destroy;
+
+	p = memnode_proc_get_or_create(node, fit_get_le32(&r->hdr.pid));
+	if (!p) {
+		ret = -ENOMEM;
+		goto destroy;
+	}
+	mutex_lock(&p->lock);
+	old = p->mm;
+	p->mm = mm;
+	mutex_unlock(&p->lock);
+	memnode_proc_put(p);
+	rmm_destroy(old);
+
+	fit_put_le64(&reply->entry, info->entry);
+	fit_put_le64(&reply->sp, sp);
+	fit_put_le64(&reply->brk, mm->brk);
+	fit_put_le32(&reply->flags, info->exec_stack ? P2M_EXEC_STACK : 0);
+	fit_put_le32(&reply->reserved, 0);
+	memnode_count(memnode_stats.execs);
+	ret = 0;
+	goto free;
+destroy:
+	rmm_destroy(mm);
+free:
+	kfree(execfn);
+	kfree(info);
+	return ret;
+}
+
+static void memnode_execve(struct fit_request *rq, void *ctx)
+{
+	struct p2m_execve_reply reply;
+	int ret;
+
+	memnode_count(memnode_stats.requests[P2M_EXECVE - P2M_PCACHE_MISS]);
+	if (p2m_req_check(P2M_EXECVE, rq->data, rq->len)) {
+		memnode_count(memnode_stats.malformed);
+		pr_warn_once("memnode: malformed execve (%u bytes) from node %u\n",
+			     rq->len, rq->src_node);
+		memnode_reply_err(rq, -EPROTO);
+		return;
+	}
+	ret = memnode_do_execve(rq->src_node, rq->data, &reply);
+	if (ret)
+		memnode_reply_err(rq, ret);
+	else
+		fit_reply(rq, &reply, sizeof(reply));
+}
+
+void memnode_dump_stats(void)
+{
+	static const char *const names[] = {
+		"miss", "flush", "mmap", "munmap", "brk", "mprotect",
+		"mremap", "madvise", "fork", "execve", "exit",
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		pr_info("memnode: %-8s %llu\n", names[i],
+			(unsigned long long)memnode_stats.requests[i]);
+	pr_info("memnode: errors %llu malformed %llu unknown-pid %llu execs %llu procs %u pages %llu\n",
+		(unsigned long long)memnode_stats.errors,
+		(unsigned long long)memnode_stats.malformed,
+		(unsigned long long)memnode_stats.unknown_pid,
+		(unsigned long long)memnode_stats.execs, memnode_nr_procs(),
+		(unsigned long long)rmm_nr_pages_owned());
+}
+
+void memory_manager_init(void)
+{
+	static const struct {
+		u16 opcode;
+		fit_handler_t fn;
+	} handlers[] = {
+		{ P2M_PCACHE_MISS, memnode_miss },
+		{ P2M_PCACHE_FLUSH, memnode_flush },
+		{ P2M_MMAP, memnode_mmap },
+		{ P2M_MUNMAP, memnode_munmap },
+		{ P2M_BRK, memnode_brk },
+		{ P2M_MPROTECT, memnode_mprotect },
+		{ P2M_MREMAP, memnode_mremap },
+		{ P2M_MADVISE, memnode_madvise },
+		{ P2M_EXECVE, memnode_execve },
+		{ P2M_EXIT, memnode_exit },
+	};
+	unsigned int i;
+	int ret;
+
+	if (node_role != ROLE_MEMORY)
+		return;
+	for (i = 0; i < MEMNODE_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&memnode_table[i]);
+	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
+		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
+					   NULL);
+		if (ret)
+			pr_err("memnode: cannot register handler %#x: %d\n",
+			       handlers[i].opcode, ret);
+	}
+	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s)\n",
+		memnode_proc_limit, memnode_aslr ? "on" : "off");
+}

@@ -1,0 +1,864 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Address spaces of remote processes (struct rmm): the vma tree and the
+ * table of the pages this memory node owns for each process, and the
+ * mmap family of system calls on them with Linux's semantics and errno
+ * values.  The miss and flush paths are in fault.c, the ELF loader in
+ * loader.c, the initial stack in stack.c; locking is the caller's (see
+ * internal.h).
+ *
+ * vmas sit in a red-black tree keyed by start; they never overlap, and
+ * adjacent vmas with the same attributes are merged, as Linux does, so
+ * that a malloc arena's many mprotect() calls do not grow the tree.
+ *
+ * Pages: a 4-level radix table over the 47-bit user address space, 512
+ * entries per level, one page per table node; a leaf entry is the
+ * direct-map address of a 4 KiB page owned by this node.  Nothing is
+ * allocated before the first touch, so a 1 GiB PROT_NONE reservation
+ * costs one vma.  Tables that become empty on munmap are freed.
+ *
+ * Accounting: mm->nr_pages counts data pages against mm->page_limit
+ * (-ENOMEM past it); a failed buddy allocation is -ENOMEM for the
+ * faulting process only.  rmm_nr_pages_owned() counts data and table
+ * pages of every rmm, for leak checks.
+ */
+#include "internal.h"
+
+#include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <uapi/mman.h>
+
+#define PT_ENTRIES	512
+#define PT_LEVELS	4
+
+static u64 rmm_pages_owned;	/* atomic: every rmm's data + table pages */
+
+u64 rmm_nr_pages_owned(void)
+{
+	return __atomic_load_n(&rmm_pages_owned, __ATOMIC_RELAXED);
+}
+
+static void *rmm_alloc_page(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO |
+				       __GFP_NOWARN);
+
+	if (!page)
+		return NULL;
+	__atomic_add_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
+	return page_address(page);
+}
+
+static void rmm_free_page(void *addr)
+{
+	__atomic_sub_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
+	free_page((unsigned long)addr);
+}
+
+static inline unsigned int pt_index(u64 va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
+}
+
+/* Bytes covered by one entry of a table at @level (0 = leaf table). */
+static inline u64 pt_span(int level)
+{
+	return 1ULL << (PAGE_SHIFT + 9 * level);
+}
+
+/* ------------------------------------------------------------ page table */
+
+/* The leaf slot for @va, allocating tables when @alloc; NULL if absent. */
+static void **pt_slot(struct rmm *mm, u64 va, bool alloc)
+{
+	void **table;
+	int level;
+
+	if (!mm->pgd) {
+		if (!alloc)
+			return NULL;
+		mm->pgd = rmm_alloc_page();
+		if (!mm->pgd)
+			return NULL;
+		mm->nr_tables++;
+	}
+	table = mm->pgd;
+	for (level = PT_LEVELS - 1; level > 0; level--) {
+		void **slot = &table[pt_index(va, level)];
+
+		if (!*slot) {
+			if (!alloc)
+				return NULL;
+			*slot = rmm_alloc_page();
+			if (!*slot)
+				return NULL;
+			mm->nr_tables++;
+		}
+		table = *slot;
+	}
+	return &table[pt_index(va, 0)];
+}
+
+void *rmm_page_lookup(struct rmm *mm, u64 va)
+{
+	void **slot = pt_slot(mm, va, false);
+
+	return slot ? *slot : NULL;
+}
+
+int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created)
+{
+	void **slot;
+
+	*created = false;
+	slot = pt_slot(mm, va, false);
+	if (slot && *slot) {
+		*page = *slot;
+		return 0;
+	}
+	if (mm->page_limit && mm->nr_pages >= mm->page_limit)
+		return -ENOMEM;
+	slot = pt_slot(mm, va, true);
+	if (!slot)
+		return -ENOMEM;
+	*slot = rmm_alloc_page();
+	if (!*slot)
+		return -ENOMEM;
+	mm->nr_pages++;
+	*page = *slot;
+	*created = true;
+	return 0;
+}
+
+static bool pt_table_empty(void **table)
+{
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/*
+ * Free the pages of [start, end) under @table (a table at @level whose
+ * first entry maps @base).  Returns true if @table is now empty.
+ */
+static bool pt_zap(struct rmm *mm, void **table, int level, u64 base,
+		   u64 start, u64 end)
+{
+	u64 span = pt_span(level);
+	unsigned int i = start > base ? (start - base) / span : 0;
+
+	for (; i < PT_ENTRIES; i++) {
+		u64 lo = base + i * span, hi = lo + span;
+
+		if (lo >= end)
+			break;
+		if (!table[i])
+			continue;
+		if (level == 0) {
+			rmm_free_page(table[i]);
+			mm->nr_pages--;
+			table[i] = NULL;
+		} else if (pt_zap(mm, table[i], level - 1, lo,
+				  max(start, lo), min(end, hi))) {
+			rmm_free_page(table[i]);
+			mm->nr_tables--;
+			table[i] = NULL;
+		}
+	}
+	return pt_table_empty(table);
+}
+
+void rmm_zap_range(struct rmm *mm, u64 start, u64 end)
+{
+	if (!mm->pgd || start >= end)
+		return;
+	if (pt_zap(mm, mm->pgd, PT_LEVELS - 1, 0, start, end)) {
+		rmm_free_page(mm->pgd);
+		mm->nr_tables--;
+		mm->pgd = NULL;
+	}
+}
+
+/*
+ * Move the pages of [src, src + len) to [dst, dst + len).  All or
+ * nothing: on -ENOMEM (a destination table) the moved pages go back.
+ */
+static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
+{
+	u64 off;
+
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		void **from = pt_slot(mm, src + off, false), **to;
+
+		if (!from || !*from)
+			continue;
+		to = pt_slot(mm, dst + off, true);
+		if (!to)
+			goto undo;
+		*to = *from;
+		*from = NULL;
+	}
+	return 0;
+undo:
+	while (off) {
+		void **from, **to;
+
+		off -= PAGE_SIZE;
+		from = pt_slot(mm, dst + off, false);
+		if (!from || !*from)
+			continue;
+		to = pt_slot(mm, src + off, false);
+		*to = *from;
+		*from = NULL;
+	}
+	return -ENOMEM;
+}
+
+int rmm_copy_to(struct rmm *mm, u64 va, const void *src, u64 len)
+{
+	const u8 *s = src;
+
+	while (len) {
+		u64 off = va & ~PAGE_MASK, n = min(len, PAGE_SIZE - off);
+		bool created;
+		void *page;
+		int ret = rmm_page_get(mm, va & PAGE_MASK, &page, &created);
+
+		if (ret)
+			return ret;
+		memcpy((u8 *)page + off, s, n);
+		s += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+void rmm_copy_from(struct rmm *mm, u64 va, void *dst, u64 len)
+{
+	u8 *d = dst;
+
+	while (len) {
+		u64 off = va & ~PAGE_MASK, n = min(len, PAGE_SIZE - off);
+		void *page = rmm_page_lookup(mm, va & PAGE_MASK);
+
+		if (page)
+			memcpy(d, (u8 *)page + off, n);
+		else
+			memset(d, 0, n);
+		d += n;
+		va += n;
+		len -= n;
+	}
+}
+
+/* ------------------------------------------------------------ vma tree */
+
+struct rmm *rmm_create(u16 node, u32 pid, u64 page_limit)
+{
+	struct rmm *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	mm->node = node;
+	mm->pid = pid;
+	mm->vmas = RB_ROOT;
+	mm->page_limit = page_limit;
+	mm->mmap_base = MMAP_BASE;
+	return mm;
+}
+
+struct vma *rmm_first_vma(struct rmm *mm)
+{
+	return rb_entry_safe(rb_first(&mm->vmas), struct vma, rb);
+}
+
+struct vma *rmm_next_vma(struct vma *v)
+{
+	return rb_entry_safe(rb_next(&v->rb), struct vma, rb);
+}
+
+static struct vma *rmm_prev_vma(struct vma *v)
+{
+	return rb_entry_safe(rb_prev(&v->rb), struct vma, rb);
+}
+
+struct vma *rmm_vma_after(struct rmm *mm, u64 addr)
+{
+	struct rb_node *n = mm->vmas.rb_node;
+	struct vma *best = NULL;
+
+	while (n) {
+		struct vma *v = rb_entry(n, struct vma, rb);
+
+		if (v->end > addr) {
+			best = v;
+			if (v->start <= addr)
+				break;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+struct vma *rmm_find_vma(struct rmm *mm, u64 addr)
+{
+	struct vma *v = rmm_vma_after(mm, addr);
+
+	return v && v->start <= addr ? v : NULL;
+}
+
+/* True if some vma overlaps [start, end). */
+static bool rmm_range_busy(struct rmm *mm, u64 start, u64 end)
+{
+	struct vma *v = rmm_vma_after(mm, start);
+
+	return v && v->start < end;
+}
+
+static void vma_link(struct rmm *mm, struct vma *new)
+{
+	struct rb_node **link = &mm->vmas.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (new->start < rb_entry(parent, struct vma, rb)->start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&new->rb, parent, link);
+	rb_insert_color(&new->rb, &mm->vmas);
+	mm->nr_vmas++;
+}
+
+static void vma_unlink(struct rmm *mm, struct vma *v)
+{
+	rb_erase(&v->rb, &mm->vmas);
+	mm->nr_vmas--;
+}
+
+static bool vma_mergeable(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags)
+		return false;
+	if (!(a->flags & VMA_FILE))
+		return true;
+	return a->file.kind == b->file.kind && a->file.node == b->file.node &&
+	       a->file.id == b->file.id && a->file_end == b->file_end &&
+	       a->file_off + (a->end - a->start) == b->file_off;
+}
+
+/* Merge @v with its neighbours where possible; returns the survivor. */
+static struct vma *vma_merge_around(struct rmm *mm, struct vma *v)
+{
+	struct vma *prev = rmm_prev_vma(v), *next = rmm_next_vma(v);
+
+	if (next && vma_mergeable(v, next)) {
+		v->end = next->end;
+		vma_unlink(mm, next);
+		kfree(next);
+	}
+	if (prev && vma_mergeable(prev, v)) {
+		prev->end = v->end;
+		vma_unlink(mm, v);
+		kfree(v);
+		v = prev;
+	}
+	return v;
+}
+
+/* Cut @v at @addr (inside it) using @spare for the upper part. */
+static void vma_split(struct rmm *mm, struct vma *v, u64 addr,
+		      struct vma *spare)
+{
+	*spare = *v;
+	spare->start = addr;
+	if (v->flags & VMA_FILE)
+		spare->file_off = v->file_off + (addr - v->start);
+	v->end = addr;
+	vma_link(mm, spare);
+}
+
+/* Does a vma strictly contain @addr (so that a split is needed there)? */
+static struct vma *vma_straddling(struct rmm *mm, u64 addr)
+{
+	struct vma *v = rmm_find_vma(mm, addr);
+
+	return v && v->start < addr ? v : NULL;
+}
+
+/*
+ * Make vma boundaries fall on @start and @end, so that the range is
+ * made of whole vmas.  0 or -ENOMEM (vma count or memory); nothing
+ * changes on failure.
+ */
+static int rmm_isolate(struct rmm *mm, u64 start, u64 end)
+{
+	struct vma *a = vma_straddling(mm, start), *b = vma_straddling(mm, end);
+	struct vma *spare_a = NULL, *spare_b = NULL;
+	unsigned int need = !!a + !!b;
+
+	if (!need)
+		return 0;
+	if (mm->nr_vmas + need > RMM_MAX_VMAS)
+		return -ENOMEM;
+	if (a)
+		spare_a = kmalloc(sizeof(*spare_a), GFP_KERNEL);
+	if (b)
+		spare_b = kmalloc(sizeof(*spare_b), GFP_KERNEL);
+	if ((a && !spare_a) || (b && !spare_b)) {
+		kfree(spare_a);
+		kfree(spare_b);
+		return -ENOMEM;
+	}
+	if (a)
+		vma_split(mm, a, start, spare_a);
+	b = vma_straddling(mm, end);
+	if (b)
+		vma_split(mm, b, end, spare_b);
+	else
+		kfree(spare_b);
+	return 0;
+}
+
+/* Remove every vma inside [start, end) (already isolated) and its pages. */
+static void rmm_remove_range(struct rmm *mm, u64 start, u64 end)
+{
+	struct vma *v = rmm_vma_after(mm, start);
+
+	while (v && v->start < end) {
+		struct vma *next = rmm_next_vma(v);
+
+		vma_unlink(mm, v);
+		kfree(v);
+		v = next;
+	}
+	rmm_zap_range(mm, start, end);
+}
+
+static int rmm_unmap_range(struct rmm *mm, u64 start, u64 end)
+{
+	int ret = rmm_isolate(mm, start, end);
+
+	if (ret)
+		return ret;
+	rmm_remove_range(mm, start, end);
+	return 0;
+}
+
+void rmm_destroy(struct rmm *mm)
+{
+	struct rb_node *n;
+
+	if (!mm)
+		return;
+	while ((n = rb_first(&mm->vmas))) {
+		struct vma *v = rb_entry(n, struct vma, rb);
+
+		vma_unlink(mm, v);
+		kfree(v);
+	}
+	rmm_zap_range(mm, 0, TASK_SIZE);
+	kfree(mm);
+}
+
+static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags,
+			   const struct mem_file *file, u64 file_off,
+			   u64 file_end)
+{
+	struct vma *v = kzalloc(sizeof(*v), GFP_KERNEL);
+
+	if (!v)
+		return NULL;
+	RB_CLEAR_NODE(&v->rb);
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	v->flags = flags;
+	if (flags & VMA_FILE) {
+		v->file = *file;
+		v->file_off = file_off;
+		v->file_end = file_end;
+	}
+	return v;
+}
+
+int rmm_map_fixed(struct rmm *mm, u64 start, u64 end, u32 prot, u32 flags,
+		  const struct mem_file *file, u64 file_off, u64 file_end)
+{
+	struct vma *v;
+
+	if ((start | end) & ~PAGE_MASK || start >= end || end > TASK_SIZE)
+		return -EINVAL;
+	if (rmm_range_busy(mm, start, end))
+		return -EEXIST;
+	if (mm->nr_vmas >= RMM_MAX_VMAS)
+		return -ENOMEM;
+	v = vma_new(start, end, prot, flags, file, file_off, file_end);
+	if (!v)
+		return -ENOMEM;
+	vma_link(mm, v);
+	vma_merge_around(mm, v);
+	return 0;
+}
+
+/*
+ * The highest free [a, a + len) inside [lo, hi), or 0.  Linear in the
+ * number of vmas above lo.
+ */
+static u64 rmm_gap_topdown(struct rmm *mm, u64 len, u64 lo, u64 hi)
+{
+	struct rb_node *n;
+	u64 top = hi;
+
+	if (hi < lo || hi - lo < len)
+		return 0;
+	for (n = rb_last(&mm->vmas); n; n = rb_prev(n)) {
+		struct vma *v = rb_entry(n, struct vma, rb);
+
+		if (v->start >= top)
+			continue;
+		if (v->end <= top && top - max(v->end, lo) >= len &&
+		    top - len >= lo)
+			return top - len;
+		top = v->start;
+		if (top < lo || top - lo < len)
+			return 0;
+	}
+	return top - lo >= len ? top - len : 0;
+}
+
+static u64 rmm_get_unmapped_area(struct rmm *mm, u64 len)
+{
+	u64 addr = rmm_gap_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
+
+	if (!addr)
+		addr = rmm_gap_topdown(mm, len, mm->mmap_base, TASK_SIZE);
+	return addr;
+}
+
+s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
+	     const struct mem_file *file, u64 off)
+{
+	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	bool anon = flags & MAP_ANONYMOUS;
+	u32 vflags = 0;
+	u64 file_end = 0;
+	struct vma *v;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		return (flags & MAP_TYPE) == MAP_SHARED ||
+		       (flags & MAP_TYPE) == MAP_SHARED_VALIDATE ?
+		       -EOPNOTSUPP : -EINVAL;
+	len = ALIGN(len, PAGE_SIZE);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (!anon) {
+		if (!file || file->kind == MEM_FILE_NONE)
+			return -EBADF;
+		if (off & ~PAGE_MASK)
+			return -EINVAL;
+		if (off + len < off)
+			return -EOVERFLOW;
+		vflags |= VMA_FILE;
+	}
+	if (flags & MAP_GROWSDOWN)
+		vflags |= VMA_GROWSDOWN;
+	if (flags & MAP_NORESERVE)
+		vflags |= VMA_NORESERVE;
+
+	if (fixed) {
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (addr < MMAP_MIN_ADDR)
+			return -EPERM;
+		if ((flags & MAP_FIXED_NOREPLACE) &&
+		    rmm_range_busy(mm, addr, addr + len))
+			return -EEXIST;
+	} else {
+		if (addr && addr < MMAP_MIN_ADDR)
+			addr = MMAP_MIN_ADDR;
+		addr = ALIGN(addr, PAGE_SIZE);
+		if (!addr || addr > TASK_SIZE - len ||
+		    rmm_range_busy(mm, addr, addr + len))
+			addr = rmm_get_unmapped_area(mm, len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	if (!anon)
+		file_end = file->size > off ? addr + (file->size - off) : addr;
+
+	v = vma_new(addr, addr + len, prot, vflags, file, off, file_end);
+	if (!v)
+		return -ENOMEM;
+	if (fixed) {
+		ret = rmm_unmap_range(mm, addr, addr + len);
+		if (ret)
+			goto free_vma;
+	}
+	if (mm->nr_vmas >= RMM_MAX_VMAS) {
+		ret = -ENOMEM;
+		goto free_vma;
+	}
+	vma_link(mm, v);
+	vma_merge_around(mm, v);
+	return (s64)addr;
+free_vma:
+	kfree(v);
+	return ret;
+}
+
+int rmm_munmap(struct rmm *mm, u64 addr, u64 len)
+{
+	if ((addr & ~PAGE_MASK) || !len)
+		return -EINVAL;
+	len = ALIGN(len, PAGE_SIZE);
+	if (!len || len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -EINVAL;
+	return rmm_unmap_range(mm, addr, addr + len);
+}
+
+/* True if [start, end) is covered by vmas without a hole. */
+static bool rmm_range_mapped(struct rmm *mm, u64 start, u64 end)
+{
+	struct vma *v = rmm_vma_after(mm, start);
+	u64 cur = start;
+
+	while (cur < end) {
+		if (!v || v->start > cur)
+			return false;
+		cur = v->end;
+		v = rmm_next_vma(v);
+	}
+	return true;
+}
+
+int rmm_mprotect(struct rmm *mm, u64 addr, u64 len, u32 prot)
+{
+	u64 end;
+	struct vma *v;
+	int ret;
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN |
+		     PROT_GROWSUP))
+		return -EINVAL;
+	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+		return -EINVAL;
+	/* Our stacks do not grow: the whole vma already has the rights. */
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+	if (!len)
+		return 0;
+	len = ALIGN(len, PAGE_SIZE);
+	if (!len || addr + len < addr)
+		return -ENOMEM;
+	end = addr + len;
+	if (end > TASK_SIZE || !rmm_range_mapped(mm, addr, end))
+		return -ENOMEM;
+	ret = rmm_isolate(mm, addr, end);
+	if (ret)
+		return ret;
+	for (v = rmm_find_vma(mm, addr); v && v->start < end;
+	     v = rmm_next_vma(v))
+		v->prot = prot;
+	/* Merging can only shrink the set; restart from the range start. */
+	v = rmm_find_vma(mm, addr);
+	while (v && v->start < end) {
+		v = vma_merge_around(mm, v);
+		v = rmm_next_vma(v);
+	}
+	v = rmm_vma_after(mm, end);
+	if (v)
+		vma_merge_around(mm, v);
+	return 0;
+}
+
+u64 rmm_brk(struct rmm *mm, u64 brk)
+{
+	u64 old_end = ALIGN(mm->brk, PAGE_SIZE), new_end;
+
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		return mm->brk;
+	new_end = ALIGN(brk, PAGE_SIZE);
+	if (new_end < old_end) {
+		if (rmm_unmap_range(mm, new_end, old_end))
+			return mm->brk;
+	} else if (new_end > old_end) {
+		if (rmm_map_fixed(mm, old_end, new_end, PROT_READ | PROT_WRITE,
+				  VMA_HEAP, NULL, 0, 0))
+			return mm->brk;
+	}
+	mm->brk = brk;
+	return brk;
+}
+
+/* Move the whole vma [src, src + len) to dst (a free range of dst_len). */
+static int rmm_move_vma(struct rmm *mm, u64 src, u64 len, u64 dst,
+			u64 dst_len)
+{
+	struct vma *v, *n;
+	int ret;
+
+	ret = rmm_isolate(mm, src, src + len);
+	if (ret)
+		return ret;
+	v = rmm_find_vma(mm, src);
+	n = kmalloc(sizeof(*n), GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	ret = pt_move(mm, src, dst, len);
+	if (ret) {
+		kfree(n);
+		return ret;
+	}
+	*n = *v;
+	n->start = dst;
+	n->end = dst + dst_len;
+	if (n->flags & VMA_FILE)
+		n->file_end = n->file_end - src + dst;
+	vma_unlink(mm, v);
+	kfree(v);
+	vma_link(mm, n);
+	vma_merge_around(mm, n);
+	/* Merge what was left around the hole too. */
+	v = rmm_vma_after(mm, src);
+	if (v && v->start == src + len)
+		vma_merge_around(mm, v);
+	return 0;
+}
+
+s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
+	       u32 flags, u64 new_addr)
+{
+	struct vma *v;
+	u64 dst;
+	int ret;
+
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	/* Not implemented: the old range would have to stay mapped, empty. */
+	if (flags & MREMAP_DONTUNMAP)
+		return -EINVAL;
+	if (old_addr & ~PAGE_MASK)
+		return -EINVAL;
+	old_len = ALIGN(old_len, PAGE_SIZE);
+	new_len = ALIGN(new_len, PAGE_SIZE);
+	/* old_len 0 duplicates a shared mapping: there are none here. */
+	if (!new_len || !old_len)
+		return -EINVAL;
+	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
+		return -EFAULT;
+	v = rmm_find_vma(mm, old_addr);
+	if (!v || old_addr + old_len > v->end)
+		return -EFAULT;
+
+	if (flags & MREMAP_FIXED) {
+		if (new_addr & ~PAGE_MASK)
+			return -EINVAL;
+		if (new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len)
+			return -EINVAL;
+		if (new_addr < old_addr + old_len &&
+		    old_addr < new_addr + new_len)
+			return -EINVAL;
+		if (new_addr < MMAP_MIN_ADDR)
+			return -EPERM;
+		ret = rmm_unmap_range(mm, new_addr, new_addr + new_len);
+		if (ret)
+			return ret;
+		if (old_len > new_len) {
+			ret = rmm_unmap_range(mm, old_addr + new_len,
+					      old_addr + old_len);
+			if (ret)
+				return ret;
+			old_len = new_len;
+		}
+		ret = rmm_move_vma(mm, old_addr, old_len, new_addr, new_len);
+		return ret ? ret : (s64)new_addr;
+	}
+
+	if (new_len <= old_len) {
+		ret = rmm_unmap_range(mm, old_addr + new_len,
+				      old_addr + old_len);
+		return ret ? ret : (s64)old_addr;
+	}
+	/* Grow in place when the range ends its vma and room follows. */
+	if (old_addr + old_len == v->end && new_len <= TASK_SIZE &&
+	    old_addr <= TASK_SIZE - new_len &&
+	    !rmm_range_busy(mm, v->end, old_addr + new_len)) {
+		v->end = old_addr + new_len;
+		vma_merge_around(mm, v);
+		return (s64)old_addr;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	dst = rmm_get_unmapped_area(mm, new_len);
+	if (!dst)
+		return -ENOMEM;
+	ret = rmm_move_vma(mm, old_addr, old_len, dst, new_len);
+	return ret ? ret : (s64)dst;
+}
+
+static bool madvise_known(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
+	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+	case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+	case MADV_DONTNEED_LOCKED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice)
+{
+	bool drop = advice == MADV_DONTNEED || advice == MADV_FREE ||
+		    advice == MADV_DONTNEED_LOCKED;
+	u64 end, cur;
+	struct vma *v;
+	int ret = 0;
+
+	if ((addr & ~PAGE_MASK) || !madvise_known(advice))
+		return -EINVAL;
+	end = addr + ALIGN(len, PAGE_SIZE);
+	if (end < addr || (len && end == addr))
+		return -EINVAL;
+	if (end == addr)
+		return 0;
+	if (end > TASK_SIZE)
+		return -ENOMEM;
+	/* Applied to the mapped parts; a hole anywhere makes it -ENOMEM. */
+	cur = addr;
+	for (v = rmm_vma_after(mm, addr); v && v->start < end;
+	     v = rmm_next_vma(v)) {
+		if (v->start > cur)
+			ret = -ENOMEM;
+		if (drop)
+			rmm_zap_range(mm, max(v->start, addr), min(v->end, end));
+		cur = v->end;
+	}
+	if (cur < end)
+		ret = -ENOMEM;
+	return ret;
+}

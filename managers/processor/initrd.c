@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Local mode's program archive: a boot module (`qemu -initrd`, or a
+ * GRUB module2 line) holding a cpio "newc" archive, as the launcher's
+ * `tessera run --local` writes it:
+ *
+ *	tessera/run.0, tessera/run.1, ...   one manifest per program run
+ *	<any path>                           the executables
+ *
+ * A manifest is "ARGC ENVC\n" followed by NUL-terminated strings: the
+ * archive path of the executable (the program sees it with a leading
+ * '/', e.g. in readlink("/proc/self/exe")), then ARGC arguments, then
+ * ENVC environment strings.  Runs go one after the other, each to its end;
+ * after each one the kernel log gets
+ *
+ *	tessera: program exit run=N pid=P status=S
+ *
+ * (S as a shell reports it: the exit code, 128 + signal for a fatal
+ * signal, 127 if the program could not be started), and after the last
+ * the node powers off with "tessera: end status=ok".
+ */
+#include <tessera/bootinfo.h>
+#include <tessera/ctype.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/kthread.h>
+#include <tessera/panic.h>
+#include <tessera/printk.h>
+#include <tessera/string.h>
+#include <asm/page.h>
+
+#include "internal.h"
+
+#define CPIO_HDR_LEN		110
+#define CPIO_MAGIC		"070701"
+#define CPIO_TRAILER		"TRAILER!!!"
+#define CPIO_FIELD_FILESIZE	6
+#define CPIO_FIELD_NAMESIZE	11
+#define RUN_NAME_MAX		32
+#define EXIT_NOT_STARTED	127
+
+static int hex_field(const char *hdr, unsigned int field, u32 *val)
+{
+	const char *p = hdr + 6 + field * 8;
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		char c = p[i];
+
+		if (!isxdigit(c))
+			return -EINVAL;
+		v = (v << 4) | (isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+	}
+	*val = v;
+	return 0;
+}
+
+int initrd_find(const void *base, u64 size, const char *name,
+		struct initrd_file *out)
+{
+	const char *archive = base;
+	size_t want = strlen(name);
+	u64 off = 0;
+
+	while (off + CPIO_HDR_LEN <= size) {
+		const char *hdr = archive + off;
+		u32 namesize, filesize;
+		u64 name_off, data_off;
+
+		if (memcmp(hdr, CPIO_MAGIC, 6) ||
+		    hex_field(hdr, CPIO_FIELD_NAMESIZE, &namesize) ||
+		    hex_field(hdr, CPIO_FIELD_FILESIZE, &filesize) ||
+		    !namesize)
+			return -EINVAL;
+		name_off = off + CPIO_HDR_LEN;
+		data_off = ALIGN(name_off + namesize, 4);
+		if (data_off > size || filesize > size - data_off)
+			return -EINVAL;
+		/* namesize counts the NUL. */
+		if (namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
+		    !memcmp(archive + name_off, CPIO_TRAILER, namesize - 1))
+			return -ENOENT;
+		if (namesize - 1 == want &&
+		    !memcmp(archive + name_off, name, want)) {
+			out->name = archive + name_off;
+			out->name_len = namesize - 1;
+			out->data = archive + data_off;
+			out->size = filesize;
+			return 0;
+		}
+		off = ALIGN(data_off + filesize, 4);
+	}
+	return -EINVAL;
+}
+
+/* Parse the header line of a manifest; the strings start at *@body. */
+static int manifest_parse(const struct initrd_file *f, u32 *argc, u32 *envc,
+			  const char **body, u32 *body_len)
+{
+	const char *p = f->data, *end = p + f->size;
+	const char *nl = memchr(p, '\n', f->size);
+	unsigned int a, e;
+	char line[32], *space;
+
+	if (!nl || nl - p >= (long)sizeof(line))
+		return -EINVAL;
+	memcpy(line, p, nl - p);
+	line[nl - p] = '\0';
+	space = strchr(line, ' ');
+	if (!space)
+		return -EINVAL;
+	*space = '\0';
+	if (kstrtouint(line, 10, &a) || kstrtouint(space + 1, 10, &e) ||
+	    a == 0 || a > 4096 || e > 4096)
+		return -EINVAL;
+	*argc = a;
+	*envc = e;
+	*body = nl + 1;
+	*body_len = end - *body;
+	return 0;
+}
+
+static int run_one(const struct boot_module *m, unsigned int n)
+{
+	char run_name[RUN_NAME_MAX], path[PROCESS_EXE_MAX];
+	struct initrd_file manifest, exe;
+	const char *body, *strings;
+	u32 argc, envc, body_len, exe_len;
+	struct process *p;
+	int ret, status;
+
+	snprintf(run_name, sizeof(run_name), "tessera/run.%u", n);
+	ret = initrd_find(__va(m->start), m->size, run_name, &manifest);
+	if (ret)
+		return ret;
+	ret = manifest_parse(&manifest, &argc, &envc, &body, &body_len);
+	exe_len = ret ? 0 : strnlen(body, body_len);
+	if (ret || exe_len == body_len) {
+		pr_err("processor: %s: malformed manifest\n", run_name);
+		status = EXIT_NOT_STARTED;
+		goto report;
+	}
+	strings = body + exe_len + 1;
+	ret = initrd_find(__va(m->start), m->size, body, &exe);
+	if (ret) {
+		pr_err("processor: run %u: %s: not in the archive (%d)\n", n,
+		       body, ret);
+		status = EXIT_NOT_STARTED;
+		goto report;
+	}
+	/* Programs see their archive path as an absolute path. */
+	snprintf(path, sizeof(path), "/%s", body);
+	p = process_spawn(path, exe.data, exe.size, strings,
+			  body_len - exe_len - 1, argc, envc);
+	if (IS_ERR(p)) {
+		pr_err("processor: run %u: cannot start %s (%ld)\n", n, body,
+		       PTR_ERR(p));
+		status = EXIT_NOT_STARTED;
+		goto report;
+	}
+	pr_info("processor: run %u: pid %d %s\n", n, p->pid, body);
+	status = process_wait(p);
+	pr_info("tessera: program exit run=%u pid=%d status=%d\n", n, p->pid,
+		status);
+	process_reap(p);
+	return 0;
+
+report:
+	pr_info("tessera: program exit run=%u pid=0 status=%d\n", n, status);
+	return 0;
+}
+
+static int local_runner(void *arg)
+{
+	const struct boot_module *m = arg;
+	unsigned int n;
+
+	for (n = 0; run_one(m, n) == 0; n++)
+		;
+	pr_info("processor: %u program run(s) done\n", n);
+	machine_halt_with_status(0);
+	return 0;
+}
+
+void initrd_run_programs(void)
+{
+	struct task *t;
+
+	if (!boot_info.nr_modules)
+		return;
+	t = kthread_run(local_runner, &boot_info.modules[0], "local-runner");
+	if (IS_ERR(t))
+		pr_err("processor: cannot start the local runner (%ld)\n",
+		       PTR_ERR(t));
+	else
+		kthread_detach(t);
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The processor manager's private contracts, shared by the files of
+ * managers/processor/ and their tests (KTAP suite "syscall").
+ *
+ *   process.c        struct process and struct uthread: creation, clone,
+ *                    exit and exit_group, reaping; user exceptions
+ *                    (user_trap_hook: page faults, SIGSEGV semantics);
+ *                    processor_manager_init() and the local-mode runner
+ *   mm.c             struct pmm, a process's address space as the
+ *                    processor sees it: its page table plus a backend
+ *                    that owns vmas and pages (pmm_backend_ops)
+ *   mm_local.c       the local backend: the memory manager's rmm
+ *                    (managers/memory/vm.c, loader.c, stack.c) run in
+ *                    this node, its pages mapped straight into the
+ *                    process page table (no pcache yet)
+ *   initrd.c         the program archive of local mode (a boot module)
+ *   console.c        program stdout/stderr on COM2/COM3
+ *   futex.c          futex wait queues keyed by (mm, uaddr)
+ *   syscall_table.c  the dispatch table, -ENOSYS logging by name
+ *   sys_*.c          the system calls
+ *
+ * Lock order (outermost first):
+ *   futex bucket lock -> pmm->lock -> (allocators)
+ *   process->lock is never held while taking any of the above.
+ * pmm->lock is a spinlock because user page faults may be resolved inside
+ * a uaccess that runs under a futex bucket lock; nothing under it sleeps.
+ */
+#ifndef _MANAGERS_PROCESSOR_INTERNAL_H
+#define _MANAGERS_PROCESSOR_INTERNAL_H
+
+#include <tessera/completion.h>
+#include <tessera/list.h>
+#include <tessera/sched.h>
+#include <tessera/spinlock.h>
+#include <tessera/types.h>
+#include <tessera/uaccess.h>
+#include <asm/ptrace.h>
+#include <asm/syscall.h>
+#include <asm/user_pgtable.h>
+
+#define PROCESS_EXE_MAX		256
+#define NR_SIGNALS		64
+
+/* Exit status in the shell's terms: the code, or 128 + signal. */
+#define EXIT_STATUS_SIGNAL(sig)	(128 + (sig))
+
+struct pmm;
+
+/*
+ * Where a process's vmas and pages live.  Local mode: this node
+ * (mm_local.c).  With a memory node: FIT requests (P2M_*), pages landing
+ * in pcache lines.  Every op runs under pmm->lock.
+ */
+struct pmm_backend_ops {
+	const char *name;
+	/*
+	 * Bring in the page holding @addr for @access (RMM_ACCESS_* bits):
+	 * its physical address in *@pa and the vma protection in *@prot.
+	 * -EFAULT (no vma), -EACCES (protection), -ENOMEM, -EIO.
+	 */
+	int (*fault)(struct pmm *mm, unsigned long addr, u32 access,
+		     phys_addr_t *pa, u32 *prot);
+	long (*mmap)(struct pmm *mm, unsigned long addr, unsigned long len,
+		     u32 prot, u32 flags);
+	int (*munmap)(struct pmm *mm, unsigned long addr, unsigned long len);
+	int (*mprotect)(struct pmm *mm, unsigned long addr,
+			unsigned long len, u32 prot);
+	unsigned long (*brk)(struct pmm *mm, unsigned long brk);
+	int (*madvise)(struct pmm *mm, unsigned long addr,
+		       unsigned long len, int advice);
+	/* Called for each page still mapped when the page table goes. */
+	void (*put_page)(struct pmm *mm, phys_addr_t pa);
+	void (*destroy)(struct pmm *mm);
+};
+
+/* A process's address space on the processor. */
+struct pmm {
+	spinlock_t lock;		/* page table and backend state */
+	pte_t *pgd;
+	phys_addr_t pgd_pa;
+	const struct pmm_backend_ops *ops;
+	void *backend;			/* the backend's own state */
+	u64 nr_faults;			/* under lock */
+};
+
+/* The thread of a process: a kernel task with a user context. */
+struct uthread {
+	struct user_context uctx;	/* arch state; the switch installs it */
+	struct task *task;
+	struct process *proc;
+	struct list_head node;		/* process->threads, under proc->lock */
+	int tid;
+	u32 __user *clear_child_tid;	/* set_tid_address, CLONE_CHILD_CLEARTID */
+	unsigned long robust_list;	/* set_robust_list (stored only) */
+	u64 sigmask;			/* rt_sigprocmask (stored only) */
+	bool exited;			/* under proc->lock */
+	volatile bool kill_pending;	/* exit at the next return to user */
+	struct pt_regs start_regs;	/* registers of its first user entry */
+};
+
+/* The Linux struct sigaction as rt_sigaction passes it (x86-64). */
+struct k_sigaction {
+	u64 handler;
+	u64 flags;
+	u64 restorer;
+	u64 mask;
+};
+
+struct process {
+	int pid;			/* = tid of its first thread */
+	char comm[TASK_COMM_LEN];
+	char exe[PROCESS_EXE_MAX];	/* readlink("/proc/self/exe") */
+	struct pmm *mm;
+
+	spinlock_t lock;		/* threads, states below */
+	struct list_head threads;	/* struct uthread, live or exited */
+	unsigned int nr_live;		/* threads not exited yet */
+	bool group_exit;		/* exit_group or a fatal signal */
+	int exit_status;		/* shell terms, see EXIT_STATUS_SIGNAL */
+	struct k_sigaction sigactions[NR_SIGNALS];
+
+	struct completion exited;	/* the last thread is gone */
+	struct list_head all;		/* all_processes */
+};
+
+/* ---------------------------------------------------------- process.c */
+
+/* The calling thread's uthread / process (NULL in a kernel thread). */
+struct uthread *current_uthread(void);
+struct process *current_process(void);
+
+/*
+ * A process running @exe (@image, @size bytes in kernel memory) with the
+ * given argv/envp (@strings: argc then envc NUL-terminated strings).
+ * Started at once; returns it or ERR_PTR (-ENOEXEC with a log line for a
+ * bad ELF, -ENOMEM, -E2BIG).
+ */
+struct process *process_spawn(const char *exe, const void *image, u64 size,
+			      const char *strings, u32 strings_len, u32 argc,
+			      u32 envc);
+/* Wait until every thread of @p has exited; returns its exit status. */
+int process_wait(struct process *p);
+/* Free @p after process_wait(). */
+void process_reap(struct process *p);
+
+/*
+ * Create a thread of the current process starting in user mode at @regs
+ * (copied), with @tls as FS base if @set_tls.  Returns its tid or -errno.
+ */
+int uthread_clone(const struct pt_regs *regs, unsigned long tls,
+		  bool set_tls, u32 __user *clear_tid);
+/* Start the thread @tid made by uthread_clone(). */
+void uthread_start(int tid);
+/* End the calling thread (exit(2)). */
+__noreturn void uthread_exit(int code);
+/* End every thread of the calling process (exit_group(2)). */
+__noreturn void process_exit_group(int status);
+/* Kill the calling process for signal @sig (status 128 + @sig). */
+__noreturn void process_kill_self(int sig);
+
+/* ---------------------------------------------------------- mm.c */
+
+/* A new address space with @ops as backend; NULL on -ENOMEM. */
+struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend);
+void pmm_destroy(struct pmm *mm);
+/*
+ * Resolve a fault at @addr of the current process (the user page-fault
+ * path and uaccess).  0 if the access may be retried, else -errno.
+ */
+int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code);
+/* Drop every page-table entry in [start, end) (after munmap & co). */
+void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
+
+/* ---------------------------------------------------------- mm_local.c */
+
+extern const struct pmm_backend_ops pmm_local_ops;
+
+/*
+ * Load @image as the program of the local address space @mm and build
+ * its initial stack: entry point in *@entry, stack pointer in *@sp.
+ */
+int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
+		   u64 size, const char *strings, u32 strings_len, u32 argc,
+		   u32 envc, unsigned long *entry, unsigned long *sp);
+/* A local address space (empty); NULL on -ENOMEM. */
+struct pmm *pmm_local_create(void);
+
+/* ---------------------------------------------------------- initrd.c */
+
+struct initrd_file {
+	const char *name;		/* not NUL-terminated: name_len */
+	u32 name_len;
+	const void *data;
+	u64 size;
+};
+
+/*
+ * Find @name in the cpio "newc" archive [@base, @base + @size).  0, or
+ * -ENOENT, or -EINVAL if the archive is malformed before @name is found.
+ */
+int initrd_find(const void *base, u64 size, const char *name,
+		struct initrd_file *out);
+/* Run every program listed in the boot module (local mode). */
+void initrd_run_programs(void);
+
+/* ---------------------------------------------------------- console.c */
+
+/* Write @len bytes of program output on fd 1 or 2.  Returns @len. */
+long console_user_write(int fd, const char *buf, size_t len);
+void console_user_init(void);
+
+/* ---------------------------------------------------------- futex.c */
+
+/*
+ * Wait on @uaddr if it still holds @val: until a wake with a matching
+ * bitset, @timeout_ns (absolute ktime_get() ns; 0: forever) or a kill.
+ * 0, -EAGAIN, -ETIMEDOUT, -EINTR, -EFAULT.
+ */
+int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
+	       u64 timeout_ns);
+/* Wake up to @nr waiters of (@mm, @uaddr) with a bitset in @bitset. */
+int futex_wake(struct pmm *mm, u32 __user *uaddr, int nr, u32 bitset);
+/* Number of waiters queued on (@mm, @uaddr) (tests). */
+unsigned int futex_nr_waiters(struct pmm *mm, u32 __user *uaddr);
+
+/* ---------------------------------------------------------- sys_misc.c */
+
+/*
+ * Fill @buf with random bytes: RDRAND (retried), else RDSEED, else a
+ * xorshift generator seeded from the TSC (not cryptographic; logged once).
+ */
+void random_bytes(void *buf, size_t len);
+
+/* ---------------------------------------------------------- time */
+
+/* CLOCK_REALTIME in ns (CMOS clock at boot + monotonic time). */
+u64 realtime_ns(void);
+void realtime_init(void);
+
+/* ---------------------------------------------------------- syscalls */
+
+typedef long (*syscall_fn_t)(const struct pt_regs *regs);
+
+/* The name of syscall @nr, or NULL if unassigned / out of range. */
+const char *syscall_name(unsigned long nr);
+/* True if @nr has a handler (not -ENOSYS). */
+bool syscall_implemented(unsigned long nr);
+
+#define SYSCALL_DECLARE(name) long sys_##name(const struct pt_regs *regs)
+
+/* Table entries, defined in the sys_*.c files. */
+SYSCALL_DECLARE(read);
+SYSCALL_DECLARE(write);
+SYSCALL_DECLARE(writev);
+SYSCALL_DECLARE(ioctl);
+SYSCALL_DECLARE(close);
+SYSCALL_DECLARE(newfstatat);
+SYSCALL_DECLARE(fstat);
+SYSCALL_DECLARE(readlink);
+SYSCALL_DECLARE(readlinkat);
+SYSCALL_DECLARE(mmap);
+SYSCALL_DECLARE(munmap);
+SYSCALL_DECLARE(mprotect);
+SYSCALL_DECLARE(brk);
+SYSCALL_DECLARE(madvise);
+SYSCALL_DECLARE(arch_prctl);
+SYSCALL_DECLARE(uname);
+SYSCALL_DECLARE(getrandom);
+SYSCALL_DECLARE(prlimit64);
+SYSCALL_DECLARE(rt_sigaction);
+SYSCALL_DECLARE(rt_sigprocmask);
+SYSCALL_DECLARE(clock_gettime);
+SYSCALL_DECLARE(gettimeofday);
+SYSCALL_DECLARE(nanosleep);
+SYSCALL_DECLARE(clock_nanosleep);
+SYSCALL_DECLARE(sched_yield);
+SYSCALL_DECLARE(getpid);
+SYSCALL_DECLARE(gettid);
+SYSCALL_DECLARE(getppid);
+SYSCALL_DECLARE(getuid);
+SYSCALL_DECLARE(exit);
+SYSCALL_DECLARE(exit_group);
+SYSCALL_DECLARE(clone);
+SYSCALL_DECLARE(set_tid_address);
+SYSCALL_DECLARE(set_robust_list);
+SYSCALL_DECLARE(futex);
+SYSCALL_DECLARE(execve);
+SYSCALL_DECLARE(tgkill);
+
+#endif /* _MANAGERS_PROCESSOR_INTERNAL_H */

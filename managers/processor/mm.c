@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A process's address space as the processor node sees it (struct pmm):
+ * the x86 page table its threads run on, and a backend that owns the
+ * vmas and the pages (struct pmm_backend_ops; local mode: mm_local.c).
+ *
+ * The page table only caches what the backend decided: a user page fault
+ * asks the backend for the page and maps it with the vma's protection;
+ * every call that shrinks or changes mappings (munmap, mprotect,
+ * madvise, a lower brk) first drops the page-table entries of the range
+ * and flushes the TLBs, then lets the backend act, so no thread can
+ * reach a page after the backend freed it.  The next touch faults again.
+ */
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/slab.h>
+#include <uapi/mman.h>
+#include <asm/traps.h>
+
+#include "internal.h"
+#include "../memory/internal.h"
+
+struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
+{
+	struct pmm *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	mm->pgd = user_pgd_alloc();
+	if (!mm->pgd) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->pgd_pa = __pa(mm->pgd);
+	spin_lock_init(&mm->lock);
+	mm->ops = ops;
+	mm->backend = backend;
+	return mm;
+}
+
+static void pmm_put_page(phys_addr_t pa, void *arg)
+{
+	struct pmm *mm = arg;
+
+	if (mm->ops->put_page)
+		mm->ops->put_page(mm, pa);
+}
+
+void pmm_destroy(struct pmm *mm)
+{
+	user_pgd_free(mm->pgd, pmm_put_page, mm);
+	if (mm->ops->destroy)
+		mm->ops->destroy(mm);
+	kfree(mm);
+}
+
+static u64 prot_to_pte(u32 prot)
+{
+	if (prot & PROT_WRITE)
+		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
+	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
+}
+
+/* Does the present entry @pte already allow the access of @error_code? */
+static bool pte_allows(pte_t pte, unsigned long error_code)
+{
+	if ((error_code & X86_PF_WRITE) && !(pte & _PAGE_RW))
+		return false;
+	if ((error_code & X86_PF_INSTR) && (pte & _PAGE_NX))
+		return false;
+	return true;
+}
+
+int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
+{
+	unsigned long va = addr & PAGE_MASK;
+	u32 access = RMM_ACCESS_READ, prot;
+	phys_addr_t pa;
+	pte_t *pte;
+	int ret;
+
+	if (addr >= USER_ADDR_END)
+		return -EFAULT;
+	if (error_code & X86_PF_WRITE)
+		access = RMM_ACCESS_WRITE;
+	if (error_code & X86_PF_INSTR)
+		access = RMM_ACCESS_EXEC;
+
+	spin_lock(&mm->lock);
+	mm->nr_faults++;
+	pte = user_lookup_pte(mm->pgd, va);
+	if (pte && (*pte & _PAGE_PRESENT)) {
+		/* Another thread mapped it meanwhile, or a real violation. */
+		ret = pte_allows(*pte, error_code) ? 0 : -EACCES;
+		goto out;
+	}
+	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
+	if (ret)
+		goto out;
+	ret = user_map_page(mm->pgd, va, pa, prot_to_pte(prot));
+out:
+	spin_unlock(&mm->lock);
+	return ret;
+}
+
+void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
+{
+	unsigned long va = start & PAGE_MASK;
+	bool any = false;
+	phys_addr_t pa;
+
+	if (end > USER_ADDR_END)
+		end = USER_ADDR_END;
+	while (va < end) {
+		pte_t *pte = user_lookup_pte(mm->pgd, va);
+
+		if (!pte) {
+			/* No page table here: skip to the next 2 MiB. */
+			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
+			continue;
+		}
+		pa = user_unmap_page(mm->pgd, va);
+		if (pa) {
+			any = true;
+			pmm_put_page(pa, mm);
+		}
+		va += PAGE_SIZE;
+	}
+	if (any)
+		user_flush_tlb_range(start, end);
+}

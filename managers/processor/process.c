@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes and their threads.
+ *
+ * A user thread (struct uthread) is a kernel thread whose function
+ * enters ring 3 and never comes back: from then on the thread runs user
+ * code and enters the kernel only through SYSCALL, interrupts and
+ * exceptions, always on its own kernel stack.  Its struct user_context
+ * (page table, FS/GS bases) is registered with the arch code, which
+ * installs it on every switch to the thread.
+ *
+ * Lifetime: threads stay on process->threads after they exit (their
+ * tasks are dead but not freed) until the process is reaped, so futex
+ * wakers and exit_group never touch freed memory.  When the last thread
+ * exits, process->exited completes; process_reap() then frees each
+ * task (kthread_stop() waits for its final switch, after which no CPU
+ * has the process page table loaded) and the address space.
+ *
+ * Exits: exit(2) ends one thread; exit_group(2) and fatal exceptions
+ * mark every other thread kill_pending and wake it.  A marked thread
+ * exits at its next return to user mode (user_return_work()), which the
+ * timer tick guarantees within a tick even for a thread spinning in user
+ * mode; a thread asleep in futex_wait() wakes with -EINTR first.
+ *
+ * Lock order: process->lock is a leaf (no other lock is taken under it).
+ */
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/kthread.h>
+#include <tessera/node.h>
+#include <tessera/printk.h>
+#include <tessera/processor.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <uapi/futex.h>
+#include <uapi/signal.h>
+#include <asm/desc.h>
+#include <asm/fpu.h>
+#include <asm/irqflags.h>
+#include <asm/traps.h>
+
+#include "internal.h"
+
+static DEFINE_SPINLOCK(processes_lock);
+static LIST_HEAD(all_processes);	/* under processes_lock */
+
+struct uthread *current_uthread(void)
+{
+	struct user_context *uc = current_user_context();
+
+	return uc ? container_of(uc, struct uthread, uctx) : NULL;
+}
+
+struct process *current_process(void)
+{
+	struct uthread *ut = current_uthread();
+
+	return ut ? ut->proc : NULL;
+}
+
+static int uthread_main(void *arg)
+{
+	struct uthread *ut = arg;
+
+	user_enter(&ut->start_regs);
+}
+
+/*
+ * A new thread of @p, not started: it will enter user mode with @regs
+ * and FS base @fs_base.  NULL or ERR_PTR(-ENOMEM / -EAGAIN).
+ */
+static struct uthread *uthread_create(struct process *p,
+				      const struct pt_regs *regs,
+				      unsigned long fs_base)
+{
+	struct uthread *ut = kzalloc(sizeof(*ut), GFP_KERNEL);
+	struct task *t;
+	bool dying;
+
+	if (!ut)
+		return ERR_PTR(-ENOMEM);
+	ut->proc = p;
+	ut->start_regs = *regs;
+	ut->uctx.fs_base = fs_base;
+	ut->uctx.pgd_pa = p->mm->pgd_pa;
+	t = kthread_create(uthread_main, ut, "%s", p->comm);
+	if (IS_ERR(t)) {
+		kfree(ut);
+		return ERR_PTR(PTR_ERR(t));
+	}
+	if (fpu_alloc(t)) {
+		kthread_stop(t);
+		kfree(ut);
+		return ERR_PTR(-ENOMEM);
+	}
+	ut->task = t;
+	ut->tid = t->pid;
+
+	spin_lock(&p->lock);
+	dying = p->group_exit;
+	if (!dying) {
+		list_add_tail(&ut->node, &p->threads);
+		p->nr_live++;
+	}
+	spin_unlock(&p->lock);
+	if (dying) {
+		kthread_stop(t);
+		kfree(ut);
+		return ERR_PTR(-EAGAIN);
+	}
+	user_context_register(t, &ut->uctx);
+	return ut;
+}
+
+static const char *exe_basename(const char *exe)
+{
+	const char *slash = strrchr(exe, '/');
+
+	return slash ? slash + 1 : exe;
+}
+
+struct process *process_spawn(const char *exe, const void *image, u64 size,
+			      const char *strings, u32 strings_len, u32 argc,
+			      u32 envc)
+{
+	struct pt_regs regs = { 0 };
+	unsigned long entry, sp;
+	struct uthread *ut;
+	struct process *p;
+	int ret;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->threads);
+	INIT_LIST_HEAD(&p->all);
+	init_completion(&p->exited);
+	strscpy(p->exe, exe, sizeof(p->exe));
+	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
+
+	ret = -ENOMEM;
+	p->mm = pmm_local_create();
+	if (!p->mm)
+		goto free_proc;
+	ret = pmm_local_exec(p->mm, exe, image, size, strings, strings_len,
+			     argc, envc, &entry, &sp);
+	if (ret)
+		goto free_mm;
+
+	regs.rip = entry;
+	regs.rsp = sp;
+	regs.cs = __USER_CS;
+	regs.ss = __USER_DS;
+	regs.rflags = USER_RFLAGS_INIT;
+	regs.orig_rax = -1UL;
+	ut = uthread_create(p, &regs, 0);
+	if (IS_ERR(ut)) {
+		ret = PTR_ERR(ut);
+		goto free_mm;
+	}
+	p->pid = ut->tid;
+
+	spin_lock(&processes_lock);
+	list_add_tail(&p->all, &all_processes);
+	spin_unlock(&processes_lock);
+	wake_up_process(ut->task);
+	return p;
+
+free_mm:
+	pmm_destroy(p->mm);
+free_proc:
+	kfree(p);
+	return ERR_PTR(ret);
+}
+
+int process_wait(struct process *p)
+{
+	wait_for_completion(&p->exited);
+	return p->exit_status;
+}
+
+void process_reap(struct process *p)
+{
+	struct uthread *ut, *tmp;
+
+	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
+		list_del(&ut->node);
+		/* Waits for its final switch, then frees the task. */
+		kthread_stop(ut->task);
+		kfree(ut);
+	}
+	spin_lock(&processes_lock);
+	list_del(&p->all);
+	spin_unlock(&processes_lock);
+	pmm_destroy(p->mm);
+	kfree(p);
+}
+
+int uthread_clone(const struct pt_regs *regs, unsigned long tls,
+		  bool set_tls, u32 __user *clear_tid)
+{
+	struct uthread *self = current_uthread();
+	struct pt_regs child = *regs;
+	struct uthread *ut;
+
+	child.rax = 0;
+	ut = uthread_create(self->proc, &child,
+			    set_tls ? tls : self->uctx.fs_base);
+	if (IS_ERR(ut))
+		return PTR_ERR(ut);
+	ut->uctx.gs_base = self->uctx.gs_base;
+	ut->clear_child_tid = clear_tid;
+	ut->sigmask = self->sigmask;
+	return ut->tid;
+}
+
+/* Start a thread made by uthread_clone() (after the parent's tid writes). */
+void uthread_start(int tid)
+{
+	struct process *p = current_process();
+	struct task *t = NULL;
+	struct uthread *ut;
+
+	spin_lock(&p->lock);
+	list_for_each_entry(ut, &p->threads, node)
+		if (ut->tid == tid)
+			t = ut->task;
+	spin_unlock(&p->lock);
+	if (t)
+		wake_up_process(t);
+}
+
+__noreturn void uthread_exit(int code)
+{
+	struct uthread *ut = current_uthread();
+	struct process *p = ut->proc;
+	bool last;
+
+	if (ut->clear_child_tid) {
+		/* pthread_join waits for this zero and the wake. */
+		if (!put_user_u32(0, ut->clear_child_tid))
+			futex_wake(p->mm, ut->clear_child_tid, 1,
+				   FUTEX_BITSET_MATCH_ANY);
+	}
+	spin_lock(&p->lock);
+	ut->exited = true;
+	last = --p->nr_live == 0;
+	if (last && !p->group_exit)
+		p->exit_status = code & 0xff;
+	spin_unlock(&p->lock);
+
+	user_context_unregister(ut->task);
+	if (last)
+		complete(&p->exited);
+	kthread_exit(0);
+}
+
+__noreturn void process_exit_group(int status)
+{
+	struct uthread *self = current_uthread();
+	struct process *p = self->proc;
+	struct uthread *ut;
+
+	spin_lock(&p->lock);
+	if (!p->group_exit) {
+		p->group_exit = true;
+		p->exit_status = status;
+	}
+	list_for_each_entry(ut, &p->threads, node) {
+		if (ut == self || ut->exited)
+			continue;
+		WRITE_ONCE(ut->kill_pending, true);
+		wake_up_process(ut->task);
+	}
+	spin_unlock(&p->lock);
+	uthread_exit(status);
+}
+
+__noreturn void process_kill_self(int sig)
+{
+	process_exit_group(EXIT_STATUS_SIGNAL(sig));
+}
+
+bool user_return_work_pending(void)
+{
+	struct uthread *ut = current_uthread();
+
+	return ut && READ_ONCE(ut->kill_pending);
+}
+
+void user_return_work(struct pt_regs *regs)
+{
+	struct uthread *ut = current_uthread();
+
+	if (ut && READ_ONCE(ut->kill_pending))
+		uthread_exit(ut->proc->exit_status);
+}
+
+int user_fault_resolve(unsigned long addr, unsigned long error_code)
+{
+	struct process *p = current_process();
+
+	if (!p)
+		return -EFAULT;
+	return pmm_fault(p->mm, addr, error_code);
+}
+
+/* The signal Linux would send for an exception in user mode. */
+static int trap_signal(unsigned int vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE:
+	case X86_TRAP_MF:
+	case X86_TRAP_XF:
+		return SIGFPE;
+	case X86_TRAP_UD:
+		return SIGILL;
+	case X86_TRAP_BP:
+	case X86_TRAP_DB:
+		return SIGTRAP;
+	case X86_TRAP_AC:
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
+static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
+				unsigned long error_code, unsigned long cr2)
+{
+	struct uthread *ut = current_uthread();
+	int sig, ret;
+
+	if (!ut)
+		return false;
+	local_irq_enable();
+	if (vector == X86_TRAP_PF) {
+		ret = pmm_fault(ut->proc->mm, cr2, error_code);
+		if (!ret) {
+			local_irq_disable();
+			return true;
+		}
+		sig = ret == -ENOMEM ? SIGKILL : SIGSEGV;
+	} else {
+		sig = trap_signal(vector);
+		cr2 = 0;
+	}
+	if (sig == SIGSEGV)
+		pr_info("segfault: pid %d comm %s addr %lx ip %lx\n",
+			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
+	else
+		pr_info("fatal signal %d (%s): pid %d comm %s addr %lx ip %lx\n",
+			sig, x86_exception_name(vector) ?: "out of memory",
+			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
+	process_kill_self(sig);
+}
+
+void processor_manager_init(void)
+{
+	user_pgtable_init();
+	syscall_init();
+	realtime_init();
+	console_user_init();
+	WRITE_ONCE(user_trap_hook, processor_user_trap);
+	if (node_role == ROLE_PROCESSOR)
+		initrd_run_programs();
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small system calls: arch_prctl, uname, getrandom, prlimit64, the
+ * signal-state calls, clocks and sleeps, user ids, sched_yield; and the
+ * CLOCK_REALTIME base.
+ *
+ * Signals are stored, not delivered (rt_sigaction keeps the actions,
+ * rt_sigprocmask the mask): enough for glibc's startup and pthreads.
+ * uname reports Linux 6.1.0, a release static glibc 2.36 accepts.
+ * Every process runs as root (uid 0).
+ */
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/printk.h>
+#include <tessera/sched.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+#include <uapi/resource.h>
+#include <uapi/signal.h>
+#include <uapi/time.h>
+#include <uapi/utsname.h>
+#include <asm/portio.h>
+#include <asm/processor.h>
+
+#include "internal.h"
+
+#define RANDOM_RETRIES		10
+#define GETRANDOM_MAX		(32 * 1024 * 1024)
+#define STACK_RLIMIT		(8ULL << 20)
+#define NOFILE_RLIMIT		1024
+
+/* ------------------------------------------------------------ arch_prctl */
+
+SYSCALL_DECLARE(arch_prctl)
+{
+	struct user_context *uc = current_user_context();
+	unsigned long addr = regs->rsi;
+
+	switch (regs->rdi) {
+	case ARCH_SET_FS:
+		if (addr >= USER_ADDR_END)
+			return -EPERM;
+		user_set_fs_base(addr);
+		return 0;
+	case ARCH_SET_GS:
+		/* Never a kernel address: entry code relies on it. */
+		if (addr >= USER_ADDR_END)
+			return -EPERM;
+		user_set_gs_base(addr);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user_u64(uc->fs_base, (u64 __user *)addr);
+	case ARCH_GET_GS:
+		return put_user_u64(uc->gs_base, (u64 __user *)addr);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ------------------------------------------------------------ uname */
+
+SYSCALL_DECLARE(uname)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strscpy(u.sysname, "Linux", sizeof(u.sysname));
+	strscpy(u.nodename, "tessera", sizeof(u.nodename));
+	strscpy(u.release, "6.1.0-tessera", sizeof(u.release));
+	strscpy(u.version, "#1 SMP Tessera", sizeof(u.version));
+	strscpy(u.machine, "x86_64", sizeof(u.machine));
+	strscpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user((void __user *)regs->rdi, &u, sizeof(u)) ?
+	       -EFAULT : 0;
+}
+
+/* ------------------------------------------------------------ random */
+
+static bool cpu_has(unsigned int leaf, unsigned int reg, unsigned int bit)
+{
+	unsigned int r[4];
+
+	cpuid_count(leaf, 0, &r[0], &r[1], &r[2], &r[3]);
+	return r[reg] & (1U << bit);
+}
+
+static bool rdrand64(u64 *v)
+{
+	bool ok;
+
+	__asm__ __volatile__("rdrand %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
+static bool rdseed64(u64 *v)
+{
+	bool ok;
+
+	__asm__ __volatile__("rdseed %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
+static inline u64 read_tsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+/* xorshift64*, seeded from the TSC: the fallback, not cryptographic. */
+static u64 fallback_random(void)
+{
+	static u64 state;
+	u64 x = READ_ONCE(state);
+
+	if (!x)
+		x = read_tsc() | 1;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	WRITE_ONCE(state, x);
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static u64 random_u64(void)
+{
+	static int have_rdrand = -1, have_rdseed = -1;
+	u64 v;
+
+	if (have_rdrand < 0) {
+		have_rdrand = cpu_has(1, 2, 30);
+		have_rdseed = cpu_has(7, 1, 18);
+	}
+	for (int i = 0; have_rdrand && i < RANDOM_RETRIES; i++)
+		if (rdrand64(&v))
+			return v;
+	for (int i = 0; have_rdseed && i < RANDOM_RETRIES; i++)
+		if (rdseed64(&v))
+			return v;
+	pr_warn_once("random: no RDRAND/RDSEED; using a TSC-seeded generator\n");
+	return fallback_random();
+}
+
+void random_bytes(void *buf, size_t len)
+{
+	u8 *p = buf;
+
+	while (len) {
+		u64 v = random_u64();
+		size_t n = min_t(size_t, len, sizeof(v));
+
+		memcpy(p, &v, n);
+		p += n;
+		len -= n;
+	}
+}
+
+SYSCALL_DECLARE(getrandom)
+{
+	u8 __user *ubuf = (u8 __user *)regs->rdi;
+	size_t len = regs->rsi, done = 0;
+	unsigned int flags = regs->rdx;
+	u8 chunk[64];
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > GETRANDOM_MAX)
+		len = GETRANDOM_MAX;
+	while (done < len) {
+		size_t n = min_t(size_t, len - done, sizeof(chunk));
+
+		random_bytes(chunk, n);
+		if (copy_to_user(ubuf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return done;
+}
+
+/* ------------------------------------------------------------ limits */
+
+SYSCALL_DECLARE(prlimit64)
+{
+	struct uapi_rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
+	int pid = regs->rdi;
+	unsigned int resource = regs->rsi;
+
+	if (pid && pid != current_process()->pid)
+		return -ESRCH;
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (regs->rdx)
+		return -EPERM;		/* limits are fixed here */
+	if (resource == RLIMIT_STACK)
+		lim.rlim_cur = STACK_RLIMIT;
+	else if (resource == RLIMIT_NOFILE)
+		lim.rlim_cur = lim.rlim_max = NOFILE_RLIMIT;
+	if (regs->r10 &&
+	    copy_to_user((void __user *)regs->r10, &lim, sizeof(lim)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ------------------------------------------------------------ signals */
+
+SYSCALL_DECLARE(rt_sigaction)
+{
+	struct process *p = current_process();
+	int sig = regs->rdi;
+	const struct k_sigaction __user *uact = (const void __user *)regs->rsi;
+	struct k_sigaction __user *uold = (void __user *)regs->rdx;
+	struct k_sigaction act, old;
+
+	if (regs->r10 != KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (sig < 1 || sig > _NSIG)
+		return -EINVAL;
+	if (uact && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (uact && copy_from_user(&act, uact, sizeof(act)))
+		return -EFAULT;
+	spin_lock(&p->lock);
+	old = p->sigactions[sig - 1];
+	if (uact)
+		p->sigactions[sig - 1] = act;
+	spin_unlock(&p->lock);
+	if (uold && copy_to_user(uold, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DECLARE(rt_sigprocmask)
+{
+	struct uthread *ut = current_uthread();
+	int how = regs->rdi;
+	const u64 __user *uset = (const u64 __user *)regs->rsi;
+	u64 __user *uold = (u64 __user *)regs->rdx;
+	u64 set, old = ut->sigmask;
+	const u64 unblockable = (1ULL << (SIGKILL - 1)) |
+				(1ULL << (SIGSTOP - 1));
+
+	if (regs->r10 != KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (uset) {
+		if (get_user_u64(&set, uset))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:
+			ut->sigmask |= set;
+			break;
+		case SIG_UNBLOCK:
+			ut->sigmask &= ~set;
+			break;
+		case SIG_SETMASK:
+			ut->sigmask = set;
+			break;
+		default:
+			return -EINVAL;
+		}
+		ut->sigmask &= ~unblockable;
+	}
+	if (uold && put_user_u64(old, uold))
+		return -EFAULT;
+	return 0;
+}
+
+/* ------------------------------------------------------------ time */
+
+static u64 realtime_base_ns;	/* CLOCK_REALTIME at ktime_get() == 0 */
+
+#define CMOS_ADDR	0x70
+#define CMOS_DATA	0x71
+
+static u8 cmos_read(u8 reg)
+{
+	outb(reg, CMOS_ADDR);
+	return inb(CMOS_DATA);
+}
+
+static unsigned int bcd(u8 v, bool is_bcd)
+{
+	return is_bcd ? (v & 0xf) + (v >> 4) * 10 : v;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static u64 days_from_civil(int y, unsigned int m, unsigned int d)
+{
+	int era;
+	unsigned int yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned int)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (u64)(era * 146097 + (int)doe - 719468);
+}
+
+void realtime_init(void)
+{
+	unsigned int sec, min, hour, day, mon, year;
+	bool is_bcd;
+	u8 regb;
+
+	/* Wait out an update in progress, then read once. */
+	for (int i = 0; i < 100000 && (cmos_read(0x0a) & 0x80); i++)
+		cpu_relax();
+	regb = cmos_read(0x0b);
+	is_bcd = !(regb & 0x04);
+	sec = bcd(cmos_read(0x00), is_bcd);
+	min = bcd(cmos_read(0x02), is_bcd);
+	hour = bcd(cmos_read(0x04) & 0x7f, is_bcd);
+	day = bcd(cmos_read(0x07), is_bcd);
+	mon = bcd(cmos_read(0x08), is_bcd);
+	year = bcd(cmos_read(0x09), is_bcd) + 2000;
+	if (!(regb & 0x02) && (cmos_read(0x04) & 0x80))
+		hour = (hour % 12) + 12;	/* 12-hour mode, PM */
+	if (mon < 1 || mon > 12 || day < 1 || day > 31) {
+		pr_warn("time: CMOS clock unreadable; CLOCK_REALTIME starts at 0\n");
+		return;
+	}
+	realtime_base_ns = (days_from_civil(year, mon, day) * 86400 +
+			    hour * 3600 + min * 60 + sec) * NSEC_PER_SEC -
+			   ktime_get();
+}
+
+u64 realtime_ns(void)
+{
+	return realtime_base_ns + ktime_get();
+}
+
+static u64 clock_ns(int clock)
+{
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		return realtime_ns();
+	default:
+		return ktime_get();
+	}
+}
+
+static bool clock_valid(long clock)
+{
+	return clock >= CLOCK_REALTIME && clock <= CLOCK_BOOTTIME;
+}
+
+SYSCALL_DECLARE(clock_gettime)
+{
+	struct uapi_timespec ts;
+	u64 ns;
+
+	if (!clock_valid((long)regs->rdi))
+		return -EINVAL;
+	ns = clock_ns(regs->rdi);
+	ts.tv_sec = ns / NSEC_PER_SEC;
+	ts.tv_nsec = ns % NSEC_PER_SEC;
+	return copy_to_user((void __user *)regs->rsi, &ts, sizeof(ts)) ?
+	       -EFAULT : 0;
+}
+
+SYSCALL_DECLARE(gettimeofday)
+{
+	struct uapi_timeval tv;
+	u64 ns = realtime_ns();
+
+	if (!regs->rdi)
+		return 0;
+	tv.tv_sec = ns / NSEC_PER_SEC;
+	tv.tv_usec = (ns % NSEC_PER_SEC) / 1000;
+	return copy_to_user((void __user *)regs->rdi, &tv, sizeof(tv)) ?
+	       -EFAULT : 0;
+}
+
+/* Sleep until ktime_get() reaches @deadline (or the thread is killed). */
+static long sleep_until(u64 deadline)
+{
+	struct uthread *ut = current_uthread();
+
+	for (;;) {
+		u64 now = ktime_get();
+
+		if (now >= deadline)
+			return 0;
+		if (READ_ONCE(ut->kill_pending))
+			return -EINTR;
+		schedule_timeout_uninterruptible(
+			DIV_ROUND_UP((deadline - now) * HZ, NSEC_PER_SEC));
+	}
+}
+
+static int read_timespec(const void __user *uts, u64 *ns)
+{
+	struct uapi_timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return 0;
+}
+
+SYSCALL_DECLARE(nanosleep)
+{
+	u64 ns;
+	int ret = read_timespec((const void __user *)regs->rdi, &ns);
+
+	if (ret)
+		return ret;
+	return sleep_until(ktime_get() + ns);
+}
+
+SYSCALL_DECLARE(clock_nanosleep)
+{
+	long clock = regs->rdi;
+	u64 ns, now;
+	int ret;
+
+	if (!clock_valid(clock))
+		return -EINVAL;
+	ret = read_timespec((const void __user *)regs->rdx, &ns);
+	if (ret)
+		return ret;
+	now = ktime_get();
+	if (!(regs->rsi & TIMER_ABSTIME))
+		return sleep_until(now + ns);
+	if (clock == CLOCK_REALTIME) {
+		u64 rt = realtime_ns();
+
+		return sleep_until(ns <= rt ? now : now + (ns - rt));
+	}
+	return sleep_until(ns);
+}
+
+SYSCALL_DECLARE(sched_yield)
+{
+	yield();
+	return 0;
+}
+
+SYSCALL_DECLARE(getuid)
+{
+	return 0;
+}

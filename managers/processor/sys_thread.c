@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Thread and process system calls: clone (threads only), exit,
+ * exit_group, set_tid_address, set_robust_list, futex, the id calls,
+ * tgkill and execve.
+ *
+ * clone accepts exactly the shape glibc's pthread_create uses (all of
+ * CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM, optionally SETTLS,
+ * PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID); a new process (fork,
+ * vfork-style clone) is not supported yet and gets -ENOSYS, logged once.
+ * clone3 is -ENOSYS by design: glibc falls back to clone.
+ */
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/printk.h>
+#include <tessera/time.h>
+#include <uapi/futex.h>
+#include <uapi/sched.h>
+#include <uapi/signal.h>
+#include <uapi/time.h>
+
+#include "internal.h"
+
+#define CLONE_THREAD_OPTIONAL	(CLONE_SETTLS | CLONE_PARENT_SETTID | \
+				 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
+				 CLONE_DETACHED)
+
+SYSCALL_DECLARE(clone)
+{
+	unsigned long flags = regs->rdi, newsp = regs->rsi;
+	u32 __user *parent_tid = (u32 __user *)regs->rdx;
+	u32 __user *child_tid = (u32 __user *)regs->r10;
+	unsigned long tls = regs->r8;
+	struct pt_regs child = *regs;
+	int tid;
+
+	if ((flags & CLONE_THREAD_FLAGS) != CLONE_THREAD_FLAGS ||
+	    (flags & ~(CLONE_THREAD_FLAGS | CLONE_THREAD_OPTIONAL | CSIGNAL))) {
+		pr_warn_once("clone: flags %#lx (a new process?) not supported: -ENOSYS\n",
+			     flags);
+		return -ENOSYS;
+	}
+	if ((flags & CLONE_SETTLS) && tls >= USER_ADDR_END)
+		return -EPERM;
+	if (newsp)
+		child.rsp = newsp;
+	tid = uthread_clone(&child, tls, flags & CLONE_SETTLS,
+			    (flags & CLONE_CHILD_CLEARTID) ? child_tid : NULL);
+	if (tid < 0)
+		return tid;
+	/* Both before the child runs, as on Linux. */
+	if (flags & CLONE_PARENT_SETTID)
+		put_user_u32(tid, parent_tid);
+	if (flags & CLONE_CHILD_SETTID)
+		put_user_u32(tid, child_tid);
+	uthread_start(tid);
+	return tid;
+}
+
+SYSCALL_DECLARE(exit)
+{
+	uthread_exit(regs->rdi);
+}
+
+SYSCALL_DECLARE(exit_group)
+{
+	process_exit_group(regs->rdi & 0xff);
+}
+
+SYSCALL_DECLARE(set_tid_address)
+{
+	struct uthread *ut = current_uthread();
+
+	ut->clear_child_tid = (u32 __user *)regs->rdi;
+	return ut->tid;
+}
+
+SYSCALL_DECLARE(set_robust_list)
+{
+	if (regs->rsi != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	current_uthread()->robust_list = regs->rdi;
+	return 0;
+}
+
+SYSCALL_DECLARE(gettid)
+{
+	return current_uthread()->tid;
+}
+
+SYSCALL_DECLARE(getpid)
+{
+	return current_process()->pid;
+}
+
+SYSCALL_DECLARE(getppid)
+{
+	return 0;	/* started by the kernel, like a child of pid 0 */
+}
+
+SYSCALL_DECLARE(tgkill)
+{
+	struct process *p = current_process();
+	int sig = regs->rdx;
+
+	if ((int)regs->rdi != p->pid || sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if (sig == 0)
+		return 0;
+	/*
+	 * No signal delivery yet: a signal sent to ourselves (abort(),
+	 * raise()) ends the process as its default action would.
+	 */
+	pr_info("signal %d sent to itself: pid %d comm %s\n", sig, p->pid,
+		p->comm);
+	process_kill_self(sig);
+}
+
+SYSCALL_DECLARE(execve)
+{
+	/* Programs come from the boot archive; there are no files to exec. */
+	return -ENOENT;
+}
+
+/* A futex timeout as an absolute ktime_get() deadline; 0: none. */
+static int futex_deadline(const struct uapi_timespec __user *uts, int op,
+			  bool absolute, bool realtime, u64 *deadline)
+{
+	struct uapi_timespec ts;
+	u64 ns, now = ktime_get();
+
+	*deadline = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	if (!absolute) {
+		*deadline = now + ns;
+	} else {
+		u64 base = realtime ? realtime_ns() : now;
+
+		/* Already past: a deadline of "now" times out at once. */
+		*deadline = ns <= base ? now : now + (ns - base);
+	}
+	if (!*deadline)
+		*deadline = 1;
+	return 0;
+}
+
+SYSCALL_DECLARE(futex)
+{
+	u32 __user *uaddr = (u32 __user *)regs->rdi;
+	int op = regs->rsi, cmd = op & FUTEX_CMD_MASK;
+	bool realtime = op & FUTEX_CLOCK_REALTIME;
+	u32 val = regs->rdx, bitset = FUTEX_BITSET_MATCH_ANY;
+	const struct uapi_timespec __user *uts = (const void __user *)regs->r10;
+	struct pmm *mm = current_process()->mm;
+	u64 deadline;
+	int ret;
+
+	switch (cmd) {
+	case FUTEX_WAIT_BITSET:
+		bitset = regs->r9;
+		__attribute__((__fallthrough__));
+	case FUTEX_WAIT:
+		if (realtime && cmd == FUTEX_WAIT)
+			return -ENOSYS;
+		ret = futex_deadline(uts, op, cmd == FUTEX_WAIT_BITSET,
+				     realtime, &deadline);
+		if (ret)
+			return ret;
+		return futex_wait(mm, uaddr, val, bitset, deadline);
+	case FUTEX_WAKE_BITSET:
+		bitset = regs->r9;
+		__attribute__((__fallthrough__));
+	case FUTEX_WAKE:
+		if (!IS_ALIGNED((unsigned long)uaddr, sizeof(u32)) ||
+		    !access_ok(uaddr, sizeof(u32)))
+			return -EINVAL;
+		return futex_wake(mm, uaddr, (int)val, bitset);
+	default:
+		pr_warn_once("futex: op %d not supported: -ENOSYS\n", cmd);
+		return -ENOSYS;
+	}
+}

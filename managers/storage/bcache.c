@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A fixed-size LRU cache of file-system blocks for the storage manager
+ * (see bcache.h for the contract).  Lookup is a walk of the LRU list:
+ * the cache is small (tens to hundreds of blocks) and the walk is
+ * cheap next to a device read.  Pure code over struct storage_io and
+ * kmalloc, so the host tests build it unchanged.
+ */
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+
+#include "bcache.h"
+
+int bcache_init(struct bcache *bc, const struct storage_io *io,
+		u32 block_size, unsigned int nr)
+{
+	unsigned int i;
+
+	if (!io || !io->read || !nr || !is_power_of_2(block_size))
+		return -EINVAL;
+	memset(bc, 0, sizeof(*bc));
+	bc->io = io;
+	bc->block_size = block_size;
+	bc->nr = nr;
+	bc->bufs = kcalloc(nr, sizeof(*bc->bufs), GFP_KERNEL);
+	bc->mem = kmalloc((size_t)nr * block_size, GFP_KERNEL);
+	if (!bc->bufs || !bc->mem) {
+		kfree(bc->bufs);
+		kfree(bc->mem);
+		return -ENOMEM;
+	}
+	INIT_LIST_HEAD(&bc->lru);
+	for (i = 0; i < nr; i++) {
+		bc->bufs[i].data = bc->mem + (size_t)i * block_size;
+		list_add_tail(&bc->bufs[i].lru, &bc->lru);
+	}
+	return 0;
+}
+
+void bcache_destroy(struct bcache *bc)
+{
+	kfree(bc->bufs);
+	kfree(bc->mem);
+	bc->bufs = NULL;
+	bc->mem = NULL;
+}
+
+static int bcache_write_one(struct bcache *bc, struct bcache_buf *b)
+{
+	int ret;
+
+	if (!bc->io->write)
+		return -EROFS;
+	ret = bc->io->write(bc->io->ctx, b->blk * bc->block_size, b->data,
+			    bc->block_size);
+	if (ret)
+		return ret;
+	b->dirty = false;
+	bc->stats.writebacks++;
+	return 0;
+}
+
+int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out)
+{
+	struct bcache_buf *b, *victim = NULL;
+	int ret;
+
+	list_for_each_entry(b, &bc->lru, lru) {
+		if (b->valid && b->blk == blk) {
+			bc->stats.hits++;
+			goto found;
+		}
+	}
+	/* The least recently used unpinned buffer. */
+	list_for_each_entry_reverse(b, &bc->lru, lru) {
+		if (!b->refs) {
+			victim = b;
+			break;
+		}
+	}
+	if (!victim)
+		return -EBUSY;
+	b = victim;
+	if (b->valid && b->dirty) {
+		ret = bcache_write_one(bc, b);
+		if (ret)
+			return ret;
+	}
+	b->valid = false;
+	bc->stats.misses++;
+	if (blk >= bc->io->size / bc->block_size) {
+		bc->stats.read_errors++;
+		return -EIO;
+	}
+	ret = bc->io->read(bc->io->ctx, blk * bc->block_size, b->data,
+			   bc->block_size);
+	if (ret) {
+		bc->stats.read_errors++;
+		return -EIO;
+	}
+	b->blk = blk;
+	b->valid = true;
+found:
+	b->refs++;
+	list_move(&b->lru, &bc->lru);
+	*out = b;
+	return 0;
+}
+
+void bcache_put(struct bcache *bc, struct bcache_buf *b)
+{
+	if (b && b->refs)
+		b->refs--;
+}
+
+void bcache_mark_dirty(struct bcache_buf *b)
+{
+	b->dirty = true;
+}
+
+int bcache_sync(struct bcache *bc)
+{
+	unsigned int i;
+	int ret = 0, err;
+
+	for (i = 0; i < bc->nr; i++) {
+		struct bcache_buf *b = &bc->bufs[i];
+
+		if (b->valid && b->dirty) {
+			err = bcache_write_one(bc, b);
+			if (err && !ret)
+				ret = err;
+		}
+	}
+	if (!ret && bc->io->flush)
+		ret = bc->io->flush(bc->io->ctx);
+	return ret;
+}

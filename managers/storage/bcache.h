@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The storage manager's block cache (bcache.c): a fixed number of
+ * file-system-block buffers over a byte-addressed device (struct
+ * storage_io), looked up by block number, reused least recently used
+ * first.  ext4 keeps its metadata here (superblock copy aside): group
+ * descriptor blocks, inode table blocks, extent and directory blocks.
+ * File data bypasses it (ext4_read() reads straight into the caller's
+ * buffer), so a large file cannot flush the metadata out.
+ *
+ * Buffers are pinned between bcache_get() and bcache_put(); a pinned
+ * buffer is never reused.  The write half is in place for the writer
+ * to come: bcache_mark_dirty(), write-back of a dirty victim before
+ * reuse, and bcache_sync(), which writes every dirty buffer and flushes
+ * the device (-EROFS on a read-only one).
+ *
+ * Not locked: the owner (one struct ext4_fs) serialises every call.
+ */
+#ifndef _STORAGE_BCACHE_H
+#define _STORAGE_BCACHE_H
+
+#include <tessera/list.h>
+#include <tessera/types.h>
+
+/* A byte-addressed device: what ext4 needs from a disk (or image file). */
+struct storage_io {
+	/* Read @len bytes at byte @off into @buf.  0 or -errno (-EIO). */
+	int (*read)(void *ctx, u64 off, void *buf, size_t len);
+	/* Write; NULL for a read-only device.  0 or -errno. */
+	int (*write)(void *ctx, u64 off, const void *buf, size_t len);
+	/* Make earlier writes durable; may be NULL. */
+	int (*flush)(void *ctx);
+	void *ctx;
+	u64 size;			/* bytes */
+};
+
+struct bcache_buf {
+	u64 blk;
+	void *data;			/* block_size bytes */
+	unsigned int refs;		/* pins; 0: on the LRU, reusable */
+	bool valid;			/* data holds block blk */
+	bool dirty;
+	struct list_head lru;		/* most recently used first */
+};
+
+struct bcache_stats {
+	u64 hits;
+	u64 misses;
+	u64 read_errors;
+	u64 writebacks;
+};
+
+struct bcache {
+	const struct storage_io *io;
+	u32 block_size;
+	unsigned int nr;
+	struct bcache_buf *bufs;	/* nr entries */
+	u8 *mem;			/* nr * block_size */
+	struct list_head lru;
+	struct bcache_stats stats;
+};
+
+/* Set up @nr buffers of @block_size bytes.  0, -EINVAL or -ENOMEM. */
+int bcache_init(struct bcache *bc, const struct storage_io *io,
+		u32 block_size, unsigned int nr);
+/* Free the buffers (dirty data is dropped: bcache_sync() first). */
+void bcache_destroy(struct bcache *bc);
+/*
+ * Pin block @blk, reading it if it is not cached.  0 with *out set,
+ * -EIO (device error, or a block beyond the device: nothing cached) or
+ * -EBUSY (every buffer pinned: a caller holding too many).
+ */
+int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out);
+void bcache_put(struct bcache *bc, struct bcache_buf *b);
+/* Mark a pinned buffer for write-back. */
+void bcache_mark_dirty(struct bcache_buf *b);
+/* Write every dirty buffer, then flush the device.  0, -EROFS, -EIO. */
+int bcache_sync(struct bcache *bc);
+
+#endif /* _STORAGE_BCACHE_H */

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ext4 reader (managers/storage/ext4.c): mount an ext4 file system
+ * over a struct storage_io, read inodes, file data, symlinks and
+ * directories, and resolve paths.  Pure logic over the I/O callbacks
+ * and kmalloc: the same code serves the storage node's virtio-blk disk
+ * and, in tests/host/test_ext4.c, image files made by mke2fs.
+ *
+ * What is accepted (features, inode kinds) and what is refused, and how
+ * corruption is reported, is in Documentation/storage.md.  In short:
+ * every on-disk value is checked before use; a corrupt object (bad
+ * checksum, bad extent tree, bad directory block) makes the operation
+ * on it return -EIO and is counted in fs->stats, other files keep
+ * working; nothing the disk contains can make the reader loop or read
+ * outside a buffer.
+ *
+ * Not locked: one caller at a time per struct ext4_fs (the file service
+ * holds its mutex around every call).  Functions may sleep (device I/O).
+ */
+#ifndef _STORAGE_EXT4_H
+#define _STORAGE_EXT4_H
+
+#include <tessera/types.h>
+
+#include "bcache.h"
+#include "ext4_fs.h"
+
+#define EXT4_PATH_MAX		4096	/* bytes including the NUL */
+#define EXT4_SYMLINK_MAX	40	/* links followed per resolution */
+#define EXT4_CACHE_BLOCKS	128	/* default bcache size */
+
+struct ext4_timespec {
+	s64 sec;
+	u32 nsec;
+};
+
+/* An inode as the reader uses it, in host order. */
+struct ext4_inode_info {
+	u32 ino;
+	u32 generation;
+	u16 mode;			/* EXT4_S_IF* | permission bits */
+	u16 links;
+	u32 uid, gid;
+	u32 flags;			/* EXT4_*_FL */
+	u64 size;
+	u64 blocks;			/* 512-byte units, like st_blocks */
+	struct ext4_timespec atime, mtime, ctime, crtime;
+	u32 csum_seed;			/* metadata_csum: per-inode seed */
+	__le32 i_block[EXT4_N_BLOCKS];	/* raw: extent root, map or link */
+};
+
+struct ext4_stats {
+	u64 csum_errors;		/* checksum mismatches */
+	u64 corrupt;			/* other malformed metadata */
+	u64 io_errors;			/* device read failures */
+};
+
+struct ext4_fs {
+	struct bcache bc;
+	const struct storage_io *io;
+	u32 block_size;
+	u32 log_block_size;
+	u64 blocks_count;
+	u32 inodes_count;
+	u32 inodes_per_group;
+	u32 blocks_per_group;
+	u32 groups_count;
+	u32 first_data_block;
+	u32 inode_size;
+	u32 desc_size;
+	u32 first_meta_bg;
+	u32 feature_compat, feature_incompat, feature_ro_compat;
+	bool has_csum;			/* metadata_csum */
+	u32 csum_seed;
+	u8 uuid[16];
+	char volume_name[17];
+	u8 *bounce;			/* one block, for partial data blocks */
+	struct ext4_stats stats;
+	unsigned int nr_logged;		/* error lines printed (capped) */
+};
+
+/*
+ * Read and check the superblock and the group descriptors, set up a
+ * block cache of @cache_blocks (0: EXT4_CACHE_BLOCKS).  The file system
+ * or an ERR_PTR: -EINVAL (not ext4, or values out of range; logged with
+ * the reason), -EOPNOTSUPP (an INCOMPAT feature we cannot read; logged
+ * by name), -EIO (device error or a checksum mismatch), -ENOMEM.
+ */
+struct ext4_fs *ext4_mount(const struct storage_io *io,
+			   unsigned int cache_blocks);
+void ext4_unmount(struct ext4_fs *fs);
+
+/*
+ * Read inode @ino into @inode.  0, -ENOENT (out of range, or not in
+ * use), -EIO (checksum, device, or malformed).
+ */
+int ext4_iget(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *inode);
+
+/*
+ * Read up to @len bytes at @off of a regular file (or a slow symlink's
+ * block).  Holes and unwritten extents read as zeros.  Bytes read (0 at
+ * or past the end) or -errno: -EISDIR, -EIO (corrupt mapping or device),
+ * -EOPNOTSUPP (inline data), -EINVAL (offset overflow).
+ */
+ssize_t ext4_read(struct ext4_fs *fs, const struct ext4_inode_info *inode,
+		  u64 off, void *buf, size_t len);
+
+/*
+ * The target of symlink @inode into @buf (NUL-terminated when it fits).
+ * The target's length, or -EINVAL (not a symlink), -ENAMETOOLONG (longer
+ * than @size - 1 bytes), -EIO.
+ */
+int ext4_readlink(struct ext4_fs *fs, const struct ext4_inode_info *inode,
+		  char *buf, size_t size);
+
+/*
+ * Find @name (@len bytes, no NUL needed) in directory @dir.  0 with
+ * *ino, -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EIO.
+ */
+int ext4_lookup(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		const char *name, size_t len, u32 *ino);
+
+/* ext4_resolve() flags */
+#define EXT4_RESOLVE_NOFOLLOW	0x1	/* do not follow a final symlink */
+
+/*
+ * Resolve NUL-terminated @path from the root ("/a/b" and "a/b" are the
+ * same: there is no working directory here), following symlinks (at
+ * most EXT4_SYMLINK_MAX) and "." / "..".  0 with *ino, or -ENOENT,
+ * -ENOTDIR, -ENAMETOOLONG (component > 255 or path >= 4096 bytes),
+ * -ELOOP, -EIO.
+ */
+int ext4_resolve(struct ext4_fs *fs, const char *path, unsigned int flags,
+		 u32 *ino);
+
+/*
+ * One directory entry for ext4_readdir()'s callback: return 0 to go
+ * on, non-zero to stop before this entry (it will be the first one of
+ * the next call).  @next is the cookie of the entry after this one.
+ */
+typedef int (*ext4_filldir_t)(void *ctx, const char *name, size_t len,
+			      u32 ino, u8 file_type, u64 next);
+
+/*
+ * Deliver the entries of @dir from *@cookie on (0: the start) to @fill,
+ * "." and ".." included, and leave in *cookie where to go on.  The
+ * cookie is a byte offset in the directory; any value is safe (a value
+ * inside an entry resumes at the next one).  The end is reached when
+ * *cookie >= dir->size.  0, -ENOTDIR, -EIO.
+ */
+int ext4_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 u64 *cookie, ext4_filldir_t fill, void *ctx);
+
+static inline bool ext4_is_dir(const struct ext4_inode_info *i)
+{
+	return (i->mode & EXT4_S_IFMT) == EXT4_S_IFDIR;
+}
+
+static inline bool ext4_is_reg(const struct ext4_inode_info *i)
+{
+	return (i->mode & EXT4_S_IFMT) == EXT4_S_IFREG;
+}
+
+static inline bool ext4_is_symlink(const struct ext4_inode_info *i)
+{
+	return (i->mode & EXT4_S_IFMT) == EXT4_S_IFLNK;
+}
+
+#endif /* _STORAGE_EXT4_H */

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The storage node's file service: at boot (storage_init()) find a
+ * disk with an ext4 file system, mount it, and answer P2S_OPEN, STAT,
+ * CLOSE, READ and GETDENTS over FIT.  The protocol is in
+ * <fit/storage.h>; the operations themselves are p2s.c, shared with the
+ * host tests; this file is the glue: the block device as a struct
+ * storage_io, the FIT handlers, counters.
+ *
+ * Locking: svc_lock (a mutex: handlers sleep on disk I/O) serialises
+ * every call into the ext4 reader and protects svc_reply and svc_stats.
+ * FIT runs handlers in its worker threads, so requests from several
+ * processors queue on the mutex.
+ */
+#define pr_fmt(fmt) "storage: " fmt
+
+#include <fit/fit.h>
+#include <fit/storage.h>
+#include <tessera/blkdev.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/mutex.h>
+#include <tessera/node.h>
+#include <tessera/printk.h>
+#include <tessera/slab.h>
+#include <tessera/storage.h>
+
+#include "internal.h"
+
+static DEFINE_MUTEX(svc_lock);
+static struct ext4_fs *svc_fs;			/* set once at boot */
+static struct storage_blk_io svc_io;
+static u8 *svc_reply;				/* under svc_lock */
+static struct p2s_stats svc_stats;		/* under svc_lock */
+
+static int blk_io_read(void *ctx, u64 off, void *buf, size_t len)
+{
+	struct blkdev *dev = ctx;
+
+	if ((off | len) & (SECTOR_SIZE - 1) || !len ||
+	    (len >> SECTOR_SHIFT) > U32_MAX_SECTORS)
+		return -EINVAL;
+	return blk_read(dev, off >> SECTOR_SHIFT, buf, len >> SECTOR_SHIFT);
+}
+
+static int blk_io_write(void *ctx, u64 off, const void *buf, size_t len)
+{
+	struct blkdev *dev = ctx;
+
+	if ((off | len) & (SECTOR_SIZE - 1) || !len ||
+	    (len >> SECTOR_SHIFT) > U32_MAX_SECTORS)
+		return -EINVAL;
+	return blk_write(dev, off >> SECTOR_SHIFT, buf, len >> SECTOR_SHIFT);
+}
+
+static int blk_io_flush(void *ctx)
+{
+	return blk_flush(ctx);
+}
+
+void storage_blk_io_init(struct storage_blk_io *bio, struct blkdev *dev)
+{
+	bio->io.read = blk_io_read;
+	bio->io.write = dev->read_only ? NULL : blk_io_write;
+	bio->io.flush = blk_io_flush;
+	bio->io.ctx = dev;
+	bio->io.size = dev->nr_sectors << SECTOR_SHIFT;
+	bio->dev = dev;
+}
+
+static void p2s_handler(struct fit_request *rq, void *ctx)
+{
+	int ret;
+
+	mutex_lock(&svc_lock);
+	ret = p2s_serve(svc_fs, rq->opcode, rq->data, rq->len, svc_reply,
+			&svc_stats);
+	if (ret < 0)
+		fit_reply_error(rq, -ret);
+	else
+		fit_reply(rq, svc_reply, ret);
+	mutex_unlock(&svc_lock);
+}
+
+static const u16 p2s_opcodes[] = {
+	P2S_OPEN, P2S_STAT, P2S_CLOSE, P2S_READ, P2S_GETDENTS,
+};
+
+void storage_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (node_role != ROLE_STORAGE)
+		return;
+	svc_reply = kmalloc(P2S_REPLY_MAX, GFP_KERNEL);
+	if (!svc_reply) {
+		pr_err("no memory for the reply buffer; not serving\n");
+		return;
+	}
+	for (i = 0; i < blkdev_count() && !svc_fs; i++) {
+		struct blkdev *dev = blkdev_get(i);
+		struct ext4_fs *fs;
+
+		storage_blk_io_init(&svc_io, dev);
+		fs = ext4_mount(&svc_io.io, 0);
+		if (IS_ERR(fs)) {
+			pr_info("%s: no ext4 file system here (%ld)\n",
+				dev->name, PTR_ERR(fs));
+			continue;
+		}
+		svc_fs = fs;
+		pr_info("serving ext4 from %s\n", dev->name);
+	}
+	if (!svc_fs) {
+		pr_err("no disk with an ext4 file system (%u disks); not serving files\n",
+		       blkdev_count());
+		kfree(svc_reply);
+		svc_reply = NULL;
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(p2s_opcodes); i++) {
+		ret = fit_register_handler(p2s_opcodes[i], p2s_handler, NULL);
+		if (ret)
+			pr_err("cannot register opcode %#x (%d)\n",
+			       p2s_opcodes[i], ret);
+	}
+}
