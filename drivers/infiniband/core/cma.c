@@ -452,7 +452,10 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 	id->remote_port = port;
 	id->local_port = CMA_EPHEMERAL_BASE +
 			 cma.next_port++ % (65536 - CMA_EPHEMERAL_BASE);
-	ret = arp_resolve(ifc->dev, htonl(ip), mac, ARP_DEFAULT_TIMEOUT_NS);
+	/* The peer may still be booting: ARP for up to 5 s of the timeout. */
+	ret = arp_resolve(ifc->dev, htonl(ip), mac,
+			  min_t(u64, timeout_ms ?: CMA_DEFAULT_TIMEOUT_MS,
+				5000) * NSEC_PER_MSEC);
 	if (ret) {
 		priv->state = CMA_DEAD;
 		cma_deliver(priv, RDMA_CM_EVENT_UNREACHABLE, ret, NULL, 0);

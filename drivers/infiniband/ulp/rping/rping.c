@@ -142,8 +142,11 @@ static int wait_wc(struct ib_cq *cq, enum ib_wc_opcode opcode,
 				   msecs_to_jiffies(100));
 	}
 	if (wc->status != IB_WC_SUCCESS) {
+		/* A DREQ flushes the QP just before the event arrives. */
 		if (wc->status == IB_WC_WR_FLUSH_ERR &&
-		    READ_ONCE(rp.cm_event) == RDMA_CM_EVENT_DISCONNECTED)
+		    wait_event_timeout(rp.wq, READ_ONCE(rp.cm_event) ==
+				       RDMA_CM_EVENT_DISCONNECTED,
+				       msecs_to_jiffies(1000)))
 			return -ECONNRESET;
 		pr_err("rping: completion error %d (%s)\n", wc->status,
 		       ib_wc_status_msg(wc->status));
