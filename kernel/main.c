@@ -28,7 +28,9 @@
 #include <tessera/percpu.h>
 #include <tessera/printk.h>
 #include <tessera/processor.h>
+#include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/rxe.h>
+#include <tessera/rdma/ulp.h>
 #include <tessera/sched.h>
 #include <tessera/serial.h>
 #include <tessera/slab.h>
@@ -93,7 +95,11 @@ static __noreturn void rest_init(void)
 	smp_init();
 	pci_init();
 	net_init();
-	rxe_net_init();
+	/* rxe0, the CM on its QP1, then the boot-time RDMA consumers. */
+	if (!rxe_net_init() && !rdma_cm_init()) {
+		rdmatest_init();
+		rping_init();
+	}
 	fit_init();
 	storage_init();
 	memory_manager_init();

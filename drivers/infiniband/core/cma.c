@@ -51,7 +51,7 @@ struct rdma_id_priv {
 	rdma_cm_event_handler handler;
 	struct ib_cm_id *cm_id;
 	enum cma_state state;
-	u32 psn;		/* our starting PSN */
+	u32 psn;		/* the PSN we receive at (advertised in REQ/REP) */
 	struct rdma_conn_param param;	/* active: what we asked for */
 	struct cm_req req;	/* passive: the request */
 	bool own_qp;
@@ -135,7 +135,13 @@ static int cma_hdr_decode(const u8 *p, u16 *sport, u32 *saddr, u32 *daddr)
 
 /* ------------------------------------------------------------ QP moves */
 
-static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 rq_psn,
+/*
+ * The starting PSN a side puts in its REQ or REP is the PSN it will
+ * *receive* at (IBA 12.7.23/12.7.33; Linux's cm.c sets rq_psn from its
+ * own message and sq_psn from the peer's).  So our receive queue starts
+ * at priv->psn, which we advertised, and our send queue at @peer_psn.
+ */
+static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 peer_psn,
 			  enum ib_mtu mtu, u8 resp_res, u8 init_depth,
 			  u8 retry, u8 rnr_retry, u8 timeout)
 {
@@ -146,7 +152,7 @@ static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 rq_psn,
 	a.ah_attr.hop_limit = 64;
 	a.path_mtu = mtu;
 	a.dest_qp_num = dqpn;
-	a.rq_psn = rq_psn;
+	a.rq_psn = priv->psn;
 	a.max_dest_rd_atomic = resp_res;
 	a.min_rnr_timer = 12;
 	ret = ib_modify_qp(priv->id.qp, &a, IB_QP_STATE | IB_QP_AV |
@@ -156,7 +162,7 @@ static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 rq_psn,
 		return ret;
 	memset(&a, 0, sizeof(a));
 	a.qp_state = IB_QPS_RTS;
-	a.sq_psn = priv->psn;
+	a.sq_psn = peer_psn;
 	a.timeout = timeout;
 	a.retry_cnt = retry;
 	a.rnr_retry = rnr_retry;

@@ -19,7 +19,6 @@
 #include <tessera/net.h>
 #include <tessera/netdev.h>
 #include <tessera/printk.h>
-#include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/rxe_hdr.h>
 #include <tessera/sched.h>
@@ -27,7 +26,6 @@
 #include <tessera/time.h>
 #include <tessera/udp.h>
 
-#include "../../ulp/rdma_ulp.h"
 
 static struct rxe_dev *rxe0;
 static struct netdev *rxe_ndev;
@@ -138,11 +136,6 @@ int rxe_net_init(void)
 		rxe_ndev->name, rxe->ip >> 24, rxe->ip >> 16 & 0xff,
 		rxe->ip >> 8 & 0xff, rxe->ip & 0xff,
 		ib_mtu_enum_to_int(rxe->ib.attrs.max_mtu));
-	/* The CM on QP1, then the boot-time consumers (rdmatest=, rping=). */
-	if (!rdma_cm_init()) {
-		rdmatest_init();
-		rping_init();
-	}
 	return 0;
 
 err_thread:

@@ -48,7 +48,7 @@
 #include <tessera/udp.h>
 #include <tessera/wait.h>
 
-#include "../rdma_ulp.h"
+#include <tessera/rdma/ulp.h>
 
 #define RDMATEST_PORT		18515
 #define RDMATEST_MAX		(1u << 20)

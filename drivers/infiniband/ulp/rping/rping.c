@@ -38,7 +38,7 @@
 #include <tessera/timer.h>
 #include <tessera/wait.h>
 
-#include "../rdma_ulp.h"
+#include <tessera/rdma/ulp.h>
 
 #define RPING_BUFSIZE		(64 * 1024)	/* rping's maximum */
 #define RPING_MIN_SIZE		26		/* its RPING_MIN_BUFSIZE */

@@ -5,10 +5,10 @@
  * and server (rping/, `rping=`).  Each does nothing unless its command
  * line parameter is given.
  */
-#ifndef _RDMA_ULP_H
-#define _RDMA_ULP_H
+#ifndef _TESSERA_RDMA_ULP_H
+#define _TESSERA_RDMA_ULP_H
 
 void rdmatest_init(void);
 void rping_init(void);
 
-#endif /* _RDMA_ULP_H */
+#endif /* _TESSERA_RDMA_ULP_H */
