@@ -49,6 +49,8 @@
 
 #define MAX_LOCK_DEPTH		16
 
+struct user_context;
+
 struct held_lock {
 	void *lock;
 	const void *class_key;
@@ -91,6 +93,10 @@ struct task {
 
 	/* Kernel threads (kernel/kthread.c). */
 	struct kthread *kthread;
+
+	/* Ring-3 state (page table, FS/GS bases) of a user thread, or NULL;
+	 * installed by the context switch (arch/x86/kernel/syscall.c). */
+	struct user_context *user_ctx;
 
 	/* Lock debugging (kernel/locking/): locks held right now. */
 	struct held_lock held_locks[MAX_LOCK_DEPTH];

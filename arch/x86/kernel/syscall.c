@@ -7,10 +7,9 @@
  * system calls themselves are the processor manager's
  * (managers/processor/syscall_table.c).  See <asm/syscall.h>.
  *
- * The context table maps a task to its user_context.  It is a small hash
- * under an arch spinlock taken with interrupts off, because the switch
- * hook looks up the next task from inside __schedule() (run-queue lock
- * held).  Each CPU caches the current task's context in cpu_user_ctx.
+ * A user thread's task points at its user_context (task->user_ctx); the
+ * switch hook installs the next task's page table and FS/GS bases from
+ * it.  Each CPU caches the current task's context in cpu_user_ctx.
  */
 #include <tessera/ipi.h>
 #include <tessera/kernel.h>
@@ -27,14 +26,8 @@
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
 
-#define CTX_HASH_BITS	6
-#define CTX_HASH_SIZE	(1U << CTX_HASH_BITS)
-
 void entry_SYSCALL_64(void);
 
-static arch_spinlock_t ctx_lock = __ARCH_SPIN_LOCK_UNLOCKED;
-static struct list_head ctx_hash[CTX_HASH_SIZE];	/* under ctx_lock */
-static bool ctx_hash_ready;
 static DEFINE_PER_CPU(struct user_context *, cpu_user_ctx);
 
 void syscall_init_cpu(void)
@@ -58,9 +51,6 @@ void syscall_init(void)
 {
 	u64 others;
 
-	for (unsigned int i = 0; i < CTX_HASH_SIZE; i++)
-		INIT_LIST_HEAD(&ctx_hash[i]);
-	ctx_hash_ready = true;
 	preempt_disable();
 	syscall_init_cpu();
 	others = cpu_online_mask & ~(1ULL << smp_processor_id());
@@ -69,44 +59,18 @@ void syscall_init(void)
 		smp_call_function_many(others, syscall_init_ipi, NULL, true);
 }
 
-static unsigned int ctx_bucket(const struct task *t)
-{
-	return ((unsigned long)t >> 6) & (CTX_HASH_SIZE - 1);
-}
-
-static struct user_context *ctx_lookup(const struct task *t)
-{
-	struct user_context *uc;
-
-	list_for_each_entry(uc, &ctx_hash[ctx_bucket(t)], hash)
-		if (uc->task == t)
-			return uc;
-	return NULL;
-}
-
 void user_context_register(struct task *t, struct user_context *uc)
 {
-	unsigned long flags;
-
 	uc->task = t;
-	local_irq_save(flags);
-	arch_spin_lock(&ctx_lock);
-	list_add(&uc->hash, &ctx_hash[ctx_bucket(t)]);
-	arch_spin_unlock(&ctx_lock);
-	local_irq_restore(flags);
+	WRITE_ONCE(t->user_ctx, uc);
 }
 
 void user_context_unregister(struct task *t)
 {
-	struct user_context *uc;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	arch_spin_lock(&ctx_lock);
-	uc = ctx_lookup(t);
-	if (uc)
-		list_del_init(&uc->hash);
-	arch_spin_unlock(&ctx_lock);
+	WRITE_ONCE(t->user_ctx, NULL);
 	if (t == current)
 		*this_cpu_ptr(&cpu_user_ctx) = NULL;
 	local_irq_restore(flags);
@@ -148,14 +112,10 @@ void user_set_gs_base(unsigned long base)
 
 void arch_switch_user_state(struct task *prev, struct task *next)
 {
-	struct user_context *uc = NULL;
+	struct user_context *uc;
 	phys_addr_t cr3;
 
-	if (ctx_hash_ready) {
-		arch_spin_lock(&ctx_lock);
-		uc = ctx_lookup(next);
-		arch_spin_unlock(&ctx_lock);
-	}
+	uc = READ_ONCE(next->user_ctx);
 	*this_cpu_ptr(&cpu_user_ctx) = uc;
 	cr3 = uc ? uc->pgd_pa : user_pgd_kernel_pa();
 	if (cr3 && read_cr3() != cr3)

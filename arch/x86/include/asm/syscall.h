@@ -43,7 +43,6 @@ struct user_context {
 	unsigned long gs_base;
 	phys_addr_t pgd_pa;		/* CR3 of its address space */
 	struct task *task;
-	struct list_head hash;		/* in the context table, by task */
 };
 
 /* EFER.SCE, STAR, LSTAR, SYSCALL_MASK on the calling CPU. */
