@@ -117,7 +117,7 @@ static int p2s_iget(struct ext4_fs *fs, const struct p2s_io_args *a,
 	if (ret)
 		return ret;
 	if (inode->generation != a->generation)
-		return -ENOENT;	/* freed and reused: a stale handle */
+		return -ESTALE;	/* freed and reused: a stale handle */
 	return 0;
 }
 

@@ -286,7 +286,7 @@ static void p2s_service(struct ktest *t)
 	/* A stale generation, an inode out of range. */
 	fit_put_le32(&fh.fh.generation, fit_get_le32(&fh.fh.generation) + 1);
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_STAT, &fh, sizeof(fh), reply,
-				  &stats), -ENOENT);
+				  &stats), -ESTALE);
 	fit_put_le32(&fh.fh.ino, 0xfffffff0u);
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_STAT, &fh, sizeof(fh), reply,
 				  &stats), -ENOENT);
