@@ -46,9 +46,9 @@ KERNEL_DIRS	+= managers/memory
 # ---------------------------------------------------------------------------
 # Configuration
 
-ifneq ($(wildcard $(KCONFIG_CONFIG)),)
-include $(KCONFIG_CONFIG)
-endif
+# Make remakes the configuration first (from configs/$(DEFCONFIG) when there
+# is none) and restarts, so every CONFIG_ below is the real one.
+-include $(KCONFIG_CONFIG)
 
 $(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* arch/x86/Kconfig) configs/$(DEFCONFIG)
 	@mkdir -p $(O)

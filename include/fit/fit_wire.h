@@ -14,9 +14,11 @@
  * CRC-32 of its own first 36 bytes; the payload is covered by the RoCE
  * ICRC, so it is not summed twice.
  *
- * Membership (announce, heartbeat, connect) travels in UDP datagrams on
+ * Membership (announce, heartbeat) travels in UDP datagrams on
  * FIT_UDP_PORT, each a struct fit_wire_hdr with a FIT-internal opcode
- * followed by its payload struct (struct fit_announce, ...).
+ * followed by its payload (struct fit_member_msg).  Connections are made
+ * by the RDMA-CM on FIT_CM_PORT; the REQ and REP private data is a
+ * struct fit_cm_private.
  *
  * What each message means, and the rules around credits, reply slots and
  * segments, are in Documentation/fit.md.
@@ -36,6 +38,8 @@
 #define FIT_HDR_BYTES		40
 #define FIT_SEG_MAX		(FIT_SLOT_BYTES - FIT_HDR_BYTES)
 #define FIT_UDP_PORT		4790	/* membership datagrams */
+#define FIT_CM_PORT		4792	/* RDMA-CM port every node listens on */
+#define FIT_CM_VERSION		1	/* struct fit_cm_private.version */
 
 /* fit_wire_hdr.flags */
 enum fit_flags {
@@ -53,6 +57,7 @@ enum fit_opcode {
 	/* FIT's own traffic, any node to any node. */
 	FIT_OP_ECHO		= 0x0001,	/* reply = request bytes */
 	FIT_OP_SINK		= 0x0002,	/* test sink (one-way) */
+	FIT_OP_TEST		= 0x0003,	/* fittest= driver's control calls */
 	FIT_OP_ANNOUNCE		= 0x0010,	/* UDP: struct fit_announce */
 	FIT_OP_HEARTBEAT	= 0x0011,	/* UDP: struct fit_announce */
 	FIT_OP_CONNECT		= 0x0012,	/* UDP: struct fit_connect */
@@ -163,6 +168,48 @@ struct fit_announce {
 _Static_assert(sizeof(struct fit_announce) == 40, "fit_announce size");
 
 /*
+ * ANNOUNCE and HEARTBEAT datagrams: the announce, then the set of peers
+ * the sender holds an established connection with (bit n: node n), so a
+ * peer that lost its half of a connection without noticing learns it
+ * from the other side's heartbeat and reconnects.
+ */
+struct fit_member_msg {
+	struct fit_announce who;
+	__le64 up_mask;
+} __packed;
+_Static_assert(sizeof(struct fit_member_msg) == 48, "fit_member_msg size");
+
+/*
+ * RDMA-CM private data of a FIT connection, the same layout in the REQ
+ * (active side: the lower node id) and the REP (passive side).  It fits
+ * the 56 bytes a REQ leaves after the CMA header.  Ring geometry and the
+ * mailbox/region keys are what the peer needs to send to us and to
+ * return credits; @epoch identifies this boot of the sender, so a peer
+ * can tell a rebooted node from a late retransmission.
+ */
+struct fit_cm_private {
+	u8 version;		/* FIT_CM_VERSION */
+	u8 role;		/* enum fit_role_wire */
+	__le16 node;		/* sender's node id */
+	__le16 dst_node;	/* the node it means to reach */
+	__le16 ring_entries;	/* receive entries posted for the peer */
+	__le16 req_credits;	/* of which for requests */
+	__le16 reserved;	/* zero */
+	__le64 epoch;
+	__le64 mbox_addr;	/* credit mailbox (RDMA WRITE target) */
+	__le32 mbox_rkey;
+	__le32 region_rkey;	/* 0: no exported region */
+	__le64 region_addr;
+	__le64 region_len;
+	__le32 reserved2;	/* zero */
+} __packed;
+_Static_assert(sizeof(struct fit_cm_private) == 56, "fit_cm_private size");
+_Static_assert(__builtin_offsetof(struct fit_cm_private, epoch) == 12,
+	       "fit_cm_private epoch");
+_Static_assert(__builtin_offsetof(struct fit_cm_private, region_len) == 44,
+	       "fit_cm_private region_len");
+
+/*
  * CONNECT and CONNECT_ACK payload: one side's half of an RC connection
  * (the internal connect hook used until an RDMA-CM is available; the
  * fields are what a CM REQ/REP would carry).
@@ -261,5 +308,29 @@ void fit_announce_pack(struct fit_announce *w, u8 role, u32 ipv4,
 		       bool ready);
 /* 0 or -EPROTO (unknown role, reserved bytes set, ready not 0/1). */
 int fit_announce_check(const struct fit_announce *w);
+
+/* Host-order view of struct fit_cm_private. */
+struct fit_cm_info {
+	u8 role;
+	u16 node, dst_node;
+	u16 ring_entries, req_credits;
+	u64 epoch;
+	u64 mbox_addr;
+	u32 mbox_rkey;
+	u32 region_rkey;
+	u64 region_addr, region_len;
+};
+
+void fit_cm_private_pack(struct fit_cm_private *w,
+			 const struct fit_cm_info *i);
+/*
+ * Parse @len bytes of private data into @i.  0, or -EPROTO: short,
+ * wrong version, unknown role, reserved bytes set, node ids out of
+ * range or equal, no request credits, credits not below the entries,
+ * more entries than FIT_MAX_RING_ENTRIES, a region key without a length.
+ */
+int fit_cm_private_unpack(const void *buf, size_t len, struct fit_cm_info *i);
+
+#define FIT_MAX_RING_ENTRIES	64
 
 #endif /* _FIT_FIT_WIRE_H */

@@ -75,7 +75,21 @@ struct link_faults {
 	u32 jitter_ns;		/* reordering */
 	u32 busy_limit;		/* in-flight packets per sender, 0 = inf */
 	bool cut;		/* drop everything */
+	/*
+	 * Receive side of device i only (what net.drop and a NIC ring do
+	 * in the kernel): rx_drop[i] per 10000 at random, every
+	 * rx_drop_every[i]-th packet delivered to it (0 = off), and a
+	 * bounded receive queue of rx_ring[i] packets (0 = unbounded)
+	 * served one per rx_cost_ns[i]: a packet arriving at a full queue
+	 * is lost, as when a burst overruns a NIC's receive ring.
+	 */
+	u32 rx_drop[2];
+	u32 rx_drop_every[2];
+	u32 rx_ring[2];
+	u32 rx_cost_ns[2];
 };
+
+#define RX_RING_MAX	4096
 
 static struct {
 	u64 now;
@@ -85,6 +99,10 @@ static struct {
 	struct rxe_dev *dev[2];
 	u32 inflight[2];
 	unsigned long delivered, dropped, duplicated, corrupted, busy;
+	unsigned long rx_dropped[2], rx_overflows[2], rx_count[2];
+	/* Receive queue model: finish times of queued packets, FIFO. */
+	u64 rx_done[2][RX_RING_MAX];
+	u32 rx_head[2], rx_len[2];
 	u64 seq;
 } sim;
 
@@ -133,9 +151,48 @@ static struct sim_pkt *heap_pop(void)
 
 #define LATENCY_NS	5000
 
+/*
+ * Admit a packet arriving at device @to at time @at into its bounded
+ * receive queue; returns when it will be handed to rxe, or 0 if the
+ * queue is full (the packet is lost).
+ */
+static u64 rx_ring_admit(int to, u64 at)
+{
+	u32 cap = sim.f.rx_ring[to];
+	u64 start;
+
+	if (!cap)
+		return at;
+	while (sim.rx_len[to] && sim.rx_done[to][sim.rx_head[to]] <= at) {
+		sim.rx_head[to] = (sim.rx_head[to] + 1) % RX_RING_MAX;
+		sim.rx_len[to]--;
+	}
+	if (sim.rx_len[to] >= cap) {
+		sim.rx_overflows[to]++;
+		return 0;
+	}
+	start = at;
+	if (sim.rx_len[to]) {
+		u32 last = (sim.rx_head[to] + sim.rx_len[to] - 1) % RX_RING_MAX;
+
+		if (sim.rx_done[to][last] > start)
+			start = sim.rx_done[to][last];
+	}
+	start += sim.f.rx_cost_ns[to];
+	sim.rx_done[to][(sim.rx_head[to] + sim.rx_len[to]) % RX_RING_MAX] =
+		start;
+	sim.rx_len[to]++;
+	return start;
+}
+
 static void sim_enqueue(int to, const u8 *pkt, size_t len, u64 at)
 {
-	struct sim_pkt *p = malloc(sizeof(*p) + len);
+	struct sim_pkt *p;
+
+	at = rx_ring_admit(to, at);
+	if (!at)
+		return;
+	p = malloc(sizeof(*p) + len);
 
 	p->at = at;
 	p->seq = sim.seq++;
@@ -197,6 +254,19 @@ static const struct rxe_net_ops sim_ops = {
 
 #define TICK_NS		1000000ull	/* device thread period */
 
+/* Receive-side faults of device @to (net.drop and friends). */
+static bool sim_rx_lost(int to)
+{
+	u32 every = sim.f.rx_drop_every[to];
+
+	if ((every && ++sim.rx_count[to] % every == 0) ||
+	    (sim.f.rx_drop[to] && chance(sim.f.rx_drop[to]))) {
+		sim.rx_dropped[to]++;
+		return true;
+	}
+	return false;
+}
+
 /*
  * Run the link and the devices until @done() or @limit_ns of simulated
  * time; returns whether @done() became true.
@@ -214,6 +284,10 @@ static bool sim_run(bool (*done)(void *), void *arg, u64 limit_ns)
 			sim.inflight[1 - p->to]--;
 			if (p->at > sim.now)
 				sim.now = p->at;
+			if (sim_rx_lost(p->to)) {
+				free(p);
+				continue;
+			}
 			sim.delivered++;
 			rxe_rcv(sim.dev[p->to], p->data, p->len);
 			free(p);
@@ -233,6 +307,11 @@ static void sim_flush_queue(void)
 	while (sim.nr)
 		free(sim.q[--sim.nr]);
 	sim.inflight[0] = sim.inflight[1] = 0;
+	for (int i = 0; i < 2; i++) {
+		sim.rx_head[i] = sim.rx_len[i] = 0;
+		sim.rx_dropped[i] = sim.rx_overflows[i] = 0;
+		sim.rx_count[i] = 0;
+	}
 }
 
 static const u8 mac_a[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x01 };
