@@ -39,7 +39,7 @@ KERNEL_DIRS	:= arch/x86/boot arch/x86/kernel arch/x86/mm kernel kernel/sched ker
 		   drivers/virtio net net/fit drivers/infiniband/core drivers/infiniband/sw/rxe \
 		   drivers/infiniband/ulp/rdmatest drivers/infiniband/ulp/rping \
 		   drivers/block managers/storage
-KERNEL_DIRS	+= managers/processor
+KERNEL_DIRS	+= managers/processor managers/processor/pcache
 # The processor's local mode runs the memory manager's address-space code.
 KERNEL_DIRS	+= managers/memory
 
@@ -50,7 +50,7 @@ KERNEL_DIRS	+= managers/memory
 # is none) and restarts, so every CONFIG_ below is the real one.
 -include $(KCONFIG_CONFIG)
 
-$(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* arch/x86/Kconfig) configs/$(DEFCONFIG)
+$(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* */*/*/Kconfig arch/x86/Kconfig) configs/$(DEFCONFIG)
 	@mkdir -p $(O)
 	@if [ -f $@ ]; then \
 		$(PYTHON) -m olddefconfig Kconfig >/dev/null; \

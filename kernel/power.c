@@ -7,6 +7,7 @@
  * 2*status+1).  On hardware without the device the port write does
  * nothing and the CPU halts with interrupts off.
  */
+#include <fit/fit.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
 #include <asm/irqflags.h>
@@ -21,6 +22,9 @@ void machine_halt_with_status(int status)
 	const char *name = (status >= 0 && status <= PANIC_EXIT_STATUS) ?
 			   status_names[status] : "fail";
 
+	/* FIT's counters for the log; never in a panic (locks may be held). */
+	if (status != PANIC_EXIT_STATUS && fit_is_up())
+		fit_dump_stats();
 	local_irq_disable();
 	printk(KERN_EMERG "tessera: end status=%s\n", name);
 	if (IS_ENABLED(CONFIG_KTEST_EXIT))

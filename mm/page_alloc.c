@@ -121,10 +121,16 @@ static struct page *buddy_take_block(unsigned int order)
 	return page;
 }
 
+void (*alloc_check_hook)(const char *what);
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	void (*check)(const char *what) = READ_ONCE(alloc_check_hook);
 	unsigned long flags;
 	struct page *page;
+
+	if (unlikely(check))
+		check("alloc_pages");
 
 	if (unlikely(gfp & ~__GFP_VALID_MASK))
 		pr_warn_once("alloc_pages: unknown gfp bits %#x ignored\n",

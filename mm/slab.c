@@ -374,9 +374,13 @@ static void slab_check_alloc(struct kmem_cache *cache, void *obj)
 
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 {
+	void (*check)(const char *what) = READ_ONCE(alloc_check_hook);
 	unsigned long flags;
 	struct page *head;
 	void *obj, *next;
+
+	if (unlikely(check))
+		check("kmem_cache_alloc");
 
 	if (!cache || !slab_ready) {
 		mm_warn("kmem_cache_alloc(%s) before kmem_cache_init or on NULL",

@@ -106,6 +106,8 @@ int fit_read(u16 node, u64 offset, void *buf, u32 len,
 int fit_write(u16 node, u64 offset, const void *buf, u32 len,
 	      unsigned int timeout_ms);
 
+/* True once fit_init() succeeded (the shutdown dump checks it). */
+bool fit_is_up(void);
 /* True if @node is connected and alive. */
 bool fit_peer_up(u16 node);
 /* Print per-peer counters and the latency histogram. */

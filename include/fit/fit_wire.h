@@ -57,11 +57,11 @@ enum fit_opcode {
 	/* FIT's own traffic, any node to any node. */
 	FIT_OP_ECHO		= 0x0001,	/* reply = request bytes */
 	FIT_OP_SINK		= 0x0002,	/* test sink (one-way) */
-	FIT_OP_TEST		= 0x0003,	/* fittest= driver's control calls */
 	FIT_OP_ANNOUNCE		= 0x0010,	/* UDP: struct fit_announce */
 	FIT_OP_HEARTBEAT	= 0x0011,	/* UDP: struct fit_announce */
 	FIT_OP_CONNECT		= 0x0012,	/* UDP: struct fit_connect */
 	FIT_OP_CONNECT_ACK	= 0x0013,	/* UDP: struct fit_connect */
+	FIT_OP_TEST		= 0x0020,	/* fittest= driver's control calls */
 	FIT_OP_INTERNAL_LAST	= 0x00ff,
 
 	/* Processor to memory. */

@@ -136,6 +136,13 @@ void mm_init(void);
  * 2^order contiguous pages, or NULL (logged unless __GFP_NOWARN).
  * __GFP_ZERO zeroes them.  Free with __free_pages() and the same order.
  */
+/*
+ * Debug hook called on entry to alloc_pages() and kmem_cache_alloc() when
+ * set: a subsystem whose hot path must not allocate (the pcache miss and
+ * eviction path) installs it to count and report allocations made there.
+ */
+extern void (*alloc_check_hook)(const char *what);
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 #define alloc_page(gfp)		alloc_pages(gfp, 0)
 

@@ -12,8 +12,11 @@
  *                    that owns vmas and pages (pmm_backend_ops)
  *   mm_local.c       the local backend: the memory manager's rmm
  *                    (managers/memory/vm.c, loader.c, stack.c) run in
- *                    this node, its pages mapped straight into the
- *                    process page table (no pcache yet)
+ *                    this node; pcache misses copy from its pages,
+ *                    flushes copy back (or, with pcache=0, its pages
+ *                    are mapped straight into the process page table)
+ *   pcache/          the processor's DRAM as a set-associative cache of
+ *                    process memory (pcache/pcache.h)
  *   initrd.c         the program archive of local mode (a boot module)
  *   console.c        program stdout/stderr on COM2/COM3
  *   futex.c          futex wait queues keyed by (mm, uaddr)
@@ -21,7 +24,12 @@
  *   sys_*.c          the system calls
  *
  * Lock order (outermost first):
- *   futex bucket lock -> pmm->lock -> (allocators)
+ *   futex bucket lock -> pmm->lock -> pcache set lock -> victim-cache
+ *   lock -> (allocators)
+ *   a backend's own lock (mm_local.c: local_backend.lock) is a leaf: it
+ *   is taken with any pmm->lock held (a miss evicting another process's
+ *   dirty line flushes to that process's backend) but never with a
+ *   pcache set or victim-cache lock held.
  *   process->lock is never held while taking any of the above.
  * pmm->lock is a spinlock because user page faults may be resolved inside
  * a uaccess that runs under a futex bucket lock; nothing under it sleeps.
@@ -29,6 +37,7 @@
 #ifndef _MANAGERS_PROCESSOR_INTERNAL_H
 #define _MANAGERS_PROCESSOR_INTERNAL_H
 
+#include <tessera/atomic.h>
 #include <tessera/completion.h>
 #include <tessera/list.h>
 #include <tessera/sched.h>
@@ -47,20 +56,56 @@
 
 struct pmm;
 
+/* What a pcache miss learnt from the backend. */
+struct pmm_miss_result {
+	u32 prot;		/* the vma's PROT_* bits */
+	bool zero;		/* never touched: the line was not written, */
+				/* the pcache zero-fills it */
+};
+
 /*
  * Where a process's vmas and pages live.  Local mode: this node
  * (mm_local.c).  With a memory node: FIT requests (P2M_*), pages landing
- * in pcache lines.  Every op runs under pmm->lock.
+ * in pcache lines.  Every op runs under pmm->lock, except flush (see
+ * there).  None may sleep.
  */
 struct pmm_backend_ops {
 	const char *name;
 	/*
-	 * Bring in the page holding @addr for @access (RMM_ACCESS_* bits):
-	 * its physical address in *@pa and the vma protection in *@prot.
-	 * -EFAULT (no vma), -EACCES (protection), -ENOMEM, -EIO.
+	 * Without a pcache (pcache=0): the page holding @addr for @access
+	 * (RMM_ACCESS_* bits), to be mapped as is: its physical address in
+	 * *@pa and the vma protection in *@prot.  -EFAULT (no vma),
+	 * -EACCES (protection), -ENOMEM, -EIO.
 	 */
 	int (*fault)(struct pmm *mm, unsigned long addr, u32 access,
 		     phys_addr_t *pa, u32 *prot);
+	/*
+	 * A pcache miss (P2M_PCACHE_MISS): copy the PAGE_SIZE bytes of the
+	 * page holding @addr into @line, or set res->zero for a page never
+	 * touched (anonymous, no data yet) and leave @line alone; the vma
+	 * protection in res->prot.  Errors as for fault.
+	 */
+	int (*miss)(struct pmm *mm, unsigned long addr, u32 access,
+		    void *line, struct pmm_miss_result *res);
+	/*
+	 * Write back a dirty line (P2M_PCACHE_FLUSH): PAGE_SIZE bytes of
+	 * @data at page-aligned @addr.  0, -EFAULT (no vma covers @addr any
+	 * more: the data is dropped), -ENOMEM, -EIO.  May be called without
+	 * pmm->lock (another process's miss evicting a line of @mm, the
+	 * victim cache's flush thread): the backend serialises it with its
+	 * other ops itself.  @mm is alive for the whole call.
+	 */
+	int (*flush)(struct pmm *mm, unsigned long addr, const void *data);
+	/*
+	 * A miss carrying the flush of a dirty victim of the same address
+	 * space (one round trip to a memory node).  The flush is applied
+	 * before the miss is served and even if the miss fails.  Optional:
+	 * without it the pcache calls flush, then miss.
+	 */
+	int (*miss_with_flush)(struct pmm *mm, unsigned long addr, u32 access,
+			       void *line, struct pmm_miss_result *res,
+			       unsigned long flush_addr,
+			       const void *flush_data);
 	long (*mmap)(struct pmm *mm, unsigned long addr, unsigned long len,
 		     u32 prot, u32 flags);
 	int (*munmap)(struct pmm *mm, unsigned long addr, unsigned long len);
@@ -82,6 +127,8 @@ struct pmm {
 	const struct pmm_backend_ops *ops;
 	void *backend;			/* the backend's own state */
 	u64 nr_faults;			/* under lock */
+	u32 pcache_salt;		/* spreads processes over the sets */
+	atomic_t pcache_evicting;	/* its lines being evicted by anyone */
 };
 
 /* The thread of a process: a kernel task with a user context. */
@@ -169,8 +216,19 @@ void pmm_destroy(struct pmm *mm);
  * path and uaccess).  0 if the access may be retried, else -errno.
  */
 int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code);
-/* Drop every page-table entry in [start, end) (after munmap & co). */
+/*
+ * Drop every page-table entry in [start, end) and the pcache lines
+ * behind them, with their data (munmap, MADV_DONTNEED, a lower brk).
+ * Caller holds mm->lock.
+ */
 void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
+/*
+ * Drop the entries and lines of [start, end) but keep the data: dirty
+ * lines are written back first (mprotect, MAP_FIXED over a mapping).
+ * Caller holds mm->lock.
+ */
+void pmm_zap_writeback(struct pmm *mm, unsigned long start,
+		       unsigned long end);
 
 /* ---------------------------------------------------------- mm_local.c */
 

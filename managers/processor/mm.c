@@ -5,11 +5,14 @@
  * vmas and the pages (struct pmm_backend_ops; local mode: mm_local.c).
  *
  * The page table only caches what the backend decided: a user page fault
- * asks the backend for the page and maps it with the vma's protection;
- * every call that shrinks or changes mappings (munmap, mprotect,
- * madvise, a lower brk) first drops the page-table entries of the range
- * and flushes the TLBs, then lets the backend act, so no thread can
- * reach a page after the backend freed it.  The next touch faults again.
+ * is a pcache miss (pcache/pcache.c), filled from the backend and mapped
+ * with the vma's protection; with pcache=0 the backend's own page is
+ * mapped.  Every call that shrinks or changes mappings (munmap, mprotect,
+ * madvise, a lower brk, MAP_FIXED) first drops the page-table entries of
+ * the range and their lines (writing dirty ones back when the data must
+ * survive: mprotect, MAP_FIXED) and flushes the TLBs, then lets the
+ * backend act, so no thread can reach a page after the backend freed it
+ * and no stale write-back lands in a new mapping.  The next touch faults.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -19,6 +22,7 @@
 
 #include "internal.h"
 #include "../memory/internal.h"
+#include "pcache/pcache.h"
 
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 {
@@ -35,6 +39,7 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 	spin_lock_init(&mm->lock);
 	mm->ops = ops;
 	mm->backend = backend;
+	pcache_mm_init(mm);
 	return mm;
 }
 
@@ -48,6 +53,7 @@ static void pmm_put_page(phys_addr_t pa, void *arg)
 
 void pmm_destroy(struct pmm *mm)
 {
+	pcache_mm_release(mm);
 	user_pgd_free(mm->pgd, pmm_put_page, mm);
 	if (mm->ops->destroy)
 		mm->ops->destroy(mm);
@@ -94,6 +100,10 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		ret = pte_allows(*pte, error_code) ? 0 : -EACCES;
 		goto out;
 	}
+	if (pcache_enabled()) {
+		ret = pcache_miss(mm, va, access);
+		goto out;
+	}
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
 	if (ret)
 		goto out;
@@ -103,10 +113,11 @@ out:
 	return ret;
 }
 
-void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
+static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
+		      bool writeback)
 {
 	unsigned long va = start & PAGE_MASK;
-	bool any = false;
+	bool pcache = pcache_enabled(), any = false;
 	phys_addr_t pa;
 
 	if (end > USER_ADDR_END)
@@ -119,13 +130,32 @@ void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
 			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
 			continue;
 		}
-		pa = user_unmap_page(mm->pgd, va);
-		if (pa) {
-			any = true;
-			pmm_put_page(pa, mm);
+		if (pcache) {
+			if ((READ_ONCE(*pte) & _PAGE_PRESENT) &&
+			    pcache_zap_page(mm, va, pte, writeback))
+				any = true;
+		} else {
+			pa = user_unmap_page(mm->pgd, va);
+			if (pa) {
+				any = true;
+				pmm_put_page(pa, mm);
+			}
 		}
 		va += PAGE_SIZE;
 	}
 	if (any)
 		user_flush_tlb_range(start, end);
+	if (pcache)
+		pcache_zap_finish(mm, start, end, writeback);
+}
+
+void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
+{
+	zap_range(mm, start, end, false);
+}
+
+void pmm_zap_writeback(struct pmm *mm, unsigned long start,
+		       unsigned long end)
+{
+	zap_range(mm, start, end, true);
 }

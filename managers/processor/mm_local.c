@@ -6,15 +6,24 @@
  * It runs the memory manager's own address-space code in this node: an
  * rmm (managers/memory/vm.c) holds the vmas and owns the pages, the ELF
  * loader (loader.c) and the initial stack (stack.c) are the memory
- * node's too, so both modes build the same process image.  A fault maps
- * the rmm's page itself into the process page table: there is no pcache
- * copy in local mode.  File-backed pages come from the program image in
+ * node's too, so both modes build the same process image.  A pcache miss
+ * copies the rmm's page into the line (or, for an anonymous page never
+ * touched, lets the pcache zero it: no rmm page is allocated until the
+ * line is written back); a flush copies a dirty line into the rmm's page,
+ * which plays the memory node's copy.  With pcache=0 a fault maps the
+ * rmm's page itself.  File-backed pages come from the program image in
  * kernel memory (the boot module).
+ *
+ * Locking: every op runs under lb->lock, a leaf lock.  Most callers also
+ * hold pmm->lock, but a flush may come from another process's miss (its
+ * eviction of one of our lines) or from the victim cache's flush thread,
+ * which hold only their own locks.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
+#include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <uapi/mman.h>
 #include <asm/processor.h>
@@ -23,6 +32,7 @@
 #include "../memory/internal.h"
 
 struct local_backend {
+	spinlock_t lock;		/* the rmm and the fields below */
 	struct rmm *rmm;
 	const void *image;		/* the executable, in kernel memory */
 	u64 image_size;
@@ -62,43 +72,161 @@ static int local_fault(struct pmm *mm, unsigned long addr, u32 access,
 	void *page;
 	int ret;
 
+	spin_lock(&lb->lock);
 	ret = rmm_fault(lb->rmm, addr, access, local_read_file, lb, &page,
 			prot);
+	spin_unlock(&lb->lock);
 	if (ret)
 		return ret;
 	*pa = __pa(page);
 	return 0;
 }
 
+/*
+ * An anonymous page with no rmm page yet, whose vma allows @access: the
+ * pcache may zero the line instead of copying a zeroed page.  Any other
+ * case (file pages, errors to report) goes through rmm_fault().
+ */
+static bool local_never_touched(struct local_backend *lb, unsigned long addr,
+				u32 access, u32 *prot)
+{
+	struct vma *v;
+
+	if (!IS_ENABLED(CONFIG_PCACHE_ZERO_FILL))
+		return false;
+	v = rmm_find_vma(lb->rmm, addr);
+	if (!v || (v->flags & VMA_FILE) ||
+	    rmm_page_lookup(lb->rmm, addr & PAGE_MASK))
+		return false;
+	if ((access & RMM_ACCESS_WRITE) && !(v->prot & PROT_WRITE))
+		return false;
+	if ((access & RMM_ACCESS_EXEC) && !(v->prot & PROT_EXEC))
+		return false;
+	if (!(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return false;
+	*prot = v->prot;
+	return true;
+}
+
+/* A miss; lb->lock held. */
+static int local_miss_locked(struct local_backend *lb, unsigned long addr,
+			     u32 access, void *line,
+			     struct pmm_miss_result *res)
+{
+	void *page;
+	int ret;
+
+	res->zero = local_never_touched(lb, addr, access, &res->prot);
+	if (res->zero)
+		return 0;
+	ret = rmm_fault(lb->rmm, addr, access, local_read_file, lb, &page,
+			&res->prot);
+	if (ret)
+		return ret;
+	memcpy(line, page, PAGE_SIZE);
+	return 0;
+}
+
+static int local_miss(struct pmm *mm, unsigned long addr, u32 access,
+		      void *line, struct pmm_miss_result *res)
+{
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	ret = local_miss_locked(lb, addr, access, line, res);
+	spin_unlock(&lb->lock);
+	return ret;
+}
+
+static int local_flush(struct pmm *mm, unsigned long addr, const void *data)
+{
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	ret = rmm_flush(lb->rmm, addr, data);
+	spin_unlock(&lb->lock);
+	return ret;
+}
+
+/* Two calls in one lock hold: a memory node would get one message. */
+static int local_miss_with_flush(struct pmm *mm, unsigned long addr,
+				 u32 access, void *line,
+				 struct pmm_miss_result *res,
+				 unsigned long flush_addr,
+				 const void *flush_data)
+{
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	/* A stale flush (range unmapped since) is dropped, as remote. */
+	rmm_flush(lb->rmm, flush_addr, flush_data);
+	ret = local_miss_locked(lb, addr, access, line, res);
+	spin_unlock(&lb->lock);
+	return ret;
+}
+
 static long local_mmap(struct pmm *mm, unsigned long addr, unsigned long len,
 		       u32 prot, u32 flags)
 {
+	struct local_backend *lb = lb_of(mm);
+	long ret;
+
 	/* No files in local mode: only anonymous memory can be mapped. */
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
-	return rmm_mmap(lb_of(mm)->rmm, addr, len, prot, flags, NULL, 0);
+	spin_lock(&lb->lock);
+	ret = rmm_mmap(lb->rmm, addr, len, prot, flags, NULL, 0);
+	spin_unlock(&lb->lock);
+	return ret;
 }
 
 static int local_munmap(struct pmm *mm, unsigned long addr, unsigned long len)
 {
-	return rmm_munmap(lb_of(mm)->rmm, addr, len);
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	ret = rmm_munmap(lb->rmm, addr, len);
+	spin_unlock(&lb->lock);
+	return ret;
 }
 
 static int local_mprotect(struct pmm *mm, unsigned long addr,
 			  unsigned long len, u32 prot)
 {
-	return rmm_mprotect(lb_of(mm)->rmm, addr, len, prot);
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	ret = rmm_mprotect(lb->rmm, addr, len, prot);
+	spin_unlock(&lb->lock);
+	return ret;
 }
 
 static unsigned long local_brk(struct pmm *mm, unsigned long brk)
 {
-	return rmm_brk(lb_of(mm)->rmm, brk);
+	struct local_backend *lb = lb_of(mm);
+	unsigned long ret;
+
+	spin_lock(&lb->lock);
+	ret = rmm_brk(lb->rmm, brk);
+	spin_unlock(&lb->lock);
+	return ret;
 }
 
 static int local_madvise(struct pmm *mm, unsigned long addr,
 			 unsigned long len, int advice)
 {
-	return rmm_madvise(lb_of(mm)->rmm, addr, len, advice);
+	struct local_backend *lb = lb_of(mm);
+	int ret;
+
+	spin_lock(&lb->lock);
+	ret = rmm_madvise(lb->rmm, addr, len, advice);
+	spin_unlock(&lb->lock);
+	return ret;
 }
 
 static void local_destroy(struct pmm *mm)
@@ -112,6 +240,9 @@ static void local_destroy(struct pmm *mm)
 const struct pmm_backend_ops pmm_local_ops = {
 	.name = "local",
 	.fault = local_fault,
+	.miss = local_miss,
+	.flush = local_flush,
+	.miss_with_flush = local_miss_with_flush,
 	.mmap = local_mmap,
 	.munmap = local_munmap,
 	.mprotect = local_mprotect,
@@ -127,6 +258,7 @@ struct pmm *pmm_local_create(void)
 
 	if (!lb)
 		return NULL;
+	spin_lock_init(&lb->lock);
 	lb->rmm = rmm_create(0, 0, 0);
 	if (!lb->rmm)
 		goto free_lb;
@@ -176,6 +308,7 @@ int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
 		goto out;
 	}
 	spin_lock(&mm->lock);
+	spin_lock(&lb->lock);
 	ret = elf_map(lb->rmm, info, &file);
 	if (!ret) {
 		cpuid(1, &a, &b, &c, &d);
@@ -184,6 +317,7 @@ int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
 		random_bytes(args.random, sizeof(args.random));
 		ret = stack_setup(lb->rmm, &args, &stack_sp);
 	}
+	spin_unlock(&lb->lock);
 	spin_unlock(&mm->lock);
 	if (ret)
 		goto out;

@@ -40,6 +40,7 @@
 #include <asm/traps.h>
 
 #include "internal.h"
+#include "pcache/pcache.h"
 
 static DEFINE_SPINLOCK(processes_lock);
 static LIST_HEAD(all_processes);	/* under processes_lock */
@@ -362,6 +363,7 @@ void processor_manager_init(void)
 	syscall_init();
 	realtime_init();
 	console_user_init();
+	pcache_init();
 	WRITE_ONCE(user_trap_hook, processor_user_trap);
 	if (node_role == ROLE_PROCESSOR)
 		initrd_run_programs();

@@ -17,8 +17,12 @@ static struct pmm *cur_mm(void)
 	return current_process()->mm;
 }
 
-/* Zap [addr, addr + len) if it is a plausible user range. */
-static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len)
+/*
+ * Zap [addr, addr + len) if it is a plausible user range; with
+ * @writeback dirty pcache lines are written back first (the data stays).
+ */
+static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len,
+		      bool writeback)
 {
 	unsigned long end;
 
@@ -27,7 +31,10 @@ static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len)
 	end = addr + ALIGN(len, PAGE_SIZE);
 	if (end < addr || end > USER_ADDR_END)
 		end = USER_ADDR_END;
-	pmm_zap(mm, addr, end);
+	if (writeback)
+		pmm_zap_writeback(mm, addr, end);
+	else
+		pmm_zap(mm, addr, end);
 }
 
 SYSCALL_DECLARE(mmap)
@@ -40,10 +47,17 @@ SYSCALL_DECLARE(mmap)
 	if (regs->r9 & ~PAGE_MASK)
 		return -EINVAL;
 	spin_lock(&mm->lock);
+	/*
+	 * MAP_FIXED may replace mappings: their lines go first, written
+	 * back (the call may still fail and leave them), so no write-back
+	 * of the old contents can land in the new mapping.
+	 */
+	if ((flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE) &&
+	    !(addr & ~PAGE_MASK))
+		zap_range(mm, addr, len, true);
 	ret = mm->ops->mmap(mm, addr, len, prot, flags);
-	/* MAP_FIXED may have replaced mappings: forget their entries. */
 	if (!IS_ERR_VALUE(ret))
-		zap_range(mm, ret, len);
+		zap_range(mm, ret, len, false);
 	spin_unlock(&mm->lock);
 	return ret;
 }
@@ -54,7 +68,7 @@ SYSCALL_DECLARE(munmap)
 	int ret;
 
 	spin_lock(&mm->lock);
-	zap_range(mm, regs->rdi, regs->rsi);
+	zap_range(mm, regs->rdi, regs->rsi, false);
 	ret = mm->ops->munmap(mm, regs->rdi, regs->rsi);
 	spin_unlock(&mm->lock);
 	return ret;
@@ -66,7 +80,7 @@ SYSCALL_DECLARE(mprotect)
 	int ret;
 
 	spin_lock(&mm->lock);
-	zap_range(mm, regs->rdi, regs->rsi);
+	zap_range(mm, regs->rdi, regs->rsi, true);
 	ret = mm->ops->mprotect(mm, regs->rdi, regs->rsi, regs->rdx);
 	spin_unlock(&mm->lock);
 	return ret;
@@ -80,7 +94,7 @@ SYSCALL_DECLARE(madvise)
 
 	spin_lock(&mm->lock);
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		zap_range(mm, regs->rdi, regs->rsi);
+		zap_range(mm, regs->rdi, regs->rsi, false);
 	ret = mm->ops->madvise(mm, regs->rdi, regs->rsi, advice);
 	spin_unlock(&mm->lock);
 	return ret;
@@ -95,7 +109,8 @@ SYSCALL_DECLARE(brk)
 	old = mm->ops->brk(mm, 0);
 	if (regs->rdi && regs->rdi < old)
 		zap_range(mm, ALIGN(regs->rdi, PAGE_SIZE),
-			  ALIGN(old, PAGE_SIZE) - ALIGN(regs->rdi, PAGE_SIZE));
+			  ALIGN(old, PAGE_SIZE) - ALIGN(regs->rdi, PAGE_SIZE),
+			  false);
 	new = mm->ops->brk(mm, regs->rdi);
 	spin_unlock(&mm->lock);
 	return new;

@@ -5,10 +5,11 @@
  * preallocated worker pool, and the public API of <fit/fit.h> on top of
  * the transport-independent engine (engine.c).
  *
- * Connections are made by fit_conn_connect() from a struct fit_connect
- * (the peer's QPN, PSN, mailbox and exported region): the one function
- * that changes when the RDMA-CM takes over.  Membership (who the peers
- * are) is not in this file.
+ * Connections to peers are made by the RDMA-CM in member.c, which hands
+ * this file a CM id to build the QP on (fit_conn_attach()) and the
+ * peer's half (fit_conn_set_remote()); the loopback connection of
+ * fit_connect_self() moves its QP itself (fit_conn_connect()).  Who the
+ * peers are, heartbeats and teardown decisions are member.c's.
  *
  * Lock order (outermost first):
  *   fit_conn.tx_mutex[class] -> fit_conn.os_mutex -> fit_peer.lock
@@ -16,7 +17,7 @@
  *   fit_buf_lock are leaves.
  * Pollers own their conns' receive side (parked entries, reassembly).
  */
-#include "internal.h"
+#include "conn.h"
 
 #include <fit/fit.h>
 #include <tessera/atomic.h>
@@ -49,66 +50,37 @@ PARAM_UINT("fit.ring_req", fit_ring_req, 1, 32,
 static unsigned int fit_ring_rep = 8;
 PARAM_UINT("fit.ring_rep", fit_ring_rep, 1, 32,
 	   "FIT receive entries per peer for replies");
+static unsigned int fit_tx_window = 64;
+PARAM_UINT("fit.tx_window", fit_tx_window, 1, 64,
+	   "FIT SENDs in flight per peer (8 KiB each)");
 static unsigned int fit_spin_us = 200;
 PARAM_UINT("fit.spin_us", fit_spin_us, 0, 100000,
 	   "FIT pollers busy-poll this long after the last completion");
 
-#define FIT_MAX_RING		64
-#define FIT_NR_STAGE		64	/* staging buffers per peer */
 #define FIT_MBOX_INFLIGHT	4
 #define FIT_SQ_DEPTH		(FIT_NR_STAGE + FIT_MBOX_INFLIGHT + 4)
 #define FIT_OS_CHUNK		FIT_SLOT_BYTES
 
-/* wr_id: kind in bits 60..63, node in 48..55, index below. */
+/*
+ * wr_id: kind in bits 60..63, node in 48..55, the conn's incarnation in
+ * 24..39 (completions of a replaced QP are recognised and dropped), the
+ * buffer index below.
+ */
 enum fit_wr_kind { FIT_WR_RECV = 1, FIT_WR_SEND, FIT_WR_MBOX, FIT_WR_OS };
-#define FIT_WR(kind, node, idx)	((u64)(kind) << 60 | (u64)(node) << 48 | (idx))
+#define FIT_WR(kind, c, idx)	((u64)(kind) << 60 | \
+				 (u64)(c)->peer.node << 48 | \
+				 (u64)(c)->incarnation << 24 | (idx))
 #define FIT_WR_KIND(id)		((unsigned int)((id) >> 60))
 #define FIT_WR_NODE(id)		((unsigned int)((id) >> 48) & 0xff)
+#define FIT_WR_INC(id)		((u16)((id) >> 24))
 #define FIT_WR_IDX(id)		((u32)(id) & 0xffffffu)
-
-struct fit_conn {
-	struct fit_peer peer;
-	struct ib_qp *qp;
-	unsigned int poller;
-	bool dead;			/* QP failed or peer declared dead */
-
-	u8 *ring;			/* nr_ring * FIT_SLOT_BYTES */
-	struct ib_mr *ring_mr;
-	u32 nr_ring;
-	/* Poller only: request entries parked (no buffer), in order. */
-	u32 parked[FIT_MAX_RING];
-	u32 parked_len[FIT_MAX_RING];
-	unsigned int parked_head, nr_parked;
-
-	u8 *stage;			/* FIT_NR_STAGE * FIT_SLOT_BYTES */
-	struct ib_mr *stage_mr;
-	spinlock_t stage_lock;
-	u64 stage_busy;			/* bit per buffer; under stage_lock */
-	struct wait_queue_head wq;	/* staging, credits, one-sided ops */
-
-	/* Mailbox page: [0] the peer writes ours, [1] our write source. */
-	struct fit_credit_mbox *mbox;
-	struct ib_mr *mbox_mr;
-	u64 rmbox_addr;
-	u32 rmbox_rkey;
-	atomic_t mbox_inflight;
-	bool mbox_dirty;		/* under peer.lock */
-	u32 mbox_seq;			/* under peer.lock */
-
-	u64 rregion_addr, rregion_len;
-	u32 rregion_rkey;
-	struct mutex os_mutex;		/* one one-sided op at a time */
-	u8 *os_buf;			/* FIT_OS_CHUNK, in stage_mr */
-	int os_status;			/* 1 while in flight */
-
-	struct mutex tx_mutex[FIT_NR_CLASSES];
-};
 
 struct fit_poller {
 	struct ib_cq *cq;
 	struct task *task;
 	struct wait_queue_head wq;
 	bool kicked;
+	unsigned long passes;		/* loop iterations (teardown waits) */
 	unsigned long long busy_passes, sleeps;
 };
 
@@ -125,7 +97,7 @@ struct fit_handler_ent {
 };
 
 static struct ib_device *fit_dev;
-static struct ib_pd *fit_pd;
+struct ib_pd *fit_pd;
 static struct fit_conn *fit_conns[FIT_MAX_NODES];
 static struct fit_poller fit_pollers[8];
 static struct fit_slot_table fit_slots;
@@ -134,7 +106,8 @@ static DECLARE_WAIT_QUEUE_HEAD(fit_slot_free_wq);
 static struct fit_handler_ent fit_handlers[FIT_OP_TABLE_SIZE];
 static DEFINE_SPINLOCK(fit_handler_lock);
 static bool fit_ready;
-static u64 fit_epoch;
+u64 fit_epoch;
+static DEFINE_MUTEX(fit_conns_mutex);	/* allocation of fit_conns[] */
 
 static void *fit_region;
 static u64 fit_region_len;
@@ -196,9 +169,17 @@ static int fit_stage_get(struct fit_conn *c)
 	unsigned long flags;
 	int i = -1;
 
+	/*
+	 * At most fit.tx_window SENDs in flight: a virtual fabric drops
+	 * frames when bursts overrun its socket buffers, and every drop
+	 * costs a go-back-N round of the whole window.
+	 */
+	u64 allowed = fit_tx_window >= 64 ? ~0ull :
+		      (1ull << fit_tx_window) - 1;
+
 	spin_lock_irqsave(&c->stage_lock, flags);
-	if (~c->stage_busy) {
-		i = __builtin_ctzll(~c->stage_busy);
+	if (~c->stage_busy & allowed) {
+		i = __builtin_ctzll(~c->stage_busy & allowed);
 		c->stage_busy |= 1ull << i;
 	}
 	spin_unlock_irqrestore(&c->stage_lock, flags);
@@ -234,7 +215,7 @@ static int fit_op_send(struct fit_peer *p, const struct fit_wire_hdr *w,
 	sge.addr = (uintptr_t)(c->stage + i * FIT_SLOT_BYTES);
 	sge.length = FIT_HDR_BYTES + len;
 	sge.lkey = c->stage_mr->lkey;
-	wr.wr_id = FIT_WR(FIT_WR_SEND, p->node, i);
+	wr.wr_id = FIT_WR(FIT_WR_SEND, c, i);
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
 	wr.opcode = IB_WR_SEND;
@@ -266,7 +247,7 @@ static int fit_post_mbox(struct fit_conn *c, u16 req, u16 rep)
 	sge.addr = (uintptr_t)src;
 	sge.length = sizeof(*src);
 	sge.lkey = c->mbox_mr->lkey;
-	wr.wr_id = FIT_WR(FIT_WR_MBOX, c->peer.node, 0);
+	wr.wr_id = FIT_WR(FIT_WR_MBOX, c, 0);
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
 	wr.opcode = IB_WR_RDMA_WRITE;
@@ -309,7 +290,7 @@ static int fit_post_recv(struct fit_conn *c, u32 idx)
 		.lkey = c->ring_mr->lkey,
 	};
 
-	wr.wr_id = FIT_WR(FIT_WR_RECV, c->peer.node, idx);
+	wr.wr_id = FIT_WR(FIT_WR_RECV, c, idx);
 	wr.sg_list = &sge;
 	wr.num_sge = 1;
 	return ib_post_recv(c->qp, &wr, &bad);
@@ -317,8 +298,9 @@ static int fit_post_recv(struct fit_conn *c, u32 idx)
 
 /* ------------------------------------------------------------ peer death */
 
-static void fit_conn_fail(struct fit_conn *c, int err, const char *why)
+void fit_conn_fail(struct fit_conn *c, int err, const char *why)
 {
+	unsigned int failed;
 	unsigned long flags;
 	bool was;
 
@@ -326,13 +308,19 @@ static void fit_conn_fail(struct fit_conn *c, int err, const char *why)
 	was = c->peer.up;
 	c->peer.up = false;
 	c->dead = true;
+	if (c->state != FIT_CONN_IDLE)
+		c->state = FIT_CONN_DEAD;
 	spin_unlock_irqrestore(&c->peer.lock, flags);
 	if (was)
 		pr_warn("fit: node %u down: %s\n", c->peer.node, why);
-	if (fit_slot_fail_peer(&fit_slots, c->peer.node, err))
+	failed = fit_slot_fail_peer(&fit_slots, c->peer.node, err);
+	if (failed) {
 		for (unsigned int i = 0; i < FIT_NR_SLOTS; i++)
 			wake_up_all(&fit_slot_wq[i]);
+	}
 	wake_up_all(&c->wq);
+	if (!c->loopback)
+		fit_member_kick();
 }
 
 /* --------------------------------------------------------------- workers */
@@ -395,26 +383,38 @@ static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
 	return ret;
 }
 
+static struct fit_conn *fit_conn_get(u16 node);
+static void fit_conn_put(struct fit_conn *c);
+
+static int fit_reply_common(struct fit_request *rq, const void *data,
+			    u32 len, int err)
+{
+	struct fit_conn *c;
+	int ret;
+
+	rq->replied = true;
+	c = fit_conn_get(rq->src_node);
+	if (!c)
+		return -EHOSTDOWN;
+	ret = fit_send_reply(c, rq, data, len, err);
+	fit_conn_put(c);
+	return ret;
+}
+
 int fit_reply(struct fit_request *rq, const void *data, u32 len)
 {
-	struct fit_conn *c = fit_conns[rq->src_node];
-
-	if (rq->oneway || rq->replied || !c)
+	if (rq->oneway || rq->replied)
 		return -EINVAL;
 	if (len > FIT_MAX_MSG)
 		return -EMSGSIZE;
-	rq->replied = true;
-	return fit_send_reply(c, rq, data, len, 0);
+	return fit_reply_common(rq, data, len, 0);
 }
 
 int fit_reply_error(struct fit_request *rq, int err)
 {
-	struct fit_conn *c = fit_conns[rq->src_node];
-
-	if (rq->oneway || rq->replied || !c || err >= 0 || err < -4095)
+	if (rq->oneway || rq->replied || err >= 0 || err < -4095)
 		return -EINVAL;
-	rq->replied = true;
-	return fit_send_reply(c, rq, NULL, 0, err);
+	return fit_reply_common(rq, NULL, 0, err);
 }
 
 static void fit_run_work(struct fit_work *w)
@@ -530,8 +530,8 @@ static void fit_handle_wc(struct fit_poller *pl, const struct ib_wc *wc)
 	struct fit_conn *c = node < FIT_MAX_NODES ? fit_conns[node] : NULL;
 	u32 idx = FIT_WR_IDX(wc->wr_id);
 
-	if (!c)
-		return;
+	if (!c || FIT_WR_INC(wc->wr_id) != READ_ONCE(c->incarnation))
+		return;		/* a completion of a replaced QP */
 	if (wc->status != IB_WC_SUCCESS) {
 		if (FIT_WR_KIND(wc->wr_id) == FIT_WR_SEND)
 			fit_stage_put(c, idx);
@@ -546,8 +546,15 @@ static void fit_handle_wc(struct fit_poller *pl, const struct ib_wc *wc)
 	}
 	switch (FIT_WR_KIND(wc->wr_id)) {
 	case FIT_WR_RECV:
-		if (c->nr_parked ||
-		    !fit_handle_rx(c, idx, wc->byte_len, false)) {
+		if (READ_ONCE(c->dead))
+			break;	/* teardown resets the ring */
+		/*
+		 * Requests queue behind a parked one; replies never wait
+		 * (a reply stuck behind a request that waits for a buffer
+		 * held by a handler that waits for reply credits is a
+		 * cycle between two nodes).
+		 */
+		if (!fit_handle_rx(c, idx, wc->byte_len, c->nr_parked > 0)) {
 			unsigned int t = (c->parked_head + c->nr_parked++) %
 					 FIT_MAX_RING;
 
@@ -610,7 +617,7 @@ static int fit_poller_fn(void *arg)
 		for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
 			struct fit_conn *c = fit_conns[i];
 
-			if (!c || c->poller != me)
+			if (!c || c->poller != me || READ_ONCE(c->dead))
 				continue;
 			if (c->nr_parked)
 				progress |= fit_retry_parked(c);
@@ -618,6 +625,7 @@ static int fit_poller_fn(void *arg)
 			if (waitqueue_active(&c->wq))
 				wake_up_all(&c->wq);
 		}
+		WRITE_ONCE(pl->passes, pl->passes + 1);
 		if (n > 0 || progress) {
 			last = ktime_get();
 			pl->busy_passes++;
@@ -652,29 +660,24 @@ static void *fit_alloc_region(size_t bytes)
 	return (void *)a;
 }
 
-/*
- * Create the conn for @node: QP (RESET -> INIT), rings posted, staging
- * and mailbox registered.  Fills @local with what the peer needs.
- */
-static struct fit_conn *fit_conn_create(u16 node, struct fit_connect *local)
+static void fit_free_region(void *p, size_t bytes)
 {
-	struct ib_qp_init_attr init = {
-		.cap = { .max_send_wr = FIT_SQ_DEPTH,
-			 .max_recv_wr = FIT_MAX_RING,
-			 .max_send_sge = 1, .max_recv_sge = 1 },
-		.sq_sig_type = IB_SIGNAL_ALL_WR, .qp_type = IB_QPT_RC,
-	};
-	struct ib_qp_attr a = { .qp_state = IB_QPS_INIT,
-		.qp_access_flags = IB_ACCESS_REMOTE_WRITE |
-				   IB_ACCESS_REMOTE_READ };
+	if (p)
+		free_pages((unsigned long)p, get_order(bytes));
+}
+
+/* Allocate and register @node's buffers; no QP yet (state IDLE). */
+static struct fit_conn *fit_conn_alloc(u16 node)
+{
 	const int rw = IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
 		       IB_ACCESS_REMOTE_READ;
+	size_t stage_bytes = (FIT_NR_STAGE + 1) * FIT_SLOT_BYTES;
 	struct fit_conn *c;
-	u32 i;
+	size_t ring_bytes;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 	fit_peer_init(&c->peer, node, &fit_verbs_ops, NULL, fit_ring_req,
 		      fit_ring_rep);
 	spin_lock_init(&c->stage_lock);
@@ -682,74 +685,243 @@ static struct fit_conn *fit_conn_create(u16 node, struct fit_connect *local)
 	mutex_init(&c->os_mutex);
 	mutex_init(&c->tx_mutex[FIT_CLASS_REQ]);
 	mutex_init(&c->tx_mutex[FIT_CLASS_REP]);
+	atomic_set(&c->users, 0);
+	c->dead = true;
 	c->nr_ring = fit_ring_req + fit_ring_rep;
 	c->poller = node % fit_nr_pollers;
-	c->ring = fit_alloc_region(c->nr_ring * FIT_SLOT_BYTES);
-	c->stage = fit_alloc_region((FIT_NR_STAGE + 1) * FIT_SLOT_BYTES);
+	ring_bytes = c->nr_ring * FIT_SLOT_BYTES;
+	c->ring = fit_alloc_region(ring_bytes);
+	c->stage = fit_alloc_region(stage_bytes);
 	c->mbox = fit_alloc_region(PAGE_SIZE);
 	if (!c->ring || !c->stage || !c->mbox)
-		goto err;
+		goto err_free;
 	c->os_buf = c->stage + FIT_NR_STAGE * FIT_SLOT_BYTES;
-	c->ring_mr = ib_reg_mr(fit_pd, c->ring, c->nr_ring * FIT_SLOT_BYTES,
+	c->ring_mr = ib_reg_mr(fit_pd, c->ring, ring_bytes,
 			       IB_ACCESS_LOCAL_WRITE);
-	c->stage_mr = ib_reg_mr(fit_pd, c->stage,
-				(FIT_NR_STAGE + 1) * FIT_SLOT_BYTES,
+	if (IS_ERR(c->ring_mr))
+		goto err_free;
+	c->stage_mr = ib_reg_mr(fit_pd, c->stage, stage_bytes,
 				IB_ACCESS_LOCAL_WRITE);
+	if (IS_ERR(c->stage_mr))
+		goto err_ring_mr;
 	c->mbox_mr = ib_reg_mr(fit_pd, c->mbox, PAGE_SIZE, rw);
-	if (IS_ERR(c->ring_mr) || IS_ERR(c->stage_mr) || IS_ERR(c->mbox_mr))
-		goto err;
-	init.send_cq = init.recv_cq = fit_pollers[c->poller].cq;
-	c->qp = ib_create_qp(fit_pd, &init);
-	if (IS_ERR(c->qp))
-		goto err;
-	if (ib_modify_qp(c->qp, &a, IB_QP_STATE | IB_QP_ACCESS_FLAGS))
-		goto err;
-	fit_conns[node] = c;
-	for (i = 0; i < c->nr_ring; i++)
-		if (fit_post_recv(c, i))
-			goto err_unpublish;
-
-	memset(local, 0, sizeof(*local));
-	fit_put_le64(&local->epoch, fit_epoch);
-	fit_put_le32(&local->qpn, c->qp->qp_num);
-	fit_put_le32(&local->psn, 0x1000 + node);
-	fit_put_le32(&local->ring_entries, c->nr_ring);
-	fit_put_le32(&local->req_credits, fit_ring_req);
-	fit_put_le64(&local->mbox_addr, (uintptr_t)&c->mbox[0]);
-	fit_put_le32(&local->mbox_rkey, c->mbox_mr->rkey);
-	if (fit_region_mr) {
-		fit_put_le32(&local->region_rkey, fit_region_mr->rkey);
-		fit_put_le64(&local->region_addr, (uintptr_t)fit_region);
-		fit_put_le64(&local->region_len, fit_region_len);
-	}
+	if (IS_ERR(c->mbox_mr))
+		goto err_stage_mr;
 	return c;
 
-err_unpublish:
-	fit_conns[node] = NULL;
-err:
-	pr_err("fit: cannot set up a connection to node %u\n", node);
-	return ERR_PTR(-ENOMEM);
+err_stage_mr:
+	ib_dereg_mr(c->stage_mr);
+err_ring_mr:
+	ib_dereg_mr(c->ring_mr);
+err_free:
+	fit_free_region(c->mbox, PAGE_SIZE);
+	fit_free_region(c->stage, stage_bytes);
+	fit_free_region(c->ring, ring_bytes);
+	kfree(c);
+	pr_err("fit: no memory for a connection to node %u\n", node);
+	return NULL;
 }
 
-/*
- * Connect @c to the peer described by @remote at IPv4 @ip (host order):
- * INIT -> RTR -> RTS.  The one step the RDMA-CM will replace.
- */
-static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote,
-			    u32 ip, u32 my_psn)
+struct fit_conn *fit_conn_lookup(u16 node)
 {
-	u32 entries = fit_get_le32(&remote->ring_entries);
-	u32 req = fit_get_le32(&remote->req_credits);
-	struct ib_qp_attr a = { 0 };
+	return node < FIT_MAX_NODES ? READ_ONCE(fit_conns[node]) : NULL;
+}
+
+struct fit_conn *fit_conn_ensure(u16 node)
+{
+	struct fit_conn *c;
+
+	if (node >= FIT_MAX_NODES)
+		return NULL;
+	mutex_lock(&fit_conns_mutex);
+	c = fit_conns[node];
+	if (!c) {
+		c = fit_conn_alloc(node);
+		if (c)
+			smp_store_release(&fit_conns[node], c);
+	}
+	mutex_unlock(&fit_conns_mutex);
+	return c;
+}
+
+static void fit_qp_init_attr(struct fit_conn *c, struct ib_qp_init_attr *init)
+{
+	memset(init, 0, sizeof(*init));
+	init->cap.max_send_wr = FIT_SQ_DEPTH;
+	init->cap.max_recv_wr = FIT_MAX_RING;
+	init->cap.max_send_sge = 1;
+	init->cap.max_recv_sge = 1;
+	init->sq_sig_type = IB_SIGNAL_ALL_WR;
+	init->qp_type = IB_QPT_RC;
+	init->send_cq = init->recv_cq = fit_pollers[c->poller].cq;
+}
+
+/* Post every ring entry and describe our half; the QP is in INIT. */
+static int fit_conn_post_ring(struct fit_conn *c, struct fit_cm_info *local)
+{
+	for (u32 i = 0; i < c->nr_ring; i++) {
+		int ret = fit_post_recv(c, i);
+
+		if (ret)
+			return ret;
+	}
+	memset(local, 0, sizeof(*local));
+	local->role = fit_role_of_node();
+	local->node = node_id;
+	local->dst_node = c->peer.node;
+	local->ring_entries = c->nr_ring;
+	local->req_credits = fit_ring_req;
+	local->epoch = fit_epoch;
+	local->mbox_addr = (uintptr_t)&c->mbox[0];
+	local->mbox_rkey = c->mbox_mr->rkey;
+	if (fit_region_mr) {
+		local->region_rkey = fit_region_mr->rkey;
+		local->region_addr = (uintptr_t)fit_region;
+		local->region_len = fit_region_len;
+	}
+	return 0;
+}
+
+int fit_conn_attach(struct fit_conn *c, struct rdma_cm_id *id,
+		    struct fit_cm_info *local)
+{
+	struct ib_qp_init_attr init;
 	unsigned long flags;
 	int ret;
 
-	if (req == 0 || req >= entries || entries > FIT_MAX_RING)
+	if (c->state != FIT_CONN_IDLE || c->qp)
+		return -EBUSY;
+	fit_qp_init_attr(c, &init);
+	ret = rdma_create_qp(id, fit_pd, &init);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->qp = id->qp;
+	c->cm_id = id;
+	c->dead = false;
+	c->state = FIT_CONN_CONNECTING;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	ret = fit_conn_post_ring(c, local);
+	if (ret)
+		fit_conn_fail(c, -EHOSTDOWN, "cannot post receives");
+	return ret;
+}
+
+int fit_conn_set_remote(struct fit_conn *c, const struct fit_cm_info *r)
+{
+	unsigned long flags;
+
+	if (r->req_credits == 0 || r->req_credits >= r->ring_entries ||
+	    r->ring_entries > FIT_MAX_RING || r->node != c->peer.node)
 		return -EPROTO;
+	c->rmbox_addr = r->mbox_addr;
+	c->rmbox_rkey = r->mbox_rkey;
+	c->rregion_addr = r->region_addr;
+	c->rregion_len = r->region_len;
+	c->rregion_rkey = r->region_rkey;
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->role = r->role;
+	c->peer_epoch = r->epoch;
+	c->peer.tx[FIT_CLASS_REQ].limit = r->req_credits;
+	c->peer.tx[FIT_CLASS_REP].limit = r->ring_entries - r->req_credits;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	return 0;
+}
+
+void fit_conn_set_up(struct fit_conn *c)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&c->peer.lock, flags);
+	ok = c->state == FIT_CONN_CONNECTING;
+	if (ok) {
+		c->state = FIT_CONN_UP;
+		c->up_since = jiffies;
+		c->peer.up = true;
+	}
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	if (ok)
+		wake_up_all(&c->wq);
+}
+
+/* Wait until every poller has finished two passes from now. */
+static void fit_pollers_quiesce(void)
+{
+	unsigned long start[ARRAY_SIZE(fit_pollers)];
+
+	for (unsigned int i = 0; i < fit_nr_pollers; i++) {
+		start[i] = READ_ONCE(fit_pollers[i].passes);
+		fit_poller_kick(i);
+	}
+	for (unsigned int i = 0; i < fit_nr_pollers; i++)
+		while (READ_ONCE(fit_pollers[i].passes) - start[i] < 2) {
+			fit_poller_kick(i);
+			msleep(1);
+		}
+}
+
+void fit_conn_teardown(struct fit_conn *c)
+{
+	struct ib_qp_attr a = { .qp_state = IB_QPS_ERR };
+	struct rdma_cm_id *id;
+	unsigned long flags;
+
+	fit_conn_fail(c, -EHOSTDOWN, "torn down");
+	if (c->qp)
+		ib_modify_qp(c->qp, &a, IB_QP_STATE);
+	/* Callers see peer.up false and leave; blocked ones were woken. */
+	while (atomic_read(&c->users)) {
+		wake_up_all(&c->wq);
+		msleep(1);
+	}
+	fit_pollers_quiesce();
+	id = c->cm_id;
+	if (id)
+		rdma_destroy_id(id);	/* destroys the QP too */
+	else if (c->qp)
+		ib_destroy_qp(c->qp);
+	fit_pollers_quiesce();
+
+	/* Nothing refers to the old QP's buffers now: reset them. */
+	if (c->peer.reasm.buf)
+		fit_buf_put(c->peer.reasm.buf);
+	fit_peer_reset(&c->peer, fit_ring_req, fit_ring_rep);
+	c->parked_head = 0;
+	c->nr_parked = 0;
+	spin_lock_irqsave(&c->stage_lock, flags);
+	c->stage_busy = 0;
+	spin_unlock_irqrestore(&c->stage_lock, flags);
+	memset(c->mbox, 0, 2 * sizeof(*c->mbox));
+	atomic_set(&c->mbox_inflight, 0);
+	c->os_status = 0;
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->mbox_dirty = false;
+	c->mbox_seq = 0;
+	c->rmbox_rkey = 0;
+	c->rregion_rkey = 0;
+	c->rregion_len = 0;
+	c->qp = NULL;
+	c->cm_id = NULL;
+	c->incarnation++;
+	c->state = FIT_CONN_IDLE;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+}
+
+/*
+ * Loopback only: move @c's QP INIT -> RTR -> RTS towards itself (the
+ * CM is not involved when a node talks to itself).
+ */
+static int fit_conn_connect(struct fit_conn *c, const struct fit_cm_info *l,
+			    u32 ip)
+{
+	struct ib_qp_attr a = { 0 };
+	int ret;
+
 	a.qp_state = IB_QPS_RTR;
 	a.path_mtu = fit_dev->attrs.max_mtu;
-	a.dest_qp_num = fit_get_le32(&remote->qpn);
-	a.rq_psn = fit_get_le32(&remote->psn);
+	a.dest_qp_num = c->qp->qp_num;
+	a.rq_psn = 0x1000 + c->peer.node;
 	a.max_dest_rd_atomic = 16;
 	a.min_rnr_timer = 1;
 	ib_gid_from_ipv4(&a.ah_attr.dgid, ip);
@@ -760,7 +932,7 @@ static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote
 		return ret;
 	memset(&a, 0, sizeof(a));
 	a.qp_state = IB_QPS_RTS;
-	a.sq_psn = my_psn;
+	a.sq_psn = 0x1000 + c->peer.node;
 	a.timeout = 14;
 	a.retry_cnt = 7;
 	a.rnr_retry = 7;
@@ -770,17 +942,10 @@ static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote
 			   IB_QP_MAX_QP_RD_ATOMIC);
 	if (ret)
 		return ret;
-	c->rmbox_addr = fit_get_le64(&remote->mbox_addr);
-	c->rmbox_rkey = fit_get_le32(&remote->mbox_rkey);
-	c->rregion_addr = fit_get_le64(&remote->region_addr);
-	c->rregion_len = fit_get_le64(&remote->region_len);
-	c->rregion_rkey = fit_get_le32(&remote->region_rkey);
-	spin_lock_irqsave(&c->peer.lock, flags);
-	c->peer.tx[FIT_CLASS_REQ].limit = req;
-	c->peer.tx[FIT_CLASS_REP].limit = entries - req;
-	c->peer.up = true;
-	spin_unlock_irqrestore(&c->peer.lock, flags);
-	return 0;
+	ret = fit_conn_set_remote(c, l);
+	if (!ret)
+		fit_conn_set_up(c);
+	return ret;
 }
 
 /*
@@ -789,35 +954,82 @@ static int fit_conn_connect(struct fit_conn *c, const struct fit_connect *remote
  */
 int fit_connect_self(void)
 {
-	struct fit_connect local;
+	struct ib_qp_attr a = { .qp_state = IB_QPS_INIT,
+		.qp_access_flags = IB_ACCESS_REMOTE_WRITE |
+				   IB_ACCESS_REMOTE_READ };
+	struct ib_qp_init_attr init;
+	struct fit_cm_info local;
 	struct fit_conn *c;
+	struct ib_qp *qp;
+	unsigned long flags;
+	int ret;
 
 	if (!fit_ready)
 		return -ENODEV;
-	if (fit_conns[node_id])
-		return fit_conns[node_id]->peer.up ? 0 : -EHOSTDOWN;
-	c = fit_conn_create(node_id, &local);
-	if (IS_ERR(c))
-		return PTR_ERR(c);
-	return fit_conn_connect(c, &local, rxe_net_dev()->ip,
-				fit_get_le32(&local.psn));
+	c = fit_conn_ensure(node_id);
+	if (!c)
+		return -ENOMEM;
+	if (c->state != FIT_CONN_IDLE)
+		return c->peer.up ? 0 : -EHOSTDOWN;
+	c->loopback = true;
+	fit_qp_init_attr(c, &init);
+	qp = ib_create_qp(fit_pd, &init);
+	if (IS_ERR(qp))
+		return PTR_ERR(qp);
+	ret = ib_modify_qp(qp, &a, IB_QP_STATE | IB_QP_ACCESS_FLAGS);
+	if (ret) {
+		ib_destroy_qp(qp);
+		return ret;
+	}
+	spin_lock_irqsave(&c->peer.lock, flags);
+	c->qp = qp;
+	c->dead = false;
+	c->state = FIT_CONN_CONNECTING;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	ret = fit_conn_post_ring(c, &local);
+	if (!ret) {
+		/* Our own half is the peer's: node ids name us twice. */
+		local.node = node_id;
+		ret = fit_conn_connect(c, &local, rxe_net_dev()->ip);
+	}
+	if (ret)
+		fit_conn_fail(c, -EHOSTDOWN, "loopback connect failed");
+	return ret;
 }
 
 /* ------------------------------------------------------------------- API */
 
+/* @node's conn if it is up, held until fit_conn_put(). */
 static struct fit_conn *fit_conn_get(u16 node)
 {
 	struct fit_conn *c;
 
 	if (!fit_ready || node >= FIT_MAX_NODES)
 		return NULL;
-	c = READ_ONCE(fit_conns[node]);
-	return c && READ_ONCE(c->peer.up) ? c : NULL;
+	c = smp_load_acquire(&fit_conns[node]);
+	if (!c || !READ_ONCE(c->peer.up))
+		return NULL;
+	atomic_inc(&c->users);
+	/* Teardown clears up before it waits for users: recheck. */
+	if (!READ_ONCE(c->peer.up)) {
+		atomic_dec(&c->users);
+		return NULL;
+	}
+	return c;
+}
+
+static void fit_conn_put(struct fit_conn *c)
+{
+	atomic_dec(&c->users);
 }
 
 bool fit_peer_up(u16 node)
 {
-	return fit_conn_get(node) != NULL;
+	struct fit_conn *c = fit_conn_get(node);
+
+	if (c)
+		fit_conn_put(c);
+	return c != NULL;
 }
 
 int fit_register_handler(u16 opcode, fit_handler_t fn, void *ctx)
@@ -931,12 +1143,14 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			continue;
 		}
 		if (v[i].len > FIT_MAX_MSG) {
+			fit_conn_put(c);
 			v[i].result = -EMSGSIZE;
 			continue;
 		}
 		ret = fit_slot_get(v[i].node, v[i].reply, v[i].max_reply,
 				   &ids[i], &gens[i], deadline);
 		if (ret) {
+			fit_conn_put(c);
 			ids[i] = FIT_NR_SLOTS;
 			v[i].result = ret;
 			continue;
@@ -944,6 +1158,8 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		fit_tx_init(&tx, node_id, v[i].node, opcode, 0, ids[i],
 			    gens[i], v[i].req, v[i].len);
 		ret = fit_push_blocking(c, &tx, deadline);
+		/* Peer failure completes the slot; the gather needs no ref. */
+		fit_conn_put(c);
 		if (ret) {
 			fit_slot_put(ids[i], gens[i]);
 			ids[i] = FIT_NR_SLOTS;
@@ -986,7 +1202,7 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 	     unsigned int timeout_ms)
 {
 	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
-	struct fit_conn *c = fit_conn_get(node);
+	struct fit_conn *c;
 	struct fit_tx tx;
 	unsigned long flags;
 	int ret;
@@ -994,17 +1210,20 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 	if (node >= FIT_MAX_NODES || !fit_opcode_valid(opcode) ||
 	    (len && !msg))
 		return -EINVAL;
-	if (!c)
-		return -EHOSTDOWN;
 	if (len > FIT_MAX_MSG)
 		return -EMSGSIZE;
+	c = fit_conn_get(node);
+	if (!c)
+		return -EHOSTDOWN;
 	fit_tx_init(&tx, node_id, node, opcode, FIT_F_ONEWAY, 0, 0, msg, len);
 	ret = fit_push_blocking(c, &tx, deadline);
-	if (!ret) {
-		spin_lock_irqsave(&c->peer.lock, flags);
+	spin_lock_irqsave(&c->peer.lock, flags);
+	if (!ret)
 		c->peer.stats.sends++;
-		spin_unlock_irqrestore(&c->peer.lock, flags);
-	}
+	else if (ret == -ETIMEDOUT)
+		c->peer.stats.timeouts++;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	fit_conn_put(c);
 	return ret;
 }
 
@@ -1017,13 +1236,16 @@ unsigned long long fit_nr_rejected(void)
 /* Test hook: send raw bytes (a malformed header) as one SEND. */
 int fit_send_raw(u16 node, const void *bytes, u32 len)
 {
-	struct fit_conn *c = fit_conn_get(node);
+	struct fit_conn *c;
 	unsigned long flags;
 	bool ok;
 	int ret;
 
-	if (!c || len < FIT_HDR_BYTES || len > FIT_SLOT_BYTES)
+	if (len < FIT_HDR_BYTES || len > FIT_SLOT_BYTES)
 		return -EINVAL;
+	c = fit_conn_get(node);
+	if (!c)
+		return -EHOSTDOWN;
 	mutex_lock(&c->tx_mutex[FIT_CLASS_REQ]);
 	spin_lock_irqsave(&c->peer.lock, flags);
 	ok = fit_credit_take(&c->peer.tx[FIT_CLASS_REQ]);
@@ -1031,7 +1253,48 @@ int fit_send_raw(u16 node, const void *bytes, u32 len)
 	ret = ok ? fit_op_send(&c->peer, bytes, (const u8 *)bytes +
 			       FIT_HDR_BYTES, len - FIT_HDR_BYTES) : -EAGAIN;
 	mutex_unlock(&c->tx_mutex[FIT_CLASS_REQ]);
+	fit_conn_put(c);
 	return ret;
+}
+
+int fit_call_malformed(u16 node, enum fit_malformed how,
+		       unsigned int timeout_ms)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	struct fit_hdr h = { .version = FIT_VERSION, .opcode = FIT_OP_ECHO,
+			     .src_node = node_id, .dst_node = node };
+	struct fit_wire_hdr w;
+	u16 id;
+	u32 gen;
+	int ret;
+
+	ret = fit_slot_get(node, NULL, 0, &id, &gen, deadline);
+	if (ret)
+		return ret;
+	h.slot = id;
+	h.gen = gen;
+	if (how == FIT_MALFORMED_VERSION)
+		h.version = FIT_VERSION + 1;
+	fit_hdr_pack(&h, &w);
+	if (how == FIT_MALFORMED_CRC)
+		((u8 *)&w)[36] ^= 1;
+	ret = fit_send_raw(node, &w, sizeof(w));
+	if (ret) {
+		fit_slot_put(id, gen);
+		return ret;
+	}
+	while (!fit_slot_done(&fit_slots, id, gen) && jiffies < deadline)
+		wait_event_timeout(fit_slot_wq[id],
+				   fit_slot_done(&fit_slots, id, gen),
+				   deadline - jiffies);
+	return fit_slot_put(id, gen);
+}
+
+unsigned long long fit_peer_credit_stalls(u16 node)
+{
+	struct fit_conn *c = fit_conn_lookup(node);
+
+	return c ? READ_ONCE(c->peer.stats.credit_stalls) : 0;
 }
 
 int fit_export_region(void *addr, u64 len)
@@ -1061,8 +1324,10 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 	if (!c)
 		return node < FIT_MAX_NODES ? -EHOSTDOWN : -EINVAL;
 	if (!c->rregion_rkey || offset > c->rregion_len ||
-	    len > c->rregion_len - offset)
+	    len > c->rregion_len - offset) {
+		fit_conn_put(c);
 		return -EINVAL;
+	}
 	mutex_lock(&c->os_mutex);
 	for (u32 done = 0; done < len && !ret;) {
 		u32 n = min_t(u32, len - done, FIT_OS_CHUNK);
@@ -1073,7 +1338,7 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 
 		if (write)
 			memcpy(c->os_buf, (u8 *)buf + done, n);
-		wr.wr_id = FIT_WR(FIT_WR_OS, node, 0);
+		wr.wr_id = FIT_WR(FIT_WR_OS, c, 0);
 		wr.sg_list = &sge;
 		wr.num_sge = 1;
 		wr.opcode = write ? IB_WR_RDMA_WRITE : IB_WR_RDMA_READ;
@@ -1101,6 +1366,7 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 		done += n;
 	}
 	mutex_unlock(&c->os_mutex);
+	fit_conn_put(c);
 	return ret;
 }
 
@@ -1118,8 +1384,18 @@ int fit_write(u16 node, u64 offset, const void *buf, u32 len,
 
 /* ---------------------------------------------------------------- stats */
 
+bool fit_is_up(void)
+{
+	return READ_ONCE(fit_ready);
+}
+
 void fit_dump_stats(void)
 {
+	const struct rxe_counters *rx = &container_of(fit_dev, struct rxe_dev,
+						      ib)->stats;
+
+	if (!fit_ready)
+		return;
 	pr_info("fit: node %u: %u/%u slots free, %llu late replies, %llu bad replies, %llu rejected messages\n",
 		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
 		fit_slots.late_replies, fit_slots.bad_replies,
@@ -1136,12 +1412,12 @@ void fit_dump_stats(void)
 		if (!c)
 			continue;
 		s = &c->peer.stats;
-		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu retransmits %llu\n",
+		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu\n",
 			n, c->peer.up ? "up" : "down", s->calls, s->sends,
 			s->replies_sent, s->requests_rcvd, s->tx_bytes,
 			s->rx_bytes, s->segments_tx, s->segments_rx,
 			s->timeouts, s->hostdown, s->credit_stalls,
-			s->credit_updates, s->proto_errors, s->retransmits);
+			s->credit_updates, s->proto_errors);
 		for (int b = 0; b < 16; b++)
 			if (s->lat_hist[b])
 				off += snprintf(hist + off, sizeof(hist) - off,
@@ -1150,6 +1426,11 @@ void fit_dump_stats(void)
 		if (off)
 			pr_info("fit: peer %u latency%s\n", n, hist);
 	}
+	/* rxe counts per device, not per QP: the transport's share of it. */
+	pr_info("fit: rxe0: retransmits %llu retransmitted_pkts %llu timeouts %llu rnr_naks %llu/%llu\n",
+		rx->retransmits, rx->retransmitted_pkts, rx->timeouts,
+		rx->rnr_naks_sent, rx->rnr_naks_rcvd);
+	fit_member_dump();
 }
 
 /* ----------------------------------------------------------------- init */
@@ -1216,6 +1497,9 @@ void fit_init(void)
 	pr_info("fit: node %u up: %u pollers, %u workers, %u+%u ring entries per peer\n",
 		node_id, fit_nr_pollers, fit_nr_workers, fit_ring_req,
 		fit_ring_rep);
+	/* Without membership, only fit_connect_self() works. */
+	fit_member_init();
+	fit_test_start();
 	return;
 err:
 	pr_err("fit: initialisation failed, FIT disabled\n");

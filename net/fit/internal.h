@@ -267,4 +267,39 @@ unsigned long long fit_nr_rejected(void);
 /* Latency histogram bucket for @us microseconds. */
 unsigned int fit_lat_bucket(u64 us);
 
+/*
+ * The cluster description (cluster.c, pure).  fit.expect= is empty
+ * (accept anyone, never "complete"), a node count ("3"), or role counts
+ * "nPnMnS" (parts optional, in that order: "1P1M1S", "2M", "1P2M1S").
+ */
+struct fit_expect {
+	bool by_role;
+	unsigned int nr_nodes;			/* 0: any */
+	unsigned int nr_role[FIT_ROLE_STORAGE + 1];	/* by_role only */
+};
+
+/* 0 or -EINVAL (then @e is "any"). */
+int fit_expect_parse(const char *s, struct fit_expect *e);
+bool fit_expect_any(const struct fit_expect *e);
+/*
+ * True if the nodes with a role in @roles[0..FIT_MAX_NODES) (0: absent;
+ * the caller includes itself) make the cluster @e asks for: at least
+ * that many nodes, or of each role.  Never true for "any".
+ */
+bool fit_expect_met(const struct fit_expect *e, const u8 *roles);
+/* "processor0 memory1 storage2" into @buf; length or -ENOSPC. */
+int fit_cluster_format(char *buf, size_t size, const u8 *roles);
+const char *fit_role_name(u8 role);
+
+/* One entry of fit.peers=ID@A.B.C.D,... */
+struct fit_static_peer {
+	u16 node;
+	u32 ip;			/* host order */
+};
+
+/* Number of peers parsed into @v, or -EINVAL (syntax, duplicate id,
+ * more than @max). */
+int fit_peers_parse(const char *s, struct fit_static_peer *v,
+		    unsigned int max);
+
 #endif /* _NET_FIT_INTERNAL_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * FIT wire codecs: the header (pack with its CRC, unpack with field-by-
- * field validation) and the membership payloads.  Pure code with no
+ * field validation), the membership payloads and the RDMA-CM private
+ * data of a connection.  Pure code with no
  * locks, no allocation and no clock, linked as-is by the host tests
  * (tests/host/test_fit_wire.c).  The formats themselves are declared in
  * include/fit/fit_wire.h; the rules are in Documentation/fit.md.
@@ -17,6 +18,7 @@ static const struct {
 	u16 first, last;
 } fit_op_ranges[] = {
 	{ FIT_OP_ECHO, FIT_OP_SINK },
+	{ FIT_OP_TEST, FIT_OP_TEST },
 	{ FIT_OP_ANNOUNCE, FIT_OP_CONNECT_ACK },
 	{ P2M_PCACHE_MISS, P2M_EXIT },
 	{ P2S_OPEN, P2S_FSYNC },
@@ -144,6 +146,60 @@ int fit_announce_check(const struct fit_announce *w)
 	if (fit_get_le32(b + 36) > 1)
 		return -EPROTO;
 	if (fit_get_le32(b + 32) > FIT_MAX_NODES)
+		return -EPROTO;
+	return 0;
+}
+
+void fit_cm_private_pack(struct fit_cm_private *w,
+			 const struct fit_cm_info *i)
+{
+	u8 *b = (u8 *)w;
+
+	memset(w, 0, sizeof(*w));
+	b[0] = FIT_CM_VERSION;
+	b[1] = i->role;
+	fit_put_le16(b + 2, i->node);
+	fit_put_le16(b + 4, i->dst_node);
+	fit_put_le16(b + 6, i->ring_entries);
+	fit_put_le16(b + 8, i->req_credits);
+	fit_put_le64(b + 12, i->epoch);
+	fit_put_le64(b + 20, i->mbox_addr);
+	fit_put_le32(b + 28, i->mbox_rkey);
+	fit_put_le32(b + 32, i->region_rkey);
+	fit_put_le64(b + 36, i->region_addr);
+	fit_put_le64(b + 44, i->region_len);
+}
+
+int fit_cm_private_unpack(const void *buf, size_t len, struct fit_cm_info *i)
+{
+	const u8 *b = buf;
+
+	if (!buf || len < sizeof(struct fit_cm_private))
+		return -EPROTO;
+	if (b[0] != FIT_CM_VERSION)
+		return -EPROTO;
+	if (b[1] < FIT_ROLE_PROCESSOR || b[1] > FIT_ROLE_STORAGE)
+		return -EPROTO;
+	if (fit_get_le16(b + 10) || fit_get_le32(b + 52))
+		return -EPROTO;
+	i->role = b[1];
+	i->node = fit_get_le16(b + 2);
+	i->dst_node = fit_get_le16(b + 4);
+	i->ring_entries = fit_get_le16(b + 6);
+	i->req_credits = fit_get_le16(b + 8);
+	i->epoch = fit_get_le64(b + 12);
+	i->mbox_addr = fit_get_le64(b + 20);
+	i->mbox_rkey = fit_get_le32(b + 28);
+	i->region_rkey = fit_get_le32(b + 32);
+	i->region_addr = fit_get_le64(b + 36);
+	i->region_len = fit_get_le64(b + 44);
+	if (i->node >= FIT_MAX_NODES || i->dst_node >= FIT_MAX_NODES ||
+	    i->node == i->dst_node)
+		return -EPROTO;
+	if (!i->req_credits || i->req_credits >= i->ring_entries ||
+	    i->ring_entries > FIT_MAX_RING_ENTRIES)
+		return -EPROTO;
+	if (!i->mbox_rkey || (i->region_rkey && !i->region_len))
 		return -EPROTO;
 	return 0;
 }

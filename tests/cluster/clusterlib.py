@@ -8,17 +8,33 @@ log.  Identical boots are run once and shared (the nullptr crash log serves
 both the oops-format and the decode-oops scenario), and at most MAX_QEMU
 boots run at a time on the host.
 
+Public API:
+  boot(name, role=..., disks=(), net=..., ...)   one node, cached
+  boot_group([(name, argv), ...])                several nodes at once on
+                                                 all-or-none QEMU slots
+  group(n) -> Group                              the same, driven by hand:
+                                                 start, wait for a line,
+                                                 kill, boot again
+  qemu_slots(n)                                  hold n slots (context)
+  free_fabric()                                  a fresh mcast:GROUP:PORT
+  runs_dir()                                     where run directories go
+A group of more nodes than MAX_QEMU takes every slot (the host is then
+oversubscribed on purpose, e.g. a three-node FIT scenario).
+
 tools/run-tests calls configure() before loading scenarios; run alone, the
 defaults point at build/tessera.elf and runs/.
 """
 
+import contextlib
 import ctypes
 import datetime
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 	os.path.realpath(__file__))))
@@ -78,11 +94,46 @@ def kernel_image():
 	return _config["kernel"]
 
 
-def _runs_dir():
+def runs_dir():
+	"""The directory this test run puts its run directories in."""
 	if _config["runs"] is None:
 		stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
 		_config["runs"] = os.path.join(ROOT, "runs", f"test-{stamp}")
 	return _config["runs"]
+
+
+_runs_dir = runs_dir	# older callers
+
+
+def free_fabric():
+	"""A multicast fabric spec on a UDP port the host reports free, so
+	parallel runs never share a wire."""
+	with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+		s.bind(("127.0.0.1", 0))
+		return f"mcast:230.0.0.1:{s.getsockname()[1]}"
+
+
+# All-or-none slot taking: one lock serialises the takers, so two groups
+# never each hold part of what they need (no deadlock), and a single
+# boot() waiting for one slot is never starved for long.
+_take_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def qemu_slots(n=1):
+	"""Hold @n QEMU slots (at most MAX_QEMU: more nodes than that take
+	every slot and oversubscribe the host on purpose)."""
+	n = max(1, min(n, MAX_QEMU))
+	with _take_lock:
+		for _ in range(n):
+			_slots.acquire()
+	try:
+		if _stopping.is_set():
+			raise Skip("interrupted")
+		yield
+	finally:
+		for _ in range(n):
+			_slots.release()
 
 
 def check(cond, msg):
@@ -166,42 +217,145 @@ def _die_with_parent():
 		pass
 
 
-def _run(name, argv, timeout):
-	run_dir = os.path.join(_runs_dir(), name)
+def _spawn(name, argv, timeout):
+	"""Start `tessera boot` for @argv (no slot taken here)."""
+	run_dir = os.path.join(runs_dir(), name)
 	os.makedirs(os.path.dirname(run_dir), exist_ok=True)
 	cmd = [TESSERA, "boot", "-q", "--run-dir", run_dir,
 	       "--kernel-image", kernel_image(),
 	       "--timeout", str(timeout)] + argv
-	with _slots:
-		if _stopping.is_set():
-			raise Skip("interrupted")
+	with _procs_lock:
+		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+					stdout=subprocess.DEVNULL,
+					stderr=subprocess.PIPE,
+					text=True, errors="replace",
+					preexec_fn=_die_with_parent)
+		_procs.add(proc)
+	return proc, run_dir
+
+
+def _finish(name, proc, run_dir, timeout, note=""):
+	try:
+		_, err = proc.communicate(timeout=timeout + 60)
+	except subprocess.TimeoutExpired:
+		# The launcher enforces --timeout itself; this only catches a
+		# wedged launcher.  SIGTERM makes it kill its QEMU.
+		proc.terminate()
+		_, err = proc.communicate()
+		err += "\nlauncher did not stop by itself; terminated"
+	finally:
 		with _procs_lock:
-			proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-						stdout=subprocess.DEVNULL,
-						stderr=subprocess.PIPE,
-						text=True, errors="replace",
-						preexec_fn=_die_with_parent)
-			_procs.add(proc)
-		try:
-			_, err = proc.communicate(timeout=timeout + 60)
-		except subprocess.TimeoutExpired:
-			# The launcher enforces --timeout itself; this only
-			# catches a wedged launcher.  SIGTERM makes it kill
-			# its QEMU.
-			proc.terminate()
-			_, err = proc.communicate()
-			err += "\nlauncher did not stop by itself; terminated"
-		finally:
-			with _procs_lock:
-				_procs.discard(proc)
+			_procs.discard(proc)
+	err += note
 	with open(os.path.join(run_dir, "launcher.stderr"), "w") as f:
 		f.write(err)
 	return Boot(name, proc.returncode, run_dir, err)
 
 
+def _run(name, argv, timeout):
+	with qemu_slots(1):
+		proc, run_dir = _spawn(name, argv, timeout)
+		return _finish(name, proc, run_dir, timeout)
+
+
+class Node:
+	"""One running `tessera boot` of a Group."""
+
+	def __init__(self, name, argv, timeout):
+		self.name = name
+		self.timeout = timeout
+		self.proc, self.run_dir = _spawn(name, argv, timeout)
+		self.killed = False
+		self.boot = None
+
+	def log(self):
+		try:
+			with open(os.path.join(self.run_dir, "serial.log"),
+				  errors="replace") as f:
+				return f.read()
+		except OSError:
+			return ""
+
+	def wait_for(self, regex, timeout=60):
+		"""Wait until a console line matches @regex; the match, or
+		None if the node ended or @timeout passed first."""
+		r = re.compile(regex, re.M)
+		end = time.monotonic() + timeout
+		while time.monotonic() < end:
+			m = r.search(self.log())
+			if m:
+				return m
+			if self.proc.poll() is not None:
+				return r.search(self.log())
+			time.sleep(0.1)
+		return None
+
+	def kill(self):
+		"""Stop this node's QEMU at once (the launcher kills it on
+		SIGTERM): from the fabric's view the node vanishes."""
+		self.killed = True
+		if self.proc.poll() is None:
+			self.proc.terminate()
+		return self.finish()
+
+	def finish(self):
+		if self.boot is None:
+			self.boot = _finish(self.name, self.proc, self.run_dir,
+					    self.timeout,
+					    "\nkilled by the test" if self.killed
+					    else "")
+		return self.boot
+
+
+class Group:
+	"""Nodes started, watched, killed and restarted by a scenario while
+	it holds its QEMU slots (see group())."""
+
+	def __init__(self, timeout):
+		self.timeout = timeout
+		self.nodes = []
+
+	def start(self, name, argv, timeout=None):
+		if _stopping.is_set():
+			raise Skip("interrupted")
+		n = Node(name, argv, timeout or self.timeout)
+		self.nodes.append(n)
+		return n
+
+	def finish_all(self):
+		return [n.finish() for n in self.nodes]
+
+	def kill_all(self):
+		for n in self.nodes:
+			if n.boot is None:
+				n.kill()
+
+
+@contextlib.contextmanager
+def group(nr_nodes, timeout=DEFAULT_TIMEOUT):
+	"""Hold the slots for @nr_nodes QEMUs and yield a Group; every node
+	still running at the end is stopped."""
+	with qemu_slots(nr_nodes):
+		g = Group(timeout)
+		try:
+			yield g
+		finally:
+			g.kill_all()
+
+
+def boot_group(specs, timeout=DEFAULT_TIMEOUT):
+	"""Boot several nodes at once, each spec (name, launcher argv), and
+	wait for all to end.  Takes min(len(specs), MAX_QEMU) slots, all or
+	none.  Returns the Boots in order."""
+	with group(len(specs), timeout) as g:
+		for name, argv in specs:
+			g.start(name, argv)
+		return g.finish_all()
+
+
 def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 	 smp=None, until_ready=False, until=None, cmdline=None,
-	 net=None, timeout=DEFAULT_TIMEOUT):
+	 net=None, disks=(), timeout=DEFAULT_TIMEOUT):
 	"""Boot one node with tools/tessera and return a Boot.
 
 	@name names the run directory.  Boots with the same parameters are
@@ -223,6 +377,8 @@ def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 		argv += ["--cmdline", cmdline]
 	if net:
 		argv += ["--net", net]
+	for d in disks:
+		argv += ["--disk", d]
 	if args:
 		argv += ["--"] + list(args)
 	key = tuple(argv) + (timeout,)

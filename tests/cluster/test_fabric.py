@@ -17,102 +17,38 @@
                      unless asked; --nic e1000; bad specs are refused
 
 The launcher's --net picks the fabric; a scenario that needs two nodes on
-one fabric passes both the same mcast:GROUP:PORT, with a port the host
-kernel reports free, so parallel test runs never share a wire.
+one fabric passes both the same mcast:GROUP:PORT from
+clusterlib.free_fabric(), so parallel test runs never share a wire.  Pairs
+boot through clusterlib.boot_group() (both QEMU slots, all or none).
 """
 
 import os
 import re
 import shlex
-import socket
 import subprocess
 import tempfile
-import threading
 
 import clusterlib
-from clusterlib import Boot, check
+from clusterlib import check
 
 ECHO_PINGS = 200
 TIMEOUT = 90
 
-# Two-node scenarios take both QEMU slots; taking them one at a time from
-# two such scenarios at once could deadlock, so pairs queue here first.
-_pair_lock = threading.Lock()
-
-
-def _free_port():
-	with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
-def _spawn(name, argv, timeout):
-	run_dir = os.path.join(clusterlib._runs_dir(), name)
-	os.makedirs(os.path.dirname(run_dir), exist_ok=True)
-	cmd = [clusterlib.TESSERA, "boot", "-q", "--run-dir", run_dir,
-	       "--kernel-image", clusterlib.kernel_image(),
-	       "--timeout", str(timeout)] + argv
-	with clusterlib._procs_lock:
-		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-					stdout=subprocess.DEVNULL,
-					stderr=subprocess.PIPE, text=True,
-					errors="replace",
-					preexec_fn=clusterlib._die_with_parent)
-		clusterlib._procs.add(proc)
-	return proc, run_dir
-
-
-def _finish(name, proc, run_dir, timeout):
-	try:
-		_, err = proc.communicate(timeout=timeout + 60)
-	except subprocess.TimeoutExpired:
-		proc.terminate()
-		_, err = proc.communicate()
-		err += "\nlauncher did not stop by itself; terminated"
-	finally:
-		with clusterlib._procs_lock:
-			clusterlib._procs.discard(proc)
-	with open(os.path.join(run_dir, "launcher.stderr"), "w") as f:
-		f.write(err)
-	return Boot(name, proc.returncode, run_dir, err)
-
-
-def boot_group(specs, timeout=TIMEOUT):
-	"""Boot several nodes at once, each spec (name, launcher argv); every
-	node holds one of clusterlib's QEMU slots.  Returns the Boots."""
-	if len(specs) > clusterlib.MAX_QEMU:
-		raise clusterlib.Skip(f"needs {len(specs)} QEMU slots")
-	taken = 0
-	with _pair_lock:
-		for _ in specs:
-			clusterlib._slots.acquire()
-			taken += 1
-	try:
-		if clusterlib._stopping.is_set():
-			raise clusterlib.Skip("interrupted")
-		running = [(name,) + _spawn(name, argv, timeout)
-			   for name, argv in specs]
-		return [_finish(name, proc, run_dir, timeout)
-			for name, proc, run_dir in running]
-	finally:
-		for _ in range(taken):
-			clusterlib._slots.release()
-
 
 def boot_one(name, argv, timeout=TIMEOUT):
-	return boot_group([(name, argv)], timeout)[0]
+	return clusterlib.boot_group([(name, argv)], timeout)[0]
 
 
 def scenario_echo_two_nodes():
-	fabric = f"mcast:230.0.0.1:{_free_port()}"
-	req, resp = boot_group([
+	fabric = clusterlib.free_fabric()
+	req, resp = clusterlib.boot_group([
 		("echo-node0", ["--role", "processor", "--node", "0",
 				"--net", fabric, "--",
 				f"netecho.test={ECHO_PINGS}"]),
 		("echo-node1", ["--role", "memory", "--node", "1",
 				"--net", fabric, "--",
 				"netecho.exit_on_fin"]),
-	])
+	], TIMEOUT)
 	req.expect(req.code == clusterlib.EXIT_OK,
 		   "requester did not end with status ok")
 	req.expect(req.grep(r"netecho: peer 52:54:00:12:34:01$"),

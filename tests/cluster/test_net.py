@@ -13,57 +13,26 @@
   ip_param           ip=ADDR/PREFIX is used; a malformed one is reported
                      with one line naming ip= and the default is kept
 
-Two-node boots take both QEMU slots.  They are taken one at a time with
-back-off (never holding one while blocking on the other), so these
-scenarios cannot deadlock against other pairs; the spawning helpers are
-test_fabric's.
+Two-node boots take both QEMU slots through clusterlib.boot_group() (all
+or none, so pairs never deadlock against each other).
 """
 
-import random
 import re
-import time
 
 import clusterlib
 from clusterlib import check
-from test_fabric import _finish, _free_port, _spawn
 
 ECHOES = 200
 TIMEOUT = 120
 
 
-def _take_slots(n):
-	"""Hold @n clusterlib QEMU slots; never wait while holding some."""
-	while True:
-		clusterlib._slots.acquire()
-		held = 1
-		while held < n and clusterlib._slots.acquire(timeout=0.2):
-			held += 1
-		if held == n:
-			return
-		for _ in range(held):
-			clusterlib._slots.release()
-		time.sleep(random.uniform(0.1, 1.0))
-
-
 def _boot_nodes(specs, timeout=TIMEOUT):
-	if len(specs) > clusterlib.MAX_QEMU:
-		raise clusterlib.Skip(f"needs {len(specs)} QEMU slots")
-	_take_slots(len(specs))
-	try:
-		if clusterlib._stopping.is_set():
-			raise clusterlib.Skip("interrupted")
-		running = [(name,) + _spawn(name, argv, timeout)
-			   for name, argv in specs]
-		return [_finish(name, proc, run_dir, timeout)
-			for name, proc, run_dir in running]
-	finally:
-		for _ in specs:
-			clusterlib._slots.release()
+	return clusterlib.boot_group(specs, timeout)
 
 
 def _udpecho(name, nic, driver_line, tester_args=()):
 	def scenario():
-		fabric = f"mcast:230.0.0.1:{_free_port()}"
+		fabric = clusterlib.free_fabric()
 		tester, echo = _boot_nodes([
 			(f"{name}-node0", ["--role", "processor", "--node", "0",
 					   "--net", fabric, "--nic", nic, "--",
@@ -111,7 +80,7 @@ def scenario_udpecho_lossy():
 def scenario_ktest_net():
 	(b,) = _boot_nodes([("ktest-net", [
 		"--role", "memory", "--node", "1", "--net",
-		f"mcast:230.0.0.1:{_free_port()}", "--nic", "e1000", "--",
+		clusterlib.free_fabric(), "--nic", "e1000", "--",
 		"ktest=net"])])
 	b.expect(b.code == clusterlib.EXIT_OK, "ktest=net did not end ok")
 	m = [re.search(r"# ktest: (\d+) passed, (\d+) failed, (\d+) skipped",
@@ -124,7 +93,7 @@ def scenario_ktest_net():
 
 
 def scenario_ip_param():
-	fabric = f"mcast:230.0.0.1:{_free_port()}"
+	fabric = clusterlib.free_fabric()
 	good, bad = _boot_nodes([
 		("ip-good", ["--role", "memory", "--node", "1", "--net", fabric,
 			     "--nic", "e1000", "--until-ready", "--",

@@ -10,10 +10,15 @@ QP1 with the RDMA-CM conventions, and rping.
                       at the end), over e1000
   rdmatest_lossy      CM, the server drops every 9th frame it receives
                       (net.drop=9): lost requests are NAKed or time out and
-                      are resent; every byte still verifies.  (Loss on the
-                      client side, i.e. of ACKs and READ responses, can
-                      still exhaust the retry count of a 1 MiB READ: see
-                      Documentation/rdma-cm.md.)
+                      are resent; every byte still verifies.
+  rdmatest_drop{13,19}_client
+                      the client (the READ requester) drops every 13th /
+                      19th frame it receives: lost ACKs and READ responses;
+                      1 MiB READs are retried from the first missing PSN
+                      and every byte verifies, and the SENDs after them
+                      still go through (e1000 / virtio-net)
+  rdmatest_drop{13,19}_both
+                      the same loss on both nodes
   rping_64            Tessera rping client and server, count=5, size=64:
   rping_4096          READ of the client's ping, WRITE back, -V comparison
   cm_unknown_service  a connect to a port nobody listens on is answered
@@ -21,22 +26,22 @@ QP1 with the RDMA-CM conventions, and rping.
   cm_unreachable      a connect to an address nobody has: UNREACHABLE, the
                       node halts with status fail instead of hanging
 
-The boots pair nodes with test_fabric.boot_group(), which takes both QEMU
-slots.
+The boots pair nodes with clusterlib.boot_group(), which takes both QEMU
+slots, all or none.
 """
 
 import re
 
 import clusterlib
 from clusterlib import check
-from test_fabric import _free_port, boot_group
+from clusterlib import boot_group
 
 TIMEOUT = 60
 TESTS = 40
 
 
 def _pair(name, server_args, client_args, nic="virtio", server_until=None):
-	fabric = f"mcast:230.0.0.1:{_free_port()}"
+	fabric = clusterlib.free_fabric()
 	server_argv = ["--role", "memory", "--node", "1", "--net", fabric,
 		       "--nic", nic]
 	if server_until:
@@ -107,6 +112,35 @@ def scenario_rdmatest_lossy():
 	      "the server saw no PSN sequence error despite drops")
 
 
+def _drop_scenario(name, every, both, nic):
+	drop = [f"net.drop={every}"]
+	client, server = _rdmatest(name, drop if both else [], drop, nic)
+	for b, who in ((client, "client"), (server, "server")):
+		if b is server and not both:
+			continue
+		lost = _counter(b, "retransmits")
+		check(lost is not None and lost > 0,
+		      f"{who} dropped frames but never retransmitted")
+		b.expect(not b.grep(r"retry exceeded|RETRY_EXC|status 12"),
+			 f"{who}: a work request ran out of retries")
+
+
+def scenario_rdmatest_drop13_client():
+	_drop_scenario("rdmatest-drop13c", 13, False, "e1000")
+
+
+def scenario_rdmatest_drop19_client():
+	_drop_scenario("rdmatest-drop19c", 19, False, "virtio")
+
+
+def scenario_rdmatest_drop13_both():
+	_drop_scenario("rdmatest-drop13b", 13, True, "virtio")
+
+
+def scenario_rdmatest_drop19_both():
+	_drop_scenario("rdmatest-drop19b", 19, True, "e1000")
+
+
 def _rping(name, size):
 	client, server = _pair(name, ["rping=server"],
 			       [f"rping=client:10.77.0.2,count=5,size={size}"])
@@ -150,7 +184,7 @@ def scenario_cm_unknown_service():
 def scenario_cm_unreachable():
 	(b,) = boot_group([("cm-unreachable", [
 		"--role", "processor", "--node", "0", "--net",
-		f"mcast:230.0.0.1:{_free_port()}", "--",
+		clusterlib.free_fabric(), "--",
 		"rdmatest=client:10.77.0.9"])], timeout=TIMEOUT)
 	b.expect(b.code == clusterlib.EXIT_FAIL, "did not end with status fail")
 	b.expect(b.grep(r"^rdmatest: CM event UNREACHABLE$"),
@@ -162,6 +196,10 @@ SCENARIOS = [
 	("rdmatest_bootstrap", scenario_rdmatest_bootstrap),
 	("rdmatest_cm", scenario_rdmatest_cm),
 	("rdmatest_lossy", scenario_rdmatest_lossy),
+	("rdmatest_drop13_client", scenario_rdmatest_drop13_client),
+	("rdmatest_drop19_client", scenario_rdmatest_drop19_client),
+	("rdmatest_drop13_both", scenario_rdmatest_drop13_both),
+	("rdmatest_drop19_both", scenario_rdmatest_drop19_both),
 	("rping_64", scenario_rping_64),
 	("rping_4096", scenario_rping_4096),
 	("cm_unknown_service", scenario_cm_unknown_service),

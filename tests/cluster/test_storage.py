@@ -66,7 +66,7 @@ def blk_bytes(sector, nr, salt):
 
 
 def _work_dir():
-	d = os.path.join(clusterlib._runs_dir(), "storage-data")
+	d = os.path.join(clusterlib.runs_dir(), "storage-data")
 	os.makedirs(d, exist_ok=True)
 	return d
 
@@ -144,7 +144,9 @@ def boot_storage(name, disks, args=(), until_ready=False):
 		argv.append("--until-ready")
 	if args:
 		argv += ["--"] + list(args)
-	return clusterlib._run(name, argv, TIMEOUT)
+	# Not boot(): the same arguments boot different disk contents, so
+	# the result must not be shared.
+	return clusterlib.boot_group([(name, argv)], TIMEOUT)[0]
 
 
 def storage_ktest():

@@ -27,7 +27,7 @@ _built = {}
 
 
 def _build_dir():
-	return os.path.join(clusterlib._runs_dir(), "user-bin")
+	return os.path.join(clusterlib.runs_dir(), "user-bin")
 
 
 def program(name):
@@ -57,7 +57,7 @@ def native(argv):
 
 
 def tessera_run(name, argv, also=(), smp=None):
-	run_dir = os.path.join(clusterlib._runs_dir(), name)
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", "--local",
 	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
 	       "--timeout", str(TIMEOUT)]
@@ -68,7 +68,7 @@ def tessera_run(name, argv, also=(), smp=None):
 	if smp:
 		cmd += ["--smp", str(smp)]
 	cmd += ["--"] + argv
-	with clusterlib._slots:
+	with clusterlib.qemu_slots(1):
 		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
 				     stdout=subprocess.PIPE,
 				     stderr=subprocess.PIPE,

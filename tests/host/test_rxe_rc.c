@@ -1065,6 +1065,147 @@ static void post_recv_buf(struct side *s, void *buf, u32 len, u64 id)
 	ib_post_recv(s->qp, &wr, NULL);
 }
 
+/*
+ * rdmatest's shape, round after round: A READs @read_len bytes of B,
+ * SENDs to B, then B SENDs to A.  Every byte is checked and every
+ * operation must succeed: a READ that loses responses must not exhaust
+ * its retries, nor leave either QP unable to carry the next message.
+ */
+static struct rxe_counters pingpong_delta;	/* A's, of the last run */
+
+static void read_pingpong(struct htest *t, u64 seed, struct link_faults f,
+			  u32 read_len, int rounds)
+{
+	struct rxe_counters before;
+	u8 *src, *dst, *want;
+	struct side a, b;
+	struct ib_wc wc;
+
+	sim_setup(seed, f);
+	before = sim.dev[0]->stats;
+	HT_ASSERT_EQ(t, pair_init(&a, &b, REGION, ALL_ACCESS, ALL_ACCESS,
+				  &default_params, &default_params, false), 0);
+	src = b.mem + (1u << 20);
+	dst = a.mem + (3u << 20);
+	want = malloc(read_len + 1);
+	for (int r = 0; r < rounds && !t->failed; r++) {
+		pattern(src, read_len, 3 * r + 1);
+		pattern(want, read_len, 3 * r + 1);
+		memset(dst, 0, read_len + 1);
+		HT_EXPECT_EQ(t, one_op(&a, IB_WR_RDMA_READ, dst, read_len,
+				       (uintptr_t)src, b.mr->rkey),
+			     IB_WC_SUCCESS);
+		HT_EXPECT(t, !memcmp(dst, want, read_len) && !dst[read_len]);
+
+		pattern(a.mem, 100, 3 * r + 2);
+		post_recv_buf(&b, b.mem + (2u << 20), 4096, r);
+		HT_EXPECT_EQ(t, one_send(&a, a.mem, 100, a.mr->lkey),
+			     IB_WC_SUCCESS);
+		HT_EXPECT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
+		HT_EXPECT(t, wc.status == IB_WC_SUCCESS && wc.byte_len == 100 &&
+			     wc.wr_id == (u64)r &&
+			     !memcmp(b.mem + (2u << 20), a.mem, 100));
+
+		pattern(b.mem, 32, 3 * r + 3);
+		post_recv_buf(&a, a.mem + (2u << 20), 4096, r);
+		HT_EXPECT_EQ(t, one_send(&b, b.mem, 32, b.mr->lkey),
+			     IB_WC_SUCCESS);
+		HT_EXPECT_EQ(t, ib_poll_cq(a.rcq, 1, &wc), 1);
+		HT_EXPECT(t, wc.status == IB_WC_SUCCESS && wc.byte_len == 32 &&
+			     wc.wr_id == (u64)r &&
+			     !memcmp(a.mem + (2u << 20), b.mem, 32));
+	}
+	if (t->failed)
+		printf("# seed %llu: rx dropped %lu/%lu, overflows %lu/%lu, timeouts %llu, retransmits %llu\n",
+		       (unsigned long long)seed, sim.rx_dropped[0],
+		       sim.rx_dropped[1], sim.rx_overflows[0],
+		       sim.rx_overflows[1],
+		       sim.dev[0]->stats.timeouts - before.timeouts,
+		       sim.dev[0]->stats.retransmits - before.retransmits);
+	pingpong_delta.timeouts = sim.dev[0]->stats.timeouts - before.timeouts;
+	pingpong_delta.retransmits = sim.dev[0]->stats.retransmits -
+				     before.retransmits;
+	free(want);
+	side_fini(&a);
+	side_fini(&b);
+}
+
+/* net.drop=N on the requester: every Nth packet it receives is lost. */
+static void test_read_periodic_drop_requester(struct htest *t)
+{
+	static const u32 every[] = { 13, 19, 7, 4 };
+
+	for (u32 i = 0; i < ARRAY_SIZE(every) && !t->failed; i++) {
+		struct link_faults f = { .rx_drop_every = { every[i], 0 } };
+
+		read_pingpong(t, 200 + i, f, 1u << 20, 3);
+		HT_EXPECT(t, sim.rx_dropped[0] > 0);
+		HT_EXPECT_EQ(t, sim.rx_dropped[1], 0);
+	}
+}
+
+/* net.drop=N on both nodes. */
+static void test_read_periodic_drop_both(struct htest *t)
+{
+	static const u32 every[] = { 13, 19, 5 };
+
+	for (u32 i = 0; i < ARRAY_SIZE(every) && !t->failed; i++) {
+		struct link_faults f = {
+			.rx_drop_every = { every[i], every[i] },
+		};
+
+		read_pingpong(t, 210 + i, f, 1u << 20, 3);
+		HT_EXPECT(t, sim.rx_dropped[0] > 0 && sim.rx_dropped[1] > 0);
+	}
+}
+
+/* Random loss of what the requester receives (ACKs, READ responses),
+ * READs of every rdmatest size. */
+static void test_read_lossy_requester(struct htest *t)
+{
+	static const u32 lens[] = { 1, 1023, 1025, 4096, 65536, 1u << 20 };
+
+	for (u32 i = 0; i < ARRAY_SIZE(lens) && !t->failed; i++) {
+		struct link_faults f = { .rx_drop = { 500, 0 } };
+
+		read_pingpong(t, 220 + i, f, lens[i], 4);
+	}
+}
+
+/*
+ * A requester whose receive queue holds 256 packets and drains slower
+ * than the link fills it (an e1000 ring under TCG): READ responses are
+ * paced by the requester's window, so a 1 MiB READ neither overruns the
+ * queue nor needs a single retransmission.
+ */
+static void test_read_rx_overflow(struct htest *t)
+{
+	struct link_faults f = {
+		.rx_ring = { 256, 256 },
+		.rx_cost_ns = { 30000, 30000 },
+	};
+
+	read_pingpong(t, 230, f, 1u << 20, 3);
+	HT_EXPECT_EQ(t, sim.rx_overflows[0], 0);
+	HT_EXPECT_EQ(t, sim.rx_overflows[1], 0);
+	HT_EXPECT_EQ(t, pingpong_delta.retransmits, 0);
+	HT_EXPECT_EQ(t, pingpong_delta.timeouts, 0);
+}
+
+/* Overrun and net.drop together, the way the two-VM run saw it. */
+static void test_read_overflow_and_drop(struct htest *t)
+{
+	for (u32 i = 0; i < 2 && !t->failed; i++) {
+		struct link_faults f = {
+			.rx_ring = { 64, 64 },
+			.rx_cost_ns = { 50000, 50000 },
+			.rx_drop_every = { i ? 19 : 13, 0 },
+		};
+
+		read_pingpong(t, 240 + i, f, 1u << 20, 2);
+	}
+}
+
 static void test_rnr(struct htest *t)
 {
 	struct qp_params p = default_params;
@@ -1446,6 +1587,11 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_backpressure),
 	HT_CASE(test_lossy_links),
 	HT_CASE(test_hopeless_link),
+	HT_CASE(test_read_periodic_drop_requester),
+	HT_CASE(test_read_periodic_drop_both),
+	HT_CASE(test_read_lossy_requester),
+	HT_CASE(test_read_rx_overflow),
+	HT_CASE(test_read_overflow_and_drop),
 	{}
 };
 

@@ -35,6 +35,7 @@
 #define RXE_MAX_CQE		65536
 #define RXE_MAX_RD_ATOMIC	16
 #define RXE_WINDOW		64	/* unacknowledged packets in flight */
+#define RXE_READ_SEG		32	/* response packets per READ request */
 #define RXE_ACK_EVERY		16	/* AckReq at least this often */
 #define RXE_TXBUF_SIZE		(4096 + RXE_MAX_PKT_OVERHEAD)
 #define RXE_GRH_BYTES		40
@@ -86,14 +87,22 @@ struct rxe_recv_wqe {
 	struct ib_sge sge[RXE_MAX_SGE];
 };
 
-/* One accepted RDMA READ request, kept to stream and to re-execute. */
+/*
+ * One accepted RDMA READ request, kept to stream and to re-execute.  The
+ * request's own range never changes; a duplicate (a retry, maybe for a
+ * tail only) restarts the stream somewhere inside it.
+ */
 struct rxe_read_res {
 	bool valid;
-	u32 first_psn;		/* PSN of the first response packet */
-	u32 nr_pkts;
-	u32 sent;		/* response packets sent so far */
-	u64 va;
+	bool replay;		/* the stream answers a duplicate */
+	u32 first_psn;		/* the request: PSN of its first response, */
+	u32 nr_pkts;		/* response packets, */
+	u64 va;			/* remote range and key */
 	u32 rkey, len;
+	u32 s_psn, s_nr;	/* the stream: first PSN, packets, */
+	u64 s_va;
+	u32 s_len;		/* bytes, */
+	u32 sent;		/* and packets sent so far */
 };
 
 enum rxe_resp_op { RESP_OP_NONE, RESP_OP_SEND, RESP_OP_WRITE };
@@ -134,7 +143,10 @@ struct rxe_qp {
 		u32 psn;		/* next PSN to send */
 		u32 max_psn;		/* first PSN never sent */
 		u32 offset;		/* bytes of sq[sq_req] sent */
-		u32 reads_out;		/* READ WQEs sent, not completed */
+		/* Last PSNs of the READ requests whose responses are still
+		 * due, oldest first (at most max_rd_atomic). */
+		u32 rd_end[RXE_MAX_RD_ATOMIC];
+		u32 rd_head, rd_count;
 		bool wait_rnr;
 		u64 rnr_deadline;
 	} req;
@@ -146,6 +158,7 @@ struct rxe_qp {
 		u64 deadline;
 		u32 fast_retry_psn;	/* avoid retry storms on gaps */
 		bool fast_retry_done;
+		u32 stalls;		/* retries since the last progress */
 	} comp;
 
 	struct {
@@ -226,6 +239,7 @@ void rxe_init_pkt(struct rxe_qp *qp, struct rxe_pkt *pkt, u8 opcode,
 void rxe_req_run(struct rxe_qp *qp);
 void rxe_req_go_back(struct rxe_qp *qp);
 void rxe_req_sync(struct rxe_qp *qp);
+u32 rxe_req_window(struct rxe_qp *qp);
 
 /* rxe_resp.c */
 void rxe_resp_rcv(struct rxe_qp *qp, struct rxe_pkt *pkt, const u8 *ip_hdr);

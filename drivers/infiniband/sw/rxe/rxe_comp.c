@@ -3,7 +3,8 @@
  * rxe completer: the requester's receive side.  ACKs (cumulative: a PSN
  * acknowledges every earlier one) complete SEND and WRITE WQEs; READ
  * responses are placed into the READ WQE's local buffers strictly in PSN
- * order and complete it with the last one; NAKs either rewind the
+ * order, whichever of its READ requests (first try or retry) they answer,
+ * and complete it with its last PSN; NAKs either rewind the
  * requester (PSN sequence error), pause it (RNR NAK, for the peer's RNR
  * timer, at most rnr_retry times unless 7 = forever) or end the QP with
  * the matching completion status (invalid request, remote access error,
@@ -14,7 +15,12 @@
  * requester goes back to the oldest unacknowledged PSN, at most
  * retry_cnt times without progress, then the WQE completes with
  * IB_WC_RETRY_EXC_ERR and the QP enters ERR.  A gap in READ responses
- * triggers one immediate go-back per PSN instead of waiting.
+ * triggers one immediate go-back per PSN and retry instead of waiting:
+ * responses still in flight from the attempt before are ignored (they
+ * are out of sequence too), and a retry re-allows one fast go-back, so
+ * losing the head of a retried stream costs no timeout.  Every retry
+ * without progress counts as a stall, which narrows the requester's
+ * window (rxe_req_window()).
  *
  * All under qp->lock; time from rxe_now().
  */
@@ -57,6 +63,7 @@ static void rearm(struct rxe_qp *qp)
 static void progress(struct rxe_qp *qp, u32 psn)
 {
 	qp->comp.psn = psn;
+	qp->comp.stalls = 0;
 	qp->comp.retry_left = qp->retry_cnt;
 	qp->comp.rnr_left = qp->rnr_retry;
 	rearm(qp);
@@ -79,6 +86,9 @@ static void retry(struct rxe_qp *qp)
 		return;
 	}
 	qp->comp.retry_left--;
+	if (qp->comp.stalls < 31)
+		qp->comp.stalls++;
+	qp->comp.fast_retry_done = false;
 	rxe_req_go_back(qp);
 	qp->comp.timer_on = false;
 	rxe_comp_arm(qp);
@@ -214,10 +224,14 @@ static void handle_read_resp(struct rxe_qp *qp, struct rxe_pkt *pkt,
 		fast_retry(qp);
 		return;
 	}
+	/*
+	 * Every packet carries min(MTU, rest) bytes; LAST/ONLY may also end
+	 * a READ request in the middle of the WQE, but the WQE's last PSN
+	 * must end one.
+	 */
 	off = ((pkt->psn - wqe->first_psn) & RXE_PSN_MASK) * qp->mtu;
-	if (flags & RXE_END ? off + pkt->paylen != wqe->length :
-			      pkt->paylen != qp->mtu ||
-			      off + pkt->paylen >= wqe->length) {
+	if (pkt->paylen != min(qp->mtu, wqe->length - off) ||
+	    (pkt->psn == wqe->last_psn && !(flags & RXE_END))) {
 		complete_fatal(qp, IB_WC_BAD_RESP_ERR);
 		return;
 	}
@@ -228,7 +242,7 @@ static void handle_read_resp(struct rxe_qp *qp, struct rxe_pkt *pkt,
 						    IB_WC_LOC_PROT_ERR);
 		return;
 	}
-	if (flags & RXE_END) {
+	if (pkt->psn == wqe->last_psn) {
 		rxe_complete_send(qp, wqe, IB_WC_SUCCESS);
 		qp->sq_comp++;
 	}

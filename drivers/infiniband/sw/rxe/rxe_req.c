@@ -3,16 +3,22 @@
  * rxe requester: turns send WQEs into packets.  RC messages are cut
  * into path-MTU packets with consecutive PSNs (FIRST/MIDDLE/LAST or
  * ONLY), RDMA WRITE carries a RETH in its first packet, immediate data
- * rides in the last; an RDMA READ is one request packet that reserves
- * one PSN per expected response packet.  At most RXE_WINDOW PSNs are
- * unacknowledged and at most max_rd_atomic READs outstanding; AckReq is
- * set on the last packet of a message and every RXE_ACK_EVERY packets.
+ * rides in the last.  An RDMA READ WQE reserves one PSN per expected
+ * response packet and asks for them in READ requests of at most
+ * RXE_READ_SEG packets each.  At most rxe_req_window() PSNs are
+ * unacknowledged (READ responses included: that window is the only flow
+ * control a response stream has) and at most max_rd_atomic READ requests
+ * outstanding; AckReq is set on the last packet of a message and every
+ * RXE_ACK_EVERY packets.
  *
  * Retransmission is go-back-N (rxe_req_go_back): the completer moves
  * the requester back to the oldest unacknowledged PSN and the WQEs are
  * replayed from there with the PSNs they were first given; a READ
- * retried from the middle asks for the rest only.  UD sends are one
- * packet each and complete as soon as they leave.
+ * retried from the middle asks for the rest only.  Each retry without
+ * progress halves the window (down to one packet), so that a receiver
+ * that loses bursts, or loses every Nth packet, still sees the head of
+ * the retried range.  UD sends are one packet each and complete as soon
+ * as they leave.
  *
  * All under qp->lock.
  */
@@ -68,20 +74,83 @@ static void req_local_error(struct rxe_qp *qp, struct rxe_send_wqe *wqe,
 	rxe_qp_error(qp);
 }
 
-static int send_read_req(struct rxe_qp *qp, struct rxe_send_wqe *wqe)
+/* A READ request for the next @nr response packets of @wqe. */
+static int send_read_req(struct rxe_qp *qp, struct rxe_send_wqe *wqe, u32 nr)
 {
+	u32 off = qp->req.offset;
 	struct rxe_pkt pkt;
 	int hdr;
 
 	rxe_init_pkt(qp, &pkt, IB_OPCODE_RC_RDMA_READ_REQUEST, qp->req.psn);
-	pkt.va = wqe->remote_addr + qp->req.offset;
+	pkt.va = wqe->remote_addr + off;
 	pkt.rkey = wqe->rkey;
-	pkt.dma_len = wqe->length - qp->req.offset;
+	pkt.dma_len = min(wqe->length - off, nr * qp->mtu);
 	pkt.ackreq = true;
 	hdr = rxe_pkt_encode(qp->txbuf, RXE_TXBUF_SIZE, &pkt);
 	if (hdr < 0)
 		return hdr;
 	return rxe_xmit(qp, qp->dmac, qp->daddr, rxe_pkt_total_len(&pkt));
+}
+
+/* May another READ request go out (max_rd_atomic)? */
+static bool read_req_allowed(struct rxe_qp *qp)
+{
+	u32 max = min((u32)qp->max_rd_atomic, (u32)RXE_MAX_RD_ATOMIC);
+
+	while (qp->req.rd_count &&
+	       psn_cmp(qp->req.rd_end[qp->req.rd_head], qp->comp.psn) < 0) {
+		qp->req.rd_head = (qp->req.rd_head + 1) % RXE_MAX_RD_ATOMIC;
+		qp->req.rd_count--;
+	}
+	return qp->req.rd_count < max;
+}
+
+static void read_req_sent(struct rxe_qp *qp, u32 last_psn)
+{
+	u32 slot = (qp->req.rd_head + qp->req.rd_count) % RXE_MAX_RD_ATOMIC;
+
+	qp->req.rd_end[slot] = last_psn;
+	qp->req.rd_count++;
+}
+
+/*
+ * The next READ request of @wqe at qp->req.psn, if the window and the
+ * READ credits allow it: 1 when it went out, 0 if it has to wait,
+ * -EBUSY, or a local error.
+ *
+ * A first request always asks for a whole segment: RXE_READ_SEG packets
+ * counted from the WQE's first PSN (the last one may be shorter), so
+ * that the requester knows the bounds of every request it ever sent.  A
+ * retry (below req.max_psn) asks for the rest of the segment or, after
+ * stalls, as much of it as the narrowed window holds: always a part of
+ * one earlier request, which is what a responder re-executes.
+ */
+static int req_read(struct rxe_qp *qp, struct rxe_send_wqe *wqe, u32 inflight,
+		    u32 window)
+{
+	u32 done = (qp->req.psn - wqe->first_psn) & RXE_PSN_MASK;
+	u32 left = ((wqe->last_psn - qp->req.psn) & RXE_PSN_MASK) + 1;
+	u32 nr = min(left, RXE_READ_SEG - done % RXE_READ_SEG);
+	int ret;
+
+	if (psn_cmp(qp->req.psn, qp->req.max_psn) < 0)
+		nr = min(nr, window - inflight);
+	else if (inflight && inflight + nr > window)
+		return 0;
+	if (!read_req_allowed(qp))
+		return 0;
+	ret = send_read_req(qp, wqe, nr);
+	if (ret)
+		return ret;
+	read_req_sent(qp, psn_add(qp->req.psn, nr - 1));
+	req_advance(qp, psn_add(qp->req.psn, nr));
+	qp->req.offset += nr * qp->mtu;
+	if (nr == left) {
+		qp->req.offset = 0;
+		qp->sq_req++;
+	}
+	rxe_comp_arm(qp);
+	return 1;
 }
 
 /* One packet of a SEND or WRITE at qp->req.offset; 1 when it was the
@@ -161,8 +230,18 @@ static void req_run_ud(struct rxe_qp *qp)
 	}
 }
 
+/* Unacknowledged PSNs allowed now: RXE_WINDOW halved per stall. */
+u32 rxe_req_window(struct rxe_qp *qp)
+{
+	u32 stalls = qp->comp.stalls;
+
+	return stalls >= 6 ? 1 : RXE_WINDOW >> stalls;
+}
+
 void rxe_req_run(struct rxe_qp *qp)
 {
+	u32 window;
+
 	if (qp->state != IB_QPS_RTS)
 		return;
 	if (qp->ib.qp_type != IB_QPT_RC) {
@@ -174,19 +253,15 @@ void rxe_req_run(struct rxe_qp *qp)
 			return;
 		qp->req.wait_rnr = false;
 	}
+	window = rxe_req_window(qp);
 	while (qp->sq_req != qp->sq_head) {
 		struct rxe_send_wqe *wqe = sq_wqe(qp, qp->sq_req);
+		u32 inflight = (qp->req.psn - qp->comp.psn) & RXE_PSN_MASK;
 		int ret;
 
-		if (((qp->req.psn - qp->comp.psn) & RXE_PSN_MASK) >=
-		    RXE_WINDOW)
+		if (inflight >= window)
 			break;
 		if (!wqe->psn_assigned) {
-			if (wqe->opcode == IB_WR_RDMA_READ) {
-				if (qp->req.reads_out >= qp->max_rd_atomic)
-					break;
-				qp->req.reads_out++;
-			}
 			wqe->first_psn = qp->req.psn;
 			wqe->last_psn = psn_add(qp->req.psn,
 						wqe_nr_pkts(qp, wqe) - 1);
@@ -194,13 +269,13 @@ void rxe_req_run(struct rxe_qp *qp)
 			qp->req.offset = 0;
 		}
 		if (wqe->opcode == IB_WR_RDMA_READ) {
-			ret = send_read_req(qp, wqe);
-			if (ret == -EBUSY)
+			ret = req_read(qp, wqe, inflight, window);
+			if (ret == 0 || ret == -EBUSY)
 				break;
-			req_advance(qp, psn_add(wqe->last_psn, 1));
-			qp->req.offset = 0;
-			qp->sq_req++;
-			rxe_comp_arm(qp);
+			if (ret < 0) {
+				req_local_error(qp, wqe, ret);
+				return;
+			}
 			continue;
 		}
 		ret = send_data_pkt(qp, wqe);
@@ -225,6 +300,8 @@ void rxe_req_sync(struct rxe_qp *qp)
 	qp->sq_req = qp->sq_comp;
 	qp->req.psn = qp->comp.psn;
 	qp->req.offset = 0;
+	/* What is re-sent is re-counted. */
+	qp->req.rd_count = 0;
 	if (qp->sq_comp != qp->sq_head) {
 		struct rxe_send_wqe *wqe = sq_wqe(qp, qp->sq_comp);
 

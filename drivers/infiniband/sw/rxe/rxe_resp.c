@@ -8,7 +8,9 @@
  *    PSN) per gap, the packet is dropped.  A request behind it is a
  *    duplicate: SEND/WRITE are re-acknowledged without touching memory
  *    again; a duplicate READ is re-executed from the saved request
- *    resource it falls in (the requester may ask for a tail only).
+ *    resource it falls in if it asks for a part of that request (a
+ *    retry may ask for a tail, or for less); the resource keeps the
+ *    original range so that later retries still find it.
  *  - SEND places data in the receive WQE at the head of the RQ, taken at
  *    the first packet; no WQE -> RNR NAK and the packet is not consumed.
  *  - RDMA WRITE/READ check the QP's remote access flags and the rkey's
@@ -17,7 +19,9 @@
  *    sequences or lengths answer NAK invalid request.  Both put the QP
  *    in the error state (IBA class C/D errors).
  *  - READ responses are streamed by rxe_resp_run() as the transmit path
- *    accepts them.
+ *    accepts them.  Their flow control is the requester's: it asks for
+ *    at most its window of packets at a time (rxe_req.c), so a stream
+ *    never exceeds what one READ request asked for.
  *
  * All under qp->lock.
  */
@@ -218,8 +222,9 @@ static int resp_read_req(struct rxe_qp *qp, struct rxe_pkt *pkt)
 		return -EACCES;
 	}
 	res = &qp->resp.res[qp->resp.res_head % RXE_MAX_RD_ATOMIC];
-	if (res->valid && res->sent < res->nr_pkts) {
-		/* More READs outstanding than we granted. */
+	if (res->valid && !res->replay && res->sent < res->s_nr) {
+		/* More READs outstanding than we granted.  (A replay for
+		 * a retry the requester has moved past is just dropped.) */
 		resp_fatal(qp, AETH_NAK_INV_RD_REQ, pkt->psn);
 		return -EINVAL;
 	}
@@ -231,6 +236,10 @@ static int resp_read_req(struct rxe_qp *qp, struct rxe_pkt *pkt)
 		.rkey = pkt->rkey,
 		.len = pkt->dma_len,
 	};
+	res->s_psn = res->first_psn;
+	res->s_nr = res->nr_pkts;
+	res->s_va = res->va;
+	res->s_len = res->len;
 	qp->resp.res_head++;
 	return 0;
 }
@@ -239,8 +248,8 @@ static int resp_read_req(struct rxe_qp *qp, struct rxe_pkt *pkt)
 static int send_read_resp(struct rxe_qp *qp, struct rxe_read_res *res)
 {
 	u32 n = res->sent, off = n * qp->mtu;
-	u32 paylen = min(qp->mtu, res->len - off);
-	bool first = n == 0, last = n + 1 == res->nr_pkts;
+	u32 paylen = min(qp->mtu, res->s_len - off);
+	bool first = n == 0, last = n + 1 == res->s_nr;
 	struct rxe_pkt pkt;
 	u8 opcode;
 	int hdr;
@@ -253,7 +262,7 @@ static int send_read_resp(struct rxe_qp *qp, struct rxe_read_res *res)
 		opcode = IB_OPCODE_RC_RDMA_READ_RESPONSE_LAST;
 	else
 		opcode = IB_OPCODE_RC_RDMA_READ_RESPONSE_MIDDLE;
-	rxe_init_pkt(qp, &pkt, opcode, psn_add(res->first_psn, n));
+	rxe_init_pkt(qp, &pkt, opcode, psn_add(res->s_psn, n));
 	pkt.syndrome = AETH_ACK | AETH_ACK_UNLIMITED;
 	pkt.msn = qp->resp.msn & RXE_PSN_MASK;
 	pkt.paylen = paylen;
@@ -263,11 +272,11 @@ static int send_read_resp(struct rxe_qp *qp, struct rxe_read_res *res)
 	if (paylen) {
 		struct rxe_mr *mr = rxe_mr_get(qp->rxe, qp->ib.pd, res->rkey,
 					       IB_ACCESS_REMOTE_READ,
-					       res->va + off, paylen);
+					       res->s_va + off, paylen);
 
 		if (!mr)
 			return -EACCES;
-		memcpy(qp->txbuf + hdr, (u8 *)(uintptr_t)(res->va + off),
+		memcpy(qp->txbuf + hdr, (u8 *)(uintptr_t)(res->s_va + off),
 		       paylen);
 		rxe_mr_put(qp->rxe, mr);
 	}
@@ -284,19 +293,37 @@ void rxe_resp_run(struct rxe_qp *qp)
 			&qp->resp.res[(qp->resp.res_head + k) %
 				      RXE_MAX_RD_ATOMIC];
 
-		while (res->valid && res->sent < res->nr_pkts) {
+		while (res->valid && res->sent < res->s_nr) {
 			int ret = send_read_resp(qp, res);
 
 			if (ret == -EBUSY)
 				return;
 			if (ret) {
 				resp_fatal(qp, AETH_NAK_REM_ACC_ERR,
-					   psn_add(res->first_psn, res->sent));
+					   psn_add(res->s_psn, res->sent));
 				return;
 			}
 			res->sent++;
 		}
 	}
+}
+
+/*
+ * Does the duplicate READ @pkt, @skip packets into @res, ask for a part
+ * of what @res asked for (same key, same bytes for the same PSNs)?
+ * Anything else is not a retry of it and is dropped.
+ */
+static bool read_is_part(struct rxe_qp *qp, const struct rxe_read_res *res,
+			 const struct rxe_pkt *pkt, u32 skip)
+{
+	u64 off = (u64)skip * qp->mtu;
+
+	if (pkt->rkey != res->rkey || pkt->va != res->va + off)
+		return false;
+	if (!res->len)
+		return !pkt->dma_len;
+	return off < res->len && pkt->dma_len &&
+	       pkt->dma_len <= res->len - off;
 }
 
 static void resp_duplicate(struct rxe_qp *qp, struct rxe_pkt *pkt,
@@ -310,22 +337,24 @@ static void resp_duplicate(struct rxe_qp *qp, struct rxe_pkt *pkt,
 	}
 	for (u32 k = 0; k < RXE_MAX_RD_ATOMIC; k++) {
 		struct rxe_read_res *res = &qp->resp.res[k];
+		u32 skip = (pkt->psn - res->first_psn) & RXE_PSN_MASK;
 
-		if (!res->valid ||
-		    psn_cmp(pkt->psn, res->first_psn) < 0 ||
-		    psn_cmp(pkt->psn, psn_add(res->first_psn,
-					      res->nr_pkts)) >= 0)
+		if (!res->valid || skip >= res->nr_pkts)
 			continue;
+		if (!read_is_part(qp, res, pkt, skip)) {
+			rxe_count(qp->rxe, stale_responses);
+			return;
+		}
 		if (!read_allowed(qp, pkt)) {
 			resp_fatal(qp, AETH_NAK_REM_ACC_ERR, pkt->psn);
 			return;
 		}
 		/* Re-execute from the PSN asked for (maybe a tail). */
-		res->first_psn = pkt->psn;
-		res->nr_pkts = read_nr_pkts(qp, pkt->dma_len);
-		res->va = pkt->va;
-		res->rkey = pkt->rkey;
-		res->len = pkt->dma_len;
+		res->replay = true;
+		res->s_psn = pkt->psn;
+		res->s_nr = read_nr_pkts(qp, pkt->dma_len);
+		res->s_va = pkt->va;
+		res->s_len = pkt->dma_len;
 		res->sent = 0;
 		rxe_count(qp->rxe, dup_reads);
 		rxe_resp_run(qp);

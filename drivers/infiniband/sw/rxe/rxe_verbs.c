@@ -278,9 +278,6 @@ void rxe_complete_send(struct rxe_qp *qp, struct rxe_send_wqe *wqe,
 		wc.opcode = IB_WC_SEND;
 	else
 		wc.opcode = IB_WC_RDMA_WRITE;
-	if (wqe->opcode == IB_WR_RDMA_READ && wqe->psn_assigned &&
-	    qp->req.reads_out)
-		qp->req.reads_out--;
 	if (status == IB_WC_SUCCESS && !qp->sig_all &&
 	    !(wqe->flags & IB_SEND_SIGNALED))
 		return;
@@ -318,7 +315,7 @@ void rxe_qp_error(struct rxe_qp *qp)
 	}
 	qp->sq_req = qp->sq_comp;
 	qp->req.offset = 0;
-	qp->req.reads_out = 0;
+	qp->req.rd_count = 0;
 	flush_recv(qp);
 	qp->resp.op = RESP_OP_NONE;
 	memset(qp->resp.res, 0, sizeof(qp->resp.res));

@@ -28,6 +28,9 @@
  * The server checks the bytes (and that the byte after them is still
  * zero), clears its buffers for the next test and answers RESULT.
  * Every wait has a timeout: a dead peer fails the test, never hangs it.
+ *
+ * `rdmatest=echo` starts the peer of the bench=rdma benchmark instead
+ * (bench.c).
  */
 #include <tessera/errno.h>
 #include <tessera/inet.h>
@@ -50,6 +53,8 @@
 
 #include <tessera/rdma/ulp.h>
 
+#include "internal.h"
+
 #define RDMATEST_PORT		18515
 #define RDMATEST_MAX		(1u << 20)
 #define RDMATEST_BUF		(RDMATEST_MAX + 4096)	/* + guard */
@@ -69,7 +74,7 @@ static const u32 test_sizes[] = {
 
 static char rdmatest_param[40];
 PARAM_STRING("rdmatest", rdmatest_param,
-	     "two-node RDMA test: server or client:ADDR (halts when done)");
+	     "two-node RDMA test: server, client:ADDR, or echo (bench=rdma peer)");
 static bool rdmatest_use_cm = true;
 PARAM_BOOL("rdmatest.cm", rdmatest_use_cm,
 	   "rdmatest connects through the RDMA CM (0: UDP bootstrap)");
@@ -762,6 +767,10 @@ void rdmatest_init(void)
 
 	if (!rdmatest_param[0])
 		return;
+	if (!strcmp(rdmatest_param, "echo")) {
+		rdmabench_server_start();
+		return;
+	}
 	init_waitqueue_head(&rt.wq);
 	spin_lock_init(&rt.lock);
 	if (!strcmp(rdmatest_param, "server")) {

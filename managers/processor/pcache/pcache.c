@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pcache: the processor node's DRAM as a set-associative cache of
+ * its processes' memory, between the user page tables and the backend
+ * that owns the pages (a memory node over FIT, or mm_local.c).
+ *
+ * A mapped user page is always a line of the pool; a hit is a plain
+ * load.  A page fault on an unmapped page is a miss (pcache_miss()): the
+ * faulting thread takes a free way of the page's set or evicts one in
+ * its own context (the policy of policy_lru.c or policy_fifo.c picks
+ * it), unmaps the victim from its owner's page table, shoots down its
+ * TLB entries, and then drops it (clean), writes it back (dirty; or
+ * hands it to the victim cache, victim_flush.c), fills the line from the
+ * backend and maps it.  A dirty victim of the faulting process itself
+ * rides on the miss (miss_with_flush: one round trip to a memory node).
+ *
+ * Everything is allocated at boot (pcache_init()): the line pages, the
+ * line array (state, owner, VA and the rmap entry: the one PTE that maps
+ * the line), the per-set locks and lists, one flush buffer per CPU.  The
+ * miss and evict paths never allocate; pcache.check_alloc counts it if
+ * they do (pcache_alloc_check(), installed as the allocators'
+ * alloc_check_hook).
+ *
+ * Lock order (outermost first):
+ *   pmm->lock (the faulting or zapping address space)
+ *     -> pcache_kset.lock (one set)
+ *       -> victim-cache lock (victim_flush.c)
+ *   backend locks are leaves, taken with no set or victim lock held.
+ * Only the faulting address space's lock is held: another process's
+ * line is unmapped under its set lock alone.  That is safe because
+ *   - a PTE that maps a line is cleared only under the line's set lock,
+ *     by an xchg, so its final dirty bit is seen exactly once;
+ *   - page-table pages of a process live until its pgd is freed, after
+ *     pcache_mm_release(), so line->pte stays valid while the line is;
+ *   - a line being evicted (PCL_EVICTING) keeps its owner and VA until
+ *     its data is safe (written back or in the victim cache): the
+ *     owner's own miss on that page finds it in the set and waits, and
+ *     zap/release wait for pmm->pcache_evicting to drain before the
+ *     backend may change the range.
+ * TLB: with no per-CPU record of which address space a CPU has loaded,
+ * a victim's page is invalidated on every online CPU (INVLPG of a user
+ * address is harmless under another CR3, whose entries a CR3 switch
+ * already dropped).  The shootdown uses a static request, so it neither
+ * allocates nor needs interrupts on.
+ */
+#define pr_fmt(fmt) "pcache: " fmt
+
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/mm.h>
+#include <tessera/node.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/slab.h>
+#include <tessera/smp.h>
+#include <tessera/spinlock.h>
+#include <tessera/string.h>
+#include <uapi/mman.h>
+#include <asm/irqflags.h>
+#include <asm/user_pgtable.h>
+
+#include "../internal.h"
+#include "../../memory/internal.h"
+#include "internal.h"
+#include "pcache.h"
+
+/* ------------------------------------------------------------ parameters */
+
+enum { POLICY_LRU, POLICY_FIFO };
+enum { MECH_PERSET, MECH_VICTIM };
+
+static const char *const policy_names[] = { "lru", "fifo", NULL };
+static const char *const mech_names[] = { "perset", "victim", NULL };
+
+static unsigned long long pcache_size = (u64)CONFIG_PCACHE_SIZE_MB << 20;
+static unsigned int pcache_ways = CONFIG_PCACHE_WAYS;
+static int pcache_policy = IS_ENABLED(CONFIG_PCACHE_POLICY_FIFO) ?
+			   POLICY_FIFO : POLICY_LRU;
+static int pcache_mech = IS_ENABLED(CONFIG_PCACHE_VICTIM_CACHE) ?
+			 MECH_VICTIM : MECH_PERSET;
+static unsigned int pcache_victims = CONFIG_PCACHE_VICTIM_ENTRIES;
+static bool pcache_stats_at_exit;
+static bool pcache_check_alloc = IS_ENABLED(CONFIG_PCACHE_ALLOC_CHECK);
+
+PARAM_SIZE("pcache", pcache_size, 0, 0,
+	   "pcache size (0: off, user pages map the backend's pages)");
+PARAM_UINT("pcache.ways", pcache_ways, 1, PCACHE_MAX_WAYS,
+	   "pcache associativity");
+PARAM_ENUM("pcache.policy", pcache_policy, policy_names,
+	   "pcache eviction policy");
+PARAM_ENUM("pcache.mechanism", pcache_mech, mech_names,
+	   "pcache eviction mechanism: per-set list or victim cache");
+PARAM_UINT("pcache.victims", pcache_victims, 1, 256,
+	   "victim cache entries");
+PARAM_BOOL("pcache.stats", pcache_stats_at_exit,
+	   "print pcache statistics when a program exits");
+PARAM_BOOL("pcache.check_alloc", pcache_check_alloc,
+	   "count allocations on the pcache miss/evict path as errors");
+
+/* ------------------------------------------------------------ state */
+
+struct pcache_kset {
+	spinlock_t lock;
+	struct pcache_set set;		/* under lock */
+	u64 nr_contended;		/* under lock */
+} __aligned(64);
+
+static struct pcache_geometry geo;
+static struct pcache_line *lines;	/* nr_sets x ways, set by set */
+static struct pcache_kset *ksets;
+static const struct pcache_policy_ops *policy;
+static void *flush_bufs[NR_CPUS];
+static unsigned int hot_depth[NR_CPUS];	/* check_alloc: in pcache code */
+static bool pcache_on;
+static atomic_t salt_seq;
+
+struct pcache_stats pcache_stats;
+
+bool pcache_enabled(void)
+{
+	return pcache_on;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* Mark the pcache's own code (not the backend's) for check_alloc. */
+static void hot_enter(void)
+{
+	if (pcache_check_alloc)
+		hot_depth[smp_processor_id()]++;
+}
+
+static void hot_exit(void)
+{
+	if (pcache_check_alloc)
+		hot_depth[smp_processor_id()]--;
+}
+
+void pcache_alloc_check(const char *what)
+{
+	if (!pcache_check_alloc || !pcache_on ||
+	    !hot_depth[smp_processor_id()])
+		return;
+	pcache_count(alloc_errors);
+	pr_err_once("allocation (%s) on the miss/evict path\n", what);
+}
+
+static struct pcache_kset *kset_of(struct pmm *mm, unsigned long va)
+{
+	return &ksets[pcache_set_index(&geo, va, mm->pcache_salt)];
+}
+
+static struct pcache_line *set_lines(struct pcache_kset *ks)
+{
+	return &lines[(ks - ksets) * geo.ways];
+}
+
+static void kset_lock(struct pcache_kset *ks)
+{
+	if (spin_trylock(&ks->lock))
+		return;
+	spin_lock(&ks->lock);
+	ks->nr_contended++;
+	pcache_count(contended);
+}
+
+static u64 prot_to_pte(u32 prot)
+{
+	if (prot & PROT_WRITE)
+		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
+	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
+}
+
+/* The protection a leaf entry made by prot_to_pte() stands for. */
+static u32 pte_to_prot(pte_t pte)
+{
+	u32 prot = PROT_READ;
+
+	if (pte & _PAGE_RW)
+		prot |= PROT_WRITE;
+	if (!(pte & _PAGE_NX))
+		prot |= PROT_EXEC;
+	return prot;
+}
+
+bool pcache_access_allowed(u32 prot, u32 access)
+{
+	if ((access & RMM_ACCESS_WRITE) && !(prot & PROT_WRITE))
+		return false;
+	if ((access & RMM_ACCESS_EXEC) && !(prot & PROT_EXEC))
+		return false;
+	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+/* Invalidate @va on every CPU that may cache it (see the file header). */
+static void pcache_flush_tlb_page(unsigned long va)
+{
+	user_flush_tlb_range(va, va + PAGE_SIZE);
+}
+
+int pcache_backend_flush(struct pmm *owner, unsigned long va,
+			 const void *data)
+{
+	int ret = owner->ops->flush(owner, va, data);
+
+	pcache_count(flushes);
+	if (ret && ret != -EFAULT) {
+		pcache_count(flush_errors);
+		pr_err_once("write-back of %lx failed: %d (data lost)\n", va,
+			    ret);
+	}
+	return ret;
+}
+
+/* policy callback: was the line used since the last scan? */
+static bool line_young(struct pcache_line *line, void *arg)
+{
+	pte_t old = __atomic_fetch_and(line->pte, ~_PAGE_ACCESSED,
+				       __ATOMIC_RELAXED);
+
+	return old & _PAGE_ACCESSED;
+}
+
+/* Take a VALID @line off its set; returns the entry it had. Set locked. */
+static pte_t line_unmap(struct pcache_kset *ks, struct pcache_line *line)
+{
+	pte_t old = __atomic_exchange_n(line->pte, 0, __ATOMIC_SEQ_CST);
+
+	list_del(&line->node);
+	ks->set.nr_valid--;
+	line->state = PCL_EVICTING;
+	line->pte = NULL;
+	return old;
+}
+
+static void line_free(struct pcache_line *line)
+{
+	line->state = PCL_FREE;
+	line->owner = NULL;
+	line->va = 0;
+}
+
+/* ------------------------------------------------------------ the miss */
+
+/* What the eviction left for the fill to do. */
+struct evict_result {
+	bool piggyback;			/* flush @va from the flush buffer */
+	unsigned long va;
+};
+
+/*
+ * Get the data of the victim @line (EVICTING, unmapped, TLBs clean) of
+ * @owner to safety, so the line can be refilled for @mm.
+ */
+static void evict_data(struct pmm *mm, struct pcache_line *line,
+		       struct pmm *owner, pte_t old, struct evict_result *er)
+{
+	bool dirty = old & _PAGE_DIRTY;
+
+	if (pcache_mech == MECH_VICTIM) {
+		pcache_victim_put(owner, line->va, pte_to_prot(old), dirty,
+				  line->data);
+		return;
+	}
+	if (!dirty) {
+		pcache_count(clean_drops);
+		return;
+	}
+	if (owner == mm && mm->ops->miss_with_flush) {
+		memcpy(flush_bufs[smp_processor_id()], line->data, PAGE_SIZE);
+		er->piggyback = true;
+		er->va = line->va;
+		return;
+	}
+	hot_exit();
+	pcache_backend_flush(owner, line->va, line->data);
+	hot_enter();
+}
+
+/*
+ * A line of @mm's set for @va, FILLING and owned by (@mm, @va): a free
+ * way, or the policy's victim after eviction.  -EAGAIN: the page is
+ * being evicted right now, or every way is busy; the caller retries.
+ */
+static int line_get(struct pmm *mm, unsigned long va,
+		    struct pcache_line **out, struct evict_result *er)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	struct pcache_line *base = set_lines(ks), *line = NULL, *l;
+	struct pmm *owner;
+	unsigned int i, young;
+	pte_t old;
+
+	kset_lock(ks);
+	for (i = 0; i < geo.ways; i++) {
+		l = &base[i];
+		if (l->state == PCL_EVICTING && l->owner == mm &&
+		    l->va == va) {
+			/* Our page on its way out: wait until it is safe. */
+			spin_unlock(&ks->lock);
+			return -EAGAIN;
+		}
+		if (l->state == PCL_FREE && !line)
+			line = l;
+	}
+	if (line) {
+		line->state = PCL_FILLING;
+		line->owner = mm;
+		line->va = va;
+		spin_unlock(&ks->lock);
+		*out = line;
+		return 0;
+	}
+
+	line = policy->pick(&ks->set, line_young, NULL, &young);
+	if (young)
+		atomic64_add(young, &pcache_stats.hits_sampled);
+	if (!line) {
+		spin_unlock(&ks->lock);
+		return -EAGAIN;
+	}
+	owner = line->owner;
+	old = line_unmap(ks, line);
+	atomic_inc(&owner->pcache_evicting);
+	spin_unlock(&ks->lock);
+	pcache_count(evictions);
+
+	pcache_flush_tlb_page(line->va);
+	evict_data(mm, line, owner, old, er);
+
+	kset_lock(ks);
+	line->state = PCL_FILLING;
+	line->owner = mm;
+	line->va = va;
+	spin_unlock(&ks->lock);
+	atomic_dec(&owner->pcache_evicting);
+	*out = line;
+	return 0;
+}
+
+/* Give a FILLING line back (the fill failed). */
+static void line_put(struct pmm *mm, struct pcache_line *line)
+{
+	struct pcache_kset *ks = kset_of(mm, line->va);
+
+	kset_lock(ks);
+	line_free(line);
+	spin_unlock(&ks->lock);
+}
+
+/* Fill @line with (@mm, @va): victim cache, else the backend. */
+static int line_fill(struct pmm *mm, struct pcache_line *line,
+		     unsigned long va, u32 access,
+		     const struct evict_result *er, u32 *prot, bool *dirty)
+{
+	struct pmm_miss_result res = { 0 };
+	int ret;
+
+	*dirty = false;
+	if (pcache_mech == MECH_VICTIM &&
+	    pcache_victim_take(mm, va, access, line->data, prot, dirty)) {
+		pcache_count(victim_hits);
+		return 0;
+	}
+	hot_exit();
+	if (er->piggyback) {
+		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
+					       &res, er->va,
+					       flush_bufs[smp_processor_id()]);
+		pcache_count(piggybacks);
+		pcache_count(flushes);
+	} else {
+		ret = mm->ops->miss(mm, va, access, line->data, &res);
+	}
+	hot_enter();
+	if (ret)
+		return ret;
+	if (res.zero) {
+		memset(line->data, 0, PAGE_SIZE);
+		pcache_count(zero_fills);
+	}
+	*prot = res.prot;
+	return 0;
+}
+
+int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
+{
+	struct evict_result er = { 0 };
+	struct pcache_line *line;
+	struct pcache_kset *ks;
+	bool dirty;
+	pte_t *pte;
+	u32 prot;
+	int ret;
+
+	hot_enter();
+	while ((ret = line_get(mm, va, &line, &er)) == -EAGAIN)
+		cpu_relax();
+	ret = line_fill(mm, line, va, access, &er, &prot, &dirty);
+	if (ret)
+		goto put_line;
+
+	/* Page-table pages are the address space's, not the pcache's. */
+	hot_exit();
+	ret = user_map_page(mm->pgd, va, __pa(line->data),
+			    prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
+	hot_enter();
+	if (ret)
+		goto put_line;
+	pte = user_lookup_pte(mm->pgd, va);
+
+	ks = kset_of(mm, va);
+	kset_lock(ks);
+	line->pte = pte;
+	line->state = PCL_VALID;
+	policy->insert(&ks->set, line);
+	ks->set.nr_valid++;
+	spin_unlock(&ks->lock);
+	pcache_count(misses);
+	hot_exit();
+	return 0;
+
+put_line:
+	if (dirty && ret) {
+		/* Victim-cache data we took and cannot map: keep it. */
+		hot_exit();
+		pcache_backend_flush(mm, va, line->data);
+		hot_enter();
+	}
+	line_put(mm, line);
+	hot_exit();
+	return ret;
+}
+
+/* ------------------------------------------------------------ invalidation */
+
+bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
+		     bool writeback)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	struct pcache_line *base = set_lines(ks), *line = NULL;
+	unsigned int i;
+	pte_t old;
+
+	kset_lock(ks);
+	for (i = 0; i < geo.ways; i++) {
+		if (base[i].state == PCL_VALID && base[i].owner == mm &&
+		    base[i].va == va && base[i].pte == pte) {
+			line = &base[i];
+			break;
+		}
+	}
+	if (!line) {
+		/* Evicted meanwhile: the evictor cleared the entry. */
+		spin_unlock(&ks->lock);
+		return false;
+	}
+	old = line_unmap(ks, line);
+	spin_unlock(&ks->lock);
+	pcache_count(invalidations);
+
+	if (writeback && (old & _PAGE_DIRTY)) {
+		/* The data must not change while it is written back. */
+		pcache_flush_tlb_page(va);
+		pcache_backend_flush(mm, va, line->data);
+	}
+	kset_lock(ks);
+	line_free(line);
+	spin_unlock(&ks->lock);
+	return true;
+}
+
+void pcache_zap_finish(struct pmm *mm, unsigned long start,
+		       unsigned long end, bool writeback)
+{
+	if (pcache_mech == MECH_VICTIM)
+		pcache_victim_zap(mm, start, end, writeback);
+	while (atomic_read(&mm->pcache_evicting))
+		cpu_relax();
+}
+
+void pcache_mm_init(struct pmm *mm)
+{
+	/* Golden-ratio steps spread consecutive processes over the sets. */
+	mm->pcache_salt = (u32)atomic_inc_return(&salt_seq) * 0x9e3779b9u;
+	atomic_set(&mm->pcache_evicting, 0);
+}
+
+void pcache_mm_release(struct pmm *mm)
+{
+	unsigned long s, i;
+
+	if (!pcache_on)
+		return;
+	for (s = 0; s < geo.nr_sets; s++) {
+		struct pcache_kset *ks = &ksets[s];
+		struct pcache_line *base = set_lines(ks);
+
+		kset_lock(ks);
+		for (i = 0; i < geo.ways; i++) {
+			if (base[i].state != PCL_VALID || base[i].owner != mm)
+				continue;
+			line_unmap(ks, &base[i]);
+			line_free(&base[i]);
+		}
+		spin_unlock(&ks->lock);
+	}
+	pcache_zap_finish(mm, 0, USER_ADDR_END, false);
+	if (pcache_stats_at_exit)
+		pcache_print_stats();
+}
+
+/* ------------------------------------------------------------ statistics */
+
+#define STAT(f)	((unsigned long long)atomic64_read(&pcache_stats.f))
+
+void pcache_print_stats(void)
+{
+	unsigned long long max_contended = 0;
+	unsigned int vused = 0, vdirty = 0;
+	unsigned long s;
+
+	if (!pcache_on) {
+		pr_info("stats off\n");
+		return;
+	}
+	for (s = 0; s < geo.nr_sets; s++)
+		max_contended = max(max_contended,
+				    (unsigned long long)ksets[s].nr_contended);
+	if (pcache_mech == MECH_VICTIM)
+		pcache_victim_usage(&vused, &vdirty);
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+		policy->name, mech_names[pcache_mech],
+		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
+		STAT(misses), STAT(hits_sampled), STAT(evictions),
+		STAT(clean_drops), STAT(flushes), STAT(flush_errors),
+		STAT(piggybacks), STAT(zero_fills), STAT(invalidations),
+		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
+		STAT(victim_sync_flushes), vused, vdirty, STAT(contended),
+		max_contended, STAT(alloc_errors));
+}
+
+/* ------------------------------------------------------------ boot */
+
+/* Zeroed pages for a metadata array of @bytes; NULL on -ENOMEM. */
+static void *meta_alloc(unsigned long bytes)
+{
+	unsigned long addr = __get_free_pages(GFP_KERNEL, get_order(bytes));
+
+	if (addr)
+		memset((void *)addr, 0, bytes);
+	return (void *)addr;
+}
+
+/* Undo pcache_init(): everything it allocated, NULL or not. */
+static void pool_free(void)
+{
+	unsigned long i;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (flush_bufs[cpu])
+			free_page((unsigned long)flush_bufs[cpu]);
+		flush_bufs[cpu] = NULL;
+	}
+	for (i = 0; lines && i < geo.nr_lines; i++) {
+		if (lines[i].data)
+			free_page((unsigned long)lines[i].data);
+	}
+	if (lines)
+		free_pages((unsigned long)lines,
+			   get_order(geo.nr_lines * sizeof(*lines)));
+	if (ksets)
+		free_pages((unsigned long)ksets,
+			   get_order(geo.nr_sets * sizeof(*ksets)));
+	lines = NULL;
+	ksets = NULL;
+}
+
+void pcache_init(void)
+{
+	unsigned long i, meta_max = MAX_ORDER_NR_PAGES * PAGE_SIZE;
+	unsigned int cpu;
+	int ret;
+
+	if (node_role != ROLE_PROCESSOR || !pcache_size) {
+		pr_info("off: user pages map the backend's pages\n");
+		return;
+	}
+	ret = pcache_geometry_init(&geo, pcache_size, pcache_ways);
+	if (ret) {
+		pr_err("pcache=%llu pcache.ways=%u: no such geometry (at least %lu KiB and one set); off\n",
+		       pcache_size, pcache_ways, PCACHE_MIN_SIZE >> 10);
+		return;
+	}
+	while (geo.nr_lines * sizeof(*lines) > meta_max)
+		pcache_geometry_init(&geo, geo.size / 2, geo.ways);
+	if (geo.size != pcache_size)
+		pr_warn("pcache=%llu rounded down to %llu (%u sets of %u ways)\n",
+			pcache_size, (unsigned long long)geo.size,
+			geo.nr_sets, geo.ways);
+
+	lines = meta_alloc(geo.nr_lines * sizeof(*lines));
+	ksets = meta_alloc(geo.nr_sets * sizeof(*ksets));
+	if (!lines || !ksets)
+		goto nomem;
+	for (i = 0; i < geo.nr_lines; i++) {
+		lines[i].data = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!lines[i].data)
+			goto nomem;
+		INIT_LIST_HEAD(&lines[i].node);
+	}
+	for (i = 0; i < geo.nr_sets; i++) {
+		spin_lock_init(&ksets[i].lock);
+		INIT_LIST_HEAD(&ksets[i].set.lines);
+	}
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		flush_bufs[cpu] = (void *)__get_free_pages(GFP_KERNEL, 0);
+		if (!flush_bufs[cpu])
+			goto nomem;
+	}
+	if (pcache_mech == MECH_VICTIM && pcache_victim_init(pcache_victims))
+		goto nomem;
+	policy = pcache_policy == POLICY_FIFO ? &pcache_policy_fifo :
+						&pcache_policy_lru;
+	WRITE_ONCE(pcache_on, true);
+	if (pcache_check_alloc)
+		WRITE_ONCE(alloc_check_hook, pcache_alloc_check);
+	pr_info("%llu KiB: %u sets x %u ways of 4 KiB, policy %s, mechanism %s%s\n",
+		(unsigned long long)geo.size >> 10, geo.nr_sets, geo.ways,
+		policy->name, mech_names[pcache_mech],
+		pcache_check_alloc ? ", allocation check on" : "");
+	return;
+
+nomem:
+	pool_free();
+	pr_err("cannot allocate %llu KiB and its metadata; off\n",
+	       (unsigned long long)geo.size >> 10);
+}

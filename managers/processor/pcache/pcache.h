@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pcache as the rest of the processor manager sees it (mm.c,
+ * process.c): the processor's DRAM as a set-associative cache of the
+ * memory of its processes.  A user page that is mapped is a pcache line;
+ * a page fault on an unmapped page is a miss, served from the process's
+ * backend (struct pmm_backend_ops).  Documentation/pcache.md.
+ *
+ * Every function here except pcache_init() and pcache_print_stats() is
+ * called with mm->lock held and never sleeps.
+ */
+#ifndef _MANAGERS_PROCESSOR_PCACHE_PCACHE_H
+#define _MANAGERS_PROCESSOR_PCACHE_PCACHE_H
+
+#include <tessera/types.h>
+#include <asm/pgtable.h>
+
+struct pmm;
+
+/*
+ * Lay out the cache from pcache= and pcache.ways= and allocate every
+ * line, its metadata and the flush buffers (processor role, once, at
+ * boot).  pcache=0 or a failed allocation leaves it off: user pages are
+ * then the backend's own pages, mapped directly.
+ */
+void pcache_init(void);
+/* True once pcache_init() set up a pool. */
+bool pcache_enabled(void);
+
+/* A new address space: pick its set salt. */
+void pcache_mm_init(struct pmm *mm);
+/*
+ * Serve a miss of @mm at page-aligned @va for @access (RMM_ACCESS_*):
+ * find a line (evicting if the set is full), fill it from the backend
+ * or the victim cache, map it.  0, or the backend's -errno (-EFAULT,
+ * -EACCES, -ENOMEM, -EIO, ...).
+ */
+int pcache_miss(struct pmm *mm, unsigned long va, u32 access);
+/*
+ * Invalidate the line mapped by *@pte at @va of @mm: clear the entry, and
+ * with @writeback flush the data first if dirty (otherwise it is lost).
+ * True if an entry was cleared (the caller flushes TLBs for the range).
+ */
+bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
+		     bool writeback);
+/*
+ * After the pcache_zap_page() calls of [start, end): drop (or with
+ * @writeback, write back and drop) the victim-cache entries of the
+ * range and wait for evictions of @mm's lines still in flight, so no
+ * stale flush reaches the backend after it changes the range.
+ */
+void pcache_zap_finish(struct pmm *mm, unsigned long start,
+		       unsigned long end, bool writeback);
+/* Drop every line of @mm (its threads are gone; before its pgd goes). */
+void pcache_mm_release(struct pmm *mm);
+
+/* One "pcache: stats ..." line on the console. */
+void pcache_print_stats(void);
+
+/*
+ * Allocator hook (pcache.check_alloc): counts and reports an allocation
+ * made while this CPU runs the pcache's own miss/evict code.
+ */
+void pcache_alloc_check(const char *what);
+
+#endif /* _MANAGERS_PROCESSOR_PCACHE_PCACHE_H */

@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fittest=: the multi-node FIT test driver, run by
+ * tests/cluster/test_fit.py on three nodes (processor0, memory1,
+ * storage2) booted with the same fit.expect=.  Once the cluster is
+ * complete each node runs its part of one scenario, prints one line per
+ * check ("fittest: ok - ..." / "fittest: not ok - ..."), a verdict line
+ * "fittest: <scenario>: PASS|FAIL (n of m checks failed)" and halts with
+ * machine_halt_with_status().
+ *
+ *   echo   every node: echo 0 B .. 1 MiB to every peer, byte for byte;
+ *          fittest.callers= threads calling all peers at once; node 0
+ *          also sends a wrong-version and a bad-CRC call to each peer
+ *          (-EPROTO, counted by the receiver)
+ *   flood  processor0 and storage2 each send fittest.flood= one-way
+ *          messages to memory1, whose handler sleeps fittest.sink_ms per
+ *          message: all arrive once, in order, intact; senders stalled
+ *          on credits
+ *   kill   node 0 calls storage2 (which never answers); the host kills
+ *          storage2 on "fittest: kill storage2 now"; the call must fail
+ *          with -EHOSTDOWN while calls to memory1 keep succeeding; on
+ *          "fittest: reboot storage2 now" the host boots it again
+ *          (fittest=serve) and node 0 checks that it serves again
+ *   serve  answer calls until node 0 says it is done
+ *
+ * Nodes finish together: each tells every peer it is done (FIT_OP_TEST
+ * DONE) and halts once it has heard the same from the nodes it waits
+ * for, so nobody halts while a peer still calls it.
+ */
+#include "conn.h"
+
+#include <fit/fit.h>
+#include <tessera/atomic.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/kthread.h>
+#include <tessera/mm.h>
+#include <tessera/node.h>
+#include <tessera/panic.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/sched.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+#include <tessera/wait.h>
+
+static char fittest_mode[16];
+PARAM_STRING("fittest", fittest_mode,
+	     "FIT multi-node test driver: echo, flood, kill or serve");
+static unsigned int fittest_callers = 4;
+PARAM_UINT("fittest.callers", fittest_callers, 1, 16,
+	   "fittest=echo: concurrent caller threads per node");
+static unsigned int fittest_flood = 400;
+PARAM_UINT("fittest.flood", fittest_flood, 1, 4096,
+	   "fittest=flood: one-way messages per sender");
+static unsigned int fittest_sink_ms = 2;
+PARAM_UINT("fittest.sink_ms", fittest_sink_ms, 0, 1000,
+	   "fittest=flood: the receiving handler sleeps this long per message");
+
+#define FT_DEADLINE_MS		80000
+#define FT_CALL_MS		10000
+#define FT_CALLS_PER_THREAD	24
+#define FT_THREAD_MAX_LEN	(64 * 1024)
+#define FT_FLOOD_DST		1	/* memory1 */
+#define FT_KILL_DST		2	/* storage2 */
+
+enum ft_cmd {
+	FT_DONE = 1,		/* the sender has finished its part */
+	FT_QUERY,		/* reply: struct ft_counts for the sender */
+	FT_HANG,		/* never answer (the kill scenario's victim) */
+};
+
+struct ft_counts {
+	u32 sink_count;		/* one-way messages from the asker */
+	u32 sink_bad;		/* of which out of order or corrupt */
+	u64 rejected;		/* malformed messages, from anyone */
+};
+
+static unsigned int ft_checks, ft_failed;
+static u64 ft_done_mask;
+static DECLARE_WAIT_QUEUE_HEAD(ft_wq);
+#define FT_FLOOD_MAX		4096
+/* Which flood messages arrived, per sender; under ft_lock. */
+static u8 ft_sink_seen[FIT_MAX_NODES][FT_FLOOD_MAX / 8];
+static u32 ft_sink_count[FIT_MAX_NODES];
+static u32 ft_sink_bad[FIT_MAX_NODES];
+static DEFINE_SPINLOCK(ft_lock);
+
+static void ft_check(bool ok, const char *fmt, ...) __printf(2, 3);
+
+static void ft_check(bool ok, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ft_checks++;
+	if (!ok)
+		ft_failed++;
+	pr_info("fittest: %s - %s\n", ok ? "ok" : "not ok", buf);
+}
+
+static void ft_fill(u8 *p, u32 len, u32 seed)
+{
+	for (u32 i = 0; i < len; i++)
+		p[i] = (u8)(seed * 31 + i * 7 + (i >> 11));
+}
+
+static bool ft_verify(const u8 *p, u32 len, u32 seed)
+{
+	for (u32 i = 0; i < len; i++)
+		if (p[i] != (u8)(seed * 31 + i * 7 + (i >> 11)))
+			return false;
+	return true;
+}
+
+static const char *ft_name(u16 n)
+{
+	static char names[FIT_MAX_NODES][16];
+	struct fit_conn *c = fit_conn_lookup(n);
+
+	snprintf(names[n], sizeof(names[n]), "%s%u",
+		 c ? fit_role_name(c->role) : "node", n);
+	return names[n];
+}
+
+/* ------------------------------------------------------------- handlers */
+
+static void ft_test_handler(struct fit_request *rq, void *ctx)
+{
+	struct ft_counts cnt = { 0 };
+	unsigned long flags;
+	u32 cmd;
+
+	if (rq->len < 4) {
+		fit_reply_error(rq, -EINVAL);
+		return;
+	}
+	cmd = fit_get_le32(rq->data);
+	switch (cmd) {
+	case FT_DONE:
+		spin_lock_irqsave(&ft_lock, flags);
+		ft_done_mask |= 1ull << rq->src_node;
+		spin_unlock_irqrestore(&ft_lock, flags);
+		wake_up_all(&ft_wq);
+		fit_reply(rq, NULL, 0);
+		return;
+	case FT_QUERY:
+		spin_lock_irqsave(&ft_lock, flags);
+		cnt.sink_count = ft_sink_count[rq->src_node];
+		cnt.sink_bad = ft_sink_bad[rq->src_node];
+		spin_unlock_irqrestore(&ft_lock, flags);
+		cnt.rejected = fit_nr_rejected();
+		fit_reply(rq, &cnt, sizeof(cnt));
+		return;
+	case FT_HANG:
+		pr_info("fittest: holding a call from node %u unanswered\n",
+			rq->src_node);
+		for (;;)
+			msleep(1000);
+	default:
+		fit_reply_error(rq, -EINVAL);
+	}
+}
+
+/* Flood message i from node s: 64 + (i % 5) * 3000 bytes, seq first. */
+static u32 ft_flood_len(u32 i)
+{
+	return 64 + (i % 5) * 3000;
+}
+
+static void ft_sink_handler(struct fit_request *rq, void *ctx)
+{
+	u16 s = rq->src_node;
+	unsigned long flags;
+	bool ok;
+	u32 seq;
+
+	if (fittest_sink_ms)
+		msleep(fittest_sink_ms);
+	/* Workers run in parallel: check each arrives once, not the order. */
+	seq = rq->len >= 4 ? fit_get_le32(rq->data) : ~0u;
+	ok = seq < FT_FLOOD_MAX && rq->len == ft_flood_len(seq) &&
+	     ft_verify((const u8 *)rq->data + 4, rq->len - 4, seq + s);
+	spin_lock_irqsave(&ft_lock, flags);
+	ft_sink_count[s]++;
+	if (ok && (ft_sink_seen[s][seq / 8] & (1u << (seq % 8))))
+		ok = false;	/* a duplicate */
+	if (ok)
+		ft_sink_seen[s][seq / 8] |= 1u << (seq % 8);
+	else
+		ft_sink_bad[s]++;
+	spin_unlock_irqrestore(&ft_lock, flags);
+}
+
+/* --------------------------------------------------------------- helpers */
+
+static int ft_cmd(u16 node, u32 cmd, void *reply, u32 max, unsigned int ms)
+{
+	u8 req[4];
+
+	fit_put_le32(req, cmd);
+	return fit_call(node, FIT_OP_TEST, req, sizeof(req), reply, max, ms);
+}
+
+static unsigned int ft_count_bits(u64 m)
+{
+	unsigned int n = 0;
+
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
+static u64 ft_peers_mask(void)
+{
+	u64 m = 0;
+
+	for (u16 n = 0; n < FIT_MAX_NODES; n++)
+		if (n != node_id && fit_peer_up(n))
+			m |= 1ull << n;
+	return m;
+}
+
+/* Tell @peers we are done, wait for @wait_for to say the same. */
+static void ft_finish(u64 peers, u64 wait_for, u64 deadline)
+{
+	for (u16 n = 0; n < FIT_MAX_NODES; n++)
+		if (peers & (1ull << n))
+			ft_cmd(n, FT_DONE, NULL, 0, 3000);
+	while ((READ_ONCE(ft_done_mask) & wait_for) != wait_for &&
+	       jiffies < deadline)
+		wait_event_timeout(ft_wq, (READ_ONCE(ft_done_mask) & wait_for)
+				   == wait_for, HZ / 4);
+	if (wait_for)
+		ft_check((READ_ONCE(ft_done_mask) & wait_for) == wait_for,
+			 "every peer finished (mask %llx of %llx)",
+			 (unsigned long long)READ_ONCE(ft_done_mask),
+			 (unsigned long long)wait_for);
+	/* Let our last replies leave before the machine stops. */
+	msleep(300);
+}
+
+static __noreturn void ft_halt(void)
+{
+	pr_info("fittest: %s: %s (%u of %u checks failed)\n", fittest_mode,
+		ft_failed ? "FAIL" : "PASS", ft_failed, ft_checks);
+	machine_halt_with_status(ft_failed ? 1 : 0);
+}
+
+/* Echo @sizes to @n byte for byte; returns the number verified. */
+static unsigned int ft_echo_sizes(u16 n, u8 *req, u8 *rep)
+{
+	static const u32 sizes[] = {
+		0, 1, 128, 1023, 4096, FIT_SEG_MAX, FIT_SEG_MAX + 1, 65536,
+		300000, FIT_MAX_MSG,
+	};
+	unsigned int ok = 0;
+
+	for (u32 i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u32 len = sizes[i];
+		int ret;
+
+		ft_fill(req, len, i + node_id * 100 + n);
+		memset(rep, 0xa5, len);
+		ret = fit_call(n, FIT_OP_ECHO, req, len, rep, FIT_MAX_MSG,
+			       FT_CALL_MS);
+		if (ret == (int)len && !memcmp(req, rep, len))
+			ok++;
+		else
+			pr_info("fittest: echo %u B to node %u: %d\n", len, n,
+				ret);
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------ echo */
+
+struct ft_caller {
+	unsigned int id;
+	u64 peers;
+	unsigned int nr_peers;
+	unsigned int ok, bad;
+};
+
+static atomic_t ft_callers_left;
+
+static int ft_caller_fn(void *arg)
+{
+	struct ft_caller *cl = arg;
+	u8 *req = kmalloc(FT_THREAD_MAX_LEN, GFP_KERNEL);
+	u8 *rep = kmalloc(FT_THREAD_MAX_LEN, GFP_KERNEL);
+	u32 x = 0x9e3779b9u * (cl->id + 1) + node_id;
+
+	for (unsigned int i = 0; req && rep && i < FT_CALLS_PER_THREAD; i++) {
+		unsigned int pick = (i + cl->id) % cl->nr_peers;
+		u16 n = 0;
+		u32 len;
+		int ret;
+
+		/* Round-robin over the peers, a pseudo-random size. */
+		for (unsigned int k = 0; k < FIT_MAX_NODES; k++)
+			if ((cl->peers & (1ull << k)) && !pick--) {
+				n = k;
+				break;
+			}
+		x = x * 1103515245u + 12345u;
+		len = (x >> 8) % FT_THREAD_MAX_LEN;
+		ft_fill(req, len, x);
+		ret = fit_call(n, FIT_OP_ECHO, req, len, rep,
+			       FT_THREAD_MAX_LEN, FT_CALL_MS);
+		if (ret == (int)len && ft_verify(rep, len, x))
+			cl->ok++;
+		else
+			cl->bad++;
+	}
+	if (!req || !rep)
+		cl->bad = FT_CALLS_PER_THREAD;
+	kfree(req);
+	kfree(rep);
+	if (atomic_dec_return(&ft_callers_left) == 0)
+		wake_up_all(&ft_wq);
+	return 0;
+}
+
+/* A call built by hand with a broken header: the peer must say -EPROTO. */
+static void ft_malformed(u16 n)
+{
+	struct ft_counts before, after;
+	int r1, r2, r3;
+
+	r1 = ft_cmd(n, FT_QUERY, &before, sizeof(before), FT_CALL_MS);
+	r2 = fit_call_malformed(n, FIT_MALFORMED_VERSION, FT_CALL_MS);
+	r3 = fit_call_malformed(n, FIT_MALFORMED_CRC, FT_CALL_MS);
+	ft_check(r2 == -EPROTO, "wrong-version call to %s: %d (want %d)",
+		 ft_name(n), r2, -EPROTO);
+	ft_check(r3 == -EPROTO, "bad-CRC call to %s: %d (want %d)",
+		 ft_name(n), r3, -EPROTO);
+	r3 = ft_cmd(n, FT_QUERY, &after, sizeof(after), FT_CALL_MS);
+	ft_check(r1 == sizeof(before) && r3 == sizeof(after) &&
+		 after.rejected >= before.rejected + 2,
+		 "%s counted the malformed messages (%llu -> %llu)",
+		 ft_name(n), (unsigned long long)before.rejected,
+		 (unsigned long long)after.rejected);
+}
+
+static void ft_run_echo(u64 peers, u64 deadline)
+{
+	static struct ft_caller callers[16];
+	u8 *req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	u8 *rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	unsigned int ok = 0, bad = 0;
+
+	if (!req || !rep) {
+		ft_check(false, "buffers for 1 MiB echoes");
+		return;
+	}
+	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+		unsigned int v;
+
+		if (!(peers & (1ull << n)))
+			continue;
+		v = ft_echo_sizes(n, req, rep);
+		ft_check(v == 10, "echo 0 B..1 MiB to %s: %u/10 verified",
+			 ft_name(n), v);
+	}
+	atomic_set(&ft_callers_left, fittest_callers);
+	for (unsigned int i = 0; i < fittest_callers; i++) {
+		struct task *t;
+
+		callers[i] = (struct ft_caller){ .id = i, .peers = peers,
+			.nr_peers = ft_count_bits(peers) };
+		t = kthread_create(ft_caller_fn, &callers[i], "fittest/%u", i);
+		if (IS_ERR(t)) {
+			callers[i].bad = FT_CALLS_PER_THREAD;
+			atomic_dec(&ft_callers_left);
+			continue;
+		}
+		kthread_detach(t);
+		wake_up_process(t);
+	}
+	while (atomic_read(&ft_callers_left) && jiffies < deadline)
+		wait_event_timeout(ft_wq, !atomic_read(&ft_callers_left),
+				   HZ / 4);
+	for (unsigned int i = 0; i < fittest_callers; i++) {
+		ok += callers[i].ok;
+		bad += callers[i].bad;
+	}
+	ft_check(!atomic_read(&ft_callers_left) && bad == 0 &&
+		 ok == fittest_callers * FT_CALLS_PER_THREAD,
+		 "%u concurrent callers: %u/%u calls verified",
+		 fittest_callers, ok, fittest_callers * FT_CALLS_PER_THREAD);
+	if (node_id == 0)
+		for (u16 n = 0; n < FIT_MAX_NODES; n++)
+			if (peers & (1ull << n))
+				ft_malformed(n);
+	free_pages((unsigned long)req, get_order(FIT_MAX_MSG));
+	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
+}
+
+/* ------------------------------------------------------------ flood */
+
+static void ft_run_flood(void)
+{
+	u8 *msg = kmalloc(ft_flood_len(4), GFP_KERNEL);
+	unsigned long long stalls0, stalls1;
+	struct ft_counts cnt;
+	unsigned int sent = 0;
+	int ret = 0;
+
+	if (node_id == FT_FLOOD_DST)
+		return;		/* the slow receiver */
+	if (!msg) {
+		ft_check(false, "flood buffer");
+		return;
+	}
+	stalls0 = fit_peer_credit_stalls(FT_FLOOD_DST);
+	for (u32 i = 0; i < fittest_flood; i++) {
+		fit_put_le32(msg, i);
+		ft_fill(msg + 4, ft_flood_len(i) - 4, i + node_id);
+		ret = fit_send(FT_FLOOD_DST, FIT_OP_SINK, msg, ft_flood_len(i),
+			       30000);
+		if (ret)
+			break;
+		sent++;
+	}
+	stalls1 = fit_peer_credit_stalls(FT_FLOOD_DST);
+	ft_check(sent == fittest_flood, "%u/%u one-way messages sent to %s (last %d)",
+		 sent, fittest_flood, ft_name(FT_FLOOD_DST), ret);
+	ft_check(stalls1 > stalls0,
+		 "sender blocked on credits %llu times", stalls1 - stalls0);
+	/*
+	 * The query is dispatched after every message of the flood, but the
+	 * last handlers may still be sleeping in other workers: ask again
+	 * until the count stops short of nothing (or a few tries).
+	 */
+	for (int tries = 0; tries < 50; tries++) {
+		ret = ft_cmd(FT_FLOOD_DST, FT_QUERY, &cnt, sizeof(cnt), 60000);
+		if (ret != sizeof(cnt) || cnt.sink_count >= fittest_flood)
+			break;
+		msleep(100);
+	}
+	ft_check(ret == sizeof(cnt) && cnt.sink_count == fittest_flood &&
+		 cnt.sink_bad == 0,
+		 "%s received %u/%u, %u duplicate or corrupt",
+		 ft_name(FT_FLOOD_DST), ret == sizeof(cnt) ? cnt.sink_count : 0,
+		 fittest_flood, ret == sizeof(cnt) ? cnt.sink_bad : 0);
+	kfree(msg);
+}
+
+/* ------------------------------------------------------------ kill */
+
+static bool ft_bg_stop;
+static unsigned int ft_bg_ok, ft_bg_bad;
+static struct task *ft_bg_task;
+
+/* Background: keep calling memory1 while storage2 dies and returns. */
+static int ft_bg_fn(void *arg)
+{
+	u8 req[512], rep[512];
+
+	for (u32 i = 0; !READ_ONCE(ft_bg_stop); i++) {
+		ft_fill(req, sizeof(req), i);
+		if (fit_call(1, FIT_OP_ECHO, req, sizeof(req), rep,
+			     sizeof(rep), FT_CALL_MS) == sizeof(req) &&
+		    !memcmp(req, rep, sizeof(req)))
+			ft_bg_ok++;
+		else
+			ft_bg_bad++;
+		msleep(20);
+	}
+	WRITE_ONCE(ft_bg_task, NULL);
+	wake_up_all(&ft_wq);
+	return 0;
+}
+
+static void ft_run_kill(u64 deadline)
+{
+	unsigned int bound = fit_dead_bound_ms();
+	u8 *req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	u8 *rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	u8 hang[4];
+	u64 t0, ms;
+	int ret;
+
+	if (!req || !rep) {
+		ft_check(false, "buffers for 1 MiB echoes");
+		return;
+	}
+	ft_check(ft_echo_sizes(FT_KILL_DST, req, rep) == 10,
+		 "storage2 serves before the kill");
+	ft_bg_task = kthread_create(ft_bg_fn, NULL, "fittest/bg");
+	if (!IS_ERR(ft_bg_task)) {
+		kthread_detach(ft_bg_task);
+		wake_up_process(ft_bg_task);
+	}
+	fit_put_le32(hang, FT_HANG);
+	pr_info("fittest: kill storage2 now\n");
+	t0 = ktime_get();
+	/* Four bounds: -ETIMEDOUT would mean death went unnoticed. */
+	ret = fit_call(FT_KILL_DST, FIT_OP_TEST, hang, sizeof(hang), NULL, 0,
+		       4 * bound);
+	ms = (ktime_get() - t0) / NSEC_PER_MSEC;
+	ft_check(ret == -EHOSTDOWN,
+		 "pending call to the killed storage2: %d after %llu ms (want %d; bound %u ms)",
+		 ret, (unsigned long long)ms, -EHOSTDOWN, bound);
+	ret = fit_call(FT_KILL_DST, FIT_OP_ECHO, req, 16, rep, 16, 1000);
+	ft_check(ret == -EHOSTDOWN && !fit_peer_up(FT_KILL_DST),
+		 "new call to the dead storage2: %d", ret);
+
+	pr_info("fittest: reboot storage2 now\n");
+	while (!fit_peer_up(FT_KILL_DST) && jiffies < deadline)
+		msleep(100);
+	ft_check(fit_peer_up(FT_KILL_DST), "storage2 rejoined");
+	ft_check(ft_echo_sizes(FT_KILL_DST, req, rep) == 10,
+		 "rebooted storage2 serves 0 B..1 MiB echoes");
+	WRITE_ONCE(ft_bg_stop, true);
+	while (READ_ONCE(ft_bg_task) && jiffies < deadline)
+		wait_event_timeout(ft_wq, !READ_ONCE(ft_bg_task), HZ / 4);
+	ft_check(ft_bg_ok > 0 && ft_bg_bad == 0,
+		 "calls to memory1 throughout: %u ok, %u failed", ft_bg_ok,
+		 ft_bg_bad);
+	free_pages((unsigned long)req, get_order(FIT_MAX_MSG));
+	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
+}
+
+/* ------------------------------------------------------------ driver */
+
+static int fittest_fn(void *arg)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(FT_DEADLINE_MS);
+	u64 peers;
+
+	while (!fit_cluster_is_ready() && jiffies < deadline)
+		msleep(50);
+	if (!fit_cluster_is_ready()) {
+		ft_check(false, "cluster ready");
+		ft_halt();
+	}
+	peers = ft_peers_mask();
+	pr_info("fittest: %s: start, peers %llx\n", fittest_mode,
+		(unsigned long long)peers);
+	if (!strcmp(fittest_mode, "echo")) {
+		ft_run_echo(peers, deadline);
+		ft_finish(peers, peers, deadline);
+	} else if (!strcmp(fittest_mode, "flood")) {
+		ft_run_flood();
+		ft_finish(peers, peers, deadline);
+	} else if (node_id == 0 && !strcmp(fittest_mode, "kill")) {
+		ft_run_kill(deadline);
+		ft_finish(ft_peers_mask(), 0, deadline);
+	} else {
+		/* kill (not node 0) and serve: answer until node 0 is done. */
+		while (!(READ_ONCE(ft_done_mask) & 1))
+			wait_event_timeout(ft_wq, READ_ONCE(ft_done_mask) & 1,
+					   HZ);
+		msleep(300);
+	}
+	ft_halt();
+}
+
+void fit_test_start(void)
+{
+	struct task *t;
+
+	if (!fittest_mode[0])
+		return;
+	if (strcmp(fittest_mode, "echo") && strcmp(fittest_mode, "flood") &&
+	    strcmp(fittest_mode, "kill") && strcmp(fittest_mode, "serve")) {
+		pr_err("fittest=%s: unknown (echo, flood, kill, serve)\n",
+		       fittest_mode);
+		machine_halt_with_status(1);
+	}
+	if (fit_register_handler(FIT_OP_TEST, ft_test_handler, NULL) ||
+	    fit_register_handler(FIT_OP_SINK, ft_sink_handler, NULL)) {
+		pr_err("fittest: cannot register handlers\n");
+		machine_halt_with_status(1);
+	}
+	t = kthread_run(fittest_fn, NULL, "fittest");
+	if (IS_ERR(t)) {
+		pr_err("fittest: no thread\n");
+		machine_halt_with_status(1);
+	}
+}

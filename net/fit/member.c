@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FIT membership: who the peers are, whether they are alive, and the
+ * RDMA-CM connections to them.
+ *
+ *  - Discovery: every node broadcasts a struct fit_member_msg on UDP
+ *    FIT_UDP_PORT every fit.hb_ms (ANNOUNCE until its cluster is
+ *    complete, HEARTBEAT after).  With fit.peers=ID@IP,... the list is
+ *    fixed, datagrams go to those addresses only and others are ignored.
+ *  - Connections: every node listens on FIT_CM_PORT; of two nodes the one
+ *    with the lower id connects (one QP per pair, never two).  REQ and
+ *    REP carry a struct fit_cm_private (node id, role, boot epoch, ring
+ *    geometry, mailbox and region keys).  A REQ from a node replaces any
+ *    connection we still hold to it.
+ *  - Liveness: a peer not heard for fit.dead_ms is declared dead: its
+ *    pending calls fail with -EHOSTDOWN and its QP is torn down.  A peer
+ *    heard again (same boot, or a new epoch after a reboot) is connected
+ *    again.  A heartbeat also lists the peers its sender is connected
+ *    to, so a node whose connection the other side dropped reconnects.
+ *  - Completion: once the connected nodes (and this one) make the
+ *    cluster of fit.expect=, one line "cluster ready: processor0
+ *    memory1 storage2" is printed (once per boot).
+ *
+ * Every decision runs in one thread (fit_member); the UDP handler and the
+ * CM event handler only record what they saw and wake it.
+ * fit_member_lock (a leaf) protects fit_members[] and the accept queue.
+ */
+#include "conn.h"
+
+#include <fit/fit.h>
+#include <tessera/errno.h>
+#include <tessera/inet.h>
+#include <tessera/kernel.h>
+#include <tessera/kthread.h>
+#include <tessera/net.h>
+#include <tessera/netdev.h>
+#include <tessera/node.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/rdma/rdma_cm.h>
+#include <tessera/sched.h>
+#include <tessera/spinlock.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
+#include <tessera/udp.h>
+#include <tessera/wait.h>
+#include <asm/portio.h>
+
+static char fit_expect_spec[32];
+PARAM_STRING("fit.expect", fit_expect_spec,
+	     "FIT: the complete cluster, nPnMnS (1P1M1S) or a node count; empty accepts anyone");
+static char fit_peers_spec[512];
+PARAM_STRING("fit.peers", fit_peers_spec,
+	     "FIT: static member list ID@A.B.C.D,... instead of discovery");
+static unsigned int fit_hb_ms = 200;
+PARAM_UINT("fit.hb_ms", fit_hb_ms, 20, 10000,
+	   "FIT: announce/heartbeat period in ms");
+static unsigned int fit_dead_ms = 3000;
+PARAM_UINT("fit.dead_ms", fit_dead_ms, 100, 600000,
+	   "FIT: a peer silent this long (ms) is declared dead");
+static unsigned int fit_stats_ms;
+PARAM_UINT("fit.stats_ms", fit_stats_ms, 0, 3600000,
+	   "FIT: print the counters every N ms (0: at shutdown only)");
+
+#define FIT_CONNECT_TIMEOUT_MS	3000
+#define FIT_RETRY_MS		500
+#define FIT_ACCEPT_QUEUE	16
+
+struct fit_member {
+	bool known;		/* heard from, or in fit.peers */
+	bool listed;		/* in fit.peers */
+	bool dead;		/* declared dead, not heard since */
+	bool was_up;		/* connection reported up (for the log) */
+	u8 role;		/* enum fit_role_wire; 0 until known */
+	u32 ip;			/* host order */
+	u64 epoch;		/* 0 until heard */
+	u64 last_heard;		/* jiffies */
+	u64 up_mask;		/* from its last datagram */
+	u64 mask_time;		/* jiffies of that datagram */
+	unsigned int missing_us;	/* datagrams in a row without us */
+	u64 next_connect;	/* jiffies */
+};
+
+struct fit_accept {
+	struct rdma_cm_id *id;
+	struct fit_cm_info info;
+};
+
+static DEFINE_SPINLOCK(fit_member_lock);
+static struct fit_member fit_members[FIT_MAX_NODES];	/* under lock */
+static struct fit_accept fit_acceptq[FIT_ACCEPT_QUEUE];	/* under lock */
+static unsigned int fit_nr_accept;			/* under lock */
+static struct fit_expect fit_expected;
+static bool fit_static;
+static bool fit_cluster_announced;
+static struct rdma_cm_id *fit_listen_id;
+static struct task *fit_member_task;
+static DECLARE_WAIT_QUEUE_HEAD(fit_member_wq);
+static bool fit_member_kicked;
+static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
+static unsigned long long fit_deaths;
+
+u8 fit_role_of_node(void)
+{
+	switch (node_role) {
+	case ROLE_PROCESSOR:
+		return FIT_ROLE_PROCESSOR;
+	case ROLE_MEMORY:
+		return FIT_ROLE_MEMORY;
+	case ROLE_STORAGE:
+		return FIT_ROLE_STORAGE;
+	default:
+		return 0;
+	}
+}
+
+void fit_member_kick(void)
+{
+	WRITE_ONCE(fit_member_kicked, true);
+	wake_up(&fit_member_wq);
+}
+
+/*
+ * Bits for the boot epoch that differ between two boots of one VM: the
+ * CMOS clock (wall time), since the TSC and ktime start from zero at
+ * every boot under QEMU.
+ */
+static u64 fit_cmos_time(void)
+{
+	u64 v = 0;
+
+	for (u8 reg = 0; reg <= 9; reg++) {
+		outb(reg, 0x70);
+		v = v * 61 + inb(0x71);
+	}
+	return v;
+}
+
+/* ------------------------------------------------------------ datagrams */
+
+static bool fit_member_up(u16 n)
+{
+	struct fit_conn *c = fit_conn_lookup(n);
+
+	return c && !c->loopback && READ_ONCE(c->state) == FIT_CONN_UP;
+}
+
+static u64 fit_up_mask(void)
+{
+	u64 mask = 0;
+
+	for (u16 n = 0; n < FIT_MAX_NODES; n++)
+		if (n != node_id && fit_member_up(n))
+			mask |= 1ull << n;
+	return mask;
+}
+
+static void fit_send_datagram(u32 dst_ip, u16 dst_node)
+{
+	struct net_iface *ifc = net_default_iface();
+	struct {
+		struct fit_wire_hdr hdr;
+		struct fit_member_msg msg;
+	} __packed d;
+	struct kvec v = { &d, sizeof(d) };
+	struct fit_hdr h = { 0 };
+	u8 gid[16] = { 0 };
+
+	if (!ifc || !ifc->dev)
+		return;
+	gid[10] = gid[11] = 0xff;
+	gid[12] = (u8)(ntohl(ifc->addr) >> 24);
+	gid[13] = (u8)(ntohl(ifc->addr) >> 16);
+	gid[14] = (u8)(ntohl(ifc->addr) >> 8);
+	gid[15] = (u8)ntohl(ifc->addr);
+	fit_announce_pack(&d.msg.who, fit_role_of_node(), ntohl(ifc->addr),
+			  gid, fit_epoch, fit_expected.nr_nodes,
+			  fit_cluster_announced);
+	fit_put_le64(&d.msg.up_mask, fit_up_mask());
+	h.version = FIT_VERSION;
+	h.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT : FIT_OP_ANNOUNCE;
+	h.src_node = node_id;
+	h.dst_node = dst_node;
+	h.total_len = sizeof(d.msg);
+	h.seg_len = sizeof(d.msg);
+	fit_hdr_pack(&h, &d.hdr);
+	udp_sendv(ifc->dev, htonl(dst_ip), FIT_UDP_PORT, FIT_UDP_PORT, &v, 1);
+}
+
+static void fit_announce(void)
+{
+	if (!fit_static) {
+		/* Broadcast: the destination node is "anyone" (us). */
+		fit_send_datagram(0xffffffffu, node_id);
+		return;
+	}
+	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+		unsigned long flags;
+		bool listed;
+		u32 ip;
+
+		spin_lock_irqsave(&fit_member_lock, flags);
+		listed = fit_members[n].listed;
+		ip = fit_members[n].ip;
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (listed && n != node_id)
+			fit_send_datagram(ip, n);
+	}
+}
+
+/* UDP receive thread: record what the datagram says, wake the thread. */
+static void fit_udp_rx(const struct udp_rx *pkt)
+{
+	const struct fit_member_msg *msg;
+	struct fit_member *m;
+	unsigned long flags;
+	struct fit_hdr h;
+	bool wake = false;
+	u64 epoch, mask;
+	u32 ip;
+
+	if (fit_hdr_unpack(pkt->data, pkt->len, &h, NULL) ||
+	    (h.opcode != FIT_OP_ANNOUNCE && h.opcode != FIT_OP_HEARTBEAT) ||
+	    h.total_len < sizeof(*msg) ||
+	    (h.dst_node != node_id && h.dst_node != h.src_node)) {
+		fit_bad_datagrams++;
+		return;
+	}
+	msg = (const void *)((const u8 *)pkt->data + FIT_HDR_BYTES);
+	if (fit_announce_check(&msg->who)) {
+		fit_bad_datagrams++;
+		return;
+	}
+	if (h.src_node == node_id)
+		return;
+	ip = fit_get_le32(&msg->who.ipv4);
+	epoch = fit_get_le64(&msg->who.epoch);
+	mask = fit_get_le64(&msg->up_mask);
+
+	spin_lock_irqsave(&fit_member_lock, flags);
+	m = &fit_members[h.src_node];
+	if (fit_static && !m->listed)
+		goto out;
+	if (!m->known || m->epoch != epoch || m->dead || m->ip != ip ||
+	    m->role != msg->who.role)
+		wake = true;
+	m->known = true;
+	m->dead = false;
+	m->role = msg->who.role;
+	m->ip = ip;
+	m->epoch = epoch;
+	m->last_heard = jiffies;
+	m->up_mask = mask;
+	m->mask_time = jiffies;
+	if (mask & (1ull << node_id))
+		m->missing_us = 0;
+	else if (m->missing_us < 100)
+		m->missing_us++;
+out:
+	spin_unlock_irqrestore(&fit_member_lock, flags);
+	if (wake)
+		fit_member_kick();
+}
+
+/* ------------------------------------------------------------ the CM */
+
+static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
+{
+	struct fit_conn *c = id->context;
+	struct fit_cm_info info;
+	unsigned long flags;
+	int ret = 0;
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_CONNECT_REQUEST:
+		/* Only a lower id connects to us, and only to us. */
+		if (fit_cm_private_unpack(ev->private_data,
+					  ev->private_data_len, &info) ||
+		    info.dst_node != node_id || info.node >= node_id) {
+			fit_bad_cm++;
+			return -EPROTO;
+		}
+		spin_lock_irqsave(&fit_member_lock, flags);
+		if (fit_static && !fit_members[info.node].listed) {
+			ret = -EPERM;
+		} else if (fit_nr_accept == FIT_ACCEPT_QUEUE) {
+			ret = -EBUSY;
+		} else {
+			fit_acceptq[fit_nr_accept].id = id;
+			fit_acceptq[fit_nr_accept].info = info;
+			fit_nr_accept++;
+		}
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (!ret)
+			fit_member_kick();
+		return ret;
+	case RDMA_CM_EVENT_ESTABLISHED:
+		if (!c || READ_ONCE(c->cm_id) != id)
+			return 0;
+		if (c->peer.node > node_id) {
+			/* Active side: the REP carries the peer's half. */
+			if (fit_cm_private_unpack(ev->private_data,
+						  ev->private_data_len,
+						  &info) ||
+			    info.node != c->peer.node ||
+			    info.dst_node != node_id ||
+			    fit_conn_set_remote(c, &info)) {
+				fit_bad_cm++;
+				fit_conn_fail(c, -EHOSTDOWN,
+					      "bad REP private data");
+				return 0;
+			}
+		}
+		fit_conn_set_up(c);
+		fit_member_kick();
+		return 0;
+	case RDMA_CM_EVENT_REJECTED:
+	case RDMA_CM_EVENT_TIMEOUT:
+	case RDMA_CM_EVENT_UNREACHABLE:
+	case RDMA_CM_EVENT_DISCONNECTED:
+		if (c && READ_ONCE(c->cm_id) == id)
+			fit_conn_fail(c, -EHOSTDOWN, rdma_event_msg(ev->event));
+		return 0;
+	}
+	return 0;
+}
+
+static void fit_fill_param(struct rdma_conn_param *p,
+			   const struct fit_cm_private *priv)
+{
+	memset(p, 0, sizeof(*p));
+	p->private_data = priv;
+	p->private_data_len = sizeof(*priv);
+	p->responder_resources = 4;
+	p->initiator_depth = 4;
+	p->retry_count = 7;
+	p->rnr_retry_count = 7;
+}
+
+/* Active side: connect to @n at @ip. */
+static void fit_connect_peer(u16 n, u32 ip)
+{
+	struct fit_conn *c = fit_conn_ensure(n);
+	struct rdma_conn_param param;
+	struct fit_cm_private priv;
+	struct fit_cm_info local;
+	struct rdma_cm_id *id;
+	int ret;
+
+	if (!c || c->state != FIT_CONN_IDLE)
+		return;
+	id = rdma_create_id(fit_cm_handler, c);
+	if (IS_ERR(id))
+		return;
+	ret = fit_conn_attach(c, id, &local);
+	if (ret) {
+		if (READ_ONCE(c->cm_id) == id)
+			fit_conn_teardown(c);
+		else
+			rdma_destroy_id(id);
+		return;
+	}
+	fit_cm_private_pack(&priv, &local);
+	fit_fill_param(&param, &priv);
+	ret = rdma_connect(id, ip, FIT_CM_PORT, &param,
+			   FIT_CONNECT_TIMEOUT_MS);
+	if (ret)
+		fit_conn_fail(c, -EHOSTDOWN, "rdma_connect failed");
+}
+
+/* Passive side: accept @a (member thread). */
+static void fit_accept_one(struct fit_accept *a)
+{
+	struct fit_cm_info *r = &a->info;
+	struct rdma_conn_param param;
+	struct fit_cm_private priv;
+	struct fit_cm_info local;
+	struct fit_member *m;
+	unsigned long flags;
+	struct fit_conn *c;
+
+	spin_lock_irqsave(&fit_member_lock, flags);
+	m = &fit_members[r->node];
+	m->known = true;
+	m->dead = false;
+	m->role = r->role;
+	m->ip = a->id->remote_ip;
+	m->epoch = r->epoch;
+	m->last_heard = jiffies;
+	m->missing_us = 0;
+	spin_unlock_irqrestore(&fit_member_lock, flags);
+
+	c = fit_conn_ensure(r->node);
+	if (!c)
+		goto reject;
+	/* A new REQ from that node: whatever we held is stale. */
+	if (c->state != FIT_CONN_IDLE)
+		fit_conn_teardown(c);
+	a->id->context = c;
+	if (fit_conn_attach(c, a->id, &local)) {
+		if (READ_ONCE(c->cm_id) == a->id) {
+			rdma_reject(a->id, NULL, 0);
+			fit_conn_teardown(c);
+			return;
+		}
+		goto reject;
+	}
+	if (fit_conn_set_remote(c, r)) {
+		rdma_reject(a->id, NULL, 0);
+		fit_conn_teardown(c);
+		return;
+	}
+	fit_cm_private_pack(&priv, &local);
+	fit_fill_param(&param, &priv);
+	if (rdma_accept(a->id, &param))
+		fit_conn_fail(c, -EHOSTDOWN, "rdma_accept failed");
+	return;
+reject:
+	rdma_reject(a->id, NULL, 0);
+	rdma_destroy_id(a->id);
+}
+
+static void fit_process_accepts(void)
+{
+	for (;;) {
+		struct fit_accept a;
+		unsigned long flags;
+		bool any;
+
+		spin_lock_irqsave(&fit_member_lock, flags);
+		any = fit_nr_accept > 0;
+		if (any) {
+			a = fit_acceptq[0];
+			fit_nr_accept--;
+			memmove(fit_acceptq, fit_acceptq + 1,
+				fit_nr_accept * sizeof(fit_acceptq[0]));
+		}
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (!any)
+			return;
+		fit_accept_one(&a);
+	}
+}
+
+/* ------------------------------------------------------------ decisions */
+
+/* One peer: liveness, stale connections, (re)connecting. */
+static void fit_member_check(u16 n, u64 now)
+{
+	u64 dead_j = msecs_to_jiffies(fit_dead_ms);
+	u64 grace = msecs_to_jiffies(max_t(unsigned int, 4 * fit_hb_ms, 500));
+	struct fit_conn *c = fit_conn_lookup(n);
+	struct fit_member m;
+	bool declare_dead = false, drop = false;
+	unsigned long flags;
+
+	if (c && c->loopback)
+		return;
+	spin_lock_irqsave(&fit_member_lock, flags);
+	if (fit_members[n].known && !fit_members[n].dead &&
+	    fit_members[n].epoch &&
+	    now - fit_members[n].last_heard > dead_j) {
+		fit_members[n].dead = true;
+		declare_dead = true;
+	}
+	m = fit_members[n];
+	spin_unlock_irqrestore(&fit_member_lock, flags);
+
+	if (declare_dead) {
+		fit_deaths++;
+		pr_warn("fit: node %u silent for %u ms: declared dead\n", n,
+			fit_dead_ms);
+		if (c)
+			fit_conn_fail(c, -EHOSTDOWN, "heartbeat lost");
+	}
+	if (c && c->state == FIT_CONN_UP) {
+		if (m.epoch && c->peer_epoch != m.epoch) {
+			pr_info("fit: node %u rebooted (epoch %llx -> %llx)\n",
+				n, (unsigned long long)c->peer_epoch,
+				(unsigned long long)m.epoch);
+			drop = true;
+		} else if (m.missing_us >= 2 && m.mask_time > c->up_since &&
+			   m.mask_time - c->up_since > grace) {
+			pr_info("fit: node %u no longer lists us: reconnecting\n",
+				n);
+			drop = true;
+		}
+		if (drop)
+			fit_conn_fail(c, -EHOSTDOWN, "stale connection");
+	}
+	if (c && c->state == FIT_CONN_DEAD) {
+		fit_conn_teardown(c);
+		spin_lock_irqsave(&fit_member_lock, flags);
+		fit_members[n].next_connect = jiffies +
+					      msecs_to_jiffies(FIT_RETRY_MS);
+		fit_members[n].missing_us = 0;
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		m.next_connect = ~0ull;
+	}
+	if (c && c->state == FIT_CONN_UP && !m.was_up) {
+		spin_lock_irqsave(&fit_member_lock, flags);
+		fit_members[n].was_up = true;
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (fit_cluster_announced)
+			fit_rejoins++;
+		pr_info("fit: connected to %s%u (%s)\n",
+			fit_role_name(c->role), n,
+			n > node_id ? "we connected" : "it connected");
+	} else if ((!c || c->state != FIT_CONN_UP) && m.was_up) {
+		spin_lock_irqsave(&fit_member_lock, flags);
+		fit_members[n].was_up = false;
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+	}
+	/* The lower id connects; the higher waits for the REQ. */
+	if (n > node_id && m.known && !m.dead && m.ip &&
+	    (m.epoch || m.listed) && now >= m.next_connect &&
+	    (!c || c->state == FIT_CONN_IDLE)) {
+		spin_lock_irqsave(&fit_member_lock, flags);
+		fit_members[n].next_connect = now +
+					      msecs_to_jiffies(FIT_RETRY_MS);
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		fit_connect_peer(n, m.ip);
+	}
+}
+
+bool fit_cluster_is_ready(void)
+{
+	return READ_ONCE(fit_cluster_announced);
+}
+
+unsigned int fit_dead_bound_ms(void)
+{
+	/* Silence is noticed at the next pass (at most 100 ms) after it. */
+	return fit_dead_ms + min_t(unsigned int, fit_hb_ms, 100) + 10;
+}
+
+static void fit_check_complete(void)
+{
+	u8 roles[FIT_MAX_NODES] = { 0 };
+	char line[FIT_MAX_NODES * 14];
+
+	if (fit_cluster_announced || fit_expect_any(&fit_expected))
+		return;
+	roles[node_id] = fit_role_of_node();
+	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+		struct fit_conn *c = fit_conn_lookup(n);
+
+		if (n != node_id && fit_member_up(n))
+			roles[n] = c->role;
+	}
+	if (!fit_expect_met(&fit_expected, roles))
+		return;
+	fit_cluster_announced = true;
+	if (fit_cluster_format(line, sizeof(line), roles) < 0)
+		line[0] = 0;
+	pr_info("cluster ready: %s\n", line);
+}
+
+static int fit_member_fn(void *arg)
+{
+	u64 next_announce = 0, next_stats = 0;
+
+	while (!kthread_should_stop()) {
+		u64 now = jiffies;
+
+		fit_process_accepts();
+		for (u16 n = 0; n < FIT_MAX_NODES; n++)
+			if (n != node_id)
+				fit_member_check(n, jiffies);
+		fit_check_complete();
+		if (now >= next_announce) {
+			fit_announce();
+			next_announce = now + msecs_to_jiffies(fit_hb_ms);
+		}
+		if (fit_stats_ms && now >= next_stats) {
+			if (next_stats)
+				fit_dump_stats();
+			next_stats = now + msecs_to_jiffies(fit_stats_ms);
+		}
+		wait_event_timeout(fit_member_wq,
+				   READ_ONCE(fit_member_kicked) ||
+				   kthread_should_stop(),
+				   msecs_to_jiffies(min_t(unsigned int,
+							  fit_hb_ms, 100)));
+		WRITE_ONCE(fit_member_kicked, false);
+	}
+	return 0;
+}
+
+int fit_member_init(void)
+{
+	struct fit_static_peer peers[FIT_MAX_NODES];
+	int n, ret;
+
+	fit_epoch ^= fit_cmos_time() << 20;
+	if (fit_expect_parse(fit_expect_spec, &fit_expected))
+		pr_err("fit: bad fit.expect=%s (want e.g. 1P1M1S or 3); accepting anyone\n",
+		       fit_expect_spec);
+	n = fit_peers_parse(fit_peers_spec, peers, ARRAY_SIZE(peers));
+	if (n < 0) {
+		pr_err("fit: bad fit.peers=%s (want ID@A.B.C.D,...); using discovery\n",
+		       fit_peers_spec);
+		n = 0;
+	}
+	fit_static = n > 0;
+	for (int i = 0; i < n; i++) {
+		struct fit_member *m = &fit_members[peers[i].node];
+
+		m->listed = true;
+		m->known = true;
+		m->ip = peers[i].ip;
+		m->last_heard = jiffies;
+	}
+	if (fit_static && fit_expect_any(&fit_expected)) {
+		/* The list plus us is the cluster. */
+		fit_expected.nr_nodes = n + !fit_members[node_id].listed;
+	}
+
+	ret = udp_bind(FIT_UDP_PORT, fit_udp_rx, NULL);
+	if (ret) {
+		pr_err("fit: cannot bind UDP port %u (%d)\n", FIT_UDP_PORT,
+		       ret);
+		return ret;
+	}
+	fit_listen_id = rdma_create_id(fit_cm_handler, NULL);
+	if (IS_ERR(fit_listen_id)) {
+		ret = PTR_ERR(fit_listen_id);
+		goto err_unbind;
+	}
+	ret = rdma_listen(fit_listen_id, FIT_CM_PORT);
+	if (ret)
+		goto err_id;
+	fit_member_task = kthread_run(fit_member_fn, NULL, "fit_member");
+	if (IS_ERR(fit_member_task)) {
+		ret = PTR_ERR(fit_member_task);
+		goto err_id;
+	}
+	pr_info("fit: membership: %s, heartbeat %u ms, dead after %u ms, expecting %s\n",
+		fit_static ? "static list" : "discovery by broadcast",
+		fit_hb_ms, fit_dead_ms,
+		fit_expect_any(&fit_expected) ? "anyone" :
+		(fit_expect_spec[0] ? fit_expect_spec : "the listed peers"));
+	return 0;
+
+err_id:
+	rdma_destroy_id(fit_listen_id);
+	fit_listen_id = NULL;
+err_unbind:
+	udp_unbind(FIT_UDP_PORT);
+	pr_err("fit: membership not started (%d)\n", ret);
+	return ret;
+}
+
+void fit_member_dump(void)
+{
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu bad CM requests\n",
+		fit_deaths, fit_rejoins, fit_bad_datagrams, fit_bad_cm);
+	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+		const struct fit_member *m = &fit_members[n];
+		struct fit_conn *c = fit_conn_lookup(n);
+
+		if (!m->known || n == node_id)
+			continue;
+		pr_info("fit: member %u %s: %s, epoch %llx, connection %s (incarnation %u)\n",
+			n, fit_role_name(m->role), m->dead ? "dead" : "alive",
+			(unsigned long long)m->epoch,
+			!c ? "none" : c->state == FIT_CONN_UP ? "up" :
+			c->state == FIT_CONN_CONNECTING ? "connecting" :
+			c->state == FIT_CONN_DEAD ? "failed" : "idle",
+			c ? c->incarnation : 0);
+	}
+}

@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0
+"""FIT between three nodes (processor0, memory1, storage2) on one fabric.
+
+  fit_echo      cluster ready on every node; RPC echo 0 B..1 MiB between
+                every pair byte for byte; concurrent callers on every node;
+                a wrong-version and a bad-CRC call each answered -EPROTO
+                and counted by the receiver
+  fit_flood     two nodes flood memory1 with one-way messages while its
+                handler sleeps per message: every message arrives once and
+                intact, the senders blocked on credits, no overrun
+  fit_kill      the host kills storage2 while processor0 waits for its
+                reply: the call fails with -EHOSTDOWN (not -ETIMEDOUT: the
+                call's timeout is four times the death bound) while calls to
+                memory1 keep succeeding; storage2 booted again on the same
+                fabric rejoins and serves
+  fit_launcher  `tessera cluster` waits for the kernels' own "cluster ready"
+                lines (one per node), not only the ready markers
+
+The kernel side is net/fit/fittest.c (fittest=): it prints one
+"fittest: ok - ..."/"fittest: not ok - ..." line per check and a verdict
+"fittest: <scenario>: PASS|FAIL", and halts.  A three-node group takes
+every QEMU slot (clusterlib.group), so the host is oversubscribed on
+purpose while it runs.
+"""
+
+import os
+import re
+import subprocess
+
+import clusterlib
+from clusterlib import check
+
+TIMEOUT = 90
+NODES = [("processor", 0), ("memory", 1), ("storage", 2)]
+# Fast death detection for the kill scenario; bound = dead + one pass.
+KILL_ARGS = ["fit.hb_ms=100", "fit.dead_ms=2000"]
+
+
+def _argv(role, node, fabric, extra):
+	return (["--role", role, "--node", str(node), "--kernel",
+		 "--net", fabric, "--", "fit.expect=1P1M1S"] + list(extra))
+
+
+def _expect_common(boots, scenario):
+	for b in boots:
+		b.expect(b.grep(r"^cluster ready: processor0 memory1 storage2$"),
+			 "no 'cluster ready: processor0 memory1 storage2' line")
+		b.expect(len(b.grep(r"^cluster ready:")) == 1,
+			 "'cluster ready' printed more than once")
+		bad = b.grep(r"^fittest: not ok - ")
+		b.expect(not bad, f"failed checks: {bad}")
+		b.expect(b.grep(rf"^fittest: {scenario}: PASS "),
+			 f"no 'fittest: {scenario}: PASS' verdict")
+		b.expect(b.code == clusterlib.EXIT_OK, "did not end with status ok")
+		b.expect(b.grep(r"^fit: peer \d+ (up|down): calls"),
+			 "no FIT counters at shutdown")
+		b.expect(not b.grep(r"credit overrun|cq_overflow"),
+			 "a ring or CQ overran")
+
+
+def _three(name, scenario, extra=()):
+	fabric = clusterlib.free_fabric()
+	return clusterlib.boot_group(
+		[(f"{name}-{role}{node}",
+		  _argv(role, node, fabric, [f"fittest={scenario}"] +
+			list(extra))) for role, node in NODES], TIMEOUT)
+
+
+def scenario_echo():
+	boots = _three("fit-echo", "echo")
+	_expect_common(boots, "echo")
+	for b in boots:
+		oks = b.grep(r"^fittest: ok - echo 0 B\.\.1 MiB to \w+: 10/10 "
+			     r"verified$")
+		b.expect(len(oks) == 2, f"echo verified to {len(oks)} of 2 peers")
+		b.expect(b.grep(r"^fittest: ok - \d+ concurrent callers: "
+				r"(\d+)/\1 calls verified$"),
+			 "concurrent callers not all verified")
+	p = boots[0]
+	for peer in ("memory1", "storage2"):
+		for kind in ("wrong-version", "bad-CRC"):
+			p.expect(p.grep(rf"^fittest: ok - {kind} call to {peer}: "
+					r"-71 "), f"{kind} call to {peer} not -EPROTO")
+		p.expect(p.grep(rf"^fittest: ok - {peer} counted the malformed"),
+			 f"{peer} did not count the malformed messages")
+	for b in boots[1:]:
+		m = [re.search(r"(\d+) rejected messages", l)
+		     for l in b.grep(r"rejected messages")]
+		b.expect(m and int(m[-1].group(1)) >= 2,
+			 "the receiver's rejected-messages counter is below 2")
+
+
+def scenario_flood():
+	boots = _three("fit-flood", "flood", ["fittest.flood=400"])
+	_expect_common(boots, "flood")
+	for b in (boots[0], boots[2]):
+		b.expect(b.grep(r"^fittest: ok - 400/400 one-way messages sent"),
+			 "not every one-way message was sent")
+		b.expect(b.grep(r"^fittest: ok - memory1 received 400/400, 0 "),
+			 "memory1 did not get every message exactly once")
+		m = [re.search(r"blocked on credits (\d+) times", l)
+		     for l in b.grep(r"blocked on credits")]
+		b.expect(m and int(m[0].group(1)) > 0,
+			 "the sender never blocked on credits")
+
+
+def scenario_kill():
+	fabric = clusterlib.free_fabric()
+	with clusterlib.group(len(NODES), TIMEOUT) as g:
+		nodes = [g.start(f"fit-kill-{role}{node}",
+				 _argv(role, node, fabric,
+				       ["fittest=kill"] + KILL_ARGS))
+			 for role, node in NODES]
+		p, m, s = nodes
+		# Kill only once storage2 holds the call, so it is pending.
+		hit = s.wait_for(r"fittest: holding a call from node 0",
+				 TIMEOUT)
+		if not hit:
+			raise s.finish().fail("storage2 never got the call to "
+					      "hold")
+		first = s.kill()
+		hit = p.wait_for(r"fittest: reboot storage2 now", TIMEOUT)
+		if not hit:
+			raise p.finish().fail("processor0 never asked for the "
+					      "reboot")
+		again = g.start("fit-kill-storage2-again",
+				_argv("storage", 2, fabric,
+				      ["fittest=serve"] + KILL_ARGS))
+		pb, mb, sb = p.finish(), m.finish(), again.finish()
+	first.expect(first.grep(r"^fittest: holding a call from node 0"),
+		     "storage2 never held processor0's call before the kill")
+	pb.expect(pb.grep(r"^fittest: ok - pending call to the killed "
+			  r"storage2: -112 "), "the pending call did not fail "
+		  "with -EHOSTDOWN (-112)")
+	pb.expect(pb.grep(r"^fit: node 2 (silent|down)"),
+		  "processor0 never declared storage2 down")
+	pb.expect(pb.grep(r"^fittest: ok - new call to the dead storage2: "
+			  r"-112$"), "a new call to the dead node did not fail "
+		  "at once with -EHOSTDOWN")
+	pb.expect(pb.grep(r"^fittest: ok - storage2 rejoined$"),
+		  "storage2 did not rejoin")
+	pb.expect(pb.grep(r"^fittest: ok - rebooted storage2 serves"),
+		  "the rebooted storage2 did not serve")
+	pb.expect(pb.grep(r"^fittest: ok - calls to memory1 throughout: "
+			  r"[1-9]\d* ok, 0 failed$"),
+		  "calls to memory1 failed while storage2 was down")
+	for b in (pb, mb, sb):
+		b.expect(not b.grep(r"^fittest: not ok - "),
+			 f"failed checks: {b.grep(r'^fittest: not ok - ')}")
+		b.expect(b.code == clusterlib.EXIT_OK,
+			 "did not end with status ok")
+	sb.expect(sb.grep(r"^fit: connected to processor0"),
+		  "the rebooted storage2 never connected to processor0")
+
+
+def scenario_launcher_waits_for_fit():
+	run_dir = os.path.join(clusterlib.runs_dir(), "fit-launcher")
+	with clusterlib.qemu_slots(len(NODES)):
+		res = subprocess.run(
+			[clusterlib.TESSERA, "cluster", "--nodes", "1P1M1S",
+			 "--kernel", "--until-ready", "-q", "--run-dir", run_dir,
+			 "--kernel-image", clusterlib.kernel_image(),
+			 "--timeout", "60"],
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, text=True, timeout=150)
+	check(res.returncode == 0, f"tessera cluster exited "
+	      f"{res.returncode}: {res.stderr}")
+	check("cluster ready: processor0 memory1 storage2" in res.stdout,
+	      f"no cluster ready line: {res.stdout}")
+	for role, node in NODES:
+		with open(os.path.join(run_dir, f"{role}{node}",
+				       "serial.log"), errors="replace") as f:
+			log = f.read()
+		check(re.search(r"fit\.expect=1P1M1S", log),
+		      f"{role}{node}: the launcher did not pass fit.expect=")
+		check(re.search(r"\] cluster ready: processor0 memory1 "
+				r"storage2$", log, re.M),
+		      f"{role}{node}: the kernel never printed cluster ready "
+		      f"before the launcher stopped it")
+
+
+SCENARIOS = [
+	("fit_echo", scenario_echo),
+	("fit_flood", scenario_flood),
+	("fit_kill", scenario_kill),
+	("fit_launcher", scenario_launcher_waits_for_fit),
+]
