@@ -92,6 +92,24 @@ struct p2m_miss_req {
 } __packed;
 _Static_assert(sizeof(struct p2m_miss_req) == 24, "p2m_miss_req size");
 
+/*
+ * P2M_PCACHE_MISS carrying the write-back of a dirty victim line of the
+ * same process (the pcache's piggyback: one round trip instead of two).
+ * Told apart from a plain miss by its length.  The flush is applied
+ * first; a stale flush (no vma at @flush_va any more, where
+ * P2M_PCACHE_FLUSH would answer -EFAULT) is dropped silently and the
+ * miss is served.  Any other flush error (-EINVAL: @flush_va not page
+ * aligned; -ENOMEM) fails the whole call with it, the miss not served.
+ * Reply and miss errors: P2M_PCACHE_MISS's.
+ */
+struct p2m_miss_flush_req {
+	struct p2m_miss_req miss;
+	__le64 flush_va;	/* page aligned */
+	u8 data[P2M_PAGE_SIZE];
+} __packed;
+_Static_assert(sizeof(struct p2m_miss_flush_req) == 32 + P2M_PAGE_SIZE,
+	       "p2m_miss_flush_req size");
+
 /* The page first, so that it can land at the start of a buffer. */
 struct p2m_miss_reply {
 	u8 data[P2M_PAGE_SIZE];
@@ -260,6 +278,9 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 		if (!access || (access & ~P2M_ACCESS_ALL) ||
 		    fit_get_le32(&r->reserved))
 			return -EPROTO;
+		/* A plain miss, or one with a piggybacked flush. */
+		if (len == sizeof(struct p2m_miss_flush_req))
+			return 0;
 		break;
 	}
 	case P2M_MMAP: {
@@ -288,10 +309,20 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 }
 
 /*
- * The memory node's entry point (managers/memory/service.c): registers
- * the P2M handlers when this node's role is memory, else does nothing.
- * Called once from rest_init() after fit_init().
+ * The memory node's entry point (managers/memory/service.c): when this
+ * node's role is memory, starts the service (memory_service_start()),
+ * else does nothing.  Called once from rest_init() after fit_init().
  */
 void memory_manager_init(void);
+
+/*
+ * Serve P2M requests from this node: register the handlers and put the
+ * files of the first boot module (a cpio "newc" archive, as `tessera
+ * run` writes it) into the image registry as "/<archive path>".  The
+ * memory role calls it at boot; a processor node with
+ * processor.memory_node=self calls it to serve its own processes over
+ * FIT loopback.  Idempotent.  0 or -errno.
+ */
+int memory_service_start(void);
 
 #endif /* _FIT_MEMORY_H */

@@ -24,14 +24,20 @@
  *
  * The image registry maps a path to bytes already in this node's memory
  * (memnode_image_register()).  EXECVE and MMAP with storage node
- * P2M_NO_STORAGE use it; the in-kernel tests load ELF images this way
- * without a storage node.
+ * P2M_NO_STORAGE use it; memory_service_start() fills it from the boot
+ * module (`tessera run`'s program archive), and the in-kernel tests load
+ * ELF images this way without a storage node.
+ *
+ * A miss may carry the write-back of a dirty victim line of the same
+ * process (struct p2m_miss_flush_req): both run under one hold of the
+ * process lock, the flush first.
  */
 #include "internal.h"
 
 #include <fit/fit.h>
 #include <fit/memory.h>
 #include <fit/storage.h>
+#include <tessera/bootinfo.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/list.h>
@@ -45,7 +51,10 @@
 #include <tessera/time.h>
 #include <uapi/mman.h>
 #include <uapi/stat.h>
+#include <asm/page.h>
 #include <asm/processor.h>
+
+#include "../processor/initrd.h"
 
 #define MEMNODE_HASH_BITS	6
 #define MEMNODE_HASH_SIZE	(1u << MEMNODE_HASH_BITS)
@@ -92,6 +101,7 @@ static struct {
 	u64 malformed;		/* -EPROTO */
 	u64 unknown_pid;	/* -ESRCH */
 	u64 execs;
+	u64 piggybacks;		/* misses carrying a flush */
 } memnode_stats;
 
 #define memnode_count(field)	__atomic_add_fetch(&(field), 1, __ATOMIC_RELAXED)
@@ -502,6 +512,11 @@ static void memnode_reply_addr(struct fit_request *rq, s64 ret)
 	fit_reply(rq, &r, sizeof(r));
 }
 
+/*
+ * P2M_PCACHE_MISS, plain or with a piggybacked flush (struct
+ * p2m_miss_flush_req, told apart by its length): the flush first, then
+ * the miss, under one hold of the process lock.
+ */
 static void memnode_miss(struct fit_request *rq, void *ctx)
 {
 	const struct p2m_miss_req *r = rq->data;
@@ -509,7 +524,7 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 	struct memnode_proc *p = memnode_begin(rq);
 	void *page;
 	u32 prot;
-	int ret;
+	int ret = 0;
 
 	if (!p)
 		return;
@@ -519,8 +534,18 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		memnode_reply_err(rq, -ENOMEM);
 		return;
 	}
-	ret = rmm_fault(p->mm, fit_get_le64(&r->va), fit_get_le32(&r->access),
-			memnode_read_file, NULL, &page, &prot);
+	if (rq->len == sizeof(struct p2m_miss_flush_req)) {
+		const struct p2m_miss_flush_req *f = rq->data;
+
+		memnode_count(memnode_stats.piggybacks);
+		ret = rmm_flush(p->mm, fit_get_le64(&f->flush_va), f->data);
+		if (ret == -EFAULT)
+			ret = 0;	/* stale: unmapped since, dropped */
+	}
+	if (!ret)
+		ret = rmm_fault(p->mm, fit_get_le64(&r->va),
+				fit_get_le32(&r->access), memnode_read_file,
+				NULL, &page, &prot);
 	if (!ret) {
 		memcpy(reply->data, page, PAGE_SIZE);
 		fit_put_le32(&reply->prot, prot);
@@ -658,6 +683,14 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 	memnode_proc_unlink(p);
 	memnode_end(p);
 	rmm_destroy(mm);
+	/*
+	 * The tests' leak check: pages is 0 once procs is.  Logged before
+	 * the reply, which may be the last thing the processor waits for.
+	 */
+	pr_info("memnode: exit node %u pid %u: procs %u pages %llu\n",
+		rq->src_node,
+		fit_get_le32(&((const struct p2m_hdr *)rq->data)->pid),
+		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned());
 	fit_reply(rq, NULL, 0);
 }
 
@@ -806,15 +839,49 @@ void memnode_dump_stats(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
 		pr_info("memnode: %-8s %llu\n", names[i],
 			(unsigned long long)memnode_stats.requests[i]);
-	pr_info("memnode: errors %llu malformed %llu unknown-pid %llu execs %llu procs %u pages %llu\n",
+	pr_info("memnode: errors %llu malformed %llu unknown-pid %llu execs %llu piggybacks %llu procs %u pages %llu\n",
 		(unsigned long long)memnode_stats.errors,
 		(unsigned long long)memnode_stats.malformed,
 		(unsigned long long)memnode_stats.unknown_pid,
-		(unsigned long long)memnode_stats.execs, memnode_nr_procs(),
+		(unsigned long long)memnode_stats.execs,
+		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
 }
 
-void memory_manager_init(void)
+/*
+ * Register every file of the first boot module (`tessera run`'s cpio
+ * archive) as "/<archive path>": the programs the processor will
+ * EXECVE by that name until they come from a storage node.  The
+ * archive stays in memory (memblock reserved it) for the node's life.
+ */
+static void memnode_register_boot_images(void)
+{
+	const struct boot_module *m = &boot_info.modules[0];
+	char path[MEMNODE_IMAGE_NAME];
+	struct initrd_file f;
+	unsigned int nr = 0;
+	u64 off = 0;
+	int ret;
+
+	if (!boot_info.nr_modules)
+		return;
+	while (!(ret = initrd_next(__va(m->start), m->size, &off, &f))) {
+		if (f.name_len + 2 > sizeof(path)) {
+			pr_warn("memnode: boot image name too long, skipped\n");
+			continue;
+		}
+		path[0] = '/';
+		memcpy(path + 1, f.name, f.name_len);
+		path[f.name_len + 1] = '\0';
+		if (!memnode_image_register(path, f.data, f.size))
+			nr++;
+	}
+	if (ret != -ENOENT)
+		pr_warn("memnode: boot module: malformed archive (%d)\n", ret);
+	pr_info("memnode: %u image(s) from the boot module\n", nr);
+}
+
+int memory_service_start(void)
 {
 	static const struct {
 		u16 opcode;
@@ -831,20 +898,32 @@ void memory_manager_init(void)
 		{ P2M_EXECVE, memnode_execve },
 		{ P2M_EXIT, memnode_exit },
 	};
+	static bool started;
 	unsigned int i;
-	int ret;
+	int ret, err = 0;
 
-	if (node_role != ROLE_MEMORY)
-		return;
+	if (started)
+		return 0;
+	started = true;
 	for (i = 0; i < MEMNODE_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&memnode_table[i]);
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
 					   NULL);
-		if (ret)
+		if (ret) {
 			pr_err("memnode: cannot register handler %#x: %d\n",
 			       handlers[i].opcode, ret);
+			err = ret;
+		}
 	}
+	memnode_register_boot_images();
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off");
+	return err;
+}
+
+void memory_manager_init(void)
+{
+	if (node_role == ROLE_MEMORY)
+		memory_service_start();
 }

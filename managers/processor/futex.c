@@ -14,9 +14,11 @@
  * shared memory), so FUTEX_PRIVATE_FLAG changes nothing.
  *
  * Reading the futex word may fault the page in (user_fault_resolve()
- * under the bucket lock, which never sleeps).  A waiter's futex_q lives
- * on its stack: it leaves only under the bucket lock, so a waker that
- * found it under that lock may use it until it unlocks.
+ * under the bucket lock, which never sleeps for a local address space;
+ * a remote one cannot fill it there, so the word is then read once
+ * unlocked to bring the page in, and again under the lock).  A waiter's
+ * futex_q lives on its stack: it leaves only under the bucket lock, so a
+ * waker that found it under that lock may use it until it unlocks.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -96,11 +98,24 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 	if (!IS_ALIGNED((unsigned long)uaddr, sizeof(u32)))
 		return -EINVAL;
 	b = futex_bucket(mm, q.uaddr);
-	spin_lock(&b->lock);
-	ret = get_user_u32(&cur, uaddr);
-	if (ret || cur != val) {
+	for (;;) {
+		spin_lock(&b->lock);
+		ret = get_user_u32(&cur, uaddr);
+		if (!ret)
+			break;
 		spin_unlock(&b->lock);
-		return ret ? ret : -EAGAIN;
+		/*
+		 * A remote address space cannot fill a page under our
+		 * spinlock (mm.c gives -EFAULT there): read unlocked, which
+		 * may sleep and fill it, and look again under the lock.
+		 */
+		ret = get_user_u32(&cur, uaddr);
+		if (ret)
+			return ret;
+	}
+	if (cur != val) {
+		spin_unlock(&b->lock);
+		return -EAGAIN;
 	}
 	list_add_tail(&q.node, &b->waiters);
 	spin_unlock(&b->lock);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Local mode's program archive: a boot module (`qemu -initrd`, or a
- * GRUB module2 line) holding a cpio "newc" archive, as the launcher's
- * `tessera run --local` writes it:
+ * The program archive: a boot module (`qemu -initrd`, or a GRUB module2
+ * line) holding a cpio "newc" archive, as the launcher's `tessera run`
+ * writes it:
  *
  *	tessera/run.0, tessera/run.1, ...   one manifest per program run
  *	<any path>                           the executables
@@ -10,7 +10,10 @@
  * A manifest is "ARGC ENVC\n" followed by NUL-terminated strings: the
  * archive path of the executable (the program sees it with a leading
  * '/', e.g. in readlink("/proc/self/exe")), then ARGC arguments, then
- * ENVC environment strings.  Runs go one after the other, each to its end;
+ * ENVC environment strings.  In local mode the executables come from
+ * this archive; with a memory node (processor.memory_node=) the memory
+ * node loads them by path from its own copy (service.c) and only the
+ * manifests are read here.  Runs go one after the other, each to its end;
  * after each one the kernel log gets
  *
  *	tessera: program exit run=N pid=P status=S
@@ -55,42 +58,47 @@ static int hex_field(const char *hdr, unsigned int field, u32 *val)
 	return 0;
 }
 
+int initrd_next(const void *base, u64 size, u64 *off, struct initrd_file *out)
+{
+	const char *archive = base, *hdr;
+	u32 namesize, filesize;
+	u64 name_off, data_off;
+
+	if (*off + CPIO_HDR_LEN > size)
+		return -EINVAL;		/* no trailer */
+	hdr = archive + *off;
+	if (memcmp(hdr, CPIO_MAGIC, 6) ||
+	    hex_field(hdr, CPIO_FIELD_NAMESIZE, &namesize) ||
+	    hex_field(hdr, CPIO_FIELD_FILESIZE, &filesize) || !namesize)
+		return -EINVAL;
+	name_off = *off + CPIO_HDR_LEN;
+	data_off = ALIGN(name_off + namesize, 4);
+	if (data_off > size || filesize > size - data_off)
+		return -EINVAL;
+	/* namesize counts the NUL. */
+	if (namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
+	    !memcmp(archive + name_off, CPIO_TRAILER, namesize - 1))
+		return -ENOENT;
+	out->name = archive + name_off;
+	out->name_len = namesize - 1;
+	out->data = archive + data_off;
+	out->size = filesize;
+	*off = ALIGN(data_off + filesize, 4);
+	return 0;
+}
+
 int initrd_find(const void *base, u64 size, const char *name,
 		struct initrd_file *out)
 {
-	const char *archive = base;
 	size_t want = strlen(name);
 	u64 off = 0;
+	int ret;
 
-	while (off + CPIO_HDR_LEN <= size) {
-		const char *hdr = archive + off;
-		u32 namesize, filesize;
-		u64 name_off, data_off;
-
-		if (memcmp(hdr, CPIO_MAGIC, 6) ||
-		    hex_field(hdr, CPIO_FIELD_NAMESIZE, &namesize) ||
-		    hex_field(hdr, CPIO_FIELD_FILESIZE, &filesize) ||
-		    !namesize)
-			return -EINVAL;
-		name_off = off + CPIO_HDR_LEN;
-		data_off = ALIGN(name_off + namesize, 4);
-		if (data_off > size || filesize > size - data_off)
-			return -EINVAL;
-		/* namesize counts the NUL. */
-		if (namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
-		    !memcmp(archive + name_off, CPIO_TRAILER, namesize - 1))
-			return -ENOENT;
-		if (namesize - 1 == want &&
-		    !memcmp(archive + name_off, name, want)) {
-			out->name = archive + name_off;
-			out->name_len = namesize - 1;
-			out->data = archive + data_off;
-			out->size = filesize;
+	while (!(ret = initrd_next(base, size, &off, out))) {
+		if (out->name_len == want && !memcmp(out->name, name, want))
 			return 0;
-		}
-		off = ALIGN(data_off + filesize, 4);
 	}
-	return -EINVAL;
+	return ret;
 }
 
 /* Parse the header line of a manifest; the strings start at *@body. */
@@ -120,10 +128,18 @@ static int manifest_parse(const struct initrd_file *f, u32 *argc, u32 *envc,
 	return 0;
 }
 
-static int run_one(const struct boot_module *m, unsigned int n)
+/*
+ * Start and wait for run @n of the archive in @m, its memory on
+ * @memory_node (pmm_remote_select()).  In remote mode the executable is
+ * the memory node's business (its own copy of the archive, or storage):
+ * only the manifest is read here.  -ENOENT once there is no run @n.
+ */
+static int run_one(const struct boot_module *m, unsigned int n,
+		   int memory_node)
 {
+	struct initrd_file exe = { 0 };
 	char run_name[RUN_NAME_MAX], path[PROCESS_EXE_MAX];
-	struct initrd_file manifest, exe;
+	struct initrd_file manifest;
 	const char *body, *strings;
 	u32 argc, envc, body_len, exe_len;
 	struct process *p;
@@ -141,7 +157,9 @@ static int run_one(const struct boot_module *m, unsigned int n)
 		goto report;
 	}
 	strings = body + exe_len + 1;
-	ret = initrd_find(__va(m->start), m->size, body, &exe);
+	ret = 0;
+	if (memory_node == REMOTE_LOCAL)
+		ret = initrd_find(__va(m->start), m->size, body, &exe);
 	if (ret) {
 		pr_err("processor: run %u: %s: not in the archive (%d)\n", n,
 		       body, ret);
@@ -150,7 +168,7 @@ static int run_one(const struct boot_module *m, unsigned int n)
 	}
 	/* Programs see their archive path as an absolute path. */
 	snprintf(path, sizeof(path), "/%s", body);
-	p = process_spawn(path, exe.data, exe.size, strings,
+	p = process_spawn(memory_node, path, exe.data, exe.size, strings,
 			  body_len - exe_len - 1, argc, envc);
 	if (IS_ERR(p)) {
 		pr_err("processor: run %u: cannot start %s (%ld)\n", n, body,
@@ -173,9 +191,10 @@ report:
 static int local_runner(void *arg)
 {
 	const struct boot_module *m = arg;
+	int memory_node = pmm_remote_select();
 	unsigned int n;
 
-	for (n = 0; run_one(m, n) == 0; n++)
+	for (n = 0; run_one(m, n, memory_node) == 0; n++)
 		;
 	pr_info("processor: %u program run(s) done\n", n);
 	machine_halt_with_status(0);

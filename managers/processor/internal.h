@@ -23,9 +23,20 @@
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
  *
+ *   mm_remote.c      the remote backend: the same ops as P2M_* calls
+ *                    over FIT to a memory node (or, for tests, to this
+ *                    node's own memory service: processor.memory_node=self)
+ *
  * Lock order (outermost first):
  *   futex bucket lock -> pmm->lock -> pcache set lock -> victim-cache
  *   lock -> (allocators)
+ *   The pmm lock is pmm->lock (a spinlock) for backends that never
+ *   sleep (local), pmm->mutex for backends that do (remote: every op is
+ *   a FIT call); pmm_lock() takes the right one.  A sleeping pmm's
+ *   faults are resolved only where sleeping is allowed: a uaccess fault
+ *   in atomic context (under the futex bucket lock) gets -EFAULT, and
+ *   the futex code faults the word in unlocked and retries.
+ *   remote_backend.lock (a mutex) is a leaf like local_backend.lock.
  *   a backend's own lock (mm_local.c: local_backend.lock) is a leaf: it
  *   is taken with any pmm->lock held (a miss evicting another process's
  *   dirty line flushes to that process's backend) but never with a
@@ -40,6 +51,7 @@
 #include <tessera/atomic.h>
 #include <tessera/completion.h>
 #include <tessera/list.h>
+#include <tessera/mutex.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
 #include <tessera/types.h>
@@ -47,6 +59,8 @@
 #include <asm/ptrace.h>
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
+
+#include "initrd.h"
 
 #define PROCESS_EXE_MAX		256
 #define NR_SIGNALS		64
@@ -65,12 +79,14 @@ struct pmm_miss_result {
 
 /*
  * Where a process's vmas and pages live.  Local mode: this node
- * (mm_local.c).  With a memory node: FIT requests (P2M_*), pages landing
- * in pcache lines.  Every op runs under pmm->lock, except flush (see
- * there).  None may sleep.
+ * (mm_local.c).  With a memory node: FIT requests (P2M_*, mm_remote.c),
+ * pages landing in pcache lines.  Every op runs under the pmm lock
+ * (pmm_lock()), except flush (see there).  Ops of a backend with
+ * @may_sleep may sleep (its pmms lock a mutex); the others never do.
  */
 struct pmm_backend_ops {
 	const char *name;
+	bool may_sleep;
 	/*
 	 * Without a pcache (pcache=0): the page holding @addr for @access
 	 * (RMM_ACCESS_* bits), to be mapped as is: its physical address in
@@ -122,6 +138,9 @@ struct pmm_backend_ops {
 /* A process's address space on the processor. */
 struct pmm {
 	spinlock_t lock;		/* page table and backend state */
+	struct mutex mutex;		/* the same, when @sleeps */
+	bool sleeps;			/* ops->may_sleep: lock the mutex */
+	void *piggyback_buf;		/* @sleeps: the pcache's flush copy */
 	pte_t *pgd;
 	phys_addr_t pgd_pa;
 	const struct pmm_backend_ops *ops;
@@ -178,12 +197,16 @@ struct uthread *current_uthread(void);
 struct process *current_process(void);
 
 /*
- * A process running @exe (@image, @size bytes in kernel memory) with the
- * given argv/envp (@strings: argc then envc NUL-terminated strings).
- * Started at once; returns it or ERR_PTR (-ENOEXEC with a log line for a
- * bad ELF, -ENOMEM, -E2BIG).
+ * A process running @exe with the given argv/envp (@strings: argc then
+ * envc NUL-terminated strings), its memory on @memory_node
+ * (pmm_remote_select()): REMOTE_LOCAL loads @image (@size bytes in
+ * kernel memory) here; a node id has the memory node load @exe itself
+ * (@image unused).  Started at once; returns it or ERR_PTR (-ENOEXEC
+ * with a log line for a bad ELF, -ENOENT, -ENOMEM, -E2BIG, -EIO).
+ * May sleep.
  */
-struct process *process_spawn(const char *exe, const void *image, u64 size,
+struct process *process_spawn(int memory_node, const char *exe,
+			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc);
 /* Wait until every thread of @p has exited; returns its exit status. */
@@ -208,6 +231,23 @@ __noreturn void process_kill_self(int sig);
 
 /* ---------------------------------------------------------- mm.c */
 
+/* The address-space lock: pmm->mutex for a sleeping backend, else pmm->lock. */
+static inline void pmm_lock(struct pmm *mm)
+{
+	if (mm->sleeps)
+		mutex_lock(&mm->mutex);
+	else
+		spin_lock(&mm->lock);
+}
+
+static inline void pmm_unlock(struct pmm *mm)
+{
+	if (mm->sleeps)
+		mutex_unlock(&mm->mutex);
+	else
+		spin_unlock(&mm->lock);
+}
+
 /* A new address space with @ops as backend; NULL on -ENOMEM. */
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend);
 void pmm_destroy(struct pmm *mm);
@@ -219,13 +259,13 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code);
 /*
  * Drop every page-table entry in [start, end) and the pcache lines
  * behind them, with their data (munmap, MADV_DONTNEED, a lower brk).
- * Caller holds mm->lock.
+ * Caller holds the pmm lock.
  */
 void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
 /*
  * Drop the entries and lines of [start, end) but keep the data: dirty
  * lines are written back first (mprotect, MAP_FIXED over a mapping).
- * Caller holds mm->lock.
+ * Caller holds the pmm lock.
  */
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end);
@@ -244,21 +284,39 @@ int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
 /* A local address space (empty); NULL on -ENOMEM. */
 struct pmm *pmm_local_create(void);
 
-/* ---------------------------------------------------------- initrd.c */
+/* ---------------------------------------------------------- mm_remote.c */
 
-struct initrd_file {
-	const char *name;		/* not NUL-terminated: name_len */
-	u32 name_len;
-	const void *data;
-	u64 size;
-};
+extern const struct pmm_backend_ops pmm_remote_ops;
 
 /*
- * Find @name in the cpio "newc" archive [@base, @base + @size).  0, or
- * -ENOENT, or -EINVAL if the archive is malformed before @name is found.
+ * Where process memory lives (processor.memory_node=): REMOTE_LOCAL
+ * (this node, mm_local.c), REMOTE_SELF (this node's own memory service
+ * over FIT loopback), or a memory node id (0..FIT_MAX_NODES-1).
  */
-int initrd_find(const void *base, u64 size, const char *name,
-		struct initrd_file *out);
+#define REMOTE_LOCAL		(-1)
+#define REMOTE_SELF		(-2)
+
+/*
+ * Decide where process memory lives, once, before the first program
+ * (may sleep: connects FIT loopback and starts the memory service for
+ * "self").  Returns the FIT node to use, or REMOTE_LOCAL.
+ */
+int pmm_remote_select(void);
+/* An empty remote address space served by @node; NULL on -ENOMEM. */
+struct pmm *pmm_remote_create(u16 node);
+/*
+ * P2M_EXECVE: the memory node loads the program at @exe (its image
+ * registry, or the storage node) with argv/envp @strings (argc then envc
+ * NUL-terminated strings) and builds its stack.  Entry and stack
+ * pointer in *@entry, *@sp.  0 or -errno (-ENOENT, -ENOEXEC, -E2BIG,
+ * -ENOMEM, -EIO for a FIT failure).  May sleep.
+ */
+int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
+		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
+		    unsigned long *sp);
+
+/* ---------------------------------------------------------- initrd.c */
+
 /* Run every program listed in the boot module (local mode). */
 void initrd_run_programs(void);
 

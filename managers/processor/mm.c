@@ -16,8 +16,11 @@
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/mm.h>
+#include <tessera/preempt.h>
 #include <tessera/slab.h>
 #include <uapi/mman.h>
+#include <asm/irqflags.h>
 #include <asm/traps.h>
 
 #include "internal.h"
@@ -30,17 +33,30 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 
 	if (!mm)
 		return NULL;
-	mm->pgd = user_pgd_alloc();
-	if (!mm->pgd) {
-		kfree(mm);
-		return NULL;
+	if (ops->may_sleep) {
+		/* The pcache's per-CPU copy is not safe across a sleep. */
+		mm->piggyback_buf = (void *)__get_free_pages(GFP_KERNEL, 0);
+		if (!mm->piggyback_buf)
+			goto free_mm;
+		mm->sleeps = true;
 	}
+	mm->pgd = user_pgd_alloc();
+	if (!mm->pgd)
+		goto free_buf;
 	mm->pgd_pa = __pa(mm->pgd);
 	spin_lock_init(&mm->lock);
+	mutex_init(&mm->mutex);
 	mm->ops = ops;
 	mm->backend = backend;
 	pcache_mm_init(mm);
 	return mm;
+
+free_buf:
+	if (mm->piggyback_buf)
+		free_page((unsigned long)mm->piggyback_buf);
+free_mm:
+	kfree(mm);
+	return NULL;
 }
 
 static void pmm_put_page(phys_addr_t pa, void *arg)
@@ -57,6 +73,8 @@ void pmm_destroy(struct pmm *mm)
 	user_pgd_free(mm->pgd, pmm_put_page, mm);
 	if (mm->ops->destroy)
 		mm->ops->destroy(mm);
+	if (mm->piggyback_buf)
+		free_page((unsigned long)mm->piggyback_buf);
 	kfree(mm);
 }
 
@@ -91,8 +109,15 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		access = RMM_ACCESS_WRITE;
 	if (error_code & X86_PF_INSTR)
 		access = RMM_ACCESS_EXEC;
+	/*
+	 * A sleeping backend cannot be asked from atomic context (a uaccess
+	 * under a spinlock): the caller gets -EFAULT and, where that is
+	 * not an answer (futex.c), faults the page in unlocked and retries.
+	 */
+	if (mm->sleeps && (in_atomic() || irqs_disabled()))
+		return -EFAULT;
 
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	mm->nr_faults++;
 	pte = user_lookup_pte(mm->pgd, va);
 	if (pte && (*pte & _PAGE_PRESENT)) {
@@ -109,7 +134,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		goto out;
 	ret = user_map_page(mm->pgd, va, pa, prot_to_pte(prot));
 out:
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return ret;
 }
 

@@ -120,7 +120,8 @@ static const char *exe_basename(const char *exe)
 	return slash ? slash + 1 : exe;
 }
 
-struct process *process_spawn(const char *exe, const void *image, u64 size,
+struct process *process_spawn(int memory_node, const char *exe,
+			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc)
 {
@@ -141,11 +142,18 @@ struct process *process_spawn(const char *exe, const void *image, u64 size,
 	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
 
 	ret = -ENOMEM;
-	p->mm = pmm_local_create();
+	if (memory_node == REMOTE_LOCAL)
+		p->mm = pmm_local_create();
+	else
+		p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
 		goto free_proc;
-	ret = pmm_local_exec(p->mm, exe, image, size, strings, strings_len,
-			     argc, envc, &entry, &sp);
+	if (memory_node == REMOTE_LOCAL)
+		ret = pmm_local_exec(p->mm, exe, image, size, strings,
+				     strings_len, argc, envc, &entry, &sp);
+	else
+		ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc,
+				      envc, &entry, &sp);
 	if (ret)
 		goto free_mm;
 

@@ -46,7 +46,7 @@ SYSCALL_DECLARE(mmap)
 
 	if (regs->r9 & ~PAGE_MASK)
 		return -EINVAL;
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	/*
 	 * MAP_FIXED may replace mappings: their lines go first, written
 	 * back (the call may still fail and leave them), so no write-back
@@ -58,7 +58,7 @@ SYSCALL_DECLARE(mmap)
 	ret = mm->ops->mmap(mm, addr, len, prot, flags);
 	if (!IS_ERR_VALUE(ret))
 		zap_range(mm, ret, len, false);
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return ret;
 }
 
@@ -67,10 +67,10 @@ SYSCALL_DECLARE(munmap)
 	struct pmm *mm = cur_mm();
 	int ret;
 
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	zap_range(mm, regs->rdi, regs->rsi, false);
 	ret = mm->ops->munmap(mm, regs->rdi, regs->rsi);
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return ret;
 }
 
@@ -79,10 +79,10 @@ SYSCALL_DECLARE(mprotect)
 	struct pmm *mm = cur_mm();
 	int ret;
 
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	zap_range(mm, regs->rdi, regs->rsi, true);
 	ret = mm->ops->mprotect(mm, regs->rdi, regs->rsi, regs->rdx);
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return ret;
 }
 
@@ -92,11 +92,11 @@ SYSCALL_DECLARE(madvise)
 	int advice = regs->rdx;
 	int ret;
 
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
 		zap_range(mm, regs->rdi, regs->rsi, false);
 	ret = mm->ops->madvise(mm, regs->rdi, regs->rsi, advice);
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return ret;
 }
 
@@ -105,13 +105,13 @@ SYSCALL_DECLARE(brk)
 	struct pmm *mm = cur_mm();
 	unsigned long old, new;
 
-	spin_lock(&mm->lock);
+	pmm_lock(mm);
 	old = mm->ops->brk(mm, 0);
 	if (regs->rdi && regs->rdi < old)
 		zap_range(mm, ALIGN(regs->rdi, PAGE_SIZE),
 			  ALIGN(old, PAGE_SIZE) - ALIGN(regs->rdi, PAGE_SIZE),
 			  false);
 	new = mm->ops->brk(mm, regs->rdi);
-	spin_unlock(&mm->lock);
+	pmm_unlock(mm);
 	return new;
 }

@@ -22,6 +22,9 @@
  *          "fittest: reboot storage2 now" the host boots it again
  *          (fittest=serve) and node 0 checks that it serves again
  *   serve  answer calls until node 0 says it is done
+ *   bench  node 0 measures echo latency (median, p99) at 128 B, 1 KiB and
+ *          4 KiB, then calls/s with fittest.callers= threads for
+ *          fittest.bench_ms (bench/bench-fit runs the matrix)
  *
  * Nodes finish together: each tells every peer it is done (FIT_OP_TEST
  * DONE) and halts once it has heard the same from the nodes it waits
@@ -48,7 +51,7 @@
 
 static char fittest_mode[16];
 PARAM_STRING("fittest", fittest_mode,
-	     "FIT multi-node test driver: echo, flood, kill or serve");
+	     "FIT multi-node test driver: echo, flood, kill, serve or bench");
 static unsigned int fittest_callers = 4;
 PARAM_UINT("fittest.callers", fittest_callers, 1, 16,
 	   "fittest=echo: concurrent caller threads per node");
@@ -59,7 +62,12 @@ static unsigned int fittest_sink_ms = 2;
 PARAM_UINT("fittest.sink_ms", fittest_sink_ms, 0, 1000,
 	   "fittest=flood: the receiving handler sleeps this long per message");
 
+static unsigned int fittest_bench_ms = 3000;
+PARAM_UINT("fittest.bench_ms", fittest_bench_ms, 100, 60000,
+	   "fittest=bench: length of the throughput run");
+
 #define FT_DEADLINE_MS		80000
+#define FT_LAT_CALLS		300
 #define FT_CALL_MS		10000
 #define FT_CALLS_PER_THREAD	24
 #define FT_THREAD_MAX_LEN	(64 * 1024)
@@ -528,6 +536,91 @@ static void ft_run_kill(u64 deadline)
 	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
 }
 
+/* ------------------------------------------------------------ bench */
+
+static u64 ft_bench_end;
+static atomic_t ft_bench_calls;
+
+static int ft_bench_fn(void *arg)
+{
+	u8 req[128], rep[128];
+
+	memset(req, 0x5a, sizeof(req));
+	while (jiffies <= READ_ONCE(ft_bench_end)) {
+		if (fit_call(1, FIT_OP_ECHO, req, sizeof(req), rep,
+			     sizeof(rep), FT_CALL_MS) == sizeof(req))
+			atomic_inc(&ft_bench_calls);
+	}
+	if (atomic_dec_return(&ft_callers_left) == 0)
+		wake_up_all(&ft_wq);
+	return 0;
+}
+
+static void ft_sort(u32 *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		u32 x = v[i];
+		unsigned int j = i;
+
+		for (; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static void ft_run_bench(u64 deadline)
+{
+	static const u32 sizes[] = { 128, 1024, 4096 };
+	static u32 lat[FT_LAT_CALLS];
+	static u8 req[4096], rep[4096];
+	u64 t0, ms;
+
+	for (u32 s = 0; s < ARRAY_SIZE(sizes); s++) {
+		unsigned int n = 0;
+
+		for (int i = 0; i < 20; i++)	/* warm up */
+			fit_call(1, FIT_OP_ECHO, req, sizes[s], rep,
+				 sizeof(rep), FT_CALL_MS);
+		for (int i = 0; i < FT_LAT_CALLS; i++) {
+			t0 = ktime_get();
+			if (fit_call(1, FIT_OP_ECHO, req, sizes[s], rep,
+				     sizeof(rep), FT_CALL_MS) != sizes[s])
+				continue;
+			lat[n++] = (u32)((ktime_get() - t0) / NSEC_PER_USEC);
+		}
+		ft_check(n == FT_LAT_CALLS, "latency calls at %u B", sizes[s]);
+		if (!n)
+			continue;
+		ft_sort(lat, n);
+		pr_info("fittest: bench latency %u B: median %u us p99 %u us (%u calls)\n",
+			sizes[s], lat[n / 2], lat[n * 99 / 100], n);
+	}
+	atomic_set(&ft_bench_calls, 0);
+	atomic_set(&ft_callers_left, fittest_callers);
+	t0 = ktime_get();
+	ft_bench_end = jiffies + msecs_to_jiffies(fittest_bench_ms);
+	for (unsigned int i = 0; i < fittest_callers; i++) {
+		struct task *t = kthread_create(ft_bench_fn, NULL,
+						"fitbench/%u", i);
+
+		if (IS_ERR(t)) {
+			atomic_dec(&ft_callers_left);
+			continue;
+		}
+		kthread_detach(t);
+		wake_up_process(t);
+	}
+	while (atomic_read(&ft_callers_left) && jiffies < deadline)
+		wait_event_timeout(ft_wq, !atomic_read(&ft_callers_left),
+				   HZ / 4);
+	ms = (ktime_get() - t0) / NSEC_PER_MSEC;
+	pr_info("fittest: bench throughput: %u callers: %u calls in %llu ms = %llu calls/s\n",
+		fittest_callers, atomic_read(&ft_bench_calls),
+		(unsigned long long)ms,
+		(unsigned long long)(ms ? atomic_read(&ft_bench_calls) *
+				     1000ull / ms : 0));
+}
+
 /* ------------------------------------------------------------ driver */
 
 static int fittest_fn(void *arg)
@@ -550,6 +643,9 @@ static int fittest_fn(void *arg)
 	} else if (!strcmp(fittest_mode, "flood")) {
 		ft_run_flood();
 		ft_finish(peers, peers, deadline);
+	} else if (node_id == 0 && !strcmp(fittest_mode, "bench")) {
+		ft_run_bench(deadline);
+		ft_finish(ft_peers_mask(), 0, deadline);
 	} else if (node_id == 0 && !strcmp(fittest_mode, "kill")) {
 		ft_run_kill(deadline);
 		ft_finish(ft_peers_mask(), 0, deadline);
@@ -570,8 +666,9 @@ void fit_test_start(void)
 	if (!fittest_mode[0])
 		return;
 	if (strcmp(fittest_mode, "echo") && strcmp(fittest_mode, "flood") &&
-	    strcmp(fittest_mode, "kill") && strcmp(fittest_mode, "serve")) {
-		pr_err("fittest=%s: unknown (echo, flood, kill, serve)\n",
+	    strcmp(fittest_mode, "kill") && strcmp(fittest_mode, "serve") &&
+	    strcmp(fittest_mode, "bench")) {
+		pr_err("fittest=%s: unknown (echo, flood, kill, serve, bench)\n",
 		       fittest_mode);
 		machine_halt_with_status(1);
 	}

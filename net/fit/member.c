@@ -63,6 +63,14 @@ static unsigned int fit_stats_ms;
 PARAM_UINT("fit.stats_ms", fit_stats_ms, 0, 3600000,
 	   "FIT: print the counters every N ms (0: at shutdown only)");
 
+/*
+ * QP ACK timeout (IBA encoding): 4.096 us * 2^18 = 1.07 s, times 7
+ * retries.  Three VMs share two host cores here, and a VM can lose the
+ * CPU for a good part of a second; dead peers are the heartbeats' job
+ * (fit.dead_ms), not the transport's.
+ */
+#define FIT_QP_ACK_TIMEOUT	18
+
 #define FIT_CONNECT_TIMEOUT_MS	3000
 #define FIT_RETRY_MS		500
 #define FIT_ACCEPT_QUEUE	16
@@ -363,6 +371,7 @@ static void fit_connect_peer(u16 n, u32 ip)
 	}
 	fit_cm_private_pack(&priv, &local);
 	fit_fill_param(&param, &priv);
+	rdma_set_ack_timeout(id, FIT_QP_ACK_TIMEOUT);
 	ret = rdma_connect(id, ip, FIT_CM_PORT, &param,
 			   FIT_CONNECT_TIMEOUT_MS);
 	if (ret)
@@ -413,6 +422,7 @@ static void fit_accept_one(struct fit_accept *a)
 	}
 	fit_cm_private_pack(&priv, &local);
 	fit_fill_param(&param, &priv);
+	rdma_set_ack_timeout(a->id, FIT_QP_ACK_TIMEOUT);
 	if (rdma_accept(a->id, &param))
 		fit_conn_fail(c, -EHOSTDOWN, "rdma_accept failed");
 	return;

@@ -5,8 +5,8 @@
                 every pair byte for byte; concurrent callers on every node;
                 a wrong-version and a bad-CRC call each answered -EPROTO
                 and counted by the receiver
-  fit_flood     two nodes flood memory1 with one-way messages while its
-                handler sleeps per message: every message arrives once and
+  fit_flood     two nodes flood memory1 with 200 one-way messages each while
+                its one worker sleeps 20 ms per message: every message arrives once and
                 intact, the senders blocked on credits, no overrun
   fit_kill      the host kills storage2 while processor0 waits for its
                 reply: the call fails with -EHOSTDOWN (not -ETIMEDOUT: the
@@ -91,12 +91,16 @@ def scenario_echo():
 
 
 def scenario_flood():
-	boots = _three("fit-flood", "flood", ["fittest.flood=400"])
+	# One worker at 20 ms a message serves 50 a second: far slower than
+	# either sender, so both must run out of credits.
+	boots = _three("fit-flood", "flood", ["fittest.flood=200",
+					      "fittest.sink_ms=20",
+					      "fit.workers=1"])
 	_expect_common(boots, "flood")
 	for b in (boots[0], boots[2]):
-		b.expect(b.grep(r"^fittest: ok - 400/400 one-way messages sent"),
+		b.expect(b.grep(r"^fittest: ok - 200/200 one-way messages sent"),
 			 "not every one-way message was sent")
-		b.expect(b.grep(r"^fittest: ok - memory1 received 400/400, 0 "),
+		b.expect(b.grep(r"^fittest: ok - memory1 received 200/200, 0 "),
 			 "memory1 did not get every message exactly once")
 		m = [re.search(r"blocked on credits (\d+) times", l)
 		     for l in b.grep(r"blocked on credits")]

@@ -10,6 +10,7 @@ malformed program is refused; the syscall-name header is current and its
 numbers agree with the host's <asm/unistd_64.h> (a check made with the
 host compiler, not with our own table)."""
 
+import fcntl
 import os
 import re
 import subprocess
@@ -36,10 +37,16 @@ def program(name):
 		return _built[name]
 	out = _build_dir()
 	os.makedirs(out, exist_ok=True)
-	res = subprocess.run(["make", "-s", "-C", USER_DIR, f"OUT={out}",
-			      os.path.join(out, name)],
-			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-			     text=True)
+	# Scenarios run in parallel threads, and this module may be loaded
+	# more than once (directly and through other test files): serialise
+	# builds with a lock on the directory itself, so nobody runs a binary
+	# another thread's gcc is still writing.
+	with open(os.path.join(out, ".build.lock"), "w") as lock:
+		fcntl.flock(lock, fcntl.LOCK_EX)
+		res = subprocess.run(["make", "-s", "-C", USER_DIR, f"OUT={out}",
+				      os.path.join(out, name)],
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, text=True)
 	if res.returncode != 0:
 		if "cannot find -lc" in res.stdout:
 			raise Skip("no static glibc on this host (libc6-dev)")

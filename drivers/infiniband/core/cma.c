@@ -55,6 +55,7 @@ struct rdma_id_priv {
 	struct rdma_conn_param param;	/* active: what we asked for */
 	struct cm_req req;	/* passive: the request */
 	bool own_qp;
+	u8 ack_timeout;		/* 0: CMA_QP_TIMEOUT (rdma_set_ack_timeout) */
 };
 
 static struct {
@@ -280,7 +281,8 @@ static void cma_rep_handler(struct rdma_id_priv *priv,
 		ret = cma_qp_rtr_rts(priv, rep->local_qpn, rep->starting_psn,
 				     cma_mtu(), resp_res ?: 1, depth ?: 1,
 				     priv->param.retry_count,
-				     rep->rnr_retry_count, CMA_QP_TIMEOUT);
+				     rep->rnr_retry_count,
+				     priv->ack_timeout ?: CMA_QP_TIMEOUT);
 	}
 	if (ret) {
 		ib_send_cm_rej(priv->cm_id, IB_CM_REJ_CONSUMER_DEFINED, NULL,
@@ -439,6 +441,14 @@ static u8 cma_timeout_code(u64 ns)
 	return code;
 }
 
+int rdma_set_ack_timeout(struct rdma_cm_id *id, u8 timeout)
+{
+	if (!id || timeout > 31)
+		return -EINVAL;
+	to_id_priv(id)->ack_timeout = timeout;
+	return 0;
+}
+
 int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 		 const struct rdma_conn_param *param, unsigned int timeout_ms)
 {
@@ -495,7 +505,7 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 	ib_gid_from_ipv4(&req.primary.local_gid, cma.ip);
 	ib_gid_from_ipv4(&req.primary.remote_gid, ip);
 	req.primary.hop_limit = 64;
-	req.primary.local_ack_timeout = CMA_QP_TIMEOUT;
+	req.primary.local_ack_timeout = priv->ack_timeout ?: CMA_QP_TIMEOUT;
 	cma_hdr_encode(req.private_data, id->local_port, cma.ip, ip);
 	if (param->private_data_len)
 		memcpy(req.private_data + RDMA_CMA_HDR_BYTES,
@@ -531,7 +541,8 @@ int rdma_accept(struct rdma_cm_id *id, const struct rdma_conn_param *param)
 			     rep.responder_resources ?: 1,
 			     rep.initiator_depth ?: 1, req->retry_count,
 			     req->rnr_retry_count,
-			     req->primary.local_ack_timeout ?: CMA_QP_TIMEOUT);
+			     priv->ack_timeout ?:
+			     (req->primary.local_ack_timeout ?: CMA_QP_TIMEOUT));
 	if (ret) {
 		ib_send_cm_rej(priv->cm_id, IB_CM_REJ_NO_QP, NULL, 0);
 		priv->state = CMA_DEAD;

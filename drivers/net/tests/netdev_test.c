@@ -67,7 +67,8 @@ static void netdev_xmit_accepts_minimum_frame(struct ktest *t)
 	make_frame(frame, sizeof(frame), dev->mac, ETH_P_TEST);
 	before = dev->stats.tx_packets;
 	KT_EXPECT_EQ(t, netdev_xmit(dev, &iov, 1), 0);
-	KT_EXPECT_EQ(t, dev->stats.tx_packets, before + 1);
+	/* At least ours: FIT announces and ARP may transmit meanwhile. */
+	KT_EXPECT_GE(t, dev->stats.tx_packets, before + 1);
 }
 
 static void netdev_rx_drops_own_source(struct ktest *t)
@@ -85,7 +86,8 @@ static void netdev_rx_drops_own_source(struct ktest *t)
 	own = dev->stats.rx_dropped_own;
 	make_frame(frame, sizeof(frame), dev->mac, ETH_P_TEST);
 	netdev_rx(dev, frame, sizeof(frame));
-	KT_EXPECT_EQ(t, dev->stats.rx_dropped_own, own + 1);
+	/* At least ours: our own broadcasts come back off the wire too. */
+	KT_EXPECT_GE(t, dev->stats.rx_dropped_own, own + 1);
 	KT_EXPECT_EQ(t, test_handler_calls, calls);
 	KT_EXPECT_EQ(t, netdev_unregister_ethertype(ETH_P_TEST), 0);
 }

@@ -95,6 +95,14 @@ int rdma_create_qp(struct rdma_cm_id *id, struct ib_pd *pd,
 		   struct ib_qp_init_attr *init);
 
 /*
+ * ACK timeout of @id's QP, 4.096 us * 2^@timeout (IBA encoding, 1..31);
+ * call before rdma_connect() or rdma_accept().  The default, 14 (67 ms),
+ * suits a quiet fabric; a consumer that must ride out its peer VM losing
+ * the CPU for a while (FIT) raises it.  0 or -EINVAL.
+ */
+int rdma_set_ack_timeout(struct rdma_cm_id *id, u8 timeout);
+
+/*
  * Connect @id (with its QP) to @ip:@port.  Returns once the REQ is sent;
  * the outcome comes as an event.  @timeout_ms bounds the wait for the
  * REP (the REQ is resent 3 times in it); 0 means 30 s.

@@ -208,4 +208,12 @@ int pcache_backend_flush(struct pmm *owner, unsigned long va,
 bool pcache_access_allowed(u32 prot, u32 access);
 #endif /* !HOST_TEST */
 
+/*
+ * Bracket the pcache's own miss/evict code for pcache.check_alloc; calls
+ * into the backend (which may allocate: it is the memory node's job) are
+ * made outside the bracket.
+ */
+void pcache_hot_enter(void);
+void pcache_hot_exit(void);
+
 #endif /* _MANAGERS_PROCESSOR_PCACHE_INTERNAL_H */

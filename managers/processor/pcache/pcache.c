@@ -124,13 +124,13 @@ bool pcache_enabled(void)
 /* ------------------------------------------------------------ helpers */
 
 /* Mark the pcache's own code (not the backend's) for check_alloc. */
-static void hot_enter(void)
+void pcache_hot_enter(void)
 {
 	if (pcache_check_alloc)
 		hot_depth[smp_processor_id()]++;
 }
 
-static void hot_exit(void)
+void pcache_hot_exit(void)
 {
 	if (pcache_check_alloc)
 		hot_depth[smp_processor_id()]--;
@@ -244,9 +244,20 @@ static void line_free(struct pcache_line *line)
 
 /* What the eviction left for the fill to do. */
 struct evict_result {
-	bool piggyback;			/* flush @va from the flush buffer */
+	bool piggyback;			/* flush @va from @buf */
 	unsigned long va;
+	void *buf;
 };
+
+/*
+ * Where a piggybacked victim waits for the fill: this CPU's buffer, or
+ * the address space's own if its lock is a mutex (the thread may sleep
+ * and move, and another thread use this CPU's buffer meanwhile).
+ */
+static void *piggyback_buf(struct pmm *mm)
+{
+	return mm->piggyback_buf ?: flush_bufs[smp_processor_id()];
+}
 
 /*
  * Get the data of the victim @line (EVICTING, unmapped, TLBs clean) of
@@ -267,14 +278,15 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 		return;
 	}
 	if (owner == mm && mm->ops->miss_with_flush) {
-		memcpy(flush_bufs[smp_processor_id()], line->data, PAGE_SIZE);
+		er->buf = piggyback_buf(mm);
+		memcpy(er->buf, line->data, PAGE_SIZE);
 		er->piggyback = true;
 		er->va = line->va;
 		return;
 	}
-	hot_exit();
+	pcache_hot_exit();
 	pcache_backend_flush(owner, line->va, line->data);
-	hot_enter();
+	pcache_hot_enter();
 }
 
 /*
@@ -362,17 +374,16 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 		pcache_count(victim_hits);
 		return 0;
 	}
-	hot_exit();
+	pcache_hot_exit();
 	if (er->piggyback) {
 		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
-					       &res, er->va,
-					       flush_bufs[smp_processor_id()]);
+					       &res, er->va, er->buf);
 		pcache_count(piggybacks);
 		pcache_count(flushes);
 	} else {
 		ret = mm->ops->miss(mm, va, access, line->data, &res);
 	}
-	hot_enter();
+	pcache_hot_enter();
 	if (ret)
 		return ret;
 	if (res.zero) {
@@ -393,7 +404,7 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
 	u32 prot;
 	int ret;
 
-	hot_enter();
+	pcache_hot_enter();
 	while ((ret = line_get(mm, va, &line, &er)) == -EAGAIN)
 		cpu_relax();
 	ret = line_fill(mm, line, va, access, &er, &prot, &dirty);
@@ -401,10 +412,10 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
 		goto put_line;
 
 	/* Page-table pages are the address space's, not the pcache's. */
-	hot_exit();
+	pcache_hot_exit();
 	ret = user_map_page(mm->pgd, va, __pa(line->data),
 			    prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
-	hot_enter();
+	pcache_hot_enter();
 	if (ret)
 		goto put_line;
 	pte = user_lookup_pte(mm->pgd, va);
@@ -417,18 +428,18 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
 	ks->set.nr_valid++;
 	spin_unlock(&ks->lock);
 	pcache_count(misses);
-	hot_exit();
+	pcache_hot_exit();
 	return 0;
 
 put_line:
 	if (dirty && ret) {
 		/* Victim-cache data we took and cannot map: keep it. */
-		hot_exit();
+		pcache_hot_exit();
 		pcache_backend_flush(mm, va, line->data);
-		hot_enter();
+		pcache_hot_enter();
 	}
 	line_put(mm, line);
-	hot_exit();
+	pcache_hot_exit();
 	return ret;
 }
 

@@ -7,7 +7,8 @@
  * backend (struct pmm_backend_ops).  Documentation/pcache.md.
  *
  * Every function here except pcache_init() and pcache_print_stats() is
- * called with mm->lock held and never sleeps.
+ * called with the pmm lock held (pmm_lock()) and sleeps only where the
+ * backend's ops do (remote: FIT calls, under the pmm's mutex).
  */
 #ifndef _MANAGERS_PROCESSOR_PCACHE_PCACHE_H
 #define _MANAGERS_PROCESSOR_PCACHE_PCACHE_H

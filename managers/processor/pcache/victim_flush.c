@@ -24,6 +24,7 @@
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
 #include <tessera/mm.h>
+#include <tessera/preempt.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/spinlock.h>
@@ -42,15 +43,29 @@ static DEFINE_SPINLOCK(vc_lock);
 static struct pcache_victim_cache vc;	/* under vc_lock */
 static struct task *flush_thread;
 
-/* Write back slot @s (FLUSHING) and mark it clean.  No lock held. */
+/*
+ * Write back slot @s (FLUSHING) and mark it clean.  No lock held.
+ *
+ * Misses and zaps spin, under their pmm's spinlock, until a FLUSHING slot
+ * is done.  With a backend that never sleeps the write-back therefore
+ * runs with preemption off: a flush thread preempted mid-flush while
+ * every CPU spins on such a wait would never be scheduled again.  A
+ * sleeping backend's pmms lock a mutex, so their waiters can be
+ * preempted and the write-back may sleep.
+ */
 static void vc_flush_slot(int s)
 {
 	struct pcache_victim *v = &vc.slots[s];
+	bool atomic = !v->owner->ops->may_sleep;
 
+	if (atomic)
+		preempt_disable();
 	pcache_backend_flush(v->owner, v->va, v->data);
 	spin_lock(&vc_lock);
 	victim_end_flush(&vc, s);
 	spin_unlock(&vc_lock);
+	if (atomic)
+		preempt_enable();
 }
 
 static int vc_flush_main(void *arg)
@@ -149,7 +164,9 @@ void pcache_victim_put(struct pmm *owner, unsigned long va, u32 prot,
 		spin_unlock(&vc_lock);
 		if (s >= 0) {
 			pcache_count(victim_sync_flushes);
+			pcache_hot_exit();	/* the backend may allocate */
 			vc_flush_slot(s);
+			pcache_hot_enter();
 		} else {
 			cpu_relax();
 		}

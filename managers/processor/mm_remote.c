@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The remote backend of a process address space: the memory node owns
+ * the vmas and the pages, this node only caches them (the pcache).
+ * Every op of struct pmm_backend_ops is one FIT call carrying a P2M_*
+ * request of <fit/memory.h>: a pcache miss is P2M_PCACHE_MISS (the 4 KiB
+ * page and the vma protection come back), a dirty line's write-back is
+ * P2M_PCACHE_FLUSH, a miss that evicted a dirty line of the same process
+ * carries that line (struct p2m_miss_flush_req: one round trip), the
+ * memory system calls are P2M_MMAP & co., the process image is built by
+ * P2M_EXECVE and freed by P2M_EXIT.  The memory node serves it from
+ * managers/memory/service.c; the same rmm code backs local mode
+ * (mm_local.c), so both build the same process images.
+ *
+ * Which node: processor.memory_node= (pmm_remote_select()).  "self"
+ * starts this node's own memory service and talks to it over FIT
+ * loopback: the whole P2M wire path on one machine, for tests.
+ *
+ * FIT calls sleep, so this backend sets may_sleep: its pmms lock a mutex
+ * instead of pmm->lock (internal.h), and every op below may sleep.
+ * remote_backend.lock (a mutex, leaf) serialises the use of the
+ * request and reply buffers: flushes can come from other processes'
+ * misses and from the victim cache's thread while the owner itself is
+ * in a miss.  The memory node serialises a process's requests too, so
+ * holding it costs no parallelism the wire would give.
+ *
+ * Copies: a miss reply (4096 bytes of page then the protection) lands
+ * in a buffer and the page is copied into the line, because a reply is
+ * written whole and would run 8 bytes past the line; a flush copies
+ * the line into the request.  A FIT failure (-ETIMEDOUT, -EHOSTDOWN,
+ * -EPROTO, ...) of a miss is -EIO for the faulting process, logged
+ * once; a failed flush loses that line's data (the pcache logs it).
+ */
+#define pr_fmt(fmt) "remote: " fmt
+
+#include <fit/fit.h>
+#include <fit/memory.h>
+#include <tessera/atomic.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/mutex.h>
+#include <tessera/node.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <tessera/time.h>
+#include <uapi/mman.h>
+#include <asm/processor.h>
+
+#include "internal.h"
+#include "../memory/internal.h"
+#include "pcache/pcache.h"
+
+/* Long enough for a loaded TCG guest; only a dead peer ever waits it out. */
+#define REMOTE_TIMEOUT_MS	10000
+/* How long the first program waits for an explicit memory node. */
+#define REMOTE_UP_WAIT_MS	60000
+
+static char remote_node_spec[16] = "local";
+PARAM_STRING("processor.memory_node", remote_node_spec,
+	     "where process memory lives: local (this node), self (this node's memory service over FIT loopback) or a memory node id");
+
+static unsigned int remote_storage_node = P2M_NO_STORAGE;
+PARAM_UINT("processor.storage_node", remote_storage_node, 0, P2M_NO_STORAGE,
+	   "node the memory node loads programs from (65535: its image registry)");
+
+struct remote_backend {
+	u16 node;			/* the memory node */
+	u32 pid;			/* P2M pid: unique on this node */
+	struct mutex lock;		/* the buffers, brk, live */
+	bool live;			/* the memory node has the process */
+	unsigned long brk;		/* last break it reported */
+	union {
+		struct p2m_miss_req miss;
+		struct p2m_miss_flush_req miss_flush;
+		struct p2m_flush_req flush;
+		struct p2m_mmap_req mmap;
+		struct p2m_munmap_req munmap;
+		struct p2m_mprotect_req mprotect;
+		struct p2m_brk_req brk;
+		struct p2m_madvise_req madvise;
+		struct p2m_exit_req exit;
+	} *req;
+	struct p2m_miss_reply *reply;
+};
+
+static atomic_t remote_next_pid;
+
+static struct remote_backend *rb_of(struct pmm *mm)
+{
+	return mm->backend;
+}
+
+/* A FIT error as the process should see it. */
+static int remote_fit_error(struct remote_backend *rb, const char *what,
+			    int ret)
+{
+	pr_err_once("%s for pid %u on node %u failed: %d\n", what, rb->pid,
+		    rb->node, ret);
+	return -EIO;
+}
+
+/* Errors the memory node answers with stay; transport errors are -EIO. */
+static bool remote_is_answer(int ret)
+{
+	switch (ret) {
+	case -ETIMEDOUT:
+	case -EHOSTDOWN:
+	case -EMSGSIZE:
+	case -EPROTO:
+	case -EOPNOTSUPP:
+	case -ESRCH:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* A call with no reply bytes; rb->lock held. */
+static int remote_call_status(struct remote_backend *rb, u16 opcode,
+			      u32 len, const char *what)
+{
+	int ret = fit_call(rb->node, opcode, rb->req, len, NULL, 0,
+			   REMOTE_TIMEOUT_MS);
+
+	if (ret > 0)
+		ret = -EPROTO;
+	if (ret < 0 && !remote_is_answer(ret))
+		return remote_fit_error(rb, what, ret);
+	return ret;
+}
+
+/* A call answered by struct p2m_addr_reply; rb->lock held. */
+static long remote_call_addr(struct remote_backend *rb, u16 opcode, u32 len,
+			     const char *what)
+{
+	struct p2m_addr_reply *r = (void *)rb->reply;
+	int ret = fit_call(rb->node, opcode, rb->req, len, r, sizeof(*r),
+			   REMOTE_TIMEOUT_MS);
+
+	if (ret >= 0 && ret != sizeof(*r))
+		ret = -EPROTO;
+	if (ret < 0)
+		return remote_is_answer(ret) ? ret :
+		       remote_fit_error(rb, what, ret);
+	return (long)fit_get_le64(&r->addr);
+}
+
+/* Send the miss in rb->req (@len bytes); the page into @line. */
+static int remote_miss_call(struct remote_backend *rb, u32 len, void *line,
+			    struct pmm_miss_result *res)
+{
+	int ret = fit_call(rb->node, P2M_PCACHE_MISS, rb->req, len, rb->reply,
+			   sizeof(*rb->reply), REMOTE_TIMEOUT_MS);
+
+	if (ret >= 0 && ret != sizeof(*rb->reply))
+		ret = -EPROTO;
+	if (ret < 0)
+		return remote_is_answer(ret) ? ret :
+		       remote_fit_error(rb, "miss", ret);
+	memcpy(line, rb->reply->data, PAGE_SIZE);
+	res->prot = fit_get_le32(&rb->reply->prot);
+	res->zero = false;
+	return 0;
+}
+
+static void remote_miss_req(struct remote_backend *rb,
+			    struct p2m_miss_req *r, unsigned long addr,
+			    u32 access)
+{
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->va, addr & PAGE_MASK);
+	/* RMM_ACCESS_* and P2M_ACCESS_* are the same bits. */
+	fit_put_le32(&r->access, access);
+}
+
+static int remote_miss(struct pmm *mm, unsigned long addr, u32 access,
+		       void *line, struct pmm_miss_result *res)
+{
+	struct remote_backend *rb = rb_of(mm);
+	int ret;
+
+	mutex_lock(&rb->lock);
+	remote_miss_req(rb, &rb->req->miss, addr, access);
+	ret = remote_miss_call(rb, sizeof(rb->req->miss), line, res);
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static int remote_miss_with_flush(struct pmm *mm, unsigned long addr,
+				  u32 access, void *line,
+				  struct pmm_miss_result *res,
+				  unsigned long flush_addr,
+				  const void *flush_data)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_miss_flush_req *r;
+	int ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->miss_flush;
+	remote_miss_req(rb, &r->miss, addr, access);
+	fit_put_le64(&r->flush_va, flush_addr);
+	memcpy(r->data, flush_data, PAGE_SIZE);
+	ret = remote_miss_call(rb, sizeof(*r), line, res);
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static int remote_flush(struct pmm *mm, unsigned long addr, const void *data)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_flush_req *r;
+	int ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->flush;
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->va, addr);
+	memcpy(r->data, data, PAGE_SIZE);
+	ret = remote_call_status(rb, P2M_PCACHE_FLUSH, sizeof(*r), "flush");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static long remote_mmap(struct pmm *mm, unsigned long addr,
+			unsigned long len, u32 prot, u32 flags)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_mmap_req *r;
+	long ret;
+
+	/* No files on the processor yet: only anonymous memory. */
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	mutex_lock(&rb->lock);
+	r = &rb->req->mmap;
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->addr, addr);
+	fit_put_le64(&r->len, len);
+	fit_put_le32(&r->prot, prot);
+	fit_put_le32(&r->flags, flags);
+	fit_put_le16(&r->file_node, P2M_NO_STORAGE);
+	ret = remote_call_addr(rb, P2M_MMAP, sizeof(*r), "mmap");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static int remote_munmap(struct pmm *mm, unsigned long addr,
+			 unsigned long len)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_munmap_req *r;
+	int ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->munmap;
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->addr, addr);
+	fit_put_le64(&r->len, len);
+	ret = remote_call_status(rb, P2M_MUNMAP, sizeof(*r), "munmap");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static int remote_mprotect(struct pmm *mm, unsigned long addr,
+			   unsigned long len, u32 prot)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_mprotect_req *r;
+	int ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->mprotect;
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->addr, addr);
+	fit_put_le64(&r->len, len);
+	fit_put_le32(&r->prot, prot);
+	ret = remote_call_status(rb, P2M_MPROTECT, sizeof(*r), "mprotect");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+/* brk never fails: on a FIT error the old break stands (as Linux's ENOMEM). */
+static unsigned long remote_brk(struct pmm *mm, unsigned long brk)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_brk_req *r;
+	long ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->brk;
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->brk, brk);
+	ret = remote_call_addr(rb, P2M_BRK, sizeof(*r), "brk");
+	if (ret >= 0)
+		rb->brk = ret;
+	ret = rb->brk;
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+static int remote_madvise(struct pmm *mm, unsigned long addr,
+			  unsigned long len, int advice)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_madvise_req *r;
+	int ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->madvise;
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->addr, addr);
+	fit_put_le64(&r->len, len);
+	fit_put_le32(&r->advice, (u32)advice);
+	ret = remote_call_status(rb, P2M_MADVISE, sizeof(*r), "madvise");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
+/* The pcache's lines are gone (pcache_mm_release()): free the remote copy. */
+static void remote_destroy(struct pmm *mm)
+{
+	struct remote_backend *rb = rb_of(mm);
+	int ret;
+
+	if (rb->live) {
+		p2m_hdr_init(&rb->req->exit.hdr, rb->pid);
+		ret = fit_call(rb->node, P2M_EXIT, &rb->req->exit,
+			       sizeof(rb->req->exit), NULL, 0,
+			       REMOTE_TIMEOUT_MS);
+		if (ret)
+			pr_err("exit of pid %u on node %u failed: %d (its memory stays there)\n",
+			       rb->pid, rb->node, ret);
+	}
+	kfree(rb->reply);
+	kfree(rb->req);
+	kfree(rb);
+}
+
+const struct pmm_backend_ops pmm_remote_ops = {
+	.name = "remote",
+	.may_sleep = true,
+	.miss = remote_miss,
+	.flush = remote_flush,
+	.miss_with_flush = remote_miss_with_flush,
+	.mmap = remote_mmap,
+	.munmap = remote_munmap,
+	.mprotect = remote_mprotect,
+	.brk = remote_brk,
+	.madvise = remote_madvise,
+	.destroy = remote_destroy,
+};
+
+struct pmm *pmm_remote_create(u16 node)
+{
+	struct remote_backend *rb = kzalloc(sizeof(*rb), GFP_KERNEL);
+	struct pmm *mm;
+
+	if (!rb)
+		return NULL;
+	rb->node = node;
+	rb->pid = (u32)atomic_inc_return(&remote_next_pid);
+	mutex_init(&rb->lock);
+	rb->req = kmalloc(sizeof(*rb->req), GFP_KERNEL);
+	rb->reply = kmalloc(sizeof(*rb->reply), GFP_KERNEL);
+	if (!rb->req || !rb->reply)
+		goto free;
+	mm = pmm_create(&pmm_remote_ops, rb);
+	if (!mm)
+		goto free;
+	return mm;
+
+free:
+	kfree(rb->reply);
+	kfree(rb->req);
+	kfree(rb);
+	return NULL;
+}
+
+int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
+		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
+		    unsigned long *sp)
+{
+	struct remote_backend *rb = rb_of(mm);
+	size_t path_len = strlen(exe);
+	struct p2m_execve_reply reply;
+	struct p2m_execve_req *r;
+	unsigned int a, b, c, d;
+	u32 len;
+	int ret;
+
+	if (!path_len || path_len > P2M_PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((u64)sizeof(*r) + path_len + strings_len > FIT_MAX_MSG)
+		return -E2BIG;
+	len = sizeof(*r) + path_len + strings_len;
+	r = kzalloc(len, GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le16(&r->storage_node, remote_storage_node);
+	fit_put_le16(&r->path_len, path_len);
+	fit_put_le32(&r->argc, argc);
+	fit_put_le32(&r->envc, envc);
+	fit_put_le32(&r->strings_len, strings_len);
+	/* The program runs on this CPU: its features, as local mode. */
+	cpuid(1, &a, &b, &c, &d);
+	fit_put_le64(&r->hwcap, d);
+	memcpy(r + 1, exe, path_len);
+	memcpy((char *)(r + 1) + path_len, strings, strings_len);
+
+	ret = fit_call(rb->node, P2M_EXECVE, r, len, &reply, sizeof(reply),
+		       REMOTE_TIMEOUT_MS);
+	kfree(r);
+	if (ret >= 0 && ret != sizeof(reply))
+		ret = -EPROTO;
+	if (ret < 0) {
+		if (ret == -ENOEXEC)
+			pr_err("exec: %s: not a static x86-64 executable (node %u says why)\n",
+			       exe, rb->node);
+		return remote_is_answer(ret) ? ret :
+		       remote_fit_error(rb, "execve", ret);
+	}
+	mutex_lock(&rb->lock);
+	rb->live = true;
+	rb->brk = fit_get_le64(&reply.brk);
+	mutex_unlock(&rb->lock);
+	*entry = fit_get_le64(&reply.entry);
+	*sp = fit_get_le64(&reply.sp);
+	return 0;
+}
+
+int pmm_remote_select(void)
+{
+	unsigned int id;
+	int ret;
+
+	if (!strcmp(remote_node_spec, "local") || !remote_node_spec[0])
+		return REMOTE_LOCAL;
+	if (!pcache_enabled()) {
+		pr_err("processor.memory_node=%s needs the pcache (pcache=0); using local memory\n",
+		       remote_node_spec);
+		return REMOTE_LOCAL;
+	}
+	if (!strcmp(remote_node_spec, "self")) {
+		ret = fit_connect_self();
+		if (!ret)
+			ret = memory_service_start();
+		if (ret) {
+			pr_err("processor.memory_node=self: no FIT loopback or memory service (%d); using local memory\n",
+			       ret);
+			return REMOTE_LOCAL;
+		}
+		pr_info("process memory: this node's memory service over FIT loopback\n");
+		return node_id;
+	}
+	if (kstrtouint(remote_node_spec, 10, &id) || id >= FIT_MAX_NODES) {
+		pr_err("bad processor.memory_node=%s (local, self or a node id); using local memory\n",
+		       remote_node_spec);
+		return REMOTE_LOCAL;
+	}
+	/* Membership may still be connecting it; FIT calls need it up. */
+	for (unsigned int ms = 0; !fit_peer_up(id) && ms < REMOTE_UP_WAIT_MS;
+	     ms += 100)
+		msleep(100);
+	if (!fit_peer_up(id))
+		pr_err("memory node %u not connected after %u ms; programs will fail to start\n",
+		       id, REMOTE_UP_WAIT_MS);
+	pr_info("process memory: memory node %u\n", id);
+	return id;
+}

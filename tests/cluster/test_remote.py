@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0
+"""User programs whose memory lives on a memory node (the remote backend,
+managers/processor/mm_remote.c), compared with native runs like
+test_user.py does.
+
+Two shapes of the same P2M wire path:
+  - loopback: one processor node that also runs the memory service and
+    talks to it over FIT loopback (`tessera run --loopback`,
+    processor.memory_node=self);
+  - two nodes: a memory node holding the program and a processor node
+    on one fabric (`tessera run` without --local).
+The processor has a 1 MiB pcache, so the pattern runs (2x the pcache)
+evict, write back and piggyback write-backs on misses.  After every
+program the memory node must have freed everything: its exit line says
+"procs 0 pages 0"."""
+
+import os
+import re
+import subprocess
+
+import clusterlib
+from clusterlib import check, kernel_image
+import test_user
+
+ROOT = clusterlib.ROOT
+TIMEOUT = 300
+PCACHE = "pcache=1M pcache.stats"
+EXIT_RE = re.compile(r"memnode: exit node \d+ pid \d+: procs (\d+) "
+		     r"pages (\d+)")
+STATS_RE = re.compile(r"pcache: stats (.*)")
+
+
+def run(name, runs, mode, smp=None):
+	"""Boot (@mode: "loopback" or "two") and run each argv of @runs in
+	order; returns (status, stdout, stderr, processor log, memory log)."""
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
+	cmd = [os.path.join(ROOT, "tools", "tessera"), "run",
+	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
+	       "--timeout", str(TIMEOUT), "--append", PCACHE]
+	if mode == "loopback":
+		cmd.append("--loopback")
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	if smp:
+		cmd += ["--smp", str(smp)]
+	for argv in runs[1:]:
+		cmd += ["--also", " ".join(argv)]
+	cmd += ["--"] + runs[0]
+	with clusterlib.qemu_slots(1 if mode == "loopback" else 2):
+		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.PIPE,
+				     timeout=TIMEOUT + 60)
+	if mode == "loopback":
+		logs = [os.path.join(run_dir, "serial.log")] * 2
+	else:
+		logs = [os.path.join(run_dir, d, "serial.log")
+			for d in ("processor0", "memory1")]
+	texts = []
+	for path in logs:
+		with open(path, errors="replace") as f:
+			texts.append(f.read())
+	return (res.returncode, res.stdout, test_user._launcher_notes(res.stderr),
+		texts[0], texts[1])
+
+
+def check_freed(mlog, nr_programs, where):
+	"""Every program's exit freed its pages on the memory node."""
+	exits = EXIT_RE.findall(mlog)
+	check(len(exits) == nr_programs,
+	      f"{where}: {len(exits)} memnode exit lines, want {nr_programs}")
+	for procs, pages in exits:
+		check(procs == "0" and pages == "0",
+		      f"{where}: memory node still holds procs {procs} pages "
+		      f"{pages} after an exit")
+
+
+def same_as_native(mode, name, args=(), smp=None):
+	prog = test_user.program(name)
+	argv = [prog] + list(args)
+	want = test_user.native(argv)
+	code, out, err, plog, mlog = run(f"remote-{mode}-{name}", [argv], mode,
+					 smp)
+	where = f"{name} ({mode})"
+	check("process memory: " in plog, f"{where}: not in remote mode")
+	check(re.search(r"tessera: program exit run=0", plog),
+	      f"{where}: no program exit marker")
+	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
+	      f"{where}: kernel oops")
+	check(out == want[1], f"{where}: stdout differs\n--- native\n"
+	      f"{want[1]!r}\n--- tessera\n{out!r}")
+	check(err == want[2], f"{where}: stderr differs: native {want[2]!r}, "
+	      f"tessera {err!r}")
+	check(code == want[0], f"{where}: exit status {code}, native {want[0]}")
+	check_freed(mlog, 1, where)
+	return plog, mlog
+
+
+def pattern(mode):
+	"""2x the pcache, 1 and 4 threads: evictions, write-backs, piggybacks."""
+	prog = test_user.program("pcache_pattern")
+	runs = [[prog, "seq", "2M", "1"], [prog, "random", "2M", "4"]]
+	want = b"".join(test_user.native(r)[1] for r in runs)
+	code, out, err, plog, mlog = run(f"remote-{mode}-pattern", runs, mode,
+					 smp=2)
+	where = f"pattern ({mode})"
+	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
+	      f"{where}: kernel oops")
+	check(code == 0, f"{where}: exit status {code}")
+	check(re.search(r"program exit run=1 pid=\d+ status=0", plog),
+	      f"{where}: the 4-thread run did not exit 0")
+	check(out == want, f"{where}: output differs from native\n"
+	      f"--- native\n{want!r}\n--- tessera\n{out!r}")
+	stats = [dict(kv.split("=", 1) for kv in m.group(1).split())
+		 for m in STATS_RE.finditer(plog)]
+	check(len(stats) == 2, f"{where}: {len(stats)} stats lines, want 2")
+	check(int(stats[0]["evictions"]) > 0 and
+	      int(stats[0]["piggybacks"]) > 0,
+	      f"{where}: no evictions or piggybacked write-backs: {stats[0]}")
+	check(int(stats[-1]["flush_errors"]) == 0,
+	      f"{where}: write-backs failed: {stats[-1]}")
+	check_freed(mlog, 2, where)
+
+
+def segv(mode):
+	segv_prog, hello_prog = (test_user.program("segv"),
+				 test_user.program("hello"))
+	code, out, err, plog, mlog = run(f"remote-{mode}-segv", [[segv_prog],
+					 [hello_prog, "after"]], mode)
+	where = f"segv ({mode})"
+	check(code == 139, f"{where}: exit status {code}, want 139")
+	check(re.search(r"segfault: pid \d+ comm segv addr 1000 ip [0-9a-f]+",
+			plog), f"{where}: no segfault line")
+	check(out.startswith(b"about to fault\n") and
+	      b"still alive" not in out, f"{where}: output {out!r}")
+	check(re.search(r"program exit run=1 pid=\d+ status=3", plog),
+	      f"{where}: the program after the segfault did not run")
+	check_freed(mlog, 2, where)
+
+
+def malformed(mode):
+	"""The memory node refuses a bad ELF: 127 and its reason logged."""
+	junk = os.path.join(clusterlib.runs_dir(), "remote-junk")
+	with open(junk, "wb") as f:
+		f.write(b"\x7fELF" + b"\x02\x01\x01" + b"\0" * 200)
+	os.chmod(junk, 0o755)
+	code, out, err, plog, mlog = run(f"remote-{mode}-malformed", [[junk]],
+					 mode)
+	check(code == 127, f"malformed ({mode}): exit status {code}, want 127")
+	check(re.search(r"memnode: execve /bin/0/remote-junk .*-8\)", mlog),
+	      f"malformed ({mode}): the memory node logged no reason")
+	check(not EXIT_RE.search(mlog),
+	      f"malformed ({mode}): a process was left to exit")
+
+
+SCENARIOS = [
+	("loopback_hello",
+	 lambda: same_as_native("loopback", "hello",
+				["first arg", "", "x" * 300])),
+	("loopback_threads_smp2",
+	 lambda: same_as_native("loopback", "threads", smp=2)),
+	("loopback_badargs", lambda: same_as_native("loopback", "badargs")),
+	("loopback_pattern", lambda: pattern("loopback")),
+	("loopback_segv", lambda: segv("loopback")),
+	("loopback_malformed", lambda: malformed("loopback")),
+	("two_nodes_hello",
+	 lambda: same_as_native("two", "hello", ["first arg", "", "x" * 300])),
+	("two_nodes_threads_smp2",
+	 lambda: same_as_native("two", "threads", smp=2)),
+	("two_nodes_pattern", lambda: pattern("two")),
+	("two_nodes_segv", lambda: segv("two")),
+]
