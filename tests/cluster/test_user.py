@@ -95,9 +95,10 @@ def same_as_native(name, args=(), smp=None):
 	prog = program(name)
 	argv = [prog] + list(args)
 	want = native(argv)
-	got_code, got_out, got_err, log = tessera_run(f"user-{name}", argv,
-						      smp=smp)
-	where = f"{name}: serial log in runs/.../user-{name}/serial.log"
+	# One run directory per boot: scenarios run in parallel.
+	run_name = f"user-{name}" + (f"-smp{smp}" if smp else "")
+	got_code, got_out, got_err, log = tessera_run(run_name, argv, smp=smp)
+	where = f"{name}: serial log in runs/.../{run_name}/serial.log"
 	check(re.search(r"tessera: program exit run=0", log),
 	      f"{where}: no program exit marker")
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
