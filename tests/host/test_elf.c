@@ -16,8 +16,9 @@
  * If the host cannot build static executables (no libc.a) the cases
  * that need them fail with a message saying so.
  */
-/* HTEST-SOURCES: managers/memory/loader.c managers/memory/vm.c managers/memory/fault.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c lib/vsprintf.c tests/host/host_printk.c */
+/* HTEST-SOURCES: managers/memory/loader.c managers/memory/vm.c managers/memory/fault.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c lib/vsprintf.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
+#include "host_mm.h"
 
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -30,7 +31,6 @@
 #include "../../managers/memory/internal.h"
 
 #define ARENA_SIZE	(64UL << 20)
-#define ARENA_ALIGN	(4UL << 20)
 #define PG		4096ULL
 
 /* lib/vsprintf.c's %pS needs it; the loader never prints symbols. */
@@ -66,12 +66,9 @@ static int setup_mm(void)
 {
 	if (arena)
 		return 0;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
+	arena = host_mm_boot(ARENA_SIZE);
 	if (!arena)
 		return -ENOMEM;
-	memblock_add(__pa(arena), ARENA_SIZE);
-	mm_init();
-	kmem_cache_init();
 	return 0;
 }
 

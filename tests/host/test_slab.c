@@ -7,8 +7,9 @@
  * back to buddy, and the debug detections (red zones, poison, double and
  * invalid frees) on caches created with SLAB_RED_ZONE | SLAB_POISON.
  */
-/* HTEST-SOURCES: mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
+#include "host_mm.h"
 
 #include <tessera/errno.h>
 #include <tessera/memblock.h>
@@ -17,7 +18,6 @@
 #include <tessera/string.h>
 
 #define ARENA_SIZE	(48UL << 20)
-#define ARENA_ALIGN	(4UL << 20)
 #define DBG		(SLAB_RED_ZONE | SLAB_POISON)
 
 extern unsigned long host_printk_nr_errors;
@@ -28,12 +28,9 @@ static int setup(void)
 {
 	if (arena)
 		return 0;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
+	arena = host_mm_boot(ARENA_SIZE);
 	if (!arena)
 		return -ENOMEM;
-	memblock_add(__pa(arena), ARENA_SIZE);
-	mm_init();
-	kmem_cache_init();
 	return 0;
 }
 

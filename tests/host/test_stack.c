@@ -8,8 +8,9 @@
  * System V x86-64 alignment rule (rsp % 16 == 0 at _start), the string
  * placement, and the -E2BIG / -EINVAL limits.
  */
-/* HTEST-SOURCES: managers/memory/stack.c managers/memory/vm.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: managers/memory/stack.c managers/memory/vm.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
+#include "host_mm.h"
 
 #include <tessera/errno.h>
 #include <tessera/memblock.h>
@@ -22,7 +23,6 @@
 #include "../../managers/memory/internal.h"
 
 #define ARENA_SIZE	(32UL << 20)
-#define ARENA_ALIGN	(4UL << 20)
 
 static char *arena;
 
@@ -30,12 +30,9 @@ static int setup(void)
 {
 	if (arena)
 		return 0;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
+	arena = host_mm_boot(ARENA_SIZE);
 	if (!arena)
 		return -ENOMEM;
-	memblock_add(__pa(arena), ARENA_SIZE);
-	mm_init();
-	kmem_cache_init();
 	return 0;
 }
 

@@ -9,8 +9,9 @@
  * reference model, and a leak check (every page back after every rmm is
  * destroyed).
  */
-/* HTEST-SOURCES: managers/memory/vm.c managers/memory/fault.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: managers/memory/vm.c managers/memory/fault.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
+#include "host_mm.h"
 
 #include <tessera/errno.h>
 #include <tessera/memblock.h>
@@ -22,7 +23,6 @@
 #include "../../managers/memory/internal.h"
 
 #define ARENA_SIZE	(32UL << 20)
-#define ARENA_ALIGN	(4UL << 20)
 #define PG		4096ULL
 #define ANON		(MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW		(PROT_READ | PROT_WRITE)
@@ -34,12 +34,9 @@ static int setup(void)
 {
 	if (arena)
 		return 0;
-	arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
+	arena = host_mm_boot(ARENA_SIZE);
 	if (!arena)
 		return -ENOMEM;
-	memblock_add(__pa(arena), ARENA_SIZE);
-	mm_init();
-	kmem_cache_init();
 	baseline_free = nr_free_pages();
 	return 0;
 }
