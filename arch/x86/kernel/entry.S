@@ -24,6 +24,7 @@
  * of the thread.  Preemption of ring 3 on interrupt exit also happens in
  * idt_dispatch(), since user RFLAGS always has IF set.
  */
+#include <asm/calling.h>
 #include <asm/msr.h>
 #include <asm/ptrace.h>
 
@@ -100,40 +101,12 @@ common_interrupt:
 	testl	%r12d, %r12d
 	jnz	.Lreturn_swapgs
 
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_REGS
 	addq	$8, %rsp		/* error code */
 	iretq
 
 .Lreturn_swapgs:
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+	POP_REGS
 	addq	$8, %rsp		/* error code */
 	swapgs
 	iretq

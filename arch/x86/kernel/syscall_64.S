@@ -20,6 +20,7 @@
  * user_enter() starts a thread in ring 3 from a prepared pt_regs.
  * Interrupt and exception entry from ring 3 is entry.S's.
  */
+#include <asm/calling.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
 #include <asm/ptrace.h>
@@ -27,24 +28,6 @@
 #define ENOSYS		38
 #define PT_REGS_WORDS	(PT_REGS_SIZE / 8)
 
-/* Pop everything up to and including %rdi; %rsp then points at orig_rax. */
-.macro POP_REGS
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-.endm
 
 	.text
 	.balign 16
