@@ -304,6 +304,8 @@ static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
  * inode number in the low 32 bits, generation in the high 32 bits.
  */
 #define MEMNODE_P2S_TIMEOUT	5000
+/* How long an execve waits for the storage node to join (ms). */
+#define MEMNODE_STORAGE_UP_WAIT	30000
 
 static void memnode_p2s_handle(const struct mem_file *file,
 			       struct p2s_handle *fh)
@@ -363,6 +365,13 @@ static int memnode_storage_open(u16 node, const char *path, u32 path_len,
 
 	if (path_len >= P2S_PATH_MAX)
 		return -ENAMETOOLONG;
+	/*
+	 * The first execve may come while membership is still connecting
+	 * us to the storage node (the processor only waited for us).
+	 */
+	for (unsigned int ms = 0; !fit_peer_up(node) &&
+	     ms < MEMNODE_STORAGE_UP_WAIT; ms += 100)
+		msleep(100);
 	req = kzalloc(sizeof(*req) + path_len + 1, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;

@@ -7,8 +7,11 @@ Two shapes of the same P2M wire path:
   - loopback: one processor node that also runs the memory service and
     talks to it over FIT loopback (`tessera run --loopback`,
     processor.memory_node=self);
-  - two nodes: a memory node holding the program and a processor node
-    on one fabric (`tessera run` without --local).
+  - two nodes: a memory node holding the program in its boot module
+    and a processor node on one fabric (`tessera run --nodes 1P1M`);
+  - three nodes (`tessera run`'s default): the program in the storage
+    node's ext4 image, loaded by the memory node over P2S, run by the
+    processor node.
 The processor has a 1 MiB pcache, so the pattern runs (2x the pcache)
 evict, write back and piggyback write-backs on misses.  After every
 program the memory node must have freed everything: its exit line says
@@ -30,15 +33,23 @@ EXIT_RE = re.compile(r"memnode: exit node \d+ pid \d+: procs (\d+) "
 STATS_RE = re.compile(r"pcache: stats (.*)")
 
 
-def run(name, runs, mode, smp=None):
-	"""Boot (@mode: "loopback" or "two") and run each argv of @runs in
-	order; returns (status, stdout, stderr, processor log, memory log)."""
+MODES = {
+	"loopback": (["--loopback"], 1),
+	"two": (["--nodes", "1P1M"], 2),
+	"three": ([], 3),
+}
+
+
+def run(name, runs, mode, smp=None, memory_append=None):
+	"""Boot (@mode: a key of MODES) and run each argv of @runs in order;
+	returns (status, stdout, stderr, processor log, memory log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run",
 	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
 	       "--timeout", str(TIMEOUT), "--append", PCACHE]
-	if mode == "loopback":
-		cmd.append("--loopback")
+	cmd += MODES[mode][0]
+	if memory_append:
+		cmd += ["--memory-append", memory_append]
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	if smp:
@@ -46,7 +57,7 @@ def run(name, runs, mode, smp=None):
 	for argv in runs[1:]:
 		cmd += ["--also", " ".join(argv)]
 	cmd += ["--"] + runs[0]
-	with clusterlib.qemu_slots(1 if mode == "loopback" else 2):
+	with clusterlib.qemu_slots(MODES[mode][1]):
 		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
 				     stdout=subprocess.PIPE,
 				     stderr=subprocess.PIPE,
@@ -147,10 +158,31 @@ def malformed(mode):
 	code, out, err, plog, mlog = run(f"remote-{mode}-malformed", [[junk]],
 					 mode)
 	check(code == 127, f"malformed ({mode}): exit status {code}, want 127")
-	check(re.search(r"memnode: execve /bin/0/remote-junk .*-8\)", mlog),
+	check(re.search(r"memnode: execve \S*/bin/0/remote-junk .*-8\)", mlog),
 	      f"malformed ({mode}): the memory node logged no reason")
 	check(not EXIT_RE.search(mlog),
 	      f"malformed ({mode}): a process was left to exit")
+
+
+def exhaust(mode):
+	"""A program that outgrows its memory-node limit (memnode.proc_limit)
+	is killed (SIGKILL: 137); the next program runs, and the memory node
+	frees both."""
+	mem_prog, hello_prog = (test_user.program("memory"),
+				test_user.program("hello"))
+	code, out, err, plog, mlog = run(f"remote-{mode}-exhaust",
+					 [[mem_prog], [hello_prog, "after"]],
+					 mode, memory_append="memnode.proc_limit=4M")
+	where = f"exhaust ({mode})"
+	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
+	      f"{where}: kernel oops")
+	check(code == 137, f"{where}: exit status {code}, want 137 (SIGKILL)")
+	check(re.search(r"fatal signal 9 .*pid \d+ comm memory", plog),
+	      f"{where}: no kill report on the processor")
+	check(re.search(r"program exit run=1 pid=\d+ status=3", plog),
+	      f"{where}: the program after the kill did not run")
+	check(b"argv[1]=after" in out, f"{where}: output {out!r}")
+	check_freed(mlog, 2, where)
 
 
 SCENARIOS = [
@@ -169,4 +201,14 @@ SCENARIOS = [
 	 lambda: same_as_native("two", "threads", smp=2)),
 	("two_nodes_pattern", lambda: pattern("two")),
 	("two_nodes_segv", lambda: segv("two")),
+	("three_nodes_hello",
+	 lambda: same_as_native("three", "hello", ["first arg", "", "x" * 300])),
+	("three_nodes_threads_smp2",
+	 lambda: same_as_native("three", "threads", smp=2)),
+	("three_nodes_badargs", lambda: same_as_native("three", "badargs")),
+	("three_nodes_memory", lambda: same_as_native("three", "memory")),
+	("three_nodes_pattern", lambda: pattern("three")),
+	("three_nodes_segv", lambda: segv("three")),
+	("three_nodes_malformed", lambda: malformed("three")),
+	("three_nodes_exhaust", lambda: exhaust("three")),
 ]
