@@ -26,6 +26,7 @@
 #define _FIT_FIT_H
 
 #include <fit/fit_wire.h>
+#include <tessera/node.h>
 #include <tessera/types.h>
 
 /* A request handed to a handler; valid until fit_reply()/return. */
@@ -110,6 +111,18 @@ int fit_write(u16 node, u64 offset, const void *buf, u32 len,
 bool fit_is_up(void);
 /* True if @node is connected and alive. */
 bool fit_peer_up(u16 node);
+/*
+ * The lowest-numbered node alive now with @role: this node if it has the
+ * role, or a peer whose connection is up.  -ENOENT if none (or FIT is
+ * not up), -EINVAL for ROLE_NONE.  Does not sleep.
+ */
+int fit_node_with_role(enum node_role role);
+/*
+ * Like fit_node_with_role(), but sleeps until such a node is connected
+ * or @timeout_ms passed: the node id, -ETIMEDOUT or -EINVAL.  Process
+ * context (the membership thread wakes it when a peer comes or goes).
+ */
+int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms);
 /* Print per-peer counters and the latency histogram. */
 void fit_dump_stats(void);
 

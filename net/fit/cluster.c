@@ -26,6 +26,16 @@ const char *fit_role_name(u8 role)
 	return fit_role_names[role];
 }
 
+int fit_role_lowest(const u8 *roles, u8 role)
+{
+	if (role < FIT_ROLE_PROCESSOR || role > FIT_ROLE_STORAGE)
+		return -ENOENT;
+	for (u16 n = 0; n < FIT_MAX_NODES; n++)
+		if (roles[n] == role)
+			return n;
+	return -ENOENT;
+}
+
 /* Decimal number at *@s, advancing it; -1 if none or above @max. */
 static long fit_parse_num(const char **s, long max)
 {

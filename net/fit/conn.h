@@ -85,6 +85,8 @@ struct fit_conn {
 	int os_status;			/* 1 while in flight */
 
 	struct mutex tx_mutex[FIT_NR_CLASSES];
+	/* qp's counters are in peer.stats already (teardown); peer.lock. */
+	bool qp_folded;
 };
 
 /* core.c, for member.c */
@@ -131,6 +133,8 @@ void fit_member_kick(void);
 u8 fit_role_of_node(void);
 /* True once "cluster ready" was printed. */
 bool fit_cluster_is_ready(void);
+/* @node's IPv4 address (host order) as announced; 0 if not known. */
+u32 fit_member_ip(u16 node);
 /* How long after a peer's death its pending calls fail: dead_ms + hb. */
 unsigned int fit_dead_bound_ms(void);
 
@@ -147,5 +151,14 @@ int fit_call_malformed(u16 node, enum fit_malformed how,
 		       unsigned int timeout_ms);
 /* Credit stalls so far towards @node. */
 unsigned long long fit_peer_credit_stalls(u16 node);
+
+/* Retransmission counters towards one peer, summed over its QPs. */
+struct fit_retrans {
+	unsigned long long retransmits;	/* go-back-N events */
+	unsigned long long pkts;	/* packets sent again */
+	unsigned long long ack_timeouts;
+};
+/* Those of @node since boot (every QP it had); zeros if unknown. */
+void fit_peer_retrans(u16 node, struct fit_retrans *r);
 
 #endif /* _NET_FIT_CONN_H */

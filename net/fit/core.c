@@ -861,6 +861,49 @@ static void fit_pollers_quiesce(void)
 		}
 }
 
+/* The live QP's retransmission counters plus those of earlier QPs. */
+static void fit_conn_retrans(struct fit_conn *c, struct fit_retrans *r)
+{
+	struct ib_qp_attr a;
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->peer.lock, flags);
+	r->retransmits = c->peer.stats.retransmits;
+	r->pkts = c->peer.stats.retrans_pkts;
+	r->ack_timeouts = c->peer.stats.ack_timeouts;
+	if (c->qp && !c->qp_folded && !ib_query_qp(c->qp, &a)) {
+		r->retransmits += a.retransmits;
+		r->pkts += a.retransmitted_pkts;
+		r->ack_timeouts += a.ack_timeouts;
+	}
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+}
+
+void fit_peer_retrans(u16 node, struct fit_retrans *r)
+{
+	struct fit_conn *c = fit_conn_lookup(node);
+
+	memset(r, 0, sizeof(*r));
+	if (c)
+		fit_conn_retrans(c, r);
+}
+
+/* Keep the counters of a QP about to be destroyed (peer.stats). */
+static void fit_conn_fold_retrans(struct fit_conn *c)
+{
+	struct ib_qp_attr a;
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->peer.lock, flags);
+	if (c->qp && !c->qp_folded && !ib_query_qp(c->qp, &a)) {
+		c->peer.stats.retransmits += a.retransmits;
+		c->peer.stats.retrans_pkts += a.retransmitted_pkts;
+		c->peer.stats.ack_timeouts += a.ack_timeouts;
+	}
+	c->qp_folded = true;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+}
+
 void fit_conn_teardown(struct fit_conn *c)
 {
 	struct ib_qp_attr a = { .qp_state = IB_QPS_ERR };
@@ -876,6 +919,7 @@ void fit_conn_teardown(struct fit_conn *c)
 		msleep(1);
 	}
 	fit_pollers_quiesce();
+	fit_conn_fold_retrans(c);
 	id = c->cm_id;
 	if (id)
 		rdma_destroy_id(id);	/* destroys the QP too */
@@ -902,6 +946,7 @@ void fit_conn_teardown(struct fit_conn *c)
 	c->rregion_rkey = 0;
 	c->rregion_len = 0;
 	c->qp = NULL;
+	c->qp_folded = false;
 	c->cm_id = NULL;
 	c->incarnation++;
 	c->state = FIT_CONN_IDLE;
@@ -1406,12 +1451,14 @@ void fit_dump_stats(void)
 	for (unsigned int n = 0; n < FIT_MAX_NODES; n++) {
 		struct fit_conn *c = fit_conns[n];
 		const struct fit_peer_stats *s;
+		struct fit_retrans rt;
 		char hist[16 * 12];
 		int off = 0;
 
 		if (!c)
 			continue;
 		s = &c->peer.stats;
+		fit_conn_retrans(c, &rt);
 		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu\n",
 			n, c->peer.up ? "up" : "down", s->calls, s->sends,
 			s->replies_sent, s->requests_rcvd, s->tx_bytes,
@@ -1423,10 +1470,12 @@ void fit_dump_stats(void)
 				off += snprintf(hist + off, sizeof(hist) - off,
 						" <%lluus:%llu", 2ull << b,
 						s->lat_hist[b]);
+		pr_info("fit: peer %u retransmits %llu (%llu packets) ack_timeouts %llu\n",
+			n, rt.retransmits, rt.pkts, rt.ack_timeouts);
 		if (off)
 			pr_info("fit: peer %u latency%s\n", n, hist);
 	}
-	/* rxe counts per device, not per QP: the transport's share of it. */
+	/* The whole device's (other users of rxe0 included). */
 	pr_info("fit: rxe0: retransmits %llu retransmitted_pkts %llu timeouts %llu rnr_naks %llu/%llu\n",
 		rx->retransmits, rx->retransmitted_pkts, rx->timeouts,
 		rx->rnr_naks_sent, rx->rnr_naks_rcvd);

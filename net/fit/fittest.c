@@ -22,9 +22,23 @@
  *          "fittest: reboot storage2 now" the host boots it again
  *          (fittest=serve) and node 0 checks that it serves again
  *   serve  answer calls until node 0 says it is done
- *   bench  node 0 measures echo latency (median, p99) at 128 B, 1 KiB and
- *          4 KiB, then calls/s with fittest.callers= threads for
- *          fittest.bench_ms (bench/bench-fit runs the matrix)
+ *   loss   node 0 echoes 0 B .. 1 MiB to every peer, byte for byte, and
+ *          prints the transport's retransmissions towards each (the test
+ *          boots one peer with net.drop=N: it loses every Nth frame it
+ *          receives); the others serve
+ *   bench  two nodes: node 0 measures, against node 1, the round trips
+ *          (median, p99) of the raw-frame echo (net_echo_ping), of a
+ *          verbs SEND ping-pong (rdmabench, a second RC connection whose
+ *          echo server node 1 runs until node 0 disconnects) and of a
+ *          FIT echo call, at 128 B, 1 KiB and 4 KiB (the raw echo's
+ *          largest frame is 1514 B: it stands in for 4 KiB); then FIT
+ *          calls/s with fittest.callers= threads for fittest.bench_ms
+ *          (bench/bench-fit runs the matrix)
+ *
+ * Every scenario also prints what fit_node_with_role() answers for each
+ * role ("fittest: role memory -> 1"); kill prints it again for storage
+ * while storage2 is dead and after fit_wait_node_with_role() saw it
+ * return, for test_fit.py to check against the nodes it booted.
  *
  * Nodes finish together: each tells every peer it is done (FIT_OP_TEST
  * DONE) and halts once it has heard the same from the nodes it waits
@@ -38,10 +52,12 @@
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
 #include <tessera/mm.h>
+#include <tessera/netdev.h>
 #include <tessera/node.h>
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/rdmabench.h>
 #include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
@@ -51,7 +67,7 @@
 
 static char fittest_mode[16];
 PARAM_STRING("fittest", fittest_mode,
-	     "FIT multi-node test driver: echo, flood, kill, serve or bench");
+	     "FIT multi-node test driver: echo, flood, kill, serve, bench or loss");
 static unsigned int fittest_callers = 4;
 PARAM_UINT("fittest.callers", fittest_callers, 1, 16,
 	   "fittest=echo: concurrent caller threads per node");
@@ -62,6 +78,9 @@ static unsigned int fittest_sink_ms = 2;
 PARAM_UINT("fittest.sink_ms", fittest_sink_ms, 0, 1000,
 	   "fittest=flood: the receiving handler sleeps this long per message");
 
+static bool fittest_baseline = true;
+PARAM_BOOL("fittest.baseline", fittest_baseline,
+	   "fittest=bench: measure the raw-frame and verbs SEND baselines too");
 static unsigned int fittest_bench_ms = 3000;
 PARAM_UINT("fittest.bench_ms", fittest_bench_ms, 100, 60000,
 	   "fittest=bench: length of the throughput run");
@@ -72,6 +91,7 @@ PARAM_UINT("fittest.bench_ms", fittest_bench_ms, 100, 60000,
 #define FT_CALLS_PER_THREAD	24
 #define FT_THREAD_MAX_LEN	(64 * 1024)
 #define FT_FLOOD_DST		1	/* memory1 */
+#define FT_BENCH_DST		1	/* memory1 */
 #define FT_KILL_DST		2	/* storage2 */
 
 enum ft_cmd {
@@ -134,6 +154,20 @@ static const char *ft_name(u16 n)
 	snprintf(names[n], sizeof(names[n]), "%s%u",
 		 c ? fit_role_name(c->role) : "node", n);
 	return names[n];
+}
+
+static void ft_print_roles(void)
+{
+	static const enum node_role roles[] = {
+		ROLE_PROCESSOR, ROLE_MEMORY, ROLE_STORAGE,
+	};
+
+	for (u32 i = 0; i < ARRAY_SIZE(roles); i++)
+		pr_info("fittest: role %s -> %d\n", node_role_name(roles[i]),
+			fit_node_with_role(roles[i]));
+	ft_check(fit_node_with_role(ROLE_NONE) == -EINVAL &&
+		 fit_wait_node_with_role(ROLE_NONE, 10) == -EINVAL,
+		 "fit_node_with_role(ROLE_NONE) is -EINVAL");
 }
 
 /* ------------------------------------------------------------- handlers */
@@ -519,8 +553,14 @@ static void ft_run_kill(u64 deadline)
 	ret = fit_call(FT_KILL_DST, FIT_OP_ECHO, req, 16, rep, 16, 1000);
 	ft_check(ret == -EHOSTDOWN && !fit_peer_up(FT_KILL_DST),
 		 "new call to the dead storage2: %d", ret);
+	pr_info("fittest: role storage while storage2 is dead -> %d\n",
+		fit_node_with_role(ROLE_STORAGE));
 
 	pr_info("fittest: reboot storage2 now\n");
+	ret = fit_wait_node_with_role(ROLE_STORAGE,
+				      jiffies < deadline ?
+				      jiffies_to_msecs(deadline - jiffies) : 0);
+	pr_info("fittest: role storage after waiting -> %d\n", ret);
 	while (!fit_peer_up(FT_KILL_DST) && jiffies < deadline)
 		msleep(100);
 	ft_check(fit_peer_up(FT_KILL_DST), "storage2 rejoined");
@@ -536,6 +576,34 @@ static void ft_run_kill(u64 deadline)
 	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
 }
 
+/* ------------------------------------------------------------ loss */
+
+static void ft_run_loss(u64 peers)
+{
+	u8 *req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+	u8 *rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
+
+	if (!req || !rep) {
+		ft_check(false, "buffers for 1 MiB echoes");
+		return;
+	}
+	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+		struct fit_retrans r;
+		unsigned int v;
+
+		if (!(peers & (1ull << n)))
+			continue;
+		v = ft_echo_sizes(n, req, rep);
+		ft_check(v == 10, "echo 0 B..1 MiB to %s: %u/10 verified",
+			 ft_name(n), v);
+		fit_peer_retrans(n, &r);
+		pr_info("fittest: retransmissions towards %s: %llu (%llu packets)\n",
+			ft_name(n), r.retransmits, r.pkts);
+	}
+	free_pages((unsigned long)req, get_order(FIT_MAX_MSG));
+	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
+}
+
 /* ------------------------------------------------------------ bench */
 
 static u64 ft_bench_end;
@@ -547,7 +615,7 @@ static int ft_bench_fn(void *arg)
 
 	memset(req, 0x5a, sizeof(req));
 	while (jiffies <= READ_ONCE(ft_bench_end)) {
-		if (fit_call(1, FIT_OP_ECHO, req, sizeof(req), rep,
+		if (fit_call(FT_BENCH_DST, FIT_OP_ECHO, req, sizeof(req), rep,
 			     sizeof(rep), FT_CALL_MS) == sizeof(req))
 			atomic_inc(&ft_bench_calls);
 	}
@@ -568,6 +636,70 @@ static void ft_sort(u32 *v, unsigned int n)
 	}
 }
 
+/* Sort @v[0..n) (ns) and print its median and p99 as one bench line. */
+static void ft_report(const char *what, u32 size, u32 *v, unsigned int n)
+{
+	u32 med, p99;
+
+	ft_check(n == FT_LAT_CALLS, "%s %u B: %u/%u round trips", what, size,
+		 n, FT_LAT_CALLS);
+	if (!n)
+		return;
+	ft_sort(v, n);
+	med = v[n / 2];
+	p99 = v[n * 99 / 100];
+	pr_info("fittest: bench %s %u B: median %u.%u us p99 %u.%u us (%u samples)\n",
+		what, size, med / 1000, med % 1000 / 100, p99 / 1000,
+		p99 % 1000 / 100, n);
+}
+
+/*
+ * The baselines: raw-frame echo and verbs SEND round trips to
+ * FT_BENCH_DST, same boot, same peer.  The bench cluster has two nodes,
+ * so the first answer to a broadcast echo is the peer.
+ */
+static void ft_bench_baselines(u32 *lat)
+{
+	static const u32 raw_sizes[] = { 128, 1024, ETH_FRAME_LEN };
+	static const u32 send_sizes[] = { 128, 1024, 4096 };
+	static u64 samples[FT_LAT_CALLS];
+	struct netdev *dev = netdev_get(0);
+	u32 ip = fit_member_ip(FT_BENCH_DST);
+	u8 mac[ETH_ALEN];
+	int ret = -ENODEV;
+
+	for (int i = 0; dev && i < 60 && ret; i++)
+		ret = net_echo_ping_from(dev, NULL, 64, NULL, mac);
+	ft_check(!ret, "raw echo peer found (%d)", ret);
+	for (u32 s = 0; !ret && s < ARRAY_SIZE(raw_sizes); s++) {
+		unsigned int n = 0;
+		u64 rtt;
+
+		for (int i = 0; i < 20; i++)	/* warm up */
+			net_echo_ping(dev, mac, raw_sizes[s], NULL);
+		for (int i = 0; i < FT_LAT_CALLS; i++)
+			if (!net_echo_ping(dev, mac, raw_sizes[s], &rtt))
+				lat[n++] = (u32)min_t(u64, rtt, 0xffffffffu);
+		ft_report("raw_echo", raw_sizes[s], lat, n);
+	}
+
+	ret = ip ? rdmabench_connect(ip) : -ENOENT;
+	ft_check(!ret, "verbs SEND echo connection to %s (%d)",
+		 ft_name(FT_BENCH_DST), ret);
+	for (u32 s = 0; !ret && s < ARRAY_SIZE(send_sizes); s++) {
+		int n;
+
+		/* 20 to warm up, then the measured ones. */
+		rdmabench_send_rtt(send_sizes[s], samples, 20);
+		n = rdmabench_send_rtt(send_sizes[s], samples, FT_LAT_CALLS);
+		for (int i = 0; i < n; i++)
+			lat[i] = (u32)min_t(u64, samples[i], 0xffffffffu);
+		ft_report("send", send_sizes[s], lat, n > 0 ? n : 0);
+	}
+	/* The echo server stops polling: FIT runs without it. */
+	rdmabench_disconnect();
+}
+
 static void ft_run_bench(u64 deadline)
 {
 	static const u32 sizes[] = { 128, 1024, 4096 };
@@ -575,25 +707,27 @@ static void ft_run_bench(u64 deadline)
 	static u8 req[4096], rep[4096];
 	u64 t0, ms;
 
+	if (fittest_baseline)
+		ft_bench_baselines(lat);
 	for (u32 s = 0; s < ARRAY_SIZE(sizes); s++) {
 		unsigned int n = 0;
 
+		ft_fill(req, sizes[s], s);
 		for (int i = 0; i < 20; i++)	/* warm up */
-			fit_call(1, FIT_OP_ECHO, req, sizes[s], rep,
+			fit_call(FT_BENCH_DST, FIT_OP_ECHO, req, sizes[s], rep,
 				 sizeof(rep), FT_CALL_MS);
 		for (int i = 0; i < FT_LAT_CALLS; i++) {
+			int ret;
+
+			memset(rep, 0, sizes[s]);
 			t0 = ktime_get();
-			if (fit_call(1, FIT_OP_ECHO, req, sizes[s], rep,
-				     sizeof(rep), FT_CALL_MS) != sizes[s])
-				continue;
-			lat[n++] = (u32)((ktime_get() - t0) / NSEC_PER_USEC);
+			ret = fit_call(FT_BENCH_DST, FIT_OP_ECHO, req, sizes[s],
+				       rep, sizeof(rep), FT_CALL_MS);
+			t0 = ktime_get() - t0;
+			if (ret == (int)sizes[s] && ft_verify(rep, sizes[s], s))
+				lat[n++] = (u32)min_t(u64, t0, 0xffffffffu);
 		}
-		ft_check(n == FT_LAT_CALLS, "latency calls at %u B", sizes[s]);
-		if (!n)
-			continue;
-		ft_sort(lat, n);
-		pr_info("fittest: bench latency %u B: median %u us p99 %u us (%u calls)\n",
-			sizes[s], lat[n / 2], lat[n * 99 / 100], n);
+		ft_report("fit", sizes[s], lat, n);
 	}
 	atomic_set(&ft_bench_calls, 0);
 	atomic_set(&ft_callers_left, fittest_callers);
@@ -637,6 +771,7 @@ static int fittest_fn(void *arg)
 	peers = ft_peers_mask();
 	pr_info("fittest: %s: start, peers %llx\n", fittest_mode,
 		(unsigned long long)peers);
+	ft_print_roles();
 	if (!strcmp(fittest_mode, "echo")) {
 		ft_run_echo(peers, deadline);
 		ft_finish(peers, peers, deadline);
@@ -645,6 +780,9 @@ static int fittest_fn(void *arg)
 		ft_finish(peers, peers, deadline);
 	} else if (node_id == 0 && !strcmp(fittest_mode, "bench")) {
 		ft_run_bench(deadline);
+		ft_finish(ft_peers_mask(), 0, deadline);
+	} else if (node_id == 0 && !strcmp(fittest_mode, "loss")) {
+		ft_run_loss(peers);
 		ft_finish(ft_peers_mask(), 0, deadline);
 	} else if (node_id == 0 && !strcmp(fittest_mode, "kill")) {
 		ft_run_kill(deadline);
@@ -667,14 +805,20 @@ void fit_test_start(void)
 		return;
 	if (strcmp(fittest_mode, "echo") && strcmp(fittest_mode, "flood") &&
 	    strcmp(fittest_mode, "kill") && strcmp(fittest_mode, "serve") &&
-	    strcmp(fittest_mode, "bench")) {
-		pr_err("fittest=%s: unknown (echo, flood, kill, serve, bench)\n",
+	    strcmp(fittest_mode, "bench") && strcmp(fittest_mode, "loss")) {
+		pr_err("fittest=%s: unknown (echo, flood, kill, serve, bench, loss)\n",
 		       fittest_mode);
 		machine_halt_with_status(1);
 	}
 	if (fit_register_handler(FIT_OP_TEST, ft_test_handler, NULL) ||
 	    fit_register_handler(FIT_OP_SINK, ft_sink_handler, NULL)) {
 		pr_err("fittest: cannot register handlers\n");
+		machine_halt_with_status(1);
+	}
+	/* The SEND baseline's peer, until node 0 disconnects. */
+	if (!strcmp(fittest_mode, "bench") && fittest_baseline &&
+	    node_id == FT_BENCH_DST && rdmabench_echo_start(false)) {
+		pr_err("fittest: no verbs echo server\n");
 		machine_halt_with_status(1);
 	}
 	t = kthread_run(fittest_fn, NULL, "fittest");

@@ -11,7 +11,8 @@
  * buffer) get -EAGAIN or a PARK verdict and wait in the kernel layer.
  *
  * Lock order (outermost first): fit_peer.tx_mutex[class] (kernel layer)
- * -> fit_peer.lock -> fit_slot_table.lock.
+ * -> fit_peer.lock -> fit_slot_table.lock; fit_peer.lock -> the rxe QP's
+ * lock (posting, and ib_query_qp() for the retransmission counters).
  */
 #ifndef _NET_FIT_INTERNAL_H
 #define _NET_FIT_INTERNAL_H
@@ -169,7 +170,13 @@ struct fit_peer_stats {
 	unsigned long long calls, sends, replies_sent, requests_rcvd;
 	unsigned long long tx_bytes, rx_bytes, segments_tx, segments_rx;
 	unsigned long long credit_stalls, timeouts, hostdown;
-	unsigned long long proto_errors, credit_updates, retransmits;
+	unsigned long long proto_errors, credit_updates;
+	/*
+	 * The transport's retransmissions towards this peer (go-back-N
+	 * events, packets sent again, ACK timeouts) of the QPs already
+	 * torn down; the live QP's are added when read (core.c).
+	 */
+	unsigned long long retransmits, retrans_pkts, ack_timeouts;
 	unsigned long long lat_hist[16];	/* call latency, 2^i us buckets */
 };
 
@@ -290,6 +297,11 @@ bool fit_expect_met(const struct fit_expect *e, const u8 *roles);
 /* "processor0 memory1 storage2" into @buf; length or -ENOSPC. */
 int fit_cluster_format(char *buf, size_t size, const u8 *roles);
 const char *fit_role_name(u8 role);
+/*
+ * The lowest node id n with @roles[n] == @role (enum fit_role_wire), or
+ * -ENOENT (also for a @role that is not a role).
+ */
+int fit_role_lowest(const u8 *roles, u8 role);
 
 /* One entry of fit.peers=ID@A.B.C.D,... */
 struct fit_static_peer {

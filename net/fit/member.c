@@ -20,6 +20,9 @@
  *  - Completion: once the connected nodes (and this one) make the
  *    cluster of fit.expect=, one line "cluster ready: processor0
  *    memory1 storage2" is printed (once per boot).
+ *  - Roles: fit_node_with_role() names the lowest node alive with a
+ *    role; fit_wait_node_with_role() sleeps until there is one (woken
+ *    when the set of connected peers changes).
  *
  * Every decision runs in one thread (fit_member); the UDP handler and the
  * CM event handler only record what they saw and wake it.
@@ -109,9 +112,13 @@ static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
 static unsigned long long fit_deaths;
 
-u8 fit_role_of_node(void)
+/* fit_wait_node_with_role() sleeps here. */
+static DECLARE_WAIT_QUEUE_HEAD(fit_role_wq);
+static u64 fit_role_mask;			/* member thread only */
+
+static u8 fit_wire_role(enum node_role role)
 {
-	switch (node_role) {
+	switch (role) {
 	case ROLE_PROCESSOR:
 		return FIT_ROLE_PROCESSOR;
 	case ROLE_MEMORY:
@@ -121,6 +128,11 @@ u8 fit_role_of_node(void)
 	default:
 		return 0;
 	}
+}
+
+u8 fit_role_of_node(void)
+{
+	return fit_wire_role(node_role);
 }
 
 void fit_member_kick(void)
@@ -539,19 +551,29 @@ bool fit_cluster_is_ready(void)
 	return READ_ONCE(fit_cluster_announced);
 }
 
+u32 fit_member_ip(u16 node)
+{
+	unsigned long flags;
+	u32 ip;
+
+	if (node >= FIT_MAX_NODES)
+		return 0;
+	spin_lock_irqsave(&fit_member_lock, flags);
+	ip = fit_members[node].known ? fit_members[node].ip : 0;
+	spin_unlock_irqrestore(&fit_member_lock, flags);
+	return ip;
+}
+
 unsigned int fit_dead_bound_ms(void)
 {
 	/* Silence is noticed at the next pass (at most 100 ms) after it. */
 	return fit_dead_ms + min_t(unsigned int, fit_hb_ms, 100) + 10;
 }
 
-static void fit_check_complete(void)
+/* Roles of the nodes alive now: this one and the connected peers. */
+static void fit_alive_roles(u8 *roles)
 {
-	u8 roles[FIT_MAX_NODES] = { 0 };
-	char line[FIT_MAX_NODES * 14];
-
-	if (fit_cluster_announced || fit_expect_any(&fit_expected))
-		return;
+	memset(roles, 0, FIT_MAX_NODES);
 	roles[node_id] = fit_role_of_node();
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		struct fit_conn *c = fit_conn_lookup(n);
@@ -559,6 +581,52 @@ static void fit_check_complete(void)
 		if (n != node_id && fit_member_up(n))
 			roles[n] = c->role;
 	}
+}
+
+int fit_node_with_role(enum node_role role)
+{
+	u8 roles[FIT_MAX_NODES];
+	u8 want = fit_wire_role(role);
+
+	if (!want)
+		return -EINVAL;
+	if (!fit_is_up())
+		return -ENOENT;
+	fit_alive_roles(roles);
+	return fit_role_lowest(roles, want);
+}
+
+int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms)
+{
+	int ret = fit_node_with_role(role);
+
+	if (ret != -ENOENT)
+		return ret;
+	wait_event_timeout(fit_role_wq,
+			   (ret = fit_node_with_role(role)) != -ENOENT,
+			   msecs_to_jiffies(timeout_ms));
+	return ret == -ENOENT ? -ETIMEDOUT : ret;
+}
+
+/* Wake fit_wait_node_with_role() when the set of live peers changed. */
+static void fit_role_watch(void)
+{
+	u64 mask = fit_up_mask();
+
+	if (mask != fit_role_mask) {
+		fit_role_mask = mask;
+		wake_up_all(&fit_role_wq);
+	}
+}
+
+static void fit_check_complete(void)
+{
+	u8 roles[FIT_MAX_NODES];
+	char line[FIT_MAX_NODES * 14];
+
+	if (fit_cluster_announced || fit_expect_any(&fit_expected))
+		return;
+	fit_alive_roles(roles);
 	if (!fit_expect_met(&fit_expected, roles))
 		return;
 	fit_cluster_announced = true;
@@ -579,6 +647,7 @@ static int fit_member_fn(void *arg)
 			if (n != node_id)
 				fit_member_check(n, jiffies);
 		fit_check_complete();
+		fit_role_watch();
 		if (now >= next_announce) {
 			fit_announce();
 			next_announce = now + msecs_to_jiffies(fit_hb_ms);

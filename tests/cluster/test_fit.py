@@ -13,8 +13,17 @@
                 call's timeout is four times the death bound) while calls to
                 memory1 keep succeeding; storage2 booted again on the same
                 fabric rejoins and serves
+  fit_loss      memory1 loses every LOSS_EVERY-th frame it receives
+                (net.drop=): processor0's echoes 0 B..1 MiB to both peers
+                still verify byte for byte, and its per-peer counters show
+                retransmissions towards memory1
   fit_launcher  `tessera cluster` waits for the kernels' own "cluster ready"
                 lines (one per node), not only the ready markers
+
+Every fittest= node also prints what fit_node_with_role() answers for
+each role; echo and flood check it names the node booted with that role,
+kill that storage is gone while storage2 is dead and that
+fit_wait_node_with_role() returns storage2's id once it is back.
 
 The kernel side is net/fit/fittest.c (fittest=): it prints one
 "fittest: ok - ..."/"fittest: not ok - ..." line per check and a verdict
@@ -23,6 +32,7 @@ every QEMU slot (clusterlib.group), so the host is oversubscribed on
 purpose while it runs.
 """
 
+import errno
 import os
 import re
 import subprocess
@@ -34,6 +44,8 @@ TIMEOUT = 90
 NODES = [("processor", 0), ("memory", 1), ("storage", 2)]
 # Fast death detection for the kill scenario; bound = dead + one pass.
 KILL_ARGS = ["fit.hb_ms=100", "fit.dead_ms=2000"]
+# The lossy node drops every LOSS_EVERY-th received frame (net.drop=).
+LOSS_EVERY = 20
 
 
 def _argv(role, node, fabric, extra):
@@ -56,6 +68,17 @@ def _expect_common(boots, scenario):
 			 "no FIT counters at shutdown")
 		b.expect(not b.grep(r"credit overrun|cq_overflow"),
 			 "a ring or CQ overran")
+		_expect_roles(b)
+
+
+def _expect_roles(b):
+	"""fit_node_with_role() names the node the test booted per role."""
+	for role, node in NODES:
+		got = [int(m.group(1)) for m in
+		       (re.search(rf"^fittest: role {role} -> (-?\d+)$", l)
+			for l in b.lines) if m]
+		b.expect(got == [node], f"fit_node_with_role({role}) said "
+			 f"{got}, the test booted {role}{node}")
 
 
 def _three(name, scenario, extra=()):
@@ -155,6 +178,49 @@ def scenario_kill():
 			 "did not end with status ok")
 	sb.expect(sb.grep(r"^fit: connected to processor0"),
 		  "the rebooted storage2 never connected to processor0")
+	storage = dict(NODES)["storage"]
+	pb.expect(pb.grep(rf"^fittest: role storage while storage2 is dead -> "
+			  rf"-{errno.ENOENT}$"),
+		  "fit_node_with_role(storage) was not -ENOENT while the only "
+		  "storage node was dead")
+	pb.expect(pb.grep(rf"^fittest: role storage after waiting -> "
+			  rf"{storage}$"),
+		  f"fit_wait_node_with_role(storage) did not return {storage} "
+		  "once storage2 was back")
+
+
+def _peer_retransmits(b, node):
+	"""The last per-peer retransmission count the node printed."""
+	vals = [int(m.group(1)) for m in
+		(re.search(rf"^fit: peer {node} retransmits (\d+) ", l)
+		 for l in b.lines) if m]
+	return vals[-1] if vals else None
+
+
+def scenario_loss():
+	fabric = clusterlib.free_fabric()
+	lossy = dict(NODES)["memory"]
+	boots = clusterlib.boot_group(
+		[(f"fit-loss-{role}{node}",
+		  _argv(role, node, fabric,
+			["fittest=loss"] + ([f"net.drop={LOSS_EVERY}"]
+					    if node == lossy else [])))
+		 for role, node in NODES], TIMEOUT)
+	p = boots[0]
+	for b in boots:
+		b.expect(b.grep(r"^cluster ready: processor0 memory1 storage2$"),
+			 "no 'cluster ready: processor0 memory1 storage2' line")
+		b.expect(not b.grep(r"^fittest: not ok - "),
+			 f"failed checks: {b.grep(r'^fittest: not ok - ')}")
+		b.expect(b.code == clusterlib.EXIT_OK, "did not end with status ok")
+	for peer in ("memory1", "storage2"):
+		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
+				r"10/10 verified$"),
+			 f"echoes to {peer} did not all verify")
+	got = _peer_retransmits(p, lossy)
+	p.expect(got is not None and got > 0,
+		 f"processor0's counters show {got} retransmissions towards "
+		 f"the lossy memory{lossy}")
 
 
 def scenario_launcher_waits_for_fit():
@@ -187,5 +253,6 @@ SCENARIOS = [
 	("fit_echo", scenario_echo),
 	("fit_flood", scenario_flood),
 	("fit_kill", scenario_kill),
+	("fit_loss", scenario_loss),
 	("fit_launcher", scenario_launcher_waits_for_fit),
 ]

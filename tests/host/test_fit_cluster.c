@@ -97,6 +97,26 @@ static void test_cluster_names(struct htest *t)
 	HT_EXPECT_EQ(t, fit_cluster_format(buf, 10, roles), -ENOSPC);
 }
 
+static void test_role_lowest(struct htest *t)
+{
+	u8 roles[FIT_MAX_NODES] = { 0 };
+
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_MEMORY), -ENOENT);
+	roles[9] = FIT_ROLE_MEMORY;
+	roles[4] = FIT_ROLE_MEMORY;
+	roles[0] = FIT_ROLE_PROCESSOR;
+	roles[FIT_MAX_NODES - 1] = FIT_ROLE_STORAGE;
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_MEMORY), 4);
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_PROCESSOR), 0);
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_STORAGE),
+		     FIT_MAX_NODES - 1);
+	roles[4] = 0;		/* node 4 died */
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_MEMORY), 9);
+	/* 0 marks an absent node: it is never a role to look for. */
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, 0), -ENOENT);
+	HT_EXPECT_EQ(t, fit_role_lowest(roles, FIT_ROLE_STORAGE + 1), -ENOENT);
+}
+
 static void test_peers(struct htest *t)
 {
 	struct fit_static_peer v[4];
@@ -198,6 +218,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_expect_bad),
 	HT_CASE(test_expect_met),
 	HT_CASE(test_cluster_names),
+	HT_CASE(test_role_lowest),
 	HT_CASE(test_peers),
 	HT_CASE(test_cm_private_layout),
 	HT_CASE(test_cm_private_bad),

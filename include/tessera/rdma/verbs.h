@@ -256,6 +256,16 @@ struct ib_qp_attr {
 	u8 timeout;		/* 4.096 us * 2^timeout; 0 = infinite */
 	u8 retry_cnt;		/* 0..7 */
 	u8 rnr_retry;		/* 0..7, 7 = infinite */
+	/*
+	 * Counters of this QP since it was created, read-only: filled by
+	 * ib_query_qp(), ignored by ib_modify_qp().  The requester's
+	 * retransmissions (each go-back-N, whatever its cause: ACK timeout,
+	 * sequence NAK, RNR NAK), the packets they sent again, and ACK
+	 * timeouts.  Providers that do not count leave them 0.
+	 */
+	u64 retransmits;
+	u64 retransmitted_pkts;
+	u64 ack_timeouts;
 };
 
 enum ib_cq_notify_flags {

@@ -176,6 +176,11 @@ struct rxe_qp {
 	} resp;
 
 	u8 *txbuf;			/* one packet being built, qp->lock */
+
+	/* Per-QP share of the device counters (ib_query_qp), atomics. */
+	u64 nr_retransmits;
+	u64 nr_retransmitted_pkts;
+	u64 nr_timeouts;
 };
 
 struct rxe_loop_pkt {

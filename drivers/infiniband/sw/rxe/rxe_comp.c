@@ -281,5 +281,6 @@ void rxe_comp_tick(struct rxe_qp *qp, u64 now)
 	if (!outstanding(qp))
 		return;
 	rxe_count(qp->rxe, timeouts);
+	__atomic_fetch_add(&qp->nr_timeouts, 1, __ATOMIC_RELAXED);
 	retry(qp);
 }

@@ -318,5 +318,8 @@ void rxe_req_go_back(struct rxe_qp *qp)
 	rxe_count(qp->rxe, retransmits);
 	__atomic_fetch_add(&qp->rxe->stats.retransmitted_pkts, resend,
 			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&qp->nr_retransmits, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&qp->nr_retransmitted_pkts, resend,
+			   __ATOMIC_RELAXED);
 	rxe_req_sync(qp);
 }

@@ -568,6 +568,12 @@ static int rxe_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr)
 	attr->timeout = qp->timeout;
 	attr->retry_cnt = qp->retry_cnt;
 	attr->rnr_retry = qp->rnr_retry;
+	attr->retransmits = __atomic_load_n(&qp->nr_retransmits,
+					    __ATOMIC_RELAXED);
+	attr->retransmitted_pkts = __atomic_load_n(&qp->nr_retransmitted_pkts,
+						   __ATOMIC_RELAXED);
+	attr->ack_timeouts = __atomic_load_n(&qp->nr_timeouts,
+					     __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&qp->lock, flags);
 	return 0;
 }

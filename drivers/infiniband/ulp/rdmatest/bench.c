@@ -22,6 +22,10 @@
  * completion costs no extra thread wakeup beyond the NIC's receive
  * thread, like the echo, whose requester sleeps until that thread
  * checks the reply.
+ *
+ * The echo server and the SEND ping-pong are also offered to other
+ * benchmarks (<tessera/rdma/rdmabench.h>): fittest=bench puts the SEND
+ * round trip next to FIT's call round trip in one boot pair.
  */
 #include <tessera/errno.h>
 #include <tessera/inet.h>
@@ -34,6 +38,7 @@
 #include <tessera/printk.h>
 #include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
+#include <tessera/rdma/rdmabench.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/verbs.h>
 #include <tessera/sched.h>
@@ -44,7 +49,7 @@
 #include "internal.h"
 
 #define RB_ORDER	8			/* 1 MiB buffer */
-#define RB_SLOT		4096			/* receive slots */
+#define RB_SLOT		RDMABENCH_MAX_SEND	/* receive slots */
 #define RB_RECVS	16
 #define RB_SAMPLES	300
 #define RB_BW_MSG	65536
@@ -53,6 +58,13 @@
 #define RB_BW_SAMPLES	8
 #define RB_WAIT_NS	(5ull * NSEC_PER_SEC)
 #define RB_MAGIC	0x52424e43u		/* "RBNC" */
+/*
+ * ACK timeout 4.096 us * 2^18 = 1.07 s, FIT's: a VM the loaded host
+ * does not run for a while must not exhaust the retries and fail the
+ * QP (seen with the CM's default under load), and the SEND baseline's
+ * QP is then configured like the FIT QPs it is compared with.
+ */
+#define RB_ACK_TIMEOUT	18
 
 static char rb_peer[20];
 PARAM_STRING("rdmabench.peer", rb_peer,
@@ -76,6 +88,8 @@ struct rb_conn {
 	u64 raddr;
 	int event;			/* last CM event, -1 none */
 	int rej_reason;
+	bool connected;			/* client: connected, receives up */
+	bool halt;			/* server: halt when the client goes */
 };
 
 static struct rb_conn rb;
@@ -238,6 +252,7 @@ static int rb_server_thread(void *arg)
 	pd.addr = cpu_to_be64((u64)(uintptr_t)rb.buf + RB_RECVS * RB_SLOT);
 	param.private_data = &pd;
 	param.private_data_len = sizeof(pd);
+	rdma_set_ack_timeout(rb.id, RB_ACK_TIMEOUT);
 	ret = rdma_accept(rb.id, &param);
 	if (!ret)
 		ret = rb_wait_event(RDMA_CM_EVENT_ESTABLISHED);
@@ -267,19 +282,23 @@ out:
 	pr_info("rdmabench: echo server done, %lu SENDs echoed (%d)\n",
 		echoed, ret);
 	msleep(100);	/* the DREP leaves before QEMU ends */
-	machine_halt_with_status(ret ? 1 : 0);
+	if (rb.halt)
+		machine_halt_with_status(ret ? 1 : 0);
 	return 0;
 }
 
-void rdmabench_server_start(void)
+int rdmabench_echo_start(bool halt)
 {
-	struct task *t = kthread_run(rb_server_thread, NULL, "rdmabench");
+	struct task *t;
 
+	rb.halt = halt;
+	t = kthread_run(rb_server_thread, NULL, "rdmabench");
 	if (IS_ERR(t)) {
 		pr_err("rdmabench: no thread (%ld)\n", PTR_ERR(t));
-		machine_halt_with_status(1);
+		return PTR_ERR(t);
 	}
 	kthread_detach(t);
+	return 0;
 }
 
 /* ------------------------------------------------------------ client */
@@ -293,7 +312,7 @@ static void rb_flush_cqs(void)
 		;
 }
 
-static int rb_connect(u32 ip)
+int rdmabench_connect(u32 ip)
 {
 	struct rdma_conn_param param = {
 		.responder_resources = 16, .initiator_depth = 16,
@@ -309,12 +328,19 @@ static int rb_connect(u32 ip)
 		if (IS_ERR(id))
 			return PTR_ERR(id);
 		ret = rb_create_qp(id);
+		rdma_set_ack_timeout(id, RB_ACK_TIMEOUT);
 		if (!ret)
 			ret = rdma_connect(id, ip, RDMABENCH_PORT, &param, 0);
 		if (!ret)
 			ret = rb_wait_event(RDMA_CM_EVENT_ESTABLISHED);
-		if (!ret)
-			return rb.rkey ? 0 : -EPROTO;
+		if (!ret && !rb.rkey)
+			return -EPROTO;
+		for (u32 k = 0; k < RB_RECVS && !ret; k++)
+			ret = rb_post_recv(k);
+		if (!ret) {
+			rb.connected = true;
+			return 0;
+		}
 		if (ret != -ECONNREFUSED ||
 		    rb.rej_reason != IB_CM_REJ_INVALID_SERVICE_ID)
 			return ret;
@@ -353,25 +379,43 @@ static void rb_lat(const char *metric, enum ib_wr_opcode opc, u32 len,
 	kbench_report("rdma", metric, samples, n, "ns");
 }
 
-/* SEND @len, the peer SENDs it back: post to our receive completion. */
-static void rb_send_rtt(const char *metric, u32 len, u64 *samples)
+int rdmabench_send_rtt(u32 len, u64 *samples, unsigned int nr)
 {
 	u8 *local = rb.buf + RB_RECVS * RB_SLOT;
 	unsigned int n = 0, errors = 0;
 	struct ib_wc rwc, swc;
 
-	for (unsigned int i = 0; i < RB_SAMPLES; i++) {
-		u64 t0 = ktime_get();
-		int ret = rb_post(IB_WR_SEND, i, local, len, 0);
+	if (!rb.connected)
+		return -ENOTCONN;
+	if (!len || len > RB_SLOT)
+		return -EINVAL;
+	for (unsigned int i = 0; i < nr; i++) {
+		bool got;
+		u64 t0;
+		int ret, r2;
 
-		if (!ret)
-			ret = rb_poll(rb.rcq, &rwc);
-		if (!ret)
+		for (u32 b = 0; b < len; b++)
+			local[b] = (u8)(i * 13 + b * 7);
+		t0 = ktime_get();
+		ret = rb_post(IB_WR_SEND, i, local, len, 0);
+		if (ret) {
+			errors++;
+			break;
+		}
+		ret = rb_poll(rb.rcq, &rwc);
+		got = !ret;
+		if (got)
 			samples[n] = ktime_get() - t0;
+		if (got && (rwc.byte_len != len ||
+			    memcmp(rb.buf + (rwc.wr_id % RB_RECVS) * RB_SLOT,
+				   local, len)))
+			ret = -EBADMSG;
+		/* Our SEND's own completion (its ACK), then the slot back. */
+		r2 = rb_poll(rb.scq, &swc);
+		if (!r2 && got)
+			r2 = rb_post_recv(rwc.wr_id % RB_RECVS);
 		if (!ret)
-			ret = rb_poll(rb.scq, &swc);
-		if (!ret)
-			ret = rb_post_recv(rwc.wr_id % RB_RECVS);
+			ret = r2;
 		if (ret) {
 			errors++;
 			if (errors > 3)
@@ -381,8 +425,27 @@ static void rb_send_rtt(const char *metric, u32 len, u64 *samples)
 		n++;
 	}
 	if (errors)
-		pr_warn("rdmabench: %s: %u errors\n", metric, errors);
-	kbench_report("rdma", metric, samples, n, "ns");
+		pr_warn("rdmabench: send_rtt %u B: %u errors\n", len, errors);
+	return n;
+}
+
+void rdmabench_disconnect(void)
+{
+	if (!rb.connected)
+		return;
+	rb.connected = false;
+	rb.event = -1;
+	if (!rdma_disconnect(rb.id))
+		rb_wait_event(RDMA_CM_EVENT_DISCONNECTED);
+	rb_flush_cqs();
+}
+
+/* SEND @len, the peer SENDs it back: post to our receive completion. */
+static void rb_send_rtt(const char *metric, u32 len, u64 *samples)
+{
+	int n = rdmabench_send_rtt(len, samples, RB_SAMPLES);
+
+	kbench_report("rdma", metric, samples, n > 0 ? n : 0, "ns");
 }
 
 /* WRITE bandwidth: RB_BW_BATCH messages of RB_BW_MSG per sample. */
@@ -453,14 +516,12 @@ static void rdma_bench(void)
 		pr_err("rdmabench: no raw echo answer (%d)\n", ret);
 		goto out;
 	}
-	ret = rb_connect(ip);
+	ret = rdmabench_connect(ip);
 	if (ret) {
 		pr_err("rdmabench: cannot connect to the echo server (%d)\n",
 		       ret);
 		goto out;
 	}
-	for (u32 k = 0; k < RB_RECVS && !ret; k++)
-		ret = rb_post_recv(k);
 	/* Warm up both paths (ARP, caches), then measure. */
 	for (int i = 0; i < 20 && !ret; i++) {
 		struct ib_wc wc;
@@ -482,10 +543,7 @@ static void rdma_bench(void)
 	rb_lat("read_4096", IB_WR_RDMA_READ, 4096, samples);
 	rb_write_bw(samples);
 	rxe_dump_counters(rb.rxe);
-	rb.event = -1;
-	if (!rdma_disconnect(rb.id))
-		rb_wait_event(RDMA_CM_EVENT_DISCONNECTED);
-	rb_flush_cqs();
+	rdmabench_disconnect();
 out:
 	kfree(samples);
 }

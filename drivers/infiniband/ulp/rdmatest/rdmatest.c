@@ -768,7 +768,8 @@ void rdmatest_init(void)
 	if (!rdmatest_param[0])
 		return;
 	if (!strcmp(rdmatest_param, "echo")) {
-		rdmabench_server_start();
+		if (rdmabench_echo_start(true))
+			machine_halt_with_status(1);
 		return;
 	}
 	init_waitqueue_head(&rt.wq);
