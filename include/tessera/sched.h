@@ -98,6 +98,13 @@ struct task {
 	 * installed by the context switch (arch/x86/kernel/syscall.c). */
 	struct user_context *user_ctx;
 
+	/*
+	 * Nesting depth of code that must not allocate (the pcache's
+	 * miss/evict path under pcache.check_alloc): kept per task, not per
+	 * CPU, because such code may sleep in between and resume elsewhere.
+	 */
+	unsigned int no_alloc_depth;
+
 	/* Lock debugging (kernel/locking/): locks held right now. */
 	struct held_lock held_locks[MAX_LOCK_DEPTH];
 	int lock_depth;

@@ -30,7 +30,10 @@
  *
  * A miss may carry the write-back of a dirty victim line of the same
  * process (struct p2m_miss_flush_req): both run under one hold of the
- * process lock, the flush first.
+ * process lock, the flush first.  Its reply (4 KiB and the protection)
+ * is built in a buffer of the handler's thread (miss_reply_buf()):
+ * allocated at start, claimed by a FIT worker at its first miss and
+ * kept, so a miss allocates nothing here.
  */
 #include "internal.h"
 
@@ -45,6 +48,7 @@
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
@@ -522,6 +526,43 @@ static void memnode_reply_addr(struct fit_request *rq, s64 ret)
 }
 
 /*
+ * Miss reply buffers, one per handler thread.  Handlers run in the FIT
+ * worker threads (fit.workers, at most 16), one request at a time each;
+ * a thread takes a free slot at its first miss (owner: compare-and-swap
+ * from NULL) and keeps it.  A worker never exits, so a slot is never
+ * given back.  Slots beyond the workers serve the in-kernel tests.
+ */
+#define MISS_REPLY_BUFS		24
+static struct {
+	struct task *owner;
+	struct p2m_miss_reply *buf;	/* allocated at start, kept */
+} miss_reply_bufs[MISS_REPLY_BUFS];
+
+/*
+ * The calling thread's reply buffer; NULL if every slot is taken by
+ * other threads (the caller allocates one for this miss then).
+ */
+static struct p2m_miss_reply *miss_reply_buf(void)
+{
+	struct task *me = current, *none;
+	unsigned int i;
+
+	for (i = 0; i < MISS_REPLY_BUFS; i++) {
+		if (!miss_reply_bufs[i].buf)
+			break;
+		if (READ_ONCE(miss_reply_bufs[i].owner) == me)
+			return miss_reply_bufs[i].buf;
+		none = NULL;
+		if (__atomic_compare_exchange_n(&miss_reply_bufs[i].owner,
+						&none, me, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return miss_reply_bufs[i].buf;
+	}
+	return NULL;
+}
+
+/*
  * P2M_PCACHE_MISS, plain or with a piggybacked flush (struct
  * p2m_miss_flush_req, told apart by its length): the flush first, then
  * the miss, under one hold of the process lock.
@@ -529,7 +570,7 @@ static void memnode_reply_addr(struct fit_request *rq, s64 ret)
 static void memnode_miss(struct fit_request *rq, void *ctx)
 {
 	const struct p2m_miss_req *r = rq->data;
-	struct p2m_miss_reply *reply;
+	struct p2m_miss_reply *reply, *own = miss_reply_buf();
 	struct memnode_proc *p = memnode_begin(rq);
 	void *page;
 	u32 prot;
@@ -537,7 +578,7 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 
 	if (!p)
 		return;
-	reply = kmalloc(sizeof(*reply), GFP_KERNEL);
+	reply = own ?: kmalloc(sizeof(*reply), GFP_KERNEL);
 	if (!reply) {
 		memnode_end(p);
 		memnode_reply_err(rq, -ENOMEM);
@@ -565,7 +606,8 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		memnode_reply_err(rq, ret);
 	else
 		fit_reply(rq, reply, sizeof(*reply));
-	kfree(reply);
+	if (reply != own)
+		kfree(reply);
 }
 
 static void memnode_flush(struct fit_request *rq, void *ctx)
@@ -916,6 +958,13 @@ int memory_service_start(void)
 	started = true;
 	for (i = 0; i < MEMNODE_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&memnode_table[i]);
+	/* Fewer buffers only means more misses allocate their reply. */
+	for (i = 0; i < MISS_REPLY_BUFS; i++) {
+		miss_reply_bufs[i].buf = kmalloc(sizeof(struct p2m_miss_reply),
+						 GFP_KERNEL);
+		if (!miss_reply_bufs[i].buf)
+			break;
+	}
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
 					   NULL);

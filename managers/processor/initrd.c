@@ -194,6 +194,8 @@ static int local_runner(void *arg)
 	int memory_node = pmm_remote_select();
 	unsigned int n;
 
+	processor_storage_select();
+
 	for (n = 0; run_one(m, n, memory_node) == 0; n++)
 		;
 	pr_info("processor: %u program run(s) done\n", n);

@@ -19,6 +19,8 @@
  *                    process memory (pcache/pcache.h)
  *   initrd.c         the program archive of local mode (a boot module)
  *   console.c        program stdout/stderr on COM2/COM3
+ *   fs.c, fs_path.c  open files: descriptor table, cwd, path lookup,
+ *                    the storage node's P2S client (fs.h)
  *   futex.c          futex wait queues keyed by (mm, uaddr)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
@@ -69,6 +71,7 @@
 #define EXIT_STATUS_SIGNAL(sig)	(128 + (sig))
 
 struct pmm;
+struct fd_table;
 
 /* What a pcache miss learnt from the backend. */
 struct pmm_miss_result {
@@ -185,6 +188,7 @@ struct process {
 	bool group_exit;		/* exit_group or a fatal signal */
 	int exit_status;		/* shell terms, see EXIT_STATUS_SIGNAL */
 	struct k_sigaction sigactions[NR_SIGNALS];
+	struct fd_table *files;		/* descriptors and cwd (fs.h) */
 
 	struct completion exited;	/* the last thread is gone */
 	struct list_head all;		/* all_processes */
@@ -289,9 +293,11 @@ struct pmm *pmm_local_create(void);
 extern const struct pmm_backend_ops pmm_remote_ops;
 
 /*
- * Where process memory lives (processor.memory_node=): REMOTE_LOCAL
- * (this node, mm_local.c), REMOTE_SELF (this node's own memory service
- * over FIT loopback), or a memory node id (0..FIT_MAX_NODES-1).
+ * Where process memory lives (processor.memory_node=local|self|auto|ID):
+ * REMOTE_LOCAL (this node, mm_local.c), REMOTE_SELF (this node's own
+ * memory service over FIT loopback), or a memory node id
+ * (0..FIT_MAX_NODES-1; "auto": the lowest-numbered memory node that
+ * joins, fit_wait_node_with_role()).
  */
 #define REMOTE_LOCAL		(-1)
 #define REMOTE_SELF		(-2)
@@ -302,6 +308,14 @@ extern const struct pmm_backend_ops pmm_remote_ops;
  * "self").  Returns the FIT node to use, or REMOTE_LOCAL.
  */
 int pmm_remote_select(void);
+/*
+ * Decide the storage node of programs and file system calls, once,
+ * before the first program (processor.storage_node=none|auto|ID; may
+ * sleep until it has joined).  Returns its id or -ENOENT.
+ */
+int processor_storage_select(void);
+/* The storage node chosen by processor_storage_select(), or -ENOENT. */
+int processor_storage_node(void);
 /* An empty remote address space served by @node; NULL on -ENOMEM. */
 struct pmm *pmm_remote_create(u16 node);
 /*
@@ -403,5 +417,23 @@ SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(futex);
 SYSCALL_DECLARE(execve);
 SYSCALL_DECLARE(tgkill);
+SYSCALL_DECLARE(open);
+SYSCALL_DECLARE(openat);
+SYSCALL_DECLARE(pread64);
+SYSCALL_DECLARE(readv);
+SYSCALL_DECLARE(lseek);
+SYSCALL_DECLARE(stat);
+SYSCALL_DECLARE(lstat);
+SYSCALL_DECLARE(getdents64);
+SYSCALL_DECLARE(access);
+SYSCALL_DECLARE(faccessat);
+SYSCALL_DECLARE(faccessat2);
+SYSCALL_DECLARE(getcwd);
+SYSCALL_DECLARE(chdir);
+SYSCALL_DECLARE(fchdir);
+SYSCALL_DECLARE(dup);
+SYSCALL_DECLARE(dup2);
+SYSCALL_DECLARE(dup3);
+SYSCALL_DECLARE(fcntl);
 
 #endif /* _MANAGERS_PROCESSOR_INTERNAL_H */

@@ -97,6 +97,7 @@ static bool pte_allows(pte_t pte, unsigned long error_code)
 
 int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 {
+	u64 start = pcache_latency_start();
 	unsigned long va = addr & PAGE_MASK;
 	u32 access = RMM_ACCESS_READ, prot;
 	phys_addr_t pa;
@@ -126,7 +127,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		goto out;
 	}
 	if (pcache_enabled()) {
-		ret = pcache_miss(mm, va, access);
+		ret = pcache_miss(mm, va, access, start);
 		goto out;
 	}
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
@@ -169,7 +170,7 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 		va += PAGE_SIZE;
 	}
 	if (any)
-		user_flush_tlb_range(start, end);
+		user_flush_tlb_mm_range(mm->pgd, start, end);
 	if (pcache)
 		pcache_zap_finish(mm, start, end, writeback);
 }

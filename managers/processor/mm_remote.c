@@ -14,7 +14,11 @@
  *
  * Which node: processor.memory_node= (pmm_remote_select()).  "self"
  * starts this node's own memory service and talks to it over FIT
- * loopback: the whole P2M wire path on one machine, for tests.
+ * loopback: the whole P2M wire path on one machine, for tests.  With
+ * processor.fit_bench=N, the selection also times N FIT echo calls of
+ * 64 B and 4 KiB to that node (FIT_OP_ECHO, served by every node) and
+ * prints median and p99: the round trip a pcache miss is measured
+ * against (bench/bench-pcache --remote).
  *
  * FIT calls sleep, so this backend sets may_sleep: its pmms lock a mutex
  * instead of pmm->lock (internal.h), and every op below may sleep.
@@ -61,9 +65,16 @@ static char remote_node_spec[16] = "local";
 PARAM_STRING("processor.memory_node", remote_node_spec,
 	     "where process memory lives: local (this node), self (this node's memory service over FIT loopback) or a memory node id");
 
-static unsigned int remote_storage_node = P2M_NO_STORAGE;
-PARAM_UINT("processor.storage_node", remote_storage_node, 0, P2M_NO_STORAGE,
-	   "node the memory node loads programs from (65535: its image registry)");
+#define REMOTE_BENCH_MAX	2000
+static unsigned int remote_fit_bench;
+PARAM_UINT("processor.fit_bench", remote_fit_bench, 0, REMOTE_BENCH_MAX,
+	   "time this many FIT echo calls of 64 B and 4 KiB to the memory node before the first program");
+
+static char storage_node_spec[16] = "none";
+PARAM_STRING("processor.storage_node", storage_node_spec,
+	     "storage node for programs and file system calls: none, auto (the lowest-numbered storage node that joins) or a node id");
+/* processor_storage_select()'s answer: a node id or -ENOENT. */
+static int remote_storage_node = -ENOENT;
 
 struct remote_backend {
 	u16 node;			/* the memory node */
@@ -404,7 +415,8 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 	if (!r)
 		return -ENOMEM;
 	p2m_hdr_init(&r->hdr, rb->pid);
-	fit_put_le16(&r->storage_node, remote_storage_node);
+	fit_put_le16(&r->storage_node, remote_storage_node >= 0 ?
+		     remote_storage_node : P2M_NO_STORAGE);
 	fit_put_le16(&r->path_len, path_len);
 	fit_put_le32(&r->argc, argc);
 	fit_put_le32(&r->envc, envc);
@@ -436,6 +448,70 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 	return 0;
 }
 
+static void remote_sort(u32 *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		u32 x = v[i];
+		unsigned int j = i;
+
+		for (; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * processor.fit_bench: time FIT echo calls of @len bytes each way to
+ * @node and print one "remote: fit_bench ..." line.  Boot time, once.
+ */
+static void remote_bench_echo(u16 node, u32 len, u32 *ns, void *req,
+			      void *rep)
+{
+	unsigned int i, n = 0, errors = 0;
+	u64 t0;
+	int ret;
+
+	memset(req, 0x5a, len);
+	for (i = 0; i < 20; i++)	/* warm up: connection, caches */
+		fit_call(node, FIT_OP_ECHO, req, len, rep, len,
+			 REMOTE_TIMEOUT_MS);
+	for (i = 0; i < remote_fit_bench; i++) {
+		t0 = ktime_get();
+		ret = fit_call(node, FIT_OP_ECHO, req, len, rep, len,
+			       REMOTE_TIMEOUT_MS);
+		if (ret != (int)len) {
+			errors++;
+			continue;
+		}
+		ns[n++] = (u32)min_t(u64, ktime_get() - t0, 0xffffffffu);
+	}
+	if (!n) {
+		pr_err("fit_bench: no echo of %u B to node %u succeeded\n",
+		       len, node);
+		return;
+	}
+	remote_sort(ns, n);
+	pr_info("fit_bench echo bytes=%u node=%u n=%u errors=%u median_ns=%u p99_ns=%u min_ns=%u\n",
+		len, node, n, errors, ns[n / 2], ns[n * 99 / 100], ns[0]);
+}
+
+static void remote_bench(u16 node)
+{
+	u32 *ns = kmalloc(REMOTE_BENCH_MAX * sizeof(*ns), GFP_KERNEL);
+	void *req = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	void *rep = kmalloc(PAGE_SIZE, GFP_KERNEL);
+
+	if (ns && req && rep) {
+		remote_bench_echo(node, 64, ns, req, rep);
+		remote_bench_echo(node, PAGE_SIZE, ns, req, rep);
+	} else {
+		pr_err("fit_bench: no memory\n");
+	}
+	kfree(rep);
+	kfree(req);
+	kfree(ns);
+}
+
 int pmm_remote_select(void)
 {
 	unsigned int id;
@@ -458,10 +534,21 @@ int pmm_remote_select(void)
 			return REMOTE_LOCAL;
 		}
 		pr_info("process memory: this node's memory service over FIT loopback\n");
+		if (remote_fit_bench)
+			remote_bench(node_id);
 		return node_id;
 	}
-	if (kstrtouint(remote_node_spec, 10, &id) || id >= FIT_MAX_NODES) {
-		pr_err("bad processor.memory_node=%s (local, self or a node id); using local memory\n",
+	if (!strcmp(remote_node_spec, "auto")) {
+		ret = fit_wait_node_with_role(ROLE_MEMORY, REMOTE_UP_WAIT_MS);
+		if (ret < 0) {
+			pr_err("processor.memory_node=auto: no memory node joined within %u ms (%d); using local memory\n",
+			       REMOTE_UP_WAIT_MS, ret);
+			return REMOTE_LOCAL;
+		}
+		id = ret;
+	} else if (kstrtouint(remote_node_spec, 10, &id) ||
+		   id >= FIT_MAX_NODES) {
+		pr_err("bad processor.memory_node=%s (local, self, auto or a node id); using local memory\n",
 		       remote_node_spec);
 		return REMOTE_LOCAL;
 	}
@@ -473,5 +560,47 @@ int pmm_remote_select(void)
 		pr_err("memory node %u not connected after %u ms; programs will fail to start\n",
 		       id, REMOTE_UP_WAIT_MS);
 	pr_info("process memory: memory node %u\n", id);
+	if (remote_fit_bench && fit_peer_up(id))
+		remote_bench(id);
 	return id;
+}
+
+int processor_storage_select(void)
+{
+	unsigned int id;
+	int ret;
+
+	if (!strcmp(storage_node_spec, "none") || !storage_node_spec[0])
+		return -ENOENT;
+	if (!strcmp(storage_node_spec, "auto")) {
+		ret = fit_wait_node_with_role(ROLE_STORAGE, REMOTE_UP_WAIT_MS);
+		if (ret < 0) {
+			pr_err("processor.storage_node=auto: no storage node joined within %u ms (%d); no file system\n",
+			       REMOTE_UP_WAIT_MS, ret);
+			return -ENOENT;
+		}
+		id = ret;
+	} else if (kstrtouint(storage_node_spec, 10, &id) ||
+		   id >= FIT_MAX_NODES) {
+		pr_err("bad processor.storage_node=%s (none, auto or a node id); no file system\n",
+		       storage_node_spec);
+		return -ENOENT;
+	}
+	/* It may boot after us: file system calls need it connected. */
+	for (unsigned int ms = 0; !fit_peer_up(id) && ms < REMOTE_UP_WAIT_MS;
+	     ms += 100)
+		msleep(100);
+	if (!fit_peer_up(id))
+		pr_err("storage node %u not connected after %u ms; file system calls will fail\n",
+		       id, REMOTE_UP_WAIT_MS);
+	else
+		pr_info("files: storage node %u\n", id);
+	remote_storage_node = id;
+	return id;
+}
+
+/* The storage node of file system calls (fs.c), or -ENOENT if none. */
+int processor_storage_node(void)
+{
+	return READ_ONCE(remote_storage_node);
 }

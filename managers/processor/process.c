@@ -40,6 +40,7 @@
 #include <asm/traps.h>
 
 #include "internal.h"
+#include "fs.h"
 #include "pcache/pcache.h"
 
 static DEFINE_SPINLOCK(processes_lock);
@@ -142,12 +143,15 @@ struct process *process_spawn(int memory_node, const char *exe,
 	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
 
 	ret = -ENOMEM;
+	p->files = fd_table_create();
+	if (!p->files)
+		goto free_proc;
 	if (memory_node == REMOTE_LOCAL)
 		p->mm = pmm_local_create();
 	else
 		p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
-		goto free_proc;
+		goto free_files;
 	if (memory_node == REMOTE_LOCAL)
 		ret = pmm_local_exec(p->mm, exe, image, size, strings,
 				     strings_len, argc, envc, &entry, &sp);
@@ -178,6 +182,8 @@ struct process *process_spawn(int memory_node, const char *exe,
 
 free_mm:
 	pmm_destroy(p->mm);
+free_files:
+	fd_table_destroy(p->files);
 free_proc:
 	kfree(p);
 	return ERR_PTR(ret);
@@ -203,6 +209,7 @@ void process_reap(struct process *p)
 	list_del(&p->all);
 	spin_unlock(&processes_lock);
 	pmm_destroy(p->mm);
+	fd_table_destroy(p->files);
 	kfree(p);
 }
 

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * File-descriptor system calls of local mode.  There is no file system
- * here yet (files are the storage node's, issue 6's P2S_* services), so
- * the only descriptors are the standard three:
+ * Data system calls on descriptors: read, readv, pread64, write,
+ * writev, lseek, getdents64, ioctl.  The descriptors themselves (open,
+ * close, dup, fcntl, stat) are sys_file.c's; open files and the storage
+ * client fs.c's.
+ *
+ * Until a program opens files its only descriptors are the standard
+ * three (fs.c creates them):
  *
  *   0  stdin: always at end of file
  *   1  stdout, 2 stderr: the program output ports (console.c)
@@ -10,33 +14,30 @@
  * Their fstat says FIFO, and ioctl(TCGETS) says -ENOTTY: to the program,
  * its output is a pipe (it is relayed by the launcher), so glibc fully
  * buffers stdout exactly as it does when the same program runs natively
- * with its output piped, and the two runs write the same bytes.
- * Any other descriptor is -EBADF.
+ * with its output piped, and the two runs write the same bytes.  Storage
+ * files are read-only: reads go to the storage node in P2S_READ chunks,
+ * writes get -EBADF (no file is open for writing; open says -EROFS).
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/string.h>
-#include <uapi/resource.h>
+#include <uapi/fcntl.h>
 #include <uapi/stat.h>
 
 #include "internal.h"
+#include "fs.h"
 
 #define WRITE_CHUNK	256
 #define IOV_MAX		1024
-#define PROC_SELF_EXE	"/proc/self/exe"
+#define RW_MAX		0x7ffff000UL	/* Linux's MAX_RW_COUNT */
 
 struct uapi_iovec {
 	u64 base;
 	u64 len;
 };
 
-static bool fd_is_std(long fd)
-{
-	return fd >= 0 && fd <= 2;
-}
-
 /* Write @len bytes at user @ubuf to fd 1/2; bytes written or -EFAULT. */
-static long write_user(int fd, const char __user *ubuf, size_t len)
+static long write_user(int port, const char __user *ubuf, size_t len)
 {
 	char chunk[WRITE_CHUNK];
 	size_t done = 0;
@@ -46,7 +47,7 @@ static long write_user(int fd, const char __user *ubuf, size_t len)
 		size_t left = copy_from_user(chunk, ubuf + done, n);
 
 		if (n - left)
-			console_user_write(fd, chunk, n - left);
+			console_user_write(port, chunk, n - left);
 		done += n - left;
 		if (left)
 			return done ? (long)done : -EFAULT;
@@ -54,24 +55,48 @@ static long write_user(int fd, const char __user *ubuf, size_t len)
 	return done;
 }
 
+/* The console port behind @f, or -EBADF if it is not open for writing. */
+static int ufile_port(const struct ufile *f)
+{
+	switch (f->kind) {
+	case UFILE_STDOUT:
+		return 1;
+	case UFILE_STDERR:
+		return 2;
+	default:
+		return -EBADF;
+	}
+}
+
 SYSCALL_DECLARE(write)
 {
-	long fd = regs->rdi;
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
 
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if ((long)regs->rdx < 0)
-		return -EINVAL;
-	return write_user(fd, (const char __user *)regs->rsi, regs->rdx);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = ufile_port(f);
+	if (ret > 0)
+		ret = (long)regs->rdx < 0 ? -EINVAL :
+		      write_user(ret, (const char __user *)regs->rsi,
+				 min_t(size_t, regs->rdx, RW_MAX));
+	ufile_put(f);
+	return ret;
 }
 
 SYSCALL_DECLARE(writev)
 {
 	const struct uapi_iovec __user *uiov = (const void __user *)regs->rsi;
-	long fd = regs->rdi, iovcnt = regs->rdx, total = 0;
+	long iovcnt = regs->rdx, total = 0;
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	int port;
 
-	if (fd != 1 && fd != 2)
-		return -EBADF;
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	port = ufile_port(f);
+	ufile_put(f);
+	if (port < 0)
+		return port;
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
 	for (long i = 0; i < iovcnt; i++) {
@@ -82,7 +107,7 @@ SYSCALL_DECLARE(writev)
 			return total ? total : -EFAULT;
 		if ((long)iov.len < 0)
 			return total ? total : -EINVAL;
-		n = write_user(fd, (const char __user *)iov.base, iov.len);
+		n = write_user(port, (const char __user *)iov.base, iov.len);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -92,95 +117,214 @@ SYSCALL_DECLARE(writev)
 	return total;
 }
 
-SYSCALL_DECLARE(read)
+/* Whether @f may be read: 0, -EBADF, -EISDIR or -EINVAL. */
+static int ufile_readable(const struct ufile *f)
 {
-	long fd = regs->rdi;
-
-	if (fd == 0)
-		return 0;		/* stdin is at end of file */
-	return -EBADF;			/* 1 and 2 are write-only */
+	switch (f->kind) {
+	case UFILE_STDIN:
+		return 0;
+	case UFILE_STORAGE:
+		if (f->flags & O_PATH)
+			return -EBADF;
+		if (ufile_is_dir(f))
+			return -EISDIR;
+		return (f->mode & S_IFMT) == S_IFREG ? 0 : -EINVAL;
+	default:
+		return -EBADF;
+	}
 }
 
-SYSCALL_DECLARE(close)
+/* Read from a readable @f at *@pos (the caller serialises it). */
+static long ufile_read(struct ufile *f, char __user *ubuf, size_t len,
+		       u64 *pos)
 {
-	/* Closing a standard stream is allowed; nothing to release. */
-	return fd_is_std(regs->rdi) ? 0 : -EBADF;
+	if (f->kind == UFILE_STDIN)
+		return 0;		/* stdin is at end of file */
+	if (!access_ok(ubuf, len))
+		return -EFAULT;
+	return fs_storage_read(f, pos, ubuf, min_t(size_t, len, RW_MAX));
+}
+
+SYSCALL_DECLARE(read)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = ufile_readable(f);
+	if (!ret) {
+		mutex_lock(&f->pos_lock);
+		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx,
+				 &f->pos);
+		mutex_unlock(&f->pos_lock);
+	}
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(pread64)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	u64 pos = regs->r10;
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	/* Linux's order: no pread on streams, whatever their mode. */
+	ret = f->kind == UFILE_STORAGE ? ufile_readable(f) : -ESPIPE;
+	if (!ret && (long)pos < 0)
+		ret = -EINVAL;
+	if (!ret)
+		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx, &pos);
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(readv)
+{
+	const struct uapi_iovec __user *uiov = (const void __user *)regs->rsi;
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long iovcnt = regs->rdx, total = 0, ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = ufile_readable(f);
+	if (!ret && (iovcnt < 0 || iovcnt > IOV_MAX))
+		ret = -EINVAL;
+	if (ret)
+		goto out;
+	mutex_lock(&f->pos_lock);
+	for (long i = 0; i < iovcnt; i++) {
+		struct uapi_iovec iov;
+
+		ret = -EFAULT;
+		if (copy_from_user(&iov, &uiov[i], sizeof(iov)))
+			break;
+		ret = -EINVAL;
+		if ((long)iov.len < 0)
+			break;
+		ret = ufile_read(f, (char __user *)iov.base, iov.len, &f->pos);
+		if (ret < 0)
+			break;
+		total += ret;
+		if ((u64)ret < iov.len)
+			break;
+	}
+	mutex_unlock(&f->pos_lock);
+	if (total || ret > 0)
+		ret = total;
+out:
+	ufile_put(f);
+	return ret;
+}
+
+/* The new offset of a directory (getdents cookies) or -EINVAL. */
+static long dir_seek(struct ufile *f, s64 off, int whence)
+{
+	if (whence == SEEK_SET && off >= 0)
+		f->pos = off;
+	else if (whence != SEEK_CUR || off)
+		return -EINVAL;
+	return f->pos;
+}
+
+static long file_seek(struct ufile *f, s64 off, int whence)
+{
+	s64 size = f->size, pos;
+
+	switch (whence) {
+	case SEEK_SET:
+		pos = off;
+		break;
+	case SEEK_CUR:
+		pos = (s64)f->pos + off;
+		break;
+	case SEEK_END:
+		pos = size + off;
+		break;
+	case SEEK_DATA:	/* all data, no holes here */
+		if (off < 0)
+			return -EINVAL;
+		if (off >= size)
+			return -ENXIO;
+		pos = off;
+		break;
+	case SEEK_HOLE:	/* the one at the end */
+		if (off < 0)
+			return -EINVAL;
+		if (off >= size)
+			return -ENXIO;
+		pos = size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pos < 0)
+		return -EINVAL;
+	f->pos = pos;
+	return pos;
+}
+
+SYSCALL_DECLARE(lseek)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	s64 off = regs->rsi;
+	int whence = regs->rdx;
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->kind != UFILE_STORAGE) {
+		ret = -ESPIPE;
+	} else if (f->flags & O_PATH) {
+		ret = -EBADF;
+	} else {
+		mutex_lock(&f->pos_lock);
+		ret = ufile_is_dir(f) ? dir_seek(f, off, whence) :
+					file_seek(f, off, whence);
+		mutex_unlock(&f->pos_lock);
+	}
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(getdents64)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->kind == UFILE_STORAGE && (f->flags & O_PATH)) {
+		ret = -EBADF;
+	} else if (!ufile_is_dir(f)) {
+		ret = -ENOTDIR;
+	} else {
+		mutex_lock(&f->pos_lock);
+		ret = fs_storage_getdents(f, (void __user *)regs->rsi,
+					  min_t(size_t, regs->rdx, RW_MAX));
+		mutex_unlock(&f->pos_lock);
+	}
+	ufile_put(f);
+	return ret;
 }
 
 SYSCALL_DECLARE(ioctl)
 {
-	if (!fd_is_std(regs->rdi))
-		return -EBADF;
-	/* No descriptor here is a terminal (see the file comment). */
-	return -ENOTTY;
-}
+	struct fd_table *t = current_files();
+	struct ufile *f = fd_get(t, regs->rdi);
 
-static int stat_std(long fd, struct uapi_stat __user *ubuf)
-{
-	struct uapi_stat st;
-
-	if (!fd_is_std(fd))
-		return -EBADF;
-	memset(&st, 0, sizeof(st));
-	st.st_mode = (fd == 0 ? S_IFCHR : S_IFIFO) | 0600;
-	st.st_nlink = 1;
-	st.st_ino = fd + 1;
-	st.st_blksize = PAGE_SIZE;
-	if (fd == 0)
-		st.st_rdev = (1 << 8) | 3;	/* like /dev/null */
-	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
-}
-
-SYSCALL_DECLARE(fstat)
-{
-	return stat_std(regs->rdi, (struct uapi_stat __user *)regs->rsi);
-}
-
-SYSCALL_DECLARE(newfstatat)
-{
-	long dirfd = (int)regs->rdi;
-	const char __user *upath = (const char __user *)regs->rsi;
-	int flags = regs->r10;
-	char path[2];
-	long len;
-
-	len = strncpy_from_user(path, upath, sizeof(path));
-	if (len < 0)
-		return len;
-	if (len == 0 && (flags & AT_EMPTY_PATH))
-		return stat_std(dirfd, (struct uapi_stat __user *)regs->rdx);
-	if (len == 0)
-		return -ENOENT;
-	/* No file system in local mode. */
-	return -ENOENT;
-}
-
-static long do_readlink(const char __user *upath, char __user *ubuf,
-			long bufsiz)
-{
-	struct process *p = current_process();
-	char path[sizeof(PROC_SELF_EXE) + 1];
-	long len, n;
-
-	if (bufsiz <= 0)
-		return -EINVAL;
-	len = strncpy_from_user(path, upath, sizeof(path));
-	if (len < 0)
-		return len;
-	if (len == (long)sizeof(path) || strcmp(path, PROC_SELF_EXE))
-		return -ENOENT;
-	n = min_t(long, strlen(p->exe), bufsiz);
-	return copy_to_user(ubuf, p->exe, n) ? -EFAULT : n;
-}
-
-SYSCALL_DECLARE(readlink)
-{
-	return do_readlink((const char __user *)regs->rdi,
-			   (char __user *)regs->rsi, regs->rdx);
-}
-
-SYSCALL_DECLARE(readlinkat)
-{
-	return do_readlink((const char __user *)regs->rsi,
-			   (char __user *)regs->rdx, regs->r10);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ufile_put(f);
+	switch (regs->rsi) {
+	case FIOCLEX:
+		return fd_set_cloexec(t, regs->rdi, true);
+	case FIONCLEX:
+		return fd_set_cloexec(t, regs->rdi, false);
+	default:
+		/* No descriptor here is a terminal (see the file comment). */
+		return -ENOTTY;
+	}
 }

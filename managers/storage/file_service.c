@@ -76,7 +76,7 @@ static void p2s_handler(struct fit_request *rq, void *ctx)
 	ret = p2s_serve(svc_fs, rq->opcode, rq->data, rq->len, svc_reply,
 			&svc_stats);
 	if (ret < 0)
-		fit_reply_error(rq, -ret);
+		fit_reply_error(rq, ret);
 	else
 		fit_reply(rq, svc_reply, ret);
 	mutex_unlock(&svc_lock);

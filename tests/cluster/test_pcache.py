@@ -10,7 +10,10 @@ program's output must equal the native run's and every run must exit 0.
 `--stats` must report what each mechanism is expected to do (evictions,
 write-backs carried by misses, victim hits, no allocation errors).  The
 other user programs (tests/user) must still match native runs with a
-pcache smaller than their memory."""
+pcache smaller than their memory.  One boot on the remote backend over
+FIT loopback (`--loopback`, 2 CPUs) runs 4-thread patterns with
+piggybacking off and miss timing on: every dirty victim then takes its
+own write-back, and every miss lands in exactly one latency histogram."""
 
 import os
 import re
@@ -36,11 +39,11 @@ WORKLOADS = [
 STATS_RE = re.compile(r"pcache: stats (.*)")
 
 
-def run(name, runs, append, smp=None):
+def run(name, runs, append, smp=None, mode="--local"):
 	"""Boot once and run each argv of @runs in order; returns
 	(exit status, stdout, stderr, serial log)."""
 	run_dir = os.path.join(clusterlib._runs_dir(), name)
-	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", "--local",
+	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", mode,
 	       "--stats", "--run-dir", run_dir, "--kernel-image",
 	       kernel_image(), "--timeout", str(TIMEOUT),
 	       "--append", append]
@@ -158,6 +161,62 @@ def user_programs_small_pcache():
 	      "memory ran without evicting anything")
 
 
+LAT_RE = re.compile(r"pcache: latency kind=(\w+) n=(\d+) median_ns=(\d+) "
+		    r"p99_ns=(\d+) mean_ns=\d+")
+
+
+def remote_no_piggyback():
+	"""Loopback remote backend, pcache.piggyback=0, pcache.latency, 2
+	CPUs: 4-thread patterns match native; no piggyback, write-backs by
+	their own call; per program, the latency histograms count exactly
+	the misses its stats line adds; no allocation on the miss path
+	(pcache.check_alloc marks the faulting task, which sleeps in FIT
+	calls and may wake on another CPU)."""
+	prog = test_user.program("pcache_pattern")
+	runs = [[prog, "seq", "4M", "4"],
+		[prog, "conflict", "2M", "4", SET_STRIDE]]
+	want = b"".join(test_user.native(r)[1] for r in runs)
+	code, out, err, log = run("pcache-remote", runs,
+				  "pcache=1M pcache.ways=4 pcache.piggyback=0 "
+				  "pcache.latency pcache.check_alloc=1",
+				  smp=2, mode="--loopback")
+	where = "pcache remote, no piggyback"
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check("no piggyback, latency histograms" in log,
+	      f"{where}: the pcache did not come up as asked")
+	check(code == 0, f"{where}: launcher status {code}")
+	check(out == want, f"{where}: output differs from native\n--- native\n"
+	      f"{want.decode(errors='replace')}--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	parts = STATS_RE.split(log)
+	stats = [dict(kv.split("=", 1) for kv in parts[i].split())
+		 for i in range(1, len(parts), 2)]
+	check(len(stats) == len(runs),
+	      f"{where}: {len(stats)} stats lines, want {len(runs)}")
+	check(all(st["alloc_errors"] == "0" for st in stats),
+	      f"{where}: allocations on the miss path: {stats}")
+	prev = 0
+	for i, st in enumerate(stats):
+		misses = int(st["misses"]) - prev
+		prev = int(st["misses"])
+		lat = {m[0]: [int(x) for x in m[1:]]
+		       for m in LAT_RE.findall(parts[2 * i + 2])}
+		total = sum(v[0] for v in lat.values())
+		check(total == misses,
+		      f"{where}: run {i}: {total} timed misses, stats say "
+		      f"{misses}")
+		check("piggyback" not in lat,
+		      f"{where}: run {i}: a piggybacked miss")
+		check(lat.get("flush", [0])[0] > 0,
+		      f"{where}: run {i}: no miss with its own write-back")
+		check(all(0 < v[1] <= v[2] for v in lat.values()),
+		      f"{where}: run {i}: median above p99 or zero: {lat}")
+	last = stats[-1]
+	check(int(last["piggybacks"]) == 0 and int(last["flushes"]) > 0,
+	      f"{where}: piggybacks={last['piggybacks']} "
+	      f"flushes={last['flushes']}")
+
+
 def bad_geometry_falls_back():
 	"""A pcache too small for one set is refused with a message; programs
 	still run (backend pages mapped directly)."""
@@ -174,5 +233,6 @@ SCENARIOS = [
 	("pcache_lru_victim", lru_victim),
 	("pcache_fifo_victim", fifo_victim),
 	("pcache_user_programs", user_programs_small_pcache),
+	("pcache_remote_no_piggyback", remote_no_piggyback),
 	("pcache_bad_geometry", bad_geometry_falls_back),
 ]

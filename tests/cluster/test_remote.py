@@ -40,13 +40,13 @@ MODES = {
 }
 
 
-def run(name, runs, mode, smp=None, memory_append=None):
+def run(name, runs, mode, smp=None, memory_append=None, append=""):
 	"""Boot (@mode: a key of MODES) and run each argv of @runs in order;
 	returns (status, stdout, stderr, processor log, memory log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run",
 	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
-	       "--timeout", str(TIMEOUT), "--append", PCACHE]
+	       "--timeout", str(TIMEOUT), "--append", f"{PCACHE} {append}"]
 	cmd += MODES[mode][0]
 	if memory_append:
 		cmd += ["--memory-append", memory_append]
@@ -86,12 +86,12 @@ def check_freed(mlog, nr_programs, where):
 		      f"{pages} after an exit")
 
 
-def same_as_native(mode, name, args=(), smp=None):
+def same_as_native(mode, name, args=(), smp=None, append="", tag=""):
 	prog = test_user.program(name)
 	argv = [prog] + list(args)
 	want = test_user.native(argv)
-	code, out, err, plog, mlog = run(f"remote-{mode}-{name}", [argv], mode,
-					 smp)
+	code, out, err, plog, mlog = run(f"remote-{mode}-{name}{tag}", [argv],
+					 mode, smp, append=append)
 	where = f"{name} ({mode})"
 	check("process memory: " in plog, f"{where}: not in remote mode")
 	check(re.search(r"tessera: program exit run=0", plog),
@@ -164,6 +164,18 @@ def malformed(mode):
 	      f"malformed ({mode}): a process was left to exit")
 
 
+def auto_nodes():
+	"""processor.memory_node=auto and processor.storage_node=auto (given
+	after the launcher's explicit ids, so they win) find memory1 and
+	storage2 through FIT membership."""
+	plog, _ = same_as_native("three", "hello", ["auto"], tag="-auto",
+				 append="processor.memory_node=auto "
+					"processor.storage_node=auto")
+	check("process memory: memory node 1" in plog,
+	      "auto: memory node 1 not chosen")
+	check("files: storage node 2" in plog, "auto: storage node 2 not chosen")
+
+
 def exhaust(mode):
 	"""A program that outgrows its memory-node limit (memnode.proc_limit)
 	is killed (SIGKILL: 137); the next program runs, and the memory node
@@ -211,4 +223,5 @@ SCENARIOS = [
 	("three_nodes_segv", lambda: segv("three")),
 	("three_nodes_malformed", lambda: malformed("three")),
 	("three_nodes_exhaust", lambda: exhaust("three")),
+	("three_nodes_auto", auto_nodes),
 ]

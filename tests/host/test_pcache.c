@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests of the pcache's pure logic: geometry and set mapping, the
- * LRU (clock over accessed bits) and FIFO eviction orders, and the
- * victim cache's slot bookkeeping.  The expected victims below are worked
+ * LRU (clock over accessed bits) and FIFO eviction orders, the
+ * victim cache's slot bookkeeping, and the miss-latency histogram's
+ * buckets and percentiles.  The expected victims below are worked
  * out by hand from each policy's definition, not read back from the code.
  */
-/* HTEST-SOURCES: managers/processor/pcache/geometry.c managers/processor/pcache/policy_lru.c managers/processor/pcache/policy_fifo.c managers/processor/pcache/victim.c */
+/* HTEST-SOURCES: managers/processor/pcache/geometry.c managers/processor/pcache/policy_lru.c managers/processor/pcache/policy_fifo.c managers/processor/pcache/victim.c managers/processor/pcache/histogram.c */
 #include "htest.h"
 #include <tessera/errno.h>
 
@@ -311,6 +312,63 @@ static void victim_flush_order(struct htest *t)
 	HT_EXPECT_EQ(t, put(B, 0x6000, false, &dropped), a);
 }
 
+/* ------------------------------------------------------------ histogram */
+
+static void hist_buckets_by_hand(struct htest *t)
+{
+	/* One bucket per nanosecond below 16. */
+	HT_EXPECT_EQ(t, pcache_hist_bucket(0), 0);
+	HT_EXPECT_EQ(t, pcache_hist_bucket(15), 15);
+	/* [16, 32): still 1 ns wide; [32, 64): 2 ns wide. */
+	HT_EXPECT_EQ(t, pcache_hist_bucket(16), 16);
+	HT_EXPECT_EQ(t, pcache_hist_bucket(31), 31);
+	HT_EXPECT_EQ(t, pcache_hist_bucket(32), 32);
+	HT_EXPECT_EQ(t, pcache_hist_bucket(33), 32);
+	HT_EXPECT_EQ(t, pcache_hist_bucket(34), 33);
+	/* 1000 = 0b1111101000: [992, 1024), 32 ns wide. */
+	HT_EXPECT_EQ(t, pcache_hist_low(pcache_hist_bucket(1000)), 992);
+	HT_EXPECT_EQ(t, pcache_hist_low(pcache_hist_bucket(1000) + 1), 1024);
+	HT_EXPECT_EQ(t, pcache_hist_mid(pcache_hist_bucket(1000)), 1008);
+	/* Beyond the last bucket: saturate. */
+	HT_EXPECT_EQ(t, pcache_hist_bucket(~0ULL), PCACHE_HIST_BUCKETS - 1);
+}
+
+static void hist_buckets_bound_values(struct htest *t)
+{
+	u64 v = 1, low, next;
+	unsigned int i, b, bad = 0;
+
+	/* Pseudo-random values over 1 ns .. ~1 hour. */
+	for (i = 0; i < 20000; i++) {
+		v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+		u64 ns = (v >> 20) % (3600ULL * 1000000000ULL) >> (i % 32);
+
+		b = pcache_hist_bucket(ns);
+		low = pcache_hist_low(b);
+		next = pcache_hist_low(b + 1);
+		/* Inside its bucket, and the bucket is at most 1/16 wide. */
+		if (low > ns || ns >= next || (ns >= 16 && next - low > ns / 16))
+			bad++;
+	}
+	HT_EXPECT_EQ(t, bad, 0);
+}
+
+static void hist_percentiles(struct htest *t)
+{
+	static u32 hist[PCACHE_HIST_BUCKETS];
+
+	HT_EXPECT_EQ(t, pcache_hist_percentile(hist, 50), 0);
+	hist[pcache_hist_bucket(10)] = 50;
+	hist[pcache_hist_bucket(1000)] = 49;
+	hist[pcache_hist_bucket(1000000)] = 1;
+	/* 100 samples: the 50th is 10 ns, the 99th in [992, 1024). */
+	HT_EXPECT_EQ(t, pcache_hist_percentile(hist, 50), 10);
+	HT_EXPECT_EQ(t, pcache_hist_percentile(hist, 51), 1008);
+	HT_EXPECT_EQ(t, pcache_hist_percentile(hist, 99), 1008);
+	/* 1e6 is in [983040, 1015808): the middle is 999424. */
+	HT_EXPECT_EQ(t, pcache_hist_percentile(hist, 100), 999424);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(geometry_power_of_two_sets),
 	HT_CASE(geometry_rejects),
@@ -322,6 +380,9 @@ static const struct htest_case cases[] = {
 	HT_CASE(victim_lookup_and_fill),
 	HT_CASE(victim_drops_oldest_clean),
 	HT_CASE(victim_flush_order),
+	HT_CASE(hist_buckets_by_hand),
+	HT_CASE(hist_buckets_bound_values),
+	HT_CASE(hist_percentiles),
 	{}
 };
 

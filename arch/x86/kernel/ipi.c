@@ -15,7 +15,11 @@
  * TLB shootdown: one request at a time (tlb_lock), described by
  * shootdown.{start,end} with a mask of CPUs still to flush.  A CPU
  * spinning for tlb_lock with interrupts off serves the pending request
- * itself, so a shootdown never waits on a CPU that waits on it.
+ * itself, so a shootdown never waits on a CPU that waits on it.  Kernel
+ * ranges go to every online CPU; a user range goes only to the CPUs the
+ * caller names (flush_tlb_mask_range(): those that have the address
+ * space's page table loaded, arch/x86/mm/user.c), and each CPU counts
+ * the user requests it served (tlb_user_shootdowns(), for tests).
  *
  * Locking: call_queue.lock (irqsave) protects its list and nests
  * inside nothing; tlb_lock serialises shootdowns, is never taken in
@@ -38,6 +42,7 @@
 #include <asm/irqflags.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/tlbflush.h>
 #include <asm/traps.h>
 
 #define CSD_WARN_NS		(5 * NSEC_PER_SEC)
@@ -66,7 +71,11 @@ static struct {
 	unsigned long start;
 	unsigned long end;
 	u64 pending;			/* CPUs that still have to flush */
+	bool user;			/* a user range: counted */
 } shootdown;				/* written under tlb_lock */
+
+/* User-range shootdowns each CPU has served (its own or an IPI's). */
+static u64 user_shootdowns[NR_CPUS];
 
 /* ------------------------------------------------------------------ */
 /* Function calls */
@@ -270,6 +279,8 @@ static void shootdown_serve(unsigned int cpu)
 	if (!(__atomic_load_n(&shootdown.pending, __ATOMIC_ACQUIRE) & bit))
 		return;
 	flush_tlb_local(READ_ONCE(shootdown.start), READ_ONCE(shootdown.end));
+	if (READ_ONCE(shootdown.user))
+		WRITE_ONCE(user_shootdowns[cpu], user_shootdowns[cpu] + 1);
 	__atomic_fetch_and(&shootdown.pending, ~bit, __ATOMIC_RELEASE);
 }
 
@@ -279,22 +290,20 @@ static void tlb_shootdown_interrupt(struct pt_regs *regs, unsigned int vector)
 	shootdown_serve(smp_processor_id());
 }
 
-void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+/*
+ * Flush [start, end) here and on the online CPUs of @cpus (page-aligned
+ * bounds).  The caller has preemption disabled.
+ */
+static void flush_tlb_cpus(u64 cpus, unsigned long start, unsigned long end,
+			   bool user)
 {
-	unsigned int cpu, this;
+	unsigned int cpu, this = smp_processor_id();
 	u64 others, deadline;
 
-	start = ALIGN_DOWN(start, PAGE_SIZE);
-	end = ALIGN(end, PAGE_SIZE);
-	if (end <= start)
-		return;
-
-	preempt_disable();
-	this = smp_processor_id();
 	flush_tlb_local(start, end);
-	others = READ_ONCE(cpu_online_mask) & ~(1ULL << this);
+	others = cpus & READ_ONCE(cpu_online_mask) & ~(1ULL << this);
 	if (!others || !ipi_ready)
-		goto out;
+		return;
 
 	while (!spin_trylock(&tlb_lock)) {
 		/* Interrupts may be off: serve the holder's request here. */
@@ -303,6 +312,7 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	}
 	WRITE_ONCE(shootdown.start, start);
 	WRITE_ONCE(shootdown.end, end);
+	WRITE_ONCE(shootdown.user, user);
 	__atomic_store_n(&shootdown.pending, others, __ATOMIC_RELEASE);
 	for_each_online_cpu(cpu) {
 		if (others & (1ULL << cpu))
@@ -322,8 +332,33 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 		cpu_relax();
 	}
 	spin_unlock(&tlb_lock);
-out:
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN(end, PAGE_SIZE);
+	if (end <= start)
+		return;
+	preempt_disable();
+	flush_tlb_cpus(~0ULL, start, end, false);
 	preempt_enable();
+}
+
+void flush_tlb_mask_range(u64 cpus, unsigned long start, unsigned long end)
+{
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN(end, PAGE_SIZE);
+	if (end <= start)
+		return;
+	preempt_disable();
+	flush_tlb_cpus(cpus, start, end, true);
+	preempt_enable();
+}
+
+u64 tlb_user_shootdowns(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(user_shootdowns[cpu]) : 0;
 }
 
 int ipi_init(void)

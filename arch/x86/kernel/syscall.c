@@ -118,8 +118,8 @@ void arch_switch_user_state(struct task *prev, struct task *next)
 	uc = READ_ONCE(next->user_ctx);
 	*this_cpu_ptr(&cpu_user_ctx) = uc;
 	cr3 = uc ? uc->pgd_pa : user_pgd_kernel_pa();
-	if (cr3 && read_cr3() != cr3)
-		write_cr3(cr3);
+	if (cr3)
+		user_pgd_switch(cr3);
 	if (uc) {
 		wrmsr(MSR_FS_BASE, uc->fs_base);
 		wrmsr(MSR_KERNEL_GS_BASE, uc->gs_base);

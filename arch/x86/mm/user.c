@@ -8,6 +8,30 @@
  * What a user page holds and when it is filled is the processor
  * manager's business (user_fault_resolve()); this file only edits page
  * tables.  User page-table pages come from the buddy allocator, zeroed.
+ *
+ * Which CPUs may cache an address space's translations: each CPU
+ * records the page table it has loaded (loaded_pgd[], written by
+ * user_pgd_switch() from the context switch), and a user-range flush
+ * (user_flush_tlb_mm_range()) interrupts only the CPUs whose record is
+ * that page table.  That is exact, not a guess, because
+ *   - PCID is never enabled (CR4.PCIDE = 0) and user leaf entries are
+ *     never global, so a CR3 write drops every user translation the CPU
+ *     held: a CPU that ran the address space and then loaded another
+ *     page table (a switch to any other process or to a kernel thread,
+ *     which loads the kernel's) holds none of its entries;
+ *   - a CPU publishes the new record (a locked store) before it writes
+ *     CR3, and the flusher reads the records after clearing the entry
+ *     and a full fence: either it sees the CPU's record and interrupts
+ *     it, or the CPU's first page walk under the new CR3 comes after the
+ *     cleared entry is visible and cannot cache the old one;
+ *   - between publishing the next page table and writing CR3 the CPU
+ *     may still hold the previous address space's entries while its
+ *     record no longer names it, but it is inside the scheduler with
+ *     interrupts off and touches no user address before the CR3 write
+ *     drops them.
+ * A CPU whose last user thread exited keeps that page table (and its
+ * record) until its next switch: it keeps getting that address space's
+ * flushes until then, which is merely redundant.
  */
 #include <tessera/bug.h>
 #include <tessera/errno.h>
@@ -16,11 +40,13 @@
 #include <tessera/mm.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/smp.h>
 #include <tessera/string.h>
 #include <tessera/uaccess.h>
 #include <asm/irqflags.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <asm/tlbflush.h>
 #include <asm/traps.h>
 #include <asm/user_pgtable.h>
 
@@ -40,6 +66,11 @@ extern const struct uaccess_extable_entry uaccess_extable_end[];
 
 static phys_addr_t kernel_pgd_pa;
 static u64 user_nx_mask;
+
+/* The page table each CPU has loaded (physical address; 0: the boot one). */
+static struct {
+	phys_addr_t pa;
+} __aligned(64) loaded_pgd[NR_CPUS];
 
 static inline unsigned int pt_index(unsigned long va, int level)
 {
@@ -194,6 +225,40 @@ bool user_protect_page(pte_t *pgd, unsigned long va, u64 prot)
 void user_flush_tlb_range(unsigned long start, unsigned long end)
 {
 	flush_tlb_kernel_range(start, end);
+}
+
+void user_pgd_switch(phys_addr_t cr3)
+{
+	if (read_cr3() == cr3)
+		return;
+	/* Publish before loading: see the file header. */
+	__atomic_store_n(&loaded_pgd[smp_processor_id()].pa,
+			 cr3 & PTE_ADDR_MASK, __ATOMIC_SEQ_CST);
+	write_cr3(cr3);
+}
+
+u64 user_pgd_cpus(const pte_t *pgd)
+{
+	phys_addr_t pa = __pa(pgd);
+	unsigned int cpu;
+	u64 cpus = 0;
+
+	/* Order the caller's clearing of entries before the reads. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for_each_online_cpu(cpu) {
+		phys_addr_t loaded = __atomic_load_n(&loaded_pgd[cpu].pa,
+						     __ATOMIC_RELAXED);
+
+		if (loaded == pa)
+			cpus |= 1ULL << cpu;
+	}
+	return cpus;
+}
+
+void user_flush_tlb_mm_range(const pte_t *pgd, unsigned long start,
+			     unsigned long end)
+{
+	flush_tlb_mask_range(user_pgd_cpus(pgd), start, end);
 }
 
 /* Copy a kernel PML4 entry made after the loaded process PML4 was. */

@@ -11,6 +11,7 @@
  *   policy_lru.c   eviction order: a clock over the PTE accessed bits
  *   policy_fifo.c  eviction order: fill order
  *   victim.c       bookkeeping of the fully associative victim cache
+ *   histogram.c    log-linear latency buckets and their percentiles
  *   pcache.c       pool, miss/evict/invalidate, statistics, parameters
  *   victim_flush.c the victim cache's data and its flush thread
  */
@@ -156,6 +157,35 @@ int victim_start_flush(struct pcache_victim_cache *vc);
 void victim_end_flush(struct pcache_victim_cache *vc, int slot);
 /* Free @slot (taken back by a miss, or invalidated). */
 void victim_release(struct pcache_victim_cache *vc, int slot);
+
+/* ------------------------------------------------------------ histogram.c */
+
+#define PCACHE_HIST_SUB_SHIFT	4
+#define PCACHE_HIST_SUB		(1U << PCACHE_HIST_SUB_SHIFT)
+#define PCACHE_HIST_BUCKETS	640	/* up to ~2^42 ns */
+
+/* What a timed miss had to do (pcache.latency keeps one histogram each). */
+enum pcache_miss_kind {
+	PCACHE_MISS_FREE,	/* a free way: no eviction */
+	PCACHE_MISS_CLEAN,	/* evicted a clean line: dropped */
+	PCACHE_MISS_PIGGYBACK,	/* evicted a dirty line: rode on the miss */
+	PCACHE_MISS_FLUSH,	/* evicted a dirty line: written back first */
+	PCACHE_MISS_VCACHE,	/* evicted into the victim cache */
+	PCACHE_MISS_VHIT,	/* filled from the victim cache */
+	PCACHE_NR_MISS_KINDS,
+};
+
+/* The bucket of a latency of @ns nanoseconds (the last one catches all). */
+unsigned int pcache_hist_bucket(u64 ns);
+/* The smallest value of bucket @idx, and its middle (what we report). */
+u64 pcache_hist_low(unsigned int idx);
+u64 pcache_hist_mid(unsigned int idx);
+/*
+ * The @pct-th percentile (1..100) of @hist (PCACHE_HIST_BUCKETS counts):
+ * the middle of the first bucket at which pct% of the samples are
+ * reached; 0 for an empty histogram.
+ */
+u64 pcache_hist_percentile(const u32 *hist, unsigned int pct);
 
 /* ------------------------------------------------- kernel side only */
 

@@ -12,7 +12,10 @@
  * TLB entries, and then drops it (clean), writes it back (dirty; or
  * hands it to the victim cache, victim_flush.c), fills the line from the
  * backend and maps it.  A dirty victim of the faulting process itself
- * rides on the miss (miss_with_flush: one round trip to a memory node).
+ * rides on the miss (miss_with_flush: one round trip to a memory node;
+ * pcache.piggyback=0 writes it back first instead, for measurements).
+ * With pcache.latency, each miss's time from fault entry to the mapped
+ * line goes into a histogram per kind of miss (enum pcache_miss_kind).
  *
  * Everything is allocated at boot (pcache_init()): the line pages, the
  * line array (state, owner, VA and the rmap entry: the one PTE that maps
@@ -37,11 +40,12 @@
  *     owner's own miss on that page finds it in the set and waits, and
  *     zap/release wait for pmm->pcache_evicting to drain before the
  *     backend may change the range.
- * TLB: with no per-CPU record of which address space a CPU has loaded,
- * a victim's page is invalidated on every online CPU (INVLPG of a user
- * address is harmless under another CR3, whose entries a CR3 switch
- * already dropped).  The shootdown uses a static request, so it neither
- * allocates nor needs interrupts on.
+ * TLB: a victim's page is invalidated on this CPU and on the CPUs that
+ * have its owner's page table loaded (user_flush_tlb_mm_range(), after
+ * the entry is cleared).  Without PCID a CPU that switched to another
+ * page table holds none of the owner's entries; arch/x86/mm/user.c
+ * gives the full argument.  The shootdown uses a static request, so it
+ * neither allocates nor needs interrupts on.
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
@@ -55,6 +59,7 @@
 #include <tessera/smp.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <uapi/mman.h>
 #include <asm/irqflags.h>
 #include <asm/user_pgtable.h>
@@ -81,6 +86,8 @@ static int pcache_mech = IS_ENABLED(CONFIG_PCACHE_VICTIM_CACHE) ?
 static unsigned int pcache_victims = CONFIG_PCACHE_VICTIM_ENTRIES;
 static bool pcache_stats_at_exit;
 static bool pcache_check_alloc = IS_ENABLED(CONFIG_PCACHE_ALLOC_CHECK);
+static bool pcache_piggyback = IS_ENABLED(CONFIG_PCACHE_PIGGYBACK);
+static bool pcache_latency;
 
 PARAM_SIZE("pcache", pcache_size, 0, 0,
 	   "pcache size (0: off, user pages map the backend's pages)");
@@ -96,6 +103,10 @@ PARAM_BOOL("pcache.stats", pcache_stats_at_exit,
 	   "print pcache statistics when a program exits");
 PARAM_BOOL("pcache.check_alloc", pcache_check_alloc,
 	   "count allocations on the pcache miss/evict path as errors");
+PARAM_BOOL("pcache.piggyback", pcache_piggyback,
+	   "carry a dirty victim of the faulting process on its miss (0: write it back first)");
+PARAM_BOOL("pcache.latency", pcache_latency,
+	   "time every miss from fault entry to return; histograms with the statistics");
 
 /* ------------------------------------------------------------ state */
 
@@ -110,11 +121,22 @@ static struct pcache_line *lines;	/* nr_sets x ways, set by set */
 static struct pcache_kset *ksets;
 static const struct pcache_policy_ops *policy;
 static void *flush_bufs[NR_CPUS];
-static unsigned int hot_depth[NR_CPUS];	/* check_alloc: in pcache code */
 static bool pcache_on;
 static atomic_t salt_seq;
 
 struct pcache_stats pcache_stats;
+
+/* pcache.latency: miss times per kind, ns; updated with atomic adds. */
+static u32 miss_hist[PCACHE_NR_MISS_KINDS][PCACHE_HIST_BUCKETS];
+static u64 miss_hist_sum[PCACHE_NR_MISS_KINDS];
+static const char *const miss_kind_names[PCACHE_NR_MISS_KINDS] = {
+	[PCACHE_MISS_FREE] = "free",
+	[PCACHE_MISS_CLEAN] = "clean",
+	[PCACHE_MISS_PIGGYBACK] = "piggyback",
+	[PCACHE_MISS_FLUSH] = "flush",
+	[PCACHE_MISS_VCACHE] = "vcache",
+	[PCACHE_MISS_VHIT] = "vhit",
+};
 
 bool pcache_enabled(void)
 {
@@ -123,23 +145,27 @@ bool pcache_enabled(void)
 
 /* ------------------------------------------------------------ helpers */
 
-/* Mark the pcache's own code (not the backend's) for check_alloc. */
+/*
+ * Mark the pcache's own code (not the backend's) for check_alloc.  The
+ * mark is the task's: a remote backend sleeps in FIT calls between the
+ * pcache's sections, and the task may come back on another CPU.
+ */
 void pcache_hot_enter(void)
 {
 	if (pcache_check_alloc)
-		hot_depth[smp_processor_id()]++;
+		current->no_alloc_depth++;
 }
 
 void pcache_hot_exit(void)
 {
 	if (pcache_check_alloc)
-		hot_depth[smp_processor_id()]--;
+		current->no_alloc_depth--;
 }
 
 void pcache_alloc_check(const char *what)
 {
 	if (!pcache_check_alloc || !pcache_on ||
-	    !hot_depth[smp_processor_id()])
+	    !current->no_alloc_depth)
 		return;
 	pcache_count(alloc_errors);
 	pr_err_once("allocation (%s) on the miss/evict path\n", what);
@@ -192,10 +218,24 @@ bool pcache_access_allowed(u32 prot, u32 access)
 	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
-/* Invalidate @va on every CPU that may cache it (see the file header). */
-static void pcache_flush_tlb_page(unsigned long va)
+/* Invalidate @va of @owner on every CPU that may cache it (file header). */
+static void pcache_flush_tlb_page(struct pmm *owner, unsigned long va)
 {
-	user_flush_tlb_range(va, va + PAGE_SIZE);
+	user_flush_tlb_mm_range(owner->pgd, va, va + PAGE_SIZE);
+}
+
+u64 pcache_latency_start(void)
+{
+	return pcache_latency ? ktime_get() : 0;
+}
+
+static void pcache_latency_record(unsigned int kind, u64 start)
+{
+	u64 ns = ktime_get() - start;
+
+	__atomic_fetch_add(&miss_hist[kind][pcache_hist_bucket(ns)], 1,
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&miss_hist_sum[kind], ns, __ATOMIC_RELAXED);
 }
 
 int pcache_backend_flush(struct pmm *owner, unsigned long va,
@@ -244,6 +284,7 @@ static void line_free(struct pcache_line *line)
 
 /* What the eviction left for the fill to do. */
 struct evict_result {
+	u8 kind;			/* enum pcache_miss_kind */
 	bool piggyback;			/* flush @va from @buf */
 	unsigned long va;
 	void *buf;
@@ -269,21 +310,25 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 	bool dirty = old & _PAGE_DIRTY;
 
 	if (pcache_mech == MECH_VICTIM) {
+		er->kind = PCACHE_MISS_VCACHE;
 		pcache_victim_put(owner, line->va, pte_to_prot(old), dirty,
 				  line->data);
 		return;
 	}
 	if (!dirty) {
+		er->kind = PCACHE_MISS_CLEAN;
 		pcache_count(clean_drops);
 		return;
 	}
-	if (owner == mm && mm->ops->miss_with_flush) {
+	if (owner == mm && pcache_piggyback && mm->ops->miss_with_flush) {
+		er->kind = PCACHE_MISS_PIGGYBACK;
 		er->buf = piggyback_buf(mm);
 		memcpy(er->buf, line->data, PAGE_SIZE);
 		er->piggyback = true;
 		er->va = line->va;
 		return;
 	}
+	er->kind = PCACHE_MISS_FLUSH;
 	pcache_hot_exit();
 	pcache_backend_flush(owner, line->va, line->data);
 	pcache_hot_enter();
@@ -337,7 +382,7 @@ static int line_get(struct pmm *mm, unsigned long va,
 	spin_unlock(&ks->lock);
 	pcache_count(evictions);
 
-	pcache_flush_tlb_page(line->va);
+	pcache_flush_tlb_page(owner, line->va);
 	evict_data(mm, line, owner, old, er);
 
 	kset_lock(ks);
@@ -362,8 +407,8 @@ static void line_put(struct pmm *mm, struct pcache_line *line)
 
 /* Fill @line with (@mm, @va): victim cache, else the backend. */
 static int line_fill(struct pmm *mm, struct pcache_line *line,
-		     unsigned long va, u32 access,
-		     const struct evict_result *er, u32 *prot, bool *dirty)
+		     unsigned long va, u32 access, struct evict_result *er,
+		     u32 *prot, bool *dirty)
 {
 	struct pmm_miss_result res = { 0 };
 	int ret;
@@ -372,6 +417,7 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 	if (pcache_mech == MECH_VICTIM &&
 	    pcache_victim_take(mm, va, access, line->data, prot, dirty)) {
 		pcache_count(victim_hits);
+		er->kind = PCACHE_MISS_VHIT;
 		return 0;
 	}
 	pcache_hot_exit();
@@ -394,9 +440,9 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 	return 0;
 }
 
-int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
+int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 {
-	struct evict_result er = { 0 };
+	struct evict_result er = { .kind = PCACHE_MISS_FREE };
 	struct pcache_line *line;
 	struct pcache_kset *ks;
 	bool dirty;
@@ -429,6 +475,8 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access)
 	spin_unlock(&ks->lock);
 	pcache_count(misses);
 	pcache_hot_exit();
+	if (start)
+		pcache_latency_record(er.kind, start);
 	return 0;
 
 put_line:
@@ -472,7 +520,7 @@ bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
 
 	if (writeback && (old & _PAGE_DIRTY)) {
 		/* The data must not change while it is written back. */
-		pcache_flush_tlb_page(va);
+		pcache_flush_tlb_page(mm, va);
 		pcache_backend_flush(mm, va, line->data);
 	}
 	kset_lock(ks);
@@ -517,13 +565,38 @@ void pcache_mm_release(struct pmm *mm)
 		spin_unlock(&ks->lock);
 	}
 	pcache_zap_finish(mm, 0, USER_ADDR_END, false);
-	if (pcache_stats_at_exit)
+	if (pcache_stats_at_exit) {
 		pcache_print_stats();
+		/* Latency lines are per program: start afresh. */
+		memset(miss_hist, 0, sizeof(miss_hist));
+		memset(miss_hist_sum, 0, sizeof(miss_hist_sum));
+	}
 }
 
 /* ------------------------------------------------------------ statistics */
 
 #define STAT(f)	((unsigned long long)atomic64_read(&pcache_stats.f))
+
+/* One "pcache: latency kind=K ..." line per kind of miss seen. */
+static void pcache_print_latency(void)
+{
+	unsigned int k, i;
+	u64 n;
+
+	for (k = 0; k < PCACHE_NR_MISS_KINDS; k++) {
+		for (n = 0, i = 0; i < PCACHE_HIST_BUCKETS; i++)
+			n += READ_ONCE(miss_hist[k][i]);
+		if (!n)
+			continue;
+		pr_info("latency kind=%s n=%llu median_ns=%llu p99_ns=%llu mean_ns=%llu\n",
+			miss_kind_names[k], (unsigned long long)n,
+			(unsigned long long)pcache_hist_percentile(miss_hist[k],
+								   50),
+			(unsigned long long)pcache_hist_percentile(miss_hist[k],
+								   99),
+			(unsigned long long)(READ_ONCE(miss_hist_sum[k]) / n));
+	}
+}
 
 void pcache_print_stats(void)
 {
@@ -549,6 +622,8 @@ void pcache_print_stats(void)
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), vused, vdirty, STAT(contended),
 		max_contended, STAT(alloc_errors));
+	if (pcache_latency)
+		pcache_print_latency();
 }
 
 /* ------------------------------------------------------------ boot */
@@ -637,9 +712,11 @@ void pcache_init(void)
 	WRITE_ONCE(pcache_on, true);
 	if (pcache_check_alloc)
 		WRITE_ONCE(alloc_check_hook, pcache_alloc_check);
-	pr_info("%llu KiB: %u sets x %u ways of 4 KiB, policy %s, mechanism %s%s\n",
+	pr_info("%llu KiB: %u sets x %u ways of 4 KiB, policy %s, mechanism %s%s%s%s\n",
 		(unsigned long long)geo.size >> 10, geo.nr_sets, geo.ways,
 		policy->name, mech_names[pcache_mech],
+		pcache_piggyback ? "" : ", no piggyback",
+		pcache_latency ? ", latency histograms" : "",
 		pcache_check_alloc ? ", allocation check on" : "");
 	return;
 

@@ -34,9 +34,15 @@ void pcache_mm_init(struct pmm *mm);
  * Serve a miss of @mm at page-aligned @va for @access (RMM_ACCESS_*):
  * find a line (evicting if the set is full), fill it from the backend
  * or the victim cache, map it.  0, or the backend's -errno (-EFAULT,
- * -EACCES, -ENOMEM, -EIO, ...).
+ * -EACCES, -ENOMEM, -EIO, ...).  @start: pcache_latency_start() at
+ * fault entry; a successful miss adds its time to the histograms.
  */
-int pcache_miss(struct pmm *mm, unsigned long va, u32 access);
+int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start);
+/*
+ * The clock at fault entry (ktime_get() ns) when pcache.latency is on,
+ * else 0 (nothing is timed).  Any context.
+ */
+u64 pcache_latency_start(void);
 /*
  * Invalidate the line mapped by *@pte at @va of @mm: clear the entry, and
  * with @writeback flush the data first if dirty (otherwise it is lost).
@@ -55,7 +61,11 @@ void pcache_zap_finish(struct pmm *mm, unsigned long start,
 /* Drop every line of @mm (its threads are gone; before its pgd goes). */
 void pcache_mm_release(struct pmm *mm);
 
-/* One "pcache: stats ..." line on the console. */
+/*
+ * One "pcache: stats ..." line on the console, and with pcache.latency
+ * one "pcache: latency kind=..." line per kind of miss timed since the
+ * last program exit (median, p99 and mean, ns).
+ */
 void pcache_print_stats(void);
 
 /*

@@ -58,6 +58,24 @@ pte_t *user_lookup_pte(pte_t *pgd, unsigned long va);
 bool user_protect_page(pte_t *pgd, unsigned long va, u64 prot);
 /* Invalidate [start, end) of user space in every CPU's TLB. */
 void user_flush_tlb_range(unsigned long start, unsigned long end);
+/*
+ * Invalidate [start, end) of the address space @pgd: on this CPU and on
+ * the CPUs that have @pgd loaded (user_pgd_cpus()), not the others.  Call
+ * after clearing the entries.  Any context but NMI.
+ */
+void user_flush_tlb_mm_range(const pte_t *pgd, unsigned long start,
+			     unsigned long end);
+/*
+ * The CPUs (bit n = CPU n) whose CR3 is @pgd, or is about to be: the
+ * only ones that may cache its user translations (no PCID; see
+ * arch/x86/mm/user.c).  Issues a full fence first.
+ */
+u64 user_pgd_cpus(const pte_t *pgd);
+/*
+ * Load @cr3 on this CPU if it is not loaded yet, recording it for
+ * user_pgd_cpus().  The context switch's hook; interrupts off.
+ */
+void user_pgd_switch(phys_addr_t cr3);
 
 /*
  * Kernel-mode page faults and #GPs that the user-space code may fix

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Open files of the processor's processes: the descriptor table, path
+ * lookup and the client side of the storage node's file service
+ * (<fit/storage.h>).  DESIGN.md: file system calls go to the storage
+ * node; the processor keeps no file data, only what an open file needs
+ * to name it there.
+ *
+ * A process has one struct fd_table, shared by all its threads (glibc
+ * creates threads with CLONE_FILES|CLONE_FS; there is no fork yet): up
+ * to FD_MAX slots, each pointing to a struct ufile, several slots to
+ * the same one after dup (they then share the offset), plus a close-on-
+ * exec bit per slot and the working directory.  Descriptors 0, 1 and 2
+ * start open on stdin (always at end of file) and the two console
+ * ports (console.c).
+ *
+ * The service is stateless (P2S_OPEN returns a handle, later requests
+ * name it), so an open storage file is its handle, its attributes at
+ * open (the file system is read-only: they cannot change) and its path
+ * as resolved here (fs_path.c), which relative lookups from a directory
+ * descriptor and fchdir need.  Closing sends nothing: P2S_CLOSE would
+ * only validate the handle.  The processor is told its storage node by
+ * processor.storage_node=; without one every path lookup is -ENOENT
+ * (logged once).  FIT failures (timeout, dead peer, malformed reply)
+ * reach the program as -EIO; the service's own errors pass through.
+ *
+ * Replies land in one 128 KiB buffer per process, allocated at the
+ * first read and taken with a trylock; a thread that finds it busy
+ * allocates a buffer of its request's size for that call.
+ */
+#include <fit/fit.h>
+#include <fit/storage.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/printk.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+
+#include "internal.h"
+#include "fs.h"
+
+#define FS_P2S_TIMEOUT_MS	10000
+/* How long the first file call waits for the storage node's connection. */
+/* A reply buffer of exactly 128 KiB (32 pages), header included. */
+#define FS_BOUNCE_SIZE		P2S_READ_MAX
+#define FS_READ_CHUNK		(P2S_READ_MAX - sizeof(struct p2s_read_reply))
+#define FS_STORAGE_DEV		0x0801	/* st_dev of every storage file */
+#define FS_DIR_END_UNKNOWN	(~0ULL)
+
+_Static_assert(sizeof(struct p2s_getdents_reply) + P2S_GETDENTS_MAX <=
+	       FS_BOUNCE_SIZE, "getdents reply fits the bounce buffer");
+_Static_assert(sizeof(struct p2s_read_reply) + FS_PATH_MAX <=
+	       FS_BOUNCE_SIZE, "readlink reply fits the bounce buffer");
+
+/* ------------------------------------------------------------ open files */
+
+struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags)
+{
+	struct ufile *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	atomic_set(&f->refs, 1);
+	f->kind = kind;
+	f->flags = flags;
+	mutex_init(&f->pos_lock);
+	f->dir_end = FS_DIR_END_UNKNOWN;
+	return f;
+}
+
+void ufile_hold(struct ufile *f)
+{
+	atomic_inc(&f->refs);
+}
+
+void ufile_put(struct ufile *f)
+{
+	if (!atomic_dec_and_test(&f->refs))
+		return;
+	kfree(f->path);
+	kfree(f);
+}
+
+/* ------------------------------------------------------ descriptor table */
+
+struct fd_table *fd_table_create(void)
+{
+	static const u32 std_flags[] = { O_RDONLY, O_WRONLY, O_WRONLY };
+	struct fd_table *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	spin_lock_init(&t->lock);
+	mutex_init(&t->bounce_lock);
+	strscpy(t->cwd, "/", sizeof(t->cwd));
+	for (int fd = 0; fd < 3; fd++) {
+		t->fd[fd] = ufile_alloc(UFILE_STDIN + fd, std_flags[fd]);
+		if (!t->fd[fd]) {
+			fd_table_destroy(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+void fd_table_destroy(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->fd[fd])
+			ufile_put(t->fd[fd]);
+	kfree(t->bounce);
+	kfree(t);
+}
+
+static bool fd_in_range(int fd)
+{
+	return fd >= 0 && fd < FD_MAX;
+}
+
+struct ufile *fd_get(struct fd_table *t, int fd)
+{
+	struct ufile *f;
+
+	if (!fd_in_range(fd))
+		return ERR_PTR(-EBADF);
+	spin_lock(&t->lock);
+	f = t->fd[fd];
+	if (f)
+		ufile_hold(f);
+	spin_unlock(&t->lock);
+	return f ? f : ERR_PTR(-EBADF);
+}
+
+int fd_install(struct fd_table *t, struct ufile *f, int min, bool cloexec)
+{
+	int fd;
+
+	if (!fd_in_range(min))
+		return -EINVAL;
+	spin_lock(&t->lock);
+	for (fd = min; fd < FD_MAX; fd++)
+		if (!t->fd[fd])
+			break;
+	if (fd < FD_MAX) {
+		t->fd[fd] = f;
+		if (cloexec)
+			__set_bit(fd, t->cloexec);
+		else
+			__clear_bit(fd, t->cloexec);
+	}
+	spin_unlock(&t->lock);
+	return fd < FD_MAX ? fd : -EMFILE;
+}
+
+int fd_close(struct fd_table *t, int fd)
+{
+	struct ufile *f;
+
+	if (!fd_in_range(fd))
+		return -EBADF;
+	spin_lock(&t->lock);
+	f = t->fd[fd];
+	t->fd[fd] = NULL;
+	__clear_bit(fd, t->cloexec);
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	ufile_put(f);
+	return 0;
+}
+
+int fd_dup(struct fd_table *t, int oldfd, int min, bool cloexec)
+{
+	struct ufile *f = fd_get(t, oldfd);
+	int fd;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	fd = fd_install(t, f, min, cloexec);
+	if (fd < 0)
+		ufile_put(f);
+	return fd;
+}
+
+int fd_dup_to(struct fd_table *t, int oldfd, int newfd, bool cloexec)
+{
+	struct ufile *f, *old = NULL;
+
+	if (!fd_in_range(oldfd) || !fd_in_range(newfd))
+		return -EBADF;
+	spin_lock(&t->lock);
+	f = t->fd[oldfd];
+	if (f && oldfd != newfd) {
+		ufile_hold(f);
+		old = t->fd[newfd];
+		t->fd[newfd] = f;
+		if (cloexec)
+			__set_bit(newfd, t->cloexec);
+		else
+			__clear_bit(newfd, t->cloexec);
+	}
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	if (old)
+		ufile_put(old);
+	return newfd;
+}
+
+int fd_get_cloexec(struct fd_table *t, int fd)
+{
+	int ret = -EBADF;
+
+	if (!fd_in_range(fd))
+		return -EBADF;
+	spin_lock(&t->lock);
+	if (t->fd[fd])
+		ret = test_bit(fd, t->cloexec);
+	spin_unlock(&t->lock);
+	return ret;
+}
+
+int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec)
+{
+	int ret = -EBADF;
+
+	if (!fd_in_range(fd))
+		return -EBADF;
+	spin_lock(&t->lock);
+	if (t->fd[fd]) {
+		if (cloexec)
+			__set_bit(fd, t->cloexec);
+		else
+			__clear_bit(fd, t->cloexec);
+		ret = 0;
+	}
+	spin_unlock(&t->lock);
+	return ret;
+}
+
+struct fd_table *current_files(void)
+{
+	return current_process()->files;
+}
+
+/* ------------------------------------------------------------ lookup */
+
+int fs_lookup_user(struct fs_lookup *lk, int dirfd, const char __user *upath)
+{
+	struct fd_table *t = current_files();
+	struct ufile *dir;
+	long n;
+	int ret;
+
+	lk->len = 0;
+	n = strncpy_from_user(lk->user, upath, sizeof(lk->user));
+	if (n < 0)
+		return n;
+	if (n == sizeof(lk->user))
+		return -ENAMETOOLONG;
+	if (!n)
+		return 0;
+	if (lk->user[0] == '/') {
+		ret = fs_path_resolve("/", lk->user, lk->path,
+				      sizeof(lk->path));
+	} else if (dirfd == AT_FDCWD) {
+		/* Pure string work: fine under the spinlock. */
+		spin_lock(&t->lock);
+		ret = fs_path_resolve(t->cwd, lk->user, lk->path,
+				      sizeof(lk->path));
+		spin_unlock(&t->lock);
+	} else {
+		dir = fd_get(t, dirfd);
+		if (IS_ERR(dir))
+			return PTR_ERR(dir);
+		if (ufile_is_dir(dir))
+			ret = fs_path_resolve(dir->path, lk->user, lk->path,
+					      sizeof(lk->path));
+		else
+			ret = -ENOTDIR;
+		ufile_put(dir);
+	}
+	if (ret < 0)
+		return ret;
+	lk->len = ret;
+	return 0;
+}
+
+/* ------------------------------------------------------------ P2S client */
+
+/*
+ * The storage node's id, or -ENOENT.  processor_storage_select() waited
+ * for its connection before the first program.
+ */
+static int fs_storage_node(void)
+{
+	int node = processor_storage_node();
+
+	if (node < 0)
+		printk_once(KERN_INFO "files: no storage node (processor.storage_node unset): path lookups fail with -ENOENT\n");
+	return node;
+}
+
+/* A P2S request: reply length, a service -errno, or -EIO (FIT failure). */
+static int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
+		       u32 max_reply)
+{
+	int node = fs_storage_node();
+	int ret;
+
+	if (node < 0)
+		return node;
+	ret = fit_call(node, opcode, req, len, reply, max_reply,
+		       FS_P2S_TIMEOUT_MS);
+	switch (ret) {
+	case -ETIMEDOUT:
+	case -EHOSTDOWN:
+	case -EMSGSIZE:
+	case -EPROTO:
+		pr_warn_once("files: storage node %d: FIT call %u failed (%d); file calls get -EIO\n",
+			     node, opcode, ret);
+		return -EIO;
+	default:
+		return ret;
+	}
+}
+
+/* The process's reply buffer if free, else one of @need bytes; or NULL. */
+static void *fs_bounce_get(struct fd_table *t, size_t need)
+{
+	if (mutex_trylock(&t->bounce_lock)) {
+		if (!t->bounce)
+			t->bounce = kmalloc(FS_BOUNCE_SIZE, GFP_KERNEL);
+		if (t->bounce)
+			return t->bounce;
+		mutex_unlock(&t->bounce_lock);
+	}
+	return kmalloc(need, GFP_KERNEL);
+}
+
+static void fs_bounce_put(struct fd_table *t, void *buf)
+{
+	if (buf == t->bounce)
+		mutex_unlock(&t->bounce_lock);
+	else
+		kfree(buf);
+}
+
+int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply)
+{
+	size_t len = strlen(path);
+	struct p2s_open_req *req;
+	int ret;
+
+	if (!len || len >= P2S_PATH_MAX)
+		return -ENAMETOOLONG;
+	req = kmalloc(sizeof(*req) + len + 1, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	memset(req, 0, sizeof(*req));
+	req->hdr.version = P2S_VERSION;
+	req->hdr.flags = flags;
+	fit_put_le16(&req->path_len, len);
+	memcpy(req->path, path, len + 1);
+	ret = fs_p2s_call(P2S_OPEN, req, sizeof(*req) + len + 1, reply,
+			  sizeof(*reply));
+	kfree(req);
+	if (ret < 0)
+		return ret;
+	return ret == sizeof(*reply) ? 0 : -EIO;
+}
+
+static void fs_read_req(struct p2s_read_req *req,
+			const struct p2s_handle *fh, u64 off, u32 len)
+{
+	memset(req, 0, sizeof(*req));
+	req->hdr.version = P2S_VERSION;
+	req->fh = *fh;
+	fit_put_le64(&req->offset, off);
+	fit_put_le32(&req->len, len);
+}
+
+/* The data length of a P2S_READ reply of @ret bytes, or -EIO. */
+static long fs_read_reply_len(const struct p2s_read_reply *reply, int ret,
+			      u32 asked)
+{
+	u32 got;
+
+	if (ret < (int)sizeof(*reply))
+		return -EIO;
+	got = fit_get_le32(&reply->len);
+	if (got > asked || got != ret - sizeof(*reply))
+		return -EIO;
+	return got;
+}
+
+long fs_storage_read(struct ufile *f, u64 *pos, char __user *ubuf,
+		     size_t len)
+{
+	struct fd_table *t = current_files();
+	struct p2s_read_reply *reply;
+	struct p2s_read_req req;
+	u64 off = *pos;
+	size_t done = 0;
+	long ret = 0;
+
+	/* The size cannot change (read-only service): no call at EOF. */
+	if (off >= f->size || !len)
+		return 0;
+	len = min_t(u64, len, f->size - off);
+	reply = fs_bounce_get(t, sizeof(*reply) + min_t(size_t, len,
+							 FS_READ_CHUNK));
+	if (!reply)
+		return -ENOMEM;
+	while (done < len) {
+		u32 chunk = min_t(size_t, len - done, FS_READ_CHUNK);
+		unsigned long left;
+
+		fs_read_req(&req, &f->fh, off + done, chunk);
+		ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
+				  sizeof(*reply) + chunk);
+		if (ret < 0)
+			break;
+		ret = fs_read_reply_len(reply, ret, chunk);
+		if (ret <= 0)
+			break;
+		left = copy_to_user(ubuf + done, reply + 1, ret);
+		done += ret - left;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	fs_bounce_put(t, reply);
+	*pos = off + done;
+	return done ? (long)done : ret;
+}
+
+long fs_storage_getdents(struct ufile *f, void __user *ubuf, size_t len)
+{
+	struct fd_table *t = current_files();
+	struct p2s_getdents_reply *reply;
+	struct p2s_getdents_req req;
+	u32 room, nbytes;
+	int ret;
+
+	if (f->pos == f->dir_end)
+		return 0;
+	if (len < 32)
+		return -EINVAL;
+	if (!access_ok(ubuf, len))
+		return -EFAULT;
+	room = min_t(size_t, len, P2S_GETDENTS_MAX);
+	reply = fs_bounce_get(t, sizeof(*reply) + room);
+	if (!reply)
+		return -ENOMEM;
+	memset(&req, 0, sizeof(req));
+	req.hdr.version = P2S_VERSION;
+	req.fh = f->fh;
+	fit_put_le64(&req.cookie, f->pos);
+	fit_put_le32(&req.max_bytes, room);
+	ret = fs_p2s_call(P2S_GETDENTS, &req, sizeof(req), reply,
+			  sizeof(*reply) + room);
+	if (ret < 0)
+		goto out;
+	nbytes = fit_get_le32(&reply->nbytes);
+	if (ret < (int)sizeof(*reply) || nbytes > room ||
+	    nbytes != ret - sizeof(*reply) || (!nbytes && !reply->eof)) {
+		ret = -EIO;
+		goto out;
+	}
+	if (copy_to_user(ubuf, reply + 1, nbytes)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	f->pos = fit_get_le64(&reply->next_cookie);
+	if (reply->eof)
+		f->dir_end = f->pos;
+	ret = nbytes;
+out:
+	fs_bounce_put(t, reply);
+	return ret;
+}
+
+long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
+			 size_t len)
+{
+	struct fd_table *t = current_files();
+	struct p2s_read_reply *reply;
+	struct p2s_read_req req;
+	long ret;
+
+	len = min_t(size_t, len, FS_PATH_MAX);
+	reply = fs_bounce_get(t, sizeof(*reply) + len);
+	if (!reply)
+		return -ENOMEM;
+	fs_read_req(&req, fh, 0, len);
+	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
+			  sizeof(*reply) + len);
+	if (ret >= 0)
+		ret = fs_read_reply_len(reply, ret, len);
+	if (ret > 0 && copy_to_user(ubuf, reply + 1, ret))
+		ret = -EFAULT;
+	fs_bounce_put(t, reply);
+	return ret;
+}
+
+void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = FS_STORAGE_DEV;
+	st->st_ino = fit_get_le64(&ps->ino);
+	st->st_nlink = fit_get_le64(&ps->nlink);
+	st->st_mode = fit_get_le32(&ps->mode);
+	st->st_uid = fit_get_le32(&ps->uid);
+	st->st_gid = fit_get_le32(&ps->gid);
+	st->st_rdev = fit_get_le64(&ps->rdev);
+	st->st_size = fit_get_le64(&ps->size);
+	st->st_blksize = fit_get_le64(&ps->blksize);
+	st->st_blocks = fit_get_le64(&ps->blocks);
+	st->st_atime = fit_get_le64(&ps->atime_sec);
+	st->st_atime_nsec = fit_get_le64(&ps->atime_nsec);
+	st->st_mtime = fit_get_le64(&ps->mtime_sec);
+	st->st_mtime_nsec = fit_get_le64(&ps->mtime_nsec);
+	st->st_ctime = fit_get_le64(&ps->ctime_sec);
+	st->st_ctime_nsec = fit_get_le64(&ps->ctime_nsec);
+}

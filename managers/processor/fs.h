@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Open files of the processor's processes (fs.c): the descriptor table,
+ * the open-file objects it points to, path lookup and the P2S client
+ * that reaches the storage node.  The system calls on top are in
+ * sys_io.c (read, write, lseek, getdents64, ioctl) and sys_file.c
+ * (names, descriptors, cwd); path strings in fs_path.c.
+ *
+ * Locking: fd_table->lock (a spinlock) covers the slots, the close-on-
+ * exec bits and the cwd; nothing sleeps or touches user memory under
+ * it.  ufile->pos_lock (a mutex) serialises a file's offset across the
+ * FIT call that moves it, and fd_table->bounce_lock the table's reply
+ * buffer; both are held across copies to user memory, so they nest
+ * outside the pmm lock a user fault takes.  An open file lives while a
+ * slot or a caller (ufile_get) holds a reference.
+ */
+#ifndef _MANAGERS_PROCESSOR_FS_H
+#define _MANAGERS_PROCESSOR_FS_H
+
+#include <fit/storage.h>
+#include <tessera/atomic.h>
+#include <tessera/bitmap.h>
+#include <tessera/mutex.h>
+#include <tessera/spinlock.h>
+#include <tessera/types.h>
+#include <tessera/uaccess.h>
+#include <uapi/stat.h>
+
+#include "fs_path.h"
+
+#define FD_MAX		1024		/* descriptors per process (-EMFILE) */
+#define FS_PATH_MAX	P2S_PATH_MAX	/* bytes of a path, NUL included */
+
+enum ufile_kind {
+	UFILE_STDIN,		/* at end of file forever */
+	UFILE_STDOUT,		/* console.c ports */
+	UFILE_STDERR,
+	UFILE_STORAGE,		/* a file or directory of the storage node */
+};
+
+/* An open file: what a descriptor (and its dups) points to. */
+struct ufile {
+	atomic_t refs;
+	enum ufile_kind kind;
+	u32 flags;		/* O_* status flags (F_GETFL); O_NONBLOCK */
+				/* changes under fd_table->lock */
+	/* UFILE_STORAGE: */
+	struct p2s_handle fh;
+	struct p2s_stat st;	/* attributes at open (read-only service) */
+	u32 mode;		/* st's, in host order */
+	u64 size;
+	char *path;		/* absolute, lexical: dirfd lookups, fchdir */
+	struct mutex pos_lock;	/* pos and dir_end */
+	u64 pos;		/* byte offset, or a getdents cookie */
+	u64 dir_end;		/* a directory's last cookie, once seen */
+};
+
+/* The descriptors and working directory of a process (all threads). */
+struct fd_table {
+	spinlock_t lock;
+	struct ufile *fd[FD_MAX];
+	DECLARE_BITMAP(cloexec, FD_MAX);
+	char cwd[FS_PATH_MAX];	/* absolute, lexical, no trailing '/' */
+	struct mutex bounce_lock;
+	void *bounce;		/* P2S reply buffer, lazily allocated */
+};
+
+/* ----------------------------------------------------- descriptor table */
+
+/* A table with 0, 1 and 2 open on stdin/stdout/stderr; NULL on -ENOMEM. */
+struct fd_table *fd_table_create(void);
+/* Close every descriptor and free @t. */
+void fd_table_destroy(struct fd_table *t);
+
+/* A new open file of @kind with one reference; NULL on -ENOMEM. */
+struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags);
+/* Take / drop a reference; the last put frees the file. */
+void ufile_hold(struct ufile *f);
+void ufile_put(struct ufile *f);
+static inline bool ufile_is_dir(const struct ufile *f)
+{
+	return f->kind == UFILE_STORAGE && (f->mode & S_IFMT) == S_IFDIR;
+}
+
+/* The file open on @fd, with a reference; ERR_PTR(-EBADF). */
+struct ufile *fd_get(struct fd_table *t, int fd);
+/*
+ * Put @f (whose reference this consumes on success) in the lowest free
+ * slot >= @min.  Returns the descriptor, -EMFILE (table full) or -EINVAL
+ * (@min out of range).
+ */
+int fd_install(struct fd_table *t, struct ufile *f, int min, bool cloexec);
+/* Empty slot @fd.  0 or -EBADF. */
+int fd_close(struct fd_table *t, int fd);
+/* dup / F_DUPFD: @oldfd's file at the lowest free slot >= @min. */
+int fd_dup(struct fd_table *t, int oldfd, int min, bool cloexec);
+/*
+ * dup2 / dup3: @oldfd's file at @newfd, closing what was there first.
+ * Returns @newfd, or -EBADF (@oldfd not open, @newfd out of range).
+ * @oldfd == @newfd just validates @oldfd.
+ */
+int fd_dup_to(struct fd_table *t, int oldfd, int newfd, bool cloexec);
+/* 1 or 0 for @fd's close-on-exec flag, or -EBADF. */
+int fd_get_cloexec(struct fd_table *t, int fd);
+int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec);
+
+/* The calling process's table (never NULL in a system call). */
+struct fd_table *current_files(void);
+
+/* ------------------------------------------------------------ lookup */
+
+/* Scratch space of a path system call (kmalloc'd: 8 KiB). */
+struct fs_lookup {
+	char user[FS_PATH_MAX];		/* the program's string */
+	char path[FS_PATH_MAX];		/* fs_path_resolve() of it */
+	int len;			/* of @path; 0: empty string given */
+};
+
+/*
+ * Copy the program's @upath and resolve it against @dirfd (AT_FDCWD:
+ * the cwd) into @lk->path.  An empty string leaves @lk->len 0 (the
+ * caller decides: AT_EMPTY_PATH or -ENOENT).  0 or -EFAULT,
+ * -ENAMETOOLONG, -EBADF (@dirfd), -ENOTDIR (@dirfd not a directory).
+ */
+int fs_lookup_user(struct fs_lookup *lk, int dirfd,
+		   const char __user *upath);
+
+/*
+ * P2S_OPEN the resolved @path (P2S_OPEN_* @flags): handle and attributes
+ * in *@reply.  0 or -errno (-ENOENT also when there is no storage node,
+ * -EIO for a FIT failure).  May sleep.
+ */
+int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
+/*
+ * Read up to @len bytes of storage file @f at *@pos into @ubuf,
+ * advancing *@pos; splits at P2S_READ_MAX.  Bytes read (0 at end of
+ * file) or -errno.  Caller serialises *@pos.  May sleep.
+ */
+long fs_storage_read(struct ufile *f, u64 *pos, char __user *ubuf,
+		     size_t len);
+/*
+ * The next records of directory @f into @ubuf (@len bytes), from and
+ * advancing f->pos.  Bytes stored (0 at the end) or -errno; caller holds
+ * f->pos_lock.  May sleep.
+ */
+long fs_storage_getdents(struct ufile *f, void __user *ubuf, size_t len);
+/*
+ * The target of symlink @fh, at most @len bytes, into @ubuf.  Bytes
+ * stored or -errno.  May sleep.
+ */
+long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
+			 size_t len);
+
+/* Linux's struct stat from P2S attributes. */
+void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);
+
+#endif /* _MANAGERS_PROCESSOR_FS_H */

@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System calls on names and descriptors: openat/open, close, fstat,
+ * newfstatat/stat/lstat, readlink(at), access/faccessat(2), getcwd,
+ * chdir, fchdir, dup/dup2/dup3 and fcntl.  Data moves in sys_io.c;
+ * the descriptor table, path lookup and the storage client are fs.c's.
+ *
+ * Every name is resolved here to an absolute path (fs_path.c, lexical
+ * "." and "..") and looked up by the storage node with P2S_OPEN, which
+ * returns the attributes too, so stat and access cost one round trip
+ * and nothing stays open.  The service is read-only: opening with any
+ * write intent (O_WRONLY, O_RDWR, O_TRUNC, O_APPEND, O_TMPFILE, or
+ * O_CREAT of a missing name) is -EROFS once the name resolves, and
+ * access(W_OK) is -EROFS.  Permission checks are root's, as processes
+ * run as uid 0: reading is always allowed, X_OK needs an execute bit
+ * (or a directory).  readlink("/proc/self/exe") answers the program's
+ * path; there is no other /proc.
+ */
+#include <fit/fit_wire.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+
+#include "internal.h"
+#include "fs.h"
+
+#define PROC_SELF_EXE		"/proc/self/exe"
+#define OPEN_WRITE_INTENT	(O_TRUNC | O_APPEND | __O_TMPFILE)
+/* Open flags that F_GETFL never reports. */
+#define OPEN_ONLY_FLAGS		(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | \
+				 O_CLOEXEC)
+#define OPEN_PATH_FLAGS		(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define FSTATAT_FLAGS		(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | \
+				 AT_NO_AUTOMOUNT)
+#define FACCESSAT_FLAGS		(AT_EACCESS | AT_SYMLINK_NOFOLLOW | \
+				 AT_EMPTY_PATH)
+
+static bool mode_is(u32 mode, u32 type)
+{
+	return (mode & S_IFMT) == type;
+}
+
+static struct fs_lookup *lookup_alloc(void)
+{
+	return kmalloc(sizeof(struct fs_lookup), GFP_KERNEL);
+}
+
+/*
+ * Whether the directory that would hold the missing @path exists: then
+ * creating it is -EROFS, else the lookup's -ENOENT stands.
+ */
+static int create_error(char *path)
+{
+	struct p2s_open_reply reply;
+	char *slash;
+	int ret;
+
+	fs_path_strip_slash(path);
+	slash = strrchr(path, '/');
+	if (!slash)
+		return -ENOENT;
+	slash[slash == path ? 1 : 0] = '\0';
+	ret = fs_storage_open(path, P2S_OPEN_DIRECTORY, &reply);
+	return ret == -ENOENT || ret == -ENOTDIR ? ret : -EROFS;
+}
+
+/* A new open file for the looked-up @lk, from the service's @reply. */
+static struct ufile *storage_ufile(const struct fs_lookup *lk,
+				   const struct p2s_open_reply *reply,
+				   u32 flags)
+{
+	struct ufile *f = ufile_alloc(UFILE_STORAGE, flags);
+
+	if (!f)
+		return NULL;
+	f->path = kmalloc(lk->len + 1, GFP_KERNEL);
+	if (!f->path) {
+		ufile_put(f);
+		return NULL;
+	}
+	memcpy(f->path, lk->path, lk->len + 1);
+	fs_path_strip_slash(f->path);
+	f->fh = reply->fh;
+	f->st = reply->st;
+	f->mode = fit_get_le32(&reply->st.mode);
+	f->size = fit_get_le64(&reply->st.size);
+	return f;
+}
+
+static long do_openat(int dirfd, const char __user *upath, u32 flags)
+{
+	struct fd_table *t = current_files();
+	struct p2s_open_reply reply;
+	struct fs_lookup *lk;
+	struct ufile *f;
+	u8 p2s_flags = 0;
+	long ret;
+	u32 mode;
+
+	if (flags & O_PATH)
+		flags &= OPEN_PATH_FLAGS;
+	lk = lookup_alloc();
+	if (!lk)
+		return -ENOMEM;
+	ret = fs_lookup_user(lk, dirfd, upath);
+	if (!ret && !lk->len)
+		ret = -ENOENT;
+	if (ret)
+		goto out;
+	if (flags & O_NOFOLLOW)
+		p2s_flags |= P2S_OPEN_NOFOLLOW;
+	if (flags & O_DIRECTORY)
+		p2s_flags |= P2S_OPEN_DIRECTORY;
+	ret = fs_storage_open(lk->path, p2s_flags, &reply);
+	if (ret == -ENOENT && (flags & O_CREAT))
+		ret = create_error(lk->path);
+	if (ret)
+		goto out;
+	mode = fit_get_le32(&reply.st.mode);
+	ret = -EEXIST;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		goto out;
+	ret = -ELOOP;
+	if (mode_is(mode, S_IFLNK) && !(flags & O_PATH))
+		goto out;
+	if (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY ||
+				  (flags & OPEN_WRITE_INTENT))) {
+		ret = mode_is(mode, S_IFDIR) && !(flags & __O_TMPFILE) ?
+		      -EISDIR : -EROFS;
+		goto out;
+	}
+	ret = -ENOMEM;
+	f = storage_ufile(lk, &reply, (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
+	if (!f)
+		goto out;
+	ret = fd_install(t, f, 0, flags & O_CLOEXEC);
+	if (ret < 0)
+		ufile_put(f);
+out:
+	kfree(lk);
+	return ret;
+}
+
+SYSCALL_DECLARE(openat)
+{
+	return do_openat(regs->rdi, (const char __user *)regs->rsi, regs->rdx);
+}
+
+SYSCALL_DECLARE(open)
+{
+	return do_openat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi);
+}
+
+SYSCALL_DECLARE(close)
+{
+	return fd_close(current_files(), regs->rdi);
+}
+
+/* ------------------------------------------------------------ stat */
+
+static void stat_std(enum ufile_kind kind, struct uapi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = (kind == UFILE_STDIN ? S_IFCHR : S_IFIFO) | 0600;
+	st->st_nlink = 1;
+	st->st_ino = kind + 1;
+	st->st_blksize = PAGE_SIZE;
+	if (kind == UFILE_STDIN)
+		st->st_rdev = (1 << 8) | 3;	/* like /dev/null */
+}
+
+static long stat_ufile(const struct ufile *f, struct uapi_stat __user *ubuf)
+{
+	struct uapi_stat st;
+
+	if (f->kind == UFILE_STORAGE)
+		fs_stat_from_p2s(&f->st, &st);
+	else
+		stat_std(f->kind, &st);
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long stat_fd(int fd, struct uapi_stat __user *ubuf)
+{
+	struct ufile *f = fd_get(current_files(), fd);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = stat_ufile(f, ubuf);
+	ufile_put(f);
+	return ret;
+}
+
+/*
+ * The attributes of @dirfd + @upath (the AT_EMPTY_PATH case excluded):
+ * P2S_OPEN does the lookup and returns them.
+ */
+static int lookup_attrs(int dirfd, const char __user *upath, bool nofollow,
+			struct p2s_open_reply *reply, bool *empty)
+{
+	struct fs_lookup *lk = lookup_alloc();
+	int ret;
+
+	if (!lk)
+		return -ENOMEM;
+	ret = fs_lookup_user(lk, dirfd, upath);
+	*empty = !ret && !lk->len;
+	if (!ret && !*empty)
+		ret = fs_storage_open(lk->path, nofollow ? P2S_OPEN_NOFOLLOW : 0,
+				      reply);
+	kfree(lk);
+	return ret;
+}
+
+/* The attributes of the cwd (AT_FDCWD with AT_EMPTY_PATH). */
+static int cwd_attrs(struct p2s_open_reply *reply)
+{
+	struct fd_table *t = current_files();
+	char *cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
+	int ret;
+
+	if (!cwd)
+		return -ENOMEM;
+	spin_lock(&t->lock);
+	memcpy(cwd, t->cwd, FS_PATH_MAX);
+	spin_unlock(&t->lock);
+	ret = fs_storage_open(cwd, 0, reply);
+	kfree(cwd);
+	return ret;
+}
+
+static long do_fstatat(int dirfd, const char __user *upath,
+		       struct uapi_stat __user *ubuf, int flags)
+{
+	struct p2s_open_reply reply;
+	struct uapi_stat st;
+	bool empty;
+	int ret;
+
+	if (flags & ~FSTATAT_FLAGS)
+		return -EINVAL;
+	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
+			   &empty);
+	if (!ret && empty) {
+		if (!(flags & AT_EMPTY_PATH))
+			return -ENOENT;
+		if (dirfd != AT_FDCWD)
+			return stat_fd(dirfd, ubuf);
+		ret = cwd_attrs(&reply);
+	}
+	if (ret)
+		return ret;
+	fs_stat_from_p2s(&reply.st, &st);
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+SYSCALL_DECLARE(fstat)
+{
+	return stat_fd(regs->rdi, (struct uapi_stat __user *)regs->rsi);
+}
+
+SYSCALL_DECLARE(newfstatat)
+{
+	return do_fstatat(regs->rdi, (const char __user *)regs->rsi,
+			  (struct uapi_stat __user *)regs->rdx, regs->r10);
+}
+
+SYSCALL_DECLARE(stat)
+{
+	return do_fstatat(AT_FDCWD, (const char __user *)regs->rdi,
+			  (struct uapi_stat __user *)regs->rsi, 0);
+}
+
+SYSCALL_DECLARE(lstat)
+{
+	return do_fstatat(AT_FDCWD, (const char __user *)regs->rdi,
+			  (struct uapi_stat __user *)regs->rsi,
+			  AT_SYMLINK_NOFOLLOW);
+}
+
+/* ------------------------------------------------------------ readlink */
+
+/* readlinkat(fd, ""): @fd is a symlink opened with O_PATH|O_NOFOLLOW. */
+static long readlink_fd(int fd, char __user *ubuf, long bufsiz)
+{
+	struct ufile *f = fd_get(current_files(), fd);
+	long ret = -ENOENT;
+
+	if (IS_ERR(f))
+		return fd == AT_FDCWD ? -ENOENT : PTR_ERR(f);
+	if (f->kind == UFILE_STORAGE && mode_is(f->mode, S_IFLNK))
+		ret = fs_storage_readlink(&f->fh, ubuf, bufsiz);
+	ufile_put(f);
+	return ret;
+}
+
+static long do_readlinkat(int dirfd, const char __user *upath,
+			  char __user *ubuf, long bufsiz)
+{
+	struct process *p = current_process();
+	struct p2s_open_reply reply;
+	struct fs_lookup *lk;
+	long ret;
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	lk = lookup_alloc();
+	if (!lk)
+		return -ENOMEM;
+	ret = fs_lookup_user(lk, dirfd, upath);
+	if (ret)
+		goto out;
+	if (!lk->len) {
+		ret = readlink_fd(dirfd, ubuf, bufsiz);
+		goto out;
+	}
+	if (!strcmp(lk->path, PROC_SELF_EXE)) {
+		ret = min_t(long, strlen(p->exe), bufsiz);
+		if (copy_to_user(ubuf, p->exe, ret))
+			ret = -EFAULT;
+		goto out;
+	}
+	ret = fs_storage_open(lk->path, P2S_OPEN_NOFOLLOW, &reply);
+	if (ret)
+		goto out;
+	if (mode_is(fit_get_le32(&reply.st.mode), S_IFLNK))
+		ret = fs_storage_readlink(&reply.fh, ubuf, bufsiz);
+	else
+		ret = -EINVAL;
+out:
+	kfree(lk);
+	return ret;
+}
+
+SYSCALL_DECLARE(readlink)
+{
+	return do_readlinkat(AT_FDCWD, (const char __user *)regs->rdi,
+			     (char __user *)regs->rsi, regs->rdx);
+}
+
+SYSCALL_DECLARE(readlinkat)
+{
+	return do_readlinkat(regs->rdi, (const char __user *)regs->rsi,
+			     (char __user *)regs->rdx, regs->r10);
+}
+
+/* ------------------------------------------------------------ access */
+
+static long do_faccessat(int dirfd, const char __user *upath, int amode,
+			 int flags)
+{
+	struct p2s_open_reply reply;
+	struct ufile *f;
+	bool empty;
+	u32 mode;
+	int ret;
+
+	if (amode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~FACCESSAT_FLAGS)
+		return -EINVAL;
+	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
+			   &empty);
+	if (!ret && empty) {
+		if (!(flags & AT_EMPTY_PATH))
+			return -ENOENT;
+		if (dirfd == AT_FDCWD) {
+			ret = cwd_attrs(&reply);
+		} else {
+			f = fd_get(current_files(), dirfd);
+			if (IS_ERR(f))
+				return PTR_ERR(f);
+			/* The standard streams: readable and writable. */
+			if (f->kind != UFILE_STORAGE) {
+				ufile_put(f);
+				return amode & X_OK ? -EACCES : 0;
+			}
+			reply.st = f->st;
+			ufile_put(f);
+		}
+	}
+	if (ret)
+		return ret;
+	mode = fit_get_le32(&reply.st.mode);
+	if (amode & W_OK)
+		return -EROFS;
+	if ((amode & X_OK) && !mode_is(mode, S_IFDIR) && !(mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+SYSCALL_DECLARE(access)
+{
+	return do_faccessat(AT_FDCWD, (const char __user *)regs->rdi,
+			    regs->rsi, 0);
+}
+
+SYSCALL_DECLARE(faccessat)
+{
+	return do_faccessat(regs->rdi, (const char __user *)regs->rsi,
+			    regs->rdx, 0);
+}
+
+SYSCALL_DECLARE(faccessat2)
+{
+	return do_faccessat(regs->rdi, (const char __user *)regs->rsi,
+			    regs->rdx, regs->r10);
+}
+
+/* ------------------------------------------------------------ cwd */
+
+SYSCALL_DECLARE(getcwd)
+{
+	struct fd_table *t = current_files();
+	char __user *ubuf = (char __user *)regs->rdi;
+	size_t size = regs->rsi, len;
+	char *cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
+	long ret;
+
+	if (!cwd)
+		return -ENOMEM;
+	spin_lock(&t->lock);
+	memcpy(cwd, t->cwd, FS_PATH_MAX);
+	spin_unlock(&t->lock);
+	len = strlen(cwd) + 1;
+	if (size < len)
+		ret = -ERANGE;
+	else
+		ret = copy_to_user(ubuf, cwd, len) ? -EFAULT : (long)len;
+	kfree(cwd);
+	return ret;
+}
+
+static void set_cwd(const char *path)
+{
+	struct fd_table *t = current_files();
+
+	spin_lock(&t->lock);
+	strscpy(t->cwd, path, sizeof(t->cwd));
+	fs_path_strip_slash(t->cwd);
+	spin_unlock(&t->lock);
+}
+
+SYSCALL_DECLARE(chdir)
+{
+	struct p2s_open_reply reply;
+	struct fs_lookup *lk = lookup_alloc();
+	int ret;
+
+	if (!lk)
+		return -ENOMEM;
+	ret = fs_lookup_user(lk, AT_FDCWD, (const char __user *)regs->rdi);
+	if (!ret && !lk->len)
+		ret = -ENOENT;
+	if (!ret)
+		ret = fs_storage_open(lk->path, P2S_OPEN_DIRECTORY, &reply);
+	if (!ret)
+		set_cwd(lk->path);
+	kfree(lk);
+	return ret;
+}
+
+SYSCALL_DECLARE(fchdir)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	int ret = -ENOTDIR;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (ufile_is_dir(f)) {
+		set_cwd(f->path);
+		ret = 0;
+	}
+	ufile_put(f);
+	return ret;
+}
+
+/* ------------------------------------------------------------ descriptors */
+
+SYSCALL_DECLARE(dup)
+{
+	return fd_dup(current_files(), regs->rdi, 0, false);
+}
+
+SYSCALL_DECLARE(dup2)
+{
+	return fd_dup_to(current_files(), regs->rdi, regs->rsi, false);
+}
+
+SYSCALL_DECLARE(dup3)
+{
+	int oldfd = regs->rdi, newfd = regs->rsi, flags = regs->rdx;
+
+	if ((flags & ~O_CLOEXEC) || oldfd == newfd)
+		return -EINVAL;
+	return fd_dup_to(current_files(), oldfd, newfd, flags & O_CLOEXEC);
+}
+
+static long fcntl_setfl(struct fd_table *t, int fd, u32 arg)
+{
+	const u32 settable = O_NONBLOCK | O_APPEND;
+	struct ufile *f = fd_get(t, fd);
+	long ret = 0;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->flags & O_PATH) {
+		ret = -EBADF;
+	} else {
+		spin_lock(&t->lock);
+		f->flags = (f->flags & ~settable) | (arg & settable);
+		spin_unlock(&t->lock);
+	}
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(fcntl)
+{
+	struct fd_table *t = current_files();
+	int fd = regs->rdi, cmd = regs->rsi;
+	unsigned long arg = regs->rdx;
+	struct ufile *f;
+	long ret;
+
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		f = fd_get(t, fd);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		ufile_put(f);
+		if ((long)(int)arg < 0 || (int)arg >= FD_MAX)
+			return -EINVAL;
+		return fd_dup(t, fd, arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		ret = fd_get_cloexec(t, fd);
+		return ret > 0 ? FD_CLOEXEC : ret;
+	case F_SETFD:
+		return fd_set_cloexec(t, fd, arg & FD_CLOEXEC);
+	case F_GETFL:
+		f = fd_get(t, fd);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
+		ret = READ_ONCE(f->flags);
+		ufile_put(f);
+		return ret;
+	case F_SETFL:
+		return fcntl_setfl(t, fd, arg);
+	default:
+		return fd_get_cloexec(t, fd) < 0 ? -EBADF : -EINVAL;
+	}
+}
