@@ -21,7 +21,11 @@
  * Both sides wait by polling their CQ and yield()ing in between, so a
  * completion costs no extra thread wakeup beyond the NIC's receive
  * thread, like the echo, whose requester sleeps until that thread
- * checks the reply.
+ * checks the reply.  With rdmabench.wait=event both sides sleep instead:
+ * they arm the CQ (ib_req_notify_cq) and the completion handler wakes
+ * them, the way FIT's idle pollers wait.  Busy-polling vCPUs starve
+ * their peers when VMs outnumber host cores, so the event mode is the
+ * fair baseline for FIT on a shared host.
  *
  * The echo server and the SEND ping-pong are also offered to other
  * benchmarks (<tessera/rdma/rdmabench.h>): fittest=bench puts the SEND
@@ -45,6 +49,7 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
+#include <tessera/wait.h>
 
 #include "internal.h"
 
@@ -65,6 +70,13 @@
  * QP is then configured like the FIT QPs it is compared with.
  */
 #define RB_ACK_TIMEOUT	18
+
+static char rb_wait_mode[8] = "poll";
+PARAM_STRING("rdmabench.wait", rb_wait_mode,
+	     "how the SEND ping-pong and its echo server wait for completions: poll (spin with yield) or event (sleep until the CQ's completion handler)");
+
+static DECLARE_WAIT_QUEUE_HEAD(rb_cq_wq);
+static unsigned long rb_cq_events;
 
 static char rb_peer[20];
 PARAM_STRING("rdmabench.peer", rb_peer,
@@ -114,7 +126,37 @@ static int rb_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 	return 0;
 }
 
-/* Poll @cq for one completion, yielding in between; 0 or -ETIMEDOUT. */
+static bool rb_event_mode(void)
+{
+	return !strcmp(rb_wait_mode, "event");
+}
+
+/* Both CQs' completion handler (event mode): wake the waiter. */
+static void rb_cq_event(struct ib_cq *cq, void *ctx)
+{
+	WRITE_ONCE(rb_cq_events, rb_cq_events + 1);
+	wake_up_all(&rb_cq_wq);
+}
+
+/*
+ * Nothing on @cq now: yield (poll mode), or arm @cq and sleep until its
+ * handler runs or a tick passes (event mode).
+ */
+static void rb_idle(struct ib_cq *cq)
+{
+	unsigned long seen = READ_ONCE(rb_cq_events);
+
+	if (!rb_event_mode()) {
+		yield();
+		return;
+	}
+	if (ib_req_notify_cq(cq, IB_CQ_NEXT_COMP |
+			     IB_CQ_REPORT_MISSED_EVENTS) > 0)
+		return;
+	wait_event_timeout(rb_cq_wq, READ_ONCE(rb_cq_events) != seen, 1);
+}
+
+/* Wait on @cq for one completion; 0 or -ETIMEDOUT. */
 static int rb_poll(struct ib_cq *cq, struct ib_wc *wc)
 {
 	u64 deadline = ktime_get() + RB_WAIT_NS;
@@ -122,7 +164,7 @@ static int rb_poll(struct ib_cq *cq, struct ib_wc *wc)
 	while (ib_poll_cq(cq, 1, wc) != 1) {
 		if (ktime_get() > deadline)
 			return -ETIMEDOUT;
-		yield();
+		rb_idle(cq);
 	}
 	return wc->status == IB_WC_SUCCESS ? 0 : -EIO;
 }
@@ -183,8 +225,8 @@ static int rb_setup(void)
 	if (!rb.buf)
 		return -ENOMEM;
 	rb.pd = ib_alloc_pd(&rb.rxe->ib);
-	rb.scq = ib_create_cq(&rb.rxe->ib, 256, NULL, NULL);
-	rb.rcq = ib_create_cq(&rb.rxe->ib, 256, NULL, NULL);
+	rb.scq = ib_create_cq(&rb.rxe->ib, 256, rb_cq_event, NULL);
+	rb.rcq = ib_create_cq(&rb.rxe->ib, 256, rb_cq_event, NULL);
 	if (IS_ERR_OR_NULL(rb.pd) || IS_ERR_OR_NULL(rb.scq) ||
 	    IS_ERR_OR_NULL(rb.rcq))
 		return -ENOMEM;
@@ -264,7 +306,7 @@ static int rb_server_thread(void *arg)
 		if (ib_poll_cq(rb.scq, 1, &wc) == 1)
 			continue;
 		if (ib_poll_cq(rb.rcq, 1, &wc) != 1) {
-			yield();
+			rb_idle(rb.rcq);
 			continue;
 		}
 		if (wc.status != IB_WC_SUCCESS)
