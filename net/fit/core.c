@@ -56,6 +56,9 @@ PARAM_UINT("fit.tx_window", fit_tx_window, 1, 64,
 static unsigned int fit_spin_us = 200;
 PARAM_UINT("fit.spin_us", fit_spin_us, 0, 100000,
 	   "FIT pollers busy-poll this long after the last completion");
+static bool fit_inline_cq = true;
+PARAM_BOOL("fit.inline_cq", fit_inline_cq,
+	   "handle completions in the CQ's completion handler (the rxe thread) when the poller is idle, instead of waking the poller");
 
 #define FIT_MBOX_INFLIGHT	4
 #define FIT_SQ_DEPTH		(FIT_NR_STAGE + FIT_MBOX_INFLIGHT + 4)
@@ -80,8 +83,14 @@ struct fit_poller {
 	struct task *task;
 	struct wait_queue_head wq;
 	bool kicked;
-	unsigned long passes;		/* loop iterations (teardown waits) */
-	unsigned long long busy_passes, sleeps;
+	/*
+	 * One pass over the CQ and the poller's connections at a time: the
+	 * poller thread's, or one run from the CQ's completion handler
+	 * (fit.inline_cq).
+	 */
+	spinlock_t pass_lock;
+	unsigned long passes;		/* poller thread passes (teardown waits) */
+	unsigned long long busy_passes, sleeps, inline_passes;
 };
 
 struct fit_work {
@@ -152,9 +161,22 @@ static void fit_buf_put(void *b)
 	spin_lock_irqsave(&fit_buf_lock, flags);
 	fit_bufs[fit_nr_free_bufs++] = b;
 	spin_unlock_irqrestore(&fit_buf_lock, flags);
-	/* Parked requests may now proceed. */
-	for (unsigned int i = 0; i < fit_nr_pollers; i++)
-		fit_poller_kick(i);
+	/*
+	 * Parked requests may now proceed: wake the pollers, but only if
+	 * some connection has one (a wakeup per handled request would send
+	 * the poller spinning for fit.spin_us after every call).  A request
+	 * parking just after this check is retried by the poller's next
+	 * pass, at the latest one tick later.
+	 */
+	for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
+		struct fit_conn *c = READ_ONCE(fit_conns[i]);
+
+		if (c && READ_ONCE(c->nr_parked)) {
+			for (unsigned int j = 0; j < fit_nr_pollers; j++)
+				fit_poller_kick(j);
+			break;
+		}
+	}
 }
 
 /* ------------------------------------------------------------- transport */
@@ -471,9 +493,32 @@ static void fit_poller_kick(unsigned int i)
 	wake_up(&fit_pollers[i].wq);
 }
 
+static bool fit_poll_pass(struct fit_poller *pl, unsigned int me);
+
+/*
+ * A completion arrived on an armed CQ.  Waking the poller thread costs
+ * a thread switch per message on each side of a call (rxe thread ->
+ * poller -> waiter or worker); while the poller is not in a pass, do
+ * the pass here, in the completion handler's thread, and re-arm.  A
+ * busy poller (lock taken) gets a kick instead.  Nothing in a pass
+ * sleeps.
+ */
 static void fit_cq_event(struct ib_cq *cq, void *ctx)
 {
-	fit_poller_kick((uintptr_t)ctx);
+	unsigned int me = (uintptr_t)ctx;
+	struct fit_poller *pl = &fit_pollers[me];
+
+	if (!READ_ONCE(fit_inline_cq) || !spin_trylock(&pl->pass_lock)) {
+		fit_poller_kick(me);
+		return;
+	}
+	do {
+		while (fit_poll_pass(pl, me))
+			;
+	} while (ib_req_notify_cq(pl->cq, IB_CQ_NEXT_COMP |
+				  IB_CQ_REPORT_MISSED_EVENTS) > 0);
+	pl->inline_passes++;
+	spin_unlock(&pl->pass_lock);
 }
 
 /* Handle one received entry; false if it parked. */
@@ -600,33 +645,48 @@ static bool fit_retry_parked(struct fit_conn *c)
 	return progress;
 }
 
+/*
+ * One pass: drain up to 16 completions, retry parked entries, read the
+ * credit mailboxes and wake senders waiting on them.  Under
+ * pl->pass_lock; never sleeps.  True if anything happened.
+ */
+static bool fit_poll_pass(struct fit_poller *pl, unsigned int me)
+{
+	bool progress = false;
+	struct ib_wc wc[16];
+	int n;
+
+	n = ib_poll_cq(pl->cq, ARRAY_SIZE(wc), wc);
+	for (int i = 0; i < n; i++)
+		fit_handle_wc(pl, &wc[i]);
+	for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
+		struct fit_conn *c = fit_conns[i];
+
+		if (!c || c->poller != me || READ_ONCE(c->dead))
+			continue;
+		if (c->nr_parked)
+			progress |= fit_retry_parked(c);
+		fit_check_mbox(c);
+		if (waitqueue_active(&c->wq))
+			wake_up_all(&c->wq);
+	}
+	return n > 0 || progress;
+}
+
 static int fit_poller_fn(void *arg)
 {
 	unsigned int me = (uintptr_t)arg;
 	struct fit_poller *pl = &fit_pollers[me];
 	u64 last = ktime_get();
-	struct ib_wc wc[16];
 
 	while (!kthread_should_stop()) {
-		bool progress = false;
-		int n;
+		bool busy;
 
-		n = ib_poll_cq(pl->cq, ARRAY_SIZE(wc), wc);
-		for (int i = 0; i < n; i++)
-			fit_handle_wc(pl, &wc[i]);
-		for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
-			struct fit_conn *c = fit_conns[i];
-
-			if (!c || c->poller != me || READ_ONCE(c->dead))
-				continue;
-			if (c->nr_parked)
-				progress |= fit_retry_parked(c);
-			fit_check_mbox(c);
-			if (waitqueue_active(&c->wq))
-				wake_up_all(&c->wq);
-		}
+		spin_lock(&pl->pass_lock);
+		busy = fit_poll_pass(pl, me);
+		spin_unlock(&pl->pass_lock);
 		WRITE_ONCE(pl->passes, pl->passes + 1);
-		if (n > 0 || progress) {
+		if (busy) {
 			last = ktime_get();
 			pl->busy_passes++;
 			cond_resched();
@@ -1446,8 +1506,9 @@ void fit_dump_stats(void)
 		fit_slots.late_replies, fit_slots.bad_replies,
 		fit_proto_rejects);
 	for (unsigned int i = 0; i < fit_nr_pollers; i++)
-		pr_info("fit: poller %u: %llu busy passes, %llu sleeps\n", i,
-			fit_pollers[i].busy_passes, fit_pollers[i].sleeps);
+		pr_info("fit: poller %u: %llu busy passes, %llu sleeps, %llu passes in the completion handler\n",
+			i, fit_pollers[i].busy_passes, fit_pollers[i].sleeps,
+			fit_pollers[i].inline_passes);
 	for (unsigned int n = 0; n < FIT_MAX_NODES; n++) {
 		struct fit_conn *c = fit_conns[n];
 		const struct fit_peer_stats *s;
@@ -1523,6 +1584,7 @@ void fit_init(void)
 			  (FIT_MAX_RING + FIT_SQ_DEPTH);
 
 		init_waitqueue_head(&pl->wq);
+		spin_lock_init(&pl->pass_lock);
 		pl->cq = ib_create_cq(fit_dev, cqe, fit_cq_event,
 				      (void *)(uintptr_t)i);
 		if (IS_ERR(pl->cq))
