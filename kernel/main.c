@@ -13,6 +13,7 @@
  * kernel/power.c are fixed strings that host tools wait for.
  */
 #include <tessera/bootinfo.h>
+#include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kbench.h>
@@ -93,6 +94,10 @@ static __noreturn void rest_init(void)
 		       ret);
 	local_irq_enable();
 	smp_init();
+	debug_keys_init();
+	ret = serial_input_init();
+	if (ret)
+		pr_info("serial: no console input (%d): debug keys off\n", ret);
 	pci_init();
 	net_init();
 	/* rxe0, the CM on its QP1, then the boot-time RDMA consumers. */

@@ -5,17 +5,25 @@
  * This is the kernel log console: printk() writes every line here.  Output
  * is polled (wait for THR empty, then write) so it works with interrupts
  * off, inside an oops and before the IDT exists.  "\n" becomes "\r\n".
- * Input is not used yet.
+ *
+ * Input: once interrupts are routed (serial_input_init(), after the
+ * IOAPIC is up), the receive interrupt (ISA IRQ 4) hands every character
+ * to the debug keys (include/tessera/debug_keys.h).
  */
+#include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/printk.h>
 #include <tessera/serial.h>
-#include <asm/portio.h>
+#include <asm/apic.h>
+#include <asm/ioapic.h>
 #include <asm/irqflags.h>
+#include <asm/portio.h>
+#include <asm/traps.h>
 
 #define COM1_BASE	0x3f8
 
 #define UART_THR	0	/* transmit holding (DLAB=0) */
+#define UART_RBR	0	/* receive buffer (DLAB=0) */
 #define UART_DLL	0	/* divisor low (DLAB=1) */
 #define UART_IER	1
 #define UART_DLM	1
@@ -27,7 +35,13 @@
 
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
+#define LSR_DR		0x01	/* a received character waits */
 #define LSR_THRE	0x20
+#define IER_RDI		0x01	/* interrupt on received data */
+#define MCR_DTR_RTS	0x03
+#define MCR_OUT2	0x08	/* gates the UART's IRQ line on a PC */
+#define COM1_ISA_IRQ	4
+#define RX_BURST	64	/* characters taken per interrupt */
 #define UART_CLOCK	115200
 
 static u16 uart_base;
@@ -88,4 +102,51 @@ int serial_init(unsigned int baud)
 	uart_base = COM1_BASE;
 	register_console(&serial_console);
 	return 0;
+}
+
+static void serial_irq(struct pt_regs *regs, unsigned int vector)
+{
+	unsigned int n = 0;
+
+	while (n++ < RX_BURST && (inb(uart_base + UART_LSR) & LSR_DR))
+		debug_key_input((char)inb(uart_base + UART_RBR));
+	apic_eoi();
+}
+
+int serial_input_init(void)
+{
+	bool level, active_low;
+	int v, gsi, ret;
+
+	if (!uart_base)
+		return -ENODEV;
+	gsi = ioapic_isa_irq_to_gsi(COM1_ISA_IRQ);
+	if (gsi < 0)
+		return gsi;
+	ioapic_isa_irq_mode(COM1_ISA_IRQ, &level, &active_low);
+	v = irq_alloc_vector();
+	if (v < 0)
+		return v;
+	ret = idt_set_irq_handler(v, serial_irq);
+	if (ret)
+		goto free_vector;
+	ret = ioapic_route_irq(gsi, (u8)v, 0, level, active_low);
+	if (ret)
+		goto clear_handler;
+	/* Drop whatever arrived before, then let characters interrupt. */
+	while (inb(uart_base + UART_LSR) & LSR_DR)
+		inb(uart_base + UART_RBR);
+	outb(MCR_DTR_RTS | MCR_OUT2, uart_base + UART_MCR);
+	outb(IER_RDI, uart_base + UART_IER);
+	ret = ioapic_unmask(gsi);
+	if (ret)
+		goto clear_handler;
+	return 0;
+
+clear_handler:
+	outb(0x00, uart_base + UART_IER);
+	idt_clear_irq_handler(v);
+free_vector:
+	irq_free_vector(v);
+	return ret;
 }

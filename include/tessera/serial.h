@@ -5,5 +5,10 @@
 
 /* Probe COM1, program it and register it as a console; 0 or -ENODEV if absent. */
 int serial_init(unsigned int baud);
+/*
+ * Take COM1's receive interrupt (ISA IRQ 4 through the IOAPIC) and feed
+ * the debug keys.  After smp_init().  0 or -errno (no UART, no IOAPIC).
+ */
+int serial_input_init(void);
 
 #endif /* _TESSERA_SERIAL_H */

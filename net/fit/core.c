@@ -20,6 +20,7 @@
 #include "conn.h"
 
 #include <fit/fit.h>
+#include <tessera/debug_keys.h>
 #include <tessera/atomic.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -1604,6 +1605,7 @@ void fit_init(void)
 			goto err;
 	}
 	fit_register_handler(FIT_OP_ECHO, fit_echo_handler, NULL);
+	debug_key_register('f', "FIT counters", fit_dump_stats);
 	fit_ready = true;
 	pr_info("fit: node %u up: %u pollers, %u workers, %u+%u ring entries per peer\n",
 		node_id, fit_nr_pollers, fit_nr_workers, fit_ring_req,

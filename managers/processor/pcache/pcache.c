@@ -49,6 +49,7 @@
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
+#include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
@@ -718,6 +719,7 @@ void pcache_init(void)
 		pcache_piggyback ? "" : ", no piggyback",
 		pcache_latency ? ", latency histograms" : "",
 		pcache_check_alloc ? ", allocation check on" : "");
+	debug_key_register('p', "pcache counters", pcache_print_stats);
 	return;
 
 nomem:

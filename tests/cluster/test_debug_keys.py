@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Counters printed on request: debug keys on the serial console.
+
+`tessera cluster --nodes 1P1M` runs until stopped; once it reports the
+cluster ready, the test sends the launcher SIGQUIT (what Ctrl-\\ does),
+which types "fp" on every node's console.  Each node must then print its
+FIT per-peer counters (key f) — nothing printed them before: no
+fit.stats_ms, no shutdown yet — the processor its pcache counters (key
+p), and the memory node, which has no pcache, must say that key p has no
+handler.  SIGTERM then stops the launcher and every QEMU it started."""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+import clusterlib
+from clusterlib import check, kernel_image
+
+ROOT = clusterlib.ROOT
+TIMEOUT = 90
+
+
+def _read_until(proc, lines, pattern, deadline):
+	"""Append @proc's output lines to @lines until one matches."""
+	buf = b""
+	while time.monotonic() < deadline:
+		r, _, _ = select.select([proc.stdout], [], [], 0.5)
+		if not r:
+			if proc.poll() is not None:
+				return False
+			continue
+		data = os.read(proc.stdout.fileno(), 65536)
+		if not data:
+			return False
+		buf += data
+		*done, buf = buf.split(b"\n")
+		for l in done:
+			lines.append(l.decode(errors="replace"))
+			if re.search(pattern, lines[-1]):
+				return True
+	return False
+
+
+def _wanted(lines):
+	text = "\n".join(lines)
+	return (re.search(r"^processor0\| .*fit: peer 1 up: calls", text, re.M)
+		and re.search(r"^memory1\| .*fit: peer 0 up: calls", text, re.M)
+		and re.search(r"^processor0\| .*pcache: stats policy=", text,
+			      re.M)
+		and re.search(r"^memory1\| .*debug key 0x70: none registered",
+			      text, re.M))
+
+
+def stats_on_request():
+	run_dir = os.path.join(clusterlib.runs_dir(), "debug-keys")
+	cmd = [os.path.join(ROOT, "tools", "tessera"), "cluster", "--nodes",
+	       "1P1M", "--timeout", "0", "--run-dir", run_dir,
+	       "--kernel-image", kernel_image()]
+	with clusterlib.qemu_slots(2):
+		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+					stdout=subprocess.PIPE,
+					stderr=subprocess.STDOUT)
+		lines = []
+		try:
+			deadline = time.monotonic() + TIMEOUT
+			ready = _read_until(proc, lines,
+					    r"^cluster ready: processor0 memory1$",
+					    deadline)
+			check(ready, "the cluster never became ready:\n" +
+			      "\n".join(lines[-20:]))
+			check(not any(re.search(r"fit: peer \d+ up: calls", l)
+				      for l in lines),
+			      "FIT counters printed before they were asked for")
+			proc.send_signal(signal.SIGQUIT)
+			while not _wanted(lines) and \
+			      time.monotonic() < deadline:
+				if not _read_until(proc, lines, r"debug key|"
+						   r"fit: peer|pcache: stats",
+						   deadline):
+					break
+			check(_wanted(lines), "after SIGQUIT: not every node "
+			      "printed what its keys ask for:\n" +
+			      "\n".join(lines[-30:]))
+			check(not any(re.search(clusterlib.OOPS_RE, l)
+				      for l in lines), "kernel oops")
+		finally:
+			proc.send_signal(signal.SIGTERM)
+			try:
+				code = proc.wait(timeout=30)
+			except subprocess.TimeoutExpired:
+				proc.kill()
+				code = proc.wait()
+	check(code == 143, f"launcher exit status {code} after SIGTERM, "
+	      f"want 143")
+
+
+SCENARIOS = [
+	("stats_on_request", stats_on_request),
+]
