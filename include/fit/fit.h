@@ -40,6 +40,9 @@ struct fit_request {
 	u16 slot;
 	u32 gen;
 	bool replied;
+	bool zc;		/* the caller offered its buffer (FIT_F_ZC) */
+	u32 zc_rkey, zc_len;
+	u64 zc_addr;
 };
 
 typedef void (*fit_handler_t)(struct fit_request *rq, void *ctx);

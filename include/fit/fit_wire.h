@@ -46,8 +46,28 @@ enum fit_flags {
 	FIT_F_REPLY	= 1 << 0,	/* answers the call in slot/gen */
 	FIT_F_ONEWAY	= 1 << 1,	/* a request that wants no reply */
 	FIT_F_ERROR	= 1 << 2,	/* reply: status is a positive errno */
+	FIT_F_ZC	= 1 << 3,	/* zero-copy reply, see below */
 };
-#define FIT_F_ALL	(FIT_F_REPLY | FIT_F_ONEWAY | FIT_F_ERROR)
+#define FIT_F_ALL	(FIT_F_REPLY | FIT_F_ONEWAY | FIT_F_ERROR | FIT_F_ZC)
+
+/*
+ * Zero-copy replies.  A request with FIT_F_ZC ends with this descriptor
+ * (the last FIT_ZC_DESC_BYTES of its payload, not part of what the
+ * handler sees): the caller's reply buffer, registered for remote write
+ * for this call only.  The callee may then RDMA WRITE a reply of at most
+ * @len bytes straight into it and send a reply header with FIT_F_ZC,
+ * total_len = the reply's length and no payload (seg_off = seg_len = 0);
+ * RC ordering places the data before that header arrives.  A callee may
+ * always answer the ordinary way instead.  A FIT_F_ZC reply to a call
+ * that offered no buffer, or longer than the buffer, is -EPROTO.
+ */
+struct fit_zc_desc {
+	__le64 addr;
+	__le32 rkey;
+	__le32 len;
+} __packed;
+#define FIT_ZC_DESC_BYTES	16
+_Static_assert(sizeof(struct fit_zc_desc) == FIT_ZC_DESC_BYTES, "zc desc");
 
 /*
  * Opcodes, in ranges by direction.  A range's unused numbers are invalid
@@ -298,7 +318,9 @@ void fit_hdr_pack(const struct fit_hdr *h, struct fit_wire_hdr *w);
  * range, segment outside total_len or larger than FIT_SEG_MAX, total_len
  * above FIT_MAX_MSG, seg_len not equal to the bytes after the header, a
  * status without FIT_F_ERROR or FIT_F_ERROR without FIT_F_REPLY, REPLY
- * with ONEWAY.  @why (may be NULL) gets a short reason for the log.
+ * with ONEWAY, FIT_F_ZC on a one-way message or an error reply, a
+ * FIT_F_ZC reply with payload, a FIT_F_ZC request shorter than its
+ * descriptor.  @why (may be NULL) gets a short reason for the log.
  */
 int fit_hdr_unpack(const void *buf, size_t len, struct fit_hdr *h,
 		   const char **why);

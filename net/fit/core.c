@@ -57,6 +57,9 @@ PARAM_UINT("fit.tx_window", fit_tx_window, 1, 64,
 static unsigned int fit_spin_us = 200;
 PARAM_UINT("fit.spin_us", fit_spin_us, 0, 100000,
 	   "FIT pollers busy-poll this long after the last completion");
+static unsigned int fit_zc_min = 4096;
+PARAM_UINT("fit.zc_min", fit_zc_min, 0, FIT_MAX_MSG,
+	   "zero-copy replies: offer reply buffers of at least this many bytes, and answer an offer by RDMA WRITE when the reply is at least this long; 0: never");
 static bool fit_inline_cq = true;
 PARAM_BOOL("fit.inline_cq", fit_inline_cq,
 	   "handle completions in the CQ's completion handler (the rxe thread) when the poller is idle, instead of waking the poller");
@@ -111,6 +114,14 @@ struct ib_pd *fit_pd;
 static struct fit_conn *fit_conns[FIT_MAX_NODES];
 static struct fit_poller fit_pollers[8];
 static struct fit_slot_table fit_slots;
+/*
+ * Zero-copy replies: one MR object per reply slot, pointed at the
+ * caller's buffer for the duration of its call (ib_map_mr(): a fresh
+ * rkey every time, revoked by ib_unmap_mr() before the slot is freed).
+ * Requests up to FIT_ZC_REQ_MAX bytes carry the descriptor.
+ */
+static struct ib_mr *fit_slot_mr[FIT_NR_SLOTS];
+#define FIT_ZC_REQ_MAX		256
 static struct wait_queue_head fit_slot_wq[FIT_NR_SLOTS];
 static DECLARE_WAIT_QUEUE_HEAD(fit_slot_free_wq);
 static struct fit_handler_ent fit_handlers[FIT_OP_TABLE_SIZE];
@@ -379,15 +390,71 @@ static bool fit_work_pop(struct fit_work *w)
 	return ok;
 }
 
+/*
+ * The data of a zero-copy reply: RDMA WRITEs of up to FIT_SLOT_BYTES
+ * through the staging buffers (registered; the handler's memory is not)
+ * into the caller's buffer.  0 or -errno.
+ */
+static int fit_zc_write(struct fit_conn *c, const struct fit_request *rq,
+			const void *data, u32 len)
+{
+	for (u32 off = 0; off < len; ) {
+		u32 chunk = min_t(u32, len - off, FIT_SLOT_BYTES);
+		const struct ib_send_wr *bad;
+		struct ib_send_wr wr = { 0 };
+		struct ib_sge sge;
+		int i, ret;
+
+		wait_event(c->wq, (i = fit_stage_get(c)) >= 0 ||
+			   READ_ONCE(c->dead));
+		if (i < 0)
+			return -EHOSTDOWN;
+		memcpy(c->stage + i * FIT_SLOT_BYTES, (const u8 *)data + off,
+		       chunk);
+		sge.addr = (uintptr_t)(c->stage + i * FIT_SLOT_BYTES);
+		sge.length = chunk;
+		sge.lkey = c->stage_mr->lkey;
+		wr.wr_id = FIT_WR(FIT_WR_SEND, c, i);
+		wr.sg_list = &sge;
+		wr.num_sge = 1;
+		wr.opcode = IB_WR_RDMA_WRITE;
+		wr.send_flags = IB_SEND_SIGNALED;
+		wr.rdma.remote_addr = rq->zc_addr + off;
+		wr.rdma.rkey = rq->zc_rkey;
+		ret = ib_post_send(c->qp, &wr, &bad);
+		if (ret) {
+			fit_stage_put(c, i);
+			return ret;
+		}
+		off += chunk;
+	}
+	return 0;
+}
+
 static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
 			  const void *data, u32 len, int err)
 {
+	/*
+	 * Short replies go the ordinary way even when offered a buffer: a
+	 * WRITE plus a header is two packets where one carries them.
+	 */
+	bool zc = !err && rq->zc && fit_zc_min && len >= fit_zc_min &&
+		  len <= rq->zc_len;
 	struct fit_tx tx;
 	int ret;
 
+	if (zc) {
+		/* The data first; the header follows it on the same QP. */
+		ret = fit_zc_write(c, rq, data, len);
+		if (ret)
+			return ret;
+	}
 	fit_tx_init(&tx, node_id, c->peer.node, rq->opcode,
-		    FIT_F_REPLY | (err ? FIT_F_ERROR : 0), rq->slot, rq->gen,
-		    err ? NULL : data, err ? 0 : len);
+		    FIT_F_REPLY | (err ? FIT_F_ERROR : 0) | (zc ? FIT_F_ZC : 0),
+		    rq->slot, rq->gen, err || zc ? NULL : data,
+		    err || zc ? 0 : len);
+	if (zc)
+		tx.hdr.total_len = len;
 	tx.hdr.status = err ? (u16)-err : 0;
 	mutex_lock(&c->tx_mutex[FIT_CLASS_REP]);
 	while ((ret = fit_tx_push(&c->peer, &tx)) == -EAGAIN) {
@@ -401,6 +468,10 @@ static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
 
 		spin_lock_irqsave(&c->peer.lock, flags);
 		c->peer.stats.replies_sent++;
+		if (zc) {
+			c->peer.stats.zc_replies_tx++;
+			c->peer.stats.tx_bytes += len;
+		}
 		spin_unlock_irqrestore(&c->peer.lock, flags);
 	}
 	return ret;
@@ -454,6 +525,16 @@ static void fit_run_work(struct fit_work *w)
 	struct fit_handler_ent h;
 	unsigned long flags;
 
+	if (!w->reject && (w->hdr.flags & FIT_F_ZC)) {
+		const struct fit_zc_desc *d = (const void *)
+			((const u8 *)w->buf + rq.len - FIT_ZC_DESC_BYTES);
+
+		rq.len -= FIT_ZC_DESC_BYTES;
+		rq.zc = true;
+		rq.zc_addr = fit_get_le64(&d->addr);
+		rq.zc_rkey = fit_get_le32(&d->rkey);
+		rq.zc_len = fit_get_le32(&d->len);
+	}
 	if (w->reject) {
 		if (!rq.oneway)
 			fit_reply_error(&rq, -EPROTO);
@@ -1225,10 +1306,44 @@ static void fit_account_call(struct fit_conn *c, u64 t0, int ret)
 	spin_unlock_irqrestore(&c->peer.lock, flags);
 }
 
+/*
+ * Offer @v's reply buffer for a zero-copy reply: map slot @id's MR over
+ * it and build the request with the descriptor at its end in @zbuf.
+ * False (an ordinary call) for small buffers, large requests, or no key.
+ */
+static bool fit_zc_offer(const struct fit_scatter *v, u16 id, u32 gen,
+			 u8 *zbuf)
+{
+	struct fit_zc_desc *d = (struct fit_zc_desc *)(zbuf + v->len);
+	struct ib_mr *mr = fit_slot_mr[id];
+
+	if (!fit_zc_min || !mr || v->max_reply < fit_zc_min ||
+	    v->len > FIT_ZC_REQ_MAX)
+		return false;
+	if (ib_map_mr(mr, v->reply, v->max_reply, IB_ACCESS_LOCAL_WRITE |
+		      IB_ACCESS_REMOTE_WRITE))
+		return false;
+	if (v->len)
+		memcpy(zbuf, v->req, v->len);
+	fit_put_le64(&d->addr, (uintptr_t)v->reply);
+	fit_put_le32(&d->rkey, mr->rkey);
+	fit_put_le32(&d->len, v->max_reply);
+	fit_slot_set_zc(&fit_slots, id, gen);
+	return true;
+}
+
+/* End slot @id's offer, if it made one (ib_unmap_mr() is idempotent). */
+static void fit_zc_revoke(u16 id)
+{
+	if (fit_slot_mr[id])
+		ib_unmap_mr(fit_slot_mr[id]);
+}
+
 int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		     unsigned int timeout_ms)
 {
 	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	u8 zbuf[FIT_ZC_REQ_MAX + FIT_ZC_DESC_BYTES];
 	u64 t0 = ktime_get();
 	u16 ids[16];
 	u32 gens[16];
@@ -1261,12 +1376,19 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			v[i].result = ret;
 			continue;
 		}
-		fit_tx_init(&tx, node_id, v[i].node, opcode, 0, ids[i],
-			    gens[i], v[i].req, v[i].len);
+		if (fit_zc_offer(&v[i], ids[i], gens[i], zbuf)) {
+			fit_tx_init(&tx, node_id, v[i].node, opcode, FIT_F_ZC,
+				    ids[i], gens[i], zbuf,
+				    v[i].len + FIT_ZC_DESC_BYTES);
+		} else {
+			fit_tx_init(&tx, node_id, v[i].node, opcode, 0, ids[i],
+				    gens[i], v[i].req, v[i].len);
+		}
 		ret = fit_push_blocking(c, &tx, deadline);
 		/* Peer failure completes the slot; the gather needs no ref. */
 		fit_conn_put(c);
 		if (ret) {
+			fit_zc_revoke(ids[i]);
 			fit_slot_put(ids[i], gens[i]);
 			ids[i] = FIT_NR_SLOTS;
 			v[i].result = ret;
@@ -1281,6 +1403,13 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			wait_event_timeout(fit_slot_wq[ids[i]],
 				fit_slot_done(&fit_slots, ids[i], gens[i]),
 				deadline - jiffies);
+		/*
+		 * Revoke the buffer's rkey before the slot can be reused: a
+		 * zero-copy reply still on its way after a timeout is refused
+		 * by the NIC (the callee's QP fails and reconnects) instead of
+		 * landing in memory the caller has moved on from.
+		 */
+		fit_zc_revoke(ids[i]);
 		v[i].result = fit_slot_put(ids[i], gens[i]);
 		if (fit_conns[v[i].node])
 			fit_account_call(fit_conns[v[i].node], t0, v[i].result);
@@ -1521,12 +1650,13 @@ void fit_dump_stats(void)
 			continue;
 		s = &c->peer.stats;
 		fit_conn_retrans(c, &rt);
-		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu\n",
+		pr_info("fit: peer %u %s: calls %llu sends %llu replies %llu requests %llu tx %llu B rx %llu B segs %llu/%llu timeouts %llu hostdown %llu credit_stalls %llu credit_updates %llu proto_errors %llu zc_replies %llu/%llu\n",
 			n, c->peer.up ? "up" : "down", s->calls, s->sends,
 			s->replies_sent, s->requests_rcvd, s->tx_bytes,
 			s->rx_bytes, s->segments_tx, s->segments_rx,
 			s->timeouts, s->hostdown, s->credit_stalls,
-			s->credit_updates, s->proto_errors);
+			s->credit_updates, s->proto_errors, s->zc_replies_tx,
+			s->zc_replies_rx);
 		for (int b = 0; b < 16; b++)
 			if (s->lat_hist[b])
 				off += snprintf(hist + off, sizeof(hist) - off,
@@ -1571,6 +1701,12 @@ void fit_init(void)
 	fit_workq = kcalloc(FIT_WORK_MAX, sizeof(*fit_workq), GFP_KERNEL);
 	if (!fit_workq)
 		goto err;
+	/* Without them calls simply never offer zero-copy replies. */
+	for (i = 0; i < FIT_NR_SLOTS; i++) {
+		struct ib_mr *mr = ib_alloc_mr(fit_pd);
+
+		fit_slot_mr[i] = IS_ERR(mr) ? NULL : mr;
+	}
 	fit_nr_bufs = min_t(unsigned int, 2 * fit_nr_workers, FIT_MAX_BUFS);
 	for (i = 0; i < fit_nr_bufs; i++) {
 		fit_bufs[i] = fit_alloc_region(FIT_MAX_MSG);

@@ -102,11 +102,23 @@ int fit_slot_alloc(struct fit_slot_table *t, u16 peer, void *buf, u32 max,
 	s->total = 0;
 	s->received = 0;
 	s->started = false;
+	s->zc = false;
 	s->status = 0;
 	*id = i;
 	*gen = s->gen;
 	spin_unlock_irqrestore(&t->lock, flags);
 	return 0;
+}
+
+void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	if (id < FIT_NR_SLOTS && t->slots[id].gen == gen &&
+	    t->slots[id].state == FIT_SLOT_WAITING)
+		t->slots[id].zc = true;
+	spin_unlock_irqrestore(&t->lock, flags);
 }
 
 enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
@@ -125,6 +137,19 @@ enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
 	    s->peer != h->src_node) {
 		t->late_replies++;
 		v = FIT_SLOT_LATE;
+		goto out;
+	}
+	if (h->flags & FIT_F_ZC) {
+		/* The data is in the buffer already (RDMA WRITE). */
+		if (!s->zc || s->started || h->total_len > s->max) {
+			v = FIT_SLOT_BAD;
+			goto bad;
+		}
+		s->started = true;
+		s->total = s->received = h->total_len;
+		s->status = (int)h->total_len;
+		s->state = FIT_SLOT_DONE;
+		v = FIT_SLOT_COMPLETE;
 		goto out;
 	}
 	if (!s->started) {
@@ -441,6 +466,12 @@ void fit_rx_process(struct fit_peer *p, struct fit_slot_table *slots,
 	if (cls == FIT_CLASS_REP) {
 		switch (fit_slot_deliver(slots, h, payload)) {
 		case FIT_SLOT_COMPLETE:
+			if (h->flags & FIT_F_ZC) {
+				spin_lock_irqsave(&p->lock, flags);
+				p->stats.zc_replies_rx++;
+				p->stats.rx_bytes += h->total_len;
+				spin_unlock_irqrestore(&p->lock, flags);
+			}
 			rx->action = FIT_RX_WAKE;
 			rx->slot = h->slot;
 			return;

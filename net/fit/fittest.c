@@ -89,6 +89,7 @@ PARAM_UINT("fittest.bench_ms", fittest_bench_ms, 100, 60000,
 #define FT_DEADLINE_MS		80000
 #define FT_LAT_CALLS		300
 #define FT_LAT_BLOCKS		10	/* SEND and FIT alternate */
+#define FT_LATE_DST		1	/* memory1 answers the too-slow call */
 #define FT_BENCH_MAX		4096
 #define FT_CALL_MS		10000
 /*
@@ -108,6 +109,7 @@ enum ft_cmd {
 	FT_DONE = 1,		/* the sender has finished its part */
 	FT_QUERY,		/* reply: struct ft_counts for the sender */
 	FT_HANG,		/* never answer (the kill scenario's victim) */
+	FT_SLOW,		/* sleep the ms that follow, then 4 KiB back */
 };
 
 struct ft_counts {
@@ -214,6 +216,19 @@ static void ft_test_handler(struct fit_request *rq, void *ctx)
 			rq->src_node);
 		for (;;)
 			msleep(1000);
+	case FT_SLOW: {
+		static u8 page[4096];
+
+		if (rq->len < 8) {
+			fit_reply_error(rq, -EINVAL);
+			return;
+		}
+		msleep(min_t(u32, fit_get_le32((const u8 *)rq->data + 4),
+			     10000));
+		ft_fill(page, sizeof(page), 77);
+		fit_reply(rq, page, sizeof(page));
+		return;
+	}
 	default:
 		fit_reply_error(rq, -EINVAL);
 	}
@@ -404,6 +419,70 @@ static void ft_malformed(u16 n)
 		 (unsigned long long)after.rejected);
 }
 
+/*
+ * A reply that comes after its call timed out must not land in the
+ * caller's buffer: the call asks memory1 to answer 4 KiB in 1.5 s but
+ * waits only 0.3 s.  Copied replies are then dropped as late; a
+ * zero-copy reply's RDMA WRITE meets a revoked rkey (the connection
+ * fails and is rebuilt).  Either way the buffer keeps its old bytes and
+ * calls to memory1 work again.
+ */
+static void ft_late_reply(u16 n)
+{
+	static u8 buf[8192];
+	u8 req[8];
+	bool clean = true;
+	u64 until;
+	int ret;
+
+	memset(buf, 0xee, sizeof(buf));
+	fit_put_le32(req, FT_SLOW);
+	fit_put_le32(req + 4, 1500);
+	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), buf, sizeof(buf),
+		       300);
+	ft_check(ret == -ETIMEDOUT, "slow call to %s: %d (want -ETIMEDOUT)",
+		 ft_name(n), ret);
+	msleep(3000);
+	for (u32 i = 0; i < sizeof(buf); i++)
+		clean &= buf[i] == 0xee;
+	ft_check(clean, "late reply from %s left the buffer alone",
+		 ft_name(n));
+	/* The connection may be rebuilding: calls must work again. */
+	until = jiffies + msecs_to_jiffies(30000);
+	do {
+		ret = ft_cmd(n, FT_QUERY, buf, sizeof(buf), 2000);
+		if (ret < 0)
+			msleep(200);
+	} while (ret < 0 && jiffies < until);
+	ft_check(ret >= 0, "calls to %s after the late reply: %d", ft_name(n),
+		 ret);
+}
+
+/*
+ * A 4 KiB reply into an 8 KiB buffer: with fit.zc_min at its default
+ * the callee writes it straight into the buffer (RDMA WRITE).  Checked
+ * byte for byte, and the rest of the buffer must be untouched.
+ */
+static void ft_fetch_4k(u16 n)
+{
+	static u8 buf[8192], want[4096];
+	u8 req[8];
+	bool rest = true;
+	int ret;
+
+	memset(buf, 0xee, sizeof(buf));
+	ft_fill(want, sizeof(want), 77);
+	fit_put_le32(req, FT_SLOW);
+	fit_put_le32(req + 4, 0);
+	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), buf, sizeof(buf),
+		       FT_CALL_MS);
+	for (u32 i = sizeof(want); i < sizeof(buf); i++)
+		rest &= buf[i] == 0xee;
+	ft_check(ret == (int)sizeof(want) && !memcmp(buf, want, sizeof(want)) &&
+		 rest, "4 KiB reply from %s into an 8 KiB buffer: %d",
+		 ft_name(n), ret);
+}
+
 static void ft_run_echo(u64 peers, u64 deadline)
 {
 	static struct ft_caller callers[16];
@@ -423,6 +502,7 @@ static void ft_run_echo(u64 peers, u64 deadline)
 		v = ft_echo_sizes(n, req, rep, FT_CALL_MS);
 		ft_check(v == 10, "echo 0 B..1 MiB to %s: %u/10 verified",
 			 ft_name(n), v);
+		ft_fetch_4k(n);
 	}
 	atomic_set(&ft_callers_left, fittest_callers);
 	for (unsigned int i = 0; i < fittest_callers; i++) {
@@ -450,10 +530,13 @@ static void ft_run_echo(u64 peers, u64 deadline)
 		 ok == fittest_callers * FT_CALLS_PER_THREAD,
 		 "%u concurrent callers: %u/%u calls verified",
 		 fittest_callers, ok, fittest_callers * FT_CALLS_PER_THREAD);
-	if (node_id == 0)
+	if (node_id == 0) {
 		for (u16 n = 0; n < FIT_MAX_NODES; n++)
 			if (peers & (1ull << n))
 				ft_malformed(n);
+		if (peers & (1ull << FT_LATE_DST))
+			ft_late_reply(FT_LATE_DST);
+	}
 	free_pages((unsigned long)req, get_order(FIT_MAX_MSG));
 	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
 }

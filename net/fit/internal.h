@@ -90,6 +90,7 @@ struct fit_slot {
 	u32 total;		/* from the first reply segment */
 	u32 received;
 	bool started;
+	bool zc;		/* the buffer was offered for a FIT_F_ZC reply */
 	int status;		/* DONE: reply length or -errno */
 };
 
@@ -107,6 +108,10 @@ void fit_slot_table_init(struct fit_slot_table *t);
 int fit_slot_alloc(struct fit_slot_table *t, u16 peer, void *buf, u32 max,
 		   u16 *id, u32 *gen);
 
+/* The call in slot @id (of generation @gen) offered its buffer for a
+ * zero-copy reply (FIT_F_ZC). */
+void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen);
+
 enum fit_slot_verdict {
 	FIT_SLOT_PARTIAL,	/* segment placed, more to come */
 	FIT_SLOT_COMPLETE,	/* reply complete: wake the caller */
@@ -117,7 +122,10 @@ enum fit_slot_verdict {
 /*
  * Place one reply segment (header @h from peer h->src_node, @payload of
  * h->seg_len bytes) into the owning call's buffer.  A reply longer than
- * the caller's @max completes with -EMSGSIZE and writes nothing.
+ * the caller's @max completes with -EMSGSIZE and writes nothing.  A
+ * FIT_F_ZC reply (its bytes already written into the buffer by RDMA)
+ * completes the call with h->total_len; it is BAD unless the call
+ * offered its buffer and the length fits.
  */
 enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
 				       const struct fit_hdr *h,
@@ -171,6 +179,8 @@ struct fit_peer_stats {
 	unsigned long long tx_bytes, rx_bytes, segments_tx, segments_rx;
 	unsigned long long credit_stalls, timeouts, hostdown;
 	unsigned long long proto_errors, credit_updates;
+	/* Replies written into the caller's buffer (FIT_F_ZC), each way. */
+	unsigned long long zc_replies_tx, zc_replies_rx;
 	/*
 	 * The transport's retransmissions towards this peer (go-back-N
 	 * events, packets sent again, ACK timeouts) of the QPs already

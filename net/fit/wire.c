@@ -113,7 +113,17 @@ int fit_hdr_unpack(const void *buf, size_t len, struct fit_hdr *h,
 		return fit_bad(why, "segment length");
 	if (h->seg_off > h->total_len || h->seg_len > h->total_len - h->seg_off)
 		return fit_bad(why, "segment outside message");
-	if (h->seg_len == 0 && h->total_len != 0)
+	if (h->flags & FIT_F_ZC) {
+		if (h->flags & (FIT_F_ONEWAY | FIT_F_ERROR))
+			return fit_bad(why, "zero-copy flag");
+		if ((h->flags & FIT_F_REPLY) && (h->seg_off || h->seg_len))
+			return fit_bad(why, "zero-copy reply with payload");
+		if (!(h->flags & FIT_F_REPLY) &&
+		    h->total_len < FIT_ZC_DESC_BYTES)
+			return fit_bad(why, "zero-copy request too short");
+	}
+	if (h->seg_len == 0 && h->total_len != 0 &&
+	    !((h->flags & FIT_F_ZC) && (h->flags & FIT_F_REPLY)))
 		return fit_bad(why, "empty segment");
 	if (h->seg_len != len - FIT_HDR_BYTES)
 		return fit_bad(why, "length mismatch");

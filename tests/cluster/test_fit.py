@@ -4,7 +4,11 @@
   fit_echo      cluster ready on every node; RPC echo 0 B..1 MiB between
                 every pair byte for byte; concurrent callers on every node;
                 a wrong-version and a bad-CRC call each answered -EPROTO
-                and counted by the receiver
+                and counted by the receiver; small requests with large
+                reply buffers get zero-copy replies (RDMA WRITE into the
+                caller's buffer) from every peer
+  fit_echo_copy the same with fit.zc_min=0: every reply copied from the
+                receive ring, none zero-copy
   fit_flood     two nodes flood memory1 with 200 one-way messages each while
                 its one worker sleeps 20 ms per message: every message arrives once and
                 intact, the senders blocked on credits, no overrun
@@ -92,9 +96,31 @@ def _three(name, scenario, extra=()):
 			list(extra))) for role, node in NODES], TIMEOUT)
 
 
-def scenario_echo():
-	boots = _three("fit-echo", "echo")
+def _zc_rx(b):
+	"""{peer: zero-copy replies received} from @b's last stats dump."""
+	out = {}
+	for l in b.grep(r"^fit: peer \d+ up: .* zc_replies \d+/\d+$"):
+		m = re.search(r"^fit: peer (\d+) .* zc_replies \d+/(\d+)$", l)
+		out[int(m.group(1))] = int(m.group(2))
+	return out
+
+
+def scenario_echo(zc=True):
+	boots = _three("fit-echo" if zc else "fit-echo-copy", "echo",
+		       [] if zc else ["fit.zc_min=0"])
 	_expect_common(boots, "echo")
+	# Every call with a reply buffer of 4 KiB or more and a short request
+	# offers it (fit.zc_min): the small echoes come back written straight
+	# into it, and are verified byte for byte like the rest.
+	for b in boots:
+		got = _zc_rx(b)
+		b.expect(len(got) == 2, f"no stats for both peers: {got}")
+		if zc:
+			b.expect(all(v > 0 for v in got.values()),
+				 f"no zero-copy reply from some peer: {got}")
+		else:
+			b.expect(all(v == 0 for v in got.values()),
+				 f"zero-copy replies with fit.zc_min=0: {got}")
 	for b in boots:
 		oks = b.grep(r"^fittest: ok - echo 0 B\.\.1 MiB to \w+: 10/10 "
 			     r"verified$")
@@ -261,6 +287,7 @@ def scenario_launcher_waits_for_fit():
 
 SCENARIOS = [
 	("fit_echo", scenario_echo),
+	("fit_echo_copy", lambda: scenario_echo(zc=False)),
 	("fit_flood", scenario_flood),
 	("fit_kill", scenario_kill),
 	("fit_loss", scenario_loss),

@@ -597,6 +597,60 @@ static void test_slot_errors(struct htest *t)
 	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
 }
 
+static void test_slot_zero_copy(struct htest *t)
+{
+	static struct fit_slot_table st;
+	u8 buf[64];
+	struct fit_hdr h = { .version = 1, .flags = FIT_F_REPLY | FIT_F_ZC,
+			     .src_node = 2, .total_len = 40 };
+	u16 id;
+	u32 gen;
+
+	fit_slot_table_init(&st);
+	memset(buf, 0x5a, sizeof(buf));
+	/* A zero-copy reply to a call that offered nothing: -EPROTO. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
+	h.slot = id;
+	h.gen = gen;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_BAD);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	HT_EXPECT_EQ(t, st.bad_replies, 1);
+	/* Offered: completes with the length, touches nothing itself. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen);
+	h.slot = id;
+	h.gen = gen;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_COMPLETE);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), 40);
+	HT_EXPECT_EQ(t, buf[0], 0x5a);
+	HT_EXPECT_EQ(t, buf[63], 0x5a);
+	/* Longer than the offered buffer: -EPROTO, not a short success. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen);
+	h.slot = id;
+	h.gen = gen;
+	h.total_len = 65;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_BAD);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	/* An offer made for an older generation does not carry over. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen + 1);
+	h.slot = id;
+	h.gen = gen;
+	h.total_len = 8;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_BAD);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	/* An ordinary reply is still fine after an offer. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen);
+	h = (struct fit_hdr){ .version = 1, .flags = FIT_F_REPLY, .src_node = 2,
+			      .slot = id, .gen = gen, .total_len = 4,
+			      .seg_len = 4 };
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, "abcd"), FIT_SLOT_COMPLETE);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), 4);
+	HT_EXPECT(t, !memcmp(buf, "abcd", 4));
+}
+
 /* One call of @len bytes from node 0 to node 1, driven to completion. */
 static int echo_once(u32 len, u32 seed, unsigned int *segments)
 {
@@ -763,6 +817,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_credit_wraparound),
 	HT_CASE(test_slot_late_reply),
 	HT_CASE(test_slot_errors),
+	HT_CASE(test_slot_zero_copy),
 	HT_CASE(test_segmentation_0_to_1mib),
 	HT_CASE(test_oversize_message_refused),
 	HT_CASE(test_wrong_version_rejected_with_reply_fields),

@@ -149,7 +149,11 @@ static void m_magic(u8 *b, size_t *len) { b[3] = '2'; }
 static void m_crc(u8 *b, size_t *len) { b[20] ^= 1; }
 static void m_version(u8 *b, size_t *len) { b[4] = 2; }
 static void m_version0(u8 *b, size_t *len) { b[4] = 0; }
-static void m_flag(u8 *b, size_t *len) { b[5] = 0x08; }
+static void m_flag(u8 *b, size_t *len) { b[5] = 0x10; }
+static void m_zc_short(u8 *b, size_t *len) { b[5] = FIT_F_ZC; }
+static void m_zc_oneway(u8 *b, size_t *len) { b[5] = FIT_F_ZC | FIT_F_ONEWAY; b[20] = 16; b[28] = 16; *len = 56; }
+static void m_zc_payload(u8 *b, size_t *len) { b[5] = FIT_F_ZC | FIT_F_REPLY; }
+static void m_zc_error(u8 *b, size_t *len) { b[5] = FIT_F_ZC | FIT_F_REPLY | FIT_F_ERROR; b[14] = 5; b[20] = 0; b[28] = 0; *len = 40; }
 static void m_reply_oneway(u8 *b, size_t *len) { b[5] = FIT_F_REPLY | FIT_F_ONEWAY; }
 static void m_err_noreply(u8 *b, size_t *len) { b[5] = FIT_F_ERROR; b[14] = 5; }
 static void m_status_noerr(u8 *b, size_t *len) { b[5] = FIT_F_REPLY; b[14] = 5; }
@@ -178,6 +182,10 @@ static const struct mutation mutations[] = {
 	{ "version 2", m_version, true },
 	{ "version 0", m_version0, true },
 	{ "unknown flag", m_flag, true },
+	{ "zero-copy request shorter than its descriptor", m_zc_short, true },
+	{ "zero-copy one-way", m_zc_oneway, true },
+	{ "zero-copy reply with payload", m_zc_payload, true },
+	{ "zero-copy error reply", m_zc_error, true },
 	{ "reply+oneway", m_reply_oneway, true },
 	{ "error without reply", m_err_noreply, true },
 	{ "status without error", m_status_noerr, true },
@@ -212,6 +220,25 @@ static void test_malformed_rejected(struct htest *t)
 		if (ret != -EPROTO || !why)
 			HT_FAIL(t, "mutation '%s': ret %d", mutations[i].name, ret);
 	}
+}
+
+/* What a zero-copy reply and request look like on the wire: accepted. */
+static void test_zero_copy_headers(struct htest *t)
+{
+	static u8 b[FIT_HDR_BYTES + 32];
+	struct fit_hdr h;
+
+	/* Reply: no payload, total_len = the bytes RDMA-written. */
+	hand_header(b, 1, FIT_F_REPLY | FIT_F_ZC, 0x0001, 4096, 0, 0);
+	HT_ASSERT_EQ(t, fit_hdr_unpack(b, FIT_HDR_BYTES, &h, NULL), 0);
+	HT_EXPECT_EQ(t, h.total_len, 4096);
+	HT_EXPECT_EQ(t, h.seg_len, 0);
+	/* Request: 3 bytes plus the 16-byte descriptor. */
+	hand_header(b, 1, FIT_F_ZC, 0x0001, 19, 0, 19);
+	HT_EXPECT_EQ(t, fit_hdr_unpack(b, FIT_HDR_BYTES + 19, &h, NULL), 0);
+	/* Without the flag the same reply is an empty segment. */
+	hand_header(b, 1, FIT_F_REPLY, 0x0001, 4096, 0, 0);
+	HT_EXPECT_EQ(t, fit_hdr_unpack(b, FIT_HDR_BYTES, &h, NULL), -EPROTO);
 }
 
 static void test_opcode_ranges(struct htest *t)
@@ -272,6 +299,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_pack_matches_hand_bytes),
 	HT_CASE(test_roundtrip_random),
 	HT_CASE(test_malformed_rejected),
+	HT_CASE(test_zero_copy_headers),
 	HT_CASE(test_opcode_ranges),
 	HT_CASE(test_announce_bytes),
 	HT_CASE(test_sizes),
