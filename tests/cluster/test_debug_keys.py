@@ -23,25 +23,31 @@ ROOT = clusterlib.ROOT
 TIMEOUT = 90
 
 
-def _read_until(proc, lines, pattern, deadline):
-	"""Append @proc's output lines to @lines until one matches."""
-	buf = b""
-	while time.monotonic() < deadline:
-		r, _, _ = select.select([proc.stdout], [], [], 0.5)
-		if not r:
-			if proc.poll() is not None:
+class _Reader:
+	"""@proc's output as lines, a partial line kept between calls."""
+
+	def __init__(self, proc):
+		self.proc, self.buf, self.lines = proc, b"", []
+
+	def until(self, pattern, deadline):
+		"""Read until a line matching @pattern came (True), the output
+		ended or @deadline passed (False).  Every complete line read is
+		kept in self.lines, also those after the match."""
+		while time.monotonic() < deadline:
+			r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
+			if not r:
+				if self.proc.poll() is not None:
+					return False
+				continue
+			data = os.read(self.proc.stdout.fileno(), 65536)
+			if not data:
 				return False
-			continue
-		data = os.read(proc.stdout.fileno(), 65536)
-		if not data:
-			return False
-		buf += data
-		*done, buf = buf.split(b"\n")
-		for l in done:
-			lines.append(l.decode(errors="replace"))
-			if re.search(pattern, lines[-1]):
+			*done, self.buf = (self.buf + data).split(b"\n")
+			new = [l.decode(errors="replace") for l in done]
+			self.lines += new
+			if any(re.search(pattern, l) for l in new):
 				return True
-	return False
+		return False
 
 
 def _wanted(lines):
@@ -63,12 +69,12 @@ def stats_on_request():
 		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
 					stdout=subprocess.PIPE,
 					stderr=subprocess.STDOUT)
-		lines = []
+		reader = _Reader(proc)
+		lines = reader.lines
 		try:
 			deadline = time.monotonic() + TIMEOUT
-			ready = _read_until(proc, lines,
-					    r"^cluster ready: processor0 memory1$",
-					    deadline)
+			ready = reader.until(r"^cluster ready: processor0 memory1$",
+					     deadline)
 			check(ready, "the cluster never became ready:\n" +
 			      "\n".join(lines[-20:]))
 			check(not any(re.search(r"fit: peer \d+ up: calls", l)
@@ -77,9 +83,8 @@ def stats_on_request():
 			proc.send_signal(signal.SIGQUIT)
 			while not _wanted(lines) and \
 			      time.monotonic() < deadline:
-				if not _read_until(proc, lines, r"debug key|"
-						   r"fit: peer|pcache: stats",
-						   deadline):
+				if not reader.until(r"debug key|fit: peer|"
+						    r"pcache: stats", deadline):
 					break
 			check(_wanted(lines), "after SIGQUIT: not every node "
 			      "printed what its keys ask for:\n" +
