@@ -471,7 +471,13 @@ static void fit_process_accepts(void)
 static void fit_member_check(u16 n, u64 now)
 {
 	u64 dead_j = msecs_to_jiffies(fit_dead_ms);
-	u64 grace = msecs_to_jiffies(max_t(unsigned int, 4 * fit_hb_ms, 500));
+	/*
+	 * How long a fresh connection may go unlisted by the peer: with
+	 * lost frames its end of the CM handshake (REP/RTU retransmitted)
+	 * can finish seconds after ours.
+	 */
+	u64 grace = msecs_to_jiffies(max_t(unsigned int, 4 * fit_hb_ms,
+					   fit_dead_ms));
 	struct fit_conn *c = fit_conn_lookup(n);
 	struct fit_member m;
 	bool declare_dead = false, drop = false;
