@@ -4,8 +4,8 @@
  *
  *   readfiles PATH...
  *
- * prints, per PATH, "PATH: N bytes fnv1a=XXXXXXXX" (FNV-1a 32 over every
- * byte, read in 64 KiB chunks) or "PATH: open: <strerror>" /
+ * prints, per PATH, "PATH: N bytes fnv1a=<8 hex digits>" (FNV-1a 32
+ * over every byte, read in 64 KiB chunks) or "PATH: open: <strerror>" /
  * "PATH: read: <strerror>".  Exit status 0; the caller compares the
  * lines with what it knows the files hold (tests/cluster/test_corrupt.py
  * reads a file whose ext4 metadata it damaged next to healthy ones).
