@@ -14,7 +14,10 @@
  * Time: ops->now_ns is the only clock; retransmission and RNR timers
  * fire in rxe_dev_process(), which the owner calls whenever ops->kick
  * asks for it and at least every few milliseconds.  Completion handlers
- * of CQs run from rxe_dev_process() as well.
+ * of CQs run from rxe_dev_process() as well, and from whoever calls
+ * rxe_run_cq_handlers() -- the kernel glue does right after rxe_rcv(), in
+ * the network receive thread, so a completion costs no extra thread
+ * switch.  Handlers must not sleep.
  */
 #ifndef _TESSERA_RDMA_RXE_H
 #define _TESSERA_RDMA_RXE_H
@@ -75,6 +78,11 @@ struct rxe_dev {
 	u16 ip_id;
 	spinlock_t loop_lock;
 	struct list_head loop_queue;	/* struct rxe_loop_pkt */
+	/*
+	 * Inside rxe_rcv_complete(): completion handlers will run right
+	 * after the packet, so a notification needs no kick.
+	 */
+	bool rcv_inline;
 	struct rxe_counters stats;
 };
 
@@ -94,6 +102,13 @@ void rxe_rcv(struct rxe_dev *rxe, const u8 *pkt, size_t len);
 
 /* Deliver loopback packets, run timers, call completion handlers. */
 void rxe_dev_process(struct rxe_dev *rxe);
+/* Call the handler of every CQ with a notification pending. */
+void rxe_run_cq_handlers(struct rxe_dev *rxe);
+/*
+ * rxe_rcv(), then the handlers of the completions it made, in the
+ * caller's context (one receive context per device at a time).
+ */
+void rxe_rcv_complete(struct rxe_dev *rxe, const u8 *pkt, size_t len);
 /* Timers of one QP at time @now (rxe_dev_process does all QPs). */
 void rxe_qp_tick(struct ib_qp *qp, u64 now);
 

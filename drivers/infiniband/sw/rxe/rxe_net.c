@@ -18,6 +18,7 @@
 #include <tessera/kthread.h>
 #include <tessera/net.h>
 #include <tessera/netdev.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/rxe_hdr.h>
@@ -26,6 +27,10 @@
 #include <tessera/time.h>
 #include <tessera/udp.h>
 
+
+static bool rxe_cq_inline = true;
+PARAM_BOOL("rxe.cq_inline", rxe_cq_inline,
+	   "run CQ completion handlers in the network receive thread right after the packet that completed them (else only in the rxe0 thread)");
 
 static struct rxe_dev *rxe0;
 static struct netdev *rxe_ndev;
@@ -84,7 +89,14 @@ static void rxe_udp_rcv(const struct udp_rx *rx)
 		__atomic_fetch_add(&rxe0->stats.malformed, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	rxe_rcv(rx->ctx, iph, IPV4_HLEN + UDP_HLEN + rx->len);
+	/*
+	 * Completions this packet made: their handlers run here, in the
+	 * receive thread, instead of after a switch to the rxe0 thread.
+	 */
+	if (READ_ONCE(rxe_cq_inline))
+		rxe_rcv_complete(rx->ctx, iph, IPV4_HLEN + UDP_HLEN + rx->len);
+	else
+		rxe_rcv(rx->ctx, iph, IPV4_HLEN + UDP_HLEN + rx->len);
 }
 
 static int rxe_thread_fn(void *arg)

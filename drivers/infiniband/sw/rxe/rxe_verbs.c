@@ -201,8 +201,24 @@ void rxe_cq_post(struct rxe_cq *cq, const struct ib_wc *wc, bool solicited)
 		kick = true;
 	}
 	spin_unlock_irqrestore(&cq->lock, flags);
-	if (kick)
+	/* Pairs with the barrier in rxe_rcv_complete(). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (kick && !READ_ONCE(rxe->rcv_inline))
 		rxe->ops->kick(rxe);
+}
+
+void rxe_rcv_complete(struct rxe_dev *rxe, const u8 *pkt, size_t len)
+{
+	WRITE_ONCE(rxe->rcv_inline, true);
+	rxe_rcv(rxe, pkt, len);
+	WRITE_ONCE(rxe->rcv_inline, false);
+	/*
+	 * A completion posted elsewhere while the flag was up did not
+	 * kick: it sets notify_pending before reading the flag, and we
+	 * clear the flag before scanning for notify_pending.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	rxe_run_cq_handlers(rxe);
 }
 
 static int rxe_poll_cq(struct ib_cq *ibcq, int nr, struct ib_wc *wc)
@@ -814,7 +830,7 @@ void rxe_qp_tick(struct ib_qp *ibqp, u64 now)
 	spin_unlock_irqrestore(&qp->lock, flags);
 }
 
-static void run_cq_handlers(struct rxe_dev *rxe)
+void rxe_run_cq_handlers(struct rxe_dev *rxe)
 {
 	for (;;) {
 		struct rxe_cq *cq, *found = NULL;
@@ -876,7 +892,7 @@ void rxe_dev_process(struct rxe_dev *rxe)
 		rxe_qp_tick(&qp->ib, now);
 		rxe_qp_put(qp);
 	}
-	run_cq_handlers(rxe);
+	rxe_run_cq_handlers(rxe);
 }
 
 void rxe_dump_counters(struct rxe_dev *rxe)
