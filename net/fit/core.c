@@ -112,6 +112,8 @@ struct fit_handler_ent {
 static struct ib_device *fit_dev;
 struct ib_pd *fit_pd;
 static struct fit_conn *fit_conns[FIT_MAX_NODES];
+/* Bit n: fit_conns[n] exists (entries are never freed), for scans. */
+static u64 fit_conn_mask;
 static struct fit_poller fit_pollers[8];
 static struct fit_slot_table fit_slots;
 /*
@@ -180,10 +182,11 @@ static void fit_buf_put(void *b)
 	 * parking just after this check is retried by the poller's next
 	 * pass, at the latest one tick later.
 	 */
-	for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
-		struct fit_conn *c = READ_ONCE(fit_conns[i]);
+	for (u64 m = __atomic_load_n(&fit_conn_mask, __ATOMIC_ACQUIRE); m;
+	     m &= m - 1) {
+		struct fit_conn *c = fit_conns[__builtin_ctzll(m)];
 
-		if (c && READ_ONCE(c->nr_parked)) {
+		if (READ_ONCE(c->nr_parked)) {
 			for (unsigned int j = 0; j < fit_nr_pollers; j++)
 				fit_poller_kick(j);
 			break;
@@ -741,10 +744,11 @@ static bool fit_poll_pass(struct fit_poller *pl, unsigned int me)
 	n = ib_poll_cq(pl->cq, ARRAY_SIZE(wc), wc);
 	for (int i = 0; i < n; i++)
 		fit_handle_wc(pl, &wc[i]);
-	for (unsigned int i = 0; i < FIT_MAX_NODES; i++) {
-		struct fit_conn *c = fit_conns[i];
+	for (u64 m = __atomic_load_n(&fit_conn_mask, __ATOMIC_ACQUIRE); m;
+	     m &= m - 1) {
+		struct fit_conn *c = fit_conns[__builtin_ctzll(m)];
 
-		if (!c || c->poller != me || READ_ONCE(c->dead))
+		if (c->poller != me || READ_ONCE(c->dead))
 			continue;
 		if (c->nr_parked)
 			progress |= fit_retry_parked(c);
@@ -879,8 +883,11 @@ struct fit_conn *fit_conn_ensure(u16 node)
 	c = fit_conns[node];
 	if (!c) {
 		c = fit_conn_alloc(node);
-		if (c)
+		if (c) {
 			smp_store_release(&fit_conns[node], c);
+			__atomic_fetch_or(&fit_conn_mask, 1ull << node,
+					  __ATOMIC_RELEASE);
+		}
 	}
 	mutex_unlock(&fit_conns_mutex);
 	return c;
