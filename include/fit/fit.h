@@ -126,6 +126,12 @@ int fit_node_with_role(enum node_role role);
  * context (the membership thread wakes it when a peer comes or goes).
  */
 int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms);
+/*
+ * Sleep until @node is connected and alive (fit_peer_up()) or
+ * @timeout_ms passed; returns whether it is up.  For a node that may
+ * boot after us.  Process context.
+ */
+bool fit_wait_peer_up(u16 node, unsigned int timeout_ms);
 /* Print per-peer counters and the latency histogram. */
 void fit_dump_stats(void);
 

@@ -308,8 +308,10 @@ static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
  * inode number in the low 32 bits, generation in the high 32 bits.
  */
 #define MEMNODE_P2S_TIMEOUT	5000
-/* How long an execve waits for the storage node to join (ms). */
+/* How long the first execve waits for the storage node to join (ms). */
 #define MEMNODE_STORAGE_UP_WAIT	30000
+/* Bit n: storage node n was connected once (its first wait is over). */
+static u64 memnode_storage_seen;
 
 static void memnode_p2s_handle(const struct mem_file *file,
 			       struct p2s_handle *fh)
@@ -371,11 +373,15 @@ static int memnode_storage_open(u16 node, const char *path, u32 path_len,
 		return -ENAMETOOLONG;
 	/*
 	 * The first execve may come while membership is still connecting
-	 * us to the storage node (the processor only waited for us).
+	 * us to the storage node (the processor only waited for us).  Only
+	 * the first contact waits: once seen, a storage node that is down
+	 * fails the open at once (-EHOSTDOWN) instead of every execve
+	 * sleeping out the wait.
 	 */
-	for (unsigned int ms = 0; !fit_peer_up(node) &&
-	     ms < MEMNODE_STORAGE_UP_WAIT; ms += 100)
-		msleep(100);
+	if (!(READ_ONCE(memnode_storage_seen) & (1ull << node)) &&
+	    fit_wait_peer_up(node, MEMNODE_STORAGE_UP_WAIT))
+		__atomic_fetch_or(&memnode_storage_seen, 1ull << node,
+				  __ATOMIC_RELAXED);
 	req = kzalloc(sizeof(*req) + path_len + 1, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;

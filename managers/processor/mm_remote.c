@@ -553,10 +553,7 @@ int pmm_remote_select(void)
 		return REMOTE_LOCAL;
 	}
 	/* Membership may still be connecting it; FIT calls need it up. */
-	for (unsigned int ms = 0; !fit_peer_up(id) && ms < REMOTE_UP_WAIT_MS;
-	     ms += 100)
-		msleep(100);
-	if (!fit_peer_up(id))
+	if (!fit_wait_peer_up(id, REMOTE_UP_WAIT_MS))
 		pr_err("memory node %u not connected after %u ms; programs will fail to start\n",
 		       id, REMOTE_UP_WAIT_MS);
 	pr_info("process memory: memory node %u\n", id);
@@ -587,10 +584,7 @@ int processor_storage_select(void)
 		return -ENOENT;
 	}
 	/* It may boot after us: file system calls need it connected. */
-	for (unsigned int ms = 0; !fit_peer_up(id) && ms < REMOTE_UP_WAIT_MS;
-	     ms += 100)
-		msleep(100);
-	if (!fit_peer_up(id))
+	if (!fit_wait_peer_up(id, REMOTE_UP_WAIT_MS))
 		pr_err("storage node %u not connected after %u ms; file system calls will fail\n",
 		       id, REMOTE_UP_WAIT_MS);
 	else

@@ -124,6 +124,8 @@ static struct fit_slot_table fit_slots;
  */
 static struct ib_mr *fit_slot_mr[FIT_NR_SLOTS];
 #define FIT_ZC_REQ_MAX		256
+/* How long a reply waits for a connection still being established. */
+#define FIT_REPLY_UP_WAIT_MS	5000
 static struct wait_queue_head fit_slot_wq[FIT_NR_SLOTS];
 static DECLARE_WAIT_QUEUE_HEAD(fit_slot_free_wq);
 static struct fit_handler_ent fit_handlers[FIT_OP_TABLE_SIZE];
@@ -490,6 +492,20 @@ static int fit_reply_common(struct fit_request *rq, const void *data,
 	int ret;
 
 	rq->replied = true;
+	/*
+	 * A request can arrive before our end of the handshake is done:
+	 * the peer sends once it has our REP, and its RTU (which moves our
+	 * QP to RTS and the connection up) may still be on the way or lost
+	 * and resent.  Completions handled straight from the receive path
+	 * see such a request early; its reply waits for the connection to
+	 * come up instead of being dropped.
+	 */
+	c = rq->src_node < FIT_MAX_NODES ?
+	    smp_load_acquire(&fit_conns[rq->src_node]) : NULL;
+	if (c && READ_ONCE(c->state) == FIT_CONN_CONNECTING)
+		wait_event_timeout(c->wq,
+				   READ_ONCE(c->state) != FIT_CONN_CONNECTING,
+				   msecs_to_jiffies(FIT_REPLY_UP_WAIT_MS));
 	c = fit_conn_get(rq->src_node);
 	if (!c)
 		return -EHOSTDOWN;

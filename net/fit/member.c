@@ -614,7 +614,19 @@ int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms)
 	return ret == -ENOENT ? -ETIMEDOUT : ret;
 }
 
-/* Wake fit_wait_node_with_role() when the set of live peers changed. */
+bool fit_wait_peer_up(u16 node, unsigned int timeout_ms)
+{
+	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms);
+
+	/* Woken when the set of live peers changes; re-checked each 100 ms. */
+	while (!fit_peer_up(node) && jiffies < deadline)
+		wait_event_timeout(fit_role_wq, fit_peer_up(node),
+				   min_t(u64, deadline - jiffies,
+					 msecs_to_jiffies(100)));
+	return fit_peer_up(node);
+}
+
+/* Wake the waiters above when the set of live peers changed. */
 static void fit_role_watch(void)
 {
 	u64 mask = fit_up_mask();
