@@ -61,6 +61,8 @@
 #define RDMATEST_ORDER		10			/* 4 MiB chunks */
 #define RDMATEST_RECVS		8
 #define RDMATEST_WAIT_MS	30000
+/* Fresh connection attempts after a CM TIMEOUT or a rejected accept. */
+#define RDMATEST_CM_TIMEOUT_RETRIES	3
 #define RDMATEST_MAGIC		0x52444d54u		/* "RDMT" */
 
 enum rdmatest_op { OP_SEND, OP_SEND_IMM, OP_WRITE, OP_WRITE_IMM, OP_READ };
@@ -638,10 +640,14 @@ static int wait_cm_event(int event)
 /*
  * Connect, and connect again while the server is not listening yet (the
  * nodes boot at the same time): REJ "invalid service ID" for up to 10 s.
+ * Also after a CM TIMEOUT (every REQ or the REP lost, as happens with
+ * net.drop= on a loaded host), a few times: the server waits for the
+ * next REQ then (connect_cm()).
  */
 static int connect_cm_client(const struct rdma_conn_param *param)
 {
 	struct ib_qp_init_attr init;
+	unsigned int timeouts = 0;
 	struct ib_wc wc;
 	int ret;
 
@@ -658,10 +664,12 @@ static int connect_cm_client(const struct rdma_conn_param *param)
 			       rdma_event_msg(rt.cm_event));
 		if (!ret)
 			ret = wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
-		if (ret != -ECONNREFUSED ||
-		    rt.rej_reason != IB_CM_REJ_INVALID_SERVICE_ID ||
-		    attempt >= 50)
+		if (ret != -ECONNREFUSED || attempt >= 50 ||
+		    (rt.rej_reason != IB_CM_REJ_INVALID_SERVICE_ID &&
+		     !(rt.cm_event == RDMA_CM_EVENT_TIMEOUT &&
+		       ++timeouts <= RDMATEST_CM_TIMEOUT_RETRIES)))
 			return ret;
+		pr_info("rdmatest: connecting again\n");
 		rdma_destroy_id(rt.cm_id);
 		while (ib_poll_cq(rt.scq, 1, &wc) == 1 ||
 		       ib_poll_cq(rt.rcq, 1, &wc) == 1)
@@ -695,19 +703,36 @@ static int connect_cm(void)
 
 	if (!rt.server)
 		return connect_cm_client(&param);
-	ret = wait_cm_event(RDMA_CM_EVENT_CONNECT_REQUEST);
-	if (ret)
-		return ret;
-	rt.cm_id = rt.pending;
-	qp_init_attr(&init);
-	ret = rdma_create_qp(rt.cm_id, rt.pd, &init);
-	if (ret)
-		return ret;
-	rt.qp = rt.cm_id->qp;
-	ret = post_initial_recvs();
-	if (!ret)
-		ret = rdma_accept(rt.cm_id, &param);
-	return ret ?: wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
+	for (unsigned int attempt = 0;; attempt++) {
+		struct ib_wc wc;
+
+		ret = wait_cm_event(RDMA_CM_EVENT_CONNECT_REQUEST);
+		if (ret)
+			return ret;
+		rt.cm_id = rt.pending;
+		qp_init_attr(&init);
+		ret = rdma_create_qp(rt.cm_id, rt.pd, &init);
+		if (ret)
+			return ret;
+		rt.qp = rt.cm_id->qp;
+		ret = post_initial_recvs();
+		if (!ret)
+			ret = rdma_accept(rt.cm_id, &param);
+		if (!ret)
+			ret = wait_cm_event(RDMA_CM_EVENT_ESTABLISHED);
+		/* The client gave up on this one (REJ): await its next REQ. */
+		if (ret != -ECONNREFUSED ||
+		    attempt >= RDMATEST_CM_TIMEOUT_RETRIES)
+			return ret;
+		pr_info("rdmatest: connection attempt failed; waiting for the next\n");
+		rdma_destroy_id(rt.cm_id);
+		rt.cm_id = NULL;
+		while (ib_poll_cq(rt.scq, 1, &wc) == 1 ||
+		       ib_poll_cq(rt.rcq, 1, &wc) == 1)
+			;	/* the flushed WRs of the QP that is gone */
+		rt.cm_event = -1;
+		WRITE_ONCE(rt.pending, NULL);
+	}
 }
 
 /* -------------------------------------------------------------- main */
