@@ -37,6 +37,9 @@ WORKLOADS = [
 ]
 
 STATS_RE = re.compile(r"pcache: stats (.*)")
+# Issue 19: a victim write-back that can lose its CPU stalls there 1 ms.
+STALL = "pcache.debug_flush_stall_ms=1"
+STALL_RE = r"victim write-back by .* preempted while"
 
 
 def run(name, runs, append, smp=None, mode="--local"):
@@ -77,6 +80,8 @@ def pattern_matrix(policy, mechanism):
 	runs = [[prog] + w for w in WORKLOADS]
 	want = b"".join(test_user.native(r)[1] for r in runs)
 	append = f"{PCACHE} pcache.policy={policy} pcache.mechanism={mechanism}"
+	if mechanism == "victim":
+		append += f" {STALL}"
 	code, out, err, log = run(f"pcache-{policy}-{mechanism}", runs, append,
 				  smp=2)
 	where = f"pcache {policy}/{mechanism}"
@@ -118,12 +123,81 @@ def pattern_matrix(policy, mechanism):
 		check(last["victim_hits"] > 0,
 		      f"{where}: the conflict run had no victim hit")
 		check(last["piggybacks"] == 0, f"{where}: piggybacks")
+		check_no_stalled_waits(where, last, log)
 	if policy == "fifo":
 		check(last["hits_sampled"] == 0,
 		      f"{where}: FIFO looked at accessed bits")
 	else:
 		check(last["hits_sampled"] > 0,
 		      f"{where}: LRU saw no accessed bit")
+
+
+def check_no_stalled_waits(where, last, log):
+	"""No thread ever spun for a victim write-back that was off its CPU
+	(the issue-19 deadlock's first step)."""
+	check(int(last["victim_stalled_waits"]) == 0,
+	      f"{where}: {last['victim_stalled_waits']} waits on a preempted "
+	      f"victim write-back")
+	check(not re.search(STALL_RE, log),
+	      f"{where}: a victim write-back was preempted under a waiter")
+
+
+def victim_stall(mode, policy, smp):
+	"""The victim cache with pcache.debug_flush_stall_ms=1: every
+	write-back that could be preempted between marking its slot FLUSHING
+	and finishing sleeps there instead.  Before the issue-19 fix this
+	locked up local mode (both CPUs spinning, one on the slot, one on
+	the address-space lock) within a second; the remote backend's
+	write-backs may sleep, so there the stall is taken, and must be
+	harmless.  4-thread patterns must match native, every byte."""
+	prog = test_user.program("pcache_pattern")
+	runs = [[prog, "random", "4M", "4"],
+		[prog, "conflict", "2M", "4", SET_STRIDE]]
+	want = b"".join(test_user.native(r)[1] for r in runs)
+	name = f"pcache-stall-{mode.strip('-')}-{policy}-smp{smp}"
+	code, out, err, log = run(name, runs,
+				  f"{PCACHE} pcache.policy={policy} "
+				  f"pcache.mechanism=victim {STALL}",
+				  smp=smp, mode=mode)
+	where = f"victim stall {mode} {policy} -smp {smp}"
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(code == 0, f"{where}: launcher status {code}")
+	check(out == want, f"{where}: output differs from native\n--- native\n"
+	      f"{want.decode(errors='replace')}--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	stats = stats_of(err.decode(errors="replace"))
+	check(len(stats) == len(runs),
+	      f"{where}: {len(stats)} stats lines, want {len(runs)}")
+	last = stats[-1]
+	check(int(last["victim_inserts"]) > 0 and int(last["flushes"]) > 0,
+	      f"{where}: the victim cache wrote nothing back")
+	check(int(last["alloc_errors"]) == 0,
+	      f"{where}: allocations on the miss path")
+	check_no_stalled_waits(where, last, log)
+
+
+def victim_ktest():
+	"""KTAP suite pcache_victim on a processor with a victim cache, at
+	1, 2 and 4 CPUs: the issue-19 reproduction (a write-back stalled at
+	its preemption point under a spinning waiter) must find none, every
+	case must run (no skip)."""
+	for smp in (1, 2, 4):
+		b = clusterlib.boot(f"pcache-victim-ktest-smp{smp}",
+				    role="processor", node=0, smp=smp,
+				    args=["ktest=pcache_victim",
+					  "pcache.mechanism=victim",
+					  "processor.memory_node=local"],
+				    timeout=120)
+		m = [re.search(r"# ktest: (\d+) passed, (\d+) failed, "
+			       r"(\d+) skipped", l) for l in b.lines]
+		m = [x for x in m if x]
+		b.expect(m, f"-smp {smp}: no ktest summary line")
+		res = tuple(int(x) for x in m[0].groups())
+		b.expect(res == (2, 0, 0),
+			 f"-smp {smp}: pcache_victim {res[0]} passed, {res[1]} "
+			 f"failed, {res[2]} skipped; want 2 passed")
+		b.expect(b.code == clusterlib.EXIT_OK,
+			 f"-smp {smp}: ktest boot status {b.code}")
 
 
 def lru_perset():
@@ -235,4 +309,11 @@ SCENARIOS = [
 	("pcache_user_programs", user_programs_small_pcache),
 	("pcache_remote_no_piggyback", remote_no_piggyback),
 	("pcache_bad_geometry", bad_geometry_falls_back),
+	("pcache_victim_ktest", victim_ktest),
+	("pcache_victim_stall_local_fifo_smp4",
+	 lambda: victim_stall("--local", "fifo", 4)),
+	("pcache_victim_stall_remote_fifo_smp2",
+	 lambda: victim_stall("--loopback", "fifo", 2)),
+	("pcache_victim_stall_remote_lru_smp4",
+	 lambda: victim_stall("--loopback", "lru", 4)),
 ]

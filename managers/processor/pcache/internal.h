@@ -127,6 +127,7 @@ struct pcache_victim {
 	unsigned long va;
 	u64 seq;		/* insertion order: lower is older */
 	void *data;		/* its page (kernel part) */
+	void *flusher;		/* FLUSHING: the task writing it back */
 };
 
 /* A small fully associative cache of evicted lines. */
@@ -206,6 +207,7 @@ struct pcache_stats {
 	atomic64_t victim_inserts;
 	atomic64_t victim_drops;	/* clean victims pushed out */
 	atomic64_t victim_sync_flushes;	/* full of dirty: flushed inline */
+	atomic64_t victim_stalled_waits; /* waited on a flusher off its CPU */
 	atomic64_t contended;		/* set lock found busy */
 	atomic64_t alloc_errors;	/* pcache.check_alloc findings */
 };
@@ -230,6 +232,17 @@ void pcache_victim_zap(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback);
 /* Entries in use and dirty ones, for the statistics line. */
 void pcache_victim_usage(unsigned int *used, unsigned int *dirty);
+/* True once pcache_victim_init() succeeded (for the ktest). */
+bool pcache_victim_ready(void);
+/*
+ * pcache.debug_flush_stall_ms: a write-back that can be preempted at the
+ * point a timer tick could take its CPU sleeps there this long instead
+ * (0: off).  Widens the window of issue 19 for its ktest; a correct
+ * kernel never reaches the sleep for a backend whose waiters spin.
+ */
+extern unsigned int pcache_debug_flush_stall_ms;
+/* How many times the stall above was taken (for the ktest). */
+extern atomic64_t pcache_debug_flush_stalls;
 
 /* pcache.c, for victim_flush.c: write back through @owner's backend. */
 int pcache_backend_flush(struct pmm *owner, unsigned long va,

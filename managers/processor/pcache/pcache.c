@@ -614,14 +614,15 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
 		STAT(clean_drops), STAT(flushes), STAT(flush_errors),
 		STAT(piggybacks), STAT(zero_fills), STAT(invalidations),
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
-		STAT(victim_sync_flushes), vused, vdirty, STAT(contended),
+		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
+		vused, vdirty, STAT(contended),
 		max_contended, STAT(alloc_errors));
 	if (pcache_latency)
 		pcache_print_latency();

@@ -16,6 +16,9 @@
  * to and from it happen without the lock.  Backend write-backs run with
  * no lock held, on a FLUSHING slot: zap and release wait for FLUSHING
  * slots of their address space, so the owner outlives the write-back.
+ * Those waits spin; for a backend that never sleeps the flusher therefore
+ * keeps its CPU from FLUSHING to done (vc_claim()), and a wait that finds
+ * it off its CPU is counted (victim_stalled_waits) and reported once.
  * vc_lock nests inside a pcache set lock (pcache.c lock order).
  */
 #define pr_fmt(fmt) "pcache: " fmt
@@ -24,7 +27,9 @@
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
 #include <tessera/mm.h>
+#include <tessera/params.h>
 #include <tessera/preempt.h>
+#include <tessera/sched.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/spinlock.h>
@@ -43,26 +48,80 @@ static DEFINE_SPINLOCK(vc_lock);
 static struct pcache_victim_cache vc;	/* under vc_lock */
 static struct task *flush_thread;
 
+unsigned int pcache_debug_flush_stall_ms;
+PARAM_UINT("pcache.debug_flush_stall_ms", pcache_debug_flush_stall_ms, 0,
+	   1000, "debug: a preemptible victim write-back sleeps this long before it starts (0: off)");
+atomic64_t pcache_debug_flush_stalls;
+
+bool pcache_victim_ready(void)
+{
+	return READ_ONCE(vc.nr_slots) != 0;
+}
+
+/* Where a timer tick could take the CPU from a write-back: stall there. */
+static void vc_debug_stall(void)
+{
+	unsigned int ms = READ_ONCE(pcache_debug_flush_stall_ms);
+
+	if (!ms || in_atomic() || irqs_disabled())
+		return;
+	atomic64_inc(&pcache_debug_flush_stalls);
+	msleep(ms);
+}
+
 /*
- * Write back slot @s (FLUSHING) and mark it clean.  No lock held.
- *
- * Misses and zaps spin, under their pmm's spinlock, until a FLUSHING slot
- * is done.  With a backend that never sleeps the write-back therefore
- * runs with preemption off: a flush thread preempted mid-flush while
- * every CPU spins on such a wait would never be scheduled again.  A
- * sleeping backend's pmms lock a mutex, so their waiters can be
- * preempted and the write-back may sleep.
+ * A wait on FLUSHING slot @v (vc_lock held).  The waiters of a backend
+ * that never sleeps spin with their address space's spinlock held, so
+ * such a slot's flusher must keep its CPU until it is done; one that lost
+ * it may never get it back (issue 19).  Count and report the breach.
+ */
+static void vc_wait_check(const struct pcache_victim *v, bool *reported)
+{
+	const struct task *f = v->flusher;
+
+	if (*reported || v->state != PCV_FLUSHING || !f ||
+	    v->owner->ops->may_sleep || READ_ONCE(f->on_cpu))
+		return;
+	*reported = true;
+	pcache_count(victim_stalled_waits);
+	pr_warn_once("victim write-back by %s preempted while %s spins for it (can deadlock)\n",
+		     f->comm, current->comm);
+}
+
+/*
+ * Slot @s was just marked FLUSHING (vc_lock held): make it ours, and keep
+ * the CPU from here on.  Misses and zaps spin until a FLUSHING slot is
+ * done, and with a backend that never sleeps they spin under their
+ * address space's spinlock, i.e. without ever giving up their CPU.  A
+ * flusher preempted after this point -- the vc_lock unlock is a
+ * preemption point -- could find every CPU taken by such waiters and
+ * never run again (issue 19: both CPUs in soft lockup).  So preemption
+ * stays off from the moment the slot is FLUSHING until vc_flush_slot()
+ * has finished it; a sleeping backend's waiters hold a mutex and can be
+ * preempted, so its write-back turns preemption back on and may sleep.
+ */
+static void vc_claim(int s)
+{
+	vc.slots[s].flusher = current;
+	preempt_disable();
+}
+
+/*
+ * Write back slot @s, claimed by vc_claim(), and mark it clean.  No lock
+ * held; gives back the preemption vc_claim() took.
  */
 static void vc_flush_slot(int s)
 {
 	struct pcache_victim *v = &vc.slots[s];
 	bool atomic = !v->owner->ops->may_sleep;
 
-	if (atomic)
-		preempt_disable();
+	if (!atomic)
+		preempt_enable();
+	vc_debug_stall();
 	pcache_backend_flush(v->owner, v->va, v->data);
 	spin_lock(&vc_lock);
 	victim_end_flush(&vc, s);
+	v->flusher = NULL;
 	spin_unlock(&vc_lock);
 	if (atomic)
 		preempt_enable();
@@ -75,6 +134,8 @@ static int vc_flush_main(void *arg)
 	while (!kthread_should_stop()) {
 		spin_lock(&vc_lock);
 		s = victim_start_flush(&vc);
+		if (s >= 0)
+			vc_claim(s);
 		spin_unlock(&vc_lock);
 		if (s >= 0) {
 			vc_flush_slot(s);
@@ -120,6 +181,7 @@ bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 			void *dst, u32 *prot, bool *dirty)
 {
 	struct pcache_victim *v;
+	bool reported = false;
 	int s;
 
 	for (;;) {
@@ -132,7 +194,8 @@ bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 		v = &vc.slots[s];
 		if (v->state == PCV_VALID)
 			break;
-		/* Being written back (or copied in): wait for it. */
+		/* Being written back: wait for it. */
+		vc_wait_check(v, &reported);
 		spin_unlock(&vc_lock);
 		cpu_relax();
 	}
@@ -161,6 +224,8 @@ void pcache_victim_put(struct pmm *owner, unsigned long va, u32 prot,
 			break;
 		/* Nothing clean to drop: write the oldest dirty one here. */
 		s = victim_start_flush(&vc);
+		if (s >= 0)
+			vc_claim(s);
 		spin_unlock(&vc_lock);
 		if (s >= 0) {
 			pcache_count(victim_sync_flushes);
@@ -185,6 +250,7 @@ void pcache_victim_zap(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback)
 {
 	struct pcache_victim *v;
+	bool reported = false;
 	unsigned int i;
 
 again:
@@ -195,12 +261,14 @@ again:
 		    v->va >= end)
 			continue;
 		if (v->state != PCV_VALID) {
+			vc_wait_check(v, &reported);
 			spin_unlock(&vc_lock);
 			cpu_relax();
 			goto again;
 		}
 		if (writeback && v->dirty) {
 			v->state = PCV_FLUSHING;
+			vc_claim(i);
 			spin_unlock(&vc_lock);
 			vc_flush_slot(i);
 			goto again;
