@@ -193,9 +193,12 @@ $(O)/host/%: tests/host/%.c $$(call htest_srcs,%) tests/host/htest.h
 
 host-tests: $(HOST_TESTS)
 
+# make test ONLY=PATTERN REPEAT=N: tools/run-tests --only PATTERN --repeat N
+# (a name substring or glob; see Documentation/testing.md).
 test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests
-	$(Q)$(PYTHON) tools/run-tests --build-dir $(O)
+	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
+		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
 
 clean:
 	rm -rf $(O)/arch $(O)/kernel $(O)/mm $(O)/lib $(O)/drivers $(O)/host \

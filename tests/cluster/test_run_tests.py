@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0
+"""tools/run-tests checks itself, without booting: planted tests in a
+temporary build dir (host layer) and scenario dir (cluster layer) that fail
+on odd runs, run with --repeat, must be reported with their failure counts;
+--only must select by substring and glob and fail when it matches nothing.
+Each run of the tool takes about a second."""
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+
+from clusterlib import ROOT, check
+
+RUN_TESTS = os.path.join(ROOT, "tools", "run-tests")
+TIMEOUT = 120
+
+# A host "test program": TAP, failing when its counter file's count is odd.
+HOST_FLAKY = """#!/bin/sh
+n=$(cat '{counter}' 2>/dev/null || echo 0)
+n=$((n + 1))
+echo $n > '{counter}'
+echo 1..1
+if [ $((n % 2)) -eq 1 ]; then
+	echo "not ok 1 - planted failure on odd run $n"
+	exit 1
+fi
+echo "ok 1 - even run $n"
+"""
+
+HOST_STEADY = """#!/bin/sh
+echo 1..2
+echo "ok 1 - one"
+echo "ok 2 - two"
+"""
+
+HOST_BROKEN = """#!/bin/sh
+echo 1..1
+echo "not ok 1 - always"
+exit 1
+"""
+
+PLANTED_SCENARIOS = '''
+import os
+from clusterlib import check
+
+COUNTER = {counter!r}
+
+
+def flaky():
+	try:
+		with open(COUNTER) as f:
+			n = int(f.read())
+	except OSError:
+		n = 0
+	n += 1
+	with open(COUNTER, "w") as f:
+		f.write(str(n))
+	check(n % 2 == 0, f"planted failure on odd run {{n}}")
+
+
+def steady():
+	pass
+
+
+SCENARIOS = [("planted_flaky", flaky), ("planted_steady", steady)]
+'''
+
+
+def _write(path, text, exe=False):
+	with open(path, "w") as f:
+		f.write(text)
+	if exe:
+		os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+
+
+def _tree(tmp, broken=False):
+	"""A build dir with planted host tests and an empty tessera.elf, and
+	a scenario dir; returns the arguments pointing run-tests at them."""
+	build = os.path.join(tmp, "build")
+	host = os.path.join(build, "host")
+	cluster = os.path.join(tmp, "cluster")
+	os.makedirs(host)
+	os.makedirs(cluster)
+	_write(os.path.join(build, "tessera.elf"), "")
+	_write(os.path.join(host, "test_flaky"),
+	       HOST_FLAKY.format(counter=os.path.join(tmp, "host.count")),
+	       exe=True)
+	_write(os.path.join(host, "test_steady"), HOST_STEADY, exe=True)
+	if broken:
+		_write(os.path.join(host, "test_broken"), HOST_BROKEN,
+		       exe=True)
+	_write(os.path.join(cluster, "test_planted.py"),
+	       PLANTED_SCENARIOS.format(
+		       counter=os.path.join(tmp, "scn.count")))
+	return ["--build-dir", build, "--cluster-dir", cluster,
+		"--layer", "host", "--layer", "cluster",
+		"--runs-dir", os.path.join(tmp, "runs")]
+
+
+def _run(args):
+	res = subprocess.run([sys.executable, RUN_TESTS] + args,
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     stdin=subprocess.DEVNULL, text=True,
+			     errors="replace", timeout=TIMEOUT)
+	lines = res.stdout.rstrip("\n").splitlines()
+	return res.returncode, lines, res.stdout
+
+
+def _expect(cond, msg, out):
+	check(cond, f"{msg}\n--- run-tests output:\n{out}")
+
+
+def repeat_reports_flaky():
+	"""--repeat 4 over tests failing on runs 1 and 3: each is reported
+	as failed 2 of 4, the last line sums the four runs, exit 1."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		rc, lines, out = _run(_tree(tmp) + ["--repeat", "4"])
+	_expect(rc == 1, f"exit status {rc}, wanted 1", out)
+	for name in ("host/test_flaky", "planted/planted_flaky"):
+		_expect(f"flaky: {name} failed 2 of 4 runs" in lines,
+			f"no 'flaky: {name} failed 2 of 4 runs' line", out)
+	_expect(not any("steady" in l for l in lines
+			if l.startswith(("flaky:", "failing:"))),
+		"a steady test is reported as failing", out)
+	# Per run: 1 + 2 host TAP results and 2 scenarios, of which 2 fail
+	# on odd runs.
+	_expect(lines and lines[-1] == "16 passed, 4 failed",
+		f"last line {lines[-1] if lines else None!r}, wanted "
+		"'16 passed, 4 failed'", out)
+
+
+def repeat_reports_always_failing():
+	"""A test failing every run is 'failing: ... N of N', not flaky;
+	--only with a glob and a substring selects just those tests."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		rc, lines, out = _run(_tree(tmp, broken=True) +
+				      ["--repeat", "3",
+				       "--only", "test_br*,planted_steady"])
+	_expect(rc == 1, f"exit status {rc}, wanted 1", out)
+	_expect("failing: host/test_broken failed 3 of 3 runs" in lines,
+		"no 'failing: host/test_broken failed 3 of 3 runs'", out)
+	_expect(not any("flaky" in l for l in lines),
+		"--only ran tests it does not match", out)
+	_expect(lines and lines[-1] == "3 passed, 3 failed",
+		f"last line {lines[-1] if lines else None!r}, wanted "
+		"'3 passed, 3 failed'", out)
+
+
+def repeat_all_pass():
+	"""Repeating only steady tests passes, exit 0, no flaky lines."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		rc, lines, out = _run(_tree(tmp) + ["--repeat", "2",
+						    "--only", "steady"])
+	_expect(rc == 0, f"exit status {rc}, wanted 0", out)
+	_expect(not any(l.startswith(("flaky:", "failing:"))
+			for l in lines), "a flaky line with nothing failing",
+		out)
+	_expect(lines and lines[-1] == "6 passed, 0 failed",
+		f"last line {lines[-1] if lines else None!r}, wanted "
+		"'6 passed, 0 failed'", out)
+
+
+def only_without_match_fails():
+	"""--only that matches nothing is a failure naming the pattern,
+	for a run and for --list; so is one of several patterns."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		args = _tree(tmp)
+		rc, lines, out = _run(args + ["--only", "no_such_test_xyz"])
+		_expect(rc != 0, "--only with no match exited 0", out)
+		_expect("no_such_test_xyz" in out,
+			"the message does not name the pattern", out)
+		_expect(lines and lines[-1] == "0 passed, 1 failed",
+			f"last line {lines[-1] if lines else None!r}", out)
+		rc, lines, out = _run(args + ["--only", "steady,nomatch_q*"])
+		_expect(rc != 0 and "nomatch_q*" in out,
+			"one unmatched pattern of two is not reported", out)
+		_expect(not os.path.exists(os.path.join(tmp, "host.count")),
+			"tests ran although a pattern matched nothing", out)
+		rc, lines, out = _run(args + ["--list", "--only", "zzz_none"])
+		_expect(rc != 0 and "zzz_none" in out,
+			"--list with no match exited 0", out)
+
+
+SCENARIOS = [
+	("run_tests_repeat_flaky", repeat_reports_flaky),
+	("run_tests_repeat_failing", repeat_reports_always_failing),
+	("run_tests_repeat_pass", repeat_all_pass),
+	("run_tests_only_no_match", only_without_match_fails),
+]
