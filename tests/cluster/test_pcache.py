@@ -13,7 +13,14 @@ other user programs (tests/user) must still match native runs with a
 pcache smaller than their memory.  One boot on the remote backend over
 FIT loopback (`--loopback`, 2 CPUs) runs 4-thread patterns with
 piggybacking off and miss timing on: every dirty victim then takes its
-own write-back, and every miss lands in exactly one latency histogram."""
+own write-back, and every miss lands in exactly one latency histogram.
+
+Issue 19 (a victim write-back preempted under spinning waiters locked
+up local mode): pcache_victim_ktest runs the KTAP suite pcache_victim at
+1, 2 and 4 CPUs; the victim-cache boots and pcache_victim_stall_* (local
+-smp 4, remote -smp 2 and 4) run with pcache.debug_flush_stall_ms=1,
+which made the lock-up certain within a second before the fix, and
+assert that no wait found a write-back off its CPU."""
 
 import os
 import re
