@@ -194,6 +194,7 @@ void start_kernel(u32 magic, u32 info_phys)
 	paging_use_buddy();
 	kmem_cache_init();
 	fpu_init_cpu();
+	cpu_protect_init();
 
 	stack = alloc_kernel_stack(THREAD_SIZE);
 	if (!stack)

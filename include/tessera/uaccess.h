@@ -40,6 +40,10 @@ int __get_user_4(u32 *val, const u32 __user *uaddr);
 int __put_user_4(u32 val, u32 __user *uaddr);
 int __get_user_8(u64 *val, const u64 __user *uaddr);
 int __put_user_8(u64 val, u64 __user *uaddr);
+/* __get_user_8 without STAC: faults under SMAP (for its ktest only). */
+int __probe_user_nosmap(u64 *val, const u64 __user *uaddr);
+/* Kernel accesses to user pages without STAC caught so far. */
+extern unsigned long smap_violations;
 
 /* Returns the number of bytes NOT copied (0 on success), as Linux. */
 static inline unsigned long copy_from_user(void *dst, const void __user *src,

@@ -387,12 +387,29 @@ void schedule_tail(struct task *prev)
 	local_irq_enable();
 }
 
+/*
+ * A switch saves the task's context on the stack it runs on: that must be
+ * the task's own kernel stack, never a CPU's interrupt stack (IST: NMI,
+ * double fault, machine check), which the next such event reuses.
+ */
+static void check_switch_stack(struct task *prev)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+
+	if (!prev->stack_top || (sp >= prev->stack_base &&
+				 sp < prev->stack_top))
+		return;
+	panic("schedule() of %s/%d on a foreign stack %lx (its stack %lx-%lx)\n",
+	      prev->comm, prev->pid, sp, prev->stack_base, prev->stack_top);
+}
+
 static void __schedule(bool preempt)
 {
 	struct task *prev, *next;
 	unsigned long flags;
 	struct rq *rq;
 
+	check_switch_stack(current);
 	local_irq_save(flags);
 	rq = this_rq();
 	prev = rq->curr;

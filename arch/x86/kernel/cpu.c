@@ -19,6 +19,8 @@
  * returns, so they are small.
  */
 #include <tessera/errno.h>
+#include <tessera/params.h>
+#include <tessera/printk.h>
 #include <tessera/smp.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
@@ -154,4 +156,44 @@ void arch_cpu_init(void)
 	if (cpu == 0)
 		idt_init();
 	idt_load();
+}
+
+/* ------------------------------------------------------------ SMEP, SMAP */
+
+#define CPUID7_EBX_SMEP		(1U << 7)
+#define CPUID7_EBX_SMAP		(1U << 20)
+
+bool x86_smep_enabled;
+bool x86_smap_enabled;
+static bool smep_wanted = true, smap_wanted = true;
+PARAM_BOOL("cpu.smep", smep_wanted,
+	   "supervisor mode execution prevention where the CPU has it (0: off)");
+PARAM_BOOL("cpu.smap", smap_wanted,
+	   "supervisor mode access prevention where the CPU has it (0: off)");
+
+void cpu_protect_init(void)
+{
+	unsigned int a, b = 0, c, d;
+	unsigned long cr4;
+
+	if (this_cpu_index() == 0) {
+		cpuid(0, &a, &b, &c, &d);
+		if (a >= 7)
+			cpuid_count(7, 0, &a, &b, &c, &d);
+		else
+			b = 0;
+		x86_smep_enabled = smep_wanted && (b & CPUID7_EBX_SMEP);
+		x86_smap_enabled = smap_wanted && (b & CPUID7_EBX_SMAP);
+		pr_info("cpu: SMEP %s, SMAP %s\n",
+			x86_smep_enabled ? "on" : smep_wanted ?
+			"not supported by this CPU" : "off (cpu.smep=0)",
+			x86_smap_enabled ? "on" : smap_wanted ?
+			"not supported by this CPU" : "off (cpu.smap=0)");
+	}
+	cr4 = read_cr4();
+	if (x86_smep_enabled)
+		cr4 |= X86_CR4_SMEP;
+	if (x86_smap_enabled)
+		cr4 |= X86_CR4_SMAP;
+	write_cr4(cr4);
 }

@@ -62,6 +62,11 @@ idt_entry_stubs:
 	.type common_interrupt, @function
 common_interrupt:
 	cld
+	/* Kernel code never runs with EFLAGS.AC (SMAP's override) set. */
+	cmpb	$0, x86_smap_enabled(%rip)
+	je	.Lac_clear
+	clac
+.Lac_clear:
 	xchgq	%rdi, (%rsp)		/* %rdi = vector, slot = saved rdi */
 	pushq	%rsi
 	pushq	%rdx
@@ -79,6 +84,7 @@ common_interrupt:
 	pushq	%r15
 
 	movq	%rdi, %rbx		/* vector (rdmsr clobbers rdx/rax/rcx) */
+	movq	%rdi, %r13		/* callee-saved: the vector, for after */
 	xorl	%r12d, %r12d		/* 1 if we swapped GS below */
 	movl	$MSR_GS_BASE, %ecx
 	rdmsr
@@ -94,6 +100,18 @@ common_interrupt:
 	call	idt_dispatch
 	testb	$3, PT_REGS_CS(%rbx)
 	jz	2f
+	/*
+	 * Not from an IST stack (NMI, double fault, machine check): the
+	 * work before ring 3 may schedule, and a task switched away on
+	 * this CPU's IST stack would be overwritten by the next NMI.  The
+	 * work is picked up at the next interrupt or system call.
+	 */
+	cmpq	$2, %r13		/* X86_TRAP_NMI */
+	je	2f
+	cmpq	$8, %r13		/* X86_TRAP_DF */
+	je	2f
+	cmpq	$18, %r13		/* X86_TRAP_MC */
+	je	2f
 	movq	%rbx, %rdi
 	call	exit_to_user_mode	/* returns with IF clear */
 2:

@@ -119,6 +119,7 @@ __noreturn void secondary_start_kernel(unsigned int cpu)
 
 	arch_cpu_init();
 	fpu_init_cpu();
+	cpu_protect_init();
 	apic_setup_cpu();
 	timers_init_cpu(cpu);
 	sched_init_ap(cpu, ap_idle[cpu]);

@@ -26,6 +26,7 @@
 #include <tessera/sched.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/syscall.h>
 #include <asm/traps.h>
 #include <asm/user_pgtable.h>
 
@@ -152,8 +153,15 @@ static void pf_hint(struct pt_regs *regs, unsigned long addr,
 		printk(KERN_EMERG "BUG: write to read-only %s at %016lx by %s\n",
 		       what, addr, sym);
 	}
-	if ((err & X86_PF_PROT) && (err & X86_PF_INSTR))
-		printk(KERN_EMERG "kernel tried to execute NX-protected page - exploit attempt?\n");
+	if ((err & X86_PF_PROT) && (err & X86_PF_INSTR)) {
+		if (addr < USER_ADDR_END && x86_smep_enabled)
+			printk(KERN_EMERG "kernel tried to execute a user page (SMEP) - exploit attempt?\n");
+		else
+			printk(KERN_EMERG "kernel tried to execute NX-protected page - exploit attempt?\n");
+	} else if ((err & X86_PF_PROT) && addr < USER_ADDR_END &&
+		   x86_smap_enabled && !(regs->rflags & X86_EFLAGS_AC_BIT)) {
+		printk(KERN_EMERG "kernel accessed a user page without STAC (SMAP)\n");
+	}
 	if (in_stack_guard(addr))
 		print_stack_guard_hit(addr);
 }

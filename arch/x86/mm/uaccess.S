@@ -9,6 +9,11 @@
  *
  * On a resolvable fault (a page not brought in yet) the instruction is
  * simply restarted: REP MOVSB/STOSB resume where they stopped.
+ *
+ * With SMAP on (cpu_protect_init()), a kernel access to a user page
+ * faults unless EFLAGS.AC is set: every routine sets it first (STAC) and
+ * clears it on every way out (CLAC), fixups included.  Nothing else in
+ * the kernel runs with AC set: the interrupt entry clears it.
  */
 #define EFAULT	14
 
@@ -25,17 +30,35 @@
 uaccess_extable:
 	.popsection
 
+/* STAC/CLAC only where the CPU has SMAP (#UD elsewhere); flags clobbered. */
+.macro UACCESS_ON
+	cmpb	$0, x86_smap_enabled(%rip)
+	je	.Lno_stac\@
+	stac
+.Lno_stac\@:
+.endm
+
+.macro UACCESS_OFF
+	cmpb	$0, x86_smap_enabled(%rip)
+	je	.Lno_clac\@
+	clac
+.Lno_clac\@:
+.endm
+
 	.text
 
 /* unsigned long __copy_user(void *dst, const void *src, unsigned long n) */
 	.globl __copy_user
 	.type __copy_user, @function
 __copy_user:
+	UACCESS_ON
 	movq	%rdx, %rcx
 1:	rep movsb
 	xorl	%eax, %eax
+	UACCESS_OFF
 	ret
 2:	movq	%rcx, %rax		/* bytes left */
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __copy_user, . - __copy_user
@@ -44,11 +67,14 @@ __copy_user:
 	.globl __clear_user
 	.type __clear_user, @function
 __clear_user:
+	UACCESS_ON
 	movq	%rsi, %rcx
 	xorl	%eax, %eax
 1:	rep stosb
+	UACCESS_OFF
 	ret				/* %rax is still 0 */
 2:	movq	%rcx, %rax
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __clear_user, . - __clear_user
@@ -57,6 +83,7 @@ __clear_user:
 	.globl __strncpy_user
 	.type __strncpy_user, @function
 __strncpy_user:
+	UACCESS_ON
 	xorl	%eax, %eax
 3:	cmpq	%rdx, %rax
 	jae	4f
@@ -66,8 +93,10 @@ __strncpy_user:
 	jz	4f
 	incq	%rax
 	jmp	3b
-4:	ret
+4:	UACCESS_OFF
+	ret
 2:	movq	$-EFAULT, %rax
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __strncpy_user, . - __strncpy_user
@@ -76,11 +105,14 @@ __strncpy_user:
 	.globl __get_user_4
 	.type __get_user_4, @function
 __get_user_4:
+	UACCESS_ON
 1:	movl	(%rsi), %ecx
 	movl	%ecx, (%rdi)
 	xorl	%eax, %eax
+	UACCESS_OFF
 	ret
 2:	movl	$-EFAULT, %eax
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __get_user_4, . - __get_user_4
@@ -89,10 +121,13 @@ __get_user_4:
 	.globl __put_user_4
 	.type __put_user_4, @function
 __put_user_4:
+	UACCESS_ON
 1:	movl	%edi, (%rsi)
 	xorl	%eax, %eax
+	UACCESS_OFF
 	ret
 2:	movl	$-EFAULT, %eax
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __put_user_4, . - __put_user_4
@@ -101,11 +136,14 @@ __put_user_4:
 	.globl __get_user_8
 	.type __get_user_8, @function
 __get_user_8:
+	UACCESS_ON
 1:	movq	(%rsi), %rcx
 	movq	%rcx, (%rdi)
 	xorl	%eax, %eax
+	UACCESS_OFF
 	ret
 2:	movl	$-EFAULT, %eax
+	UACCESS_OFF
 	ret
 	EXTABLE 1b, 2b
 	.size __get_user_8, . - __get_user_8
@@ -114,13 +152,33 @@ __get_user_8:
 	.globl __put_user_8
 	.type __put_user_8, @function
 __put_user_8:
+	UACCESS_ON
 1:	movq	%rdi, (%rsi)
+	xorl	%eax, %eax
+	UACCESS_OFF
+	ret
+2:	movl	$-EFAULT, %eax
+	UACCESS_OFF
+	ret
+	EXTABLE 1b, 2b
+	.size __put_user_8, . - __put_user_8
+
+/*
+ * int __probe_user_nosmap(u64 *val, const u64 *uaddr): the load of
+ * __get_user_8 WITHOUT STAC, for the ktest that checks SMAP: with SMAP on
+ * it must fault and return -EFAULT even though the page is mapped.
+ */
+	.globl __probe_user_nosmap
+	.type __probe_user_nosmap, @function
+__probe_user_nosmap:
+1:	movq	(%rsi), %rcx
+	movq	%rcx, (%rdi)
 	xorl	%eax, %eax
 	ret
 2:	movl	$-EFAULT, %eax
 	ret
 	EXTABLE 1b, 2b
-	.size __put_user_8, . - __put_user_8
+	.size __probe_user_nosmap, . - __probe_user_nosmap
 
 	.pushsection .rodata.uaccess_extable, "a"
 	.balign 8

@@ -299,6 +299,21 @@ bool uaccess_fixup(struct pt_regs *regs)
 	return true;
 }
 
+unsigned long smap_violations;
+
+/*
+ * A supervisor access to a present user page with EFLAGS.AC clear under
+ * SMAP.  (A not-present page or a write to a read-only one inside a
+ * uaccess routine has AC set: that is demand paging or copy on write.)
+ */
+static bool smap_violation(const struct pt_regs *regs,
+			   unsigned long error_code)
+{
+	return x86_smap_enabled && (error_code & X86_PF_PROT) &&
+	       !(error_code & (X86_PF_USER | X86_PF_INSTR)) &&
+	       !(regs->rflags & X86_EFLAGS_AC_BIT);
+}
+
 bool kernel_fault_fixup(struct pt_regs *regs, unsigned long addr,
 			unsigned long error_code)
 {
@@ -307,6 +322,13 @@ bool kernel_fault_fixup(struct pt_regs *regs, unsigned long addr,
 
 	if (addr >= KERNEL_HALF_START)
 		return user_pgd_sync_kernel(addr);
+	if (smap_violation(regs, error_code)) {
+		/* Never a page to bring in: a missing STAC, i.e. a bug. */
+		smap_violations++;
+		pr_err_once("SMAP: kernel access to user address %lx at %pS without STAC\n",
+			    addr, (void *)regs->rip);
+		return extable_find(regs->rip) && uaccess_fixup(regs);
+	}
 	if (!extable_find(regs->rip))
 		return false;
 	/* A user page not brought in yet: fill it and restart the copy. */

@@ -91,6 +91,34 @@ static inline u16 read_segment_gs(void)
 	return v;
 }
 
+/*
+ * SMEP and SMAP (cpu_protect_init()): with SMAP on, the kernel may touch
+ * a user page only between stac() and clac(), which only the uaccess
+ * routines (arch/x86/mm/uaccess.S) and user_access_begin()/end() do.
+ * STAC/CLAC are invalid opcodes on CPUs without SMAP, hence the test.
+ */
+extern bool x86_smap_enabled;
+extern bool x86_smep_enabled;
+
+static __always_inline void stac(void)
+{
+	if (x86_smap_enabled)
+		__asm__ __volatile__("stac" ::: "memory");
+}
+
+static __always_inline void clac(void)
+{
+	if (x86_smap_enabled)
+		__asm__ __volatile__("clac" ::: "memory");
+}
+
+/*
+ * Turn on SMEP and SMAP on this CPU where the CPU has them and the
+ * command line allows (cpu.smep=, cpu.smap=); the boot CPU decides and
+ * says so once, application processors follow.  After parameters.
+ */
+void cpu_protect_init(void);
+
 /* Stop this CPU for good: interrupts off, hlt forever (NMIs re-halt). */
 static inline __noreturn void cpu_halt_forever(void)
 {

@@ -29,6 +29,7 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <asm/pgtable.h>
+#include <asm/processor.h>
 #include <asm/irqflags.h>
 #include <asm/syscall.h>
 #include <asm/tlbflush.h>
@@ -80,10 +81,14 @@ static int tlb_reader_fn(void *arg)
 
 	/* Stay on A: no other task may take this CPU meanwhile. */
 	preempt_disable();
+	stac();		/* a user page, read from the kernel (SMAP) */
 	tt->seen_before = READ_ONCE(*(volatile u64 *)TEST_UVA);
+	clac();
 	__atomic_store_n(&tt->reader_state, 1, __ATOMIC_RELEASE);
 	wait_for(&tt->cmd, 1);
+	stac();
 	tt->seen_after = READ_ONCE(*(volatile u64 *)TEST_UVA);
+	clac();
 	__atomic_store_n(&tt->reader_state, 2, __ATOMIC_RELEASE);
 	wait_for(&tt->cmd, 2);
 	preempt_enable();
