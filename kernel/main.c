@@ -15,6 +15,7 @@
 #include <tessera/bootinfo.h>
 #include <tessera/debug_keys.h>
 #include <tessera/errno.h>
+#include <tessera/ipi.h>
 #include <tessera/kernel.h>
 #include <tessera/kbench.h>
 #include <tessera/ktest.h>
@@ -94,6 +95,7 @@ static __noreturn void rest_init(void)
 		       ret);
 	local_irq_enable();
 	smp_init();
+	nmi_storm_init();
 	debug_keys_init();
 	ret = serial_input_init();
 	if (ret)

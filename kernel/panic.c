@@ -172,8 +172,11 @@ void panic(const char *fmt, ...)
 	if (!test_taint(TAINT_DIE))
 		dump_stack();
 	/* Where are the other CPUs?  Runs once: panic_in_progress. */
-	if (num_online_cpus() > 1)
+	if (num_online_cpus() > 1) {
 		trigger_all_cpu_backtrace();
+		/* Nothing of this node may run on: no heartbeat, no I/O. */
+		smp_stop_other_cpus();
+	}
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	machine_halt_with_status(PANIC_EXIT_STATUS);
 }

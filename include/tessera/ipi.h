@@ -57,5 +57,17 @@ int ipi_init(void);
 int trigger_all_cpu_backtrace(void);
 /* The NMI handler's hook: true if this NMI was a backtrace request. */
 bool nmi_backtrace_handler(struct pt_regs *regs);
+/*
+ * The NMI handler's hook for every NMI service (stop, debug storm,
+ * backtrace): true if the NMI was one of ours.  A stop never returns.
+ */
+bool nmi_service_handler(struct pt_regs *regs);
+/*
+ * Stop every other online CPU (NMI, then halt for good), waiting a few
+ * seconds at most; for panic(), after the backtraces.
+ */
+void smp_stop_other_cpus(void);
+/* debug.nmi_storm_ms: start the NMI storm thread (after SMP bring-up). */
+void nmi_storm_init(void);
 
 #endif /* _TESSERA_IPI_H */

@@ -273,7 +273,7 @@ static void do_debug(struct pt_regs *regs)
 
 static void do_nmi(struct pt_regs *regs)
 {
-	if (nmi_backtrace_handler(regs))
+	if (nmi_service_handler(regs))
 		return;
 	printk(KERN_EMERG "NMI received for unknown reason on CPU %u, continuing\n",
 	       oops_cpu());
