@@ -181,6 +181,8 @@ struct process {
 	char comm[TASK_COMM_LEN];
 	char exe[PROCESS_EXE_MAX];	/* readlink("/proc/self/exe") */
 	struct pmm *mm;
+	unsigned long start_brk;	/* heap start, from the loader */
+	unsigned long brk;		/* current break, under the pmm lock */
 
 	spinlock_t lock;		/* threads, states below */
 	struct list_head threads;	/* struct uthread, live or exited */

@@ -160,6 +160,11 @@ struct process *process_spawn(int memory_node, const char *exe,
 				      envc, &entry, &sp);
 	if (ret)
 		goto free_mm;
+	/* The loader starts the heap empty: the break is its start. */
+	pmm_lock(p->mm);
+	p->start_brk = p->mm->ops->brk(p->mm, 0);
+	p->brk = p->start_brk;
+	pmm_unlock(p->mm);
 
 	regs.rip = entry;
 	regs.rsp = sp;
