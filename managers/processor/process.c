@@ -9,12 +9,20 @@
  * (page table, FS/GS bases) is registered with the arch code, which
  * installs it on every switch to the thread.
  *
- * Lifetime: threads stay on process->threads after they exit (their
- * tasks are dead but not freed) until the process is reaped, so futex
- * wakers and exit_group never touch freed memory.  When the last thread
- * exits, process->exited completes; process_reap() then frees each
- * task (kthread_stop() waits for its final switch, after which no CPU
- * has the process page table loaded) and the address space.
+ * Lifetime: a thread that exits stays on process->threads, marked
+ * exited, until another thread of the process exits or the process is
+ * reaped: uthread_exit() first frees the threads that exited before it
+ * (uthread_reap_exited()), and process_reap() frees the rest.  Freeing
+ * is kthread_stop(), which waits for the thread's final switch, then
+ * frees its stack and FPU state; so no CPU runs on a freed stack, and
+ * once every thread is freed no CPU has the process page table loaded.
+ * Nobody else keeps a pointer to an exited thread: exit_group skips
+ * them, uthread_start() looks for a thread not started yet, and a futex
+ * waiter leaves its queue before it can exit.  A program that creates
+ * and joins threads forever therefore holds at most the threads exiting
+ * at the same moment, not one kernel stack per thread ever made.  When
+ * the last thread exits, process->exited completes; process_reap() then
+ * frees the remaining threads and the address space.
  *
  * Exits: exit(2) ends one thread; exit_group(2) and fatal exceptions
  * mark every other thread kill_pending and wake it.  A marked thread
@@ -27,6 +35,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/mm.h>
 #include <tessera/node.h>
 #include <tessera/printk.h>
 #include <tessera/processor.h>
@@ -203,6 +212,7 @@ int process_wait(struct process *p)
 void process_reap(struct process *p)
 {
 	struct uthread *ut, *tmp;
+	int pid = p->pid;
 
 	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
 		list_del(&ut->node);
@@ -216,6 +226,33 @@ void process_reap(struct process *p)
 	pmm_destroy(p->mm);
 	fd_table_destroy(p->files);
 	kfree(p);
+	/* For leak checks (tests/cluster/test_memsys.py). */
+	pr_info("processor: reaped pid %d: free_pages %llu\n", pid,
+		(unsigned long long)nr_free_pages());
+}
+
+/*
+ * Free the threads of @p that have exited, except @self: off the list
+ * under p->lock, then kthread_stop() (which sleeps until each has
+ * switched away for the last time) and kfree.  Two threads reaping at
+ * once take disjoint sets; a thread is marked exited only after its own
+ * reaping, so nobody waits for a thread that waits for it.
+ */
+static void uthread_reap_exited(struct process *p, struct uthread *self)
+{
+	struct uthread *ut, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&p->lock);
+	list_for_each_entry_safe(ut, tmp, &p->threads, node)
+		if (ut->exited && ut != self)
+			list_move_tail(&ut->node, &dead);
+	spin_unlock(&p->lock);
+	list_for_each_entry_safe(ut, tmp, &dead, node) {
+		list_del(&ut->node);
+		kthread_stop(ut->task);
+		kfree(ut);
+	}
 }
 
 int uthread_clone(const struct pt_regs *regs, unsigned long tls,
@@ -258,6 +295,7 @@ __noreturn void uthread_exit(int code)
 	struct process *p = ut->proc;
 	bool last;
 
+	uthread_reap_exited(p, ut);
 	if (ut->clear_child_tid) {
 		/* pthread_join waits for this zero and the wake. */
 		if (!put_user_u32(0, ut->clear_child_tid))
