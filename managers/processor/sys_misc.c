@@ -197,6 +197,8 @@ SYSCALL_DECLARE(prlimit64)
 		lim.rlim_cur = STACK_RLIMIT;
 	else if (resource == RLIMIT_NOFILE)
 		lim.rlim_cur = lim.rlim_max = NOFILE_RLIMIT;
+	else if (resource == RLIMIT_NPROC)
+		lim.rlim_cur = lim.rlim_max = uthread_limit();
 	if (regs->r10 &&
 	    copy_to_user((void __user *)regs->r10, &lim, sizeof(lim)))
 		return -EFAULT;

@@ -16,7 +16,10 @@ same argv and environment, and the outputs and exit statuses must agree.
     short runs; the kernel's free pages after each program
     ("processor: reaped pid P: free_pages N") must come back to the
     level of the first run, within SLACK_PAGES (slab fragmentation; one
-    kernel stack leaked per thread would be 80000 pages)."""
+    kernel stack leaked per thread would be 80000 pages);
+  - threadlimit: with processor.max_threads=16 a program gets 15 threads
+    (the main thread is the 16th), then EAGAIN, twice in a row, and
+    RLIMIT_NPROC says 16; a thread loop after it still runs."""
 
 import os
 import re
@@ -160,11 +163,39 @@ def threads_bounded():
 		      f"run 0 {free[0]}: more than {SLACK_PAGES} pages kept")
 
 
+def thread_limit():
+	limit = 16
+	runs = [[test_user.program("threadlimit"), "40"],
+		[test_user.program("threadloop"), "300", "10"]]
+	code, out, err, log = run_local("memsys-threadlimit", runs,
+					f"processor.max_threads={limit}",
+					smp=2)
+	where = "threadlimit (local, processor.max_threads=16)"
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(f"processor: at most {limit} user threads" in log,
+	      f"{where}: the limit was not taken")
+	want = (f"first: created {limit - 1} threads, then Resource "
+		f"temporarily unavailable\n"
+		f"second: created {limit - 1} threads, then Resource "
+		f"temporarily unavailable\n"
+		f"RLIMIT_NPROC {limit} {limit}\n"
+		f"same count both times: yes\n"
+		f"300 create/join cycles: sum 45150 (ok)\n"
+		f"burst of 10 threads: sum 55 (ok)\n").encode()
+	check(out == want, f"{where}: stdout\n--- want\n{want!r}\n"
+	      f"--- tessera\n{out!r}")
+	check(code == 0 and err == b"", f"{where}: status {code}, "
+	      f"stderr {err!r}")
+	check(re.search(r"program exit run=1 pid=\d+ status=0", log),
+	      f"{where}: the thread loop after it did not exit 0")
+
+
 SCENARIOS = [
 	("memcheck_pcache_perset", lambda: memcheck_dirty("perset", "perset")),
 	("memcheck_pcache_victim", lambda: memcheck_dirty("victim", "victim")),
 	("memcheck_pcache0", memcheck_nopcache),
 	("timeouts", timeouts_local),
 	("threads_bounded", threads_bounded),
+	("thread_limit", thread_limit),
 	("three_nodes", three_nodes),
 ]
