@@ -433,7 +433,8 @@ SYSCALL_DECLARE(clock_nanosleep)
 	if (clock == CLOCK_REALTIME) {
 		u64 rt = realtime_ns();
 
-		return sleep_until(ns <= rt ? now : ktime_add_sat(now, ns - rt));
+		return sleep_until(ns <= rt ? now :
+				   ktime_add_sat(now, ns - rt));
 	}
 	return sleep_until(ns);
 }

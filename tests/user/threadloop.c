@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < burst; i++) {
 		err = pthread_create(&tids[i], NULL, worker, (void *)(i + 1));
 		if (err) {
-			printf("burst create %lu failed: %s\n", i, strerror(err));
+			printf("burst create %lu failed: %s\n", i,
+			       strerror(err));
 			return 1;
 		}
 		want += i + 1;

@@ -77,8 +77,8 @@ static void bad_timespecs(void)
 		snprintf(what, sizeof(what), "futex WAIT bad timespec %u", i);
 		/* The value differs too: EINVAL must win. */
 		SHOW(what, futex(&word, FUTEX_WAIT_PRIVATE, word + 1, ts, 0));
-		snprintf(what, sizeof(what), "futex WAIT_BITSET bad timespec %u",
-			 i);
+		snprintf(what, sizeof(what),
+			 "futex WAIT_BITSET bad timespec %u", i);
 		SHOW(what, futex(&word, FUTEX_WAIT_BITSET_PRIVATE, word, ts,
 				 FUTEX_BITSET_MATCH_ANY));
 		snprintf(what, sizeof(what), "nanosleep bad timespec %u", i);
