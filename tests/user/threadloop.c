@@ -3,10 +3,10 @@
  * Threads come and go for a long time without using up the kernel:
  * "threadloop CYCLES BURST" runs CYCLES rounds of pthread_create then
  * pthread_join (one thread at a time), then one burst of BURST threads
- * alive together (more than the kernel's cache of 64 free stacks), all
- * joined.  Every thread adds its number to a sum under a mutex; the sum
- * and the counts are printed, so the output is the same natively and on
- * Tessera.  A create that fails is reported with its error and the
+ * alive together (each waits until all are made: more than the kernel's
+ * cache of 64 free stacks), all joined.  Every thread adds its number
+ * to a sum under a mutex; the sum and the counts are printed, so the
+ * output is the same natively and on Tessera.  A create that fails is reported with its error and the
  * program exits 1.  tests/cluster/test_memsys.py checks that the
  * kernel's free memory after the program is what it was before.
  */
@@ -16,11 +16,24 @@
 #include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t go = PTHREAD_COND_INITIALIZER;
 static unsigned long long sum;
+static int released;
 
 static void *worker(void *arg)
 {
 	pthread_mutex_lock(&lock);
+	sum += (unsigned long)arg;
+	pthread_mutex_unlock(&lock);
+	return arg;
+}
+
+/* A burst thread: all of them are alive at once, until released. */
+static void *burst_worker(void *arg)
+{
+	pthread_mutex_lock(&lock);
+	while (!released)
+		pthread_cond_wait(&go, &lock);
 	sum += (unsigned long)arg;
 	pthread_mutex_unlock(&lock);
 	return arg;
@@ -57,7 +70,8 @@ int main(int argc, char **argv)
 		return 1;
 	sum = want = 0;
 	for (unsigned long i = 0; i < burst; i++) {
-		err = pthread_create(&tids[i], NULL, worker, (void *)(i + 1));
+		err = pthread_create(&tids[i], NULL, burst_worker,
+				     (void *)(i + 1));
 		if (err) {
 			printf("burst create %lu failed: %s\n", i,
 			       strerror(err));
@@ -65,6 +79,10 @@ int main(int argc, char **argv)
 		}
 		want += i + 1;
 	}
+	pthread_mutex_lock(&lock);
+	released = 1;
+	pthread_cond_broadcast(&go);
+	pthread_mutex_unlock(&lock);
 	for (unsigned long i = 0; i < burst; i++)
 		if (pthread_join(tids[i], NULL)) {
 			printf("burst join %lu failed\n", i);
