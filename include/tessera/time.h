@@ -7,6 +7,7 @@
 #ifndef _TESSERA_TIME_H
 #define _TESSERA_TIME_H
 
+#include <tessera/errno.h>
 #include <tessera/types.h>
 
 #define HZ		250
@@ -15,6 +16,56 @@
 #define NSEC_PER_SEC	1000000000ULL
 
 typedef u64 ktime_t;	/* nanoseconds since TSC calibration at boot */
+
+/* A deadline that never comes: conversions saturate to it. */
+#define KTIME_MAX	((ktime_t)~0ULL)
+#define TICK_NSEC	(NSEC_PER_SEC / HZ)
+/* The longest single timed sleep, in ticks; callers loop for more. */
+#define SLEEP_CHUNK_MAX	((long)HZ * 86400)
+
+_Static_assert(NSEC_PER_SEC % HZ == 0, "a tick is a whole number of ns");
+
+/*
+ * A user timespec in nanoseconds, as Linux's timespec64_valid() sees it:
+ * -EINVAL for tv_sec < 0 or tv_nsec outside [0, 10^9); a value past
+ * KTIME_MAX saturates to KTIME_MAX (forever) instead of wrapping.
+ */
+static inline int timespec_to_ns(s64 tv_sec, s64 tv_nsec, u64 *ns)
+{
+	if (tv_sec < 0 || tv_nsec < 0 || (u64)tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	if ((u64)tv_sec > (KTIME_MAX - (u64)tv_nsec) / NSEC_PER_SEC)
+		*ns = KTIME_MAX;
+	else
+		*ns = (u64)tv_sec * NSEC_PER_SEC + (u64)tv_nsec;
+	return 0;
+}
+
+/* @t + @ns, saturating at KTIME_MAX. */
+static inline ktime_t ktime_add_sat(ktime_t t, u64 ns)
+{
+	return ns > KTIME_MAX - t ? KTIME_MAX : t + ns;
+}
+
+/*
+ * Ticks to sleep from @now towards @deadline (rounded up, so the sleep
+ * never ends early): 0 if it has passed, at most SLEEP_CHUNK_MAX (the
+ * caller looks at the clock again and sleeps on), and
+ * MAX_SCHEDULE_TIMEOUT (<tessera/sched.h>: no timer at all) for
+ * KTIME_MAX.
+ */
+static inline long ktime_sleep_ticks(ktime_t deadline, ktime_t now)
+{
+	u64 left, ticks;
+
+	if (deadline == KTIME_MAX)
+		return (long)(~0UL >> 1);
+	if (deadline <= now)
+		return 0;
+	left = deadline - now;
+	ticks = left / TICK_NSEC + (left % TICK_NSEC != 0);
+	return ticks > (u64)SLEEP_CHUNK_MAX ? SLEEP_CHUNK_MAX : (long)ticks;
+}
 
 extern volatile u64 jiffies;
 extern u64 tsc_khz;

@@ -45,7 +45,10 @@ static struct raw_lock tasklist_lock;
 static LIST_HEAD(all_tasks);
 static int next_pid = 1;
 
-/* Freed kernel stacks are kept mapped and reused (no TLB shootdown). */
+/*
+ * Freed kernel stacks: up to 64 are kept mapped and reused (no TLB
+ * shootdown); past that they are unmapped and their pages freed.
+ */
 static struct raw_lock stack_cache_lock;
 static void *stack_cache[64];
 static unsigned int nr_cached_stacks;
@@ -92,7 +95,7 @@ static void stack_put(void *s)
 	raw_unlock(&stack_cache_lock);
 	local_irq_restore(flags);
 	if (!cached)
-		pr_warn_once("sched: kernel stack cache full; leaking a stack mapping\n");
+		free_kernel_stack(s, THREAD_SIZE);
 }
 
 struct task *task_alloc(const char *name)

@@ -15,6 +15,7 @@
 #include <tessera/percpu.h>
 #include <tessera/preempt.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/smp.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
@@ -308,6 +309,43 @@ free:
 		__free_page(new_page);
 }
 
+static void read_stack_word(void *arg)
+{
+	READ_ONCE(*(volatile unsigned long *)arg);
+}
+
+/*
+ * free_kernel_stack(): the stack is unmapped (after every CPU cached its
+ * translation), its pages are back in the buddy allocator, and the next
+ * stack of the same size gets the same address range.
+ */
+static void kernel_stack_free_unmaps_and_reuses(struct ktest *t)
+{
+	u64 before = nr_free_pages(), allocated;
+	unsigned long *s, *again;
+
+	s = alloc_kernel_stack(THREAD_SIZE);
+	KT_ASSERT_TRUE(t, s != NULL);
+	allocated = nr_free_pages();
+	KT_EXPECT_LE(t, allocated, before - THREAD_SIZE / PAGE_SIZE);
+	memset(s, 0x5a, THREAD_SIZE);
+	read_stack_word(s);
+	KT_EXPECT_EQ(t, smp_call_function_many(~0ULL, read_stack_word, s,
+					       true), 0);
+	free_kernel_stack(s, THREAD_SIZE);
+	KT_EXPECT_FALSE(t, kernel_addr_mapped((unsigned long)s));
+	KT_EXPECT_FALSE(t, kernel_addr_mapped((unsigned long)s + THREAD_SIZE -
+					      PAGE_SIZE));
+	/* One page of slack: the slot's record may start a new slab. */
+	KT_EXPECT_GE(t, nr_free_pages() + 1,
+		     allocated + THREAD_SIZE / PAGE_SIZE);
+
+	again = alloc_kernel_stack(THREAD_SIZE);
+	KT_ASSERT_TRUE(t, again != NULL);
+	KT_EXPECT_EQ(t, (unsigned long)again, (unsigned long)s);
+	free_kernel_stack(again, THREAD_SIZE);
+}
+
 static void irq_vectors_distinct_and_exhaustible(struct ktest *t)
 {
 	DECLARE_BITMAP(got, 256);
@@ -467,6 +505,7 @@ static struct ktest_case smp_cases[] = {
 	KTEST_CASE(waiting_call_with_irqs_off_refused),
 	KTEST_CASE(call_many_reaches_every_other_cpu),
 	KTEST_CASE(tlb_shootdown_reaches_every_cpu),
+	KTEST_CASE(kernel_stack_free_unmaps_and_reuses),
 	KTEST_CASE(irq_vectors_distinct_and_exhaustible),
 	KTEST_CASE(msi_message_fields),
 	KTEST_CASE(isa_irq_overrides),

@@ -26,12 +26,15 @@
 
 #include <tessera/errno.h>
 #include <tessera/mm.h>
+#include <tessera/mman.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/mman.h>
 
 #define PT_ENTRIES	512
 #define PT_LEVELS	4
+
+_Static_assert(TASK_SIZE == MMAN_TASK_SIZE, "one user address space size");
 
 static u64 rmm_pages_owned;	/* atomic: every rmm's data + table pages */
 
@@ -623,12 +626,12 @@ free_vma:
 
 int rmm_munmap(struct rmm *mm, u64 addr, u64 len)
 {
-	if ((addr & ~PAGE_MASK) || !len)
-		return -EINVAL;
-	len = ALIGN(len, PAGE_SIZE);
-	if (!len || len > TASK_SIZE || addr > TASK_SIZE - len)
-		return -EINVAL;
-	return rmm_unmap_range(mm, addr, addr + len);
+	u64 end;
+	int ret = mman_check_munmap(addr, len, &end);
+
+	if (ret)
+		return ret;
+	return rmm_unmap_range(mm, addr, end);
 }
 
 /* True if [start, end) is covered by vmas without a hole. */
@@ -652,21 +655,11 @@ int rmm_mprotect(struct rmm *mm, u64 addr, u64 len, u32 prot)
 	struct vma *v;
 	int ret;
 
-	if (addr & ~PAGE_MASK)
-		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN |
-		     PROT_GROWSUP))
-		return -EINVAL;
-	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
-		return -EINVAL;
+	ret = mman_check_mprotect(addr, len, prot, &end);
+	if (ret || end == addr)
+		return ret;
 	/* Our stacks do not grow: the whole vma already has the rights. */
 	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
-	if (!len)
-		return 0;
-	len = ALIGN(len, PAGE_SIZE);
-	if (!len || addr + len < addr)
-		return -ENOMEM;
-	end = addr + len;
 	if (end > TASK_SIZE || !rmm_range_mapped(mm, addr, end))
 		return -ENOMEM;
 	ret = rmm_isolate(mm, addr, end);
@@ -814,38 +807,16 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	return ret ? ret : (s64)dst;
 }
 
-static bool madvise_known(int advice)
-{
-	switch (advice) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
-	case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE:
-	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
-	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
-	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
-	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
-	case MADV_DONTNEED_LOCKED:
-		return true;
-	default:
-		return false;
-	}
-}
-
 int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice)
 {
-	bool drop = advice == MADV_DONTNEED || advice == MADV_FREE ||
-		    advice == MADV_DONTNEED_LOCKED;
+	bool drop = mman_madvise_discards(advice);
 	u64 end, cur;
 	struct vma *v;
-	int ret = 0;
+	int ret;
 
-	if ((addr & ~PAGE_MASK) || !madvise_known(advice))
-		return -EINVAL;
-	end = addr + ALIGN(len, PAGE_SIZE);
-	if (end < addr || (len && end == addr))
-		return -EINVAL;
-	if (end == addr)
-		return 0;
+	ret = mman_check_madvise(addr, len, advice, &end);
+	if (ret || end == addr)
+		return ret;
 	if (end > TASK_SIZE)
 		return -ENOMEM;
 	/* Applied to the mapped parts; a hole anywhere makes it -ENOMEM. */

@@ -131,15 +131,12 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 		}
 		if (timeout_ns) {
 			u64 now = ktime_get();
-			u64 left_ns;
 
 			if (now >= timeout_ns) {
 				ret = -ETIMEDOUT;
 				break;
 			}
-			left_ns = timeout_ns - now;
-			schedule_timeout(DIV_ROUND_UP(left_ns * HZ,
-						      NSEC_PER_SEC));
+			schedule_timeout(ktime_sleep_ticks(timeout_ns, now));
 		} else {
 			schedule();
 		}

@@ -181,6 +181,8 @@ struct process {
 	char comm[TASK_COMM_LEN];
 	char exe[PROCESS_EXE_MAX];	/* readlink("/proc/self/exe") */
 	struct pmm *mm;
+	unsigned long start_brk;	/* heap start, from the loader */
+	unsigned long brk;		/* current break, under the pmm lock */
 
 	spinlock_t lock;		/* threads, states below */
 	struct list_head threads;	/* struct uthread, live or exited */
@@ -224,6 +226,12 @@ void process_reap(struct process *p);
  */
 int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 		  bool set_tls, u32 __user *clear_tid);
+/*
+ * The most user threads this node runs at once (processor.max_threads=;
+ * exited threads count until they are freed).  uthread_clone() past it
+ * is -EAGAIN.
+ */
+unsigned int uthread_limit(void);
 /* Start the thread @tid made by uthread_clone(). */
 void uthread_start(int tid);
 /* End the calling thread (exit(2)). */

@@ -9,12 +9,20 @@
  * (page table, FS/GS bases) is registered with the arch code, which
  * installs it on every switch to the thread.
  *
- * Lifetime: threads stay on process->threads after they exit (their
- * tasks are dead but not freed) until the process is reaped, so futex
- * wakers and exit_group never touch freed memory.  When the last thread
- * exits, process->exited completes; process_reap() then frees each
- * task (kthread_stop() waits for its final switch, after which no CPU
- * has the process page table loaded) and the address space.
+ * Lifetime: a thread that exits stays on process->threads, marked
+ * exited, until another thread of the process exits or the process is
+ * reaped: uthread_exit() first frees the threads that exited before it
+ * (uthread_reap_exited()), and process_reap() frees the rest.  Freeing
+ * is kthread_stop(), which waits for the thread's final switch, then
+ * frees its stack and FPU state; so no CPU runs on a freed stack, and
+ * once every thread is freed no CPU has the process page table loaded.
+ * Nobody else keeps a pointer to an exited thread: exit_group skips
+ * them, uthread_start() looks for a thread not started yet, and a futex
+ * waiter leaves its queue before it can exit.  A program that creates
+ * and joins threads forever therefore holds at most the threads exiting
+ * at the same moment, not one kernel stack per thread ever made.  When
+ * the last thread exits, process->exited completes; process_reap() then
+ * frees the remaining threads and the address space.
  *
  * Exits: exit(2) ends one thread; exit_group(2) and fatal exceptions
  * mark every other thread kill_pending and wake it.  A marked thread
@@ -27,7 +35,9 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/mm.h>
 #include <tessera/node.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/processor.h>
 #include <tessera/slab.h>
@@ -45,6 +55,55 @@
 
 static DEFINE_SPINLOCK(processes_lock);
 static LIST_HEAD(all_processes);	/* under processes_lock */
+
+/*
+ * The node's limit on user threads, counted from creation until the
+ * thread is freed (an exited thread not yet freed still holds its
+ * stack).  processor.max_threads=0 (the default) sizes it like Linux's
+ * threads-max: kernel stacks in at most an eighth of memory.
+ */
+#define MIN_THREADS		64
+static unsigned int max_threads_param;
+PARAM_UINT("processor.max_threads", max_threads_param, 0, 1U << 20,
+	   "user threads on this node (0: an eighth of memory in stacks)");
+static unsigned int max_threads = MIN_THREADS;
+static unsigned int nr_threads;		/* atomic */
+
+unsigned int uthread_limit(void)
+{
+	return max_threads;
+}
+
+/* Count one more thread, unless the node is at its limit. */
+static bool uthread_charge(void)
+{
+	unsigned int n = __atomic_load_n(&nr_threads, __ATOMIC_RELAXED);
+
+	do {
+		if (n >= max_threads) {
+			pr_warn_once("processor: %u user threads, the limit (processor.max_threads): clone is -EAGAIN\n",
+				     n);
+			return false;
+		}
+	} while (!__atomic_compare_exchange_n(&nr_threads, &n, n + 1, false,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+static void uthread_uncharge(void)
+{
+	__atomic_sub_fetch(&nr_threads, 1, __ATOMIC_RELAXED);
+}
+
+/* Free an exited (or never started) thread taken off its process. */
+static void uthread_free(struct uthread *ut)
+{
+	/* Waits for its final switch, then frees its stack and FPU state. */
+	kthread_stop(ut->task);
+	kfree(ut);
+	uthread_uncharge();
+}
 
 struct uthread *current_uthread(void)
 {
@@ -75,27 +134,27 @@ static struct uthread *uthread_create(struct process *p,
 				      const struct pt_regs *regs,
 				      unsigned long fs_base)
 {
-	struct uthread *ut = kzalloc(sizeof(*ut), GFP_KERNEL);
+	struct uthread *ut;
 	struct task *t;
 	bool dying;
 
+	if (!uthread_charge())
+		return ERR_PTR(-EAGAIN);
+	ut = kzalloc(sizeof(*ut), GFP_KERNEL);
 	if (!ut)
-		return ERR_PTR(-ENOMEM);
+		goto uncharge;
 	ut->proc = p;
 	ut->start_regs = *regs;
 	ut->uctx.fs_base = fs_base;
 	ut->uctx.pgd_pa = p->mm->pgd_pa;
 	t = kthread_create(uthread_main, ut, "%s", p->comm);
-	if (IS_ERR(t)) {
-		kfree(ut);
-		return ERR_PTR(PTR_ERR(t));
-	}
+	if (IS_ERR(t))
+		goto free_ut;
+	ut->task = t;
 	if (fpu_alloc(t)) {
-		kthread_stop(t);
-		kfree(ut);
+		uthread_free(ut);
 		return ERR_PTR(-ENOMEM);
 	}
-	ut->task = t;
 	ut->tid = t->pid;
 
 	spin_lock(&p->lock);
@@ -106,12 +165,17 @@ static struct uthread *uthread_create(struct process *p,
 	}
 	spin_unlock(&p->lock);
 	if (dying) {
-		kthread_stop(t);
-		kfree(ut);
+		uthread_free(ut);
 		return ERR_PTR(-EAGAIN);
 	}
 	user_context_register(t, &ut->uctx);
 	return ut;
+
+free_ut:
+	kfree(ut);
+uncharge:
+	uthread_uncharge();
+	return ERR_PTR(-ENOMEM);
 }
 
 static const char *exe_basename(const char *exe)
@@ -160,6 +224,11 @@ struct process *process_spawn(int memory_node, const char *exe,
 				      envc, &entry, &sp);
 	if (ret)
 		goto free_mm;
+	/* The loader starts the heap empty: the break is its start. */
+	pmm_lock(p->mm);
+	p->start_brk = p->mm->ops->brk(p->mm, 0);
+	p->brk = p->start_brk;
+	pmm_unlock(p->mm);
 
 	regs.rip = entry;
 	regs.rsp = sp;
@@ -198,12 +267,11 @@ int process_wait(struct process *p)
 void process_reap(struct process *p)
 {
 	struct uthread *ut, *tmp;
+	int pid = p->pid;
 
 	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
 		list_del(&ut->node);
-		/* Waits for its final switch, then frees the task. */
-		kthread_stop(ut->task);
-		kfree(ut);
+		uthread_free(ut);
 	}
 	spin_lock(&processes_lock);
 	list_del(&p->all);
@@ -211,6 +279,32 @@ void process_reap(struct process *p)
 	pmm_destroy(p->mm);
 	fd_table_destroy(p->files);
 	kfree(p);
+	/* For leak checks (tests/cluster/test_memsys.py). */
+	pr_info("processor: reaped pid %d: free_pages %llu\n", pid,
+		(unsigned long long)nr_free_pages());
+}
+
+/*
+ * Free the threads of @p that have exited, except @self: off the list
+ * under p->lock, then kthread_stop() (which sleeps until each has
+ * switched away for the last time) and kfree.  Two threads reaping at
+ * once take disjoint sets; a thread is marked exited only after its own
+ * reaping, so nobody waits for a thread that waits for it.
+ */
+static void uthread_reap_exited(struct process *p, struct uthread *self)
+{
+	struct uthread *ut, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&p->lock);
+	list_for_each_entry_safe(ut, tmp, &p->threads, node)
+		if (ut->exited && ut != self)
+			list_move_tail(&ut->node, &dead);
+	spin_unlock(&p->lock);
+	list_for_each_entry_safe(ut, tmp, &dead, node) {
+		list_del(&ut->node);
+		uthread_free(ut);
+	}
 }
 
 int uthread_clone(const struct pt_regs *regs, unsigned long tls,
@@ -220,6 +314,8 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 	struct pt_regs child = *regs;
 	struct uthread *ut;
 
+	/* Exited threads still count against the limit until freed. */
+	uthread_reap_exited(self->proc, self);
 	child.rax = 0;
 	ut = uthread_create(self->proc, &child,
 			    set_tls ? tls : self->uctx.fs_base);
@@ -253,6 +349,7 @@ __noreturn void uthread_exit(int code)
 	struct process *p = ut->proc;
 	bool last;
 
+	uthread_reap_exited(p, ut);
 	if (ut->clear_child_tid) {
 		/* pthread_join waits for this zero and the wake. */
 		if (!put_user_u32(0, ut->clear_child_tid))
@@ -374,6 +471,11 @@ static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
 
 void processor_manager_init(void)
 {
+	u64 stacks = nr_managed_pages() * PAGE_SIZE / (8 * THREAD_SIZE);
+
+	max_threads = max_threads_param ? max_threads_param :
+		      (unsigned int)clamp(stacks, (u64)MIN_THREADS, 1ULL << 20);
+	pr_info("processor: at most %u user threads\n", max_threads);
 	user_pgtable_init();
 	syscall_init();
 	realtime_init();

@@ -197,6 +197,8 @@ SYSCALL_DECLARE(prlimit64)
 		lim.rlim_cur = STACK_RLIMIT;
 	else if (resource == RLIMIT_NOFILE)
 		lim.rlim_cur = lim.rlim_max = NOFILE_RLIMIT;
+	else if (resource == RLIMIT_NPROC)
+		lim.rlim_cur = lim.rlim_max = uthread_limit();
 	if (regs->r10 &&
 	    copy_to_user((void __user *)regs->r10, &lim, sizeof(lim)))
 		return -EFAULT;
@@ -374,7 +376,10 @@ SYSCALL_DECLARE(gettimeofday)
 	       -EFAULT : 0;
 }
 
-/* Sleep until ktime_get() reaches @deadline (or the thread is killed). */
+/*
+ * Sleep until ktime_get() reaches @deadline (KTIME_MAX: forever) or the
+ * thread is killed.
+ */
 static long sleep_until(u64 deadline)
 {
 	struct uthread *ut = current_uthread();
@@ -386,21 +391,19 @@ static long sleep_until(u64 deadline)
 			return 0;
 		if (READ_ONCE(ut->kill_pending))
 			return -EINTR;
-		schedule_timeout_uninterruptible(
-			DIV_ROUND_UP((deadline - now) * HZ, NSEC_PER_SEC));
+		schedule_timeout_uninterruptible(ktime_sleep_ticks(deadline,
+								   now));
 	}
 }
 
+/* A user timespec in ns, saturated (timespec_to_ns()); -EFAULT, -EINVAL. */
 static int read_timespec(const void __user *uts, u64 *ns)
 {
 	struct uapi_timespec ts;
 
 	if (copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	*ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-	return 0;
+	return timespec_to_ns(ts.tv_sec, ts.tv_nsec, ns);
 }
 
 SYSCALL_DECLARE(nanosleep)
@@ -410,7 +413,7 @@ SYSCALL_DECLARE(nanosleep)
 
 	if (ret)
 		return ret;
-	return sleep_until(ktime_get() + ns);
+	return sleep_until(ktime_add_sat(ktime_get(), ns));
 }
 
 SYSCALL_DECLARE(clock_nanosleep)
@@ -426,11 +429,12 @@ SYSCALL_DECLARE(clock_nanosleep)
 		return ret;
 	now = ktime_get();
 	if (!(regs->rsi & TIMER_ABSTIME))
-		return sleep_until(now + ns);
+		return sleep_until(ktime_add_sat(now, ns));
 	if (clock == CLOCK_REALTIME) {
 		u64 rt = realtime_ns();
 
-		return sleep_until(ns <= rt ? now : now + (ns - rt));
+		return sleep_until(ns <= rt ? now :
+				   ktime_add_sat(now, ns - rt));
 	}
 	return sleep_until(ns);
 }

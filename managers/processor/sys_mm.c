@@ -1,16 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each takes
- * the address-space lock, drops the page-table entries of the range it
- * may change (so the next touch faults and sees the new state), then
- * asks the backend (mm.c, mm_local.c), which owns vmas and pages and
- * checks the arguments with Linux's rules.
+ * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each first
+ * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
+ * the process's own start and current break), so a rejected call
+ * changes nothing.  Then it takes the address-space lock, drops the
+ * page-table entries and pcache lines of the range it may change (so
+ * the next touch faults and sees the new state), and asks the backend
+ * (mm_local.c, mm_remote.c), which owns vmas and pages and applies the
+ * same rules again.
+ *
+ * Lines are dropped with their data only where Linux discards it
+ * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
+ * on private anonymous memory); everywhere else dirty lines are written
+ * back first (mprotect, MAP_FIXED).  A call the backend refuses after
+ * its arguments passed (out of memory splitting a vma) has already
+ * dropped the lines of a range the program asked to discard.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/mman.h>
 #include <uapi/mman.h>
 
 #include "internal.h"
+
+_Static_assert(USER_ADDR_END == MMAN_TASK_SIZE, "one user address space size");
 
 static struct pmm *cur_mm(void)
 {
@@ -65,11 +78,16 @@ SYSCALL_DECLARE(mmap)
 SYSCALL_DECLARE(munmap)
 {
 	struct pmm *mm = cur_mm();
+	unsigned long addr = regs->rdi, len = regs->rsi;
+	u64 end;
 	int ret;
 
+	ret = mman_check_munmap(addr, len, &end);
+	if (ret)
+		return ret;
 	pmm_lock(mm);
-	zap_range(mm, regs->rdi, regs->rsi, false);
-	ret = mm->ops->munmap(mm, regs->rdi, regs->rsi);
+	pmm_zap(mm, addr, end);
+	ret = mm->ops->munmap(mm, addr, len);
 	pmm_unlock(mm);
 	return ret;
 }
@@ -77,11 +95,18 @@ SYSCALL_DECLARE(munmap)
 SYSCALL_DECLARE(mprotect)
 {
 	struct pmm *mm = cur_mm();
+	unsigned long addr = regs->rdi, len = regs->rsi;
+	u32 prot = regs->rdx;
+	u64 end;
 	int ret;
 
+	ret = mman_check_mprotect(addr, len, prot, &end);
+	if (ret || end == addr)
+		return ret;
 	pmm_lock(mm);
-	zap_range(mm, regs->rdi, regs->rsi, true);
-	ret = mm->ops->mprotect(mm, regs->rdi, regs->rsi, regs->rdx);
+	/* The data stays: dirty lines go back before the rights change. */
+	pmm_zap_writeback(mm, addr, min_t(u64, end, USER_ADDR_END));
+	ret = mm->ops->mprotect(mm, addr, len, prot);
 	pmm_unlock(mm);
 	return ret;
 }
@@ -89,29 +114,44 @@ SYSCALL_DECLARE(mprotect)
 SYSCALL_DECLARE(madvise)
 {
 	struct pmm *mm = cur_mm();
+	unsigned long addr = regs->rdi, len = regs->rsi;
 	int advice = regs->rdx;
+	u64 end;
 	int ret;
 
+	ret = mman_check_madvise(addr, len, advice, &end);
+	if (ret || end == addr)
+		return ret;
 	pmm_lock(mm);
-	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		zap_range(mm, regs->rdi, regs->rsi, false);
-	ret = mm->ops->madvise(mm, regs->rdi, regs->rsi, advice);
+	if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
+		pmm_zap(mm, addr, min_t(u64, end, USER_ADDR_END));
+	ret = mm->ops->madvise(mm, addr, len, advice);
 	pmm_unlock(mm);
 	return ret;
 }
 
+/*
+ * brk(2) never fails: it returns the new break, or the current one if
+ * the request is refused.  Below the start of the heap (brk(0) asks for
+ * the break) or above the address space it is refused here, before any
+ * line is dropped; a lower break drops the lines it gives up.
+ */
 SYSCALL_DECLARE(brk)
 {
-	struct pmm *mm = cur_mm();
-	unsigned long old, new;
+	struct process *p = current_process();
+	struct pmm *mm = p->mm;
+	unsigned long want = regs->rdi, ret;
 
 	pmm_lock(mm);
-	old = mm->ops->brk(mm, 0);
-	if (regs->rdi && regs->rdi < old)
-		zap_range(mm, ALIGN(regs->rdi, PAGE_SIZE),
-			  ALIGN(old, PAGE_SIZE) - ALIGN(regs->rdi, PAGE_SIZE),
-			  false);
-	new = mm->ops->brk(mm, regs->rdi);
+	if (want < p->start_brk || want > USER_ADDR_END) {
+		ret = p->brk;
+		goto out;
+	}
+	if (want < p->brk)
+		pmm_zap(mm, ALIGN(want, PAGE_SIZE), ALIGN(p->brk, PAGE_SIZE));
+	ret = mm->ops->brk(mm, want);
+	p->brk = ret;
+out:
 	pmm_unlock(mm);
-	return new;
+	return ret;
 }

@@ -122,30 +122,36 @@ SYSCALL_DECLARE(execve)
 	return -ENOENT;
 }
 
-/* A futex timeout as an absolute ktime_get() deadline; 0: none. */
+/*
+ * A futex timeout as an absolute ktime_get() deadline; 0: none (no
+ * timeout, or one so far away that it saturated).
+ */
 static int futex_deadline(const struct uapi_timespec __user *uts, int op,
 			  bool absolute, bool realtime, u64 *deadline)
 {
 	struct uapi_timespec ts;
 	u64 ns, now = ktime_get();
+	int ret;
 
 	*deadline = 0;
 	if (!uts)
 		return 0;
 	if (copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	ret = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &ns);
+	if (ret)
+		return ret;
 	if (!absolute) {
-		*deadline = now + ns;
+		*deadline = ktime_add_sat(now, ns);
 	} else {
 		u64 base = realtime ? realtime_ns() : now;
 
 		/* Already past: a deadline of "now" times out at once. */
-		*deadline = ns <= base ? now : now + (ns - base);
+		*deadline = ns <= base ? now : ktime_add_sat(now, ns - base);
 	}
-	if (!*deadline)
+	if (*deadline == KTIME_MAX)
+		*deadline = 0;
+	else if (!*deadline)
 		*deadline = 1;
 	return 0;
 }

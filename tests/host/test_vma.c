@@ -227,7 +227,11 @@ static void test_mprotect(struct htest *t)
 	HT_EXPECT_EQ(t, count_vmas(mm), 1);
 	HT_EXPECT_EQ(t, peek(mm, base + PG), 0x33);
 	HT_EXPECT_EQ(t, rmm_mprotect(mm, base + 1, PG, RW), -EINVAL);
-	HT_EXPECT_EQ(t, rmm_mprotect(mm, base, PG, 0x8), -EINVAL);
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, base, PG, 0x10), -EINVAL);
+	/* PROT_SEM is accepted on x86 and changes nothing. */
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, base, 4 * PG, RW | 0x8), 0);
+	HT_EXPECT_EQ(t, rmm_find_vma(mm, base)->prot, RW);
+	HT_EXPECT_EQ(t, count_vmas(mm), 1);
 	HT_EXPECT_EQ(t, rmm_mprotect(mm, base, 0, PROT_READ), 0);
 	/* A hole in the range: -ENOMEM, nothing changed. */
 	HT_EXPECT_EQ(t, rmm_mprotect(mm, base, 5 * PG, PROT_READ), -ENOMEM);

@@ -49,14 +49,20 @@ static void syscall_init_ipi(void *unused)
 
 void syscall_init(void)
 {
-	u64 others;
+	int ret;
 
+	/*
+	 * Stay on this CPU until the others are done: the cross-call skips
+	 * the caller's CPU, so a migration in between would leave one CPU
+	 * without EFER.SCE (SYSCALL is then #UD: SIGILL for any program).
+	 */
 	preempt_disable();
 	syscall_init_cpu();
-	others = cpu_online_mask & ~(1ULL << smp_processor_id());
+	ret = smp_call_function_many(~0ULL, syscall_init_ipi, NULL, true);
 	preempt_enable();
-	if (others)
-		smp_call_function_many(others, syscall_init_ipi, NULL, true);
+	if (ret)
+		pr_err("syscall: SYSCALL MSRs not set on the other CPUs (%d)\n",
+		       ret);
 }
 
 void user_context_register(struct task *t, struct user_context *uc)

@@ -14,14 +14,25 @@
  *
  * Page-table pages come from memblock before mm_init() and from the buddy
  * allocator after it.  Locking: pgtable_lock serialises changes to the
- * kernel page tables; lookups are lock-free (entries only ever go from
- * empty to present here).
+ * kernel page tables and the list of free stack slots; lookups are
+ * lock-free (table pages are never freed, and the only entries that go
+ * from present to empty are those of a freed kernel stack, which nobody
+ * uses any more).
+ *
+ * Kernel stacks: each is a slot of the stack area, an unmapped guard
+ * page then the stack.  free_kernel_stack() unmaps one, shoots its
+ * translations down on every CPU, frees its pages and keeps the slot for
+ * the next stack of the same size, so the area is reused, not used up.
  */
+#include <tessera/bug.h>
 #include <tessera/errno.h>
 #include <tessera/memblock.h>
 #include <tessera/mm.h>
 #include <tessera/panic.h>
+#include <tessera/ipi.h>
+#include <tessera/list.h>
 #include <tessera/printk.h>
+#include <tessera/slab.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <asm/pgtable.h>
@@ -40,6 +51,15 @@ static bool pt_from_buddy;
 static DEFINE_SPINLOCK(pgtable_lock);
 static unsigned long stack_area_next = STACK_AREA_START;
 static unsigned long ioremap_next = IOREMAP_START;
+
+/* The address range of a freed kernel stack, for the next one its size. */
+struct stack_slot {
+	struct list_head node;		/* free_stack_slots */
+	unsigned long va;
+	size_t size;
+};
+
+static LIST_HEAD(free_stack_slots);	/* under pgtable_lock */
 
 static inline unsigned int pt_index(unsigned long va, int level)
 {
@@ -265,34 +285,104 @@ void *ioremap(phys_addr_t pa, size_t size)
 	return (void *)(va + (pa - base));
 }
 
+static unsigned int stack_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* A free slot of @size bytes, reused or new; 0 if the area is full. */
+static unsigned long stack_slot_get(size_t size)
+{
+	struct stack_slot *slot, *found = NULL;
+	unsigned long va = 0, flags;
+
+	spin_lock_irqsave(&pgtable_lock, flags);
+	list_for_each_entry(slot, &free_stack_slots, node) {
+		if (slot->size == size) {
+			found = slot;
+			list_del(&slot->node);
+			va = slot->va;
+			break;
+		}
+	}
+	if (!found && stack_area_next + PAGE_SIZE + size <= STACK_AREA_END) {
+		va = stack_area_next + PAGE_SIZE;	/* guard page below */
+		stack_area_next = va + size;
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	kfree(found);
+	return va;
+}
+
+/* Keep the slot at @va for reuse (its pages are unmapped and flushed). */
+static void stack_slot_put(unsigned long va, size_t size)
+{
+	struct stack_slot *slot = kmalloc(sizeof(*slot), GFP_ATOMIC);
+	unsigned long flags;
+
+	if (!slot) {
+		pr_warn_once("paging: no memory to keep a free stack slot; its address range is lost\n");
+		return;
+	}
+	slot->va = va;
+	slot->size = size;
+	spin_lock_irqsave(&pgtable_lock, flags);
+	list_add(&slot->node, &free_stack_slots);
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+}
+
 void *alloc_kernel_stack(size_t size)
 {
-	unsigned long va, flags;
-	unsigned int order = 0;
+	unsigned int order;
 	struct page *pages;
+	unsigned long va;
 
 	if (!size || !IS_ALIGNED(size, PAGE_SIZE))
 		return NULL;
-	while ((PAGE_SIZE << order) < size)
-		order++;
+	order = stack_order(size);
 	pages = alloc_pages(GFP_KERNEL, order);
 	if (!pages)
 		return NULL;
-
-	spin_lock_irqsave(&pgtable_lock, flags);
-	va = stack_area_next + PAGE_SIZE;	/* the guard page stays unmapped */
-	if (va + size > STACK_AREA_END) {
-		spin_unlock_irqrestore(&pgtable_lock, flags);
-		__free_pages(pages, order);
-		return NULL;
-	}
-	stack_area_next = va + size;
-	spin_unlock_irqrestore(&pgtable_lock, flags);
-
+	va = stack_slot_get(size);
+	if (!va)
+		goto free_pages;
 	if (kernel_map_pages(va, page_to_pfn(pages) << PAGE_SHIFT, size,
-			     PAGE_KERNEL)) {
-		__free_pages(pages, order);
-		return NULL;
-	}
+			     PAGE_KERNEL))
+		goto put_slot;
 	return (void *)va;
+
+put_slot:
+	stack_slot_put(va, size);
+free_pages:
+	__free_pages(pages, order);
+	return NULL;
+}
+
+void free_kernel_stack(void *stack, size_t size)
+{
+	unsigned long va = (unsigned long)stack, flags;
+	pte_t *pte;
+	phys_addr_t pa;
+	int level;
+
+	pte = lookup_kernel_pte(va, &level);
+	if (WARN_ON_ONCE(!pte || level != 1 || va < STACK_AREA_START ||
+			 va + size > STACK_AREA_END))
+		return;
+	pa = *pte & PTE_ADDR_MASK;
+	spin_lock_irqsave(&pgtable_lock, flags);
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		pte = lookup_kernel_pte(va + off, NULL);
+		if (pte)
+			WRITE_ONCE(*pte, 0);
+	}
+	spin_unlock_irqrestore(&pgtable_lock, flags);
+	/* No CPU may reach the pages through a stale entry once reused. */
+	flush_tlb_kernel_range(va, va + size);
+	__free_pages(pfn_to_page(pa >> PAGE_SHIFT), stack_order(size));
+	stack_slot_put(va, size);
 }

@@ -63,6 +63,13 @@ void *ioremap(phys_addr_t pa, size_t size);
  * stack address (stack_base) or NULL; the top is base + size.
  */
 void *alloc_kernel_stack(size_t size);
+/*
+ * Free a stack from alloc_kernel_stack() (@size as allocated): unmapped,
+ * flushed from every CPU's TLB, pages freed, the address range kept for
+ * the next stack.  Nothing may run on it.  Any context but NMI (it
+ * shoots the TLBs down, which works with interrupts off).
+ */
+void free_kernel_stack(void *stack, size_t size);
 
 static inline void flush_tlb_one(unsigned long va)
 {
