@@ -29,6 +29,7 @@
  * fit_member_lock (a leaf) protects fit_members[] and the accept queue.
  */
 #include "conn.h"
+#include "member_msg.h"
 
 #include <fit/fit.h>
 #include <tessera/errno.h>
@@ -110,6 +111,7 @@ static struct task *fit_member_task;
 static DECLARE_WAIT_QUEUE_HEAD(fit_member_wq);
 static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
+static unsigned long long fit_spoofed_datagrams;
 static unsigned long long fit_deaths;
 
 /* fit_wait_node_with_role() sleeps here. */
@@ -179,32 +181,23 @@ static u64 fit_up_mask(void)
 static void fit_send_datagram(u32 dst_ip, u16 dst_node)
 {
 	struct net_iface *ifc = net_default_iface();
-	struct {
-		struct fit_wire_hdr hdr;
-		struct fit_member_msg msg;
-	} __packed d;
-	struct kvec v = { &d, sizeof(d) };
-	struct fit_hdr h = { 0 };
-	u8 gid[16] = { 0 };
+	struct fit_member_info info = { 0 };
+	u8 d[FIT_MEMBER_DGRAM_BYTES];
+	struct kvec v = { d, 0 };
 
 	if (!ifc || !ifc->dev)
 		return;
-	gid[10] = gid[11] = 0xff;
-	gid[12] = (u8)(ntohl(ifc->addr) >> 24);
-	gid[13] = (u8)(ntohl(ifc->addr) >> 16);
-	gid[14] = (u8)(ntohl(ifc->addr) >> 8);
-	gid[15] = (u8)ntohl(ifc->addr);
-	fit_announce_pack(&d.msg.who, fit_role_of_node(), ntohl(ifc->addr),
-			  gid, fit_epoch, fit_expected.nr_nodes,
-			  fit_cluster_announced);
-	fit_put_le64(&d.msg.up_mask, fit_up_mask());
-	h.version = FIT_VERSION;
-	h.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT : FIT_OP_ANNOUNCE;
-	h.src_node = node_id;
-	h.dst_node = dst_node;
-	h.total_len = sizeof(d.msg);
-	h.seg_len = sizeof(d.msg);
-	fit_hdr_pack(&h, &d.hdr);
+	info.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT :
+					      FIT_OP_ANNOUNCE;
+	info.src_node = node_id;
+	info.dst_node = dst_node;
+	info.role = fit_role_of_node();
+	info.ipv4 = ntohl(ifc->addr);
+	info.epoch = fit_epoch;
+	info.nr_expected = fit_expected.nr_nodes;
+	info.ready = fit_cluster_announced;
+	info.up_mask = fit_up_mask();
+	v.len = fit_member_build(&info, d);
 	udp_sendv(ifc->dev, htonl(dst_ip), FIT_UDP_PORT, FIT_UDP_PORT, &v, 1);
 }
 
@@ -229,51 +222,71 @@ static void fit_announce(void)
 	}
 }
 
+/*
+ * Count a datagram we refuse; log the first of each kind (the counters
+ * in fit_member_dump() tell how many followed).
+ */
+static void fit_datagram_refused(unsigned long long *counter, bool *logged,
+				 u32 src_ip, const char *what, const char *why)
+{
+	(*counter)++;
+	if (*logged)
+		return;
+	*logged = true;
+	pr_warn("fit: membership datagram from %u.%u.%u.%u refused: %s (%s); further ones only counted\n",
+		src_ip >> 24, (src_ip >> 16) & 0xff, (src_ip >> 8) & 0xff,
+		src_ip & 0xff, what, why ? why : "?");
+}
+
 /* UDP receive thread: record what the datagram says, wake the thread. */
 static void fit_udp_rx(const struct udp_rx *pkt)
 {
-	const struct fit_member_msg *msg;
+	static bool logged_bad, logged_spoofed, logged_self;
+	struct fit_member_info in;
+	u32 src_ip = ntohl(pkt->saddr);
 	struct fit_member *m;
+	const char *why = NULL;
 	unsigned long flags;
-	struct fit_hdr h;
 	bool wake = false;
-	u64 epoch, mask;
-	u32 ip;
+	int ret;
 
-	if (fit_hdr_unpack(pkt->data, pkt->len, &h, NULL) ||
-	    (h.opcode != FIT_OP_ANNOUNCE && h.opcode != FIT_OP_HEARTBEAT) ||
-	    h.total_len < sizeof(*msg) ||
-	    (h.dst_node != node_id && h.dst_node != h.src_node)) {
-		fit_bad_datagrams++;
+	ret = fit_member_parse(pkt->data, pkt->len, src_ip, node_id, &in,
+			       &why);
+	if (ret == -EACCES) {
+		fit_datagram_refused(&fit_spoofed_datagrams, &logged_spoofed,
+				     src_ip, "address not its source", why);
 		return;
 	}
-	msg = (const void *)((const u8 *)pkt->data + FIT_HDR_BYTES);
-	if (fit_announce_check(&msg->who)) {
-		fit_bad_datagrams++;
+	if (ret) {
+		fit_datagram_refused(&fit_bad_datagrams, &logged_bad, src_ip,
+				     "malformed", why);
 		return;
 	}
-	if (h.src_node == node_id)
+	if (in.src_node == node_id) {
+		/* Our own broadcast comes back; anyone else is an impostor. */
+		if (in.epoch != fit_epoch)
+			fit_datagram_refused(&fit_spoofed_datagrams,
+					     &logged_self, src_ip,
+					     "claims our node id", "node id");
 		return;
-	ip = fit_get_le32(&msg->who.ipv4);
-	epoch = fit_get_le64(&msg->who.epoch);
-	mask = fit_get_le64(&msg->up_mask);
+	}
 
 	spin_lock_irqsave(&fit_member_lock, flags);
-	m = &fit_members[h.src_node];
+	m = &fit_members[in.src_node];
 	if (fit_static && !m->listed)
 		goto out;
-	if (!m->known || m->epoch != epoch || m->dead || m->ip != ip ||
-	    m->role != msg->who.role)
+	if (!m->known || m->epoch != in.epoch || m->dead ||
+	    m->ip != in.ipv4 || m->role != in.role)
 		wake = true;
 	m->known = true;
 	m->dead = false;
-	m->role = msg->who.role;
-	m->ip = ip;
-	m->epoch = epoch;
+	m->role = in.role;
+	m->ip = in.ipv4;
+	m->epoch = in.epoch;
 	m->last_heard = jiffies;
-	m->up_mask = mask;
+	m->up_mask = in.up_mask;
 	m->mask_time = jiffies;
-	if (mask & (1ull << node_id))
+	if (in.up_mask & (1ull << node_id))
 		m->missing_us = 0;
 	else if (m->missing_us < 100)
 		m->missing_us++;
@@ -751,8 +764,9 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu bad CM requests\n",
-		fit_deaths, fit_rejoins, fit_bad_datagrams, fit_bad_cm);
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu bad CM requests\n",
+		fit_deaths, fit_rejoins, fit_bad_datagrams,
+		fit_spoofed_datagrams, fit_bad_cm);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);
