@@ -10,6 +10,7 @@
 #define _NET_FIT_MEMBER_MSG_H
 
 #include <fit/fit_wire.h>
+#include <tessera/sha256.h>
 #include <tessera/types.h>
 
 /* A datagram's contents, in host order. */
@@ -23,16 +24,32 @@ struct fit_member_info {
 	u32 nr_expected;
 	bool ready;
 	u64 up_mask;		/* never the sender's own bit */
+	u64 seq;		/* with a key: struct fit_member_auth.seq */
 };
 
-/* Bytes of a membership datagram (UDP payload). */
+/* Cluster key sizes (fit.key=): 128 to 256 bits. */
+#define FIT_KEY_MIN_BYTES	16
+#define FIT_KEY_MAX_BYTES	32
+
+/* Bytes of a membership datagram (UDP payload), without and with a key. */
 #define FIT_MEMBER_DGRAM_BYTES	(FIT_HDR_BYTES + sizeof(struct fit_member_msg))
+#define FIT_MEMBER_AUTH_BYTES	(FIT_MEMBER_DGRAM_BYTES + \
+				 sizeof(struct fit_member_auth))
 
 /*
- * Write the datagram for @info into @buf (FIT_MEMBER_DGRAM_BYTES).
+ * Write the datagram for @info into @buf (FIT_MEMBER_AUTH_BYTES of
+ * room); with @key (may be NULL) it carries @info->seq and the MAC.
  * Returns its length.
  */
-size_t fit_member_build(const struct fit_member_info *info, void *buf);
+size_t fit_member_build(const struct fit_member_info *info,
+			const struct hmac_sha256_key *key, void *buf);
+
+/*
+ * Parse a cluster key written as 32 to 64 hex digits (an even number)
+ * into @key.  0 or -EINVAL.
+ */
+int fit_member_key_parse(const char *hex, struct hmac_sha256_key *key,
+			 unsigned int *bits);
 
 /*
  * Check the @len bytes received at @buf, from IPv4 source @src_ip (host
@@ -41,11 +58,17 @@ size_t fit_member_build(const struct fit_member_info *info, void *buf);
  * opcode, flags, slot, status, gen and credit fields zero, one segment
  * exactly as long as the message), the destination, the announce (role,
  * reserved bytes, ready, nr_expected, epoch, the GID the IPv4-mapped
- * form of the address), the mask.  Returns 0, -EPROTO (malformed), or
- * -EACCES (well formed, but the address it claims is not the
- * packet's source).  @why (may be NULL) gets a short reason for the log.
+ * form of the address), the mask.  With @key (may be NULL) the
+ * datagram must carry a struct fit_member_auth whose MAC is right,
+ * checked before any field of the message is looked at; without one it
+ * must not.  Returns 0, -EPROTO (malformed), -EBADMSG (no MAC, a wrong
+ * one, or a MAC we have no key for), or -EACCES (well formed, but the
+ * address it claims is not the packet's source).  Replays are the
+ * caller's to refuse, by @info->seq.  @why (may be NULL) gets a short
+ * reason for the log.
  */
 int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
+		     const struct hmac_sha256_key *key,
 		     struct fit_member_info *info, const char **why);
 
 #endif /* _NET_FIT_MEMBER_MSG_H */

@@ -133,6 +133,11 @@ def corrupt_file_eio():
 	for node, text in logs.items():
 		check(not re.search(clusterlib.OOPS_RE, text),
 		      f"{where}: {node} oopsed")
+		# Booted without fit.key=: each console says so, once.
+		check(text.count("fit: no cluster key: membership is "
+				 "unauthenticated\n") == 1,
+		      f"{where}: {node}: no (or a repeated) 'no cluster key' "
+		      "line")
 	check(re.search(r"ext4: inode \d+: (checksum mismatch|bad extent "
 			r"header)", logs["storage2"]),
 	      f"{where}: the storage node did not report the damage")

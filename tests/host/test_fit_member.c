@@ -8,8 +8,12 @@
  * copy of exactly the bytes "received", so the sanitizer catches any
  * read past them; a fuzz loop checks that whatever is accepted is
  * exactly what fit_member_build() writes for the fields it returned.
+ * With a cluster key: a datagram whose MAC was computed outside this
+ * code (Python's hmac module over the hand-assembled bytes) is
+ * accepted, and any flipped bit, a missing MAC, another key, or a MAC
+ * sent to a node without a key is refused with -EBADMSG.
  */
-/* HTEST-SOURCES: net/fit/member_msg.c net/fit/wire.c lib/crc32.c lib/string.c */
+/* HTEST-SOURCES: net/fit/member_msg.c net/fit/wire.c lib/sha256.c lib/crc32.c lib/string.c */
 #include "htest.h"
 
 #include <fit/fit_wire.h>
@@ -85,7 +89,7 @@ static int parse(const u8 *b, size_t len, u32 src_ip,
 	int ret;
 
 	memcpy(copy, b, len);
-	ret = fit_member_parse(copy, len, src_ip, SELF, info, NULL);
+	ret = fit_member_parse(copy, len, src_ip, SELF, NULL, info, NULL);
 	free(copy);
 	return ret;
 }
@@ -108,7 +112,7 @@ static void test_hand_assembled(struct htest *t)
 	HT_EXPECT_EQ(t, in.ready, 1);
 	HT_EXPECT_EQ(t, in.up_mask, 3);
 	/* The sender's codec writes the same bytes. */
-	HT_EXPECT_EQ(t, fit_member_build(&in, built), DGRAM);
+	HT_EXPECT_EQ(t, fit_member_build(&in, NULL, built), DGRAM);
 	HT_EXPECT(t, !memcmp(built, b, DGRAM));
 	/* Addressed to us rather than broadcast: fine too. */
 	b[10] = SELF;
@@ -287,7 +291,7 @@ static void test_fuzz(struct htest *t)
 			continue;
 		}
 		accepted++;
-		if (len != DGRAM || fit_member_build(&in, built) != DGRAM ||
+		if (len != DGRAM || fit_member_build(&in, NULL, built) != DGRAM ||
 		    memcmp(built, b, DGRAM)) {
 			HT_FAIL(t, "iteration %u: accepted a datagram the builder does not write",
 				i);
@@ -298,7 +302,129 @@ static void test_fuzz(struct htest *t)
 	HT_EXPECT(t, refused > 0);
 }
 
+#define KEY_HEX		"000102030405060708090a0b0c0d0e0f"
+#define AUTH_DGRAM	128	/* + 8-byte seq + 32-byte MAC */
+#define TEST_SEQ	0x0102030405060708ull
+/* HMAC-SHA256(KEY, bytes 0..95 of keyed_heartbeat()), from Python. */
+#define TEST_MAC	"1ef8c6be8ba8f4d7be881f1d6f425033923c31e251c0ccf679ba2ba6a3dacb69"
+
+static void keyed_heartbeat(u8 *b)
+{
+	hand_heartbeat(b);
+	memset(b + DGRAM, 0, AUTH_DGRAM - DGRAM);
+	put32(b + 20, 88);			/* total_len */
+	put32(b + 28, 88);			/* seg_len */
+	recrc(b);
+	put64(b + 88, TEST_SEQ);
+	for (int i = 0; i < 32; i++) {
+		unsigned int v;
+
+		sscanf(TEST_MAC + 2 * i, "%2x", &v);
+		b[96 + i] = v;
+	}
+}
+
+static int parse_keyed(const u8 *b, size_t len,
+		       const struct hmac_sha256_key *key,
+		       struct fit_member_info *info)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, b, len);
+	ret = fit_member_parse(copy, len, SRC_IP, SELF, key, info, NULL);
+	free(copy);
+	return ret;
+}
+
+static void test_key_parse(struct htest *t)
+{
+	struct hmac_sha256_key k;
+	unsigned int bits = 0;
+
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 128);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX KEY_HEX, &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 256);
+	HT_EXPECT_EQ(t, fit_member_key_parse("00010203040506070809A0B0C0D0E0F0ff",
+					     &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 136);
+	/* Too short, too long, odd, not hex, empty. */
+	HT_EXPECT_EQ(t, fit_member_key_parse("000102030405060708090a0b0c0d0e",
+					     &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX KEY_HEX "00", &k, &bits),
+		     -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX "0", &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse("000102030405060708090a0b0c0d0e0g",
+					     &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse("", &k, &bits), -EINVAL);
+}
+
+static void test_keyed_accepted(struct htest *t)
+{
+	struct hmac_sha256_key k;
+	struct fit_member_info in;
+	u8 b[AUTH_DGRAM], built[FIT_MEMBER_AUTH_BYTES];
+	unsigned int bits;
+
+	HT_EXPECT_EQ(t, FIT_MEMBER_AUTH_BYTES, AUTH_DGRAM);
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	keyed_heartbeat(b);
+	HT_ASSERT_EQ(t, parse_keyed(b, AUTH_DGRAM, &k, &in), 0);
+	HT_EXPECT_EQ(t, in.seq, TEST_SEQ);
+	HT_EXPECT_EQ(t, in.src_node, 3);
+	HT_EXPECT_EQ(t, in.epoch, 0x1122334455667788ull);
+	HT_EXPECT_EQ(t, fit_member_build(&in, &k, built), AUTH_DGRAM);
+	HT_EXPECT(t, !memcmp(built, b, AUTH_DGRAM));
+	/* Still the source address rule. */
+	HT_EXPECT_EQ(t, fit_member_parse(b, AUTH_DGRAM, SRC_IP + 1, SELF, &k,
+					 &in, NULL), -EACCES);
+}
+
+static void test_keyed_refused(struct htest *t)
+{
+	struct hmac_sha256_key k, other;
+	struct fit_member_info in;
+	u8 b[AUTH_DGRAM];
+	unsigned int bits, bit, eproto = 0;
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_ASSERT_EQ(t, fit_member_key_parse("0f0e0d0c0b0a09080706050403020100",
+					     &other, &bits), 0);
+	keyed_heartbeat(b);
+	HT_EXPECT_EQ(t, parse_keyed(b, AUTH_DGRAM, &other, &in), -EBADMSG);
+	/* A MAC, and no key here. */
+	HT_EXPECT_EQ(t, parse_keyed(b, AUTH_DGRAM, NULL, &in), -EBADMSG);
+	/* No MAC, and a key here. */
+	hand_heartbeat(b);
+	HT_EXPECT_EQ(t, parse_keyed(b, DGRAM, &k, &in), -EBADMSG);
+	/* Every single flipped bit, the header CRC fixed where it applies. */
+	for (bit = 0; bit < AUTH_DGRAM * 8; bit++) {
+		int ret;
+
+		keyed_heartbeat(b);
+		b[bit / 8] ^= 1u << (bit % 8);
+		if (bit / 8 < 36)
+			recrc(b);
+		ret = parse_keyed(b, AUTH_DGRAM, &k, &in);
+		if (ret != -EBADMSG && ret != -EPROTO) {
+			HT_FAIL(t, "bit %u flipped: %d", bit, ret);
+			break;
+		}
+		eproto += ret == -EPROTO;
+	}
+	/* Only header fields the header check knows are -EPROTO. */
+	HT_EXPECT(t, eproto < 40 * 8);
+	/* Short of the MAC. */
+	keyed_heartbeat(b);
+	for (size_t len = DGRAM; len < AUTH_DGRAM; len++)
+		HT_EXPECT(t, parse_keyed(b, len, &k, &in) < 0);
+}
+
 static const struct htest_case cases[] = {
+	HT_CASE(test_key_parse),
+	HT_CASE(test_keyed_accepted),
+	HT_CASE(test_keyed_refused),
 	HT_CASE(test_hand_assembled),
 	HT_CASE(test_source_address),
 	HT_CASE(test_lengths),
