@@ -176,7 +176,7 @@ int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
 		return fit_member_bad(why, "gid");
 	if (info->ipv4 != src_ip) {
 		if (why)
-			*why = "address is not the source";
+			*why = "the announced address";
 		return -EACCES;
 	}
 	return 0;
