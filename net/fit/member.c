@@ -344,6 +344,13 @@ static void fit_udp_rx(const struct udp_rx *pkt)
 	m = &fit_members[in.src_node];
 	if (fit_static && !m->listed)
 		goto out;
+	if (fit_static && m->ip != in.ipv4) {
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		fit_datagram_refused(&fit_spoofed_datagrams, &logged_spoofed,
+				     src_ip, "address not its source",
+				     "not the address in fit.peers=");
+		return;
+	}
 	if (fit_keyed && in.seq <= m->seq) {
 		spin_unlock_irqrestore(&fit_member_lock, flags);
 		fit_datagram_refused(&fit_replayed, &logged_replay, src_ip,

@@ -19,6 +19,13 @@
                  the connection up), and say they run with a key (not
                  the "no cluster key" line).
 
+  member_static  processor0 and memory1 with a static member list
+                 (fit.peers=) and no key: a heartbeat claiming node 1 from
+                 an address that is its packet's source but not the one
+                 in fit.peers= is refused and counted as spoofed; memory1
+                 stays a member at its listed address, connected; each
+                 console says once that membership is unauthenticated.
+
 The injector sends only to the scenario's own multicast group and port
 on 127.0.0.1 (clusterlib.free_fabric()); nothing leaves the host.
 Counters come from the debug key the launcher types on SIGQUIT.
@@ -136,9 +143,12 @@ class Fabric:
 		self.tx.close()
 
 
-def _argv(role, node, fabric, key):
-	return ["--role", role, "--node", str(node), "--kernel",
-		"--net", fabric, "--", "fit.expect=1P1M", f"fit.key={key}"]
+def _argv(role, node, fabric, key=None, extra=()):
+	argv = ["--role", role, "--node", str(node), "--kernel",
+		"--net", fabric, "--", "fit.expect=1P1M"] + list(extra)
+	if key:
+		argv.append(f"fit.key={key}")
+	return argv
 
 
 def _counters(log):
@@ -218,6 +228,50 @@ def scenario_forged():
 			"not one log line for the replays")
 
 
+def scenario_static():
+	fabric = clusterlib.free_fabric()
+	peers = ["fit.peers=0@10.77.0.1,1@10.77.0.2"]
+	with clusterlib.group(2, TIMEOUT) as g:
+		p = g.start("member-static-p0",
+			    _argv("processor", 0, fabric, extra=peers))
+		m = g.start("member-static-m1",
+			    _argv("memory", 1, fabric, extra=peers))
+		inj = Fabric(fabric)
+		try:
+			for n in (p, m):
+				check(n.wait_for(r"^.*cluster ready: processor0 "
+						 r"memory1$", 90),
+				      f"{n.name}: no 'cluster ready'")
+			for _ in range(SENDS):
+				inj.send(frame(FORGED_MAC, WRONG_SOURCE,
+					       heartbeat(1, WRONG_SOURCE)))
+				time.sleep(0.2)
+			time.sleep(4)
+			p.proc.send_signal(signal.SIGQUIT)
+			check(p.wait_for(r"unauthenticated datagrams", 30),
+			      "processor0: no membership counters")
+		finally:
+			inj.close()
+		boots = [n.kill() for n in (p, m)]
+	b = boots[0]
+	c = _counters(b.log)
+	b.expect(c, "no membership counter line")
+	b.expect(c[1] == SENDS, f"{c[1]} spoofed datagrams counted, sent "
+		 f"{SENDS}")
+	b.expect(len(b.grep(r"refused: address not its source ")) == 1,
+		 "not one log line for the spoofed datagrams")
+	b.expect(b.grep(r"member 1 memory: alive, .*connection up"),
+		 "memory1 not alive and up")
+	b.expect(not b.grep(r"declared dead|rebooted"),
+		 "memory1 was declared dead or rebooted")
+	for b in boots:
+		b.expect(b.log.count("fit: no cluster key: membership is "
+				     "unauthenticated\n") == 1,
+			 "no (or a repeated) 'no cluster key' line")
+		b.expect(not re.search(clusterlib.OOPS_RE, b.log), "oops")
+
+
 SCENARIOS = [
 	("member_forged", scenario_forged),
+	("member_static", scenario_static),
 ]
