@@ -66,7 +66,8 @@ static void sha256_block(u32 state[8], const u8 *block)
 	memcpy(v, state, sizeof(v));
 	for (i = 0; i < 64; i++) {
 		/* v[0..7] are a..h. */
-		t1 = v[7] + (ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25)) +
+		t1 = v[7] +
+		     (ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25)) +
 		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha256_k[i] + w[i];
 		t2 = (ror32(v[0], 2) ^ ror32(v[0], 13) ^ ror32(v[0], 22)) +
 		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));

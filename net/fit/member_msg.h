@@ -32,7 +32,8 @@ struct fit_member_info {
 #define FIT_KEY_MAX_BYTES	32
 
 /* Bytes of a membership datagram (UDP payload), without and with a key. */
-#define FIT_MEMBER_DGRAM_BYTES	(FIT_HDR_BYTES + sizeof(struct fit_member_msg))
+#define FIT_MEMBER_DGRAM_BYTES	(FIT_HDR_BYTES + \
+				 sizeof(struct fit_member_msg))
 #define FIT_MEMBER_AUTH_BYTES	(FIT_MEMBER_DGRAM_BYTES + \
 				 sizeof(struct fit_member_auth))
 
