@@ -200,6 +200,19 @@ struct fit_member_msg {
 _Static_assert(sizeof(struct fit_member_msg) == 48, "fit_member_msg size");
 
 /*
+ * With a cluster key (fit.key=), after the struct fit_member_msg
+ * (total_len counts both): a sequence number that grows with every
+ * datagram of a sender, across its boots (replays are refused), and
+ * HMAC-SHA256 under the key of every byte before the MAC: FIT header,
+ * message and seq.
+ */
+struct fit_member_auth {
+	__le64 seq;
+	u8 mac[32];
+} __packed;
+_Static_assert(sizeof(struct fit_member_auth) == 40, "fit_member_auth size");
+
+/*
  * RDMA-CM private data of a FIT connection, the same layout in the REQ
  * (active side: the lower node id) and the REP (passive side).  It fits
  * the 56 bytes a REQ leaves after the CMA header.  Ring geometry and the

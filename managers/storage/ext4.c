@@ -767,30 +767,39 @@ static int ext4_ind_step(struct ext4_fs *fs,
 	return 0;
 }
 
-/* The pre-extent map: 12 direct, then single, double, triple indirect. */
+/*
+ * The pre-extent map: 12 direct, then single, double, triple indirect.
+ * A zero pointer at any level is a hole as long as the rest of what it
+ * would map, so walks skip it in one step; blocks past the triple
+ * indirect range are a hole to the end of the 32-bit block space.
+ */
 static int ext4_ind_map(struct ext4_fs *fs,
 			const struct ext4_inode_info *inode, u32 lblk,
 			struct ext4_map *map)
 {
 	u32 shift = fs->log_block_size - 2;	/* log2(pointers per block) */
-	u64 per = 1ULL << shift, l = lblk, blk;
+	u64 per = 1ULL << shift, l = lblk, blk, span;
 	u32 level, slot;
 	int ret;
 
-	map->count = 1;
 	if (l < EXT4_NDIR_BLOCKS) {
 		slot = l;
 		level = 0;
+		l = 0;		/* the offset inside what the slot maps */
 	} else if ((l -= EXT4_NDIR_BLOCKS) < per) {
 		slot = EXT4_IND_BLOCK;
 		level = 1;
 	} else if ((l -= per) < per * per) {
 		slot = EXT4_DIND_BLOCK;
 		level = 2;
-	} else {
-		l -= per * per;
+	} else if ((l -= per * per) < per * per * per) {
 		slot = EXT4_TIND_BLOCK;
 		level = 3;
+	} else {
+		map->pblk = 0;
+		map->count = (u32)min_t(u64, EXT4_MAX_LBLK - lblk,
+					EXT4_MAX_LBLK - 1);
+		return 0;
 	}
 	blk = le32_get(&inode->i_block[slot]);
 	if (blk && !ext4_range_ok(fs, blk, 1)) {
@@ -798,13 +807,18 @@ static int ext4_ind_map(struct ext4_fs *fs,
 			 inode->ino, (unsigned long long)blk);
 		return -EIO;
 	}
+	/* Blocks from l to the end of what the current pointer covers. */
+	span = (1ULL << (shift * level)) - l;
 	while (level-- && blk) {
 		ret = ext4_ind_step(fs, inode, blk,
 				    (l >> (shift * level)) & (per - 1), &blk);
 		if (ret)
 			return ret;
+		span = (1ULL << (shift * level)) -
+		       (l & ((1ULL << (shift * level)) - 1));
 	}
 	map->pblk = blk;
+	map->count = blk ? 1 : (u32)min_t(u64, span, EXT4_MAX_LBLK - 1);
 	return 0;
 }
 
@@ -1017,16 +1031,80 @@ bad:
 }
 
 /*
+ * Read and walk directory block @lblk (at @pblk) from its byte @off,
+ * calling @fn as ext4_dir_walk() describes.  0 when the block is done,
+ * @fn's non-zero return, or -EIO for a bad block.
+ */
+typedef int (*ext4_dirent_fn)(void *ctx, const struct ext4_dir_entry_2 *de,
+			      u64 next);
+
+static int ext4_dir_block_walk(struct ext4_fs *fs,
+			       const struct ext4_inode_info *dir, u64 lblk,
+			       u64 pblk, u64 start, ext4_dirent_fn fn,
+			       void *ctx, u64 *stop_at)
+{
+	u32 bs = fs->block_size, off = 0, end;
+	struct bcache_buf *b;
+	int ret;
+
+	ret = ext4_bread(fs, pblk, &b);
+	if (ret)
+		return ret;
+	ret = ext4_dir_block_check(fs, dir, (u32)lblk, pblk, b->data, &end);
+	/* At most one entry per 12 bytes: rec_len >= 12 bounds this loop. */
+	while (!ret && off < end) {
+		const struct ext4_dir_entry_2 *de =
+			(const void *)((u8 *)b->data + off);
+		u64 here = lblk * bs + off;
+		int rec_len;
+
+		rec_len = ext4_dirent_check(fs, dir, (u32)lblk, b->data, off,
+					    end);
+		if (rec_len < 0) {
+			ret = rec_len;
+			break;
+		}
+		off += rec_len;
+		if (here < start || !le32_get(&de->inode))
+			continue;
+		/* The next entry's cookie skips a checksum tail. */
+		ret = fn(ctx, de, off == end ? (lblk + 1) * bs :
+			 lblk * bs + off);
+		if (ret)
+			*stop_at = here;
+	}
+	bcache_put(&fs->bc, b);
+	return ret;
+}
+
+/*
+ * How many blocks a walk of @dir may read: no more than i_blocks
+ * accounts for (data and tree blocks, in 512-byte units), and never
+ * more than the file system holds.  An i_size far beyond the blocks
+ * that exist is then harmless: holes are skipped by their length.
+ */
+static u64 ext4_dir_max_blocks(const struct ext4_fs *fs,
+			       const struct ext4_inode_info *dir)
+{
+	u64 blocks = dir->blocks >> (fs->log_block_size - 9);
+
+	return min_t(u64, blocks, fs->blocks_count);
+}
+
+/*
  * Walk the entries of @dir from byte @start, calling @fn for each used
  * one (with the cookie of the entry after it); stop when @fn returns
  * non-zero, which is returned, with *@stop_at set to the entry's offset.
  * A bad block ends the walk with -EIO, unless @skip_bad: then the walk
  * goes on with the next block and -EIO is returned only if @fn never
  * stopped it (a lookup still finds names in the good blocks).
+ *
+ * The walk visits only blocks that exist: each mapping covers a run of
+ * blocks or a hole, which is skipped whole, so the cost is the mapped
+ * blocks, not i_size.  Mapped blocks beyond ext4_dir_max_blocks() (a
+ * map that points many logical blocks at the same disk blocks) make the
+ * directory corrupt: -EIO.
  */
-typedef int (*ext4_dirent_fn)(void *ctx, const struct ext4_dir_entry_2 *de,
-			      u64 next);
-
 static int ext4_dir_walk(struct ext4_fs *fs,
 			 const struct ext4_inode_info *dir, u64 start,
 			 ext4_dirent_fn fn, void *ctx, u64 *stop_at,
@@ -1034,56 +1112,43 @@ static int ext4_dir_walk(struct ext4_fs *fs,
 {
 	u32 bs = fs->block_size;
 	u64 lblk, nr_blocks = DIV_ROUND_UP(dir->size, bs);
+	u64 budget = ext4_dir_max_blocks(fs, dir);
 	int ret = 0, first_err = 0;
 
 	if (!ext4_is_dir(dir))
 		return -ENOTDIR;
-	for (lblk = start / bs; lblk < nr_blocks && lblk < EXT4_MAX_LBLK;
-	     lblk++) {
+	nr_blocks = min_t(u64, nr_blocks, EXT4_MAX_LBLK);
+	lblk = start / bs;
+	while (lblk < nr_blocks) {
 		struct ext4_map map;
-		struct bcache_buf *b;
-		u32 off = 0, end;
+		u64 i, run;
 
 		ret = ext4_map_block(fs, dir, (u32)lblk, &map);
 		if (ret)
 			return ret;	/* the mapping is shared by all blocks */
-		if (!map.pblk)
-			continue;	/* a hole holds no entries */
-		ret = ext4_bread(fs, map.pblk, &b);
-		if (ret)
-			goto bad_block;
-		ret = ext4_dir_block_check(fs, dir, lblk, map.pblk, b->data,
-					   &end);
-		while (!ret && off < end) {
-			const struct ext4_dir_entry_2 *de =
-				(const void *)((u8 *)b->data + off);
-			u64 here = lblk * bs + off;
-			int rec_len;
-
-			rec_len = ext4_dirent_check(fs, dir, lblk, b->data,
-						    off, end);
-			if (rec_len < 0) {
-				ret = rec_len;
-				break;
-			}
-			off += rec_len;
-			if (here < start || !le32_get(&de->inode))
-				continue;
-			/* The next entry's cookie skips a checksum tail. */
-			ret = fn(ctx, de, off == end ? (lblk + 1) * bs :
-				 lblk * bs + off);
-			if (ret)
-				*stop_at = here;
+		run = min_t(u64, max_t(u32, map.count, 1), nr_blocks - lblk);
+		if (!map.pblk) {
+			lblk += run;	/* a hole holds no entries */
+			continue;
 		}
-		bcache_put(&fs->bc, b);
-		if (ret > 0)
-			return ret;
-bad_block:
-		if (ret < 0) {
-			if (!skip_bad)
+		for (i = 0; i < run; i++, lblk++) {
+			if (!budget--) {
+				ext4_bad(fs, corrupt,
+					 "inode %u: directory maps more blocks than its %llu\n",
+					 dir->ino, (unsigned long long)
+					 ext4_dir_max_blocks(fs, dir));
+				return first_err ? first_err : -EIO;
+			}
+			ret = ext4_dir_block_walk(fs, dir, lblk, map.pblk + i,
+						  start, fn, ctx, stop_at);
+			if (ret > 0)
 				return ret;
-			if (!first_err)
-				first_err = ret;
+			if (ret < 0) {
+				if (!skip_bad)
+					return ret;
+				if (!first_err)
+					first_err = ret;
+			}
 		}
 	}
 	return first_err;

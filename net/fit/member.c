@@ -29,6 +29,7 @@
  * fit_member_lock (a leaf) protects fit_members[] and the accept queue.
  */
 #include "conn.h"
+#include "member_msg.h"
 
 #include <fit/fit.h>
 #include <tessera/errno.h>
@@ -62,6 +63,9 @@ PARAM_UINT("fit.hb_ms", fit_hb_ms, 20, 10000,
 static unsigned int fit_dead_ms = 3000;
 PARAM_UINT("fit.dead_ms", fit_dead_ms, 100, 600000,
 	   "FIT: a peer silent this long (ms) is declared dead");
+static char fit_key_spec[2 * FIT_KEY_MAX_BYTES + 1];
+PARAM_STRING("fit.key", fit_key_spec,
+	     "FIT: cluster key, 32-64 hex digits; membership datagrams carry an HMAC-SHA256 under it");
 static unsigned int fit_stats_ms;
 PARAM_UINT("fit.stats_ms", fit_stats_ms, 0, 3600000,
 	   "FIT: print the counters every N ms (0: at shutdown only)");
@@ -91,6 +95,7 @@ struct fit_member {
 	u64 mask_time;		/* jiffies of that datagram */
 	unsigned int missing_us;	/* datagrams in a row without us */
 	u64 next_connect;	/* jiffies */
+	u64 seq;		/* with a key: highest seq accepted */
 };
 
 struct fit_accept {
@@ -110,6 +115,11 @@ static struct task *fit_member_task;
 static DECLARE_WAIT_QUEUE_HEAD(fit_member_wq);
 static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
+static unsigned long long fit_spoofed_datagrams, fit_bad_mac;
+static unsigned long long fit_replayed;
+static struct hmac_sha256_key fit_key;		/* set once at init */
+static bool fit_keyed;
+static u64 fit_seq;				/* member thread only */
 static unsigned long long fit_deaths;
 
 /* fit_wait_node_with_role() sleeps here. */
@@ -157,6 +167,60 @@ static u64 fit_cmos_time(void)
 	return v;
 }
 
+static unsigned int fit_cmos_read(u8 reg, bool bcd)
+{
+	u8 v;
+
+	outb(reg, 0x70);
+	v = inb(0x71);
+	return bcd ? (v & 0x0f) + (v >> 4) * 10 : v;
+}
+
+/*
+ * Wall-clock seconds since 1970 from the CMOS clock (century 20xx),
+ * for sequence numbers that keep growing across reboots.
+ */
+static u64 fit_cmos_seconds(void)
+{
+	unsigned int sec, min, hour, day, mon, year, i;
+	u8 status_b;
+	bool bcd, pm;
+	u64 days;
+
+	/* Wait out an update in progress (at most about 2 ms). */
+	for (i = 0; i < 100000; i++) {
+		outb(0x0a, 0x70);
+		if (!(inb(0x71) & 0x80))
+			break;
+	}
+	outb(0x0b, 0x70);
+	status_b = inb(0x71);
+	bcd = !(status_b & 0x04);
+	sec = fit_cmos_read(0, bcd);
+	min = fit_cmos_read(2, bcd);
+	outb(4, 0x70);
+	hour = inb(0x71);
+	pm = !(status_b & 0x02) && (hour & 0x80);
+	hour &= 0x7f;
+	if (bcd)
+		hour = (hour & 0x0f) + (hour >> 4) * 10;
+	if (!(status_b & 0x02))
+		hour = hour % 12 + (pm ? 12 : 0);
+	day = fit_cmos_read(7, bcd);
+	mon = fit_cmos_read(8, bcd);
+	year = 2000 + fit_cmos_read(9, bcd);
+	if (mon < 1 || mon > 12)
+		mon = 1;
+	/* Days since 1970-01-01, with years starting in March. */
+	if (mon <= 2) {
+		year--;
+		mon += 12;
+	}
+	days = 365ull * year + year / 4 - year / 100 + year / 400 +
+	       (153 * (mon - 3) + 2) / 5 + day - 1 - 719468;
+	return ((days * 24 + hour) * 60 + min) * 60 + sec;
+}
+
 /* ------------------------------------------------------------ datagrams */
 
 static bool fit_member_up(u16 n)
@@ -179,32 +243,24 @@ static u64 fit_up_mask(void)
 static void fit_send_datagram(u32 dst_ip, u16 dst_node)
 {
 	struct net_iface *ifc = net_default_iface();
-	struct {
-		struct fit_wire_hdr hdr;
-		struct fit_member_msg msg;
-	} __packed d;
-	struct kvec v = { &d, sizeof(d) };
-	struct fit_hdr h = { 0 };
-	u8 gid[16] = { 0 };
+	struct fit_member_info info = { 0 };
+	u8 d[FIT_MEMBER_AUTH_BYTES];
+	struct kvec v = { d, 0 };
 
 	if (!ifc || !ifc->dev)
 		return;
-	gid[10] = gid[11] = 0xff;
-	gid[12] = (u8)(ntohl(ifc->addr) >> 24);
-	gid[13] = (u8)(ntohl(ifc->addr) >> 16);
-	gid[14] = (u8)(ntohl(ifc->addr) >> 8);
-	gid[15] = (u8)ntohl(ifc->addr);
-	fit_announce_pack(&d.msg.who, fit_role_of_node(), ntohl(ifc->addr),
-			  gid, fit_epoch, fit_expected.nr_nodes,
-			  fit_cluster_announced);
-	fit_put_le64(&d.msg.up_mask, fit_up_mask());
-	h.version = FIT_VERSION;
-	h.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT : FIT_OP_ANNOUNCE;
-	h.src_node = node_id;
-	h.dst_node = dst_node;
-	h.total_len = sizeof(d.msg);
-	h.seg_len = sizeof(d.msg);
-	fit_hdr_pack(&h, &d.hdr);
+	info.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT :
+					      FIT_OP_ANNOUNCE;
+	info.src_node = node_id;
+	info.dst_node = dst_node;
+	info.role = fit_role_of_node();
+	info.ipv4 = ntohl(ifc->addr);
+	info.epoch = fit_epoch;
+	info.nr_expected = fit_expected.nr_nodes;
+	info.ready = fit_cluster_announced;
+	info.up_mask = fit_up_mask();
+	info.seq = ++fit_seq;
+	v.len = fit_member_build(&info, fit_keyed ? &fit_key : NULL, d);
 	udp_sendv(ifc->dev, htonl(dst_ip), FIT_UDP_PORT, FIT_UDP_PORT, &v, 1);
 }
 
@@ -229,51 +285,91 @@ static void fit_announce(void)
 	}
 }
 
+/*
+ * Count a datagram we refuse; log the first of each kind (the counters
+ * in fit_member_dump() tell how many followed).
+ */
+static void fit_datagram_refused(unsigned long long *counter, bool *logged,
+				 u32 src_ip, const char *what, const char *why)
+{
+	(*counter)++;
+	if (*logged)
+		return;
+	*logged = true;
+	pr_warn("fit: membership datagram from %u.%u.%u.%u refused: %s (%s); further ones only counted\n",
+		src_ip >> 24, (src_ip >> 16) & 0xff, (src_ip >> 8) & 0xff,
+		src_ip & 0xff, what, why ? why : "?");
+}
+
 /* UDP receive thread: record what the datagram says, wake the thread. */
 static void fit_udp_rx(const struct udp_rx *pkt)
 {
-	const struct fit_member_msg *msg;
+	static bool logged_bad, logged_spoofed, logged_self, logged_mac;
+	static bool logged_replay;
+	struct fit_member_info in;
+	u32 src_ip = ntohl(pkt->saddr);
 	struct fit_member *m;
+	const char *why = NULL;
 	unsigned long flags;
-	struct fit_hdr h;
 	bool wake = false;
-	u64 epoch, mask;
-	u32 ip;
+	int ret;
 
-	if (fit_hdr_unpack(pkt->data, pkt->len, &h, NULL) ||
-	    (h.opcode != FIT_OP_ANNOUNCE && h.opcode != FIT_OP_HEARTBEAT) ||
-	    h.total_len < sizeof(*msg) ||
-	    (h.dst_node != node_id && h.dst_node != h.src_node)) {
-		fit_bad_datagrams++;
+	ret = fit_member_parse(pkt->data, pkt->len, src_ip, node_id,
+			       fit_keyed ? &fit_key : NULL, &in, &why);
+	if (ret == -EBADMSG) {
+		fit_datagram_refused(&fit_bad_mac, &logged_mac, src_ip,
+				     "not authenticated", why);
 		return;
 	}
-	msg = (const void *)((const u8 *)pkt->data + FIT_HDR_BYTES);
-	if (fit_announce_check(&msg->who)) {
-		fit_bad_datagrams++;
+	if (ret == -EACCES) {
+		fit_datagram_refused(&fit_spoofed_datagrams, &logged_spoofed,
+				     src_ip, "address not its source", why);
 		return;
 	}
-	if (h.src_node == node_id)
+	if (ret) {
+		fit_datagram_refused(&fit_bad_datagrams, &logged_bad, src_ip,
+				     "malformed", why);
 		return;
-	ip = fit_get_le32(&msg->who.ipv4);
-	epoch = fit_get_le64(&msg->who.epoch);
-	mask = fit_get_le64(&msg->up_mask);
+	}
+	if (in.src_node == node_id) {
+		/* Our own broadcast comes back; anyone else is an impostor. */
+		if (in.epoch != fit_epoch)
+			fit_datagram_refused(&fit_spoofed_datagrams,
+					     &logged_self, src_ip,
+					     "claims our node id", "node id");
+		return;
+	}
 
 	spin_lock_irqsave(&fit_member_lock, flags);
-	m = &fit_members[h.src_node];
+	m = &fit_members[in.src_node];
 	if (fit_static && !m->listed)
 		goto out;
-	if (!m->known || m->epoch != epoch || m->dead || m->ip != ip ||
-	    m->role != msg->who.role)
+	if (fit_static && m->ip != in.ipv4) {
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		fit_datagram_refused(&fit_spoofed_datagrams, &logged_spoofed,
+				     src_ip, "address not its source",
+				     "not the address in fit.peers=");
+		return;
+	}
+	if (fit_keyed && in.seq <= m->seq) {
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		fit_datagram_refused(&fit_replayed, &logged_replay, src_ip,
+				     "replayed", "old sequence number");
+		return;
+	}
+	m->seq = in.seq;
+	if (!m->known || m->epoch != in.epoch || m->dead ||
+	    m->ip != in.ipv4 || m->role != in.role)
 		wake = true;
 	m->known = true;
 	m->dead = false;
-	m->role = msg->who.role;
-	m->ip = ip;
-	m->epoch = epoch;
+	m->role = in.role;
+	m->ip = in.ipv4;
+	m->epoch = in.epoch;
 	m->last_heard = jiffies;
-	m->up_mask = mask;
+	m->up_mask = in.up_mask;
 	m->mask_time = jiffies;
-	if (mask & (1ull << node_id))
+	if (in.up_mask & (1ull << node_id))
 		m->missing_us = 0;
 	else if (m->missing_us < 100)
 		m->missing_us++;
@@ -691,6 +787,22 @@ int fit_member_init(void)
 	int n, ret;
 
 	fit_epoch ^= fit_cmos_time() << 20;
+	if (fit_key_spec[0]) {
+		unsigned int bits;
+
+		if (fit_member_key_parse(fit_key_spec, &fit_key, &bits)) {
+			pr_err("fit: bad fit.key= (want 32 to 64 hex digits, an even number): membership not started\n");
+			return -EINVAL;
+		}
+		memset(fit_key_spec, 0, sizeof(fit_key_spec));
+		fit_keyed = true;
+		/* Grows across boots: seconds at boot, then one per datagram. */
+		fit_seq = fit_cmos_seconds() << 24;
+		pr_info("fit: cluster key of %u bits: membership datagrams carry an HMAC-SHA256\n",
+			bits);
+	} else {
+		pr_warn("fit: no cluster key: membership is unauthenticated\n");
+	}
 	if (fit_expect_parse(fit_expect_spec, &fit_expected))
 		pr_err("fit: bad fit.expect=%s (want e.g. 1P1M1S or 3); accepting anyone\n",
 		       fit_expect_spec);
@@ -751,8 +863,9 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu bad CM requests\n",
-		fit_deaths, fit_rejoins, fit_bad_datagrams, fit_bad_cm);
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests\n",
+		fit_deaths, fit_rejoins, fit_bad_datagrams,
+		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

@@ -5,7 +5,11 @@ others keep being served (issue 6, bad input), end to end.
 The test builds an ext4 image (mke2fs -t ext4 -d) holding
 tests/user/readfiles and three files with known bytes, then damages one
 file's metadata on the image: the extent-tree header in its inode
-(located with `debugfs -R imap`).  `tessera run --image IMG` boots
+(located with `debugfs -R imap`).  A directory's i_size is also set to
+2^40 bytes (`debugfs -w -R "sif"`, which keeps the checksums right): a
+walk that iterated i_size/blocksize would hold the storage node's lock
+for minutes; a file in it must still be read and a missing name must be
+ENOENT, at once.  `tessera run --image IMG` boots
 storage2 with it; readfiles runs twice (the second run proves the nodes
 still serve after the error).  Each healthy file must come back with the
 size and FNV-1a this script computed from the bytes it wrote; the damaged
@@ -25,7 +29,10 @@ ROOT = clusterlib.ROOT
 TIMEOUT = 240
 # (path, size, salt); the second one is damaged.
 FILES = [("/data/good1", 5000, 1), ("/data/victim", 20000, 2),
-	 ("/data/good2", 1 << 20, 3)]
+	 ("/data/good2", 1 << 20, 3), ("/hugedir/inside", 3000, 4)]
+HUGE_DIR = "/hugedir"
+HUGE_DIR_SIZE = 1 << 40
+MISSING = HUGE_DIR + "/missing"
 EXT4_I_BLOCK = 0x28		# struct ext4_inode.i_block: extent header
 
 
@@ -48,6 +55,7 @@ def build_image(work):
 	shutil.rmtree(tree, ignore_errors=True)
 	os.makedirs(os.path.join(tree, "data"))
 	os.makedirs(os.path.join(tree, "bin"))
+	os.makedirs(tree + HUGE_DIR)
 	shutil.copy2(test_user.program("readfiles"),
 		     os.path.join(tree, "bin", "readfiles"))
 	for path, size, salt in FILES:
@@ -84,12 +92,27 @@ def damage_extent_header(image, path):
 		f.write(b"\0\0")
 
 
+def set_dir_size(image, path, size):
+	"""Set @path's i_size in @image with debugfs (checksums recomputed)."""
+	res = subprocess.run(["debugfs", "-w", "-R",
+			      f"sif {path} size {size:#x}", image],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True)
+	check(res.returncode == 0, f"debugfs sif {path}: {res.stdout!r}")
+	res = subprocess.run(["debugfs", "-R", f"stat {path}", image],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True)
+	check(re.search(rf"Size: {size}\b", res.stdout),
+	      f"{path}: size not set: {res.stdout!r}")
+
+
 def corrupt_file_eio():
 	work = os.path.join(clusterlib.runs_dir(), "corrupt-work")
 	os.makedirs(work, exist_ok=True)
 	image = build_image(work)
 	damage_extent_header(image, "/data/victim")
-	paths = [p for p, _, _ in FILES]
+	set_dir_size(image, HUGE_DIR, HUGE_DIR_SIZE)
+	paths = [p for p, _, _ in FILES] + [MISSING]
 	run_dir = os.path.join(clusterlib.runs_dir(), "corrupt-run")
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run",
 	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
@@ -110,6 +133,10 @@ def corrupt_file_eio():
 	for node, text in logs.items():
 		check(not re.search(clusterlib.OOPS_RE, text),
 		      f"{where}: {node} oopsed")
+		# `tessera run` gives the nodes one fresh cluster key.
+		check(re.search(r"fit: cluster key of 128 bits", text) and
+		      "no cluster key" not in text,
+		      f"{where}: {node}: not running with the launcher's key")
 	check(re.search(r"ext4: inode \d+: (checksum mismatch|bad extent "
 			r"header)", logs["storage2"]),
 	      f"{where}: the storage node did not report the damage")
@@ -124,12 +151,13 @@ def corrupt_file_eio():
 			continue
 		want.append(f"{path}: {size} bytes "
 			    f"fnv1a={fnv1a(file_bytes(size, salt)):08x}")
+	want.append(f"{MISSING}: open: No such file or directory")
 	lines = res.stdout.decode(errors="replace").splitlines()
-	check(len(lines) == 2 * len(FILES),
-	      f"{where}: {len(lines)} output lines, want {2 * len(FILES)}: "
+	check(len(lines) == 2 * len(paths),
+	      f"{where}: {len(lines)} output lines, want {2 * len(paths)}: "
 	      f"{lines}")
 	for run in range(2):
-		got = lines[run * len(FILES):(run + 1) * len(FILES)]
+		got = lines[run * len(paths):(run + 1) * len(paths)]
 		check([l for l in got if "victim" not in l] == want,
 		      f"{where}: run {run}: healthy files {got}, want {want}")
 		victim = [l for l in got if "victim" in l]

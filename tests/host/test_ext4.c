@@ -19,6 +19,7 @@
 #include "htest.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -936,6 +937,179 @@ static void corrupt_dir_rec_len(struct htest *t)
 	corrupt_dir_block(t, V_NOCSUM, 4, 0xff);
 }
 
+/*
+ * A copy of variant @v's image changed by debugfs -w requests @reqs
+ * (";"-separated; debugfs recomputes the checksums it touches), opened
+ * for the reader.
+ */
+static int image_open_modified(struct image *img, enum variant v,
+			       const char *reqs)
+{
+	char src[256], dst[256];
+	const char *r = reqs;
+
+	if (image_open(img, v))
+		return -1;
+	image_close(img);
+	image_path(v, src, sizeof(src));
+	snprintf(dst, sizeof(dst), "%s/modified%d", tmpdir, (int)v);
+	if (sh("cp '%s' '%s'", src, dst))
+		return -1;
+	while (*r) {
+		size_t n = 0;
+
+		while (r[n] && r[n] != ';')
+			n++;
+
+		if (sh("debugfs -w -R '%.*s' '%s' >/dev/null 2>&1", (int)n, r,
+		       dst))
+			return -1;
+		r += n + (r[n] == ';');
+	}
+	memset(img, 0, sizeof(*img));
+	snprintf(img->path, sizeof(img->path), "%s", dst);
+	img->fd = open(img->path, O_RDONLY);
+	if (img->fd < 0)
+		return -1;
+	img->size = lseek(img->fd, 0, SEEK_END);
+	img->io.read = image_read;
+	img->io.ctx = img;
+	img->io.size = img->size;
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* A walk that iterates i_size/blocksize would not finish: fail loudly. */
+static void walk_too_slow(int sig)
+{
+	static const char msg[] = "# directory walk still running after 60 s\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+#define WALK_SECONDS	10.0	/* generous: the walk takes milliseconds */
+
+/*
+ * /many with i_size @size (far beyond its blocks): names in its blocks
+ * are still found, a missing one is -ENOENT, readdir lists every entry
+ * once and ends, all quickly; nothing is counted as corrupt.
+ */
+static void check_huge_dir(struct htest *t, enum variant v, const char *size)
+{
+	struct ext4_inode_info dir;
+	struct listing *l = calloc(1, sizeof(*l));
+	char reqs[128];
+	struct ext4_fs *fs;
+	struct image img;
+	unsigned int i, once = 0;
+	double t0, elapsed;
+	u64 cookie = 0;
+	u8 buf[16];
+	u32 ino;
+
+	HT_ASSERT(t, l != NULL);
+	snprintf(reqs, sizeof(reqs), "sif /many size %s", size);
+	HT_ASSERT_EQ(t, image_open_modified(&img, v, reqs), 0);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	HT_ASSERT_EQ(t, resolve(fs, "/many", &ino), 0);
+	HT_ASSERT_EQ(t, ext4_iget(fs, ino, &dir), 0);
+	HT_EXPECT_EQ(t, dir.size, strtoull(size, NULL, 0));
+
+	signal(SIGALRM, walk_too_slow);
+	alarm(60);
+	t0 = now_seconds();
+	HT_EXPECT_EQ(t, resolve(fs, "/many/nothere", &ino), -ENOENT);
+	HT_EXPECT_EQ(t, resolve(fs, "/many/f1999", &ino), 0);
+	HT_EXPECT_EQ(t, read_path(fs, "/many/f0007", 0, buf, sizeof(buf)), 5);
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
+	HT_EXPECT_EQ(t, cookie, dir.size);
+	/* Resuming in the hole far past the last block: nothing more. */
+	cookie = dir.size / 2;
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
+	HT_EXPECT_EQ(t, cookie, dir.size);
+	elapsed = now_seconds() - t0;
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	if (elapsed > WALK_SECONDS)
+		HT_FAIL(t, "walks took %.1f s", elapsed);
+
+	for (i = 0; i < NR_MANY; i++)
+		once += l->seen[i] == 1;
+	HT_EXPECT_EQ(t, once, NR_MANY);
+	HT_EXPECT_EQ(t, l->dots, 1);
+	HT_EXPECT_EQ(t, l->dotdots, 1);
+	HT_EXPECT_EQ(t, l->others, 0);
+	HT_EXPECT_EQ(t, read_path(fs, "/one", 0, buf, sizeof(buf)), 1);
+	HT_EXPECT_EQ(t, fs->stats.corrupt + fs->stats.csum_errors, 0);
+	ext4_unmount(fs);
+	image_close(&img);
+	free(l);
+}
+
+static void corrupt_dir_huge_size(struct htest *t)
+{
+	SKIP_UNLESS_READY(t);
+	check_huge_dir(t, V_CSUM, "0x10000000000");		/* 2^40 */
+}
+
+static void corrupt_dir_huge_size_1k(struct htest *t)
+{
+	SKIP_UNLESS_READY(t);
+	check_huge_dir(t, V_1K, "0x10000000000");
+}
+
+static void corrupt_dir_huge_size_blockmap(struct htest *t)
+{
+	SKIP_UNLESS_READY(t);
+	check_huge_dir(t, V_NOEXTENT, "0x10000000000");
+	/* Past the triple-indirect range (2^30 + 2^20 + 1036 blocks). */
+	check_huge_dir(t, V_NOEXTENT, "0x7ffffffffffff000");
+}
+
+/*
+ * /d1 of the block-map image, its one block mapped again as block 1
+ * and i_size two blocks: the walk reads more blocks than i_blocks
+ * holds.  Names in the first block are found; a missing name is -EIO
+ * (it may have been in what could not be read), counted as corrupt.
+ */
+static void corrupt_dir_aliased_block(struct htest *t)
+{
+	struct ext4_fs *fs;
+	struct image img;
+	long long blk;
+	char reqs[128];
+	u32 ino;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, image_open(&img, V_NOEXTENT), 0);
+	blk = debugfs_number(img.path, "bmap /d1 0", "");
+	image_close(&img);
+	HT_ASSERT(t, blk > 0);
+	snprintf(reqs, sizeof(reqs), "sif /d1 block[1] %lld;sif /d1 size 8192",
+		 blk);
+	HT_ASSERT_EQ(t, image_open_modified(&img, V_NOEXTENT, reqs), 0);
+	fs = ext4_mount(&img.io, 0);
+	HT_ASSERT(t, !IS_ERR(fs));
+	HT_EXPECT_EQ(t, resolve(fs, "/d1/d2", &ino), 0);
+	HT_EXPECT_EQ(t, fs->stats.corrupt, 0);
+	HT_EXPECT_EQ(t, resolve(fs, "/d1/nothere", &ino), -EIO);
+	HT_EXPECT_EQ(t, fs->stats.corrupt, 1);
+	HT_EXPECT_EQ(t, resolve(fs, "/many/f0001", &ino), 0);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
 static void corrupt_device_short(struct htest *t)
 {
 	struct image img;
@@ -972,6 +1146,10 @@ static const struct htest_case cases[] = {
 	HT_CASE(corrupt_dir_csum),
 	HT_CASE(corrupt_dir_rec_len),
 	HT_CASE(corrupt_device_short),
+	HT_CASE(corrupt_dir_huge_size),
+	HT_CASE(corrupt_dir_huge_size_1k),
+	HT_CASE(corrupt_dir_huge_size_blockmap),
+	HT_CASE(corrupt_dir_aliased_block),
 	{}
 };
 

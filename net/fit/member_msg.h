@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Membership datagrams as bytes (net/fit/member_msg.c): building one and
+ * checking one received, with no state, clock or network, so that
+ * tests/host/test_fit_member.c runs the same code.  member.c owns what
+ * the datagrams mean (liveness, connections); the layout is struct
+ * fit_wire_hdr + struct fit_member_msg in <fit/fit_wire.h>.
+ */
+#ifndef _NET_FIT_MEMBER_MSG_H
+#define _NET_FIT_MEMBER_MSG_H
+
+#include <fit/fit_wire.h>
+#include <tessera/sha256.h>
+#include <tessera/types.h>
+
+/* A datagram's contents, in host order. */
+struct fit_member_info {
+	u16 opcode;		/* FIT_OP_ANNOUNCE or FIT_OP_HEARTBEAT */
+	u16 src_node;
+	u16 dst_node;		/* the receiver, or src_node (broadcast) */
+	u8 role;		/* enum fit_role_wire */
+	u32 ipv4;		/* host order */
+	u64 epoch;		/* non-zero */
+	u32 nr_expected;
+	bool ready;
+	u64 up_mask;		/* never the sender's own bit */
+	u64 seq;		/* with a key: struct fit_member_auth.seq */
+};
+
+/* Cluster key sizes (fit.key=): 128 to 256 bits. */
+#define FIT_KEY_MIN_BYTES	16
+#define FIT_KEY_MAX_BYTES	32
+
+/* Bytes of a membership datagram (UDP payload), without and with a key. */
+#define FIT_MEMBER_DGRAM_BYTES	(FIT_HDR_BYTES + \
+				 sizeof(struct fit_member_msg))
+#define FIT_MEMBER_AUTH_BYTES	(FIT_MEMBER_DGRAM_BYTES + \
+				 sizeof(struct fit_member_auth))
+
+/*
+ * Write the datagram for @info into @buf (FIT_MEMBER_AUTH_BYTES of
+ * room); with @key (may be NULL) it carries @info->seq and the MAC.
+ * Returns its length.
+ */
+size_t fit_member_build(const struct fit_member_info *info,
+			const struct hmac_sha256_key *key, void *buf);
+
+/*
+ * Parse a cluster key written as 32 to 64 hex digits (an even number)
+ * into @key.  0 or -EINVAL.
+ */
+int fit_member_key_parse(const char *hex, struct hmac_sha256_key *key,
+			 unsigned int *bits);
+
+/*
+ * Check the @len bytes received at @buf, from IPv4 source @src_ip (host
+ * order), by node @self, and fill @info.  Every byte is checked against
+ * what fit_member_build() writes: the FIT header (fit_hdr_unpack(), then
+ * opcode, flags, slot, status, gen and credit fields zero, one segment
+ * exactly as long as the message), the destination, the announce (role,
+ * reserved bytes, ready, nr_expected, epoch, the GID the IPv4-mapped
+ * form of the address), the mask.  With @key (may be NULL) the
+ * datagram must carry a struct fit_member_auth whose MAC is right,
+ * checked before any field of the message is looked at; without one it
+ * must not.  Returns 0, -EPROTO (malformed), -EBADMSG (no MAC, a wrong
+ * one, or a MAC we have no key for), or -EACCES (well formed, but the
+ * address it claims is not the packet's source).  Replays are the
+ * caller's to refuse, by @info->seq.  @why (may be NULL) gets a short
+ * reason for the log.
+ */
+int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
+		     const struct hmac_sha256_key *key,
+		     struct fit_member_info *info, const char **why);
+
+#endif /* _NET_FIT_MEMBER_MSG_H */

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host tests of the membership datagram codec (net/fit/member_msg.c).
+ * A heartbeat is assembled byte by byte from the layout in
+ * Documentation/fit.md (not with the code under test); every field a
+ * sender cannot write must be refused with -EPROTO, an address other
+ * than the packet's source with -EACCES.  Each parse reads from a heap
+ * copy of exactly the bytes "received", so the sanitizer catches any
+ * read past them; a fuzz loop checks that whatever is accepted is
+ * exactly what fit_member_build() writes for the fields it returned.
+ * With a cluster key: a datagram whose MAC was computed outside this
+ * code (Python's hmac module over the hand-assembled bytes) is
+ * accepted, and any flipped bit, a missing MAC, another key, or a MAC
+ * sent to a node without a key is refused with -EBADMSG.
+ */
+/* HTEST-SOURCES: net/fit/member_msg.c net/fit/wire.c lib/sha256.c lib/crc32.c lib/string.c */
+#include "htest.h"
+
+#include <fit/fit_wire.h>
+#include <tessera/crc32.h>
+#include <tessera/errno.h>
+#include <tessera/string.h>
+
+#include "../../net/fit/member_msg.h"
+
+#define SRC_IP		0x0a000203u	/* 10.0.2.3 */
+#define SELF		1
+#define DGRAM		88		/* 40-byte header + 48-byte message */
+
+/* A bitwise CRC-32 (IEEE, reflected), independent of lib/crc32.c. */
+static u32 ref_crc32(const u8 *p, size_t n)
+{
+	u32 c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+static void put32(u8 *b, u32 v)
+{
+	b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24;
+}
+
+static void put64(u8 *b, u64 v)
+{
+	put32(b, (u32)v);
+	put32(b + 4, (u32)(v >> 32));
+}
+
+static void recrc(u8 *b)
+{
+	put32(b + 36, ref_crc32(b, 36));
+}
+
+/*
+ * A HEARTBEAT broadcast by storage node 3 at 10.0.2.3, epoch
+ * 0x1122334455667788, waiting for 3 nodes, ready, connected to 0 and 1.
+ */
+static void hand_heartbeat(u8 *b)
+{
+	memset(b, 0, DGRAM);
+	b[0] = 'F'; b[1] = 'I'; b[2] = 'T'; b[3] = '1';
+	b[4] = 1;				/* version */
+	b[6] = 0x11;				/* opcode HEARTBEAT */
+	b[8] = 3;				/* src_node */
+	b[10] = 3;				/* dst_node: broadcast */
+	put32(b + 20, 48);			/* total_len */
+	put32(b + 28, 48);			/* seg_len */
+	b[40] = 3;				/* role: storage */
+	put32(b + 44, SRC_IP);			/* ipv4 */
+	b[48 + 10] = 0xff; b[48 + 11] = 0xff;	/* gid ::ffff:10.0.2.3 */
+	b[48 + 12] = 10; b[48 + 13] = 0; b[48 + 14] = 2; b[48 + 15] = 3;
+	put64(b + 64, 0x1122334455667788ull);	/* epoch */
+	put32(b + 72, 3);			/* nr_expected */
+	put32(b + 76, 1);			/* ready */
+	put64(b + 80, 0x3);			/* up_mask */
+	recrc(b);
+}
+
+/* Parse @len bytes of @b from a heap copy of exactly that size. */
+static int parse(const u8 *b, size_t len, u32 src_ip,
+		 struct fit_member_info *info)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, b, len);
+	ret = fit_member_parse(copy, len, src_ip, SELF, NULL, info, NULL);
+	free(copy);
+	return ret;
+}
+
+static void test_hand_assembled(struct htest *t)
+{
+	struct fit_member_info in;
+	u8 b[DGRAM], built[FIT_MEMBER_DGRAM_BYTES];
+
+	HT_EXPECT_EQ(t, FIT_MEMBER_DGRAM_BYTES, DGRAM);
+	hand_heartbeat(b);
+	HT_ASSERT_EQ(t, parse(b, DGRAM, SRC_IP, &in), 0);
+	HT_EXPECT_EQ(t, in.opcode, FIT_OP_HEARTBEAT);
+	HT_EXPECT_EQ(t, in.src_node, 3);
+	HT_EXPECT_EQ(t, in.dst_node, 3);
+	HT_EXPECT_EQ(t, in.role, FIT_ROLE_STORAGE);
+	HT_EXPECT_EQ(t, in.ipv4, SRC_IP);
+	HT_EXPECT_EQ(t, in.epoch, 0x1122334455667788ull);
+	HT_EXPECT_EQ(t, in.nr_expected, 3);
+	HT_EXPECT_EQ(t, in.ready, 1);
+	HT_EXPECT_EQ(t, in.up_mask, 3);
+	/* The sender's codec writes the same bytes. */
+	HT_EXPECT_EQ(t, fit_member_build(&in, NULL, built), DGRAM);
+	HT_EXPECT(t, !memcmp(built, b, DGRAM));
+	/* Addressed to us rather than broadcast: fine too. */
+	b[10] = SELF;
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), 0);
+	HT_EXPECT_EQ(t, in.dst_node, SELF);
+}
+
+static void test_source_address(struct htest *t)
+{
+	struct fit_member_info in;
+	u8 b[DGRAM];
+
+	hand_heartbeat(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP + 1, &in), -EACCES);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, 0x7f000001u, &in), -EACCES);
+	/* Claim the address of the packet, but keep another GID: malformed. */
+	hand_heartbeat(b);
+	put32(b + 44, SRC_IP + 1);
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP + 1, &in), -EPROTO);
+}
+
+/* Every length short of the datagram, and one byte too many. */
+static void test_lengths(struct htest *t)
+{
+	struct fit_member_info in;
+	u8 b[DGRAM + 1];
+	size_t len;
+
+	hand_heartbeat(b);
+	b[DGRAM] = 0;
+	for (len = 0; len < DGRAM; len++)
+		HT_EXPECT_EQ(t, parse(b, len, SRC_IP, &in), -EPROTO);
+	HT_EXPECT_EQ(t, parse(b, DGRAM + 1, SRC_IP, &in), -EPROTO);
+
+	/*
+	 * The header claims 48 bytes but only 8 follow (total_len kept,
+	 * seg_len told the truth): the old handler read 40 bytes past them.
+	 */
+	hand_heartbeat(b);
+	put32(b + 28, 8);
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, FIT_HDR_BYTES + 8, SRC_IP, &in), -EPROTO);
+	/* total_len larger than the message, seg_len matching the bytes. */
+	hand_heartbeat(b);
+	put32(b + 20, 4096);
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), -EPROTO);
+	/* A segment at an offset. */
+	hand_heartbeat(b);
+	put32(b + 20, 96);
+	put32(b + 24, 48);
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), -EPROTO);
+}
+
+struct mutation {
+	const char *what;
+	unsigned int off;	/* byte to set */
+	u8 value;
+	bool keep_crc;		/* do not fix the header CRC afterwards */
+};
+
+static const struct mutation mutations[] = {
+	{ "magic", 0, 'G', false },
+	{ "version", 4, 2, false },
+	{ "flag ONEWAY", 5, FIT_F_ONEWAY, false },
+	{ "opcode ECHO", 6, 0x01, false },
+	{ "opcode CONNECT", 6, 0x12, false },
+	{ "src_node 64", 8, 64, false },
+	{ "dst_node another node", 10, 2, false },
+	{ "slot", 12, 1, false },
+	{ "gen", 16, 1, false },
+	{ "acked_req", 32, 1, false },
+	{ "acked_rep", 34, 1, false },
+	{ "header crc", 36, 0, true },
+	{ "role 0", 40, 0, false },
+	{ "role 4", 40, 4, false },
+	{ "reserved", 41, 1, false },
+	{ "gid prefix", 48, 1, false },
+	{ "gid address", 63, 4, false },
+	{ "nr_expected 65", 72, 65, false },
+	{ "ready 2", 76, 2, false },
+	{ "own bit in the mask", 80, 0x0b, false },
+};
+
+static void test_mutations(struct htest *t)
+{
+	struct fit_member_info in;
+	u8 b[DGRAM];
+
+	for (size_t i = 0; i < ARRAY_SIZE(mutations); i++) {
+		const struct mutation *m = &mutations[i];
+		int ret;
+
+		hand_heartbeat(b);
+		b[m->off] = m->value;
+		if (!m->keep_crc)
+			recrc(b);
+		ret = parse(b, DGRAM, SRC_IP, &in);
+		if (ret != -EPROTO)
+			HT_FAIL(t, "%s: %d, want -EPROTO", m->what, ret);
+	}
+}
+
+static void test_bad_fields(struct htest *t)
+{
+	struct fit_member_info in;
+	u8 b[DGRAM];
+
+	/* epoch 0 means "never heard" to member.c. */
+	hand_heartbeat(b);
+	put64(b + 64, 0);
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), -EPROTO);
+	/* Addresses no node has, even when they are the "source". */
+	static const u32 bad_ips[] = { 0, 0xffffffffu, 0xe0000001u };
+	for (size_t i = 0; i < ARRAY_SIZE(bad_ips); i++) {
+		hand_heartbeat(b);
+		put32(b + 44, bad_ips[i]);
+		b[60] = bad_ips[i] >> 24;
+		b[61] = bad_ips[i] >> 16;
+		b[62] = bad_ips[i] >> 8;
+		b[63] = bad_ips[i];
+		recrc(b);
+		HT_EXPECT_EQ(t, parse(b, DGRAM, bad_ips[i], &in), -EPROTO);
+	}
+	/* A status without the error flag; the error flag on a datagram. */
+	hand_heartbeat(b);
+	b[14] = 5;
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), -EPROTO);
+	hand_heartbeat(b);
+	b[5] = FIT_F_REPLY | FIT_F_ERROR;
+	b[14] = 5;
+	recrc(b);
+	HT_EXPECT_EQ(t, parse(b, DGRAM, SRC_IP, &in), -EPROTO);
+}
+
+static u64 rng = 0x9e3779b97f4a7c15ull;
+
+static u32 rand32(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (u32)rng;
+}
+
+/*
+ * Random damage (1-4 bytes, header CRC fixed half the time) at random
+ * lengths: never a crash or a read past the bytes, and anything
+ * accepted is byte for byte what the builder writes for its fields.
+ */
+static void test_fuzz(struct htest *t)
+{
+	unsigned int accepted = 0, refused = 0, i;
+	struct fit_member_info in;
+	u8 b[DGRAM + 8], built[FIT_MEMBER_DGRAM_BYTES];
+
+	for (i = 0; i < 200000; i++) {
+		size_t len = DGRAM;
+		int n = 1 + rand32() % 4, ret;
+
+		hand_heartbeat(b);
+		while (n--)
+			b[rand32() % DGRAM] = rand32();
+		if (rand32() & 1)
+			recrc(b);
+		if (!(rand32() % 8))
+			len = rand32() % sizeof(b);
+		ret = parse(b, len, SRC_IP, &in);
+		if (ret) {
+			refused++;
+			continue;
+		}
+		accepted++;
+		if (len != DGRAM || fit_member_build(&in, NULL, built) != DGRAM ||
+		    memcmp(built, b, DGRAM)) {
+			HT_FAIL(t, "iteration %u: accepted a datagram the builder does not write",
+				i);
+			break;
+		}
+	}
+	HT_EXPECT(t, accepted > 0);
+	HT_EXPECT(t, refused > 0);
+}
+
+#define KEY_HEX		"000102030405060708090a0b0c0d0e0f"
+#define AUTH_DGRAM	128	/* + 8-byte seq + 32-byte MAC */
+#define TEST_SEQ	0x0102030405060708ull
+/* HMAC-SHA256(KEY, bytes 0..95 of keyed_heartbeat()), from Python. */
+#define TEST_MAC	"1ef8c6be8ba8f4d7be881f1d6f425033923c31e251c0ccf679ba2ba6a3dacb69"
+
+static void keyed_heartbeat(u8 *b)
+{
+	hand_heartbeat(b);
+	memset(b + DGRAM, 0, AUTH_DGRAM - DGRAM);
+	put32(b + 20, 88);			/* total_len */
+	put32(b + 28, 88);			/* seg_len */
+	recrc(b);
+	put64(b + 88, TEST_SEQ);
+	for (int i = 0; i < 32; i++) {
+		unsigned int v;
+
+		sscanf(TEST_MAC + 2 * i, "%2x", &v);
+		b[96 + i] = v;
+	}
+}
+
+static int parse_keyed(const u8 *b, size_t len,
+		       const struct hmac_sha256_key *key,
+		       struct fit_member_info *info)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	memcpy(copy, b, len);
+	ret = fit_member_parse(copy, len, SRC_IP, SELF, key, info, NULL);
+	free(copy);
+	return ret;
+}
+
+static void test_key_parse(struct htest *t)
+{
+	struct hmac_sha256_key k;
+	unsigned int bits = 0;
+
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 128);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX KEY_HEX, &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 256);
+	HT_EXPECT_EQ(t, fit_member_key_parse("00010203040506070809A0B0C0D0E0F0ff",
+					     &k, &bits), 0);
+	HT_EXPECT_EQ(t, bits, 136);
+	/* Too short, too long, odd, not hex, empty. */
+	HT_EXPECT_EQ(t, fit_member_key_parse("000102030405060708090a0b0c0d0e",
+					     &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX KEY_HEX "00", &k, &bits),
+		     -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse(KEY_HEX "0", &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse("000102030405060708090a0b0c0d0e0g",
+					     &k, &bits), -EINVAL);
+	HT_EXPECT_EQ(t, fit_member_key_parse("", &k, &bits), -EINVAL);
+}
+
+static void test_keyed_accepted(struct htest *t)
+{
+	struct hmac_sha256_key k;
+	struct fit_member_info in;
+	u8 b[AUTH_DGRAM], built[FIT_MEMBER_AUTH_BYTES];
+	unsigned int bits;
+
+	HT_EXPECT_EQ(t, FIT_MEMBER_AUTH_BYTES, AUTH_DGRAM);
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	keyed_heartbeat(b);
+	HT_ASSERT_EQ(t, parse_keyed(b, AUTH_DGRAM, &k, &in), 0);
+	HT_EXPECT_EQ(t, in.seq, TEST_SEQ);
+	HT_EXPECT_EQ(t, in.src_node, 3);
+	HT_EXPECT_EQ(t, in.epoch, 0x1122334455667788ull);
+	HT_EXPECT_EQ(t, fit_member_build(&in, &k, built), AUTH_DGRAM);
+	HT_EXPECT(t, !memcmp(built, b, AUTH_DGRAM));
+	/* Still the source address rule. */
+	HT_EXPECT_EQ(t, fit_member_parse(b, AUTH_DGRAM, SRC_IP + 1, SELF, &k,
+					 &in, NULL), -EACCES);
+}
+
+static void test_keyed_refused(struct htest *t)
+{
+	struct hmac_sha256_key k, other;
+	struct fit_member_info in;
+	u8 b[AUTH_DGRAM];
+	unsigned int bits, bit, eproto = 0;
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_ASSERT_EQ(t, fit_member_key_parse("0f0e0d0c0b0a09080706050403020100",
+					     &other, &bits), 0);
+	keyed_heartbeat(b);
+	HT_EXPECT_EQ(t, parse_keyed(b, AUTH_DGRAM, &other, &in), -EBADMSG);
+	/* A MAC, and no key here. */
+	HT_EXPECT_EQ(t, parse_keyed(b, AUTH_DGRAM, NULL, &in), -EBADMSG);
+	/* No MAC, and a key here. */
+	hand_heartbeat(b);
+	HT_EXPECT_EQ(t, parse_keyed(b, DGRAM, &k, &in), -EBADMSG);
+	/* Every single flipped bit, the header CRC fixed where it applies. */
+	for (bit = 0; bit < AUTH_DGRAM * 8; bit++) {
+		int ret;
+
+		keyed_heartbeat(b);
+		b[bit / 8] ^= 1u << (bit % 8);
+		if (bit / 8 < 36)
+			recrc(b);
+		ret = parse_keyed(b, AUTH_DGRAM, &k, &in);
+		if (ret != -EBADMSG && ret != -EPROTO) {
+			HT_FAIL(t, "bit %u flipped: %d", bit, ret);
+			break;
+		}
+		eproto += ret == -EPROTO;
+	}
+	/* Only header fields the header check knows are -EPROTO. */
+	HT_EXPECT(t, eproto < 40 * 8);
+	/* Short of the MAC. */
+	keyed_heartbeat(b);
+	for (size_t len = DGRAM; len < AUTH_DGRAM; len++)
+		HT_EXPECT(t, parse_keyed(b, len, &k, &in) < 0);
+}
+
+static const struct htest_case cases[] = {
+	HT_CASE(test_key_parse),
+	HT_CASE(test_keyed_accepted),
+	HT_CASE(test_keyed_refused),
+	HT_CASE(test_hand_assembled),
+	HT_CASE(test_source_address),
+	HT_CASE(test_lengths),
+	HT_CASE(test_mutations),
+	HT_CASE(test_bad_fields),
+	HT_CASE(test_fuzz),
+	{}
+};
+
+HTEST_MAIN(cases)
