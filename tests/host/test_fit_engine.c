@@ -600,7 +600,7 @@ static void test_slot_errors(struct htest *t)
 static void test_slot_zero_copy(struct htest *t)
 {
 	static struct fit_slot_table st;
-	u8 buf[64];
+	u8 buf[64], land[48];
 	struct fit_hdr h = { .version = 1, .flags = FIT_F_REPLY | FIT_F_ZC,
 			     .src_node = 2, .total_len = 40 };
 	u16 id;
@@ -608,6 +608,8 @@ static void test_slot_zero_copy(struct htest *t)
 
 	fit_slot_table_init(&st);
 	memset(buf, 0x5a, sizeof(buf));
+	for (u32 i = 0; i < sizeof(land); i++)
+		land[i] = (u8)(i + 1);
 	/* A zero-copy reply to a call that offered nothing: -EPROTO. */
 	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
 	h.slot = id;
@@ -615,26 +617,33 @@ static void test_slot_zero_copy(struct htest *t)
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_BAD);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
 	HT_EXPECT_EQ(t, st.bad_replies, 1);
-	/* Offered: completes with the length, touches nothing itself. */
+	HT_EXPECT_EQ(t, buf[0], 0x5a);
+	/* Offered: the landing area's bytes are copied, nothing more. */
 	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
-	fit_slot_set_zc(&st, id, gen);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
 	h.slot = id;
 	h.gen = gen;
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_COMPLETE);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), 40);
-	HT_EXPECT_EQ(t, buf[0], 0x5a);
+	HT_EXPECT(t, !memcmp(buf, land, 40));
+	HT_EXPECT_EQ(t, buf[40], 0x5a);
 	HT_EXPECT_EQ(t, buf[63], 0x5a);
-	/* Longer than the offered buffer: -EPROTO, not a short success. */
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+	/* Longer than the offer (though not the buffer): -EPROTO. */
+	memset(buf, 0x5a, sizeof(buf));
 	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
-	fit_slot_set_zc(&st, id, gen);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
 	h.slot = id;
 	h.gen = gen;
-	h.total_len = 65;
+	h.total_len = 49;
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_BAD);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	HT_EXPECT_EQ(t, buf[0], 0x5a);
+	/* A bad reply still closed the offer: the slot is free. */
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
 	/* An offer made for an older generation does not carry over. */
 	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
-	fit_slot_set_zc(&st, id, gen + 1);
+	fit_slot_set_zc(&st, id, gen + 1, land, sizeof(land));
 	h.slot = id;
 	h.gen = gen;
 	h.total_len = 8;
@@ -642,13 +651,115 @@ static void test_slot_zero_copy(struct htest *t)
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
 	/* An ordinary reply is still fine after an offer. */
 	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 2, buf, 64, &id, &gen), 0);
-	fit_slot_set_zc(&st, id, gen);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
 	h = (struct fit_hdr){ .version = 1, .flags = FIT_F_REPLY, .src_node = 2,
 			      .slot = id, .gen = gen, .total_len = 4,
 			      .seg_len = 4 };
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, "abcd"), FIT_SLOT_COMPLETE);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), 4);
 	HT_EXPECT(t, !memcmp(buf, "abcd", 4));
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+	/* A reply naming a slot that does not exist is bad, not a crash. */
+	h.slot = FIT_NR_SLOTS;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, "abcd"), FIT_SLOT_BAD);
+}
+
+/*
+ * Issue 20: a zero-copy call that times out must not let its late reply
+ * touch the caller's buffer, nor make the slot reusable while the peer
+ * may still write its landing area.
+ */
+static void test_slot_zc_quarantine(struct htest *t)
+{
+	static struct fit_slot_table st;
+	u8 canary[32], buf[32], land[32];
+	struct fit_hdr h = { .version = 1, .flags = FIT_F_REPLY | FIT_F_ZC,
+			     .src_node = 5, .total_len = 32 };
+	bool q = false;
+	u16 id, id2;
+	u32 gen, gen2;
+
+	fit_slot_table_init(&st);
+	memset(canary, 0xee, sizeof(canary));
+	memset(land, 0x77, sizeof(land));
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 5, canary, 32, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
+	/* Timed out: quarantined, not free. */
+	HT_EXPECT_EQ(t, fit_slot_end(&st, id, gen, &q), -ETIMEDOUT);
+	HT_EXPECT(t, q);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS - 1);
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 1);
+	/* The next call gets another slot. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 5, buf, 32, &id2, &gen2), 0);
+	HT_EXPECT(t, id2 != id);
+	/* A stale generation or another peer does not end the quarantine. */
+	h.slot = id;
+	h.gen = gen - 1;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_LATE);
+	h.gen = gen;
+	h.src_node = 6;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_LATE);
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 1);
+	/* The late reply itself: dropped, canary intact, slot free again. */
+	h.src_node = 5;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL),
+		     FIT_SLOT_UNQUARANTINED);
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 0);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS - 1);
+	for (u32 i = 0; i < sizeof(canary); i++)
+		HT_EXPECT_EQ(t, canary[i], 0xee);
+	/* Once more: a stale header for the freed generation is just late. */
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_LATE);
+	HT_EXPECT_EQ(t, st.late_replies, 4);
+	/* The other call was not disturbed by any of it. */
+	HT_EXPECT(t, !fit_slot_done(&st, id2, gen2));
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id2, gen2), -ETIMEDOUT);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+
+	/* A copied (non-zc) call that times out is free at once. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 5, buf, 32, &id, &gen), 0);
+	HT_EXPECT_EQ(t, fit_slot_end(&st, id, gen, &q), -ETIMEDOUT);
+	HT_EXPECT(t, !q);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+
+	/* A request never sent: cancelled, free at once despite the offer. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 5, buf, 32, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
+	fit_slot_cancel(&st, id, gen);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+
+	/*
+	 * The peer fails: the call ends with -EHOSTDOWN but stays
+	 * quarantined until the peer's QP is gone; then it is freed, and
+	 * the reply of the dead QP (if it still came) is late.
+	 */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 5, buf, 32, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 6, buf, 32, &id2, &gen2), 0);
+	fit_slot_set_zc(&st, id2, gen2, land, sizeof(land));
+	HT_EXPECT_EQ(t, fit_slot_end(&st, id2, gen2, &q), -ETIMEDOUT);
+	HT_EXPECT(t, q);
+	HT_EXPECT_EQ(t, fit_slot_fail_peer(&st, 5, -EHOSTDOWN), 1);
+	HT_EXPECT_EQ(t, fit_slot_end(&st, id, gen, &q), -EHOSTDOWN);
+	HT_EXPECT(t, q);
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 2);
+	HT_EXPECT_EQ(t, fit_slot_peer_reset(&st, 5), 1);
+	/* Only node 5's slot: node 6's QP still stands. */
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 1);
+	h.slot = id;
+	h.gen = gen;
+	h.src_node = 5;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, NULL), FIT_SLOT_LATE);
+	/* A call out to a peer whose QP went since: freed when it ends. */
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 6, buf, 32, &id, &gen), 0);
+	fit_slot_set_zc(&st, id, gen, land, sizeof(land));
+	HT_EXPECT_EQ(t, fit_slot_peer_reset(&st, 6), 1);
+	HT_EXPECT_EQ(t, fit_slot_end(&st, id, gen, &q), -ETIMEDOUT);
+	HT_EXPECT(t, !q);
+	HT_EXPECT_EQ(t, fit_slot_nr_quarantined(&st), 0);
+	HT_EXPECT_EQ(t, fit_slot_nr_free(&st), FIT_NR_SLOTS);
+	for (u32 i = 0; i < sizeof(canary); i++)
+		HT_EXPECT_EQ(t, canary[i], 0xee);
 }
 
 /* One call of @len bytes from node 0 to node 1, driven to completion. */
@@ -818,6 +929,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_slot_late_reply),
 	HT_CASE(test_slot_errors),
 	HT_CASE(test_slot_zero_copy),
+	HT_CASE(test_slot_zc_quarantine),
 	HT_CASE(test_segmentation_0_to_1mib),
 	HT_CASE(test_oversize_message_refused),
 	HT_CASE(test_wrong_version_rejected_with_reply_fields),
