@@ -9,7 +9,12 @@
  * machine_halt_with_status().
  *
  *   echo   every node: echo 0 B .. 1 MiB to every peer, byte for byte;
- *          fittest.callers= threads calling all peers at once; node 0
+ *          fittest.callers= threads calling all peers at once; while
+ *          they run, node 0 times out a call to memory1 whose 4 KiB
+ *          reply comes 1.5 s later (memory1 calling node 0 back all
+ *          that time, a thread of node 0 calling memory1): the late
+ *          reply is counted and dropped, never written into the canary
+ *          buffer, nothing else fails, the connection is kept; node 0
  *          also sends a wrong-version and a bad-CRC call to each peer
  *          (-EPROTO, counted by the receiver)
  *   flood  processor0 and storage2 each send fittest.flood= one-way
