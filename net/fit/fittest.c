@@ -525,7 +525,7 @@ static int ft_late_bg_fn(void *arg)
 			ft_late_bg_ok++;
 		else
 			ft_late_bg_bad++;
-		msleep(5);
+		msleep(10);
 	}
 	if (atomic_dec_return(&ft_late_bg_left) == 0)
 		wake_up_all(&ft_wq);
