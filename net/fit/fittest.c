@@ -9,10 +9,10 @@
  * machine_halt_with_status().
  *
  *   echo   every node: echo 0 B .. 1 MiB to every peer, byte for byte;
- *          fittest.callers= threads calling all peers at once; while
- *          they run, node 0 times out a call to memory1 whose 4 KiB
- *          reply comes 1.5 s later (memory1 calling node 0 back all
- *          that time, a thread of node 0 calling memory1): the late
+ *          fittest.callers= threads calling all peers at once; node 0
+ *          times out a call to memory1 whose 4 KiB reply comes 1.5 s
+ *          later, while its callers run (memory1 calling node 0 back
+ *          all that time, a thread of node 0 calling memory1): the late
  *          reply is counted and dropped, never written into the canary
  *          buffer, nothing else fails, the connection is kept; node 0
  *          also sends a wrong-version and a bad-CRC call to each peer
@@ -535,63 +535,78 @@ static int ft_late_bg_fn(void *arg)
 /*
  * Issue 20: a reply that comes after its call timed out must not land
  * in the caller's buffer nor fail the other calls on the connection.
- * The call asks @n to answer 4 KiB after 1.5 s (calling us back all
- * that time) but waits only 0.3 s, with an 8 KiB canary buffer (a
+ * ft_late_start() asks @n to answer 4 KiB after 1.5 s (calling us back
+ * all that time) but waits only 0.3 s, with an 8 KiB canary buffer (a
  * zero-copy offer unless fit.zc_min=0), while a thread of ours keeps
- * calling @n.  The late reply is counted and dropped, the buffer keeps
- * its bytes, every other call both ways verifies, the connection is
- * never rebuilt.
+ * calling @n; the caller then starts the heavy concurrent callers, so
+ * that they run when the late reply comes (starting them before could
+ * hold the slow call's request back for want of credits: it would time
+ * out unsent).  ft_late_finish() checks: the late reply is counted and
+ * dropped, the buffer keeps its bytes, every other call both ways
+ * verifies, the connection is never rebuilt.
  */
-static void ft_late_reply(u16 n)
+static u8 ft_late_buf[8192];
+static struct fit_peer_stats ft_late_s0;
+
+static void ft_late_start(u16 n)
 {
-	static u8 buf[8192];
-	struct fit_peer_stats s0, s1;
-	struct ft_counts cnt;
 	struct task *bg;
 	u8 req[8];
-	bool clean = true;
-	u64 until;
 	int ret;
 
-	fit_peer_stats_get(n, &s0);
+	fit_peer_stats_get(n, &ft_late_s0);
 	WRITE_ONCE(ft_late_bg_stop, false);
 	atomic_set(&ft_late_bg_left, 1);
 	bg = kthread_create(ft_late_bg_fn, (void *)(uintptr_t)n,
 			    "fittest/late");
 	if (IS_ERR(bg)) {
+		atomic_set(&ft_late_bg_left, 0);
 		ft_check(false, "late-reply background caller");
-		return;
+	} else {
+		kthread_detach(bg);
+		wake_up_process(bg);
 	}
-	kthread_detach(bg);
-	wake_up_process(bg);
 	msleep(100);
 
-	memset(buf, 0xee, sizeof(buf));
+	memset(ft_late_buf, 0xee, sizeof(ft_late_buf));
 	fit_put_le32(req, FT_SLOW);
 	fit_put_le32(req + 4, 1500);
-	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), buf, sizeof(buf),
-		       300);
+	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), ft_late_buf,
+		       sizeof(ft_late_buf), 300);
 	ft_check(ret == -ETIMEDOUT, "slow call to %s: %d (want -ETIMEDOUT)",
 		 ft_name(n), ret);
+}
+
+static void ft_late_finish(u16 n)
+{
+	struct fit_peer_stats *s0 = &ft_late_s0, s1;
+	struct ft_counts cnt;
+	bool clean = true;
+	u64 until;
+	int ret;
+
 	/* The late reply: counted once it came, and its slot free again. */
 	until = jiffies + msecs_to_jiffies(20000);
 	do {
-		msleep(50);
 		fit_peer_stats_get(n, &s1);
-	} while ((s1.late_replies == s0.late_replies || fit_nr_quarantined())
-		 && jiffies < until);
-	ft_check(s1.late_replies == s0.late_replies + 1 &&
+		if (s1.late_replies != s0->late_replies &&
+		    !fit_nr_quarantined())
+			break;
+		msleep(50);
+	} while (jiffies < until);
+	ft_check(s1.late_replies == s0->late_replies + 1 &&
 		 !fit_nr_quarantined(),
 		 "late reply from %s counted and dropped (late_replies %llu -> %llu, quarantined calls %llu, slots quarantined now %u)",
-		 ft_name(n), s0.late_replies, s1.late_replies,
-		 s1.quarantined - s0.quarantined, fit_nr_quarantined());
+		 ft_name(n), s0->late_replies, s1.late_replies,
+		 s1.quarantined - s0->quarantined, fit_nr_quarantined());
 	msleep(200);
 	WRITE_ONCE(ft_late_bg_stop, true);
+	until = jiffies + msecs_to_jiffies(2 * FT_CALL_MS);
 	while (atomic_read(&ft_late_bg_left) && jiffies < until)
 		wait_event_timeout(ft_wq, !atomic_read(&ft_late_bg_left),
 				   HZ / 4);
-	for (u32 i = 0; i < sizeof(buf); i++)
-		clean &= buf[i] == 0xee;
+	for (u32 i = 0; i < sizeof(ft_late_buf); i++)
+		clean &= ft_late_buf[i] == 0xee;
 	ft_check(clean, "late reply from %s left the buffer alone",
 		 ft_name(n));
 	ft_check(!atomic_read(&ft_late_bg_left) && ft_late_bg_ok > 0 &&
@@ -599,10 +614,10 @@ static void ft_late_reply(u16 n)
 		 "calls to %s around the late reply: %u ok, %u failed",
 		 ft_name(n), ft_late_bg_ok, ft_late_bg_bad);
 	fit_peer_stats_get(n, &s1);
-	ft_check(fit_peer_up(n) && s1.rebuilds == s0.rebuilds &&
-		 s1.hostdown == s0.hostdown,
+	ft_check(fit_peer_up(n) && s1.rebuilds == s0->rebuilds &&
+		 s1.hostdown == s0->hostdown,
 		 "connection to %s kept (rebuilds %llu -> %llu, hostdown %llu -> %llu)",
-		 ft_name(n), s0.rebuilds, s1.rebuilds, s0.hostdown,
+		 ft_name(n), s0->rebuilds, s1.rebuilds, s0->hostdown,
 		 s1.hostdown);
 	/* No waiting for a rebuild: the very next call works. */
 	ret = ft_cmd(n, FT_QUERY, &cnt, sizeof(cnt), FT_CALL_MS);
@@ -643,6 +658,7 @@ static void ft_run_echo(u64 peers, u64 deadline)
 	u8 *req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
 	u8 *rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
 	unsigned int ok = 0, bad = 0;
+	bool late;
 
 	if (!req || !rep) {
 		ft_check(false, "buffers for 1 MiB echoes");
@@ -658,6 +674,9 @@ static void ft_run_echo(u64 peers, u64 deadline)
 			 ft_name(n), v);
 		ft_fetch_4k(n);
 	}
+	late = node_id == 0 && (peers & (1ull << FT_LATE_DST));
+	if (late)
+		ft_late_start(FT_LATE_DST);
 	atomic_set(&ft_callers_left, fittest_callers);
 	for (unsigned int i = 0; i < fittest_callers; i++) {
 		struct task *t;
@@ -673,9 +692,9 @@ static void ft_run_echo(u64 peers, u64 deadline)
 		kthread_detach(t);
 		wake_up_process(t);
 	}
-	/* The late reply while every node's callers are at work (issue 20). */
-	if (node_id == 0 && (peers & (1ull << FT_LATE_DST)))
-		ft_late_reply(FT_LATE_DST);
+	/* The late reply comes while the callers are at work (issue 20). */
+	if (late)
+		ft_late_finish(FT_LATE_DST);
 	while (atomic_read(&ft_callers_left) && jiffies < deadline)
 		wait_event_timeout(ft_wq, !atomic_read(&ft_callers_left),
 				   HZ / 4);

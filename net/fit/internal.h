@@ -97,7 +97,7 @@ struct fit_slot {
 	u32 total;		/* from the first reply segment */
 	u32 received;
 	bool started;
-	bool replied;		/* a reply header of this generation came */
+	bool replied;		/* a reply header of this gen came */
 	bool zc;		/* @land was offered for a FIT_F_ZC reply */
 	const u8 *land;		/* zc: the slot's landing area (FIT's) */
 	u32 zc_len;		/* zc: bytes offered at @land */
@@ -137,7 +137,7 @@ enum fit_slot_verdict {
 	FIT_SLOT_COMPLETE,	/* reply complete: wake the caller */
 	FIT_SLOT_LATE,		/* no such call (any more): dropped, counted */
 	FIT_SLOT_BAD,		/* out of order or inconsistent: counted */
-	FIT_SLOT_UNQUARANTINED,	/* late, and it freed a quarantined slot */
+	FIT_SLOT_UNQUARANTINED,	/* late; it ended a quarantine */
 };
 
 /*
@@ -290,7 +290,7 @@ struct fit_rx {
 	bool hdr_valid;		/* REJECT: hdr holds a usable src/slot/gen */
 	void *buf;		/* DISPATCH; REJECT/FATAL: free it if set */
 	u16 slot;		/* WAKE */
-	bool slot_freed;	/* DONE: a late reply freed a quarantined slot */
+	bool slot_freed;	/* DONE: a late reply ended a quarantine */
 	const char *why;	/* REJECT/FATAL reason */
 };
 
