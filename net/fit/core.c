@@ -117,11 +117,17 @@ static u64 fit_conn_mask;
 static struct fit_poller fit_pollers[8];
 static struct fit_slot_table fit_slots;
 /*
- * Zero-copy replies: one MR object per reply slot, pointed at the
- * caller's buffer for the duration of its call (ib_map_mr(): a fresh
- * rkey every time, revoked by ib_unmap_mr() before the slot is freed).
- * Requests up to FIT_ZC_REQ_MAX bytes carry the descriptor.
+ * Zero-copy replies land in a FIT-owned area per reply slot
+ * (FIT_ZC_LAND_BYTES each, registered once at boot, one MR per slot so
+ * the NIC bounds each offer to its slot), never in the caller's buffer:
+ * the reply header copies them over while the call waits.  A reply that
+ * comes after its call ended therefore finds a valid key and harmless
+ * memory; the slot stays quarantined until that reply's header or the
+ * end of the peer's QP (engine.c).  Requests up to FIT_ZC_REQ_MAX bytes
+ * carry the descriptor.
  */
+#define FIT_ZC_LAND_BYTES	8192
+static u8 *fit_zc_land;
 static struct ib_mr *fit_slot_mr[FIT_NR_SLOTS];
 #define FIT_ZC_REQ_MAX		256
 /* How long a reply waits for a connection still being established. */
@@ -663,6 +669,8 @@ static bool fit_handle_rx(struct fit_conn *c, u32 idx, u32 len, bool hold)
 		fit_conn_fail(c, -EPROTO, rx.why);
 		return true;
 	case FIT_RX_DONE:
+		if (rx.slot_freed)
+			wake_up(&fit_slot_free_wq);
 		break;
 	}
 	if (!fit_post_recv(c, idx))
@@ -1091,6 +1099,9 @@ void fit_conn_teardown(struct fit_conn *c)
 	else if (c->qp)
 		ib_destroy_qp(c->qp);
 	fit_pollers_quiesce();
+	/* No late reply of the old QP can land now: end its quarantines. */
+	if (fit_slot_peer_reset(&fit_slots, c->peer.node))
+		wake_up_all(&fit_slot_free_wq);
 
 	/* Nothing refers to the old QP's buffers now: reset them. */
 	if (c->peer.reasm.buf)
@@ -1110,6 +1121,8 @@ void fit_conn_teardown(struct fit_conn *c)
 	c->rmbox_rkey = 0;
 	c->rregion_rkey = 0;
 	c->rregion_len = 0;
+	if (c->qp)
+		c->peer.stats.rebuilds++;
 	c->qp = NULL;
 	c->qp_folded = false;
 	c->cm_id = NULL;
@@ -1313,13 +1326,16 @@ static int fit_slot_put(u16 id, u32 gen)
 	return ret;
 }
 
-static void fit_account_call(struct fit_conn *c, u64 t0, int ret)
+static void fit_account_call(struct fit_conn *c, u64 t0, int ret,
+			     bool quarantined)
 {
 	u64 us = (ktime_get() - t0) / 1000;
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->peer.lock, flags);
 	c->peer.stats.calls++;
+	if (quarantined)
+		c->peer.stats.quarantined++;
 	if (ret == -ETIMEDOUT)
 		c->peer.stats.timeouts++;
 	else if (ret == -EHOSTDOWN)
@@ -1330,36 +1346,27 @@ static void fit_account_call(struct fit_conn *c, u64 t0, int ret)
 }
 
 /*
- * Offer @v's reply buffer for a zero-copy reply: map slot @id's MR over
- * it and build the request with the descriptor at its end in @zbuf.
- * False (an ordinary call) for small buffers, large requests, or no key.
+ * Offer slot @id's landing area for a zero-copy reply to @v and build
+ * the request with the descriptor at its end in @zbuf.  False (an
+ * ordinary call) for small reply buffers, large requests, or no MR.
  */
 static bool fit_zc_offer(const struct fit_scatter *v, u16 id, u32 gen,
 			 u8 *zbuf)
 {
 	struct fit_zc_desc *d = (struct fit_zc_desc *)(zbuf + v->len);
+	u32 len = min_t(u32, v->max_reply, FIT_ZC_LAND_BYTES);
 	struct ib_mr *mr = fit_slot_mr[id];
 
-	if (!fit_zc_min || !mr || v->max_reply < fit_zc_min ||
-	    v->len > FIT_ZC_REQ_MAX)
-		return false;
-	if (ib_map_mr(mr, v->reply, v->max_reply, IB_ACCESS_LOCAL_WRITE |
-		      IB_ACCESS_REMOTE_WRITE))
+	if (!fit_zc_min || !mr || len < fit_zc_min || v->len > FIT_ZC_REQ_MAX)
 		return false;
 	if (v->len)
 		memcpy(zbuf, v->req, v->len);
-	fit_put_le64(&d->addr, (uintptr_t)v->reply);
+	fit_put_le64(&d->addr, mr->iova);
 	fit_put_le32(&d->rkey, mr->rkey);
-	fit_put_le32(&d->len, v->max_reply);
-	fit_slot_set_zc(&fit_slots, id, gen);
+	fit_put_le32(&d->len, len);
+	fit_slot_set_zc(&fit_slots, id, gen,
+			fit_zc_land + (u32)id * FIT_ZC_LAND_BYTES, len);
 	return true;
-}
-
-/* End slot @id's offer, if it made one (ib_unmap_mr() is idempotent). */
-static void fit_zc_revoke(u16 id)
-{
-	if (fit_slot_mr[id])
-		ib_unmap_mr(fit_slot_mr[id]);
 }
 
 int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
@@ -1411,14 +1418,17 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		/* Peer failure completes the slot; the gather needs no ref. */
 		fit_conn_put(c);
 		if (ret) {
-			fit_zc_revoke(ids[i]);
-			fit_slot_put(ids[i], gens[i]);
+			/* Nothing left: no reply can come. */
+			fit_slot_cancel(&fit_slots, ids[i], gens[i]);
+			wake_up(&fit_slot_free_wq);
 			ids[i] = FIT_NR_SLOTS;
 			v[i].result = ret;
 		}
 	}
 	/* Then gather. */
 	for (unsigned int i = 0; i < n; i++) {
+		bool q;
+
 		if (ids[i] == FIT_NR_SLOTS)
 			continue;
 		while (!fit_slot_done(&fit_slots, ids[i], gens[i]) &&
@@ -1427,15 +1437,15 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 				fit_slot_done(&fit_slots, ids[i], gens[i]),
 				deadline - jiffies);
 		/*
-		 * Revoke the buffer's rkey before the slot can be reused: a
-		 * zero-copy reply still on its way after a timeout is refused
-		 * by the NIC (the callee's QP fails and reconnects) instead of
-		 * landing in memory the caller has moved on from.
+		 * A zero-copy reply still on its way after a timeout lands in
+		 * the slot's landing area, never in v[i].reply: the slot is
+		 * quarantined until it comes (or the peer's QP is gone).
 		 */
-		fit_zc_revoke(ids[i]);
-		v[i].result = fit_slot_put(ids[i], gens[i]);
+		v[i].result = fit_slot_end(&fit_slots, ids[i], gens[i], &q);
+		wake_up(&fit_slot_free_wq);
 		if (fit_conns[v[i].node])
-			fit_account_call(fit_conns[v[i].node], t0, v[i].result);
+			fit_account_call(fit_conns[v[i].node], t0, v[i].result,
+					 q);
 	}
 	for (unsigned int i = 0; i < n; i++)
 		if (v[i].result < 0 && !first)
@@ -1489,6 +1499,25 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 unsigned long long fit_nr_rejected(void)
 {
 	return READ_ONCE(fit_proto_rejects);
+}
+
+/* Test hooks: quarantined slots now; a copy of @node's counters. */
+unsigned int fit_nr_quarantined(void)
+{
+	return fit_slot_nr_quarantined(&fit_slots);
+}
+
+int fit_peer_stats_get(u16 node, struct fit_peer_stats *out)
+{
+	struct fit_conn *c = fit_conn_lookup(node);
+	unsigned long flags;
+
+	if (!c)
+		return -ENOENT;
+	spin_lock_irqsave(&c->peer.lock, flags);
+	*out = c->peer.stats;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	return 0;
 }
 
 /* Test hook: send raw bytes (a malformed header) as one SEND. */
@@ -1654,10 +1683,10 @@ void fit_dump_stats(void)
 
 	if (!fit_ready)
 		return;
-	pr_info("fit: node %u: %u/%u slots free, %llu late replies, %llu bad replies, %llu rejected messages\n",
+	pr_info("fit: node %u: %u/%u slots free, %u quarantined, %llu late replies, %llu bad replies, %llu rejected messages\n",
 		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
-		fit_slots.late_replies, fit_slots.bad_replies,
-		fit_proto_rejects);
+		fit_slot_nr_quarantined(&fit_slots), fit_slots.late_replies,
+		fit_slots.bad_replies, fit_proto_rejects);
 	for (unsigned int i = 0; i < fit_nr_pollers; i++)
 		pr_info("fit: poller %u: %llu busy passes, %llu sleeps, %llu passes in the completion handler\n",
 			i, fit_pollers[i].busy_passes, fit_pollers[i].sleeps,
@@ -1687,6 +1716,8 @@ void fit_dump_stats(void)
 						s->lat_hist[b]);
 		pr_info("fit: peer %u retransmits %llu (%llu packets) ack_timeouts %llu\n",
 			n, rt.retransmits, rt.pkts, rt.ack_timeouts);
+		pr_info("fit: peer %u late_replies %llu quarantined %llu rebuilds %llu\n",
+			n, s->late_replies, s->quarantined, s->rebuilds);
 		if (off)
 			pr_info("fit: peer %u latency%s\n", n, hist);
 	}
@@ -1725,8 +1756,13 @@ void fit_init(void)
 	if (!fit_workq)
 		goto err;
 	/* Without them calls simply never offer zero-copy replies. */
-	for (i = 0; i < FIT_NR_SLOTS; i++) {
-		struct ib_mr *mr = ib_alloc_mr(fit_pd);
+	fit_zc_land = fit_alloc_region(FIT_NR_SLOTS * FIT_ZC_LAND_BYTES);
+	for (i = 0; fit_zc_land && i < FIT_NR_SLOTS; i++) {
+		struct ib_mr *mr = ib_reg_mr(fit_pd, fit_zc_land +
+					     i * FIT_ZC_LAND_BYTES,
+					     FIT_ZC_LAND_BYTES,
+					     IB_ACCESS_LOCAL_WRITE |
+					     IB_ACCESS_REMOTE_WRITE);
 
 		fit_slot_mr[i] = IS_ERR(mr) ? NULL : mr;
 	}

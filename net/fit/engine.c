@@ -76,6 +76,8 @@ void fit_slot_table_init(struct fit_slot_table *t)
 		t->free_stack[i] = FIT_NR_SLOTS - 1 - i;
 	}
 	t->nr_free = FIT_NR_SLOTS;
+	t->nr_quarantined = 0;
+	memset(t->peer_gen, 0, sizeof(t->peer_gen));
 	t->late_replies = 0;
 	t->bad_replies = 0;
 }
@@ -102,7 +104,11 @@ int fit_slot_alloc(struct fit_slot_table *t, u16 peer, void *buf, u32 max,
 	s->total = 0;
 	s->received = 0;
 	s->started = false;
+	s->replied = false;
 	s->zc = false;
+	s->land = NULL;
+	s->zc_len = 0;
+	s->peer_gen = peer < FIT_MAX_NODES ? t->peer_gen[peer] : 0;
 	s->status = 0;
 	*id = i;
 	*gen = s->gen;
@@ -110,15 +116,33 @@ int fit_slot_alloc(struct fit_slot_table *t, u16 peer, void *buf, u32 max,
 	return 0;
 }
 
-void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen)
+void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen,
+		     const void *land, u32 len)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&t->lock, flags);
 	if (id < FIT_NR_SLOTS && t->slots[id].gen == gen &&
-	    t->slots[id].state == FIT_SLOT_WAITING)
+	    t->slots[id].state == FIT_SLOT_WAITING) {
 		t->slots[id].zc = true;
+		t->slots[id].land = land;
+		t->slots[id].zc_len = len;
+	}
 	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+/* Back on the free list with a new generation.  Under t->lock. */
+static void fit_slot_free_locked(struct fit_slot_table *t, u16 id)
+{
+	struct fit_slot *s = &t->slots[id];
+
+	if (s->state == FIT_SLOT_QUARANTINE)
+		t->nr_quarantined--;
+	s->state = FIT_SLOT_FREE;
+	s->buf = NULL;
+	s->land = NULL;
+	s->gen++;
+	t->free_stack[t->nr_free++] = id;
 }
 
 enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
@@ -133,18 +157,34 @@ enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
 		return FIT_SLOT_BAD;
 	spin_lock_irqsave(&t->lock, flags);
 	s = &t->slots[h->slot];
+	if (s->state == FIT_SLOT_QUARANTINE && s->gen == h->gen &&
+	    s->peer == h->src_node) {
+		/*
+		 * The reply the quarantine waited for: its RDMA WRITE, if
+		 * any, came before this header (RC order), into the landing
+		 * area.  Nothing of this call can arrive any more.
+		 */
+		t->late_replies++;
+		fit_slot_free_locked(t, h->slot);
+		v = FIT_SLOT_UNQUARANTINED;
+		goto out;
+	}
 	if (s->state != FIT_SLOT_WAITING || s->gen != h->gen ||
 	    s->peer != h->src_node) {
 		t->late_replies++;
 		v = FIT_SLOT_LATE;
 		goto out;
 	}
+	s->replied = true;
 	if (h->flags & FIT_F_ZC) {
-		/* The data is in the buffer already (RDMA WRITE). */
-		if (!s->zc || s->started || h->total_len > s->max) {
+		/* The data is in the landing area already (RDMA WRITE). */
+		if (!s->zc || s->started || h->total_len > s->zc_len ||
+		    h->total_len > s->max) {
 			v = FIT_SLOT_BAD;
 			goto bad;
 		}
+		if (h->total_len)
+			memcpy(s->buf, s->land, h->total_len);
 		s->started = true;
 		s->total = s->received = h->total_len;
 		s->status = (int)h->total_len;
@@ -197,21 +237,67 @@ bool fit_slot_done(struct fit_slot_table *t, u16 id, u32 gen)
 	return READ_ONCE(s->state) == FIT_SLOT_DONE || READ_ONCE(s->gen) != gen;
 }
 
-int fit_slot_release(struct fit_slot_table *t, u16 id, u32 gen)
+int fit_slot_end(struct fit_slot_table *t, u16 id, u32 gen,
+		 bool *quarantined)
 {
 	struct fit_slot *s = &t->slots[id];
 	unsigned long flags;
+	bool q;
 	int ret;
 
 	spin_lock_irqsave(&t->lock, flags);
-	BUG_ON(s->gen != gen || s->state == FIT_SLOT_FREE);
+	BUG_ON(s->gen != gen || (s->state != FIT_SLOT_WAITING &&
+				 s->state != FIT_SLOT_DONE));
 	ret = s->state == FIT_SLOT_DONE ? s->status : -ETIMEDOUT;
-	s->state = FIT_SLOT_FREE;
+	/*
+	 * An offer no reply has closed: the peer may still write the
+	 * landing area, unless the QP the request left on is gone.
+	 */
+	q = s->zc && !s->replied && s->peer < FIT_MAX_NODES &&
+	    s->peer_gen == t->peer_gen[s->peer];
 	s->buf = NULL;
-	s->gen++;
-	t->free_stack[t->nr_free++] = id;
+	if (q) {
+		s->state = FIT_SLOT_QUARANTINE;
+		t->nr_quarantined++;
+	} else {
+		fit_slot_free_locked(t, id);
+	}
 	spin_unlock_irqrestore(&t->lock, flags);
+	if (quarantined)
+		*quarantined = q;
 	return ret;
+}
+
+void fit_slot_cancel(struct fit_slot_table *t, u16 id, u32 gen)
+{
+	struct fit_slot *s = &t->slots[id];
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->lock, flags);
+	BUG_ON(s->gen != gen || (s->state != FIT_SLOT_WAITING &&
+				 s->state != FIT_SLOT_DONE));
+	fit_slot_free_locked(t, id);
+	spin_unlock_irqrestore(&t->lock, flags);
+}
+
+unsigned int fit_slot_peer_reset(struct fit_slot_table *t, u16 peer)
+{
+	unsigned int n = 0;
+	unsigned long flags;
+
+	if (peer >= FIT_MAX_NODES)
+		return 0;
+	spin_lock_irqsave(&t->lock, flags);
+	t->peer_gen[peer]++;
+	for (unsigned int i = 0; i < FIT_NR_SLOTS; i++) {
+		if (t->slots[i].state == FIT_SLOT_QUARANTINE &&
+		    t->slots[i].peer == peer) {
+			fit_slot_free_locked(t, i);
+			n++;
+		}
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return n;
 }
 
 unsigned int fit_slot_fail_peer(struct fit_slot_table *t, u16 peer, int err)
@@ -236,6 +322,11 @@ unsigned int fit_slot_fail_peer(struct fit_slot_table *t, u16 peer, int err)
 unsigned int fit_slot_nr_free(struct fit_slot_table *t)
 {
 	return READ_ONCE(t->nr_free);
+}
+
+unsigned int fit_slot_nr_quarantined(struct fit_slot_table *t)
+{
+	return READ_ONCE(t->nr_quarantined);
 }
 
 /* ------------------------------------------------------------------ peers */
@@ -464,7 +555,9 @@ void fit_rx_process(struct fit_peer *p, struct fit_slot_table *slots,
 	spin_unlock_irqrestore(&p->lock, flags);
 
 	if (cls == FIT_CLASS_REP) {
-		switch (fit_slot_deliver(slots, h, payload)) {
+		enum fit_slot_verdict v = fit_slot_deliver(slots, h, payload);
+
+		switch (v) {
 		case FIT_SLOT_COMPLETE:
 			if (h->flags & FIT_F_ZC) {
 				spin_lock_irqsave(&p->lock, flags);
@@ -475,12 +568,25 @@ void fit_rx_process(struct fit_peer *p, struct fit_slot_table *slots,
 			rx->action = FIT_RX_WAKE;
 			rx->slot = h->slot;
 			return;
+		case FIT_SLOT_LATE:
+		case FIT_SLOT_UNQUARANTINED:
+			/* One per message, not per segment. */
+			if (!h->seg_off) {
+				spin_lock_irqsave(&p->lock, flags);
+				p->stats.late_replies++;
+				spin_unlock_irqrestore(&p->lock, flags);
+			}
+			rx->action = FIT_RX_DONE;
+			rx->slot_freed = v == FIT_SLOT_UNQUARANTINED;
+			return;
 		case FIT_SLOT_BAD:
 			/* The call already failed with -EPROTO: wake it. */
 			spin_lock_irqsave(&p->lock, flags);
 			p->stats.proto_errors++;
 			spin_unlock_irqrestore(&p->lock, flags);
-			rx->action = FIT_RX_WAKE;
+			/* No such slot: nobody to wake. */
+			rx->action = h->slot < FIT_NR_SLOTS ? FIT_RX_WAKE
+							    : FIT_RX_DONE;
 			rx->slot = h->slot;
 			rx->why = "reply out of order";
 			return;

@@ -10,6 +10,11 @@
  *
  *   echo   every node: echo 0 B .. 1 MiB to every peer, byte for byte;
  *          fittest.callers= threads calling all peers at once; node 0
+ *          times out a call to memory1 whose 4 KiB reply comes 1.5 s
+ *          later, while its callers run (memory1 calling node 0 back
+ *          all that time, a thread of node 0 calling memory1): the late
+ *          reply is counted and dropped, never written into the canary
+ *          buffer, nothing else fails, the connection is kept; node 0
  *          also sends a wrong-version and a bad-CRC call to each peer
  *          (-EPROTO, counted by the receiver)
  *   flood  processor0 and storage2 each send fittest.flood= one-way
@@ -109,13 +114,15 @@ enum ft_cmd {
 	FT_DONE = 1,		/* the sender has finished its part */
 	FT_QUERY,		/* reply: struct ft_counts for the sender */
 	FT_HANG,		/* never answer (the kill scenario's victim) */
-	FT_SLOW,		/* sleep the ms that follow, then 4 KiB back */
+	FT_SLOW,		/* for the ms that follow, call the asker back
+				 * (echoes, checked); then 4 KiB back */
 };
 
 struct ft_counts {
 	u32 sink_count;		/* one-way messages from the asker */
 	u32 sink_bad;		/* of which out of order or corrupt */
 	u64 rejected;		/* malformed messages, from anyone */
+	u32 slow_ok, slow_bad;	/* FT_SLOW's echoes to the asker */
 };
 
 static unsigned int ft_checks, ft_failed;
@@ -126,6 +133,10 @@ static DECLARE_WAIT_QUEUE_HEAD(ft_wq);
 static u8 ft_sink_seen[FIT_MAX_NODES][FT_FLOOD_MAX / 8];
 static u32 ft_sink_count[FIT_MAX_NODES];
 static u32 ft_sink_bad[FIT_MAX_NODES];
+/* FT_SLOW's reply: ft_fill(seed 77), filled once at start. */
+static u8 ft_page[4096];
+/* FT_SLOW handlers' echo calls back to the asker; under ft_lock. */
+static u32 ft_slow_ok[FIT_MAX_NODES], ft_slow_bad[FIT_MAX_NODES];
 static DEFINE_SPINLOCK(ft_lock);
 
 static void ft_check(bool ok, const char *fmt, ...) __printf(2, 3);
@@ -184,6 +195,66 @@ static void ft_print_roles(void)
 
 /* ------------------------------------------------------------- handlers */
 
+/*
+ * One call to @n picked by @x, checked byte for byte: an immediate
+ * 4 KiB FT_SLOW reply into an 8 KiB buffer (zero-copy, landing in a
+ * slot's area like a late reply would), or an echo of up to @max bytes.
+ * True if it verified.
+ */
+static bool ft_mixed_call(u16 n, u32 x, u8 *req, u32 max_req, u8 *rep,
+			  u32 max)
+{
+	u32 len;
+	int ret;
+
+	if (x % 3 == 0) {
+		u8 slow[8];
+
+		fit_put_le32(slow, FT_SLOW);
+		fit_put_le32(slow + 4, 0);
+		memset(rep, 0, 8192);
+		ret = fit_call(n, FIT_OP_TEST, slow, sizeof(slow), rep, 8192,
+			       FT_CALL_MS);
+		return ret == sizeof(ft_page) &&
+		       !memcmp(rep, ft_page, sizeof(ft_page));
+	}
+	len = x % 3 == 1 ? (x >> 9) % 257 : (x >> 9) % max_req;
+	ft_fill(req, len, x);
+	ret = fit_call(n, FIT_OP_ECHO, req, len, rep, max, FT_CALL_MS);
+	return ret == (int)len && ft_verify(rep, len, x);
+}
+
+/*
+ * For @ms, keep calling @n back (ft_mixed_call()), so that the
+ * connection carries calls both ways while our own reply is late.
+ */
+static void ft_slow_call_back(u16 n, u32 ms)
+{
+	static u8 req[6144], rep[8192];
+	static DEFINE_MUTEX(slow_mutex);
+	u64 end = jiffies + msecs_to_jiffies(ms);
+	unsigned long flags;
+	u32 x = 0x51ed270bu + n;
+
+	if (!ms)
+		return;
+	mutex_lock(&slow_mutex);
+	while (jiffies < end) {
+		bool ok;
+
+		x = x * 1103515245u + 12345u;
+		ok = ft_mixed_call(n, x, req, sizeof(req), rep, sizeof(rep));
+		spin_lock_irqsave(&ft_lock, flags);
+		if (ok)
+			ft_slow_ok[n]++;
+		else
+			ft_slow_bad[n]++;
+		spin_unlock_irqrestore(&ft_lock, flags);
+		msleep(10);
+	}
+	mutex_unlock(&slow_mutex);
+}
+
 static void ft_test_handler(struct fit_request *rq, void *ctx)
 {
 	struct ft_counts cnt = { 0 };
@@ -207,6 +278,8 @@ static void ft_test_handler(struct fit_request *rq, void *ctx)
 		spin_lock_irqsave(&ft_lock, flags);
 		cnt.sink_count = ft_sink_count[rq->src_node];
 		cnt.sink_bad = ft_sink_bad[rq->src_node];
+		cnt.slow_ok = ft_slow_ok[rq->src_node];
+		cnt.slow_bad = ft_slow_bad[rq->src_node];
 		spin_unlock_irqrestore(&ft_lock, flags);
 		cnt.rejected = fit_nr_rejected();
 		fit_reply(rq, &cnt, sizeof(cnt));
@@ -216,19 +289,16 @@ static void ft_test_handler(struct fit_request *rq, void *ctx)
 			rq->src_node);
 		for (;;)
 			msleep(1000);
-	case FT_SLOW: {
-		static u8 page[4096];
-
+	case FT_SLOW:
 		if (rq->len < 8) {
 			fit_reply_error(rq, -EINVAL);
 			return;
 		}
-		msleep(min_t(u32, fit_get_le32((const u8 *)rq->data + 4),
-			     10000));
-		ft_fill(page, sizeof(page), 77);
-		fit_reply(rq, page, sizeof(page));
+		ft_slow_call_back(rq->src_node,
+				  min_t(u32, fit_get_le32((const u8 *)rq->data +
+							  4), 10000));
+		fit_reply(rq, ft_page, sizeof(ft_page));
 		return;
-	}
 	default:
 		fit_reply_error(rq, -EINVAL);
 	}
@@ -439,43 +509,122 @@ static void ft_malformed(u16 n)
 		 (unsigned long long)after.rejected);
 }
 
-/*
- * A reply that comes after its call timed out must not land in the
- * caller's buffer: the call asks memory1 to answer 4 KiB in 1.5 s but
- * waits only 0.3 s.  Copied replies are then dropped as late; a
- * zero-copy reply's RDMA WRITE meets a revoked rkey (the connection
- * fails and is rebuilt).  Either way the buffer keeps its old bytes and
- * calls to memory1 work again.
- */
-static void ft_late_reply(u16 n)
+static bool ft_late_bg_stop;
+static atomic_t ft_late_bg_left;
+static unsigned int ft_late_bg_ok, ft_late_bg_bad;
+
+/* Echoes to @arg's node until told to stop, each checked. */
+static int ft_late_bg_fn(void *arg)
 {
-	static u8 buf[8192];
+	static u8 req[20000], rep[20000];
+	u16 n = (uintptr_t)arg;
+
+	for (u32 x = 0x1b873593u; !READ_ONCE(ft_late_bg_stop);) {
+		x = x * 1103515245u + 12345u;
+		if (ft_mixed_call(n, x, req, sizeof(req), rep, sizeof(rep)))
+			ft_late_bg_ok++;
+		else
+			ft_late_bg_bad++;
+		msleep(10);
+	}
+	if (atomic_dec_return(&ft_late_bg_left) == 0)
+		wake_up_all(&ft_wq);
+	return 0;
+}
+
+/*
+ * Issue 20: a reply that comes after its call timed out must not land
+ * in the caller's buffer nor fail the other calls on the connection.
+ * ft_late_start() asks @n to answer 4 KiB after 1.5 s (calling us back
+ * all that time) but waits only 0.3 s, with an 8 KiB canary buffer (a
+ * zero-copy offer unless fit.zc_min=0), while a thread of ours keeps
+ * calling @n; the caller then starts the heavy concurrent callers, so
+ * that they run when the late reply comes (starting them before could
+ * hold the slow call's request back for want of credits: it would time
+ * out unsent).  ft_late_finish() checks: the late reply is counted and
+ * dropped, the buffer keeps its bytes, every other call both ways
+ * verifies, the connection is never rebuilt.
+ */
+static u8 ft_late_buf[8192];
+static struct fit_peer_stats ft_late_s0;
+
+static void ft_late_start(u16 n)
+{
+	struct task *bg;
 	u8 req[8];
+	int ret;
+
+	fit_peer_stats_get(n, &ft_late_s0);
+	WRITE_ONCE(ft_late_bg_stop, false);
+	atomic_set(&ft_late_bg_left, 1);
+	bg = kthread_create(ft_late_bg_fn, (void *)(uintptr_t)n,
+			    "fittest/late");
+	if (IS_ERR(bg)) {
+		atomic_set(&ft_late_bg_left, 0);
+		ft_check(false, "late-reply background caller");
+	} else {
+		kthread_detach(bg);
+		wake_up_process(bg);
+	}
+	msleep(100);
+
+	memset(ft_late_buf, 0xee, sizeof(ft_late_buf));
+	fit_put_le32(req, FT_SLOW);
+	fit_put_le32(req + 4, 1500);
+	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), ft_late_buf,
+		       sizeof(ft_late_buf), 300);
+	ft_check(ret == -ETIMEDOUT, "slow call to %s: %d (want -ETIMEDOUT)",
+		 ft_name(n), ret);
+}
+
+static void ft_late_finish(u16 n)
+{
+	struct fit_peer_stats *s0 = &ft_late_s0, s1;
+	struct ft_counts cnt;
 	bool clean = true;
 	u64 until;
 	int ret;
 
-	memset(buf, 0xee, sizeof(buf));
-	fit_put_le32(req, FT_SLOW);
-	fit_put_le32(req + 4, 1500);
-	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), buf, sizeof(buf),
-		       300);
-	ft_check(ret == -ETIMEDOUT, "slow call to %s: %d (want -ETIMEDOUT)",
-		 ft_name(n), ret);
-	msleep(3000);
-	for (u32 i = 0; i < sizeof(buf); i++)
-		clean &= buf[i] == 0xee;
+	/* The late reply: counted once it came, and its slot free again. */
+	until = jiffies + msecs_to_jiffies(20000);
+	do {
+		fit_peer_stats_get(n, &s1);
+		if (s1.late_replies != s0->late_replies &&
+		    !fit_nr_quarantined())
+			break;
+		msleep(50);
+	} while (jiffies < until);
+	ft_check(s1.late_replies == s0->late_replies + 1 &&
+		 !fit_nr_quarantined(),
+		 "late reply from %s counted and dropped (late_replies %llu -> %llu, quarantined calls %llu, slots quarantined now %u)",
+		 ft_name(n), s0->late_replies, s1.late_replies,
+		 s1.quarantined - s0->quarantined, fit_nr_quarantined());
+	msleep(200);
+	WRITE_ONCE(ft_late_bg_stop, true);
+	until = jiffies + msecs_to_jiffies(2 * FT_CALL_MS);
+	while (atomic_read(&ft_late_bg_left) && jiffies < until)
+		wait_event_timeout(ft_wq, !atomic_read(&ft_late_bg_left),
+				   HZ / 4);
+	for (u32 i = 0; i < sizeof(ft_late_buf); i++)
+		clean &= ft_late_buf[i] == 0xee;
 	ft_check(clean, "late reply from %s left the buffer alone",
 		 ft_name(n));
-	/* The connection may be rebuilding: calls must work again. */
-	until = jiffies + msecs_to_jiffies(30000);
-	do {
-		ret = ft_cmd(n, FT_QUERY, buf, sizeof(buf), 2000);
-		if (ret < 0)
-			msleep(200);
-	} while (ret < 0 && jiffies < until);
-	ft_check(ret >= 0, "calls to %s after the late reply: %d", ft_name(n),
-		 ret);
+	ft_check(!atomic_read(&ft_late_bg_left) && ft_late_bg_ok > 0 &&
+		 !ft_late_bg_bad,
+		 "calls to %s around the late reply: %u ok, %u failed",
+		 ft_name(n), ft_late_bg_ok, ft_late_bg_bad);
+	fit_peer_stats_get(n, &s1);
+	ft_check(fit_peer_up(n) && s1.rebuilds == s0->rebuilds &&
+		 s1.hostdown == s0->hostdown,
+		 "connection to %s kept (rebuilds %llu -> %llu, hostdown %llu -> %llu)",
+		 ft_name(n), s0->rebuilds, s1.rebuilds, s0->hostdown,
+		 s1.hostdown);
+	/* No waiting for a rebuild: the very next call works. */
+	ret = ft_cmd(n, FT_QUERY, &cnt, sizeof(cnt), FT_CALL_MS);
+	ft_check(ret == sizeof(cnt) && cnt.slow_ok > 0 && !cnt.slow_bad,
+		 "%s's calls back while its reply was late: %u ok, %u failed (%d)",
+		 ft_name(n), ret == sizeof(cnt) ? cnt.slow_ok : 0,
+		 ret == sizeof(cnt) ? cnt.slow_bad : 0, ret);
 }
 
 /*
@@ -509,6 +658,7 @@ static void ft_run_echo(u64 peers, u64 deadline)
 	u8 *req = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
 	u8 *rep = (u8 *)__get_free_pages(GFP_KERNEL, get_order(FIT_MAX_MSG));
 	unsigned int ok = 0, bad = 0;
+	bool late;
 
 	if (!req || !rep) {
 		ft_check(false, "buffers for 1 MiB echoes");
@@ -524,6 +674,9 @@ static void ft_run_echo(u64 peers, u64 deadline)
 			 ft_name(n), v);
 		ft_fetch_4k(n);
 	}
+	late = node_id == 0 && (peers & (1ull << FT_LATE_DST));
+	if (late)
+		ft_late_start(FT_LATE_DST);
 	atomic_set(&ft_callers_left, fittest_callers);
 	for (unsigned int i = 0; i < fittest_callers; i++) {
 		struct task *t;
@@ -539,6 +692,9 @@ static void ft_run_echo(u64 peers, u64 deadline)
 		kthread_detach(t);
 		wake_up_process(t);
 	}
+	/* The late reply comes while the callers are at work (issue 20). */
+	if (late)
+		ft_late_finish(FT_LATE_DST);
 	while (atomic_read(&ft_callers_left) && jiffies < deadline)
 		wait_event_timeout(ft_wq, !atomic_read(&ft_callers_left),
 				   HZ / 4);
@@ -554,8 +710,6 @@ static void ft_run_echo(u64 peers, u64 deadline)
 		for (u16 n = 0; n < FIT_MAX_NODES; n++)
 			if (peers & (1ull << n))
 				ft_malformed(n);
-		if (peers & (1ull << FT_LATE_DST))
-			ft_late_reply(FT_LATE_DST);
 	}
 	free_pages((unsigned long)req, get_order(FIT_MAX_MSG));
 	free_pages((unsigned long)rep, get_order(FIT_MAX_MSG));
@@ -963,6 +1117,7 @@ void fit_test_start(void)
 		       fittest_mode);
 		machine_halt_with_status(1);
 	}
+	ft_fill(ft_page, sizeof(ft_page), 77);
 	if (fit_register_handler(FIT_OP_TEST, ft_test_handler, NULL) ||
 	    fit_register_handler(FIT_OP_SINK, ft_sink_handler, NULL)) {
 		pr_err("fittest: cannot register handlers\n");

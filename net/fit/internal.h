@@ -79,6 +79,13 @@ enum fit_slot_state {
 	FIT_SLOT_FREE,
 	FIT_SLOT_WAITING,
 	FIT_SLOT_DONE,
+	/*
+	 * The call ended (timed out, or its peer failed) while its landing
+	 * area (FIT_F_ZC) may still be written by the reply on its way: not
+	 * reusable until that reply's header (same slot, generation and
+	 * peer) arrives or the peer's QP is gone (fit_slot_peer_reset()).
+	 */
+	FIT_SLOT_QUARANTINE,
 };
 
 struct fit_slot {
@@ -90,7 +97,11 @@ struct fit_slot {
 	u32 total;		/* from the first reply segment */
 	u32 received;
 	bool started;
-	bool zc;		/* the buffer was offered for a FIT_F_ZC reply */
+	bool replied;		/* a reply header of this gen came */
+	bool zc;		/* @land was offered for a FIT_F_ZC reply */
+	const u8 *land;		/* zc: the slot's landing area (FIT's) */
+	u32 zc_len;		/* zc: bytes offered at @land */
+	u32 peer_gen;		/* the table's peer_gen[peer] at alloc */
 	int status;		/* DONE: reply length or -errno */
 };
 
@@ -99,6 +110,9 @@ struct fit_slot_table {
 	struct fit_slot slots[FIT_NR_SLOTS];	/* under lock */
 	u16 free_stack[FIT_NR_SLOTS];		/* under lock */
 	unsigned int nr_free;			/* under lock */
+	unsigned int nr_quarantined;		/* under lock */
+	/* Bumped when a peer's QP is gone: its late writes cannot come. */
+	u32 peer_gen[FIT_MAX_NODES];		/* under lock */
 	unsigned long long late_replies;	/* under lock */
 	unsigned long long bad_replies;		/* under lock */
 };
@@ -108,24 +122,32 @@ void fit_slot_table_init(struct fit_slot_table *t);
 int fit_slot_alloc(struct fit_slot_table *t, u16 peer, void *buf, u32 max,
 		   u16 *id, u32 *gen);
 
-/* The call in slot @id (of generation @gen) offered its buffer for a
- * zero-copy reply (FIT_F_ZC). */
-void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen);
+/*
+ * The call in slot @id (of generation @gen) offered @len bytes of the
+ * slot's landing area @land for a zero-copy reply (FIT_F_ZC): the peer
+ * RDMA-WRITEs the reply there, and the reply header copies it into the
+ * caller's buffer.  @land belongs to the slot for as long as FIT runs,
+ * so a reply that comes after its call ended lands there harmlessly.
+ */
+void fit_slot_set_zc(struct fit_slot_table *t, u16 id, u32 gen,
+		     const void *land, u32 len);
 
 enum fit_slot_verdict {
 	FIT_SLOT_PARTIAL,	/* segment placed, more to come */
 	FIT_SLOT_COMPLETE,	/* reply complete: wake the caller */
 	FIT_SLOT_LATE,		/* no such call (any more): dropped, counted */
 	FIT_SLOT_BAD,		/* out of order or inconsistent: counted */
+	FIT_SLOT_UNQUARANTINED,	/* late; it ended a quarantine */
 };
 
 /*
  * Place one reply segment (header @h from peer h->src_node, @payload of
  * h->seg_len bytes) into the owning call's buffer.  A reply longer than
  * the caller's @max completes with -EMSGSIZE and writes nothing.  A
- * FIT_F_ZC reply (its bytes already written into the buffer by RDMA)
- * completes the call with h->total_len; it is BAD unless the call
- * offered its buffer and the length fits.
+ * FIT_F_ZC reply (its bytes already written into the slot's landing
+ * area by RDMA) is copied from there and completes the call with
+ * h->total_len; it is BAD unless the call made an offer and the length
+ * fits it.  A reply to a quarantined slot ends the quarantine.
  */
 enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
 				       const struct fit_hdr *h,
@@ -134,13 +156,30 @@ enum fit_slot_verdict fit_slot_deliver(struct fit_slot_table *t,
 bool fit_slot_done(struct fit_slot_table *t, u16 id, u32 gen);
 /*
  * End the call in slot @id: returns its result (reply length or -errno)
- * if done, else -ETIMEDOUT; the slot is free again either way and a
- * reply arriving later is LATE.
+ * if done, else -ETIMEDOUT; a reply arriving later is LATE and never
+ * touches the caller's buffer.  The slot is free again at once, unless
+ * it made a zero-copy offer that no reply header has closed yet (timed
+ * out, or failed with its peer): then it is QUARANTINEd (*@quarantined,
+ * if not NULL, says so) until the late reply or fit_slot_peer_reset().
  */
-int fit_slot_release(struct fit_slot_table *t, u16 id, u32 gen);
+int fit_slot_end(struct fit_slot_table *t, u16 id, u32 gen,
+		 bool *quarantined);
+static inline int fit_slot_release(struct fit_slot_table *t, u16 id, u32 gen)
+{
+	return fit_slot_end(t, id, gen, NULL);
+}
+/* Free slot @id whose request was never sent (nothing can answer it). */
+void fit_slot_cancel(struct fit_slot_table *t, u16 id, u32 gen);
 /* Complete every call waiting on @peer with @err; returns how many. */
 unsigned int fit_slot_fail_peer(struct fit_slot_table *t, u16 peer, int err);
+/*
+ * @peer's QP is destroyed: nothing it sent can arrive any more.  Free
+ * its quarantined slots, and slots of calls still out to it will be
+ * freed, not quarantined, when they end.  Returns how many were freed.
+ */
+unsigned int fit_slot_peer_reset(struct fit_slot_table *t, u16 peer);
 unsigned int fit_slot_nr_free(struct fit_slot_table *t);
+unsigned int fit_slot_nr_quarantined(struct fit_slot_table *t);
 
 /*
  * Sending one message: a cursor over its segments, so a sender that ran
@@ -179,8 +218,14 @@ struct fit_peer_stats {
 	unsigned long long tx_bytes, rx_bytes, segments_tx, segments_rx;
 	unsigned long long credit_stalls, timeouts, hostdown;
 	unsigned long long proto_errors, credit_updates;
-	/* Replies written into the caller's buffer (FIT_F_ZC), each way. */
+	/* Replies written into the caller's landing area (FIT_F_ZC). */
 	unsigned long long zc_replies_tx, zc_replies_rx;
+	/*
+	 * Replies that came after their call had ended (dropped), calls
+	 * whose slot was quarantined for such a reply, and QPs torn down
+	 * and replaced (connection rebuilds).
+	 */
+	unsigned long long late_replies, quarantined, rebuilds;
 	/*
 	 * The transport's retransmissions towards this peer (go-back-N
 	 * events, packets sent again, ACK timeouts) of the QPs already
@@ -245,6 +290,7 @@ struct fit_rx {
 	bool hdr_valid;		/* REJECT: hdr holds a usable src/slot/gen */
 	void *buf;		/* DISPATCH; REJECT/FATAL: free it if set */
 	u16 slot;		/* WAKE */
+	bool slot_freed;	/* DONE: a late reply ended a quarantine */
 	const char *why;	/* REJECT/FATAL reason */
 };
 
@@ -280,6 +326,9 @@ int fit_rx_mailbox(struct fit_peer *p, u16 acked_req, u16 acked_rep);
  */
 int fit_send_raw(u16 node, const void *bytes, u32 len);
 unsigned long long fit_nr_rejected(void);
+/* Reply slots quarantined now; @node's counters (0, or -ENOENT). */
+unsigned int fit_nr_quarantined(void);
+int fit_peer_stats_get(u16 node, struct fit_peer_stats *out);
 
 /* Latency histogram bucket for @us microseconds. */
 unsigned int fit_lat_bucket(u64 us);

@@ -6,9 +6,14 @@
                 a wrong-version and a bad-CRC call each answered -EPROTO
                 and counted by the receiver; small requests with large
                 reply buffers get zero-copy replies (RDMA WRITE into the
-                caller's buffer) from every peer
+                call's landing area) from every peer; while the callers
+                run, a call from processor0 times out before memory1's
+                zero-copy reply (memory1 calls processor0 back meanwhile):
+                the late reply is counted and dropped, the caller's canary
+                buffer untouched, every other call verified, no connection
+                rebuilt or declared down (issue 20)
   fit_echo_copy the same with fit.zc_min=0: every reply copied from the
-                receive ring, none zero-copy
+                receive ring, none zero-copy, nothing quarantined
   fit_flood     two nodes flood memory1 with 200 one-way messages each while
                 its one worker sleeps 20 ms per message: every message arrives once and
                 intact, the senders blocked on credits, no overrun
@@ -105,10 +110,61 @@ def _zc_rx(b):
 	return out
 
 
+def _late_counters(b):
+	"""{peer: (late_replies, quarantined, rebuilds)}, last stats dump."""
+	out = {}
+	for l in b.grep(r"^fit: peer \d+ late_replies \d+ quarantined \d+ "
+			r"rebuilds \d+$"):
+		m = re.search(r"^fit: peer (\d+) late_replies (\d+) quarantined "
+			      r"(\d+) rebuilds (\d+)$", l)
+		out[int(m.group(1))] = tuple(int(g) for g in m.groups()[1:])
+	return out
+
+
+def _expect_late_reply_harmless(boots, zc):
+	"""Issue 20: processor0's call to memory1 times out before memory1's
+	reply (which memory1 sends while calling processor0 back, and while
+	every node's callers run): the late reply is counted and dropped,
+	never written into the caller's buffer, and no connection is rebuilt
+	or declared down on any node."""
+	p = boots[0]
+	for check_re, what in (
+		(r"slow call to memory1: -110 ", "the slow call did not time out"),
+		(r"late reply from memory1 counted and dropped ",
+		 "the late reply was not counted (or its slot stayed quarantined)"),
+		(r"late reply from memory1 left the buffer alone$",
+		 "the late reply touched the caller's buffer"),
+		(r"calls to memory1 around the late reply: [1-9]\d* ok, 0 failed$",
+		 "calls to memory1 failed around the late reply"),
+		(r"connection to memory1 kept ", "the connection was rebuilt"),
+		(r"memory1's calls back while its reply was late: [1-9]\d* ok, "
+		 r"0 failed ", "memory1's calls to processor0 failed meanwhile")):
+		p.expect(p.grep(r"^fittest: ok - " + check_re), what)
+	for b in boots:
+		b.expect(not b.grep(r"^fit: node \d+ (down|silent)"),
+			 f"a connection went down: {b.grep(r'^fit: node ')}")
+		got = _late_counters(b)
+		b.expect(len(got) == 2, f"no late/rebuild counters for both "
+			 f"peers: {got}")
+		b.expect(all(v[2] == 0 for v in got.values()),
+			 f"connections rebuilt: {got}")
+	got = _late_counters(p)
+	late, quarantined = got.get(1, (0, 0, 0))[:2]
+	p.expect(late >= 1, f"processor0 counted {late} late replies from "
+		 "memory1")
+	if zc:
+		p.expect(quarantined >= 1, "the timed-out zero-copy call was "
+			 "not quarantined")
+	else:
+		p.expect(quarantined == 0, f"{quarantined} calls quarantined "
+			 "with fit.zc_min=0")
+
+
 def scenario_echo(zc=True):
 	boots = _three("fit-echo" if zc else "fit-echo-copy", "echo",
 		       [] if zc else ["fit.zc_min=0"])
 	_expect_common(boots, "echo")
+	_expect_late_reply_harmless(boots, zc)
 	# Every call with a reply buffer of 4 KiB or more and a short request
 	# offers it (fit.zc_min): the small echoes come back written straight
 	# into it, and are verified byte for byte like the rest.

@@ -10,6 +10,7 @@
 #include <fit/fit.h>
 #include <tessera/atomic.h>
 #include <tessera/errno.h>
+#include <tessera/kthread.h>
 #include <tessera/ktest.h>
 #include <tessera/mm.h>
 #include <tessera/node.h>
@@ -233,6 +234,136 @@ static void fit_region_read_write(struct ktest *t)
 		     -EINVAL);
 }
 
+/*
+ * Issue 20: a reply that arrives after its call timed out must not fail
+ * the other calls on the connection, nor touch the caller's buffer.
+ * The handler answers 4 KiB after KT_SLOW_MS into a caller that waits
+ * KT_LATE_MS with an 8 KiB buffer (a zero-copy offer), while two
+ * threads keep calling over the same connection.
+ */
+#define KT_SLOW_MS		600
+#define KT_LATE_MS		100
+#define KT_BG_THREADS		2
+
+static bool kt_bg_stop;
+static atomic_t kt_bg_ok, kt_bg_bad, kt_bg_left;
+
+static u8 kt_page[4096];	/* kt_fill(seed 55), the 4 KiB reply */
+
+/* "slow": 4 KiB after KT_SLOW_MS; anything else: 4 KiB at once. */
+static void kt_slow_handler(struct fit_request *rq, void *ctx)
+{
+	if (rq->len == 4 && !memcmp(rq->data, "slow", 4))
+		msleep(KT_SLOW_MS);
+	fit_reply(rq, kt_page, sizeof(kt_page));
+}
+
+/*
+ * Until told to stop: 4 KiB replies into 8 KiB buffers (zero-copy, on
+ * the same slots' landing areas as the late reply) and echo calls of
+ * 0..12 KiB, each checked.
+ */
+static int kt_bg_caller(void *arg)
+{
+	static u8 req[KT_BG_THREADS][12288], rep[KT_BG_THREADS][12288];
+	unsigned int me = (uintptr_t)arg;
+	u32 x = 0x2545f491u * (me + 1);
+
+	while (!READ_ONCE(kt_bg_stop)) {
+		bool ok;
+		u32 len;
+		int ret;
+
+		x = x * 1103515245u + 12345u;
+		memset(rep[me], 0, sizeof(rep[me]));
+		if ((x >> 4) % 2) {
+			ret = fit_call(node_id, FIT_OP_TEST, "fast", 4,
+				       rep[me], 8192, 5000);
+			ok = ret == sizeof(kt_page) &&
+			     !memcmp(rep[me], kt_page, sizeof(kt_page));
+		} else {
+			len = (x >> 8) % 12288;
+			kt_fill(req[me], len, x);
+			ret = fit_call(node_id, FIT_OP_ECHO, req[me], len,
+				       rep[me], sizeof(rep[me]), 5000);
+			ok = ret == (int)len &&
+			     !memcmp(req[me], rep[me], len);
+		}
+		atomic_inc(ok ? &kt_bg_ok : &kt_bg_bad);
+	}
+	atomic_dec(&kt_bg_left);
+	return 0;
+}
+
+static void fit_late_reply_harmless(struct ktest *t)
+{
+	static u8 canary[8192];
+	struct fit_peer_stats s0, s1;
+	unsigned int q0;
+	bool clean = true;
+	int ret;
+
+	KT_NEED_FIT(t);
+	kt_fill(kt_page, sizeof(kt_page), 55);
+	KT_ASSERT_EQ(t, fit_register_handler(FIT_OP_TEST, kt_slow_handler,
+					     NULL), 0);
+	KT_ASSERT_EQ(t, fit_peer_stats_get(node_id, &s0), 0);
+	q0 = fit_nr_quarantined();
+	WRITE_ONCE(kt_bg_stop, false);
+	atomic_set(&kt_bg_ok, 0);
+	atomic_set(&kt_bg_bad, 0);
+	atomic_set(&kt_bg_left, KT_BG_THREADS);
+	for (unsigned int i = 0; i < KT_BG_THREADS; i++) {
+		struct task *bg = kthread_create(kt_bg_caller,
+						 (void *)(uintptr_t)i,
+						 "kt_fit_bg/%u", i);
+
+		if (IS_ERR(bg)) {
+			atomic_dec(&kt_bg_left);
+			continue;
+		}
+		kthread_detach(bg);
+		wake_up_process(bg);
+	}
+	msleep(50);
+
+	memset(canary, 0xee, sizeof(canary));
+	ret = fit_call(node_id, FIT_OP_TEST, "slow", 4, canary,
+		       sizeof(canary), KT_LATE_MS);
+	KT_EXPECT_EQ(t, ret, -ETIMEDOUT);
+	/* The offer is still open: its slot waits for the late reply. */
+	KT_EXPECT_EQ(t, fit_nr_quarantined(), q0 + 1);
+	for (int i = 0; i < 500 && fit_nr_quarantined() > q0; i++)
+		msleep(10);
+	/* Keep the callers going past the late reply's arrival. */
+	msleep(200);
+	WRITE_ONCE(kt_bg_stop, true);
+	for (int i = 0; i < 1000 && atomic_read(&kt_bg_left); i++)
+		msleep(10);
+	KT_EXPECT_EQ(t, atomic_read(&kt_bg_left), 0);
+
+	KT_EXPECT_EQ(t, fit_nr_quarantined(), q0);
+	for (u32 i = 0; i < sizeof(canary); i++)
+		clean &= canary[i] == 0xee;
+	KT_EXPECT_TRUE(t, clean);
+	KT_EXPECT_TRUE(t, atomic_read(&kt_bg_ok) > 0);
+	KT_EXPECT_EQ(t, atomic_read(&kt_bg_bad), 0);
+	KT_EXPECT_TRUE(t, fit_peer_up(node_id));
+	KT_ASSERT_EQ(t, fit_peer_stats_get(node_id, &s1), 0);
+	KT_EXPECT_EQ(t, s1.late_replies, s0.late_replies + 1);
+	KT_EXPECT_EQ(t, s1.quarantined, s0.quarantined + 1);
+	KT_EXPECT_EQ(t, s1.timeouts, s0.timeouts + 1);
+	KT_EXPECT_EQ(t, s1.rebuilds, s0.rebuilds);
+	KT_EXPECT_EQ(t, s1.hostdown, s0.hostdown);
+	KT_EXPECT_TRUE(t, s1.zc_replies_rx > s0.zc_replies_rx);
+	/* And the connection still answers, byte for byte. */
+	kt_fill(kt_req, 5000, 3);
+	KT_EXPECT_EQ(t, fit_call(node_id, FIT_OP_ECHO, kt_req, 5000, kt_rep,
+				 FIT_MAX_MSG, 2000), 5000);
+	KT_EXPECT_MEMEQ(t, kt_rep, kt_req, 5000);
+	fit_unregister_handler(FIT_OP_TEST);
+}
+
 static struct ktest_case fit_cases[] = {
 	KTEST_CASE(fit_echo_sizes),
 	KTEST_CASE(fit_reply_too_long),
@@ -242,6 +373,7 @@ static struct ktest_case fit_cases[] = {
 	KTEST_CASE(fit_flood_slow_handler),
 	KTEST_CASE(fit_scatter_gather),
 	KTEST_CASE(fit_region_read_write),
+	KTEST_CASE(fit_late_reply_harmless),
 	{}
 };
 
