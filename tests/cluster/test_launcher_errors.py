@@ -207,6 +207,35 @@ def run_not_executable():
 			check(why in err, f"{prog}: no '{why}' message:\n{err}")
 
 
+def make_help_and_kconfiglib():
+	"""`make help` names the targets and variables; `make` on a machine
+	without Python kconfiglib (hidden here by python3 -S) names
+	scripts/install-deps instead of failing with "No module named
+	defconfig", and makes nothing."""
+	res = subprocess.run(["make", "-s", "-C", ROOT, "help"],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True, timeout=60)
+	check(res.returncode == 0, f"make help: status {res.returncode}\n"
+	      f"{res.stdout}")
+	for word in ("all", "test", "clean", "distclean", "menuconfig",
+		     "O=", "ONLY=", "REPEAT=", "V=1"):
+		check(word in res.stdout, f"make help does not mention "
+		      f"{word}:\n{res.stdout}")
+	with tempfile.TemporaryDirectory(prefix="tessera-make-") as tmp:
+		out = os.path.join(tmp, "o")
+		res = subprocess.run(["make", "-C", ROOT, f"O={out}",
+				      "PYTHON=/usr/bin/python3 -S"],
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, text=True,
+				     timeout=60)
+		check(res.returncode != 0, "make without kconfiglib succeeded")
+		check("scripts/install-deps" in res.stdout and
+		      "No module named" not in res.stdout,
+		      f"make without kconfiglib says:\n{res.stdout}")
+		check(not os.path.exists(os.path.join(out, ".config")),
+		      "make without kconfiglib made a .config")
+
+
 SLEEPER_C = r"""
 #include <stdio.h>
 #include <time.h>
@@ -271,4 +300,5 @@ SCENARIOS = [
 	("launcher_run_not_found", run_not_found),
 	("launcher_run_not_executable", run_not_executable),
 	("launcher_run_no_timeout", run_no_timeout),
+	("launcher_make_help", make_help_and_kconfiglib),
 ]
