@@ -169,6 +169,27 @@ def run_tests_failed_summary():
 				      f"not say '{text}'")
 
 
+def parameters_doc_current():
+	"""Documentation/parameters.md is what scripts/gen-params-doc makes
+	from today's PARAM_* definitions, and names every one of them."""
+	gen = os.path.join(ROOT, "scripts", "gen-params-doc")
+	res = subprocess.run([gen, "--check"], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True, timeout=60)
+	check(res.returncode == 0, f"Documentation/parameters.md is stale "
+	      f"(run scripts/gen-params-doc): {res.stdout}")
+	res = subprocess.run(["grep", "-rhoE", "--include=*.c",
+			      r"^\s*PARAM_[A-Z]+\(\s*\"[^\"]+\"",
+			      "arch", "kernel", "mm", "lib", "drivers", "net",
+			      "managers"], cwd=ROOT, stdout=subprocess.PIPE,
+			     text=True)
+	names = {l.split('"')[1] for l in res.stdout.splitlines()}
+	with open(os.path.join(ROOT, "Documentation", "parameters.md")) as f:
+		doc = f.read()
+	missing = sorted(n for n in names if f"| `{n}` |" not in doc)
+	check(len(names) > 40 and not missing,
+	      f"{len(names)} PARAM_ names; not in parameters.md: {missing}")
+
+
 def sigint_cleanup():
 	_signal_kills_qemu(signal.SIGINT, 130)
 
@@ -188,6 +209,7 @@ SCENARIOS = [
 	("launcher_halted_after_oops", halted_after_oops),
 	("launcher_cluster_layout", cluster_layout),
 	("launcher_run_tests_failed_summary", run_tests_failed_summary),
+	("launcher_parameters_doc", parameters_doc_current),
 	("launcher_sigint_cleanup", sigint_cleanup),
 	("launcher_sigterm_cleanup", sigterm_cleanup),
 	("launcher_sigkill_cleanup", sigkill_cleanup),
