@@ -53,6 +53,7 @@ BAD_OPTIONS = [
 	("boot", ["--qemu-arg=-name \"x"], "--qemu-arg"),
 	("boot", ["--no-such-option"], "--no-such-option"),
 	("boot", ["--run-dir", "{file}"], "--run-dir"),
+	("boot", ["--run-dir", "{file}/sub"], "--run-dir"),
 	("cluster", ["--nodes", "2Q"], "--nodes"),
 	("cluster", ["--nodes", "0P"], "--nodes"),
 	("cluster", ["--nodes", "300P"], "--nodes"),
