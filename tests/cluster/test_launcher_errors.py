@@ -237,6 +237,31 @@ def make_help_and_kconfiglib():
 		      "make without kconfiglib made a .config")
 
 
+def run_image_program():
+	"""With --image the program is looked up in the image (debugfs)
+	before anything boots: 127 when it is not there, 126 for a
+	directory or a file without x permission."""
+	if not shutil.which("mke2fs") or not shutil.which("debugfs"):
+		raise Skip("no mke2fs/debugfs (e2fsprogs)")
+	with tempfile.TemporaryDirectory(prefix="tessera-errors-") as tmp:
+		tree = os.path.join(tmp, "tree")
+		os.makedirs(os.path.join(tree, "bin"))
+		with open(os.path.join(tree, "bin", "data"), "w") as f:
+			f.write("not a program\n")
+		image = os.path.join(tmp, "root.ext4")
+		subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
+				image, "8M"], check=True,
+			       stdout=subprocess.DEVNULL)
+		for prog, want in (("/bin/missing", 127), ("/bin", 126),
+				   ("/bin/data", 126)):
+			code, err = _launch_refused(
+				tmp, "run", ["--image", image, "--", prog], "img")
+			check(code == want, f"--image -- {prog}: status {code}, "
+			      f"want {want}\n{err}")
+			check(prog in err, f"--image -- {prog}: message does "
+			      f"not name it:\n{err}")
+
+
 SLEEPER_C = r"""
 #include <stdio.h>
 #include <time.h>
@@ -300,6 +325,7 @@ SCENARIOS = [
 	("launcher_bad_run_options", bad_run_options),
 	("launcher_run_not_found", run_not_found),
 	("launcher_run_not_executable", run_not_executable),
+	("launcher_run_image_program", run_image_program),
 	("launcher_run_no_timeout", run_no_timeout),
 	("launcher_make_help", make_help_and_kconfiglib),
 ]
