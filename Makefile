@@ -8,7 +8,9 @@
 #   make test           host unit tests + in-kernel KTAP suites + scenarios
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 #   make host-tests     build the host unit tests only
-#   make clean
+#   make clean          remove every build output (keeps $(O)/.config)
+#   make distclean      remove $(O) and runs/
+#   make help           targets and variables
 #
 # Out-of-tree: O=DIR puts every generated file under DIR (default: build).
 # Sources are found per directory: every .c/.S in KERNEL_DIRS; files under a
@@ -47,11 +49,34 @@ KERNEL_DIRS	+= managers/memory
 # Configuration
 
 # Make remakes the configuration first (from configs/$(DEFCONFIG) when there
-# is none) and restarts, so every CONFIG_ below is the real one.
+# is none) and restarts, so every CONFIG_ below is the real one.  Goals that
+# need no configuration (or make it in a sub-make, after deps) skip that:
+# `make help` and `make test` work on a machine without kconfiglib yet.
+NO_CONFIG_GOALS	:= help clean distclean deps test run
+ifneq ($(MAKECMDGOALS),)
+ifeq ($(filter-out $(NO_CONFIG_GOALS),$(MAKECMDGOALS)),)
+SKIP_CONFIG	:= 1
+endif
+endif
+ifndef SKIP_CONFIG
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+ifneq ($(shell $(PYTHON) -c 'import kconfiglib' 2>/dev/null && echo ok),ok)
+$(error Python kconfiglib is missing, needed to make $(KCONFIG_CONFIG); install it and the other host packages with: scripts/install-deps)
+endif
+endif
 -include $(KCONFIG_CONFIG)
+endif
+
+# The configuration tools are Python kconfiglib's (Debian python3-kconfiglib):
+# without it say how to get it, not "No module named defconfig".
+KCONFIGLIB_CHECK = @$(PYTHON) -c 'import kconfiglib' 2>/dev/null || { \
+	echo "error: Python kconfiglib is missing (needed to configure the kernel)." >&2; \
+	echo "error: install it, with the other host packages, by running: scripts/install-deps" >&2; \
+	exit 1; }
 
 $(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* */*/*/Kconfig arch/x86/Kconfig) configs/$(DEFCONFIG)
 	@mkdir -p $(O)
+	$(KCONFIGLIB_CHECK)
 	@if [ -f $@ ]; then \
 		$(PYTHON) -m olddefconfig Kconfig >/dev/null; \
 	else \
@@ -61,22 +86,28 @@ $(KCONFIG_CONFIG): Kconfig $(wildcard */Kconfig */Kconfig.* */*/*/Kconfig arch/x
 
 $(AUTOCONF): $(KCONFIG_CONFIG)
 	@mkdir -p $(dir $@)
+	$(KCONFIGLIB_CHECK)
 	$(Q)$(PYTHON) -m genconfig --header-path $@ Kconfig
 
 .PHONY: defconfig %_defconfig menuconfig olddefconfig savedefconfig
 defconfig:
 	@mkdir -p $(O)
+	$(KCONFIGLIB_CHECK)
 	$(PYTHON) -m defconfig --kconfig Kconfig configs/defconfig
 %_defconfig: configs/%_defconfig
 	@mkdir -p $(O)
+	$(KCONFIGLIB_CHECK)
 	$(PYTHON) -m defconfig --kconfig Kconfig $<
 menuconfig:
 	@mkdir -p $(O)
+	$(KCONFIGLIB_CHECK)
 	$(PYTHON) -m menuconfig Kconfig
 olddefconfig:
 	@mkdir -p $(O)
+	$(KCONFIGLIB_CHECK)
 	$(PYTHON) -m olddefconfig Kconfig
 savedefconfig:
+	$(KCONFIGLIB_CHECK)
 	$(PYTHON) -m savedefconfig --kconfig Kconfig --out $(O)/defconfig
 	@echo "wrote $(O)/defconfig"
 
@@ -164,7 +195,7 @@ all: $(O)/tessera.elf
 # ---------------------------------------------------------------------------
 # ISO, run, tests
 
-.PHONY: iso deps run test host-tests clean distclean
+.PHONY: iso deps run test host-tests clean distclean help
 iso: $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
@@ -200,9 +231,44 @@ test: deps
 	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
 		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
 
+# Every build output: the object trees (one per top directory of
+# KERNEL_DIRS), generated headers, host tests, tests/user programs, the
+# links, kallsyms, the ISO.  The configuration stays ($(O)/.config, and the
+# savedefconfig output); distclean removes it too.
+CLEAN_DIRS := $(sort $(foreach d,$(KDIRS),$(firstword $(subst /, ,$(d))))) \
+	host user include
 clean:
-	rm -rf $(O)/arch $(O)/kernel $(O)/mm $(O)/lib $(O)/drivers $(O)/host \
-		$(O)/tessera.* $(O)/kallsyms* $(O)/.syms.*
+	rm -rf $(addprefix $(O)/,$(CLEAN_DIRS)) $(O)/tessera.* $(O)/kallsyms* \
+		$(O)/.syms.*
+
+help:
+	@echo 'Tessera: make [TARGET] [VARIABLE=VALUE ...]'
+	@echo ''
+	@echo 'Targets:'
+	@echo '  all (default)   build $$(O)/tessera.elf (configured from configs/$$(DEFCONFIG) first)'
+	@echo '  iso             $$(O)/tessera.iso, a GRUB image with one entry per role'
+	@echo '  run             install host packages, build, boot 1P1M1S (tools/tessera cluster --iso)'
+	@echo '  test            install host packages, build, run tools/run-tests (host, ktest, cluster)'
+	@echo '  host-tests      build the host unit tests ($$(O)/host/test_*)'
+	@echo '  deps            scripts/install-deps: the Debian packages building and testing need'
+	@echo '  defconfig       $$(O)/.config from configs/defconfig (NAME_defconfig: configs/NAME_defconfig)'
+	@echo '  menuconfig      edit $$(O)/.config'
+	@echo '  olddefconfig    update $$(O)/.config to the current Kconfig, new options at their defaults'
+	@echo '  savedefconfig   write a minimal $$(O)/defconfig'
+	@echo '  clean           remove every build output (keeps $$(O)/.config)'
+	@echo '  distclean       remove $$(O) and runs/ (run and test logs)'
+	@echo '  help            this text'
+	@echo ''
+	@echo 'Variables:'
+	@echo '  O=DIR           build directory (default build)'
+	@echo '  DEFCONFIG=NAME  configuration made when there is none (default defconfig)'
+	@echo '  V=1             show the full commands'
+	@echo '  ONLY=PATTERN    make test: only tests whose name contains PATTERN or matches'
+	@echo '                  it as a glob; comma-separated (tools/run-tests --only)'
+	@echo '  REPEAT=N        make test: run the selection N times, report flaky tests'
+	@echo '                  (tools/run-tests --repeat)'
+	@echo ''
+	@echo 'See README.md, Documentation/testing.md and Documentation/launcher.md.'
 
 distclean:
 	rm -rf $(O) runs

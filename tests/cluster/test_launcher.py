@@ -137,6 +137,59 @@ def _signal_kills_qemu(sig, want_code):
 		      f"processes {survivors} behind")
 
 
+def run_tests_failed_summary():
+	"""tools/run-tests ends with one "failed: NAME — LOG" line per
+	failure, each LOG explaining it, then "N passed, N failed" last
+	(planted tests from test_run_tests.py, no boot)."""
+	import test_run_tests as planted
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		rc, lines, out = planted._run(planted._tree(tmp, broken=True))
+		want = {"host/test_broken": "not ok 1 - always",
+			"host/test_flaky": "planted failure on odd run 1",
+			"planted/planted_flaky": "planted failure on odd run 1"}
+		check(rc == 1, f"exit status {rc}, want 1\n{out}")
+		check(lines and lines[-1] == "3 passed, 3 failed",
+		      f"last line {lines[-1] if lines else None!r}\n{out}")
+		summary = lines[-1 - len(want):-1]
+		got = {}
+		for line in summary:
+			name, sep, log = line.partition(" \u2014 ")
+			check(name.startswith("failed: ") and sep,
+			      f"not a 'failed: NAME \u2014 LOG' line: "
+			      f"{line!r}\n{out}")
+			got[name[len("failed: "):]] = log
+		check(sorted(got) == sorted(want),
+		      f"failed lines name {sorted(got)}, want "
+		      f"{sorted(want)}\n{out}")
+		for name, text in want.items():
+			log = got[name]
+			check(os.path.isfile(log), f"{name}: no log {log}")
+			with open(log) as f:
+				check(text in f.read(), f"{name}: {log} does "
+				      f"not say '{text}'")
+
+
+def parameters_doc_current():
+	"""Documentation/parameters.md is what scripts/gen-params-doc makes
+	from today's PARAM_* definitions, and names every one of them."""
+	gen = os.path.join(ROOT, "scripts", "gen-params-doc")
+	res = subprocess.run([gen, "--check"], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True, timeout=60)
+	check(res.returncode == 0, f"Documentation/parameters.md is stale "
+	      f"(run scripts/gen-params-doc): {res.stdout}")
+	res = subprocess.run(["grep", "-rhoE", "--include=*.c",
+			      r"^\s*PARAM_[A-Z]+\(\s*\"[^\"]+\"",
+			      "arch", "kernel", "mm", "lib", "drivers", "net",
+			      "managers"], cwd=ROOT, stdout=subprocess.PIPE,
+			     text=True)
+	names = {l.split('"')[1] for l in res.stdout.splitlines()}
+	with open(os.path.join(ROOT, "Documentation", "parameters.md")) as f:
+		doc = f.read()
+	missing = sorted(n for n in names if f"| `{n}` |" not in doc)
+	check(len(names) > 40 and not missing,
+	      f"{len(names)} PARAM_ names; not in parameters.md: {missing}")
+
+
 def sigint_cleanup():
 	_signal_kills_qemu(signal.SIGINT, 130)
 
@@ -155,6 +208,8 @@ SCENARIOS = [
 	("launcher_until_ready", until_ready),
 	("launcher_halted_after_oops", halted_after_oops),
 	("launcher_cluster_layout", cluster_layout),
+	("launcher_run_tests_failed_summary", run_tests_failed_summary),
+	("launcher_parameters_doc", parameters_doc_current),
 	("launcher_sigint_cleanup", sigint_cleanup),
 	("launcher_sigterm_cleanup", sigterm_cleanup),
 	("launcher_sigkill_cleanup", sigkill_cleanup),

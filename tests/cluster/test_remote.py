@@ -150,14 +150,14 @@ def segv(mode):
 
 
 def malformed(mode):
-	"""The memory node refuses a bad ELF: 127 and its reason logged."""
+	"""The memory node refuses a bad ELF: 126 and its reason logged."""
 	junk = os.path.join(clusterlib.runs_dir(), "remote-junk")
 	with open(junk, "wb") as f:
 		f.write(b"\x7fELF" + b"\x02\x01\x01" + b"\0" * 200)
 	os.chmod(junk, 0o755)
 	code, out, err, plog, mlog = run(f"remote-{mode}-malformed", [[junk]],
 					 mode)
-	check(code == 127, f"malformed ({mode}): exit status {code}, want 127")
+	check(code == 126, f"malformed ({mode}): exit status {code}, want 126")
 	check(re.search(r"memnode: execve \S*/bin/0/remote-junk .*-8\)", mlog),
 	      f"malformed ({mode}): the memory node logged no reason")
 	check(not EXIT_RE.search(mlog),
