@@ -11,9 +11,10 @@
  * whose values do not fit our QP is rejected too.
  *
  * Locking: ids are owned by their consumer; the CM thread touches an id
- * only in its handler, and rdma_destroy_id() waits for that handler (via
- * ib_destroy_cm_id()).  cma_lock protects the listener list and the
- * counters.
+ * only in the IB CM handler of its ib_cm_id (a listener's also while it
+ * delivers a REQ for it: the IB CM holds the listener meanwhile), and
+ * rdma_destroy_id() destroys that ib_cm_id first, which waits for a
+ * delivery in progress, before it frees the id.
  */
 #include <tessera/arp.h>
 #include <tessera/errno.h>
