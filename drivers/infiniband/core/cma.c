@@ -469,8 +469,12 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 	id->remote_port = port;
 	id->local_port = CMA_EPHEMERAL_BASE +
 			 cma.next_port++ % (65536 - CMA_EPHEMERAL_BASE);
-	/* The peer may still be booting: ARP for up to 5 s of the timeout. */
-	ret = arp_resolve(ifc->dev, htonl(ip), mac,
+	/*
+	 * The peer may still be booting: ARP for up to 5 s of the timeout.
+	 * Our own address needs none (rxe loops it back).
+	 */
+	ret = ip == cma.ip ? 0 :
+	      arp_resolve(ifc->dev, htonl(ip), mac,
 			  min_t(u64, timeout_ms ?: CMA_DEFAULT_TIMEOUT_MS,
 				5000) * NSEC_PER_MSEC);
 	if (ret) {
@@ -513,8 +517,12 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 		       param->private_data, param->private_data_len);
 	priv->state = CMA_CONNECT;
 	ret = ib_send_cm_req(priv->cm_id, ip, &req);
-	if (ret)
+	if (ret) {
+		/* A later rdma_connect() makes a new one: do not leak this. */
+		ib_destroy_cm_id(priv->cm_id);
+		priv->cm_id = NULL;
 		priv->state = CMA_IDLE;
+	}
 	return ret;
 }
 
