@@ -89,7 +89,7 @@ struct cm_id_priv {
 	u32 magic;			/* CM_ID_MAGIC until freed */
 	struct list_head node;		/* cm.ids; protected by cm.lock */
 	/* The rest is protected by cm.lock. */
-	int refcount;			/* consumer + events being delivered */
+	int refcount;			/* consumer + events in delivery */
 	bool destroy_waits;		/* a destroyer waits on @released */
 	struct completion released;	/* refcount reached 0 */
 	enum cm_state state;

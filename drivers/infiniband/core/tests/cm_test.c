@@ -70,9 +70,8 @@ static void kt_dispatch_hook(struct ib_cm_id *id,
 		return;
 	WRITE_ONCE(kt_hook.armed, false);
 	complete(&kt_hook.in_window);
-	kt_hook.released_early =
-		wait_for_completion_timeout(&kt_hook.go,
-					    msecs_to_jiffies(KT_WINDOW_MS)) != 0;
+	kt_hook.released_early = wait_for_completion_timeout(&kt_hook.go,
+				msecs_to_jiffies(KT_WINDOW_MS)) != 0;
 	complete(&kt_hook.done);
 }
 

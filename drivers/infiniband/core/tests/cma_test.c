@@ -60,9 +60,8 @@ static void kc_dispatch_hook(struct ib_cm_id *id,
 		return;
 	WRITE_ONCE(kc_hook.armed, false);
 	complete(&kc_hook.in_window);
-	kc_hook.released_early =
-		wait_for_completion_timeout(&kc_hook.go,
-					    msecs_to_jiffies(KC_WINDOW_MS)) != 0;
+	kc_hook.released_early = wait_for_completion_timeout(&kc_hook.go,
+				msecs_to_jiffies(KC_WINDOW_MS)) != 0;
 	complete(&kc_hook.done);
 }
 
