@@ -24,14 +24,31 @@
  * Threads and locks: one kthread "ib_cm" receives (QP1's CQ handler
  * wakes it), runs the retransmission timers and calls the consumers'
  * handlers, never with cm.lock held.  cm.lock (a mutex) protects the id
- * list and every id's state; API calls take it from any thread.
- * ib_destroy_cm_id() waits until no handler of that id is running.
+ * list and every id's state and reference count; API calls take it from
+ * any thread.  Lock order: cm.lock, then the completion and wait-queue
+ * locks (complete(), wake_up()) and rxe's; nothing else nests inside.
+ *
+ * Lifetime of an id: its consumer holds one reference from create to
+ * destroy; the CM thread takes one more, under cm.lock, for each event it
+ * is about to deliver (on a REQ also one on the listener whose handler
+ * and context the new id inherits) and drops it when the handler has
+ * returned.  ib_destroy_cm_id() marks the id dead and unlinks it (no
+ * lookup or timer finds it again, no event is delivered to it any more),
+ * drops the consumer's reference and waits for the last one; the CM
+ * thread cannot wait for itself, so there the last reference frees.
+ * The delivery checks under cm.lock that the id is alive before the
+ * handler runs: an event picked before the destroy is dropped.
  */
+#include "internal.h"
+
 #include <tessera/arp.h>
+#include <tessera/bug.h>
+#include <tessera/completion.h>
 #include <tessera/errno.h>
 #include <tessera/inet.h>
 #include <tessera/kthread.h>
 #include <tessera/list.h>
+#include <tessera/lockdep.h>
 #include <tessera/mutex.h>
 #include <tessera/net.h>
 #include <tessera/printk.h>
@@ -65,9 +82,16 @@ enum cm_state {
 	IB_CM_TIMEWAIT,
 };
 
+#define CM_ID_MAGIC		0x636d6964	/* "cmid": alive */
+
 struct cm_id_priv {
 	struct ib_cm_id id;
-	struct list_head node;		/* cm.ids */
+	u32 magic;			/* CM_ID_MAGIC until freed */
+	struct list_head node;		/* cm.ids; protected by cm.lock */
+	/* The rest is protected by cm.lock. */
+	int refcount;			/* consumer + events in delivery */
+	bool destroy_waits;		/* a destroyer waits on @released */
+	struct completion released;	/* refcount reached 0 */
 	enum cm_state state;
 	u64 remote_ca_guid;
 	u64 tid;			/* of the exchange in progress */
@@ -78,8 +102,11 @@ struct cm_id_priv {
 	bool dead;			/* destroyed: no more events */
 };
 
+/* One event on its way to a handler; holds a reference on @priv (and on
+ * @listener, for a REQ). */
 struct cm_event_work {
 	struct cm_id_priv *priv;
+	struct cm_id_priv *listener;
 	struct ib_cm_event ev;
 	struct cm_msg msg;
 };
@@ -99,9 +126,11 @@ static struct {
 	struct task *task;
 	struct wait_queue_head wq;
 	unsigned long kicks;
-	struct cm_id_priv *in_handler;	/* id whose handler runs */
 	struct ib_cm_counters stats;
 } cm;
+
+void (*ib_cm_test_dispatch_hook)(struct ib_cm_id *id,
+				 const struct ib_cm_event *ev);
 
 static const char *const cm_msg_names[] = {
 	"REQ", "MRA", "REJ", "REP", "RTU", "DREQ", "DREP",
@@ -136,10 +165,19 @@ static int cm_post_recv(u32 i)
 	return ib_post_recv(cm.qp, &wr, NULL);
 }
 
+/* Our IPv4 address (host order), from rxe0's GID; 0 if it has none. */
+static u32 cm_local_ip(void)
+{
+	u32 ip;
+
+	return ib_gid_to_ipv4(&cm.dev->gid, &ip) ? ip : 0;
+}
+
 /*
  * Send the 256 bytes at @mad to QP1 of @ip.  cm.lock held or the CM
  * thread.  Resolves the peer's MAC (sleeps up to 500 ms on a miss):
- * a MAD sent to an unresolved peer would be lost.
+ * a MAD sent to an unresolved peer would be lost.  @ip may be our own
+ * address (a connection to ourselves, as the ktests make).
  */
 static int cm_send_mad(u32 ip, const u8 *mad)
 {
@@ -158,9 +196,13 @@ static int cm_send_mad(u32 ip, const u8 *mad)
 
 	if (!ifc || !ifc->dev)
 		return -ENODEV;
-	ret = arp_resolve(ifc->dev, htonl(ip), attr.dmac, CM_ARP_TIMEOUT_NS);
-	if (ret)
-		return ret;
+	/* rxe loops a MAD to our own address back: no MAC needed. */
+	if (ip != cm_local_ip()) {
+		ret = arp_resolve(ifc->dev, htonl(ip), attr.dmac,
+				  CM_ARP_TIMEOUT_NS);
+		if (ret)
+			return ret;
+	}
 	if (cm.sends_out >= CM_SEND_BUFS)
 		return -EBUSY;
 	buf = cm.send_bufs + (cm.send_head++ % CM_SEND_BUFS) * IB_MAD_BYTES;
@@ -288,6 +330,9 @@ static struct cm_id_priv *cm_alloc_id(struct ib_device *dev, ib_cm_handler h,
 
 	if (!priv)
 		return NULL;
+	priv->magic = CM_ID_MAGIC;
+	priv->refcount = 1;		/* the consumer's */
+	init_completion(&priv->released);
 	priv->id.handler = h;
 	priv->id.context = context;
 	priv->id.device = dev;
@@ -312,11 +357,66 @@ struct ib_cm_id *ib_create_cm_id(struct ib_device *dev, ib_cm_handler h,
 	return &priv->id;
 }
 
+static void cm_free_id(struct cm_id_priv *priv)
+{
+	priv->magic = 0;
+	kfree(priv);
+}
+
+/* Our reference counting is broken: dump the id and stop. */
+static void cm_id_check(const struct cm_id_priv *priv)
+{
+	if (likely(priv->magic == CM_ID_MAGIC && priv->refcount > 0))
+		return;
+	pr_emerg("ib_cm: bad id %p: magic %#x refcount %d state %d dead %d local_id %#x remote %#x\n",
+		 priv, priv->magic, priv->refcount, priv->state, priv->dead,
+		 priv->id.local_id, priv->id.remote_id);
+	BUG();
+}
+
+/* cm.lock held; @priv must be alive (listed, or referenced by us). */
+static void cm_get(struct cm_id_priv *priv)
+{
+	lockdep_assert_held(&cm.lock);
+	cm_id_check(priv);
+	priv->refcount++;
+}
+
+/*
+ * Drop a reference; cm.lock held.  The last one wakes the destroyer
+ * waiting for it, or frees the id if nobody waits (destroyed by the CM
+ * thread, or the destroyer has not begun to wait: it sees refcount 0).
+ */
+static void cm_put(struct cm_id_priv *priv)
+{
+	lockdep_assert_held(&cm.lock);
+	cm_id_check(priv);
+	if (--priv->refcount)
+		return;
+	if (priv->destroy_waits)
+		complete(&priv->released);
+	else
+		cm_free_id(priv);
+}
+
+/*
+ * Destroy @id: no event is delivered to it once this returns, and it is
+ * freed.  From any thread but the CM thread it waits for the delivery in
+ * progress (if any) to end, so it may sleep.  On the CM thread (in a
+ * handler, of this id or another) it does not wait: the id is freed when
+ * the delivery holding it ends.
+ */
 void ib_destroy_cm_id(struct ib_cm_id *id)
 {
 	struct cm_id_priv *priv = to_priv(id);
+	bool wait;
 
 	mutex_lock(&cm.lock);
+	if (WARN_ON_ONCE(priv->magic != CM_ID_MAGIC || priv->dead)) {
+		/* Destroyed twice: a consumer bug; leave it be. */
+		mutex_unlock(&cm.lock);
+		return;
+	}
 	priv->dead = true;
 	/* A connection still up is torn down politely, without waiting. */
 	if (priv->state == IB_CM_ESTABLISHED) {
@@ -329,10 +429,15 @@ void ib_destroy_cm_id(struct ib_cm_id *id)
 		cm_send(NULL, id->remote_ip, &dreq);
 	}
 	list_del(&priv->node);
+	priv->timer_on = false;
+	wait = priv->refcount > 1 && current != READ_ONCE(cm.task);
+	priv->destroy_waits = wait;
+	cm_put(priv);
 	mutex_unlock(&cm.lock);
-	while (READ_ONCE(cm.in_handler) == priv)
-		msleep(1);
-	kfree(priv);
+	if (wait) {
+		wait_for_completion(&priv->released);
+		cm_free_id(priv);
+	}
 }
 
 int ib_cm_listen(struct ib_cm_id *id, u64 service_id)
@@ -476,10 +581,14 @@ int ib_send_cm_dreq(struct ib_cm_id *id)
 
 /* ---------------------------------------------------------- receiving */
 
+/* Prepare the delivery of @type to @priv; cm.lock held.  Takes a
+ * reference, dropped by cm_deliver(). */
 static void queue_event(struct cm_event_work *w, struct cm_id_priv *priv,
 			enum ib_cm_event_type type, const struct cm_msg *msg)
 {
+	cm_get(priv);
 	w->priv = priv;
+	w->listener = NULL;
 	w->ev.event = type;
 	w->ev.remote_ip = priv->id.remote_ip;
 	if (msg) {
@@ -556,6 +665,9 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 		p->state = IB_CM_REQ_RCVD;
 		list_add_tail(&p->node, &cm.ids);
 		queue_event(w, p, IB_CM_REQ_RECEIVED, m);
+		/* Its handler and context are the listener's: keep it. */
+		cm_get(l);
+		w->listener = l;
 		return p;
 
 	case CM_REP_ATTR_ID:
@@ -678,18 +790,53 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 	return NULL;
 }
 
-static void run_handler(struct cm_event_work *w)
+/*
+ * Deliver the event in @w (CM thread, no lock held) and drop its
+ * references.  An id destroyed since the event was picked gets nothing;
+ * a REQ whose listener is gone is rejected as if nobody listened.  A REQ
+ * handler's non-zero return rejects the request and destroys the new id.
+ */
+static void cm_deliver(struct cm_event_work *w)
 {
-	struct cm_id_priv *p = w->priv;
-	int ret;
+	struct cm_id_priv *p = w->priv, *l = w->listener;
+	u16 reason = IB_CM_REJ_CONSUMER_DEFINED;
+	bool alive, orphan_req;
+	int ret = 0;
 
-	WRITE_ONCE(cm.in_handler, p);
-	ret = p->id.handler(&p->id, &w->ev);
-	WRITE_ONCE(cm.in_handler, NULL);
+	if (IS_ENABLED(CONFIG_KTEST) && ib_cm_test_dispatch_hook)
+		ib_cm_test_dispatch_hook(&p->id, &w->ev);
+	mutex_lock(&cm.lock);
+	if (WARN_ON_ONCE(p->magic != CM_ID_MAGIC ||
+			 (l && l->magic != CM_ID_MAGIC))) {
+		/* Our references are broken: leak rather than touch it. */
+		cm.stats.bad_dispatch++;
+		mutex_unlock(&cm.lock);
+		return;
+	}
+	alive = !p->dead && !(l && l->dead);
+	/* A new id nobody has seen yet, its listener gone: ours to end. */
+	orphan_req = !alive && !p->dead && w->ev.event == IB_CM_REQ_RECEIVED;
+	if (!alive)
+		cm.stats.dropped_events++;
+	mutex_unlock(&cm.lock);
+
+	if (alive) {
+		ret = p->id.handler(&p->id, &w->ev);
+	} else if (orphan_req) {
+		reason = IB_CM_REJ_INVALID_SERVICE_ID;
+		ret = -ENOENT;
+	}
 	if (w->ev.event == IB_CM_REQ_RECEIVED && ret) {
-		ib_send_cm_rej(&p->id, IB_CM_REJ_CONSUMER_DEFINED, NULL, 0);
+		ib_send_cm_rej(&p->id, reason, NULL, 0);
+		/* On the CM thread: freed by our cm_put() below. */
 		ib_destroy_cm_id(&p->id);
 	}
+
+	mutex_lock(&cm.lock);
+	cm_put(p);
+	if (l)
+		cm_put(l);
+	mutex_unlock(&cm.lock);
 }
 
 /* RoCEv2 over IPv4: the IPv4 header sits in GRH bytes 20..39. */
@@ -750,7 +897,7 @@ static void cm_recv(const struct ib_wc *wc)
 		mutex_unlock(&cm.lock);
 	}
 	if (p)
-		run_handler(w);
+		cm_deliver(w);
 	kfree(w);
 }
 
@@ -797,7 +944,7 @@ static void cm_timers(void)
 	}
 	mutex_unlock(&cm.lock);
 	if (w) {
-		run_handler(w);
+		cm_deliver(w);
 		kfree(w);
 	}
 }
@@ -810,6 +957,8 @@ static void cm_cq_event(struct ib_cq *cq, void *ctx)
 
 static int cm_thread(void *arg)
 {
+	/* ib_destroy_cm_id() must know us before any handler runs. */
+	WRITE_ONCE(cm.task, current);
 	while (!kthread_should_stop()) {
 		unsigned long kicks = READ_ONCE(cm.kicks);
 		struct ib_wc wc;
@@ -919,4 +1068,6 @@ void ib_cm_dump_counters(void)
 		s->retransmits, s->timeouts, s->duplicates, s->malformed,
 		s->bad_version, s->unsupported, s->unknown_comm_id,
 		s->unknown_service, s->stale);
+	pr_info("ib_cm: dropped_events %llu bad_dispatch %llu\n",
+		s->dropped_events, s->bad_dispatch);
 }

@@ -11,9 +11,10 @@
  * whose values do not fit our QP is rejected too.
  *
  * Locking: ids are owned by their consumer; the CM thread touches an id
- * only in its handler, and rdma_destroy_id() waits for that handler (via
- * ib_destroy_cm_id()).  cma_lock protects the listener list and the
- * counters.
+ * only in the IB CM handler of its ib_cm_id (a listener's also while it
+ * delivers a REQ for it: the IB CM holds the listener meanwhile), and
+ * rdma_destroy_id() destroys that ib_cm_id first, which waits for a
+ * delivery in progress, before it frees the id.
  */
 #include <tessera/arp.h>
 #include <tessera/errno.h>
@@ -468,8 +469,12 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 	id->remote_port = port;
 	id->local_port = CMA_EPHEMERAL_BASE +
 			 cma.next_port++ % (65536 - CMA_EPHEMERAL_BASE);
-	/* The peer may still be booting: ARP for up to 5 s of the timeout. */
-	ret = arp_resolve(ifc->dev, htonl(ip), mac,
+	/*
+	 * The peer may still be booting: ARP for up to 5 s of the timeout.
+	 * Our own address needs none (rxe loops it back).
+	 */
+	ret = ip == cma.ip ? 0 :
+	      arp_resolve(ifc->dev, htonl(ip), mac,
 			  min_t(u64, timeout_ms ?: CMA_DEFAULT_TIMEOUT_MS,
 				5000) * NSEC_PER_MSEC);
 	if (ret) {
@@ -512,8 +517,12 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 		       param->private_data, param->private_data_len);
 	priv->state = CMA_CONNECT;
 	ret = ib_send_cm_req(priv->cm_id, ip, &req);
-	if (ret)
+	if (ret) {
+		/* A later rdma_connect() makes a new one: do not leak this. */
+		ib_destroy_cm_id(priv->cm_id);
+		priv->cm_id = NULL;
 		priv->state = CMA_IDLE;
+	}
 	return ret;
 }
 

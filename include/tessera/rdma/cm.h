@@ -234,9 +234,9 @@ struct ib_cm_event {
 };
 
 /*
- * Called from the CM thread with no lock held.  For IB_CM_REQ_RECEIVED a
- * non-zero return rejects the request (consumer defined) and destroys
- * the new id.
+ * Called from the CM thread with no lock held, never for an id whose
+ * ib_destroy_cm_id() has returned.  For IB_CM_REQ_RECEIVED a non-zero
+ * return rejects the request (consumer defined) and destroys the new id.
  */
 typedef int (*ib_cm_handler)(struct ib_cm_id *id,
 			     const struct ib_cm_event *ev);
@@ -256,7 +256,11 @@ int ib_cm_init(struct ib_device *dev);
 
 struct ib_cm_id *ib_create_cm_id(struct ib_device *dev, ib_cm_handler h,
 				 void *context);
-/* Waits until no handler of @id runs; never call from its handler. */
+/*
+ * No event reaches @id once this returns.  Waits for a delivery to @id in
+ * progress on the CM thread, so it may sleep; called from a handler (the
+ * CM thread) it does not wait and @id is freed when the handler returns.
+ */
 void ib_destroy_cm_id(struct ib_cm_id *id);
 
 /* Requests for @service_id come to @id's handler.  -EBUSY if taken. */
@@ -283,6 +287,10 @@ struct ib_cm_counters {
 	unsigned long long malformed, bad_version, unsupported;
 	unsigned long long unknown_comm_id, unknown_service, stale;
 	unsigned long long rej_sent_unknown;
+	/* Events not delivered: their id was destroyed first. */
+	unsigned long long dropped_events;
+	/* A freed id reached delivery (a lifetime bug; never expected). */
+	unsigned long long bad_dispatch;
 };
 void ib_cm_dump_counters(void);
 const struct ib_cm_counters *ib_cm_counters(void);

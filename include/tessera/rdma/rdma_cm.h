@@ -84,7 +84,12 @@ struct rdma_cm_id {
 
 struct rdma_cm_id *rdma_create_id(rdma_cm_event_handler handler,
 				  void *context);
-/* Destroys the QP too; waits for a running handler of this id. */
+/*
+ * Destroys the QP too.  No handler of @id runs once this returns: it
+ * waits for one running on the CM thread.  Called from a handler (the CM
+ * thread) it does not wait; a CONNECT_REQUEST handler should return
+ * non-zero instead of destroying its new id.
+ */
 void rdma_destroy_id(struct rdma_cm_id *id);
 
 /* Connect requests to @port (on our address) come to @id's handler. */

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KTAP suite "ib_cm": the IB CM (cm.c) on rxe0 connected to itself (rxe
+ * loops QP1's MADs back), with the real CM thread delivering the events.
+ * Besides a plain connect/disconnect and the rejects, it checks the
+ * lifetime of an id against that thread: a test hook
+ * (ib_cm_test_dispatch_hook) stops the CM thread after it has picked an
+ * id for an event and before it delivers it, and the test destroys that
+ * id (or the listener of a REQ) in the window.  ib_destroy_cm_id() must
+ * not return while the CM thread still holds the id, and no handler may
+ * run for an id once its destroy has returned.  Without rxe0 (no network
+ * interface) every case is skipped.  Two-node CM scenarios are in
+ * tests/cluster/test_rdma.py.
+ */
+#include "../internal.h"
+
+#include <tessera/completion.h>
+#include <tessera/errno.h>
+#include <tessera/ktest.h>
+#include <tessera/rdma/cm.h>
+#include <tessera/rdma/rxe.h>
+#include <tessera/string.h>
+#include <tessera/timer.h>
+#include <tessera/wait.h>
+
+/* Outside RDMA_PS_TCP: nothing else on the node listens there. */
+#define KT_SERVICE		0x1000000000007a00ull
+#define KT_EVENT_MS		5000
+/* How long the CM thread is held in the window (destroy must not end). */
+#define KT_WINDOW_MS		300
+#define KT_NR_EVENTS		(IB_CM_DREQ_ERROR + 1)
+
+enum kt_req_mode {
+	KT_REQ_ACCEPT,		/* REP from the handler */
+	KT_REQ_HOLD,		/* keep the id, answer nothing */
+	KT_REQ_REFUSE,		/* return non-zero: the CM rejects */
+};
+
+/* What one id (or, for REQs, its listener) saw; the handler's context. */
+struct kt_side {
+	enum kt_req_mode mode;
+	int nr[KT_NR_EVENTS];
+	u16 rej_reason;
+	bool destroyed;		/* its ib_destroy_cm_id() has returned */
+	int late_calls;		/* handler calls after that: the bug */
+};
+
+static struct {
+	struct kt_side l, a, p;	/* listener, active, passive */
+	struct ib_cm_id *listen, *active, *passive;
+	u32 ip;
+} kt;
+
+static DECLARE_WAIT_QUEUE_HEAD(kt_wq);
+
+/* The window: the CM thread waits in the hook for "go" or a timeout. */
+static struct {
+	bool armed;
+	struct ib_cm_id *id;	/* NULL: any id */
+	enum ib_cm_event_type event;
+	struct completion in_window, go, done;
+	bool released_early;	/* "go" came before the timeout */
+} kt_hook;
+
+static void kt_dispatch_hook(struct ib_cm_id *id,
+			     const struct ib_cm_event *ev)
+{
+	if (!READ_ONCE(kt_hook.armed) || ev->event != kt_hook.event ||
+	    (kt_hook.id && id != kt_hook.id))
+		return;
+	WRITE_ONCE(kt_hook.armed, false);
+	complete(&kt_hook.in_window);
+	kt_hook.released_early = wait_for_completion_timeout(&kt_hook.go,
+				msecs_to_jiffies(KT_WINDOW_MS)) != 0;
+	complete(&kt_hook.done);
+}
+
+static void kt_hook_arm(struct ib_cm_id *id, enum ib_cm_event_type event)
+{
+	init_completion(&kt_hook.in_window);
+	init_completion(&kt_hook.go);
+	init_completion(&kt_hook.done);
+	kt_hook.id = id;
+	kt_hook.event = event;
+	kt_hook.released_early = false;
+	WRITE_ONCE(kt_hook.armed, true);
+}
+
+static int kt_handler(struct ib_cm_id *id, const struct ib_cm_event *ev)
+{
+	struct kt_side *s = id->context;
+	struct cm_rep rep = {
+		.local_qpn = 0x124, .starting_psn = 0x4321,
+		.responder_resources = 1, .initiator_depth = 1,
+		.rnr_retry_count = 7,
+	};
+	int ret = 0;
+
+	if (READ_ONCE(s->destroyed))
+		s->late_calls++;
+	switch (ev->event) {
+	case IB_CM_REQ_RECEIVED:
+		if (s->mode == KT_REQ_REFUSE) {
+			ret = -ECONNREFUSED;
+			break;
+		}
+		kt.passive = id;
+		id->context = &kt.p;
+		if (s->mode == KT_REQ_ACCEPT && ib_send_cm_rep(id, &rep))
+			s->late_calls += 1000;	/* shows as a failure */
+		break;
+	case IB_CM_REP_RECEIVED:
+		ib_send_cm_rtu(id);
+		break;
+	case IB_CM_REJ_RECEIVED:
+		s->rej_reason = ev->msg->rej.reason;
+		break;
+	default:
+		break;
+	}
+	s->nr[ev->event]++;
+	wake_up_all(&kt_wq);
+	return ret;
+}
+
+/* A listener with @mode and an active id; 0, or -ENODEV without rxe0. */
+static int kt_setup(struct ktest *t, enum kt_req_mode mode)
+{
+	struct rxe_dev *rxe = rxe_net_dev();
+
+	memset(&kt, 0, sizeof(kt));
+	if (!rxe)
+		return -ENODEV;
+	kt.ip = rxe->ip;
+	kt.l.mode = mode;
+	kt.listen = ib_create_cm_id(&rxe->ib, kt_handler, &kt.l);
+	if (IS_ERR(kt.listen))
+		return PTR_ERR(kt.listen);
+	kt.active = ib_create_cm_id(&rxe->ib, kt_handler, &kt.a);
+	if (IS_ERR(kt.active)) {
+		ib_destroy_cm_id(kt.listen);
+		return PTR_ERR(kt.active);
+	}
+	KT_EXPECT_EQ(t, ib_cm_listen(kt.listen, KT_SERVICE), 0);
+	return 0;
+}
+
+#define KT_SETUP(t, mode) do {						\
+	int __r = kt_setup(t, mode);					\
+	if (__r == -ENODEV)						\
+		KT_SKIP(t, "no rxe0: boot with a network interface");	\
+	KT_ASSERT_EQ(t, __r, 0);					\
+} while (0)
+
+/* Destroy what is left; @id set to NULL, its side marked destroyed. */
+static void kt_destroy(struct ib_cm_id **id, struct kt_side *s)
+{
+	if (!*id)
+		return;
+	ib_destroy_cm_id(*id);
+	WRITE_ONCE(s->destroyed, true);
+	*id = NULL;
+}
+
+static void kt_teardown(void)
+{
+	kt_hook.armed = false;
+	kt_destroy(&kt.passive, &kt.p);
+	kt_destroy(&kt.active, &kt.a);
+	kt_destroy(&kt.listen, &kt.l);
+}
+
+/* REQ from the active id to ourselves; @timeout: IBA code of each wait. */
+static int kt_send_req(u8 timeout, u8 retries)
+{
+	struct cm_req req = {
+		.service_id = KT_SERVICE,
+		.local_qpn = 0x123, .starting_psn = 0x1234,
+		.responder_resources = 1, .initiator_depth = 1,
+		.remote_cm_response_timeout = timeout,
+		.local_cm_response_timeout = timeout,
+		.retry_count = 7, .rnr_retry_count = 7,
+		.pkey = IB_DEFAULT_PKEY, .path_mtu = IB_MTU_1024,
+		.max_cm_retries = retries,
+		.primary = { .local_lid = 0xffff, .remote_lid = 0xffff,
+			     .hop_limit = 64, .local_ack_timeout = timeout },
+	};
+
+	ib_gid_from_ipv4(&req.primary.local_gid, kt.ip);
+	ib_gid_from_ipv4(&req.primary.remote_gid, kt.ip);
+	return ib_send_cm_req(kt.active, kt.ip, &req);
+}
+
+/* Wait for the handler of @s to have seen @ev; false after 5 s. */
+static bool kt_saw(struct kt_side *s, enum ib_cm_event_type ev)
+{
+	return wait_event_timeout(kt_wq, READ_ONCE(s->nr[ev]) > 0,
+				  msecs_to_jiffies(KT_EVENT_MS)) != 0;
+}
+
+/* Up to ESTABLISHED on both ids. */
+static bool kt_connect(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	if (!kt_saw(&kt.p, IB_CM_RTU_RECEIVED)) {
+		KT_FAIL(t, "no RTU on the passive id (REQ %d REP %d)",
+			kt.l.nr[IB_CM_REQ_RECEIVED],
+			kt.a.nr[IB_CM_REP_RECEIVED]);
+		return false;
+	}
+	return true;
+}
+
+static void ib_cm_loopback_connect(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	if (!kt_connect(t))
+		goto out;
+	KT_EXPECT_EQ(t, kt.l.nr[IB_CM_REQ_RECEIVED], 1);
+	KT_EXPECT_EQ(t, kt.a.nr[IB_CM_REP_RECEIVED], 1);
+	KT_EXPECT_EQ(t, kt.p.nr[IB_CM_RTU_RECEIVED], 1);
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.active), 0);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_DREP_RECEIVED));
+	KT_EXPECT_EQ(t, kt.p.nr[IB_CM_DREQ_RECEIVED], 1);
+	/* Not connected any more: a second DREQ is refused. */
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.active), -EINVAL);
+out:
+	kt_teardown();
+	KT_EXPECT_EQ(t, kt.a.late_calls + kt.p.late_calls + kt.l.late_calls,
+		     0);
+}
+
+/* A REQ handler's non-zero return: REJ "consumer defined", id gone. */
+static void ib_cm_handler_refuses(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_REFUSE);
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_REJ_RECEIVED));
+	KT_EXPECT_EQ(t, kt.a.rej_reason, IB_CM_REJ_CONSUMER_DEFINED);
+	KT_EXPECT_EQ(t, kt.l.nr[IB_CM_REQ_RECEIVED], 1);
+	KT_EXPECT_NULL(t, kt.passive);
+	kt_teardown();
+}
+
+/* A REQ for a service nobody listens on: REJ "invalid service ID". */
+static void ib_cm_no_listener(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	kt_destroy(&kt.listen, &kt.l);
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_REJ_RECEIVED));
+	KT_EXPECT_EQ(t, kt.a.rej_reason, IB_CM_REJ_INVALID_SERVICE_ID);
+	kt_teardown();
+}
+
+/*
+ * Hold the CM thread in the window of the armed event, destroy *@id from
+ * here meanwhile, then let the thread go.  Destroy must wait for the CM
+ * thread (the hook's wait times out first) and the event must not be
+ * delivered; before the fix it returned at once and the CM thread then
+ * called the handler through the freed id.
+ */
+static void kt_destroy_in_window(struct ktest *t, struct ib_cm_id **id,
+				 struct kt_side *s, enum ib_cm_event_type ev)
+{
+	const struct ib_cm_counters *c = ib_cm_counters();
+	unsigned long long dropped = c->dropped_events;
+
+	if (!wait_for_completion_timeout(&kt_hook.in_window,
+					 msecs_to_jiffies(KT_EVENT_MS))) {
+		KT_FAIL(t, "the CM thread never picked event %d", ev);
+		return;
+	}
+	kt_destroy(id, s);
+	complete(&kt_hook.go);
+	KT_EXPECT_TRUE(t, wait_for_completion_timeout(&kt_hook.done,
+				msecs_to_jiffies(KT_EVENT_MS)) != 0);
+	KT_EXPECT_FALSE(t, kt_hook.released_early);
+	KT_EXPECT_EQ(t, s->nr[ev], 0);
+	KT_EXPECT_EQ(t, s->late_calls, 0);
+	KT_EXPECT_EQ(t, c->dropped_events, dropped + 1);
+	KT_EXPECT_EQ(t, c->bad_dispatch, 0);
+}
+
+/* The crash seen in fit_echo: a DREQ for an id its consumer destroys. */
+static void ib_cm_destroy_vs_dreq(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	if (!kt_connect(t))
+		goto out;
+	kt_hook_arm(kt.passive, IB_CM_DREQ_RECEIVED);
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.active), 0);
+	kt_destroy_in_window(t, &kt.passive, &kt.p, IB_CM_DREQ_RECEIVED);
+	/* The CM answered the DREQ before it looked for a handler. */
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_DREP_RECEIVED));
+out:
+	kt_teardown();
+}
+
+/* A retransmission timeout (REQ retries exhausted) against destroy. */
+static void ib_cm_destroy_vs_timeout(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_HOLD);
+	kt_hook_arm(kt.active, IB_CM_REQ_ERROR);
+	/* 2 * 33 ms per try, one retry: the timer fires within ~150 ms. */
+	KT_EXPECT_EQ(t, kt_send_req(13, 1), 0);
+	kt_destroy_in_window(t, &kt.active, &kt.a, IB_CM_REQ_ERROR);
+	KT_EXPECT_EQ(t, kt.l.nr[IB_CM_REQ_RECEIVED], 1);
+	kt_teardown();
+}
+
+/*
+ * The listener destroyed while a REQ for it is on its way to the
+ * handler (which gets the listener's context): destroy waits, the REQ
+ * is not delivered and the peer gets REJ "invalid service ID".
+ */
+static void ib_cm_destroy_listener_vs_req(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	kt_hook_arm(NULL, IB_CM_REQ_RECEIVED);
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	kt_destroy_in_window(t, &kt.listen, &kt.l, IB_CM_REQ_RECEIVED);
+	KT_EXPECT_NULL(t, kt.passive);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_REJ_RECEIVED));
+	KT_EXPECT_EQ(t, kt.a.rej_reason, IB_CM_REJ_INVALID_SERVICE_ID);
+	kt_teardown();
+}
+
+/* Destroying an id from its own handler frees it after the handler. */
+static int kt_self_destroy_handler(struct ib_cm_id *id,
+				   const struct ib_cm_event *ev)
+{
+	struct kt_side *s = id->context;
+
+	if (ev->event == IB_CM_REJ_RECEIVED) {
+		s->rej_reason = ev->msg->rej.reason;
+		ib_destroy_cm_id(id);
+		/* Still ours until we return. */
+		s->late_calls += id->context != s;
+		WRITE_ONCE(s->destroyed, true);
+	}
+	s->nr[ev->event]++;
+	wake_up_all(&kt_wq);
+	return 0;
+}
+
+static void ib_cm_destroy_from_handler(struct ktest *t)
+{
+	KT_SETUP(t, KT_REQ_REFUSE);
+	ib_destroy_cm_id(kt.active);
+	kt.active = ib_create_cm_id(&rxe_net_dev()->ib,
+				    kt_self_destroy_handler, &kt.a);
+	if (IS_ERR(kt.active)) {
+		KT_FAIL(t, "ib_create_cm_id: %ld", PTR_ERR(kt.active));
+		kt.active = NULL;
+		goto out;
+	}
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_REJ_RECEIVED));
+	KT_EXPECT_TRUE(t, kt.a.destroyed);
+	KT_EXPECT_EQ(t, kt.a.rej_reason, IB_CM_REJ_CONSUMER_DEFINED);
+	KT_EXPECT_EQ(t, kt.a.late_calls, 0);
+	kt.active = NULL;	/* gone with its handler */
+out:
+	kt_teardown();
+}
+
+static struct ktest_case ib_cm_cases[] = {
+	KTEST_CASE(ib_cm_loopback_connect),
+	KTEST_CASE(ib_cm_handler_refuses),
+	KTEST_CASE(ib_cm_no_listener),
+	KTEST_CASE(ib_cm_destroy_vs_dreq),
+	KTEST_CASE(ib_cm_destroy_vs_timeout),
+	KTEST_CASE(ib_cm_destroy_listener_vs_req),
+	KTEST_CASE(ib_cm_destroy_from_handler),
+	{}
+};
+
+static int ib_cm_suite_init(void)
+{
+	ib_cm_test_dispatch_hook = kt_dispatch_hook;
+	return 0;
+}
+
+KTEST_SUITE_INIT(ib_cm, ib_cm_cases, ib_cm_suite_init);
