@@ -164,6 +164,7 @@ struct uthread {
 	unsigned long robust_list;	/* set_robust_list (stored only) */
 	u64 sigmask;			/* rt_sigprocmask (stored only) */
 	bool exited;			/* under proc->lock */
+	bool uncharged;			/* left the thread count at exit */
 	volatile bool kill_pending;	/* exit at the next return to user */
 	struct pt_regs start_regs;	/* registers of its first user entry */
 };

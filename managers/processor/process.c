@@ -101,8 +101,9 @@ static void uthread_free(struct uthread *ut)
 {
 	/* Waits for its final switch, then frees its stack and FPU state. */
 	kthread_stop(ut->task);
+	if (!ut->uncharged)
+		uthread_uncharge();
 	kfree(ut);
-	uthread_uncharge();
 }
 
 struct uthread *current_uthread(void)
@@ -350,6 +351,15 @@ __noreturn void uthread_exit(int code)
 	bool last;
 
 	uthread_reap_exited(p, ut);
+	/*
+	 * No longer counted against processor.max_threads from here: the
+	 * wake below lets pthread_join() return and the program clone at
+	 * once, maybe before this thread is off its CPU and can be freed
+	 * (its stack and FPU state are freed at its process's next exit
+	 * or clone, or at reap).
+	 */
+	ut->uncharged = true;
+	uthread_uncharge();
 	if (ut->clear_child_tid) {
 		/* pthread_join waits for this zero and the wake. */
 		if (!put_user_u32(0, ut->clear_child_tid))

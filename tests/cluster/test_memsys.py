@@ -24,17 +24,14 @@ same argv and environment, and the outputs and exit statuses must agree.
     (the main thread is the 16th), then EAGAIN, twice in a row, and
     RLIMIT_NPROC says 16; a thread loop after it still runs."""
 
-import os
 import re
-import subprocess
 
 import clusterlib
-from clusterlib import check, kernel_image
+from clusterlib import check
+import test_pcache
 import test_remote
 import test_user
 
-ROOT = clusterlib.ROOT
-TIMEOUT = 240
 SMALL_PCACHE = "pcache=256K pcache.ways=4 pcache.stats"
 SLACK_PAGES = 16
 STATS_RE = re.compile(r"pcache: stats (.*)")
@@ -43,29 +40,11 @@ REAPED_RE = re.compile(r"processor: reaped pid \d+: free_pages (\d+)")
 
 def run_local(name, runs, append="", smp=None):
 	"""Boot one node in local mode with @append and run each argv of
-	@runs in order; returns (status, stdout, stderr, log)."""
-	run_dir = os.path.join(clusterlib.runs_dir(), name)
-	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", "--local",
-	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
-	       "--timeout", str(TIMEOUT)]
-	if append:
-		cmd += ["--append", append]
-	if smp:
-		cmd += ["--smp", str(smp)]
-	for e in test_user.ENV:
-		cmd += ["--env", e]
-	for argv in runs[1:]:
-		cmd += ["--also", " ".join(argv)]
-	cmd += ["--"] + runs[0]
-	with clusterlib.qemu_slots(1):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 60)
-	with open(os.path.join(run_dir, "serial.log"), errors="replace") as f:
-		log = f.read()
-	return (res.returncode, res.stdout, test_user._launcher_notes(res.stderr),
-		log)
+	@runs in order; returns (status, stdout, the launcher's notes on
+	stderr, log)."""
+	code, out, err, log = test_pcache.run(name, runs, append, smp=smp,
+					      stats=False)
+	return code, out, test_user._launcher_notes(err), log
 
 
 def native_all(runs):

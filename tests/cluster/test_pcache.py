@@ -49,14 +49,18 @@ STALL = "pcache.debug_flush_stall_ms=1"
 STALL_RE = r"victim write-back by .* preempted while"
 
 
-def run(name, runs, append, smp=None, mode="--local"):
-	"""Boot once and run each argv of @runs in order; returns
-	(exit status, stdout, stderr, serial log)."""
+def run(name, runs, append, smp=None, mode="--local", stats=True):
+	"""Boot once and run each argv of @runs in order (with --stats
+	unless @stats is false); returns (exit status, stdout, stderr,
+	serial log)."""
 	run_dir = os.path.join(clusterlib._runs_dir(), name)
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", mode,
-	       "--stats", "--run-dir", run_dir, "--kernel-image",
-	       kernel_image(), "--timeout", str(TIMEOUT),
-	       "--append", append]
+	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
+	       "--timeout", str(TIMEOUT)]
+	if stats:
+		cmd.append("--stats")
+	if append:
+		cmd += ["--append", append]
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	if smp:
@@ -64,7 +68,7 @@ def run(name, runs, append, smp=None, mode="--local"):
 	for argv in runs[1:]:
 		cmd += ["--also", " ".join(argv)]
 	cmd += ["--"] + runs[0]
-	with clusterlib._slots:
+	with clusterlib.qemu_slots(1):
 		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
 				     stdout=subprocess.PIPE,
 				     stderr=subprocess.PIPE,
