@@ -117,6 +117,8 @@ static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
 static unsigned long long fit_spoofed_datagrams, fit_bad_mac;
 static unsigned long long fit_replayed;
+static unsigned long long fit_spoofed_cm;	/* CM thread only */
+static bool fit_spoofed_cm_logged;
 static struct hmac_sha256_key fit_key;		/* set once at init */
 static bool fit_keyed;
 static u64 fit_seq;				/* member thread only */
@@ -386,6 +388,7 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 	struct fit_conn *c = id->context;
 	struct fit_cm_info info;
 	unsigned long flags;
+	u32 known_ip = 0;
 	int ret = 0;
 
 	switch (ev->event) {
@@ -400,6 +403,16 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 		spin_lock_irqsave(&fit_member_lock, flags);
 		if (fit_static && !fit_members[info.node].listed) {
 			ret = -EPERM;
+		} else if (fit_members[info.node].ip &&
+			   fit_members[info.node].ip != id->remote_ip) {
+			/*
+			 * A node's address is the one its datagrams came
+			 * from (or fit.peers= lists): a REQ in its name from
+			 * elsewhere would tear down its connection and put
+			 * the sender in its place.
+			 */
+			ret = -EACCES;
+			known_ip = fit_members[info.node].ip;
 		} else if (fit_nr_accept == FIT_ACCEPT_QUEUE) {
 			ret = -EBUSY;
 		} else {
@@ -408,6 +421,20 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 			fit_nr_accept++;
 		}
 		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (ret == -EACCES) {
+			fit_bad_cm++;
+			fit_spoofed_cm++;
+			if (!fit_spoofed_cm_logged) {
+				fit_spoofed_cm_logged = true;
+				pr_warn("fit: CM request for node %u from %u.%u.%u.%u refused: node %u is at %u.%u.%u.%u; further ones only counted\n",
+					info.node, id->remote_ip >> 24,
+					(id->remote_ip >> 16) & 0xff,
+					(id->remote_ip >> 8) & 0xff,
+					id->remote_ip & 0xff, info.node,
+					known_ip >> 24, (known_ip >> 16) & 0xff,
+					(known_ip >> 8) & 0xff, known_ip & 0xff);
+			}
+		}
 		if (!ret)
 			fit_member_kick();
 		return ret;
@@ -502,7 +529,8 @@ static void fit_accept_one(struct fit_accept *a)
 	m->known = true;
 	m->dead = false;
 	m->role = r->role;
-	m->ip = a->id->remote_ip;
+	if (!m->ip)	/* else checked against it at the REQ */
+		m->ip = a->id->remote_ip;
 	m->epoch = r->epoch;
 	m->last_heard = jiffies;
 	m->missing_us = 0;
@@ -863,9 +891,10 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests\n",
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address)\n",
 		fit_deaths, fit_rejoins, fit_bad_datagrams,
-		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm);
+		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm,
+		fit_spoofed_cm);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

@@ -26,6 +26,14 @@
                  stays a member at its listed address, connected; each
                  console says once that membership is unauthenticated.
 
+  member_cm_impostor  processor0 and memory1 form a keyed cluster; a third
+                 VM boots as "processor0" at 10.77.0.9 without the key and
+                 with memory1 in its fit.peers=, so it sends memory1 RDMA-CM
+                 connection requests in node 0's name.  memory1 must refuse
+                 every one (node 0's address is the one its authenticated
+                 datagrams came from), count them, log it once, and keep
+                 its connection to the real processor0.
+
 The injector sends only to the scenario's own multicast group and port
 on 127.0.0.1 (clusterlib.free_fabric()); nothing leaves the host.
 Counters come from the debug key the launcher types on SIGQUIT.
@@ -271,7 +279,45 @@ def scenario_static():
 		b.expect(not re.search(clusterlib.OOPS_RE, b.log), "oops")
 
 
+def scenario_cm_impostor():
+	fabric = clusterlib.free_fabric()
+	key = secrets.token_hex(16)
+	with clusterlib.group(3, TIMEOUT) as g:
+		p = g.start("member-cm-p0", _argv("processor", 0, fabric, key))
+		m = g.start("member-cm-m1", _argv("memory", 1, fabric, key))
+		for n in (p, m):
+			check(n.wait_for(r"^.*cluster ready: processor0 "
+					 r"memory1$", 90),
+			      f"{n.name}: no 'cluster ready'")
+		imp = g.start("member-cm-impostor", [
+			"--role", "processor", "--node", "0", "--kernel",
+			"--net", fabric, "--", "ip=10.77.0.9/24",
+			"fit.peers=0@10.77.0.9,1@10.77.0.2"])
+		check(m.wait_for(r"CM request for node 0 from 10\.77\.0\.9 "
+				 r"refused", 60),
+		      "memory1 did not refuse the impostor's CM request")
+		time.sleep(3)
+		m.proc.send_signal(signal.SIGQUIT)
+		check(m.wait_for(r"from the wrong address", 30),
+		      "memory1: no membership counters")
+		boots = [n.kill() for n in (p, m, imp)]
+	b = boots[1]
+	wrong = re.findall(r"bad CM requests \((\d+) from the wrong address\)",
+			   b.log)
+	b.expect(wrong and int(wrong[-1]) >= 1,
+		 f"wrong-address CM requests counted: {wrong}")
+	b.expect(len(b.grep(r"CM request for node 0 from .* refused")) == 1,
+		 "not one log line for the refused CM requests")
+	b.expect(b.grep(r"member 0 processor: alive, .*connection up"),
+		 "processor0 not alive and connected on memory1")
+	b.expect(not b.grep(r"node 0 down|declared dead|rebooted"),
+		 "memory1 dropped the real processor0")
+	for x in boots[:2]:
+		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
+
+
 SCENARIOS = [
 	("member_forged", scenario_forged),
+	("member_cm_impostor", scenario_cm_impostor),
 	("member_static", scenario_static),
 ]
