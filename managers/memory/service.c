@@ -48,6 +48,7 @@
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/random.h>
 #include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/spinlock.h>
@@ -424,39 +425,6 @@ static int memnode_elf_read(void *ctx, u64 off, void *buf, u32 len)
 	return memnode_read_file(NULL, ctx, off, buf, len);
 }
 
-/* ------------------------------------------------------------ randomness */
-
-static bool memnode_rdrand(u64 *v)
-{
-	unsigned int a, b, c, d;
-	unsigned char ok = 0;
-
-	cpuid(1, &a, &b, &c, &d);
-	if (!(c & (1u << 30)))
-		return false;
-	for (int tries = 0; tries < 10 && !ok; tries++)
-		__asm__ __volatile__("rdrand %0; setc %1"
-				     : "=r"(*v), "=qm"(ok) : : "cc");
-	return ok;
-}
-
-/* RDRAND, or a splitmix64 of the TSC, the clock and a counter. */
-static u64 memnode_random_u64(void)
-{
-	static u64 counter;
-	u64 v, z;
-	u32 lo, hi;
-
-	if (memnode_rdrand(&v))
-		return v;
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	z = ((u64)hi << 32 | lo) ^ ktime_get() ^
-	    __atomic_add_fetch(&counter, 0x9e3779b97f4a7c15ULL,
-			       __ATOMIC_RELAXED);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static u64 memnode_dyn_base(void)
 {
@@ -464,7 +432,7 @@ static u64 memnode_dyn_base(void)
 	if (!memnode_aslr)
 		return ET_DYN_DEFAULT_BASE;
 	return ET_DYN_DEFAULT_BASE -
-	       ((memnode_random_u64() & ((1ULL << 28) - 1)) << PAGE_SHIFT);
+	       ((get_random_u64() & ((1ULL << 28) - 1)) << PAGE_SHIFT);
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -823,7 +791,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	args.execfn = execfn;
 	args.elf = info;
 	for (unsigned int i = 0; i < sizeof(args.random); i += 8) {
-		u64 v = memnode_random_u64();
+		u64 v = get_random_u64();
 
 		memcpy(args.random + i, &v, 8);
 	}

@@ -363,14 +363,6 @@ int futex_wake(struct pmm *mm, u32 __user *uaddr, int nr, u32 bitset);
 /* Number of waiters queued on (@mm, @uaddr) (tests). */
 unsigned int futex_nr_waiters(struct pmm *mm, u32 __user *uaddr);
 
-/* ---------------------------------------------------------- sys_misc.c */
-
-/*
- * Fill @buf with random bytes: RDRAND (retried), else RDSEED, else a
- * xorshift generator seeded from the TSC (not cryptographic; logged once).
- */
-void random_bytes(void *buf, size_t len);
-
 /* ---------------------------------------------------------- time */
 
 /* CLOCK_REALTIME in ns (CMOS clock at boot + monotonic time). */

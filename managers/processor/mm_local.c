@@ -23,6 +23,7 @@
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
+#include <tessera/random.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <uapi/mman.h>
@@ -314,7 +315,7 @@ int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
 		cpuid(1, &a, &b, &c, &d);
 		args.hwcap = d;
 		args.elf = info;
-		random_bytes(args.random, sizeof(args.random));
+		get_random_bytes(args.random, sizeof(args.random));
 		ret = stack_setup(lb->rmm, &args, &stack_sp);
 	}
 	spin_unlock(&lb->lock);

@@ -12,6 +12,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
+#include <tessera/random.h>
 #include <tessera/sched.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
@@ -25,7 +26,6 @@
 
 #include "internal.h"
 
-#define RANDOM_RETRIES		10
 #define GETRANDOM_MAX		(32 * 1024 * 1024)
 #define STACK_RLIMIT		(8ULL << 20)
 #define NOFILE_RLIMIT		1024
@@ -77,86 +77,6 @@ SYSCALL_DECLARE(uname)
 
 /* ------------------------------------------------------------ random */
 
-static bool cpu_has(unsigned int leaf, unsigned int reg, unsigned int bit)
-{
-	unsigned int r[4];
-
-	cpuid_count(leaf, 0, &r[0], &r[1], &r[2], &r[3]);
-	return r[reg] & (1U << bit);
-}
-
-static bool rdrand64(u64 *v)
-{
-	bool ok;
-
-	__asm__ __volatile__("rdrand %0" : "=r"(*v), "=@ccc"(ok));
-	return ok;
-}
-
-static bool rdseed64(u64 *v)
-{
-	bool ok;
-
-	__asm__ __volatile__("rdseed %0" : "=r"(*v), "=@ccc"(ok));
-	return ok;
-}
-
-static inline u64 read_tsc(void)
-{
-	u32 lo, hi;
-
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
-}
-
-/* xorshift64*, seeded from the TSC: the fallback, not cryptographic. */
-static u64 fallback_random(void)
-{
-	static u64 state;
-	u64 x = READ_ONCE(state);
-
-	if (!x)
-		x = read_tsc() | 1;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	WRITE_ONCE(state, x);
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 random_u64(void)
-{
-	static int have_rdrand = -1, have_rdseed = -1;
-	u64 v;
-
-	if (have_rdrand < 0) {
-		have_rdrand = cpu_has(1, 2, 30);
-		have_rdseed = cpu_has(7, 1, 18);
-	}
-	for (int i = 0; have_rdrand && i < RANDOM_RETRIES; i++)
-		if (rdrand64(&v))
-			return v;
-	for (int i = 0; have_rdseed && i < RANDOM_RETRIES; i++)
-		if (rdseed64(&v))
-			return v;
-	pr_warn_once("random: no RDRAND/RDSEED; using a TSC-seeded generator\n");
-	return fallback_random();
-}
-
-void random_bytes(void *buf, size_t len)
-{
-	u8 *p = buf;
-
-	while (len) {
-		u64 v = random_u64();
-		size_t n = min_t(size_t, len, sizeof(v));
-
-		memcpy(p, &v, n);
-		p += n;
-		len -= n;
-	}
-}
-
 SYSCALL_DECLARE(getrandom)
 {
 	u8 __user *ubuf = (u8 __user *)regs->rdi;
@@ -171,7 +91,7 @@ SYSCALL_DECLARE(getrandom)
 	while (done < len) {
 		size_t n = min_t(size_t, len - done, sizeof(chunk));
 
-		random_bytes(chunk, n);
+		get_random_bytes(chunk, n);
 		if (copy_to_user(ubuf + done, chunk, n))
 			return done ? (long)done : -EFAULT;
 		done += n;
