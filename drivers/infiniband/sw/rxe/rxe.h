@@ -163,8 +163,8 @@ struct rxe_qp {
 		/* ACK round trip, RFC 6298 style, ns; srtt 0: no sample */
 		u64 srtt, rttvar;
 		u32 backoff;		/* timeouts since proof of life */
-		u32 resent_end;		/* max_psn at the last go-back */
-		bool heard;		/* peer answered since the go-back */
+		u32 resent_end;		/* max_psn at the last timeout */
+		bool heard;		/* peer answered since the timeout */
 		bool rtt_on;		/* timing the ACK of rtt_psn */
 		u32 rtt_psn;		/* an AckReq packet sent once */
 		u64 rtt_sent;

@@ -45,17 +45,18 @@ static u64 timeout_ns(struct rxe_qp *qp)
 /*
  * The retransmission timeout: the QP's Local ACK Timeout, or more when
  * the measured ACK round trip (srtt + 4 rttvar) is longer, doubled per
- * timeout after which nothing at all came from the peer since the last
- * go-back (up to RXE_RTO_BACKOFF_MAX times), and kept so until a packet
- * sent only once is acknowledged (RFC 6298 5.5 and 5.7: an ACK for a
- * resent packet may answer the first copy, so it is no evidence that
- * the timeout was long enough).  A receiver that is merely slow (a TCG
- * guest on a loaded host queues a window for hundreds of ms) must not
- * look dead: every early timeout resends the window into the same
- * queue, adds ACKs for duplicates to the way back and spends one of the
- * retry_cnt retries.  A peer that answers, only not with what we need
- * (the lost head of a READ response stream), is not slow: its timeouts
- * stay short.
+ * timeout when nothing at all came from the peer since the timeout
+ * before (up to RXE_RTO_BACKOFF_MAX times), and kept so until a packet
+ * first sent after the last timeout is acknowledged (RFC 6298 5.5 and
+ * 5.7: an ACK for a packet the timeout resent may answer the first
+ * copy, so it is no evidence that the timeout was long enough).  A
+ * receiver that is merely slow (a TCG guest on a loaded host queues a
+ * window for hundreds of ms) must not look dead: every early timeout
+ * resends the window into the same queue, adds ACKs for duplicates to
+ * the way back and spends one of the retry_cnt retries.  A peer that
+ * keeps answering, only not what we need (the lost head of a resent
+ * burst is met with silence: one sequence NAK per gap), is not slow:
+ * its timeouts stay short.
  */
 static u64 rto_ns(struct rxe_qp *qp)
 {
@@ -353,5 +354,7 @@ void rxe_comp_tick(struct rxe_qp *qp, u64 now)
 	__atomic_fetch_add(&qp->nr_timeouts, 1, __ATOMIC_RELAXED);
 	if (!qp->comp.heard && qp->comp.backoff < RXE_RTO_BACKOFF_MAX)
 		qp->comp.backoff++;
+	qp->comp.resent_end = qp->req.max_psn;
+	qp->comp.heard = false;
 	retry(qp);
 }

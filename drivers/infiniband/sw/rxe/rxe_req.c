@@ -339,8 +339,6 @@ void rxe_req_go_back(struct rxe_qp *qp)
 
 	/* Karn: answers to what is resent become ambiguous. */
 	qp->comp.rtt_on = false;
-	qp->comp.resent_end = qp->req.max_psn;
-	qp->comp.heard = false;
 	rxe_count(qp->rxe, retransmits);
 	__atomic_fetch_add(&qp->rxe->stats.retransmitted_pkts, resend,
 			   __ATOMIC_RELAXED);

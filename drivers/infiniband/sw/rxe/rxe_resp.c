@@ -459,6 +459,8 @@ void rxe_resp_rcv(struct rxe_qp *qp, struct rxe_pkt *pkt, const u8 *ip_hdr)
 		return;
 
 	qp->resp.nak_sent = false;
+	/* No duplicate can follow this one in a run: the next is ACKed. */
+	qp->resp.dup_psn = pkt->psn;
 	if (flags & RXE_END)
 		qp->resp.msn++;
 	if (flags & RXE_READ_REQ) {
