@@ -10,6 +10,17 @@
  * sent again (up to UDPECHO_TRIES times); an echo with wrong bytes fails
  * it at once.
  *
+ * How long to wait for an echo is measured, as TCP does (RFC 6298):
+ * srtt and rttvar from echoes of datagrams sent once (Karn's rule: an
+ * echo after a resend may answer either copy), RTO = srtt + 4 rttvar
+ * within [UDPECHO_RTO_MIN_MS, UDPECHO_RTO_MAX_MS], doubled per timeout
+ * and kept doubled until the next clean sample.  A fixed wait (it was
+ * 500 ms) made the test's run time that of its losses on a link whose
+ * round trip is 0.1-30 ms, and, with net.drop=N counting the periodic
+ * FIT heartbeats too, could keep the echo of every try of a datagram on
+ * the dropped frame position.  A late echo of the datagram in flight
+ * completes it; echoes of earlier ones are counted as stale.
+ *
  * When done, the tester also sends its verdict ("50/50 verified") to
  * the peer's report port, UDPECHO_REPORT_PORT, a few times.  A node
  * booted with `udpecho.report` listens there and prints "udpecho: peer
@@ -38,7 +49,9 @@
 #define UDPECHO_CLIENT_PORT	7007
 #define UDPECHO_REPORT_PORT	7008
 #define UDPECHO_REPORTS		3	/* copies of the verdict sent */
-#define UDPECHO_WAIT_MS		500
+#define UDPECHO_RTO_INIT_MS	250	/* before the first sample */
+#define UDPECHO_RTO_MIN_MS	20
+#define UDPECHO_RTO_MAX_MS	1000
 #define UDPECHO_TRIES		8
 #define UDPECHO_LINK_WAIT_MS	5000
 #define UDPECHO_PEER_WAIT_S	30	/* the peer may still be booting */
@@ -149,9 +162,48 @@ static int udpecho_reach_peer(struct netdev *dev, __be32 peer)
 	return ret;
 }
 
-/* Send @buf and wait for its echo; 1 verified, 0 lost, -1 corrupt. */
+/* The tester's retransmission timer (RFC 6298); its thread only. */
+struct udpecho_rto {
+	u64 srtt, rttvar;	/* ns; srtt 0: no sample yet */
+	unsigned int backoff;	/* timeouts since the last sample */
+};
+
+static u64 udpecho_rto_ns(const struct udpecho_rto *r)
+{
+	u64 rto = UDPECHO_RTO_INIT_MS * NSEC_PER_MSEC;
+
+	if (r->srtt)
+		rto = clamp(r->srtt + 4 * r->rttvar,
+			    (u64)UDPECHO_RTO_MIN_MS * NSEC_PER_MSEC,
+			    (u64)UDPECHO_RTO_MAX_MS * NSEC_PER_MSEC);
+	return min(rto << min(r->backoff, 6u),
+		   (u64)UDPECHO_RTO_MAX_MS * NSEC_PER_MSEC);
+}
+
+/* An echo of a datagram sent once came after @rtt ns. */
+static void udpecho_rto_sample(struct udpecho_rto *r, u64 rtt)
+{
+	u64 err;
+
+	r->backoff = 0;
+	if (!r->srtt) {
+		r->srtt = rtt ?: 1;
+		r->rttvar = rtt / 2;
+		return;
+	}
+	err = rtt > r->srtt ? rtt - r->srtt : r->srtt - rtt;
+	r->rttvar = r->rttvar - r->rttvar / 4 + err / 4;
+	r->srtt = r->srtt - r->srtt / 8 + rtt / 8;
+	if (!r->srtt)
+		r->srtt = 1;
+}
+
+/*
+ * Send @buf and wait up to @wait_ns for its echo (which may answer an
+ * earlier copy); 1 verified, 0 lost, -1 corrupt.
+ */
 static int udpecho_one(struct netdev *dev, struct udpecho_client *c,
-		       const u8 *buf, size_t len, u64 *rtt_ns)
+		       const u8 *buf, size_t len, u64 wait_ns, u64 *rtt_ns)
 {
 	struct kvec v = { buf, len };
 	unsigned long flags;
@@ -159,10 +211,12 @@ static int udpecho_one(struct netdev *dev, struct udpecho_client *c,
 	int ret;
 
 	spin_lock_irqsave(&c->lock, flags);
-	c->expect = buf;
-	c->expect_len = len;
-	c->done = false;
-	c->corrupt = false;
+	if (c->expect != buf) {
+		c->expect = buf;
+		c->expect_len = len;
+		c->done = false;
+		c->corrupt = false;
+	}
 	spin_unlock_irqrestore(&c->lock, flags);
 
 	t0 = ktime_get();
@@ -170,14 +224,24 @@ static int udpecho_one(struct netdev *dev, struct udpecho_client *c,
 			&v, 1);
 	if (ret == 0)
 		wait_event_timeout(c->wq, READ_ONCE(c->done),
-				   (long)msecs_to_jiffies(UDPECHO_WAIT_MS));
+				   (long)msecs_to_jiffies(DIV_ROUND_UP(wait_ns,
+							NSEC_PER_MSEC)));
 	*rtt_ns = ktime_get() - t0;
 
 	spin_lock_irqsave(&c->lock, flags);
-	c->expect = NULL;
 	ret = !c->done ? 0 : c->corrupt ? -1 : 1;
 	spin_unlock_irqrestore(&c->lock, flags);
 	return ret;
+}
+
+/* The datagram at @buf is given up on or done: later echoes are stale. */
+static void udpecho_forget(struct udpecho_client *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->expect = NULL;
+	spin_unlock_irqrestore(&c->lock, flags);
 }
 
 static void udpecho_send_report(struct netdev *dev, __be32 peer,
@@ -203,7 +267,8 @@ static int udpecho_test_thread(void *arg)
 	struct udpecho_client *c = &udpecho_client;
 	unsigned int i, verified = 0, corrupt = 0, lost = 0, retries = 0;
 	u64 rng = 0x7e55e7a ^ be32_to_cpu(ifc->addr);
-	u64 rtt, rtt_min = ~0ull, rtt_max = 0, rtt_sum = 0;
+	u64 rtt, rtt_min = ~0ull, rtt_max = 0, rtt_sum = 0, start;
+	struct udpecho_rto rto = { 0 };
 	u8 *buf;
 	int ret;
 
@@ -218,6 +283,7 @@ static int udpecho_test_thread(void *arg)
 		       IPV4_ARGS(c->peer), ret);
 		goto out;
 	}
+	start = ktime_get();
 
 	for (i = 0; i < udpecho_count; i++) {
 		size_t len = i == 0 ? 1 : i == 1 ? UDP_MAX_PAYLOAD :
@@ -233,11 +299,16 @@ static int udpecho_test_thread(void *arg)
 			memcpy(buf, &seq, 4);	/* tells late echoes apart */
 		}
 		for (try = 0; try < UDPECHO_TRIES; try++) {
-			ret = udpecho_one(dev, c, buf, len, &rtt);
+			ret = udpecho_one(dev, c, buf, len,
+					  udpecho_rto_ns(&rto), &rtt);
 			if (ret)
 				break;
 			retries++;
+			rto.backoff++;
 		}
+		udpecho_forget(c);
+		if (ret > 0 && try == 0)
+			udpecho_rto_sample(&rto, rtt);
 		if (ret > 0) {
 			verified++;
 			rtt_sum += rtt;
@@ -257,8 +328,10 @@ static int udpecho_test_thread(void *arg)
 	buf = NULL;
 	pr_info("udpecho: %u/%u verified\n", verified, udpecho_count);
 	udpecho_send_report(dev, c->peer, verified);
-	pr_info("udpecho: corrupt %u lost %u retries %u stale %lu\n", corrupt,
-		lost, retries, c->stale);
+	pr_info("udpecho: corrupt %u lost %u retries %u stale %lu in %llu ms, rto %llu ms\n",
+		corrupt, lost, retries, c->stale,
+		(unsigned long long)((ktime_get() - start) / NSEC_PER_MSEC),
+		(unsigned long long)(udpecho_rto_ns(&rto) / NSEC_PER_MSEC));
 	if (verified)
 		pr_info("udpecho: rtt min %llu us avg %llu us max %llu us\n",
 			(unsigned long long)(rtt_min / NSEC_PER_USEC),

@@ -66,6 +66,7 @@ static bool chance(u32 ppm)
 struct sim_pkt {
 	u64 at, seq;
 	int to;
+	bool own;		/* the sender's own frame, looped back */
 	size_t len;
 	u8 data[];
 };
@@ -87,6 +88,12 @@ struct link_faults {
 	u32 rx_drop_every[2];
 	u32 rx_ring[2];
 	u32 rx_cost_ns[2];
+	/*
+	 * The QEMU multicast fabric hands every frame to its sender too:
+	 * the netdev drops it (own MAC), but only after it took a slot of
+	 * the receive queue and counted for net.drop.
+	 */
+	bool rx_own;
 };
 
 #define RX_RING_MAX	4096
@@ -185,22 +192,25 @@ static u64 rx_ring_admit(int to, u64 at)
 	return start;
 }
 
-static void sim_enqueue(int to, const u8 *pkt, size_t len, u64 at)
+static void sim_enqueue(int to, const u8 *pkt, size_t len, u64 at,
+			bool own)
 {
 	struct sim_pkt *p;
 
 	at = rx_ring_admit(to, at);
 	if (!at)
 		return;
-	p = malloc(sizeof(*p) + len);
+	p = malloc(sizeof(*p) + (own ? 0 : len));
 
 	p->at = at;
 	p->seq = sim.seq++;
 	p->to = to;
-	p->len = len;
-	memcpy(p->data, pkt, len);
+	p->own = own;
+	p->len = own ? 0 : len;
+	memcpy(p->data, pkt, p->len);
 	heap_push(p);
-	sim.inflight[1 - to]++;
+	if (!own)
+		sim.inflight[1 - to]++;
 }
 
 static int sim_xmit(struct rxe_dev *rxe, const u8 *dmac, u32 daddr,
@@ -215,6 +225,8 @@ static int sim_xmit(struct rxe_dev *rxe, const u8 *dmac, u32 daddr,
 	}
 	if (daddr != sim.dev[1 - from]->ip)
 		return -EHOSTUNREACH;
+	if (sim.f.rx_own)
+		sim_enqueue(from, pkt, len, sim.now + LATENCY_NS, true);
 	if (sim.f.cut || chance(sim.f.drop)) {
 		sim.dropped++;
 		return 0;
@@ -227,12 +239,12 @@ static int sim_xmit(struct rxe_dev *rxe, const u8 *dmac, u32 daddr,
 		sim.corrupted++;
 	}
 	sim_enqueue(1 - from, copy, len, sim.now + LATENCY_NS +
-		    (sim.f.jitter_ns ? rnd() % sim.f.jitter_ns : 0));
+		    (sim.f.jitter_ns ? rnd() % sim.f.jitter_ns : 0), false);
 	if (chance(sim.f.dup)) {
 		sim.duplicated++;
 		sim_enqueue(1 - from, copy, len, sim.now + LATENCY_NS +
 			    (sim.f.jitter_ns ? rnd() % sim.f.jitter_ns : 0) +
-			    1000);
+			    1000, false);
 	}
 	return 0;
 }
@@ -281,10 +293,11 @@ static bool sim_run(bool (*done)(void *), void *arg, u64 limit_ns)
 		if (sim.nr && sim.q[0]->at <= next_tick) {
 			struct sim_pkt *p = heap_pop();
 
-			sim.inflight[1 - p->to]--;
+			if (!p->own)
+				sim.inflight[1 - p->to]--;
 			if (p->at > sim.now)
 				sim.now = p->at;
-			if (sim_rx_lost(p->to)) {
+			if (sim_rx_lost(p->to) || p->own) {
 				free(p);
 				continue;
 			}
@@ -1206,6 +1219,90 @@ static void test_read_overflow_and_drop(struct htest *t)
 	}
 }
 
+/*
+ * rdmatest's 1 MiB SENDs, @rounds of them, A to B; every one must
+ * succeed and carry every byte.  Returns A's timeouts.
+ */
+static u64 big_sends(struct htest *t, u64 seed, struct link_faults f,
+		     int rounds)
+{
+	const u32 len = 1u << 20;
+	struct rxe_counters before;
+	struct side a, b;
+	struct ib_wc wc;
+	u64 timeouts;
+
+	sim_setup(seed, f);
+	before = sim.dev[0]->stats;
+	if (pair_init(&a, &b, REGION, ALL_ACCESS, ALL_ACCESS, &default_params,
+		      &default_params, false)) {
+		HT_FAIL(t, "pair_init failed");
+		return ~0ull;
+	}
+	for (int r = 0; r < rounds && !t->failed; r++) {
+		pattern(a.mem, len, 5 * r + 1);
+		memset(b.mem + (2u << 20), 0, len);
+		post_recv_buf(&b, b.mem + (2u << 20), 2u << 20, r);
+		HT_EXPECT_EQ(t, one_send(&a, a.mem, len, a.mr->lkey),
+			     IB_WC_SUCCESS);
+		HT_EXPECT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
+		HT_EXPECT(t, wc.status == IB_WC_SUCCESS && wc.byte_len == len &&
+			     !memcmp(b.mem + (2u << 20), a.mem, len));
+	}
+	timeouts = sim.dev[0]->stats.timeouts - before.timeouts;
+	if (t->failed)
+		printf("# seed %llu: rx dropped %lu/%lu, overflows %lu/%lu, timeouts %llu, retransmits %llu\n",
+		       (unsigned long long)seed, sim.rx_dropped[0],
+		       sim.rx_dropped[1], sim.rx_overflows[0],
+		       sim.rx_overflows[1], (unsigned long long)timeouts,
+		       sim.dev[0]->stats.retransmits - before.retransmits);
+	side_fini(&a);
+	side_fini(&b);
+	return timeouts;
+}
+
+/*
+ * Two TCG guests on a loaded host: each handles a frame in 2 ms, its
+ * own frames included (the multicast fabric loops them back), behind a
+ * 346-frame queue (e1000 ring and socket buffer).  A 64-packet window
+ * then waits ~250 ms in queues, far beyond the 67 ms ACK timeout; with
+ * a fixed timer every retry came too early, resent the window into the
+ * same queues (and got an ACK per duplicate back) and the SEND ended
+ * in IB_WC_RETRY_EXC_ERR without a single frame lost.  The measured
+ * round trip and the backoff must carry it, with net.drop=19 on both
+ * nodes too.
+ */
+static void test_send_slow_receiver(struct htest *t)
+{
+	for (u32 i = 0; i < 2 && !t->failed; i++) {
+		struct link_faults f = {
+			.rx_ring = { 346, 346 },
+			.rx_cost_ns = { 2000000, 2000000 },
+			.rx_drop_every = { i ? 19 : 0, i ? 19 : 0 },
+			.rx_own = true,
+		};
+
+		big_sends(t, 250 + i, f, 2);
+	}
+}
+
+/*
+ * net.drop=19 on both nodes, own frames counted: once retries narrowed
+ * the window below RXE_ACK_EVERY, a retransmission the responder took
+ * whole carried no AckReq, so it was never acknowledged and every such
+ * retry cost a timeout (51 in three SENDs).  The packet that fills the
+ * window asks for an ACK: only lost heads of retries time out now.
+ */
+static void test_send_periodic_drop_both(struct htest *t)
+{
+	struct link_faults f = {
+		.rx_drop_every = { 19, 19 },
+		.rx_own = true,
+	};
+
+	HT_EXPECT(t, big_sends(t, 260, f, 3) <= 12);
+}
+
 static void test_rnr(struct htest *t)
 {
 	struct qp_params p = default_params;
@@ -1592,6 +1689,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_read_lossy_requester),
 	HT_CASE(test_read_rx_overflow),
 	HT_CASE(test_read_overflow_and_drop),
+	HT_CASE(test_send_slow_receiver),
+	HT_CASE(test_send_periodic_drop_both),
 	{}
 };
 

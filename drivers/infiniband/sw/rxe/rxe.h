@@ -37,6 +37,7 @@
 #define RXE_WINDOW		64	/* unacknowledged packets in flight */
 #define RXE_READ_SEG		32	/* response packets per READ request */
 #define RXE_ACK_EVERY		16	/* AckReq at least this often */
+#define RXE_RTO_BACKOFF_MAX	3	/* retry timer doubles up to 8x */
 #define RXE_TXBUF_SIZE		(4096 + RXE_MAX_PKT_OVERHEAD)
 #define RXE_GRH_BYTES		40
 
@@ -159,12 +160,21 @@ struct rxe_qp {
 		u32 fast_retry_psn;	/* avoid retry storms on gaps */
 		bool fast_retry_done;
 		u32 stalls;		/* retries since the last progress */
+		/* ACK round trip, RFC 6298 style, ns; srtt 0: no sample */
+		u64 srtt, rttvar;
+		u32 backoff;		/* timeouts since proof of life */
+		u32 resent_end;		/* max_psn at the last timeout */
+		bool heard;		/* peer answered since the timeout */
+		bool rtt_on;		/* timing the ACK of rtt_psn */
+		u32 rtt_psn;		/* an AckReq packet sent once */
+		u64 rtt_sent;
 	} comp;
 
 	struct {
 		u32 psn;		/* expected PSN */
 		u32 msn;
 		bool nak_sent;		/* PSN sequence NAK outstanding */
+		u32 dup_psn;		/* PSN of the last duplicate */
 		enum rxe_resp_op op;	/* multi-packet message in progress */
 		bool have_wqe;		/* rq[rq_tail] is being filled */
 		u32 offset;		/* bytes placed so far */
@@ -254,5 +264,6 @@ void rxe_resp_run(struct rxe_qp *qp);
 void rxe_comp_rcv(struct rxe_qp *qp, struct rxe_pkt *pkt);
 void rxe_comp_tick(struct rxe_qp *qp, u64 now);
 void rxe_comp_arm(struct rxe_qp *qp);
+void rxe_comp_rtt_start(struct rxe_qp *qp, u32 psn);
 
 #endif /* _RXE_H */

@@ -11,7 +11,9 @@
  * remote operational error).
  *
  * Timers: one retransmission timer per QP (4.096 us * 2^timeout after
- * the last forward progress); when it fires with packets outstanding the
+ * the last forward progress, longer if the measured round trip is, and
+ * backed off while the peer is silent: rto_ns()); when it fires with
+ * packets outstanding the
  * requester goes back to the oldest unacknowledged PSN, at most
  * retry_cnt times without progress, then the WQE completes with
  * IB_WC_RETRY_EXC_ERR and the QP enters ERR.  A gap in READ responses
@@ -40,6 +42,32 @@ static u64 timeout_ns(struct rxe_qp *qp)
 	return 4096ull << qp->timeout;
 }
 
+/*
+ * The retransmission timeout: the QP's Local ACK Timeout, or more when
+ * the measured ACK round trip (srtt + 4 rttvar) is longer, doubled per
+ * timeout when nothing at all came from the peer since the timeout
+ * before (up to RXE_RTO_BACKOFF_MAX times), and kept so until a packet
+ * first sent after the last timeout is acknowledged (RFC 6298 5.5 and
+ * 5.7: an ACK for a packet the timeout resent may answer the first
+ * copy, so it is no evidence that the timeout was long enough).  A
+ * receiver that is merely slow (a TCG guest on a loaded host queues a
+ * window for hundreds of ms) must not look dead: every early timeout
+ * resends the window into the same queue, adds ACKs for duplicates to
+ * the way back and spends one of the retry_cnt retries.  A peer that
+ * keeps answering, only not what we need (the lost head of a resent
+ * burst is met with silence: one sequence NAK per gap), is not slow:
+ * its timeouts stay short.
+ */
+static u64 rto_ns(struct rxe_qp *qp)
+{
+	u64 rto = timeout_ns(qp);
+	u64 rtt = qp->comp.srtt + 4 * qp->comp.rttvar;
+
+	if (qp->comp.srtt && rtt > rto)
+		rto = rtt;
+	return rto << qp->comp.backoff;
+}
+
 static bool outstanding(struct rxe_qp *qp)
 {
 	return qp->req.max_psn != qp->comp.psn;
@@ -49,8 +77,46 @@ void rxe_comp_arm(struct rxe_qp *qp)
 {
 	if (!qp->comp.timer_on && qp->timeout) {
 		qp->comp.timer_on = true;
-		qp->comp.deadline = rxe_now(qp->rxe) + timeout_ns(qp);
+		qp->comp.deadline = rxe_now(qp->rxe) + rto_ns(qp);
 	}
+}
+
+/*
+ * Time the answer to @psn, an AckReq packet (or READ request) sent for
+ * the first time.  Karn's rule: a go-back cancels the measurement, since
+ * an answer could then belong to either transmission.
+ */
+void rxe_comp_rtt_start(struct rxe_qp *qp, u32 psn)
+{
+	if (qp->comp.rtt_on)
+		return;
+	qp->comp.rtt_on = true;
+	qp->comp.rtt_psn = psn;
+	qp->comp.rtt_sent = rxe_now(qp->rxe);
+}
+
+/* RFC 6298 2.2/2.3 with alpha 1/8, beta 1/4. */
+static void rtt_sample(struct rxe_qp *qp, u32 next)
+{
+	u64 r;
+	s64 err;
+
+	if (!qp->comp.rtt_on || psn_cmp(next, qp->comp.rtt_psn) <= 0)
+		return;
+	qp->comp.rtt_on = false;
+	r = rxe_now(qp->rxe) - qp->comp.rtt_sent;
+	if (!qp->comp.srtt) {
+		qp->comp.srtt = r ?: 1;
+		qp->comp.rttvar = r / 2;
+		return;
+	}
+	err = (s64)(r - qp->comp.srtt);
+	if (err < 0)
+		err = -err;
+	qp->comp.rttvar = qp->comp.rttvar - qp->comp.rttvar / 4 + (u64)err / 4;
+	qp->comp.srtt = qp->comp.srtt - qp->comp.srtt / 8 + r / 8;
+	if (!qp->comp.srtt)
+		qp->comp.srtt = 1;
 }
 
 static void rearm(struct rxe_qp *qp)
@@ -62,6 +128,9 @@ static void rearm(struct rxe_qp *qp)
 
 static void progress(struct rxe_qp *qp, u32 psn)
 {
+	rtt_sample(qp, psn);
+	if (qp->comp.backoff && psn_cmp(psn, qp->comp.resent_end) > 0)
+		qp->comp.backoff = 0;
 	qp->comp.psn = psn;
 	qp->comp.stalls = 0;
 	qp->comp.retry_left = qp->retry_cnt;
@@ -265,6 +334,7 @@ void rxe_comp_rcv(struct rxe_qp *qp, struct rxe_pkt *pkt)
 		rxe_count(qp->rxe, stale_responses);
 		return;
 	}
+	qp->comp.heard = true;
 	if (flags & RXE_ACK)
 		handle_ack(qp, pkt);
 	else
@@ -282,5 +352,9 @@ void rxe_comp_tick(struct rxe_qp *qp, u64 now)
 		return;
 	rxe_count(qp->rxe, timeouts);
 	__atomic_fetch_add(&qp->nr_timeouts, 1, __ATOMIC_RELAXED);
+	if (!qp->comp.heard && qp->comp.backoff < RXE_RTO_BACKOFF_MAX)
+		qp->comp.backoff++;
+	qp->comp.resent_end = qp->req.max_psn;
+	qp->comp.heard = false;
 	retry(qp);
 }

@@ -17,8 +17,10 @@
  * retried from the middle asks for the rest only.  Each retry without
  * progress halves the window (down to one packet), so that a receiver
  * that loses bursts, or loses every Nth packet, still sees the head of
- * the retried range.  UD sends are one packet each and complete as soon
- * as they leave.
+ * the retried range; the packet that fills the window always asks for
+ * an ACK.  The answer to one first-time AckReq packet at a time is
+ * timed for the completer's retransmission timeout.  UD sends are one
+ * packet each and complete as soon as they leave.
  *
  * All under qp->lock.
  */
@@ -74,12 +76,19 @@ static void req_local_error(struct rxe_qp *qp, struct rxe_send_wqe *wqe,
 	rxe_qp_error(qp);
 }
 
+/* Time the answer to the AckReq packet at req.psn if it is new. */
+static void req_time_ack(struct rxe_qp *qp)
+{
+	if (psn_cmp(qp->req.psn, qp->req.max_psn) >= 0)
+		rxe_comp_rtt_start(qp, qp->req.psn);
+}
+
 /* A READ request for the next @nr response packets of @wqe. */
 static int send_read_req(struct rxe_qp *qp, struct rxe_send_wqe *wqe, u32 nr)
 {
 	u32 off = qp->req.offset;
 	struct rxe_pkt pkt;
-	int hdr;
+	int hdr, ret;
 
 	rxe_init_pkt(qp, &pkt, IB_OPCODE_RC_RDMA_READ_REQUEST, qp->req.psn);
 	pkt.va = wqe->remote_addr + off;
@@ -89,7 +98,10 @@ static int send_read_req(struct rxe_qp *qp, struct rxe_send_wqe *wqe, u32 nr)
 	hdr = rxe_pkt_encode(qp->txbuf, RXE_TXBUF_SIZE, &pkt);
 	if (hdr < 0)
 		return hdr;
-	return rxe_xmit(qp, qp->dmac, qp->daddr, rxe_pkt_total_len(&pkt));
+	ret = rxe_xmit(qp, qp->dmac, qp->daddr, rxe_pkt_total_len(&pkt));
+	if (!ret)
+		req_time_ack(qp);
+	return ret;
 }
 
 /* May another READ request go out (max_rd_atomic)? */
@@ -153,9 +165,16 @@ static int req_read(struct rxe_qp *qp, struct rxe_send_wqe *wqe, u32 inflight,
 	return 1;
 }
 
-/* One packet of a SEND or WRITE at qp->req.offset; 1 when it was the
- * message's last, 0 if more follow, -EBUSY, or a local error. */
-static int send_data_pkt(struct rxe_qp *qp, struct rxe_send_wqe *wqe)
+/*
+ * One packet of a SEND or WRITE at qp->req.offset; 1 when it was the
+ * message's last, 0 if more follow, -EBUSY, or a local error.  @fills:
+ * the window is full after it, so nothing follows until an ACK comes,
+ * and this packet must ask for one (a narrowed window is shorter than
+ * RXE_ACK_EVERY: a responder that accepts it all would stay silent and
+ * leave the requester to its retry timer).
+ */
+static int send_data_pkt(struct rxe_qp *qp, struct rxe_send_wqe *wqe,
+			 bool fills)
 {
 	u32 off = qp->req.offset;
 	u32 paylen = min(qp->mtu, wqe->length - off);
@@ -171,7 +190,8 @@ static int send_data_pkt(struct rxe_qp *qp, struct rxe_send_wqe *wqe)
 	pkt.dma_len = wqe->length;
 	pkt.imm = wqe->imm;
 	pkt.se = last && (wqe->flags & IB_SEND_SOLICITED);
-	pkt.ackreq = last || nth % RXE_ACK_EVERY == RXE_ACK_EVERY - 1;
+	pkt.ackreq = last || fills ||
+		     nth % RXE_ACK_EVERY == RXE_ACK_EVERY - 1;
 	hdr = rxe_pkt_encode(qp->txbuf, RXE_TXBUF_SIZE, &pkt);
 	if (hdr < 0)
 		return hdr;
@@ -182,6 +202,8 @@ static int send_data_pkt(struct rxe_qp *qp, struct rxe_send_wqe *wqe)
 	ret = rxe_xmit(qp, qp->dmac, qp->daddr, rxe_pkt_total_len(&pkt));
 	if (ret)
 		return ret;
+	if (pkt.ackreq)
+		req_time_ack(qp);
 	qp->req.offset += paylen;
 	return last;
 }
@@ -278,7 +300,7 @@ void rxe_req_run(struct rxe_qp *qp)
 			}
 			continue;
 		}
-		ret = send_data_pkt(qp, wqe);
+		ret = send_data_pkt(qp, wqe, inflight + 1 >= window);
 		if (ret == -EBUSY)
 			break;
 		if (ret < 0) {
@@ -315,6 +337,8 @@ void rxe_req_go_back(struct rxe_qp *qp)
 {
 	u32 resend = (qp->req.max_psn - qp->comp.psn) & RXE_PSN_MASK;
 
+	/* Karn: answers to what is resent become ambiguous. */
+	qp->comp.rtt_on = false;
 	rxe_count(qp->rxe, retransmits);
 	__atomic_fetch_add(&qp->rxe->stats.retransmitted_pkts, resend,
 			   __ATOMIC_RELAXED);

@@ -6,7 +6,8 @@
  *    number of response packets per RDMA READ.  A request ahead of it is
  *    a sequence error: one NAK (PSN sequence error, carrying the expected
  *    PSN) per gap, the packet is dropped.  A request behind it is a
- *    duplicate: SEND/WRITE are re-acknowledged without touching memory
+ *    duplicate: SEND/WRITE are re-acknowledged (the first of a run of
+ *    duplicates, and any asking for an ACK) without touching memory
  *    again; a duplicate READ is re-executed from the saved request
  *    resource it falls in if it asks for a part of that request (a
  *    retry may ask for a tail, or for less); the resource keeps the
@@ -326,13 +327,31 @@ static bool read_is_part(struct rxe_qp *qp, const struct rxe_read_res *res,
 	       pkt->dma_len <= res->len - off;
 }
 
+/*
+ * A duplicate SEND or WRITE is acknowledged again (with the last PSN
+ * received) when it asks for an ACK or when it starts a run of
+ * duplicates, i.e. a new pass of the requester's go-back: one ACK per
+ * retransmitted burst at least, not one per packet.  An ACK for every
+ * duplicate of a spurious retransmission doubles the traffic towards a
+ * requester that is already too slow to keep up.
+ */
+static void resp_dup_ack(struct rxe_qp *qp, struct rxe_pkt *pkt)
+{
+	bool run = pkt->psn == psn_add(qp->resp.dup_psn, 1);
+
+	qp->resp.dup_psn = pkt->psn;
+	if (run && !pkt->ackreq)
+		return;
+	send_ack(qp, AETH_ACK | AETH_ACK_UNLIMITED,
+		 psn_add(qp->resp.psn, RXE_PSN_MASK));
+}
+
 static void resp_duplicate(struct rxe_qp *qp, struct rxe_pkt *pkt,
 			   u32 flags)
 {
 	rxe_count(qp->rxe, duplicates);
 	if (!(flags & RXE_READ_REQ)) {
-		send_ack(qp, AETH_ACK | AETH_ACK_UNLIMITED,
-			 psn_add(qp->resp.psn, RXE_PSN_MASK));
+		resp_dup_ack(qp, pkt);
 		return;
 	}
 	for (u32 k = 0; k < RXE_MAX_RD_ATOMIC; k++) {
@@ -440,6 +459,8 @@ void rxe_resp_rcv(struct rxe_qp *qp, struct rxe_pkt *pkt, const u8 *ip_hdr)
 		return;
 
 	qp->resp.nak_sent = false;
+	/* No duplicate can follow this one in a run: the next is ACKed. */
+	qp->resp.dup_psn = pkt->psn;
 	if (flags & RXE_END)
 		qp->resp.msn++;
 	if (flags & RXE_READ_REQ) {
