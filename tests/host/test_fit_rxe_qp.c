@@ -10,7 +10,7 @@
  * requester must count retransmissions, the second's none, and the
  * per-QP counts must add up to the device's.
  */
-/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_random.c */
 #include "htest.h"
 
 #include <tessera/errno.h>

@@ -10,6 +10,7 @@
  * Lock order: see rxe.h.
  */
 #include <tessera/errno.h>
+#include <tessera/random.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
@@ -25,10 +26,27 @@ static void rxe_lock(spinlock_t *l, unsigned long *flags)
 
 /* ---------------------------------------------------------------- MRs */
 
+/*
+ * An MR's key (lkey = rkey): its table index in the high bits, for the
+ * lookup, and RXE_KEY_RAND_BITS fresh random bits below, so a key cannot
+ * be guessed from the ones seen before (DESIGN.md, Trust): a peer trying
+ * keys has one chance in 2^20 per try, and each miss is a NAK and a
+ * counted access error.
+ */
+#define RXE_KEY_RAND_BITS	20
+#define RXE_KEY_RAND_MASK	((1U << RXE_KEY_RAND_BITS) - 1)
+_Static_assert((u64)RXE_MAX_MR << RXE_KEY_RAND_BITS <= (1ULL << 32),
+	       "MR index and random bits must fit a 32-bit key");
+
+static u32 rxe_key_index(u32 key)
+{
+	return key >> RXE_KEY_RAND_BITS;
+}
+
 struct rxe_mr *rxe_mr_get(struct rxe_dev *rxe, struct ib_pd *pd, u32 key,
 			  int access, u64 va, u64 len)
 {
-	u32 idx = key >> 8;
+	u32 idx = rxe_key_index(key);
 	struct rxe_mr *mr = NULL;
 	unsigned long flags;
 
@@ -104,8 +122,8 @@ static int rxe_reg_mr(struct ib_mr *ibmr)
 	}
 	if (i < RXE_MAX_MR - 1) {
 		rxe->mr_next = idx;
-		rxe->key_gen = rxe->key_gen * 37 + 11;
-		mr->ib.lkey = mr->ib.rkey = idx << 8 | rxe->key_gen;
+		mr->ib.lkey = mr->ib.rkey = idx << RXE_KEY_RAND_BITS |
+			((u32)get_random_u64() & RXE_KEY_RAND_MASK);
 		mr->addr = (u8 *)(uintptr_t)ibmr->iova;
 		rxe->mr_table[idx] = mr;
 		ret = 0;
@@ -122,7 +140,7 @@ static void rxe_dereg_mr(struct ib_mr *ibmr)
 	bool busy;
 
 	rxe_lock(&rxe->lock, &flags);
-	rxe->mr_table[ibmr->lkey >> 8] = NULL;
+	rxe->mr_table[rxe_key_index(ibmr->lkey)] = NULL;
 	spin_unlock_irqrestore(&rxe->lock, flags);
 	do {
 		rxe_lock(&rxe->lock, &flags);
@@ -782,7 +800,6 @@ struct rxe_dev *rxe_dev_create(const char *name, u32 ip, const u8 *mac,
 	rxe->ops = ops;
 	rxe->priv = priv;
 	rxe->ip = ip;
-	rxe->key_gen = (u8)(ip * 7 + 3);
 	spin_lock_init(&rxe->lock);
 	spin_lock_init(&rxe->loop_lock);
 	INIT_LIST_HEAD(&rxe->cqs);

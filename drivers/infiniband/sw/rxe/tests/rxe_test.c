@@ -17,6 +17,8 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 
+#include "../rxe.h"
+
 #define KT_IP		0x7f000042
 #define KT_MEM		(3u << 20)
 
@@ -243,6 +245,54 @@ static void rxe_bad_rkey(struct ktest *t)
 		}
 }
 
+#define KT_KEYS		32
+
+/*
+ * Memory keys carry 20 random bits below the table index: keys registered
+ * one after another share nothing a peer could extrapolate, and the right
+ * index with other random bits is refused.
+ */
+static void rxe_keys_unpredictable(struct ktest *t)
+{
+	static struct ib_mr *mrs[KT_KEYS];
+	unsigned int i, j, same = 0, steps = 0;
+	u32 lo[KT_KEYS];
+
+	for (i = 0; i < KT_KEYS; i++) {
+		mrs[i] = ib_reg_mr(kt_a.pd, kt_a.mem + i * 64, 64,
+				   IB_ACCESS_LOCAL_WRITE |
+				   IB_ACCESS_REMOTE_WRITE);
+		if (IS_ERR(mrs[i])) {
+			KT_FAIL(t, "ib_reg_mr %u: %ld", i, PTR_ERR(mrs[i]));
+			mrs[i] = NULL;
+			goto out;
+		}
+		KT_EXPECT_EQ(t, mrs[i]->lkey, mrs[i]->rkey);
+		lo[i] = mrs[i]->rkey & 0xfffff;
+	}
+	for (i = 0; i < KT_KEYS; i++)
+		for (j = i + 1; j < KT_KEYS; j++)
+			same += lo[i] == lo[j];
+	for (i = 2; i < KT_KEYS; i++)
+		steps += lo[i] - lo[i - 1] == lo[i - 1] - lo[i - 2];
+	/* 32 random 20-bit values: a repeat has odds of about 1 in 2000. */
+	KT_EXPECT_LE(t, same, 1);
+	KT_EXPECT_LE(t, steps, 2);
+	for (i = 0; i < KT_KEYS; i++) {
+		struct rxe_mr *mr = rxe_mr_get(kt_dev, NULL, mrs[i]->rkey ^ 1,
+					       0, (uintptr_t)kt_a.mem + i * 64,
+					       64);
+
+		KT_EXPECT_NULL(t, mr);
+		if (mr)
+			rxe_mr_put(kt_dev, mr);
+	}
+out:
+	for (i = 0; i < KT_KEYS; i++)
+		if (mrs[i])
+			ib_dereg_mr(mrs[i]);
+}
+
 static void rxe_garbage(struct ktest *t)
 {
 	unsigned long long before = kt_dev->stats.malformed +
@@ -264,6 +314,7 @@ static struct ktest_case rxe_cases[] = {
 	KTEST_CASE(rxe_write_imm),
 	KTEST_CASE(rxe_garbage),
 	KTEST_CASE(rxe_bad_rkey),
+	KTEST_CASE(rxe_keys_unpredictable),
 	{}
 };
 
