@@ -226,6 +226,8 @@ struct fit_peer_stats {
 	 * and replaced (connection rebuilds).
 	 */
 	unsigned long long late_replies, quarantined, rebuilds;
+	/* One-sided chunks given up on (their completion may yet come). */
+	unsigned long long os_timeouts;
 	/*
 	 * The transport's retransmissions towards this peer (go-back-N
 	 * events, packets sent again, ACK timeouts) of the QPs already
@@ -328,6 +330,7 @@ int fit_send_raw(u16 node, const void *bytes, u32 len);
 unsigned long long fit_nr_rejected(void);
 /* Reply slots quarantined now; @node's counters (0, or -ENOENT). */
 unsigned int fit_nr_quarantined(void);
+extern bool fit_test_os_no_wait;
 int fit_peer_stats_get(u16 node, struct fit_peer_stats *out);
 
 /* Latency histogram bucket for @us microseconds. */
