@@ -34,6 +34,13 @@
  * the line into the request.  A FIT failure (-ETIMEDOUT, -EHOSTDOWN,
  * -EPROTO, ...) of a miss is -EIO for the faulting process, logged
  * once; a failed flush loses that line's data (the pcache logs it).
+ *
+ * Except a lost connection: a miss (with or without a piggybacked
+ * flush) and a flush are idempotent (Documentation/fit.md), so one that
+ * failed with -EHOSTDOWN is sent again once the connection to the memory
+ * node is back (REMOTE_RECONNECT_MS at the most each time, REMOTE_RETRIES
+ * times), and the program never notices.  The calls that change the
+ * address space are not repeated.
  */
 #define pr_fmt(fmt) "remote: " fmt
 
@@ -58,6 +65,8 @@
 
 /* Long enough for a loaded TCG guest; only a dead peer ever waits it out. */
 #define REMOTE_TIMEOUT_MS	10000
+#define REMOTE_RECONNECT_MS	5000
+#define REMOTE_RETRIES		3
 /* How long the first program waits for an explicit memory node. */
 #define REMOTE_UP_WAIT_MS	60000
 
@@ -82,6 +91,7 @@ struct remote_backend {
 	struct mutex lock;		/* the buffers, brk, live */
 	bool live;			/* the memory node has the process */
 	unsigned long brk;		/* last break it reported */
+	unsigned int retries;		/* calls repeated (lost connection) */
 	union {
 		struct p2m_miss_req miss;
 		struct p2m_miss_flush_req miss_flush;
@@ -128,12 +138,45 @@ static bool remote_is_answer(int ret)
 	}
 }
 
+/*
+ * Any call: while the connection is being rebuilt it is not sent into
+ * a certain -EHOSTDOWN but waits (REMOTE_RECONNECT_MS at the most); one
+ * not sent was not served, whatever it is.
+ */
+static int remote_fit_call(struct remote_backend *rb, u16 opcode,
+			   const void *req, u32 len, void *reply, u32 max)
+{
+	if (!fit_peer_up(rb->node))
+		fit_wait_peer_up(rb->node, REMOTE_RECONNECT_MS);
+	return fit_call(rb->node, opcode, req, len, reply, max,
+			REMOTE_TIMEOUT_MS);
+}
+
+/*
+ * An idempotent call (rb->lock held): sent again after a lost connection
+ * is rebuilt (file comment).
+ */
+static int remote_call_again(struct remote_backend *rb, u16 opcode, u32 len,
+			     void *reply, u32 max)
+{
+	int ret, tries = 0;
+
+	for (;;) {
+		ret = remote_fit_call(rb, opcode, rb->req, len, reply, max);
+		if (ret != -EHOSTDOWN || tries++ == REMOTE_RETRIES)
+			return ret;
+		if (!fit_peer_up(rb->node) &&
+		    !fit_wait_peer_up(rb->node, REMOTE_RECONNECT_MS))
+			return ret;
+		rb->retries++;
+	}
+}
+
 /* A call with no reply bytes; rb->lock held. */
 static int remote_call_status(struct remote_backend *rb, u16 opcode,
 			      u32 len, const char *what)
 {
-	int ret = fit_call(rb->node, opcode, rb->req, len, NULL, 0,
-			   REMOTE_TIMEOUT_MS);
+	int ret = remote_fit_call(rb, opcode, rb->req, len, NULL, 0);
 
 	if (ret > 0)
 		ret = -EPROTO;
@@ -147,8 +190,7 @@ static long remote_call_addr(struct remote_backend *rb, u16 opcode, u32 len,
 			     const char *what)
 {
 	struct p2m_addr_reply *r = (void *)rb->reply;
-	int ret = fit_call(rb->node, opcode, rb->req, len, r, sizeof(*r),
-			   REMOTE_TIMEOUT_MS);
+	int ret = remote_fit_call(rb, opcode, rb->req, len, r, sizeof(*r));
 
 	if (ret >= 0 && ret != sizeof(*r))
 		ret = -EPROTO;
@@ -162,8 +204,8 @@ static long remote_call_addr(struct remote_backend *rb, u16 opcode, u32 len,
 static int remote_miss_call(struct remote_backend *rb, u32 len, void *line,
 			    struct pmm_miss_result *res)
 {
-	int ret = fit_call(rb->node, P2M_PCACHE_MISS, rb->req, len, rb->reply,
-			   sizeof(*rb->reply), REMOTE_TIMEOUT_MS);
+	int ret = remote_call_again(rb, P2M_PCACHE_MISS, len, rb->reply,
+				    sizeof(*rb->reply));
 
 	if (ret >= 0 && ret != sizeof(*rb->reply))
 		ret = -EPROTO;
@@ -231,7 +273,11 @@ static int remote_flush(struct pmm *mm, unsigned long addr, const void *data)
 	p2m_hdr_init(&r->hdr, rb->pid);
 	fit_put_le64(&r->va, addr);
 	memcpy(r->data, data, PAGE_SIZE);
-	ret = remote_call_status(rb, P2M_PCACHE_FLUSH, sizeof(*r), "flush");
+	ret = remote_call_again(rb, P2M_PCACHE_FLUSH, sizeof(*r), NULL, 0);
+	if (ret > 0)
+		ret = -EPROTO;
+	if (ret < 0 && !remote_is_answer(ret))
+		ret = remote_fit_error(rb, "flush", ret);
 	mutex_unlock(&rb->lock);
 	return ret;
 }
@@ -342,13 +388,18 @@ static void remote_destroy(struct pmm *mm)
 
 	if (rb->live) {
 		p2m_hdr_init(&rb->req->exit.hdr, rb->pid);
-		ret = fit_call(rb->node, P2M_EXIT, &rb->req->exit,
-			       sizeof(rb->req->exit), NULL, 0,
-			       REMOTE_TIMEOUT_MS);
+		/* Repeated, a P2M_EXIT that was served finds no process. */
+		ret = remote_call_again(rb, P2M_EXIT, sizeof(rb->req->exit),
+					NULL, 0);
+		if (ret == -ESRCH && rb->retries)
+			ret = 0;
 		if (ret)
 			pr_err("exit of pid %u on node %u failed: %d (its memory stays there)\n",
 			       rb->pid, rb->node, ret);
 	}
+	if (rb->retries)
+		pr_info("pid %u: %u calls repeated after a lost connection to node %u\n",
+			rb->pid, rb->retries, rb->node);
 	kfree(rb->reply);
 	kfree(rb->req);
 	kfree(rb);
@@ -427,8 +478,7 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 	memcpy(r + 1, exe, path_len);
 	memcpy((char *)(r + 1) + path_len, strings, strings_len);
 
-	ret = fit_call(rb->node, P2M_EXECVE, r, len, &reply, sizeof(reply),
-		       REMOTE_TIMEOUT_MS);
+	ret = remote_fit_call(rb, P2M_EXECVE, r, len, &reply, sizeof(reply));
 	kfree(r);
 	if (ret >= 0 && ret != sizeof(reply))
 		ret = -EPROTO;

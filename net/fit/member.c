@@ -96,6 +96,7 @@ struct fit_member {
 	unsigned int missing_us;	/* datagrams in a row without us */
 	u64 next_connect;	/* jiffies */
 	u64 seq;		/* with a key: highest seq accepted */
+	u64 debug_reset_at;	/* fit.debug_reset_ms: jiffies, 0 unset */
 };
 
 struct fit_accept {
@@ -123,6 +124,11 @@ static struct hmac_sha256_key fit_key;		/* set once at init */
 static bool fit_keyed;
 static u64 fit_seq;				/* member thread only */
 static unsigned long long fit_deaths;
+
+static unsigned int fit_debug_reset_ms;
+PARAM_UINT("fit.debug_reset_ms", fit_debug_reset_ms, 0, 600000,
+	   "debug: fail each established connection after it was up this long, to test what survives a lost connection (0: off)");
+static unsigned long long fit_debug_resets;	/* member thread only */
 
 /* fit_wait_node_with_role() sleeps here. */
 static DECLARE_WAIT_QUEUE_HEAD(fit_role_wq);
@@ -641,6 +647,24 @@ static void fit_member_check(u16 n, u64 now)
 		if (drop)
 			fit_conn_fail(c, -EHOSTDOWN, "stale connection");
 	}
+	if (fit_debug_reset_ms && c && !c->loopback &&
+	    c->state == FIT_CONN_UP) {
+		u64 at;
+
+		spin_lock_irqsave(&fit_member_lock, flags);
+		at = fit_members[n].debug_reset_at;
+		if (!at)
+			fit_members[n].debug_reset_at = now +
+				msecs_to_jiffies(fit_debug_reset_ms);
+		else if (now >= at)
+			fit_members[n].debug_reset_at = 0;
+		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (at && now >= at) {
+			fit_debug_resets++;
+			fit_conn_fail(c, -EHOSTDOWN,
+				      "debug reset (fit.debug_reset_ms)");
+		}
+	}
 	if (c && c->state == FIT_CONN_DEAD) {
 		fit_conn_teardown(c);
 		spin_lock_irqsave(&fit_member_lock, flags);
@@ -891,10 +915,10 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address)\n",
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu debug resets\n",
 		fit_deaths, fit_rejoins, fit_bad_datagrams,
 		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm,
-		fit_spoofed_cm);
+		fit_spoofed_cm, fit_debug_resets);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

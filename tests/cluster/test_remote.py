@@ -197,7 +197,35 @@ def exhaust(mode):
 	check_freed(mlog, 2, where)
 
 
+def lost_connection():
+	"""Issue 20: processor0 fails its connection to memory1 every 1.5 s
+	(fit.debug_reset_ms) while a 4-thread pattern misses and writes back
+	through it; misses and write-backs in flight or sent meanwhile are
+	repeated once the connection is rebuilt, so the output equals the
+	native run's, every byte checked by the program."""
+	prog = test_user.program("pcache_pattern")
+	runs = [[prog, "random", "4M", "4"]]
+	want = test_user.native(runs[0])[1]
+	code, out, err, plog, mlog = run("remote-two-lost-connection", runs,
+					 "two", smp=2,
+					 append="fit.debug_reset_ms=1500")
+	where = "lost connections (two)"
+	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
+	      f"{where}: kernel oops")
+	check(code == 0, f"{where}: exit status {code}")
+	check(out == want, f"{where}: output differs from native\n"
+	      f"--- native\n{want!r}\n--- tessera\n{out!r}")
+	resets = len(re.findall(r"debug reset \(fit.debug_reset_ms\)", plog))
+	check(resets >= 1, f"{where}: the connection was never reset")
+	m = re.search(r"pid \d+: (\d+) calls repeated after a lost "
+		      r"connection to node 1", plog)
+	check(m and int(m.group(1)) >= 1,
+	      f"{where}: no call was repeated after {resets} resets")
+	check_freed(mlog, 1, where)
+
+
 SCENARIOS = [
+	("two_nodes_lost_connection", lost_connection),
 	("loopback_hello",
 	 lambda: same_as_native("loopback", "hello",
 				["first arg", "", "x" * 300])),
