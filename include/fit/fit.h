@@ -132,6 +132,19 @@ int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms);
  * boot after us.  Process context.
  */
 bool fit_wait_peer_up(u16 node, unsigned int timeout_ms);
+/*
+ * fit_call() for a message the caller knows to be idempotent
+ * (Documentation/fit.md, "repeat safely"): not sent into a connection
+ * being rebuilt (it waits for it, FIT_RECONNECT_MS at the most), and
+ * repeated on the rebuilt connection, up to FIT_CALL_RETRIES times, if
+ * it failed with -EHOSTDOWN.  *@retried (may be NULL) counts repeats.
+ * Any other call can use the waiting alone: @retries 0.
+ */
+#define FIT_RECONNECT_MS	5000
+#define FIT_CALL_RETRIES	3
+int fit_call_again(u16 node, u16 opcode, const void *req, u32 len,
+		   void *reply, u32 max_reply, unsigned int timeout_ms,
+		   unsigned int retries, unsigned int *retried);
 /* Print per-peer counters and the latency histogram. */
 void fit_dump_stats(void);
 

@@ -340,8 +340,11 @@ static int memnode_storage_read(const struct mem_file *file, u64 off,
 		memnode_p2s_handle(file, &req.fh);
 		fit_put_le64(&req.offset, off);
 		fit_put_le32(&req.len, chunk);
-		ret = fit_call(file->node, P2S_READ, &req, sizeof(req), reply,
-			       sizeof(*reply) + chunk, MEMNODE_P2S_TIMEOUT);
+		/* Idempotent: repeated after a lost connection. */
+		ret = fit_call_again(file->node, P2S_READ, &req, sizeof(req),
+				     reply, sizeof(*reply) + chunk,
+				     MEMNODE_P2S_TIMEOUT, FIT_CALL_RETRIES,
+				     NULL);
 		if (ret < 0)
 			break;
 		got = fit_get_le32(&reply->len);
@@ -389,8 +392,9 @@ static int memnode_storage_open(u16 node, const char *path, u32 path_len,
 	req->hdr.version = P2S_VERSION;
 	fit_put_le16(&req->path_len, path_len);
 	memcpy(req->path, path, path_len);
-	ret = fit_call(node, P2S_OPEN, req, sizeof(*req) + path_len + 1,
-		       &reply, sizeof(reply), MEMNODE_P2S_TIMEOUT);
+	ret = fit_call_again(node, P2S_OPEN, req, sizeof(*req) + path_len + 1,
+			     &reply, sizeof(reply), MEMNODE_P2S_TIMEOUT,
+			     FIT_CALL_RETRIES, NULL);
 	kfree(req);
 	if (ret < 0)
 		return ret;

@@ -22,7 +22,9 @@
  * only validate the handle.  The processor is told its storage node by
  * processor.storage_node=; without one every path lookup is -ENOENT
  * (logged once).  FIT failures (timeout, dead peer, malformed reply)
- * reach the program as -EIO; the service's own errors pass through.
+ * reach the program as -EIO; the service's own errors pass through.  The
+ * read-only calls are repeated when the connection to the storage node
+ * was lost under them (fit_call_again()).
  *
  * Replies land in one 128 KiB buffer per process, allocated at the
  * first read and taken with a trylock; a thread that finds it busy
@@ -304,6 +306,21 @@ static int fs_storage_node(void)
 }
 
 /* A P2S request: reply length, a service -errno, or -EIO (FIT failure). */
+/* The file service's reads: repeated after a lost connection. */
+static bool p2s_idempotent(u16 opcode)
+{
+	switch (opcode) {
+	case P2S_OPEN:
+	case P2S_CLOSE:
+	case P2S_READ:
+	case P2S_STAT:
+	case P2S_GETDENTS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
 		       u32 max_reply)
 {
@@ -312,8 +329,10 @@ static int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
 
 	if (node < 0)
 		return node;
-	ret = fit_call(node, opcode, req, len, reply, max_reply,
-		       FS_P2S_TIMEOUT_MS);
+	ret = fit_call_again(node, opcode, req, len, reply, max_reply,
+			     FS_P2S_TIMEOUT_MS,
+			     p2s_idempotent(opcode) ? FIT_CALL_RETRIES : 0,
+			     NULL);
 	switch (ret) {
 	case -ETIMEDOUT:
 	case -EHOSTDOWN:

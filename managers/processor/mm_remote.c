@@ -38,9 +38,9 @@
  * Except a lost connection: a miss (with or without a piggybacked
  * flush) and a flush are idempotent (Documentation/fit.md), so one that
  * failed with -EHOSTDOWN is sent again once the connection to the memory
- * node is back (REMOTE_RECONNECT_MS at the most each time, REMOTE_RETRIES
- * times), and the program never notices.  The calls that change the
- * address space are not repeated.
+ * node is back (fit_call_again()), and the program never notices.  The
+ * calls that change the address space are not repeated, but none is
+ * sent into a connection being rebuilt.
  */
 #define pr_fmt(fmt) "remote: " fmt
 
@@ -65,8 +65,6 @@
 
 /* Long enough for a loaded TCG guest; only a dead peer ever waits it out. */
 #define REMOTE_TIMEOUT_MS	10000
-#define REMOTE_RECONNECT_MS	5000
-#define REMOTE_RETRIES		3
 /* How long the first program waits for an explicit memory node. */
 #define REMOTE_UP_WAIT_MS	60000
 
@@ -138,38 +136,21 @@ static bool remote_is_answer(int ret)
 	}
 }
 
-/*
- * Any call: while the connection is being rebuilt it is not sent into
- * a certain -EHOSTDOWN but waits (REMOTE_RECONNECT_MS at the most); one
- * not sent was not served, whatever it is.
- */
+/* Any call: never sent into a connection being rebuilt. */
 static int remote_fit_call(struct remote_backend *rb, u16 opcode,
 			   const void *req, u32 len, void *reply, u32 max)
 {
-	if (!fit_peer_up(rb->node))
-		fit_wait_peer_up(rb->node, REMOTE_RECONNECT_MS);
-	return fit_call(rb->node, opcode, req, len, reply, max,
-			REMOTE_TIMEOUT_MS);
+	return fit_call_again(rb->node, opcode, req, len, reply, max,
+			      REMOTE_TIMEOUT_MS, 0, NULL);
 }
 
-/*
- * An idempotent call (rb->lock held): sent again after a lost connection
- * is rebuilt (file comment).
- */
+/* An idempotent call (rb->lock held): repeated after a lost connection. */
 static int remote_call_again(struct remote_backend *rb, u16 opcode, u32 len,
 			     void *reply, u32 max)
 {
-	int ret, tries = 0;
-
-	for (;;) {
-		ret = remote_fit_call(rb, opcode, rb->req, len, reply, max);
-		if (ret != -EHOSTDOWN || tries++ == REMOTE_RETRIES)
-			return ret;
-		if (!fit_peer_up(rb->node) &&
-		    !fit_wait_peer_up(rb->node, REMOTE_RECONNECT_MS))
-			return ret;
-		rb->retries++;
-	}
+	return fit_call_again(rb->node, opcode, rb->req, len, reply, max,
+			      REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
+			      &rb->retries);
 }
 
 /* A call with no reply bytes; rb->lock held. */

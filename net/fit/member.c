@@ -774,6 +774,28 @@ bool fit_wait_peer_up(u16 node, unsigned int timeout_ms)
 	return fit_peer_up(node);
 }
 
+int fit_call_again(u16 node, u16 opcode, const void *req, u32 len,
+		   void *reply, u32 max_reply, unsigned int timeout_ms,
+		   unsigned int retries, unsigned int *retried)
+{
+	unsigned int tries = 0;
+	int ret;
+
+	for (;;) {
+		if (!fit_peer_up(node))
+			fit_wait_peer_up(node, FIT_RECONNECT_MS);
+		ret = fit_call(node, opcode, req, len, reply, max_reply,
+			       timeout_ms);
+		if (ret != -EHOSTDOWN || tries++ == retries)
+			return ret;
+		if (!fit_peer_up(node) &&
+		    !fit_wait_peer_up(node, FIT_RECONNECT_MS))
+			return ret;
+		if (retried)
+			(*retried)++;
+	}
+}
+
 /* Wake the waiters above when the set of live peers changed. */
 static void fit_role_watch(void)
 {

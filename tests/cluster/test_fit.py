@@ -114,9 +114,9 @@ def _late_counters(b):
 	"""{peer: (late_replies, quarantined, rebuilds)}, last stats dump."""
 	out = {}
 	for l in b.grep(r"^fit: peer \d+ late_replies \d+ quarantined \d+ "
-			r"rebuilds \d+$"):
+			r"rebuilds \d+ os_timeouts \d+$"):
 		m = re.search(r"^fit: peer (\d+) late_replies (\d+) quarantined "
-			      r"(\d+) rebuilds (\d+)$", l)
+			      r"(\d+) rebuilds (\d+) os_timeouts \d+$", l)
 		out[int(m.group(1))] = tuple(int(g) for g in m.groups()[1:])
 	return out
 

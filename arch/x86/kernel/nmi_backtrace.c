@@ -166,7 +166,7 @@ void smp_stop_other_cpus(void)
  * the next NMI; schedule() panics on a foreign stack).  Counted, and
  * printed every NMI_STORM_REPORT NMIs.
  */
-#define NMI_STORM_REPORT	50
+#define NMI_STORM_REPORT	10
 
 static unsigned int nmi_storm_ms;
 PARAM_UINT("debug.nmi_storm_ms", nmi_storm_ms, 0, 1000,
