@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 
 import clusterlib
 from clusterlib import check
@@ -90,12 +91,24 @@ def build_tree(root):
 	return data
 
 
+_tree_lock = threading.Lock()
+_tree_built = {}
+
+
 def _tree():
+	"""The test tree, built once per run (scenarios run in parallel)."""
 	root = os.path.join(clusterlib.runs_dir(), "files-tree")
-	return root, build_tree(root)
+	with _tree_lock:
+		if root not in _tree_built:
+			_tree_built[root] = build_tree(root)
+		return root, _tree_built[root]
 
 
-def files_native_vs_tessera():
+def files_native_vs_tessera(reset_ms=0):
+	"""With @reset_ms, processor0 fails its connections (to memory1 and
+	storage2) each time they have been up that long: the read-only file
+	calls and the misses are repeated on the rebuilt ones (issue 20),
+	and the output must still be the native run's."""
 	prog = test_user.program("files")
 	root, data = _tree()
 	code, out, err = test_user.native([prog, root])
@@ -107,11 +120,14 @@ def files_native_vs_tessera():
 			f"fnv {fnv1a(content):016x}")
 		check(want in text, f"native run: no line '{want}'")
 
-	run_dir = os.path.join(clusterlib.runs_dir(), "files-tessera")
+	run_dir = os.path.join(clusterlib.runs_dir(),
+			       f"files-tessera{'-reset' if reset_ms else ''}")
 	cmd = [os.path.join(clusterlib.ROOT, "tools", "tessera"), "run",
 	       "--rootfs", root, "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
 	       "--timeout", str(TIMEOUT)]
+	if reset_ms:
+		cmd += ["--append", f"fit.debug_reset_ms={reset_ms}"]
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--", prog, "/", "--readonly"]
@@ -124,6 +140,9 @@ def files_native_vs_tessera():
 	check(test_user._launcher_notes(got_err) == err,
 	      f"{where}: stderr differs: native {err!r}, tessera {got_err!r}")
 	check(got_code == code, f"{where}: status {got_code}, native {code}")
+	if reset_ms:
+		check(re.search(r"debug reset \(fit.debug_reset_ms\)", log),
+		      f"{where}: no connection was reset")
 
 
 def _run(cmd, run_dir):
@@ -157,5 +176,7 @@ def files_local_mode():
 
 SCENARIOS = [
 	("native_vs_tessera", files_native_vs_tessera),
+	("native_vs_tessera_lost_connections",
+	 lambda: files_native_vs_tessera(reset_ms=300)),
 	("local_mode", files_local_mode),
 ]
