@@ -86,6 +86,19 @@ def stats_of(text):
 	return out
 
 
+def check_native_and_stats(where, code, out, want, err, nr_runs):
+	"""Status 0, stdout equal to the native runs', one --stats line per
+	run; returns the stats lines."""
+	check(code == 0, f"{where}: launcher status {code}")
+	check(out == want, f"{where}: output differs from native\n--- native\n"
+	      f"{want.decode(errors='replace')}--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	stats = stats_of(err.decode(errors="replace"))
+	check(len(stats) == nr_runs,
+	      f"{where}: {len(stats)} stats lines from --stats, want {nr_runs}")
+	return stats
+
+
 def pattern_matrix(policy, mechanism):
 	prog = test_user.program("pcache_pattern")
 	runs = [[prog] + w for w in WORKLOADS]
@@ -103,14 +116,8 @@ def pattern_matrix(policy, mechanism):
 		check(re.search(rf"program exit run={i} pid=\d+ status=0\b", log),
 		      f"{where}: run {i} ({' '.join(WORKLOADS[i])}) did not "
 		      f"exit 0")
-	check(code == 0, f"{where}: launcher status {code}")
-	check(out == want, f"{where}: output differs from native\n--- native\n"
-	      f"{want.decode(errors='replace')}--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	stats = stats_of(err.decode(errors="replace"))
-	check(len(stats) == len(runs),
-	      f"{where}: {len(stats)} stats lines from --stats, want "
-	      f"{len(runs)}")
+	stats = check_native_and_stats(where, code, out, want, err,
+				       len(runs))
 	last = {k: (int(v) if v.isdigit() else v) for k, v in stats[-1].items()}
 	# Counters are cumulative over the boot: 4x and 8x the cache filled
 	# twice and read twice cannot fit.
@@ -172,13 +179,8 @@ def victim_stall(mode, policy, smp):
 				  smp=smp, mode=mode)
 	where = f"victim stall {mode} {policy} -smp {smp}"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
-	check(code == 0, f"{where}: launcher status {code}")
-	check(out == want, f"{where}: output differs from native\n--- native\n"
-	      f"{want.decode(errors='replace')}--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	stats = stats_of(err.decode(errors="replace"))
-	check(len(stats) == len(runs),
-	      f"{where}: {len(stats)} stats lines, want {len(runs)}")
+	stats = check_native_and_stats(where, code, out, want, err,
+				       len(runs))
 	last = stats[-1]
 	check(int(last["victim_inserts"]) > 0 and int(last["flushes"]) > 0,
 	      f"{where}: the victim cache wrote nothing back")
