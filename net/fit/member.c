@@ -782,7 +782,12 @@ int fit_call_again(u16 node, u16 opcode, const void *req, u32 len,
 	int ret;
 
 	for (;;) {
-		if (!fit_peer_up(node))
+		/*
+		 * A call that may not be repeated waits out a rebuild before
+		 * it is sent; a repeatable one (a pcache miss: the hot path)
+		 * skips the check and waits only if it failed.
+		 */
+		if (!retries && !fit_peer_up(node))
 			fit_wait_peer_up(node, FIT_RECONNECT_MS);
 		ret = fit_call(node, opcode, req, len, reply, max_reply,
 			       timeout_ms);

@@ -102,4 +102,21 @@ static inline int htest_run(const struct htest_case *cases, const char *prog)
 		return htest_run(cases, argv[0]);				\
 	}
 
+/*
+ * A bitwise CRC-32 (IEEE, reflected), independent of lib/crc32.c: the
+ * oracle for wire formats that carry one.
+ */
+static inline unsigned int htest_ref_crc32(const unsigned char *p,
+					   unsigned long n)
+{
+	unsigned int c = 0xffffffffu;
+
+	for (unsigned long i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
 #endif /* _HTEST_H */

@@ -27,19 +27,6 @@
 #define SELF		1
 #define DGRAM		88		/* 40-byte header + 48-byte message */
 
-/* A bitwise CRC-32 (IEEE, reflected), independent of lib/crc32.c. */
-static u32 ref_crc32(const u8 *p, size_t n)
-{
-	u32 c = 0xffffffffu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return ~c;
-}
-
 static void put32(u8 *b, u32 v)
 {
 	b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24;
@@ -53,7 +40,7 @@ static void put64(u8 *b, u64 v)
 
 static void recrc(u8 *b)
 {
-	put32(b + 36, ref_crc32(b, 36));
+	put32(b + 36, htest_ref_crc32(b, 36));
 }
 
 /*

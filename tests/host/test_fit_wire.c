@@ -14,19 +14,6 @@
 #include <tessera/errno.h>
 #include <tessera/string.h>
 
-/* A bitwise CRC-32 (IEEE, reflected), independent of lib/crc32.c. */
-static u32 ref_crc32(const u8 *p, size_t n)
-{
-	u32 c = 0xffffffffu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
-	}
-	return ~c;
-}
-
 /*
  * The header of a 3-byte ECHO request from node 2 to node 5, slot 7,
  * generation 0x01020304, credits 0x1234/0xabcd, written out by hand.
@@ -51,20 +38,20 @@ static void hand_header(u8 *b, u8 version, u8 flags, u16 op, u32 total,
 	b[28] = seg; b[29] = seg >> 8; b[30] = seg >> 16; b[31] = seg >> 24;
 	b[32] = 0x34; b[33] = 0x12;
 	b[34] = 0xcd; b[35] = 0xab;
-	crc = ref_crc32(b, 36);
+	crc = htest_ref_crc32(b, 36);
 	b[36] = crc; b[37] = crc >> 8; b[38] = crc >> 16; b[39] = crc >> 24;
 }
 
 static void recrc(u8 *b)
 {
-	u32 crc = ref_crc32(b, 36);
+	u32 crc = htest_ref_crc32(b, 36);
 
 	b[36] = crc; b[37] = crc >> 8; b[38] = crc >> 16; b[39] = crc >> 24;
 }
 
 static void test_reference_crc(struct htest *t)
 {
-	HT_EXPECT_EQ(t, ref_crc32((const u8 *)"123456789", 9), 0xcbf43926u);
+	HT_EXPECT_EQ(t, htest_ref_crc32((const u8 *)"123456789", 9), 0xcbf43926u);
 }
 
 static void test_unpack_hand_assembled(struct htest *t)

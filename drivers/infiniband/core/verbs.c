@@ -218,56 +218,6 @@ int ib_dereg_mr(struct ib_mr *mr)
 	return 0;
 }
 
-struct ib_mr *ib_alloc_mr(struct ib_pd *pd)
-{
-	struct ib_device *dev = pd->device;
-	struct ib_mr *mr = kzalloc(dev->ops->size_mr, GFP_KERNEL);
-
-	if (!mr)
-		return ERR_PTR(-ENOMEM);
-	mr->device = dev;
-	mr->pd = pd;
-	use_get(&pd->usecnt);
-	return mr;
-}
-
-int ib_map_mr(struct ib_mr *mr, void *addr, u64 len, int access)
-{
-	int ret;
-
-	if (mr->mapped)
-		return -EINVAL;
-	if (access & ~(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
-		       IB_ACCESS_REMOTE_READ))
-		return -EINVAL;
-	if (access & IB_ACCESS_REMOTE_WRITE && !(access & IB_ACCESS_LOCAL_WRITE))
-		return -EINVAL;
-	if ((uintptr_t)addr + len < (uintptr_t)addr)
-		return -EINVAL;
-	mr->iova = (uintptr_t)addr;
-	mr->length = len;
-	mr->access = access;
-	ret = mr->device->ops->reg_mr(mr);
-	if (!ret)
-		mr->mapped = true;
-	return ret;
-}
-
-void ib_unmap_mr(struct ib_mr *mr)
-{
-	if (!mr->mapped)
-		return;
-	mr->device->ops->dereg_mr(mr);
-	mr->mapped = false;
-}
-
-void ib_free_mr(struct ib_mr *mr)
-{
-	ib_unmap_mr(mr);
-	use_put(&mr->pd->usecnt);
-	kfree(mr);
-}
-
 /* ----------------------------------------------------------------- CQ */
 
 struct ib_cq *ib_create_cq(struct ib_device *dev, int cqe,

@@ -290,7 +290,6 @@ struct ib_mr {
 	u64 iova;
 	u64 length;
 	int access;
-	bool mapped;		/* ib_alloc_mr() objects: keys are live */
 };
 
 struct ib_cq {
@@ -365,19 +364,6 @@ int ib_dealloc_pd(struct ib_pd *pd);	/* -EBUSY while in use */
 struct ib_mr *ib_reg_mr(struct ib_pd *pd, void *addr, u64 len, int access);
 int ib_dereg_mr(struct ib_mr *mr);
 
-/*
- * An MR object to be pointed at memory again and again without an
- * allocation each time (like a fast-registration MR): ib_alloc_mr()
- * once, then ib_map_mr() -- a new lkey/rkey each time, so a peer that
- * still holds the previous rkey is refused -- and ib_unmap_mr() when
- * done; ib_free_mr() (unmapped) at the end.
- */
-struct ib_mr *ib_alloc_mr(struct ib_pd *pd);
-/* 0, -EINVAL (bad access or range, already mapped), -ENOMEM (no key). */
-int ib_map_mr(struct ib_mr *mr, void *addr, u64 len, int access);
-/* Revoke the keys; waits for transfers using them.  Idempotent. */
-void ib_unmap_mr(struct ib_mr *mr);
-void ib_free_mr(struct ib_mr *mr);
 
 struct ib_cq *ib_create_cq(struct ib_device *dev, int cqe,
 			   ib_comp_handler handler, void *cq_context);
