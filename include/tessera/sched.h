@@ -88,6 +88,11 @@ struct task {
 	u64 exec_start;			/* ns, when it last got the CPU */
 	u64 sum_exec_runtime;		/* ns */
 	u64 nr_switches;
+	/* CPU-time accounting (getrusage, times); under the same rq lock. */
+	u64 nr_user_ticks;		/* ticks that interrupted it in ring 3 */
+	u64 nr_system_ticks;		/* ticks that interrupted it in ring 0 */
+	u64 nr_voluntary_switches;	/* it blocked */
+	u64 nr_involuntary_switches;	/* preempted or yielded */
 	u64 nr_migrations;
 	u64 last_switch_ns;		/* soft-lockup watchdog */
 
@@ -170,8 +175,26 @@ int set_cpus_allowed(struct task *t, u64 mask);
 /* Nice -20..19 (clamped); lower is a bigger share of the CPU. */
 void set_user_nice(struct task *t, int nice);
 
-/* Scheduler tick: called from the timer interrupt on every CPU. */
-void scheduler_tick(void);
+/*
+ * Scheduler tick: called from the timer interrupt on every CPU;
+ * @user_tick says the interrupt came from ring 3 (CPU-time accounting).
+ */
+void scheduler_tick(bool user_tick);
+
+/* What the scheduler has accounted to one task (task_cputime()). */
+struct task_cputime {
+	u64 runtime_ns;			/* on a CPU, to the present moment */
+	u64 user_ticks;			/* ticks that found it in user mode */
+	u64 system_ticks;		/* ... in kernel mode */
+	u64 nr_voluntary_switches;
+	u64 nr_involuntary_switches;
+};
+
+/*
+ * The CPU time of @t so far, the running slice included if it is on a
+ * CPU right now.  Any context but NMI; takes @t's run-queue lock.
+ */
+void task_cputime(struct task *t, struct task_cputime *ct);
 /* Called at the end of an interrupt to preempt if due. */
 void preempt_schedule_irq(void);
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Resource limits (getrlimit/prlimit64) and arch_prctl codes. */
+/*
+ * Resource limits (getrlimit/prlimit64), resource usage (getrusage,
+ * times), sysinfo, and arch_prctl codes.
+ */
 #ifndef _UAPI_RESOURCE_H
 #define _UAPI_RESOURCE_H
 
@@ -22,6 +25,68 @@ struct uapi_rlimit64 {
 	u64 rlim_cur;
 	u64 rlim_max;
 };
+
+/* getrusage(2) @who */
+#define RUSAGE_SELF	0
+#define RUSAGE_CHILDREN	(-1)
+#define RUSAGE_THREAD	1
+
+struct uapi_rusage {
+	s64 ru_utime_sec;
+	s64 ru_utime_usec;
+	s64 ru_stime_sec;
+	s64 ru_stime_usec;
+	s64 ru_maxrss;		/* KiB */
+	s64 ru_ixrss;
+	s64 ru_idrss;
+	s64 ru_isrss;
+	s64 ru_minflt;
+	s64 ru_majflt;
+	s64 ru_nswap;
+	s64 ru_inblock;
+	s64 ru_oublock;
+	s64 ru_msgsnd;
+	s64 ru_msgrcv;
+	s64 ru_nsignals;
+	s64 ru_nvcsw;
+	s64 ru_nivcsw;
+};
+
+/* times(2), in clock ticks (USER_HZ). */
+struct uapi_tms {
+	s64 tms_utime;
+	s64 tms_stime;
+	s64 tms_cutime;
+	s64 tms_cstime;
+};
+
+/* sysinfo(2) */
+#define SI_LOAD_SHIFT	16
+
+struct uapi_sysinfo {
+	s64 uptime;		/* seconds since boot */
+	u64 loads[3];		/* 1, 5, 15 min, << SI_LOAD_SHIFT */
+	u64 totalram;
+	u64 freeram;
+	u64 sharedram;
+	u64 bufferram;
+	u64 totalswap;
+	u64 freeswap;
+	u16 procs;
+	u16 pad;
+	u64 totalhigh;
+	u64 freehigh;
+	u32 mem_unit;		/* bytes per unit of the sizes above */
+};
+
+_Static_assert(sizeof(struct uapi_rlimit64) == 16, "rlimit64 layout");
+_Static_assert(sizeof(struct uapi_rusage) == 144, "x86-64 struct rusage");
+_Static_assert(sizeof(struct uapi_tms) == 32, "x86-64 struct tms");
+_Static_assert(sizeof(struct uapi_sysinfo) == 112, "x86-64 struct sysinfo");
+_Static_assert(__builtin_offsetof(struct uapi_sysinfo, procs) == 80 &&
+	       __builtin_offsetof(struct uapi_sysinfo, totalhigh) == 88 &&
+	       __builtin_offsetof(struct uapi_sysinfo, mem_unit) == 104,
+	       "x86-64 struct sysinfo");
 
 /* arch_prctl(2) codes. */
 #define ARCH_SET_GS	0x1001

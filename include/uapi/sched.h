@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* clone(2) flags (Linux ABI). */
+/* clone(2) flags and scheduling policies (Linux ABI). */
 #ifndef _UAPI_SCHED_H
 #define _UAPI_SCHED_H
 
@@ -25,5 +25,18 @@
 /* What glibc's pthread_create passes; the only thread shape we run. */
 #define CLONE_THREAD_FLAGS	(CLONE_VM | CLONE_FS | CLONE_FILES | \
 				 CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM)
+
+/* sched_getscheduler(2) policies. */
+#define SCHED_OTHER		0
+#define SCHED_FIFO		1
+#define SCHED_RR		2
+#define SCHED_BATCH		3
+#define SCHED_IDLE		5
+#define SCHED_DEADLINE		6
+
+/* sched_getparam(2) */
+struct uapi_sched_param {
+	int sched_priority;
+};
 
 #endif /* _UAPI_SCHED_H */

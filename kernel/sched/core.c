@@ -444,6 +444,10 @@ static void __schedule(bool preempt)
 	rq->curr = next;
 	rq->nr_switches++;
 	prev->nr_switches++;
+	if (!preempt && READ_ONCE(prev->state) != TASK_RUNNING)
+		prev->nr_voluntary_switches++;
+	else
+		prev->nr_involuntary_switches++;
 	next->on_cpu = 1;
 	next->exec_start = ktime_get();
 	next->last_switch_ns = next->exec_start;
@@ -632,6 +636,22 @@ void set_user_nice(struct task *t, int nice)
 	task_rq_unlock(rq, flags);
 }
 
+void task_cputime(struct task *t, struct task_cputime *ct)
+{
+	unsigned long flags;
+	struct rq *rq;
+
+	rq = task_rq_lock(t, &flags);
+	if (rq->curr == t)
+		update_curr(rq);
+	ct->runtime_ns = t->sum_exec_runtime;
+	ct->user_ticks = t->nr_user_ticks;
+	ct->system_ticks = t->nr_system_ticks;
+	ct->nr_voluntary_switches = t->nr_voluntary_switches;
+	ct->nr_involuntary_switches = t->nr_involuntary_switches;
+	task_rq_unlock(rq, flags);
+}
+
 /* ------------------------------------------------------------------ */
 /* Tick and load balancing */
 
@@ -680,7 +700,7 @@ static bool load_balance(struct rq *this)
 	return moved;
 }
 
-void scheduler_tick(void)
+void scheduler_tick(bool user_tick)
 {
 	struct rq *rq = this_rq();
 	struct task *curr;
@@ -689,6 +709,10 @@ void scheduler_tick(void)
 	raw_lock(&rq->lock);
 	curr = rq->curr;
 	update_curr(rq);
+	if (user_tick)
+		curr->nr_user_ticks++;
+	else if (curr != rq->idle)
+		curr->nr_system_ticks++;
 	if (curr != rq->idle &&
 	    ops->tick_preempt(rq, curr, ktime_get() - rq->curr_slice_start))
 		resched_curr(rq);

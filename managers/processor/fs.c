@@ -97,6 +97,7 @@ struct fd_table *fd_table_create(void)
 	spin_lock_init(&t->lock);
 	mutex_init(&t->bounce_lock);
 	strscpy(t->cwd, "/", sizeof(t->cwd));
+	t->nofile = FD_MAX;
 	for (int fd = 0; fd < 3; fd++) {
 		t->fd[fd] = ufile_alloc(UFILE_STDIN + fd, std_flags[fd]);
 		if (!t->fd[fd]) {
@@ -142,18 +143,20 @@ int fd_install(struct fd_table *t, struct ufile *f, int min, bool cloexec)
 	if (!fd_in_range(min))
 		return -EINVAL;
 	spin_lock(&t->lock);
-	for (fd = min; fd < FD_MAX; fd++)
+	for (fd = min; fd < (int)t->nofile; fd++)
 		if (!t->fd[fd])
 			break;
-	if (fd < FD_MAX) {
+	if (fd < (int)t->nofile) {
 		t->fd[fd] = f;
 		if (cloexec)
 			__set_bit(fd, t->cloexec);
 		else
 			__clear_bit(fd, t->cloexec);
+	} else {
+		fd = -EMFILE;
 	}
 	spin_unlock(&t->lock);
-	return fd < FD_MAX ? fd : -EMFILE;
+	return fd;
 }
 
 int fd_close(struct fd_table *t, int fd)
@@ -186,6 +189,18 @@ int fd_dup(struct fd_table *t, int oldfd, int min, bool cloexec)
 	return fd;
 }
 
+void fd_table_set_limit(struct fd_table *t, u64 nofile)
+{
+	spin_lock(&t->lock);
+	t->nofile = min_t(u64, nofile, FD_MAX);
+	spin_unlock(&t->lock);
+}
+
+unsigned int fd_table_limit(struct fd_table *t)
+{
+	return READ_ONCE(t->nofile);
+}
+
 int fd_dup_to(struct fd_table *t, int oldfd, int newfd, bool cloexec)
 {
 	struct ufile *f, *old = NULL;
@@ -194,6 +209,10 @@ int fd_dup_to(struct fd_table *t, int oldfd, int newfd, bool cloexec)
 		return -EBADF;
 	spin_lock(&t->lock);
 	f = t->fd[oldfd];
+	if (f && oldfd != newfd && newfd >= (int)t->nofile) {
+		spin_unlock(&t->lock);
+		return -EBADF;		/* as Linux: past RLIMIT_NOFILE */
+	}
 	if (f && oldfd != newfd) {
 		ufile_hold(f);
 		old = t->fd[newfd];

@@ -60,6 +60,7 @@ struct fd_table {
 	spinlock_t lock;
 	struct ufile *fd[FD_MAX];
 	DECLARE_BITMAP(cloexec, FD_MAX);
+	unsigned int nofile;	/* RLIMIT_NOFILE: new fds below it */
 	char cwd[FS_PATH_MAX];	/* absolute, lexical, no trailing '/' */
 	struct mutex bounce_lock;
 	void *bounce;		/* P2S reply buffer, lazily allocated */
@@ -71,6 +72,14 @@ struct fd_table {
 struct fd_table *fd_table_create(void);
 /* Close every descriptor and free @t. */
 void fd_table_destroy(struct fd_table *t);
+
+/*
+ * RLIMIT_NOFILE's soft value (sys_misc.c): descriptors from then on are
+ * allocated below @nofile (at most FD_MAX), dup2 to a higher one is
+ * -EBADF.  Open descriptors above it stay open.
+ */
+void fd_table_set_limit(struct fd_table *t, u64 nofile);
+unsigned int fd_table_limit(struct fd_table *t);
 
 /* A new open file of @kind with one reference; NULL on -ENOMEM. */
 struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags);
@@ -150,6 +159,14 @@ long fs_storage_getdents(struct ufile *f, void __user *ubuf, size_t len);
  */
 long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
 			 size_t len);
+
+/*
+ * newfstatat's lookup with the attributes into *@st (also for statx):
+ * AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH of @flags apply, other flags are
+ * the caller's to check.  0 or -errno.  May sleep.
+ */
+int fs_stat_at(int dirfd, const char __user *upath, int flags,
+	       struct uapi_stat *st);
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);

@@ -63,6 +63,7 @@
 #include <asm/user_pgtable.h>
 
 #include "initrd.h"
+#include "limits.h"
 
 #define PROCESS_EXE_MAX		256
 #define NR_SIGNALS		64
@@ -163,6 +164,8 @@ struct uthread {
 	u32 __user *clear_child_tid;	/* set_tid_address, CLONE_CHILD_CLEARTID */
 	unsigned long robust_list;	/* set_robust_list (stored only) */
 	u64 sigmask;			/* rt_sigprocmask (stored only) */
+	int pdeathsig;			/* PR_SET_PDEATHSIG (stored only) */
+	struct cputime cputime_prev;	/* RUSAGE_THREAD: last split reported */
 	bool exited;			/* under proc->lock */
 	bool uncharged;			/* left the thread count at exit */
 	volatile bool kill_pending;	/* exit at the next return to user */
@@ -192,6 +195,12 @@ struct process {
 	int exit_status;		/* shell terms, see EXIT_STATUS_SIGNAL */
 	struct k_sigaction sigactions[NR_SIGNALS];
 	struct fd_table *files;		/* descriptors and cwd (fs.h) */
+	/* sys_misc.c's, under lock: */
+	u32 umask;			/* file-mode creation mask */
+	bool nondumpable;		/* PR_SET_DUMPABLE 0 */
+	struct uapi_rlimit64 rlim[RLIM_NLIMITS];
+	struct task_cputime exited_cputime; /* of its threads gone by */
+	struct cputime cputime_prev;	/* RUSAGE_SELF: last split reported */
 
 	struct completion exited;	/* the last thread is gone */
 	struct list_head all;		/* all_processes */
@@ -233,6 +242,8 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
  * is -EAGAIN.
  */
 unsigned int uthread_limit(void);
+/* User threads on the node now (created, not exited). */
+unsigned int uthread_count(void);
 /* Start the thread @tid made by uthread_clone(). */
 void uthread_start(int tid);
 /* End the calling thread (exit(2)). */
@@ -369,6 +380,26 @@ unsigned int futex_nr_waiters(struct pmm *mm, u32 __user *uaddr);
 u64 realtime_ns(void);
 void realtime_init(void);
 
+/* ---------------------------------------------------------- sys_misc.c */
+
+/* Umask, limits and the like of a new process @p (its files exist). */
+void process_misc_init(struct process *p);
+/*
+ * Thread @ut of @p, about to exit, leaves its CPU time to @p's totals.
+ * Caller holds p->lock and marks @ut exited in the same section, so a
+ * sum over the live threads plus the totals never goes backwards.
+ */
+void process_charge_exited(struct process *p, struct uthread *ut);
+/*
+ * The CPU time of @p (its live threads and those gone by) into *@sum.
+ * Caller holds p->lock.
+ */
+void process_cputime_locked(struct process *p, struct task_cputime *sum);
+/* The live thread @tid of @p (0: none), or NULL.  Caller holds p->lock. */
+struct uthread *process_find_thread(struct process *p, int tid);
+/* The calling process's umask (file creation). */
+u32 current_umask(void);
+
 /* ---------------------------------------------------------- syscalls */
 
 typedef long (*syscall_fn_t)(const struct pt_regs *regs);
@@ -436,5 +467,19 @@ SYSCALL_DECLARE(dup);
 SYSCALL_DECLARE(dup2);
 SYSCALL_DECLARE(dup3);
 SYSCALL_DECLARE(fcntl);
+SYSCALL_DECLARE(sysinfo);
+SYSCALL_DECLARE(umask);
+SYSCALL_DECLARE(prctl);
+SYSCALL_DECLARE(getrlimit);
+SYSCALL_DECLARE(setrlimit);
+SYSCALL_DECLARE(getrusage);
+SYSCALL_DECLARE(times);
+SYSCALL_DECLARE(clock_getres);
+SYSCALL_DECLARE(sched_getaffinity);
+SYSCALL_DECLARE(sched_setaffinity);
+SYSCALL_DECLARE(getcpu);
+SYSCALL_DECLARE(sched_getparam);
+SYSCALL_DECLARE(sched_getscheduler);
+SYSCALL_DECLARE(statx);
 
 #endif /* _MANAGERS_PROCESSOR_INTERNAL_H */

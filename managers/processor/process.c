@@ -74,6 +74,11 @@ unsigned int uthread_limit(void)
 	return max_threads;
 }
 
+unsigned int uthread_count(void)
+{
+	return __atomic_load_n(&nr_threads, __ATOMIC_RELAXED);
+}
+
 /* Count one more thread, unless the node is at its limit. */
 static bool uthread_charge(void)
 {
@@ -211,6 +216,7 @@ struct process *process_spawn(int memory_node, const char *exe,
 	p->files = fd_table_create();
 	if (!p->files)
 		goto free_proc;
+	process_misc_init(p);
 	if (memory_node == REMOTE_LOCAL)
 		p->mm = pmm_local_create();
 	else
@@ -323,6 +329,9 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 	if (IS_ERR(ut))
 		return PTR_ERR(ut);
 	ut->uctx.gs_base = self->uctx.gs_base;
+	/* A new thread has its creator's name and CPU mask, as on Linux. */
+	memcpy(ut->task->comm, current->comm, sizeof(ut->task->comm));
+	set_cpus_allowed(ut->task, READ_ONCE(current->cpus_allowed));
 	ut->clear_child_tid = clear_tid;
 	ut->sigmask = self->sigmask;
 	return ut->tid;
@@ -367,6 +376,7 @@ __noreturn void uthread_exit(int code)
 				   FUTEX_BITSET_MATCH_ANY);
 	}
 	spin_lock(&p->lock);
+	process_charge_exited(p, ut);
 	ut->exited = true;
 	last = --p->nr_live == 0;
 	if (last && !p->group_exit)

@@ -172,27 +172,23 @@ static void stat_std(enum ufile_kind kind, struct uapi_stat *st)
 		st->st_rdev = (1 << 8) | 3;	/* like /dev/null */
 }
 
-static long stat_ufile(const struct ufile *f, struct uapi_stat __user *ubuf)
+static void stat_ufile(const struct ufile *f, struct uapi_stat *st)
 {
-	struct uapi_stat st;
-
 	if (f->kind == UFILE_STORAGE)
-		fs_stat_from_p2s(&f->st, &st);
+		fs_stat_from_p2s(&f->st, st);
 	else
-		stat_std(f->kind, &st);
-	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+		stat_std(f->kind, st);
 }
 
-static long stat_fd(int fd, struct uapi_stat __user *ubuf)
+static int stat_fd(int fd, struct uapi_stat *st)
 {
 	struct ufile *f = fd_get(current_files(), fd);
-	long ret;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = stat_ufile(f, ubuf);
+	stat_ufile(f, st);
 	ufile_put(f);
-	return ret;
+	return 0;
 }
 
 /*
@@ -233,34 +229,53 @@ static int cwd_attrs(struct p2s_open_reply *reply)
 	return ret;
 }
 
-static long do_fstatat(int dirfd, const char __user *upath,
-		       struct uapi_stat __user *ubuf, int flags)
+int fs_stat_at(int dirfd, const char __user *upath, int flags,
+	       struct uapi_stat *st)
 {
 	struct p2s_open_reply reply;
-	struct uapi_stat st;
 	bool empty;
 	int ret;
 
-	if (flags & ~FSTATAT_FLAGS)
-		return -EINVAL;
 	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
 			   &empty);
 	if (!ret && empty) {
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
 		if (dirfd != AT_FDCWD)
-			return stat_fd(dirfd, ubuf);
+			return stat_fd(dirfd, st);
 		ret = cwd_attrs(&reply);
 	}
 	if (ret)
 		return ret;
-	fs_stat_from_p2s(&reply.st, &st);
-	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+	fs_stat_from_p2s(&reply.st, st);
+	return 0;
+}
+
+/* @ret, or (if 0) the result of copying @st to @ubuf. */
+static long stat_copy_out(int ret, const struct uapi_stat *st,
+			  struct uapi_stat __user *ubuf)
+{
+	if (ret)
+		return ret;
+	return copy_to_user(ubuf, st, sizeof(*st)) ? -EFAULT : 0;
+}
+
+static long do_fstatat(int dirfd, const char __user *upath,
+		       struct uapi_stat __user *ubuf, int flags)
+{
+	struct uapi_stat st;
+
+	if (flags & ~FSTATAT_FLAGS)
+		return -EINVAL;
+	return stat_copy_out(fs_stat_at(dirfd, upath, flags, &st), &st, ubuf);
 }
 
 SYSCALL_DECLARE(fstat)
 {
-	return stat_fd(regs->rdi, (struct uapi_stat __user *)regs->rsi);
+	struct uapi_stat st;
+
+	return stat_copy_out(stat_fd(regs->rdi, &st), &st,
+			     (struct uapi_stat __user *)regs->rsi);
 }
 
 SYSCALL_DECLARE(newfstatat)
@@ -534,7 +549,7 @@ SYSCALL_DECLARE(fcntl)
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 		ufile_put(f);
-		if ((long)(int)arg < 0 || (int)arg >= FD_MAX)
+		if ((long)(int)arg < 0 || (int)arg >= (int)fd_table_limit(t))
 			return -EINVAL;
 		return fd_dup(t, fd, arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:

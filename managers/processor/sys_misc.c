@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small system calls: arch_prctl, uname, getrandom, prlimit64, the
- * signal-state calls, clocks and sleeps, user ids, sched_yield; and the
- * CLOCK_REALTIME base.
+ * Small system calls: arch_prctl, uname, getrandom, the signal-state
+ * calls, clocks and sleeps, user ids, sched_yield; and the
+ * CLOCK_REALTIME base.  Limits, usage, umask and prctl are in
+ * sys_resource.c, affinity and policies in sys_sched.c.
  *
  * Signals are stored, not delivered (rt_sigaction keeps the actions,
  * rt_sigprocmask the mask): enough for glibc's startup and pthreads.
@@ -27,8 +28,6 @@
 #include "internal.h"
 
 #define GETRANDOM_MAX		(32 * 1024 * 1024)
-#define STACK_RLIMIT		(8ULL << 20)
-#define NOFILE_RLIMIT		1024
 
 /* ------------------------------------------------------------ arch_prctl */
 
@@ -97,32 +96,6 @@ SYSCALL_DECLARE(getrandom)
 		done += n;
 	}
 	return done;
-}
-
-/* ------------------------------------------------------------ limits */
-
-SYSCALL_DECLARE(prlimit64)
-{
-	struct uapi_rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
-	int pid = regs->rdi;
-	unsigned int resource = regs->rsi;
-
-	if (pid && pid != current_process()->pid)
-		return -ESRCH;
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (regs->rdx)
-		return -EPERM;		/* limits are fixed here */
-	if (resource == RLIMIT_STACK)
-		lim.rlim_cur = STACK_RLIMIT;
-	else if (resource == RLIMIT_NOFILE)
-		lim.rlim_cur = lim.rlim_max = NOFILE_RLIMIT;
-	else if (resource == RLIMIT_NPROC)
-		lim.rlim_cur = lim.rlim_max = uthread_limit();
-	if (regs->r10 &&
-	    copy_to_user((void __user *)regs->r10, &lim, sizeof(lim)))
-		return -EFAULT;
-	return 0;
 }
 
 /* ------------------------------------------------------------ signals */
@@ -253,12 +226,31 @@ u64 realtime_ns(void)
 	return realtime_base_ns + ktime_get();
 }
 
+/* CPU time of the calling process (every thread it had) or thread. */
+static u64 cputime_ns(int clock)
+{
+	struct process *p = current_process();
+	struct task_cputime ct;
+
+	if (clock == CLOCK_THREAD_CPUTIME_ID) {
+		task_cputime(current, &ct);
+		return ct.runtime_ns;
+	}
+	spin_lock(&p->lock);
+	process_cputime_locked(p, &ct);
+	spin_unlock(&p->lock);
+	return ct.runtime_ns;
+}
+
 static u64 clock_ns(int clock)
 {
 	switch (clock) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
 		return realtime_ns();
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		return cputime_ns(clock);
 	default:
 		return ktime_get();
 	}
@@ -267,6 +259,23 @@ static u64 clock_ns(int clock)
 static bool clock_valid(long clock)
 {
 	return clock >= CLOCK_REALTIME && clock <= CLOCK_BOOTTIME;
+}
+
+/*
+ * Every clock counts nanoseconds of the TSC-based ktime_get() (or of a
+ * thread's run time, which the scheduler takes from it): the coarse
+ * clocks are no coarser than the others here.
+ */
+SYSCALL_DECLARE(clock_getres)
+{
+	static const struct uapi_timespec res = { .tv_sec = 0, .tv_nsec = 1 };
+
+	if (!clock_valid((long)regs->rdi))
+		return -EINVAL;
+	if (regs->rsi &&
+	    copy_to_user((void __user *)regs->rsi, &res, sizeof(res)))
+		return -EFAULT;
+	return 0;
 }
 
 SYSCALL_DECLARE(clock_gettime)

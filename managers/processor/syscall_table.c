@@ -79,6 +79,20 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(dup2, dup2),
 	SYSCALL(dup3, dup3),
 	SYSCALL(fcntl, fcntl),
+	SYSCALL(umask, umask),
+	SYSCALL(getrlimit, getrlimit),
+	SYSCALL(getrusage, getrusage),
+	SYSCALL(sysinfo, sysinfo),
+	SYSCALL(times, times),
+	SYSCALL(sched_getparam, sched_getparam),
+	SYSCALL(sched_getscheduler, sched_getscheduler),
+	SYSCALL(prctl, prctl),
+	SYSCALL(setrlimit, setrlimit),
+	SYSCALL(sched_setaffinity, sched_setaffinity),
+	SYSCALL(sched_getaffinity, sched_getaffinity),
+	SYSCALL(clock_getres, clock_getres),
+	SYSCALL(getcpu, getcpu),
+	SYSCALL(statx, statx),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */

@@ -88,7 +88,7 @@ static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
 		jiffies++;
 	apic_eoi();
 	run_local_timers();
-	scheduler_tick();
+	scheduler_tick(user_mode(regs));
 	watchdog_tick(regs);
 }
 
