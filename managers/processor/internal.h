@@ -24,6 +24,8 @@
  *   futex.c          futex wait queues keyed by (mm, uaddr)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
+ *   limits.c         rlimit rules and the CPU-time split (pure, host-
+ *                    tested; limits.h)
  *
  *   mm_remote.c      the remote backend: the same ops as P2M_* calls
  *                    over FIT to a memory node (or, for tests, to this
