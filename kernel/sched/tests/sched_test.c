@@ -480,6 +480,44 @@ static void load_balancing_spreads_work(struct ktest *t)
 	}
 }
 
+/* Spin in the kernel until at least two ticks have sampled this thread. */
+static int ticking_thread(void *arg)
+{
+	volatile int *done = arg;
+
+	while (current->nr_system_ticks < 2)
+		cpu_relax();
+	msleep(1);			/* blocks: one voluntary switch */
+	WRITE_ONCE(*done, 1);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/*
+ * task_cputime(): a kernel thread's ticks are system ticks, never user
+ * ticks; a sleep is a voluntary switch; run time is counted and only
+ * grows.
+ */
+static void cputime_is_accounted(struct ktest *t)
+{
+	struct task_cputime a, b;
+	volatile int done = 0;
+	struct task *k = kthread_run(ticking_thread, (void *)&done,
+				     "ktest-ticks");
+
+	KT_ASSERT_FALSE(t, IS_ERR(k));
+	KT_EXPECT_TRUE(t, wait_for_flag(&done, 1));
+	task_cputime(k, &a);
+	task_cputime(k, &b);
+	KT_EXPECT_EQ(t, a.user_ticks, 0);
+	KT_EXPECT_GE(t, a.system_ticks, 2);
+	KT_EXPECT_GE(t, a.nr_voluntary_switches, 1);
+	KT_EXPECT_GE(t, b.runtime_ns, a.runtime_ns);
+	KT_EXPECT_GT(t, a.runtime_ns, 0);
+	KT_EXPECT_EQ(t, kthread_stop(k), 0);
+}
+
 static struct ktest_case sched_cases[] = {
 	KTEST_CASE(kthread_run_and_stop),
 	KTEST_CASE(kthread_stop_unstarted),
@@ -495,6 +533,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(fpu_state_survives_switches),
 	KTEST_CASE(watchdog_reports_stuck_thread),
 	KTEST_CASE(load_balancing_spreads_work),
+	KTEST_CASE(cputime_is_accounted),
 	{}
 };
 KTEST_SUITE(sched, sched_cases);
