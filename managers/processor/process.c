@@ -30,7 +30,9 @@
  * timer tick guarantees within a tick even for a thread spinning in user
  * mode; a thread asleep in futex_wait() wakes with -EINTR first.
  *
- * Lock order: process->lock is a leaf (no other lock is taken under it).
+ * Lock order: process->lock is taken with no other lock held; under it
+ * only the scheduler's run-queue locks are taken (wake_up_process(),
+ * task_cputime(), set_cpus_allowed()).
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>

@@ -374,7 +374,7 @@ SYSCALL_DECLARE(prctl)
 		/* Programs run as root with every capability. */
 		return arg2 <= CAP_LAST_CAP ? 1 : -EINVAL;
 	case PR_SET_VMA:
-		/* No anonymous vma names (Linux without CONFIG_ANON_VMA_NAME). */
+		/* No vma names: Linux without CONFIG_ANON_VMA_NAME. */
 		return -EINVAL;
 	default:
 		return prctl_unknown(option);

@@ -24,6 +24,7 @@ import threading
 
 import clusterlib
 from clusterlib import check
+import test_files
 import test_user
 
 TIMEOUT = 240
@@ -108,20 +109,9 @@ def sysmisc_three_nodes_statx():
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--", prog] + STATX_PATHS
-	with clusterlib.qemu_slots(3):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 60)
-	log = ""
-	for dirpath, _, names in os.walk(run_dir):
-		for n in names:
-			if n.endswith(".log"):
-				with open(os.path.join(dirpath, n),
-					  errors="replace") as f:
-					log += f.read()
+	code, out, err, log = test_files._run(cmd, run_dir)
 	_same("sysmisc on three nodes: logs in runs/.../sysmisc-three-nodes/",
-	      want, res.returncode, res.stdout, res.stderr, log)
+	      want, code, out, err, log)
 
 
 SCENARIOS = [

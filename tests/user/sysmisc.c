@@ -41,6 +41,8 @@
 #define SPIN_NS		50000000LL	/* CPU time the spin burns */
 #define CAP_SYS_RESOURCE_BIT	24
 
+#define PRCTL(option, arg)	syscall(SYS_prctl, option, arg, 0, 0, 0)
+
 static int nr_failed;
 
 static void show(const char *what, long ret)
@@ -126,7 +128,7 @@ static void show_name(const char *what)
 	char name[32];
 
 	memset(name, 'X', sizeof(name));
-	if (syscall(SYS_prctl, PR_GET_NAME, name, 0, 0, 0))
+	if (PRCTL(PR_GET_NAME, name))
 		show(what, -1);
 	else
 		printf("%-44s \"%s\" (NUL at %zu)\n", what, name,
@@ -138,7 +140,7 @@ static void *name_thread(void *arg)
 	(void)arg;
 	show_name("PR_GET_NAME in a new thread");
 	show("PR_SET_NAME(\"worker\") in the thread",
-	     syscall(SYS_prctl, PR_SET_NAME, "worker", 0, 0, 0));
+	     PRCTL(PR_SET_NAME, "worker"));
 	show_name("PR_GET_NAME in the thread");
 	return NULL;
 }
@@ -150,41 +152,40 @@ static void test_prctl(void)
 
 	show_name("PR_GET_NAME");
 	show("PR_SET_NAME(26 characters)",
-	     syscall(SYS_prctl, PR_SET_NAME, "a-name-longer-than-sixteen",
-		     0, 0, 0));
+	     PRCTL(PR_SET_NAME, "a-name-longer-than-sixteen"));
 	show_name("PR_GET_NAME");
 	pthread_create(&th, NULL, name_thread, NULL);
 	pthread_join(th, NULL);
 	show_name("PR_GET_NAME in main after the thread's");
-	show("PR_SET_NAME(NULL)", syscall(SYS_prctl, PR_SET_NAME, NULL, 0, 0, 0));
-	show("PR_GET_NAME(NULL)", syscall(SYS_prctl, PR_GET_NAME, NULL, 0, 0, 0));
+	show("PR_SET_NAME(NULL)", PRCTL(PR_SET_NAME, NULL));
+	show("PR_GET_NAME(NULL)", PRCTL(PR_GET_NAME, NULL));
 	show("PR_SET_NAME(\"sysmisc\")",
-	     syscall(SYS_prctl, PR_SET_NAME, "sysmisc", 0, 0, 0));
+	     PRCTL(PR_SET_NAME, "sysmisc"));
 
-	show("PR_GET_DUMPABLE", syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0));
-	show("PR_SET_DUMPABLE(0)", syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0));
-	show("PR_GET_DUMPABLE", syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0));
-	show("PR_SET_DUMPABLE(2)", syscall(SYS_prctl, PR_SET_DUMPABLE, 2, 0, 0, 0));
-	show("PR_SET_DUMPABLE(1)", syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0));
-	show("PR_GET_DUMPABLE", syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0));
+	show("PR_GET_DUMPABLE", PRCTL(PR_GET_DUMPABLE, 0));
+	show("PR_SET_DUMPABLE(0)", PRCTL(PR_SET_DUMPABLE, 0));
+	show("PR_GET_DUMPABLE", PRCTL(PR_GET_DUMPABLE, 0));
+	show("PR_SET_DUMPABLE(2)", PRCTL(PR_SET_DUMPABLE, 2));
+	show("PR_SET_DUMPABLE(1)", PRCTL(PR_SET_DUMPABLE, 1));
+	show("PR_GET_DUMPABLE", PRCTL(PR_GET_DUMPABLE, 0));
 
 	show("PR_SET_PDEATHSIG(SIGKILL)",
-	     syscall(SYS_prctl, PR_SET_PDEATHSIG, 9, 0, 0, 0));
+	     PRCTL(PR_SET_PDEATHSIG, 9));
 	show("PR_GET_PDEATHSIG(&sig)",
-	     syscall(SYS_prctl, PR_GET_PDEATHSIG, &sig, 0, 0, 0));
+	     PRCTL(PR_GET_PDEATHSIG, &sig));
 	printf("%-44s %d\n", "  sig", sig);
 	show("PR_SET_PDEATHSIG(65)",
-	     syscall(SYS_prctl, PR_SET_PDEATHSIG, 65, 0, 0, 0));
+	     PRCTL(PR_SET_PDEATHSIG, 65));
 	show("PR_GET_PDEATHSIG(NULL)",
-	     syscall(SYS_prctl, PR_GET_PDEATHSIG, NULL, 0, 0, 0));
-	show("PR_SET_PDEATHSIG(0)", syscall(SYS_prctl, PR_SET_PDEATHSIG, 0, 0, 0, 0));
+	     PRCTL(PR_GET_PDEATHSIG, NULL));
+	show("PR_SET_PDEATHSIG(0)", PRCTL(PR_SET_PDEATHSIG, 0));
 
 	show("PR_CAPBSET_READ(CAP_CHOWN)",
-	     syscall(SYS_prctl, PR_CAPBSET_READ, 0, 0, 0, 0));
-	show("PR_CAPBSET_READ(63)", syscall(SYS_prctl, PR_CAPBSET_READ, 63, 0, 0, 0));
+	     PRCTL(PR_CAPBSET_READ, 0));
+	show("PR_CAPBSET_READ(63)", PRCTL(PR_CAPBSET_READ, 63));
 	show("PR_SET_VMA(attribute 99)",
-	     syscall(SYS_prctl, 0x53564d41, 99, 0, 0, 0));
-	show("prctl(0x7fff1234)", syscall(SYS_prctl, 0x7fff1234, 0, 0, 0, 0));
+	     PRCTL(0x53564d41, 99));
+	show("prctl(0x7fff1234)", PRCTL(0x7fff1234, 0));
 }
 
 /* ------------------------------------------------------------ affinity */
@@ -257,7 +258,8 @@ static void test_affinity(void)
 	check("  the mask is the original", mask == orig);
 
 	show("getcpu(NULL, NULL, NULL)", syscall(SYS_getcpu, NULL, NULL, NULL));
-	show("getcpu(kernel pointer)", syscall(SYS_getcpu, KERNEL_PTR, NULL, NULL));
+	show("getcpu(kernel pointer)",
+	     syscall(SYS_getcpu, KERNEL_PTR, NULL, NULL));
 	show("sched_getscheduler(0)", syscall(SYS_sched_getscheduler, 0));
 	show("sched_getscheduler(-1)", syscall(SYS_sched_getscheduler, -1));
 	show("sched_getscheduler(no such pid)",
@@ -283,8 +285,15 @@ static void show_limit(const char *what, int resource)
 	if (syscall(SYS_getrlimit, resource, &r))
 		show(what, -1);
 	else
-		printf("%-44s %llu %llu\n", what, (unsigned long long)r.rlim_cur,
+		printf("%-44s %llu %llu\n", what,
+		       (unsigned long long)r.rlim_cur,
 		       (unsigned long long)r.rlim_max);
+}
+
+static long set_nofile(rlim_t cur, rlim_t max)
+{
+	return syscall(SYS_setrlimit, RLIMIT_NOFILE,
+		       &(struct rlimit){ cur, max });
 }
 
 static void test_limits(void)
@@ -292,20 +301,21 @@ static void test_limits(void)
 	struct rlimit r, old = { 1, 1 }, stack;
 	int fds[4], n = 0, fd;
 
-	show("getrlimit(NOFILE, &r)", syscall(SYS_getrlimit, RLIMIT_NOFILE, &r));
+	show("getrlimit(NOFILE, &r)",
+	     syscall(SYS_getrlimit, RLIMIT_NOFILE, &r));
 	check("  soft <= hard, hard >= 512",
 	      r.rlim_cur <= r.rlim_max && r.rlim_max >= 512);
 	show("setrlimit(NOFILE, 64/512)",
-	     syscall(SYS_setrlimit, RLIMIT_NOFILE, &(struct rlimit){ 64, 512 }));
+	     set_nofile(64, 512));
 	show_limit("getrlimit(NOFILE)", RLIMIT_NOFILE);
 	show("setrlimit(NOFILE, 600/512) soft > hard",
-	     syscall(SYS_setrlimit, RLIMIT_NOFILE, &(struct rlimit){ 600, 512 }));
+	     set_nofile(600, 512));
 	show("setrlimit(NOFILE, 64/1000) raises hard",
-	     syscall(SYS_setrlimit, RLIMIT_NOFILE, &(struct rlimit){ 64, 1000 }));
+	     set_nofile(64, 1000));
 	show_limit("getrlimit(NOFILE) unchanged", RLIMIT_NOFILE);
 	show("prlimit64(0, NOFILE, 5/512, &old)",
-	     syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &(struct rlimit){ 5, 512 },
-		     &old));
+	     syscall(SYS_prlimit64, 0, RLIMIT_NOFILE,
+		     &(struct rlimit){ 5, 512 }, &old));
 	printf("%-44s %llu %llu\n", "  old", (unsigned long long)old.rlim_cur,
 	       (unsigned long long)old.rlim_max);
 
@@ -322,7 +332,7 @@ static void test_limits(void)
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
 	show("setrlimit(NOFILE, 64/512) again",
-	     syscall(SYS_setrlimit, RLIMIT_NOFILE, &(struct rlimit){ 64, 512 }));
+	     set_nofile(64, 512));
 	show("fcntl(0, F_DUPFD, 5)", syscall(SYS_fcntl, 0, F_DUPFD, 5));
 	close(5);
 
@@ -337,8 +347,10 @@ static void test_limits(void)
 
 	show("getrlimit(99, &r)", syscall(SYS_getrlimit, 99, &r));
 	show("setrlimit(99, &r)", syscall(SYS_setrlimit, 99, &r));
-	show("getrlimit(NOFILE, NULL)", syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
-	show("setrlimit(NOFILE, NULL)", syscall(SYS_setrlimit, RLIMIT_NOFILE, NULL));
+	show("getrlimit(NOFILE, NULL)",
+	     syscall(SYS_getrlimit, RLIMIT_NOFILE, NULL));
+	show("setrlimit(NOFILE, NULL)",
+	     syscall(SYS_setrlimit, RLIMIT_NOFILE, NULL));
 	show("prlimit64(0, 99, NULL, &old)",
 	     syscall(SYS_prlimit64, 0, 99, NULL, &old));
 	show("prlimit64(no such pid)",
@@ -399,7 +411,8 @@ static void test_time(void)
 	cpu = spin();
 	show("getrusage(THREAD, &ru)",
 	     syscall(SYS_getrusage, RUSAGE_THREAD, &thread));
-	show("getrusage(SELF, &ru)", syscall(SYS_getrusage, RUSAGE_SELF, &self));
+	show("getrusage(SELF, &ru)",
+	     syscall(SYS_getrusage, RUSAGE_SELF, &self));
 	check("  utime + stime >= process CPU clock",
 	      tv_ns(&self.ru_utime) + tv_ns(&self.ru_stime) + 2000 >= cpu);
 	check("  utime > 0 (the spin is user code)",
@@ -409,11 +422,13 @@ static void test_time(void)
 	      tv_ns(&self.ru_utime) + tv_ns(&self.ru_stime));
 	show("getrusage(CHILDREN, &ru)",
 	     syscall(SYS_getrusage, RUSAGE_CHILDREN, &kids));
-	printf("%-44s %ld.%06ld %ld.%06ld %ld\n", "  no children: utime stime maxrss",
+	printf("%-44s %ld.%06ld %ld.%06ld %ld\n",
+	       "  no children: utime stime maxrss",
 	       kids.ru_utime.tv_sec, kids.ru_utime.tv_usec,
 	       kids.ru_stime.tv_sec, kids.ru_stime.tv_usec, kids.ru_maxrss);
 	show("getrusage(5, &ru)", syscall(SYS_getrusage, 5, &self));
-	show("getrusage(SELF, NULL)", syscall(SYS_getrusage, RUSAGE_SELF, NULL));
+	show("getrusage(SELF, NULL)",
+	     syscall(SYS_getrusage, RUSAGE_SELF, NULL));
 	show("getrusage(SELF, kernel pointer)",
 	     syscall(SYS_getrusage, RUSAGE_SELF, KERNEL_PTR));
 
@@ -500,7 +515,8 @@ static void statx_fd(int fd)
 	long ret;
 
 	/* Both before any output: writing to stdout changes its times. */
-	ret = syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
+	ret = syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS,
+		      &stx);
 	syscall(SYS_fstat, fd, &st);
 	snprintf(what, sizeof(what), "statx(%d, \"\", AT_EMPTY_PATH)", fd);
 	show(what, ret);
@@ -560,7 +576,8 @@ static void test_statx(int argc, char **argv)
 	show("statx(1, \"\", 0)",
 	     syscall(SYS_statx, 1, "", 0, STATX_BASIC_STATS, &stx));
 	show("statx(99, \"\", AT_EMPTY_PATH)",
-	     syscall(SYS_statx, 99, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx));
+	     syscall(SYS_statx, 99, "", AT_EMPTY_PATH, STATX_BASIC_STATS,
+		     &stx));
 	show("statx(kernel pointer path)",
 	     syscall(SYS_statx, AT_FDCWD, KERNEL_PTR, 0, STATX_BASIC_STATS,
 		     &stx));
