@@ -74,7 +74,7 @@ struct fd_table *fd_table_create(void);
 void fd_table_destroy(struct fd_table *t);
 
 /*
- * RLIMIT_NOFILE's soft value (sys_misc.c): descriptors from then on are
+ * RLIMIT_NOFILE's soft value (sys_resource.c): descriptors from then on are
  * allocated below @nofile (at most FD_MAX), dup2 to a higher one is
  * -EBADF.  Open descriptors above it stay open.
  */

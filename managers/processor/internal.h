@@ -197,7 +197,7 @@ struct process {
 	int exit_status;		/* shell terms, see EXIT_STATUS_SIGNAL */
 	struct k_sigaction sigactions[NR_SIGNALS];
 	struct fd_table *files;		/* descriptors and cwd (fs.h) */
-	/* sys_misc.c's, under lock: */
+	/* sys_resource.c's, under lock: */
 	u32 umask;			/* file-mode creation mask */
 	bool nondumpable;		/* PR_SET_DUMPABLE 0 */
 	struct uapi_rlimit64 rlim[RLIM_NLIMITS];
@@ -382,7 +382,7 @@ unsigned int futex_nr_waiters(struct pmm *mm, u32 __user *uaddr);
 u64 realtime_ns(void);
 void realtime_init(void);
 
-/* ---------------------------------------------------------- sys_misc.c */
+/* ---------------------------------------------------------- sys_resource.c */
 
 /* Umask, limits and the like of a new process @p (its files exist). */
 void process_misc_init(struct process *p);

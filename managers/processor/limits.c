@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Resource-limit and CPU-time rules of the processor (limits.h): pure
- * functions, shared by sys_misc.c and the host test.
+ * functions, shared by sys_resource.c and the host test.
  */
 #include <tessera/errno.h>
 

@@ -4,7 +4,7 @@
  * setting a resource limit (setrlimit, prlimit64) and splitting a
  * thread's CPU time into user and system time (getrusage, times).  No
  * kernel services, so tests/host/test_limits.c links the file as is.
- * The system calls that use them are in sys_misc.c.
+ * The system calls that use them are in sys_resource.c.
  */
 #ifndef _MANAGERS_PROCESSOR_LIMITS_H
 #define _MANAGERS_PROCESSOR_LIMITS_H
