@@ -929,8 +929,6 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 			return -ENOTDIR;
 		if (e->dev == PD_TTY)
 			return -ENXIO;		/* no controlling terminal */
-		if (e->kind == PK_REG && (writing || (flags & O_TRUNC)))
-			return -EACCES;
 		if (e->kind == PK_DIR)
 			ret = pseudo_list(&b, p, &ref);
 		else if (e->kind == PK_REG)
@@ -1078,6 +1076,8 @@ long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len)
 
 	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
+	if (e->kind != PK_CHR)
+		return -EIO;		/* no /proc file takes writes yet */
 	if (e->dev == PD_FULL)
 		return -ENOSPC;
 	/* null and zero drop the bytes; random takes none as entropy. */

@@ -44,9 +44,9 @@ bool pseudofs_owns(const char *path);
 /*
  * Open the pseudo file @lk->path with open(2) @flags: 0 with the new
  * file in *@fp, PSEUDO_ESCAPED with @lk->path rewritten to a storage
- * path, or -errno (-ENOENT, -ENXIO for /dev/tty, -EACCES for writing a
- * /proc file, -EISDIR, -ENOTDIR, -ELOOP, -ENOMEM; -EIO for a maps
- * snapshot the memory node failed).  Content is generated here, once.
+ * path, or -errno (-ENOENT, -ENXIO for /dev/tty, -EISDIR, -ENOTDIR,
+ * -ELOOP, -ENOMEM; -EIO for a maps snapshot the memory node failed).
+ * /proc files open for writing as Linux lets root, but writes are -EIO.  Content is generated here, once.
  * May sleep.
  */
 int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp);
@@ -61,7 +61,10 @@ void pseudofs_fstat(const struct ufile *f, struct uapi_stat *st);
 int pseudofs_readable(const struct ufile *f);
 /* Bytes read at *@pos (advanced), 0 at the end, or -errno. */
 long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos);
-/* Bytes written, or -EBADF (not open for writing), -ENOSPC (/dev/full). */
+/*
+ * Bytes written, or -EBADF (not open for writing), -ENOSPC (/dev/full),
+ * -EIO (a /proc or /sys file).
+ */
 long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len);
 /* lseek(2); caller holds f->pos_lock. */
 long pseudofs_lseek(struct ufile *f, s64 off, int whence);
