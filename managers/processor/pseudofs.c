@@ -20,13 +20,15 @@
  * a struct pseudo_file.  Text files are generated once, at open, into
  * its buffer, so a read loop sees one consistent snapshot and reads at
  * any offset are plain copies; directories likewise hold their
- * linux_dirent64 records.  /proc/<pid>/maps is the memory node's
+ * linux_dirent64 records (/proc/<pid>/fd from its first getdents, so
+ * that, as on Linux, it lists its own descriptor).  /proc/<pid>/maps is the memory node's
  * (P2M_MAPS through mm_remote.c); local mode has no maps (-ENOENT).
  * Character devices (/dev/null, zero, full, random, urandom) generate
  * nothing and are the only pseudo files open for writing.
  *
- * Locking: none of its own.  An open file's buffer never changes after
- * open; the position is the ufile's, under ufile->pos_lock (sys_io.c).
+ * Locking: none of its own.  An open file's buffer never changes once
+ * made (at open, or fd/'s at its first getdents under ufile->pos_lock);
+ * the position is the ufile's, under ufile->pos_lock (sys_io.c).
  * The descriptor table is read under its spinlock, the process's start
  * data is written once before its first user instruction.
  */
@@ -929,7 +931,8 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 			return -ENOTDIR;
 		if (e->dev == PD_TTY)
 			return -ENXIO;		/* no controlling terminal */
-		if (e->kind == PK_DIR)
+		/* fd/ lists at its first getdents, its own descriptor too. */
+		if (e->kind == PK_DIR && ref.ent != E_PID_FD)
 			ret = pseudo_list(&b, p, &ref);
 		else if (e->kind == PK_REG)
 			ret = pseudo_show(&b, p, &ref);
@@ -1106,6 +1109,8 @@ long pseudofs_lseek(struct ufile *f, s64 off, int whence)
 		/* Only the start of a record: the offsets getdents gave. */
 		size_t at = 0;
 
+		if (!pf->data && pos)
+			return -EINVAL;		/* fd/ not listed yet */
 		while (at < (u64)pos && at < pf->len)
 			at += ((struct linux_dirent64_hdr *)
 			       (pf->data + at))->d_reclen;
@@ -1121,6 +1126,17 @@ long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 	struct pseudo_file *pf = f->pseudo;
 	size_t at = f->pos, end = at;
 
+	if (!pf->data) {
+		struct pseudo_buf b = { 0 };
+		int ret = pseudo_list(&b, current_process(), &pf->ref);
+
+		if (ret) {
+			kfree(b.data);
+			return ret;
+		}
+		pf->data = b.data;
+		pf->len = b.len;
+	}
 	if (at >= pf->len)
 		return 0;
 	while (end < pf->len) {

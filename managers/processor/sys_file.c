@@ -475,6 +475,7 @@ SYSCALL_DECLARE(chdir)
 {
 	struct p2s_open_reply reply;
 	struct fs_lookup *lk = lookup_alloc();
+	struct uapi_stat st;
 	int ret;
 
 	if (!lk)
@@ -482,8 +483,20 @@ SYSCALL_DECLARE(chdir)
 	ret = fs_lookup_user(lk, AT_FDCWD, (const char __user *)regs->rdi);
 	if (!ret && !lk->len)
 		ret = -ENOENT;
+	if (!ret && pseudofs_owns(lk->path)) {
+		ret = pseudofs_stat(lk, false, &st);
+		if (!ret) {
+			if (!mode_is(st.st_mode, S_IFDIR))
+				ret = -ENOTDIR;
+			goto done;
+		}
+		if (ret != PSEUDO_ESCAPED)
+			goto done;
+		ret = 0;
+	}
 	if (!ret)
 		ret = fs_storage_open(lk->path, P2S_OPEN_DIRECTORY, &reply);
+done:
 	if (!ret)
 		set_cwd(lk->path);
 	kfree(lk);

@@ -302,12 +302,27 @@ static void check_self(int argc, char **argv)
 		n == 9 && !memcmp(buf, "/dev/null", 9));
 	dir = opendir("/proc/self/fd");
 	ok = 0;
-	while (dir && (de = readdir(dir)))
-		ok |= atoi(de->d_name) == fd && de->d_name[0] != '.';
-	verdict("/proc/self/fd lists the descriptor", ok);
+	while (dir && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ok |= atoi(de->d_name) == fd ? 1 : 0;
+		ok |= atoi(de->d_name) == dirfd(dir) ? 2 : 0;
+	}
+	verdict("/proc/self/fd lists the descriptor", ok & 1);
+	verdict("/proc/self/fd lists its own descriptor", ok & 2);
 	if (dir)
 		closedir(dir);
 	close(fd);
+
+	snprintf(path, sizeof(path), "/proc/%d", getpid());
+	verdict("chdir /proc/self: getcwd is /proc/<pid>",
+		!chdir("/proc/self") && getcwd(buf, sizeof(buf)) &&
+		!strcmp(buf, path));
+	fd = open("status", O_RDONLY);
+	verdict("open status relative to /proc/<pid>", fd >= 0);
+	close(fd);
+	verdict_errno("chdir /proc/cpuinfo", chdir("/proc/cpuinfo"), ENOTDIR);
+	verdict("chdir /", !chdir("/"));
 }
 
 /* Number of CPUs in a "0-3,5" list. */
