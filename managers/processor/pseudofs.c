@@ -534,6 +534,52 @@ static int show_maps(struct pseudo_buf *b, struct process *p, int arg)
 	return 0;
 }
 
+/* The hex number at *@s, which moves past it. */
+static u64 parse_hex(const char **s)
+{
+	u64 v = 0;
+
+	for (;; (*s)++) {
+		char c = **s;
+
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v << 4 | (c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+/*
+ * Bytes of address space of @p: the sum of its maps lines' ranges (one
+ * P2M_MAPS exchange), or 0 where there is no maps (local mode).
+ */
+static u64 pseudo_vm_size(struct process *p)
+{
+	const char *line;
+	u64 total = 0;
+	size_t len;
+	char *text;
+
+	if (pmm_remote_maps(p->mm, &text, &len))
+		return 0;
+	for (line = text; *line;) {
+		u64 start = parse_hex(&line), end;
+
+		if (*line++ != '-')
+			break;
+		end = parse_hex(&line);
+		total += end > start ? end - start : 0;
+		line = strchr(line, '\n');
+		if (!line)
+			break;
+		line++;
+	}
+	kfree(text);
+	return total;
+}
+
 /* A CPU mask as Linux's "%*pb": hex, 32 bits per comma-separated group. */
 static void status_cpumask(struct pseudo_buf *b, u64 mask)
 {
@@ -547,6 +593,7 @@ static int show_status(struct pseudo_buf *b, struct process *p, int arg)
 {
 	struct uthread *ut = current_uthread();
 	u64 mask = READ_ONCE(cpu_online_mask), caught = 0;
+	u64 vm_size = pseudo_vm_size(p);
 	char list[PSEUDO_LINE];
 
 	for (int sig = 1; sig <= NR_SIGNALS; sig++)
@@ -556,15 +603,23 @@ static int show_status(struct pseudo_buf *b, struct process *p, int arg)
 		    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t0\nTracerPid:\t0\n"
 		    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
 		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\n"
-		    "NSsid:\t%d\nThreads:\t%u\nSigQ:\t0/%d\n"
+		    "NSsid:\t%d\n",
+		    p->comm, p->pid, ut->tid, FD_MAX, p->pid, ut->tid, p->pid,
+		    p->pid);
+	/* Of the Vm* lines only the size is known here (not RSS, peaks). */
+	if (vm_size) {
+		pseudo_fmt_status_kb("VmSize", vm_size / 1024, list,
+				     sizeof(list));
+		pbuf_printf(b, "%s", list);
+	}
+	pbuf_printf(b, "Threads:\t%u\nSigQ:\t0/%d\n"
 		    "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
 		    "SigIgn:\t%016llx\nSigCgt:\t%016llx\n"
 		    "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
 		    "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
 		    "CapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
 		    "Seccomp_filters:\t0\nCpus_allowed:\t",
-		    p->comm, p->pid, ut->tid, FD_MAX, p->pid, ut->tid, p->pid,
-		    p->pid, READ_ONCE(p->nr_live), PSEUDO_SIGQ_MAX, 0ULL, 0ULL,
+		    READ_ONCE(p->nr_live), PSEUDO_SIGQ_MAX, 0ULL, 0ULL,
 		    (unsigned long long)ut->sigmask, 0ULL,
 		    (unsigned long long)caught);
 	status_cpumask(b, mask);
@@ -583,6 +638,7 @@ static int show_pid_stat(struct pseudo_buf *b, struct process *p, int arg)
 		.state = 'R',
 		.num_threads = READ_ONCE(p->nr_live),
 		.starttime = p->start.start_ns / (NSEC_PER_SEC / USER_HZ),
+		.vsize = pseudo_vm_size(p),
 		.startstack = p->start.stack,
 		.start_brk = p->start_brk,
 		.arg_start = p->start.arg_start,
