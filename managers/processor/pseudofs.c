@@ -1273,6 +1273,8 @@ void pseudofs_process_start(struct process *p, unsigned long sp)
 	s->start_ns = ktime_get();
 	start_strings(&at, &s->arg_start, &s->arg_end);
 	start_strings(&at, &s->env_start, &s->env_end);
+	if (!s->env_start)	/* no environment: an empty range after argv */
+		s->env_start = s->env_end = s->arg_end;
 	for (i = 0; i < 2 * PSEUDO_AUXV_MAX; i += 2) {
 		if (get_user_u64(&s->auxv[i], (const u64 __user *)at) ||
 		    get_user_u64(&s->auxv[i + 1],
