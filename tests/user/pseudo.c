@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -433,6 +434,21 @@ static void check_system(void)
 
 	verdict_errno("open /proc/nonexistent", open("/proc/nonexistent", O_RDONLY),
 		      ENOENT);
+	verdict_errno("open /proc/self/fd/999", open("/proc/self/fd/999",
+						     O_RDONLY), ENOENT);
+	verdict_errno("open /dev/null/", open("/dev/null/", O_RDONLY), ENOTDIR);
+	verdict_errno("open /proc/self/status/x",
+		      open("/proc/self/status/x", O_RDONLY), ENOTDIR);
+	verdict_errno("open /proc/self/exe O_NOFOLLOW",
+		      open("/proc/self/exe", O_RDONLY | O_NOFOLLOW), ELOOP);
+	verdict_errno("readlink /proc/cpuinfo",
+		      readlink("/proc/cpuinfo", want, sizeof(want)), EINVAL);
+	verdict("readlink /proc/self/exe into 1 byte",
+		readlink("/proc/self/exe", want, 1) == 1 && want[0] == '/');
+	int dfd = open("/proc", O_RDONLY | O_DIRECTORY);
+	verdict_errno("getdents64 /proc into 10 bytes",
+		      syscall(SYS_getdents64, dfd, want, 10), EINVAL);
+	close(dfd);
 	verdict_errno("open /sys/x", open("/sys/x", O_RDONLY), ENOENT);
 	/* Root may open it for writing; the write itself fails. */
 	int fd = open("/proc/cpuinfo", O_WRONLY);
