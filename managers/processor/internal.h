@@ -21,8 +21,9 @@
  *   console.c        program stdout/stderr on COM2/COM3
  *   fs.c, fs_path.c  open files: descriptor table, cwd, path lookup,
  *                    the storage node's P2S client (fs.h)
- *   pseudofs.c       /dev, /proc and /sys (pseudofs.h); pure layouts
- *                    in pseudo_fmt.c
+ *   pseudofs.c       /dev, /proc and /sys (pseudofs.h): tree, lookup,
+ *                    open files; their text in pseudo_proc.c, the pure
+ *                    layouts in pseudo_fmt.c
  *   futex.c          futex wait queues keyed by (mm, uaddr)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
