@@ -28,6 +28,10 @@
  * module (`tessera run`'s program archive), and the in-kernel tests load
  * ELF images this way without a storage node.
  *
+ * Each process-table entry also keeps the path its last EXECVE named and
+ * that file's identity, so that P2M_MAPS (maps.c's lines) can name the
+ * program's own segments.
+ *
  * A miss may carry the write-back of a dirty victim line of the same
  * process (struct p2m_miss_flush_req): both run under one hold of the
  * process lock, the flush first.  Its reply (4 KiB and the protection)
