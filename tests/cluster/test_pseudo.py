@@ -12,7 +12,8 @@ of its own variables and code in /proc/self/maps, sysconf() against
 random bytes, major:minor) and ENOENT for unknown names.
 
   three_nodes         processor0, memory1, storage2; 2 CPUs: maps come
-                      from the memory node (P2M_MAPS)
+                      from the memory node (P2M_MAPS); /proc/self/exe
+                      opens the program on the storage node
   loopback            one VM, its own memory service over FIT loopback
                       (the same P2M path)
   local_no_maps       local mode (`tessera run --local`), which serves no
@@ -26,7 +27,8 @@ ARGS = ["first arg", "", "x" * 300]
 
 
 def three_nodes():
-	test_remote.same_as_native("three", "pseudo", ARGS, smp=2)
+	test_remote.same_as_native("three", "pseudo", ["--open-exe"] + ARGS,
+				   smp=2)
 
 
 def loopback():

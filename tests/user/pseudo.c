@@ -8,7 +8,9 @@
  * the program knows by other means (getpid, argv, getauxval, the
  * address of its own variables, sysconf).  Ends with "N failures";
  * exits 1 if N > 0.  With --no-maps the /proc/self/maps checks are
- * skipped (Tessera's local mode has no maps yet).
+ * skipped (Tessera's local mode has no maps yet); with --open-exe the
+ * program also reads its own file through /proc/self/exe (which needs
+ * a storage node on Tessera).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -457,12 +459,28 @@ static void check_system(void)
 	close(fd);
 }
 
+/* /proc/self/exe leads out of /proc to the program's own file. */
+static void check_open_exe(void)
+{
+	char magic[4];
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	verdict("open /proc/self/exe reads the ELF magic",
+		fd >= 0 && read(fd, magic, 4) == 4 &&
+		!memcmp(magic, "\177ELF", 4));
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	check_devices();
 	/* --no-maps: where no maps is served (Tessera's local mode). */
 	if (argc < 2 || strcmp(argv[1], "--no-maps"))
 		check_maps();
+	/* --open-exe: the program's file is readable (a storage node). */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--open-exe"))
+			check_open_exe();
 	check_self(argc, argv);
 	check_system();
 	printf("%d failures\n", failures);
