@@ -460,6 +460,7 @@ int pmm_remote_maps(struct pmm *mm, char **text, size_t *text_len)
 		}
 		len = fit_get_le32(&reply->len);
 		if (ret < (int)sizeof(*reply) || len != ret - sizeof(*reply) ||
+		    (fit_get_le32(&reply->flags) & ~P2M_MAPS_EOF) ||
 		    len > P2M_MAPS_MAX || done + len > REMOTE_MAPS_MAX ||
 		    (!len && !(fit_get_le32(&reply->flags) & P2M_MAPS_EOF)) ||
 		    (len && fit_get_le64(&reply->next) <= start)) {
