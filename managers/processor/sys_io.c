@@ -112,24 +112,21 @@ SYSCALL_DECLARE(writev)
 		struct uapi_iovec iov;
 		long n;
 
-		n = -EFAULT;
 		if (copy_from_user(&iov, &uiov[i], sizeof(iov)))
-			goto stop;
-		n = -EINVAL;
-		if ((long)iov.len < 0)
-			goto stop;
-		n = ufile_write(f, port, (const char __user *)iov.base,
-				iov.len);
-		if (n < 0)
-			goto stop;
+			n = -EFAULT;
+		else if ((long)iov.len < 0)
+			n = -EINVAL;
+		else
+			n = ufile_write(f, port, (const char __user *)iov.base,
+					iov.len);
+		if (n < 0) {
+			if (!total)
+				total = n;
+			break;
+		}
 		total += n;
 		if ((u64)n < iov.len)
 			break;
-		continue;
-stop:
-		if (!total)
-			total = n;
-		break;
 	}
 	ufile_put(f);
 	return port < 0 ? port : total;
