@@ -23,6 +23,7 @@
 #include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -113,11 +114,14 @@ static void check_devices(void)
 	verdict("/dev/null write 100 bytes", fd >= 0 && write(fd, buf, 100) == 100);
 	verdict("/dev/null read is end of file", fd >= 0 && read(fd, buf, 10) == 0);
 	verdict("/dev/null lseek 0", fd >= 0 && lseek(fd, 123, SEEK_SET) == 0);
+	struct iovec iov[2] = { { buf, 10 }, { buf + 10, 20 } };
+	verdict("/dev/null writev 10 + 20 bytes", writev(fd, iov, 2) == 30);
 	close(fd);
 
 	fd = open("/dev/full", O_RDWR);
 	verdict("/dev/full opens read-write", fd >= 0);
 	verdict_errno("/dev/full write", write(fd, buf, 10), ENOSPC);
+	verdict_errno("/dev/full writev", writev(fd, iov, 2), ENOSPC);
 	memset(buf, 0xaa, 16);
 	verdict("/dev/full reads zeros", read(fd, buf, 16) == 16 && !buf[0] &&
 		!buf[15]);
