@@ -96,6 +96,7 @@ enum fit_opcode {
 	P2M_FORK		= 0x0108,
 	P2M_EXECVE		= 0x0109,
 	P2M_EXIT		= 0x010a,
+	P2M_MAPS		= 0x010b,
 	P2M_LAST		= 0x01ff,
 
 	/* Processor to storage. */

@@ -203,6 +203,29 @@ struct p2m_exit_req {
 } __packed;
 _Static_assert(sizeof(struct p2m_exit_req) == 8, "p2m_exit_req size");
 
+/*
+ * P2M_MAPS: the lines of /proc/<pid>/maps for the vmas that end above
+ * @start, in address order, as many whole lines as fit P2M_MAPS_MAX
+ * bytes.  Reply: struct p2m_maps_reply followed by @len bytes of text.
+ * The processor repeats with @start = @next until P2M_MAPS_EOF.  A read:
+ * idempotent.  Errors: -ESRCH (no such process).
+ */
+#define P2M_MAPS_MAX		8192	/* text bytes per reply */
+#define P2M_MAPS_EOF		0x1	/* p2m_maps_reply.flags: no vma left */
+
+struct p2m_maps_req {
+	struct p2m_hdr hdr;
+	__le64 start;		/* list vmas ending above this address */
+} __packed;
+_Static_assert(sizeof(struct p2m_maps_req) == 16, "p2m_maps_req size");
+
+struct p2m_maps_reply {
+	__le64 next;		/* @start of the next request */
+	__le32 len;		/* text bytes after this struct, whole lines */
+	__le32 flags;		/* P2M_MAPS_* */
+} __packed;
+_Static_assert(sizeof(struct p2m_maps_reply) == 16, "p2m_maps_reply size");
+
 struct p2m_addr_reply {
 	__le64 addr;
 } __packed;
@@ -239,6 +262,7 @@ static inline u32 p2m_req_size(u16 opcode)
 	case P2M_MADVISE:	return sizeof(struct p2m_madvise_req);
 	case P2M_EXECVE:	return sizeof(struct p2m_execve_req);
 	case P2M_EXIT:		return sizeof(struct p2m_exit_req);
+	case P2M_MAPS:		return sizeof(struct p2m_maps_req);
 	default:		return 0;
 	}
 }

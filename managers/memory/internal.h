@@ -12,6 +12,7 @@
  *   fault.c   a pcache miss (find or fill the page) and a flush
  *   loader.c  ELF64 parsing and mapping of static executables
  *   stack.c   the initial user stack (argv, envp, auxv)
+ *   maps.c    the text of /proc/<pid>/maps (P2M_MAPS)
  *   service.c the FIT handlers, the process table, the image registry
  *
  * Locking: an rmm has no lock of its own.  service.c serialises every
@@ -243,6 +244,36 @@ struct stack_args {
  * -ENOMEM.
  */
 int stack_setup(struct rmm *mm, const struct stack_args *args, u64 *sp);
+
+/* ------------------------------------------------------------ maps.c */
+
+#define VMA_MAPS_NAME_COL	73	/* where a maps line's name starts */
+
+/* What a maps line shows of a vma's file: device, inode, name or NULL. */
+struct vma_maps_id {
+	u32 dev;		/* major << 8 | minor */
+	u64 ino;
+	const char *name;
+};
+
+/* Fill *@id for @v of @mm (zeroed before the call: anonymous, unnamed). */
+typedef void (*vma_maps_name_fn)(void *ctx, struct rmm *mm,
+				 const struct vma *v, struct vma_maps_id *id);
+
+/*
+ * The /proc/<pid>/maps line of @v into @buf (@size bytes, NUL added):
+ * its length, or -ENOSPC if it does not fit.
+ */
+int vma_format_maps(const struct vma *v, u32 dev, u64 ino, const char *name,
+		    char *buf, size_t size);
+/*
+ * The lines of the vmas of @mm that end above @start, in order, as many
+ * whole lines as fit @size bytes (NUL included).  *@next: where the next
+ * call starts; *@eof: no vma is left.  Bytes written, or -ENOSPC when
+ * not even one line fits.
+ */
+long rmm_format_maps(struct rmm *mm, u64 start, vma_maps_name_fn name,
+		     void *ctx, char *buf, size_t size, u64 *next, bool *eof);
 
 /* ------------------------------------------------------------ service.c */
 

@@ -28,6 +28,10 @@
  * module (`tessera run`'s program archive), and the in-kernel tests load
  * ELF images this way without a storage node.
  *
+ * Each process-table entry also keeps the path its last EXECVE named and
+ * that file's identity, so that P2M_MAPS (maps.c's lines) can name the
+ * program's own segments.
+ *
  * A miss may carry the write-back of a dirty victim line of the same
  * process (struct p2m_miss_flush_req): both run under one hold of the
  * process lock, the flush first.  Its reply (4 KiB and the protection)
@@ -81,6 +85,8 @@ struct memnode_proc {
 	bool dead;		/* out of the table; memnode_table_lock */
 	struct mutex lock;
 	struct rmm *mm;		/* lock; NULL once exited */
+	char *exe;		/* lock; the execve path (maps names) */
+	struct mem_file exe_file;	/* lock; the file it named */
 };
 
 struct memnode_image {
@@ -101,7 +107,7 @@ static u64 memnode_next_image_id = 1;
 
 /* Counters; plain atomics, read by memnode_dump_stats(). */
 static struct {
-	u64 requests[P2M_EXIT - P2M_PCACHE_MISS + 1];
+	u64 requests[P2M_MAPS - P2M_PCACHE_MISS + 1];
 	u64 errors;		/* replies with an errno */
 	u64 malformed;		/* -EPROTO */
 	u64 unknown_pid;	/* -ESRCH */
@@ -146,6 +152,7 @@ static void memnode_proc_put(struct memnode_proc *p)
 	spin_unlock_irqrestore(&memnode_table_lock, flags);
 	if (last) {
 		rmm_destroy(p->mm);
+		kfree(p->exe);
 		kfree(p);
 	}
 }
@@ -723,6 +730,64 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 	fit_reply(rq, NULL, 0);
 }
 
+/*
+ * How maps shows a vma: its file's device and inode (storage files are
+ * on the storage node's one ext4 device, 08:01 as the processor's stat
+ * says; registry images on 00:00), the program's own path for its
+ * segments, [heap] and [stack].  Other file mappings show no name yet:
+ * the memory node keeps only their identity.
+ */
+static void memnode_maps_name(void *ctx, struct rmm *mm, const struct vma *v,
+			      struct vma_maps_id *id)
+{
+	const struct memnode_proc *p = ctx;
+
+	if (v->flags & VMA_FILE) {
+		id->ino = v->file.kind == MEM_FILE_STORAGE ? (u32)v->file.id :
+							       v->file.id;
+		id->dev = v->file.kind == MEM_FILE_STORAGE ? 0x0801 : 0;
+		if (v->file.kind == p->exe_file.kind &&
+		    v->file.node == p->exe_file.node &&
+		    v->file.id == p->exe_file.id)
+			id->name = p->exe;
+	} else if (v->flags & VMA_HEAP) {
+		id->name = "[heap]";
+	} else if (v->flags & VMA_STACK) {
+		id->name = "[stack]";
+	}
+}
+
+/* P2M_MAPS: the next whole maps lines from @start (<fit/memory.h>). */
+static void memnode_maps(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_maps_req *r = rq->data;
+	struct p2m_maps_reply *reply;
+	struct memnode_proc *p;
+	u64 next;
+	bool eof;
+	long len;
+
+	reply = kmalloc(sizeof(*reply) + P2M_MAPS_MAX + 1, GFP_KERNEL);
+	p = memnode_begin(rq);
+	if (!p) {
+		kfree(reply);
+		return;
+	}
+	len = reply ? rmm_format_maps(p->mm, fit_get_le64(&r->start),
+				      memnode_maps_name, p, (char *)(reply + 1),
+				      P2M_MAPS_MAX + 1, &next, &eof) : -ENOMEM;
+	memnode_end(p);
+	if (len < 0) {
+		memnode_reply_err(rq, len);
+	} else {
+		fit_put_le64(&reply->next, next);
+		fit_put_le32(&reply->len, len);
+		fit_put_le32(&reply->flags, eof ? P2M_MAPS_EOF : 0);
+		fit_reply(rq, reply, sizeof(*reply) + len);
+	}
+	kfree(reply);
+}
+
 /* Find the program: the image registry, or the storage node. */
 static int memnode_open_program(u16 storage_node, const char *path,
 				u32 path_len, struct mem_file *file)
@@ -818,6 +883,10 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	mutex_lock(&p->lock);
 	old = p->mm;
 	p->mm = mm;
+	kfree(p->exe);
+	p->exe = execfn;
+	execfn = NULL;		/* kept by @p now */
+	p->exe_file = file;
 	mutex_unlock(&p->lock);
 	memnode_proc_put(p);
 	rmm_destroy(old);
@@ -862,7 +931,7 @@ void memnode_dump_stats(void)
 {
 	static const char *const names[] = {
 		"miss", "flush", "mmap", "munmap", "brk", "mprotect",
-		"mremap", "madvise", "fork", "execve", "exit",
+		"mremap", "madvise", "fork", "execve", "exit", "maps",
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
@@ -926,6 +995,7 @@ int memory_service_start(void)
 		{ P2M_MADVISE, memnode_madvise },
 		{ P2M_EXECVE, memnode_execve },
 		{ P2M_EXIT, memnode_exit },
+		{ P2M_MAPS, memnode_maps },
 	};
 	static bool started;
 	unsigned int i;

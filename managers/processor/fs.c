@@ -42,6 +42,7 @@
 
 #include "internal.h"
 #include "fs.h"
+#include "pseudofs.h"
 
 #define FS_P2S_TIMEOUT_MS	10000
 /* How long the first file call waits for the storage node's connection. */
@@ -81,6 +82,8 @@ void ufile_put(struct ufile *f)
 {
 	if (!atomic_dec_and_test(&f->refs))
 		return;
+	if (f->kind == UFILE_PSEUDO)
+		pseudofs_release(f);
 	kfree(f->path);
 	kfree(f);
 }

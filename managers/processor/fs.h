@@ -36,7 +36,10 @@ enum ufile_kind {
 	UFILE_STDOUT,		/* console.c ports */
 	UFILE_STDERR,
 	UFILE_STORAGE,		/* a file or directory of the storage node */
+	UFILE_PSEUDO,		/* /dev, /proc, /sys (pseudofs.c) */
 };
+
+struct pseudo_file;
 
 /* An open file: what a descriptor (and its dups) points to. */
 struct ufile {
@@ -53,6 +56,8 @@ struct ufile {
 	struct mutex pos_lock;	/* pos and dir_end */
 	u64 pos;		/* byte offset, or a getdents cookie */
 	u64 dir_end;		/* a directory's last cookie, once seen */
+	/* UFILE_PSEUDO (also path, mode, pos): */
+	struct pseudo_file *pseudo;
 };
 
 /* The descriptors and working directory of a process (all threads). */
@@ -88,7 +93,8 @@ void ufile_hold(struct ufile *f);
 void ufile_put(struct ufile *f);
 static inline bool ufile_is_dir(const struct ufile *f)
 {
-	return f->kind == UFILE_STORAGE && (f->mode & S_IFMT) == S_IFDIR;
+	return (f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO) &&
+	       (f->mode & S_IFMT) == S_IFDIR;
 }
 
 /* The file open on @fd, with a reference; ERR_PTR(-EBADF). */
@@ -167,6 +173,9 @@ long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
  */
 int fs_stat_at(int dirfd, const char __user *upath, int flags,
 	       struct uapi_stat *st);
+
+/* What fstat says of the standard streams (sys_file.c). */
+void fs_stat_std(enum ufile_kind kind, struct uapi_stat *st);
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);

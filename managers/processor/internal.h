@@ -21,6 +21,9 @@
  *   console.c        program stdout/stderr on COM2/COM3
  *   fs.c, fs_path.c  open files: descriptor table, cwd, path lookup,
  *                    the storage node's P2S client (fs.h)
+ *   pseudofs.c       /dev, /proc and /sys (pseudofs.h): tree, lookup,
+ *                    open files; their text in pseudo_proc.c, the pure
+ *                    layouts in pseudo_fmt.c
  *   futex.c          futex wait queues keyed by (mm, uaddr)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
@@ -66,6 +69,7 @@
 
 #include "initrd.h"
 #include "limits.h"
+#include "pseudofs.h"
 
 #define PROCESS_EXE_MAX		256
 #define NR_SIGNALS		64
@@ -203,6 +207,8 @@ struct process {
 	struct uapi_rlimit64 rlim[RLIM_NLIMITS];
 	struct task_cputime exited_cputime; /* of its threads gone by */
 	struct cputime cputime_prev;	/* RUSAGE_SELF: last split reported */
+	struct pseudo_start start;	/* for /proc/<pid>, set before the */
+					/* first user instruction */
 
 	struct completion exited;	/* the last thread is gone */
 	struct list_head all;		/* all_processes */
@@ -350,6 +356,15 @@ struct pmm *pmm_remote_create(u16 node);
 int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
 		    unsigned long *sp);
+
+/*
+ * The text of /proc/<pid>/maps of @mm from its memory node (P2M_MAPS,
+ * repeated until the last vma): a kmalloc'd NUL-terminated string in
+ * *@text (the caller frees it), its length in *@len.  0, -ENOENT (not a
+ * remote address space: local mode has no maps), -ENOMEM, -EIO.  May
+ * sleep.
+ */
+int pmm_remote_maps(struct pmm *mm, char **text, size_t *len);
 
 /* ---------------------------------------------------------- initrd.c */
 

@@ -67,6 +67,8 @@
 #define REMOTE_TIMEOUT_MS	10000
 /* How long the first program waits for an explicit memory node. */
 #define REMOTE_UP_WAIT_MS	60000
+/* The most /proc/<pid>/maps text the processor takes (about 40k vmas). */
+#define REMOTE_MAPS_MAX		(4u << 20)
 
 static char remote_node_spec[16] = "local";
 PARAM_STRING("processor.memory_node", remote_node_spec,
@@ -424,6 +426,70 @@ free:
 	kfree(rb->req);
 	kfree(rb);
 	return NULL;
+}
+
+int pmm_remote_maps(struct pmm *mm, char **text, size_t *text_len)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_maps_reply *reply;
+	struct p2m_maps_req req;
+	size_t done = 0, cap = 0;
+	char *out = NULL, *bigger;
+	u64 start = 0;
+	int ret;
+
+	if (mm->ops != &pmm_remote_ops)
+		return -ENOENT;
+	reply = kmalloc(sizeof(*reply) + P2M_MAPS_MAX, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	for (;;) {
+		u32 len;
+
+		p2m_hdr_init(&req.hdr, rb->pid);
+		fit_put_le64(&req.start, start);
+		/* A read: repeated after a lost connection. */
+		ret = fit_call_again(rb->node, P2M_MAPS, &req, sizeof(req),
+				     reply, sizeof(*reply) + P2M_MAPS_MAX,
+				     REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
+				     NULL);
+		if (ret < 0) {
+			if (!remote_is_answer(ret))
+				ret = remote_fit_error(rb, "maps", ret);
+			goto fail;
+		}
+		len = fit_get_le32(&reply->len);
+		if (ret < (int)sizeof(*reply) || len != ret - sizeof(*reply) ||
+		    (fit_get_le32(&reply->flags) & ~P2M_MAPS_EOF) ||
+		    len > P2M_MAPS_MAX || done + len > REMOTE_MAPS_MAX ||
+		    (!len && !(fit_get_le32(&reply->flags) & P2M_MAPS_EOF)) ||
+		    (len && fit_get_le64(&reply->next) <= start)) {
+			ret = remote_fit_error(rb, "maps (bad reply)", -EPROTO);
+			goto fail;
+		}
+		if (done + len + 1 > cap) {
+			cap = max_t(size_t, 2 * cap, done + len + 1);
+			bigger = krealloc(out, cap, GFP_KERNEL);
+			ret = -ENOMEM;
+			if (!bigger)
+				goto fail;
+			out = bigger;
+		}
+		memcpy(out + done, reply + 1, len);
+		done += len;
+		out[done] = '\0';
+		if (fit_get_le32(&reply->flags) & P2M_MAPS_EOF)
+			break;
+		start = fit_get_le64(&reply->next);
+	}
+	kfree(reply);
+	*text = out;
+	*text_len = done;
+	return 0;
+fail:
+	kfree(reply);
+	kfree(out);
+	return ret;
 }
 
 int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,

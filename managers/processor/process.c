@@ -131,6 +131,9 @@ static int uthread_main(void *arg)
 {
 	struct uthread *ut = arg;
 
+	/* The first thread, in the process's context, before any user code. */
+	if (ut->tid == ut->proc->pid)
+		pseudofs_process_start(ut->proc, ut->start_regs.rsp);
 	user_enter(&ut->start_regs);
 }
 

@@ -13,8 +13,9 @@
  * O_CREAT of a missing name) is -EROFS once the name resolves, and
  * access(W_OK) is -EROFS.  Permission checks are root's, as processes
  * run as uid 0: reading is always allowed, X_OK needs an execute bit
- * (or a directory).  readlink("/proc/self/exe") answers the program's
- * path; there is no other /proc.
+ * (or a directory).  Names under /dev, /proc and /sys are pseudofs.c's
+ * (asked first: no round trip), unless a symlink there leads back to
+ * a storage path.
  */
 #include <fit/fit_wire.h>
 #include <tessera/errno.h>
@@ -27,7 +28,6 @@
 #include "internal.h"
 #include "fs.h"
 
-#define PROC_SELF_EXE		"/proc/self/exe"
 #define OPEN_WRITE_INTENT	(O_TRUNC | O_APPEND | __O_TMPFILE)
 /* Open flags that F_GETFL never reports. */
 #define OPEN_ONLY_FLAGS		(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | \
@@ -114,6 +114,15 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags)
 		p2s_flags |= P2S_OPEN_NOFOLLOW;
 	if (flags & O_DIRECTORY)
 		p2s_flags |= P2S_OPEN_DIRECTORY;
+	if (pseudofs_owns(lk->path)) {
+		ret = pseudofs_open(lk, flags, &f);
+		if (!ret) {
+			f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
+			goto install;
+		}
+		if (ret != PSEUDO_ESCAPED)
+			goto out;
+	}
 	ret = fs_storage_open(lk->path, p2s_flags, &reply);
 	if (ret == -ENOENT && (flags & O_CREAT))
 		ret = create_error(lk->path);
@@ -136,6 +145,7 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags)
 	f = storage_ufile(lk, &reply, (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
 	if (!f)
 		goto out;
+install:
 	ret = fd_install(t, f, 0, flags & O_CLOEXEC);
 	if (ret < 0)
 		ufile_put(f);
@@ -161,7 +171,7 @@ SYSCALL_DECLARE(close)
 
 /* ------------------------------------------------------------ stat */
 
-static void stat_std(enum ufile_kind kind, struct uapi_stat *st)
+void fs_stat_std(enum ufile_kind kind, struct uapi_stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_mode = (kind == UFILE_STDIN ? S_IFCHR : S_IFIFO) | 0600;
@@ -176,8 +186,10 @@ static void stat_ufile(const struct ufile *f, struct uapi_stat *st)
 {
 	if (f->kind == UFILE_STORAGE)
 		fs_stat_from_p2s(&f->st, st);
+	else if (f->kind == UFILE_PSEUDO)
+		pseudofs_fstat(f, st);
 	else
-		stat_std(f->kind, st);
+		fs_stat_std(f->kind, st);
 }
 
 static int stat_fd(int fd, struct uapi_stat *st)
@@ -193,21 +205,33 @@ static int stat_fd(int fd, struct uapi_stat *st)
 
 /*
  * The attributes of @dirfd + @upath (the AT_EMPTY_PATH case excluded):
- * P2S_OPEN does the lookup and returns them.
+ * P2S_OPEN does the lookup and returns them; a pseudo file's are in
+ * *@pseudo_st instead, with *@pseudo set.
  */
 static int lookup_attrs(int dirfd, const char __user *upath, bool nofollow,
-			struct p2s_open_reply *reply, bool *empty)
+			struct p2s_open_reply *reply, bool *empty,
+			struct uapi_stat *pseudo_st, bool *pseudo)
 {
 	struct fs_lookup *lk = lookup_alloc();
 	int ret;
 
+	*pseudo = false;
 	if (!lk)
 		return -ENOMEM;
 	ret = fs_lookup_user(lk, dirfd, upath);
 	*empty = !ret && !lk->len;
+	if (!ret && !*empty && pseudofs_owns(lk->path)) {
+		ret = pseudofs_stat(lk, nofollow, pseudo_st);
+		*pseudo = !ret;
+		if (ret == PSEUDO_ESCAPED)
+			ret = 0;
+		else
+			goto out;
+	}
 	if (!ret && !*empty)
 		ret = fs_storage_open(lk->path, nofollow ? P2S_OPEN_NOFOLLOW : 0,
 				      reply);
+out:
 	kfree(lk);
 	return ret;
 }
@@ -233,11 +257,11 @@ int fs_stat_at(int dirfd, const char __user *upath, int flags,
 	       struct uapi_stat *st)
 {
 	struct p2s_open_reply reply;
-	bool empty;
+	bool empty, pseudo;
 	int ret;
 
 	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
-			   &empty);
+			   &empty, st, &pseudo);
 	if (!ret && empty) {
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
@@ -247,7 +271,8 @@ int fs_stat_at(int dirfd, const char __user *upath, int flags,
 	}
 	if (ret)
 		return ret;
-	fs_stat_from_p2s(&reply.st, st);
+	if (!pseudo)
+		fs_stat_from_p2s(&reply.st, st);
 	return 0;
 }
 
@@ -316,7 +341,6 @@ static long readlink_fd(int fd, char __user *ubuf, long bufsiz)
 static long do_readlinkat(int dirfd, const char __user *upath,
 			  char __user *ubuf, long bufsiz)
 {
-	struct process *p = current_process();
 	struct p2s_open_reply reply;
 	struct fs_lookup *lk;
 	long ret;
@@ -333,10 +357,8 @@ static long do_readlinkat(int dirfd, const char __user *upath,
 		ret = readlink_fd(dirfd, ubuf, bufsiz);
 		goto out;
 	}
-	if (!strcmp(lk->path, PROC_SELF_EXE)) {
-		ret = min_t(long, strlen(p->exe), bufsiz);
-		if (copy_to_user(ubuf, p->exe, ret))
-			ret = -EFAULT;
+	if (pseudofs_owns(lk->path)) {
+		ret = pseudofs_readlink(lk->path, ubuf, bufsiz);
 		goto out;
 	}
 	ret = fs_storage_open(lk->path, P2S_OPEN_NOFOLLOW, &reply);
@@ -369,8 +391,9 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 			 int flags)
 {
 	struct p2s_open_reply reply;
+	struct uapi_stat st;
 	struct ufile *f;
-	bool empty;
+	bool empty, pseudo;
 	u32 mode;
 	int ret;
 
@@ -379,7 +402,7 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	if (flags & ~FACCESSAT_FLAGS)
 		return -EINVAL;
 	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
-			   &empty);
+			   &empty, &st, &pseudo);
 	if (!ret && empty) {
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
@@ -400,7 +423,10 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	}
 	if (ret)
 		return ret;
-	mode = fit_get_le32(&reply.st.mode);
+	mode = pseudo ? st.st_mode : fit_get_le32(&reply.st.mode);
+	/* Of the pseudo files only the devices take writes. */
+	if ((amode & W_OK) && pseudo)
+		return mode_is(mode, S_IFCHR) ? 0 : -EACCES;
 	if (amode & W_OK)
 		return -EROFS;
 	if ((amode & X_OK) && !mode_is(mode, S_IFDIR) && !(mode & 0111))
@@ -464,6 +490,7 @@ SYSCALL_DECLARE(chdir)
 {
 	struct p2s_open_reply reply;
 	struct fs_lookup *lk = lookup_alloc();
+	struct uapi_stat st;
 	int ret;
 
 	if (!lk)
@@ -471,8 +498,20 @@ SYSCALL_DECLARE(chdir)
 	ret = fs_lookup_user(lk, AT_FDCWD, (const char __user *)regs->rdi);
 	if (!ret && !lk->len)
 		ret = -ENOENT;
+	if (!ret && pseudofs_owns(lk->path)) {
+		ret = pseudofs_stat(lk, false, &st);
+		if (!ret) {
+			if (!mode_is(st.st_mode, S_IFDIR))
+				ret = -ENOTDIR;
+			goto done;
+		}
+		if (ret != PSEUDO_ESCAPED)
+			goto done;
+		ret = 0;
+	}
 	if (!ret)
 		ret = fs_storage_open(lk->path, P2S_OPEN_DIRECTORY, &reply);
+done:
 	if (!ret)
 		set_cwd(lk->path);
 	kfree(lk);

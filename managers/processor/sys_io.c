@@ -17,6 +17,8 @@
  * with its output piped, and the two runs write the same bytes.  Storage
  * files are read-only: reads go to the storage node in P2S_READ chunks,
  * writes get -EBADF (no file is open for writing; open says -EROFS).
+ * Pseudo files (/dev, /proc, /sys) are pseudofs.c's; /dev/null, zero,
+ * full and (u)random are the files that may be open for writing.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -68,6 +70,16 @@ static int ufile_port(const struct ufile *f)
 	}
 }
 
+/* Write to @f: a console port (@port > 0) or a pseudo device. */
+static long ufile_write(struct ufile *f, int port, const char __user *ubuf,
+			size_t len)
+{
+	if (f->kind == UFILE_PSEUDO)
+		return access_ok(ubuf, len) ? pseudofs_write(f, ubuf, len) :
+					      -EFAULT;
+	return write_user(port, ubuf, len);
+}
+
 SYSCALL_DECLARE(write)
 {
 	struct ufile *f = fd_get(current_files(), regs->rdi);
@@ -75,11 +87,11 @@ SYSCALL_DECLARE(write)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = ufile_port(f);
-	if (ret > 0)
+	ret = f->kind == UFILE_PSEUDO ? 0 : ufile_port(f);
+	if (ret >= 0)
 		ret = (long)regs->rdx < 0 ? -EINVAL :
-		      write_user(ret, (const char __user *)regs->rsi,
-				 min_t(size_t, regs->rdx, RW_MAX));
+		      ufile_write(f, ret, (const char __user *)regs->rsi,
+				  min_t(size_t, regs->rdx, RW_MAX));
 	ufile_put(f);
 	return ret;
 }
@@ -93,28 +105,31 @@ SYSCALL_DECLARE(writev)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	port = ufile_port(f);
-	ufile_put(f);
-	if (port < 0)
-		return port;
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return -EINVAL;
-	for (long i = 0; i < iovcnt; i++) {
+	port = f->kind == UFILE_PSEUDO ? 0 : ufile_port(f);
+	if (port >= 0 && (iovcnt < 0 || iovcnt > IOV_MAX))
+		port = -EINVAL;
+	for (long i = 0; port >= 0 && i < iovcnt; i++) {
 		struct uapi_iovec iov;
 		long n;
 
 		if (copy_from_user(&iov, &uiov[i], sizeof(iov)))
-			return total ? total : -EFAULT;
-		if ((long)iov.len < 0)
-			return total ? total : -EINVAL;
-		n = write_user(port, (const char __user *)iov.base, iov.len);
-		if (n < 0)
-			return total ? total : n;
+			n = -EFAULT;
+		else if ((long)iov.len < 0)
+			n = -EINVAL;
+		else
+			n = ufile_write(f, port, (const char __user *)iov.base,
+					iov.len);
+		if (n < 0) {
+			if (!total)
+				total = n;
+			break;
+		}
 		total += n;
 		if ((u64)n < iov.len)
 			break;
 	}
-	return total;
+	ufile_put(f);
+	return port < 0 ? port : total;
 }
 
 /* Whether @f may be read: 0, -EBADF, -EISDIR or -EINVAL. */
@@ -123,6 +138,8 @@ static int ufile_readable(const struct ufile *f)
 	switch (f->kind) {
 	case UFILE_STDIN:
 		return 0;
+	case UFILE_PSEUDO:
+		return pseudofs_readable(f);
 	case UFILE_STORAGE:
 		if (f->flags & O_PATH)
 			return -EBADF;
@@ -142,6 +159,8 @@ static long ufile_read(struct ufile *f, char __user *ubuf, size_t len,
 		return 0;		/* stdin is at end of file */
 	if (!access_ok(ubuf, len))
 		return -EFAULT;
+	if (f->kind == UFILE_PSEUDO)
+		return pseudofs_read(f, ubuf, min_t(size_t, len, RW_MAX), pos);
 	return fs_storage_read(f, pos, ubuf, min_t(size_t, len, RW_MAX));
 }
 
@@ -172,7 +191,8 @@ SYSCALL_DECLARE(pread64)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	/* Linux's order: no pread on streams, whatever their mode. */
-	ret = f->kind == UFILE_STORAGE ? ufile_readable(f) : -ESPIPE;
+	ret = f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ?
+	      ufile_readable(f) : -ESPIPE;
 	if (!ret && (long)pos < 0)
 		ret = -EINVAL;
 	if (!ret)
@@ -275,10 +295,14 @@ SYSCALL_DECLARE(lseek)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind != UFILE_STORAGE) {
+	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO) {
 		ret = -ESPIPE;
 	} else if (f->flags & O_PATH) {
 		ret = -EBADF;
+	} else if (f->kind == UFILE_PSEUDO) {
+		mutex_lock(&f->pos_lock);
+		ret = pseudofs_lseek(f, off, whence);
+		mutex_unlock(&f->pos_lock);
 	} else {
 		mutex_lock(&f->pos_lock);
 		ret = ufile_is_dir(f) ? dir_seek(f, off, whence) :
@@ -296,10 +320,17 @@ SYSCALL_DECLARE(getdents64)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind == UFILE_STORAGE && (f->flags & O_PATH)) {
+	if (f->flags & O_PATH) {
 		ret = -EBADF;
 	} else if (!ufile_is_dir(f)) {
 		ret = -ENOTDIR;
+	} else if (f->kind == UFILE_PSEUDO) {
+		mutex_lock(&f->pos_lock);
+		ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
+		      pseudofs_getdents(f, (void __user *)regs->rsi,
+					min_t(size_t, regs->rdx, RW_MAX)) :
+		      -EFAULT;
+		mutex_unlock(&f->pos_lock);
 	} else {
 		mutex_lock(&f->pos_lock);
 		ret = fs_storage_getdents(f, (void __user *)regs->rsi,

@@ -236,7 +236,7 @@ static void test_opcode_ranges(struct htest *t)
 	HT_EXPECT(t, !fit_opcode_valid(0x0014));
 	HT_EXPECT(t, fit_opcode_valid(0x0100));
 	HT_EXPECT(t, fit_opcode_valid(0x010a));
-	HT_EXPECT(t, !fit_opcode_valid(0x010b));
+	HT_EXPECT(t, !fit_opcode_valid(0x010c));
 	HT_EXPECT(t, fit_opcode_valid(0x0209));
 	HT_EXPECT(t, !fit_opcode_valid(0x020a));
 	HT_EXPECT(t, fit_opcode_valid(0x0301));

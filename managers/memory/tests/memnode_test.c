@@ -420,6 +420,55 @@ static void memnode_bad_requests(struct ktest *t)
 	KT_EXPECT_EQ(t, kt_exit(pid), 0);
 }
 
+/* P2M_MAPS from @start: reply length or -errno, text after the header. */
+static int kt_maps(u32 pid, u64 start, struct p2m_maps_reply *r, u32 max)
+{
+	struct p2m_maps_req req;
+
+	p2m_hdr_init(&req.hdr, pid);
+	fit_put_le64(&req.start, start);
+	return fit_call(node_id, P2M_MAPS, &req, sizeof(req), r, max,
+			KT_TIMEOUT);
+}
+
+static void memnode_maps(struct ktest *t)
+{
+	static u8 buf[sizeof(struct p2m_maps_reply) + P2M_MAPS_MAX + 1];
+	const u32 max = sizeof(buf) - 1;
+	struct p2m_maps_reply *r = (void *)buf;
+	struct p2m_execve_reply er;
+	struct p2m_maps_req req;
+	char *text;
+	u32 pid = 107;
+	int ret;
+
+	KT_NEED_NODE(t);
+	text = (char *)(r + 1);
+	KT_ASSERT_EQ(t, kt_execve(pid, "/t/prog", &er), (int)sizeof(er));
+	ret = kt_maps(pid, 0, r, max);
+	KT_ASSERT_GT(t, ret, (int)sizeof(*r));
+	KT_EXPECT_EQ(t, fit_get_le32(&r->len), ret - sizeof(*r));
+	KT_EXPECT_EQ(t, fit_get_le32(&r->flags), P2M_MAPS_EOF);
+	text[ret - sizeof(*r)] = '\0';
+	/* The code page, named at column 73 by the execve path. */
+	KT_EXPECT_MEMEQ(t, text, "00400000-00401000 r-xp 00000000 00:00 ", 38);
+	KT_EXPECT_MEMEQ(t, text + 73, "/t/prog\n", 8);
+	KT_EXPECT_NOT_NULL(t, strstr(text, "\n00602000-"));
+	KT_EXPECT_NOT_NULL(t, strstr(text, " rw-p 00000000 00:00 0 "));
+	KT_EXPECT_NOT_NULL(t, strstr(text, "[stack]\n"));
+	/* From the end of the first vma: the code page is left out. */
+	ret = kt_maps(pid, 0x401000, r, max);
+	KT_ASSERT_GT(t, ret, (int)sizeof(*r));
+	KT_EXPECT_MEMEQ(t, text, "00602000-", 9);
+	/* Bad length, unknown process: refused, nothing else disturbed. */
+	p2m_hdr_init(&req.hdr, pid);
+	fit_put_le64(&req.start, 0);
+	KT_EXPECT_EQ(t, fit_call(node_id, P2M_MAPS, &req, sizeof(req) - 1,
+				 r, max, KT_TIMEOUT), -EPROTO);
+	KT_EXPECT_EQ(t, kt_maps(998, 0, r, max), -ESRCH);
+	KT_EXPECT_EQ(t, kt_exit(pid), 0);
+}
+
 static void memnode_exec_replaces_and_exit_frees(struct ktest *t)
 {
 	struct p2m_execve_reply r;
@@ -455,6 +504,7 @@ static struct ktest_case memnode_cases[] = {
 	KTEST_CASE(memnode_anon_flush_madvise),
 	KTEST_CASE(memnode_mprotect_munmap_brk),
 	KTEST_CASE(memnode_bad_requests),
+	KTEST_CASE(memnode_maps),
 	KTEST_CASE(memnode_exec_replaces_and_exit_frees),
 	{}
 };
