@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The ELF loader of the memory node: checks an x86-64 ELF64 executable
- * (elf_parse) and lays its PT_LOAD segments out as vmas of a fresh
- * address space (elf_map).  It reads the file only through a callback,
- * so the host test feeds it real binaries built by the host's gcc.  The
- * initial stack is stack.c's; where the file lives is service.c's.
+ * (elf_check), moves an ET_DYN image to its base (elf_rebase) and lays
+ * its PT_LOAD segments out as vmas of an address space (elf_map).  It
+ * reads the file only through a callback, so the host test feeds it real
+ * binaries built by the host's gcc and the host's own ld.so.  The initial
+ * stack is stack.c's; where the files live and where the program and its
+ * interpreter go is service.c's (memnode_exec_place()).
  *
- * Accepted: ET_EXEC, and ET_DYN without PT_INTERP (static-pie), placed
- * at the caller's base.  Everything a hostile or truncated file can get
- * wrong is -ENOEXEC with a one-line reason in info->why: header fields,
- * program headers outside the file, segments that overflow, overlap, are
- * not congruent modulo the page size, have p_filesz > p_memsz, lie past
- * TASK_SIZE or below mmap_min_addr, an entry point outside every
- * executable segment.  Dynamic executables (PT_INTERP) are refused here
- * with the interpreter's name; loading ld.so comes later.
+ * Accepted: ET_EXEC, and ET_DYN (PIE, static-pie, an interpreter).
+ * Everything a hostile or truncated file can get wrong is -ENOEXEC with a
+ * one-line reason in info->why: header fields, program headers outside
+ * the file, segments that overflow, overlap, are not congruent modulo the
+ * page size, have p_filesz > p_memsz, lie past TASK_SIZE or below
+ * mmap_min_addr, an entry point outside every executable segment, a
+ * PT_INTERP that is not one absolute NUL-terminated path of at most
+ * PATH_MAX bytes inside the file.  elf_parse() also refuses PT_INTERP,
+ * for callers that load static programs only.
  *
  * A segment becomes one vma from the page holding p_vaddr to the page
  * holding p_vaddr + p_memsz, backed by the file from the page-aligned

@@ -18,9 +18,11 @@
  * serialises every operation on proc.mm (including file reads that go to
  * the storage node, which may sleep).
  *
- * Programs and file mappings live on a storage node (P2S_OPEN, P2S_READ
- * of <fit/storage.h>, called with the process's lock held: a miss on a
- * file page waits for the storage node).
+ * Programs, their interpreters (PT_INTERP: opened from the program's own
+ * source, placed as Linux does, memnode_exec_place()) and file mappings
+ * live on a storage node (P2S_OPEN, P2S_READ of <fit/storage.h>, called
+ * with the process's lock held: a miss on a file page waits for the
+ * storage node).
  *
  * The image registry maps a path to bytes already in this node's memory
  * (memnode_image_register()).  EXECVE and MMAP with storage node
@@ -808,17 +810,23 @@ static int memnode_exec_place(struct memnode_exec *x, struct rmm *mm)
 			base = rmm_unmapped_area(mm, pi->hi - pi->lo);
 		}
 		ret = elf_rebase(pi, base);
-		if (ret)
+		if (ret) {
+			memnode_exec_refused(x, pi, ret);
 			return ret;
+		}
 	}
 	ret = elf_map(mm, pi, &x->prog_file);
 	if (ret || !pi->interp_len)
 		return ret;
 	base = rmm_unmapped_area(mm, ii->hi - ii->lo);
-	ret = base ? elf_rebase(ii, base) : -ENOMEM;
-	if (!ret)
-		ret = elf_map_segments(mm, ii, &x->interp_file);
-	return ret;
+	if (!base)
+		return -ENOMEM;
+	ret = elf_rebase(ii, base);
+	if (ret) {
+		memnode_exec_refused(x, ii, ret);
+		return ret;
+	}
+	return elf_map_segments(mm, ii, &x->interp_file);
 }
 
 /*
@@ -879,11 +887,8 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 		goto free;
 	}
 	ret = memnode_exec_place(x, mm);
-	if (ret) {
-		if (ret == -ENOEXEC)
-			memnode_exec_refused(x, &x->prog, ret);
+	if (ret)
 		goto destroy;
-	}
 	args.strings = path + path_len;
 	args.strings_len = fit_get_le32(&r->strings_len);
 	args.argc = fit_get_le32(&r->argc);

@@ -490,7 +490,7 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 		ret = -EPROTO;
 	if (ret < 0) {
 		if (ret == -ENOEXEC)
-			pr_err("exec: %s: not a static x86-64 executable (node %u says why)\n",
+			pr_err("exec: %s: not an x86-64 executable we can load (node %u says why)\n",
 			       exe, rb->node);
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "execve", ret);
