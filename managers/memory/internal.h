@@ -35,6 +35,9 @@
 #define MMAP_BASE		(STACK_TOP - (128ULL << 20))
 #define RMM_MAX_VMAS		65530			/* vm.max_map_count */
 #define ET_DYN_DEFAULT_BASE	0x555555554000ULL	/* ELF_ET_DYN_BASE: PIE */
+/* A loader's break (ET_DYN run without interpreter): page-aligned up */
+/* ELF_ET_DYN_BASE (2/3 of the address space), as Linux 6.x moves it. */
+#define ET_DYN_LOADER_BRK	0x555555555000ULL
 
 /* Where the bytes of a file-backed vma come from. */
 enum mem_file_kind {

@@ -793,7 +793,8 @@ static int memnode_exec_interp(struct memnode_exec *x, u16 storage_node)
  * without randomisation: the program at its addresses (ET_EXEC) or at
  * ELF_ET_DYN_BASE (a PIE with an interpreter, memnode.aslr moves it),
  * an ET_DYN without interpreter (static-pie, ld.so run directly) and
- * the interpreter top-down in the mmap area, below mm->mmap_base.
+ * the interpreter top-down in the mmap area, below mm->mmap_base; the
+ * break of an ET_DYN without interpreter at ET_DYN_LOADER_BRK.
  */
 static int memnode_exec_place(struct memnode_exec *x, struct rmm *mm)
 {
@@ -816,8 +817,18 @@ static int memnode_exec_place(struct memnode_exec *x, struct rmm *mm)
 		}
 	}
 	ret = elf_map(mm, pi, &x->prog_file);
-	if (ret || !pi->interp_len)
+	if (ret)
 		return ret;
+	if (!pi->interp_len) {
+		/*
+		 * A loader in the mmap area would find its break hemmed in
+		 * below the stack: Linux moves it to ELF_ET_DYN_BASE.
+		 */
+		if (pi->type == ET_DYN &&
+		    !rmm_find_vma(mm, ET_DYN_LOADER_BRK))
+			mm->start_brk = mm->brk = ET_DYN_LOADER_BRK;
+		return 0;
+	}
 	base = rmm_unmapped_area(mm, ii->hi - ii->lo);
 	if (!base)
 		return -ENOMEM;
