@@ -31,6 +31,10 @@ that list must be the native one exactly (both place it top-down below
 the same mmap base); every run's status; stderr (empty for the first
 four).  The missing interpreter is status 127 and one log line naming
 it, the text file 126 and a log line saying why.
+
+  native_vs_tessera   the above
+  local_mode          `tessera run --local` of dyn: 126, one line naming
+                      the interpreter, the next program still runs
 """
 
 import os
@@ -227,6 +231,28 @@ def dynamic_native_vs_tessera():
 	      f"{where}: want two 'bus error' lines (filemap twice)")
 
 
+def dynamic_local_mode():
+	"""Local mode loads static programs only (until it runs the memory
+	service in-process): a dynamic one cannot be executed (126), with
+	one line naming its interpreter, and the node stays up."""
+	hello = test_user.program("hello")
+	hello_code = test_user.native([hello])[0]
+	code, out, err, log = test_user.tessera_run(
+		"dynamic-local", [test_user.program("dyn"), "/dynlib.so"],
+		also=[hello])
+	where = "dynamic local: serial log in runs/.../dynamic-local/"
+	check(code == 126, f"{where}: status {code}, want 126")
+	lines = [l for l in log.splitlines()
+		 if f"dynamically linked (interpreter {LDSO})" in l]
+	check(len(lines) == 1, f"{where}: want one line naming {LDSO}: "
+	      f"{lines}")
+	check(re.search(rb"\[launcher\] run 1 \(.*hello\): exit status %d\n"
+			% hello_code, err),
+	      f"{where}: the next program did not run as natively "
+	      f"(status {hello_code}): {err!r}")
+
+
 SCENARIOS = [
 	("native_vs_tessera", dynamic_native_vs_tessera),
+	("local_mode", dynamic_local_mode),
 ]
