@@ -83,8 +83,9 @@ static int elf_check_header(const Elf64_Ehdr *eh, u64 size,
 }
 
 /*
- * Copy PT_INTERP's path into info->interp.  Linux's rules: p_filesz of
- * 2..PATH_MAX bytes inside the file, the last one the only NUL.
+ * Copy PT_INTERP's path into info->interp.  Linux's rules (p_filesz of
+ * 2..PATH_MAX bytes inside the file, the last one a NUL; the path ends
+ * at the first NUL) and ours: only one PT_INTERP, an absolute path.
  */
 static int elf_read_interp(elf_read_fn read, void *ctx, u64 size,
 			   const Elf64_Phdr *ph, struct elf_info *info)

@@ -3,11 +3,11 @@
  * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each first
  * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
  * the process's own start and current break; a file mmap's descriptor
- * through fs.h), so a rejected call changes nothing.  Then it takes the address-space lock, drops the
- * page-table entries and pcache lines of the range it may change (so
- * the next touch faults and sees the new state), and asks the backend
- * (mm_local.c, mm_remote.c), which owns vmas and pages and applies the
- * same rules again.
+ * through fs.h), so a rejected call changes nothing.  Then it takes the
+ * address-space lock, drops the page-table entries and pcache lines of
+ * the range it may change (so the next touch faults and sees the new
+ * state), and asks the backend (mm_local.c, mm_remote.c), which owns
+ * vmas and pages and applies the same rules again.
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
@@ -67,9 +67,8 @@ static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = mman_check_mmap_file(len, off);
-	if (!ret && (f->flags & O_PATH))
-		ret = -EBADF;
+	/* An O_PATH descriptor is no file to fget(): -EBADF first. */
+	ret = f->flags & O_PATH ? -EBADF : mman_check_mmap_file(len, off);
 	if (!ret && (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) &&
 	    (prot & PROT_WRITE) && (f->flags & O_ACCMODE) == O_RDONLY)
 		ret = -EACCES;
