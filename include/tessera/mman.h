@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Linux's argument rules for munmap, mprotect and madvise (mm/mmap.c,
+ * Linux's argument rules for munmap, mprotect, madvise and the length
+ * and offset of a file mmap (mm/mmap.c,
  * mm/mprotect.c, mm/madvise.c), as pure functions of the arguments.
  *
  * Two users: the processor checks a call with them before it drops a
@@ -31,6 +32,29 @@
 static inline u64 mman_page_align(u64 len)
 {
 	return (len + MMAN_PAGE_SIZE - 1) & MMAN_PAGE_MASK;
+}
+
+/* The largest file offset + length a mapping may reach (MAX_LFS_FILESIZE). */
+#define MMAN_FILE_MAX		0x7fffffffffffffffULL
+
+/*
+ * mmap(2) of a file, the checks on @len and @off alone after the
+ * descriptor was found (do_mmap, file_mmap_ok): -EINVAL for len 0 or an
+ * unaligned @off, -ENOMEM when len rounds up past 2^64, -EOVERFLOW when
+ * the mapping would reach past MMAN_FILE_MAX.
+ */
+static inline int mman_check_mmap_file(u64 len, u64 off)
+{
+	u64 alen = mman_page_align(len);
+
+	if (!len || (off & ~MMAN_PAGE_MASK))
+		return -EINVAL;
+	if (!alen)
+		return -ENOMEM;
+	if (alen > MMAN_FILE_MAX ||
+	    (off >> 12) > ((MMAN_FILE_MAX - alen) >> 12))
+		return -EOVERFLOW;
+	return 0;
 }
 
 /* munmap(2): -EINVAL for an unaligned @addr, len 0, or past TASK_SIZE. */

@@ -10,7 +10,8 @@
  *             tree and the radix table of the pages this node owns for
  *             it; mmap, munmap, mprotect, brk, mremap, madvise
  *   fault.c   a pcache miss (find or fill the page) and a flush
- *   loader.c  ELF64 parsing and mapping of static executables
+ *   loader.c  ELF64 parsing and mapping of executables and their
+ *             interpreter (PT_INTERP)
  *   stack.c   the initial user stack (argv, envp, auxv)
  *   maps.c    the text of /proc/<pid>/maps (P2M_MAPS)
  *   service.c the FIT handlers, the process table, the image registry
@@ -34,7 +35,10 @@
 #define STACK_MAX_SIZE		(8ULL << 20)		/* RLIMIT_STACK */
 #define MMAP_BASE		(STACK_TOP - (128ULL << 20))
 #define RMM_MAX_VMAS		65530			/* vm.max_map_count */
-#define ET_DYN_DEFAULT_BASE	0x555555554000ULL	/* static-pie bias */
+#define ET_DYN_DEFAULT_BASE	0x555555554000ULL	/* ELF_ET_DYN_BASE: PIE */
+/* A loader's break (ET_DYN run without interpreter): page-aligned up */
+/* ELF_ET_DYN_BASE (2/3 of the address space), as Linux 6.x moves it. */
+#define ET_DYN_LOADER_BRK	0x555555555000ULL
 
 /* Where the bytes of a file-backed vma come from. */
 enum mem_file_kind {
@@ -57,6 +61,8 @@ struct mem_file {
 #define VMA_NORESERVE	0x08	/* MAP_NORESERVE */
 #define VMA_STACK	0x10	/* the main thread's stack */
 #define VMA_HEAP	0x20	/* the brk area */
+#define VMA_NOWRITE	0x40	/* MAP_SHARED of a read-only file: never */
+				/* PROT_WRITE (mprotect: -EACCES) */
 
 struct vma {
 	struct rb_node rb;	/* in rmm->vmas, keyed by start */
@@ -123,6 +129,13 @@ int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice);
 int rmm_map_fixed(struct rmm *mm, u64 start, u64 end, u32 prot, u32 flags,
 		  const struct mem_file *file, u64 file_off, u64 file_end);
 
+/*
+ * Linux's top-down search of a free range for mmap without an address:
+ * the highest free [a, a + @len) below mm->mmap_base, else above it;
+ * 0 if none.  @len page aligned.
+ */
+u64 rmm_unmapped_area(struct rmm *mm, u64 len);
+
 /* The page at page-aligned @va if present, else NULL. */
 void *rmm_page_lookup(struct rmm *mm, u64 va);
 /*
@@ -175,6 +188,7 @@ int rmm_flush(struct rmm *mm, u64 va, const void *data);
 #define ELF_MAX_PHNUM		128	/* program headers we accept */
 #define ELF_MAX_LOADS		16	/* PT_LOAD segments we accept */
 #define ELF_WHY_LEN		128
+#define ELF_INTERP_MAX		4096	/* PT_INTERP bytes, NUL included */
 
 struct elf_segment {
 	u64 vaddr;		/* with the load bias */
@@ -194,8 +208,11 @@ struct elf_info {
 	bool exec_stack;	/* PT_GNU_STACK with PF_X */
 	bool has_tls;
 	u64 tls_vaddr, tls_filesz, tls_memsz, tls_align;
+	u64 max_align;		/* largest p_align of the PT_LOADs */
 	unsigned int nr_loads;
 	struct elf_segment loads[ELF_MAX_LOADS];
+	u32 interp_len;		/* PT_INTERP: strlen(interp), 0: none */
+	char interp[ELF_INTERP_MAX];	/* its absolute path */
 	char why[ELF_WHY_LEN];	/* the reason for -ENOEXEC */
 };
 
@@ -204,17 +221,39 @@ typedef int (*elf_read_fn)(void *ctx, u64 off, void *buf, u32 len);
 
 /*
  * Parse and check an ELF64 x86-64 executable of @size bytes.  An ET_DYN
- * file is placed at @dyn_base (page aligned).  0, or -ENOEXEC with a
- * one-line reason in info->why (dynamic executables included: PT_INTERP
- * names the interpreter), or the read error.
+ * file is placed at @dyn_base (page aligned; elf_rebase() moves it).  A
+ * PT_INTERP is checked (one, inside the file, 2..ELF_INTERP_MAX bytes
+ * ending in its NUL, an absolute path) and copied to info->interp.  0,
+ * or -ENOEXEC with a one-line reason in info->why, or the read error.
+ */
+int elf_check(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
+	      struct elf_info *info);
+/*
+ * elf_check() for callers that load static programs only: a PT_INTERP
+ * is -ENOEXEC naming the interpreter.
  */
 int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 	      struct elf_info *info);
+/*
+ * Is the parsed @info fit to be an interpreter: ET_DYN without a
+ * PT_INTERP of its own?  0 or -ENOEXEC with the reason.
+ */
+int elf_check_interpreter(struct elf_info *info);
+/*
+ * Move a parsed ET_DYN image so that its lowest page is at @base (every
+ * address in @info follows).  0, or -ENOEXEC (ET_EXEC, or @base leaves
+ * the image outside the user address space).
+ */
+int elf_rebase(struct elf_info *info, u64 base);
 
 /*
- * Create the vmas of @info's segments in the empty @mm, backed by @file,
- * and set mm's break.  0 or -errno.
+ * Create the vmas of @info's segments in @mm (where they do not overlap
+ * another image), backed by @file.  elf_map() also sets mm's break
+ * after the highest segment: the program's; elf_map_segments() does not
+ * (the interpreter's).  0 or -errno.
  */
+int elf_map_segments(struct rmm *mm, const struct elf_info *info,
+		     const struct mem_file *file);
 int elf_map(struct rmm *mm, const struct elf_info *info,
 	    const struct mem_file *file);
 
@@ -228,7 +267,8 @@ struct stack_args {
 	u32 strings_len;
 	u32 argc, envc;
 	const char *execfn;	/* NUL-terminated */
-	const struct elf_info *elf;
+	const struct elf_info *elf;	/* the program */
+	u64 interp_base;	/* AT_BASE: the interpreter's load address, or 0 */
 	u8 random[16];		/* AT_RANDOM bytes */
 	u64 hwcap, hwcap2;
 	u32 uid, euid, gid, egid;

@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The ELF loader of the memory node: checks an x86-64 ELF64 executable
- * (elf_parse) and lays its PT_LOAD segments out as vmas of a fresh
- * address space (elf_map).  It reads the file only through a callback,
- * so the host test feeds it real binaries built by the host's gcc.  The
- * initial stack is stack.c's; where the file lives is service.c's.
+ * (elf_check), moves an ET_DYN image to its base (elf_rebase) and lays
+ * its PT_LOAD segments out as vmas of an address space (elf_map).  It
+ * reads the file only through a callback, so the host test feeds it real
+ * binaries built by the host's gcc and the host's own ld.so.  The initial
+ * stack is stack.c's; where the files live and where the program and its
+ * interpreter go is service.c's (memnode_exec_place()).
  *
- * Accepted: ET_EXEC, and ET_DYN without PT_INTERP (static-pie), placed
- * at the caller's base.  Everything a hostile or truncated file can get
- * wrong is -ENOEXEC with a one-line reason in info->why: header fields,
- * program headers outside the file, segments that overflow, overlap, are
- * not congruent modulo the page size, have p_filesz > p_memsz, lie past
- * TASK_SIZE or below mmap_min_addr, an entry point outside every
- * executable segment.  Dynamic executables (PT_INTERP) are refused here
- * with the interpreter's name; loading ld.so comes later.
+ * Accepted: ET_EXEC, and ET_DYN (PIE, static-pie, an interpreter).
+ * Everything a hostile or truncated file can get wrong is -ENOEXEC with a
+ * one-line reason in info->why: header fields, program headers outside
+ * the file, segments that overflow, overlap, are not congruent modulo the
+ * page size, have p_filesz > p_memsz, lie past TASK_SIZE or below
+ * mmap_min_addr, an entry point outside every executable segment, a
+ * PT_INTERP that is not one absolute NUL-terminated path of at most
+ * PATH_MAX bytes inside the file.  elf_parse() also refuses PT_INTERP,
+ * for callers that load static programs only.
  *
  * A segment becomes one vma from the page holding p_vaddr to the page
  * holding p_vaddr + p_memsz, backed by the file from the page-aligned
@@ -29,8 +32,6 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/mman.h>
-
-#define ELF_MAX_INTERP	256
 
 static __printf(2, 3) int elf_bad(struct elf_info *info, const char *fmt,
 				   ...)
@@ -81,25 +82,38 @@ static int elf_check_header(const Elf64_Ehdr *eh, u64 size,
 	return 0;
 }
 
-/* Read PT_INTERP's string to name it in the refusal. */
-static int elf_refuse_interp(elf_read_fn read, void *ctx, u64 size,
-			     const Elf64_Phdr *ph, struct elf_info *info)
+/*
+ * Copy PT_INTERP's path into info->interp.  Linux's rules (p_filesz of
+ * 2..PATH_MAX bytes inside the file, the last one a NUL; the path ends
+ * at the first NUL) and ours: only one PT_INTERP, an absolute path.
+ */
+static int elf_read_interp(elf_read_fn read, void *ctx, u64 size,
+			   const Elf64_Phdr *ph, struct elf_info *info)
 {
-	char name[ELF_MAX_INTERP];
-	u64 n = min_t(u64, ph->p_filesz, sizeof(name) - 1);
+	u64 n = ph->p_filesz;
 	int ret;
 
-	if (ph->p_offset > size || n > size - ph->p_offset || n == 0)
+	if (info->interp_len)
+		return elf_bad(info, "more than one PT_INTERP");
+	if (ph->p_offset > size || n > size - ph->p_offset)
 		return elf_bad(info, "PT_INTERP outside the file");
-	ret = read(ctx, ph->p_offset, name, (u32)n);
+	if (n < 2 || n > ELF_INTERP_MAX)
+		return elf_bad(info, "PT_INTERP of %llu bytes (2..%u)",
+			       (unsigned long long)n, ELF_INTERP_MAX);
+	ret = read(ctx, ph->p_offset, info->interp, (u32)n);
 	if (ret)
 		return ret;
-	name[n] = '\0';
-	for (u64 i = 0; i < n && name[i]; i++)
-		if (name[i] < 0x20 || name[i] > 0x7e)
-			name[i] = '?';
-	return elf_bad(info, "dynamically linked (interpreter %s): not supported yet",
-		       name);
+	if (info->interp[n - 1] != '\0') {
+		info->interp[0] = '\0';
+		return elf_bad(info, "PT_INTERP path not NUL-terminated");
+	}
+	/* Relative to which directory?  Linux's cwd; we have none here. */
+	if (info->interp[0] != '/') {
+		info->interp[0] = '\0';
+		return elf_bad(info, "PT_INTERP path not absolute");
+	}
+	info->interp_len = strlen(info->interp);
+	return 0;
 }
 
 static int elf_check_load(const Elf64_Phdr *ph, u64 size,
@@ -123,7 +137,7 @@ static int elf_check_load(const Elf64_Phdr *ph, u64 size,
 	return 0;
 }
 
-int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
+int elf_check(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 	      struct elf_info *info)
 {
 	Elf64_Ehdr eh;
@@ -156,8 +170,10 @@ int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 
 		switch (ph->p_type) {
 		case PT_INTERP:
-			ret = elf_refuse_interp(read, ctx, size, ph, info);
-			goto out;
+			ret = elf_read_interp(read, ctx, size, ph, info);
+			if (ret)
+				goto out;
+			break;
 		case PT_GNU_STACK:
 			info->exec_stack = ph->p_flags & PF_X;
 			break;
@@ -200,6 +216,8 @@ int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 			seg->filesz = ph->p_filesz;
 			seg->memsz = ph->p_memsz;
 			seg->prot = elf_prot(ph->p_flags);
+			if (ph->p_align > info->max_align)
+				info->max_align = ph->p_align;
 			lo = min(lo, ALIGN_DOWN(ph->p_vaddr, PAGE_SIZE));
 			hi = max(hi, ph->p_vaddr + ph->p_memsz);
 			break;
@@ -278,8 +296,53 @@ out:
 	return ret;
 }
 
-int elf_map(struct rmm *mm, const struct elf_info *info,
-	    const struct mem_file *file)
+int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
+	      struct elf_info *info)
+{
+	int ret = elf_check(read, ctx, size, dyn_base, info);
+
+	if (ret || !info->interp_len)
+		return ret;
+	return elf_bad(info, "dynamically linked (interpreter %s): not supported here",
+		       info->interp);
+}
+
+int elf_check_interpreter(struct elf_info *info)
+{
+	if (info->type != ET_DYN)
+		return elf_bad(info, "not ET_DYN (type %u)", info->type);
+	if (info->interp_len)
+		return elf_bad(info, "has a PT_INTERP of its own (%s)",
+			       info->interp);
+	return 0;
+}
+
+int elf_rebase(struct elf_info *info, u64 base)
+{
+	u64 delta = base - info->lo;
+	unsigned int i;
+
+	if (info->type != ET_DYN)
+		return base == info->lo ? 0 : elf_bad(info, "ET_EXEC cannot move");
+	if (base & ~PAGE_MASK || base < MMAP_MIN_ADDR ||
+	    info->hi - info->lo > TASK_SIZE - base)
+		return elf_bad(info, "bad load base %#llx",
+			       (unsigned long long)base);
+	for (i = 0; i < info->nr_loads; i++)
+		info->loads[i].vaddr += delta;
+	if (info->has_tls)
+		info->tls_vaddr += delta;
+	info->bias += delta;
+	info->entry += delta;
+	info->phdr += delta;
+	info->lo += delta;
+	info->hi += delta;
+	info->brk += delta;
+	return 0;
+}
+
+int elf_map_segments(struct rmm *mm, const struct elf_info *info,
+		     const struct mem_file *file)
 {
 	unsigned int i;
 	int ret;
@@ -305,6 +368,15 @@ int elf_map(struct rmm *mm, const struct elf_info *info,
 		if (ret)
 			return ret;
 	}
-	mm->start_brk = mm->brk = ALIGN(info->brk, PAGE_SIZE);
 	return 0;
+}
+
+int elf_map(struct rmm *mm, const struct elf_info *info,
+	    const struct mem_file *file)
+{
+	int ret = elf_map_segments(mm, info, file);
+
+	if (!ret)
+		mm->start_brk = mm->brk = ALIGN(info->brk, PAGE_SIZE);
+	return ret;
 }

@@ -18,9 +18,11 @@
  * serialises every operation on proc.mm (including file reads that go to
  * the storage node, which may sleep).
  *
- * Programs and file mappings live on a storage node (P2S_OPEN, P2S_READ
- * of <fit/storage.h>, called with the process's lock held: a miss on a
- * file page waits for the storage node).
+ * Programs, their interpreters (PT_INTERP: opened from the program's own
+ * source, placed as Linux does, memnode_exec_place()) and file mappings
+ * live on a storage node (P2S_OPEN, P2S_READ of <fit/storage.h>, called
+ * with the process's lock held: a miss on a file page waits for the
+ * storage node).
  *
  * The image registry maps a path to bytes already in this node's memory
  * (memnode_image_register()).  EXECVE and MMAP with storage node
@@ -75,7 +77,7 @@ PARAM_SIZE("memnode.proc_limit", memnode_proc_limit, 0, 0,
 
 static bool memnode_aslr;
 PARAM_BOOL("memnode.aslr", memnode_aslr,
-	   "randomise the load address of static-pie programs (default: 0x555555554000)");
+	   "randomise the load address of PIE programs with an interpreter (default: 0x555555554000)");
 
 struct memnode_proc {
 	struct list_head link;	/* in memnode_table[]; memnode_table_lock */
@@ -799,6 +801,110 @@ static int memnode_open_program(u16 storage_node, const char *path,
 	return memnode_storage_open(storage_node, path, path_len, file);
 }
 
+/* The new image of an execve while it is being built. */
+struct memnode_exec {
+	u16 node;		/* the processor's, for messages */
+	u32 pid;
+	const char *execfn;
+	struct elf_info prog;
+	struct elf_info interp;	/* prog.interp_len != 0 only */
+	struct mem_file prog_file, interp_file;
+};
+
+/* One line on why @info (the program, or the interpreter) was refused. */
+static void memnode_exec_refused(const struct memnode_exec *x,
+				 const struct elf_info *info, int ret)
+{
+	const char *why = ret == -ENOEXEC ? info->why : "read error";
+
+	if (info == &x->interp)
+		pr_info("memnode: execve %s for node %u pid %u: interpreter %s: %s (%d)\n",
+			x->execfn, x->node, x->pid, x->prog.interp, why, ret);
+	else
+		pr_info("memnode: execve %s for node %u pid %u: %s (%d)\n",
+			x->execfn, x->node, x->pid, why, ret);
+}
+
+/*
+ * Open and check the PT_INTERP of x->prog from the program's own source
+ * (@storage_node or the image registry): an ET_DYN without an
+ * interpreter of its own.  0, -ENOENT (missing: logged with its name),
+ * -ENOEXEC, -EACCES, -EIO.
+ */
+static int memnode_exec_interp(struct memnode_exec *x, u16 storage_node)
+{
+	struct elf_info *ii = &x->interp;
+	int ret;
+
+	ret = memnode_open_program(storage_node, x->prog.interp,
+				   x->prog.interp_len, &x->interp_file);
+	if (ret) {
+		pr_info("memnode: execve %s for node %u pid %u: interpreter %s: %s (%d)\n",
+			x->execfn, x->node, x->pid, x->prog.interp,
+			ret == -ENOENT ? "not found" : "cannot open", ret);
+		return ret;
+	}
+	ret = elf_check(memnode_elf_read, &x->interp_file, x->interp_file.size,
+			ET_DYN_DEFAULT_BASE, ii);
+	if (!ret)
+		ret = elf_check_interpreter(ii);
+	if (ret)
+		memnode_exec_refused(x, ii, ret);
+	return ret;
+}
+
+/*
+ * Lay the images out in the fresh @mm as Linux's load_elf_binary does
+ * without randomisation: the program at its addresses (ET_EXEC) or at
+ * ELF_ET_DYN_BASE (a PIE with an interpreter, memnode.aslr moves it),
+ * an ET_DYN without interpreter (static-pie, ld.so run directly) and
+ * the interpreter top-down in the mmap area, below mm->mmap_base; the
+ * break of an ET_DYN without interpreter at ET_DYN_LOADER_BRK.
+ */
+static int memnode_exec_place(struct memnode_exec *x, struct rmm *mm)
+{
+	struct elf_info *pi = &x->prog, *ii = &x->interp;
+	u64 base;
+	int ret;
+
+	if (pi->type == ET_DYN) {
+		if (pi->interp_len) {
+			base = memnode_dyn_base();
+			if (pi->max_align > PAGE_SIZE)
+				base = ALIGN_DOWN(base, pi->max_align);
+		} else {
+			base = rmm_unmapped_area(mm, pi->hi - pi->lo);
+		}
+		ret = elf_rebase(pi, base);
+		if (ret) {
+			memnode_exec_refused(x, pi, ret);
+			return ret;
+		}
+	}
+	ret = elf_map(mm, pi, &x->prog_file);
+	if (ret)
+		return ret;
+	if (!pi->interp_len) {
+		/*
+		 * A loader in the mmap area would find its break hemmed in
+		 * below the stack: Linux moves it to ELF_ET_DYN_BASE.
+		 */
+		if (pi->type == ET_DYN &&
+		    !rmm_find_vma(mm, ET_DYN_LOADER_BRK))
+			mm->start_brk = mm->brk = ET_DYN_LOADER_BRK;
+		return 0;
+	}
+	base = rmm_unmapped_area(mm, ii->hi - ii->lo);
+	if (!base)
+		return -ENOMEM;
+	ret = elf_rebase(ii, base);
+	if (ret) {
+		memnode_exec_refused(x, ii, ret);
+		return ret;
+	}
+	return elf_map_segments(mm, ii, &x->interp_file);
+}
+
 /*
  * Build the new address space completely before touching the old one:
  * a failed execve leaves the process as it was (Linux's point of no
@@ -808,19 +914,19 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 			     struct p2m_execve_reply *reply)
 {
 	u32 path_len = fit_get_le16(&r->path_len);
+	u16 storage_node = fit_get_le16(&r->storage_node);
 	const char *path = (const char *)(r + 1);
 	struct stack_args args = { 0 };
-	struct elf_info *info;
+	struct memnode_exec *x;
 	struct memnode_proc *p;
-	struct mem_file file;
 	struct rmm *mm, *old;
 	char *execfn;
 	u64 sp, pages;
 	int ret;
 
-	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
 	execfn = kmalloc(path_len + 1, GFP_KERNEL);
-	if (!info || !execfn) {
+	if (!x || !execfn) {
 		ret = -ENOMEM;
 		goto free;
 	}
@@ -830,27 +936,33 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 		ret = -EINVAL;
 		goto free;
 	}
-	ret = memnode_open_program(fit_get_le16(&r->storage_node), path,
-				   path_len, &file);
+	x->node = node;
+	x->pid = fit_get_le32(&r->hdr.pid);
+	x->execfn = execfn;
+	ret = memnode_open_program(storage_node, path, path_len,
+				   &x->prog_file);
 	if (ret)
 		goto free;
-	ret = elf_parse(memnode_elf_read, &file, file.size, memnode_dyn_base(),
-			info);
+	ret = elf_check(memnode_elf_read, &x->prog_file, x->prog_file.size,
+			ET_DYN_DEFAULT_BASE, &x->prog);
 	if (ret) {
-		pr_info("memnode: execve %s for node %u pid %u: %s (%d)\n",
-			execfn, node, fit_get_le32(&r->hdr.pid),
-			ret == -ENOEXEC ? info->why : "read error", ret);
+		memnode_exec_refused(x, &x->prog, ret);
 		goto free;
+	}
+	if (x->prog.interp_len) {
+		ret = memnode_exec_interp(x, storage_node);
+		if (ret)
+			goto free;
 	}
 	pages = memnode_proc_limit / PAGE_SIZE;
 	if (memnode_proc_limit && !pages)
 		pages = 1;
-	mm = rmm_create(node, fit_get_le32(&r->hdr.pid), pages);
+	mm = rmm_create(node, x->pid, pages);
 	if (!mm) {
 		ret = -ENOMEM;
 		goto free;
 	}
-	ret = elf_map(mm, info, &file);
+	ret = memnode_exec_place(x, mm);
 	if (ret)
 		goto destroy;
 	args.strings = path + path_len;
@@ -858,7 +970,8 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	args.argc = fit_get_le32(&r->argc);
 	args.envc = fit_get_le32(&r->envc);
 	args.execfn = execfn;
-	args.elf = info;
+	args.elf = &x->prog;
+	args.interp_base = x->prog.interp_len ? x->interp.bias : 0;
 	for (unsigned int i = 0; i < sizeof(args.random); i += 8) {
 		u64 v = get_random_u64();
 
@@ -875,7 +988,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	if (ret)
 		goto destroy;
 
-	p = memnode_proc_get_or_create(node, fit_get_le32(&r->hdr.pid));
+	p = memnode_proc_get_or_create(node, x->pid);
 	if (!p) {
 		ret = -ENOMEM;
 		goto destroy;
@@ -891,10 +1004,11 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	memnode_proc_put(p);
 	rmm_destroy(old);
 
-	fit_put_le64(&reply->entry, info->entry);
+	fit_put_le64(&reply->entry, x->prog.interp_len ? x->interp.entry :
+							 x->prog.entry);
 	fit_put_le64(&reply->sp, sp);
 	fit_put_le64(&reply->brk, mm->brk);
-	fit_put_le32(&reply->flags, info->exec_stack ? P2M_EXEC_STACK : 0);
+	fit_put_le32(&reply->flags, x->prog.exec_stack ? P2M_EXEC_STACK : 0);
 	fit_put_le32(&reply->reserved, 0);
 	memnode_count(memnode_stats.execs);
 	ret = 0;
@@ -903,7 +1017,7 @@ destroy:
 	rmm_destroy(mm);
 free:
 	kfree(execfn);
-	kfree(info);
+	kfree(x);
 	return ret;
 }
 

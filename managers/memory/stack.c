@@ -100,7 +100,7 @@ int stack_setup(struct rmm *mm, const struct stack_args *args, u64 *sp)
 	auxv_add(&aux, AT_PHDR, elf->phdr);
 	auxv_add(&aux, AT_PHENT, elf->phentsize);
 	auxv_add(&aux, AT_PHNUM, elf->phnum);
-	auxv_add(&aux, AT_BASE, 0);
+	auxv_add(&aux, AT_BASE, args->interp_base);
 	auxv_add(&aux, AT_FLAGS, 0);
 	auxv_add(&aux, AT_ENTRY, elf->entry);
 	auxv_add(&aux, AT_UID, args->uid);

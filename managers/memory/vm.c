@@ -537,7 +537,7 @@ static u64 rmm_gap_topdown(struct rmm *mm, u64 len, u64 lo, u64 hi)
 	return top - lo >= len ? top - len : 0;
 }
 
-static u64 rmm_get_unmapped_area(struct rmm *mm, u64 len)
+u64 rmm_unmapped_area(struct rmm *mm, u64 len)
 {
 	u64 addr = rmm_gap_topdown(mm, len, MMAP_MIN_ADDR, mm->mmap_base);
 
@@ -560,22 +560,37 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE)
-		return (flags & MAP_TYPE) == MAP_SHARED ||
-		       (flags & MAP_TYPE) == MAP_SHARED_VALIDATE ?
-		       -EOPNOTSUPP : -EINVAL;
-	len = ALIGN(len, PAGE_SIZE);
-	if (!len || len > TASK_SIZE)
-		return -ENOMEM;
+	switch (flags & MAP_TYPE) {
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		/*
+		 * Files are read-only, so a shared file mapping is one
+		 * that may never be written (Linux clears VM_MAYWRITE for
+		 * a read-only descriptor); shared anonymous memory needs
+		 * pages shared between processes, which we do not have.
+		 */
+		if (anon)
+			return -EOPNOTSUPP;
+		if (prot & PROT_WRITE)
+			return -EACCES;
+		vflags |= VMA_NOWRITE;
+		break;
+	default:
+		return -EINVAL;
+	}
 	if (!anon) {
 		if (!file || file->kind == MEM_FILE_NONE)
 			return -EBADF;
-		if (off & ~PAGE_MASK)
-			return -EINVAL;
-		if (off + len < off)
-			return -EOVERFLOW;
+		ret = mman_check_mmap_file(len, off);
+		if (ret)
+			return ret;
 		vflags |= VMA_FILE;
 	}
+	len = ALIGN(len, PAGE_SIZE);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VMA_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
@@ -597,7 +612,7 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 		addr = ALIGN(addr, PAGE_SIZE);
 		if (!addr || addr > TASK_SIZE - len ||
 		    rmm_range_busy(mm, addr, addr + len))
-			addr = rmm_get_unmapped_area(mm, len);
+			addr = rmm_unmapped_area(mm, len);
 		if (!addr)
 			return -ENOMEM;
 	}
@@ -662,6 +677,10 @@ int rmm_mprotect(struct rmm *mm, u64 addr, u64 len, u32 prot)
 	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 	if (end > TASK_SIZE || !rmm_range_mapped(mm, addr, end))
 		return -ENOMEM;
+	for (v = rmm_find_vma(mm, addr); v && v->start < end;
+	     v = rmm_next_vma(v))
+		if ((v->flags & VMA_NOWRITE) && (prot & PROT_WRITE))
+			return -EACCES;
 	ret = rmm_isolate(mm, addr, end);
 	if (ret)
 		return ret;
@@ -800,7 +819,7 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	}
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
-	dst = rmm_get_unmapped_area(mm, new_len);
+	dst = rmm_unmapped_area(mm, new_len);
 	if (!dst)
 		return -ENOMEM;
 	ret = rmm_move_vma(mm, old_addr, old_len, dst, new_len);

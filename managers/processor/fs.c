@@ -327,6 +327,27 @@ static int fs_storage_node(void)
 	return node;
 }
 
+int ufile_map_source(struct ufile *f, struct ufile_map_source *src)
+{
+	int node;
+
+	if (f->flags & O_PATH)
+		return -EBADF;
+	/* Linux's order: readable first, then whether the file maps. */
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	if (f->kind != UFILE_STORAGE || ufile_is_dir(f))
+		return -ENODEV;
+	node = processor_storage_node();
+	if (node < 0)
+		return -ENODEV;
+	src->file_id = fit_get_le32(&f->fh.ino) |
+		       (u64)fit_get_le32(&f->fh.generation) << 32;
+	src->size = f->size;
+	src->node = (u16)node;
+	return 0;
+}
+
 /* A P2S request: reply length, a service -errno, or -EIO (FIT failure). */
 /* The file service's reads: repeated after a lost connection. */
 static bool p2s_idempotent(u16 opcode)

@@ -122,6 +122,21 @@ int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec);
 /* The calling process's table (never NULL in a system call). */
 struct fd_table *current_files(void);
 
+/* What a file mapping needs to know of an open file (ufile_map_source). */
+struct ufile_map_source {
+	u64 file_id;		/* P2S handle: ino | generation << 32 */
+	u64 size;		/* bytes at open */
+	u16 node;		/* the storage node serving it */
+};
+
+/*
+ * Can @f be mapped (mmap(2) of a descriptor), and from where: 0 and
+ * *@src, -EBADF (an O_PATH descriptor), -EACCES (not open for reading),
+ * -ENODEV (a directory, the console, or no storage node).  Whether a
+ * shared writable mapping is allowed is the caller's (f->flags).
+ */
+int ufile_map_source(struct ufile *f, struct ufile_map_source *src);
+
 /* ------------------------------------------------------------ lookup */
 
 /* Scratch space of a path system call (kmalloc'd: 8 KiB). */

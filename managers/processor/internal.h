@@ -79,6 +79,7 @@
 
 struct pmm;
 struct fd_table;
+struct ufile_map_source;
 
 /* What a pcache miss learnt from the backend. */
 struct pmm_miss_result {
@@ -134,6 +135,14 @@ struct pmm_backend_ops {
 			       const void *flush_data);
 	long (*mmap)(struct pmm *mm, unsigned long addr, unsigned long len,
 		     u32 prot, u32 flags);
+	/*
+	 * mmap of the file @src at page-aligned @off (the descriptor was
+	 * checked by sys_mm.c).  Optional: without it files do not map
+	 * (-ENODEV).
+	 */
+	long (*mmap_file)(struct pmm *mm, unsigned long addr,
+			  unsigned long len, u32 prot, u32 flags,
+			  const struct ufile_map_source *src, u64 off);
 	int (*munmap)(struct pmm *mm, unsigned long addr, unsigned long len);
 	int (*mprotect)(struct pmm *mm, unsigned long addr,
 			unsigned long len, u32 prot);

@@ -60,6 +60,7 @@
 #include <asm/processor.h>
 
 #include "internal.h"
+#include "fs.h"
 #include "../memory/internal.h"
 #include "pcache/pcache.h"
 
@@ -265,16 +266,15 @@ static int remote_flush(struct pmm *mm, unsigned long addr, const void *data)
 	return ret;
 }
 
-static long remote_mmap(struct pmm *mm, unsigned long addr,
-			unsigned long len, u32 prot, u32 flags)
+/* P2M_MMAP of anonymous memory (@src NULL) or of the storage file @src. */
+static long remote_do_mmap(struct pmm *mm, unsigned long addr,
+			   unsigned long len, u32 prot, u32 flags,
+			   const struct ufile_map_source *src, u64 off)
 {
 	struct remote_backend *rb = rb_of(mm);
 	struct p2m_mmap_req *r;
 	long ret;
 
-	/* No files on the processor yet: only anonymous memory. */
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
 	mutex_lock(&rb->lock);
 	r = &rb->req->mmap;
 	memset(r, 0, sizeof(*r));
@@ -283,10 +283,34 @@ static long remote_mmap(struct pmm *mm, unsigned long addr,
 	fit_put_le64(&r->len, len);
 	fit_put_le32(&r->prot, prot);
 	fit_put_le32(&r->flags, flags);
-	fit_put_le16(&r->file_node, P2M_NO_STORAGE);
+	if (src) {
+		fit_put_le64(&r->off, off);
+		fit_put_le64(&r->file_id, src->file_id);
+		fit_put_le64(&r->file_size, src->size);
+		fit_put_le16(&r->file_node, src->node);
+	} else {
+		fit_put_le16(&r->file_node, P2M_NO_STORAGE);
+	}
 	ret = remote_call_addr(rb, P2M_MMAP, sizeof(*r), "mmap");
 	mutex_unlock(&rb->lock);
 	return ret;
+}
+
+static long remote_mmap(struct pmm *mm, unsigned long addr,
+			unsigned long len, u32 prot, u32 flags)
+{
+	/* A file comes through mmap_file: without one, nothing to map. */
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	return remote_do_mmap(mm, addr, len, prot, flags, NULL, 0);
+}
+
+static long remote_mmap_file(struct pmm *mm, unsigned long addr,
+			     unsigned long len, u32 prot, u32 flags,
+			     const struct ufile_map_source *src, u64 off)
+{
+	return remote_do_mmap(mm, addr, len, prot, flags & ~MAP_ANONYMOUS,
+			      src, off);
 }
 
 static int remote_munmap(struct pmm *mm, unsigned long addr,
@@ -395,6 +419,7 @@ const struct pmm_backend_ops pmm_remote_ops = {
 	.flush = remote_flush,
 	.miss_with_flush = remote_miss_with_flush,
 	.mmap = remote_mmap,
+	.mmap_file = remote_mmap_file,
 	.munmap = remote_munmap,
 	.mprotect = remote_mprotect,
 	.brk = remote_brk,
@@ -531,7 +556,7 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 		ret = -EPROTO;
 	if (ret < 0) {
 		if (ret == -ENOEXEC)
-			pr_err("exec: %s: not a static x86-64 executable (node %u says why)\n",
+			pr_err("exec: %s: not an x86-64 executable we can load (node %u says why)\n",
 			       exe, rb->node);
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "execve", ret);

@@ -479,13 +479,18 @@ static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
 			local_irq_disable();
 			return true;
 		}
-		sig = ret == -ENOMEM ? SIGKILL : SIGSEGV;
+		/* -ENXIO: a file mapping's page past the end of the file. */
+		sig = ret == -ENOMEM ? SIGKILL : ret == -ENXIO ? SIGBUS :
+			SIGSEGV;
 	} else {
 		sig = trap_signal(vector);
 		cr2 = 0;
 	}
 	if (sig == SIGSEGV)
 		pr_info("segfault: pid %d comm %s addr %lx ip %lx\n",
+			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
+	else if (vector == X86_TRAP_PF && sig == SIGBUS)
+		pr_info("bus error: pid %d comm %s addr %lx ip %lx (past the end of a mapped file)\n",
 			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
 	else
 		pr_info("fatal signal %d (%s): pid %d comm %s addr %lx ip %lx\n",

@@ -2,12 +2,12 @@
 /*
  * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each first
  * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
- * the process's own start and current break), so a rejected call
- * changes nothing.  Then it takes the address-space lock, drops the
- * page-table entries and pcache lines of the range it may change (so
- * the next touch faults and sees the new state), and asks the backend
- * (mm_local.c, mm_remote.c), which owns vmas and pages and applies the
- * same rules again.
+ * the process's own start and current break; a file mmap's descriptor
+ * through fs.h), so a rejected call changes nothing.  Then it takes the
+ * address-space lock, drops the page-table entries and pcache lines of
+ * the range it may change (so the next touch faults and sees the new
+ * state), and asks the backend (mm_local.c, mm_remote.c), which owns
+ * vmas and pages and applies the same rules again.
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
@@ -19,9 +19,11 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mman.h>
+#include <uapi/fcntl.h>
 #include <uapi/mman.h>
 
 #include "internal.h"
+#include "fs.h"
 
 _Static_assert(USER_ADDR_END == MMAN_TASK_SIZE, "one user address space size");
 
@@ -50,15 +52,51 @@ static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len,
 		pmm_zap(mm, addr, end);
 }
 
+/*
+ * The descriptor of a file mmap, checked in Linux's order (do_mmap):
+ * -EBADF, then length and offset, then -EACCES (shared and writable on
+ * a read-only descriptor, or not readable), -ENODEV (cannot be mapped).
+ */
+static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
+			    u32 prot, u32 flags,
+			    struct ufile_map_source *src)
+{
+	u32 type = flags & MAP_TYPE;
+	struct ufile *f = fd_get(current_files(), fd);
+	int ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	/* An O_PATH descriptor is no file to fget(): -EBADF first. */
+	ret = f->flags & O_PATH ? -EBADF : mman_check_mmap_file(len, off);
+	if (!ret && (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) &&
+	    (prot & PROT_WRITE) && (f->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EACCES;
+	if (!ret)
+		ret = ufile_map_source(f, src);
+	if (!ret && !mm->ops->mmap_file)
+		ret = -ENODEV;
+	ufile_put(f);
+	return ret;
+}
+
 SYSCALL_DECLARE(mmap)
 {
 	struct pmm *mm = cur_mm();
 	unsigned long addr = regs->rdi, len = regs->rsi;
 	u32 prot = regs->rdx, flags = regs->r10;
+	bool anon = flags & MAP_ANONYMOUS;
+	struct ufile_map_source src;
 	long ret;
 
 	if (regs->r9 & ~PAGE_MASK)
 		return -EINVAL;
+	if (!anon) {
+		ret = mmap_file_source(mm, (int)regs->r8, len, regs->r9, prot,
+				       flags, &src);
+		if (ret)
+			return ret;
+	}
 	pmm_lock(mm);
 	/*
 	 * MAP_FIXED may replace mappings: their lines go first, written
@@ -68,7 +106,11 @@ SYSCALL_DECLARE(mmap)
 	if ((flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE) &&
 	    !(addr & ~PAGE_MASK))
 		zap_range(mm, addr, len, true);
-	ret = mm->ops->mmap(mm, addr, len, prot, flags);
+	if (anon)
+		ret = mm->ops->mmap(mm, addr, len, prot, flags);
+	else
+		ret = mm->ops->mmap_file(mm, addr, len, prot, flags, &src,
+					 regs->r9);
 	if (!IS_ERR_VALUE(ret))
 		zap_range(mm, ret, len, false);
 	pmm_unlock(mm);

@@ -48,7 +48,7 @@ struct blob {
 	u64 size;
 };
 
-static struct blob bin_static, bin_pie, bin_exstack, bin_dyn;
+static struct blob bin_static, bin_pie, bin_exstack, bin_dyn, bin_ldso;
 
 static const char prog_src[] =
 	"#include <stdio.h>\n"
@@ -104,6 +104,21 @@ static int build_one(const char *flags, const char *name, struct blob *b)
 	return load_file(path, b);
 }
 
+static const Elf64_Ehdr *ehdr(const struct blob *b);
+static Elf64_Phdr *phdr(const struct blob *b, unsigned int i);
+static int find_phdr(const struct blob *b, u32 type, int nth);
+
+/* The interpreter @prog names (PT_INTERP), read from the host. */
+static int load_interp(const struct blob *prog, struct blob *out)
+{
+	int i = find_phdr(prog, PT_INTERP, 0);
+
+	if (i < 0)
+		return -1;
+	return load_file((const char *)prog->data + phdr(prog, i)->p_offset,
+			 out);
+}
+
 static int build_all(struct htest *t)
 {
 	char path[256];
@@ -126,6 +141,10 @@ static int build_all(struct htest *t)
 	    build_one("-static -z execstack", "exstack", &bin_exstack) ||
 	    build_one("", "dyn", &bin_dyn)) {
 		HT_FAIL(t, "host gcc could not build the test programs (need gcc and libc.a)");
+		return -1;
+	}
+	if (load_interp(&bin_dyn, &bin_ldso)) {
+		HT_FAIL(t, "cannot read the host's dynamic linker");
 		return -1;
 	}
 	built = true;
@@ -171,7 +190,6 @@ static int blob_file_read(void *ctx, const struct mem_file *f, u64 off,
 	return blob_read(ctx, off, buf, len);
 }
 
-/* The test's own view of the program headers. */
 static const Elf64_Ehdr *ehdr(const struct blob *b)
 {
 	return (const Elf64_Ehdr *)b->data;
@@ -203,30 +221,27 @@ static struct blob copy_blob(const struct blob *b)
  * the miss path: file bytes up to p_filesz, zeros after.  Returns the
  * number of mismatching bytes (or -1 on a setup error).
  */
-static long map_and_compare(struct htest *t, struct blob *b,
-			    const struct elf_info *info)
+/*
+ * Pull every page of every PT_LOAD of @b (loaded in @mm with @bias)
+ * through the miss path and compare it with the file bytes up to
+ * p_filesz, zeros after, and the protection with p_flags.  Returns the
+ * number of mismatches; *@hi is the end of the highest segment.
+ */
+static long compare_loads(struct rmm *mm, struct blob *b, u64 bias, u64 *hi)
 {
-	struct mem_file file = { .kind = MEM_FILE_IMAGE, .id = 1,
-				 .size = b->size };
-	struct rmm *mm = rmm_create(1, 1, 0);
 	long bad = 0;
-	u64 hi = 0;
 
-	if (!mm || elf_map(mm, info, &file)) {
-		HT_FAIL(t, "elf_map failed");
-		rmm_destroy(mm);
-		return -1;
-	}
+	*hi = 0;
 	for (unsigned int i = 0; i < ehdr(b)->e_phnum; i++) {
 		const Elf64_Phdr *ph = phdr(b, i);
 		u64 va;
 
 		if (ph->p_type != PT_LOAD)
 			continue;
-		hi = ph->p_vaddr + ph->p_memsz > hi ? ph->p_vaddr + ph->p_memsz
-						     : hi;
+		*hi = ph->p_vaddr + ph->p_memsz > *hi ?
+		      ph->p_vaddr + ph->p_memsz : *hi;
 		for (va = ph->p_vaddr; va < ph->p_vaddr + ph->p_memsz; va++) {
-			u64 uva = va + info->bias;
+			u64 uva = va + bias;
 			void *page;
 			u32 prot, want_prot = 0;
 			u8 want = va - ph->p_vaddr < ph->p_filesz ?
@@ -245,6 +260,29 @@ static long map_and_compare(struct htest *t, struct blob *b,
 				bad++;
 		}
 	}
+	return bad;
+}
+
+/*
+ * Load @b into a fresh rmm and compare every page (compare_loads), the
+ * program headers at AT_PHDR and the break.  Returns the number of
+ * mismatching bytes (or -1 on a setup error).
+ */
+static long map_and_compare(struct htest *t, struct blob *b,
+			    const struct elf_info *info)
+{
+	struct mem_file file = { .kind = MEM_FILE_IMAGE, .id = 1,
+				 .size = b->size };
+	struct rmm *mm = rmm_create(1, 1, 0);
+	long bad;
+	u64 hi;
+
+	if (!mm || elf_map(mm, info, &file)) {
+		HT_FAIL(t, "elf_map failed");
+		rmm_destroy(mm);
+		return -1;
+	}
+	bad = compare_loads(mm, b, info->bias, &hi);
 	/* The program headers are where AT_PHDR says. */
 	{
 		u32 len = ehdr(b)->e_phnum * sizeof(Elf64_Phdr);
@@ -340,6 +378,153 @@ static void test_dynamic_refused(struct htest *t)
 				  ET_DYN_DEFAULT_BASE, &info), -ENOEXEC);
 	HT_EXPECT(t, strstr(info.why, "ld-linux-x86-64.so.2") != NULL);
 	printf("# dynamic: %s\n", info.why);
+}
+
+/* Lowest page and page-aligned end of @b's PT_LOADs, from the file. */
+static void load_extent(const struct blob *b, u64 *lo, u64 *hi)
+{
+	*lo = ~0ULL;
+	*hi = 0;
+	for (unsigned int i = 0; i < ehdr(b)->e_phnum; i++) {
+		const Elf64_Phdr *ph = phdr(b, i);
+
+		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+			continue;
+		if ((ph->p_vaddr & PAGE_MASK) < *lo)
+			*lo = ph->p_vaddr & PAGE_MASK;
+		if (ALIGN(ph->p_vaddr + ph->p_memsz, PG) > *hi)
+			*hi = ALIGN(ph->p_vaddr + ph->p_memsz, PG);
+	}
+}
+
+/*
+ * A PIE with PT_INTERP: elf_check() accepts it and copies the path
+ * (compared with the file's own bytes); the interpreter (the host's
+ * ld.so, ET_DYN without PT_INTERP) goes top-down below the mmap base
+ * beside the program at ELF_ET_DYN_BASE, as Linux places them without
+ * randomisation, with the same memory semantics; the break stays the
+ * program's.
+ */
+static void test_dynamic_placement(struct htest *t)
+{
+	struct mem_file pf = { .kind = MEM_FILE_IMAGE, .id = 1,
+			       .size = bin_dyn.size };
+	struct mem_file lf = { .kind = MEM_FILE_IMAGE, .id = 2,
+			       .size = bin_ldso.size };
+	struct elf_info *pi = malloc(sizeof(*pi)), *li = malloc(sizeof(*li));
+	struct rmm *mm;
+	u64 lo, hi, top, brk;
+	int in;
+
+	HT_ASSERT_EQ(t, setup_mm(), 0);
+	HT_ASSERT_EQ(t, build_all(t), 0);
+	HT_ASSERT(t, pi && li);
+	in = find_phdr(&bin_dyn, PT_INTERP, 0);
+	HT_ASSERT(t, in >= 0);
+	HT_ASSERT_EQ(t, elf_check(blob_read, &bin_dyn, bin_dyn.size,
+				  ET_DYN_DEFAULT_BASE, pi), 0);
+	HT_EXPECT_EQ(t, pi->type, ET_DYN);
+	HT_EXPECT_EQ(t, pi->interp_len, phdr(&bin_dyn, in)->p_filesz - 1);
+	HT_EXPECT(t, !strcmp(pi->interp, (const char *)bin_dyn.data +
+			     phdr(&bin_dyn, in)->p_offset));
+	HT_EXPECT_EQ(t, pi->lo, ET_DYN_DEFAULT_BASE);
+	HT_EXPECT_EQ(t, pi->entry, ET_DYN_DEFAULT_BASE + nm_start("dyn"));
+	HT_EXPECT_EQ(t, elf_check_interpreter(pi), -ENOEXEC);
+	printf("# program as interpreter: %s\n", pi->why);
+
+	HT_ASSERT_EQ(t, elf_check(blob_read, &bin_ldso, bin_ldso.size,
+				  ET_DYN_DEFAULT_BASE, li), 0);
+	HT_EXPECT_EQ(t, elf_check_interpreter(li), 0);
+	HT_EXPECT_EQ(t, li->interp_len, 0);
+
+	mm = rmm_create(1, 1, 0);
+	HT_ASSERT(t, mm);
+	HT_ASSERT_EQ(t, elf_map(mm, pi, &pf), 0);
+	brk = mm->brk;
+	load_extent(&bin_ldso, &lo, &hi);
+	top = rmm_unmapped_area(mm, li->hi - li->lo);
+	HT_EXPECT_EQ(t, top, MMAP_BASE - (hi - lo));
+	HT_ASSERT_EQ(t, elf_rebase(li, top), 0);
+	HT_EXPECT_EQ(t, li->bias, top - lo);
+	HT_EXPECT_EQ(t, li->entry, ehdr(&bin_ldso)->e_entry + li->bias);
+	HT_ASSERT_EQ(t, elf_map_segments(mm, li, &lf), 0);
+	HT_EXPECT_EQ(t, mm->brk, brk);
+	HT_EXPECT_EQ(t, compare_loads(mm, &bin_dyn, pi->bias, &hi), 0);
+	HT_EXPECT_EQ(t, compare_loads(mm, &bin_ldso, li->bias, &hi), 0);
+	printf("# program at %#llx, interpreter at %#llx, entry %#llx\n",
+	       (unsigned long long)pi->lo, (unsigned long long)li->lo,
+	       (unsigned long long)li->entry);
+	rmm_destroy(mm);
+
+	/* elf_rebase() refuses what leaves the address space. */
+	HT_EXPECT_EQ(t, elf_rebase(li, TASK_SIZE - PG), -ENOEXEC);
+	HT_EXPECT_EQ(t, elf_rebase(li, top + 1), -ENOEXEC);
+	HT_EXPECT_EQ(t, elf_rebase(li, 0x1000), -ENOEXEC);
+	HT_ASSERT_EQ(t, elf_parse(blob_read, &bin_static, bin_static.size,
+				  ET_DYN_DEFAULT_BASE, pi), 0);
+	HT_EXPECT_EQ(t, elf_check_interpreter(pi), -ENOEXEC);
+	HT_EXPECT_EQ(t, elf_rebase(pi, 0x700000000000ULL), -ENOEXEC);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	free(pi);
+	free(li);
+}
+
+/* Corrupt PT_INTERPs of the dynamic program: -ENOEXEC, saying why. */
+static void test_interp_corrupted(struct htest *t)
+{
+	struct elf_info *info = malloc(sizeof(*info));
+	struct blob c;
+	int in, note;
+
+	HT_ASSERT_EQ(t, build_all(t), 0);
+	HT_ASSERT(t, info);
+	in = find_phdr(&bin_dyn, PT_INTERP, 0);
+	note = find_phdr(&bin_dyn, PT_NOTE, 0);
+	HT_ASSERT(t, in >= 0 && note >= 0);
+
+	c = copy_blob(&bin_dyn);
+	c.data[phdr(&c, in)->p_offset + phdr(&c, in)->p_filesz - 1] = 'x';
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	HT_EXPECT(t, strstr(info->why, "NUL") != NULL);
+	free(c.data);
+
+	c = copy_blob(&bin_dyn);
+	phdr(&c, in)->p_filesz = ELF_INTERP_MAX + 1;
+	HT_ASSERT(t, phdr(&c, in)->p_offset + ELF_INTERP_MAX + 1 <= c.size);
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	HT_EXPECT(t, strstr(info->why, "4097 bytes") != NULL);
+	phdr(&c, in)->p_filesz = 1;
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	free(c.data);
+
+	c = copy_blob(&bin_dyn);
+	phdr(&c, in)->p_offset = c.size - 4;
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	HT_EXPECT(t, strstr(info->why, "outside the file") != NULL);
+	phdr(&c, in)->p_offset = -8ULL;
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	free(c.data);
+
+	c = copy_blob(&bin_dyn);
+	*phdr(&c, note) = *phdr(&c, in);
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	HT_EXPECT(t, strstr(info->why, "more than one PT_INTERP") != NULL);
+	free(c.data);
+
+	c = copy_blob(&bin_dyn);
+	c.data[phdr(&c, in)->p_offset] = 'l';
+	HT_EXPECT_EQ(t, elf_check(blob_read, &c, c.size, ET_DYN_DEFAULT_BASE,
+				  info), -ENOEXEC);
+	HT_EXPECT(t, strstr(info->why, "absolute") != NULL);
+	printf("# relative interpreter: %s\n", info->why);
+	free(c.data);
+	free(info);
 }
 
 /* Parse a corrupted copy: -ENOEXEC with a reason containing @word. */
@@ -501,6 +686,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_static_pie),
 	HT_CASE(test_exec_stack),
 	HT_CASE(test_dynamic_refused),
+	HT_CASE(test_dynamic_placement),
+	HT_CASE(test_interp_corrupted),
 	HT_CASE(test_corrupted),
 	HT_CASE(test_fuzz),
 	HT_CASE(test_cleanup),

@@ -454,6 +454,80 @@ static void test_file_backed(struct htest *t)
 	rmm_destroy(mm);
 }
 
+/* The byte at @va of a mapping of file_read()'s file through a read miss. */
+static int file_byte(struct rmm *mm, u64 va, int *calls)
+{
+	void *page;
+	u32 prot;
+	int ret = rmm_fault(mm, va, RMM_ACCESS_READ, file_read, calls, &page,
+			    &prot);
+
+	return ret ? ret : ((u8 *)page)[va & (PG - 1)];
+}
+
+/*
+ * MAP_SHARED of a (read-only) file, and the parts of file mappings:
+ * mprotect, munmap and mremap keep each page's file offset.
+ */
+static void test_file_shared_and_parts(struct htest *t)
+{
+	struct rmm *mm = new_mm(0);
+	struct mem_file f = { .kind = MEM_FILE_IMAGE, .id = 7, .size = 10000 };
+	int calls = 0;
+	void *page;
+	u32 prot;
+	s64 a, b;
+
+	HT_ASSERT(t, mm);
+	HT_EXPECT_EQ(t, rmm_mmap(mm, 0, PG, RW, MAP_SHARED, &f, 0), -EACCES);
+	HT_EXPECT_EQ(t, rmm_mmap(mm, 0, PG, PROT_READ, MAP_SHARED, NULL, 0),
+		     -EBADF);
+	HT_EXPECT_EQ(t, rmm_mmap(mm, 0, PG, PROT_READ, MAP_PRIVATE, &f,
+				 0x7ffffffffffff000ULL), -EOVERFLOW);
+	HT_EXPECT_EQ(t, rmm_mmap(mm, 0, 0, PROT_READ, MAP_PRIVATE, &f, 0),
+		     -EINVAL);
+	a = rmm_mmap(mm, 0, 3 * PG, PROT_READ, MAP_SHARED, &f, 0);
+	HT_ASSERT(t, a > 0);
+	HT_EXPECT_EQ(t, file_byte(mm, a + 2 * PG + 3, &calls),
+		     (2 * PG + 3) % 251);
+	/* Never writable: not at once, not in part, not later. */
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a + PG, PG, RW), -EACCES);
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a, 3 * PG, PROT_READ | PROT_WRITE |
+				     PROT_EXEC), -EACCES);
+	HT_EXPECT_EQ(t, rmm_find_vma(mm, a + PG)->prot, PROT_READ);
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a + PG, PG, PROT_READ | PROT_EXEC), 0);
+	HT_EXPECT_EQ(t, count_vmas(mm), 3);
+	HT_EXPECT_EQ(t, rmm_fault(mm, a + PG, RMM_ACCESS_WRITE, file_read,
+				  &calls, &page, &prot), -EACCES);
+	HT_EXPECT_EQ(t, file_byte(mm, a + PG + 7, &calls), (PG + 7) % 251);
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a + PG, PG, PROT_READ), 0);
+	HT_EXPECT_EQ(t, count_vmas(mm), 1);
+
+	/* A hole in a private file mapping; the tail keeps its offsets. */
+	b = rmm_mmap(mm, 0, 3 * PG, RW, MAP_PRIVATE, &f, 0);
+	HT_ASSERT(t, b > 0);
+	HT_ASSERT_EQ(t, rmm_fault(mm, b, RMM_ACCESS_WRITE, file_read, &calls,
+				  &page, &prot), 0);
+	HT_EXPECT_EQ(t, ((u8 *)page)[1], 1);
+	memset(page, 0xaa, PG);
+	HT_EXPECT_EQ(t, rmm_munmap(mm, b + PG, PG), 0);
+	HT_EXPECT_EQ(t, peek(mm, b + PG), -EFAULT);
+	HT_EXPECT_EQ(t, file_byte(mm, b + 2 * PG + 1, &calls),
+		     (2 * PG + 1) % 251);
+	HT_EXPECT_EQ(t, file_byte(mm, b, &calls), 0xaa);
+	/* Moved by mremap: the private page moves, file pages still map. */
+	a = rmm_mremap(mm, b + 2 * PG, PG, 2 * PG, MREMAP_MAYMOVE, 0);
+	HT_ASSERT(t, a > 0);
+	HT_EXPECT_EQ(t, file_byte(mm, a + 9, &calls), (2 * PG + 9) % 251);
+	/* Grown past EOF: the new page is wholly past it (SIGBUS). */
+	HT_EXPECT_EQ(t, file_byte(mm, a + PG, &calls), -ENXIO);
+	a = rmm_mremap(mm, b, PG, 4 * PG, MREMAP_MAYMOVE, 0);
+	HT_ASSERT(t, a > 0);
+	HT_EXPECT_EQ(t, file_byte(mm, a, &calls), 0xaa);
+	HT_EXPECT_EQ(t, file_byte(mm, a + PG + 1, &calls), (PG + 1) % 251);
+	rmm_destroy(mm);
+}
+
 static void test_limit_and_exhaustion(struct htest *t)
 {
 	struct rmm *a = new_mm(4), *b = new_mm(0);
@@ -686,6 +760,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_madvise),
 	HT_CASE(test_flush_then_miss),
 	HT_CASE(test_file_backed),
+	HT_CASE(test_file_shared_and_parts),
 	HT_CASE(test_limit_and_exhaustion),
 	HT_CASE(test_lazy_reservation),
 	HT_CASE(test_random_model),
