@@ -999,7 +999,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	kfree(p->exe);
 	p->exe = execfn;
 	execfn = NULL;		/* kept by @p now */
-	p->exe_file = file;
+	p->exe_file = x->prog_file;
 	mutex_unlock(&p->lock);
 	memnode_proc_put(p);
 	rmm_destroy(old);
