@@ -75,6 +75,12 @@ BAD_OPTIONS = [
 	 "--image"),
 	("run", ["--local", "--rootfs", "{dir}", "--", "{prog}"], "--rootfs"),
 	("run", ["--image", "{file}", "--", "bin/x"], "--image"),
+	("run", ["--cwd", "relative/dir", "--", "{prog}"], "--cwd"),
+	("run", ["--local", "--cwd", "/tmp", "--", "{prog}"], "--cwd"),
+	("run", ["--nodes", "1P1M", "--cwd", "/tmp", "--", "{prog}"],
+	 "--cwd"),
+	("run", ["--rootfs", "{dir}", "--cwd", "/missing", "--", "{prog}"],
+	 "--cwd /missing"),
 	("run", ["--env", "NOVALUE", "--", "{prog}"], "--env"),
 	("run", ["--also", "", "--", "{prog}"], "--also"),
 	("run", ["--also", "\"unbalanced", "--", "{prog}"], "--also"),
@@ -208,6 +214,40 @@ def run_not_executable():
 			check(why in err, f"{prog}: no '{why}' message:\n{err}")
 
 
+def run_rootfs_program():
+	"""A PROGRAM inside --rootfs is looked up in the tree, its symlinks
+	resolved inside it as the storage node will: an absolute symlink to
+	a non-ELF file of the tree is 126 (on the host the target does not
+	exist: 127 there), one to a path the tree lacks is 127, and a --cwd
+	through an absolute symlink to a path the tree lacks is 125."""
+	with tempfile.TemporaryDirectory(prefix="tessera-errors-") as tmp:
+		tree = os.path.join(tmp, "tree")
+		target = "/tessera-test-" + os.path.basename(tmp)
+		check(not os.path.exists(target), f"{target} exists on the host")
+		os.makedirs(os.path.join(tree, target[1:], "sub"))
+		os.makedirs(os.path.join(tree, "bin"))
+		with open(os.path.join(tree, target[1:], "tool"), "w") as f:
+			f.write("#!/bin/sh\nexit 0\n")
+		os.chmod(os.path.join(tree, target[1:], "tool"), 0o755)
+		os.symlink(target + "/tool", os.path.join(tree, "bin", "tool"))
+		os.symlink(target + "/gone", os.path.join(tree, "bin", "gone"))
+		os.symlink(target, os.path.join(tree, "dir"))
+		for prog, want, why in (("bin/tool", 126, "not an ELF"),
+					("bin/gone", 127, "not found")):
+			path = os.path.join(tree, prog)
+			code, err = _launch_refused(
+				tmp, "run", ["--rootfs", tree, "--", path], "rt")
+			check(code == want and why in err and path in err,
+			      f"--rootfs -- {prog}: status {code}, want {want} "
+			      f"and '{why}' naming it:\n{err}")
+		prog = _paths(tmp)["prog"]
+		code, err = _launch_refused(
+			tmp, "run", ["--rootfs", tree, "--cwd", "/dir/nothing",
+				     "--", prog], "rc")
+		check(code == 125 and "--cwd /dir/nothing" in err,
+		      f"--cwd /dir/nothing: status {code}:\n{err}")
+
+
 def make_help_and_kconfiglib():
 	"""`make help` names the targets and variables; `make` on a machine
 	without Python kconfiglib (hidden here by python3 -S) names
@@ -326,6 +366,7 @@ SCENARIOS = [
 	("launcher_run_not_found", run_not_found),
 	("launcher_run_not_executable", run_not_executable),
 	("launcher_run_image_program", run_image_program),
+	("launcher_run_rootfs_program", run_rootfs_program),
 	("launcher_run_no_timeout", run_no_timeout),
 	("launcher_make_help", make_help_and_kconfiglib),
 ]

@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Programs of a whole Debian 12 root on three nodes.
+
+clusterlib.debian_root() (tools/mkrootfs: debootstrap minbase with
+python3, python3-numpy, busybox-static, libstdc++6; about 230 MiB, 9000
+files, hard links, absolute symlinks, device nodes in /dev) becomes the
+storage node's ext4 image through `tessera run --rootfs`.  busybox-static
+is a static program of that root: its applets run on processor0 (memory1
+loads /bin/busybox from storage2) and natively in a chroot of the same
+root (clusterlib.native_chroot(), same argv and environment); stdout,
+stderr and each status must agree.  The applets go through an absolute
+symlink chain (/usr/bin/awk -> /etc/alternatives/awk -> /usr/bin/mawk),
+a hard-linked file and a missing path.  Independently of
+both runs, the test checks what it can compute itself from the host's
+copy of the root: the file contents and their MD5, a line count, the
+link count, and the launcher's single note on the device nodes it left
+out (counted here).
+
+  rootfs_busybox       the applets above, one boot (--also)
+  rootfs_cwd           --cwd /usr/share/common-licenses: pwd, relative
+                       paths, a relative path that does not exist
+  rootfs_cwd_missing   --cwd naming no directory on the storage node: the
+                       processor refuses the run (status 125, its
+                       "cannot chdir" line), nothing runs
+"""
+
+import hashlib
+import os
+import re
+import shlex
+import stat
+import subprocess
+
+import clusterlib
+from clusterlib import check
+import test_user
+
+TIMEOUT = 240
+BUSYBOX = "/bin/busybox"
+LICENSES = "/usr/share/common-licenses"
+NOTE_RUN_RE = re.compile(rb"^\[launcher\] run (\d+) \(.*\): exit status "
+			 rb"(\d+)$", re.M)
+
+
+def _host(root, path):
+	"""Host path of in-root @path, its symlinks resolved inside @root
+	(the test's own walk, not the launcher's)."""
+	parts, done, hops = [p for p in path.split("/") if p], [], 0
+	while parts:
+		comp = parts.pop(0)
+		cur = os.path.join(root, *done, comp)
+		if os.path.islink(cur):
+			hops += 1
+			check(hops < 40, f"symlink loop at {path}")
+			target = os.readlink(cur)
+			if target.startswith("/"):
+				done = []
+			parts = [p for p in target.split("/") if p] + parts
+		elif comp == "..":
+			done = done[:-1]
+		elif comp != ".":
+			done.append(comp)
+	return os.path.join(root, *done)
+
+
+def _hard_linked(root):
+	"""An in-root /usr/bin file with more than one link (and its count)."""
+	d = os.path.join(root, "usr", "bin")
+	for name in sorted(os.listdir(d)):
+		st = os.lstat(os.path.join(d, name))
+		if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+			return f"/usr/bin/{name}", st.st_nlink
+	raise AssertionError(f"no hard-linked file in {d}: the root is not "
+			     f"what tools/mkrootfs builds")
+
+
+def _specials(root):
+	"""Device nodes, sockets and fifos of the tree."""
+	n = 0
+	for dirpath, dirnames, filenames in os.walk(root):
+		for name in dirnames + filenames:
+			mode = os.lstat(os.path.join(dirpath, name)).st_mode
+			if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or
+				stat.S_ISLNK(mode)):
+				n += 1
+	return n
+
+
+def _tessera(name, root, runs, cwd=None, rootfs=True):
+	"""`tessera run` of @runs (argvs, argv[0] an in-root path) on three
+	nodes, in one boot: (statuses, stdout, stderr without launcher
+	notes, the notes, every node's log)."""
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
+	cmd = [clusterlib.TESSERA, "run", "--run-dir", run_dir,
+	       "--kernel-image", clusterlib.kernel_image(),
+	       "--timeout", str(TIMEOUT)]
+	if rootfs:
+		cmd += ["--rootfs", root]
+	if cwd:
+		cmd += ["--cwd", cwd]
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	host = [[os.path.join(root, r[0].lstrip("/"))] + r[1:] if rootfs
+		else r for r in runs]
+	for argv in host[1:]:
+		cmd += ["--also", shlex.join(argv)]
+	cmd += ["--"] + host[0]
+	with clusterlib.qemu_slots(3):
+		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.PIPE,
+				     timeout=TIMEOUT + 120)
+	log = ""
+	for dirpath, _, names in os.walk(run_dir):
+		for n in names:
+			if n.endswith(".log"):
+				with open(os.path.join(dirpath, n),
+					  errors="replace") as f:
+					log += f.read()
+	statuses = {0: res.returncode}
+	for m in NOTE_RUN_RE.finditer(res.stderr):
+		statuses[int(m.group(1))] = int(m.group(2))
+	notes = [l for l in res.stderr.splitlines(True)
+		 if l.startswith(b"[launcher]")]
+	return (statuses, res.stdout, test_user._launcher_notes(res.stderr),
+		notes, log)
+
+
+def _same_as_native(name, root, runs, cwd="/"):
+	"""Run @runs on Tessera and natively; they must agree.  Returns the
+	native (stdout, stderr) and the launcher's notes."""
+	want_out, want_err, want = b"", b"", {}
+	for i, argv in enumerate(runs):
+		code, out, err = clusterlib.native_chroot(root, argv, cwd=cwd)
+		want_out += out
+		want_err += err
+		want[i] = code
+	got, out, err, notes, log = _tessera(name, root, runs,
+					     cwd=None if cwd == "/" else cwd)
+	where = f"{name}: logs in runs/.../{name}/"
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(out == want_out,
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want_out.decode(errors='replace')}\n--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	check(err == want_err, f"{where}: stderr differs: native "
+	      f"{want_err!r}, tessera {err!r}")
+	check(got == want, f"{where}: statuses {got}, native {want} "
+	      f"(by run)")
+	return want_out, want_err, notes
+
+
+def rootfs_busybox():
+	root = clusterlib.debian_root()
+	linked, nlink = _hard_linked(root)
+	runs = [
+		[BUSYBOX, "cat", "/etc/debian_version"],
+		[BUSYBOX, "wc", "-l", "/etc/passwd"],
+		[BUSYBOX, "md5sum", "/usr/bin/awk", LICENSES + "/GPL-3"],
+		[BUSYBOX, "readlink", "-f", "/usr/bin/awk"],
+		[BUSYBOX, "stat", "-c", "%n %h %s %a", linked],
+		[BUSYBOX, "sort", "-r", "/etc/shells"],
+		[BUSYBOX, "ls", "/etc/apt", "/nonexistent"],
+	]
+	out, err, notes = _same_as_native("rootfs-busybox", root, runs)
+	text = out.decode(errors="replace")
+	# What the test knows without either run.
+	with open(_host(root, "/etc/debian_version"), "rb") as f:
+		version = f.read()
+	check(out.startswith(version), f"cat /etc/debian_version printed "
+	      f"{text[:40]!r}, the file holds {version!r}")
+	with open(_host(root, "/etc/passwd"), "rb") as f:
+		lines = f.read().count(b"\n")
+	check(f"\n{lines} /etc/passwd\n" in text,
+	      f"wc -l /etc/passwd: no '{lines} /etc/passwd' line:\n{text}")
+	for path in ("/usr/bin/awk", LICENSES + "/GPL-3"):
+		with open(_host(root, path), "rb") as f:
+			digest = hashlib.md5(f.read()).hexdigest()
+		check(f"{digest}  {path}\n" in text,
+		      f"no md5sum line '{digest}  {path}':\n{text}")
+	real = os.path.relpath(_host(root, "/usr/bin/awk"), root)
+	check(f"\n/{real}\n" in text,
+	      f"readlink -f /usr/bin/awk: no line /{real}:\n{text}")
+	check(f"{linked} {nlink} " in text,
+	      f"stat: {linked} does not show {nlink} links:\n{text}")
+	check(b"/nonexistent" in err, f"ls of a missing path: stderr {err!r}")
+	specials = _specials(root)
+	said = [l for l in notes if b"left out" in l]
+	check(len(said) == (1 if specials else 0) and
+	      (not specials or f"left out {specials} ".encode() in said[0]),
+	      f"the tree has {specials} device nodes/sockets/fifos; the "
+	      f"launcher said: {said}")
+
+
+def rootfs_cwd():
+	root = clusterlib.debian_root()
+	runs = [
+		[BUSYBOX, "pwd"],
+		[BUSYBOX, "md5sum", "GPL-3", "../../../etc/debian_version"],
+		[BUSYBOX, "ls", "."],
+		[BUSYBOX, "cat", "no-such-license"],
+	]
+	out, err, _ = _same_as_native("rootfs-cwd", root, runs, cwd=LICENSES)
+	text = out.decode(errors="replace")
+	check(text.startswith(LICENSES + "\n"),
+	      f"pwd did not print {LICENSES}:\n{text}")
+	with open(os.path.join(root, LICENSES[1:], "GPL-3"), "rb") as f:
+		digest = hashlib.md5(f.read()).hexdigest()
+	check(f"{digest}  GPL-3\n" in text, f"md5sum GPL-3 is not {digest}:"
+	      f"\n{text}")
+	check(b"no-such-license" in err, f"cat of a missing file: {err!r}")
+
+
+def rootfs_cwd_missing():
+	hello = test_user.program("hello")
+	got, out, err, notes, log = _tessera("rootfs-cwd-missing", None,
+					     [[hello]], cwd="/no/such/dir",
+					     rootfs=False)
+	where = "rootfs-cwd-missing: logs in runs/.../rootfs-cwd-missing/"
+	check(got[0] == 125, f"{where}: status {got[0]}, want 125")
+	check(out == b"", f"{where}: the program ran: {out!r}")
+	check(re.search(r"processor: run 0: cannot chdir to /no/such/dir "
+			r"\(-2\)", log), f"{where}: no 'cannot chdir' line")
+	check(any(b"cannot chdir to /no/such/dir" in l for l in notes),
+	      f"{where}: the launcher did not say why: {notes}")
+
+
+SCENARIOS = [
+	("rootfs_busybox", rootfs_busybox),
+	("rootfs_cwd", rootfs_cwd),
+	("rootfs_cwd_missing", rootfs_cwd_missing),
+]
