@@ -29,10 +29,10 @@ import os
 import re
 import shlex
 import stat
-import subprocess
 
 import clusterlib
 from clusterlib import check
+import test_files
 import test_user
 
 TIMEOUT = 240
@@ -105,25 +105,14 @@ def _tessera(name, root, runs, cwd=None, rootfs=True):
 	for argv in host[1:]:
 		cmd += ["--also", shlex.join(argv)]
 	cmd += ["--"] + host[0]
-	with clusterlib.qemu_slots(3):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 120)
-	log = ""
-	for dirpath, _, names in os.walk(run_dir):
-		for n in names:
-			if n.endswith(".log"):
-				with open(os.path.join(dirpath, n),
-					  errors="replace") as f:
-					log += f.read()
-	statuses = {0: res.returncode}
-	for m in NOTE_RUN_RE.finditer(res.stderr):
+	code, stdout, stderr, log = test_files._run(cmd, run_dir)
+	statuses = {0: code}
+	for m in NOTE_RUN_RE.finditer(stderr):
 		statuses[int(m.group(1))] = int(m.group(2))
-	notes = [l for l in res.stderr.splitlines(True)
+	notes = [l for l in stderr.splitlines(True)
 		 if l.startswith(b"[launcher]")]
-	return (statuses, res.stdout, test_user._launcher_notes(res.stderr),
-		notes, log)
+	return (statuses, stdout, test_user._launcher_notes(stderr), notes,
+		log)
 
 
 def _same_as_native(name, root, runs, cwd="/"):
