@@ -22,6 +22,8 @@ out (counted here).
   rootfs_cwd_missing   --cwd naming no directory on the storage node: the
                        processor refuses the run (status 125, its
                        "cannot chdir" line), nothing runs
+  rootfs_mkrootfs_errors  tools/mkrootfs's errors in an empty cache:
+                       --check, a dead mirror, not root (no boot)
 """
 
 import hashlib
@@ -29,6 +31,8 @@ import os
 import re
 import shlex
 import stat
+import subprocess
+import tempfile
 
 import clusterlib
 from clusterlib import check
@@ -136,6 +140,10 @@ def _same_as_native(name, root, runs, cwd="/"):
 	      f"{want_err!r}, tessera {err!r}")
 	check(got == want, f"{where}: statuses {got}, native {want} "
 	      f"(by run)")
+	# The logs stay; the 360 MiB image of a passing run need not.
+	image = os.path.join(clusterlib.runs_dir(), name, "rootfs.ext4")
+	if os.path.exists(image):
+		os.unlink(image)
 	return want_out, want_err, notes
 
 
@@ -214,8 +222,54 @@ def rootfs_cwd_missing():
 	      f"{where}: the launcher did not say why: {notes}")
 
 
+def mkrootfs_errors():
+	"""tools/mkrootfs in an empty cache ($TESSERA_CACHE): --check says
+	there is no root (1); a build from a mirror nobody serves fails (1)
+	naming debootstrap, the mirror and the log, and leaves neither a
+	root nor its temporary directory; a build as a user that is not root
+	fails (1) saying so.  No boot; no network needed."""
+	with tempfile.TemporaryDirectory(prefix="tessera-mkrootfs-") as tmp:
+		os.chmod(tmp, 0o777)
+
+		def mkrootfs(args, cache, **kw):
+			env = dict(os.environ, TESSERA_CACHE=os.path.join(tmp,
+									  cache),
+				   TESSERA_DEBIAN_MIRROR="http://127.0.0.1:9/"
+							 "debian")
+			return subprocess.run([clusterlib.MKROOTFS] + args,
+					      env=env, stdin=subprocess.DEVNULL,
+					      stdout=subprocess.PIPE,
+					      stderr=subprocess.PIPE, text=True,
+					      timeout=300, **kw)
+
+		res = mkrootfs(["--check"], "a")
+		check(res.returncode == 1 and "no usable root" in res.stderr
+		      and not res.stdout, f"--check in an empty cache: status "
+		      f"{res.returncode}, {res.stdout!r} {res.stderr!r}")
+		path = mkrootfs(["--print-path"], "a").stdout.strip()
+		check(path.startswith(os.path.join(tmp, "a", "rootfs") + "/"),
+		      f"--print-path {path!r} is not under $TESSERA_CACHE")
+		res = mkrootfs([], "a")
+		check(res.returncode == 1 and not res.stdout and
+		      "debootstrap" in res.stderr and
+		      "127.0.0.1:9" in res.stderr and "log" in res.stderr,
+		      f"build from a dead mirror: status {res.returncode}:\n"
+		      f"{res.stderr}")
+		top = os.path.join(tmp, "a", "rootfs")
+		left = [n for n in os.listdir(top) if not n.endswith(
+			(".lock", "-failed.log"))]
+		check(not left and not os.path.exists(path),
+		      f"a failed build left {left} in {top}")
+		res = mkrootfs([], "b", user=65534, group=65534,
+			       extra_groups=[])
+		check(res.returncode == 1 and "needs root" in res.stderr,
+		      f"build as uid 65534: status {res.returncode}:\n"
+		      f"{res.stderr}")
+
+
 SCENARIOS = [
 	("rootfs_busybox", rootfs_busybox),
 	("rootfs_cwd", rootfs_cwd),
 	("rootfs_cwd_missing", rootfs_cwd_missing),
+	("rootfs_mkrootfs_errors", mkrootfs_errors),
 ]
