@@ -208,15 +208,20 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	ret = manifest_parse(&manifest, &argc, &envc, &nr_cwd, &body,
 			     &body_len);
 	exe_len = ret ? 0 : strnlen(body, body_len);
-	strings = body + exe_len + 1;
-	strings_len = body_len - exe_len - 1;
-	if (!ret && exe_len < body_len && nr_cwd) {
-		/* The directory is the last string: a whole one. */
-		span = strings_span(strings, strings_len, argc + envc + 1);
-		if (span >= 0)
-			span = strings_span(strings, strings_len, argc + envc);
+	if (!ret && exe_len == body_len)
+		ret = -EINVAL;
+	if (!ret) {
+		strings = body + exe_len + 1;
+		strings_len = body_len - exe_len - 1;
 	}
-	if (ret || exe_len == body_len || span < 0) {
+	if (!ret && nr_cwd) {
+		/* The directory is the last string: a whole one. */
+		span = strings_span(strings, strings_len, argc + envc);
+		if (span < 0 || strnlen(strings + span, strings_len - span) ==
+				strings_len - span)
+			ret = -EINVAL;
+	}
+	if (ret) {
 		pr_err("processor: %s: malformed manifest\n", run_name);
 		status = EXIT_NOT_STARTED;
 		goto report;
