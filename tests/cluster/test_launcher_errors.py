@@ -280,7 +280,8 @@ def make_help_and_kconfiglib():
 def run_image_program():
 	"""With --image the program is looked up in the image (debugfs)
 	before anything boots: 127 when it is not there, 126 for a
-	directory or a file without x permission."""
+	directory or a file without x permission; a --cwd that is no
+	directory there is 125."""
 	if not shutil.which("mke2fs") or not shutil.which("debugfs"):
 		raise Skip("no mke2fs/debugfs (e2fsprogs)")
 	with tempfile.TemporaryDirectory(prefix="tessera-errors-") as tmp:
@@ -288,6 +289,9 @@ def run_image_program():
 		os.makedirs(os.path.join(tree, "bin"))
 		with open(os.path.join(tree, "bin", "data"), "w") as f:
 			f.write("not a program\n")
+		with open(os.path.join(tree, "bin", "prog"), "wb") as f:
+			f.write(b"\x7fELF" + b"\0" * 60)
+		os.chmod(os.path.join(tree, "bin", "prog"), 0o755)
 		image = os.path.join(tmp, "root.ext4")
 		subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
 				image, "8M"], check=True,
@@ -300,6 +304,14 @@ def run_image_program():
 			      f"want {want}\n{err}")
 			check(prog in err, f"--image -- {prog}: message does "
 			      f"not name it:\n{err}")
+		# --cwd: a directory of the image, else refused (125).
+		for cwd in ("/missing", "/bin/data"):
+			code, err = _launch_refused(
+				tmp, "run", ["--image", image, "--cwd", cwd, "--",
+					     "/bin/prog"], "imgcwd")
+			check(code == 125 and f"--cwd {cwd}" in err,
+			      f"--image --cwd {cwd}: status {code}, want 125 "
+			      f"naming it:\n{err}")
 
 
 SLEEPER_C = r"""
