@@ -24,15 +24,20 @@ out (counted here).
                        "cannot chdir" line), nothing runs
   rootfs_mkrootfs_errors  tools/mkrootfs's errors in an empty cache:
                        --check, a dead mirror, not root (no boot)
+  rootfs_mkrootfs_lock three parallel tools/mkrootfs build once; a build
+                       SIGKILLed midway is cleaned up by the next run
+                       (a fake debootstrap copies the real root; no boot)
 """
 
 import hashlib
 import os
 import re
 import shlex
+import signal
 import stat
 import subprocess
 import tempfile
+import time
 
 import clusterlib
 from clusterlib import check
@@ -260,8 +265,110 @@ def mkrootfs_errors():
 		      f"{res.stderr}")
 
 
+FAKE_DEBOOTSTRAP = r"""#!/usr/bin/python3
+# test_rootfs.py's debootstrap: logs its pid, makes the target, waits
+# $FAKE_SLEEP s, then hard-links (or copies) the real root into it.
+import os, subprocess, sys, time
+target = sys.argv[-2]
+with open(os.environ["FAKE_LOG"], "a") as f:
+	f.write(f"{os.getpid()}\n")
+os.makedirs(target)
+time.sleep(float(os.environ["FAKE_SLEEP"]))
+for how in (["cp", "-al"], ["cp", "-a"]):
+	if subprocess.run(how + [os.environ["FAKE_ROOT"] + "/.", target],
+			  stderr=subprocess.DEVNULL).returncode == 0:
+		sys.exit(0)
+sys.exit(1)
+"""
+
+
+def mkrootfs_lock():
+	"""tools/mkrootfs under its flock, with a debootstrap (first on PATH)
+	that copies the real root slowly: three parallel runs in an empty
+	cache build once and all print the same, complete root; a run
+	SIGKILLed in the middle of its build leaves no root, and the next
+	run removes its remains and builds.  No boot; no network."""
+	real = clusterlib.debian_root()
+	with tempfile.TemporaryDirectory(prefix="tessera-mkrootfs-") as tmp:
+		fake = os.path.join(tmp, "bin", "debootstrap")
+		os.makedirs(os.path.dirname(fake))
+		with open(fake, "w") as f:
+			f.write(FAKE_DEBOOTSTRAP)
+		os.chmod(fake, 0o755)
+		log = os.path.join(tmp, "builds")
+		env = dict(os.environ, TESSERA_CACHE=os.path.join(tmp, "cache"),
+			   PATH=os.path.dirname(fake) + ":" +
+				os.environ.get("PATH", "/usr/bin:/bin"),
+			   FAKE_LOG=log, FAKE_ROOT=real, FAKE_SLEEP="2")
+
+		def builds():
+			if not os.path.exists(log):
+				return 0
+			with open(log) as f:
+				return len(f.read().split())
+
+		def start(sleep):
+			return subprocess.Popen([clusterlib.MKROOTFS],
+						env=dict(env, FAKE_SLEEP=sleep),
+						stdin=subprocess.DEVNULL,
+						stdout=subprocess.PIPE,
+						stderr=subprocess.PIPE, text=True,
+						start_new_session=True)
+
+		procs = [start("2") for _ in range(3)]
+		outs = [p.communicate(timeout=600) for p in procs]
+		paths = {o[0].strip() for o in outs}
+		check(all(p.returncode == 0 for p in procs) and
+		      len(paths) == 1, f"parallel runs: statuses "
+		      f"{[p.returncode for p in procs]}, paths {paths}, "
+		      f"stderr {[o[1] for o in outs]}")
+		check(builds() == 1, f"parallel runs built {builds()} times")
+		root = paths.pop()
+		check(os.path.isfile(os.path.join(root, "usr/bin/python3")),
+		      f"{root} is not a complete root")
+		res = subprocess.run([clusterlib.MKROOTFS, "--check"], env=env,
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.PIPE, text=True,
+				     timeout=120)
+		check(res.returncode == 0, f"--check of the built root: "
+		      f"{res.returncode} {res.stderr}")
+
+		# A first build in another cache, killed while its
+		# debootstrap runs.
+		env["TESSERA_CACHE"] = os.path.join(tmp, "cache2")
+		proc = start("600")
+		try:
+			for _ in range(600):
+				if builds() == 2:
+					break
+				time.sleep(0.1)
+			check(builds() == 2, "the killed run never started "
+			      "its debootstrap")
+		finally:
+			os.killpg(proc.pid, signal.SIGKILL)
+			proc.wait()
+		top = os.path.join(tmp, "cache2", "rootfs")
+		names = os.listdir(top)
+		check(any(n.startswith(".build-") for n in names) and
+		      not any(os.path.isdir(os.path.join(top, n)) and
+			      not n.startswith(".") for n in names),
+		      f"the killed build left {names} in {top}: want only its "
+		      f"temporary directory (the test's premise) and no root")
+		proc = start("0")
+		out, err = proc.communicate(timeout=600)
+		root2 = out.strip()
+		check(proc.returncode == 0 and root2.startswith(top + "/") and
+		      os.path.isfile(os.path.join(root2, "usr/bin/python3")) and
+		      "stale build" in err and builds() == 3,
+		      f"the run after the killed one: status "
+		      f"{proc.returncode}, {out!r}, builds {builds()}:\n{err}")
+		left = [n for n in os.listdir(top) if n.startswith(".build-")]
+		check(not left, f"{left} still in {top}")
+
+
 SCENARIOS = [
 	("rootfs_busybox", rootfs_busybox),
 	("rootfs_cwd_missing", rootfs_cwd_missing),
 	("rootfs_mkrootfs_errors", mkrootfs_errors),
+	("rootfs_mkrootfs_lock", mkrootfs_lock),
 ]
