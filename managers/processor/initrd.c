@@ -10,7 +10,10 @@
  * A manifest is "ARGC ENVC\n" followed by NUL-terminated strings: the
  * archive path of the executable (the program sees it with a leading
  * '/', e.g. in readlink("/proc/self/exe")), then ARGC arguments, then
- * ENVC environment strings.  In local mode the executables come from
+ * ENVC environment strings.  "ARGC ENVC 1\n" adds one more string, the
+ * program's working directory (`tessera run --cwd`): an absolute path
+ * the storage node must know as a directory, else the run does not
+ * start ("cannot chdir").  In local mode the executables come from
  * this archive; with a memory node (processor.memory_node=) the memory
  * node loads them by path from its own copy (service.c) and only the
  * manifests are read here.  Runs go one after the other, each to its end;
@@ -29,10 +32,13 @@
 #include <tessera/kthread.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/slab.h>
 #include <tessera/string.h>
 #include <asm/page.h>
 
 #include "internal.h"
+#include "fs.h"
+#include "fs_path.h"
 
 #define CPIO_HDR_LEN		110
 #define CPIO_MAGIC		"070701"
@@ -101,14 +107,18 @@ int initrd_find(const void *base, u64 size, const char *name,
 	return ret;
 }
 
-/* Parse the header line of a manifest; the strings start at *@body. */
+/*
+ * Parse the header line of a manifest ("ARGC ENVC" or "ARGC ENVC 1"):
+ * the strings start at *@body, *@nr_cwd says whether a working
+ * directory follows the environment.
+ */
 static int manifest_parse(const struct initrd_file *f, u32 *argc, u32 *envc,
-			  const char **body, u32 *body_len)
+			  u32 *nr_cwd, const char **body, u32 *body_len)
 {
 	const char *p = f->data, *end = p + f->size;
 	const char *nl = memchr(p, '\n', f->size);
-	unsigned int a, e;
-	char line[32], *space;
+	unsigned int a, e, c = 0;
+	char line[32], *space, *space2;
 
 	if (!nl || nl - p >= (long)sizeof(line))
 		return -EINVAL;
@@ -118,14 +128,58 @@ static int manifest_parse(const struct initrd_file *f, u32 *argc, u32 *envc,
 	if (!space)
 		return -EINVAL;
 	*space = '\0';
+	space2 = strchr(space + 1, ' ');
+	if (space2) {
+		*space2 = '\0';
+		if (kstrtouint(space2 + 1, 10, &c) || c > 1)
+			return -EINVAL;
+	}
 	if (kstrtouint(line, 10, &a) || kstrtouint(space + 1, 10, &e) ||
 	    a == 0 || a > 4096 || e > 4096)
 		return -EINVAL;
 	*argc = a;
 	*envc = e;
+	*nr_cwd = c;
 	*body = nl + 1;
 	*body_len = end - *body;
 	return 0;
+}
+
+/*
+ * The bytes of the @nr NUL-terminated strings at @strings (@len bytes
+ * there), or -EINVAL when they do not fit.
+ */
+static long strings_span(const char *strings, u32 len, u32 nr)
+{
+	u32 off = 0;
+
+	while (nr--) {
+		size_t n = strnlen(strings + off, len - off);
+
+		if (n == len - off)
+			return -EINVAL;
+		off += n + 1;
+	}
+	return off;
+}
+
+/*
+ * The working directory @dir of a run, lexically normal, into @cwd
+ * (FS_PATH_MAX bytes): an absolute path the storage node knows as a
+ * directory (what chdir(2) checks).
+ */
+static int run_cwd(const char *dir, char *cwd)
+{
+	struct p2s_open_reply reply;
+	int ret;
+
+	if (dir[0] != '/')
+		return -EINVAL;
+	ret = fs_path_resolve("/", dir, cwd, FS_PATH_MAX);
+	if (ret < 0)
+		return ret;
+	fs_path_strip_slash(cwd);
+	return fs_storage_open(cwd, P2S_OPEN_DIRECTORY, &reply);
 }
 
 /*
@@ -141,22 +195,48 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	char run_name[RUN_NAME_MAX], path[PROCESS_EXE_MAX];
 	struct initrd_file manifest;
 	const char *body, *strings;
-	u32 argc, envc, body_len, exe_len;
+	u32 argc, envc, nr_cwd, body_len, exe_len, strings_len;
+	char *cwd = NULL;
 	struct process *p;
+	long span = 0;
 	int ret, status;
 
 	snprintf(run_name, sizeof(run_name), "tessera/run.%u", n);
 	ret = initrd_find(__va(m->start), m->size, run_name, &manifest);
 	if (ret)
 		return ret;
-	ret = manifest_parse(&manifest, &argc, &envc, &body, &body_len);
+	ret = manifest_parse(&manifest, &argc, &envc, &nr_cwd, &body,
+			     &body_len);
 	exe_len = ret ? 0 : strnlen(body, body_len);
-	if (ret || exe_len == body_len) {
+	if (!ret && exe_len == body_len)
+		ret = -EINVAL;
+	if (!ret) {
+		strings = body + exe_len + 1;
+		strings_len = body_len - exe_len - 1;
+	}
+	if (!ret && nr_cwd) {
+		/* The directory is the last string: a whole one. */
+		span = strings_span(strings, strings_len, argc + envc);
+		if (span < 0 || strnlen(strings + span, strings_len - span) ==
+				strings_len - span)
+			ret = -EINVAL;
+	}
+	if (ret) {
 		pr_err("processor: %s: malformed manifest\n", run_name);
 		status = EXIT_NOT_STARTED;
 		goto report;
 	}
-	strings = body + exe_len + 1;
+	if (nr_cwd) {
+		cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
+		ret = cwd ? run_cwd(strings + span, cwd) : -ENOMEM;
+		if (ret) {
+			pr_err("processor: run %u: cannot chdir to %s (%d)\n",
+			       n, strings + span, ret);
+			status = EXIT_NOT_STARTED;
+			goto report;
+		}
+		strings_len = span;
+	}
 	ret = 0;
 	if (memory_node == REMOTE_LOCAL)
 		ret = initrd_find(__va(m->start), m->size, body, &exe);
@@ -169,7 +249,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	/* Programs see their archive path as an absolute path. */
 	snprintf(path, sizeof(path), "/%s", body);
 	p = process_spawn(memory_node, path, exe.data, exe.size, strings,
-			  body_len - exe_len - 1, argc, envc);
+			  strings_len, argc, envc, cwd);
 	if (IS_ERR(p)) {
 		pr_err("processor: run %u: cannot start %s (%ld)\n", n, body,
 		       PTR_ERR(p));
@@ -181,10 +261,12 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	pr_info("tessera: program exit run=%u pid=%d status=%d\n", n, p->pid,
 		status);
 	process_reap(p);
+	kfree(cwd);
 	return 0;
 
 report:
 	pr_info("tessera: program exit run=%u pid=0 status=%d\n", n, status);
+	kfree(cwd);
 	return 0;
 }
 

@@ -234,14 +234,15 @@ struct process *current_process(void);
  * envc NUL-terminated strings), its memory on @memory_node
  * (pmm_remote_select()): REMOTE_LOCAL loads @image (@size bytes in
  * kernel memory) here; a node id has the memory node load @exe itself
- * (@image unused).  Started at once; returns it or ERR_PTR (-ENOEXEC
+ * (@image unused).  @cwd: its working directory (absolute, lexically
+ * normal; NULL: "/").  Started at once; returns it or ERR_PTR (-ENOEXEC
  * with a log line for a bad ELF, -ENOENT, -ENOMEM, -E2BIG, -EIO).
  * May sleep.
  */
 struct process *process_spawn(int memory_node, const char *exe,
 			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc);
+			      u32 envc, const char *cwd);
 /* Wait until every thread of @p has exited; returns its exit status. */
 int process_wait(struct process *p);
 /* Free @p after process_wait(). */

@@ -199,7 +199,7 @@ static const char *exe_basename(const char *exe)
 struct process *process_spawn(int memory_node, const char *exe,
 			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc)
+			      u32 envc, const char *cwd)
 {
 	struct pt_regs regs = { 0 };
 	unsigned long entry, sp;
@@ -222,6 +222,8 @@ struct process *process_spawn(int memory_node, const char *exe,
 	if (!p->files)
 		goto free_proc;
 	process_misc_init(p);
+	if (cwd)
+		strscpy(p->files->cwd, cwd, sizeof(p->files->cwd));
 	if (memory_node == REMOTE_LOCAL)
 		p->mm = pmm_local_create();
 	else

@@ -18,6 +18,11 @@ Public API:
   qemu_slots(n)                                  hold n slots (context)
   free_fabric()                                  a fresh mcast:GROUP:PORT
   runs_dir()                                     where run directories go
+  debian_root()                                  the Debian 12 root of
+                                                 tools/mkrootfs (built
+                                                 once, cached)
+  native_chroot(root, argv, cwd=, env=)          a program run natively in
+                                                 a chroot of a root
 A group of more nodes than MAX_QEMU takes every slot (the host is then
 oversubscribed on purpose, e.g. a three-node FIT scenario).
 
@@ -411,3 +416,73 @@ def largest_size(line):
 	sizes = [size_to_bytes(n, u) for n, u in re.findall(
 		r"(\d+(?:\.\d+)?)\s*([KMGT](?:i?B)?)\b", line)]
 	return max(sizes) if sizes else None
+
+
+MKROOTFS = os.path.join(ROOT, "tools", "mkrootfs")
+# A cold build takes about 3 minutes (Documentation/testing.md); this
+# only catches a wedged one.
+MKROOTFS_TIMEOUT = 30 * 60
+_debian = {"lock": threading.Lock(), "path": None, "error": None}
+
+
+def debian_root():
+	"""Path of the Debian 12 root tools/mkrootfs builds (python3,
+	python3-numpy, busybox-static, libstdc++6).  tools/mkrootfs runs once
+	per test process (it reuses its cache, or builds under a flock that
+	parallel processes share); when it cannot build the root this raises
+	AssertionError with its reason: a failure, never a skip."""
+	with _debian["lock"]:
+		if _debian["path"] is None and _debian["error"] is None:
+			_debian["path"], _debian["error"] = _mkrootfs()
+		if _debian["error"]:
+			raise AssertionError(_debian["error"])
+		return _debian["path"]
+
+
+def _mkrootfs():
+	"""(path, None) or (None, why) from one run of tools/mkrootfs."""
+	log = os.path.join(runs_dir(), "mkrootfs.log")
+	os.makedirs(runs_dir(), exist_ok=True)
+	try:
+		with open(log, "w") as err:
+			res = subprocess.run([MKROOTFS], stdin=subprocess.DEVNULL,
+					     stdout=subprocess.PIPE, stderr=err,
+					     text=True, timeout=MKROOTFS_TIMEOUT,
+					     preexec_fn=_die_with_parent)
+	except (OSError, subprocess.TimeoutExpired) as e:
+		return None, f"tools/mkrootfs: {e} (log {log})"
+	path = res.stdout.strip()
+	if res.returncode != 0 or not os.path.isdir(path):
+		with open(log, errors="replace") as f:
+			tail = f.read().strip().splitlines()[-15:]
+		return None, (f"tools/mkrootfs failed with status "
+			      f"{res.returncode} (log {log}):\n    " +
+			      "\n    ".join(tail))
+	return path, None
+
+
+def native_chroot(root, argv, cwd="/", env=None, timeout=60):
+	"""Run @argv (argv[0] an absolute path inside @root) natively in a
+	chroot of @root, in directory @cwd there, with only the environment
+	@env (a list of NAME=VALUE; default the one the tests give Tessera
+	runs, test_user.ENV) and stdin from /dev/null.  Nothing is mounted
+	(no /proc: every program we compare runs without it).  Returns
+	(status, stdout bytes, stderr bytes), the status 128 + signal when
+	a signal killed the program, as a shell and `tessera run` say it."""
+	if env is None:
+		import test_user
+		env = test_user.ENV
+	if not argv or not argv[0].startswith("/"):
+		raise ValueError(f"native_chroot: argv[0] must be an absolute "
+				 f"path inside the root: {argv!r}")
+
+	def enter():
+		os.chroot(root)
+		os.chdir(cwd)
+
+	res = subprocess.run(argv, env=dict(e.split("=", 1) for e in env),
+			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			     stderr=subprocess.PIPE, timeout=timeout,
+			     preexec_fn=enter)
+	code = res.returncode if res.returncode >= 0 else 128 - res.returncode
+	return code, res.stdout, res.stderr

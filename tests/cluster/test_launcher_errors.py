@@ -75,6 +75,12 @@ BAD_OPTIONS = [
 	 "--image"),
 	("run", ["--local", "--rootfs", "{dir}", "--", "{prog}"], "--rootfs"),
 	("run", ["--image", "{file}", "--", "bin/x"], "--image"),
+	("run", ["--cwd", "relative/dir", "--", "{prog}"], "--cwd"),
+	("run", ["--local", "--cwd", "/tmp", "--", "{prog}"], "--cwd"),
+	("run", ["--nodes", "1P1M", "--cwd", "/tmp", "--", "{prog}"],
+	 "--cwd"),
+	("run", ["--rootfs", "{dir}", "--cwd", "/missing", "--", "{prog}"],
+	 "--cwd /missing"),
 	("run", ["--env", "NOVALUE", "--", "{prog}"], "--env"),
 	("run", ["--also", "", "--", "{prog}"], "--also"),
 	("run", ["--also", "\"unbalanced", "--", "{prog}"], "--also"),
@@ -208,6 +214,40 @@ def run_not_executable():
 			check(why in err, f"{prog}: no '{why}' message:\n{err}")
 
 
+def run_rootfs_program():
+	"""A PROGRAM inside --rootfs is looked up in the tree, its symlinks
+	resolved inside it as the storage node will: an absolute symlink to
+	a non-ELF file of the tree is 126 (on the host the target does not
+	exist: 127 there), one to a path the tree lacks is 127, and a --cwd
+	through an absolute symlink to a path the tree lacks is 125."""
+	with tempfile.TemporaryDirectory(prefix="tessera-errors-") as tmp:
+		tree = os.path.join(tmp, "tree")
+		target = "/tessera-test-" + os.path.basename(tmp)
+		check(not os.path.exists(target), f"{target} exists on the host")
+		os.makedirs(os.path.join(tree, target[1:], "sub"))
+		os.makedirs(os.path.join(tree, "bin"))
+		with open(os.path.join(tree, target[1:], "tool"), "w") as f:
+			f.write("#!/bin/sh\nexit 0\n")
+		os.chmod(os.path.join(tree, target[1:], "tool"), 0o755)
+		os.symlink(target + "/tool", os.path.join(tree, "bin", "tool"))
+		os.symlink(target + "/gone", os.path.join(tree, "bin", "gone"))
+		os.symlink(target, os.path.join(tree, "dir"))
+		for prog, want, why in (("bin/tool", 126, "not an ELF"),
+					("bin/gone", 127, "not found")):
+			path = os.path.join(tree, prog)
+			code, err = _launch_refused(
+				tmp, "run", ["--rootfs", tree, "--", path], "rt")
+			check(code == want and why in err and path in err,
+			      f"--rootfs -- {prog}: status {code}, want {want} "
+			      f"and '{why}' naming it:\n{err}")
+		prog = _paths(tmp)["prog"]
+		code, err = _launch_refused(
+			tmp, "run", ["--rootfs", tree, "--cwd", "/dir/nothing",
+				     "--", prog], "rc")
+		check(code == 125 and "--cwd /dir/nothing" in err,
+		      f"--cwd /dir/nothing: status {code}:\n{err}")
+
+
 def make_help_and_kconfiglib():
 	"""`make help` names the targets and variables; `make` on a machine
 	without Python kconfiglib (hidden here by python3 -S) names
@@ -240,7 +280,8 @@ def make_help_and_kconfiglib():
 def run_image_program():
 	"""With --image the program is looked up in the image (debugfs)
 	before anything boots: 127 when it is not there, 126 for a
-	directory or a file without x permission."""
+	directory or a file without x permission; a --cwd that is no
+	directory there is 125."""
 	if not shutil.which("mke2fs") or not shutil.which("debugfs"):
 		raise Skip("no mke2fs/debugfs (e2fsprogs)")
 	with tempfile.TemporaryDirectory(prefix="tessera-errors-") as tmp:
@@ -248,6 +289,9 @@ def run_image_program():
 		os.makedirs(os.path.join(tree, "bin"))
 		with open(os.path.join(tree, "bin", "data"), "w") as f:
 			f.write("not a program\n")
+		with open(os.path.join(tree, "bin", "prog"), "wb") as f:
+			f.write(b"\x7fELF" + b"\0" * 60)
+		os.chmod(os.path.join(tree, "bin", "prog"), 0o755)
 		image = os.path.join(tmp, "root.ext4")
 		subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
 				image, "8M"], check=True,
@@ -260,6 +304,14 @@ def run_image_program():
 			      f"want {want}\n{err}")
 			check(prog in err, f"--image -- {prog}: message does "
 			      f"not name it:\n{err}")
+		# --cwd: a directory of the image, else refused (125).
+		for cwd in ("/missing", "/bin/data"):
+			code, err = _launch_refused(
+				tmp, "run", ["--image", image, "--cwd", cwd, "--",
+					     "/bin/prog"], "imgcwd")
+			check(code == 125 and f"--cwd {cwd}" in err,
+			      f"--image --cwd {cwd}: status {code}, want 125 "
+			      f"naming it:\n{err}")
 
 
 SLEEPER_C = r"""
@@ -326,6 +378,7 @@ SCENARIOS = [
 	("launcher_run_not_found", run_not_found),
 	("launcher_run_not_executable", run_not_executable),
 	("launcher_run_image_program", run_image_program),
+	("launcher_run_rootfs_program", run_rootfs_program),
 	("launcher_run_no_timeout", run_no_timeout),
 	("launcher_make_help", make_help_and_kconfiglib),
 ]
