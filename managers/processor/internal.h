@@ -461,6 +461,7 @@ SYSCALL_DECLARE(rt_sigaction);
 SYSCALL_DECLARE(rt_sigprocmask);
 SYSCALL_DECLARE(clock_gettime);
 SYSCALL_DECLARE(gettimeofday);
+SYSCALL_DECLARE(time);
 SYSCALL_DECLARE(nanosleep);
 SYSCALL_DECLARE(clock_nanosleep);
 SYSCALL_DECLARE(sched_yield);

@@ -305,6 +305,16 @@ SYSCALL_DECLARE(gettimeofday)
 	       -EFAULT : 0;
 }
 
+/* time(2): seconds of CLOCK_REALTIME, also stored at @tloc if given. */
+SYSCALL_DECLARE(time)
+{
+	s64 sec = realtime_ns() / NSEC_PER_SEC;
+
+	if (regs->rdi && put_user_u64(sec, (u64 __user *)regs->rdi))
+		return -EFAULT;
+	return sec;
+}
+
 /*
  * Sleep until ktime_get() reaches @deadline (KTIME_MAX: forever) or the
  * thread is killed.

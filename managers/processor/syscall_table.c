@@ -43,6 +43,7 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(uname, uname),
 	SYSCALL(readlink, readlink),
 	SYSCALL(gettimeofday, gettimeofday),
+	SYSCALL(time, time),
 	SYSCALL(getuid, getuid),
 	SYSCALL(getgid, getuid),
 	SYSCALL(geteuid, getuid),

@@ -467,6 +467,19 @@ static void test_time(void)
 	     syscall(SYS_clock_getres, CLOCK_MONOTONIC, NULL));
 	show("clock_getres(MONOTONIC, kernel pointer)",
 	     syscall(SYS_clock_getres, CLOCK_MONOTONIC, KERNEL_PTR));
+
+	{
+		struct timespec rt;
+		long t1 = -1, t2, t3;
+
+		t2 = syscall(SYS_time, &t1);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		t3 = syscall(SYS_time, NULL);
+		check("time(&t) == t, within 2 s of CLOCK_REALTIME",
+		      t2 == t1 && t2 > 1700000000 && t2 <= rt.tv_sec &&
+		      rt.tv_sec - t2 <= 2 && t3 >= t2);
+		show("time(kernel pointer)", syscall(SYS_time, KERNEL_PTR));
+	}
 }
 
 /* ------------------------------------------------------------ statx */
