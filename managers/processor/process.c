@@ -32,6 +32,7 @@
  *
  * Lock order: process->lock is a leaf (no other lock is taken under it).
  */
+#include <fit/fit_wire.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -187,7 +188,6 @@ static const char *exe_basename(const char *exe)
 }
 
 struct process *process_spawn(int memory_node, const char *exe,
-			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc)
 {
@@ -211,18 +211,15 @@ struct process *process_spawn(int memory_node, const char *exe,
 	p->files = fd_table_create();
 	if (!p->files)
 		goto free_proc;
-	if (memory_node == REMOTE_LOCAL)
-		p->mm = pmm_local_create();
-	else
-		p->mm = pmm_remote_create(memory_node);
+	if (memory_node < 0 || memory_node >= FIT_MAX_NODES) {
+		ret = -EINVAL;
+		goto free_files;
+	}
+	p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
 		goto free_files;
-	if (memory_node == REMOTE_LOCAL)
-		ret = pmm_local_exec(p->mm, exe, image, size, strings,
-				     strings_len, argc, envc, &entry, &sp);
-	else
-		ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc,
-				      envc, &entry, &sp);
+	ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc, envc,
+			      &entry, &sp);
 	if (ret)
 		goto free_mm;
 	/* The loader starts the heap empty: the break is its start. */

@@ -49,6 +49,7 @@
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
+#include <fit/memory.h>
 #include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -66,7 +67,6 @@
 #include <asm/user_pgtable.h>
 
 #include "../internal.h"
-#include "../../memory/internal.h"
 #include "internal.h"
 #include "pcache.h"
 
@@ -212,9 +212,9 @@ static u32 pte_to_prot(pte_t pte)
 
 bool pcache_access_allowed(u32 prot, u32 access)
 {
-	if ((access & RMM_ACCESS_WRITE) && !(prot & PROT_WRITE))
+	if ((access & P2M_ACCESS_WRITE) && !(prot & PROT_WRITE))
 		return false;
-	if ((access & RMM_ACCESS_EXEC) && !(prot & PROT_EXEC))
+	if ((access & P2M_ACCESS_EXEC) && !(prot & PROT_EXEC))
 		return false;
 	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
