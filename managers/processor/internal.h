@@ -285,7 +285,7 @@ extern const struct pmm_backend_ops pmm_remote_ops;
 int pmm_remote_select(void);
 /*
  * Decide the storage node of programs and file system calls, once,
- * before the first program (processor.storage_node=none|auto|ID; may
+ * before the first program (processor.storage_node=none|self|auto|ID; may
  * sleep until it has joined).  Returns its id or -ENOENT.
  */
 int processor_storage_select(void);

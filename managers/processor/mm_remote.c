@@ -65,6 +65,7 @@
 #include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
+#include <tessera/storage.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <uapi/mman.h>
@@ -89,7 +90,7 @@ PARAM_UINT("processor.fit_bench", remote_fit_bench, 0, REMOTE_BENCH_MAX,
 
 static char storage_node_spec[16] = "none";
 PARAM_STRING("processor.storage_node", storage_node_spec,
-	     "storage node for programs and file system calls: none, auto (the lowest-numbered storage node that joins) or a node id");
+	     "storage node for programs and file system calls: none, self (this node's own storage service: it needs a disk), auto (the lowest-numbered storage node that joins) or a node id");
 /* processor_storage_select()'s answer: a node id or -ENOENT. */
 static int remote_storage_node = -ENOENT;
 
@@ -656,6 +657,18 @@ int processor_storage_select(void)
 
 	if (!strcmp(storage_node_spec, "none") || !storage_node_spec[0])
 		return -ENOENT;
+	if (!strcmp(storage_node_spec, "self")) {
+		/* Over FIT loopback if it is up, else in-process. */
+		ret = storage_service_start();
+		if (ret) {
+			pr_err("processor.storage_node=self: this node serves no files (%d); no file system\n",
+			       ret);
+			return -ENOENT;
+		}
+		pr_info("files: this node's storage service\n");
+		remote_storage_node = node_id;
+		return node_id;
+	}
 	if (!strcmp(storage_node_spec, "auto")) {
 		ret = fit_wait_node_with_role(ROLE_STORAGE, REMOTE_UP_WAIT_MS);
 		if (ret < 0) {
@@ -666,7 +679,7 @@ int processor_storage_select(void)
 		id = ret;
 	} else if (kstrtouint(storage_node_spec, 10, &id) ||
 		   id >= FIT_MAX_NODES) {
-		pr_err("bad processor.storage_node=%s (none, auto or a node id); no file system\n",
+		pr_err("bad processor.storage_node=%s (none, self, auto or a node id); no file system\n",
 		       storage_node_spec);
 		return -ENOENT;
 	}
