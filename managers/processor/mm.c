@@ -76,13 +76,6 @@ void pmm_destroy(struct pmm *mm)
 	kfree(mm);
 }
 
-static u64 prot_to_pte(u32 prot)
-{
-	if (prot & PROT_WRITE)
-		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
-	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
-}
-
 /* Does the present entry @pte already allow the access of @error_code? */
 static bool pte_allows(pte_t pte, unsigned long error_code)
 {
@@ -132,7 +125,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
 	if (ret)
 		goto out;
-	ret = user_map_page(mm->pgd, va, pa, prot_to_pte(prot));
+	ret = user_map_page(mm->pgd, va, pa, user_prot_to_pte(prot));
 out:
 	pmm_unlock(mm);
 	return ret;

@@ -191,14 +191,7 @@ static void kset_lock(struct pcache_kset *ks)
 	pcache_count(contended);
 }
 
-static u64 prot_to_pte(u32 prot)
-{
-	if (prot & PROT_WRITE)
-		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
-	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
-}
-
-/* The protection a leaf entry made by prot_to_pte() stands for. */
+/* The protection a leaf entry made by user_prot_to_pte() stands for. */
 static u32 pte_to_prot(pte_t pte)
 {
 	u32 prot = PROT_READ;
@@ -208,15 +201,6 @@ static u32 pte_to_prot(pte_t pte)
 	if (!(pte & _PAGE_NX))
 		prot |= PROT_EXEC;
 	return prot;
-}
-
-bool pcache_access_allowed(u32 prot, u32 access)
-{
-	if ((access & P2M_ACCESS_WRITE) && !(prot & PROT_WRITE))
-		return false;
-	if ((access & P2M_ACCESS_EXEC) && !(prot & PROT_EXEC))
-		return false;
-	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
 /* Invalidate @va of @owner on every CPU that may cache it (file header). */
@@ -461,7 +445,7 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 	/* Page-table pages are the address space's, not the pcache's. */
 	pcache_hot_exit();
 	ret = user_map_page(mm->pgd, va, __pa(line->data),
-			    prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
+			    user_prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
 	pcache_hot_enter();
 	if (ret)
 		goto put_line;
