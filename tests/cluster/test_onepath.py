@@ -24,17 +24,13 @@ processor.storage_node=self).
                             to the native run (test_files.py's tree)
 """
 
-import os
 import re
-import subprocess
 
 import clusterlib
-from clusterlib import check, kernel_image
+from clusterlib import check
 import test_files
 import test_user
 
-ROOT = clusterlib.ROOT
-TIMEOUT = 240
 INPROC_RE = re.compile(r"fit: peer (\d+) in-process: calls (\d+) sends "
 		       r"(\d+) tx (\d+) B rx (\d+) B")
 STATS_RE = re.compile(r"pcache: stats (.*)")
@@ -43,25 +39,11 @@ EXIT_RE = re.compile(r"memnode: exit node \d+ pid \d+: procs (\d+) "
 
 
 def _local(name, argv, extra=(), also=()):
-	"""tessera run --local ... -- @argv; (status, stdout, stderr, log)."""
-	run_dir = os.path.join(clusterlib.runs_dir(), name)
-	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", "--local",
-	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
-	       "--timeout", str(TIMEOUT)] + list(extra)
-	for e in test_user.ENV:
-		cmd += ["--env", e]
-	for a in also:
-		cmd += ["--also", " ".join(a)]
-	cmd += ["--"] + argv
-	with clusterlib.qemu_slots(1):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 60)
-	with open(os.path.join(run_dir, "serial.log"), errors="replace") as f:
-		log = f.read()
-	return (res.returncode, res.stdout,
-		test_user._launcher_notes(res.stderr), log)
+	"""tessera run --local @extra -- @argv: (status, stdout, stderr without
+	the launcher's notes, serial log)."""
+	code, out, err, log = test_user.tessera_run(
+		name, argv, also=[" ".join(a) for a in also], extra=extra)
+	return code, out, test_user._launcher_notes(err), log
 
 
 def _same(where, runs, got, log):
