@@ -217,8 +217,7 @@ static void remote_miss_req(struct remote_backend *rb,
 	memset(r, 0, sizeof(*r));
 	p2m_hdr_init(&r->hdr, rb->pid);
 	fit_put_le64(&r->va, addr & PAGE_MASK);
-	/* RMM_ACCESS_* and P2M_ACCESS_* are the same bits. */
-	fit_put_le32(&r->access, access);
+	fit_put_le32(&r->access, access);	/* P2M_ACCESS_* */
 }
 
 static int remote_miss(struct pmm *mm, unsigned long addr, u32 access,

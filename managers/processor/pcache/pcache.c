@@ -91,7 +91,7 @@ static bool pcache_piggyback = IS_ENABLED(CONFIG_PCACHE_PIGGYBACK);
 static bool pcache_latency;
 
 PARAM_SIZE("pcache", pcache_size, 0, 0,
-	   "pcache size (0: off, user pages map the backend's pages)");
+	   "pcache size (0: off, each user page a private copy filled from the backend)");
 PARAM_UINT("pcache.ways", pcache_ways, 1, PCACHE_MAX_WAYS,
 	   "pcache associativity");
 PARAM_ENUM("pcache.policy", pcache_policy, policy_names,
@@ -656,7 +656,7 @@ void pcache_init(void)
 	int ret;
 
 	if (node_role != ROLE_PROCESSOR || !pcache_size) {
-		pr_info("off: user pages map the backend's pages\n");
+		pr_info("off: user pages are private copies filled from the backend\n");
 		return;
 	}
 	ret = pcache_geometry_init(&geo, pcache_size, pcache_ways);
