@@ -102,7 +102,7 @@ struct pmm_backend_ops {
 	 * Write back a dirty line (P2M_PCACHE_FLUSH): PAGE_SIZE bytes of
 	 * @data at page-aligned @addr.  0, -EFAULT (no vma covers @addr any
 	 * more: the data is dropped), -ENOMEM, -EIO.  May be called without
-	 * pmm->lock (another process's miss evicting a line of @mm, the
+	 * pmm->mutex (another process's miss evicting a line of @mm, the
 	 * victim cache's flush thread): the backend serialises it with its
 	 * other ops itself.  @mm is alive for the whole call.
 	 */

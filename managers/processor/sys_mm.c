@@ -6,8 +6,8 @@
  * changes nothing.  Then it takes the address-space lock, drops the
  * page-table entries and pcache lines of the range it may change (so
  * the next touch faults and sees the new state), and asks the backend
- * (mm_local.c, mm_remote.c), which owns vmas and pages and applies the
- * same rules again.
+ * (mm_remote.c: a memory service over P2M), which owns vmas and pages
+ * and applies the same rules again.
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE

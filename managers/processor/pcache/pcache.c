@@ -2,7 +2,8 @@
 /*
  * The pcache: the processor node's DRAM as a set-associative cache of
  * its processes' memory, between the user page tables and the backend
- * that owns the pages (a memory node over FIT, or mm_local.c).
+ * that owns the pages (a memory service over P2M: a memory node's, or
+ * in local mode this node's own, called in-process).
  *
  * A mapped user page is always a line of the pool; a hit is a plain
  * load.  A page fault on an unmapped page is a miss (pcache_miss()): the
@@ -25,7 +26,7 @@
  * alloc_check_hook).
  *
  * Lock order (outermost first):
- *   pmm->lock (the faulting or zapping address space)
+ *   pmm->mutex (the faulting or zapping address space)
  *     -> pcache_kset.lock (one set)
  *       -> victim-cache lock (victim_flush.c)
  *   backend locks are leaves, taken with no set or victim lock held.
