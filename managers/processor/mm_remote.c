@@ -32,7 +32,8 @@
  *
  * FIT calls sleep (in-process ones too: the handlers take mutexes), so
  * every op below may sleep, under the pmm's mutex (internal.h).
- * remote_backend.lock (a mutex, leaf) serialises the use of the
+ * remote_backend.lock (a mutex; in local mode the memory service's own
+ * locks nest inside it, in this thread) serialises the use of the
  * request and reply buffers: flushes can come from other processes'
  * misses and from the victim cache's thread while the owner itself is
  * in a miss.  The memory node serialises a process's requests too, so
