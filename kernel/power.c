@@ -22,8 +22,11 @@ void machine_halt_with_status(int status)
 	const char *name = (status >= 0 && status <= PANIC_EXIT_STATUS) ?
 			   status_names[status] : "fail";
 
-	/* FIT's counters for the log; never in a panic (locks may be held). */
-	if (status != PANIC_EXIT_STATUS && fit_is_up())
+	/*
+	 * FIT's counters for the log (in-process calls even without a
+	 * NIC); never in a panic (locks may be held).
+	 */
+	if (status != PANIC_EXIT_STATUS)
 		fit_dump_stats();
 	local_irq_disable();
 	printk(KERN_EMERG "tessera: end status=%s\n", name);

@@ -10,6 +10,7 @@
  */
 #include <tessera/sha256.h>
 #include <tessera/string.h>
+#include <tessera/unaligned.h>
 
 static const u32 sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
@@ -33,19 +34,6 @@ static const u32 sha256_k[64] = {
 static u32 ror32(u32 x, unsigned int n)
 {
 	return (x >> n) | (x << (32 - n));
-}
-
-static u32 get_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static void put_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
 }
 
 static void sha256_block(u32 state[8], const u8 *block)

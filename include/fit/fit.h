@@ -18,9 +18,16 @@
  *   -EMSGSIZE   a message above FIT_MAX_MSG, or a reply above max_reply
  *   -EPROTO     the peer sent (or we sent it) a malformed message
  *   -EINVAL     bad arguments (node id, opcode, NULL buffer with a length)
- * All calls may sleep (process context); none may be called from a
- * handler for the handler's own node with a reply expected from itself
- * unless fit.workers > 1.
+ * All calls may sleep (process context).
+ *
+ * A call (or one-way send) to this node's own id runs in-process while no
+ * loopback connection exists (fit_connect_self() not called: no NIC, or
+ * local mode): the handler runs in the caller's thread, the request is
+ * the caller's buffer and the reply is copied into the caller's, with
+ * the same checks and errors as on the wire.  Handlers therefore run in
+ * any process-context thread, may sleep, and may themselves call this
+ * node (nested in-process calls).  Over the loopback QP, a handler that
+ * calls its own node needs fit.workers > 1.
  */
 #ifndef _FIT_FIT_H
 #define _FIT_FIT_H
@@ -28,6 +35,8 @@
 #include <fit/fit_wire.h>
 #include <tessera/node.h>
 #include <tessera/types.h>
+
+struct fit_inproc;
 
 /* A request handed to a handler; valid until fit_reply()/return. */
 struct fit_request {
@@ -43,6 +52,7 @@ struct fit_request {
 	bool zc;		/* the caller offered its buffer (FIT_F_ZC) */
 	u32 zc_rkey, zc_len;
 	u64 zc_addr;
+	struct fit_inproc *inproc;	/* in-process call: the caller's side */
 };
 
 typedef void (*fit_handler_t)(struct fit_request *rq, void *ctx);
@@ -80,6 +90,14 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
  */
 int fit_reply(struct fit_request *rq, const void *data, u32 len);
 int fit_reply_error(struct fit_request *rq, int err);
+/*
+ * For an in-process request, the caller's reply buffer if it holds @len
+ * bytes: a handler may build its reply there and fit_reply() it without
+ * a copy (the buffer is the caller's, distinct from rq->data unless the
+ * caller passed one buffer for both).  NULL for a request that came
+ * over the wire or a shorter buffer: build the reply elsewhere.
+ */
+void *fit_reply_buffer(struct fit_request *rq, u32 len);
 
 /* One destination of fit_call_scatter(). */
 struct fit_scatter {

@@ -28,6 +28,7 @@
 
 #include <tessera/compiler.h>
 #include <tessera/types.h>
+#include <tessera/unaligned.h>
 
 #define FIT_MAGIC		0x31544946u	/* "FIT1" in memory order */
 #define FIT_VERSION		1
@@ -276,48 +277,12 @@ struct fit_credit_mbox {
 _Static_assert(sizeof(struct fit_credit_mbox) == 8, "fit_credit_mbox size");
 
 /* Explicit little-endian access, whatever the CPU's byte order. */
-static inline u16 fit_get_le16(const void *p)
-{
-	const u8 *b = p;
-
-	return (u16)(b[0] | b[1] << 8);
-}
-
-static inline u32 fit_get_le32(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
-static inline u64 fit_get_le64(const void *p)
-{
-	return fit_get_le32(p) | (u64)fit_get_le32((const u8 *)p + 4) << 32;
-}
-
-static inline void fit_put_le16(void *p, u16 v)
-{
-	u8 *b = p;
-
-	b[0] = (u8)v;
-	b[1] = (u8)(v >> 8);
-}
-
-static inline void fit_put_le32(void *p, u32 v)
-{
-	u8 *b = p;
-
-	b[0] = (u8)v;
-	b[1] = (u8)(v >> 8);
-	b[2] = (u8)(v >> 16);
-	b[3] = (u8)(v >> 24);
-}
-
-static inline void fit_put_le64(void *p, u64 v)
-{
-	fit_put_le32(p, (u32)v);
-	fit_put_le32((u8 *)p + 4, (u32)(v >> 32));
-}
+#define fit_get_le16(p)		get_le16(p)
+#define fit_get_le32(p)		get_le32(p)
+#define fit_get_le64(p)		get_le64(p)
+#define fit_put_le16(p, v)	put_le16(p, v)
+#define fit_put_le32(p, v)	put_le32(p, v)
+#define fit_put_le64(p, v)	put_le64(p, v)
 
 /* Is @op an opcode some range defines (not necessarily handled here)? */
 bool fit_opcode_valid(u16 op);

@@ -23,6 +23,7 @@
 #include <tessera/compiler.h>
 #include <tessera/errno.h>
 #include <tessera/types.h>
+#include <uapi/mman.h>
 
 #define P2M_VERSION		1
 #define P2M_PAGE_SIZE		4096
@@ -35,6 +36,22 @@
 #define P2M_ACCESS_WRITE	0x2
 #define P2M_ACCESS_EXEC		0x4
 #define P2M_ACCESS_ALL		0x7
+
+/*
+ * Whether a vma with protection @prot (PROT_*) allows @access
+ * (P2M_ACCESS_*), as x86 with NX and without protection keys: any of
+ * PROT_READ, PROT_WRITE, PROT_EXEC makes a page readable; writing needs
+ * PROT_WRITE, fetching needs PROT_EXEC.  The memory node decides a miss
+ * with it, the pcache a hit in its victim cache.
+ */
+static inline bool p2m_access_allowed(u32 prot, u32 access)
+{
+	if ((access & P2M_ACCESS_WRITE) && !(prot & PROT_WRITE))
+		return false;
+	if ((access & P2M_ACCESS_EXEC) && !(prot & PROT_EXEC))
+		return false;
+	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
 
 /* p2m_execve_reply.flags */
 #define P2M_EXEC_STACK		0x1	/* PT_GNU_STACK asked for PF_X */

@@ -16,15 +16,6 @@
 #include <tessera/string.h>
 #include <uapi/mman.h>
 
-static bool rmm_access_allowed(u32 prot, u32 access)
-{
-	if ((access & RMM_ACCESS_WRITE) && !(prot & PROT_WRITE))
-		return false;
-	if ((access & RMM_ACCESS_EXEC) && !(prot & PROT_EXEC))
-		return false;
-	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
-}
-
 /* Fill a new page of file vma @v at @pva from the file. */
 static int rmm_fill_from_file(const struct vma *v, u64 pva, void *page,
 			      rmm_read_fn read, void *ctx)
@@ -50,7 +41,7 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 
 	if (!v)
 		return -EFAULT;
-	if (!rmm_access_allowed(v->prot, access))
+	if (!p2m_access_allowed(v->prot, access))
 		return -EACCES;
 	if ((v->flags & (VMA_FILE | VMA_ZERO_TAIL)) == VMA_FILE &&
 	    pva >= ALIGN(v->file_end, PAGE_SIZE))

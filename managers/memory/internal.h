@@ -23,6 +23,7 @@
 #ifndef _MANAGERS_MEMORY_INTERNAL_H
 #define _MANAGERS_MEMORY_INTERNAL_H
 
+#include <fit/memory.h>
 #include <tessera/rbtree.h>
 #include <tessera/types.h>
 #include <uapi/elf.h>
@@ -152,10 +153,10 @@ void rmm_copy_from(struct rmm *mm, u64 va, void *dst, u64 len);
 
 /* ------------------------------------------------------------ fault.c */
 
-/* Access types of a miss (P2M_ACCESS_* on the wire). */
-#define RMM_ACCESS_READ		0x1
-#define RMM_ACCESS_WRITE	0x2
-#define RMM_ACCESS_EXEC		0x4
+/* Access types of a miss: the wire's (p2m_access_allowed() decides). */
+#define RMM_ACCESS_READ		P2M_ACCESS_READ
+#define RMM_ACCESS_WRITE	P2M_ACCESS_WRITE
+#define RMM_ACCESS_EXEC		P2M_ACCESS_EXEC
 
 /*
  * Read @len bytes at @off of @file into @buf; the caller zero-fills what

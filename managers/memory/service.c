@@ -7,8 +7,9 @@
  * stack stack.c; wire formats are <fit/memory.h>.
  *
  * Every request is checked with p2m_req_check() first (-EPROTO, counted);
- * an unknown (node, pid) is -ESRCH.  Handlers run in FIT worker threads
- * (process context, may sleep).
+ * an unknown (node, pid) is -ESRCH.  Handlers run in FIT worker threads,
+ * or, for this node's own processor (local mode: FIT calls to our own id
+ * run in-process), in the calling thread (process context, may sleep).
  *
  * Lock order:
  *	memnode_proc.lock (mutex) -> memnode_table_lock (spinlock)
@@ -39,7 +40,8 @@
  * process lock, the flush first.  Its reply (4 KiB and the protection)
  * is built in a buffer of the handler's thread (miss_reply_buf()):
  * allocated at start, claimed by a FIT worker at its first miss and
- * kept, so a miss allocates nothing here.
+ * kept, so a miss allocates nothing here; an in-process miss builds it
+ * in the caller's reply buffer (fit_reply_buffer()).
  */
 #include "internal.h"
 
@@ -47,6 +49,7 @@
 #include <fit/memory.h>
 #include <fit/storage.h>
 #include <tessera/bootinfo.h>
+#include <tessera/cpio.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/list.h>
@@ -64,8 +67,6 @@
 #include <uapi/stat.h>
 #include <asm/page.h>
 #include <asm/processor.h>
-
-#include "../processor/initrd.h"
 
 #define MEMNODE_HASH_BITS	6
 #define MEMNODE_HASH_SIZE	(1u << MEMNODE_HASH_BITS)
@@ -557,7 +558,9 @@ static struct p2m_miss_reply *miss_reply_buf(void)
 static void memnode_miss(struct fit_request *rq, void *ctx)
 {
 	const struct p2m_miss_req *r = rq->data;
-	struct p2m_miss_reply *reply, *own = miss_reply_buf();
+	/* In-process: straight into the caller's buffer. */
+	struct p2m_miss_reply *reply, *own =
+		fit_reply_buffer(rq, sizeof(*reply)) ?: miss_reply_buf();
 	struct memnode_proc *p = memnode_begin(rq);
 	void *page;
 	u32 prot;
@@ -1070,14 +1073,14 @@ static void memnode_register_boot_images(void)
 {
 	const struct boot_module *m = &boot_info.modules[0];
 	char path[MEMNODE_IMAGE_NAME];
-	struct initrd_file f;
+	struct cpio_file f;
 	unsigned int nr = 0;
 	u64 off = 0;
 	int ret;
 
 	if (!boot_info.nr_modules)
 		return;
-	while (!(ret = initrd_next(__va(m->start), m->size, &off, &f))) {
+	while (!(ret = cpio_next(__va(m->start), m->size, &off, &f))) {
 		if (f.name_len + 2 > sizeof(path)) {
 			pr_warn("memnode: boot image name too long, skipped\n");
 			continue;

@@ -27,12 +27,10 @@
 #include <tessera/errno.h>
 #include <tessera/mm.h>
 #include <tessera/mman.h>
+#include <tessera/ptindex.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/mman.h>
-
-#define PT_ENTRIES	512
-#define PT_LEVELS	4
 
 _Static_assert(TASK_SIZE == MMAN_TASK_SIZE, "one user address space size");
 
@@ -58,17 +56,6 @@ static void rmm_free_page(void *addr)
 {
 	__atomic_sub_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
 	free_page((unsigned long)addr);
-}
-
-static inline unsigned int pt_index(u64 va, int level)
-{
-	return (va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
-}
-
-/* Bytes covered by one entry of a table at @level (0 = leaf table). */
-static inline u64 pt_span(int level)
-{
-	return 1ULL << (PAGE_SHIFT + 9 * level);
 }
 
 /* ------------------------------------------------------------ page table */

@@ -13,10 +13,10 @@
  * all bits).  Every futex is private to its process here (there is no
  * shared memory), so FUTEX_PRIVATE_FLAG changes nothing.
  *
- * Reading the futex word may fault the page in (user_fault_resolve()
- * under the bucket lock, which never sleeps for a local address space;
- * a remote one cannot fill it there, so the word is then read once
- * unlocked to bring the page in, and again under the lock).  A waiter's
+ * Reading the futex word may need the page brought in, which sleeps
+ * (a P2M miss): under the bucket lock the fault is -EFAULT, so the word
+ * is then read once unlocked to bring the page in, and again under the
+ * lock.  A waiter's
  * futex_q lives on its stack: it leaves only under the bucket lock, so a
  * waker that found it under that lock may use it until it unlocks.
  */
@@ -105,8 +105,8 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 			break;
 		spin_unlock(&b->lock);
 		/*
-		 * A remote address space cannot fill a page under our
-		 * spinlock (mm.c gives -EFAULT there): read unlocked, which
+		 * An address space cannot fill a page under our spinlock
+		 * (mm.c gives -EFAULT there): read unlocked, which
 		 * may sleep and fill it, and look again under the lock.
 		 */
 		ret = get_user_u32(&cur, uaddr);

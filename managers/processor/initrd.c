@@ -13,11 +13,12 @@
  * ENVC environment strings.  "ARGC ENVC 1\n" adds one more string, the
  * program's working directory (`tessera run --cwd`): an absolute path
  * the storage node must know as a directory, else the run does not
- * start ("cannot chdir").  In local mode the executables come from
- * this archive; with a memory node (processor.memory_node=) the memory
- * node loads them by path from its own copy (service.c) and only the
- * manifests are read here.  Runs go one after the other, each to its end;
- * after each one the kernel log gets
+ * start ("cannot chdir").  Only the manifests are read here: the
+ * memory service (a memory node's, or this node's own in local mode)
+ * loads the executables by path from its own copy of the archive
+ * (managers/memory/service.c's image registry) or from the storage
+ * node.  The archive format is lib/cpio.c's.  Runs go one after the
+ * other, each to its end; after each one the kernel log gets
  *
  *	tessera: program exit run=N pid=P status=S
  *
@@ -26,7 +27,7 @@
  * the node powers off with "tessera: end status=ok".
  */
 #include <tessera/bootinfo.h>
-#include <tessera/ctype.h>
+#include <tessera/cpio.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -40,79 +41,15 @@
 #include "fs.h"
 #include "fs_path.h"
 
-#define CPIO_HDR_LEN		110
-#define CPIO_MAGIC		"070701"
-#define CPIO_TRAILER		"TRAILER!!!"
-#define CPIO_FIELD_FILESIZE	6
-#define CPIO_FIELD_NAMESIZE	11
 #define RUN_NAME_MAX		32
 #define EXIT_NOT_STARTED	127
-
-static int hex_field(const char *hdr, unsigned int field, u32 *val)
-{
-	const char *p = hdr + 6 + field * 8;
-	u32 v = 0;
-
-	for (unsigned int i = 0; i < 8; i++) {
-		char c = p[i];
-
-		if (!isxdigit(c))
-			return -EINVAL;
-		v = (v << 4) | (isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
-	}
-	*val = v;
-	return 0;
-}
-
-int initrd_next(const void *base, u64 size, u64 *off, struct initrd_file *out)
-{
-	const char *archive = base, *hdr;
-	u32 namesize, filesize;
-	u64 name_off, data_off;
-
-	if (*off + CPIO_HDR_LEN > size)
-		return -EINVAL;		/* no trailer */
-	hdr = archive + *off;
-	if (memcmp(hdr, CPIO_MAGIC, 6) ||
-	    hex_field(hdr, CPIO_FIELD_NAMESIZE, &namesize) ||
-	    hex_field(hdr, CPIO_FIELD_FILESIZE, &filesize) || !namesize)
-		return -EINVAL;
-	name_off = *off + CPIO_HDR_LEN;
-	data_off = ALIGN(name_off + namesize, 4);
-	if (data_off > size || filesize > size - data_off)
-		return -EINVAL;
-	/* namesize counts the NUL. */
-	if (namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
-	    !memcmp(archive + name_off, CPIO_TRAILER, namesize - 1))
-		return -ENOENT;
-	out->name = archive + name_off;
-	out->name_len = namesize - 1;
-	out->data = archive + data_off;
-	out->size = filesize;
-	*off = ALIGN(data_off + filesize, 4);
-	return 0;
-}
-
-int initrd_find(const void *base, u64 size, const char *name,
-		struct initrd_file *out)
-{
-	size_t want = strlen(name);
-	u64 off = 0;
-	int ret;
-
-	while (!(ret = initrd_next(base, size, &off, out))) {
-		if (out->name_len == want && !memcmp(out->name, name, want))
-			return 0;
-	}
-	return ret;
-}
 
 /*
  * Parse the header line of a manifest ("ARGC ENVC" or "ARGC ENVC 1"):
  * the strings start at *@body, *@nr_cwd says whether a working
  * directory follows the environment.
  */
-static int manifest_parse(const struct initrd_file *f, u32 *argc, u32 *envc,
+static int manifest_parse(const struct cpio_file *f, u32 *argc, u32 *envc,
 			  u32 *nr_cwd, const char **body, u32 *body_len)
 {
 	const char *p = f->data, *end = p + f->size;
@@ -184,16 +121,15 @@ static int run_cwd(const char *dir, char *cwd)
 
 /*
  * Start and wait for run @n of the archive in @m, its memory on
- * @memory_node (pmm_remote_select()).  In remote mode the executable is
- * the memory node's business (its own copy of the archive, or storage):
- * only the manifest is read here.  -ENOENT once there is no run @n.
+ * @memory_node (pmm_remote_select()).  The executable is the memory
+ * service's business (its own copy of the archive, or storage): only
+ * the manifest is read here.  -ENOENT once there is no run @n.
  */
 static int run_one(const struct boot_module *m, unsigned int n,
 		   int memory_node)
 {
-	struct initrd_file exe = { 0 };
 	char run_name[RUN_NAME_MAX], path[PROCESS_EXE_MAX];
-	struct initrd_file manifest;
+	struct cpio_file manifest;
 	const char *body, *strings;
 	u32 argc, envc, nr_cwd, body_len, exe_len, strings_len;
 	char *cwd = NULL;
@@ -202,7 +138,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	int ret, status;
 
 	snprintf(run_name, sizeof(run_name), "tessera/run.%u", n);
-	ret = initrd_find(__va(m->start), m->size, run_name, &manifest);
+	ret = cpio_find(__va(m->start), m->size, run_name, &manifest);
 	if (ret)
 		return ret;
 	ret = manifest_parse(&manifest, &argc, &envc, &nr_cwd, &body,
@@ -237,19 +173,10 @@ static int run_one(const struct boot_module *m, unsigned int n,
 		}
 		strings_len = span;
 	}
-	ret = 0;
-	if (memory_node == REMOTE_LOCAL)
-		ret = initrd_find(__va(m->start), m->size, body, &exe);
-	if (ret) {
-		pr_err("processor: run %u: %s: not in the archive (%d)\n", n,
-		       body, ret);
-		status = EXIT_NOT_STARTED;
-		goto report;
-	}
 	/* Programs see their archive path as an absolute path. */
 	snprintf(path, sizeof(path), "/%s", body);
-	p = process_spawn(memory_node, path, exe.data, exe.size, strings,
-			  strings_len, argc, envc, cwd);
+	p = process_spawn(memory_node, path, strings, strings_len, argc, envc,
+			  cwd);
 	if (IS_ERR(p)) {
 		pr_err("processor: run %u: cannot start %s (%ld)\n", n, body,
 		       PTR_ERR(p));

@@ -10,14 +10,10 @@
  *   mm.c             struct pmm, a process's address space as the
  *                    processor sees it: its page table plus a backend
  *                    that owns vmas and pages (pmm_backend_ops)
- *   mm_local.c       the local backend: the memory manager's rmm
- *                    (managers/memory/vm.c, loader.c, stack.c) run in
- *                    this node; pcache misses copy from its pages,
- *                    flushes copy back (or, with pcache=0, its pages
- *                    are mapped straight into the process page table)
  *   pcache/          the processor's DRAM as a set-associative cache of
  *                    process memory (pcache/pcache.h)
- *   initrd.c         the program archive of local mode (a boot module)
+ *   initrd.c         the run manifests of the program archive (a boot
+ *                    module) and the runner that starts them
  *   console.c        program stdout/stderr on COM2/COM3
  *   fs.c, fs_path.c  open files: descriptor table, cwd, path lookup,
  *                    the storage node's P2S client (fs.h)
@@ -30,27 +26,24 @@
  *   limits.c         rlimit rules and the CPU-time split (pure, host-
  *                    tested; limits.h)
  *
- *   mm_remote.c      the remote backend: the same ops as P2M_* calls
- *                    over FIT to a memory node (or, for tests, to this
- *                    node's own memory service: processor.memory_node=self)
+ *   mm_remote.c      the backend: the ops as P2M_* calls over FIT to a
+ *                    memory service: a memory node, this node's own
+ *                    service in-process (local mode), or over FIT
+ *                    loopback (processor.memory_node=self, for tests)
  *
  * Lock order (outermost first):
- *   futex bucket lock -> pmm->lock -> pcache set lock -> victim-cache
+ *   futex bucket lock -> pmm->mutex -> pcache set lock -> victim-cache
  *   lock -> (allocators)
- *   The pmm lock is pmm->lock (a spinlock) for backends that never
- *   sleep (local), pmm->mutex for backends that do (remote: every op is
- *   a FIT call); pmm_lock() takes the right one.  A sleeping pmm's
- *   faults are resolved only where sleeping is allowed: a uaccess fault
- *   in atomic context (under the futex bucket lock) gets -EFAULT, and
- *   the futex code faults the word in unlocked and retries.
- *   remote_backend.lock (a mutex) is a leaf like local_backend.lock.
- *   a backend's own lock (mm_local.c: local_backend.lock) is a leaf: it
- *   is taken with any pmm->lock held (a miss evicting another process's
- *   dirty line flushes to that process's backend) but never with a
- *   pcache set or victim-cache lock held.
+ *   Every backend op may sleep (a FIT call, or the memory service's
+ *   handler run in-process, which takes its mutexes), so the pmm lock is
+ *   a mutex and a fault is resolved only where sleeping is allowed: a
+ *   uaccess fault in atomic context (under the futex bucket lock) gets
+ *   -EFAULT, and the futex code faults the word in unlocked and retries.
+ *   remote_backend.lock (a mutex) is taken with any pmm->mutex held (a
+ *   miss evicting another process's dirty line flushes to that
+ *   process's backend) but never with a pcache set or victim-cache lock
+ *   held; the memory service's locks (in-process) nest inside it.
  *   process->lock is never held while taking any of the above.
- * pmm->lock is a spinlock because user page faults may be resolved inside
- * a uaccess that runs under a futex bucket lock; nothing under it sleeps.
  */
 #ifndef _MANAGERS_PROCESSOR_INTERNAL_H
 #define _MANAGERS_PROCESSOR_INTERNAL_H
@@ -67,7 +60,6 @@
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
 
-#include "initrd.h"
 #include "limits.h"
 #include "pseudofs.h"
 
@@ -89,18 +81,19 @@ struct pmm_miss_result {
 };
 
 /*
- * Where a process's vmas and pages live.  Local mode: this node
- * (mm_local.c).  With a memory node: FIT requests (P2M_*, mm_remote.c),
- * pages landing in pcache lines.  Every op runs under the pmm lock
- * (pmm_lock()), except flush (see there).  Ops of a backend with
- * @may_sleep may sleep (its pmms lock a mutex); the others never do.
+ * Where a process's vmas and pages live: a memory service, through FIT
+ * requests (P2M_*, mm_remote.c), pages landing in pcache lines.  Every
+ * op runs under the pmm lock (pmm_lock()), except flush (see there).
+ * Ops may sleep.  @may_sleep tells the victim cache's flush thread it
+ * may be preempted in a write-back (the pcache's own tests also drive it
+ * with a backend that does not sleep).
  */
 struct pmm_backend_ops {
 	const char *name;
 	bool may_sleep;
 	/*
 	 * Without a pcache (pcache=0): the page holding @addr for @access
-	 * (RMM_ACCESS_* bits), to be mapped as is: its physical address in
+	 * (P2M_ACCESS_* bits), to be mapped as is: its physical address in
 	 * *@pa and the vma protection in *@prot.  -EFAULT (no vma),
 	 * -EACCES (protection), -ENOMEM, -EIO.
 	 */
@@ -118,7 +111,7 @@ struct pmm_backend_ops {
 	 * Write back a dirty line (P2M_PCACHE_FLUSH): PAGE_SIZE bytes of
 	 * @data at page-aligned @addr.  0, -EFAULT (no vma covers @addr any
 	 * more: the data is dropped), -ENOMEM, -EIO.  May be called without
-	 * pmm->lock (another process's miss evicting a line of @mm, the
+	 * pmm->mutex (another process's miss evicting a line of @mm, the
 	 * victim cache's flush thread): the backend serialises it with its
 	 * other ops itself.  @mm is alive for the whole call.
 	 */
@@ -149,22 +142,23 @@ struct pmm_backend_ops {
 	unsigned long (*brk)(struct pmm *mm, unsigned long brk);
 	int (*madvise)(struct pmm *mm, unsigned long addr,
 		       unsigned long len, int advice);
-	/* Called for each page still mapped when the page table goes. */
+	/*
+	 * Called for each page of fault() when it is unmapped, and for each
+	 * still mapped when the page table goes.
+	 */
 	void (*put_page)(struct pmm *mm, phys_addr_t pa);
 	void (*destroy)(struct pmm *mm);
 };
 
 /* A process's address space on the processor. */
 struct pmm {
-	spinlock_t lock;		/* page table and backend state */
-	struct mutex mutex;		/* the same, when @sleeps */
-	bool sleeps;			/* ops->may_sleep: lock the mutex */
-	void *piggyback_buf;		/* @sleeps: the pcache's flush copy */
+	struct mutex mutex;		/* page table and backend state */
+	void *piggyback_buf;		/* the pcache's flush copy */
 	pte_t *pgd;
 	phys_addr_t pgd_pa;
 	const struct pmm_backend_ops *ops;
 	void *backend;			/* the backend's own state */
-	u64 nr_faults;			/* under lock */
+	u64 nr_faults;			/* under mutex */
 	u32 pcache_salt;		/* spreads processes over the sets */
 	atomic_t pcache_evicting;	/* its lines being evicted by anyone */
 };
@@ -232,15 +226,14 @@ struct process *current_process(void);
 /*
  * A process running @exe with the given argv/envp (@strings: argc then
  * envc NUL-terminated strings), its memory on @memory_node
- * (pmm_remote_select()): REMOTE_LOCAL loads @image (@size bytes in
- * kernel memory) here; a node id has the memory node load @exe itself
- * (@image unused).  @cwd: its working directory (absolute, lexically
- * normal; NULL: "/").  Started at once; returns it or ERR_PTR (-ENOEXEC
- * with a log line for a bad ELF, -ENOENT, -ENOMEM, -E2BIG, -EIO).
- * May sleep.
+ * (pmm_remote_select(): a node id, maybe this node's), which loads @exe
+ * itself (its image registry or the storage node).  @cwd: its working
+ * directory (absolute, lexically normal; NULL: "/").  Started at once;
+ * returns it or ERR_PTR (-ENOEXEC with a log line for a bad ELF,
+ * -ENOENT, -ENOMEM, -E2BIG, -EIO, -EINVAL for a @memory_node that is an
+ * error).  May sleep.
  */
 struct process *process_spawn(int memory_node, const char *exe,
-			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc, const char *cwd);
 /* Wait until every thread of @p has exited; returns its exit status. */
@@ -273,21 +266,15 @@ __noreturn void process_kill_self(int sig);
 
 /* ---------------------------------------------------------- mm.c */
 
-/* The address-space lock: pmm->mutex for a sleeping backend, else pmm->lock. */
+/* The address-space lock (a mutex: backend ops sleep). */
 static inline void pmm_lock(struct pmm *mm)
 {
-	if (mm->sleeps)
-		mutex_lock(&mm->mutex);
-	else
-		spin_lock(&mm->lock);
+	mutex_lock(&mm->mutex);
 }
 
 static inline void pmm_unlock(struct pmm *mm)
 {
-	if (mm->sleeps)
-		mutex_unlock(&mm->mutex);
-	else
-		spin_unlock(&mm->lock);
+	mutex_unlock(&mm->mutex);
 }
 
 /* A new address space with @ops as backend; NULL on -ENOMEM. */
@@ -312,43 +299,23 @@ void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end);
 
-/* ---------------------------------------------------------- mm_local.c */
-
-extern const struct pmm_backend_ops pmm_local_ops;
-
-/*
- * Load @image as the program of the local address space @mm and build
- * its initial stack: entry point in *@entry, stack pointer in *@sp.
- */
-int pmm_local_exec(struct pmm *mm, const char *exe, const void *image,
-		   u64 size, const char *strings, u32 strings_len, u32 argc,
-		   u32 envc, unsigned long *entry, unsigned long *sp);
-/* A local address space (empty); NULL on -ENOMEM. */
-struct pmm *pmm_local_create(void);
-
 /* ---------------------------------------------------------- mm_remote.c */
 
 extern const struct pmm_backend_ops pmm_remote_ops;
 
 /*
- * Where process memory lives (processor.memory_node=local|self|auto|ID):
- * REMOTE_LOCAL (this node, mm_local.c), REMOTE_SELF (this node's own
- * memory service over FIT loopback), or a memory node id
- * (0..FIT_MAX_NODES-1; "auto": the lowest-numbered memory node that
- * joins, fit_wait_node_with_role()).
- */
-#define REMOTE_LOCAL		(-1)
-#define REMOTE_SELF		(-2)
-
-/*
- * Decide where process memory lives, once, before the first program
- * (may sleep: connects FIT loopback and starts the memory service for
- * "self").  Returns the FIT node to use, or REMOTE_LOCAL.
+ * Decide where process memory lives (processor.memory_node=local|self|
+ * auto|ID), once, before the first program: this node's memory service
+ * in-process ("local", and the fallback when another choice fails),
+ * over FIT loopback ("self"), or a memory node (an id, or "auto": the
+ * lowest-numbered memory node that joins).  May sleep (starts the
+ * memory service, connects FIT loopback, waits for the node).  Returns
+ * the FIT node to use, or -errno if not even the local service started.
  */
 int pmm_remote_select(void);
 /*
  * Decide the storage node of programs and file system calls, once,
- * before the first program (processor.storage_node=none|auto|ID; may
+ * before the first program (processor.storage_node=none|self|auto|ID; may
  * sleep until it has joined).  Returns its id or -ENOENT.
  */
 int processor_storage_select(void);

@@ -2,29 +2,32 @@
 /*
  * A process's address space as the processor node sees it (struct pmm):
  * the x86 page table its threads run on, and a backend that owns the
- * vmas and the pages (struct pmm_backend_ops; local mode: mm_local.c).
+ * vmas and the pages (struct pmm_backend_ops: a memory service over P2M,
+ * mm_remote.c).
  *
  * The page table only caches what the backend decided: a user page fault
  * is a pcache miss (pcache/pcache.c), filled from the backend and mapped
- * with the vma's protection; with pcache=0 the backend's own page is
- * mapped.  Every call that shrinks or changes mappings (munmap, mprotect,
+ * with the vma's protection; with pcache=0 a private page the backend
+ * filled (ops->fault) is mapped, written back through ops->flush before
+ * a zap that keeps the data, and given back through ops->put_page.  Every call that shrinks or changes mappings (munmap, mprotect,
  * madvise, a lower brk, MAP_FIXED) first drops the page-table entries of
  * the range and their lines (writing dirty ones back when the data must
  * survive: mprotect, MAP_FIXED) and flushes the TLBs, then lets the
  * backend act, so no thread can reach a page after the backend freed it
  * and no stale write-back lands in a new mapping.  The next touch faults.
  */
+#include <fit/memory.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
 #include <tessera/preempt.h>
+#include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <uapi/mman.h>
 #include <asm/irqflags.h>
 #include <asm/traps.h>
 
 #include "internal.h"
-#include "../memory/internal.h"
 #include "pcache/pcache.h"
 
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
@@ -33,18 +36,14 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 
 	if (!mm)
 		return NULL;
-	if (ops->may_sleep) {
-		/* The pcache's per-CPU copy is not safe across a sleep. */
-		mm->piggyback_buf = (void *)__get_free_pages(GFP_KERNEL, 0);
-		if (!mm->piggyback_buf)
-			goto free_mm;
-		mm->sleeps = true;
-	}
+	/* The pcache's per-CPU copy is not safe across a sleep. */
+	mm->piggyback_buf = (void *)__get_free_pages(GFP_KERNEL, 0);
+	if (!mm->piggyback_buf)
+		goto free_mm;
 	mm->pgd = user_pgd_alloc();
 	if (!mm->pgd)
 		goto free_buf;
 	mm->pgd_pa = __pa(mm->pgd);
-	spin_lock_init(&mm->lock);
 	mutex_init(&mm->mutex);
 	mm->ops = ops;
 	mm->backend = backend;
@@ -52,8 +51,7 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 	return mm;
 
 free_buf:
-	if (mm->piggyback_buf)
-		free_page((unsigned long)mm->piggyback_buf);
+	free_page((unsigned long)mm->piggyback_buf);
 free_mm:
 	kfree(mm);
 	return NULL;
@@ -78,13 +76,6 @@ void pmm_destroy(struct pmm *mm)
 	kfree(mm);
 }
 
-static u64 prot_to_pte(u32 prot)
-{
-	if (prot & PROT_WRITE)
-		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
-	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
-}
-
 /* Does the present entry @pte already allow the access of @error_code? */
 static bool pte_allows(pte_t pte, unsigned long error_code)
 {
@@ -99,7 +90,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 {
 	u64 start = pcache_latency_start();
 	unsigned long va = addr & PAGE_MASK;
-	u32 access = RMM_ACCESS_READ, prot;
+	u32 access = P2M_ACCESS_READ, prot;
 	phys_addr_t pa;
 	pte_t *pte;
 	int ret;
@@ -107,15 +98,16 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 	if (addr >= USER_ADDR_END)
 		return -EFAULT;
 	if (error_code & X86_PF_WRITE)
-		access = RMM_ACCESS_WRITE;
+		access = P2M_ACCESS_WRITE;
 	if (error_code & X86_PF_INSTR)
-		access = RMM_ACCESS_EXEC;
+		access = P2M_ACCESS_EXEC;
 	/*
-	 * A sleeping backend cannot be asked from atomic context (a uaccess
-	 * under a spinlock): the caller gets -EFAULT and, where that is
-	 * not an answer (futex.c), faults the page in unlocked and retries.
+	 * The backend sleeps: it cannot be asked from atomic context (a
+	 * uaccess under a spinlock): the caller gets -EFAULT and, where that
+	 * is not an answer (futex.c), faults the page in unlocked and
+	 * retries.
 	 */
-	if (mm->sleeps && (in_atomic() || irqs_disabled()))
+	if (in_atomic() || irqs_disabled())
 		return -EFAULT;
 
 	pmm_lock(mm);
@@ -133,7 +125,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
 	if (ret)
 		goto out;
-	ret = user_map_page(mm->pgd, va, pa, prot_to_pte(prot));
+	ret = user_map_page(mm->pgd, va, pa, user_prot_to_pte(prot));
 out:
 	pmm_unlock(mm);
 	return ret;
@@ -161,9 +153,17 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 			    pcache_zap_page(mm, va, pte, writeback))
 				any = true;
 		} else {
+			pte_t old = READ_ONCE(*pte);
+
 			pa = user_unmap_page(mm->pgd, va);
 			if (pa) {
-				any = true;
+				/* No CPU may write it once it is copied back. */
+				user_flush_tlb_mm_range(mm->pgd, va,
+							va + PAGE_SIZE);
+				if (writeback && (old & _PAGE_DIRTY) &&
+				    mm->ops->flush(mm, va, __va(pa)))
+					pr_err_once("pcache=0: write-back of %#lx failed: its data is lost\n",
+						    va);
 				pmm_put_page(pa, mm);
 			}
 		}

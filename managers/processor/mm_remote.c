@@ -9,20 +9,31 @@
  * carries that line (struct p2m_miss_flush_req: one round trip), the
  * memory system calls are P2M_MMAP & co., the process image is built by
  * P2M_EXECVE and freed by P2M_EXIT.  The memory node serves it from
- * managers/memory/service.c; the same rmm code backs local mode
- * (mm_local.c), so both build the same process images.
+ * managers/memory/service.c.  It is the only backend: every mode talks
+ * P2M to a memory service, so both build the same process images.
  *
- * Which node: processor.memory_node= (pmm_remote_select()).  "self"
- * starts this node's own memory service and talks to it over FIT
- * loopback: the whole P2M wire path on one machine, for tests.  With
+ * Which node: processor.memory_node= (pmm_remote_select()).  "local"
+ * (the default, `tessera run --local`) starts this node's own memory
+ * service and calls it in-process: a FIT call to our own id with no
+ * loopback QP runs the handler in the faulting thread (net/fit/core.c).
+ * "self" talks to this node's memory service over FIT loopback on rxe0:
+ * the whole P2M wire path on one machine, for tests.  With
  * processor.fit_bench=N, the selection also times N FIT echo calls of
  * 64 B and 4 KiB to that node (FIT_OP_ECHO, served by every node) and
  * prints median and p99: the round trip a pcache miss is measured
  * against (bench/bench-pcache --remote).
  *
- * FIT calls sleep, so this backend sets may_sleep: its pmms lock a mutex
- * instead of pmm->lock (internal.h), and every op below may sleep.
- * remote_backend.lock (a mutex, leaf) serialises the use of the
+ * Without a pcache (pcache=0) a fault maps a private page of this node
+ * filled from a P2M_PCACHE_MISS reply (remote_fault()); a page whose data
+ * must survive a zap (mprotect, MAP_FIXED) is written back with
+ * P2M_PCACHE_FLUSH if dirty, and every such page is freed when it is
+ * unmapped (remote_put_page()).  Like an unbounded pcache that never
+ * evicts: each page's memory-node copy is stale while it is mapped.
+ *
+ * FIT calls sleep (in-process ones too: the handlers take mutexes), so
+ * every op below may sleep, under the pmm's mutex (internal.h).
+ * remote_backend.lock (a mutex; in local mode the memory service's own
+ * locks nest inside it, in this thread) serialises the use of the
  * request and reply buffers: flushes can come from other processes'
  * misses and from the victim cache's thread while the owner itself is
  * in a miss.  The memory node serialises a process's requests too, so
@@ -49,11 +60,13 @@
 #include <tessera/atomic.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/mm.h>
 #include <tessera/mutex.h>
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
+#include <tessera/storage.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <uapi/mman.h>
@@ -61,7 +74,6 @@
 
 #include "internal.h"
 #include "fs.h"
-#include "../memory/internal.h"
 #include "pcache/pcache.h"
 
 /* Long enough for a loaded TCG guest; only a dead peer ever waits it out. */
@@ -73,7 +85,7 @@
 
 static char remote_node_spec[16] = "local";
 PARAM_STRING("processor.memory_node", remote_node_spec,
-	     "where process memory lives: local (this node), self (this node's memory service over FIT loopback) or a memory node id");
+	     "where process memory lives: local (this node's memory service, called in-process), self (this node's memory service over FIT loopback), auto or a memory node id");
 
 #define REMOTE_BENCH_MAX	2000
 static unsigned int remote_fit_bench;
@@ -82,7 +94,7 @@ PARAM_UINT("processor.fit_bench", remote_fit_bench, 0, REMOTE_BENCH_MAX,
 
 static char storage_node_spec[16] = "none";
 PARAM_STRING("processor.storage_node", storage_node_spec,
-	     "storage node for programs and file system calls: none, auto (the lowest-numbered storage node that joins) or a node id");
+	     "storage node for programs and file system calls: none, self (this node's own storage service: it needs a disk), auto (the lowest-numbered storage node that joins) or a node id");
 /* processor_storage_select()'s answer: a node id or -ENOENT. */
 static int remote_storage_node = -ENOENT;
 
@@ -209,8 +221,7 @@ static void remote_miss_req(struct remote_backend *rb,
 	memset(r, 0, sizeof(*r));
 	p2m_hdr_init(&r->hdr, rb->pid);
 	fit_put_le64(&r->va, addr & PAGE_MASK);
-	/* RMM_ACCESS_* and P2M_ACCESS_* are the same bits. */
-	fit_put_le32(&r->access, access);
+	fit_put_le32(&r->access, access);	/* P2M_ACCESS_* */
 }
 
 static int remote_miss(struct pmm *mm, unsigned long addr, u32 access,
@@ -387,6 +398,34 @@ static int remote_madvise(struct pmm *mm, unsigned long addr,
 	return ret;
 }
 
+/*
+ * pcache=0: a private page holding the memory node's copy of @addr's
+ * page, mapped as is; remote_put_page() frees it.
+ */
+static int remote_fault(struct pmm *mm, unsigned long addr, u32 access,
+			phys_addr_t *pa, u32 *prot)
+{
+	void *page = (void *)__get_free_pages(GFP_KERNEL, 0);
+	struct pmm_miss_result res;
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	ret = remote_miss(mm, addr, access, page, &res);
+	if (ret) {
+		free_page((unsigned long)page);
+		return ret;
+	}
+	*pa = __pa(page);
+	*prot = res.prot;
+	return 0;
+}
+
+static void remote_put_page(struct pmm *mm, phys_addr_t pa)
+{
+	free_page((unsigned long)__va(pa));
+}
+
 /* The pcache's lines are gone (pcache_mm_release()): free the remote copy. */
 static void remote_destroy(struct pmm *mm)
 {
@@ -415,6 +454,7 @@ static void remote_destroy(struct pmm *mm)
 const struct pmm_backend_ops pmm_remote_ops = {
 	.name = "remote",
 	.may_sleep = true,
+	.fault = remote_fault,
 	.miss = remote_miss,
 	.flush = remote_flush,
 	.miss_with_flush = remote_miss_with_flush,
@@ -424,6 +464,7 @@ const struct pmm_backend_ops pmm_remote_ops = {
 	.mprotect = remote_mprotect,
 	.brk = remote_brk,
 	.madvise = remote_madvise,
+	.put_page = remote_put_page,
 	.destroy = remote_destroy,
 };
 
@@ -634,26 +675,42 @@ static void remote_bench(u16 node)
 	kfree(ns);
 }
 
+/*
+ * This node's own memory service, called in-process: local mode, and
+ * where another choice failed (@why says which; NULL for local mode).
+ */
+static int remote_select_local(const char *why)
+{
+	int ret = memory_service_start();
+
+	if (ret) {
+		pr_err("this node's memory service did not start (%d): programs cannot run\n",
+		       ret);
+		return ret;
+	}
+	if (why)
+		pr_err("%s; using this node's memory service in-process\n", why);
+	pr_info("process memory: this node's memory service, in-process\n");
+	if (remote_fit_bench)
+		remote_bench(node_id);
+	return node_id;
+}
+
 int pmm_remote_select(void)
 {
 	unsigned int id;
 	int ret;
 
 	if (!strcmp(remote_node_spec, "local") || !remote_node_spec[0])
-		return REMOTE_LOCAL;
-	if (!pcache_enabled()) {
-		pr_err("processor.memory_node=%s needs the pcache (pcache=0); using local memory\n",
-		       remote_node_spec);
-		return REMOTE_LOCAL;
-	}
+		return remote_select_local(NULL);
 	if (!strcmp(remote_node_spec, "self")) {
 		ret = fit_connect_self();
 		if (!ret)
 			ret = memory_service_start();
 		if (ret) {
-			pr_err("processor.memory_node=self: no FIT loopback or memory service (%d); using local memory\n",
+			pr_err("processor.memory_node=self: no FIT loopback or memory service (%d)\n",
 			       ret);
-			return REMOTE_LOCAL;
+			return remote_select_local("no loopback");
 		}
 		pr_info("process memory: this node's memory service over FIT loopback\n");
 		if (remote_fit_bench)
@@ -663,16 +720,16 @@ int pmm_remote_select(void)
 	if (!strcmp(remote_node_spec, "auto")) {
 		ret = fit_wait_node_with_role(ROLE_MEMORY, REMOTE_UP_WAIT_MS);
 		if (ret < 0) {
-			pr_err("processor.memory_node=auto: no memory node joined within %u ms (%d); using local memory\n",
+			pr_err("processor.memory_node=auto: no memory node joined within %u ms (%d)\n",
 			       REMOTE_UP_WAIT_MS, ret);
-			return REMOTE_LOCAL;
+			return remote_select_local("no memory node");
 		}
 		id = ret;
 	} else if (kstrtouint(remote_node_spec, 10, &id) ||
 		   id >= FIT_MAX_NODES) {
-		pr_err("bad processor.memory_node=%s (local, self, auto or a node id); using local memory\n",
+		pr_err("bad processor.memory_node=%s (local, self, auto or a node id)\n",
 		       remote_node_spec);
-		return REMOTE_LOCAL;
+		return remote_select_local("bad processor.memory_node");
 	}
 	/* Membership may still be connecting it; FIT calls need it up. */
 	if (!fit_wait_peer_up(id, REMOTE_UP_WAIT_MS))
@@ -691,6 +748,18 @@ int processor_storage_select(void)
 
 	if (!strcmp(storage_node_spec, "none") || !storage_node_spec[0])
 		return -ENOENT;
+	if (!strcmp(storage_node_spec, "self")) {
+		/* Over FIT loopback if it is up, else in-process. */
+		ret = storage_service_start();
+		if (ret) {
+			pr_err("processor.storage_node=self: this node serves no files (%d); no file system\n",
+			       ret);
+			return -ENOENT;
+		}
+		pr_info("files: this node's storage service\n");
+		remote_storage_node = node_id;
+		return node_id;
+	}
 	if (!strcmp(storage_node_spec, "auto")) {
 		ret = fit_wait_node_with_role(ROLE_STORAGE, REMOTE_UP_WAIT_MS);
 		if (ret < 0) {
@@ -701,7 +770,7 @@ int processor_storage_select(void)
 		id = ret;
 	} else if (kstrtouint(storage_node_spec, 10, &id) ||
 		   id >= FIT_MAX_NODES) {
-		pr_err("bad processor.storage_node=%s (none, auto or a node id); no file system\n",
+		pr_err("bad processor.storage_node=%s (none, self, auto or a node id); no file system\n",
 		       storage_node_spec);
 		return -ENOENT;
 	}

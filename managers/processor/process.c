@@ -34,6 +34,7 @@
  * only the scheduler's run-queue locks are taken (wake_up_process(),
  * task_cputime(), set_cpus_allowed()).
  */
+#include <fit/fit_wire.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -197,7 +198,6 @@ static const char *exe_basename(const char *exe)
 }
 
 struct process *process_spawn(int memory_node, const char *exe,
-			      const void *image, u64 size,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc, const char *cwd)
 {
@@ -224,18 +224,15 @@ struct process *process_spawn(int memory_node, const char *exe,
 	process_misc_init(p);
 	if (cwd)
 		strscpy(p->files->cwd, cwd, sizeof(p->files->cwd));
-	if (memory_node == REMOTE_LOCAL)
-		p->mm = pmm_local_create();
-	else
-		p->mm = pmm_remote_create(memory_node);
+	if (memory_node < 0 || memory_node >= FIT_MAX_NODES) {
+		ret = -EINVAL;
+		goto free_files;
+	}
+	p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
 		goto free_files;
-	if (memory_node == REMOTE_LOCAL)
-		ret = pmm_local_exec(p->mm, exe, image, size, strings,
-				     strings_len, argc, envc, &entry, &sp);
-	else
-		ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc,
-				      envc, &entry, &sp);
+	ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc, envc,
+			      &entry, &sp);
 	if (ret)
 		goto free_mm;
 	/* The loader starts the heap empty: the break is its start. */

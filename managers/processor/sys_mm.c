@@ -3,11 +3,12 @@
  * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each first
  * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
  * the process's own start and current break; a file mmap's descriptor
- * through fs.h), so a rejected call changes nothing.  Then it takes the
- * address-space lock, drops the page-table entries and pcache lines of
- * the range it may change (so the next touch faults and sees the new
- * state), and asks the backend (mm_local.c, mm_remote.c), which owns
- * vmas and pages and applies the same rules again.
+ * through fs.h), so a rejected call
+ * changes nothing.  Then it takes the address-space lock, drops the
+ * page-table entries and pcache lines of the range it may change (so
+ * the next touch faults and sees the new state), and asks the backend
+ * (mm_remote.c: a memory service over P2M), which owns vmas and pages
+ * and applies the same rules again.
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE

@@ -16,6 +16,7 @@
 
 #include <tessera/compiler.h>
 #include <tessera/types.h>
+#include <tessera/unaligned.h>
 
 #define EXT4_SUPER_OFFSET	1024	/* bytes from the start of the disk */
 #define EXT4_SUPER_MAGIC	0xEF53
@@ -378,28 +379,9 @@ _Static_assert(sizeof(struct ext4_dx_root_info) == 8, "dx_root_info");
 _Static_assert(sizeof(struct ext4_dx_entry) == 8, "dx_entry");
 _Static_assert(sizeof(struct ext4_dx_tail) == 8, "dx_tail");
 
-/*
- * Little-endian loads from on-disk structures, whatever the CPU; they
- * take void pointers so packed members can be passed by address.
- */
-static inline u16 le16_get(const void *p)
-{
-	const u8 *b = p;
-
-	return (u16)(b[0] | b[1] << 8);
-}
-
-static inline u32 le32_get(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 |
-	       (u32)b[3] << 24;
-}
-
-static inline u64 le64_get(const void *p)
-{
-	return le32_get(p) | (u64)le32_get((const u8 *)p + 4) << 32;
-}
+/* Little-endian loads from on-disk structures (<tessera/unaligned.h>). */
+#define le16_get(p)	get_le16(p)
+#define le32_get(p)	get_le32(p)
+#define le64_get(p)	get_le64(p)
 
 #endif /* _STORAGE_EXT4_FS_H */

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The storage node's file service: at boot (storage_init()) find a
- * disk with an ext4 file system, mount it, and answer P2S_OPEN, STAT,
- * CLOSE, READ and GETDENTS over FIT.  The protocol is in
+ * The storage node's file service: at boot (storage_init()), or when a
+ * processor that holds every role asks (storage_service_start():
+ * processor.storage_node=self), find a disk with an ext4 file system,
+ * mount it, and answer P2S_OPEN, STAT, CLOSE, READ and GETDENTS over FIT
+ * (in-process for this node's own calls without a loopback QP).  The protocol is in
  * <fit/storage.h>; the operations themselves are p2s.c, shared with the
  * host tests; this file is the glue: the block device as a struct
  * storage_io, the FIT handlers, counters.
  *
  * Locking: svc_lock (a mutex: handlers sleep on disk I/O) serialises
  * every call into the ext4 reader and protects svc_reply and svc_stats.
- * FIT runs handlers in its worker threads, so requests from several
- * processors queue on the mutex.
+ * FIT runs handlers in its worker threads (or in the calling thread,
+ * in-process), so requests from several processors queue on the mutex.
+ * Nothing under it calls FIT or takes another manager's lock.
  */
 #define pr_fmt(fmt) "storage: " fmt
 
@@ -86,17 +89,22 @@ static const u16 p2s_opcodes[] = {
 	P2S_OPEN, P2S_STAT, P2S_CLOSE, P2S_READ, P2S_GETDENTS,
 };
 
-void storage_init(void)
+int storage_service_start(void)
 {
+	static DEFINE_MUTEX(start_lock);
+	static int started = 1;		/* 1: not tried yet */
 	unsigned int i;
 	int ret;
 
-	if (node_role != ROLE_STORAGE)
-		return;
+	mutex_lock(&start_lock);
+	if (started <= 0)
+		goto out;
+	started = -ENODEV;
 	svc_reply = kmalloc(P2S_REPLY_MAX, GFP_KERNEL);
 	if (!svc_reply) {
 		pr_err("no memory for the reply buffer; not serving\n");
-		return;
+		started = -ENOMEM;
+		goto out;
 	}
 	for (i = 0; i < blkdev_count() && !svc_fs; i++) {
 		struct blkdev *dev = blkdev_get(i);
@@ -117,12 +125,25 @@ void storage_init(void)
 		       blkdev_count());
 		kfree(svc_reply);
 		svc_reply = NULL;
-		return;
+		goto out;
 	}
+	started = 0;
 	for (i = 0; i < ARRAY_SIZE(p2s_opcodes); i++) {
 		ret = fit_register_handler(p2s_opcodes[i], p2s_handler, NULL);
-		if (ret)
+		if (ret) {
 			pr_err("cannot register opcode %#x (%d)\n",
 			       p2s_opcodes[i], ret);
+			started = ret;
+		}
 	}
+out:
+	ret = started;
+	mutex_unlock(&start_lock);
+	return ret;
+}
+
+void storage_init(void)
+{
+	if (node_role == ROLE_STORAGE)
+		storage_service_start();
 }

@@ -491,6 +491,9 @@ static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
 static struct fit_conn *fit_conn_get(u16 node);
 static void fit_conn_put(struct fit_conn *c);
 
+static void fit_inproc_reply(struct fit_request *rq, const void *data,
+			     u32 len, int err);
+
 static int fit_reply_common(struct fit_request *rq, const void *data,
 			    u32 len, int err)
 {
@@ -498,6 +501,10 @@ static int fit_reply_common(struct fit_request *rq, const void *data,
 	int ret;
 
 	rq->replied = true;
+	if (rq->inproc) {
+		fit_inproc_reply(rq, data, len, err);
+		return 0;
+	}
 	/*
 	 * A request can arrive before our end of the handshake is done:
 	 * the peer sends once it has our REP, and its RTU (which moves our
@@ -1220,6 +1227,127 @@ int fit_connect_self(void)
 	return ret;
 }
 
+/* ------------------------------------------------------------ in-process */
+
+/*
+ * A call to this node's own id while no loopback connection exists (no
+ * NIC, or nothing called fit_connect_self(): local mode) is served in
+ * the caller's thread: the handler of the same table gets the caller's
+ * request buffer, and its reply is copied into the caller's reply
+ * buffer (a reply longer than that is -EMSGSIZE, an error reply -err,
+ * an unknown opcode -EOPNOTSUPP, no reply an empty one: what the wire
+ * gives).  No slot, credit, buffer or worker is involved, so it works
+ * before and without fit_init(), and a handler may call this node again
+ * (the memory service reading a file from the storage service of the
+ * same node).  Counted as peer node_id's calls (fit_peer_stats_get(),
+ * fit_dump_stats()).  Once the loopback QP exists, self calls take it:
+ * processor.memory_node=self tests the wire on one machine.
+ */
+struct fit_inproc {
+	void *reply;
+	u32 max;
+	int result;		/* reply length or -errno */
+};
+
+static struct fit_peer_stats fit_inproc_stats;	/* under fit_inproc_lock */
+static DEFINE_SPINLOCK(fit_inproc_lock);
+
+static bool fit_inproc_target(u16 node)
+{
+	return node == node_id && node < FIT_MAX_NODES &&
+	       !smp_load_acquire(&fit_conns[node]);
+}
+
+static void fit_inproc_reply(struct fit_request *rq, const void *data,
+			     u32 len, int err)
+{
+	struct fit_inproc *ip = rq->inproc;
+
+	if (err) {
+		ip->result = err;
+	} else if (len > ip->max) {
+		ip->result = -EMSGSIZE;
+	} else {
+		if (len && data != ip->reply)
+			memmove(ip->reply, data, len);
+		ip->result = len;
+	}
+}
+
+void *fit_reply_buffer(struct fit_request *rq, u32 len)
+{
+	if (!rq->inproc || rq->replied || len > rq->inproc->max)
+		return NULL;
+	return rq->inproc->reply;
+}
+
+static int fit_inproc_call(u16 opcode, const void *req, u32 len,
+			   void *reply, u32 max_reply, bool oneway)
+{
+	struct fit_inproc ip = { .reply = reply, .max = max_reply };
+	struct fit_request rq = {
+		.src_node = node_id,
+		.opcode = opcode,
+		.oneway = oneway,
+		.data = req,
+		.len = len,
+		.inproc = &ip,
+	};
+	struct fit_peer_stats *s = &fit_inproc_stats;
+	struct fit_handler_ent h;
+	u64 t0 = ktime_get();
+	unsigned long flags;
+
+	if (opcode >= FIT_OP_TABLE_SIZE || !fit_opcode_valid(opcode))
+		return -EINVAL;
+	if (len > FIT_MAX_MSG)
+		return -EMSGSIZE;
+	spin_lock_irqsave(&fit_handler_lock, flags);
+	h = fit_handlers[opcode];
+	spin_unlock_irqrestore(&fit_handler_lock, flags);
+	if (h.fn)
+		h.fn(&rq, h.ctx);
+	else if (!oneway)
+		fit_reply_error(&rq, -EOPNOTSUPP);
+	if (!oneway && !rq.replied)
+		fit_reply(&rq, NULL, 0);
+
+	spin_lock_irqsave(&fit_inproc_lock, flags);
+	s->requests_rcvd++;
+	s->tx_bytes += len;
+	if (oneway) {
+		s->sends++;
+	} else {
+		s->calls++;
+		s->replies_sent++;
+		if (ip.result >= 0) {
+			s->rx_bytes += ip.result;
+			s->lat_hist[fit_lat_bucket((ktime_get() - t0) /
+						   1000)]++;
+		}
+	}
+	spin_unlock_irqrestore(&fit_inproc_lock, flags);
+	return oneway ? 0 : ip.result;
+}
+
+/* Test hooks: an in-process call even with a loopback QP; the counters. */
+int fit_call_inproc(u16 opcode, const void *req, u32 len, void *reply,
+		    u32 max_reply)
+{
+	if ((len && !req) || (max_reply && !reply))
+		return -EINVAL;
+	return fit_inproc_call(opcode, req, len, reply, max_reply, false);
+}
+
+void fit_inproc_stats_get(struct fit_peer_stats *out)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&fit_inproc_lock, flags);
+	*out = fit_inproc_stats;
+	spin_unlock_irqrestore(&fit_inproc_lock, flags);
+}
+
 /* ------------------------------------------------------------------- API */
 
 /* @node's conn if it is up, held until fit_conn_put(). */
@@ -1248,7 +1376,11 @@ static void fit_conn_put(struct fit_conn *c)
 
 bool fit_peer_up(u16 node)
 {
-	struct fit_conn *c = fit_conn_get(node);
+	struct fit_conn *c;
+
+	if (fit_inproc_target(node))
+		return true;
+	c = fit_conn_get(node);
 
 	if (c)
 		fit_conn_put(c);
@@ -1383,11 +1515,14 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		return -EINVAL;
 	/* Send everything first, so the peers work in parallel. */
 	for (unsigned int i = 0; i < n; i++) {
-		struct fit_conn *c = fit_conn_get(v[i].node);
+		struct fit_conn *c;
 		struct fit_tx tx;
 		int ret;
 
 		ids[i] = FIT_NR_SLOTS;
+		if (fit_inproc_target(v[i].node))
+			continue;	/* served below, while they work */
+		c = fit_conn_get(v[i].node);
 		if (!c) {
 			v[i].result = v[i].node < FIT_MAX_NODES ? -EHOSTDOWN
 								: -EINVAL;
@@ -1425,6 +1560,11 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			v[i].result = ret;
 		}
 	}
+	for (unsigned int i = 0; i < n; i++)
+		if (fit_inproc_target(v[i].node))
+			v[i].result = fit_inproc_call(opcode, v[i].req,
+						      v[i].len, v[i].reply,
+						      v[i].max_reply, false);
 	/* Then gather. */
 	for (unsigned int i = 0; i < n; i++) {
 		bool q;
@@ -1462,6 +1602,9 @@ int fit_call(u16 node, u16 opcode, const void *req, u32 len, void *reply,
 
 	if ((len && !req) || (max_reply && !reply))
 		return -EINVAL;
+	if (fit_inproc_target(node))
+		return fit_inproc_call(opcode, req, len, reply, max_reply,
+				       false);
 	ret = fit_call_scatter(opcode, &v, 1, timeout_ms);
 	return ret ? ret : v.result;
 }
@@ -1480,6 +1623,8 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 		return -EINVAL;
 	if (len > FIT_MAX_MSG)
 		return -EMSGSIZE;
+	if (fit_inproc_target(node))
+		return fit_inproc_call(opcode, msg, len, NULL, 0, true);
 	c = fit_conn_get(node);
 	if (!c)
 		return -EHOSTDOWN;
@@ -1512,6 +1657,10 @@ int fit_peer_stats_get(u16 node, struct fit_peer_stats *out)
 	struct fit_conn *c = fit_conn_lookup(node);
 	unsigned long flags;
 
+	if (fit_inproc_target(node)) {
+		fit_inproc_stats_get(out);
+		return 0;
+	}
 	if (!c)
 		return -ENOENT;
 	spin_lock_irqsave(&c->peer.lock, flags);
@@ -1703,7 +1852,12 @@ void fit_dump_stats(void)
 {
 	const struct rxe_counters *rx = &container_of(fit_dev, struct rxe_dev,
 						      ib)->stats;
+	struct fit_peer_stats ip;
 
+	fit_inproc_stats_get(&ip);
+	if (ip.calls || ip.sends)
+		pr_info("fit: peer %u in-process: calls %llu sends %llu tx %llu B rx %llu B\n",
+			node_id, ip.calls, ip.sends, ip.tx_bytes, ip.rx_bytes);
 	if (!fit_ready)
 		return;
 	pr_info("fit: node %u: %u/%u slots free, %u quarantined, %llu late replies, %llu bad replies, %llu rejected messages\n",
@@ -1764,6 +1918,8 @@ void fit_init(void)
 	struct rxe_dev *rxe = rxe_net_dev();
 	unsigned int i;
 
+	/* Served in-process without a NIC, over the wire with one. */
+	fit_register_handler(FIT_OP_ECHO, fit_echo_handler, NULL);
 	if (!rxe) {
 		pr_info("fit: no rxe0, FIT disabled\n");
 		return;
@@ -1823,7 +1979,6 @@ void fit_init(void)
 		if (IS_ERR(fit_worker_tasks[i]))
 			goto err;
 	}
-	fit_register_handler(FIT_OP_ECHO, fit_echo_handler, NULL);
 	debug_key_register('f', "FIT counters", fit_dump_stats);
 	fit_ready = true;
 	pr_info("fit: node %u up: %u pollers, %u workers, %u+%u ring entries per peer\n",

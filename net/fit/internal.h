@@ -333,6 +333,14 @@ unsigned int fit_nr_quarantined(void);
 extern bool fit_test_os_no_wait;
 int fit_peer_stats_get(u16 node, struct fit_peer_stats *out);
 
+/*
+ * In-process calls (core.c): a call served in the caller's thread even
+ * when a loopback QP exists, and a copy of their counters (tests).
+ */
+int fit_call_inproc(u16 opcode, const void *req, u32 len, void *reply,
+		    u32 max_reply);
+void fit_inproc_stats_get(struct fit_peer_stats *out);
+
 /* Latency histogram bucket for @us microseconds. */
 unsigned int fit_lat_bucket(u64 us);
 

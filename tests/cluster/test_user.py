@@ -63,11 +63,13 @@ def native(argv):
 	return code, res.stdout, res.stderr
 
 
-def tessera_run(name, argv, also=(), smp=None):
+def tessera_run(name, argv, also=(), smp=None, extra=()):
+	"""tessera run --local [@extra options] -- @argv: (status, stdout,
+	stderr, serial log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [os.path.join(ROOT, "tools", "tessera"), "run", "--local",
 	       "--run-dir", run_dir, "--kernel-image", kernel_image(),
-	       "--timeout", str(TIMEOUT)]
+	       "--timeout", str(TIMEOUT)] + list(extra)
 	for e in ENV:
 		cmd += ["--env", e]
 	for a in also:

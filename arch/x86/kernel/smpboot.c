@@ -29,6 +29,7 @@
 #include <tessera/percpu.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/ptindex.h>
 #include <tessera/sched.h>
 #include <tessera/smp.h>
 #include <tessera/string.h>
@@ -47,7 +48,6 @@
 
 #define CALLIN_TIMEOUT_NS	NSEC_PER_SEC
 #define ONLINE_TIMEOUT_NS	(5 * NSEC_PER_SEC)
-#define PTRS_PER_TABLE		512
 #define XAPIC_MAX_ID		0xff
 
 extern const char trampoline_start[], trampoline_end[], trampoline_data[];
@@ -101,7 +101,7 @@ static int trampoline_setup(void)
 	pdpt[0] = (TRAMPOLINE_PT_PA + 2 * PAGE_SIZE) | _PAGE_PRESENT |
 		  _PAGE_RW;
 	pml4[0] = (TRAMPOLINE_PT_PA + PAGE_SIZE) | _PAGE_PRESENT | _PAGE_RW;
-	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
+	for (i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
 		pml4[i] = kernel_pml4[i];
 
 	tr_data = (void *)((char *)tr + (trampoline_data - trampoline_start));

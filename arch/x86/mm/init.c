@@ -33,12 +33,12 @@
 #include <tessera/list.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
+#include <tessera/ptindex.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 
-#define PTRS_PER_TABLE	512
 #define IOREMAP_START	(VMALLOC_START + (1UL << 40))
 #define IOREMAP_END	(IOREMAP_START + (1UL << 40))
 #define STACK_AREA_START VMALLOC_START
@@ -60,11 +60,6 @@ struct stack_slot {
 };
 
 static LIST_HEAD(free_stack_slots);	/* under pgtable_lock */
-
-static inline unsigned int pt_index(unsigned long va, int level)
-{
-	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
-}
 
 static pte_t *pt_alloc_table(void)
 {
@@ -97,7 +92,7 @@ static pte_t *pt_walk_create(unsigned long va, int target_level)
 	pte_t *table = kernel_pml4;
 
 	for (int level = 4; level > target_level; level--) {
-		pte_t *e = &table[pt_index(va, level)];
+		pte_t *e = &table[pt_index(va, level - 1)];
 
 		if (!(*e & _PAGE_PRESENT)) {
 			pte_t *next = pt_alloc_table();
@@ -121,7 +116,7 @@ pte_t *lookup_kernel_pte(unsigned long va, int *level)
 	if (!table)
 		return NULL;
 	for (int l = 4; l >= 1; l--) {
-		pte_t *e = &table[pt_index(va, l)];
+		pte_t *e = &table[pt_index(va, l - 1)];
 
 		if (!(*e & _PAGE_PRESENT))
 			return NULL;
@@ -147,7 +142,7 @@ static int map_one(unsigned long va, phys_addr_t pa, u64 prot, int level)
 
 	if (!table)
 		return -ENOMEM;
-	e = &table[pt_index(va, level)];
+	e = &table[pt_index(va, level - 1)];
 	if (*e & _PAGE_PRESENT)
 		return -EEXIST;
 	prot &= ~_PAGE_NX | pte_nx_mask;

@@ -40,6 +40,7 @@
 #include <tessera/mm.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/ptindex.h>
 #include <tessera/smp.h>
 #include <tessera/string.h>
 #include <tessera/uaccess.h>
@@ -50,7 +51,6 @@
 #include <asm/traps.h>
 #include <asm/user_pgtable.h>
 
-#define PTRS_PER_TABLE		512
 #define KERNEL_PGD_FIRST	256
 #define KERNEL_HALF_START	0xffff800000000000UL
 /* Bits an intermediate user entry carries: leaves decide the rest. */
@@ -71,11 +71,6 @@ static u64 user_nx_mask;
 static struct {
 	phys_addr_t pa;
 } __aligned(64) loaded_pgd[NR_CPUS];
-
-static inline unsigned int pt_index(unsigned long va, int level)
-{
-	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
-}
 
 static inline pte_t *pte_table(pte_t e)
 {
@@ -110,14 +105,14 @@ pte_t *user_pgd_alloc(void)
 	BUG_ON(!kernel_pgd_pa);
 	kpgd = __va(kernel_pgd_pa);
 	memcpy(&pgd[KERNEL_PGD_FIRST], &kpgd[KERNEL_PGD_FIRST],
-	       (PTRS_PER_TABLE - KERNEL_PGD_FIRST) * sizeof(pte_t));
+	       (PT_ENTRIES - KERNEL_PGD_FIRST) * sizeof(pte_t));
 	return pgd;
 }
 
 static void free_level(pte_t *table, int level,
 		       void (*put)(phys_addr_t pa, void *arg), void *arg)
 {
-	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++) {
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = table[i];
 
 		if (!(e & _PAGE_PRESENT))
@@ -150,7 +145,7 @@ static pte_t *walk(pte_t *pgd, unsigned long va, bool create)
 	pte_t *table = pgd;
 
 	for (int level = 4; level > 1; level--) {
-		pte_t *e = &table[pt_index(va, level)];
+		pte_t *e = &table[pt_index(va, level - 1)];
 
 		if (!(*e & _PAGE_PRESENT)) {
 			pte_t *next;
@@ -181,7 +176,7 @@ int user_map_page(pte_t *pgd, unsigned long va, phys_addr_t pa, u64 prot)
 	pt = walk(pgd, va, true);
 	if (!pt)
 		return -ENOMEM;
-	e = &pt[pt_index(va, 1)];
+	e = &pt[pt_index(va, 0)];
 	if (*e & _PAGE_PRESENT)
 		return -EEXIST;
 	prot &= ~_PAGE_NX | user_nx_mask;
@@ -196,7 +191,7 @@ pte_t *user_lookup_pte(pte_t *pgd, unsigned long va)
 	if (va >= USER_ADDR_END)
 		return NULL;
 	pt = walk(pgd, va, false);
-	return pt ? &pt[pt_index(va, 1)] : NULL;
+	return pt ? &pt[pt_index(va, 0)] : NULL;
 }
 
 phys_addr_t user_unmap_page(pte_t *pgd, unsigned long va)
@@ -265,7 +260,7 @@ void user_flush_tlb_mm_range(const pte_t *pgd, unsigned long start,
 static bool user_pgd_sync_kernel(unsigned long addr)
 {
 	phys_addr_t cr3 = read_cr3() & PTE_ADDR_MASK;
-	unsigned int i = pt_index(addr, 4);
+	unsigned int i = pt_index(addr, 3);
 	const pte_t *kpgd;
 	pte_t *pgd;
 

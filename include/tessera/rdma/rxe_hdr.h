@@ -22,6 +22,7 @@
 
 #include <tessera/compiler.h>
 #include <tessera/types.h>
+#include <tessera/unaligned.h>	/* get_be32() & co. */
 
 #define ROCE_V2_UDP_DPORT	4791
 
@@ -203,42 +204,6 @@ static inline u32 psn_add(u32 psn, u32 n)
 static inline int psn_cmp(u32 a, u32 b)
 {
 	return (s32)((a - b) << 8);
-}
-
-/* Big-endian field helpers. */
-static inline void put_be16(u8 *p, u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static inline void put_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static inline void put_be64(u8 *p, u64 v)
-{
-	put_be32(p, v >> 32);
-	put_be32(p + 4, (u32)v);
-}
-
-static inline u16 get_be16(const u8 *p)
-{
-	return (u16)(p[0] << 8 | p[1]);
-}
-
-static inline u32 get_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static inline u64 get_be64(const u8 *p)
-{
-	return (u64)get_be32(p) << 32 | get_be32(p + 4);
 }
 
 #endif /* _TESSERA_RDMA_RXE_HDR_H */

@@ -247,8 +247,6 @@ extern atomic64_t pcache_debug_flush_stalls;
 /* pcache.c, for victim_flush.c: write back through @owner's backend. */
 int pcache_backend_flush(struct pmm *owner, unsigned long va,
 			 const void *data);
-/* True if @prot (PROT_*) allows @access (RMM_ACCESS_*). */
-bool pcache_access_allowed(u32 prot, u32 access);
 #endif /* !HOST_TEST */
 
 /*

@@ -2,7 +2,8 @@
 /*
  * The pcache: the processor node's DRAM as a set-associative cache of
  * its processes' memory, between the user page tables and the backend
- * that owns the pages (a memory node over FIT, or mm_local.c).
+ * that owns the pages (a memory service over P2M: a memory node's, or
+ * in local mode this node's own, called in-process).
  *
  * A mapped user page is always a line of the pool; a hit is a plain
  * load.  A page fault on an unmapped page is a miss (pcache_miss()): the
@@ -25,7 +26,7 @@
  * alloc_check_hook).
  *
  * Lock order (outermost first):
- *   pmm->lock (the faulting or zapping address space)
+ *   pmm->mutex (the faulting or zapping address space)
  *     -> pcache_kset.lock (one set)
  *       -> victim-cache lock (victim_flush.c)
  *   backend locks are leaves, taken with no set or victim lock held.
@@ -49,6 +50,7 @@
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
+#include <fit/memory.h>
 #include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -66,7 +68,6 @@
 #include <asm/user_pgtable.h>
 
 #include "../internal.h"
-#include "../../memory/internal.h"
 #include "internal.h"
 #include "pcache.h"
 
@@ -91,7 +92,7 @@ static bool pcache_piggyback = IS_ENABLED(CONFIG_PCACHE_PIGGYBACK);
 static bool pcache_latency;
 
 PARAM_SIZE("pcache", pcache_size, 0, 0,
-	   "pcache size (0: off, user pages map the backend's pages)");
+	   "pcache size (0: off, each user page a private copy filled from the backend)");
 PARAM_UINT("pcache.ways", pcache_ways, 1, PCACHE_MAX_WAYS,
 	   "pcache associativity");
 PARAM_ENUM("pcache.policy", pcache_policy, policy_names,
@@ -191,14 +192,7 @@ static void kset_lock(struct pcache_kset *ks)
 	pcache_count(contended);
 }
 
-static u64 prot_to_pte(u32 prot)
-{
-	if (prot & PROT_WRITE)
-		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
-	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
-}
-
-/* The protection a leaf entry made by prot_to_pte() stands for. */
+/* The protection a leaf entry made by user_prot_to_pte() stands for. */
 static u32 pte_to_prot(pte_t pte)
 {
 	u32 prot = PROT_READ;
@@ -208,15 +202,6 @@ static u32 pte_to_prot(pte_t pte)
 	if (!(pte & _PAGE_NX))
 		prot |= PROT_EXEC;
 	return prot;
-}
-
-bool pcache_access_allowed(u32 prot, u32 access)
-{
-	if ((access & RMM_ACCESS_WRITE) && !(prot & PROT_WRITE))
-		return false;
-	if ((access & RMM_ACCESS_EXEC) && !(prot & PROT_EXEC))
-		return false;
-	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
 /* Invalidate @va of @owner on every CPU that may cache it (file header). */
@@ -461,7 +446,7 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 	/* Page-table pages are the address space's, not the pcache's. */
 	pcache_hot_exit();
 	ret = user_map_page(mm->pgd, va, __pa(line->data),
-			    prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
+			    user_prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
 	pcache_hot_enter();
 	if (ret)
 		goto put_line;
@@ -672,7 +657,7 @@ void pcache_init(void)
 	int ret;
 
 	if (node_role != ROLE_PROCESSOR || !pcache_size) {
-		pr_info("off: user pages map the backend's pages\n");
+		pr_info("off: user pages are private copies filled from the backend\n");
 		return;
 	}
 	ret = pcache_geometry_init(&geo, pcache_size, pcache_ways);

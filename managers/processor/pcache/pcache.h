@@ -31,7 +31,7 @@ bool pcache_enabled(void);
 /* A new address space: pick its set salt. */
 void pcache_mm_init(struct pmm *mm);
 /*
- * Serve a miss of @mm at page-aligned @va for @access (RMM_ACCESS_*):
+ * Serve a miss of @mm at page-aligned @va for @access (P2M_ACCESS_*):
  * find a line (evicting if the set is full), fill it from the backend
  * or the victim cache, map it.  0, or the backend's -errno (-EFAULT,
  * -EACCES, -ENOMEM, -EIO, ...).  @start: pcache_latency_start() at

@@ -23,6 +23,7 @@
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
+#include <fit/memory.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -199,7 +200,7 @@ bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 		spin_unlock(&vc_lock);
 		cpu_relax();
 	}
-	if (!pcache_access_allowed(v->prot, access)) {
+	if (!p2m_access_allowed(v->prot, access)) {
 		spin_unlock(&vc_lock);
 		return false;
 	}

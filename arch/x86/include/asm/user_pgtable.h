@@ -20,6 +20,7 @@
 #define _ASM_X86_USER_PGTABLE_H
 
 #include <tessera/types.h>
+#include <uapi/mman.h>
 #include <asm/pgtable.h>
 
 struct pt_regs;
@@ -29,6 +30,17 @@ struct pt_regs;
 #define PAGE_USER_RW		(_PAGE_PRESENT | _PAGE_USER | _PAGE_RW | _PAGE_NX)
 #define PAGE_USER_RX		(_PAGE_PRESENT | _PAGE_USER)
 #define PAGE_USER_RWX		(_PAGE_PRESENT | _PAGE_USER | _PAGE_RW)
+
+/*
+ * The leaf protection of a user page of a vma with @prot (PROT_*): any
+ * of the three makes it readable (x86 has no write- or exec-only pages).
+ */
+static inline u64 user_prot_to_pte(u32 prot)
+{
+	if (prot & PROT_WRITE)
+		return (prot & PROT_EXEC) ? PAGE_USER_RWX : PAGE_USER_RW;
+	return (prot & PROT_EXEC) ? PAGE_USER_RX : PAGE_USER_RO;
+}
 
 /* Record the kernel PML4 (the boot CPU's CR3); once, before any process. */
 void user_pgtable_init(void);

@@ -26,6 +26,7 @@
  * scenario tests/cluster/test_pcache.py: pcache_victim_ktest); elsewhere
  * the cases are skipped.
  */
+#include <fit/memory.h>
 #include <tessera/atomic.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -36,7 +37,6 @@
 #include <uapi/mman.h>
 
 #include "../../internal.h"
-#include "../../../memory/internal.h"
 #include "../internal.h"
 
 #define TEST_VA		0x7f0000000000UL
@@ -92,7 +92,6 @@ static u64 put_flush_take(struct ktest *t, const struct pmm_backend_ops *ops)
 
 	memset(&mm, 0, sizeof(mm));
 	mm.ops = ops;
-	mm.sleeps = ops->may_sleep;
 	for (i = 0; i < PAGE_SIZE; i++)
 		pattern[i] = (u8)(i * 7 + 3);
 	memset(back, 0, sizeof(back));
@@ -110,7 +109,7 @@ static u64 put_flush_take(struct ktest *t, const struct pmm_backend_ops *ops)
 	       ktime_get() < deadline)
 		msleep(1);
 
-	found = pcache_victim_take(&mm, TEST_VA, RMM_ACCESS_WRITE, back,
+	found = pcache_victim_take(&mm, TEST_VA, P2M_ACCESS_WRITE, back,
 				   &prot, &dirty);
 	WRITE_ONCE(pcache_debug_flush_stall_ms, 0);
 	/* Nothing of the test address space may stay behind. */
