@@ -33,8 +33,8 @@ four).  The missing interpreter is status 127 and one log line naming
 it, the text file 126 and a log line saying why.
 
   native_vs_tessera   the above
-  local_mode          `tessera run --local` of dyn: 126, one line naming
-                      the interpreter, the next program still runs
+  local_mode          the same on one node (`tessera run --local --image`):
+                      its own memory and storage services, in-process
 """
 
 import os
@@ -157,10 +157,15 @@ def _list_line(out, name):
 	return m.group(1) if m else None
 
 
-def dynamic_native_vs_tessera():
+def dynamic_native_vs_tessera(local=False):
+	"""The runs above on three nodes, or with @local on one node that
+	serves the image and the memory itself (`tessera run --local
+	--image`: the same P2M and P2S services, called in-process)."""
 	if os.geteuid() != 0:
 		raise Skip("chroot needs root")
-	root = build_root(os.path.join(clusterlib.runs_dir(), "dynamic-root"))
+	name = "dynamic-local" if local else "dynamic-tessera"
+	# One root per scenario: they may run at the same time.
+	root = build_root(os.path.join(clusterlib.runs_dir(), f"{name}-root"))
 	runs = [
 		(["/dyn", "/dynlib.so"], False),
 		(["/filemap", "/data/file", "/data"], False),
@@ -179,7 +184,7 @@ def dynamic_native_vs_tessera():
 	native_ldso = _list_line(want[2][1], LDSO)
 	check(native_ldso, f"no {LDSO} line natively: {want[2][1]!r}")
 
-	run_dir = os.path.join(clusterlib.runs_dir(), "dynamic-tessera")
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	os.makedirs(run_dir, exist_ok=True)
 	image = os.path.join(run_dir, "root.ext4")
 	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", root,
@@ -189,14 +194,14 @@ def dynamic_native_vs_tessera():
 	cmd = [os.path.join(clusterlib.ROOT, "tools", "tessera"), "run",
 	       "--image", image, "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
-	       "--timeout", str(TIMEOUT)]
+	       "--timeout", str(TIMEOUT)] + (["--local"] if local else [])
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	for argv, _ in runs[1:]:
 		cmd += ["--also", " ".join(argv)]
 	cmd += ["--"] + runs[0][0]
 	code, out, err, log = test_files._run(cmd, run_dir)
-	where = "dynamic: logs in runs/.../dynamic-tessera/"
+	where = f"dynamic: logs in runs/.../{name}/"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
 
 	native_out = b"".join(w[1] for w in want[:4])
@@ -231,28 +236,7 @@ def dynamic_native_vs_tessera():
 	      f"{where}: want two 'bus error' lines (filemap twice)")
 
 
-def dynamic_local_mode():
-	"""Local mode loads static programs only (until it runs the memory
-	service in-process): a dynamic one cannot be executed (126), with
-	one line naming its interpreter, and the node stays up."""
-	hello = test_user.program("hello")
-	hello_code = test_user.native([hello])[0]
-	code, out, err, log = test_user.tessera_run(
-		"dynamic-local", [test_user.program("dyn"), "/dynlib.so"],
-		also=[hello])
-	where = "dynamic local: serial log in runs/.../dynamic-local/"
-	check(code == 126, f"{where}: status {code}, want 126")
-	lines = [l for l in log.splitlines()
-		 if f"dynamically linked (interpreter {LDSO})" in l]
-	check(len(lines) == 1, f"{where}: want one line naming {LDSO}: "
-	      f"{lines}")
-	check(re.search(rb"\[launcher\] run 1 \(.*hello\): exit status %d\n"
-			% hello_code, err),
-	      f"{where}: the next program did not run as natively "
-	      f"(status {hello_code}): {err!r}")
-
-
 SCENARIOS = [
 	("native_vs_tessera", dynamic_native_vs_tessera),
-	("local_mode", dynamic_local_mode),
+	("local_mode", lambda: dynamic_native_vs_tessera(local=True)),
 ]
