@@ -8,6 +8,7 @@
  * nothing and the CPU halts with interrupts off.
  */
 #include <fit/fit.h>
+#include <tessera/netdev.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
 #include <asm/irqflags.h>
@@ -22,9 +23,11 @@ void machine_halt_with_status(int status)
 	const char *name = (status >= 0 && status <= PANIC_EXIT_STATUS) ?
 			   status_names[status] : "fail";
 
-	/* FIT's counters for the log; never in a panic (locks may be held). */
+	/* Counters for the log; never in a panic (locks may be held). */
 	if (status != PANIC_EXIT_STATUS && fit_is_up())
 		fit_dump_stats();
+	if (status != PANIC_EXIT_STATUS)
+		netdev_dump_all_stats();
 	local_irq_disable();
 	printk(KERN_EMERG "tessera: end status=%s\n", name);
 	if (IS_ENABLED(CONFIG_KTEST_EXIT))
