@@ -342,11 +342,7 @@ free_vector:
 static int vnet_ctrl_cmd(struct vnet *vn, u8 class, u8 cmd, u8 data)
 {
 	struct vnet_ctrl *c = vn->ctrl;
-	const struct virtqueue_seg seg[3] = {
-		{ __pa(&c->class), 2, false },
-		{ __pa(&c->data), 1, false },
-		{ __pa(&c->ack), 1, true },
-	};
+	struct virtqueue_seg seg[3];
 	unsigned int us;
 	void *token;
 	u32 len;
@@ -354,6 +350,9 @@ static int vnet_ctrl_cmd(struct vnet *vn, u8 class, u8 cmd, u8 data)
 
 	if (!c)
 		return -ENODEV;
+	seg[0] = (struct virtqueue_seg){ __pa(&c->class), 2, false };
+	seg[1] = (struct virtqueue_seg){ __pa(&c->data), 1, false };
+	seg[2] = (struct virtqueue_seg){ __pa(&c->ack), 1, true };
 	c->class = class;
 	c->cmd = cmd;
 	c->data = data;
@@ -384,9 +383,11 @@ static int vnet_ctrl_cmd(struct vnet *vn, u8 class, u8 cmd, u8 data)
  * buffer is posted so that no frame gets in unfiltered.  Returns what to
  * log once the device has its name; a failure is not fatal.
  */
-static const char *vnet_set_rx_mode(struct vnet *vn, int *err)
+static const char *vnet_set_rx_mode(struct vnet *vn, int ctrl_err, int *err)
 {
-	*err = 0;
+	*err = ctrl_err;
+	if (ctrl_err)
+		return "no control queue: the device stays promiscuous";
 	if (!vn->ctrl)
 		return "no CTRL_VQ/CTRL_RX: the device stays promiscuous";
 	/* It filters on the MAC it knows: without F_MAC that is not ours. */
@@ -407,7 +408,11 @@ static const char *vnet_set_rx_mode(struct vnet *vn, int *err)
 			      "our MAC and broadcast only";
 }
 
-/* The control queue, if the device offers CTRL_VQ and CTRL_RX. */
+/*
+ * The control queue, if the device offers CTRL_VQ and CTRL_RX.  0 (also
+ * without the features: vn->ctrl stays NULL) or -errno; a failure leaves
+ * the device working, unfiltered.
+ */
 static int vnet_setup_ctrl(struct vnet *vn)
 {
 	struct page *page;
@@ -438,7 +443,7 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	const char *filter;
 	u16 rx_vector;
 	unsigned int i;
-	int ret, filter_err;
+	int ret, ctrl_err, filter_err;
 
 	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
 	if (!vn)
@@ -484,9 +489,7 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				  vn->tx_lens);
 	if (ret)
 		goto reset;
-	ret = vnet_setup_ctrl(vn);
-	if (ret)
-		goto reset;
+	ctrl_err = vnet_setup_ctrl(vn);
 	/* No transmit interrupts: completions are reaped on demand. */
 	virtqueue_disable_cb(&vn->txq);
 	for (i = 0; i < vn->txq.num; i++)
@@ -507,7 +510,7 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	virtio_pci_driver_ok(&vn->vdev);
 	/* Control commands need DRIVER_OK; receive buffers wait for them. */
-	filter = vnet_set_rx_mode(vn, &filter_err);
+	filter = vnet_set_rx_mode(vn, ctrl_err, &filter_err);
 	for (i = 0; i < vn->rxq.num; i++)
 		vnet_post_rx(vn, i);
 	virtqueue_kick(&vn->rxq);

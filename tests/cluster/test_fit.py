@@ -303,15 +303,15 @@ def _peer_retransmits(b, node):
 	return vals[-1] if vals else None
 
 
-def scenario_loss():
+def _loss_run(name, extra, timeout):
+	"""fittest=loss (processor0 echoes 0 B..1 MiB to memory1 and
+	storage2) with @extra(node) more arguments per node; checks that
+	every node ended ok and every echo verified."""
 	fabric = clusterlib.free_fabric()
-	lossy = dict(NODES)["memory"]
 	boots = clusterlib.boot_group(
-		[(f"fit-loss-{role}{node}",
-		  _argv(role, node, fabric,
-			["fittest=loss"] + ([f"net.drop={LOSS_EVERY}"]
-					    if node == lossy else [])))
-		 for role, node in NODES], LOSS_TIMEOUT)
+		[(f"{name}-{role}{node}",
+		  _argv(role, node, fabric, ["fittest=loss"] + extra(node)))
+		 for role, node in NODES], timeout)
 	p = boots[0]
 	for b in boots:
 		b.expect(b.grep(r"^cluster ready: processor0 memory1 storage2$"),
@@ -323,6 +323,13 @@ def scenario_loss():
 		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
 				r"10/10 verified$"),
 			 f"echoes to {peer} did not all verify")
+	return boots
+
+
+def scenario_loss():
+	lossy = dict(NODES)["memory"]
+	p = _loss_run("fit-loss", lambda node: [f"net.drop={LOSS_EVERY}"]
+		      if node == lossy else [], LOSS_TIMEOUT)[0]
 	got = _peer_retransmits(p, lossy)
 	p.expect(got is not None and got > 0,
 		 f"processor0's counters show {got} retransmissions towards "
@@ -338,36 +345,19 @@ def _foreign(b):
 
 
 def scenario_filter(promisc):
-	name = "fit-filter-promisc" if promisc else "fit-filter"
-	fabric = clusterlib.free_fabric()
 	watcher = dict(NODES)["storage"]
-	boots = clusterlib.boot_group(
-		[(f"{name}-{role}{node}",
-		  _argv(role, node, fabric,
-			["fittest=loss"] + (["virtio_net.promisc=1"]
-					    if promisc and node == watcher
-					    else [])))
-		 for role, node in NODES], TIMEOUT)
-	p = boots[0]
-	for b in boots:
-		b.expect(b.grep(r"^cluster ready: processor0 memory1 storage2$"),
-			 "no 'cluster ready: processor0 memory1 storage2' line")
-		b.expect(not b.grep(r"^fittest: not ok - "),
-			 f"failed checks: {b.grep(r'^fittest: not ok - ')}")
-		b.expect(b.code == clusterlib.EXIT_OK, "did not end with status ok")
-	for peer in ("memory1", "storage2"):
-		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
-				r"10/10 verified$"),
-			 f"echoes to {peer} did not all verify")
+	boots = _loss_run("fit-filter-promisc" if promisc else "fit-filter",
+			  lambda node: ["virtio_net.promisc=1"]
+			  if promisc and node == watcher else [], TIMEOUT)
 	for b, (role, node) in zip(boots, NODES):
-		open_ = promisc and node == watcher
-		mode = (r"promiscuous \(virtio_net\.promisc=1\)" if open_ else
+		promiscuous = promisc and node == watcher
+		mode = (r"promiscuous \(virtio_net\.promisc=1\)" if promiscuous else
 			r"our MAC and broadcast only")
 		b.expect(b.grep(rf"^virtio-net: eth0: receive filter: {mode}$"),
 			 f"no 'receive filter: {mode}' line")
 		got = _foreign(b)
 		b.expect(got is not None, "no netdev counters at shutdown")
-		if open_:
+		if promiscuous:
 			b.expect(got > 0, f"{role}{node} is promiscuous but was "
 				 f"handed {got} frames for other nodes")
 		else:
