@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Split virtqueue bookkeeping: the descriptor free list, publishing
- * buffers (single descriptors or chains) in the avail ring, reading completions from the used ring, and
- * interrupt suppression.  Pure memory operations with no transport or
- * allocator, so tests/host/test_virtqueue.c builds this file on the host
- * and plays the device.
+ * buffers (descriptor chains; a single buffer is a chain of one) in the
+ * avail ring, reading completions from the used ring, and interrupt
+ * suppression.  Pure memory operations with no transport or allocator,
+ * so tests/host/test_virtqueue.c builds this file on the host and plays
+ * the device.
  *
  * The device is not trusted: each used entry's id must name the head of
  * a chain in flight and its length must fit the chain's device-writable
- * bytes, and the
- * used index may never run more than vq->num entries ahead of us.
+ * bytes (so 0 for a chain the device only reads), and the used index may
+ * never run more than vq->num entries ahead of us.
  * Violations are counted (vq->errors) and skipped, or, for the index,
  * mark the queue broken.
  *

@@ -19,8 +19,9 @@
  * one (virtqueue_add_buf()); the token rides on the chain's head.  Every
  * entry the device puts in the used ring is checked: an id out of range
  * or not the head of a chain in flight, or a length above the chain's
- * device-writable bytes, is counted in vq->errors and never followed.  A used index that runs ahead of what
- * was posted marks the queue broken (vq->broken); it then returns nothing.
+ * device-writable bytes, is counted in vq->errors and never followed.
+ * A used index that runs ahead of what was posted marks the queue broken
+ * (vq->broken); it then returns nothing.
  *
  * A virtqueue is not locked here: the driver serialises calls per queue.
  */
