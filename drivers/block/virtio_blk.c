@@ -15,14 +15,13 @@
  * The queue's MSI-X vector runs vblk_irq(), which reaps the used ring
  * and completes each finished slot; without MSI-X the waiter polls.
  *
- * The split-ring helpers in drivers/virtio post single descriptors; the
- * descriptor chains a block request needs are built here, on the same
- * struct virtqueue (free list through desc[].next, token on the chain's
- * head).  What the device writes into the used ring is checked like
- * virtqueue_get_buf() does: the id must be the head of a chain in
- * flight, the length must fit what the device may write, and the used
- * index may not run ahead of what was posted (else the queue is broken
- * and every later request fails with -EIO).
+ * Chains are posted with virtqueue_add_chain() (the slot is the token)
+ * and reaped with virtqueue_get_buf(), which checks what the device
+ * writes into the used ring: the id must be the head of a chain in
+ * flight, the length must fit what the device may write (a request whose
+ * length is refused reads as 0 bytes written and fails with -EIO), and
+ * the used index may not run ahead of what was posted (else the queue is
+ * broken and every later request fails with -EIO).
  *
  * Locking: vq_lock (irqsave) protects the virtqueue and the slot free
  * mask; a slot's fields belong to the thread that took it until its
@@ -103,11 +102,7 @@ struct vblk_slot {
 	struct vblk_dma *dma;
 	u8 *bounce;			/* VBLK_MAX_BYTES */
 	struct completion done;
-	u16 desc[VBLK_DESCS_PER_REQ];	/* the chain, head first */
-	u8 nr_desc;
-	u32 writable;			/* bytes the device may write */
 	u32 used_len;			/* what it said it wrote */
-	bool used_bad;			/* a length above writable */
 	bool abandoned;			/* timed out: never reused */
 };
 
@@ -126,116 +121,27 @@ struct vblk {
 	unsigned int bounce_order;
 	int vector;			/* -1: polled */
 	u64 status_errors;		/* requests the device failed */
-	u64 ring_errors;		/* bad used entries */
+	u64 ring_errors;		/* requests failed for a ring reason */
 };
 
 static struct vblk *vblk_by_vector[NR_VECTORS];
 
-/* --- descriptor chains ------------------------------------------------- */
-
-struct vblk_seg {
-	u64 addr;
-	u32 len;
-	bool device_writes;
-};
-
-/* Post a chain for @slot; vq_lock held.  0 or -ENOSPC/-EIO. */
-static int vblk_add_chain(struct vblk *vb, struct vblk_slot *slot,
-			  const struct vblk_seg *seg, unsigned int n)
-{
-	struct virtqueue *vq = &vb->vq;
-	unsigned int i;
-	u16 head;
-
-	if (vq->broken)
-		return -EIO;
-	if (vq->num_free < n)
-		return -ENOSPC;
-	slot->writable = 0;
-	for (i = 0; i < n; i++) {
-		u16 id = vq->free_head;
-
-		vq->free_head = vq->desc[id].next;
-		vq->num_free--;
-		slot->desc[i] = id;
-		vq->desc[id].addr = seg[i].addr;
-		vq->desc[id].len = seg[i].len;
-		vq->desc[id].flags = seg[i].device_writes ? VRING_DESC_F_WRITE :
-							    0;
-		if (seg[i].device_writes)
-			slot->writable += seg[i].len;
-		if (i)
-			vq->desc[slot->desc[i - 1]].next = id;
-	}
-	for (i = 0; i + 1 < n; i++)
-		vq->desc[slot->desc[i]].flags |= VRING_DESC_F_NEXT;
-	slot->nr_desc = n;
-	head = slot->desc[0];
-	vq->tokens[head] = slot;
-	vq->lens[head] = slot->writable;
-
-	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
-	/* The descriptors and the ring entry before the index. */
-	smp_wmb();
-	vq->avail_idx++;
-	WRITE_ONCE(vq->avail->idx, vq->avail_idx);
-	return 0;
-}
-
-static void vblk_free_chain(struct virtqueue *vq, struct vblk_slot *slot)
-{
-	unsigned int i;
-
-	vq->tokens[slot->desc[0]] = NULL;
-	vq->lens[slot->desc[0]] = 0;
-	for (i = slot->nr_desc; i-- > 0;) {
-		vq->desc[slot->desc[i]].next = vq->free_head;
-		vq->free_head = slot->desc[i];
-		vq->num_free++;
-	}
-	slot->nr_desc = 0;
-}
-
-/* Take every completed chain off the used ring; vq_lock held. */
+/* Take every completed request off the used ring; vq_lock held. */
 static void vblk_reap(struct vblk *vb)
 {
 	struct virtqueue *vq = &vb->vq;
+	bool was_broken = vq->broken;
+	struct vblk_slot *slot;
+	u32 len;
 
-	while (!vq->broken) {
-		u16 used_idx = READ_ONCE(vq->used->idx);
-		u16 pending = used_idx - vq->last_used;
-		struct vring_used_elem *e;
-		struct vblk_slot *slot;
-		u32 id, len;
-
-		if (!pending)
-			break;
-		if (pending > vq->num - vq->num_free) {
-			/* The device claims more than we gave it. */
-			vq->broken = true;
-			vb->ring_errors++;
-			pr_err("%s: used index ran ahead; queue broken\n",
-			       vb->bdev.name);
-			break;
-		}
-		/* Read the entry only after seeing the index. */
-		smp_rmb();
-		e = &vq->used->ring[vq->last_used & (vq->num - 1)];
-		id = READ_ONCE(e->id);
-		len = READ_ONCE(e->len);
-		vq->last_used++;
-		if (id >= vq->num || !vq->tokens[id]) {
-			vb->ring_errors++;
-			continue;
-		}
-		slot = vq->tokens[id];
-		slot->used_bad = len > vq->lens[id];
-		if (slot->used_bad)
-			vb->ring_errors++;
+	while ((slot = virtqueue_get_buf(vq, &len))) {
+		/* 0 also when the device claimed more than it may write. */
 		slot->used_len = len;
-		vblk_free_chain(vq, slot);
 		complete(&slot->done);
 	}
+	if (vq->broken && !was_broken)
+		pr_err("%s: used index ran ahead; queue broken\n",
+		       vb->bdev.name);
 }
 
 static void vblk_irq(struct pt_regs *regs, unsigned int vector)
@@ -322,7 +228,7 @@ static int vblk_submit(struct blkdev *bdev, enum blk_op op, u64 sector,
 {
 	struct vblk *vb = bdev->priv;
 	size_t bytes = (size_t)nr_sectors << SECTOR_SHIFT;
-	struct vblk_seg seg[VBLK_DESCS_PER_REQ];
+	struct virtqueue_seg seg[VBLK_DESCS_PER_REQ];
 	struct vblk_slot *slot;
 	unsigned long flags;
 	unsigned int n = 0;
@@ -341,18 +247,19 @@ static int vblk_submit(struct blkdev *bdev, enum blk_op op, u64 sector,
 	slot->dma->hdr.ioprio = 0;
 	slot->dma->hdr.sector = op == BLK_OP_FLUSH ? 0 : sector;
 	slot->dma->status = VBLK_STATUS_NONE;
-	seg[n++] = (struct vblk_seg){ __pa(&slot->dma->hdr),
+	seg[n++] = (struct virtqueue_seg){ __pa(&slot->dma->hdr),
 				      sizeof(slot->dma->hdr), false };
 	if (op != BLK_OP_FLUSH) {
 		if (op == BLK_OP_WRITE)
 			memcpy(slot->bounce, buf, bytes);
-		seg[n++] = (struct vblk_seg){ __pa(slot->bounce), bytes,
-					      op == BLK_OP_READ };
+		seg[n++] = (struct virtqueue_seg){ __pa(slot->bounce), bytes,
+						   op == BLK_OP_READ };
 	}
-	seg[n++] = (struct vblk_seg){ __pa(&slot->dma->status), 1, true };
+	seg[n++] = (struct virtqueue_seg){ __pa(&slot->dma->status), 1,
+					   true };
 
 	spin_lock_irqsave(&vb->vq_lock, flags);
-	ret = vblk_add_chain(vb, slot, seg, n);
+	ret = virtqueue_add_chain(&vb->vq, seg, n, slot);
 	if (!ret)
 		virtqueue_kick(&vb->vq);
 	spin_unlock_irqrestore(&vb->vq_lock, flags);
@@ -367,7 +274,7 @@ static int vblk_submit(struct blkdev *bdev, enum blk_op op, u64 sector,
 		goto put;
 	status = READ_ONCE(slot->dma->status);
 	/* The device must have written the status, and for a read the data. */
-	if (slot->used_bad || slot->used_len < 1 ||
+	if (slot->used_len < 1 ||
 	    (op == BLK_OP_READ && slot->used_len < bytes + 1)) {
 		vb->ring_errors++;
 		ret = -EIO;

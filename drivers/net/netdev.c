@@ -15,9 +15,11 @@
  *
  * netdev_rx() runs on the receive thread.  It drops runts (rx_errors),
  * injected losses (net.drop=N, rx_dropped_fault) and frames with our own
- * source MAC (rx_dropped_own: multicast fabrics echo them back), then
- * hands the frame to the handler registered for its EtherType
- * (rx_dropped_noproto if none).
+ * source MAC (rx_dropped_own: multicast fabrics echo them back) and
+ * frames for another node (rx_dropped_foreign: destination neither our
+ * MAC nor broadcast; a device that filters, like virtio-net with
+ * promiscuous mode off, delivers none), then hands the frame to the
+ * handler registered for its EtherType (rx_dropped_noproto if none).
  *
  * Locking: netdev_lock protects the device table and the EtherType
  * table on writes; readers on the receive path read a handler pointer
@@ -32,6 +34,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/net.h>
 #include <tessera/netdev.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
@@ -157,6 +160,11 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 	}
 	if (!memcmp(f + ETH_ALEN, dev->mac, ETH_ALEN)) {
 		dev->stats.rx_dropped_own++;
+		return;
+	}
+	/* Not to us nor broadcast (we join no multicast group). */
+	if (memcmp(f, dev->mac, ETH_ALEN) && !eth_is_broadcast(f)) {
+		dev->stats.rx_dropped_foreign++;
 		return;
 	}
 	type = ((u16)f[12] << 8) | f[13];
@@ -321,7 +329,20 @@ void netdev_dump_stats(struct netdev *dev)
 	pr_info("%s: rx %lu pkts %lu bytes, tx %lu pkts %lu bytes, irqs %lu\n",
 		dev->name, s->rx_packets, s->rx_bytes, s->tx_packets,
 		s->tx_bytes, s->irqs);
-	pr_info("%s: dropped own %lu noproto %lu fault %lu, errors rx %lu tx %lu, tx busy %lu\n",
-		dev->name, s->rx_dropped_own, s->rx_dropped_noproto,
-		s->rx_dropped_fault, s->rx_errors, s->tx_errors, s->tx_busy);
+	pr_info("%s: dropped own %lu foreign %lu noproto %lu fault %lu, errors rx %lu tx %lu, tx busy %lu\n",
+		dev->name, s->rx_dropped_own, s->rx_dropped_foreign,
+		s->rx_dropped_noproto, s->rx_dropped_fault, s->rx_errors,
+		s->tx_errors, s->tx_busy);
+}
+
+void netdev_dump_all_stats(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NETDEV_MAX; i++) {
+		struct netdev *dev = netdev_get(i);
+
+		if (dev)
+			netdev_dump_stats(dev);
+	}
 }

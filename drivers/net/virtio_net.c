@@ -5,9 +5,26 @@
  * buffer pools, behind the netdev interface.
  *
  * Features: VERSION_1 (so the header is the 12-byte struct
- * virtio_net_hdr with num_buffers), MAC and STATUS.  No offloads and no
- * mergeable buffers: every receive buffer holds a header and a whole
- * frame.
+ * virtio_net_hdr with num_buffers), MAC, STATUS, CTRL_VQ and CTRL_RX.
+ * No offloads and no mergeable buffers: every receive buffer holds a
+ * header and a whole frame.
+ *
+ * Receive filtering: a device starts out promiscuous (QEMU's does), and
+ * on a fabric that hands every VM every frame that buries a node in the
+ * traffic of the others.  With CTRL_VQ and CTRL_RX, probe sends
+ * VIRTIO_NET_CTRL_RX_PROMISC off on the control queue (queue 2), so the
+ * device passes only frames for our MAC and broadcasts (ARP) - the stack
+ * uses no multicast, so the multicast table stays empty and ALLMULTI
+ * off.  virtio_net.promisc=1 turns promiscuous mode on instead (to show
+ * what filtering saves).  A control command waits up to VNET_CTRL_WAIT_US
+ * for the device's ack; a failed or unanswered command is logged, never
+ * fatal, and after a timeout the control queue is not used again (the
+ * device still owns the buffer).  The commands go out after DRIVER_OK
+ * but before the receive buffers are posted, so no frame arrives
+ * unfiltered.  Without the features (or without F_MAC: the device would
+ * filter on a MAC that is not ours) the device stays as it is, with one
+ * log line.  netdev_rx() drops (and counts in rx_dropped_foreign)
+ * whatever is still not for us.
  *
  * Receive: all VNET_RX_BUFS buffers are posted at probe; poll() hands
  * each completed one to netdev_rx() and posts it again.  The receive
@@ -27,11 +44,13 @@
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
 #include <tessera/netdev.h>
+#include <tessera/params.h>
 #include <tessera/pci.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <tessera/virtio.h>
 #include <asm/apic.h>
 #include <asm/ioapic.h>
@@ -40,13 +59,26 @@
 
 #define VIRTIO_NET_F_MAC	5
 #define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_F_CTRL_VQ	17
+#define VIRTIO_NET_F_CTRL_RX	18
 #define VIRTIO_NET_S_LINK_UP	1
+
+/* Control queue commands (virtio 1.x, "Control Virtqueue"). */
+#define VIRTIO_NET_CTRL_RX		0	/* class */
+#define VIRTIO_NET_CTRL_RX_PROMISC	0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI	1
+#define VIRTIO_NET_OK			0
+#define VIRTIO_NET_ERR			1
+#define VNET_CTRL_ACK_NONE		0xff	/* not written yet */
+#define VNET_CTRL_WAIT_US		1000000
 
 #define VNET_CFG_MAC		0
 #define VNET_CFG_STATUS		6
 
 #define VNET_RXQ		0
 #define VNET_TXQ		1
+#define VNET_CTRLQ		2	/* without MQ: after the one pair */
+#define VNET_CTRL_BUFS		8
 #define VNET_RX_BUFS		256
 #define VNET_TX_BUFS		256
 #define VNET_BUF_SIZE		2048
@@ -65,10 +97,21 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio_net_hdr");
 _Static_assert(sizeof(struct virtio_net_hdr) + ETH_MAX_FRAME <= VNET_BUF_SIZE,
 	       "buffer holds a header and a frame");
 
+/* One control command in DMA memory: header, one data byte, the ack. */
+struct vnet_ctrl {
+	u8 class;
+	u8 cmd;
+	u8 data;
+	u8 ack;				/* device writes */
+};
+
 struct vnet {
 	struct netdev ndev;
 	struct virtio_device vdev;
-	struct virtqueue rxq, txq;
+	struct virtqueue rxq, txq, ctrlq;
+	void *ctrl_tokens[VNET_CTRL_BUFS];
+	u32 ctrl_lens[VNET_CTRL_BUFS];
+	struct vnet_ctrl *ctrl;		/* a page of its own; NULL: no ctrlq */
 	void *rx_tokens[VNET_RX_BUFS], *tx_tokens[VNET_TX_BUFS];
 	u32 rx_lens[VNET_RX_BUFS], tx_lens[VNET_TX_BUFS];
 	u8 *rx_pool, *tx_pool;		/* VNET_BUF_SIZE each */
@@ -81,6 +124,10 @@ struct vnet {
 };
 
 static struct vnet *vnet_by_vector[NR_VECTORS];
+
+static bool vnet_promisc;
+PARAM_BOOL("virtio_net.promisc", vnet_promisc,
+	   "leave virtio-net devices promiscuous: receive every frame on the fabric, not only ours and broadcasts (for tests)");
 
 /* Tokens are buffer index + 1 (never NULL). */
 static void *buf_token(unsigned int i)
@@ -287,13 +334,116 @@ free_vector:
 	return ret;
 }
 
+/*
+ * Send one control command with a one-byte argument and wait for the
+ * device's ack.  0, -EIO (the device answered VIRTIO_NET_ERR or wrote no
+ * ack), -ETIMEDOUT (no answer: the queue is given up) or -ENODEV.
+ */
+static int vnet_ctrl_cmd(struct vnet *vn, u8 class, u8 cmd, u8 data)
+{
+	struct vnet_ctrl *c = vn->ctrl;
+	struct virtqueue_seg seg[3];
+	unsigned int us;
+	void *token;
+	u32 len;
+	int ret;
+
+	if (!c)
+		return -ENODEV;
+	seg[0] = (struct virtqueue_seg){ __pa(&c->class), 2, false };
+	seg[1] = (struct virtqueue_seg){ __pa(&c->data), 1, false };
+	seg[2] = (struct virtqueue_seg){ __pa(&c->ack), 1, true };
+	c->class = class;
+	c->cmd = cmd;
+	c->data = data;
+	WRITE_ONCE(c->ack, VNET_CTRL_ACK_NONE);
+	ret = virtqueue_add_chain(&vn->ctrlq, seg, ARRAY_SIZE(seg), c);
+	if (ret)
+		return -EIO;
+	virtqueue_kick(&vn->ctrlq);
+	for (us = 0; us < VNET_CTRL_WAIT_US; us += 10) {
+		token = virtqueue_get_buf(&vn->ctrlq, &len);
+		if (token)
+			break;
+		udelay(10);
+	}
+	if (!token) {
+		/* It may still write the ack: keep the page, stop using it. */
+		vn->ctrl = NULL;
+		return -ETIMEDOUT;
+	}
+	if (token != c || len < 1 ||
+	    READ_ONCE(c->ack) != VIRTIO_NET_OK)
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Promiscuous mode off (or on, virtio_net.promisc=1), before any receive
+ * buffer is posted so that no frame gets in unfiltered.  Returns what to
+ * log once the device has its name; a failure is not fatal.
+ */
+static const char *vnet_set_rx_mode(struct vnet *vn, int ctrl_err, int *err)
+{
+	*err = ctrl_err;
+	if (ctrl_err)
+		return "no control queue: the device stays promiscuous";
+	if (!vn->ctrl)
+		return "no CTRL_VQ/CTRL_RX: the device stays promiscuous";
+	/* It filters on the MAC it knows: without F_MAC that is not ours. */
+	if (!virtio_has_feature(&vn->vdev, VIRTIO_NET_F_MAC))
+		return "no MAC feature: the device stays promiscuous";
+	*err = vnet_ctrl_cmd(vn, VIRTIO_NET_CTRL_RX,
+			     VIRTIO_NET_CTRL_RX_PROMISC, vnet_promisc);
+	if (*err)
+		return vnet_promisc ? "promiscuous mode on failed" :
+				      "promiscuous mode off failed";
+	/* No multicast group to join: ALLMULTI off, the table empty. */
+	*err = vnet_ctrl_cmd(vn, VIRTIO_NET_CTRL_RX,
+			     VIRTIO_NET_CTRL_RX_ALLMULTI, vnet_promisc);
+	if (*err)
+		return vnet_promisc ? "all-multicast on failed" :
+				      "all-multicast off failed";
+	return vnet_promisc ? "promiscuous (virtio_net.promisc=1)" :
+			      "our MAC and broadcast only";
+}
+
+/*
+ * The control queue, if the device offers CTRL_VQ and CTRL_RX.  0 (also
+ * without the features: vn->ctrl stays NULL) or -errno; a failure leaves
+ * the device working, unfiltered.
+ */
+static int vnet_setup_ctrl(struct vnet *vn)
+{
+	struct page *page;
+	int ret;
+
+	if (!virtio_has_feature(&vn->vdev, VIRTIO_NET_F_CTRL_VQ) ||
+	    !virtio_has_feature(&vn->vdev, VIRTIO_NET_F_CTRL_RX))
+		return 0;
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+	if (!page)
+		return -ENOMEM;
+	ret = virtio_pci_setup_vq(&vn->vdev, &vn->ctrlq, VNET_CTRLQ,
+				  VNET_CTRL_BUFS, VIRTIO_MSI_NO_VECTOR,
+				  vn->ctrl_tokens, vn->ctrl_lens);
+	if (ret) {
+		__free_pages(page, 0);
+		return ret;
+	}
+	virtqueue_disable_cb(&vn->ctrlq);
+	vn->ctrl = page_address(page);
+	return 0;
+}
+
 static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vnet *vn;
 	struct page *pages;
+	const char *filter;
 	u16 rx_vector;
 	unsigned int i;
-	int ret;
+	int ret, ctrl_err, filter_err;
 
 	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
 	if (!vn)
@@ -304,7 +454,9 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto free_vn;
 	ret = virtio_pci_negotiate(&vn->vdev, (1ULL << VIRTIO_NET_F_MAC) |
-				   (1ULL << VIRTIO_NET_F_STATUS));
+				   (1ULL << VIRTIO_NET_F_STATUS) |
+				   (1ULL << VIRTIO_NET_F_CTRL_VQ) |
+				   (1ULL << VIRTIO_NET_F_CTRL_RX));
 	if (ret)
 		goto free_vn;
 	vn->has_status = virtio_has_feature(&vn->vdev, VIRTIO_NET_F_STATUS);
@@ -337,12 +489,11 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				  vn->tx_lens);
 	if (ret)
 		goto reset;
+	ctrl_err = vnet_setup_ctrl(vn);
 	/* No transmit interrupts: completions are reaped on demand. */
 	virtqueue_disable_cb(&vn->txq);
 	for (i = 0; i < vn->txq.num; i++)
 		vn->tx_free[vn->nr_tx_free++] = i;
-	for (i = 0; i < vn->rxq.num; i++)
-		vnet_post_rx(vn, i);
 	virtqueue_disable_cb(&vn->rxq);
 
 	if (virtio_has_feature(&vn->vdev, VIRTIO_NET_F_MAC)) {
@@ -358,6 +509,10 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 
 	virtio_pci_driver_ok(&vn->vdev);
+	/* Control commands need DRIVER_OK; receive buffers wait for them. */
+	filter = vnet_set_rx_mode(vn, ctrl_err, &filter_err);
+	for (i = 0; i < vn->rxq.num; i++)
+		vnet_post_rx(vn, i);
 	virtqueue_kick(&vn->rxq);
 
 	vn->ndev.ops = &vnet_ops;
@@ -370,14 +525,22 @@ static int vnet_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = netdev_register(&vn->ndev);
 	if (ret)
 		goto reset;
+	if (filter_err)
+		pr_err("%s: receive filter: %s (%d)\n", vn->ndev.name, filter,
+		       filter_err);
+	else
+		pr_info("%s: receive filter: %s\n", vn->ndev.name, filter);
 	return 0;
 
 reset:
 	/* After the reset the device no longer touches rings or buffers. */
 	virtio_pci_reset(&vn->vdev);
 	pdev->driver_data = NULL;
+	vnet_free_vq(&vn->ctrlq);
 	vnet_free_vq(&vn->txq);
 	vnet_free_vq(&vn->rxq);
+	if (vn->ctrl)
+		free_pages((unsigned long)vn->ctrl, 0);
 	vnet_teardown_irq(vn);
 	free_pages((unsigned long)vn->tx_pool, vn->pool_order);
 free_rx_pool:

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Split virtqueue bookkeeping: the descriptor free list, publishing
- * buffers in the avail ring, reading completions from the used ring, and
- * interrupt suppression.  Pure memory operations with no transport or
- * allocator, so tests/host/test_virtqueue.c builds this file on the host
- * and plays the device.
+ * buffers (descriptor chains; a single buffer is a chain of one) in the
+ * avail ring, reading completions from the used ring, and interrupt
+ * suppression.  Pure memory operations with no transport or allocator,
+ * so tests/host/test_virtqueue.c builds this file on the host and plays
+ * the device.
  *
- * The device is not trusted: each used entry's id must name a descriptor
- * that is in flight and its length must fit the posted buffer, and the
- * used index may never run more than vq->num entries ahead of us.
+ * The device is not trusted: each used entry's id must name the head of
+ * a chain in flight and its length must fit the chain's device-writable
+ * bytes (so 0 for a chain the device only reads), and the used index may
+ * never run more than vq->num entries ahead of us.
  * Violations are counted (vq->errors) and skipped, or, for the index,
  * mark the queue broken.
  *
@@ -70,40 +72,87 @@ int virtqueue_init(struct virtqueue *vq, unsigned int num, void *ring,
 	return 0;
 }
 
-int virtqueue_add_buf(struct virtqueue *vq, u64 addr, u32 len,
-		      bool device_writes, void *token)
+int virtqueue_add_chain(struct virtqueue *vq, const struct virtqueue_seg *seg,
+			unsigned int n, void *token)
 {
-	u16 id;
+	u16 head, prev = 0, id;
+	u32 writable = 0;
+	unsigned int i;
 
-	if (!token || !len)
+	if (!token || !n)
 		return -EINVAL;
-	if (!vq->num_free || vq->broken)
+	for (i = 0; i < n; i++) {
+		if (!seg[i].len)
+			return -EINVAL;
+		/* Everything the device reads comes before what it writes. */
+		if (i && seg[i - 1].device_writes && !seg[i].device_writes)
+			return -EINVAL;
+		if (seg[i].device_writes)
+			writable += seg[i].len;
+	}
+	if (vq->broken || vq->num_free < n)
 		return -ENOSPC;
-	id = vq->free_head;
-	vq->free_head = vq->desc[id].next;
-	vq->num_free--;
 
-	vq->desc[id].addr = addr;
-	vq->desc[id].len = len;
-	vq->desc[id].flags = device_writes ? VRING_DESC_F_WRITE : 0;
-	vq->tokens[id] = token;
-	vq->lens[id] = len;
+	head = vq->free_head;
+	for (i = 0; i < n; i++) {
+		id = vq->free_head;
+		vq->free_head = vq->desc[id].next;
+		vq->num_free--;
+		vq->desc[id].addr = seg[i].addr;
+		vq->desc[id].len = seg[i].len;
+		vq->desc[id].flags = seg[i].device_writes ?
+				     VRING_DESC_F_WRITE : 0;
+		if (i) {
+			vq->desc[prev].flags |= VRING_DESC_F_NEXT;
+			vq->desc[prev].next = id;
+		}
+		prev = id;
+	}
+	vq->tokens[head] = token;
+	vq->lens[head] = writable;
 
-	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = id;
-	/* The entry before the index that publishes it. */
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
+	/* The descriptors and the entry before the index that publishes it. */
 	smp_wmb();
 	vq->avail_idx++;
 	WRITE_ONCE(vq->avail->idx, vq->avail_idx);
 	return 0;
 }
 
-static void virtqueue_free_desc(struct virtqueue *vq, u16 id)
+int virtqueue_add_buf(struct virtqueue *vq, u64 addr, u32 len,
+		      bool device_writes, void *token)
 {
-	vq->tokens[id] = NULL;
-	vq->lens[id] = 0;
-	vq->desc[id].next = vq->free_head;
-	vq->free_head = id;
-	vq->num_free++;
+	struct virtqueue_seg seg = {
+		.addr = addr, .len = len, .device_writes = device_writes,
+	};
+
+	return virtqueue_add_chain(vq, &seg, 1, token);
+}
+
+/*
+ * Put the chain headed by @head back on the free list, following the
+ * NEXT flags and links we wrote when posting it (the device only reads
+ * descriptors); at most vq->num steps, stopping at an id out of range.
+ */
+static void virtqueue_free_chain(struct virtqueue *vq, u16 head)
+{
+	unsigned int i;
+	u16 id = head;
+
+	vq->tokens[head] = NULL;
+	vq->lens[head] = 0;
+	for (i = 0; i < vq->num && id < vq->num; i++) {
+		u16 next = vq->desc[id].next;
+		bool more = vq->desc[id].flags & VRING_DESC_F_NEXT;
+
+		vq->desc[id].flags = 0;
+		vq->desc[id].next = vq->free_head;
+		vq->free_head = id;
+		vq->num_free++;
+		if (!more)
+			break;
+		id = next;
+	}
 }
 
 /* Entries the device has completed that we have not read, or -1. */
@@ -150,7 +199,7 @@ void *virtqueue_get_buf(struct virtqueue *vq, u32 *len)
 			vq->errors++;
 			used_len = 0;
 		}
-		virtqueue_free_desc(vq, id);
+		virtqueue_free_chain(vq, id);
 		*len = used_len;
 		return token;
 	}

@@ -7,8 +7,9 @@
  * buffer; it never sleeps and may be called from any context (-EBUSY when
  * the ring is full).  Receive: the driver hands each frame to netdev_rx()
  * from its receive context, which drops frames whose source MAC is our own
- * (multicast virtual switches echo them back), counts, and passes the
- * rest to the protocol handler registered for the EtherType.  Handlers must
+ * (multicast virtual switches echo them back) and frames addressed to
+ * neither our MAC nor broadcast, counts, and passes the rest to the
+ * protocol handler registered for the EtherType.  Handlers must
  * finish with the frame before returning (the buffer is reused).
  *
  * Receive context: each device has a kthread ("<name>-rx") that the
@@ -36,6 +37,7 @@ struct kvec {
 struct netdev_stats {
 	u64 rx_packets, rx_bytes, tx_packets, tx_bytes;
 	u64 rx_dropped_own;	/* our own frames echoed back */
+	u64 rx_dropped_foreign;	/* for another MAC, not broadcast */
 	u64 rx_dropped_noproto;	/* no handler for the EtherType */
 	u64 rx_errors, tx_errors, tx_busy;
 	u64 rx_dropped_fault;	/* injected loss (fault injection) */
@@ -89,6 +91,8 @@ void netdev_set_polled(struct netdev *dev, bool polled);
 struct netdev *netdev_get(int index);	/* NULL if none */
 unsigned int netdev_count(void);
 void netdev_dump_stats(struct netdev *dev);
+/* Every device's counters (at shutdown, for the log). */
+void netdev_dump_all_stats(void);
 
 /* EtherType handlers (network byte order is handled by the core). */
 typedef void (*ethertype_handler_t)(struct netdev *dev, const u8 *frame,

@@ -14,12 +14,14 @@
  *    run the status handshake, place the rings in physically contiguous
  *    pages and ring the doorbell.
  *
- * Buffers are single descriptors (no chains, no indirect tables): a
- * driver copies a gather list into one preallocated buffer.  Every entry
- * the device puts in the used ring is checked: an id out of range or not
- * in flight, or a length above the posted buffer, is counted in
- * vq->errors and never followed.  A used index that runs ahead of what
- * was posted marks the queue broken (vq->broken); it then returns nothing.
+ * A buffer is a chain of descriptors (virtqueue_add_chain(): what the
+ * device reads first, then what it writes; no indirect tables) or a single
+ * one (virtqueue_add_buf()); the token rides on the chain's head.  Every
+ * entry the device puts in the used ring is checked: an id out of range
+ * or not the head of a chain in flight, or a length above the chain's
+ * device-writable bytes, is counted in vq->errors and never followed.
+ * A used index that runs ahead of what was posted marks the queue broken
+ * (vq->broken); it then returns nothing.
  *
  * A virtqueue is not locked here: the driver serialises calls per queue.
  */
@@ -110,7 +112,10 @@ struct virtqueue {
 	struct vring_used *used;
 	u64 dma;			/* physical address of desc */
 
-	/* Driver state: per descriptor, its token (NULL: free) and length. */
+	/*
+	 * Driver state: per chain head, its token (NULL: free, or not a
+	 * head) and the bytes the device may write.
+	 */
 	void **tokens;
 	u32 *lens;
 	u16 free_head;			/* first free descriptor */
@@ -136,18 +141,31 @@ void vring_compute_layout(unsigned int num, struct vring_layout *l);
  */
 int virtqueue_init(struct virtqueue *vq, unsigned int num, void *ring,
 		   u64 dma, void **tokens, u32 *lens);
+/* One part of a chain: @len bytes at physical @addr. */
+struct virtqueue_seg {
+	u64 addr;
+	u32 len;
+	bool device_writes;		/* the device fills it */
+};
 /*
- * Post one buffer (@len bytes at @addr; @device_writes: the device fills
- * it) with a non-NULL @token.  Visible to the device at once, but the
- * device learns of it only on virtqueue_kick().  0, -ENOSPC or -EINVAL.
+ * Post a chain of @n segments (device-readable ones first) with a
+ * non-NULL @token, which virtqueue_get_buf() returns when the device is
+ * done with the whole chain.  Visible to the device at once, but the
+ * device learns of it only on virtqueue_kick().  0, -ENOSPC (fewer than
+ * @n free descriptors, or the queue is broken) or -EINVAL (no token, no
+ * segment, an empty one, or a readable one after a writable one).
  */
+int virtqueue_add_chain(struct virtqueue *vq, const struct virtqueue_seg *seg,
+			unsigned int n, void *token);
+/* A chain of one: @len bytes at @addr. */
 int virtqueue_add_buf(struct virtqueue *vq, u64 addr, u32 len,
 		      bool device_writes, void *token);
 /*
- * Take the next completed buffer: its token, and in *len the bytes the
- * device wrote, or NULL when there is none.  Bad used entries are
- * counted and skipped; a length above the posted one comes back as the
- * token with *len = 0 and is counted (so the buffer can be reused).
+ * Take the next completed chain: its token, and in *len the bytes the
+ * device wrote, or NULL when there is none; the chain's descriptors are
+ * free again.  Bad used entries are counted and skipped; a length above
+ * the chain's device-writable bytes comes back as the token with
+ * *len = 0 and is counted (so the buffers can be reused).
  */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
 /* True if the used ring has entries we have not taken. */

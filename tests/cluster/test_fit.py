@@ -11,7 +11,8 @@
                 zero-copy reply (memory1 calls processor0 back meanwhile):
                 the late reply is counted and dropped, the caller's canary
                 buffer untouched, every other call verified, no connection
-                rebuilt or declared down (issue 20)
+                rebuilt or declared down (issue 20); no node is handed
+                a frame for another node (the virtio-net filter, issue 19)
   fit_echo_copy the same with fit.zc_min=0: every reply copied from the
                 receive ring, none zero-copy, nothing quarantined
   fit_flood     two nodes flood memory1 with 200 one-way messages each while
@@ -28,6 +29,14 @@
                 retransmissions towards memory1
   fit_launcher  `tessera cluster` waits for the kernels' own "cluster ready"
                 lines (one per node), not only the ready markers
+  fit_filter    processor0 echoes 0 B..1 MiB to memory1 and storage2
+                (fittest=loss without loss): every node's virtio-net
+                filters, so no node is handed a frame for another node
+                (netdev "foreign" counter 0 at shutdown; issue 19)
+  fit_filter_promisc
+                the same with virtio_net.promisc=1 on storage2: it is
+                handed the processor0/memory1 traffic (foreign > 0), which
+                shows fit_filter's zero is the filter's doing
 
 Every fittest= node also prints what fit_node_with_role() answers for
 each role; echo and flood check it names the node booted with that role,
@@ -196,6 +205,11 @@ def scenario_echo(zc=True):
 		     for l in b.grep(r"rejected messages")]
 		b.expect(m and int(m[-1].group(1)) >= 2,
 			 "the receiver's rejected-messages counter is below 2")
+	# Each node is the third one for the other two's echoes: with the
+	# virtio-net receive filter (issue 19) it is handed none of them.
+	for b in boots:
+		got = _foreign(b)
+		b.expect(got == 0, f"handed {got} frames for other nodes")
 	# fit.inline_cq (default on): completions that arrive while the
 	# poller sleeps are handled in the CQ's completion handler.
 	for b in boots:
@@ -289,15 +303,15 @@ def _peer_retransmits(b, node):
 	return vals[-1] if vals else None
 
 
-def scenario_loss():
+def _loss_run(name, extra, timeout):
+	"""fittest=loss (processor0 echoes 0 B..1 MiB to memory1 and
+	storage2) with @extra(node) more arguments per node; checks that
+	every node ended ok and every echo verified."""
 	fabric = clusterlib.free_fabric()
-	lossy = dict(NODES)["memory"]
 	boots = clusterlib.boot_group(
-		[(f"fit-loss-{role}{node}",
-		  _argv(role, node, fabric,
-			["fittest=loss"] + ([f"net.drop={LOSS_EVERY}"]
-					    if node == lossy else [])))
-		 for role, node in NODES], LOSS_TIMEOUT)
+		[(f"{name}-{role}{node}",
+		  _argv(role, node, fabric, ["fittest=loss"] + extra(node)))
+		 for role, node in NODES], timeout)
 	p = boots[0]
 	for b in boots:
 		b.expect(b.grep(r"^cluster ready: processor0 memory1 storage2$"),
@@ -309,10 +323,46 @@ def scenario_loss():
 		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
 				r"10/10 verified$"),
 			 f"echoes to {peer} did not all verify")
+	return boots
+
+
+def scenario_loss():
+	lossy = dict(NODES)["memory"]
+	p = _loss_run("fit-loss", lambda node: [f"net.drop={LOSS_EVERY}"]
+		      if node == lossy else [], LOSS_TIMEOUT)[0]
 	got = _peer_retransmits(p, lossy)
 	p.expect(got is not None and got > 0,
 		 f"processor0's counters show {got} retransmissions towards "
 		 f"the lossy memory{lossy}")
+
+
+def _foreign(b):
+	"""eth0's frames for other nodes, from the shutdown counters."""
+	vals = [int(m.group(1)) for m in
+		(re.search(r"^netdev: eth0: dropped own \d+ foreign (\d+) ", l)
+		 for l in b.lines) if m]
+	return vals[-1] if vals else None
+
+
+def scenario_filter(promisc):
+	watcher = dict(NODES)["storage"]
+	boots = _loss_run("fit-filter-promisc" if promisc else "fit-filter",
+			  lambda node: ["virtio_net.promisc=1"]
+			  if promisc and node == watcher else [], TIMEOUT)
+	for b, (role, node) in zip(boots, NODES):
+		promiscuous = promisc and node == watcher
+		mode = (r"promiscuous \(virtio_net\.promisc=1\)" if promiscuous else
+			r"our MAC and broadcast only")
+		b.expect(b.grep(rf"^virtio-net: eth0: receive filter: {mode}$"),
+			 f"no 'receive filter: {mode}' line")
+		got = _foreign(b)
+		b.expect(got is not None, "no netdev counters at shutdown")
+		if promiscuous:
+			b.expect(got > 0, f"{role}{node} is promiscuous but was "
+				 f"handed {got} frames for other nodes")
+		else:
+			b.expect(got == 0, f"{role}{node} filters but was handed "
+				 f"{got} frames for other nodes")
 
 
 def scenario_launcher_waits_for_fit():
@@ -348,4 +398,6 @@ SCENARIOS = [
 	("fit_kill", scenario_kill),
 	("fit_loss", scenario_loss),
 	("fit_launcher", scenario_launcher_waits_for_fit),
+	("fit_filter", lambda: scenario_filter(False)),
+	("fit_filter_promisc", lambda: scenario_filter(True)),
 ]

@@ -7,6 +7,10 @@
                      (udpecho.test=N); node 1 prints node 0's verdict
                      (udpecho.report) and is stopped on it
   udpecho_virtio     the same with virtio-net on both nodes
+  udpecho_virtio_unfiltered
+                     the same with virtio-net devices that lack CTRL_RX
+                     (QEMU ctrl_rx=off): one line says the device stays
+                     promiscuous, and the echo works as before
   udpecho_lossy      e1000, node 0 drops every 5th received frame
                      (net.drop=5): lost echoes are resent, all verified
   ktest_net          ktest=net with an e1000 NIC, every case passes
@@ -30,21 +34,26 @@ def _boot_nodes(specs, timeout=TIMEOUT):
 	return clusterlib.boot_group(specs, timeout)
 
 
-def _udpecho(name, nic, driver_line, tester_args=()):
+def _udpecho(name, nic, driver_line, tester_args=(), qemu_args=(),
+	     node_line=None):
+	qemu = [f"--qemu-arg={a}" for a in qemu_args]
+
 	def scenario():
 		fabric = clusterlib.free_fabric()
 		tester, echo = _boot_nodes([
 			(f"{name}-node0", ["--role", "processor", "--node", "0",
-					   "--net", fabric, "--nic", nic, "--",
-					   f"udpecho.test={ECHOES}"] +
-			 list(tester_args)),
+					   "--net", fabric, "--nic", nic] + qemu +
+			 ["--", f"udpecho.test={ECHOES}"] + list(tester_args)),
 			(f"{name}-node1", ["--role", "memory", "--node", "1",
-					   "--net", fabric, "--nic", nic,
-					   "--until", r"udpecho: peer 10\.77\.0\.1 "
-					   r"reports: ", "--", "udpecho.report"]),
+					   "--net", fabric, "--nic", nic] + qemu +
+			 ["--until", r"udpecho: peer 10\.77\.0\.1 reports: ",
+			  "--", "udpecho.report"]),
 		])
 		for b, node in ((tester, 0), (echo, 1)):
 			b.expect(b.grep(driver_line), f"no '{driver_line}' line")
+			if node_line:
+				b.expect(len(b.grep(node_line)) == 1,
+					 f"not one '{node_line}' line")
 			b.expect(b.grep(rf"^net: eth0 10\.77\.0\.{node + 1}/24 "
 					rf"52:54:00:12:34:0{node} link up$"),
 				 "eth0 not configured with the node-id default")
@@ -119,6 +128,12 @@ SCENARIOS = [
 	("udpecho_virtio", _udpecho("udpecho-virtio", "virtio",
 				    r"eth0: virtio-net 52:54:00:12:34:0\d, "
 				    r"link up, MSI-X")),
+	("udpecho_virtio_unfiltered",
+	 _udpecho("udpecho-virtio-unfiltered", "virtio",
+		  r"eth0: virtio-net 52:54:00:12:34:0\d, link up, MSI-X",
+		  qemu_args=["-global virtio-net-pci.ctrl_rx=off"],
+		  node_line=r"^virtio-net: eth0: receive filter: no CTRL_VQ/"
+			    r"CTRL_RX: the device stays promiscuous$")),
 	("udpecho_lossy", scenario_udpecho_lossy),
 	("ktest_net", scenario_ktest_net),
 	("ip_param", scenario_ip_param),

@@ -310,6 +310,167 @@ static void test_kick_follows_device_flag(struct htest *t)
 	ring_free(&r);
 }
 
+/* Device: the chain starting at @head, as the spec says to walk it. */
+static unsigned int dev_walk(struct ring *r, u16 head, u16 *ids,
+			     unsigned int max)
+{
+	unsigned int n = 0;
+	u16 id = head;
+
+	for (;;) {
+		if (n == max)
+			return max + 1;
+		ids[n++] = id;
+		if (!(r->vq.desc[id].flags & VRING_DESC_F_NEXT))
+			return n;
+		id = r->vq.desc[id].next;
+	}
+}
+
+static void test_chain_published_in_order(struct htest *t)
+{
+	const struct virtqueue_seg seg[3] = {
+		{ 0x1000, 16, false }, { 0x2000, 512, true }, { 0x3000, 1, true },
+	};
+	struct ring r;
+	u16 ids[4];
+	u32 len = 7;
+	int head;
+
+	HT_ASSERT_EQ(t, ring_setup(&r, 8), 0);
+	HT_ASSERT_EQ(t, virtqueue_add_chain(&r.vq, seg, 3, tok(5)), 0);
+	/* One avail entry for the whole chain. */
+	HT_EXPECT_EQ(t, r.vq.avail->idx, 1);
+	HT_EXPECT_EQ(t, r.vq.num_free, 5);
+	head = dev_take(&r);
+	HT_ASSERT(t, head >= 0 && head < 8);
+	HT_ASSERT_EQ(t, dev_walk(&r, head, ids, 4), 3);
+	for (int i = 0; i < 3; i++) {
+		HT_EXPECT_EQ(t, r.vq.desc[ids[i]].addr, seg[i].addr);
+		HT_EXPECT_EQ(t, r.vq.desc[ids[i]].len, seg[i].len);
+		HT_EXPECT_EQ(t, r.vq.desc[ids[i]].flags & VRING_DESC_F_WRITE,
+			     seg[i].device_writes ? VRING_DESC_F_WRITE : 0);
+	}
+	HT_EXPECT(t, ids[0] != ids[1] && ids[1] != ids[2] &&
+		  ids[0] != ids[2]);
+	/* The device wrote the data and the status byte: 513 bytes. */
+	dev_complete(&r, head, 513);
+	HT_EXPECT_EQ(t, virtqueue_get_buf(&r.vq, &len), tok(5));
+	HT_EXPECT_EQ(t, len, 513);
+	HT_EXPECT_EQ(t, r.vq.num_free, 8);
+	HT_EXPECT_EQ(t, r.vq.errors, 0);
+	ring_free(&r);
+}
+
+static void test_chain_rejects_bad_arguments(struct htest *t)
+{
+	const struct virtqueue_seg backwards[2] = {
+		{ 0x1000, 1, true }, { 0x2000, 16, false },
+	};
+	const struct virtqueue_seg empty[2] = {
+		{ 0x1000, 16, false }, { 0x2000, 0, true },
+	};
+	const struct virtqueue_seg two[2] = {
+		{ 0x1000, 16, false }, { 0x2000, 1, true },
+	};
+	struct ring r;
+
+	HT_ASSERT_EQ(t, ring_setup(&r, 2), 0);
+	HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, backwards, 2, tok(0)),
+		     -EINVAL);
+	HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, empty, 2, tok(0)),
+		     -EINVAL);
+	HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, two, 0, tok(0)), -EINVAL);
+	HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, two, 2, NULL), -EINVAL);
+	HT_EXPECT_EQ(t, r.vq.num_free, 2);
+	HT_EXPECT_EQ(t, r.vq.avail->idx, 0);
+	/* One free descriptor left: a chain of two does not fit. */
+	HT_ASSERT_EQ(t, virtqueue_add_buf(&r.vq, 0x5000, 8, true, tok(1)), 0);
+	HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, two, 2, tok(2)), -ENOSPC);
+	HT_EXPECT_EQ(t, r.vq.num_free, 1);
+	HT_EXPECT_EQ(t, r.vq.avail->idx, 1);
+	ring_free(&r);
+}
+
+static void test_chain_only_head_completes(struct htest *t)
+{
+	const struct virtqueue_seg seg[2] = {
+		{ 0x1000, 2, false }, { 0x2000, 1, true },
+	};
+	struct ring r;
+	u16 ids[3];
+	u32 len;
+	int head;
+
+	HT_ASSERT_EQ(t, ring_setup(&r, 4), 0);
+	HT_ASSERT_EQ(t, virtqueue_add_chain(&r.vq, seg, 2, tok(0)), 0);
+	head = dev_take(&r);
+	HT_ASSERT_EQ(t, dev_walk(&r, head, ids, 3), 2);
+	/* A used entry naming the chain's second descriptor is bogus. */
+	dev_complete(&r, ids[1], 1);
+	HT_EXPECT_EQ(t, virtqueue_get_buf(&r.vq, &len), NULL);
+	HT_EXPECT_EQ(t, r.vq.errors, 1);
+	HT_EXPECT_EQ(t, r.vq.num_free, 2);
+	/* More than the one writable byte: counted, the chain still freed. */
+	dev_complete(&r, head, 2);
+	HT_EXPECT_EQ(t, virtqueue_get_buf(&r.vq, &len), tok(0));
+	HT_EXPECT_EQ(t, len, 0);
+	HT_EXPECT_EQ(t, r.vq.errors, 2);
+	HT_EXPECT_EQ(t, r.vq.num_free, 4);
+	ring_free(&r);
+}
+
+static void test_chains_recycle_descriptors(struct htest *t)
+{
+	const struct virtqueue_seg seg[3] = {
+		{ 0x1000, 16, false }, { 0x2000, 4096, false },
+		{ 0x3000, 1, true },
+	};
+	struct ring r;
+	u32 len;
+
+	HT_ASSERT_EQ(t, ring_setup(&r, 8), 0);
+	/*
+	 * Chains of 3 and single buffers interleaved, completed out of
+	 * order, many times over: the free list must never lose or
+	 * duplicate a descriptor.
+	 */
+	for (unsigned long i = 0; i < 20000; i++) {
+		int a, b;
+
+		if (virtqueue_add_chain(&r.vq, seg, 3, tok(2 * i)) ||
+		    virtqueue_add_buf(&r.vq, 0x4000, 64, true,
+				      tok(2 * i + 1))) {
+			HT_FAIL(t, "add failed at %lu", i);
+			break;
+		}
+		a = dev_take(&r);
+		b = dev_take(&r);
+		dev_complete(&r, b, 64);
+		dev_complete(&r, a, 1);
+		if (virtqueue_get_buf(&r.vq, &len) != tok(2 * i + 1) ||
+		    len != 64 || virtqueue_get_buf(&r.vq, &len) != tok(2 * i) ||
+		    len != 1) {
+			HT_FAIL(t, "wrong completion at %lu", i);
+			break;
+		}
+	}
+	HT_EXPECT_EQ(t, r.vq.num_free, 8);
+	HT_EXPECT_EQ(t, r.vq.errors, 0);
+	/* All eight usable again as one chain. */
+	{
+		struct virtqueue_seg all[8];
+
+		for (int i = 0; i < 8; i++)
+			all[i] = (struct virtqueue_seg){ 0x1000 * i, 8,
+							 i == 7 };
+		HT_EXPECT_EQ(t, virtqueue_add_chain(&r.vq, all, 8, tok(0)),
+			     0);
+		HT_EXPECT_EQ(t, r.vq.num_free, 0);
+	}
+	ring_free(&r);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_layout_follows_spec),
 	HT_CASE(test_init_rejects_bad_sizes),
@@ -322,6 +483,10 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_indices_wrap),
 	HT_CASE(test_interrupt_suppression),
 	HT_CASE(test_kick_follows_device_flag),
+	HT_CASE(test_chain_published_in_order),
+	HT_CASE(test_chain_rejects_bad_arguments),
+	HT_CASE(test_chain_only_head_completes),
+	HT_CASE(test_chains_recycle_descriptors),
 	{}
 };
 HTEST_MAIN(cases)

@@ -106,6 +106,41 @@ static void netdev_rx_counts_unknown_ethertype(struct ktest *t)
 	KT_EXPECT_EQ(t, dev->stats.rx_dropped_noproto, noproto + 1);
 }
 
+static void netdev_rx_drops_foreign_destination(struct ktest *t)
+{
+	/* Another node's MAC, and a multicast group we never joined. */
+	static const u8 dsts[][ETH_ALEN] = {
+		{ 0x52, 0x54, 0x00, 0xdd, 0xdd, 0xdd },
+		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
+	};
+	struct netdev *dev = netdev_get(0);
+	u8 frame[64];
+	unsigned int calls, i;
+	u64 foreign;
+
+	if (!dev)
+		KT_SKIP(t, "no network device (boot with --net)");
+	KT_ASSERT_EQ(t, netdev_register_ethertype(ETH_P_TEST, test_handler),
+		     0);
+	calls = test_handler_calls;
+	foreign = dev->stats.rx_dropped_foreign;
+	make_frame(frame, sizeof(frame), other_mac, ETH_P_TEST);
+	for (i = 0; i < ARRAY_SIZE(dsts); i++) {
+		memcpy(frame, dsts[i], ETH_ALEN);
+		netdev_rx(dev, frame, sizeof(frame));
+	}
+	KT_EXPECT_EQ(t, dev->stats.rx_dropped_foreign, foreign + 2);
+	KT_EXPECT_EQ(t, test_handler_calls, calls);
+	/* To our MAC and to broadcast: handed up, not counted. */
+	memcpy(frame, dev->mac, ETH_ALEN);
+	netdev_rx(dev, frame, sizeof(frame));
+	memset(frame, 0xff, ETH_ALEN);
+	netdev_rx(dev, frame, sizeof(frame));
+	KT_EXPECT_EQ(t, test_handler_calls, calls + 2);
+	KT_EXPECT_EQ(t, dev->stats.rx_dropped_foreign, foreign + 2);
+	KT_EXPECT_EQ(t, netdev_unregister_ethertype(ETH_P_TEST), 0);
+}
+
 static void netdev_rx_counts_runts(struct ktest *t)
 {
 	struct netdev *dev = netdev_get(0);
@@ -196,6 +231,7 @@ static struct ktest_case netdev_cases[] = {
 	KTEST_CASE(netdev_xmit_rejects_bad_lengths),
 	KTEST_CASE(netdev_rx_drops_own_source),
 	KTEST_CASE(netdev_rx_counts_unknown_ethertype),
+	KTEST_CASE(netdev_rx_drops_foreign_destination),
 	KTEST_CASE(netdev_rx_counts_runts),
 	KTEST_CASE(netdev_ethertype_register_unregister),
 	KTEST_CASE(netdev_fault_injection_drops_every_nth),
