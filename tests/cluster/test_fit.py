@@ -58,7 +58,9 @@ import subprocess
 import clusterlib
 from clusterlib import check
 
-TIMEOUT = 90
+# Long enough for the echo sweep's 1 MiB calls on a loaded host
+# (fittest.c FT_ECHO_CALL_MS); a passing run ends much sooner.
+TIMEOUT = 180
 NODES = [("processor", 0), ("memory", 1), ("storage", 2)]
 # Fast death detection for the kill scenario; bound = dead + one pass.
 KILL_ARGS = ["fit.hb_ms=100", "fit.dead_ms=2000"]
