@@ -4,7 +4,8 @@
 #
 #   make                build $(O)/tessera.elf (configures with defconfig first)
 #   make iso            GRUB rescue ISO with one menu entry per role
-#   make run            boot a processor, a memory and a storage node in QEMU
+#   make run            train a numpy MLP on a processor, a memory and a storage node
+#   make cluster        boot the three nodes from GRUB ISOs in QEMU, consoles relayed
 #   make test           host unit tests + in-kernel KTAP suites + scenarios
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 #   make host-tests     build the host unit tests only
@@ -195,7 +196,7 @@ all: $(O)/tessera.elf
 # ---------------------------------------------------------------------------
 # ISO, run, tests
 
-.PHONY: iso deps run test host-tests clean distclean help
+.PHONY: iso deps run cluster test host-tests clean distclean help
 iso: $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
@@ -203,7 +204,18 @@ $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 deps:
 	$(Q)scripts/install-deps
 
+# The main job: train a small MLP with numpy on three nodes (python3 of
+# the Debian 12 root tools/mkrootfs builds and caches), losses printed as
+# it goes, then the pcache's counters.
+DEMO := tests/python/mlp.py
 run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)root=$$($(PYTHON) tools/mkrootfs) && \
+	$(PYTHON) tools/tessera run --kernel-image $(O)/tessera.elf --stats \
+		--rootfs "$$root" --add $(DEMO):/demo/mlp.py \
+		-- "$$root/usr/bin/python3" /demo/mlp.py
+
+cluster: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(PYTHON) tools/tessera cluster --iso
 
@@ -247,7 +259,8 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)   build $$(O)/tessera.elf (configured from configs/$$(DEFCONFIG) first)'
 	@echo '  iso             $$(O)/tessera.iso, a GRUB image with one entry per role'
-	@echo '  run             install host packages, build, boot 1P1M1S (tools/tessera cluster --iso)'
+	@echo '  run             install host packages, build, train a numpy MLP on three nodes (python3 of tools/mkrootfs)'
+	@echo '  cluster         install host packages, build, boot 1P1M1S from GRUB ISOs (tools/tessera cluster --iso)'
 	@echo '  test            install host packages, build, run tools/run-tests (host, ktest, cluster)'
 	@echo '  host-tests      build the host unit tests ($$(O)/host/test_*)'
 	@echo '  deps            scripts/install-deps: the Debian packages building and testing need'

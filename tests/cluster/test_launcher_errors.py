@@ -82,6 +82,12 @@ BAD_OPTIONS = [
 	 "--cwd"),
 	("run", ["--rootfs", "{dir}", "--cwd", "/missing", "--", "{prog}"],
 	 "--cwd /missing"),
+	("run", ["--add", "nocolon", "--", "{prog}"], "--add"),
+	("run", ["--add", "{file}:relative", "--", "{prog}"], "--add"),
+	("run", ["--add", "/nonexistent:/x", "--", "{prog}"], "--add"),
+	("run", ["--local", "--add", "{file}:/x", "--", "{prog}"], "--add"),
+	("run", ["--image", "{file}", "--add", "{file}:/x", "--", "/bin/x"],
+	 "--add"),
 	("run", ["--env", "NOVALUE", "--", "{prog}"], "--env"),
 	("run", ["--also", "", "--", "{prog}"], "--also"),
 	("run", ["--also", "\"unbalanced", "--", "{prog}"], "--also"),
@@ -247,6 +253,15 @@ def run_rootfs_program():
 				     "--", prog], "rc")
 		check(code == 125 and "--cwd /dir/nothing" in err,
 		      f"--cwd /dir/nothing: status {code}:\n{err}")
+		# --add through a symlink of the tree, or with .. in it.
+		for dest, why in (("/dir/sub/x", "is a symlink"),
+				  ("/bin/../x", "without . or ..")):
+			code, err = _launch_refused(
+				tmp, "run", ["--rootfs", tree, "--add",
+					     f"{prog}:{dest}", "--", prog], "ra")
+			check(code == 125 and why in err,
+			      f"--add {dest}: status {code}, want 125 and "
+			      f"'{why}':\n{err}")
 
 
 def make_help_and_kconfiglib():
