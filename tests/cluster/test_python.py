@@ -14,6 +14,8 @@ stdout, stderr and the statuses must be identical.
            generator-heavy loop, reading the root's files) and python3
            mlp.py (numpy matmul, linalg.solve, 8 steps of training a small
            MLP with the losses printed), in one boot
+  basics_local  the same on one node (`tessera run --local --rootfs`):
+           its own memory and storage services, in-process
 """
 
 import os
@@ -53,13 +55,14 @@ def _scratch_root():
 	return tmp, copy
 
 
-def python_basics():
+def python_basics(local=False):
 	tmp, root = _scratch_root()
 	try:
 		runs = [[PYTHON, f"{IN_ROOT}/basics.py"],
 			[PYTHON, f"{IN_ROOT}/mlp.py"]]
-		out, err, _ = test_rootfs._same_as_native("python-basics", root,
-							  runs)
+		name = "python-local" if local else "python-basics"
+		out, err, _ = test_rootfs._same_as_native(name, root, runs,
+							  local=local)
 		# The comparison is only as good as what ran: both scripts
 		# must have got to their last line natively.
 		check(b"version (3, 11)" in out, "basics.py did not finish")
@@ -70,4 +73,5 @@ def python_basics():
 
 SCENARIOS = [
 	("basics", python_basics),
+	("basics_local", lambda: python_basics(local=True)),
 ]

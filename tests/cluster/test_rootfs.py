@@ -95,14 +95,15 @@ def _specials(root):
 	return n
 
 
-def _tessera(name, root, runs, cwd=None, rootfs=True):
+def _tessera(name, root, runs, cwd=None, rootfs=True, local=False):
 	"""`tessera run` of @runs (argvs, argv[0] an in-root path) on three
-	nodes, in one boot: (statuses, stdout, stderr without launcher
-	notes, the notes, every node's log)."""
+	nodes (with @local: one, serving its own memory and files), in one
+	boot: (statuses, stdout, stderr without launcher notes, the notes,
+	every node's log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [clusterlib.TESSERA, "run", "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
-	       "--timeout", str(TIMEOUT)]
+	       "--timeout", str(TIMEOUT)] + (["--local"] if local else [])
 	if rootfs:
 		cmd += ["--rootfs", root]
 	if cwd:
@@ -124,9 +125,10 @@ def _tessera(name, root, runs, cwd=None, rootfs=True):
 		log)
 
 
-def _same_as_native(name, root, runs, cwd="/"):
-	"""Run @runs on Tessera and natively; they must agree.  Returns the
-	native (stdout, stderr) and the launcher's notes."""
+def _same_as_native(name, root, runs, cwd="/", local=False):
+	"""Run @runs on Tessera (three nodes, or one with @local) and
+	natively; they must agree.  Returns the native (stdout, stderr) and
+	the launcher's notes."""
 	want_out, want_err, want = b"", b"", {}
 	for i, argv in enumerate(runs):
 		code, out, err = clusterlib.native_chroot(root, argv, cwd=cwd)
@@ -134,7 +136,8 @@ def _same_as_native(name, root, runs, cwd="/"):
 		want_err += err
 		want[i] = code
 	got, out, err, notes, log = _tessera(name, root, runs,
-					     cwd=None if cwd == "/" else cwd)
+					     cwd=None if cwd == "/" else cwd,
+					     local=local)
 	where = f"{name}: logs in runs/.../{name}/"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
 	check(out == want_out,
