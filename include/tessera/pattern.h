@@ -13,9 +13,9 @@
  * megabytes under TCG.
  *
  * Header-only and free of kernel dependencies but for the fixed-width
- * types, so host programs include it as is.  Keep tests/cluster/
- * pattern.py computing the same bytes (its self-test checks a few
- * values that the host test test_pattern checks too).
+ * types, so host programs include it as is.  tests/cluster/pattern.py
+ * computes the same bytes in Python; tests/host/test_pattern.c compares
+ * the two.
  */
 #ifndef _TESSERA_PATTERN_H
 #define _TESSERA_PATTERN_H

@@ -22,6 +22,7 @@
 
 #include "../../net/fit/internal.h"
 #include <tessera/errno.h>
+#include <tessera/pattern.h>
 #include <tessera/string.h>
 
 static u64 rng;
@@ -34,23 +35,14 @@ static u32 rnd(void)
 	return (u32)(rng >> 11);
 }
 
-static u8 pattern(u32 seed, u32 i)
-{
-	return (u8)(seed * 131 + i * 7 + (i >> 8) + (i >> 16));
-}
-
 static void fill(u8 *b, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		b[i] = pattern(seed, i);
+	pattern_fill(b, len, seed, 0);
 }
 
 static bool check(const u8 *b, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		if (b[i] != pattern(seed, i))
-			return false;
-	return true;
+	return pattern_check(b, len, seed, 0) == len;
 }
 
 /* --------------------------------------------------------- fake transport */
