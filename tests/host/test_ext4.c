@@ -280,27 +280,13 @@ static const char *image_path(enum variant v, char *buf, size_t size)
 	return buf;
 }
 
-/* Build (once) and open the image of variant @v. */
-static int image_open(struct image *img, enum variant v)
+/* Open the image file @path for the reader; 0 or -1. */
+static int image_open_path(struct image *img, const char *path)
 {
-	static bool made[NR_VARIANTS];
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
-	image_path(v, img->path, sizeof(img->path));
-	if (!made[v]) {
-		if (sh("mke2fs -q -F -t ext4 %s -L tessera -d '%s/src' '%s' %s >/dev/null 2>&1",
-		       variant_opts[v], tmpdir, img->path, IMG_SIZE))
-			return -1;
-		/*
-		 * mke2fs -d writes linear directories; e2fsck -D indexes
-		 * them (exit status 1: "file system modified").
-		 */
-		if (sh("e2fsck -fyD '%s' >/dev/null 2>&1; [ $? -le 1 ]",
-		       img->path))
-			return -1;
-		made[v] = true;
-	}
+	snprintf(img->path, sizeof(img->path), "%s", path);
 	img->fd = open(img->path, O_RDONLY);
 	if (img->fd < 0 || fstat(img->fd, &st))
 		return -1;
@@ -309,6 +295,29 @@ static int image_open(struct image *img, enum variant v)
 	img->io.ctx = img;
 	img->io.size = img->size;
 	return 0;
+}
+
+/* Build (once) and open the image of variant @v. */
+static int image_open(struct image *img, enum variant v)
+{
+	static bool made[NR_VARIANTS];
+	char path[256];
+
+	image_path(v, path, sizeof(path));
+	if (!made[v]) {
+		if (sh("mke2fs -q -F -t ext4 %s -L tessera -d '%s/src' '%s' %s >/dev/null 2>&1",
+		       variant_opts[v], tmpdir, path, IMG_SIZE))
+			return -1;
+		/*
+		 * mke2fs -d writes linear directories; e2fsck -D indexes
+		 * them (exit status 1: "file system modified").
+		 */
+		if (sh("e2fsck -fyD '%s' >/dev/null 2>&1; [ $? -le 1 ]",
+		       path))
+			return -1;
+		made[v] = true;
+	}
+	return image_open_path(img, path);
 }
 
 /* Load the whole image into memory, to damage it without touching the file. */
@@ -970,16 +979,7 @@ static int image_open_modified(struct image *img, enum variant v,
 			return -1;
 		r += n + (r[n] == ';');
 	}
-	memset(img, 0, sizeof(*img));
-	snprintf(img->path, sizeof(img->path), "%s", dst);
-	img->fd = open(img->path, O_RDONLY);
-	if (img->fd < 0)
-		return -1;
-	img->size = lseek(img->fd, 0, SEEK_END);
-	img->io.read = image_read;
-	img->io.ctx = img;
-	img->io.size = img->size;
-	return 0;
+	return image_open_path(img, dst);
 }
 
 static double now_seconds(void)
@@ -1297,22 +1297,14 @@ static void check_extent_reads(struct htest *t, struct ext4_fs *fs,
 
 static int ximage_open(struct htest *t, struct image *img)
 {
-	struct stat st;
+	char path[256];
 
 	memset(img, 0, sizeof(*img));
 	if (ximage_build()) {
 		HT_FAIL(t, "could not build the extents image with debugfs");
 		return -1;
 	}
-	ximage_path(img->path, sizeof(img->path));
-	img->fd = open(img->path, O_RDONLY);
-	if (img->fd < 0 || fstat(img->fd, &st))
-		return -1;
-	img->size = st.st_size;
-	img->io.read = image_read;
-	img->io.ctx = img;
-	img->io.size = img->size;
-	return 0;
+	return image_open_path(img, ximage_path(path, sizeof(path)));
 }
 
 static void extents_gaps(struct htest *t)
@@ -1438,14 +1430,7 @@ static void corrupt_extent_overlap(struct htest *t)
 	n = parse_extents(dst, "/pieces4", ex, ARRAY_SIZE(ex));
 	HT_ASSERT(t, n >= 2 && ex[1].lstart <= ex[0].lend);
 
-	memset(&img, 0, sizeof(img));
-	snprintf(img.path, sizeof(img.path), "%s", dst);
-	img.fd = open(img.path, O_RDONLY);
-	HT_ASSERT(t, img.fd >= 0);
-	img.size = lseek(img.fd, 0, SEEK_END);
-	img.io.read = image_read;
-	img.io.ctx = &img;
-	img.io.size = img.size;
+	HT_ASSERT_EQ(t, image_open_path(&img, dst), 0);
 	fs = ext4_mount(&img.io, 64);
 	HT_ASSERT(t, !IS_ERR(fs));
 	/* Past the first extent: the lookup meets the overlap. */

@@ -766,6 +766,21 @@ static void test_slot_errors(struct htest *t)
 			      .seg_off = 2, .seg_len = 2 };
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload), FIT_SLOT_BAD);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	/*
+	 * A later segment that skips bytes (a lost or reordered segment)
+	 * fails the call too, and copies nothing.
+	 */
+	memset(buf, 0x77, sizeof(buf));
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 1, buf, 4, &id, &gen), 0);
+	h = (struct fit_hdr){ .version = 1, .flags = FIT_F_REPLY, .src_node = 1,
+			      .slot = id, .gen = gen, .total_len = 4,
+			      .seg_off = 0, .seg_len = 1 };
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload), FIT_SLOT_PARTIAL);
+	h.seg_off = 2;
+	h.seg_len = 2;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload + 8), FIT_SLOT_BAD);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	HT_EXPECT_EQ(t, buf[2], 0x77);
 	/* Exhaustion, then a dead peer fails only its own calls. */
 	for (int i = 0; i < FIT_NR_SLOTS; i++)
 		HT_ASSERT_EQ(t, fit_slot_alloc(&st, i % 2, buf, 4, &ids[i],
