@@ -374,6 +374,12 @@ static void test_corrupted(struct htest *t)
 	expect_noexec(t, &c, ehdr(&c)->e_phoff + 10, "truncated phdrs",
 		      "program headers");
 	expect_noexec(t, &c, c.size / 2, "truncated file", "past the end");
+	/* Cut one byte short: of the header table, of a segment's data. */
+	expect_noexec(t, &c, ehdr(&c)->e_phoff +
+			     ehdr(&c)->e_phnum * sizeof(Elf64_Phdr) - 1,
+		      "phdrs one byte short", "program headers");
+	expect_noexec(t, &c, phdr(&c, l1)->p_offset + phdr(&c, l1)->p_filesz - 1,
+		      "segment one byte short", "past the end");
 
 	((Elf64_Ehdr *)c.data)->e_phnum = 0;
 	expect_noexec(t, &c, c.size, "phnum 0", "e_phnum");
@@ -416,7 +422,7 @@ static void test_corrupted(struct htest *t)
 
 	c = copy_blob(&bin_static);
 	phdr(&c, l1)->p_memsz = -1ULL;
-	expect_noexec(t, &c, c.size, "memsz overflow", NULL);
+	expect_noexec(t, &c, c.size, "memsz overflow", "address space");
 	free(c.data);
 
 	c = copy_blob(&bin_static);
