@@ -1448,6 +1448,35 @@ static void corrupt_extent_overlap(struct htest *t)
 	image_close(&img);
 }
 
+/*
+ * /fragmented on 1 KiB blocks has four leaves, indexed from the inode;
+ * the second index entry's first block set to 0 (as the first's): an
+ * index out of order is -EIO, counted, not a walk into the wrong leaf.
+ */
+static void corrupt_extent_index_order(struct htest *t)
+{
+	struct ext4_fs *fs;
+	struct image img;
+	u8 *buf;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, image_open(&img, V_1K), 0);
+	image_close(&img);
+	/* i_block words 3-5: index entry 0; word 6: entry 1's ei_block. */
+	HT_ASSERT_EQ(t, image_open_modified(&img, V_1K,
+					    "sif /fragmented block[6] 0"), 0);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	buf = malloc(8192);
+	HT_ASSERT(t, buf != NULL);
+	HT_EXPECT_EQ(t, read_path(fs, "/fragmented", 0, buf, 8192), -EIO);
+	HT_EXPECT(t, fs->stats.corrupt > 0);
+	HT_EXPECT_EQ(t, read_path(fs, "/one", 0, buf, 16), 1);
+	free(buf);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
 static void corrupt_device_short(struct htest *t)
 {
 	struct image img;
@@ -1491,6 +1520,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(extents_gaps),
 	HT_CASE(extents_unwritten_read_zero),
 	HT_CASE(corrupt_extent_overlap),
+	HT_CASE(corrupt_extent_index_order),
 	{}
 };
 
