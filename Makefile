@@ -196,7 +196,7 @@ all: $(O)/tessera.elf
 # ---------------------------------------------------------------------------
 # ISO, run, tests
 
-.PHONY: iso deps run cluster test host-tests clean distclean help
+.PHONY: iso deps run cluster test host-tests mutate clean distclean help
 iso: $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
@@ -243,6 +243,11 @@ test: deps
 	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
 		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
 
+# make mutate ONLY=ID: scripts/mutate, one-line mutants of host-tested
+# code, each rebuilt and tested (Documentation/testing.md).  Not in test.
+mutate:
+	$(Q)$(PYTHON) scripts/mutate --build-dir $(O) $(if $(ONLY),--only '$(ONLY)')
+
 # Every build output: the object trees (one per top directory of
 # KERNEL_DIRS), generated headers, host tests, tests/user programs, the
 # links, kallsyms, the ISO.  The configuration stays ($(O)/.config, and the
@@ -263,6 +268,7 @@ help:
 	@echo '  cluster         install host packages, build, boot 1P1M1S from GRUB ISOs (tools/tessera cluster --iso)'
 	@echo '  test            install host packages, build, run tools/run-tests (host, ktest, cluster)'
 	@echo '  host-tests      build the host unit tests ($$(O)/host/test_*)'
+	@echo '  mutate          scripts/mutate: one-line mutants of host-tested code, survivors listed'
 	@echo '  deps            scripts/install-deps: the Debian packages building and testing need'
 	@echo '  defconfig       $$(O)/.config from configs/defconfig (NAME_defconfig: configs/NAME_defconfig)'
 	@echo '  menuconfig      edit $$(O)/.config'

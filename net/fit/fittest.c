@@ -62,6 +62,7 @@
 #include <tessera/node.h>
 #include <tessera/panic.h>
 #include <tessera/params.h>
+#include <tessera/pattern.h>
 #include <tessera/printk.h>
 #include <tessera/rdma/rdmabench.h>
 #include <tessera/sched.h>
@@ -163,16 +164,12 @@ static void ft_check(bool ok, const char *fmt, ...)
 
 static void ft_fill(u8 *p, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		p[i] = (u8)(seed * 31 + i * 7 + (i >> 11));
+	pattern_fill(p, len, seed, 0);
 }
 
 static bool ft_verify(const u8 *p, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		if (p[i] != (u8)(seed * 31 + i * 7 + (i >> 11)))
-			return false;
-	return true;
+	return pattern_check(p, len, seed, 0) == len;
 }
 
 static const char *ft_name(u16 n)

@@ -23,6 +23,7 @@ import subprocess
 
 import clusterlib
 from clusterlib import Skip, check, kernel_image
+from pattern import pattern_bytes
 import test_user
 
 ROOT = clusterlib.ROOT
@@ -37,7 +38,7 @@ EXT4_I_BLOCK = 0x28		# struct ext4_inode.i_block: extent header
 
 
 def file_bytes(n, salt):
-	return bytes(((i * 131) ^ (i >> 8) ^ salt) & 0xFF for i in range(n))
+	return pattern_bytes(salt, n)
 
 
 def fnv1a(data):

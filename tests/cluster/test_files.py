@@ -24,6 +24,7 @@ import threading
 
 import clusterlib
 from clusterlib import check
+from pattern import pattern_bytes
 import test_user
 
 BIG_SIZE = 10 << 20
@@ -33,14 +34,8 @@ TIMEOUT = 240
 
 
 def pattern(n, salt):
-	"""@n bytes: byte i = (i * 31 + (i >> 10) * 7 + salt) mod 256."""
-	base = bytes((j * 31) & 0xFF for j in range(1024))
-	out = bytearray()
-	for k in range((n + 1023) // 1024):
-		shift = (k * 7 + salt) & 0xFF
-		out += base.translate(bytes((v + shift) & 0xFF
-					    for v in range(256)))
-	return bytes(out[:n])
+	"""@n bytes of the shared pattern's stream @salt."""
+	return pattern_bytes(salt, n)
 
 
 def fnv1a(data):

@@ -91,6 +91,12 @@ def _expect_common(boots, scenario):
 			 "no FIT counters at shutdown")
 		b.expect(not b.grep(r"credit overrun|cq_overflow"),
 			 "a ring or CQ overran")
+		# rnr_retry=7 absorbs a receive-ring overrun as RNR NAKs: a
+		# credit bug would only show here (only FIT uses rxe0).
+		rnr = b.grep(r"^fit: rxe0: .* rnr_naks \d+/\d+$")
+		b.expect(rnr, "no rxe0 rnr_naks counters at shutdown")
+		b.expect(all(l.endswith(" rnr_naks 0/0") for l in rnr),
+			 f"RNR NAKs (a receive ring overran): {rnr}")
 		_expect_roles(b)
 
 

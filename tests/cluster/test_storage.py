@@ -2,8 +2,9 @@
 """The storage node: virtio-blk, the ext4 reader and the file service core
 on a real disk image.
 
-The scenario builds a tree of files here (file_byte() is the pattern the
-kernel's "ext4" suite also knows), makes an ext4 image of it with
+The scenario builds a tree of files here (file_bytes(): the shared
+pattern, tests/cluster/pattern.py, stream FILE_SEED, which the kernel's
+"ext4" suite also knows), makes an ext4 image of it with
 `mke2fs -t ext4 -d` (then `e2fsck -fyD`, which indexes the 2000-entry
 directory as an htree), and a scratch disk whose first sector carries the
 magic the "blk" suite looks for.  A storage node boots with both disks and
@@ -27,6 +28,7 @@ import zlib
 
 import clusterlib
 from clusterlib import Skip, check
+from pattern import pattern_bytes
 
 BIG_SIZE = 10 << 20
 SPARSE_SIZE = 8 << 20
@@ -38,31 +40,20 @@ SCRATCH_SIZE = 8 << 20
 HOST_PATTERN_SECTOR = 2048	# drivers/block/tests/blk_test.c
 HOST_PATTERN_SECTORS = 2048
 HOST_PATTERN_SALT = 0x5A
+# The generated files' pattern stream (managers/storage/tests/ext4_test.c:
+# EXT4T_SEED).
+FILE_SEED = 0x5107a9e
 TIMEOUT = 300
 
 
 def file_bytes(n):
-	"""The first @n bytes of the generated files' pattern:
-	byte i = (i * 7 + (i >> 12) * 13 + 1) mod 256."""
-	base = bytes((j * 7) & 0xFF for j in range(4096))
-	out = bytearray()
-	for b in range((n + 4095) // 4096):
-		shift = (b * 13 + 1) & 0xFF
-		table = bytes((v + shift) & 0xFF for v in range(256))
-		out += base.translate(table)
-	return bytes(out[:n])
+	"""The first @n bytes of the generated files: stream FILE_SEED."""
+	return pattern_bytes(FILE_SEED, n)
 
 
 def blk_bytes(sector, nr, salt):
-	"""blk_test.c's pattern: byte at disk offset o is
-	(o * 7 + (o >> 9) * 13 + salt) mod 256."""
-	base = bytes((j * 7) & 0xFF for j in range(512))
-	out = bytearray()
-	for s in range(sector, sector + nr):
-		shift = (s * 13 + salt) & 0xFF
-		out += base.translate(bytes((v + shift) & 0xFF
-					    for v in range(256)))
-	return bytes(out)
+	"""blk_test.c's bytes: stream @salt at the sectors' disk offsets."""
+	return pattern_bytes(salt, nr * 512, sector * 512)
 
 
 def _work_dir():

@@ -559,6 +559,10 @@ static void test_corrupted(struct htest *t)
 	expect_noexec(t, &c, ehdr(&c)->e_phoff + 10, "truncated phdrs",
 		      "program headers");
 	expect_noexec(t, &c, c.size / 2, "truncated file", "past the end");
+	/* Cut one byte short of the program header table. */
+	expect_noexec(t, &c, ehdr(&c)->e_phoff +
+			     ehdr(&c)->e_phnum * sizeof(Elf64_Phdr) - 1,
+		      "phdrs one byte short", "program headers");
 
 	((Elf64_Ehdr *)c.data)->e_phnum = 0;
 	expect_noexec(t, &c, c.size, "phnum 0", "e_phnum");
@@ -588,6 +592,15 @@ static void test_corrupted(struct htest *t)
 	expect_noexec(t, &c, c.size, "offset past EOF", "past the end");
 	free(c.data);
 
+	/* A segment whose file data runs one byte past the end. */
+	c = copy_blob(&bin_static);
+	phdr(&c, l1)->p_filesz = c.size - phdr(&c, l1)->p_offset + 1;
+	if (phdr(&c, l1)->p_memsz < phdr(&c, l1)->p_filesz)
+		phdr(&c, l1)->p_memsz = phdr(&c, l1)->p_filesz;
+	expect_noexec(t, &c, c.size, "filesz one past EOF",
+		      "file data past the end");
+	free(c.data);
+
 	c = copy_blob(&bin_static);
 	phdr(&c, l1)->p_offset += 1;
 	expect_noexec(t, &c, c.size, "not congruent", "congruent");
@@ -601,7 +614,7 @@ static void test_corrupted(struct htest *t)
 
 	c = copy_blob(&bin_static);
 	phdr(&c, l1)->p_memsz = -1ULL;
-	expect_noexec(t, &c, c.size, "memsz overflow", NULL);
+	expect_noexec(t, &c, c.size, "memsz overflow", "address space");
 	free(c.data);
 
 	c = copy_blob(&bin_static);

@@ -29,6 +29,7 @@
 #include <tessera/crc32.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/pattern.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
@@ -279,27 +280,13 @@ static const char *image_path(enum variant v, char *buf, size_t size)
 	return buf;
 }
 
-/* Build (once) and open the image of variant @v. */
-static int image_open(struct image *img, enum variant v)
+/* Open the image file @path for the reader; 0 or -1. */
+static int image_open_path(struct image *img, const char *path)
 {
-	static bool made[NR_VARIANTS];
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
-	image_path(v, img->path, sizeof(img->path));
-	if (!made[v]) {
-		if (sh("mke2fs -q -F -t ext4 %s -L tessera -d '%s/src' '%s' %s >/dev/null 2>&1",
-		       variant_opts[v], tmpdir, img->path, IMG_SIZE))
-			return -1;
-		/*
-		 * mke2fs -d writes linear directories; e2fsck -D indexes
-		 * them (exit status 1: "file system modified").
-		 */
-		if (sh("e2fsck -fyD '%s' >/dev/null 2>&1; [ $? -le 1 ]",
-		       img->path))
-			return -1;
-		made[v] = true;
-	}
+	snprintf(img->path, sizeof(img->path), "%s", path);
 	img->fd = open(img->path, O_RDONLY);
 	if (img->fd < 0 || fstat(img->fd, &st))
 		return -1;
@@ -308,6 +295,29 @@ static int image_open(struct image *img, enum variant v)
 	img->io.ctx = img;
 	img->io.size = img->size;
 	return 0;
+}
+
+/* Build (once) and open the image of variant @v. */
+static int image_open(struct image *img, enum variant v)
+{
+	static bool made[NR_VARIANTS];
+	char path[256];
+
+	image_path(v, path, sizeof(path));
+	if (!made[v]) {
+		if (sh("mke2fs -q -F -t ext4 %s -L tessera -d '%s/src' '%s' %s >/dev/null 2>&1",
+		       variant_opts[v], tmpdir, path, IMG_SIZE))
+			return -1;
+		/*
+		 * mke2fs -d writes linear directories; e2fsck -D indexes
+		 * them (exit status 1: "file system modified").
+		 */
+		if (sh("e2fsck -fyD '%s' >/dev/null 2>&1; [ $? -le 1 ]",
+		       path))
+			return -1;
+		made[v] = true;
+	}
+	return image_open_path(img, path);
 }
 
 /* Load the whole image into memory, to damage it without touching the file. */
@@ -428,7 +438,10 @@ static void check_files(struct htest *t, struct ext4_fs *fs)
 	}
 	HT_EXPECT_EQ(t, crc_disk, crc_want);
 
-	/* Odd offsets and lengths across block and extent boundaries. */
+	/*
+	 * Odd offsets and lengths across block boundaries (/big is one
+	 * extent: extent boundaries and physical gaps are extents_*'s).
+	 */
 	HT_ASSERT_EQ(t, resolve(fs, "/big", &ino), 0);
 	HT_ASSERT_EQ(t, ext4_iget(fs, ino, &inode), 0);
 	HT_EXPECT_EQ(t, inode.size, BIG_SIZE);
@@ -966,16 +979,7 @@ static int image_open_modified(struct image *img, enum variant v,
 			return -1;
 		r += n + (r[n] == ';');
 	}
-	memset(img, 0, sizeof(*img));
-	snprintf(img->path, sizeof(img->path), "%s", dst);
-	img->fd = open(img->path, O_RDONLY);
-	if (img->fd < 0)
-		return -1;
-	img->size = lseek(img->fd, 0, SEEK_END);
-	img->io.read = image_read;
-	img->io.ctx = img;
-	img->io.size = img->size;
-	return 0;
+	return image_open_path(img, dst);
 }
 
 static double now_seconds(void)
@@ -1110,6 +1114,369 @@ static void corrupt_dir_aliased_block(struct htest *t)
 	image_close(&img);
 }
 
+/* --- extents: boundaries, physical gaps, unwritten, overlap -------------- */
+
+/*
+ * A separate image whose files debugfs writes into fragmented free space:
+ * mke2fs -d lays 64 two-block files out back to back, debugfs removes
+ * every other one, then writes /pieces4 (7 blocks: a few extents, all in
+ * the inode) and /pieces (100 blocks and a tail: dozens of two-block
+ * extents under an index block), each extent in a hole between the
+ * surviving files, so logically adjacent extents are physically apart.
+ * debugfs fallocates /prealloc: unwritten extents.  The layout facts
+ * come from `debugfs -R "ex FILE"`, the bytes from pattern_byte().
+ */
+#define XIMG_FILLERS	64
+#define PIECES_SIZE	(100 * 4096 + 123)
+#define PIECES4_SIZE	(7 * 4096 - 5)
+#define PIECES_SEED	0x5eed01
+#define PIECES4_SEED	0x5eed04
+#define FILLER_SEED	0x5eed10
+#define PREALLOC_BLOCKS	40
+
+struct xext {
+	u64 lstart, lend, pstart;
+	u32 len;
+	bool uninit;
+	unsigned int depth;	/* of the tree the leaf belongs to */
+};
+
+static int write_pattern_file(const char *path, size_t len, u64 seed)
+{
+	u8 *b = malloc(len ?: 1);
+	int ret;
+
+	if (!b)
+		return -1;
+	pattern_fill(b, len, seed, 0);
+	ret = write_file(path, b, len);
+	free(b);
+	return ret;
+}
+
+static const char *ximage_path(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/ximg", tmpdir);
+	return buf;
+}
+
+/* Build (once) the extents image; 0 or -1. */
+static int ximage_build(void)
+{
+	static int state;	/* 0 untried, 1 built, -1 failed */
+	char path[512], img[256];
+	FILE *f;
+	int i;
+
+	if (state)
+		return state > 0 ? 0 : -1;
+	state = -1;
+	snprintf(path, sizeof(path), "%s/xsrc", tmpdir);
+	if (mkdir(path, 0755))
+		return -1;
+	for (i = 0; i < XIMG_FILLERS; i++) {
+		snprintf(path, sizeof(path), "%s/xsrc/fill%02d", tmpdir, i);
+		if (write_pattern_file(path, 8192, FILLER_SEED + i))
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/xsrc/prealloc", tmpdir);
+	if (write_file(path, "", 0))
+		return -1;
+	snprintf(path, sizeof(path), "%s/pieces", tmpdir);
+	if (write_pattern_file(path, PIECES_SIZE, PIECES_SEED))
+		return -1;
+	snprintf(path, sizeof(path), "%s/pieces4", tmpdir);
+	if (write_pattern_file(path, PIECES4_SIZE, PIECES4_SEED))
+		return -1;
+	ximage_path(img, sizeof(img));
+	if (sh("mke2fs -q -F -t ext4 -b 4096 -d '%s/xsrc' '%s' 32M >/dev/null 2>&1",
+	       tmpdir, img))
+		return -1;
+	snprintf(path, sizeof(path), "%s/xcmds", tmpdir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (i = 0; i < XIMG_FILLERS; i += 2)
+		fprintf(f, "rm /fill%02d\n", i);
+	fprintf(f, "write %s/pieces4 pieces4\n", tmpdir);
+	fprintf(f, "write %s/pieces pieces\n", tmpdir);
+	fprintf(f, "fallocate /prealloc 0 %d\n", PREALLOC_BLOCKS - 1);
+	fprintf(f, "sif /prealloc size %d\n", PREALLOC_BLOCKS * 4096);
+	fclose(f);
+	if (sh("debugfs -w -f '%s' '%s' >/dev/null 2>&1", path, img) ||
+	    sh("e2fsck -fn '%s' >/dev/null 2>&1", img))
+		return -1;
+	state = 1;
+	return 0;
+}
+
+/*
+ * The leaf extents of @file in @img as `debugfs ex` prints them, in
+ * logical order; their number (at most @max), or -1.
+ */
+static int parse_extents(const char *img, const char *file, struct xext *out,
+			 int max)
+{
+	char cmd[512], line[256];
+	int n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "debugfs -R 'ex %s' '%s' 2>/dev/null",
+		 file, img);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int level, depth, idx, entries;
+		unsigned long long l0, l1, p0, p1, len;
+
+		/* Index lines have no physical range: 7 fields, not 9. */
+		if (sscanf(line, " %u/ %u %u/ %u %llu - %llu %llu - %llu %llu",
+			   &level, &depth, &idx, &entries, &l0, &l1, &p0, &p1,
+			   &len) != 9 || level != depth || n == max)
+			continue;
+		out[n++] = (struct xext){ .lstart = l0, .lend = l1,
+					  .pstart = p0, .len = len,
+					  .uninit = strstr(line, "Uninit"),
+					  .depth = depth };
+	}
+	pclose(f);
+	return n;
+}
+
+/* Read @len bytes of @path at @off and check each against the pattern. */
+static void expect_pattern_read(struct htest *t, struct ext4_fs *fs,
+				const char *path, u64 size, u64 seed,
+				u64 off, size_t len)
+{
+	size_t want = off >= size ? 0 : min_t(u64, len, size - off);
+	u8 *buf = malloc(len + 1);
+	ssize_t n;
+	size_t bad;
+
+	HT_ASSERT(t, buf != NULL);
+	n = read_path(fs, path, off, buf, len);
+	if (n != (ssize_t)want) {
+		HT_FAIL(t, "%s at %llu, %zu bytes: read %zd, want %zu", path,
+			(unsigned long long)off, len, n, want);
+	} else if ((bad = pattern_check(buf, want, seed, off)) != want) {
+		HT_FAIL(t, "%s at %llu, %zu bytes: byte %llu wrong", path,
+			(unsigned long long)off, len,
+			(unsigned long long)(off + bad));
+	}
+	free(buf);
+}
+
+/*
+ * Reads of @path that start mid-extent and cross into the next extent
+ * (physically elsewhere), reads inside one extent, and the whole file.
+ */
+static void check_extent_reads(struct htest *t, struct ext4_fs *fs,
+			       const char *path, u64 size, u64 seed,
+			       const struct xext *ex, int n)
+{
+	const u64 bs = 4096;
+
+	for (int i = 0; i < n; i++) {
+		u64 first = ex[i].lstart * bs, end = (ex[i].lend + 1) * bs;
+		/* Into the extent's second block if it has one. */
+		u64 off = ex[i].len > 1 ? first + bs - 100 : first + 100;
+
+		expect_pattern_read(t, fs, path, size, seed, off,
+				    end - off + bs + 1000);
+		/* Starting at the extent's second block, aligned. */
+		if (ex[i].len > 1)
+			expect_pattern_read(t, fs, path, size, seed,
+					    first + bs, end - first + bs);
+		/* Wholly inside: one byte, the last of the extent. */
+		expect_pattern_read(t, fs, path, size, seed, end - 1, 1);
+	}
+	expect_pattern_read(t, fs, path, size, seed, 0, size + 4096);
+	expect_pattern_read(t, fs, path, size, seed, 1, size);
+}
+
+static int ximage_open(struct htest *t, struct image *img)
+{
+	char path[256];
+
+	memset(img, 0, sizeof(*img));
+	if (ximage_build()) {
+		HT_FAIL(t, "could not build the extents image with debugfs");
+		return -1;
+	}
+	return image_open_path(img, ximage_path(path, sizeof(path)));
+}
+
+static void extents_gaps(struct htest *t)
+{
+	struct xext ex[64], ex4[8];
+	struct ext4_fs *fs;
+	struct image img;
+	int n, n4, gaps = 0;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, ximage_open(t, &img), 0);
+	n = parse_extents(img.path, "/pieces", ex, ARRAY_SIZE(ex));
+	n4 = parse_extents(img.path, "/pieces4", ex4, ARRAY_SIZE(ex4));
+	/* The layout the test needs, as debugfs reports it. */
+	HT_ASSERT(t, n >= 8);
+	HT_ASSERT(t, n4 >= 2);
+	HT_EXPECT(t, ex[0].depth >= 1);		/* under an index block */
+	HT_EXPECT_EQ(t, ex4[0].depth, 0);	/* in the inode */
+	for (int i = 1; i < n; i++) {
+		HT_EXPECT_EQ(t, ex[i].lstart, ex[i - 1].lend + 1);
+		gaps += ex[i].pstart != ex[i - 1].pstart + ex[i - 1].len;
+	}
+	HT_EXPECT(t, gaps >= n / 2);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	check_extent_reads(t, fs, "/pieces", PIECES_SIZE, PIECES_SEED, ex, n);
+	check_extent_reads(t, fs, "/pieces4", PIECES4_SIZE, PIECES4_SEED, ex4,
+			   n4);
+	/* The surviving fillers, between the pieces, are intact too. */
+	expect_pattern_read(t, fs, "/fill01", 8192, FILLER_SEED + 1, 0, 9000);
+	expect_pattern_read(t, fs, "/fill63", 8192, FILLER_SEED + 63, 4000,
+			    300);
+	HT_EXPECT_EQ(t, fs->stats.corrupt + fs->stats.csum_errors +
+			fs->stats.io_errors, 0);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
+/*
+ * fallocate'd blocks hold whatever the disk held: stain them, and they
+ * must still read as zeros (ext4 reads an unwritten extent as a hole).
+ */
+static void extents_unwritten_read_zero(struct htest *t)
+{
+	u64 size = PREALLOC_BLOCKS * 4096ull, covered = 0;
+	struct xext ex[8];
+	struct ext4_fs *fs;
+	struct image img;
+	size_t i;
+	u8 *buf;
+	int n;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, ximage_open(t, &img), 0);
+	n = parse_extents(img.path, "/prealloc", ex, ARRAY_SIZE(ex));
+	HT_ASSERT(t, n >= 1);
+	HT_ASSERT_EQ(t, image_load(&img), 0);
+	for (int e = 0; e < n; e++) {
+		if (!ex[e].uninit) {
+			HT_FAIL(t, "debugfs fallocate left extent %d initialised",
+				e);
+			continue;
+		}
+		HT_ASSERT(t, (ex[e].pstart + ex[e].len) * 4096 <= img.size);
+		pattern_fill(img.mem + ex[e].pstart * 4096, ex[e].len * 4096,
+			     0x57a1, 0);
+		covered += ex[e].len;
+	}
+	HT_EXPECT_EQ(t, covered, PREALLOC_BLOCKS);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	buf = malloc(size + 4096);
+	HT_ASSERT(t, buf != NULL);
+	memset(buf, 0xAA, size + 4096);
+	HT_EXPECT_EQ(t, read_path(fs, "/prealloc", 0, buf, size + 4096),
+		     (ssize_t)size);
+	for (i = 0; i < size && !buf[i]; i++)
+		;
+	HT_EXPECT_EQ(t, i, size);
+	memset(buf, 0xAA, 5000);
+	HT_EXPECT_EQ(t, read_path(fs, "/prealloc", 3 * 4096 + 7, buf, 5000),
+		     5000);
+	for (i = 0; i < 5000 && !buf[i]; i++)
+		;
+	HT_EXPECT_EQ(t, i, 5000);
+	/* Written files beside it are unaffected. */
+	expect_pattern_read(t, fs, "/pieces", PIECES_SIZE, PIECES_SEED, 0,
+			    PIECES_SIZE);
+	free(buf);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
+/*
+ * /pieces4's second extent moved to start inside its first: overlapping
+ * extents.  What the overlap covers is -EIO, counted as corrupt; the
+ * other files are still served.
+ */
+static void corrupt_extent_overlap(struct htest *t)
+{
+	char src[256], dst[256], req[128];
+	struct xext ex[8];
+	struct ext4_fs *fs;
+	struct image img;
+	u8 buf[64], *whole;
+	int n;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, ximage_open(t, &img), 0);
+	image_close(&img);
+	ximage_path(src, sizeof(src));
+	n = parse_extents(src, "/pieces4", ex, ARRAY_SIZE(ex));
+	HT_ASSERT(t, n >= 2 && ex[0].depth == 0 && ex[0].len >= 2);
+	snprintf(dst, sizeof(dst), "%s/ximg-overlap", tmpdir);
+	/*
+	 * i_block: the 12-byte header, then 12-byte extents whose first
+	 * word is ee_block: extent 1's is word 6.
+	 */
+	snprintf(req, sizeof(req), "sif /pieces4 block[6] %llu",
+		 (unsigned long long)ex[0].lstart + 1);
+	HT_ASSERT_EQ(t, sh("cp '%s' '%s' && debugfs -w -R '%s' '%s' >/dev/null 2>&1",
+			   src, dst, req, dst), 0);
+	n = parse_extents(dst, "/pieces4", ex, ARRAY_SIZE(ex));
+	HT_ASSERT(t, n >= 2 && ex[1].lstart <= ex[0].lend);
+
+	HT_ASSERT_EQ(t, image_open_path(&img, dst), 0);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	/* Past the first extent: the lookup meets the overlap. */
+	HT_EXPECT_EQ(t, read_path(fs, "/pieces4", (ex[0].lend + 1) * 4096,
+				  buf, sizeof(buf)), -EIO);
+	whole = malloc(PIECES4_SIZE);
+	HT_ASSERT(t, whole != NULL);
+	HT_EXPECT_EQ(t, read_path(fs, "/pieces4", 0, whole, PIECES4_SIZE),
+		     -EIO);
+	free(whole);
+	HT_EXPECT(t, fs->stats.corrupt > 0);
+	expect_pattern_read(t, fs, "/pieces", PIECES_SIZE, PIECES_SEED, 0,
+			    PIECES_SIZE);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
+/*
+ * /fragmented on 1 KiB blocks has four leaves, indexed from the inode;
+ * the second index entry's first block set to 0 (as the first's): an
+ * index out of order is -EIO, counted, not a walk into the wrong leaf.
+ */
+static void corrupt_extent_index_order(struct htest *t)
+{
+	struct ext4_fs *fs;
+	struct image img;
+	u8 *buf;
+
+	SKIP_UNLESS_READY(t);
+	HT_ASSERT_EQ(t, image_open(&img, V_1K), 0);
+	image_close(&img);
+	/* i_block words 3-5: index entry 0; word 6: entry 1's ei_block. */
+	HT_ASSERT_EQ(t, image_open_modified(&img, V_1K,
+					    "sif /fragmented block[6] 0"), 0);
+	fs = ext4_mount(&img.io, 64);
+	HT_ASSERT(t, !IS_ERR(fs));
+	buf = malloc(8192);
+	HT_ASSERT(t, buf != NULL);
+	HT_EXPECT_EQ(t, read_path(fs, "/fragmented", 0, buf, 8192), -EIO);
+	HT_EXPECT(t, fs->stats.corrupt > 0);
+	HT_EXPECT_EQ(t, read_path(fs, "/one", 0, buf, 16), 1);
+	free(buf);
+	ext4_unmount(fs);
+	image_close(&img);
+}
+
 static void corrupt_device_short(struct htest *t)
 {
 	struct image img;
@@ -1150,6 +1517,10 @@ static const struct htest_case cases[] = {
 	HT_CASE(corrupt_dir_huge_size_1k),
 	HT_CASE(corrupt_dir_huge_size_blockmap),
 	HT_CASE(corrupt_dir_aliased_block),
+	HT_CASE(extents_gaps),
+	HT_CASE(extents_unwritten_read_zero),
+	HT_CASE(corrupt_extent_overlap),
+	HT_CASE(corrupt_extent_index_order),
 	{}
 };
 

@@ -4,18 +4,25 @@
  * reply slots, segmentation and request reassembly, run between two
  * simulated nodes over a fake transport.  The fake keeps each node's
  * receive ring as the RC QP would: a message that finds no posted entry
- * is an overrun (counted; it must never happen).  Mailbox credit writes
+ * is an overrun (counted; it must never happen).  As in the kernel, a
+ * consumed entry is reposted (and its credit freed) only some steps after
+ * its message was processed, and the node sends meanwhile: a sender told
+ * about entries received but not yet reposted overruns.  Mailbox credit writes
  * are delayed by a random number of steps and may arrive after newer
  * piggybacked credits, as on a real link.  A seeded PRNG picks the
  * interleaving of callers, pollers and (deliberately slow) workers; every
  * call's reply and every one-way payload is checked byte for byte, in
- * order, and at the end every credit and slot must be back.
+ * order, and at the end every credit and slot must be back: each
+ * side's sent count equals the other's received count, its acked count
+ * the other's last advertised count, and the only credits not back are
+ * those freed below the update threshold, not yet worth a mailbox write.
  */
 /* HTEST-SOURCES: net/fit/engine.c net/fit/wire.c lib/crc32.c lib/string.c tests/host/host_printk.c */
 #include "htest.h"
 
 #include "../../net/fit/internal.h"
 #include <tessera/errno.h>
+#include <tessera/pattern.h>
 #include <tessera/string.h>
 
 static u64 rng;
@@ -28,23 +35,14 @@ static u32 rnd(void)
 	return (u32)(rng >> 11);
 }
 
-static u8 pattern(u32 seed, u32 i)
-{
-	return (u8)(seed * 131 + i * 7 + (i >> 8) + (i >> 16));
-}
-
 static void fill(u8 *b, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		b[i] = pattern(seed, i);
+	pattern_fill(b, len, seed, 0);
 }
 
 static bool check(const u8 *b, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		if (b[i] != pattern(seed, i))
-			return false;
-	return true;
+	return pattern_check(b, len, seed, 0) == len;
 }
 
 /* --------------------------------------------------------- fake transport */
@@ -77,10 +75,20 @@ struct tnode {
 	struct arrival *arr;		/* RING_MAX, circular */
 	unsigned int arr_head, arr_count;
 	unsigned int posted;		/* entries posted and empty */
+	/*
+	 * Entries holding a message of each class, from its arrival until
+	 * it is reposted.  The QP does not know classes, but credits are
+	 * per class: one class past its share has taken the other's entry
+	 * (in the kernel, the other class's next message meets an RNR NAK).
+	 */
+	unsigned int in_use[FIT_NR_CLASSES];
 	unsigned int parked_head, parked_count;	/* a prefix of requests */
 	struct work work[WORK_MAX];
 	unsigned int nr_work;
 	unsigned int bufs_free;		/* request buffer pool */
+	/* Entries processed, not yet reposted: their classes, in order. */
+	enum fit_class unfreed[RING_MAX];
+	unsigned int nr_unfreed;
 	u32 next_oneway_rx;		/* expected seed of the next one-way */
 	unsigned long long overruns, oneways_ok, bad, rejects;
 };
@@ -117,13 +125,15 @@ static int fake_send(struct fit_peer *p, const struct fit_wire_hdr *w,
 		     const void *payload, u32 len)
 {
 	struct tnode *to = other(p);
+	enum fit_class cls = fit_rx_class(w, FIT_HDR_BYTES);
 	struct arrival *a;
 
-	if (!to->posted) {
+	if (!to->posted || to->in_use[cls] >= p->tx[cls].limit) {
 		to->overruns++;
 		return 0;	/* a real RC QP would RNR: count and drop */
 	}
 	to->posted--;
+	to->in_use[cls]++;
 	a = &to->arr[(to->arr_head + to->arr_count++) % RING_MAX];
 	memcpy(a->data, w, FIT_HDR_BYTES);
 	if (len)
@@ -251,11 +261,55 @@ static bool poll_one(struct tnode *n)
 			n->arr_head = (n->arr_head + 1) % RING_MAX;
 			n->arr_count--;
 		}
-		n->posted++;
-		fit_rx_freed(&n->peer, cls);
+		/* Reposted later (free_one), sends may come in between. */
+		n->unfreed[n->nr_unfreed++] = cls;
 		return true;
 	}
 	return false;
+}
+
+/* Repost the oldest processed entry and free its credit. */
+static bool free_one(struct tnode *n)
+{
+	enum fit_class cls;
+
+	if (!n->nr_unfreed)
+		return false;
+	cls = n->unfreed[0];
+	memmove(&n->unfreed[0], &n->unfreed[1],
+		--n->nr_unfreed * sizeof(n->unfreed[0]));
+	n->posted++;
+	n->in_use[cls]--;
+	fit_rx_freed(&n->peer, cls);
+	return true;
+}
+
+/*
+ * At quiescence, per class and direction: every segment sent was
+ * received and reposted, the sender's acked count is the last count the
+ * receiver advertised, and what is not yet acked is exactly what was
+ * freed since, fewer than the explicit-update threshold.
+ */
+static void expect_conserved(struct htest *t, u64 seed)
+{
+	for (int i = 0; i < 2; i++) {
+		const struct fit_peer *tx = &nodes[i].peer;
+		const struct fit_peer *rx = &nodes[1 - i].peer;
+
+		for (int c = 0; c < FIT_NR_CLASSES; c++) {
+			const struct fit_credit *cr = &tx->tx[c];
+			const struct fit_ring_acct *ra = &rx->rx[c];
+			unsigned int threshold = ra->limit / 2 ?: 1;
+
+			if (cr->sent != ra->received || ra->received != ra->freed ||
+			    cr->acked != ra->advertised ||
+			    (u16)(cr->sent - cr->acked) >= threshold)
+				HT_FAIL(t, "seed %llu: node %d class %d: sent %u received %u freed %u acked %u advertised %u",
+					(unsigned long long)seed, i, c,
+					cr->sent, ra->received, ra->freed,
+					cr->acked, ra->advertised);
+		}
+	}
 }
 
 /* ------------------------------------------------------- callers, workers */
@@ -463,7 +517,7 @@ static unsigned int model_run(struct htest *t, u64 seed, unsigned int bufs,
 		int who = rnd() % 2;
 		bool progress = false;
 
-		switch (rnd() % 6) {
+		switch (rnd() % 7) {
 		case 0: {
 			struct call *c = &calls[who][rnd() % 6];
 
@@ -541,9 +595,18 @@ static unsigned int model_run(struct htest *t, u64 seed, unsigned int bufs,
 			if (rnd() % 3 == 0)
 				progress = work_one(&nodes[who]);
 			break;
-		default:
+		case 5:
 			for (int i = 0; i < 6; i++)
 				progress |= call_step(&calls[who][i]);
+			break;
+		default:
+			/*
+			 * Repost lazily: the window in which the node's
+			 * workers and callers send while entries it has
+			 * processed are not reposted must be wide open.
+			 */
+			if (rnd() % 4 == 0)
+				progress = free_one(&nodes[who]);
 			break;
 		}
 		mbox_tick(false);
@@ -555,6 +618,7 @@ static unsigned int model_run(struct htest *t, u64 seed, unsigned int bufs,
 		}
 	}
 	mbox_tick(true);
+	expect_conserved(t, seed);
 	for (int i = 0; i < 2; i++)
 		model_stalls += nodes[i].peer.stats.credit_stalls;
 	for (unsigned int g = 0; g < nr_given_up; g++) {
@@ -702,6 +766,21 @@ static void test_slot_errors(struct htest *t)
 			      .seg_off = 2, .seg_len = 2 };
 	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload), FIT_SLOT_BAD);
 	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	/*
+	 * A later segment that skips bytes (a lost or reordered segment)
+	 * fails the call too, and copies nothing.
+	 */
+	memset(buf, 0x77, sizeof(buf));
+	HT_ASSERT_EQ(t, fit_slot_alloc(&st, 1, buf, 4, &id, &gen), 0);
+	h = (struct fit_hdr){ .version = 1, .flags = FIT_F_REPLY, .src_node = 1,
+			      .slot = id, .gen = gen, .total_len = 4,
+			      .seg_off = 0, .seg_len = 1 };
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload), FIT_SLOT_PARTIAL);
+	h.seg_off = 2;
+	h.seg_len = 2;
+	HT_EXPECT_EQ(t, fit_slot_deliver(&st, &h, payload + 8), FIT_SLOT_BAD);
+	HT_EXPECT_EQ(t, fit_slot_release(&st, id, gen), -EPROTO);
+	HT_EXPECT_EQ(t, buf[2], 0x77);
 	/* Exhaustion, then a dead peer fails only its own calls. */
 	for (int i = 0; i < FIT_NR_SLOTS; i++)
 		HT_ASSERT_EQ(t, fit_slot_alloc(&st, i % 2, buf, 4, &ids[i],
@@ -902,8 +981,11 @@ static int echo_once(u32 len, u32 seed, unsigned int *segments)
 			*segments = 0;
 		while (poll_one(&nodes[1]) || poll_one(&nodes[0]))
 			;
+		/* The echo goes out before the request's entry is reposted. */
 		work_one(&nodes[1]);
 		work_one(&nodes[1]);
+		while (free_one(&nodes[1]) || free_one(&nodes[0]))
+			;
 	}
 	*segments = nodes[0].peer.stats.segments_tx - before;
 	return c.active ? -1 : (int)(nodes[0].bad + nodes[1].bad);

@@ -272,6 +272,16 @@ static void test_free_splits_and_trims(struct htest *t)
 	}
 	memblock_free(0, 0x100000);		/* everything */
 	HT_EXPECT_EQ(t, memblock_reserved_region_count(), 0);
+	/* Exactly a region's tail, then its head: trims, no split. */
+	memblock_reserve(0x1000, 0x8000);
+	memblock_free(0x7000, 0x2000);
+	memblock_free(0x1000, 0x1000);
+	{
+		const struct range want[] = { { 0x2000, 0x7000 } };
+
+		regions_equal(t, true, want, 1);
+	}
+	memblock_free(0, 0x100000);
 	memblock_free(0x5000, 0x1000);		/* nothing there: no-op */
 	HT_EXPECT_EQ(t, memblock_reserved_region_count(), 0);
 

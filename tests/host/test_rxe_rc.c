@@ -15,6 +15,7 @@
 #include "htest.h"
 
 #include <tessera/errno.h>
+#include <tessera/pattern.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/rxe_hdr.h>
 #include <tessera/rdma/verbs.h>
@@ -486,7 +487,7 @@ struct op {
 	u64 src_off;		/* in A's region: source or READ target */
 	u64 dst_off;		/* in B's region: WRITE target / READ source */
 	u32 imm;
-	u8 seed;
+	u32 seed;
 	/* results */
 	bool completed;
 	enum ib_wc_status status;
@@ -511,10 +512,9 @@ struct workload {
 	u8 *expect_b;			/* what B's region must hold */
 };
 
-static void pattern(u8 *p, u32 len, u8 seed)
+static void pattern(u8 *p, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		p[i] = (u8)(seed + i * 31 + (i >> 8));
+	pattern_fill(p, len, seed, 0);
 }
 
 static void post_recv_slot(struct workload *w, int slot_idx)

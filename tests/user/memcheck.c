@@ -28,6 +28,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The shared test pattern (Makefile: -I../../include). */
+#include <tessera/pattern.h>
+
 #ifndef MADV_DONTNEED_LOCKED
 #define MADV_DONTNEED_LOCKED	24
 #endif
@@ -42,17 +45,12 @@ static unsigned long heap_start, nr_bad;
 /* What each page holds: its pattern seed, -1 zeros, -2 not mapped. */
 static long map_seed[MAP_PAGES], heap_seed[HEAP_PAGES];
 
-static unsigned char pattern(long seed, unsigned long i)
-{
-	return (unsigned char)(seed * 131 + i * 7 + (i >> 8) * 13 + 1);
-}
 
 static void fill(unsigned char *base, long *seeds, unsigned long first,
 		 unsigned long n, long seed)
 {
 	for (unsigned long p = first; p < first + n; p++) {
-		for (unsigned long i = 0; i < PG; i++)
-			base[p * PG + i] = pattern(seed + p, i);
+		pattern_fill(base + p * PG, PG, seed + p, 0);
 		seeds[p] = seed + p;
 	}
 }
@@ -62,6 +60,7 @@ static unsigned long check(const unsigned char *base, const long *seeds,
 			   unsigned long first, unsigned long n)
 {
 	unsigned long bad = 0;
+	unsigned char want[PG];
 
 	for (unsigned long p = first; p < first + n; p++) {
 		if (seeds[p] == -2)
@@ -71,8 +70,9 @@ static unsigned long check(const unsigned char *base, const long *seeds,
 				bad += base[p * PG + i] != 0;
 			continue;
 		}
+		pattern_fill(want, PG, seeds[p], 0);
 		for (unsigned long i = 0; i < PG; i++)
-			bad += base[p * PG + i] != pattern(seeds[p], i);
+			bad += base[p * PG + i] != want[i];
 	}
 	return bad;
 }

@@ -15,6 +15,7 @@
 #include <tessera/errno.h>
 #include <tessera/kthread.h>
 #include <tessera/ktest.h>
+#include <tessera/pattern.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
@@ -27,18 +28,14 @@
 #define BLK_PAR_ROUNDS		16
 #define BLK_PAR_SECTORS		64
 
-/* The byte at @off bytes from the start of the disk, as the host expects. */
-static u8 blk_pattern(u64 off, u8 salt)
-{
-	return (u8)(off * 7 + (off >> 9) * 13 + salt);
-}
-
+/*
+ * Sectors @sector.. of stream @salt: the shared pattern at their disk
+ * offsets (tests/cluster/test_storage.py checks the host's copy).
+ */
 static void blk_fill(u8 *buf, u64 sector, u32 nr, u8 salt)
 {
-	u64 base = sector << SECTOR_SHIFT, i;
-
-	for (i = 0; i < (u64)nr << SECTOR_SHIFT; i++)
-		buf[i] = blk_pattern(base + i, salt);
+	pattern_fill(buf, (size_t)nr << SECTOR_SHIFT, salt,
+		     sector << SECTOR_SHIFT);
 }
 
 static struct blkdev *blk_scratch(void)

@@ -19,6 +19,7 @@
 #include <tessera/crc32.h>
 #include <tessera/errno.h>
 #include <tessera/ktest.h>
+#include <tessera/pattern.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
@@ -31,11 +32,9 @@
 #define EXT4T_NR_MANY		2000
 #define EXT4T_DEEP	"/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17/d18/d19/d20"
 
-/* The generated files' byte @i (test_storage.py: file_byte()). */
-static u8 ext4t_byte(u64 i)
-{
-	return (u8)(i * 7 + (i >> 12) * 13 + 1);
-}
+/* The generated files' stream (test_storage.py: FILE_SEED). */
+#define EXT4T_SEED		0x5107a9e
+
 
 static struct storage_blk_io ext4t_io;
 static struct ext4_fs *ext4t_fs;
@@ -95,7 +94,7 @@ static void ext4t_check_file(struct ktest *t, struct ext4_fs *fs,
 		}
 		for (i = 0; i < n; i++) {
 			u64 pos = off + i;
-			u8 want = ext4t_byte(pos);
+			u8 want = pattern_byte(EXT4T_SEED, pos);
 
 			if (sparse)
 				want = pos >= EXT4T_SPARSE_OFF &&

@@ -38,6 +38,7 @@
 #include <tessera/mm.h>
 #include <tessera/net.h>
 #include <tessera/panic.h>
+#include <tessera/pattern.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/rdma/cm.h>
@@ -129,23 +130,19 @@ struct rdmatest {
 
 static struct rdmatest rt;
 
-static u8 pattern(u32 test, u32 j)
-{
-	return (u8)((j * 131u) ^ (j >> 8) ^ (test * 37u + 11u));
-}
-
+/* Test @test's bytes: the shared pattern, one stream per test. */
 static void fill(u8 *p, u32 test, u32 len)
 {
-	for (u32 j = 0; j < len; j++)
-		p[j] = pattern(test, j);
+	pattern_fill(p, len, test, 0);
 }
 
-/* 0 if p[0..len) is pattern(test) and p[len] is 0, else 1 + bad index. */
+/* 0 if p[0..len) is test @test's pattern and p[len] is 0, else 1 + bad index. */
 static u32 check(const u8 *p, u32 test, u32 len)
 {
-	for (u32 j = 0; j < len; j++)
-		if (p[j] != pattern(test, j))
-			return j + 1;
+	size_t bad = pattern_check(p, len, test, 0);
+
+	if (bad < len)
+		return bad + 1;
 	return p[len] ? len + 1 : 0;
 }
 

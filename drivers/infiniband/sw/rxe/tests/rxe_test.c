@@ -11,6 +11,7 @@
  */
 #include <tessera/errno.h>
 #include <tessera/ktest.h>
+#include <tessera/pattern.h>
 #include <tessera/rdma/rxe.h>
 #include <tessera/rdma/verbs.h>
 #include <tessera/slab.h>
@@ -124,10 +125,9 @@ static bool kt_wait(struct ib_cq *cq, struct ib_wc *wc)
 	return false;
 }
 
-static void fill(u8 *p, u32 len, u8 seed)
+static void fill(u8 *p, u32 len, u32 seed)
 {
-	for (u32 i = 0; i < len; i++)
-		p[i] = (u8)(seed + i * 7 + (i >> 9));
+	pattern_fill(p, len, seed, 0);
 }
 
 static const u32 kt_sizes[] = { 1, 1023, 1024, 1025, 4096, 65537, 1u << 20 };
