@@ -165,7 +165,8 @@ struct fcache_entry *fcache_insert(struct fcache *c,
 		return NULL;
 	if (c->nr_pages >= c->max_pages && !fcache_evict(c, 1))
 		return NULL;
-	e = kmalloc(sizeof(*e), GFP_KERNEL);
+	/* Under c->lock: atomic (the entry is small; failing only skips it). */
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
 		return NULL;
 	e->key = *key;

@@ -744,22 +744,20 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	       u32 flags, u64 new_addr)
 {
 	struct vma *v;
-	u64 dst;
+	u64 dst, old_end;
 	int ret;
 
-	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
-		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
-		return -EINVAL;
+	ret = mman_check_mremap(old_addr, old_len, new_len, flags, new_addr,
+				&old_end);
+	if (ret)
+		return ret;
 	/* Not implemented: the old range would have to stay mapped, empty. */
 	if (flags & MREMAP_DONTUNMAP)
-		return -EINVAL;
-	if (old_addr & ~PAGE_MASK)
 		return -EINVAL;
 	old_len = ALIGN(old_len, PAGE_SIZE);
 	new_len = ALIGN(new_len, PAGE_SIZE);
 	/* old_len 0 duplicates a shared mapping: there are none here. */
-	if (!new_len || !old_len)
+	if (!old_len)
 		return -EINVAL;
 	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
 		return -EFAULT;
@@ -768,13 +766,6 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 		return -EFAULT;
 
 	if (flags & MREMAP_FIXED) {
-		if (new_addr & ~PAGE_MASK)
-			return -EINVAL;
-		if (new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len)
-			return -EINVAL;
-		if (new_addr < old_addr + old_len &&
-		    old_addr < new_addr + new_len)
-			return -EINVAL;
 		if (new_addr < MMAP_MIN_ADDR)
 			return -EPERM;
 		ret = rmm_unmap_range(mm, new_addr, new_addr + new_len);
