@@ -18,7 +18,9 @@
  * Bounded: at most c->max_pages pages; inserting into a full cache
  * evicts the least recently used unpinned page (one LRU list, a hit
  * moves the page to its tail).  When every page is pinned, the new page
- * is not cached (the caller uses it once and frees it).
+ * is not cached (the caller uses it once and frees it).  Processes come
+ * first: when buddy has no page for an address space, vm.c asks
+ * fcache_shrink() for some (service.c sets the hook).
  *
  * Readahead: a miss reads a window of pages in one storage read, from
  * the missing page up to the first page already cached, the end of the
@@ -341,6 +343,16 @@ int fcache_read(struct fcache *c, const struct fcache_source *src,
 		len -= n;
 	}
 	return 0;
+}
+
+unsigned long fcache_shrink(struct fcache *c, unsigned long nr)
+{
+	unsigned long flags, done;
+
+	spin_lock_irqsave(&c->lock, flags);
+	done = fcache_evict(c, nr);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return done;
 }
 
 void fcache_get_stats(struct fcache *c, struct fcache_stats *st)

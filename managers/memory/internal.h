@@ -102,6 +102,12 @@ void rmm_destroy(struct rmm *mm);
 
 /* Data + table pages owned by every rmm of this node (leak checks). */
 u64 rmm_nr_pages_owned(void);
+/*
+ * When buddy has no page for an rmm, call @reclaim (NULL: none) to free
+ * up to @nr pages elsewhere and try once more; it returns how many it
+ * freed, must not sleep and may take only leaf locks.
+ */
+void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr));
 
 /* The vma containing @addr, or NULL. */
 struct vma *rmm_find_vma(struct rmm *mm, u64 addr);
@@ -272,6 +278,8 @@ struct fcache_source {
 int fcache_read(struct fcache *c, const struct fcache_source *src,
 		const struct mem_file *file, u64 off, void *buf, u32 len);
 void fcache_get_stats(struct fcache *c, struct fcache_stats *st);
+/* fcache_evict() under c->lock: the reclaim hook of the node's rmms. */
+unsigned long fcache_shrink(struct fcache *c, unsigned long nr);
 
 /* ------------------------------------------------------------ loader.c */
 

@@ -344,6 +344,12 @@ static u64 memnode_storage_seen;
 static struct fcache memnode_fcache;
 static bool memnode_fcache_ready;
 
+/* vm.c's reclaim hook: process pages before cached file pages. */
+static unsigned long memnode_fcache_reclaim(unsigned long nr)
+{
+	return fcache_shrink(&memnode_fcache, nr);
+}
+
 static void memnode_p2s_handle(const struct mem_file *file,
 			       struct p2s_handle *fh)
 {
@@ -1200,6 +1206,8 @@ int memory_service_start(void)
 		pr_warn("memnode: no file cache (%d): every miss reads storage\n",
 			ret);
 	memnode_fcache_ready = !ret;
+	if (memnode_fcache_ready)
+		rmm_set_reclaim(memnode_fcache_reclaim);
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s, file_cache %llu bytes, readahead %u pages)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off",
 		memnode_file_cache, memnode_readahead);

@@ -18,8 +18,9 @@
  * costs one vma.  Tables that become empty on munmap are freed.
  *
  * Accounting: mm->nr_pages counts data pages against mm->page_limit
- * (-ENOMEM past it); a failed buddy allocation is -ENOMEM for the
- * faulting process only.  rmm_nr_pages_owned() counts data and table
+ * (-ENOMEM past it); a failed buddy allocation first asks the reclaim
+ * hook (rmm_set_reclaim(): the file page cache gives pages back) and
+ * tries once more, then is -ENOMEM for the faulting process only.  rmm_nr_pages_owned() counts data and table
  * pages of every rmm, for leak checks.
  */
 #include "internal.h"
@@ -41,11 +42,23 @@ u64 rmm_nr_pages_owned(void)
 	return __atomic_load_n(&rmm_pages_owned, __ATOMIC_RELAXED);
 }
 
+/* Pages one failed allocation asks the reclaim hook for. */
+#define RMM_RECLAIM_BATCH	64
+
+static unsigned long (*rmm_reclaim)(unsigned long nr);
+
+void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr))
+{
+	rmm_reclaim = reclaim;
+}
+
 static void *rmm_alloc_page(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO |
-				       __GFP_NOWARN);
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
+	struct page *page = alloc_page(gfp);
 
+	if (!page && rmm_reclaim && rmm_reclaim(RMM_RECLAIM_BATCH))
+		page = alloc_page(gfp);
 	if (!page)
 		return NULL;
 	__atomic_add_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);

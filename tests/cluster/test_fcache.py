@@ -24,11 +24,14 @@ the first run read pages from storage and hit the cache for some; the
 second run read none (storage-pages and storage-reads did not move)
 while its lookups all hit (hits grew, misses did not).
 
-  python_twice   the above
+  python_twice         the above
+  python_twice_local   the same with `tessera run --local` (one VM: the
+                       memory and storage services in-process)
 """
 
 import os
 import re
+import shlex
 import shutil
 
 import clusterlib
@@ -47,46 +50,100 @@ def fcache_lines(log):
 		for m in FCACHE_RE.finditer(log)]
 
 
-def python_twice():
+def _runs():
+	return [[test_python.PYTHON, "-c", SNIPPET],
+		[test_python.PYTHON, "-c", SNIPPET],
+		[f"{test_python.IN_ROOT}/mremap", test_python.PYTHON]]
+
+
+def _check_counters(where, log, nr_runs):
+	"""The second python3 (run 1) read nothing from storage: every file
+	page it needed was in the cache the first one (run 0) filled."""
+	lines = fcache_lines(log)
+	check(len(lines) == nr_runs,
+	      f"{where}: {len(lines)} fcache lines, want {nr_runs}")
+	first, second = lines[0], lines[1]
+	check(first["storage-pages"] > 0 and first["misses"] > 0,
+	      f"{where}: the first run read nothing from storage: {first}")
+	check(first["readahead"] > 0,
+	      f"{where}: no readahead in the first run: {first}")
+	check(second["storage-pages"] == first["storage-pages"] and
+	      second["storage-reads"] == first["storage-reads"],
+	      f"{where}: the second python3 read file pages from storage: "
+	      f"after run 0 {first}, after run 1 {second}")
+	check(second["misses"] == first["misses"] and
+	      second["hits"] > first["hits"],
+	      f"{where}: the second python3 did not hit the cache: "
+	      f"after run 0 {first}, after run 1 {second}")
+	check(second["evictions"] == 0,
+	      f"{where}: the cache evicted pages: {second}")
+
+
+def _scratch_root():
 	tmp, root = test_python._scratch_root()
+	shutil.copy(test_user.program("mremap"), root + test_python.IN_ROOT)
+	return tmp, root
+
+
+def python_twice():
+	tmp, root = _scratch_root()
 	try:
-		shutil.copy(test_user.program("mremap"),
-			    root + test_python.IN_ROOT)
-		runs = [[test_python.PYTHON, "-c", SNIPPET],
-			[test_python.PYTHON, "-c", SNIPPET],
-			[f"{test_python.IN_ROOT}/mremap", test_python.PYTHON]]
+		runs = _runs()
 		out, _, _ = test_rootfs._same_as_native("fcache-python", root,
 							runs)
 		check(out.count(b"3.14159") == 2 and b"\n0 failures\n" in out,
 		      f"the runs did not finish: {out!r}")
-		where = "fcache: logs in runs/.../fcache-python/"
 		with open(os.path.join(clusterlib.runs_dir(), "fcache-python",
 				       "memory1", "serial.log"),
 			  errors="replace") as f:
 			log = f.read()
-		lines = fcache_lines(log)
-		check(len(lines) == len(runs),
-		      f"{where}: {len(lines)} fcache lines, want {len(runs)}")
-		first, second = lines[0], lines[1]
-		check(first["storage-pages"] > 0 and first["misses"] > 0,
-		      f"{where}: the first run read nothing from storage: "
-		      f"{first}")
-		check(first["readahead"] > 0,
-		      f"{where}: no readahead in the first run: {first}")
-		check(second["storage-pages"] == first["storage-pages"] and
-		      second["storage-reads"] == first["storage-reads"],
-		      f"{where}: the second python3 read file pages from "
-		      f"storage: after run 0 {first}, after run 1 {second}")
-		check(second["misses"] == first["misses"] and
-		      second["hits"] > first["hits"],
-		      f"{where}: the second python3 did not hit the cache: "
-		      f"after run 0 {first}, after run 1 {second}")
-		check(second["evictions"] == 0,
-		      f"{where}: the cache evicted pages: {second}")
+		_check_counters("fcache: logs in runs/.../fcache-python/", log,
+				len(runs))
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
+def python_twice_local():
+	"""The same in local mode: one VM, the memory and storage services
+	in-process, the same cache."""
+	tmp, root = _scratch_root()
+	try:
+		runs = _runs()
+		want_out, want_err, want_codes = b"", b"", []
+		for argv in runs:
+			code, o, e = clusterlib.native_chroot(root, argv)
+			want_out += o
+			want_err += e
+			want_codes.append(code)
+		host = [[root + r[0]] + r[1:] for r in runs]
+		code, out, err, log = test_user.tessera_run(
+			"fcache-python-local", host[0],
+			also=[shlex.join(a) for a in host[1:]],
+			extra=["--rootfs", root])
+		where = "fcache local: logs in runs/.../fcache-python-local/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		check(out == want_out,
+		      f"{where}: stdout differs\n--- native\n"
+		      f"{want_out.decode(errors='replace')}\n--- tessera\n"
+		      f"{out.decode(errors='replace')}")
+		check(test_user._launcher_notes(err) == want_err,
+		      f"{where}: stderr differs: native {want_err!r}, "
+		      f"tessera {err!r}")
+		for n, c in enumerate(want_codes):
+			check(re.search(rf"program exit run={n} pid=\d+ "
+					rf"status={c}\b", log),
+			      f"{where}: run {n} did not exit {c} as natively")
+		_check_counters(where, log, len(runs))
+		image = os.path.join(clusterlib.runs_dir(),
+				     "fcache-python-local", "rootfs.ext4")
+		if os.path.exists(image):
+			os.unlink(image)
 	finally:
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
 SCENARIOS = [
 	("python_twice", python_twice),
+	("python_twice_local", python_twice_local),
 ]

@@ -9,9 +9,11 @@
  * for a whole small file, the window for a file's first and for
  * sequential misses, a short window for a random miss that stops at the
  * first cached page, a zero-filled last page, read errors caching
- * nothing, reads past the end refused, and every page back at the end.
+ * nothing, reads past the end refused; an address space that runs buddy
+ * dry takes the cache's pages (vm.c's reclaim hook) before it gets
+ * -ENOMEM; and every page back at the end.
  */
-/* HTEST-SOURCES: managers/memory/filecache.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
+/* HTEST-SOURCES: managers/memory/filecache.c managers/memory/vm.c lib/rbtree.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
 #include "host_mm.h"
 
@@ -384,6 +386,50 @@ static void test_read_tiny_cache(struct htest *t)
 	fcache_destroy(&c);
 }
 
+static struct fcache *reclaim_cache;
+
+static unsigned long reclaim(unsigned long nr)
+{
+	return fcache_shrink(reclaim_cache, nr);
+}
+
+static void test_reclaim_for_processes(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(9, 256 * PG);
+	u64 va = 0x20000000, filled = 0;
+	struct rmm *mm;
+	struct fcache c;
+	bool created;
+	void *page;
+	int ret;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 1024, 32), 0);
+	for (u64 off = 0; off < 256 * PG; off += 64 * PG)
+		HT_ASSERT_EQ(t, read_check(&c, &src, &f, off, 64 * PG), 0);
+	HT_ASSERT_EQ(t, c.nr_pages, 256);
+	reclaim_cache = &c;
+	rmm_set_reclaim(reclaim);
+	mm = rmm_create(1, 1, 0);
+	HT_ASSERT(t, mm);
+	/* Run buddy dry: the cache gives every page it has first. */
+	while (!(ret = rmm_page_get(mm, va, &page, &created))) {
+		va += PG;
+		filled++;
+	}
+	HT_EXPECT_EQ(t, ret, -ENOMEM);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	HT_EXPECT_EQ(t, c.stats.evictions, 256);
+	HT_EXPECT(t, filled > 256);
+	rmm_set_reclaim(NULL);
+	rmm_destroy(mm);
+	/* The file reads back right after the cache was emptied. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 100 * PG, 3 * PG), 0);
+	fcache_destroy(&c);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -402,6 +448,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_read_windows),
 	HT_CASE(test_read_error),
 	HT_CASE(test_read_tiny_cache),
+	HT_CASE(test_reclaim_for_processes),
 	HT_CASE(test_no_leaks),
 	{}
 };
