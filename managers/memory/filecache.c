@@ -246,17 +246,23 @@ static int fcache_fill(struct fcache *c, const struct mem_file *file,
 		       struct fcache_entry **first, void **spare)
 {
 	u64 off = index << PAGE_SHIFT;
-	u32 len = (u32)min_t(u64, (u64)n << PAGE_SHIFT, file->size - off);
 	unsigned int order = get_order((u64)n << PAGE_SHIFT);
 	u8 *buf = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN, order);
 	unsigned long flags;
 	int ret;
-	u32 i;
+	u32 i, len;
 
 	*first = NULL;
 	*spare = NULL;
+	if (!buf && order) {
+		/* Fragmented: no readahead rather than no page. */
+		n = 1;
+		order = 0;
+		buf = (u8 *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+	}
 	if (!buf)
 		return -ENOMEM;
+	len = (u32)min_t(u64, (u64)n << PAGE_SHIFT, file->size - off);
 	ret = src->read(src->ctx, file, off, buf, len);
 	if (ret)
 		goto out;

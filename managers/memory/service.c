@@ -1188,16 +1188,7 @@ int memory_service_start(void)
 		if (!miss_reply_bufs[i].buf)
 			break;
 	}
-	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
-		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
-					   NULL);
-		if (ret) {
-			pr_err("memnode: cannot register handler %#x: %d\n",
-			       handlers[i].opcode, ret);
-			err = ret;
-		}
-	}
-	memnode_register_boot_images();
+	/* Before the handlers: the first miss may come at once. */
 	if (!memnode_file_cache)
 		memnode_file_cache = (nr_free_pages() / 4) << PAGE_SHIFT;
 	ret = fcache_init(&memnode_fcache, memnode_file_cache >> PAGE_SHIFT,
@@ -1208,6 +1199,16 @@ int memory_service_start(void)
 	memnode_fcache_ready = !ret;
 	if (memnode_fcache_ready)
 		rmm_set_reclaim(memnode_fcache_reclaim);
+	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
+		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
+					   NULL);
+		if (ret) {
+			pr_err("memnode: cannot register handler %#x: %d\n",
+			       handlers[i].opcode, ret);
+			err = ret;
+		}
+	}
+	memnode_register_boot_images();
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s, file_cache %llu bytes, readahead %u pages)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off",
 		memnode_file_cache, memnode_readahead);
