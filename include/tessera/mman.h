@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Linux's argument rules for munmap, mprotect, madvise and the length
- * and offset of a file mmap (mm/mmap.c,
- * mm/mprotect.c, mm/madvise.c), as pure functions of the arguments.
+ * Linux's argument rules for munmap, mprotect, madvise, mremap and the
+ * length and offset of a file mmap (mm/mmap.c, mm/mprotect.c,
+ * mm/madvise.c, mm/mremap.c), as pure functions of the arguments.
  *
  * Two users: the processor checks a call with them before it drops a
  * single page-table entry or pcache line (managers/processor/sys_mm.c),
@@ -143,6 +143,44 @@ static inline int mman_check_madvise(u64 addr, u64 len, int advice, u64 *end)
 	if (addr + alen < addr)
 		return -EINVAL;
 	*end = addr + alen;
+	return 0;
+}
+
+/*
+ * mremap(2), the checks on the arguments alone, in Linux's order: -EINVAL
+ * for unknown flags, MREMAP_FIXED without MREMAP_MAYMOVE,
+ * MREMAP_DONTUNMAP without MREMAP_MAYMOVE or with a length change, an
+ * unaligned @addr, a new length of 0, and (MREMAP_FIXED) an unaligned
+ * @new_addr, a new range past TASK_SIZE or one overlapping the old
+ * range.  On success *@old_end is the page-aligned end of the old range
+ * (clamped to TASK_SIZE: the address space answers -EFAULT there).
+ */
+static inline int mman_check_mremap(u64 addr, u64 old_len, u64 new_len,
+				    u32 flags, u64 new_addr, u64 *old_end)
+{
+	u64 olen = mman_page_align(old_len), nlen = mman_page_align(new_len);
+
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    (!(flags & MREMAP_MAYMOVE) || olen != nlen))
+		return -EINVAL;
+	if (addr & ~MMAN_PAGE_MASK)
+		return -EINVAL;
+	if (!nlen)
+		return -EINVAL;
+	if (flags & MREMAP_FIXED) {
+		if (new_addr & ~MMAN_PAGE_MASK)
+			return -EINVAL;
+		if (nlen > MMAN_TASK_SIZE || new_addr > MMAN_TASK_SIZE - nlen)
+			return -EINVAL;
+		if (new_addr < addr + olen && addr < new_addr + nlen)
+			return -EINVAL;
+	}
+	*old_end = addr > MMAN_TASK_SIZE || olen > MMAN_TASK_SIZE - addr ?
+		   MMAN_TASK_SIZE : addr + olen;
 	return 0;
 }
 

@@ -10,6 +10,8 @@
  *             tree and the radix table of the pages this node owns for
  *             it; mmap, munmap, mprotect, brk, mremap, madvise
  *   fault.c   a pcache miss (find or fill the page) and a flush
+ *   filecache.c the file page cache (one copy of each storage file page
+ *             for every process; its own leaf spinlock)
  *   loader.c  ELF64 parsing and mapping of executables and their
  *             interpreter (PT_INTERP)
  *   stack.c   the initial user stack (argv, envp, auxv)
@@ -24,7 +26,9 @@
 #define _MANAGERS_MEMORY_INTERNAL_H
 
 #include <fit/memory.h>
+#include <tessera/list.h>
 #include <tessera/rbtree.h>
+#include <tessera/spinlock.h>
 #include <tessera/types.h>
 #include <uapi/elf.h>
 #include <asm/page.h>
@@ -98,6 +102,12 @@ void rmm_destroy(struct rmm *mm);
 
 /* Data + table pages owned by every rmm of this node (leak checks). */
 u64 rmm_nr_pages_owned(void);
+/*
+ * When buddy has no page for an rmm, call @reclaim (NULL: none) to free
+ * up to @nr pages elsewhere and try once more; it returns how many it
+ * freed, must not sleep and may take only leaf locks.
+ */
+void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr));
 
 /* The vma containing @addr, or NULL. */
 struct vma *rmm_find_vma(struct rmm *mm, u64 addr);
@@ -183,6 +193,93 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
  * -EINVAL (unaligned), -ENOMEM.
  */
 int rmm_flush(struct rmm *mm, u64 va, const void *data);
+
+/* ------------------------------------------------------------ filecache.c */
+
+#define FCACHE_RA_MAX		32	/* pages per storage read, at most */
+#define FCACHE_RA_AROUND	4	/* pages read for a non-sequential miss */
+#define FCACHE_STREAMS		8	/* files whose next miss is tracked */
+#define FCACHE_MAX_BUCKETS	(1u << 16)
+
+/* A page of a storage file. */
+struct fcache_key {
+	u16 node;		/* storage node */
+	u64 file_id;		/* inode | generation << 32 */
+	u64 index;		/* page index in the file */
+};
+
+/* Counters, since the node started (pages: cached now). */
+struct fcache_stats {
+	u64 hits, misses;	/* page lookups of fcache_read() */
+	u64 storage_reads;	/* reads sent to a storage node */
+	u64 storage_pages;	/* pages they brought */
+	u64 readahead_pages;	/* of which beyond the missing page */
+	u64 evictions;
+	u64 pages;
+};
+
+/* Where the next miss of a sequential reader of a file falls. */
+struct fcache_stream {
+	bool valid;
+	u16 node;
+	u64 file_id;
+	u64 next_index;
+};
+
+struct fcache_entry;
+
+struct fcache {
+	spinlock_t lock;	/* everything below, and the entries */
+	struct list_head *buckets;	/* of fcache_entry.hash */
+	u32 nr_buckets;		/* power of two */
+	struct list_head lru;	/* every entry, least recently used first */
+	u64 nr_pages, max_pages;
+	u32 ra_max;		/* readahead window, pages */
+	unsigned int next_stream;
+	struct fcache_stream streams[FCACHE_STREAMS];
+	struct fcache_stats stats;
+};
+
+/* An empty cache of at most @max_pages pages (0: caches nothing). */
+int fcache_init(struct fcache *c, u64 max_pages, u32 ra_max);
+/* Free every page (none may be pinned) and the table. */
+void fcache_destroy(struct fcache *c);
+
+/*
+ * The pure part, c->lock held by the caller.  fcache_lookup(): the
+ * entry of @key pinned and made most recent, or NULL.  fcache_insert():
+ * the entry of @key pinned: an existing one (*@page untouched, the
+ * caller frees it) or a new one owning *@page (*@page set to NULL),
+ * after evicting the least recently used unpinned page if full; NULL if
+ * it cannot be cached (full of pinned pages, max_pages 0, no memory).
+ * fcache_evict(): free up to @nr unpinned pages, the oldest first; how
+ * many went.
+ */
+struct fcache_entry *fcache_lookup(struct fcache *c,
+				   const struct fcache_key *key);
+bool fcache_contains(struct fcache *c, const struct fcache_key *key);
+struct fcache_entry *fcache_insert(struct fcache *c,
+				   const struct fcache_key *key, void **page);
+void fcache_unpin(struct fcache *c, struct fcache_entry *e);
+unsigned long fcache_evict(struct fcache *c, unsigned long nr);
+const void *fcache_entry_page(const struct fcache_entry *e);
+
+/* Where the bytes of a missing page come from (the storage node). */
+struct fcache_source {
+	rmm_read_fn read;
+	void *ctx;
+};
+
+/*
+ * Read @len bytes at @off of the storage file @file through cache @c
+ * (takes c->lock; may sleep in @src's read, without it).  0, -EIO past
+ * the end of the file, -ENOMEM, or the read's error.
+ */
+int fcache_read(struct fcache *c, const struct fcache_source *src,
+		const struct mem_file *file, u64 off, void *buf, u32 len);
+void fcache_get_stats(struct fcache *c, struct fcache_stats *st);
+/* fcache_evict() under c->lock: the reclaim hook of the node's rmms. */
+unsigned long fcache_shrink(struct fcache *c, unsigned long nr);
 
 /* ------------------------------------------------------------ loader.c */
 

@@ -14,6 +14,8 @@
  * Lock order:
  *	memnode_proc.lock (mutex) -> memnode_table_lock (spinlock)
  *	memnode_image_lock (spinlock) is a leaf
+ *	memnode_fcache.lock (spinlock) is a leaf, never held across a
+ *	storage read
  * memnode_table_lock protects the hash table, memnode_proc.refs and
  * .dead; it is never held across anything that sleeps.  proc.lock
  * serialises every operation on proc.mm (including file reads that go to
@@ -30,6 +32,12 @@
  * P2M_NO_STORAGE use it; memory_service_start() fills it from the boot
  * module (`tessera run`'s program archive), and the in-kernel tests load
  * ELF images this way without a storage node.
+ *
+ * Pages of storage files (program segments, file mappings, and the ELF
+ * headers execve reads) come through the file page cache (filecache.c,
+ * memnode_fcache): one copy for every process and run, at most
+ * memnode.file_cache bytes, filled by P2S_READs of up to
+ * memnode.readahead pages.  Its counters follow each exit line.
  *
  * Each process-table entry also keeps the path its last EXECVE named and
  * that file's identity, so that P2M_MAPS (maps.c's lines) can name the
@@ -53,6 +61,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/list.h>
+#include <tessera/mm.h>
 #include <tessera/mutex.h>
 #include <tessera/node.h>
 #include <tessera/params.h>
@@ -79,6 +88,14 @@ PARAM_SIZE("memnode.proc_limit", memnode_proc_limit, 0, 0,
 static bool memnode_aslr;
 PARAM_BOOL("memnode.aslr", memnode_aslr,
 	   "randomise the load address of PIE programs with an interpreter (default: 0x555555554000)");
+
+static unsigned long long memnode_file_cache;
+PARAM_SIZE("memnode.file_cache", memnode_file_cache, 0, 0,
+	   "file page cache size (bytes, 0: a quarter of the node's free memory at start): storage file pages shared by every process and run");
+
+static unsigned int memnode_readahead = FCACHE_RA_MAX;
+PARAM_UINT("memnode.readahead", memnode_readahead, 1, FCACHE_RA_MAX,
+	   "pages one file cache miss reads from storage for a sequential reader or a file's first miss");
 
 struct memnode_proc {
 	struct list_head link;	/* in memnode_table[]; memnode_table_lock */
@@ -324,6 +341,15 @@ static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
 /* Bit n: storage node n was connected once (its first wait is over). */
 static u64 memnode_storage_seen;
 
+static struct fcache memnode_fcache;
+static bool memnode_fcache_ready;
+
+/* vm.c's reclaim hook: process pages before cached file pages. */
+static unsigned long memnode_fcache_reclaim(unsigned long nr)
+{
+	return fcache_shrink(&memnode_fcache, nr);
+}
+
 static void memnode_p2s_handle(const struct mem_file *file,
 			       struct p2s_handle *fh)
 {
@@ -421,6 +447,16 @@ static int memnode_storage_open(u16 node, const char *path, u32 path_len,
 	return 0;
 }
 
+static int memnode_storage_read_fn(void *ctx, const struct mem_file *file,
+				   u64 off, void *buf, u32 len)
+{
+	return memnode_storage_read(file, off, buf, len);
+}
+
+static const struct fcache_source memnode_fcache_source = {
+	.read = memnode_storage_read_fn,
+};
+
 static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 			     void *buf, u32 len)
 {
@@ -428,7 +464,10 @@ static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 	case MEM_FILE_IMAGE:
 		return memnode_image_read(file->id, off, buf, len);
 	case MEM_FILE_STORAGE:
-		return memnode_storage_read(file, off, buf, len);
+		if (!memnode_fcache_ready)
+			return memnode_storage_read(file, off, buf, len);
+		return fcache_read(&memnode_fcache, &memnode_fcache_source,
+				   file, off, buf, len);
 	default:
 		return -EIO;
 	}
@@ -712,6 +751,23 @@ static void memnode_madvise(struct fit_request *rq, void *ctx)
 	memnode_reply_status(rq, ret);
 }
 
+/* One line of the file cache's counters (since the node started). */
+static void memnode_fcache_report(void)
+{
+	struct fcache_stats st;
+
+	if (!memnode_fcache_ready)
+		return;
+	fcache_get_stats(&memnode_fcache, &st);
+	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu pages %llu\n",
+		(unsigned long long)st.hits, (unsigned long long)st.misses,
+		(unsigned long long)st.storage_reads,
+		(unsigned long long)st.storage_pages,
+		(unsigned long long)st.readahead_pages,
+		(unsigned long long)st.evictions,
+		(unsigned long long)st.pages);
+}
+
 static void memnode_exit(struct fit_request *rq, void *ctx)
 {
 	struct memnode_proc *p = memnode_begin(rq);
@@ -732,6 +788,7 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 		rq->src_node,
 		fit_get_le32(&((const struct p2m_hdr *)rq->data)->pid),
 		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned());
+	memnode_fcache_report();
 	fit_reply(rq, NULL, 0);
 }
 
@@ -1061,6 +1118,7 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
+	memnode_fcache_report();
 }
 
 /*
@@ -1130,6 +1188,17 @@ int memory_service_start(void)
 		if (!miss_reply_bufs[i].buf)
 			break;
 	}
+	/* Before the handlers: the first miss may come at once. */
+	if (!memnode_file_cache)
+		memnode_file_cache = (nr_free_pages() / 4) << PAGE_SHIFT;
+	ret = fcache_init(&memnode_fcache, memnode_file_cache >> PAGE_SHIFT,
+			  memnode_readahead);
+	if (ret)
+		pr_warn("memnode: no file cache (%d): every miss reads storage\n",
+			ret);
+	memnode_fcache_ready = !ret;
+	if (memnode_fcache_ready)
+		rmm_set_reclaim(memnode_fcache_reclaim);
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
 					   NULL);
@@ -1140,8 +1209,9 @@ int memory_service_start(void)
 		}
 	}
 	memnode_register_boot_images();
-	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s)\n",
-		memnode_proc_limit, memnode_aslr ? "on" : "off");
+	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s, file_cache %llu bytes, readahead %u pages)\n",
+		memnode_proc_limit, memnode_aslr ? "on" : "off",
+		memnode_file_cache, memnode_readahead);
 	return err;
 }
 

@@ -18,8 +18,9 @@
  * costs one vma.  Tables that become empty on munmap are freed.
  *
  * Accounting: mm->nr_pages counts data pages against mm->page_limit
- * (-ENOMEM past it); a failed buddy allocation is -ENOMEM for the
- * faulting process only.  rmm_nr_pages_owned() counts data and table
+ * (-ENOMEM past it); a failed buddy allocation first asks the reclaim
+ * hook (rmm_set_reclaim(): the file page cache gives pages back) and
+ * tries once more, then is -ENOMEM for the faulting process only.  rmm_nr_pages_owned() counts data and table
  * pages of every rmm, for leak checks.
  */
 #include "internal.h"
@@ -41,11 +42,23 @@ u64 rmm_nr_pages_owned(void)
 	return __atomic_load_n(&rmm_pages_owned, __ATOMIC_RELAXED);
 }
 
+/* Pages one failed allocation asks the reclaim hook for. */
+#define RMM_RECLAIM_BATCH	64
+
+static unsigned long (*rmm_reclaim)(unsigned long nr);
+
+void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr))
+{
+	rmm_reclaim = reclaim;
+}
+
 static void *rmm_alloc_page(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO |
-				       __GFP_NOWARN);
+	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
+	struct page *page = alloc_page(gfp);
 
+	if (!page && rmm_reclaim && rmm_reclaim(RMM_RECLAIM_BATCH))
+		page = alloc_page(gfp);
 	if (!page)
 		return NULL;
 	__atomic_add_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
@@ -744,22 +757,20 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	       u32 flags, u64 new_addr)
 {
 	struct vma *v;
-	u64 dst;
+	u64 dst, old_end;
 	int ret;
 
-	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
-		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
-		return -EINVAL;
+	ret = mman_check_mremap(old_addr, old_len, new_len, flags, new_addr,
+				&old_end);
+	if (ret)
+		return ret;
 	/* Not implemented: the old range would have to stay mapped, empty. */
 	if (flags & MREMAP_DONTUNMAP)
-		return -EINVAL;
-	if (old_addr & ~PAGE_MASK)
 		return -EINVAL;
 	old_len = ALIGN(old_len, PAGE_SIZE);
 	new_len = ALIGN(new_len, PAGE_SIZE);
 	/* old_len 0 duplicates a shared mapping: there are none here. */
-	if (!new_len || !old_len)
+	if (!old_len)
 		return -EINVAL;
 	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
 		return -EFAULT;
@@ -768,13 +779,6 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 		return -EFAULT;
 
 	if (flags & MREMAP_FIXED) {
-		if (new_addr & ~PAGE_MASK)
-			return -EINVAL;
-		if (new_len > TASK_SIZE || new_addr > TASK_SIZE - new_len)
-			return -EINVAL;
-		if (new_addr < old_addr + old_len &&
-		    old_addr < new_addr + new_len)
-			return -EINVAL;
 		if (new_addr < MMAP_MIN_ADDR)
 			return -EPERM;
 		ret = rmm_unmap_range(mm, new_addr, new_addr + new_len);

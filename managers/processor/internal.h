@@ -139,6 +139,10 @@ struct pmm_backend_ops {
 	int (*munmap)(struct pmm *mm, unsigned long addr, unsigned long len);
 	int (*mprotect)(struct pmm *mm, unsigned long addr,
 			unsigned long len, u32 prot);
+	/* mremap(2) (sys_mm.c checked the arguments); address or -errno. */
+	long (*mremap)(struct pmm *mm, unsigned long addr,
+		       unsigned long old_len, unsigned long new_len,
+		       u32 flags, unsigned long new_addr);
 	unsigned long (*brk)(struct pmm *mm, unsigned long brk);
 	int (*madvise)(struct pmm *mm, unsigned long addr,
 		       unsigned long len, int advice);
@@ -420,6 +424,7 @@ SYSCALL_DECLARE(munmap);
 SYSCALL_DECLARE(mprotect);
 SYSCALL_DECLARE(brk);
 SYSCALL_DECLARE(madvise);
+SYSCALL_DECLARE(mremap);
 SYSCALL_DECLARE(arch_prctl);
 SYSCALL_DECLARE(uname);
 SYSCALL_DECLARE(getrandom);

@@ -112,6 +112,7 @@ struct remote_backend {
 		struct p2m_mmap_req mmap;
 		struct p2m_munmap_req munmap;
 		struct p2m_mprotect_req mprotect;
+		struct p2m_mremap_req mremap;
 		struct p2m_brk_req brk;
 		struct p2m_madvise_req madvise;
 		struct p2m_exit_req exit;
@@ -360,6 +361,28 @@ static int remote_mprotect(struct pmm *mm, unsigned long addr,
 	return ret;
 }
 
+static long remote_mremap(struct pmm *mm, unsigned long addr,
+			  unsigned long old_len, unsigned long new_len,
+			  u32 flags, unsigned long new_addr)
+{
+	struct remote_backend *rb = rb_of(mm);
+	struct p2m_mremap_req *r;
+	long ret;
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->mremap;
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le64(&r->old_addr, addr);
+	fit_put_le64(&r->old_len, old_len);
+	fit_put_le64(&r->new_len, new_len);
+	fit_put_le32(&r->flags, flags);
+	fit_put_le64(&r->new_addr, new_addr);
+	ret = remote_call_addr(rb, P2M_MREMAP, sizeof(*r), "mremap");
+	mutex_unlock(&rb->lock);
+	return ret;
+}
+
 /* brk never fails: on a FIT error the old break stands (as Linux's ENOMEM). */
 static unsigned long remote_brk(struct pmm *mm, unsigned long brk)
 {
@@ -463,6 +486,7 @@ const struct pmm_backend_ops pmm_remote_ops = {
 	.munmap = remote_munmap,
 	.mprotect = remote_mprotect,
 	.brk = remote_brk,
+	.mremap = remote_mremap,
 	.madvise = remote_madvise,
 	.put_page = remote_put_page,
 	.destroy = remote_destroy,

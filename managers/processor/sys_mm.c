@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory system calls: mmap, munmap, mprotect, brk, madvise.  Each first
+ * Memory system calls: mmap, munmap, mprotect, mremap, brk, madvise.  Each
+ * first
  * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
  * the process's own start and current break; a file mmap's descriptor
  * through fs.h), so a rejected call
@@ -13,7 +14,8 @@
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
  * on private anonymous memory); everywhere else dirty lines are written
- * back first (mprotect, MAP_FIXED).  A call the backend refuses after
+ * back first (mprotect, MAP_FIXED, mremap: the memory node moves the
+ * pages, so what it moves must be current).  A call the backend refuses after
  * its arguments passed (out of memory splitting a vma) has already
  * dropped the lines of a range the program asked to discard.
  */
@@ -169,6 +171,40 @@ SYSCALL_DECLARE(madvise)
 	if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
 		pmm_zap(mm, addr, min_t(u64, end, USER_ADDR_END));
 	ret = mm->ops->madvise(mm, addr, len, advice);
+	pmm_unlock(mm);
+	return ret;
+}
+
+/*
+ * mremap(2): the old range's lines go back and away (the memory node
+ * moves or keeps the pages: they must be current there), the
+ * destination of MREMAP_FIXED is unmapped (its lines dropped), and after
+ * success the new range is dropped too, so every touch faults and sees
+ * the pages where the memory node put them.
+ */
+SYSCALL_DECLARE(mremap)
+{
+	struct pmm *mm = cur_mm();
+	unsigned long addr = regs->rdi, old_len = regs->rsi;
+	unsigned long new_len = regs->rdx, new_addr = regs->r8;
+	u32 flags = regs->r10;
+	u64 old_end;
+	long ret;
+
+	ret = mman_check_mremap(addr, old_len, new_len, flags, new_addr,
+				&old_end);
+	if (ret)
+		return ret;
+	if (!mm->ops->mremap)
+		return -ENOSYS;
+	pmm_lock(mm);
+	if (old_end > addr)
+		pmm_zap_writeback(mm, addr, old_end);
+	if (flags & MREMAP_FIXED)
+		zap_range(mm, new_addr, new_len, false);
+	ret = mm->ops->mremap(mm, addr, old_len, new_len, flags, new_addr);
+	if (!IS_ERR_VALUE(ret))
+		zap_range(mm, ret, new_len, false);
 	pmm_unlock(mm);
 	return ret;
 }

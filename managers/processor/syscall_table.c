@@ -34,6 +34,7 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(ioctl, ioctl),
 	SYSCALL(writev, writev),
 	SYSCALL(sched_yield, sched_yield),
+	SYSCALL(mremap, mremap),
 	SYSCALL(madvise, madvise),
 	SYSCALL(nanosleep, nanosleep),
 	SYSCALL(getpid, getpid),

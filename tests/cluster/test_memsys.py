@@ -9,6 +9,11 @@ same argv and environment, and the outputs and exit statuses must agree.
     MADV_DONTNEED(_LOCKED) zeroes exactly its range.  Local mode with a
     256 KiB pcache (per-set list and victim cache; the stats must show
     dirty lines written back), with pcache=0, and on three nodes;
+  - mremap: anonymous mappings grown (moved and in place), shrunk and
+    moved to a fixed address over another mapping with dirty data in
+    the pcache, and Linux's argument errors (tests/user/mremap.c, every
+    byte checked): on three nodes with a 256 KiB pcache, and locally
+    with pcache=0 (the processor's private pages written back first);
   - timeouts: bad timespecs are EINVAL, huge timeouts saturate (locally
     and on three nodes);
   - threadloop: 20000 pthread create/join cycles plus a burst of 100
@@ -123,6 +128,25 @@ def three_nodes():
 	check(int(s["flush_errors"]) == 0, f"{where}: write-backs failed: {s}")
 
 
+def mremap_three():
+	runs = [[test_user.program("mremap")]]
+	code, out, err, plog, mlog = test_remote.run(
+		"memsys-mremap", runs, "three", append="pcache=256K pcache.ways=4")
+	where = "mremap (three nodes)"
+	check("process memory: " in plog, f"{where}: not in remote mode")
+	check_same(where, runs, (code, out, err), plog + mlog)
+	check(b"\n0 failures\n" in out, f"{where}: {out!r}")
+	test_remote.check_freed(mlog, len(runs), where)
+
+
+def mremap_nopcache():
+	runs = [[test_user.program("mremap")]]
+	got = run_local("memsys-mremap-pcache0", runs, "pcache=0")
+	where = "mremap (local, pcache=0)"
+	check("pcache: off" in got[3], f"{where}: the pcache is not off")
+	check_same(where, runs, got, got[3])
+
+
 def timeouts_local():
 	runs = [[test_user.program("timeouts")]]
 	got = run_local("memsys-timeouts", runs, smp=2)
@@ -176,6 +200,8 @@ SCENARIOS = [
 	("memcheck_pcache_perset", lambda: memcheck_dirty("perset", "perset")),
 	("memcheck_pcache_victim", lambda: memcheck_dirty("victim", "victim")),
 	("memcheck_pcache0", memcheck_nopcache),
+	("mremap_three", mremap_three),
+	("mremap_pcache0", mremap_nopcache),
 	("timeouts", timeouts_local),
 	("threads_bounded", threads_bounded),
 	("thread_limit", thread_limit),

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests for <tessera/mman.h>: the argument rules of munmap,
- * mprotect and madvise that the processor applies before it drops any
+ * mprotect, madvise and mremap that the processor applies before it drops any
  * pcache line.  Expected errno values are Linux's (checked by hand
- * against mm/mmap.c, mm/mprotect.c and mm/madvise.c, and natively by
- * tests/user/memcheck.c); *end is checked on every success and left
+ * against mm/mmap.c, mm/mprotect.c, mm/madvise.c and mm/mremap.c, and
+ * natively by tests/user/memcheck.c and tests/user/mremap.c); *end is checked on every success and left
  * alone on failure.
  */
 /* HTEST-SOURCES: */
@@ -134,11 +134,66 @@ static void test_madvise_classes(struct htest *t)
 	HT_EXPECT(t, mman_madvise_known(MADV_COLD));
 }
 
+static void test_mremap(struct htest *t)
+{
+	static const struct {
+		u64 addr, old_len, new_len;
+		u32 flags;
+		u64 new_addr;
+		int err;
+		u64 old_end;	/* on success */
+	} cases[] = {
+		{ 0x10000, PG, 2 * PG, 0, 0, 0, 0x10000 + PG },
+		{ 0x10000, 1, 1, MREMAP_MAYMOVE, 0, 0, 0x10000 + PG },
+		{ 0x10000, 0, PG, MREMAP_MAYMOVE, 0, 0, 0x10000 },
+		{ 0x10001, PG, PG, 0, 0, -EINVAL, 0 },
+		{ 0x10000, PG, 0, MREMAP_MAYMOVE, 0, -EINVAL, 0 },
+		{ 0x10000, PG, ~0ULL, MREMAP_MAYMOVE, 0, -EINVAL, 0 },
+		{ 0x10000, PG, PG, 8, 0, -EINVAL, 0 },
+		{ 0x10000, PG, PG, MREMAP_FIXED, 0x20000, -EINVAL, 0 },
+		{ 0x10000, PG, PG, MREMAP_DONTUNMAP, 0, -EINVAL, 0 },
+		{ 0x10000, PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0,
+		  -EINVAL, 0 },
+		{ 0x10000, PG, PG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0, 0,
+		  0x10000 + PG },
+		/* MREMAP_FIXED: the new range is checked too. */
+		{ 0x10000, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x20000, 0,
+		  0x10000 + PG },
+		{ 0x10000, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x20001,
+		  -EINVAL, 0 },
+		{ 0x10000, PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, TOP - PG,
+		  -EINVAL, 0 },
+		{ 0x10000, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, TOP - PG, 0,
+		  0x10000 + PG },
+		{ 0x10000, 2 * PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x11000,
+		  -EINVAL, 0 },
+		{ 0x11000, PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x10000,
+		  -EINVAL, 0 },
+		{ 0x10000, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 0x11000, 0,
+		  0x10000 + PG },
+		/* An old range past the top: the address space says -EFAULT. */
+		{ TOP - PG, 4 * PG, PG, 0, 0, 0, TOP },
+	};
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u64 end = POISON;
+
+		HT_EXPECT_EQ(t, mman_check_mremap(cases[i].addr,
+						  cases[i].old_len,
+						  cases[i].new_len,
+						  cases[i].flags,
+						  cases[i].new_addr, &end),
+			     cases[i].err);
+		HT_EXPECT_EQ(t, end, cases[i].err ? POISON : cases[i].old_end);
+	}
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_munmap),
 	HT_CASE(test_mprotect),
 	HT_CASE(test_madvise),
 	HT_CASE(test_madvise_classes),
+	HT_CASE(test_mremap),
 	{}
 };
 

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The memory node's file page cache: one copy of each page of a storage
+ * file, shared by every process that maps the file and by the runs that
+ * follow, so that the second python3 reads libc and libpython from the
+ * storage node zero times.  A page is named by (storage node, file id,
+ * page index); the file id is the P2S handle (inode | generation << 32),
+ * so a reused inode number never finds the old file's pages.  Storage
+ * files do not change while the node runs (the storage node serves them
+ * read-only), so a cached page never goes stale.
+ *
+ * Processes never map a cache page: a miss of a file vma copies it into
+ * the process's own page (fault.c), so a private write never reaches the
+ * cache, and MAP_SHARED of a read-only file needs nothing more.  A page
+ * is pinned (entry->pins) only while it is being copied; pinned pages
+ * are not evicted.
+ *
+ * Bounded: at most c->max_pages pages; inserting into a full cache
+ * evicts the least recently used unpinned page (one LRU list, a hit
+ * moves the page to its tail).  When every page is pinned, the new page
+ * is not cached (the caller uses it once and frees it).  Processes come
+ * first: when buddy has no page for an address space, vm.c asks
+ * fcache_shrink() for some (service.c sets the hook).
+ *
+ * Readahead: a miss reads a window of pages in one storage read, from
+ * the missing page up to the first page already cached, the end of the
+ * file or the window.  The window is c->ra_max pages for the first miss
+ * on a file and for a miss on the page after the previous miss's window
+ * (a sequential reader: one of FCACHE_STREAMS recent files); other
+ * misses read FCACHE_RA_AROUND pages.
+ *
+ * Locking: c->lock (a spinlock) protects everything in struct fcache
+ * and the entries; it is a leaf, and it is never held across a storage
+ * read or a copy.  Two processes missing the same page both read it;
+ * the second insert finds the first one's page and frees its own (no
+ * double insert).
+ *
+ * The first part (fcache_lookup/insert/unpin/evict) is pure logic under
+ * the caller's lock, tested on the host (tests/host/test_filecache.c);
+ * fcache_read() is the locked reader that service.c uses.
+ */
+#include "internal.h"
+
+#include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+
+struct fcache_entry {
+	struct list_head hash;	/* in c->buckets[] */
+	struct list_head lru;	/* in c->lru */
+	struct fcache_key key;
+	void *page;
+	unsigned int pins;	/* copies in progress */
+};
+
+static u32 fcache_hash(const struct fcache_key *k, u32 nr_buckets)
+{
+	u64 h = k->file_id * 0x9e3779b97f4a7c15ULL ^
+		(k->index + ((u64)k->node << 48)) * 0xc2b2ae3d27d4eb4fULL;
+
+	return (u32)(h >> 32) & (nr_buckets - 1);
+}
+
+static bool fcache_key_eq(const struct fcache_key *a,
+			  const struct fcache_key *b)
+{
+	return a->node == b->node && a->file_id == b->file_id &&
+	       a->index == b->index;
+}
+
+int fcache_init(struct fcache *c, u64 max_pages, u32 ra_max)
+{
+	u32 n = 64;
+
+	memset(c, 0, sizeof(*c));
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->lru);
+	while (n < FCACHE_MAX_BUCKETS && n < max_pages / 2)
+		n <<= 1;
+	c->buckets = kcalloc(n, sizeof(*c->buckets), GFP_KERNEL);
+	if (!c->buckets)
+		return -ENOMEM;
+	for (u32 i = 0; i < n; i++)
+		INIT_LIST_HEAD(&c->buckets[i]);
+	c->nr_buckets = n;
+	c->max_pages = max_pages;
+	c->ra_max = clamp(ra_max, 1u, (u32)FCACHE_RA_MAX);
+	return 0;
+}
+
+static void fcache_free_entry(struct fcache *c, struct fcache_entry *e)
+{
+	list_del(&e->hash);
+	list_del(&e->lru);
+	free_page((unsigned long)e->page);
+	kfree(e);
+	c->nr_pages--;
+}
+
+void fcache_destroy(struct fcache *c)
+{
+	struct fcache_entry *e, *tmp;
+
+	if (!c->buckets)
+		return;
+	list_for_each_entry_safe(e, tmp, &c->lru, lru) {
+		BUG_ON(e->pins);
+		fcache_free_entry(c, e);
+	}
+	kfree(c->buckets);
+	c->buckets = NULL;
+}
+
+struct fcache_entry *fcache_lookup(struct fcache *c,
+				   const struct fcache_key *key)
+{
+	struct list_head *b = &c->buckets[fcache_hash(key, c->nr_buckets)];
+	struct fcache_entry *e;
+
+	list_for_each_entry(e, b, hash) {
+		if (fcache_key_eq(&e->key, key)) {
+			e->pins++;
+			list_move_tail(&e->lru, &c->lru);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+bool fcache_contains(struct fcache *c, const struct fcache_key *key)
+{
+	struct list_head *b = &c->buckets[fcache_hash(key, c->nr_buckets)];
+	struct fcache_entry *e;
+
+	list_for_each_entry(e, b, hash)
+		if (fcache_key_eq(&e->key, key))
+			return true;
+	return false;
+}
+
+unsigned long fcache_evict(struct fcache *c, unsigned long nr)
+{
+	struct fcache_entry *e, *tmp;
+	unsigned long done = 0;
+
+	list_for_each_entry_safe(e, tmp, &c->lru, lru) {
+		if (done == nr)
+			break;
+		if (e->pins)
+			continue;
+		fcache_free_entry(c, e);
+		c->stats.evictions++;
+		done++;
+	}
+	return done;
+}
+
+struct fcache_entry *fcache_insert(struct fcache *c,
+				   const struct fcache_key *key, void **page)
+{
+	struct fcache_entry *e = fcache_lookup(c, key);
+
+	if (e)
+		return e;	/* someone else's copy: *page stays the caller's */
+	if (!c->max_pages)
+		return NULL;
+	if (c->nr_pages >= c->max_pages && !fcache_evict(c, 1))
+		return NULL;
+	/* Under c->lock: atomic (the entry is small; failing only skips it). */
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e)
+		return NULL;
+	e->key = *key;
+	e->page = *page;
+	e->pins = 1;
+	*page = NULL;
+	list_add(&e->hash, &c->buckets[fcache_hash(key, c->nr_buckets)]);
+	list_add_tail(&e->lru, &c->lru);
+	c->nr_pages++;
+	return e;
+}
+
+void fcache_unpin(struct fcache *c, struct fcache_entry *e)
+{
+	BUG_ON(!e->pins);
+	e->pins--;
+}
+
+const void *fcache_entry_page(const struct fcache_entry *e)
+{
+	return e->page;
+}
+
+/* ------------------------------------------------------------ reader */
+
+/*
+ * How many pages to read for a miss at @index of @file (at least 1,
+ * bounded by the window, the file and the pages already cached), and
+ * remember where this reader will miss next.  c->lock held.
+ */
+static u32 fcache_window(struct fcache *c, const struct mem_file *file,
+			 u64 index)
+{
+	u64 last = (file->size - 1) >> PAGE_SHIFT;
+	struct fcache_stream *s = NULL;
+	u32 want = FCACHE_RA_AROUND, n;
+	unsigned int i;
+
+	for (i = 0; i < FCACHE_STREAMS; i++) {
+		struct fcache_stream *t = &c->streams[i];
+
+		if (t->node == file->node && t->file_id == file->id &&
+		    t->valid) {
+			s = t;
+			break;
+		}
+	}
+	if (!s) {
+		want = c->ra_max;	/* the first miss on a file */
+		s = &c->streams[c->next_stream++ % FCACHE_STREAMS];
+		s->valid = true;
+		s->node = file->node;
+		s->file_id = file->id;
+	} else if (s->next_index == index) {
+		want = c->ra_max;	/* sequential */
+	}
+	want = min(want, c->ra_max);
+	for (n = 1; n < want && index + n <= last; n++) {
+		struct fcache_key k = { file->node, file->id, index + n };
+
+		if (fcache_contains(c, &k))
+			break;
+	}
+	s->next_index = index + n;
+	return n;
+}
+
+/*
+ * Read the @n pages from @index of @file from storage and cache them;
+ * the first one is pinned in *@first (or, if it could not be cached, a
+ * private page to free in *@spare).  0 or the read error.
+ */
+static int fcache_fill(struct fcache *c, const struct mem_file *file,
+		       u64 index, u32 n, const struct fcache_source *src,
+		       struct fcache_entry **first, void **spare)
+{
+	u64 off = index << PAGE_SHIFT;
+	unsigned int order = get_order((u64)n << PAGE_SHIFT);
+	u8 *buf = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	unsigned long flags;
+	int ret;
+	u32 i, len;
+
+	*first = NULL;
+	*spare = NULL;
+	if (!buf && order) {
+		/* Fragmented: no readahead rather than no page. */
+		n = 1;
+		order = 0;
+		buf = (u8 *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+	}
+	if (!buf)
+		return -ENOMEM;
+	len = (u32)min_t(u64, (u64)n << PAGE_SHIFT, file->size - off);
+	ret = src->read(src->ctx, file, off, buf, len);
+	if (ret)
+		goto out;
+	memset(buf + len, 0, ((u64)n << PAGE_SHIFT) - len);
+	for (i = 0; i < n; i++) {
+		struct fcache_key k = { file->node, file->id, index + i };
+		void *page = (void *)__get_free_page(GFP_KERNEL |
+						     __GFP_NOWARN);
+		struct fcache_entry *e;
+
+		if (!page) {
+			ret = i ? 0 : -ENOMEM;
+			break;
+		}
+		memcpy(page, buf + ((u64)i << PAGE_SHIFT), PAGE_SIZE);
+		spin_lock_irqsave(&c->lock, flags);
+		e = fcache_insert(c, &k, &page);
+		if (i == 0)
+			c->stats.storage_reads++;
+		c->stats.storage_pages++;
+		if (i)
+			c->stats.readahead_pages++;
+		if (e && i)
+			fcache_unpin(c, e);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (i == 0) {
+			*first = e;
+			if (!e) {
+				*spare = page;
+				page = NULL;
+			}
+		}
+		if (page)
+			free_page((unsigned long)page);
+	}
+out:
+	free_pages((unsigned long)buf, order);
+	return ret;
+}
+
+int fcache_read(struct fcache *c, const struct fcache_source *src,
+		const struct mem_file *file, u64 off, void *buf, u32 len)
+{
+	u8 *dst = buf;
+
+	if (off > file->size || len > file->size - off)
+		return -EIO;
+	while (len) {
+		u64 index = off >> PAGE_SHIFT;
+		u32 in = off & ~PAGE_MASK, n = min_t(u32, len, PAGE_SIZE - in);
+		struct fcache_key k = { file->node, file->id, index };
+		struct fcache_entry *e;
+		void *spare = NULL;
+		unsigned long flags;
+		u32 window = 0;
+
+		spin_lock_irqsave(&c->lock, flags);
+		e = fcache_lookup(c, &k);
+		if (e)
+			c->stats.hits++;
+		else {
+			c->stats.misses++;
+			window = fcache_window(c, file, index);
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (!e) {
+			int ret = fcache_fill(c, file, index, window, src, &e,
+					      &spare);
+
+			if (ret)
+				return ret;
+		}
+		memcpy(dst, (e ? (const u8 *)e->page : (const u8 *)spare) + in,
+		       n);
+		if (e) {
+			spin_lock_irqsave(&c->lock, flags);
+			fcache_unpin(c, e);
+			spin_unlock_irqrestore(&c->lock, flags);
+		} else {
+			free_page((unsigned long)spare);
+		}
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+unsigned long fcache_shrink(struct fcache *c, unsigned long nr)
+{
+	unsigned long flags, done;
+
+	spin_lock_irqsave(&c->lock, flags);
+	done = fcache_evict(c, nr);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return done;
+}
+
+void fcache_get_stats(struct fcache *c, struct fcache_stats *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	*st = c->stats;
+	st->pages = c->nr_pages;
+	spin_unlock_irqrestore(&c->lock, flags);
+}

@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The memory node's file page cache, and mremap of file mappings, on
+three nodes with the Debian root (issue 11 parts 3 and 5).
+
+One boot of processor0, memory1 and storage2 (`tessera run --rootfs` of
+a scratch copy of clusterlib.debian_root(), as test_python.py) runs, in
+order:
+
+  python3 -c ...         the first run: the python binary, ld.so, libc,
+                         libm, libz, libexpat come from storage2 into
+                         memory1's file cache
+  python3 -c ...         the same again: every file page it touches on
+                         memory1 (program segments, mmapped libraries,
+                         the ELF headers execve reads) is a cache hit
+  /tessera-tests/mremap /usr/bin/python3
+                         tests/user/mremap.c: anonymous and private file
+                         mappings grown, moved and shrunk, every byte
+                         checked
+
+The same commands run natively in a chroot of the same copy: stdout,
+stderr and statuses must be identical.  From memory1's counters (the
+"memnode: fcache ..." line after each exit line, counted since boot):
+the first run read pages from storage and hit the cache for some; the
+second run read none (storage-pages and storage-reads did not move)
+while its lookups all hit (hits grew, misses did not).
+
+  python_twice         the above
+  python_twice_local   the same with `tessera run --local` (one VM: the
+                       memory and storage services in-process)
+"""
+
+import os
+import re
+import shlex
+import shutil
+
+import clusterlib
+from clusterlib import check
+import test_python
+import test_rootfs
+import test_user
+
+FCACHE_RE = re.compile(r"memnode: fcache (.*)")
+SNIPPET = "import json, math; print(json.dumps([math.pi, 2 ** 70]))"
+
+
+def fcache_lines(log):
+	"""The counters of each "memnode: fcache" line, in order."""
+	return [{k: int(v) for k, v in zip(*[iter(m.group(1).split())] * 2)}
+		for m in FCACHE_RE.finditer(log)]
+
+
+def _runs():
+	return [[test_python.PYTHON, "-c", SNIPPET],
+		[test_python.PYTHON, "-c", SNIPPET],
+		[f"{test_python.IN_ROOT}/mremap", test_python.PYTHON]]
+
+
+def _check_counters(where, log, nr_runs):
+	"""The second python3 (run 1) read nothing from storage: every file
+	page it needed was in the cache the first one (run 0) filled."""
+	lines = fcache_lines(log)
+	check(len(lines) == nr_runs,
+	      f"{where}: {len(lines)} fcache lines, want {nr_runs}")
+	first, second = lines[0], lines[1]
+	check(first["storage-pages"] > 0 and first["misses"] > 0,
+	      f"{where}: the first run read nothing from storage: {first}")
+	check(first["readahead"] > 0,
+	      f"{where}: no readahead in the first run: {first}")
+	check(second["storage-pages"] == first["storage-pages"] and
+	      second["storage-reads"] == first["storage-reads"],
+	      f"{where}: the second python3 read file pages from storage: "
+	      f"after run 0 {first}, after run 1 {second}")
+	check(second["misses"] == first["misses"] and
+	      second["hits"] > first["hits"],
+	      f"{where}: the second python3 did not hit the cache: "
+	      f"after run 0 {first}, after run 1 {second}")
+	check(second["evictions"] == 0,
+	      f"{where}: the cache evicted pages: {second}")
+
+
+def _scratch_root():
+	tmp, root = test_python._scratch_root()
+	shutil.copy(test_user.program("mremap"), root + test_python.IN_ROOT)
+	return tmp, root
+
+
+def python_twice():
+	tmp, root = _scratch_root()
+	try:
+		runs = _runs()
+		out, _, _ = test_rootfs._same_as_native("fcache-python", root,
+							runs)
+		check(out.count(b"3.14159") == 2 and b"\n0 failures\n" in out,
+		      f"the runs did not finish: {out!r}")
+		with open(os.path.join(clusterlib.runs_dir(), "fcache-python",
+				       "memory1", "serial.log"),
+			  errors="replace") as f:
+			log = f.read()
+		_check_counters("fcache: logs in runs/.../fcache-python/", log,
+				len(runs))
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
+def python_twice_local():
+	"""The same in local mode: one VM, the memory and storage services
+	in-process, the same cache."""
+	tmp, root = _scratch_root()
+	try:
+		runs = _runs()
+		want_out, want_err, want_codes = b"", b"", []
+		for argv in runs:
+			code, o, e = clusterlib.native_chroot(root, argv)
+			want_out += o
+			want_err += e
+			want_codes.append(code)
+		host = [[root + r[0]] + r[1:] for r in runs]
+		code, out, err, log = test_user.tessera_run(
+			"fcache-python-local", host[0],
+			also=[shlex.join(a) for a in host[1:]],
+			extra=["--rootfs", root])
+		where = "fcache local: logs in runs/.../fcache-python-local/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		check(out == want_out,
+		      f"{where}: stdout differs\n--- native\n"
+		      f"{want_out.decode(errors='replace')}\n--- tessera\n"
+		      f"{out.decode(errors='replace')}")
+		check(test_user._launcher_notes(err) == want_err,
+		      f"{where}: stderr differs: native {want_err!r}, "
+		      f"tessera {err!r}")
+		for n, c in enumerate(want_codes):
+			check(re.search(rf"program exit run={n} pid=\d+ "
+					rf"status={c}\b", log),
+			      f"{where}: run {n} did not exit {c} as natively")
+		_check_counters(where, log, len(runs))
+		image = os.path.join(clusterlib.runs_dir(),
+				     "fcache-python-local", "rootfs.ext4")
+		if os.path.exists(image):
+			os.unlink(image)
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
+SCENARIOS = [
+	("python_twice", python_twice),
+	("python_twice_local", python_twice_local),
+]

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host tests of the memory node's file page cache
+ * (managers/memory/filecache.c) over the real buddy and slab allocators:
+ * keys (node, file id with its generation, page index), an insert that
+ * finds the page already there, the bound with least-recently-used
+ * eviction, pinned pages never evicted, a cache of size 0; and the
+ * reader over a fake storage source that records every read: one read
+ * for a whole small file, the window for a file's first and for
+ * sequential misses, a short window for a random miss that stops at the
+ * first cached page, a zero-filled last page, read errors caching
+ * nothing, reads past the end refused; an address space that runs buddy
+ * dry takes the cache's pages (vm.c's reclaim hook) before it gets
+ * -ENOMEM; and every page back at the end.
+ */
+/* HTEST-SOURCES: managers/memory/filecache.c managers/memory/vm.c lib/rbtree.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
+#include "htest.h"
+#include "host_mm.h"
+
+#include <tessera/errno.h>
+#include <tessera/memblock.h>
+#include <tessera/mm.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+
+#include "../../managers/memory/internal.h"
+
+#define ARENA_SIZE	(16UL << 20)
+#define PG		4096ULL
+
+static u64 baseline_free;
+
+static int setup(void)
+{
+	static char *arena;
+
+	if (arena)
+		return 0;
+	arena = host_mm_boot(ARENA_SIZE);
+	if (!arena)
+		return -ENOMEM;
+	baseline_free = nr_free_pages();
+	return 0;
+}
+
+static void *page_of(u8 tag)
+{
+	void *p = (void *)__get_free_page(GFP_KERNEL);
+
+	if (p)
+		memset(p, tag, PAGE_SIZE);
+	return p;
+}
+
+static struct fcache_key key(u16 node, u64 id, u64 index)
+{
+	return (struct fcache_key){ .node = node, .file_id = id,
+				    .index = index };
+}
+
+/* Insert a page of @tag under @k and unpin it; 0 or -1. */
+static int put(struct fcache *c, struct fcache_key k, u8 tag)
+{
+	void *p = page_of(tag);
+	struct fcache_entry *e;
+
+	if (!p)
+		return -1;
+	e = fcache_insert(c, &k, &p);
+	if (p)
+		free_page((unsigned long)p);
+	if (!e)
+		return -1;
+	fcache_unpin(c, e);
+	return 0;
+}
+
+/* The first byte of the page of @k, or -1 if absent. */
+static int tag_of(struct fcache *c, struct fcache_key k)
+{
+	struct fcache_entry *e = fcache_lookup(c, &k);
+	int tag;
+
+	if (!e)
+		return -1;
+	tag = ((const u8 *)fcache_entry_page(e))[0];
+	fcache_unpin(c, e);
+	return tag;
+}
+
+static void test_keys(struct htest *t)
+{
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 16, 8), 0);
+	HT_ASSERT_EQ(t, put(&c, key(2, 12 | 1ULL << 32, 0), 0xa1), 0);
+	HT_ASSERT_EQ(t, put(&c, key(2, 12 | 1ULL << 32, 1), 0xa2), 0);
+	HT_EXPECT_EQ(t, tag_of(&c, key(2, 12 | 1ULL << 32, 0)), 0xa1);
+	HT_EXPECT_EQ(t, tag_of(&c, key(2, 12 | 1ULL << 32, 1)), 0xa2);
+	/* Another generation of the same inode is another file. */
+	HT_EXPECT_EQ(t, tag_of(&c, key(2, 12 | 2ULL << 32, 0)), -1);
+	/* The same file id on another storage node too. */
+	HT_EXPECT_EQ(t, tag_of(&c, key(3, 12 | 1ULL << 32, 0)), -1);
+	HT_EXPECT_EQ(t, tag_of(&c, key(2, 12 | 1ULL << 32, 2)), -1);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	fcache_destroy(&c);
+}
+
+static void test_insert_twice(struct htest *t)
+{
+	struct fcache_key k = key(1, 7, 3);
+	struct fcache_entry *e1, *e2;
+	struct fcache c;
+	void *p1, *p2;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 4, 8), 0);
+	p1 = page_of(1);
+	p2 = page_of(2);
+	HT_ASSERT(t, p1 && p2);
+	e1 = fcache_insert(&c, &k, &p1);
+	HT_ASSERT(t, e1);
+	HT_EXPECT(t, !p1);		/* the cache owns it now */
+	e2 = fcache_insert(&c, &k, &p2);
+	HT_EXPECT(t, e2 == e1);		/* no second copy */
+	HT_EXPECT(t, p2 != NULL);	/* still the caller's */
+	HT_EXPECT_EQ(t, ((const u8 *)fcache_entry_page(e2))[100], 1);
+	HT_EXPECT_EQ(t, c.nr_pages, 1);
+	free_page((unsigned long)p2);
+	fcache_unpin(&c, e1);
+	fcache_unpin(&c, e2);
+	fcache_destroy(&c);
+}
+
+static void test_lru_bound(struct htest *t)
+{
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 3, 8), 0);
+	HT_ASSERT_EQ(t, put(&c, key(1, 1, 0), 'A'), 0);
+	HT_ASSERT_EQ(t, put(&c, key(1, 1, 1), 'B'), 0);
+	HT_ASSERT_EQ(t, put(&c, key(1, 1, 2), 'C'), 0);
+	/* A is used again: B is now the least recently used. */
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 0)), 'A');
+	HT_ASSERT_EQ(t, put(&c, key(1, 1, 3), 'D'), 0);
+	HT_EXPECT_EQ(t, c.nr_pages, 3);
+	HT_EXPECT_EQ(t, c.stats.evictions, 1);
+	HT_EXPECT(t, !fcache_contains(&c, &(struct fcache_key){ 1, 1, 1 }));
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 0)), 'A');
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 2)), 'C');
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 3)), 'D');
+	/* Those lookups made A the oldest again. */
+	HT_ASSERT_EQ(t, put(&c, key(1, 1, 4), 'E'), 0);
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 0)), -1);
+	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 2)), 'C');
+	HT_EXPECT_EQ(t, c.nr_pages, 3);
+	HT_EXPECT_EQ(t, fcache_evict(&c, 10), 3);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	HT_EXPECT_EQ(t, c.stats.evictions, 5);
+	fcache_destroy(&c);
+}
+
+static void test_pinned_stay(struct htest *t)
+{
+	struct fcache_key a = key(1, 9, 0), b = key(1, 9, 1), d = key(1, 9, 3);
+	struct fcache_entry *ea, *ec;
+	struct fcache c;
+	void *p;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 2, 8), 0);
+	p = page_of('a');
+	ea = fcache_insert(&c, &a, &p);	/* stays pinned */
+	HT_ASSERT(t, ea);
+	HT_ASSERT_EQ(t, put(&c, b, 'b'), 0);
+	/* Full: the oldest, a, is pinned, so b goes. */
+	p = page_of('c');
+	ec = fcache_insert(&c, &(struct fcache_key){ 1, 9, 2 }, &p);
+	HT_ASSERT(t, ec);
+	HT_EXPECT(t, fcache_contains(&c, &a));
+	HT_EXPECT(t, !fcache_contains(&c, &b));
+	/* Everything pinned: not cached, the page stays the caller's. */
+	p = page_of('d');
+	HT_EXPECT(t, fcache_insert(&c, &d, &p) == NULL);
+	HT_EXPECT(t, p != NULL);
+	free_page((unsigned long)p);
+	HT_EXPECT_EQ(t, fcache_evict(&c, 2), 0);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	fcache_unpin(&c, ea);
+	fcache_unpin(&c, ec);
+	HT_EXPECT_EQ(t, fcache_evict(&c, 1), 1);
+	/* a was the least recently used. */
+	HT_EXPECT(t, !fcache_contains(&c, &a));
+	fcache_destroy(&c);
+}
+
+static void test_size_zero(struct htest *t)
+{
+	struct fcache_key k = key(1, 1, 0);
+	struct fcache c;
+	void *p;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 0, 8), 0);
+	p = page_of(1);
+	HT_EXPECT(t, fcache_insert(&c, &k, &p) == NULL);
+	HT_EXPECT(t, p != NULL);
+	free_page((unsigned long)p);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	fcache_destroy(&c);
+}
+
+/* ------------------------------------------------------------ reader */
+
+#define MAX_READS	32
+
+/* A storage node: byte i of a file is (i * 7 + id) & 0xff. */
+struct fake_storage {
+	unsigned int nr_reads;
+	u64 off[MAX_READS];
+	u32 len[MAX_READS];
+	int fail;		/* returned instead of reading, if set */
+};
+
+static u8 file_byte(u64 id, u64 i)
+{
+	return (u8)(i * 7 + id);
+}
+
+static int fake_read(void *ctx, const struct mem_file *file, u64 off,
+		     void *buf, u32 len)
+{
+	struct fake_storage *s = ctx;
+
+	if (s->nr_reads < MAX_READS) {
+		s->off[s->nr_reads] = off;
+		s->len[s->nr_reads] = len;
+	}
+	s->nr_reads++;
+	if (s->fail)
+		return s->fail;
+	if (off + len > file->size)
+		return -EIO;	/* the cache asked past the end */
+	for (u32 i = 0; i < len; i++)
+		((u8 *)buf)[i] = file_byte(file->id, off + i);
+	return 0;
+}
+
+static struct mem_file file_of(u64 id, u64 size)
+{
+	return (struct mem_file){ .kind = MEM_FILE_STORAGE, .node = 2,
+				  .id = id, .size = size };
+}
+
+/* Read @len bytes at @off through the cache and check them; 0 or -errno. */
+static int read_check(struct fcache *c, struct fcache_source *src,
+		      const struct mem_file *f, u64 off, u32 len)
+{
+	static u8 buf[64 * 4096];
+	int ret = fcache_read(c, src, f, off, buf, len);
+
+	if (ret)
+		return ret;
+	for (u32 i = 0; i < len; i++)
+		if (buf[i] != file_byte(f->id, off + i))
+			return -EBADMSG;
+	return 0;
+}
+
+static void test_read_small_file(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(5, 10 * PG + 100);
+	struct fcache_key last = key(2, 5, 10);
+	struct fcache_entry *e;
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
+	/* The ELF header: the whole file comes in one read. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, 64), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 1);
+	HT_EXPECT_EQ(t, s.off[0], 0);
+	HT_EXPECT_EQ(t, s.len[0], 10 * PG + 100);
+	/* Unaligned, across pages, up to the last byte: all hits. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, PG - 3, 3 * PG + 7), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 10 * PG, 100), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, 10 * PG + 100), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 1);
+	HT_EXPECT_EQ(t, c.stats.storage_reads, 1);
+	HT_EXPECT_EQ(t, c.stats.storage_pages, 11);
+	HT_EXPECT_EQ(t, c.stats.readahead_pages, 10);
+	HT_EXPECT_EQ(t, c.stats.misses, 1);
+	HT_EXPECT_EQ(t, c.nr_pages, 11);
+	/* Past the end of the file: refused, nothing read. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 10 * PG + 50, 51), -EIO);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, -PG, 16), -EIO);
+	HT_EXPECT_EQ(t, s.nr_reads, 1);
+	/* The last page is zero past the end of the file. */
+	e = fcache_lookup(&c, &last);
+	HT_ASSERT(t, e);
+	HT_EXPECT_EQ(t, ((const u8 *)fcache_entry_page(e))[99],
+		     file_byte(5, 10 * PG + 99));
+	HT_EXPECT_EQ(t, ((const u8 *)fcache_entry_page(e))[100], 0);
+	HT_EXPECT_EQ(t, ((const u8 *)fcache_entry_page(e))[PG - 1], 0);
+	fcache_unpin(&c, e);
+	fcache_destroy(&c);
+}
+
+static void test_read_windows(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(6, 100 * PG);
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 256, 8), 0);
+	/* First miss on the file: the whole window. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, PG), 0);
+	/* The next page after the window: sequential, the window again. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 8 * PG, PG), 0);
+	/* A jump: FCACHE_RA_AROUND pages. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 50 * PG, PG), 0);
+	/* Just below cached pages: stops at the first one. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 49 * PG, PG), 0);
+	/* Near the end: bounded by the file. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 98 * PG, 2 * PG), 0);
+	HT_ASSERT_EQ(t, s.nr_reads, 5);
+	HT_EXPECT_EQ(t, s.off[0], 0);
+	HT_EXPECT_EQ(t, s.len[0], 8 * PG);
+	HT_EXPECT_EQ(t, s.off[1], 8 * PG);
+	HT_EXPECT_EQ(t, s.len[1], 8 * PG);
+	HT_EXPECT_EQ(t, s.off[2], 50 * PG);
+	HT_EXPECT_EQ(t, s.len[2], FCACHE_RA_AROUND * PG);
+	HT_EXPECT_EQ(t, s.off[3], 49 * PG);
+	HT_EXPECT_EQ(t, s.len[3], PG);
+	HT_EXPECT_EQ(t, s.off[4], 98 * PG);
+	HT_EXPECT_EQ(t, s.len[4], 2 * PG);
+	HT_EXPECT_EQ(t, c.stats.storage_pages,
+		     8 + 8 + FCACHE_RA_AROUND + 1 + 2);
+	HT_EXPECT_EQ(t, c.stats.readahead_pages,
+		     7 + 7 + FCACHE_RA_AROUND - 1 + 0 + 1);
+	/* Every page read is there: reading them again reads nothing. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, 16 * PG), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 49 * PG,
+				   (1 + FCACHE_RA_AROUND) * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 5);
+	fcache_destroy(&c);
+}
+
+static void test_read_error(struct htest *t)
+{
+	struct fake_storage s = { .fail = -ETIMEDOUT };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(7, 4 * PG);
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 16, 8), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, PG, 10), -ETIMEDOUT);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	/* The next attempt reads again, and succeeds. */
+	s.fail = 0;
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, PG, 10), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 2);
+	fcache_destroy(&c);
+}
+
+static void test_read_tiny_cache(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(8, 40 * PG);
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	/* A window larger than the cache: the bound holds, bytes are right. */
+	HT_ASSERT_EQ(t, fcache_init(&c, 3, 32), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, 40 * PG), 0);
+	HT_EXPECT(t, c.nr_pages <= 3);
+	HT_EXPECT(t, c.stats.evictions > 0);
+	fcache_destroy(&c);
+}
+
+static struct fcache *reclaim_cache;
+
+static unsigned long reclaim(unsigned long nr)
+{
+	return fcache_shrink(reclaim_cache, nr);
+}
+
+static void test_reclaim_for_processes(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(9, 256 * PG);
+	u64 va = 0x20000000, filled = 0;
+	struct rmm *mm;
+	struct fcache c;
+	bool created;
+	void *page;
+	int ret;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 1024, 32), 0);
+	for (u64 off = 0; off < 256 * PG; off += 64 * PG)
+		HT_ASSERT_EQ(t, read_check(&c, &src, &f, off, 64 * PG), 0);
+	HT_ASSERT_EQ(t, c.nr_pages, 256);
+	reclaim_cache = &c;
+	rmm_set_reclaim(reclaim);
+	mm = rmm_create(1, 1, 0);
+	HT_ASSERT(t, mm);
+	/* Run buddy dry: the cache gives every page it has first. */
+	while (!(ret = rmm_page_get(mm, va, &page, &created))) {
+		va += PG;
+		filled++;
+	}
+	HT_EXPECT_EQ(t, ret, -ENOMEM);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	HT_EXPECT_EQ(t, c.stats.evictions, 256);
+	HT_EXPECT(t, filled > 256);
+	rmm_set_reclaim(NULL);
+	rmm_destroy(mm);
+	/* The file reads back right after the cache was emptied. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 100 * PG, 3 * PG), 0);
+	fcache_destroy(&c);
+}
+
+static void test_no_leaks(struct htest *t)
+{
+	HT_ASSERT_EQ(t, setup(), 0);
+	/* Slab keeps a few pages cached; buddy must not have lost pages. */
+	HT_EXPECT(t, nr_free_pages() + 64 >= baseline_free);
+	HT_EXPECT_EQ(t, buddy_check(), 0);
+}
+
+static const struct htest_case cases[] = {
+	HT_CASE(test_keys),
+	HT_CASE(test_insert_twice),
+	HT_CASE(test_lru_bound),
+	HT_CASE(test_pinned_stay),
+	HT_CASE(test_size_zero),
+	HT_CASE(test_read_small_file),
+	HT_CASE(test_read_windows),
+	HT_CASE(test_read_error),
+	HT_CASE(test_read_tiny_cache),
+	HT_CASE(test_reclaim_for_processes),
+	HT_CASE(test_no_leaks),
+	{}
+};
+
+HTEST_MAIN(cases)
