@@ -65,9 +65,9 @@ SYSCALL_DECLARE(uname)
 
 	memset(&u, 0, sizeof(u));
 	strscpy(u.sysname, "Linux", sizeof(u.sysname));
-	strscpy(u.nodename, "tessera", sizeof(u.nodename));
-	strscpy(u.release, "6.1.0-tessera", sizeof(u.release));
-	strscpy(u.version, "#1 SMP Tessera", sizeof(u.version));
+	strscpy(u.nodename, UTS_NODENAME, sizeof(u.nodename));
+	strscpy(u.release, UTS_RELEASE, sizeof(u.release));
+	strscpy(u.version, UTS_VERSION, sizeof(u.version));
 	strscpy(u.machine, "x86_64", sizeof(u.machine));
 	strscpy(u.domainname, "(none)", sizeof(u.domainname));
 	return copy_to_user((void __user *)regs->rdi, &u, sizeof(u)) ?
