@@ -329,5 +329,7 @@ int memnode_image_unregister(const char *path);
 unsigned int memnode_nr_procs(void);
 /* pr_info() the request counters. */
 void memnode_dump_stats(void);
+/* Register the P2M_TMPFS_* handlers (tmpfs.c).  0 or -errno. */
+int memnode_tmpfs_start(void);
 
 #endif /* _MANAGERS_MEMORY_INTERNAL_H */

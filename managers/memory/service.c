@@ -1139,6 +1139,9 @@ int memory_service_start(void)
 			err = ret;
 		}
 	}
+	ret = memnode_tmpfs_start();
+	if (ret)
+		err = ret;
 	memnode_register_boot_images();
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off");

@@ -84,6 +84,8 @@ void ufile_put(struct ufile *f)
 		return;
 	if (f->kind == UFILE_PSEUDO)
 		pseudofs_release(f);
+	if (f->kind == UFILE_TMPFS)
+		tmpfs_release(f);
 	kfree(f->path);
 	kfree(f);
 }
