@@ -30,6 +30,8 @@
 #define P2M_PATH_MAX		4096	/* execve path bytes, no NUL */
 /* execve/mmap storage node meaning "the memory node's image registry" */
 #define P2M_NO_STORAGE		0xffff
+/* mmap file node meaning "the sender's tmpfs object @file_id" (MAP_PRIVATE) */
+#define P2M_TMPFS_NODE		0xfffe
 
 /* p2m_miss_req.access: what the faulting instruction did. */
 #define P2M_ACCESS_READ		0x1
@@ -151,7 +153,9 @@ _Static_assert(sizeof(struct p2m_flush_req) == 16 + P2M_PAGE_SIZE,
 
 /*
  * P2M_MMAP: mmap(2).  For a file mapping the processor names the file
- * as its storage node knows it.  Reply: struct p2m_addr_reply.
+ * as its storage node knows it, or, with @file_node P2M_TMPFS_NODE, its
+ * own tmpfs object @file_id (MAP_PRIVATE only: MAP_SHARED is -ENODEV).
+ * Reply: struct p2m_addr_reply.
  */
 struct p2m_mmap_req {
 	struct p2m_hdr hdr;

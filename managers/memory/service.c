@@ -429,6 +429,8 @@ static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 		return memnode_image_read(file->id, off, buf, len);
 	case MEM_FILE_STORAGE:
 		return memnode_storage_read(file, off, buf, len);
+	case MEM_FILE_TMPFS:
+		return memnode_tmpfs_read(file->node, file->id, off, buf, len);
 	default:
 		return -EIO;
 	}
@@ -629,6 +631,18 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 		file.size = fit_get_le64(&r->file_size);
 		file.kind = file.node == P2M_NO_STORAGE ? MEM_FILE_IMAGE :
 							  MEM_FILE_STORAGE;
+		if (file.node == P2M_TMPFS_NODE) {
+			/* The sender's own objects only. */
+			file.kind = MEM_FILE_TMPFS;
+			file.node = rq->src_node;
+			if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+				pr_warn_once("memnode: MAP_SHARED of a tmpfs file from node %u: -ENODEV (not coherent with write(2))\n",
+					     rq->src_node);
+				memnode_end(p);
+				memnode_reply_err(rq, -ENODEV);
+				return;
+			}
+		}
 		if (file.kind == MEM_FILE_STORAGE &&
 		    file.node >= FIT_MAX_NODES) {
 			memnode_end(p);

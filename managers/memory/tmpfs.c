@@ -122,6 +122,16 @@ static void memnode_tmpfs(struct fit_request *rq, void *ctx)
 	}
 }
 
+int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len)
+{
+	u64 pages;
+
+	mutex_lock(&tmpfs_lock);
+	tmpfs_store_read(&tmpfs_store, node, id, off, buf, len, &pages);
+	mutex_unlock(&tmpfs_lock);
+	return 0;
+}
+
 int memnode_tmpfs_start(void)
 {
 	static const u16 ops[] = {

@@ -627,6 +627,16 @@ long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 	return done ? (long)done : ret;
 }
 
+int tmpfs_map_source(struct ufile *f, struct ufile_map_source *src)
+{
+	mutex_lock(&tmpfs_lock);
+	src->file_id = f->tmpfs->ino;
+	src->size = f->tmpfs->size;
+	mutex_unlock(&tmpfs_lock);
+	src->node = P2M_TMPFS_NODE;
+	return 0;
+}
+
 int tmpfs_ftruncate(struct ufile *f, s64 size)
 {
 	int ret;

@@ -15,6 +15,7 @@
 
 struct fs_lookup;
 struct ufile;
+struct ufile_map_source;
 
 /* The memory node that keeps the file data (initrd.c, once). */
 void tmpfs_set_memory_node(int node);
@@ -52,6 +53,11 @@ long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len);
 int tmpfs_ftruncate(struct ufile *f, s64 size);
 /* fchmod(2). */
 int tmpfs_fchmod(struct ufile *f, u32 mode);
+/*
+ * What mmap(2) of @f needs (ufile_map_source()): the memory node's object
+ * (@src->node P2M_TMPFS_NODE) and the size now.  0.
+ */
+int tmpfs_map_source(struct ufile *f, struct ufile_map_source *src);
 /* Drop the open file's hold on its inode (ufile_put()). */
 void tmpfs_release(struct ufile *f);
 

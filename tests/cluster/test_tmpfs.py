@@ -62,6 +62,7 @@ ro: rename into tmpfs EXDEV
 ro: rename /tmp to /dev/shm EXDEV
 ro: rmdir mount point EBUSY
 ro: file intact ok
+tessera: mmap MAP_SHARED of a tmpfs file ENODEV
 0 failures
 """
 
@@ -159,6 +160,8 @@ def tmpfs_native_vs_tessera():
 	      f"{where}: the --ro run's status: {err!r}")
 	check(re.search(r"tmpfs: /tmp and /dev/shm: data on memory node 1", log),
 	      f"{where}: the tmpfs data is not on memory1")
+	check(log.count("MAP_SHARED of a tmpfs file from node 0: -ENODEV") == 1,
+	      f"{where}: no single log line for the MAP_SHARED refusal")
 
 
 def tmpfs_full():

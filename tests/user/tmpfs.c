@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -61,6 +62,9 @@ static const char *ename(int e)
 	case EFBIG: return "EFBIG";
 	case EACCES: return "EACCES";
 	case EPERM: return "EPERM";
+	case ENODEV: return "ENODEV";
+	case ENOMEM: return "ENOMEM";
+	case EIO: return "EIO";
 	default: return "other";
 	}
 }
@@ -481,6 +485,42 @@ static void test_modes(const char *dir)
 	EXPECT(rmdir(in(dir, "md")) == 0);
 }
 
+/* MAP_PRIVATE of a tmpfs file: the file's bytes, writes stay private. */
+static void test_mmap(const char *dir)
+{
+	const size_t size = 3 * 4096 + 100;
+	unsigned char b[3 * 4096 + 100], c;
+	unsigned char *m, *m2;
+	size_t bad = 0;
+	int fd = open(in(dir, "map"), O_CREAT | O_RDWR, 0644);
+
+	for (size_t i = 0; i < size; i++)
+		b[i] = pat(i + 77);
+	EXPECT(write(fd, b, size) == (long)size);
+	m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	printf("mmap: private %s\n", m == MAP_FAILED ? ename(errno) : "ok");
+	if (m == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	for (size_t i = 0; i < 4 * 4096; i++)
+		bad += m[i] != (i < size ? b[i] : 0);
+	printf("mmap: wrong bytes %zu\n", bad);
+	m[5] = b[5] ^ 0xff;
+	EXPECT(pread(fd, &c, 1, 5) == 1);
+	printf("mmap: private write %s in the file\n",
+	       c == b[5] ? "not" : "also");
+	m2 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
+	EXPECT(m2 != MAP_FAILED);
+	printf("mmap: at offset 4096 %s\n",
+	       m2 != MAP_FAILED && !memcmp(m2, b + 4096, 4096) ? "same" :
+								 "differs");
+	munmap(m, 4 * 4096);
+	munmap(m2, 4096);
+	close(fd);
+	EXPECT(unlink(in(dir, "map")) == 0);
+}
+
 static void suite(const char *dir)
 {
 	test_big(dir);
@@ -492,6 +532,7 @@ static void suite(const char *dir)
 	test_dirs(dir);
 	test_errors(dir);
 	test_modes(dir);
+	test_mmap(dir);
 	unlink(in(dir, "big"));
 	unlink(in(dir, "holes"));
 	unlink(in(dir, "append"));
@@ -505,6 +546,7 @@ static void read_only(const char *file, const char *dir)
 {
 	char parent[4096], *slash;
 	struct stat st;
+	int fd;
 
 	snprintf(parent, sizeof(parent), "%s", file);
 	slash = strrchr(parent, '/');
@@ -533,6 +575,14 @@ static void read_only(const char *file, const char *dir)
 	printf("ro: rmdir mount point %s\n", res(rmdir("/tmp")));
 	printf("ro: file intact %s\n", res(stat(file, &st)));
 	EXPECT(unlink(in(dir, "xdev")) == 0);
+	fd = open(in(dir, "shared"), O_CREAT | O_RDWR, 0644);
+	EXPECT(write(fd, "x", 1) == 1);
+	/* Not Linux's answer: Tessera's documented limitation. */
+	printf("tessera: mmap MAP_SHARED of a tmpfs file %s\n",
+	       mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ?
+	       ename(errno) : "ok");
+	close(fd);
+	EXPECT(unlink(in(dir, "shared")) == 0);
 }
 
 /* Fill @dir's file system (@bytes) to ENOSPC and check what stayed. */
