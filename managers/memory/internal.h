@@ -332,6 +332,8 @@ unsigned int memnode_nr_procs(void);
 void memnode_dump_stats(void);
 /* Register the P2M_TMPFS_* handlers (tmpfs.c).  0 or -errno. */
 int memnode_tmpfs_start(void);
+/* Print the P2M_TMPFS_* counters (memnode_dump_stats()). */
+void memnode_tmpfs_dump_stats(void);
 /*
  * @len bytes at @off of tmpfs object (@node, @id) into @buf (zeros for
  * holes): the page source of a MAP_PRIVATE tmpfs mapping.  0.  Takes

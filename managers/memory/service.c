@@ -1075,6 +1075,7 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
+	memnode_tmpfs_dump_stats();
 }
 
 /*

@@ -122,6 +122,14 @@ static void memnode_tmpfs(struct fit_request *rq, void *ctx)
 	}
 }
 
+void memnode_tmpfs_dump_stats(void)
+{
+	pr_info("memnode: tmpfs requests %llu malformed %llu enospc %llu\n",
+		(unsigned long long)tmpfs_stats.requests,
+		(unsigned long long)tmpfs_stats.malformed,
+		(unsigned long long)tmpfs_stats.enospc);
+}
+
 int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len)
 {
 	u64 pages;

@@ -253,8 +253,12 @@ out:
 	return ret;
 }
 
-/* The attributes of the cwd (AT_FDCWD with AT_EMPTY_PATH). */
-static int cwd_attrs(struct p2s_open_reply *reply)
+/*
+ * The attributes of the cwd (AT_FDCWD with AT_EMPTY_PATH): in *@reply,
+ * or for a tmpfs cwd in *@st with *@tmp set.
+ */
+static int cwd_attrs(struct p2s_open_reply *reply, struct uapi_stat *st,
+		     bool *tmp)
 {
 	struct fd_table *t = current_files();
 	char *cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
@@ -265,7 +269,11 @@ static int cwd_attrs(struct p2s_open_reply *reply)
 	spin_lock(&t->lock);
 	memcpy(cwd, t->cwd, FS_PATH_MAX);
 	spin_unlock(&t->lock);
-	ret = fs_storage_open(cwd, 0, reply);
+	*tmp = tmpfs_owns(cwd);
+	if (*tmp)
+		ret = tmpfs_stat(cwd, st);
+	else
+		ret = fs_storage_open(cwd, 0, reply);
 	kfree(cwd);
 	return ret;
 }
@@ -284,7 +292,7 @@ int fs_stat_at(int dirfd, const char __user *upath, int flags,
 			return -ENOENT;
 		if (dirfd != AT_FDCWD)
 			return stat_fd(dirfd, st);
-		ret = cwd_attrs(&reply);
+		ret = cwd_attrs(&reply, st, &pseudo);
 	}
 	if (ret)
 		return ret;
@@ -430,11 +438,18 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
 		if (dirfd == AT_FDCWD) {
-			ret = cwd_attrs(&reply);
+			ret = cwd_attrs(&reply, &st, &tmp);
+			pseudo = tmp;
 		} else {
 			f = fd_get(current_files(), dirfd);
 			if (IS_ERR(f))
 				return PTR_ERR(f);
+			if (f->kind == UFILE_TMPFS) {
+				tmpfs_fstat(f, &st);
+				pseudo = tmp = true;
+				ufile_put(f);
+				goto check;
+			}
 			/* The standard streams: readable and writable. */
 			if (f->kind != UFILE_STORAGE) {
 				ufile_put(f);
@@ -446,6 +461,7 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	}
 	if (ret)
 		return ret;
+check:
 	mode = pseudo ? st.st_mode : fit_get_le32(&reply.st.mode);
 	/* Of the pseudo files only the devices take writes; tmpfs all. */
 	if ((amode & W_OK) && tmp)

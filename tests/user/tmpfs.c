@@ -483,6 +483,23 @@ static void test_modes(const char *dir)
 	umask(old);
 	EXPECT(unlink(in(dir, "m")) == 0);
 	EXPECT(rmdir(in(dir, "md")) == 0);
+	/* The directory by descriptor and as the cwd. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	EXPECT(fd >= 0);
+	EXPECT(chdir(dir) == 0);
+	EXPECT(fstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH) == 0);
+	EXPECT(stat(dir, &st2) == 0);
+	printf("modes: cwd by AT_EMPTY_PATH %s\n",
+	       st.st_ino == st2.st_ino && S_ISDIR(st.st_mode) ? "same" : "differs");
+	printf("modes: faccessat2 of the dirfd X_OK %s\n",
+	       res(syscall(SYS_faccessat2, fd, "", X_OK, AT_EMPTY_PATH)));
+	close(openat(fd, "rel", O_CREAT | O_WRONLY, 0644));
+	printf("modes: openat by dirfd %s\n", res(stat(in(dir, "rel"), &st)));
+	printf("modes: unlinkat by dirfd %s\n", res(unlinkat(fd, "rel", 0)));
+	EXPECT(mkdir(in(dir, "rd"), 0755) == 0);
+	printf("modes: unlinkat AT_REMOVEDIR %s\n",
+	       res(unlinkat(fd, "rd", AT_REMOVEDIR)));
+	close(fd);
 }
 
 /* MAP_PRIVATE of a tmpfs file: the file's bytes, writes stay private. */
