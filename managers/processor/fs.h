@@ -168,6 +168,12 @@ int fs_lookup_user(struct fs_lookup *lk, int dirfd,
  */
 int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
 /*
+ * The error of creating or removing a name @path of the read-only storage
+ * tree (cut to its directory here): -ENOENT or -ENOTDIR if that directory
+ * does not resolve, else -EROFS.  May sleep.
+ */
+int fs_storage_create_error(char *path);
+/*
  * Read up to @len bytes of storage file @f at *@pos into @ubuf,
  * advancing *@pos; splits at P2S_READ_MAX.  Bytes read (0 at end of
  * file) or -errno.  Caller serialises *@pos.  May sleep.

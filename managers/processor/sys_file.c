@@ -49,11 +49,7 @@ static struct fs_lookup *lookup_alloc(void)
 	return kmalloc(sizeof(struct fs_lookup), GFP_KERNEL);
 }
 
-/*
- * Whether the directory that would hold the missing @path exists: then
- * creating it is -EROFS, else the lookup's -ENOENT stands.
- */
-static int create_error(char *path)
+int fs_storage_create_error(char *path)
 {
 	struct p2s_open_reply reply;
 	char *slash;
@@ -133,7 +129,7 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 	}
 	ret = fs_storage_open(lk->path, p2s_flags, &reply);
 	if (ret == -ENOENT && (flags & O_CREAT))
-		ret = create_error(lk->path);
+		ret = fs_storage_create_error(lk->path);
 	if (ret)
 		goto out;
 	mode = fit_get_le32(&reply.st.mode);

@@ -300,9 +300,10 @@ static long dir_seek(struct ufile *f, s64 off, int whence)
 	return f->pos;
 }
 
-static long file_seek(struct ufile *f, s64 off, int whence)
+/* The new offset of a regular file of @size bytes (no holes) or -errno. */
+static long file_seek(struct ufile *f, s64 size, s64 off, int whence)
 {
-	s64 size = f->size, pos;
+	s64 pos;
 
 	switch (whence) {
 	case SEEK_SET:
@@ -351,10 +352,6 @@ SYSCALL_DECLARE(lseek)
 		ret = -ESPIPE;
 	} else if (f->flags & O_PATH) {
 		ret = -EBADF;
-	} else if (f->kind == UFILE_TMPFS) {
-		mutex_lock(&f->pos_lock);
-		ret = tmpfs_lseek(f, off, whence);
-		mutex_unlock(&f->pos_lock);
 	} else if (f->kind == UFILE_PSEUDO) {
 		mutex_lock(&f->pos_lock);
 		ret = pseudofs_lseek(f, off, whence);
@@ -362,7 +359,9 @@ SYSCALL_DECLARE(lseek)
 	} else {
 		mutex_lock(&f->pos_lock);
 		ret = ufile_is_dir(f) ? dir_seek(f, off, whence) :
-					file_seek(f, off, whence);
+		      file_seek(f, f->kind == UFILE_TMPFS ? tmpfs_size(f) :
+							     (s64)f->size,
+				off, whence);
 		mutex_unlock(&f->pos_lock);
 	}
 	ufile_put(f);

@@ -176,16 +176,21 @@ struct tmpfs_where {
 	int last_len;
 };
 
-/* Walk @path (which tmpfs owns); caller holds tmpfs_lock. */
-static int tmpfs_lookup(const char *path, struct tmpfs_where *w)
+/*
+ * Walk @path (which tmpfs owns); caller holds tmpfs_lock.  With @exist
+ * a missing last component is -ENOENT too, else w->node is NULL.
+ */
+static int tmpfs_lookup(const char *path, struct tmpfs_where *w, bool exist)
 {
 	const char *rel;
+	int ret;
 
 	w->tree = tmpfs_mount_of(path, &rel);
 	if (!w->tree)
 		return -ENOENT;
-	return tmpfs_tree_walk(w->tree, rel, &w->parent, &w->node, &w->last,
-			       &w->last_len);
+	ret = tmpfs_tree_walk(w->tree, rel, &w->parent, &w->node, &w->last,
+			      &w->last_len);
+	return !ret && exist && !w->node ? -ENOENT : ret;
 }
 
 static bool trailing_slash(const char *path)
@@ -219,9 +224,7 @@ int tmpfs_stat(const char *path, struct uapi_stat *st)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
-	if (!ret && !w.node)
-		ret = -ENOENT;
+	ret = tmpfs_lookup(path, &w, true);
 	if (!ret && trailing_slash(path) && !is_dir(w.node))
 		ret = -ENOTDIR;
 	if (!ret)
@@ -271,7 +274,7 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 	memcpy(f->path, path, strlen(path) + 1);
 	fs_path_strip_slash(f->path);
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
+	ret = tmpfs_lookup(path, &w, false);
 	if (ret)
 		goto out;
 	if (w.node) {
@@ -318,7 +321,7 @@ int tmpfs_mkdir(const char *path, u32 mode)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
+	ret = tmpfs_lookup(path, &w, false);
 	if (!ret && w.node)
 		ret = -EEXIST;
 	if (!ret && !tmpfs_tree_create(w.tree, w.parent, w.last, w.last_len,
@@ -336,11 +339,8 @@ int tmpfs_unlink(const char *path, bool dir)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
+	ret = tmpfs_lookup(path, &w, true);
 	if (ret)
-		goto out;
-	ret = -ENOENT;
-	if (!w.node)
 		goto out;
 	if (!w.parent) {		/* the mount point */
 		ret = dir ? -EBUSY : -EISDIR;
@@ -368,13 +368,13 @@ int tmpfs_rename(const char *from, const char *to, unsigned int flags)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(from, &a);
+	/* Linux's order: both directories, then the name to move. */
+	ret = tmpfs_lookup(from, &a, false);
 	if (!ret)
-		ret = tmpfs_lookup(to, &b);
+		ret = tmpfs_lookup(to, &b, false);
+	if (!ret && !a.node)
+		ret = -ENOENT;
 	if (ret)
-		goto out;
-	ret = -ENOENT;
-	if (!a.node)
 		goto out;
 	ret = -EBUSY;
 	if (!a.parent || !b.parent)
@@ -403,9 +403,7 @@ int tmpfs_truncate(const char *path, s64 size)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
-	if (!ret && !w.node)
-		ret = -ENOENT;
+	ret = tmpfs_lookup(path, &w, true);
 	if (!ret && is_dir(w.node))
 		ret = -EISDIR;
 	if (!ret)
@@ -426,9 +424,7 @@ int tmpfs_chmod(const char *path, u32 mode)
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w);
-	if (!ret && !w.node)
-		ret = -ENOENT;
+	ret = tmpfs_lookup(path, &w, true);
 	if (!ret)
 		tmpfs_set_mode(w.node, mode);
 	mutex_unlock(&tmpfs_lock);
@@ -540,43 +536,14 @@ out:
 	return done ? done : ret;
 }
 
-long tmpfs_lseek(struct ufile *f, s64 off, int whence)
+s64 tmpfs_size(const struct ufile *f)
 {
-	s64 size, pos;
+	s64 size;
 
-	if (ufile_is_dir(f)) {
-		if (whence == SEEK_SET && off >= 0)
-			f->pos = off;
-		else if (whence != SEEK_CUR || off)
-			return -EINVAL;
-		return f->pos;
-	}
 	mutex_lock(&tmpfs_lock);
 	size = f->tmpfs->size;
 	mutex_unlock(&tmpfs_lock);
-	switch (whence) {
-	case SEEK_SET:
-		pos = off;
-		break;
-	case SEEK_CUR:
-		pos = (s64)f->pos + off;
-		break;
-	case SEEK_END:
-		pos = size + off;
-		break;
-	case SEEK_DATA:		/* holes are not tracked: all data */
-	case SEEK_HOLE:
-		if (off < 0 || off >= size)
-			return -ENXIO;
-		pos = whence == SEEK_DATA ? off : size;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	f->pos = pos;
-	return pos;
+	return size;
 }
 
 struct tmpfs_dirent_hdr {

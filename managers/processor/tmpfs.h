@@ -45,8 +45,8 @@ long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos);
  */
 long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
 		 u64 *pos);
-/* lseek(2); caller holds f->pos_lock. */
-long tmpfs_lseek(struct ufile *f, s64 off, int whence);
+/* The file's size now (lseek, sys_io.c: SEEK_DATA/HOLE see no holes). */
+s64 tmpfs_size(const struct ufile *f);
 /* getdents64(2); caller holds f->pos_lock. */
 long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len);
 /* ftruncate(2): 0, -EINVAL (not a regular file open for writing), -EFBIG. */

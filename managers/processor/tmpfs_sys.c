@@ -32,7 +32,6 @@ static int ro_error(char *path, enum ro_op op)
 {
 	struct p2s_open_reply reply;
 	struct uapi_stat st;
-	char *slash;
 	int ret;
 
 	if (pseudofs_owns(path)) {
@@ -55,13 +54,7 @@ static int ro_error(char *path, enum ro_op op)
 		if (op == RO_NAME)
 			return ret ? ret : -EROFS;
 	}
-	fs_path_strip_slash(path);
-	slash = strrchr(path, '/');
-	if (!slash)
-		return -ENOENT;
-	slash[slash == path ? 1 : 0] = '\0';
-	ret = fs_storage_open(path, P2S_OPEN_DIRECTORY, &reply);
-	return ret == -ENOENT || ret == -ENOTDIR ? ret : -EROFS;
+	return fs_storage_create_error(path);
 }
 
 /* Resolve @upath against @dirfd into a new lookup: NULL and *@err. */
@@ -83,56 +76,61 @@ static struct fs_lookup *lookup_path(int dirfd, const char __user *upath,
 	return lk;
 }
 
-static long do_mkdirat(int dirfd, const char __user *upath, u32 mode)
+/* The name calls of one path (rename has two). */
+enum path_op { OP_MKDIR, OP_UNLINK, OP_RMDIR, OP_TRUNCATE, OP_CHMOD };
+
+/* @op with @arg (a mode or a size) on @dirfd + @upath: 0 or -errno. */
+static long path_change(int dirfd, const char __user *upath,
+			enum path_op op, u64 arg)
 {
+	static const enum ro_op ro[] = {
+		[OP_MKDIR] = RO_CREATE, [OP_UNLINK] = RO_PARENT,
+		[OP_RMDIR] = RO_PARENT, [OP_TRUNCATE] = RO_NAME,
+		[OP_CHMOD] = RO_NAME,
+	};
 	struct fs_lookup *lk;
 	int ret;
 
 	lk = lookup_path(dirfd, upath, &ret);
 	if (!lk)
 		return ret;
-	if (tmpfs_owns(lk->path))
-		ret = tmpfs_mkdir(lk->path, mode);
+	if (!tmpfs_owns(lk->path))
+		ret = op == OP_TRUNCATE && (s64)arg < 0 ? -EINVAL :
+		      ro_error(lk->path, ro[op]);
+	else if (op == OP_MKDIR)
+		ret = tmpfs_mkdir(lk->path, arg);
+	else if (op == OP_UNLINK || op == OP_RMDIR)
+		ret = tmpfs_unlink(lk->path, op == OP_RMDIR);
+	else if (op == OP_TRUNCATE)
+		ret = tmpfs_truncate(lk->path, arg);
 	else
-		ret = ro_error(lk->path, RO_CREATE);
+		ret = tmpfs_chmod(lk->path, arg);
 	kfree(lk);
 	return ret;
 }
 
 SYSCALL_DECLARE(mkdir)
 {
-	return do_mkdirat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi);
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_MKDIR,
+			   regs->rsi);
 }
 
 SYSCALL_DECLARE(mkdirat)
 {
-	return do_mkdirat(regs->rdi, (const char __user *)regs->rsi, regs->rdx);
-}
-
-static long do_unlinkat(int dirfd, const char __user *upath, bool dir)
-{
-	struct fs_lookup *lk;
-	int ret;
-
-	lk = lookup_path(dirfd, upath, &ret);
-	if (!lk)
-		return ret;
-	if (tmpfs_owns(lk->path))
-		ret = tmpfs_unlink(lk->path, dir);
-	else
-		ret = ro_error(lk->path, RO_PARENT);
-	kfree(lk);
-	return ret;
+	return path_change(regs->rdi, (const char __user *)regs->rsi, OP_MKDIR,
+			   regs->rdx);
 }
 
 SYSCALL_DECLARE(unlink)
 {
-	return do_unlinkat(AT_FDCWD, (const char __user *)regs->rdi, false);
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_UNLINK,
+			   0);
 }
 
 SYSCALL_DECLARE(rmdir)
 {
-	return do_unlinkat(AT_FDCWD, (const char __user *)regs->rdi, true);
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_RMDIR,
+			   0);
 }
 
 SYSCALL_DECLARE(unlinkat)
@@ -141,8 +139,26 @@ SYSCALL_DECLARE(unlinkat)
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	return do_unlinkat(regs->rdi, (const char __user *)regs->rsi,
-			   flags & AT_REMOVEDIR);
+	return path_change(regs->rdi, (const char __user *)regs->rsi,
+			   flags & AT_REMOVEDIR ? OP_RMDIR : OP_UNLINK, 0);
+}
+
+SYSCALL_DECLARE(truncate)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi,
+			   OP_TRUNCATE, regs->rsi);
+}
+
+SYSCALL_DECLARE(chmod)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_CHMOD,
+			   regs->rsi);
+}
+
+SYSCALL_DECLARE(fchmodat)
+{
+	return path_change(regs->rdi, (const char __user *)regs->rsi, OP_CHMOD,
+			   regs->rdx);
 }
 
 static long do_renameat2(int olddirfd, const char __user *oldpath,
@@ -199,24 +215,6 @@ SYSCALL_DECLARE(renameat2)
 			    regs->r8);
 }
 
-SYSCALL_DECLARE(truncate)
-{
-	struct fs_lookup *lk;
-	int ret;
-
-	lk = lookup_path(AT_FDCWD, (const char __user *)regs->rdi, &ret);
-	if (!lk)
-		return ret;
-	if (tmpfs_owns(lk->path))
-		ret = tmpfs_truncate(lk->path, regs->rsi);
-	else if ((s64)regs->rsi < 0)
-		ret = -EINVAL;
-	else
-		ret = ro_error(lk->path, RO_NAME);
-	kfree(lk);
-	return ret;
-}
-
 SYSCALL_DECLARE(ftruncate)
 {
 	struct ufile *f = fd_get(current_files(), regs->rdi);
@@ -232,33 +230,6 @@ SYSCALL_DECLARE(ftruncate)
 		ret = -EINVAL;	/* no other regular file is writable */
 	ufile_put(f);
 	return ret;
-}
-
-static long do_fchmodat(int dirfd, const char __user *upath, u32 mode)
-{
-	struct fs_lookup *lk;
-	int ret;
-
-	lk = lookup_path(dirfd, upath, &ret);
-	if (!lk)
-		return ret;
-	if (tmpfs_owns(lk->path))
-		ret = tmpfs_chmod(lk->path, mode);
-	else
-		ret = ro_error(lk->path, RO_NAME);
-	kfree(lk);
-	return ret;
-}
-
-SYSCALL_DECLARE(chmod)
-{
-	return do_fchmodat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi);
-}
-
-SYSCALL_DECLARE(fchmodat)
-{
-	return do_fchmodat(regs->rdi, (const char __user *)regs->rsi,
-			   regs->rdx);
 }
 
 SYSCALL_DECLARE(fchmod)

@@ -35,14 +35,14 @@ renames across mounts are EXDEV; the mount point is busy).
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 
 import clusterlib
 from clusterlib import check
+import test_files
 import test_user
 
-TIMEOUT = 400
+TIMEOUT = test_files.TIMEOUT	# test_files._run() waits that long
 FULL_BYTES = 1 << 20
 
 RO_LINES = """\
@@ -107,7 +107,7 @@ def _root():
 
 def _run(name, args, rootfs=None, also=(), extra=()):
 	"""tessera run (three nodes with @rootfs, else --local): status,
-	stdout, stderr, every serial log."""
+	stdout, stderr, every serial log, where the logs are."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [os.path.join(clusterlib.ROOT, "tools", "tessera"), "run",
 	       "--run-dir", run_dir, "--kernel-image",
@@ -119,21 +119,10 @@ def _run(name, args, rootfs=None, also=(), extra=()):
 	for a in also:
 		cmd += ["--also", a]
 	cmd += ["--"] + args
-	with clusterlib.qemu_slots(3 if rootfs else 1):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 60)
-	log = ""
-	for dirpath, _, names in os.walk(run_dir):
-		for n in names:
-			if n.endswith(".log"):
-				with open(os.path.join(dirpath, n),
-					  errors="replace") as f:
-					log += f.read()
+	code, out, err, log = test_files._run(cmd, run_dir)
 	where = f"{name}: logs in runs/.../{name}/"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
-	return res.returncode, res.stdout, res.stderr, log, where
+	return code, out, err, log, where
 
 
 def _also_statuses(err):
