@@ -125,9 +125,21 @@ def _run(name, args, rootfs=None, also=(), extra=()):
 	return code, out, err, log, where
 
 
-def _also_statuses(err):
-	return re.findall(rb"\[launcher\] run \d+ \([^)]*\): exit status (\d+)",
+def _check_suite(run, want, want_err, expected):
+	"""The suite's run then one --also run: stdout the native suite's
+	followed by @expected, stderr the native one's, both statuses 0."""
+	code, out, err, log, where = run
+	want += expected.encode()
+	check(out == want,
+	      f"{where}: stdout differs\n--- native + expected\n"
+	      f"{want.decode(errors='replace')}\n"
+	      f"--- tessera\n{out.decode(errors='replace')}")
+	check(test_user._launcher_notes(err) == want_err,
+	      f"{where}: stderr {test_user._launcher_notes(err)!r}")
+	check(code == 0, f"{where}: status {code}")
+	also = re.findall(rb"\[launcher\] run \d+ \([^)]*\): exit status (\d+)",
 			  err)
+	check(also == [b"0"], f"{where}: the --also run's status: {err!r}")
 
 
 def tmpfs_native_vs_tessera():
@@ -135,18 +147,10 @@ def tmpfs_native_vs_tessera():
 	want, want_err = _native_suite(prog)
 	root = _root()
 	inside = os.path.join(root, "tmpfs")
-	code, out, err, log, where = _run(
-		"tmpfs-tessera", [inside, "/tmp", "/dev/shm"], rootfs=root,
-		also=[f"{inside} --ro /ro/file /tmp"])
-	check(out == want + RO_LINES.encode(),
-	      f"{where}: stdout differs\n--- native + expected\n"
-	      f"{(want + RO_LINES.encode()).decode(errors='replace')}\n"
-	      f"--- tessera\n{out.decode(errors='replace')}")
-	check(test_user._launcher_notes(err) == want_err,
-	      f"{where}: stderr {test_user._launcher_notes(err)!r}")
-	check(code == 0, f"{where}: status {code}")
-	check(_also_statuses(err) == [b"0"],
-	      f"{where}: the --ro run's status: {err!r}")
+	run = _run("tmpfs-tessera", [inside, "/tmp", "/dev/shm"], rootfs=root,
+		   also=[f"{inside} --ro /ro/file /tmp"])
+	_check_suite(run, want, want_err, RO_LINES)
+	log, where = run[3], run[4]
 	check(re.search(r"tmpfs: /tmp and /dev/shm: data on memory node 1", log),
 	      f"{where}: the tmpfs data is not on memory1")
 	check(log.count("MAP_SHARED of a tmpfs file from node 0: -ENODEV") == 1,
@@ -172,19 +176,10 @@ def tmpfs_local_mode():
 	prog = test_user.program("tmpfs")
 	want, want_err = _native_suite(prog)
 	size = 4 * FULL_BYTES
-	code, out, err, log, where = _run(
-		"tmpfs-local", [prog, "/tmp", "/dev/shm"],
-		also=[f"{prog} --full /tmp {size}"],
-		extra=["--append", f"tmpfs.size={size}"])
-	check(out == want + FULL_LINES.encode(),
-	      f"{where}: stdout differs\n--- native + expected\n"
-	      f"{(want + FULL_LINES.encode()).decode(errors='replace')}\n"
-	      f"--- tessera\n{out.decode(errors='replace')}")
-	check(test_user._launcher_notes(err) == want_err,
-	      f"{where}: stderr {test_user._launcher_notes(err)!r}")
-	check(code == 0, f"{where}: status {code}")
-	check(_also_statuses(err) == [b"0"],
-	      f"{where}: the --full run's status: {err!r}")
+	run = _run("tmpfs-local", [prog, "/tmp", "/dev/shm"],
+		   also=[f"{prog} --full /tmp {size}"],
+		   extra=["--append", f"tmpfs.size={size}"])
+	_check_suite(run, want, want_err, FULL_LINES)
 
 
 SCENARIOS = [
