@@ -98,6 +98,11 @@ enum fit_opcode {
 	P2M_EXECVE		= 0x0109,
 	P2M_EXIT		= 0x010a,
 	P2M_MAPS		= 0x010b,
+	/* tmpfs file data (managers/memory/tmpfs.c) */
+	P2M_TMPFS_READ		= 0x0110,
+	P2M_TMPFS_WRITE		= 0x0111,
+	P2M_TMPFS_TRUNCATE	= 0x0112,
+	P2M_TMPFS_FREE		= 0x0113,
 	P2M_LAST		= 0x01ff,
 
 	/* Processor to storage. */

@@ -30,6 +30,8 @@
 #define P2M_PATH_MAX		4096	/* execve path bytes, no NUL */
 /* execve/mmap storage node meaning "the memory node's image registry" */
 #define P2M_NO_STORAGE		0xffff
+/* mmap file node meaning "the sender's tmpfs object @file_id" (MAP_PRIVATE) */
+#define P2M_TMPFS_NODE		0xfffe
 
 /* p2m_miss_req.access: what the faulting instruction did. */
 #define P2M_ACCESS_READ		0x1
@@ -151,7 +153,9 @@ _Static_assert(sizeof(struct p2m_flush_req) == 16 + P2M_PAGE_SIZE,
 
 /*
  * P2M_MMAP: mmap(2).  For a file mapping the processor names the file
- * as its storage node knows it.  Reply: struct p2m_addr_reply.
+ * as its storage node knows it, or, with @file_node P2M_TMPFS_NODE, its
+ * own tmpfs object @file_id (MAP_PRIVATE only: MAP_SHARED is -ENODEV).
+ * Reply: struct p2m_addr_reply.
  */
 struct p2m_mmap_req {
 	struct p2m_hdr hdr;
@@ -248,6 +252,46 @@ struct p2m_addr_reply {
 } __packed;
 _Static_assert(sizeof(struct p2m_addr_reply) == 8, "p2m_addr_reply size");
 
+/*
+ * P2M_TMPFS_*: the data of the processor's tmpfs files (/tmp, /dev/shm),
+ * kept by the memory node in objects named by (sending node, @object).
+ * The processor owns the names, sizes and attributes; the memory node
+ * only pages.  An object exists from its first WRITE; READ of a missing
+ * object or page gives zeros (a hole).  Pages are allocated as written,
+ * counted per processor node against the memory node's tmpfs.size.
+ *
+ * READ: @len (<= P2M_TMPFS_IO_MAX) bytes at @off.  Reply: struct
+ *   p2m_tmpfs_reply, @done = @len, then @len bytes.
+ * WRITE: @len bytes follow the request, stored at @off.  Reply: @done
+ *   bytes stored, fewer only when the bound was reached (a short write);
+ *   -ENOSPC if not one byte fitted, -ENOMEM.
+ * TRUNCATE: free the pages wholly at or past @off (the new size) and zero
+ *   the tail of the page holding it.  @len 0.
+ * FREE: drop the object and its pages.  @len 0.
+ * Every reply's @pages is the object's page count after the call (0 for
+ * FREE).  -EFBIG when @off + @len passes P2M_TMPFS_MAX_SIZE.  The pid in
+ * the header names the calling process (any non-zero value): objects
+ * belong to the node, not to a process.
+ */
+#define P2M_TMPFS_IO_MAX	65536		/* bytes per READ/WRITE */
+#define P2M_TMPFS_MAX_SIZE	(1ULL << 40)	/* bytes of one object */
+
+struct p2m_tmpfs_req {
+	struct p2m_hdr hdr;
+	__le64 object;		/* non-zero, chosen by the processor */
+	__le64 off;		/* READ/WRITE offset; TRUNCATE new size */
+	__le32 len;		/* READ/WRITE bytes; 0 otherwise */
+	__le32 reserved;	/* zero */
+} __packed;
+_Static_assert(sizeof(struct p2m_tmpfs_req) == 32, "p2m_tmpfs_req size");
+
+struct p2m_tmpfs_reply {
+	__le64 pages;		/* the object's pages after the call */
+	__le32 done;		/* bytes read or written */
+	__le32 reserved;
+} __packed;
+_Static_assert(sizeof(struct p2m_tmpfs_reply) == 16, "p2m_tmpfs_reply size");
+
 static inline void p2m_hdr_init(struct p2m_hdr *h, u32 pid)
 {
 	h->version = P2M_VERSION;
@@ -280,13 +324,18 @@ static inline u32 p2m_req_size(u16 opcode)
 	case P2M_EXECVE:	return sizeof(struct p2m_execve_req);
 	case P2M_EXIT:		return sizeof(struct p2m_exit_req);
 	case P2M_MAPS:		return sizeof(struct p2m_maps_req);
+	case P2M_TMPFS_READ:
+	case P2M_TMPFS_WRITE:
+	case P2M_TMPFS_TRUNCATE:
+	case P2M_TMPFS_FREE:	return sizeof(struct p2m_tmpfs_req);
 	default:		return 0;
 	}
 }
 
 /*
  * Check the framing of a request of @opcode: exact length (EXECVE: the
- * fixed part plus its path and strings), version, non-zero pid, every
+ * fixed part plus its path and strings; TMPFS_WRITE: plus its data),
+ * version, non-zero pid, every
  * reserved field zero, the miss access bits.  0 or -EPROTO.  Semantic
  * checks (alignment, flags) are the handler's and give Linux errnos.
  */
@@ -343,6 +392,25 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 		if (fit_get_le32(&((const struct p2m_madvise_req *)buf)->reserved))
 			return -EPROTO;
 		break;
+	case P2M_TMPFS_READ:
+	case P2M_TMPFS_WRITE:
+	case P2M_TMPFS_TRUNCATE:
+	case P2M_TMPFS_FREE: {
+		const struct p2m_tmpfs_req *r = buf;
+		u32 n = fit_get_le32(&r->len);
+
+		if (!fit_get_le64(&r->object) || fit_get_le32(&r->reserved))
+			return -EPROTO;
+		if (opcode == P2M_TMPFS_READ || opcode == P2M_TMPFS_WRITE) {
+			if (n > P2M_TMPFS_IO_MAX)
+				return -EPROTO;
+		} else if (n) {
+			return -EPROTO;
+		}
+		if (opcode == P2M_TMPFS_WRITE)
+			return (u64)size + n == len ? 0 : -EPROTO;
+		break;
+	}
 	default:
 		break;
 	}

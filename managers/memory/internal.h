@@ -50,6 +50,7 @@ enum mem_file_kind {
 	MEM_FILE_NONE,
 	MEM_FILE_STORAGE,	/* a file of storage node @node, id @id */
 	MEM_FILE_IMAGE,		/* an image of this node's registry */
+	MEM_FILE_TMPFS,		/* tmpfs object @id of processor @node */
 };
 
 struct mem_file {
@@ -426,5 +427,15 @@ int memnode_image_unregister(const char *path);
 unsigned int memnode_nr_procs(void);
 /* pr_info() the request counters. */
 void memnode_dump_stats(void);
+/* Register the P2M_TMPFS_* handlers (tmpfs.c).  0 or -errno. */
+int memnode_tmpfs_start(void);
+/* Print the P2M_TMPFS_* counters (memnode_dump_stats()). */
+void memnode_tmpfs_dump_stats(void);
+/*
+ * @len bytes at @off of tmpfs object (@node, @id) into @buf (zeros for
+ * holes): the page source of a MAP_PRIVATE tmpfs mapping.  0.  Takes
+ * tmpfs.c's lock (a leaf: callers may hold a process lock).
+ */
+int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len);
 
 #endif /* _MANAGERS_MEMORY_INTERNAL_H */

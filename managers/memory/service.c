@@ -468,6 +468,8 @@ static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 			return memnode_storage_read(file, off, buf, len);
 		return fcache_read(&memnode_fcache, &memnode_fcache_source,
 				   file, off, buf, len);
+	case MEM_FILE_TMPFS:
+		return memnode_tmpfs_read(file->node, file->id, off, buf, len);
 	default:
 		return -EIO;
 	}
@@ -668,6 +670,18 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 		file.size = fit_get_le64(&r->file_size);
 		file.kind = file.node == P2M_NO_STORAGE ? MEM_FILE_IMAGE :
 							  MEM_FILE_STORAGE;
+		if (file.node == P2M_TMPFS_NODE) {
+			/* The sender's own objects only. */
+			file.kind = MEM_FILE_TMPFS;
+			file.node = rq->src_node;
+			if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+				pr_warn_once("memnode: MAP_SHARED of a tmpfs file from node %u: -ENODEV (not coherent with write(2))\n",
+					     rq->src_node);
+				memnode_end(p);
+				memnode_reply_err(rq, -ENODEV);
+				return;
+			}
+		}
 		if (file.kind == MEM_FILE_STORAGE &&
 		    file.node >= FIT_MAX_NODES) {
 			memnode_end(p);
@@ -1119,6 +1133,7 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
 	memnode_fcache_report();
+	memnode_tmpfs_dump_stats();
 }
 
 /*
@@ -1208,6 +1223,9 @@ int memory_service_start(void)
 			err = ret;
 		}
 	}
+	ret = memnode_tmpfs_start();
+	if (ret)
+		err = ret;
 	memnode_register_boot_images();
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s, file_cache %llu bytes, readahead %u pages)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off",

@@ -84,6 +84,8 @@ void ufile_put(struct ufile *f)
 		return;
 	if (f->kind == UFILE_PSEUDO)
 		pseudofs_release(f);
+	if (f->kind == UFILE_TMPFS)
+		tmpfs_release(f);
 	kfree(f->path);
 	kfree(f);
 }
@@ -336,6 +338,8 @@ int ufile_map_source(struct ufile *f, struct ufile_map_source *src)
 	/* Linux's order: readable first, then whether the file maps. */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
+	if (f->kind == UFILE_TMPFS && !ufile_is_dir(f))
+		return tmpfs_map_source(f, src);
 	if (f->kind != UFILE_STORAGE || ufile_is_dir(f))
 		return -ENODEV;
 	node = processor_storage_node();

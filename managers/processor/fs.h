@@ -27,6 +27,7 @@
 #include <uapi/stat.h>
 
 #include "fs_path.h"
+#include "tmpfs.h"
 
 #define FD_MAX		1024		/* descriptors per process (-EMFILE) */
 #define FS_PATH_MAX	P2S_PATH_MAX	/* bytes of a path, NUL included */
@@ -37,9 +38,11 @@ enum ufile_kind {
 	UFILE_STDERR,
 	UFILE_STORAGE,		/* a file or directory of the storage node */
 	UFILE_PSEUDO,		/* /dev, /proc, /sys (pseudofs.c) */
+	UFILE_TMPFS,		/* /tmp, /dev/shm (tmpfs.c) */
 };
 
 struct pseudo_file;
+struct tmpfs_inode;
 
 /* An open file: what a descriptor (and its dups) points to. */
 struct ufile {
@@ -58,6 +61,8 @@ struct ufile {
 	u64 dir_end;		/* a directory's last cookie, once seen */
 	/* UFILE_PSEUDO (also path, mode, pos): */
 	struct pseudo_file *pseudo;
+	/* UFILE_TMPFS (also path, mode's type, pos): */
+	struct tmpfs_inode *tmpfs;
 };
 
 /* The descriptors and working directory of a process (all threads). */
@@ -93,7 +98,8 @@ void ufile_hold(struct ufile *f);
 void ufile_put(struct ufile *f);
 static inline bool ufile_is_dir(const struct ufile *f)
 {
-	return (f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO) &&
+	return (f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ||
+		f->kind == UFILE_TMPFS) &&
 	       (f->mode & S_IFMT) == S_IFDIR;
 }
 
@@ -161,6 +167,12 @@ int fs_lookup_user(struct fs_lookup *lk, int dirfd,
  * -EIO for a FIT failure).  May sleep.
  */
 int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
+/*
+ * The error of creating or removing a name @path of the read-only storage
+ * tree (cut to its directory here): -ENOENT or -ENOTDIR if that directory
+ * does not resolve, else -EROFS.  May sleep.
+ */
+int fs_storage_create_error(char *path);
 /*
  * Read up to @len bytes of storage file @f at *@pos into @ubuf,
  * advancing *@pos; splits at P2S_READ_MAX.  Bytes read (0 at end of

@@ -204,6 +204,7 @@ static int local_runner(void *arg)
 	unsigned int n;
 
 	processor_storage_select();
+	tmpfs_set_memory_node(memory_node);
 
 	for (n = 0; run_one(m, n, memory_node) == 0; n++)
 		;

@@ -481,5 +481,22 @@ SYSCALL_DECLARE(getcpu);
 SYSCALL_DECLARE(sched_getparam);
 SYSCALL_DECLARE(sched_getscheduler);
 SYSCALL_DECLARE(statx);
+/* tmpfs_sys.c: names, sizes and modes (only tmpfs takes changes) */
+SYSCALL_DECLARE(mkdir);
+SYSCALL_DECLARE(mkdirat);
+SYSCALL_DECLARE(unlink);
+SYSCALL_DECLARE(unlinkat);
+SYSCALL_DECLARE(rmdir);
+SYSCALL_DECLARE(rename);
+SYSCALL_DECLARE(renameat);
+SYSCALL_DECLARE(renameat2);
+SYSCALL_DECLARE(truncate);
+SYSCALL_DECLARE(ftruncate);
+SYSCALL_DECLARE(chmod);
+SYSCALL_DECLARE(fchmod);
+SYSCALL_DECLARE(fchmodat);
+SYSCALL_DECLARE(fsync);
+SYSCALL_DECLARE(fdatasync);
+SYSCALL_DECLARE(pwrite64);
 
 #endif /* _MANAGERS_PROCESSOR_INTERNAL_H */

@@ -27,6 +27,7 @@ enum {
 	E_PID_MAPS, E_PID_FD, E_FD_N,
 	E_SYS_DEVICES, E_SYS_SYSTEM, E_SYS_CPU, E_CPU_ONLINE,
 	E_CPU_POSSIBLE, E_CPU_PRESENT, E_CPU_N,
+	E_SHM,			/* listed in /dev; tmpfs.c serves it */
 	NR_PSEUDO_ENTS
 };
 

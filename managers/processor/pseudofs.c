@@ -152,6 +152,7 @@ static const struct pseudo_ent pseudo_ents[NR_PSEUDO_ENTS] = {
 			       pseudo_show_cpumask),
 	[E_CPU_PRESENT] = REG("present", E_SYS_CPU, 0444, pseudo_show_cpumask),
 	[E_CPU_N] = DIR("", E_SYS_CPU, 0755),
+	[E_SHM] = DIR("shm", E_DEV, 01777),
 };
 
 /* ------------------------------------------------------------ lookup */

@@ -13,9 +13,10 @@
  * O_CREAT of a missing name) is -EROFS once the name resolves, and
  * access(W_OK) is -EROFS.  Permission checks are root's, as processes
  * run as uid 0: reading is always allowed, X_OK needs an execute bit
- * (or a directory).  Names under /dev, /proc and /sys are pseudofs.c's
- * (asked first: no round trip), unless a symlink there leads back to
- * a storage path.
+ * (or a directory).  Names under /tmp and /dev/shm are tmpfs.c's (asked
+ * first: writable, see tmpfs_sys.c for the calls that change names),
+ * under /dev, /proc and /sys pseudofs.c's (no round trip), unless a
+ * symlink there leads back to a storage path.
  */
 #include <fit/fit_wire.h>
 #include <tessera/errno.h>
@@ -48,11 +49,7 @@ static struct fs_lookup *lookup_alloc(void)
 	return kmalloc(sizeof(struct fs_lookup), GFP_KERNEL);
 }
 
-/*
- * Whether the directory that would hold the missing @path exists: then
- * creating it is -EROFS, else the lookup's -ENOENT stands.
- */
-static int create_error(char *path)
+int fs_storage_create_error(char *path)
 {
 	struct p2s_open_reply reply;
 	char *slash;
@@ -90,7 +87,8 @@ static struct ufile *storage_ufile(const struct fs_lookup *lk,
 	return f;
 }
 
-static long do_openat(int dirfd, const char __user *upath, u32 flags)
+static long do_openat(int dirfd, const char __user *upath, u32 flags,
+		      u32 mode)
 {
 	struct fd_table *t = current_files();
 	struct p2s_open_reply reply;
@@ -98,7 +96,6 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags)
 	struct ufile *f;
 	u8 p2s_flags = 0;
 	long ret;
-	u32 mode;
 
 	if (flags & O_PATH)
 		flags &= OPEN_PATH_FLAGS;
@@ -114,6 +111,13 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags)
 		p2s_flags |= P2S_OPEN_NOFOLLOW;
 	if (flags & O_DIRECTORY)
 		p2s_flags |= P2S_OPEN_DIRECTORY;
+	if (tmpfs_owns(lk->path)) {
+		ret = tmpfs_open(lk->path, flags, mode, &f);
+		if (ret)
+			goto out;
+		f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
+		goto install;
+	}
 	if (pseudofs_owns(lk->path)) {
 		ret = pseudofs_open(lk, flags, &f);
 		if (!ret) {
@@ -125,7 +129,7 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags)
 	}
 	ret = fs_storage_open(lk->path, p2s_flags, &reply);
 	if (ret == -ENOENT && (flags & O_CREAT))
-		ret = create_error(lk->path);
+		ret = fs_storage_create_error(lk->path);
 	if (ret)
 		goto out;
 	mode = fit_get_le32(&reply.st.mode);
@@ -156,12 +160,14 @@ out:
 
 SYSCALL_DECLARE(openat)
 {
-	return do_openat(regs->rdi, (const char __user *)regs->rsi, regs->rdx);
+	return do_openat(regs->rdi, (const char __user *)regs->rsi, regs->rdx,
+			 regs->r10);
 }
 
 SYSCALL_DECLARE(open)
 {
-	return do_openat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi);
+	return do_openat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi,
+			 regs->rdx);
 }
 
 SYSCALL_DECLARE(close)
@@ -188,6 +194,8 @@ static void stat_ufile(const struct ufile *f, struct uapi_stat *st)
 		fs_stat_from_p2s(&f->st, st);
 	else if (f->kind == UFILE_PSEUDO)
 		pseudofs_fstat(f, st);
+	else if (f->kind == UFILE_TMPFS)
+		tmpfs_fstat(f, st);
 	else
 		fs_stat_std(f->kind, st);
 }
@@ -205,21 +213,26 @@ static int stat_fd(int fd, struct uapi_stat *st)
 
 /*
  * The attributes of @dirfd + @upath (the AT_EMPTY_PATH case excluded):
- * P2S_OPEN does the lookup and returns them; a pseudo file's are in
- * *@pseudo_st instead, with *@pseudo set.
+ * P2S_OPEN does the lookup and returns them; a pseudo or tmpfs file's
+ * are in *@pseudo_st instead, with *@pseudo set (and *@tmp for tmpfs).
  */
 static int lookup_attrs(int dirfd, const char __user *upath, bool nofollow,
 			struct p2s_open_reply *reply, bool *empty,
-			struct uapi_stat *pseudo_st, bool *pseudo)
+			struct uapi_stat *pseudo_st, bool *pseudo, bool *tmp)
 {
 	struct fs_lookup *lk = lookup_alloc();
 	int ret;
 
-	*pseudo = false;
+	*pseudo = *tmp = false;
 	if (!lk)
 		return -ENOMEM;
 	ret = fs_lookup_user(lk, dirfd, upath);
 	*empty = !ret && !lk->len;
+	if (!ret && !*empty && tmpfs_owns(lk->path)) {
+		ret = tmpfs_stat(lk->path, pseudo_st);
+		*pseudo = *tmp = !ret;
+		goto out;
+	}
 	if (!ret && !*empty && pseudofs_owns(lk->path)) {
 		ret = pseudofs_stat(lk, nofollow, pseudo_st);
 		*pseudo = !ret;
@@ -236,8 +249,12 @@ out:
 	return ret;
 }
 
-/* The attributes of the cwd (AT_FDCWD with AT_EMPTY_PATH). */
-static int cwd_attrs(struct p2s_open_reply *reply)
+/*
+ * The attributes of the cwd (AT_FDCWD with AT_EMPTY_PATH): in *@reply,
+ * or for a tmpfs cwd in *@st with *@tmp set.
+ */
+static int cwd_attrs(struct p2s_open_reply *reply, struct uapi_stat *st,
+		     bool *tmp)
 {
 	struct fd_table *t = current_files();
 	char *cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
@@ -248,7 +265,11 @@ static int cwd_attrs(struct p2s_open_reply *reply)
 	spin_lock(&t->lock);
 	memcpy(cwd, t->cwd, FS_PATH_MAX);
 	spin_unlock(&t->lock);
-	ret = fs_storage_open(cwd, 0, reply);
+	*tmp = tmpfs_owns(cwd);
+	if (*tmp)
+		ret = tmpfs_stat(cwd, st);
+	else
+		ret = fs_storage_open(cwd, 0, reply);
 	kfree(cwd);
 	return ret;
 }
@@ -257,17 +278,17 @@ int fs_stat_at(int dirfd, const char __user *upath, int flags,
 	       struct uapi_stat *st)
 {
 	struct p2s_open_reply reply;
-	bool empty, pseudo;
+	bool empty, pseudo, tmp;
 	int ret;
 
 	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
-			   &empty, st, &pseudo);
+			   &empty, st, &pseudo, &tmp);
 	if (!ret && empty) {
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
 		if (dirfd != AT_FDCWD)
 			return stat_fd(dirfd, st);
-		ret = cwd_attrs(&reply);
+		ret = cwd_attrs(&reply, st, &pseudo);
 	}
 	if (ret)
 		return ret;
@@ -343,6 +364,7 @@ static long do_readlinkat(int dirfd, const char __user *upath,
 {
 	struct p2s_open_reply reply;
 	struct fs_lookup *lk;
+	struct uapi_stat st;
 	long ret;
 
 	if (bufsiz <= 0)
@@ -355,6 +377,11 @@ static long do_readlinkat(int dirfd, const char __user *upath,
 		goto out;
 	if (!lk->len) {
 		ret = readlink_fd(dirfd, ubuf, bufsiz);
+		goto out;
+	}
+	if (tmpfs_owns(lk->path)) {
+		ret = tmpfs_stat(lk->path, &st);
+		ret = ret ? ret : -EINVAL;	/* tmpfs has no symlinks */
 		goto out;
 	}
 	if (pseudofs_owns(lk->path)) {
@@ -393,7 +420,7 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	struct p2s_open_reply reply;
 	struct uapi_stat st;
 	struct ufile *f;
-	bool empty, pseudo;
+	bool empty, pseudo, tmp;
 	u32 mode;
 	int ret;
 
@@ -402,16 +429,23 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	if (flags & ~FACCESSAT_FLAGS)
 		return -EINVAL;
 	ret = lookup_attrs(dirfd, upath, flags & AT_SYMLINK_NOFOLLOW, &reply,
-			   &empty, &st, &pseudo);
+			   &empty, &st, &pseudo, &tmp);
 	if (!ret && empty) {
 		if (!(flags & AT_EMPTY_PATH))
 			return -ENOENT;
 		if (dirfd == AT_FDCWD) {
-			ret = cwd_attrs(&reply);
+			ret = cwd_attrs(&reply, &st, &tmp);
+			pseudo = tmp;
 		} else {
 			f = fd_get(current_files(), dirfd);
 			if (IS_ERR(f))
 				return PTR_ERR(f);
+			if (f->kind == UFILE_TMPFS) {
+				tmpfs_fstat(f, &st);
+				pseudo = tmp = true;
+				ufile_put(f);
+				goto check;
+			}
 			/* The standard streams: readable and writable. */
 			if (f->kind != UFILE_STORAGE) {
 				ufile_put(f);
@@ -423,9 +457,12 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	}
 	if (ret)
 		return ret;
+check:
 	mode = pseudo ? st.st_mode : fit_get_le32(&reply.st.mode);
-	/* Of the pseudo files only the devices take writes. */
-	if ((amode & W_OK) && pseudo)
+	/* Of the pseudo files only the devices take writes; tmpfs all. */
+	if ((amode & W_OK) && tmp)
+		amode &= ~W_OK;
+	else if ((amode & W_OK) && pseudo)
 		return mode_is(mode, S_IFCHR) ? 0 : -EACCES;
 	if (amode & W_OK)
 		return -EROFS;
@@ -498,6 +535,12 @@ SYSCALL_DECLARE(chdir)
 	ret = fs_lookup_user(lk, AT_FDCWD, (const char __user *)regs->rdi);
 	if (!ret && !lk->len)
 		ret = -ENOENT;
+	if (!ret && tmpfs_owns(lk->path)) {
+		ret = tmpfs_stat(lk->path, &st);
+		if (!ret && !mode_is(st.st_mode, S_IFDIR))
+			ret = -ENOTDIR;
+		goto done;
+	}
 	if (!ret && pseudofs_owns(lk->path)) {
 		ret = pseudofs_stat(lk, false, &st);
 		if (!ret) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Data system calls on descriptors: read, readv, pread64, write,
- * writev, lseek, getdents64, ioctl.  The descriptors themselves (open,
+ * writev, pwrite64, lseek, getdents64, ioctl.  The descriptors themselves (open,
  * close, dup, fcntl, stat) are sys_file.c's; open files and the storage
  * client fs.c's.
  *
@@ -17,6 +17,7 @@
  * with its output piped, and the two runs write the same bytes.  Storage
  * files are read-only: reads go to the storage node in P2S_READ chunks,
  * writes get -EBADF (no file is open for writing; open says -EROFS).
+ * tmpfs files (/tmp, /dev/shm) are tmpfs.c's, read and written there.
  * Pseudo files (/dev, /proc, /sys) are pseudofs.c's; /dev/null, zero,
  * full and (u)random are the files that may be open for writing.
  */
@@ -70,10 +71,23 @@ static int ufile_port(const struct ufile *f)
 	}
 }
 
-/* Write to @f: a console port (@port > 0) or a pseudo device. */
+/*
+ * Write to @f: a console port (@port > 0), a pseudo device or a tmpfs
+ * file at its offset.
+ */
 static long ufile_write(struct ufile *f, int port, const char __user *ubuf,
 			size_t len)
 {
+	long ret;
+
+	if (f->kind == UFILE_TMPFS) {
+		if (!access_ok(ubuf, len))
+			return -EFAULT;
+		mutex_lock(&f->pos_lock);
+		ret = tmpfs_write(f, ubuf, len, &f->pos);
+		mutex_unlock(&f->pos_lock);
+		return ret;
+	}
 	if (f->kind == UFILE_PSEUDO)
 		return access_ok(ubuf, len) ? pseudofs_write(f, ubuf, len) :
 					      -EFAULT;
@@ -87,7 +101,8 @@ SYSCALL_DECLARE(write)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = f->kind == UFILE_PSEUDO ? 0 : ufile_port(f);
+	ret = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ? 0 :
+	      ufile_port(f);
 	if (ret >= 0)
 		ret = (long)regs->rdx < 0 ? -EINVAL :
 		      ufile_write(f, ret, (const char __user *)regs->rsi,
@@ -105,7 +120,8 @@ SYSCALL_DECLARE(writev)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	port = f->kind == UFILE_PSEUDO ? 0 : ufile_port(f);
+	port = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ? 0 :
+	       ufile_port(f);
 	if (port >= 0 && (iovcnt < 0 || iovcnt > IOV_MAX))
 		port = -EINVAL;
 	for (long i = 0; port >= 0 && i < iovcnt; i++) {
@@ -140,6 +156,8 @@ static int ufile_readable(const struct ufile *f)
 		return 0;
 	case UFILE_PSEUDO:
 		return pseudofs_readable(f);
+	case UFILE_TMPFS:
+		return tmpfs_readable(f);
 	case UFILE_STORAGE:
 		if (f->flags & O_PATH)
 			return -EBADF;
@@ -161,6 +179,8 @@ static long ufile_read(struct ufile *f, char __user *ubuf, size_t len,
 		return -EFAULT;
 	if (f->kind == UFILE_PSEUDO)
 		return pseudofs_read(f, ubuf, min_t(size_t, len, RW_MAX), pos);
+	if (f->kind == UFILE_TMPFS)
+		return tmpfs_read(f, ubuf, min_t(size_t, len, RW_MAX), pos);
 	return fs_storage_read(f, pos, ubuf, min_t(size_t, len, RW_MAX));
 }
 
@@ -191,12 +211,43 @@ SYSCALL_DECLARE(pread64)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	/* Linux's order: no pread on streams, whatever their mode. */
-	ret = f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ?
-	      ufile_readable(f) : -ESPIPE;
+	ret = f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ||
+	      f->kind == UFILE_TMPFS ? ufile_readable(f) : -ESPIPE;
 	if (!ret && (long)pos < 0)
 		ret = -EINVAL;
 	if (!ret)
 		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx, &pos);
+	ufile_put(f);
+	return ret;
+}
+
+/*
+ * pwrite64: only tmpfs files and the pseudo devices take writes; as on
+ * Linux, O_APPEND appends whatever the offset says.
+ */
+SYSCALL_DECLARE(pwrite64)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	const char __user *ubuf = (const char __user *)regs->rsi;
+	size_t len = min_t(size_t, regs->rdx, RW_MAX);
+	u64 pos = regs->r10;
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
+	    f->kind != UFILE_TMPFS)
+		ret = -ESPIPE;
+	else if ((long)pos < 0 || (long)regs->rdx < 0)
+		ret = -EINVAL;
+	else if (!access_ok(ubuf, len))
+		ret = -EFAULT;
+	else if (f->kind == UFILE_TMPFS)
+		ret = tmpfs_write(f, ubuf, len, &pos);
+	else if (f->kind == UFILE_PSEUDO)
+		ret = pseudofs_write(f, ubuf, len);
+	else
+		ret = -EBADF;
 	ufile_put(f);
 	return ret;
 }
@@ -249,9 +300,10 @@ static long dir_seek(struct ufile *f, s64 off, int whence)
 	return f->pos;
 }
 
-static long file_seek(struct ufile *f, s64 off, int whence)
+/* The new offset of a regular file of @size bytes (no holes) or -errno. */
+static long file_seek(struct ufile *f, s64 size, s64 off, int whence)
 {
-	s64 size = f->size, pos;
+	s64 pos;
 
 	switch (whence) {
 	case SEEK_SET:
@@ -295,7 +347,8 @@ SYSCALL_DECLARE(lseek)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO) {
+	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
+	    f->kind != UFILE_TMPFS) {
 		ret = -ESPIPE;
 	} else if (f->flags & O_PATH) {
 		ret = -EBADF;
@@ -306,7 +359,9 @@ SYSCALL_DECLARE(lseek)
 	} else {
 		mutex_lock(&f->pos_lock);
 		ret = ufile_is_dir(f) ? dir_seek(f, off, whence) :
-					file_seek(f, off, whence);
+		      file_seek(f, f->kind == UFILE_TMPFS ? tmpfs_size(f) :
+							     (s64)f->size,
+				off, whence);
 		mutex_unlock(&f->pos_lock);
 	}
 	ufile_put(f);
@@ -324,6 +379,13 @@ SYSCALL_DECLARE(getdents64)
 		ret = -EBADF;
 	} else if (!ufile_is_dir(f)) {
 		ret = -ENOTDIR;
+	} else if (f->kind == UFILE_TMPFS) {
+		mutex_lock(&f->pos_lock);
+		ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
+		      tmpfs_getdents(f, (void __user *)regs->rsi,
+				     min_t(size_t, regs->rdx, RW_MAX)) :
+		      -EFAULT;
+		mutex_unlock(&f->pos_lock);
 	} else if (f->kind == UFILE_PSEUDO) {
 		mutex_lock(&f->pos_lock);
 		ret = access_ok((void __user *)regs->rsi, regs->rdx) ?

@@ -95,6 +95,22 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(clock_getres, clock_getres),
 	SYSCALL(getcpu, getcpu),
 	SYSCALL(statx, statx),
+	SYSCALL(mkdir, mkdir),
+	SYSCALL(mkdirat, mkdirat),
+	SYSCALL(unlink, unlink),
+	SYSCALL(unlinkat, unlinkat),
+	SYSCALL(rmdir, rmdir),
+	SYSCALL(rename, rename),
+	SYSCALL(renameat, renameat),
+	SYSCALL(renameat2, renameat2),
+	SYSCALL(truncate, truncate),
+	SYSCALL(ftruncate, ftruncate),
+	SYSCALL(chmod, chmod),
+	SYSCALL(fchmod, fchmod),
+	SYSCALL(fchmodat, fchmodat),
+	SYSCALL(fsync, fsync),
+	SYSCALL(fdatasync, fdatasync),
+	SYSCALL(pwrite64, pwrite64),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */

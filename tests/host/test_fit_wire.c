@@ -237,6 +237,10 @@ static void test_opcode_ranges(struct htest *t)
 	HT_EXPECT(t, fit_opcode_valid(0x0100));
 	HT_EXPECT(t, fit_opcode_valid(0x010a));
 	HT_EXPECT(t, !fit_opcode_valid(0x010c));
+	HT_EXPECT(t, !fit_opcode_valid(0x010f));
+	HT_EXPECT(t, fit_opcode_valid(0x0110));	/* P2M_TMPFS_READ */
+	HT_EXPECT(t, fit_opcode_valid(0x0113));	/* P2M_TMPFS_FREE */
+	HT_EXPECT(t, !fit_opcode_valid(0x0114));
 	HT_EXPECT(t, fit_opcode_valid(0x0209));
 	HT_EXPECT(t, !fit_opcode_valid(0x020a));
 	HT_EXPECT(t, fit_opcode_valid(0x0301));

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * System calls that change names, sizes and modes: mkdir(at),
+ * unlink(at), rmdir, rename(at/at2), truncate, ftruncate, chmod,
+ * fchmod(at), fsync and fdatasync.  Only tmpfs (/tmp, /dev/shm; tmpfs.c)
+ * takes changes; the storage tree and the pseudo files are read-only:
+ * once the name resolves as far as Linux looks before it asks the mount
+ * for write access, the answer is -EROFS (mkdir of an existing name is
+ * -EEXIST first, a missing parent -ENOENT; truncate and chmod look the
+ * name itself up first).  rename between tmpfs and anything else, or
+ * between /tmp and /dev/shm, is -EXDEV.
+ */
+#include <fit/storage.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+
+#include "internal.h"
+#include "fs.h"
+
+enum ro_op {
+	RO_CREATE,	/* mkdir: -EEXIST before -EROFS */
+	RO_PARENT,	/* unlink, rmdir, rename: the parent must exist */
+	RO_NAME,	/* truncate, chmod: the name itself must exist */
+};
+
+/* The error of changing @path outside tmpfs (see the file comment). */
+static int ro_error(char *path, enum ro_op op)
+{
+	struct p2s_open_reply reply;
+	struct uapi_stat st;
+	int ret;
+
+	if (pseudofs_owns(path)) {
+		struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
+
+		if (!lk)
+			return -ENOMEM;
+		strscpy(lk->path, path, sizeof(lk->path));
+		lk->len = strlen(lk->path);
+		ret = pseudofs_stat(lk, true, &st);
+		kfree(lk);
+		if (op == RO_CREATE && !ret)
+			return -EEXIST;
+		return ret == -ENOENT && op == RO_NAME ? -ENOENT : -EROFS;
+	}
+	if (op != RO_PARENT) {
+		ret = fs_storage_open(path, 0, &reply);
+		if (op == RO_CREATE && !ret)
+			return -EEXIST;
+		if (op == RO_NAME)
+			return ret ? ret : -EROFS;
+	}
+	return fs_storage_create_error(path);
+}
+
+/* Resolve @upath against @dirfd into a new lookup: NULL and *@err. */
+static struct fs_lookup *lookup_path(int dirfd, const char __user *upath,
+				     int *err)
+{
+	struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
+
+	*err = -ENOMEM;
+	if (!lk)
+		return NULL;
+	*err = fs_lookup_user(lk, dirfd, upath);
+	if (!*err && !lk->len)
+		*err = -ENOENT;
+	if (*err) {
+		kfree(lk);
+		return NULL;
+	}
+	return lk;
+}
+
+/* The name calls of one path (rename has two). */
+enum path_op { OP_MKDIR, OP_UNLINK, OP_RMDIR, OP_TRUNCATE, OP_CHMOD };
+
+/* @op with @arg (a mode or a size) on @dirfd + @upath: 0 or -errno. */
+static long path_change(int dirfd, const char __user *upath,
+			enum path_op op, u64 arg)
+{
+	static const enum ro_op ro[] = {
+		[OP_MKDIR] = RO_CREATE, [OP_UNLINK] = RO_PARENT,
+		[OP_RMDIR] = RO_PARENT, [OP_TRUNCATE] = RO_NAME,
+		[OP_CHMOD] = RO_NAME,
+	};
+	struct fs_lookup *lk;
+	int ret;
+
+	lk = lookup_path(dirfd, upath, &ret);
+	if (!lk)
+		return ret;
+	if (!tmpfs_owns(lk->path))
+		ret = op == OP_TRUNCATE && (s64)arg < 0 ? -EINVAL :
+		      ro_error(lk->path, ro[op]);
+	else if (op == OP_MKDIR)
+		ret = tmpfs_mkdir(lk->path, arg);
+	else if (op == OP_UNLINK || op == OP_RMDIR)
+		ret = tmpfs_unlink(lk->path, op == OP_RMDIR);
+	else if (op == OP_TRUNCATE)
+		ret = tmpfs_truncate(lk->path, arg);
+	else
+		ret = tmpfs_chmod(lk->path, arg);
+	kfree(lk);
+	return ret;
+}
+
+SYSCALL_DECLARE(mkdir)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_MKDIR,
+			   regs->rsi);
+}
+
+SYSCALL_DECLARE(mkdirat)
+{
+	return path_change(regs->rdi, (const char __user *)regs->rsi, OP_MKDIR,
+			   regs->rdx);
+}
+
+SYSCALL_DECLARE(unlink)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_UNLINK,
+			   0);
+}
+
+SYSCALL_DECLARE(rmdir)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_RMDIR,
+			   0);
+}
+
+SYSCALL_DECLARE(unlinkat)
+{
+	int flags = regs->rdx;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return path_change(regs->rdi, (const char __user *)regs->rsi,
+			   flags & AT_REMOVEDIR ? OP_RMDIR : OP_UNLINK, 0);
+}
+
+SYSCALL_DECLARE(truncate)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi,
+			   OP_TRUNCATE, regs->rsi);
+}
+
+SYSCALL_DECLARE(chmod)
+{
+	return path_change(AT_FDCWD, (const char __user *)regs->rdi, OP_CHMOD,
+			   regs->rsi);
+}
+
+SYSCALL_DECLARE(fchmodat)
+{
+	return path_change(regs->rdi, (const char __user *)regs->rsi, OP_CHMOD,
+			   regs->rdx);
+}
+
+static long do_renameat2(int olddirfd, const char __user *oldpath,
+			 int newdirfd, const char __user *newpath,
+			 unsigned int flags)
+{
+	struct fs_lookup *from, *to;
+	bool tmp_from, tmp_to;
+	int ret;
+
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) &&
+	    (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	from = lookup_path(olddirfd, oldpath, &ret);
+	if (!from)
+		return ret;
+	to = lookup_path(newdirfd, newpath, &ret);
+	if (!to)
+		goto out;
+	tmp_from = tmpfs_owns(from->path);
+	tmp_to = tmpfs_owns(to->path);
+	if (tmp_from != tmp_to)
+		ret = -EXDEV;
+	else if (!tmp_from)
+		ret = ro_error(from->path, RO_PARENT);
+	else if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+		ret = -EINVAL;	/* tmpfs here takes NOREPLACE only */
+	else
+		ret = tmpfs_rename(from->path, to->path, flags);
+	kfree(to);
+out:
+	kfree(from);
+	return ret;
+}
+
+SYSCALL_DECLARE(rename)
+{
+	return do_renameat2(AT_FDCWD, (const char __user *)regs->rdi,
+			    AT_FDCWD, (const char __user *)regs->rsi, 0);
+}
+
+SYSCALL_DECLARE(renameat)
+{
+	return do_renameat2(regs->rdi, (const char __user *)regs->rsi,
+			    regs->rdx, (const char __user *)regs->r10, 0);
+}
+
+SYSCALL_DECLARE(renameat2)
+{
+	return do_renameat2(regs->rdi, (const char __user *)regs->rsi,
+			    regs->rdx, (const char __user *)regs->r10,
+			    regs->r8);
+}
+
+SYSCALL_DECLARE(ftruncate)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->flags & O_PATH)
+		ret = -EBADF;
+	else if (f->kind == UFILE_TMPFS)
+		ret = tmpfs_ftruncate(f, regs->rsi);
+	else
+		ret = -EINVAL;	/* no other regular file is writable */
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(fchmod)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (f->kind == UFILE_TMPFS)
+		ret = tmpfs_fchmod(f, regs->rsi);
+	else if (f->flags & O_PATH)
+		ret = -EBADF;
+	else
+		ret = -EROFS;
+	ufile_put(f);
+	return ret;
+}
+
+/*
+ * fsync, fdatasync: tmpfs data is as durable as it gets once written,
+ * the storage tree is read-only; nothing to wait for.  O_PATH: -EBADF.
+ */
+static long do_fsync(int fd)
+{
+	struct ufile *f = fd_get(current_files(), fd);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = f->flags & O_PATH ? -EBADF : 0;
+	if (!ret && f->kind != UFILE_TMPFS && f->kind != UFILE_STORAGE &&
+	    f->kind != UFILE_PSEUDO)
+		ret = -EINVAL;	/* the standard streams: pipes to Linux */
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(fsync)
+{
+	return do_fsync(regs->rdi);
+}
+
+SYSCALL_DECLARE(fdatasync)
+{
+	return do_fsync(regs->rdi);
+}
