@@ -64,4 +64,26 @@ with open(sys.executable, "rb") as f:
 print("executable magic", head)
 print("listdir", sorted(os.listdir("/usr/lib/python3.11/json")))
 print("stat", os.stat("/usr/lib/python3.11/json/__init__.py").st_size > 0)
+
+# Scratch files in /tmp (a tmpfs on Tessera, the root's /tmp natively).
+work = "/tmp/tessera-basics"
+os.makedirs(work, exist_ok=True)
+blob = hashlib.sha256(b"seed").digest() * 4096	# 128 KiB
+with open(os.path.join(work, "blob.bin"), "wb") as f:
+	f.write(blob)
+with open(os.path.join(work, "notes.json"), "w") as f:
+	json.dump({"primes": ps[:10]}, f)
+os.rename(os.path.join(work, "notes.json"), os.path.join(work, "n.json"))
+with open(os.path.join(work, "blob.bin"), "rb") as f:
+	f.seek(4096 * 7 + 5)
+	part = f.read(100)
+print("tmp read back", part == blob[4096 * 7 + 5:4096 * 7 + 105],
+      os.path.getsize(os.path.join(work, "blob.bin")))
+with open(os.path.join(work, "n.json")) as f:
+	print("tmp json", json.load(f))
+print("tmp listdir", sorted(os.listdir(work)))
+for name in os.listdir(work):
+	os.unlink(os.path.join(work, name))
+os.rmdir(work)
+print("tmp cleaned", not os.path.exists(work))
 print("version", sys.version_info[:2])
