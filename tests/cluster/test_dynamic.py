@@ -5,7 +5,8 @@ A small root directory is built from the HOST's own Debian files: the
 dynamic linker, libc, libm and whatever else the test programs `ldd` to,
 at their Debian paths (with the host's merged-/usr symlinks, absolute
 ones included), plus tests/user/dyn (libc, libm, pthreads, dlopen of
-dynlib.so whose constructor prints a line) and tests/user/filemap (file
+dynlib.so whose constructor prints a line, a file written and read back
+in /tmp) and tests/user/filemap (file
 mmap semantics, ending with a SIGBUS past EOF: status 135), both built
 with the host's gcc as ordinary PIE programs.
 
@@ -123,6 +124,9 @@ def build_root(root):
 	for lib in sorted(libs):
 		_copy_host_path(root, lib)
 	os.makedirs(os.path.join(root, "data"))
+	# dyn writes a scratch file there natively (a tmpfs on Tessera).
+	os.makedirs(os.path.join(root, "tmp"))
+	os.chmod(os.path.join(root, "tmp"), 0o1777)
 	with open(os.path.join(root, "data", "file"), "wb") as f:
 		f.write(test_files.pattern(DATA_SIZE, 3))
 	return root

@@ -6,6 +6,9 @@
  * the host's own libraries and on Tessera with the same root; output and
  * status must be the same (tests/cluster/test_dynamic.py).
  *
+ * It also writes a file in /tmp with stdio and reads it back (a tmpfs
+ * on Tessera, the root's /tmp natively).
+ *
  * usage: dyn LIBRARY	(the absolute path of dynlib.so in the root)
  */
 #define _GNU_SOURCE
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 #define NR_THREADS	4
 
@@ -75,6 +79,49 @@ static int check_auxv(void)
 	return bad;
 }
 
+/* stdio into a /tmp file and back: the bytes and the size must agree. */
+static int check_tmp_file(void)
+{
+	const char *path = "/tmp/dyn-scratch.txt";
+	char line[64], want[64];
+	int failures = 0, n = 0;
+	long size;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (!f) {
+		printf("tmp: fopen for writing: %m\n");
+		return 1;
+	}
+	for (int i = 0; i < 500; i++)
+		fprintf(f, "line %d %.6f\n", i, sqrt((double)i));
+	if (fclose(f)) {
+		printf("tmp: fclose: %m\n");
+		return 1;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		printf("tmp: fopen for reading: %m\n");
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		snprintf(want, sizeof(want), "line %d %.6f\n", n,
+			 sqrt((double)n));
+		failures += strcmp(line, want) != 0;
+		n++;
+	}
+	size = ftell(f);
+	fclose(f);
+	failures += n != 500;
+	printf("tmp: %d lines read back, %ld bytes, %s\n", n, size,
+	       failures ? "MISMATCH" : "every line as written");
+	if (unlink(path)) {
+		printf("tmp: unlink: %m\n");
+		failures++;
+	}
+	return failures;
+}
+
 int main(int argc, char **argv)
 {
 	struct work w[NR_THREADS];
@@ -107,6 +154,7 @@ int main(int argc, char **argv)
 	}
 
 	failures += check_auxv();
+	failures += check_tmp_file();
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: dyn LIBRARY\n");
