@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-2.0
+"""gdb on a node (tools/tessera --gdb, scripts/gdb/tessera.py).
+
+gdb_attach_boot boots a real memory node with --gdb-wait, attaches gdb in
+batch mode with the very command the launcher prints, and checks that the
+CPU waited at the x86 reset vector, that breakpoints at start_kernel and
+rest_init stop there, that gdb reads node_id and the command line we gave,
+that tessera-dmesg shows lines the serial console also printed and that
+tessera-tasks finds the idle task; then gdb detaches and the node boots
+to ready.  The other scenarios need no VM: a taken port is refused before
+anything starts, and cluster nodes get PORT + node id (fake-qemu)."""
+
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+
+from clusterlib import (Skip, TS_RE, check, kernel_image, qemu_slots,
+			runs_dir, ROOT, TESSERA)
+
+FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
+GDB_CMD_RE = re.compile(r"(\w+): attach gdb with: (gdb .*)$")
+# Bounds on waiting, never asserted on.
+LAUNCH_WAIT = 60
+GDB_WAIT = 120
+
+
+def _free_tcp_port(count=1):
+	"""A port P on 127.0.0.1 with P .. P+count-1 all free right now."""
+	for _ in range(50):
+		with socket.socket() as s:
+			s.bind(("127.0.0.1", 0))
+			base = s.getsockname()[1]
+		if base + count > 65536:
+			continue
+		socks = []
+		try:
+			for p in range(base, base + count):
+				s = socket.socket()
+				socks.append(s)
+				s.bind(("127.0.0.1", p))
+			return base
+		except OSError:
+			continue
+		finally:
+			for s in socks:
+				s.close()
+	raise AssertionError(f"no {count} consecutive free TCP ports")
+
+
+def _gdb_commands(stderr):
+	"""{node name: argv} from the launcher's 'attach gdb with:' lines."""
+	cmds = {}
+	for line in stderr.splitlines():
+		m = GDB_CMD_RE.search(line)
+		if m:
+			cmds[m.group(1)] = shlex.split(m.group(2))
+	return cmds
+
+
+def _read_until_gdb_line(proc):
+	"""Launcher stderr lines up to (and with) the first gdb command."""
+	lines = []
+	for line in proc.stderr:
+		lines.append(line)
+		if GDB_CMD_RE.search(line):
+			return "".join(lines)
+	return "".join(lines)
+
+
+def gdb_attach_boot():
+	if not shutil.which("gdb"):
+		raise Skip("gdb not installed (scripts/install-deps)")
+	port = _free_tcp_port()
+	run_dir = os.path.join(runs_dir(), "gdb_attach_boot")
+	cmd = [TESSERA, "boot", "-q", "--role", "memory", "--node", "5",
+	       "--kernel-image", kernel_image(), "--run-dir", run_dir,
+	       f"--gdb={port}", "--gdb-wait", "--until-ready",
+	       "--timeout", str(LAUNCH_WAIT + GDB_WAIT)]
+	with qemu_slots(1):
+		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+					stdout=subprocess.DEVNULL,
+					stderr=subprocess.PIPE, text=True,
+					errors="replace")
+		try:
+			head = _read_until_gdb_line(proc)
+			gdb = _gdb_commands(head).get("memory5")
+			check(gdb, f"no gdb command for memory5 printed:\n{head}")
+			want = f"target remote 127.0.0.1:{port}"
+			check(want in gdb, f"printed gdb command {gdb} lacks "
+			      f"'{want}'")
+			check(os.path.samefile(gdb[1], kernel_image()),
+			      f"printed gdb command names {gdb[1]}, not the "
+			      f"booted {kernel_image()}")
+			res = subprocess.run(
+				gdb[:1] + ["-batch", "-nx"] + gdb[1:] + [
+					"-ex", "print/x $pc",
+					"-ex", "break start_kernel",
+					"-ex", "continue",
+					"-ex", "bt",
+					"-ex", "break rest_init",
+					"-ex", "continue",
+					"-ex", "print node_id",
+					"-ex", "print boot_info.cmdline",
+					"-ex", "echo ==dmesg==\\n",
+					"-ex", "tessera-dmesg",
+					"-ex", "echo ==end==\\n",
+					"-ex", "break processor_manager_init",
+					"-ex", "continue",
+					"-ex", "tessera-tasks",
+					"-ex", "delete",
+					"-ex", "detach"],
+				cwd=ROOT, stdin=subprocess.DEVNULL,
+				stdout=subprocess.PIPE,
+				stderr=subprocess.STDOUT, text=True,
+				errors="replace", timeout=GDB_WAIT)
+			rest = proc.communicate(timeout=LAUNCH_WAIT)[1]
+		finally:
+			if proc.poll() is None:
+				proc.kill()
+				proc.wait()
+	out = res.stdout
+	ctx = f"\n--- gdb output ---\n{out}\n--- launcher ---\n{head}{rest}"
+	# x86: after reset the CPU fetches at CS base 0xffff0000 + IP 0xfff0;
+	# gdb shows the IP.  Anything else means the CPU did not wait.
+	check(re.search(r"^\$1 = 0xfff0$", out, re.M),
+	      "CPU was not waiting at the reset vector" + ctx)
+	check(re.search(r"^Breakpoint 1, start_kernel \(", out, re.M),
+	      "did not stop at start_kernel" + ctx)
+	check(re.search(r"^#0\s+start_kernel \(", out, re.M),
+	      "bt does not name start_kernel" + ctx)
+	check(re.search(r"^Breakpoint 2, rest_init \(", out, re.M),
+	      "did not stop at rest_init" + ctx)
+	check(re.search(r"^\$2 = 5$", out, re.M),
+	      "node_id read through gdb is not 5 (--node 5)" + ctx)
+	check(re.search(r'^\$3 = "role=memory node=5"', out, re.M),
+	      "boot_info.cmdline read through gdb is not the command line "
+	      "the launcher gave" + ctx)
+	m = re.search(r"==dmesg==\n(.*?)==end==", out, re.S)
+	check(m, "no tessera-dmesg output" + ctx)
+	dmesg = [l for l in m.group(1).splitlines() if l.strip()]
+	with open(os.path.join(run_dir, "serial.log"), errors="replace") as f:
+		serial = f.read()
+	serial_lines = set(serial.splitlines())
+	check(any(TS_RE.sub("", l) == "Tessera role=memory node=5"
+		  for l in dmesg),
+	      "tessera-dmesg lacks the role line start_kernel prints" + ctx)
+	missing = [l for l in dmesg if l not in serial_lines]
+	check(not missing, f"tessera-dmesg lines not on the serial console: "
+	      f"{missing[:3]}" + ctx)
+	check(re.search(r"^\s*0[ >]\s+0 R\s+i\s+swapper/0$", out, re.M),
+	      "tessera-tasks does not list the idle task swapper/0 on "
+	      "CPU 0" + ctx)
+	check(proc.returncode == 0,
+	      f"launcher exit {proc.returncode} after gdb detached" + ctx)
+	check("tessera: ready role=memory node=5" in serial,
+	      "node did not reach ready after gdb detached" + ctx)
+
+
+def gdb_port_taken():
+	with tempfile.TemporaryDirectory(prefix="tessera-gdb-") as tmp, \
+	     socket.socket() as busy:
+		busy.bind(("127.0.0.1", 0))
+		busy.listen(1)
+		port = busy.getsockname()[1]
+		run_dir = os.path.join(tmp, "run")
+		res = subprocess.run(
+			[TESSERA, "boot", "-q", f"--gdb={port}",
+			 "--kernel-image", FAKE_QEMU, "--run-dir", run_dir],
+			env=dict(os.environ, TESSERA_QEMU=FAKE_QEMU),
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, text=True, timeout=60)
+		check(res.returncode == 125,
+		      f"exit {res.returncode} for a taken port, want 125\n"
+		      f"{res.stderr}")
+		check(f"port {port}" in res.stderr and "not free" in
+		      res.stderr, f"no clear message naming port {port}:\n"
+		      f"{res.stderr}")
+		check(not os.path.exists(run_dir),
+		      "a run directory was made although the port is taken")
+		# The last node of a cluster past 65535: refused the same way.
+		res = subprocess.run(
+			[TESSERA, "cluster", "-q", "--nodes", "1P1M",
+			 "--net", "none", "--gdb=65535",
+			 "--kernel-image", FAKE_QEMU, "--run-dir", run_dir],
+			env=dict(os.environ, TESSERA_QEMU=FAKE_QEMU),
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, text=True, timeout=60)
+		check(res.returncode == 125 and "65536" in res.stderr,
+		      f"cluster --gdb=65535: exit {res.returncode}, want 125 "
+		      f"naming port 65536\n{res.stderr}")
+
+
+def gdb_cluster_ports():
+	port = _free_tcp_port(2)
+	with tempfile.TemporaryDirectory(prefix="tessera-gdb-") as tmp:
+		run_dir = os.path.join(tmp, "run")
+		res = subprocess.run(
+			[TESSERA, "cluster", "-q", "--nodes", "1P1M",
+			 "--net", "none", f"--gdb={port}", "--timeout", "30",
+			 "--kernel-image", FAKE_QEMU, "--run-dir", run_dir,
+			 "--", "fake=end-ok"],
+			env=dict(os.environ, TESSERA_QEMU=FAKE_QEMU),
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, text=True, timeout=60)
+		cmds = _gdb_commands(res.stderr)
+		for name, node_id in (("processor0", 0), ("memory1", 1)):
+			want = f"target remote 127.0.0.1:{port + node_id}"
+			check(want in cmds.get(name, []),
+			      f"{name}: printed gdb command lacks '{want}':\n"
+			      f"{res.stderr}")
+			with open(os.path.join(run_dir, name, "qemu.cmd")) as f:
+				qemu = shlex.split(f.read())
+			i = qemu.index("-gdb") if "-gdb" in qemu else -1
+			check(i >= 0 and qemu[i + 1] ==
+			      f"tcp:127.0.0.1:{port + node_id}",
+			      f"{name}: QEMU not given -gdb tcp:127.0.0.1:"
+			      f"{port + node_id}: {qemu}")
+			check("-S" not in qemu,
+			      f"{name}: -S without --gdb-wait: {qemu}")
+
+
+SCENARIOS = [
+	("gdb_attach_boot", gdb_attach_boot),
+	("gdb_port_taken", gdb_port_taken),
+	("gdb_cluster_ports", gdb_cluster_ports),
+]
