@@ -7,7 +7,9 @@ CPU waited at the x86 reset vector, that breakpoints at start_kernel and
 rest_init stop there, that gdb reads node_id and the command line we gave,
 that tessera-dmesg shows lines the serial console also printed and that
 tessera-tasks finds the idle task; then gdb detaches and the node boots
-to ready.  The other scenarios need no VM: a taken port is refused before
+to ready.  gdb_user_regs does the same with `run --local` and a program
+stopped in a system call, for tessera-uregs.  The other scenarios need
+no VM: a taken port is refused before
 anything starts, and cluster nodes get PORT + node id (fake-qemu)."""
 
 import os
@@ -71,15 +73,24 @@ def _read_until_gdb_line(proc):
 	return "".join(lines)
 
 
-def gdb_attach_boot():
+def _gdb_session(name, launch, node, gdb_ex, program=()):
+	"""Start tools/tessera @launch (with --gdb-wait on a free port), run
+	gdb -batch with the command it printed for @node plus the -ex
+	commands @gdb_ex, let the launcher finish (`run`: @program).  Returns (gdb output,
+	launcher stderr, launcher status, run directory)."""
 	if not shutil.which("gdb"):
 		raise Skip("gdb not installed (scripts/install-deps)")
 	port = _free_tcp_port()
-	run_dir = os.path.join(runs_dir(), "gdb_attach_boot")
-	cmd = [TESSERA, "boot", "-q", "--role", "memory", "--node", "5",
+	run_dir = os.path.join(runs_dir(), name)
+	cmd = [TESSERA] + launch + [
 	       "--kernel-image", kernel_image(), "--run-dir", run_dir,
-	       f"--gdb={port}", "--gdb-wait", "--until-ready",
+	       f"--gdb={port}", "--gdb-wait",
 	       "--timeout", str(LAUNCH_WAIT + GDB_WAIT)]
+	if program:
+		cmd += ["--"] + list(program)
+	ex = []
+	for c in gdb_ex:
+		ex += ["-ex", c]
 	with qemu_slots(1):
 		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
 					stdout=subprocess.DEVNULL,
@@ -87,8 +98,8 @@ def gdb_attach_boot():
 					errors="replace")
 		try:
 			head = _read_until_gdb_line(proc)
-			gdb = _gdb_commands(head).get("memory5")
-			check(gdb, f"no gdb command for memory5 printed:\n{head}")
+			gdb = _gdb_commands(head).get(node)
+			check(gdb, f"no gdb command for {node} printed:\n{head}")
 			want = f"target remote 127.0.0.1:{port}"
 			check(want in gdb, f"printed gdb command {gdb} lacks "
 			      f"'{want}'")
@@ -96,23 +107,7 @@ def gdb_attach_boot():
 			      f"printed gdb command names {gdb[1]}, not the "
 			      f"booted {kernel_image()}")
 			res = subprocess.run(
-				gdb[:1] + ["-batch", "-nx"] + gdb[1:] + [
-					"-ex", "print/x $pc",
-					"-ex", "break start_kernel",
-					"-ex", "continue",
-					"-ex", "bt",
-					"-ex", "break rest_init",
-					"-ex", "continue",
-					"-ex", "print node_id",
-					"-ex", "print boot_info.cmdline",
-					"-ex", "echo ==dmesg==\\n",
-					"-ex", "tessera-dmesg",
-					"-ex", "echo ==end==\\n",
-					"-ex", "break processor_manager_init",
-					"-ex", "continue",
-					"-ex", "tessera-tasks",
-					"-ex", "delete",
-					"-ex", "detach"],
+				gdb[:1] + ["-batch", "-nx"] + gdb[1:] + ex,
 				cwd=ROOT, stdin=subprocess.DEVNULL,
 				stdout=subprocess.PIPE,
 				stderr=subprocess.STDOUT, text=True,
@@ -122,8 +117,21 @@ def gdb_attach_boot():
 			if proc.poll() is None:
 				proc.kill()
 				proc.wait()
-	out = res.stdout
-	ctx = f"\n--- gdb output ---\n{out}\n--- launcher ---\n{head}{rest}"
+	return res.stdout, head + rest, proc.returncode, run_dir
+
+
+def gdb_attach_boot():
+	out, err, code, run_dir = _gdb_session(
+		"gdb_attach_boot",
+		["boot", "-q", "--role", "memory", "--node", "5",
+		 "--until-ready"], "memory5",
+		["print/x $pc", "break start_kernel", "continue", "bt",
+		 "break rest_init", "continue", "print node_id",
+		 "print boot_info.cmdline", "echo ==dmesg==\\n",
+		 "tessera-dmesg", "echo ==end==\\n",
+		 "break processor_manager_init", "continue",
+		 "tessera-tasks", "delete", "detach"])
+	ctx = f"\n--- gdb output ---\n{out}\n--- launcher ---\n{err}"
 	# x86: after reset the CPU fetches at CS base 0xffff0000 + IP 0xfff0;
 	# gdb shows the IP.  Anything else means the CPU did not wait.
 	check(re.search(r"^\$1 = 0xfff0$", out, re.M),
@@ -154,10 +162,44 @@ def gdb_attach_boot():
 	check(re.search(r"^\s*0[ >]\s+0 R\s+i\s+swapper/0$", out, re.M),
 	      "tessera-tasks does not list the idle task swapper/0 on "
 	      "CPU 0" + ctx)
-	check(proc.returncode == 0,
-	      f"launcher exit {proc.returncode} after gdb detached" + ctx)
+	check(code == 0, f"launcher exit {code} after gdb detached" + ctx)
 	check("tessera: ready role=memory node=5" in serial,
 	      "node did not reach ready after gdb detached" + ctx)
+
+
+def gdb_user_regs():
+	"""tessera-uregs, read at the pt_regs on top of the kernel stack,
+	against the pt_regs pointer the syscall entry hands do_syscall_64:
+	two ways to the same registers."""
+	import test_user
+	hello = test_user.program("hello")
+	want_code = test_user.native([hello])[0]
+	out, err, code, run_dir = _gdb_session(
+		"gdb_user_regs", ["run", "--local"], "processor0",
+		["break do_syscall_64", "continue",
+		 "print/x regs->orig_rax", "print/x regs->rip",
+		 "print/x regs->rsp", "tessera-uregs", "tessera-tasks",
+		 "delete", "detach"], program=[hello])
+	ctx = f"\n--- gdb output ---\n{out}\n--- launcher ---\n{err}"
+	check(re.search(r"^Breakpoint 1, do_syscall_64 \(", out, re.M),
+	      "did not stop at do_syscall_64" + ctx)
+	vals = dict(re.findall(r"^\$(\d) = (0x[0-9a-f]+)$", out, re.M))
+	check(len(vals) == 3, "gdb did not print regs->orig_rax/rip/rsp" + ctx)
+	m = re.search(r"^CPU 0: hello \(pid \d+\), pt_regs at", out, re.M)
+	check(m, "tessera-uregs does not name the user thread hello" + ctx)
+	uregs = {k: int(v, 16) for k, v in re.findall(
+		r"^(\w+)\s+(0x[0-9a-f]{16})$", out, re.M)}
+	for i, reg in (("1", "orig_rax"), ("2", "rip"), ("3", "rsp")):
+		check(uregs.get(reg) == int(vals[i], 16),
+		      f"tessera-uregs {reg} {uregs.get(reg)} != regs->{reg} "
+		      f"{vals[i]}" + ctx)
+	# Ring 3: the low two bits of the saved CS (x86 privilege level).
+	check(uregs.get("cs", 0) & 3 == 3,
+	      "tessera-uregs cs is not a ring-3 selector" + ctx)
+	check(re.search(r"^\s*0>\s+\d+ R\s+u\s+hello$", out, re.M),
+	      "tessera-tasks does not show hello running on CPU 0" + ctx)
+	check(code == want_code, f"after detach the program exited {code}, "
+	      f"natively {want_code}" + ctx)
 
 
 def gdb_port_taken():
@@ -225,6 +267,7 @@ def gdb_cluster_ports():
 
 SCENARIOS = [
 	("gdb_attach_boot", gdb_attach_boot),
+	("gdb_user_regs", gdb_user_regs),
 	("gdb_port_taken", gdb_port_taken),
 	("gdb_cluster_ports", gdb_cluster_ports),
 ]
