@@ -223,6 +223,18 @@ def gdb_port_taken():
 		      f"{res.stderr}")
 		check(not os.path.exists(run_dir),
 		      "a run directory was made although the port is taken")
+		for bad in ("--gdb=0", "--gdb=65536", "--gdb=12x"):
+			res = subprocess.run(
+				[TESSERA, "boot", "-q", bad, "--kernel-image",
+				 FAKE_QEMU, "--run-dir", run_dir],
+				env=dict(os.environ, TESSERA_QEMU=FAKE_QEMU),
+				stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+				stderr=subprocess.PIPE, text=True, timeout=60)
+			check(res.returncode == 125 and "--gdb" in res.stderr,
+			      f"{bad}: exit {res.returncode}, want 125 naming "
+			      f"--gdb\n{res.stderr}")
+			check(not os.path.exists(run_dir),
+			      f"{bad}: a run directory was made")
 		# The last node of a cluster past 65535: refused the same way.
 		res = subprocess.run(
 			[TESSERA, "cluster", "-q", "--nodes", "1P1M",
