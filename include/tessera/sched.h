@@ -205,6 +205,11 @@ int task_next_pid(void);
 
 /* Debug: print every task (state, CPU, switches, runtime). */
 void sched_show_tasks(void);
+/*
+ * How many tasks on the all-tasks list have @pid; *@intact says whether
+ * every link of the list pointed back (a task added twice breaks that).
+ */
+unsigned int sched_tasks_with_pid(int pid, bool *intact);
 /* Per-CPU counters for tests and the stats dump. */
 u64 sched_nr_switches(unsigned int cpu);
 unsigned int sched_nr_running(unsigned int cpu);

@@ -821,8 +821,8 @@ void sched_init(unsigned long stack_base, unsigned long stack_top)
 	boot->on_cpu = 1;
 	boot->exec_start = ktime_get();
 	INIT_LIST_HEAD(&boot->tasks);
+	/* The idle task is on the list already (task_alloc()). */
 	list_add_tail(&boot->tasks, &all_tasks);
-	list_add_tail(&idle->tasks, &all_tasks);
 	cpu_rq(0)->curr = boot;
 	cpu_rq(0)->nr_running = 1;
 	cpu_info[0].online = true;
@@ -857,6 +857,27 @@ static char task_state_char(const struct task *t)
 	if (s & TASK_DEAD)
 		return 'X';
 	return '?';
+}
+
+unsigned int sched_tasks_with_pid(int pid, bool *intact)
+{
+	unsigned int n = 0, walked = 0;
+	struct list_head *pos;
+	unsigned long flags;
+
+	*intact = true;
+	local_irq_save(flags);
+	raw_lock(&tasklist_lock);
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
+		if (pos->next->prev != pos || ++walked > 1000000) {
+			*intact = false;
+			break;
+		}
+		n += list_entry(pos, struct task, tasks)->pid == pid;
+	}
+	raw_unlock(&tasklist_lock);
+	local_irq_restore(flags);
+	return n;
 }
 
 void sched_show_tasks(void)

@@ -518,6 +518,22 @@ static void cputime_is_accounted(struct ktest *t)
 	KT_EXPECT_EQ(t, kthread_stop(k), 0);
 }
 
+/*
+ * The all-tasks list holds init (pid 1, the boot thread) once, and every
+ * link points back: sched_init() once added the idle task a second time,
+ * which cut init out of the list (found with gdb's tessera-tasks).
+ */
+static void task_list_holds_init_once(struct ktest *t)
+{
+	bool intact;
+	unsigned int n = sched_tasks_with_pid(1, &intact);
+
+	KT_EXPECT_TRUE(t, intact);
+	KT_EXPECT_EQ(t, n, 1);
+	KT_EXPECT_GE(t, sched_tasks_with_pid(0, &intact), 1);
+	KT_EXPECT_TRUE(t, intact);
+}
+
 static struct ktest_case sched_cases[] = {
 	KTEST_CASE(kthread_run_and_stop),
 	KTEST_CASE(kthread_stop_unstarted),
@@ -534,6 +550,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(watchdog_reports_stuck_thread),
 	KTEST_CASE(load_balancing_spreads_work),
 	KTEST_CASE(cputime_is_accounted),
+	KTEST_CASE(task_list_holds_init_once),
 	{}
 };
 KTEST_SUITE(sched, sched_cases);
