@@ -21,26 +21,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "checks.h"
+
 #define KERNEL_PTR	((void *)0xffffffff80001000UL)
-
-static int nr_failed;
-
-static void show(const char *what, long ret)
-{
-	if (ret >= 0)
-		printf("%-44s %ld\n", what, ret);
-	else
-		printf("%-44s %s\n", what, strerror(errno));
-	fflush(stdout);
-}
-
-static void check(const char *what, int ok)
-{
-	printf("%-44s %s\n", what, ok ? "yes" : "NO");
-	fflush(stdout);
-	if (!ok)
-		nr_failed++;
-}
 
 static long ioctl_arg(int fd, unsigned long cmd, const void *arg)
 {
