@@ -40,6 +40,7 @@
 #define FD_CLOEXEC	1
 
 #define FIONCLEX	0x5450
+#define FIONBIO		0x5421
 #define FIOCLEX		0x5451
 
 #define SEEK_SET	0

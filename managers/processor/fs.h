@@ -124,6 +124,12 @@ int fd_dup_to(struct fd_table *t, int oldfd, int newfd, bool cloexec);
 /* 1 or 0 for @fd's close-on-exec flag, or -EBADF. */
 int fd_get_cloexec(struct fd_table *t, int fd);
 int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec);
+/*
+ * F_SETFL and ioctl(FIONBIO): set @fd's status flags in @mask to @set's
+ * (shared by every descriptor dup'ed from it).  0, or -EBADF (not open,
+ * or an O_PATH descriptor).
+ */
+int fd_set_status(struct fd_table *t, int fd, u32 mask, u32 set);
 
 /* The calling process's table (never NULL in a system call). */
 struct fd_table *current_files(void);

@@ -597,11 +597,10 @@ SYSCALL_DECLARE(dup3)
 	return fd_dup_to(current_files(), oldfd, newfd, flags & O_CLOEXEC);
 }
 
-static long fcntl_setfl(struct fd_table *t, int fd, u32 arg)
+int fd_set_status(struct fd_table *t, int fd, u32 mask, u32 set)
 {
-	const u32 settable = O_NONBLOCK | O_APPEND;
 	struct ufile *f = fd_get(t, fd);
-	long ret = 0;
+	int ret = 0;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -609,7 +608,7 @@ static long fcntl_setfl(struct fd_table *t, int fd, u32 arg)
 		ret = -EBADF;
 	} else {
 		spin_lock(&t->lock);
-		f->flags = (f->flags & ~settable) | (arg & settable);
+		f->flags = (f->flags & ~mask) | (set & mask);
 		spin_unlock(&t->lock);
 	}
 	ufile_put(f);
@@ -647,7 +646,7 @@ SYSCALL_DECLARE(fcntl)
 		ufile_put(f);
 		return ret;
 	case F_SETFL:
-		return fcntl_setfl(t, fd, arg);
+		return fd_set_status(t, fd, O_NONBLOCK | O_APPEND, arg);
 	default:
 		return fd_get_cloexec(t, fd) < 0 ? -EBADF : -EINVAL;
 	}

@@ -407,15 +407,28 @@ SYSCALL_DECLARE(ioctl)
 {
 	struct fd_table *t = current_files();
 	struct ufile *f = fd_get(t, regs->rdi);
+	const int __user *uarg = (const int __user *)regs->rdx;
+	bool path_only;
+	int on;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
+	path_only = f->flags & O_PATH;
 	ufile_put(f);
+	/* Linux: an O_PATH descriptor takes no ioctl at all. */
+	if (path_only)
+		return -EBADF;
 	switch (regs->rsi) {
 	case FIOCLEX:
 		return fd_set_cloexec(t, regs->rdi, true);
 	case FIONCLEX:
 		return fd_set_cloexec(t, regs->rdi, false);
+	case FIONBIO:
+		/* Any kind of file: the same flag as F_SETFL's O_NONBLOCK. */
+		if (copy_from_user(&on, uarg, sizeof(on)))
+			return -EFAULT;
+		return fd_set_status(t, regs->rdi, O_NONBLOCK,
+				     on ? O_NONBLOCK : 0);
 	default:
 		/* No descriptor here is a terminal (see the file comment). */
 		return -ENOTTY;

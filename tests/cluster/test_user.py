@@ -133,6 +133,12 @@ def badargs():
 	same_as_native("badargs")
 
 
+def fdflags():
+	"""ioctl FIONBIO/FIOCLEX/FIONCLEX/TCGETS on the standard descriptors,
+	a dup and an O_PATH one (node's libuv, issue 12)."""
+	same_as_native("fdflags")
+
+
 def memory():
 	same_as_native("memory")
 
@@ -201,6 +207,7 @@ SCENARIOS = [
 	("threads", threads),
 	("threads_smp2", threads_smp),
 	("badargs", badargs),
+	("fdflags", fdflags),
 	("memory", memory),
 	("segv_then_next", segv_then_next),
 	("missing_and_malformed", missing_and_malformed),

@@ -36,31 +36,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checks.h"
+
 #define KERNEL_PTR	((void *)0xffffffff80001000UL)
 #define NO_SUCH_PID	0x3fffffff
 #define SPIN_NS		50000000LL	/* CPU time the spin burns */
 #define CAP_SYS_RESOURCE_BIT	24
 
 #define PRCTL(option, arg)	syscall(SYS_prctl, option, arg, 0, 0, 0)
-
-static int nr_failed;
-
-static void show(const char *what, long ret)
-{
-	if (ret >= 0)
-		printf("%-44s %ld\n", what, ret);
-	else
-		printf("%-44s %s\n", what, strerror(errno));
-	fflush(stdout);
-}
-
-static void check(const char *what, int ok)
-{
-	printf("%-44s %s\n", what, ok ? "yes" : "NO");
-	fflush(stdout);
-	if (!ok)
-		nr_failed++;
-}
 
 static long long ns_of(const struct timespec *ts)
 {

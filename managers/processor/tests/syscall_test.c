@@ -44,6 +44,13 @@ static void syscall_table_entries(struct ktest *t)
 	KT_EXPECT_FALSE(t, syscall_implemented(__NR_rseq));
 	KT_EXPECT_FALSE(t, syscall_implemented(__NR_clone3));
 	KT_EXPECT_FALSE(t, syscall_implemented(NR_SYSCALLS + 5));
+	/*
+	 * V8 (node) uses memory protection keys once pkey_alloc succeeds
+	 * and aborts if pkey_mprotect then fails: never one without the
+	 * other (FACTS rung g).
+	 */
+	KT_EXPECT_TRUE(t, !syscall_implemented(__NR_pkey_alloc) ||
+			  syscall_implemented(__NR_pkey_mprotect));
 }
 
 static void uaccess_rejects_kernel_pointers(struct ktest *t)
