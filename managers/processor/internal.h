@@ -447,7 +447,6 @@ SYSCALL_DECLARE(clone);
 SYSCALL_DECLARE(set_tid_address);
 SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(futex);
-SYSCALL_DECLARE(execve);
 SYSCALL_DECLARE(tgkill);
 SYSCALL_DECLARE(open);
 SYSCALL_DECLARE(openat);

@@ -116,12 +116,6 @@ SYSCALL_DECLARE(tgkill)
 	process_kill_self(sig);
 }
 
-SYSCALL_DECLARE(execve)
-{
-	/* Programs come from the boot archive; there are no files to exec. */
-	return -ENOENT;
-}
-
 /*
  * A futex timeout as an absolute ktime_get() deadline; 0: none (no
  * timeout, or one so far away that it saturated).

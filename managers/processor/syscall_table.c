@@ -39,7 +39,6 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(nanosleep, nanosleep),
 	SYSCALL(getpid, getpid),
 	SYSCALL(clone, clone),
-	SYSCALL(execve, execve),
 	SYSCALL(exit, exit),
 	SYSCALL(uname, uname),
 	SYSCALL(readlink, readlink),
