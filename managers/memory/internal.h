@@ -328,12 +328,6 @@ typedef int (*elf_read_fn)(void *ctx, u64 off, void *buf, u32 len);
 int elf_check(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 	      struct elf_info *info);
 /*
- * elf_check() for callers that load static programs only: a PT_INTERP
- * is -ENOEXEC naming the interpreter.
- */
-int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
-	      struct elf_info *info);
-/*
  * Is the parsed @info fit to be an interpreter: ET_DYN without a
  * PT_INTERP of its own?  0 or -ENOEXEC with the reason.
  */

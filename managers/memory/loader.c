@@ -15,8 +15,7 @@
  * page size, have p_filesz > p_memsz, lie past TASK_SIZE or below
  * mmap_min_addr, an entry point outside every executable segment, a
  * PT_INTERP that is not one absolute NUL-terminated path of at most
- * PATH_MAX bytes inside the file.  elf_parse() also refuses PT_INTERP,
- * for callers that load static programs only.
+ * PATH_MAX bytes inside the file.
  *
  * A segment becomes one vma from the page holding p_vaddr to the page
  * holding p_vaddr + p_memsz, backed by the file from the page-aligned
@@ -294,17 +293,6 @@ int elf_check(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
 out:
 	kfree(phdrs);
 	return ret;
-}
-
-int elf_parse(elf_read_fn read, void *ctx, u64 size, u64 dyn_base,
-	      struct elf_info *info)
-{
-	int ret = elf_check(read, ctx, size, dyn_base, info);
-
-	if (ret || !info->interp_len)
-		return ret;
-	return elf_bad(info, "dynamically linked (interpreter %s): not supported here",
-		       info->interp);
 }
 
 int elf_check_interpreter(struct elf_info *info)
