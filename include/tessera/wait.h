@@ -20,6 +20,13 @@
  * asleep; wake_up_all() wakes everyone.  Both may be called from
  * interrupt context; the queue's lock is taken with interrupts off.
  * There are no signals yet, so no interruptible variants.
+ *
+ * An entry may instead carry a wake function (init_waitqueue_func_entry()):
+ * a waker then calls it, under the queue's lock with interrupts off,
+ * with the key it was given (wake_up_poll(): the readiness bits that
+ * changed), and it decides what "waking" means -- poll and epoll queue
+ * such entries on the files they watch (add_wait_queue()) for as long as
+ * they watch them.
  */
 #ifndef _TESSERA_WAIT_H
 #define _TESSERA_WAIT_H
@@ -32,9 +39,18 @@
 
 #define WQ_FLAG_EXCLUSIVE	0x01
 
+struct wait_queue_entry;
+/*
+ * A wake function: returns true if it counts as a woken exclusive waiter.
+ * Runs under the queue's lock, interrupts off: it must not sleep.
+ */
+typedef bool (*wait_queue_func_t)(struct wait_queue_entry *w, void *key);
+
 struct wait_queue_entry {
 	unsigned int flags;		/* WQ_FLAG_* */
 	struct task *task;
+	wait_queue_func_t func;		/* NULL: wake task */
+	void *private;			/* the wake function's */
 	struct list_head entry;		/* on wait_queue_head.head */
 };
 
@@ -60,6 +76,16 @@ void __init_waitqueue_head(struct wait_queue_head *wq, const char *name,
 
 /* A waiter for current; @flags is 0 or WQ_FLAG_EXCLUSIVE. */
 void init_wait_entry(struct wait_queue_entry *w, unsigned int flags);
+/* An entry whose wakeups call @func (task NULL, non-exclusive). */
+void init_waitqueue_func_entry(struct wait_queue_entry *w,
+			       wait_queue_func_t func, void *private);
+/*
+ * Queue / dequeue @w without touching current's state: for entries that
+ * stay queued across sleeps (poll, epoll).  remove_wait_queue() on an
+ * entry not queued is a no-op.
+ */
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w);
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w);
 
 /*
  * Queue @w (if it is not queued yet) and set current's state to @state.
@@ -79,8 +105,13 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w);
  */
 void __wake_up(struct wait_queue_head *wq, int nr_exclusive);
 void __wake_up_locked(struct wait_queue_head *wq, int nr_exclusive);
+/* The same, passing @key to the entries' wake functions. */
+void __wake_up_key(struct wait_queue_head *wq, int nr_exclusive, void *key);
 #define wake_up(wq)		__wake_up(wq, 1)
 #define wake_up_all(wq)		__wake_up(wq, 0)
+/* Readiness of a file changed: @mask is the EPOLL* bits now true. */
+#define wake_up_poll(wq, mask)						\
+	__wake_up_key(wq, 0, (void *)(unsigned long)(mask))
 
 /* True if some task is queued on @wq (a snapshot, for fast paths). */
 static inline bool waitqueue_active(struct wait_queue_head *wq)

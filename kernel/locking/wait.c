@@ -23,7 +23,38 @@ void init_wait_entry(struct wait_queue_entry *w, unsigned int flags)
 {
 	w->flags = flags;
 	w->task = current;
+	w->func = NULL;
+	w->private = NULL;
 	INIT_LIST_HEAD(&w->entry);
+}
+
+void init_waitqueue_func_entry(struct wait_queue_entry *w,
+			       wait_queue_func_t func, void *private)
+{
+	w->flags = 0;
+	w->task = NULL;
+	w->func = func;
+	w->private = private;
+	INIT_LIST_HEAD(&w->entry);
+}
+
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	if (list_empty(&w->entry))
+		list_add_tail(&w->entry, &wq->head);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void remove_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *w)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	list_del_init(&w->entry);
+	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
 static void queue_waiter(struct wait_queue_head *wq,
@@ -67,13 +98,15 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-void __wake_up_locked(struct wait_queue_head *wq, int nr_exclusive)
+static void wake_up_common(struct wait_queue_head *wq, int nr_exclusive,
+			   void *key)
 {
 	struct wait_queue_entry *w, *next;
 
 	assert_spin_locked(&wq->lock);
 	list_for_each_entry_safe(w, next, &wq->head, entry) {
-		bool woken = wake_up_state(w->task, TASK_NORMAL);
+		bool woken = w->func ? w->func(w, key) :
+				       wake_up_state(w->task, TASK_NORMAL);
 
 		/*
 		 * An exclusive waiter that was already awake is still on its
@@ -84,11 +117,21 @@ void __wake_up_locked(struct wait_queue_head *wq, int nr_exclusive)
 	}
 }
 
-void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+void __wake_up_locked(struct wait_queue_head *wq, int nr_exclusive)
+{
+	wake_up_common(wq, nr_exclusive, NULL);
+}
+
+void __wake_up_key(struct wait_queue_head *wq, int nr_exclusive, void *key)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&wq->lock, flags);
-	__wake_up_locked(wq, nr_exclusive);
+	wake_up_common(wq, nr_exclusive, key);
 	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void __wake_up(struct wait_queue_head *wq, int nr_exclusive)
+{
+	__wake_up_key(wq, nr_exclusive, NULL);
 }

@@ -73,6 +73,18 @@ struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags)
 	return f;
 }
 
+struct ufile *ufile_alloc_ops(const struct ufile_ops *ops, void *priv,
+			      u32 flags)
+{
+	struct ufile *f = ufile_alloc(UFILE_OPS, flags);
+
+	if (!f)
+		return NULL;
+	f->ops = ops;
+	f->priv = priv;
+	return f;
+}
+
 void ufile_hold(struct ufile *f)
 {
 	atomic_inc(&f->refs);
@@ -86,6 +98,8 @@ void ufile_put(struct ufile *f)
 		pseudofs_release(f);
 	if (f->kind == UFILE_TMPFS)
 		tmpfs_release(f);
+	if (f->ops && f->ops->release)
+		f->ops->release(f);
 	kfree(f->path);
 	kfree(f);
 }
@@ -338,6 +352,9 @@ int ufile_map_source(struct ufile *f, struct ufile_map_source *src)
 	/* Linux's order: readable first, then whether the file maps. */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
+	if (f->ops)
+		return f->ops->map_source ? f->ops->map_source(f, src) :
+					    -ENODEV;
 	if (f->kind == UFILE_TMPFS && !ufile_is_dir(f))
 		return tmpfs_map_source(f, src);
 	if (f->kind != UFILE_STORAGE || ufile_is_dir(f))

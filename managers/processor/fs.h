@@ -39,10 +39,81 @@ enum ufile_kind {
 	UFILE_STORAGE,		/* a file or directory of the storage node */
 	UFILE_PSEUDO,		/* /dev, /proc, /sys (pseudofs.c) */
 	UFILE_TMPFS,		/* /tmp, /dev/shm (tmpfs.c) */
+	UFILE_OPS,		/* everything through f->ops */
 };
 
 struct pseudo_file;
 struct tmpfs_inode;
+struct ufile;
+struct ufile_map_source;
+struct wait_queue_head;
+
+/* ------------------------------------------------------ file operations */
+
+/*
+ * What a poll op is handed: poll_wait() registers the file's wait queues
+ * with the poller (poll/select, or an epoll instance watching the file),
+ * which then hears of every change through wake_up_poll() on them.  A
+ * NULL table (or queue) asks for the readiness bits only.
+ */
+struct poll_table {
+	void (*queue)(struct ufile *f, struct wait_queue_head *wq,
+		      struct poll_table *pt);
+};
+
+static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
+			     struct poll_table *pt)
+{
+	if (pt && pt->queue && wq)
+		pt->queue(f, wq, pt);
+}
+
+/* ufile_ops.fmode bits */
+#define UFILE_FMODE_POS		0x1	/* has an offset: lseek, pread, pwrite; */
+					/* read/write run under f->pos_lock */
+
+/*
+ * The operations of a kind of open file.  Every system call on a
+ * descriptor dispatches through them; a missing op gives the errno
+ * Linux gives for a file without it (noted per op).  Ops that wait
+ * (a pipe's read, epoll_wait) honour O_NONBLOCK in f->flags with
+ * -EAGAIN, sleep TASK_INTERRUPTIBLE and return -EINTR when the thread is
+ * being killed (user_return_work_pending()).
+ */
+struct ufile_ops {
+	const char *name;	/* for logs */
+	/* Bytes read at *@pos (advanced), 0 at EOF; absent: -EINVAL. */
+	long (*read)(struct ufile *f, char __user *ubuf, size_t len,
+		     u64 *pos);
+	/* Bytes written at *@pos (advanced); absent: -EINVAL. */
+	long (*write)(struct ufile *f, const char __user *ubuf, size_t len,
+		      u64 *pos);
+	/*
+	 * The POLL* bits true now (<uapi/poll.h>), after poll_wait() on every
+	 * queue whose wake_up_poll() announces a change.  Absent: the file
+	 * is always readable and writable (POLLIN|POLLOUT|POLLRDNORM|
+	 * POLLWRNORM), as Linux says of regular files.
+	 */
+	u32 (*poll)(struct ufile *f, struct poll_table *pt);
+	/* A file-specific ioctl; absent or unknown @cmd: -ENOTTY. */
+	long (*ioctl)(struct ufile *f, unsigned int cmd, unsigned long arg);
+	/* lseek (under pos_lock); absent: -ESPIPE. */
+	long (*llseek)(struct ufile *f, s64 off, int whence);
+	/* getdents64 (under pos_lock); absent: -ENOTDIR. */
+	long (*getdents)(struct ufile *f, void __user *ubuf, size_t len);
+	/* fstat; required. */
+	void (*fstat)(struct ufile *f, struct uapi_stat *st);
+	/* See ufile_map_source(); absent: -ENODEV. */
+	int (*map_source)(struct ufile *f, struct ufile_map_source *src);
+	/* The last reference went; free the kind's state (not @f). */
+	void (*release)(struct ufile *f);
+	/*
+	 * What readlink of /proc/<pid>/fd/N says, NUL-terminated in @buf;
+	 * absent: "anon_inode:[<name>]".
+	 */
+	void (*dname)(struct ufile *f, char *buf, size_t size);
+	u32 fmode;		/* UFILE_FMODE_* */
+};
 
 /* An open file: what a descriptor (and its dups) points to. */
 struct ufile {
@@ -63,6 +134,9 @@ struct ufile {
 	struct pseudo_file *pseudo;
 	/* UFILE_TMPFS (also path, mode's type, pos): */
 	struct tmpfs_inode *tmpfs;
+	/* Files made by ufile_alloc_ops() (pipes, eventfd, epoll): */
+	const struct ufile_ops *ops;
+	void *priv;		/* the kind's state */
 };
 
 /* The descriptors and working directory of a process (all threads). */
@@ -93,6 +167,13 @@ unsigned int fd_table_limit(struct fd_table *t);
 
 /* A new open file of @kind with one reference; NULL on -ENOMEM. */
 struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags);
+/*
+ * A new open file with @ops and state @priv, one reference; NULL on
+ * -ENOMEM (@priv is then the caller's to free).  @flags are O_* status
+ * flags (O_RDONLY/O_WRONLY/O_RDWR, O_NONBLOCK).
+ */
+struct ufile *ufile_alloc_ops(const struct ufile_ops *ops, void *priv,
+			      u32 flags);
 /* Take / drop a reference; the last put frees the file. */
 void ufile_hold(struct ufile *f);
 void ufile_put(struct ufile *f);

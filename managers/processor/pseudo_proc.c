@@ -113,6 +113,17 @@ int pseudo_show_fd(struct pseudo_buf *b, struct process *p, int fd)
 	case UFILE_STDERR:
 		pbuf_printf(b, "pipe:[%d]", f->kind + 1);
 		break;
+	case UFILE_OPS: {
+		char name[64];
+
+		if (f->ops->dname)
+			f->ops->dname(f, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "anon_inode:[%s]",
+				 f->ops->name);
+		pbuf_printf(b, "%s", name);
+		break;
+	}
 	default:
 		pbuf_printf(b, "%s", f->path ? f->path : "/");
 		break;

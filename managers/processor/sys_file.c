@@ -188,9 +188,11 @@ void fs_stat_std(enum ufile_kind kind, struct uapi_stat *st)
 		st->st_rdev = (1 << 8) | 3;	/* like /dev/null */
 }
 
-static void stat_ufile(const struct ufile *f, struct uapi_stat *st)
+static void stat_ufile(struct ufile *f, struct uapi_stat *st)
 {
-	if (f->kind == UFILE_STORAGE)
+	if (f->ops)
+		f->ops->fstat(f, st);
+	else if (f->kind == UFILE_STORAGE)
 		fs_stat_from_p2s(&f->st, st);
 	else if (f->kind == UFILE_PSEUDO)
 		pseudofs_fstat(f, st);

@@ -39,6 +39,38 @@ struct uapi_iovec {
 	u64 len;
 };
 
+/*
+ * read or write of a file with ops (ufile_alloc_ops()) at *@pos, or at
+ * its own offset when @pos is NULL: the access mode, the op and the
+ * buffer checked in Linux's order.
+ */
+static long ops_rw(struct ufile *f, bool write, void __user *ubuf,
+		   size_t len, u64 *pos)
+{
+	u32 acc = f->flags & O_ACCMODE;
+	u64 stream_pos = 0;
+	long ret;
+
+	if ((f->flags & O_PATH) || acc == (write ? O_RDONLY : O_WRONLY))
+		return -EBADF;
+	if (!(write ? (void *)f->ops->write : (void *)f->ops->read))
+		return -EINVAL;
+	if (!access_ok(ubuf, len))
+		return -EFAULT;
+	len = min_t(size_t, len, RW_MAX);
+	if (pos)
+		return write ? f->ops->write(f, ubuf, len, pos) :
+			       f->ops->read(f, ubuf, len, pos);
+	if (!(f->ops->fmode & UFILE_FMODE_POS))
+		return write ? f->ops->write(f, ubuf, len, &stream_pos) :
+			       f->ops->read(f, ubuf, len, &stream_pos);
+	mutex_lock(&f->pos_lock);
+	ret = write ? f->ops->write(f, ubuf, len, &f->pos) :
+		      f->ops->read(f, ubuf, len, &f->pos);
+	mutex_unlock(&f->pos_lock);
+	return ret;
+}
+
 /* Write @len bytes at user @ubuf to fd 1/2; bytes written or -EFAULT. */
 static long write_user(int port, const char __user *ubuf, size_t len)
 {
@@ -80,6 +112,8 @@ static long ufile_write(struct ufile *f, int port, const char __user *ubuf,
 {
 	long ret;
 
+	if (f->ops)
+		return ops_rw(f, true, (void __user *)ubuf, len, NULL);
 	if (f->kind == UFILE_TMPFS) {
 		if (!access_ok(ubuf, len))
 			return -EFAULT;
@@ -101,8 +135,8 @@ SYSCALL_DECLARE(write)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ? 0 :
-	      ufile_port(f);
+	ret = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ||
+	      f->ops ? 0 : ufile_port(f);
 	if (ret >= 0)
 		ret = (long)regs->rdx < 0 ? -EINVAL :
 		      ufile_write(f, ret, (const char __user *)regs->rsi,
@@ -120,8 +154,8 @@ SYSCALL_DECLARE(writev)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	port = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ? 0 :
-	       ufile_port(f);
+	port = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ||
+	       f->ops ? 0 : ufile_port(f);
 	if (port >= 0 && (iovcnt < 0 || iovcnt > IOV_MAX))
 		port = -EINVAL;
 	for (long i = 0; port >= 0 && i < iovcnt; i++) {
@@ -153,6 +187,7 @@ static int ufile_readable(const struct ufile *f)
 {
 	switch (f->kind) {
 	case UFILE_STDIN:
+	case UFILE_OPS:		/* ops_rw() checks */
 		return 0;
 	case UFILE_PSEUDO:
 		return pseudofs_readable(f);
@@ -175,6 +210,8 @@ static long ufile_read(struct ufile *f, char __user *ubuf, size_t len,
 {
 	if (f->kind == UFILE_STDIN)
 		return 0;		/* stdin is at end of file */
+	if (f->ops)
+		return ops_rw(f, false, ubuf, len, pos);
 	if (!access_ok(ubuf, len))
 		return -EFAULT;
 	if (f->kind == UFILE_PSEUDO)
@@ -192,7 +229,10 @@ SYSCALL_DECLARE(read)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	ret = ufile_readable(f);
-	if (!ret) {
+	if (!ret && f->ops) {
+		ret = ops_rw(f, false, (char __user *)regs->rsi, regs->rdx,
+			     NULL);
+	} else if (!ret) {
 		mutex_lock(&f->pos_lock);
 		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx,
 				 &f->pos);
@@ -212,7 +252,9 @@ SYSCALL_DECLARE(pread64)
 		return PTR_ERR(f);
 	/* Linux's order: no pread on streams, whatever their mode. */
 	ret = f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ||
-	      f->kind == UFILE_TMPFS ? ufile_readable(f) : -ESPIPE;
+	      f->kind == UFILE_TMPFS ||
+	      (f->ops && (f->ops->fmode & UFILE_FMODE_POS)) ?
+	      ufile_readable(f) : -ESPIPE;
 	if (!ret && (long)pos < 0)
 		ret = -EINVAL;
 	if (!ret)
@@ -236,10 +278,13 @@ SYSCALL_DECLARE(pwrite64)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
-	    f->kind != UFILE_TMPFS)
+	    f->kind != UFILE_TMPFS &&
+	    !(f->ops && (f->ops->fmode & UFILE_FMODE_POS)))
 		ret = -ESPIPE;
 	else if ((long)pos < 0 || (long)regs->rdx < 0)
 		ret = -EINVAL;
+	else if (f->ops)
+		ret = ops_rw(f, true, (void __user *)ubuf, regs->rdx, &pos);
 	else if (!access_ok(ubuf, len))
 		ret = -EFAULT;
 	else if (f->kind == UFILE_TMPFS)
@@ -265,7 +310,8 @@ SYSCALL_DECLARE(readv)
 		ret = -EINVAL;
 	if (ret)
 		goto out;
-	mutex_lock(&f->pos_lock);
+	if (!f->ops)
+		mutex_lock(&f->pos_lock);
 	for (long i = 0; i < iovcnt; i++) {
 		struct uapi_iovec iov;
 
@@ -275,14 +321,18 @@ SYSCALL_DECLARE(readv)
 		ret = -EINVAL;
 		if ((long)iov.len < 0)
 			break;
-		ret = ufile_read(f, (char __user *)iov.base, iov.len, &f->pos);
+		ret = f->ops ? ops_rw(f, false, (char __user *)iov.base,
+				      iov.len, NULL) :
+			       ufile_read(f, (char __user *)iov.base, iov.len,
+					  &f->pos);
 		if (ret < 0)
 			break;
 		total += ret;
 		if ((u64)ret < iov.len)
 			break;
 	}
-	mutex_unlock(&f->pos_lock);
+	if (!f->ops)
+		mutex_unlock(&f->pos_lock);
 	if (total || ret > 0)
 		ret = total;
 out:
@@ -347,7 +397,14 @@ SYSCALL_DECLARE(lseek)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
+	if (f->ops) {
+		ret = -ESPIPE;
+		if (f->ops->llseek) {
+			mutex_lock(&f->pos_lock);
+			ret = f->ops->llseek(f, off, whence);
+			mutex_unlock(&f->pos_lock);
+		}
+	} else if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
 	    f->kind != UFILE_TMPFS) {
 		ret = -ESPIPE;
 	} else if (f->flags & O_PATH) {
@@ -377,6 +434,16 @@ SYSCALL_DECLARE(getdents64)
 		return PTR_ERR(f);
 	if (f->flags & O_PATH) {
 		ret = -EBADF;
+	} else if (f->ops) {
+		ret = -ENOTDIR;
+		if (f->ops->getdents) {
+			mutex_lock(&f->pos_lock);
+			ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
+			      f->ops->getdents(f, (void __user *)regs->rsi,
+					       min_t(size_t, regs->rdx,
+						     RW_MAX)) : -EFAULT;
+			mutex_unlock(&f->pos_lock);
+		}
 	} else if (!ufile_is_dir(f)) {
 		ret = -ENOTDIR;
 	} else if (f->kind == UFILE_TMPFS) {
@@ -409,11 +476,16 @@ SYSCALL_DECLARE(ioctl)
 	struct ufile *f = fd_get(t, regs->rdi);
 	const int __user *uarg = (const int __user *)regs->rdx;
 	bool path_only;
+	long ret = -ENOTTY;
 	int on;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	path_only = f->flags & O_PATH;
+	if (!path_only && f->ops && f->ops->ioctl &&
+	    regs->rsi != FIOCLEX && regs->rsi != FIONCLEX &&
+	    regs->rsi != FIONBIO)
+		ret = f->ops->ioctl(f, regs->rsi, regs->rdx);
 	ufile_put(f);
 	/* Linux: an O_PATH descriptor takes no ioctl at all. */
 	if (path_only)
@@ -431,6 +503,6 @@ SYSCALL_DECLARE(ioctl)
 				     on ? O_NONBLOCK : 0);
 	default:
 		/* No descriptor here is a terminal (see the file comment). */
-		return -ENOTTY;
+		return ret;
 	}
 }
