@@ -664,6 +664,56 @@ static void wait_event_timeout_expires(struct ktest *t)
 	KT_EXPECT_EQ(t, wait_event_timeout(wq, READ_ONCE(never) == 0, 7), 7);
 }
 
+/* A wake function's record of what it was told. */
+struct wake_probe {
+	struct wait_queue_entry w;
+	unsigned long keys;	/* OR of the keys seen */
+	int calls;
+	bool counts;		/* its return value */
+};
+
+static bool wake_probe_fn(struct wait_queue_entry *w, void *key)
+{
+	struct wake_probe *p = w->private;
+
+	p->keys |= (unsigned long)key;
+	p->calls++;
+	return p->counts;
+}
+
+static void waitqueue_wake_function(struct ktest *t)
+{
+	DECLARE_WAIT_QUEUE_HEAD(wq);
+	struct wake_probe a = { .counts = false }, b = { .counts = true };
+
+	init_waitqueue_func_entry(&a.w, wake_probe_fn, &a);
+	init_waitqueue_func_entry(&b.w, wake_probe_fn, &b);
+	add_wait_queue(&wq, &a.w);
+	add_wait_queue(&wq, &a.w);	/* already queued: once only */
+	add_wait_queue(&wq, &b.w);
+	KT_EXPECT_TRUE(t, waitqueue_active(&wq));
+
+	/* Every entry hears the key, in queue order, once per wakeup. */
+	wake_up_poll(&wq, 0x5);
+	KT_EXPECT_EQ(t, a.calls, 1);
+	KT_EXPECT_EQ(t, b.calls, 1);
+	KT_EXPECT_EQ(t, a.keys, 0x5);
+	KT_EXPECT_EQ(t, b.keys, 0x5);
+	/* A plain wake_up passes no key. */
+	wake_up(&wq);
+	KT_EXPECT_EQ(t, a.calls, 2);
+	KT_EXPECT_EQ(t, a.keys, 0x5);
+
+	remove_wait_queue(&wq, &a.w);
+	remove_wait_queue(&wq, &a.w);	/* not queued: a no-op */
+	wake_up_poll(&wq, 0x40);
+	KT_EXPECT_EQ(t, a.calls, 2);
+	KT_EXPECT_EQ(t, b.calls, 3);
+	KT_EXPECT_EQ(t, b.keys, 0x45);
+	remove_wait_queue(&wq, &b.w);
+	KT_EXPECT_FALSE(t, waitqueue_active(&wq));
+}
+
 #define PCPU_ADDS	1000
 
 struct pcpu_ctx {
@@ -714,6 +764,7 @@ static struct ktest_case sync_cases[] = {
 	KTEST_CASE(semaphore_resource_limit),
 	KTEST_CASE(semaphore_trylock_and_timeout),
 	KTEST_CASE(wait_event_timeout_expires),
+	KTEST_CASE(waitqueue_wake_function),
 	KTEST_CASE(percpu_counter_exact_sum),
 	{}
 };
