@@ -35,6 +35,24 @@ echo "ok 1 - one"
 echo "ok 2 - two"
 """
 
+HOST_SKIPPER = """#!/bin/sh
+echo 1..3
+echo "ok 1 - works"
+echo "ok 2 - needs_disk # SKIP no scratch disk"
+echo "ok 3 - needs_nic # SKIP no NIC"
+"""
+
+SCENARIO_SKIPPER = '''
+from clusterlib import Skip
+
+
+def needs_gdb():
+	raise Skip("gdb not installed")
+
+
+SCENARIOS = [("needs_gdb", needs_gdb)]
+'''
+
 HOST_BROKEN = """#!/bin/sh
 echo 1..1
 echo "not ok 1 - always"
@@ -183,7 +201,51 @@ def only_without_match_fails():
 			"--list with no match exited 0", out)
 
 
+def skips_need_a_reason_to_be_expected():
+	"""A skip is a skip only when tests/expected-skips (here a planted
+	list) allows its name with its reason; any other skip fails, named;
+	--allow-skips counts them all as skips."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		build = os.path.join(tmp, "build")
+		cluster = os.path.join(tmp, "cluster")
+		os.makedirs(os.path.join(build, "host"))
+		os.makedirs(cluster)
+		_write(os.path.join(build, "tessera.elf"), "")
+		_write(os.path.join(build, "host", "test_skipper"),
+		       HOST_SKIPPER, exe=True)
+		_write(os.path.join(cluster, "test_skipping.py"),
+		       SCENARIO_SKIPPER)
+		allow = os.path.join(tmp, "expected-skips")
+		# needs_nic is listed, but for another reason: not allowed.
+		_write(allow, "# planted\n"
+		       "host/test_skipper/needs_disk  no scratch disk\n"
+		       "host/test_skipper/needs_nic   no driver\n")
+		args = ["--build-dir", build, "--cluster-dir", cluster,
+			"--layer", "host", "--layer", "cluster",
+			"--runs-dir", os.path.join(tmp, "runs"),
+			"--expected-skips", allow]
+		rc, lines, out = _run(args)
+		_expect(rc == 1, f"exit status {rc}, wanted 1", out)
+		for name in ("host/test_skipper/needs_nic",
+			     "skipping/needs_gdb"):
+			_expect(any(l.startswith(f"not ok - {name}: unexpected "
+						 "skip") for l in lines),
+				f"{name}'s skip is not a failure", out)
+		_expect(not any("needs_disk" in l and "not ok" in l
+				for l in lines),
+			"an expected skip was reported as a failure", out)
+		_expect(lines and lines[-1] == "1 passed, 2 failed, 1 skipped",
+			f"last line {lines[-1] if lines else None!r}, wanted "
+			"'1 passed, 2 failed, 1 skipped'", out)
+		rc, lines, out = _run(args + ["--allow-skips"])
+		_expect(rc == 0, f"--allow-skips: exit status {rc}", out)
+		_expect(lines and lines[-1] == "1 passed, 0 failed, 3 skipped",
+			f"last line {lines[-1] if lines else None!r}, wanted "
+			"'1 passed, 0 failed, 3 skipped'", out)
+
+
 SCENARIOS = [
+	("run_tests_skips_expected", skips_need_a_reason_to_be_expected),
 	("run_tests_repeat_flaky", repeat_reports_flaky),
 	("run_tests_repeat_failing", repeat_reports_always_failing),
 	("run_tests_repeat_pass", repeat_all_pass),
