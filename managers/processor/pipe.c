@@ -88,15 +88,20 @@ static bool pipe_nonblock(const struct ufile *f)
 }
 
 /*
- * Drop pipe->lock and sleep until @p may have changed for a reader
- * (@reader) or a writer wanting @room bytes, or the thread is being
- * killed; then take the lock again.  The caller re-checks.
+ * Wait, with pipe->lock held, for @p to change for a reader (@reader) or
+ * for a writer wanting @room bytes: -EAGAIN for an O_NONBLOCK @f, -EINTR
+ * for a thread being killed, else 0 once it slept (dropping the lock
+ * meanwhile), maybe spuriously: the caller checks again.
  */
-static void pipe_wait(struct pipe *p, bool reader, u32 room)
+static int pipe_wait(struct ufile *f, struct pipe *p, bool reader, u32 room)
 {
 	struct wait_queue_entry w;
 	bool ready;
 
+	if (pipe_nonblock(f))
+		return -EAGAIN;
+	if (user_return_work_pending())
+		return -EINTR;
 	init_wait_entry(&w, 0);
 	prepare_to_wait(&p->wq, &w, TASK_INTERRUPTIBLE);
 	mutex_unlock(&p->lock);
@@ -109,6 +114,7 @@ static void pipe_wait(struct pipe *p, bool reader, u32 room)
 		schedule();
 	finish_wait(&p->wq, &w);
 	mutex_lock(&p->lock);
+	return 0;
 }
 
 /*
@@ -217,19 +223,12 @@ static long pipe_read(struct ufile *f, char __user *ubuf, size_t len,
 			ret = pipe_copy_out(p, ubuf, len);
 			break;
 		}
-		if (!p->writers) {
-			ret = 0;
+		ret = 0;
+		if (!p->writers)
 			break;
-		}
-		if (pipe_nonblock(f)) {
-			ret = -EAGAIN;
+		ret = pipe_wait(f, p, true, 0);
+		if (ret)
 			break;
-		}
-		if (user_return_work_pending()) {
-			ret = -EINTR;
-			break;
-		}
-		pipe_wait(p, true, 0);
 	}
 	if (ret > 0)
 		wake_up_poll(&p->wq, POLLOUT | POLLWRNORM);
@@ -270,15 +269,9 @@ static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
 				break;
 			continue;
 		}
-		if (pipe_nonblock(f)) {
-			ret = -EAGAIN;
+		ret = pipe_wait(f, p, false, want);
+		if (ret)
 			break;
-		}
-		if (user_return_work_pending()) {
-			ret = -EINTR;
-			break;
-		}
-		pipe_wait(p, false, want);
 	}
 	mutex_unlock(&p->lock);
 	if (sigpipe)

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -331,6 +332,18 @@ static void nonblocking(void)
 	show("F_GETFL write end (access, O_NONBLOCK)",
 	     fcntl(fds[1], F_GETFL) & (O_ACCMODE | O_NONBLOCK));
 	show("read of an empty O_NONBLOCK pipe", sys_read(fds[0], &c, 1));
+	{
+		int on = 0, plain[2];
+
+		new_pipe(plain, 0);
+		syscall(SYS_ioctl, plain[0], FIONBIO, &on);
+		on = 1;
+		show("FIONBIO 1 on a blocking pipe",
+		     syscall(SYS_ioctl, plain[0], FIONBIO, &on));
+		show("  then a read of it empty", sys_read(plain[0], &c, 1));
+		close(plain[0]);
+		close(plain[1]);
+	}
 	for (int i = 0; i < (int)sizeof(chunk); i++)
 		chunk[i] = (char)i;
 	while ((n = sys_write(fds[1], chunk, sizeof(chunk))) > 0)
@@ -457,6 +470,21 @@ static void flags_and_faults(void)
 	after = dup(0);
 	close(after);
 	check("  no descriptor was left behind", probe == after);
+
+	/* Room for one descriptor only: EMFILE, and that one stays free. */
+	{
+		struct rlimit old, one;
+
+		getrlimit(RLIMIT_NOFILE, &old);
+		one = old;
+		one.rlim_cur = probe + 1;
+		setrlimit(RLIMIT_NOFILE, &one);
+		show("pipe with one free descriptor", sys_pipe2(fds, 0));
+		setrlimit(RLIMIT_NOFILE, &old);
+		after = dup(0);
+		close(after);
+		check("  the free one is still free", probe == after);
+	}
 
 	/* Writes and reads from bad buffers. */
 	new_pipe(fds, 0);
