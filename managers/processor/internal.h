@@ -504,6 +504,12 @@ SYSCALL_DECLARE(fsync);
 SYSCALL_DECLARE(fdatasync);
 SYSCALL_DECLARE(pwrite64);
 /* pipe.c */
+struct ufile;
+/*
+ * A new pipe (O_NONBLOCK of @flags on both ends): its read and write
+ * ends in @ends, one reference each.  0 or -ENOMEM.
+ */
+int pipe_create(u32 flags, struct ufile *ends[2]);
 SYSCALL_DECLARE(pipe);
 SYSCALL_DECLARE(pipe2);
 

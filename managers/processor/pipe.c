@@ -374,11 +374,7 @@ static const struct ufile_ops pipe_ops = {
 	.release = pipe_release,
 };
 
-/*
- * A new pipe: its read and write ends in @ends, each holding one
- * reference.  0 or -ENOMEM.
- */
-static int pipe_create(u32 flags, struct ufile *ends[2])
+int pipe_create(u32 flags, struct ufile *ends[2])
 {
 	struct pipe *p = kzalloc(sizeof(*p), GFP_KERNEL);
 
