@@ -4,7 +4,8 @@
 The program (built with the host's gcc -static, like every program of
 tests/user/) moves data through pipes between threads (a blocked reader
 woken by the writer, 1 MiB with every byte checked, PIPE_BUF records
-from two writers that must never mix), and checks EOF, EPIPE, O_NONBLOCK,
+from two writers that must never mix, four writers and three readers on
+one pipe), and checks EOF, EPIPE, O_NONBLOCK,
 partial writes, FIONREAD, fstat, /proc/self/fd names, pipe2 flags and bad
 pointers.  It runs natively first, where every one of its own checks must
 pass, then on Tessera (`tessera run --local`) with the same argv and

@@ -3,7 +3,9 @@
  * Pipes (issue 12 part 2), run natively and on Tessera with the same
  * output expected: data between threads (a blocked reader woken by the
  * writer), 1 MiB streamed and every byte checked, PIPE_BUF atomicity
- * with two writers, EOF once the last write end (a dup too) is closed,
+ * with two writers, four writers and three readers on one pipe (every
+ * record once, whole, in order), EOF once the last write end (a dup
+ * too) is closed,
  * EPIPE with SIGPIPE ignored (and for a writer blocked on a full pipe),
  * O_NONBLOCK EAGAIN at both ends, a partial non-blocking write, FIONREAD,
  * fstat, pipe2 flags, bad pointers (EFAULT, no descriptor made, no byte
@@ -246,6 +248,119 @@ static void atomicity(void)
 	show("  records of the first thread", count_a);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* ------------------------------------------------- many to many */
+
+#define MANY_WRITERS	4
+#define MANY_READERS	3
+#define MANY_RECORDS	20000	/* 8 bytes each, per writer */
+
+struct many {
+	int fd;
+	int id;
+	unsigned long count[MANY_WRITERS];
+	unsigned long long sum[MANY_WRITERS];
+	unsigned long disorder, odd;
+};
+
+static void *many_writer(void *p)
+{
+	struct many *m = p;
+	unsigned long long rec[64];
+	int seq = 0;
+
+	while (seq < MANY_RECORDS) {
+		int n = 1 + seq % 64;
+
+		if (n > MANY_RECORDS - seq)
+			n = MANY_RECORDS - seq;
+		for (int i = 0; i < n; i++)
+			rec[i] = (unsigned long long)m->id << 32 | (seq + i);
+		if (sys_write(m->fd, rec, n * 8) != n * 8)
+			break;
+		seq += n;
+	}
+	return NULL;
+}
+
+static void *many_reader(void *p)
+{
+	struct many *m = p;
+	long long last[MANY_WRITERS];
+	unsigned long long rec[100];
+	long n;
+
+	for (int i = 0; i < MANY_WRITERS; i++)
+		last[i] = -1;
+	while ((n = sys_read(m->fd, rec, 8 * (1 + m->id * 37 % 100))) > 0) {
+		if (n % 8)
+			m->odd++;
+		for (long i = 0; i < n / 8; i++) {
+			unsigned int w = rec[i] >> 32;
+			long long seq = rec[i] & 0xffffffff;
+
+			if (w >= MANY_WRITERS) {
+				m->odd++;
+				continue;
+			}
+			if (seq <= last[w])
+				m->disorder++;
+			last[w] = seq;
+			m->count[w]++;
+			m->sum[w] += seq;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Writers and readers at once on one pipe: every record arrives once,
+ * whole, and each reader sees each writer's records in order.
+ */
+static void many_to_many(void)
+{
+	struct many w[MANY_WRITERS], r[MANY_READERS];
+	pthread_t tw[MANY_WRITERS], tr[MANY_READERS];
+	unsigned long bad = 0, odd = 0;
+	int fds[2];
+
+	new_pipe(fds, 0);
+	for (int i = 0; i < MANY_READERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].fd = fds[0];
+		r[i].id = i;
+		pthread_create(&tr[i], NULL, many_reader, &r[i]);
+	}
+	for (int i = 0; i < MANY_WRITERS; i++) {
+		w[i].fd = fds[1];
+		w[i].id = i;
+		pthread_create(&tw[i], NULL, many_writer, &w[i]);
+	}
+	for (int i = 0; i < MANY_WRITERS; i++)
+		pthread_join(tw[i], NULL);
+	close(fds[1]);
+	for (int i = 0; i < MANY_READERS; i++) {
+		pthread_join(tr[i], NULL);
+		odd += r[i].odd;
+		bad += r[i].disorder;
+	}
+	for (int k = 0; k < MANY_WRITERS; k++) {
+		unsigned long count = 0;
+		unsigned long long sum = 0;
+
+		for (int i = 0; i < MANY_READERS; i++) {
+			count += r[i].count[k];
+			sum += r[i].sum[k];
+		}
+		if (count != MANY_RECORDS ||
+		    sum != (unsigned long long)MANY_RECORDS *
+			   (MANY_RECORDS - 1) / 2)
+			bad++;
+	}
+	show("4 writers, 3 readers: lost, twice, late", bad);
+	show("  torn records", odd);
+	close(fds[0]);
 }
 
 /* ------------------------------------------------- EOF and EPIPE */
@@ -564,6 +679,7 @@ int main(int argc, char **argv)
 	blocked_reader();
 	stream();
 	atomicity();
+	many_to_many();
 	eof();
 	nonblocking();
 	stat_and_names();
