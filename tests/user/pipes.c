@@ -5,12 +5,11 @@
  * writer), 1 MiB streamed and every byte checked, PIPE_BUF atomicity
  * with two writers, four writers and three readers on one pipe (every
  * record once, whole, in order), EOF once the last write end (a dup
- * too) is closed,
- * EPIPE with SIGPIPE ignored (and for a writer blocked on a full pipe),
- * O_NONBLOCK EAGAIN at both ends, a partial non-blocking write, FIONREAD,
- * fstat, pipe2 flags, bad pointers (EFAULT, no descriptor made, no byte
- * written twice), the wrong end (EBADF), lseek and pread (ESPIPE) and
- * readlink of /proc/self/fd/N.  How many bytes a partial write takes
+ * too) is closed, EPIPE with SIGPIPE ignored (and for a writer blocked
+ * on a full pipe), O_NONBLOCK EAGAIN at both ends and FIONBIO, a partial
+ * non-blocking write, FIONREAD, fstat, pipe2 flags, EMFILE, bad pointers
+ * (EFAULT, no descriptor made, no byte written twice), the wrong end
+ * (EBADF), lseek and pread (ESPIPE) and readlink of /proc/self/fd/N.  How many bytes a partial write takes
  * depends on how the kernel keeps its buffer (Linux: page slots), so
  * such counts are printed as checks of what must hold on any kernel.
  * Calls go through syscall(2).  The last line counts the checks that
