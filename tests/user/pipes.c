@@ -9,9 +9,10 @@
  * on a full pipe), O_NONBLOCK EAGAIN at both ends and FIONBIO, a partial
  * non-blocking write, FIONREAD, fstat, pipe2 flags, EMFILE, bad pointers
  * (EFAULT, no descriptor made, no byte written twice), the wrong end
- * (EBADF), lseek and pread (ESPIPE) and readlink of /proc/self/fd/N.  How many bytes a partial write takes
- * depends on how the kernel keeps its buffer (Linux: page slots), so
- * such counts are printed as checks of what must hold on any kernel.
+ * (EBADF), lseek and pread (ESPIPE) and readlink of /proc/self/fd/N.
+ * How many bytes a partial write takes depends on how the kernel keeps
+ * its buffer (Linux: page slots), so such counts are printed as checks
+ * of what must hold on any kernel.
  * Calls go through syscall(2).  The last line counts the checks that
  * said NO.
  *
