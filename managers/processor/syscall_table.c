@@ -110,6 +110,8 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fsync, fsync),
 	SYSCALL(fdatasync, fdatasync),
 	SYSCALL(pwrite64, pwrite64),
+	SYSCALL(pipe, pipe),
+	SYSCALL(pipe2, pipe2),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */
