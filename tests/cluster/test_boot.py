@@ -3,7 +3,9 @@
 (multiboot2 from an ISO) and through qemu -kernel (PVH), and the memory
 map is read right at both ends of the supported RAM range."""
 
-from clusterlib import boot, check, largest_size
+import re
+
+from clusterlib import boot, check
 
 NODES = (("processor", 0), ("memory", 1), ("storage", 2))
 MiB = 1 << 20
@@ -44,16 +46,25 @@ def _mem_boot(mem, at_least, label):
 		_expect_ready(b, "memory", 1)
 		lines = b.grep(r"Memory:")
 		b.expect(lines, "no 'Memory:' summary line")
-		total = largest_size(lines[0])
-		b.expect(total is not None,
-			 f"no size in the Memory: line: {lines[0]!r}")
-		check(total >= at_least,
-		      f"--mem {mem}: Memory: line says {total // MiB} MiB, "
-		      f"expected at least {label}: {lines[0]!r}")
-		check(total <= size_of(mem),
-		      f"--mem {mem}: Memory: line says {total // MiB} MiB, "
-		      f"more than the VM has: {lines[0]!r}")
+		m = MEMORY_RE.search(lines[0])
+		b.expect(m, f"the Memory: line is not 'Memory: AK/BK "
+			 f"available (CK reserved ...)': {lines[0]!r}")
+		avail, total, reserved = (int(x) * 1024 for x in m.groups())
+		# What the allocator can hand out, not the RAM it was given.
+		check(avail >= at_least,
+		      f"--mem {mem}: {avail // MiB} MiB available, expected "
+		      f"at least {label}: {lines[0]!r}")
+		check(avail <= total <= size_of(mem),
+		      f"--mem {mem}: available {avail // MiB} MiB, managed "
+		      f"{total // MiB} MiB, VM {mem}: not in order: "
+		      f"{lines[0]!r}")
+		check(avail + reserved == total,
+		      f"--mem {mem}: available + reserved != managed: "
+		      f"{lines[0]!r}")
 	return scenario
+
+
+MEMORY_RE = re.compile(r"Memory: (\d+)K/(\d+)K available \((\d+)K reserved")
 
 
 def size_of(mem):
