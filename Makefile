@@ -227,12 +227,13 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-include tests/host/host_config.h -MMD -MP
 
 htest_srcs = $(shell sed -n 's/.*HTEST-SOURCES:\([^*]*\).*/\1/p' tests/host/$(1).c)
+htest_cflags = $(shell sed -n 's/.*HTEST-CFLAGS:\([^*]*\).*/\1/p' tests/host/$(1).c)
 
 .SECONDEXPANSION:
 $(O)/host/%: tests/host/%.c $$(call htest_srcs,%) tests/host/htest.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(HOSTCFLAGS) $< $(call htest_srcs,$*) -o $@
+	$(Q)$(CC) $(HOSTCFLAGS) $(call htest_cflags,$*) $< $(call htest_srcs,$*) -o $@
 
 host-tests: $(HOST_TESTS)
 
@@ -240,6 +241,7 @@ host-tests: $(HOST_TESTS)
 # (a name substring or glob; see Documentation/testing.md).
 test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(MAKE) --no-print-directory O=$(O)/debug DEFCONFIG=debug_defconfig all
 	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
 		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
 

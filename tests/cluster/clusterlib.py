@@ -360,13 +360,17 @@ def boot_group(specs, timeout=DEFAULT_TIMEOUT):
 
 def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 	 smp=None, until_ready=False, until=None, cmdline=None,
-	 net=None, disks=(), timeout=DEFAULT_TIMEOUT):
+	 net=None, disks=(), timeout=DEFAULT_TIMEOUT, kernel=None):
 	"""Boot one node with tools/tessera and return a Boot.
 
 	@name names the run directory.  Boots with the same parameters are
 	done once; later callers get the first result (and its name).
+	@kernel: another kernel image than the run's (the debug build).
 	"""
 	argv = ["--role", role]
+	if kernel:
+		# After _spawn's --kernel-image: the last one counts.
+		argv += ["--kernel-image", os.path.abspath(kernel)]
 	if node is not None:
 		argv += ["--node", str(node)]
 	argv.append("--iso" if iso else "--kernel")

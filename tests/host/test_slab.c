@@ -460,17 +460,19 @@ static void test_kmalloc_debug_when_configured(struct htest *t)
 	unsigned char *p;
 
 	HT_ASSERT_EQ(t, setup(), 0);
-	if (!IS_ENABLED(CONFIG_DEBUG_SLAB)) {
-		printf("# CONFIG_DEBUG_SLAB off in the host config: kmalloc caches not red-zoned\n");
-		return;
-	}
+	/*
+	 * test_slab_debug is this program built with CONFIG_DEBUG_SLAB: the
+	 * overrun of a kmalloc object is caught there and only there (the
+	 * byte lands in the next free object, whose contents nobody reads).
+	 */
 	slab_debug_stats(&s0);
 	p = kmalloc(40, GFP_KERNEL);
 	HT_ASSERT(t, p != NULL);
 	p[ksize(p)] = 1;
 	kfree(p);
 	slab_debug_stats(&s1);
-	HT_EXPECT_EQ(t, s1.redzone_errors, s0.redzone_errors + 1);
+	HT_EXPECT_EQ(t, s1.redzone_errors,
+		     s0.redzone_errors + IS_ENABLED(CONFIG_DEBUG_SLAB));
 }
 
 static void test_dump_all(struct htest *t)
