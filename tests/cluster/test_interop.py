@@ -329,21 +329,19 @@ def kernel_params(path):
 	return names
 
 
-def tessera_has_rping():
-	"""True if the kernel image under test has an "rping" command line
-	parameter (drivers/infiniband/ulp/rping is built in)."""
-	try:
-		return "rping" in kernel_params(clusterlib.kernel_image())
-	except (OSError, ValueError, struct.error):
-		return False
-
-
 def _need_tessera_rping():
-	if not tessera_has_rping():
-		raise clusterlib.Skip(
-			f"{clusterlib.kernel_image()} has no 'rping' "
-			f"parameter: Tessera's RDMA-CM/rping client and "
-			f"server are not built in yet")
+	"""The kernel under test has an "rping" command line parameter:
+	drivers/infiniband/ulp/rping is always built in, so an image without
+	it, or one whose parameter table cannot be read, is a failure."""
+	image = clusterlib.kernel_image()
+	try:
+		params = kernel_params(image)
+	except (OSError, ValueError, struct.error) as e:
+		raise AssertionError(f"cannot read the parameters of {image}: "
+				     f"{e}")
+	clusterlib.check("rping" in params,
+			 f"{image} has no 'rping' parameter: the RDMA-CM "
+			 f"rping client and server are missing")
 
 
 def expect_tessera_ok(boot, who):
