@@ -498,4 +498,42 @@ SYSCALL_DECLARE(fsync);
 SYSCALL_DECLARE(fdatasync);
 SYSCALL_DECLARE(pwrite64);
 
+/* eventfd.c, epoll.c, sys_poll.c: event files, waiting for descriptors */
+SYSCALL_DECLARE(eventfd);
+SYSCALL_DECLARE(eventfd2);
+SYSCALL_DECLARE(epoll_create);
+SYSCALL_DECLARE(epoll_create1);
+SYSCALL_DECLARE(epoll_ctl);
+SYSCALL_DECLARE(epoll_wait);
+SYSCALL_DECLARE(epoll_pwait);
+SYSCALL_DECLARE(epoll_pwait2);
+SYSCALL_DECLARE(poll);
+SYSCALL_DECLARE(ppoll);
+SYSCALL_DECLARE(select);
+SYSCALL_DECLARE(pselect6);
+
+struct ufile;
+struct uapi_stat;
+struct uapi_timespec;
+/* fstat of an anonymous-inode file (eventfd, epoll): mode 0600, no type. */
+void anon_inode_fstat(struct uapi_stat *st);
+/*
+ * @f's last reference went: drop it from every epoll instance watching
+ * it (ufile_put(), before the file's release op).  May sleep.
+ */
+void epoll_file_release(struct ufile *f);
+/*
+ * Timeouts of the waiting calls as absolute ktime_get() deadlines:
+ * KTIME_MAX for none (@ms < 0, @uts NULL), 0 for a zero timeout (do not
+ * wait).  poll_deadline_ts() is 0, -EFAULT or -EINVAL (a bad timespec).
+ */
+u64 poll_deadline_ms(long ms);
+int poll_deadline_ts(const struct uapi_timespec __user *uts, u64 *deadline);
+/*
+ * The signal mask of ppoll, pselect6, epoll_pwait(2): NULL, or @size 8
+ * and readable (0, -EINVAL, -EFAULT).  Not applied: no signal is
+ * delivered yet.
+ */
+int user_sigmask_check(const void __user *umask, size_t size);
+
 #endif /* _MANAGERS_PROCESSOR_INTERNAL_H */

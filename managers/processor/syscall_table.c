@@ -110,6 +110,18 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(fsync, fsync),
 	SYSCALL(fdatasync, fdatasync),
 	SYSCALL(pwrite64, pwrite64),
+	SYSCALL(eventfd, eventfd),
+	SYSCALL(eventfd2, eventfd2),
+	SYSCALL(epoll_create, epoll_create),
+	SYSCALL(epoll_create1, epoll_create1),
+	SYSCALL(epoll_ctl, epoll_ctl),
+	SYSCALL(epoll_wait, epoll_wait),
+	SYSCALL(epoll_pwait, epoll_pwait),
+	SYSCALL(epoll_pwait2, epoll_pwait2),
+	SYSCALL(poll, poll),
+	SYSCALL(ppoll, ppoll),
+	SYSCALL(select, select),
+	SYSCALL(pselect6, pselect6),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */
