@@ -401,6 +401,7 @@ static void eventpoll_release(struct ufile *f)
 static const struct ufile_ops eventpoll_ops = {
 	.name = "eventpoll",
 	.poll = eventpoll_poll,
+	.llseek = anon_inode_llseek,
 	.fstat = eventpoll_fstat,
 	.release = eventpoll_release,
 };

@@ -44,6 +44,11 @@ void anon_inode_fstat(struct uapi_stat *st)
 	st->st_blksize = PAGE_SIZE;
 }
 
+long anon_inode_llseek(struct ufile *f, s64 off, int whence)
+{
+	return f->pos;		/* Linux's noop_llseek: the offset stays 0 */
+}
+
 /*
  * Sleep on @wq until @cond(@arg) holds: 0, or -EINTR if the thread is
  * being killed.
@@ -188,6 +193,7 @@ static const struct ufile_ops eventfd_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
 	.poll = eventfd_poll,
+	.llseek = anon_inode_llseek,
 	.fstat = eventfd_fstat,
 	.release = eventfd_release,
 };

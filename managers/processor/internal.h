@@ -517,6 +517,8 @@ struct uapi_stat;
 struct uapi_timespec;
 /* fstat of an anonymous-inode file (eventfd, epoll): mode 0600, no type. */
 void anon_inode_fstat(struct uapi_stat *st);
+/* lseek of one: succeeds and moves nothing (Linux's noop_llseek). */
+long anon_inode_llseek(struct ufile *f, s64 off, int whence);
 /*
  * @f's last reference went: drop it from every epoll instance watching
  * it (ufile_put(), before the file's release op).  May sleep.
