@@ -41,6 +41,7 @@
 
 #define FIONCLEX	0x5450
 #define FIONBIO		0x5421
+#define FIONREAD	0x541B
 #define FIOCLEX		0x5451
 
 #define SEEK_SET	0

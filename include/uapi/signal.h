@@ -41,6 +41,10 @@
 #define SIGRTMIN	32
 #define _NSIG		64
 
+/* sa_handler values that are not functions. */
+#define SIG_DFL		0
+#define SIG_IGN		1
+
 #define SIG_BLOCK	0
 #define SIG_UNBLOCK	1
 #define SIG_SETMASK	2

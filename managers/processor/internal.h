@@ -267,6 +267,12 @@ __noreturn void uthread_exit(int code);
 __noreturn void process_exit_group(int status);
 /* Kill the calling process for signal @sig (status 128 + @sig). */
 __noreturn void process_kill_self(int sig);
+/*
+ * The same, but the calling thread carries on to the end of its system
+ * call (dropping what it holds) and exits on its return to user mode,
+ * like every other thread of the process (SIGPIPE from a write).
+ */
+void process_kill_on_return(int sig);
 
 /* ---------------------------------------------------------- mm.c */
 
@@ -497,6 +503,9 @@ SYSCALL_DECLARE(fchmodat);
 SYSCALL_DECLARE(fsync);
 SYSCALL_DECLARE(fdatasync);
 SYSCALL_DECLARE(pwrite64);
+/* pipe.c */
+SYSCALL_DECLARE(pipe);
+SYSCALL_DECLARE(pipe2);
 
 /* eventfd.c, epoll.c, sys_poll.c: event files, waiting for descriptors */
 SYSCALL_DECLARE(eventfd);

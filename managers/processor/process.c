@@ -28,7 +28,10 @@
  * mark every other thread kill_pending and wake it.  A marked thread
  * exits at its next return to user mode (user_return_work()), which the
  * timer tick guarantees within a tick even for a thread spinning in user
- * mode; a thread asleep in futex_wait() wakes with -EINTR first.
+ * mode; a thread asleep in futex_wait() or on a pipe wakes with -EINTR
+ * first.  A write to a pipe without readers (SIGPIPE's default action)
+ * marks the writing thread too: it finishes its system call first
+ * (process_kill_on_return()).
  *
  * Lock order: process->lock is taken with no other lock held; under it
  * only the scheduler's run-queue locks are taken (wake_up_process(),
@@ -393,7 +396,12 @@ __noreturn void uthread_exit(int code)
 	kthread_exit(0);
 }
 
-__noreturn void process_exit_group(int status)
+/*
+ * Make the calling process exit with @status (the first such status
+ * wins): mark its other live threads kill_pending and wake them, and the
+ * calling thread too if @self_too.
+ */
+static void process_group_kill(int status, bool self_too)
 {
 	struct uthread *self = current_uthread();
 	struct process *p = self->proc;
@@ -405,18 +413,29 @@ __noreturn void process_exit_group(int status)
 		p->exit_status = status;
 	}
 	list_for_each_entry(ut, &p->threads, node) {
-		if (ut == self || ut->exited)
+		if (ut->exited || (ut == self && !self_too))
 			continue;
 		WRITE_ONCE(ut->kill_pending, true);
-		wake_up_process(ut->task);
+		if (ut != self)
+			wake_up_process(ut->task);
 	}
 	spin_unlock(&p->lock);
+}
+
+__noreturn void process_exit_group(int status)
+{
+	process_group_kill(status, false);
 	uthread_exit(status);
 }
 
 __noreturn void process_kill_self(int sig)
 {
 	process_exit_group(EXIT_STATUS_SIGNAL(sig));
+}
+
+void process_kill_on_return(int sig)
+{
+	process_group_kill(EXIT_STATUS_SIGNAL(sig), true);
 }
 
 bool user_return_work_pending(void)

@@ -122,6 +122,8 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(ppoll, ppoll),
 	SYSCALL(select, select),
 	SYSCALL(pselect6, pselect6),
+	SYSCALL(pipe, pipe),
+	SYSCALL(pipe2, pipe2),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Pipes (issue 12 part 2): tests/user/pipes.c natively and on Tessera.
+
+The program (built with the host's gcc -static, like every program of
+tests/user/) moves data through pipes between threads (a blocked reader
+woken by the writer, 1 MiB with every byte checked, PIPE_BUF records
+from two writers that must never mix), and checks EOF, EPIPE, O_NONBLOCK,
+partial writes, FIONREAD, fstat, /proc/self/fd names, pipe2 flags and bad
+pointers.  It runs natively first, where every one of its own checks must
+pass, then on Tessera (`tessera run --local`) with the same argv and
+environment: stdout, stderr and the exit status must be identical.
+
+  pipes_smp1 / pipes_smp2   the program on one and on two CPUs
+  sigpipe                   a write with no reader and SIGPIPE's default
+                            action: status 141 (128 + SIGPIPE), as natively
+  sigpipe_thread            the same while another thread sleeps in read()
+                            of another pipe: it dies too, 141
+  sigpipe_blocked           SIGPIPE blocked: EPIPE, and the program lives
+"""
+
+import re
+
+import clusterlib
+from clusterlib import check
+import test_user
+
+
+def _same_as_native(run_name, args=(), smp=None):
+	"""Run pipes with @args natively and on Tessera (run directory
+	@run_name): the same stdout, stderr and status.  Returns the native
+	result and the serial log."""
+	prog = test_user.program("pipes")
+	want = test_user.native([prog] + list(args))
+	code, out, err, log = test_user.tessera_run(run_name,
+						    [prog] + list(args),
+						    smp=smp)
+	where = f"pipes {' '.join(args)}: serial log in runs/.../{run_name}/"
+	check(re.search(r"tessera: program exit run=0", log),
+	      f"{where}: no program exit marker")
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(not re.search(r"WARNING", log), f"{where}: a WARNING")
+	check(out == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	check(test_user._launcher_notes(err) == want[2],
+	      f"{where}: stderr differs: native {want[2]!r}, tessera "
+	      f"{test_user._launcher_notes(err)!r}")
+	check(code == want[0], f"{where}: exit status {code}, native {want[0]}")
+	return want, log
+
+
+def _pipes(smp):
+	want, _ = _same_as_native(f"pipes-smp{smp}", smp=smp)
+	text = want[1].decode(errors="replace")
+	check(want[0] == 0 and re.search(r"^0 checks failed$", text, re.M),
+	      f"pipes fails natively (status {want[0]}):\n{text}{want[2]!r}")
+
+
+def _sigpipe(mode, status, lines):
+	want, _ = _same_as_native(f"pipes-{mode}", [mode])
+	check(want[0] == status,
+	      f"pipes {mode}: native status {want[0]}, expected {status}")
+	for line in lines:
+		check(line in want[1],
+		      f"pipes {mode}: native output lacks {line!r}: {want[1]!r}")
+
+
+SCENARIOS = [
+	("pipes_smp1", lambda: _pipes(1)),
+	("pipes_smp2", lambda: _pipes(2)),
+	("sigpipe", lambda: _sigpipe("sigpipe", 141,
+				     [b"writing to a pipe without a reader\n"])),
+	("sigpipe_thread", lambda: _sigpipe("sigpipe-thread", 141,
+					    [b"writing to a pipe"])),
+	("sigpipe_blocked", lambda: _sigpipe("sigpipe-blocked", 0,
+					     [b"Broken pipe", b"still alive"])),
+]

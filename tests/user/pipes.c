@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pipes (issue 12 part 2), run natively and on Tessera with the same
+ * output expected: data between threads (a blocked reader woken by the
+ * writer), 1 MiB streamed and every byte checked, PIPE_BUF atomicity
+ * with two writers, EOF once the last write end (a dup too) is closed,
+ * EPIPE with SIGPIPE ignored (and for a writer blocked on a full pipe),
+ * O_NONBLOCK EAGAIN at both ends, a partial non-blocking write, FIONREAD,
+ * fstat, pipe2 flags, bad pointers (EFAULT, no descriptor made, no byte
+ * written twice), the wrong end (EBADF), lseek and pread (ESPIPE) and
+ * readlink of /proc/self/fd/N.  How many bytes a partial write takes
+ * depends on how the kernel keeps its buffer (Linux: page slots), so
+ * such counts are printed as checks of what must hold on any kernel.
+ * Calls go through syscall(2).  The last line counts the checks that
+ * said NO.
+ *
+ * With an argument it is a program that must die of SIGPIPE (status
+ * 141): "sigpipe" writes to a pipe whose read end is closed, with the
+ * default action; "sigpipe-thread" does the same while another thread
+ * sleeps in read() of another pipe (it must die too).  "sigpipe-blocked"
+ * writes with SIGPIPE blocked: EPIPE, and the program lives.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "checks.h"
+
+#define PIPE_CAP	65536
+#define STREAM_BYTES	(1 << 20)
+#define RECORDS		200	/* per writer, PIPE_BUF bytes each */
+
+static long sys_pipe2(int *fds, long flags)
+{
+	return syscall(SYS_pipe2, fds, flags);
+}
+
+static void new_pipe(int fds[2], long flags)
+{
+	if (sys_pipe2(fds, flags)) {
+		perror("pipe2");
+		exit(2);
+	}
+}
+
+static long sys_read(int fd, void *buf, size_t len)
+{
+	return syscall(SYS_read, fd, buf, len);
+}
+
+static long sys_write(int fd, const void *buf, size_t len)
+{
+	return syscall(SYS_write, fd, buf, len);
+}
+
+static long fionread(int fd)
+{
+	int n = -1;
+
+	if (syscall(SYS_ioctl, fd, FIONREAD, &n))
+		return -1;
+	return n;
+}
+
+static unsigned char stream_byte(size_t i)
+{
+	return (unsigned char)(i * 7 + (i >> 9) + (i >> 17));
+}
+
+/* Read exactly @len bytes (a blocking descriptor); bytes read. */
+static size_t read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		long n = sys_read(fd, (char *)buf + done, len - done);
+
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+/* ------------------------------------------------- blocked reader */
+
+struct reader_arg {
+	int fd;
+	char buf[64];
+	long got;
+};
+
+static void *reader_thread(void *p)
+{
+	struct reader_arg *a = p;
+
+	a->got = sys_read(a->fd, a->buf, sizeof(a->buf));
+	return NULL;
+}
+
+static void blocked_reader(void)
+{
+	struct reader_arg a = { 0 };
+	pthread_t th;
+	int fds[2];
+
+	new_pipe(fds, 0);
+	a.fd = fds[0];
+	pthread_create(&th, NULL, reader_thread, &a);
+	usleep(50000);		/* likely asleep in read() by now */
+	show("write to a reader thread", sys_write(fds[1], "wake up", 7));
+	pthread_join(th, NULL);
+	show("the reader thread read", a.got);
+	check("  and got what was written", a.got == 7 &&
+	      !memcmp(a.buf, "wake up", 7));
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* ------------------------------------------------- 1 MiB stream */
+
+static void *stream_writer(void *p)
+{
+	int fd = *(int *)p;
+	unsigned char *src = malloc(STREAM_BYTES);
+	size_t done = 0, step = 1;
+
+	for (size_t i = 0; i < STREAM_BYTES; i++)
+		src[i] = stream_byte(i);
+	while (done < STREAM_BYTES) {
+		size_t n = step < STREAM_BYTES - done ? step :
+			   STREAM_BYTES - done;
+		long w = sys_write(fd, src + done, n);
+
+		if (w <= 0)
+			break;
+		done += w;
+		step = step * 3 + 1;		/* 1, 4, 13, ... 88573 */
+		if (step > 100000)
+			step = 1;
+	}
+	close(fd);
+	free(src);
+	return (void *)done;
+}
+
+static void stream(void)
+{
+	static unsigned char buf[70000];
+	size_t total = 0, bad = 0, step = 5;
+	pthread_t th;
+	void *written;
+	int fds[2];
+	long n;
+
+	new_pipe(fds, 0);
+	pthread_create(&th, NULL, stream_writer, &fds[1]);
+	for (;;) {
+		n = sys_read(fds[0], buf, step);
+		if (n <= 0)
+			break;
+		for (long i = 0; i < n; i++)
+			if (buf[i] != stream_byte(total + i))
+				bad++;
+		total += n;
+		step = step * 5 % sizeof(buf) + 1;
+	}
+	pthread_join(th, &written);
+	show("1 MiB stream: the last read", n);
+	show("1 MiB stream: bytes written", (long)(size_t)written);
+	show("1 MiB stream: bytes read", total);
+	show("1 MiB stream: bytes wrong", bad);
+	close(fds[0]);
+}
+
+/* ------------------------------------------------- PIPE_BUF atomicity */
+
+struct atom_arg {
+	int fd;
+	unsigned char tag;
+	int short_writes;
+};
+
+static void *atom_writer(void *p)
+{
+	struct atom_arg *a = p;
+	unsigned char rec[PIPE_BUF];
+
+	memset(rec, a->tag, sizeof(rec));
+	for (int i = 0; i < RECORDS; i++)
+		if (sys_write(a->fd, rec, sizeof(rec)) != sizeof(rec))
+			a->short_writes++;
+	return NULL;
+}
+
+static void atomicity(void)
+{
+	static unsigned char buf[RECORDS * 2 * PIPE_BUF];
+	struct atom_arg a = { .tag = 'a' }, b = { .tag = 'b' };
+	size_t got, mixed = 0, count_a = 0;
+	pthread_t ta, tb;
+	int fds[2];
+
+	new_pipe(fds, 0);
+	a.fd = b.fd = fds[1];
+	pthread_create(&ta, NULL, atom_writer, &a);
+	pthread_create(&tb, NULL, atom_writer, &b);
+	/* Odd read sizes: records must still sit at multiples of 4096. */
+	got = 0;
+	while (got < sizeof(buf)) {
+		size_t want = sizeof(buf) - got < 3001 ? sizeof(buf) - got :
+			      3001;
+		long n = sys_read(fds[0], buf + got, want);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	for (size_t r = 0; r + PIPE_BUF <= got; r += PIPE_BUF) {
+		unsigned char t = buf[r];
+
+		for (size_t i = 1; i < PIPE_BUF; i++)
+			if (buf[r + i] != t) {
+				mixed++;
+				break;
+			}
+		count_a += t == 'a';
+	}
+	show("PIPE_BUF writes from two threads: bytes", got);
+	show("  short writes", a.short_writes + b.short_writes);
+	show("  records with bytes of both", mixed);
+	show("  records of the first thread", count_a);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* ------------------------------------------------- EOF and EPIPE */
+
+static void eof(void)
+{
+	int fds[2], dupfd;
+	char c = 0;
+
+	new_pipe(fds, 0);
+	dupfd = dup(fds[1]);
+	show("write before closing", sys_write(fds[1], "x", 1));
+	close(fds[1]);
+	show("read with a dup'ed write end open", sys_read(fds[0], &c, 1));
+	check("  the byte written", c == 'x');
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	show("read, empty, a writer left (nonblock)", sys_read(fds[0], &c, 1));
+	fcntl(fds[0], F_SETFL, 0);
+	show("write through the dup", sys_write(dupfd, "yz", 2));
+	close(dupfd);
+	show("read after the last writer closed", sys_read(fds[0], &c, 1));
+	show("read again (data was left)", sys_read(fds[0], &c, 1));
+	show("read at EOF", sys_read(fds[0], &c, 1));
+	show("read at EOF again", sys_read(fds[0], &c, 1));
+	close(fds[0]);
+}
+
+struct full_writer {
+	int fd;
+	long ret;
+	int err;
+};
+
+static void *full_writer_thread(void *p)
+{
+	static char big[PIPE_CAP + 40000];
+	struct full_writer *w = p;
+
+	w->ret = sys_write(w->fd, big, sizeof(big));
+	w->err = errno;
+	return NULL;
+}
+
+static void epipe(void)
+{
+	struct full_writer w;
+	pthread_t th;
+	int fds[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	new_pipe(fds, 0);
+	close(fds[0]);
+	show("write with no reader, SIGPIPE ignored", sys_write(fds[1], "x", 1));
+	show("a zero-byte write with no reader", sys_write(fds[1], "", 0));
+	close(fds[1]);
+
+	/* A writer asleep on a full pipe when the reader goes. */
+	new_pipe(fds, 0);
+	w.fd = fds[1];
+	pthread_create(&th, NULL, full_writer_thread, &w);
+	usleep(50000);
+	close(fds[0]);
+	pthread_join(th, NULL);
+	check("a blocked writer: the bytes it wrote, or EPIPE",
+	      w.ret == PIPE_CAP || (w.ret < 0 && w.err == EPIPE) ||
+	      (w.ret > 0 && w.ret < PIPE_CAP + 40000));
+	errno = 0;
+	show("  its next write", sys_write(fds[1], "x", 1));
+	close(fds[1]);
+}
+
+/* ------------------------------------------------- O_NONBLOCK */
+
+static void nonblocking(void)
+{
+	static char chunk[PIPE_BUF], back[PIPE_CAP];
+	long n, total = 0, w;
+	int fds[2];
+	char c;
+
+	new_pipe(fds, O_NONBLOCK);
+	show("F_GETFL read end (access, O_NONBLOCK)",
+	     fcntl(fds[0], F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	show("F_GETFL write end (access, O_NONBLOCK)",
+	     fcntl(fds[1], F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	show("read of an empty O_NONBLOCK pipe", sys_read(fds[0], &c, 1));
+	{
+		int on = 0, plain[2];
+
+		new_pipe(plain, 0);
+		syscall(SYS_ioctl, plain[0], FIONBIO, &on);
+		on = 1;
+		show("FIONBIO 1 on a blocking pipe",
+		     syscall(SYS_ioctl, plain[0], FIONBIO, &on));
+		show("  then a read of it empty", sys_read(plain[0], &c, 1));
+		close(plain[0]);
+		close(plain[1]);
+	}
+	for (int i = 0; i < (int)sizeof(chunk); i++)
+		chunk[i] = (char)i;
+	while ((n = sys_write(fds[1], chunk, sizeof(chunk))) > 0)
+		total += n;
+	show("write to a full O_NONBLOCK pipe", n);
+	show("  bytes it took in PIPE_BUF writes", total);
+	show("  FIONREAD", fionread(fds[0]));
+	show("a 1-byte write to the full pipe", sys_write(fds[1], "x", 1));
+	n = read_full(fds[0], back, sizeof(back));
+	show("read it all back", n);
+	check("  every byte", n == PIPE_CAP &&
+	      !memcmp(back, chunk, sizeof(chunk)) &&
+	      !memcmp(back + PIPE_CAP - sizeof(chunk), chunk,
+		      sizeof(chunk)));
+	show("read of the empty pipe again", sys_read(fds[0], &c, 1));
+
+	/* Nearly full: a large write takes part, a small one all or none. */
+	{
+		static char big[PIPE_CAP], src[16384];
+		long pre = PIPE_CAP - 5536;
+
+		for (int i = 0; i < (int)sizeof(src); i++)
+			src[i] = (char)(i * 13 + 1);
+		show("write 60000 bytes", sys_write(fds[1], big, pre));
+		w = sys_write(fds[1], src, sizeof(src));
+		check("a 16 KiB write to it is partial", w > 0 &&
+		      w < (long)sizeof(src));
+		check("  FIONREAD counts exactly what it took",
+		      fionread(fds[0]) == pre + w);
+		show("  then a 16 KiB write", sys_write(fds[1], src,
+							sizeof(src)));
+		show("  a PIPE_BUF write", sys_write(fds[1], src, PIPE_BUF));
+		n = read_full(fds[0], big, pre);
+		n = read_full(fds[0], back, w);
+		check("  the partial write's bytes read back", n == w &&
+		      !memcmp(back, src, w));
+		show("  nothing after them", sys_read(fds[0], &c, 1));
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* ------------------------------------------------- ioctl, stat, names */
+
+static void stat_and_names(void)
+{
+	struct stat s0, s1, s2;
+	char path[64], link[64], link1[64], want[64];
+	int fds[2], other[2];
+	long n;
+
+	new_pipe(fds, 0);
+	new_pipe(other, 0);
+	show("FIONREAD of an empty pipe", fionread(fds[0]));
+	sys_write(fds[1], "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+	show("FIONREAD after 36 bytes", fionread(fds[0]));
+	show("FIONREAD on the write end", fionread(fds[1]));
+	show("FIONREAD with a bad pointer",
+	     syscall(SYS_ioctl, fds[0], FIONREAD, (void *)8));
+	show("TCGETS on a pipe", syscall(SYS_ioctl, fds[0], 0x5401,
+					 link));
+	show("fstat read end", fstat(fds[0], &s0));
+	fstat(fds[1], &s1);
+	fstat(other[0], &s2);
+	check("  S_ISFIFO", S_ISFIFO(s0.st_mode) && S_ISFIFO(s1.st_mode));
+	check("  both ends: one inode, one device", s0.st_ino == s1.st_ino &&
+	      s0.st_dev == s1.st_dev);
+	check("  another pipe: another inode", s0.st_ino != s2.st_ino &&
+	      s0.st_dev == s2.st_dev);
+	show("  st_nlink", s0.st_nlink);
+	show("  st_size (data is buffered)", s0.st_size);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = 0;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[1]);
+	n = readlink(path, link1, sizeof(link1) - 1);
+	link1[n > 0 ? n : 0] = 0;
+	snprintf(want, sizeof(want), "pipe:[%lu]", (unsigned long)s0.st_ino);
+	check("readlink /proc/self/fd/N is pipe:[st_ino]",
+	      !strcmp(link, want));
+	check("  the same for the write end", !strcmp(link1, want));
+	show("lseek on a pipe", lseek(fds[0], 0, SEEK_SET));
+	show("pread on a pipe", pread(fds[0], link, 1, 0));
+	show("pwrite on a pipe", pwrite(fds[1], "x", 1, 0));
+	show("write to the read end", sys_write(fds[0], "x", 1));
+	show("read from the write end", sys_read(fds[1], link, 1));
+	show("a zero-byte read", sys_read(fds[0], link, 0));
+	show("FIONREAD after all that", fionread(fds[0]));
+	close(fds[0]);
+	close(fds[1]);
+	close(other[0]);
+	close(other[1]);
+}
+
+/* ------------------------------------------------- flags and bad input */
+
+static void flags_and_faults(void)
+{
+	int fds[2], probe, after;
+	char *map, buf[200];
+	long r, left;
+
+	show("pipe2 O_CLOEXEC", sys_pipe2(fds, O_CLOEXEC));
+	show("  FD_CLOEXEC of the read end", fcntl(fds[0], F_GETFD));
+	show("  FD_CLOEXEC of the write end", fcntl(fds[1], F_GETFD));
+	close(fds[0]);
+	close(fds[1]);
+	show("pipe2 O_APPEND", sys_pipe2(fds, O_APPEND));
+	show("pipe2 O_WRONLY", sys_pipe2(fds, O_WRONLY));
+	show("pipe2 flag bit 31", sys_pipe2(fds, 1L << 31));
+	show("pipe2 O_NONBLOCK|O_TRUNC", sys_pipe2(fds, O_NONBLOCK | O_TRUNC));
+
+	probe = dup(0);
+	close(probe);
+	show("pipe with a NULL pointer", syscall(SYS_pipe, NULL));
+	show("pipe with a kernel pointer",
+	     syscall(SYS_pipe, (void *)0xffffffff80001000UL));
+	map = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(map + 4096, 4096, PROT_READ);
+	show("pipe2 into a read-only page", sys_pipe2((int *)(map + 4096), 0));
+	show("pipe2 across into a read-only page",
+	     sys_pipe2((int *)(map + 4092), 0));
+	after = dup(0);
+	close(after);
+	check("  no descriptor was left behind", probe == after);
+
+	/* Room for one descriptor only: EMFILE, and that one stays free. */
+	{
+		struct rlimit old, one;
+
+		getrlimit(RLIMIT_NOFILE, &old);
+		one = old;
+		one.rlim_cur = probe + 1;
+		setrlimit(RLIMIT_NOFILE, &one);
+		show("pipe with one free descriptor", sys_pipe2(fds, 0));
+		setrlimit(RLIMIT_NOFILE, &old);
+		after = dup(0);
+		close(after);
+		check("  the free one is still free", probe == after);
+	}
+
+	/* Writes and reads from bad buffers. */
+	new_pipe(fds, 0);
+	show("write from a NULL buffer", sys_write(fds[1], NULL, 10));
+	show("write from a kernel buffer",
+	     sys_write(fds[1], (void *)0xffffffff80001000UL, 10));
+	show("  FIONREAD", fionread(fds[0]));
+	munmap(map, 8192);
+	map = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < 4096; i++)
+		map[i] = (char)(i + 3);
+	munmap(map + 4096, 4096);
+	r = sys_write(fds[1], map + 4096 - 100, 200);
+	check("write across into unmapped: EFAULT or <= 100",
+	      (r < 0 && errno == EFAULT) || (r > 0 && r <= 100));
+	left = fionread(fds[0]);
+	check("  FIONREAD is exactly what it said it wrote",
+	      left == (r > 0 ? r : 0));
+	show("  a good write after it", sys_write(fds[1], "tail", 4));
+	show("read into a NULL buffer", sys_read(fds[0], NULL, 10));
+	show("read into a read-only page", sys_read(fds[0], "const", 4));
+	check("  nothing was consumed", fionread(fds[0]) == left + 4);
+	r = read_full(fds[0], buf, left + 4);
+	check("  the bytes come out once, in order", r == left + 4 &&
+	      !memcmp(buf, map + 4096 - 100, left) &&
+	      !memcmp(buf + left, "tail", 4));
+	show("  FIONREAD at the end", fionread(fds[0]));
+	close(fds[0]);
+	close(fds[1]);
+	munmap(map, 4096);
+}
+
+/* ------------------------------------------------- SIGPIPE programs */
+
+static void *sleeping_reader(void *p)
+{
+	char c;
+
+	sys_read(*(int *)p, &c, 1);
+	printf("the sleeping reader woke up\n");
+	return NULL;
+}
+
+static int sigpipe_mode(const char *mode)
+{
+	int fds[2], other[2];
+	pthread_t th;
+
+	new_pipe(fds, 0);
+	close(fds[0]);
+	if (!strcmp(mode, "sigpipe-thread")) {
+		new_pipe(other, 0);
+		pthread_create(&th, NULL, sleeping_reader, &other[0]);
+		usleep(50000);
+	} else if (!strcmp(mode, "sigpipe-blocked")) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	} else if (strcmp(mode, "sigpipe")) {
+		fprintf(stderr, "unknown mode %s\n", mode);
+		return 2;
+	}
+	printf("writing to a pipe without a reader\n");
+	fflush(stdout);
+	show("write", sys_write(fds[1], "x", 1));
+	printf("still alive\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return sigpipe_mode(argv[1]);
+	blocked_reader();
+	stream();
+	atomicity();
+	eof();
+	nonblocking();
+	stat_and_names();
+	flags_and_faults();
+	epipe();
+	printf("%d checks failed\n", nr_failed);
+	return nr_failed != 0;
+}
