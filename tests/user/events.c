@@ -585,6 +585,62 @@ static void test_select(void)
 	close(idle);
 }
 
+static int block_fd = -1, block_ep = -1;
+
+static void *block_read(void *arg)
+{
+	uint64_t val;
+
+	efd_read(block_fd, &val);
+	return arg;
+}
+
+static void *block_epoll(void *arg)
+{
+	struct epoll_event ev;
+
+	ep_wait(block_ep, &ev, 1, -1);
+	return arg;
+}
+
+static void *block_poll(void *arg)
+{
+	struct pollfd p = { .fd = block_fd, .events = POLLIN };
+
+	syscall(SYS_poll, &p, 1, -1);
+	return arg;
+}
+
+static void *block_select(void *arg)
+{
+	fd_set in;
+
+	FD_ZERO(&in);
+	FD_SET(block_fd, &in);
+	syscall(SYS_select, block_fd + 1, &in, NULL, NULL, NULL);
+	return arg;
+}
+
+/*
+ * Threads asleep for ever in each waiting call: exit_group (returning
+ * from main) must end them, or the program never exits.
+ */
+static void start_sleepers(void)
+{
+	void *(*fn[])(void *) = { block_read, block_epoll, block_poll,
+				  block_select };
+	struct timespec ts = { 0, 50 * 1000000L };
+	pthread_t th;
+
+	block_fd = efd_new(0, 0);
+	block_ep = syscall(SYS_epoll_create1, 0);
+	ep_ctl(block_ep, EPOLL_CTL_ADD, block_fd, EPOLLIN, 0);
+	for (unsigned int i = 0; i < sizeof(fn) / sizeof(fn[0]); i++)
+		pthread_create(&th, NULL, fn[i], NULL);
+	nanosleep(&ts, NULL);
+	printf("%-44s %s\n", "4 threads asleep, exit_group", "now");
+}
+
 int main(void)
 {
 	test_eventfd();
@@ -598,6 +654,7 @@ int main(void)
 	test_pipes();
 	test_poll();
 	test_select();
+	start_sleepers();
 	printf("%d checks failed\n", nr_failed);
 	return nr_failed != 0;
 }
