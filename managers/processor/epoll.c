@@ -507,10 +507,10 @@ SYSCALL_DECLARE(epoll_ctl)
 
 	if (op != EPOLL_CTL_DEL && copy_from_user(&ev, uev, sizeof(ev)))
 		return -EFAULT;
-	epf = fd_get(t, regs->rdi);
+	epf = fd_get_io(t, regs->rdi);
 	if (IS_ERR(epf))
 		return PTR_ERR(epf);
-	tf = fd_get(t, fd);
+	tf = fd_get_io(t, fd);
 	if (IS_ERR(tf)) {
 		ret = PTR_ERR(tf);
 		goto put_ep;
@@ -541,7 +541,7 @@ static long do_epoll_wait(int epfd, struct uapi_epoll_event __user *uevents,
 		return -EINVAL;
 	if (!access_ok(uevents, (unsigned long)maxevents * sizeof(*uevents)))
 		return -EFAULT;
-	f = fd_get(current_files(), epfd);
+	f = fd_get_io(current_files(), epfd);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	ret = ufile_is_epoll(f) ? ep_poll(f->priv, uevents, maxevents,

@@ -534,6 +534,11 @@ long anon_inode_llseek(struct ufile *f, s64 off, int whence);
  */
 void epoll_file_release(struct ufile *f);
 /*
+ * The file open on @fd for I/O, with a reference: ERR_PTR(-EBADF) if
+ * none or an O_PATH one (Linux's fdget()).
+ */
+struct ufile *fd_get_io(struct fd_table *t, int fd);
+/*
  * Timeouts of the waiting calls as absolute ktime_get() deadlines:
  * KTIME_MAX for none (@ms < 0, @uts NULL), 0 for a zero timeout (do not
  * wait).  poll_deadline_ts() is 0, -EFAULT or -EINVAL (a bad timespec).

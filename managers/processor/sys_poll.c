@@ -27,6 +27,7 @@
 #include <tessera/slab.h>
 #include <tessera/time.h>
 #include <tessera/wait.h>
+#include <uapi/fcntl.h>
 #include <uapi/poll.h>
 #include <uapi/time.h>
 
@@ -224,6 +225,17 @@ static int poll_schedule(struct poll_wqueues *pwq, u64 deadline)
 	return user_return_work_pending() ? -EINTR : 0;
 }
 
+struct ufile *fd_get_io(struct fd_table *t, int fd)
+{
+	struct ufile *f = fd_get(t, fd);
+
+	if (!IS_ERR(f) && (f->flags & O_PATH)) {
+		ufile_put(f);
+		return ERR_PTR(-EBADF);
+	}
+	return f;
+}
+
 static u32 ufile_poll(struct ufile *f, struct poll_table *pt)
 {
 	return f->ops && f->ops->poll ? f->ops->poll(f, pt) : DEFAULT_POLLMASK;
@@ -240,7 +252,7 @@ static u16 poll_one(struct fd_table *t, struct uapi_pollfd *pfd,
 
 	if (pfd->fd < 0)
 		return 0;
-	f = fd_get(t, pfd->fd);
+	f = fd_get_io(t, pfd->fd);
 	if (IS_ERR(f))
 		return POLLNVAL;
 	mask = ufile_poll(f, pt) & ((u16)pfd->events | POLLERR | POLLHUP);
@@ -378,6 +390,7 @@ static long select_scan(struct fd_table *t, struct select_sets *s, int n,
 
 		if (!in && !out && !ex)
 			continue;
+		/* O_PATH too: Linux 6.18's select finds it always ready. */
 		f = fd_get(t, fd);
 		if (IS_ERR(f))
 			continue;	/* closed meanwhile: Linux's NVAL */

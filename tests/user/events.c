@@ -212,6 +212,16 @@ static void test_epoll_errors(void)
 	show("ctl /dev/null (no poll)", ep_ctl(ep, EPOLL_CTL_ADD, null,
 					       EPOLLIN, 0));
 	show("ctl epoll on itself", ep_ctl(ep, EPOLL_CTL_ADD, ep, EPOLLIN, 0));
+	{
+		int opath = open("/dev/null", O_PATH);
+		struct pollfd p = { .fd = opath, .events = POLLIN };
+
+		show("ctl an O_PATH fd", ep_ctl(ep, EPOLL_CTL_ADD, opath,
+						EPOLLIN, 0));
+		show("poll an O_PATH fd", syscall(SYS_poll, &p, 1, 0));
+		printf("%-44s %#x\n", "  revents", p.revents);
+		close(opath);
+	}
 	show("ctl bad op", ep_ctl(ep, 99, efd, EPOLLIN, 0));
 	show("ctl MOD not added", ep_ctl(ep, EPOLL_CTL_MOD, efd, EPOLLIN, 0));
 	show("ctl DEL not added", ep_ctl(ep, EPOLL_CTL_DEL, efd, 0, 0));
