@@ -21,6 +21,9 @@
  *                    open files; their text in pseudo_proc.c, the pure
  *                    layouts in pseudo_fmt.c
  *   futex.c          futex wait queues keyed by (mm, uaddr)
+ *   eventfd.c,       eventfd and epoll files, and poll/select: waiting
+ *   epoll.c,         for descriptors through the files' poll ops
+ *   sys_poll.c       (lock order in epoll.c)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
  *   limits.c         rlimit rules and the CPU-time split (pure, host-
