@@ -409,7 +409,6 @@ static const struct ufile_ops eventpoll_ops = {
 static long do_epoll_create(int flags)
 {
 	struct eventpoll *ep;
-	struct ufile *f;
 	int fd;
 
 	if (flags & ~EPOLL_CLOEXEC)
@@ -423,14 +422,10 @@ static long do_epoll_create(int flags)
 	INIT_LIST_HEAD(&ep->items);
 	init_waitqueue_head(&ep->wq);
 	init_waitqueue_head(&ep->poll_wq);
-	f = ufile_alloc_ops(&eventpoll_ops, ep, O_RDWR);
-	if (!f) {
+	fd = anon_file_install(&eventpoll_ops, ep, O_RDWR,
+			       flags & EPOLL_CLOEXEC);
+	if (fd == -ENOMEM)
 		kfree(ep);
-		return -ENOMEM;
-	}
-	fd = fd_install(current_files(), f, 0, flags & EPOLL_CLOEXEC);
-	if (fd < 0)
-		ufile_put(f);
 	return fd;
 }
 

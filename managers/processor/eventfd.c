@@ -44,6 +44,20 @@ void anon_inode_fstat(struct uapi_stat *st)
 	st->st_blksize = PAGE_SIZE;
 }
 
+int anon_file_install(const struct ufile_ops *ops, void *priv, u32 flags,
+		      bool cloexec)
+{
+	struct ufile *f = ufile_alloc_ops(ops, priv, flags);
+	int fd;
+
+	if (!f)
+		return -ENOMEM;
+	fd = fd_install(current_files(), f, 0, cloexec);
+	if (fd < 0)
+		ufile_put(f);	/* the release op frees @priv */
+	return fd;
+}
+
 long anon_inode_llseek(struct ufile *f, s64 off, int whence)
 {
 	return f->pos;		/* Linux's noop_llseek: the offset stays 0 */
@@ -201,7 +215,6 @@ static const struct ufile_ops eventfd_ops = {
 static long do_eventfd(unsigned int count, int flags)
 {
 	struct eventfd_ctx *ctx;
-	struct ufile *f;
 	int fd;
 
 	if (flags & ~EVENTFD_FLAGS)
@@ -213,14 +226,10 @@ static long do_eventfd(unsigned int count, int flags)
 	init_waitqueue_head(&ctx->wq);
 	ctx->count = count;
 	ctx->semaphore = flags & EFD_SEMAPHORE;
-	f = ufile_alloc_ops(&eventfd_ops, ctx, O_RDWR | (flags & O_NONBLOCK));
-	if (!f) {
+	fd = anon_file_install(&eventfd_ops, ctx, O_RDWR | (flags & O_NONBLOCK),
+			       flags & EFD_CLOEXEC);
+	if (fd == -ENOMEM)
 		kfree(ctx);
-		return -ENOMEM;
-	}
-	fd = fd_install(current_files(), f, 0, flags & EFD_CLOEXEC);
-	if (fd < 0)
-		ufile_put(f);
 	return fd;
 }
 

@@ -529,6 +529,14 @@ struct uapi_stat;
 struct uapi_timespec;
 /* fstat of an anonymous-inode file (eventfd, epoll): mode 0600, no type. */
 void anon_inode_fstat(struct uapi_stat *st);
+struct ufile_ops;
+/*
+ * A new open file of @ops with state @priv at the lowest free descriptor:
+ * the descriptor, -EMFILE (then @ops->release has freed @priv), or
+ * -ENOMEM (no file was made: @priv is still the caller's).
+ */
+int anon_file_install(const struct ufile_ops *ops, void *priv, u32 flags,
+		      bool cloexec);
 /* lseek of one: succeeds and moves nothing (Linux's noop_llseek). */
 long anon_inode_llseek(struct ufile *f, s64 off, int whence);
 /*

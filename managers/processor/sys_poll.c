@@ -241,6 +241,34 @@ static u32 ufile_poll(struct ufile *f, struct poll_table *pt)
 	return f->ops && f->ops->poll ? f->ops->poll(f, pt) : DEFAULT_POLLMASK;
 }
 
+/*
+ * Scan with @scan (which stops naming queues by setting *@pt NULL) until
+ * something is ready, the time runs out or the thread is being killed:
+ * the count of ready things, 0, or -errno (-EINTR, -ENOMEM).
+ */
+static long poll_loop(long (*scan)(void *arg, struct poll_table **pt),
+		      void *arg, u64 deadline)
+{
+	struct poll_wqueues pwq;
+	struct poll_table *pt = &pwq.pt;
+	long ret;
+
+	poll_initwait(&pwq);
+	for (;;) {
+		ret = scan(arg, &pt);
+		pt = NULL;
+		if (ret || pwq.error)
+			break;
+		ret = poll_schedule(&pwq, deadline);
+		if (ret)
+			break;
+	}
+	poll_freewait(&pwq);
+	if (ret == -ETIMEDOUT)
+		ret = 0;
+	return !ret && pwq.error ? pwq.error : ret;
+}
+
 /* ---------------------------------------------------------------- poll */
 
 /* One pollfd's revents; @pt NULL: ask for the bits only. */
@@ -260,12 +288,32 @@ static u16 poll_one(struct fd_table *t, struct uapi_pollfd *pfd,
 	return mask;
 }
 
+struct poll_args {
+	struct fd_table *t;
+	struct uapi_pollfd *fds;
+	unsigned int nfds;
+};
+
+static long poll_scan(void *arg, struct poll_table **pt)
+{
+	struct poll_args *pa = arg;
+	long count = 0;
+
+	for (unsigned int i = 0; i < pa->nfds; i++) {
+		pa->fds[i].revents = poll_one(pa->t, &pa->fds[i], *pt);
+		if (pa->fds[i].revents) {
+			count++;
+			*pt = NULL;
+		}
+	}
+	return count;
+}
+
 static long do_poll(struct uapi_pollfd __user *ufds, unsigned int nfds,
 		    u64 deadline)
 {
 	struct fd_table *t = current_files();
-	struct poll_wqueues pwq;
-	struct poll_table *pt = &pwq.pt;
+	struct poll_args pa;
 	struct uapi_pollfd *fds;
 	long count;
 
@@ -278,30 +326,10 @@ static long do_poll(struct uapi_pollfd __user *ufds, unsigned int nfds,
 		count = -EFAULT;
 		goto out;
 	}
-	poll_initwait(&pwq);
-	for (;;) {
-		count = 0;
-		for (unsigned int i = 0; i < nfds; i++) {
-			fds[i].revents = poll_one(t, &fds[i], pt);
-			if (fds[i].revents) {
-				count++;
-				pt = NULL;
-			}
-		}
-		pt = NULL;
-		if (count || pwq.error)
-			break;
-		count = poll_schedule(&pwq, deadline);
-		if (count == -ETIMEDOUT) {
-			count = 0;
-			break;
-		}
-		if (count)
-			break;
-	}
-	poll_freewait(&pwq);
-	if (!count && pwq.error)
-		count = pwq.error;
+	pa.t = t;
+	pa.fds = fds;
+	pa.nfds = nfds;
+	count = poll_loop(poll_scan, &pa, deadline);
 	for (unsigned int i = 0; count >= 0 && i < nfds; i++)
 		if (copy_to_user(&ufds[i].revents, &fds[i].revents,
 				 sizeof(fds[i].revents)))
@@ -340,6 +368,8 @@ SYSCALL_DECLARE(ppoll)
 struct select_sets {
 	unsigned long *in, *out, *ex;
 	unsigned long *res_in, *res_out, *res_ex;
+	struct fd_table *t;
+	int n;
 };
 
 static int get_fd_set(unsigned long *set, const void __user *uset,
@@ -377,9 +407,11 @@ static int select_check_fds(struct fd_table *t, struct select_sets *s,
 }
 
 /* One scan: the bits now set in the result sets. */
-static long select_scan(struct fd_table *t, struct select_sets *s, int n,
-			struct poll_table **pt)
+static long select_scan(void *arg, struct poll_table **pt)
 {
+	struct select_sets *s = arg;
+	struct fd_table *t = s->t;
+	int n = s->n;
 	long count = 0;
 	struct ufile *f;
 	u32 mask;
@@ -411,7 +443,6 @@ static long select_scan(struct fd_table *t, struct select_sets *s, int n,
 		if (count)
 			*pt = NULL;
 	}
-	*pt = NULL;
 	return count;
 }
 
@@ -420,8 +451,6 @@ static long do_select(int n, void __user *inp, void __user *outp,
 {
 	struct fd_table *t = current_files();
 	struct select_sets s;
-	struct poll_wqueues pwq;
-	struct poll_table *pt = &pwq.pt;
 	unsigned long *bits;
 	size_t bytes;
 	long ret;
@@ -449,22 +478,9 @@ static long do_select(int n, void __user *inp, void __user *outp,
 		ret = select_check_fds(t, &s, n);
 	if (ret)
 		goto out;
-	poll_initwait(&pwq);
-	for (;;) {
-		ret = select_scan(t, &s, n, &pt);
-		if (ret || pwq.error)
-			break;
-		ret = poll_schedule(&pwq, deadline);
-		if (ret == -ETIMEDOUT) {
-			ret = 0;
-			break;
-		}
-		if (ret)
-			break;
-	}
-	poll_freewait(&pwq);
-	if (!ret && pwq.error)
-		ret = pwq.error;
+	s.t = t;
+	s.n = n;
+	ret = poll_loop(select_scan, &s, deadline);
 	if (ret >= 0 && (set_fd_set(inp, s.res_in, bytes) ||
 			 set_fd_set(outp, s.res_out, bytes) ||
 			 set_fd_set(exp, s.res_ex, bytes)))
