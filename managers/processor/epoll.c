@@ -336,8 +336,12 @@ static long ep_poll(struct eventpoll *ep,
 		if (!ep_events_available(ep) && !user_return_work_pending())
 			schedule_timeout(ktime_sleep_ticks(deadline, now));
 		finish_wait(&ep->wq, &w);
-		if (user_return_work_pending())
+		if (user_return_work_pending()) {
+			/* A wakeup this leaving sleeper took: pass it on. */
+			if (ep_events_available(ep))
+				wake_up(&ep->wq);
 			return -EINTR;
+		}
 	}
 }
 

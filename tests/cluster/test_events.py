@@ -4,7 +4,7 @@
 tests/user/events.c exercises eventfd's counter and semaphore modes,
 EAGAIN and overflow; epoll level- and edge-triggered, EPOLLONESHOT, DEL,
 the epoll_ctl and epoll_wait errnos, timeouts, a wakeup from another
-thread, 200 eventfds in one instance, a closed descriptor leaving its
+thread, 500 rounds of two threads waking each other (epoll_wait, poll), 200 eventfds in one instance, a closed descriptor leaving its
 instance (and staying while a dup is open); pipes under epoll and poll;
 poll, ppoll, select and pselect6 with timeouts, POLLNVAL, EBADF and the
 time left written back.  It is built with the host's gcc -static and run

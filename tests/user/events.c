@@ -350,7 +350,8 @@ static void test_epoll_many(void)
 		total = n;
 		odd = 0;
 		for (long i = 0; i < n; i++)
-			odd += (evs[i].data.u64 & 1) && evs[i].events == EPOLLIN;
+			odd += (evs[i].data.u64 & 1) &&
+			       evs[i].events == EPOLLIN;
 		show("wait, maxevents 200", n);
 		show("  odd ones, EPOLLIN", odd);
 	}
@@ -409,6 +410,60 @@ static void test_epoll_nested(void)
 	close(efd);
 	close(inner);
 	close(outer);
+}
+
+/*
+ * Two threads wake each other through eventfds, one in epoll_wait, the
+ * other in poll, as libuv's loop and its thread pool do: a lost wakeup
+ * hangs the program.
+ */
+#define NR_ROUNDS	500
+
+struct pingpong {
+	int ping, pong;
+	int rounds_seen;
+};
+
+static void *pong_thread(void *arg)
+{
+	struct pingpong *pp = arg;
+	struct pollfd p = { .fd = pp->ping, .events = POLLIN };
+	uint64_t val;
+
+	for (int i = 0; i < NR_ROUNDS; i++) {
+		if (syscall(SYS_poll, &p, 1, -1) != 1 ||
+		    efd_read(pp->ping, &val) != 8)
+			break;
+		pp->rounds_seen++;
+		efd_write(pp->pong, 1);
+	}
+	return NULL;
+}
+
+static void test_pingpong(void)
+{
+	struct pingpong pp = { .ping = efd_new(0, 0), .pong = efd_new(0, 0) };
+	int ep = syscall(SYS_epoll_create1, 0);
+	struct epoll_event ev;
+	int rounds = 0;
+	uint64_t val;
+	pthread_t th;
+
+	ep_ctl(ep, EPOLL_CTL_ADD, pp.pong, EPOLLIN | EPOLLET, 0);
+	pthread_create(&th, NULL, pong_thread, &pp);
+	for (int i = 0; i < NR_ROUNDS; i++) {
+		efd_write(pp.ping, 1);
+		if (ep_wait(ep, &ev, 1, -1) != 1 ||
+		    efd_read(pp.pong, &val) != 8)
+			break;
+		rounds++;
+	}
+	pthread_join(th, NULL);
+	show("ping-pong rounds (epoll_wait / poll)", rounds);
+	show("  seen by the other thread", pp.rounds_seen);
+	close(ep);
+	close(pp.ping);
+	close(pp.pong);
 }
 
 /* --------------------------------------------------------------- pipes */
@@ -661,6 +716,7 @@ int main(void)
 	test_epoll_many();
 	test_epoll_close();
 	test_epoll_nested();
+	test_pingpong();
 	test_pipes();
 	test_poll();
 	test_select();
