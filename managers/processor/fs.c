@@ -70,6 +70,7 @@ struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags)
 	f->flags = flags;
 	mutex_init(&f->pos_lock);
 	f->dir_end = FS_DIR_END_UNKNOWN;
+	INIT_LIST_HEAD(&f->epitems);
 	return f;
 }
 
@@ -94,6 +95,9 @@ void ufile_put(struct ufile *f)
 {
 	if (!atomic_dec_and_test(&f->refs))
 		return;
+	/* Unlocked: no new item can watch a file nobody holds. */
+	if (!list_empty(&f->epitems))
+		epoll_file_release(f);
 	if (f->kind == UFILE_PSEUDO)
 		pseudofs_release(f);
 	if (f->kind == UFILE_TMPFS)

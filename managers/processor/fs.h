@@ -137,6 +137,7 @@ struct ufile {
 	/* Files made by ufile_alloc_ops() (pipes, eventfd, epoll): */
 	const struct ufile_ops *ops;
 	void *priv;		/* the kind's state */
+	struct list_head epitems;	/* epoll items watching it (epoll.c) */
 };
 
 /* The descriptors and working directory of a process (all threads). */

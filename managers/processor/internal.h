@@ -21,6 +21,9 @@
  *                    open files; their text in pseudo_proc.c, the pure
  *                    layouts in pseudo_fmt.c
  *   futex.c          futex wait queues keyed by (mm, uaddr)
+ *   eventfd.c,       eventfd and epoll files, and poll/select: waiting
+ *   epoll.c,         for descriptors through the files' poll ops
+ *   sys_poll.c       (lock order in epoll.c)
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
  *   limits.c         rlimit rules and the CPU-time split (pure, host-
@@ -512,5 +515,58 @@ struct ufile;
 int pipe_create(u32 flags, struct ufile *ends[2]);
 SYSCALL_DECLARE(pipe);
 SYSCALL_DECLARE(pipe2);
+
+/* eventfd.c, epoll.c, sys_poll.c: event files, waiting for descriptors */
+SYSCALL_DECLARE(eventfd);
+SYSCALL_DECLARE(eventfd2);
+SYSCALL_DECLARE(epoll_create);
+SYSCALL_DECLARE(epoll_create1);
+SYSCALL_DECLARE(epoll_ctl);
+SYSCALL_DECLARE(epoll_wait);
+SYSCALL_DECLARE(epoll_pwait);
+SYSCALL_DECLARE(epoll_pwait2);
+SYSCALL_DECLARE(poll);
+SYSCALL_DECLARE(ppoll);
+SYSCALL_DECLARE(select);
+SYSCALL_DECLARE(pselect6);
+
+struct ufile;
+struct uapi_stat;
+struct uapi_timespec;
+/* fstat of an anonymous-inode file (eventfd, epoll): mode 0600, no type. */
+void anon_inode_fstat(struct uapi_stat *st);
+struct ufile_ops;
+/*
+ * A new open file of @ops with state @priv at the lowest free descriptor:
+ * the descriptor, -EMFILE (then @ops->release has freed @priv), or
+ * -ENOMEM (no file was made: @priv is still the caller's).
+ */
+int anon_file_install(const struct ufile_ops *ops, void *priv, u32 flags,
+		      bool cloexec);
+/* lseek of one: succeeds and moves nothing (Linux's noop_llseek). */
+long anon_inode_llseek(struct ufile *f, s64 off, int whence);
+/*
+ * @f's last reference went: drop it from every epoll instance watching
+ * it (ufile_put(), before the file's release op).  May sleep.
+ */
+void epoll_file_release(struct ufile *f);
+/*
+ * The file open on @fd for I/O, with a reference: ERR_PTR(-EBADF) if
+ * none or an O_PATH one (Linux's fdget()).
+ */
+struct ufile *fd_get_io(struct fd_table *t, int fd);
+/*
+ * Timeouts of the waiting calls as absolute ktime_get() deadlines:
+ * KTIME_MAX for none (@ms < 0, @uts NULL), 0 for a zero timeout (do not
+ * wait).  poll_deadline_ts() is 0, -EFAULT or -EINVAL (a bad timespec).
+ */
+u64 poll_deadline_ms(long ms);
+int poll_deadline_ts(const struct uapi_timespec __user *uts, u64 *deadline);
+/*
+ * The signal mask of ppoll, pselect6, epoll_pwait(2): NULL, or @size 8
+ * and readable (0, -EINVAL, -EFAULT).  Not applied: no signal is
+ * delivered yet.
+ */
+int user_sigmask_check(const void __user *umask, size_t size);
 
 #endif /* _MANAGERS_PROCESSOR_INTERNAL_H */
