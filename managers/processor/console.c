@@ -11,13 +11,26 @@
  * is detected with the scratch register; output for it goes to the
  * kernel log instead, one printk per write, prefixed "[stdout] " or
  * "[stderr] ".
+ *
+ * The program sees its three standard streams as open files (struct
+ * ufile with the ops below): stdin at end of file forever, a character
+ * device like /dev/null; stdout and stderr write-only pipes (they are
+ * relayed by the launcher), so fstat says FIFO and ioctl(TCGETS)
+ * -ENOTTY, and glibc fully buffers stdout exactly as it does when the
+ * same program runs natively with its output piped.
  */
+#include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
 #include <tessera/spinlock.h>
+#include <tessera/string.h>
+#include <tessera/uaccess.h>
 #include <asm/portio.h>
+#include <uapi/poll.h>
+#include <uapi/stat.h>
 
 #include "internal.h"
+#include "fs.h"
 
 #define UART_THR	0	/* transmit holding register */
 #define UART_IER	1
@@ -30,6 +43,7 @@
 #define UART_LCR_DLAB	0x80
 #define UART_DIV_115200	1
 #define THRE_SPINS	100000	/* a stuck port must not hang the writer */
+#define WRITE_CHUNK	256	/* bytes copied from the program at a time */
 
 struct user_port {
 	u16 base;
@@ -98,4 +112,118 @@ long console_user_write(int fd, const char *buf, size_t len)
 		port_putc(p->base, buf[i]);
 	spin_unlock(&p->lock);
 	return len;
+}
+
+/* ------------------------------------------------- the standard streams */
+
+static long stdin_read(struct ufile *f, char __user *ubuf, size_t len,
+		       u64 *pos)
+{
+	return 0;		/* at end of file forever */
+}
+
+/* Nothing to wait for: at end of file. */
+static u32 stdin_poll(struct ufile *f, struct poll_table *pt)
+{
+	return POLLIN | POLLRDNORM;
+}
+
+static void stdin_fstat(struct ufile *f, struct uapi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | 0600;
+	st->st_nlink = 1;
+	st->st_ino = 1;
+	st->st_blksize = PAGE_SIZE;
+	st->st_rdev = (1 << 8) | 3;	/* like /dev/null */
+}
+
+static void stdin_dname(struct ufile *f, char *buf, size_t size)
+{
+	strscpy(buf, "/dev/null", size);
+}
+
+static struct ufile *std_reopen(struct ufile *f, u32 flags)
+{
+	struct ufile *n = console_std_open(console_std_stream(f), flags);
+
+	return n ? n : ERR_PTR(-ENOMEM);
+}
+
+static const struct ufile_ops stdin_ops = {
+	.name = "stdin",
+	.read = stdin_read,
+	.poll = stdin_poll,
+	.fstat = stdin_fstat,
+	.dname = stdin_dname,
+	.reopen = std_reopen,
+};
+
+/* The port number (1 or 2) of an output stream. */
+static int out_fd(const struct ufile *f)
+{
+	return f->priv == &user_ports[1] ? 2 : 1;
+}
+
+/* Bytes of @ubuf written to the port, or -EFAULT if none could be. */
+static long out_write(struct ufile *f, const char __user *ubuf, size_t len,
+		      u64 *pos)
+{
+	char chunk[WRITE_CHUNK];
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = min_t(size_t, len - done, sizeof(chunk));
+		size_t left = copy_from_user(chunk, ubuf + done, n);
+
+		if (n - left)
+			console_user_write(out_fd(f), chunk, n - left);
+		done += n - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return done;
+}
+
+/* The ports take every write at once. */
+static u32 out_poll(struct ufile *f, struct poll_table *pt)
+{
+	return POLLOUT | POLLWRNORM;
+}
+
+static void out_fstat(struct ufile *f, struct uapi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFIFO | 0600;
+	st->st_nlink = 1;
+	st->st_ino = out_fd(f) + 1;
+	st->st_blksize = PAGE_SIZE;
+}
+
+static void out_dname(struct ufile *f, char *buf, size_t size)
+{
+	snprintf(buf, size, "pipe:[%d]", out_fd(f) + 1);
+}
+
+static const struct ufile_ops out_ops = {
+	.name = "console",
+	.write = out_write,
+	.poll = out_poll,
+	.fstat = out_fstat,
+	.dname = out_dname,
+	.reopen = std_reopen,
+};
+
+struct ufile *console_std_open(int fd, u32 flags)
+{
+	if (fd == 0)
+		return ufile_alloc_ops(&stdin_ops, NULL, flags);
+	return ufile_alloc_ops(&out_ops, &user_ports[fd == 2], flags);
+}
+
+int console_std_stream(const struct ufile *f)
+{
+	if (f->ops == &stdin_ops)
+		return 0;
+	return f->ops == &out_ops ? out_fd(f) : -1;
 }

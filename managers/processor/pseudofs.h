@@ -55,24 +55,6 @@ int pseudofs_stat(struct fs_lookup *lk, bool nofollow, struct uapi_stat *st);
 /* readlink(2) of @path into @ubuf: bytes, -EINVAL (no symlink), -errno. */
 long pseudofs_readlink(const char *path, char __user *ubuf, size_t len);
 
-/* The calls on an open pseudo file (UFILE_PSEUDO). */
-void pseudofs_fstat(const struct ufile *f, struct uapi_stat *st);
-/* 0 or -EBADF (O_PATH, write-only), -EISDIR. */
-int pseudofs_readable(const struct ufile *f);
-/* Bytes read at *@pos (advanced), 0 at the end, or -errno. */
-long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos);
-/*
- * Bytes written, or -EBADF (not open for writing), -ENOSPC (/dev/full),
- * -EIO (a /proc or /sys file).
- */
-long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len);
-/* lseek(2); caller holds f->pos_lock. */
-long pseudofs_lseek(struct ufile *f, s64 off, int whence);
-/* getdents64(2) of a pseudo directory; caller holds f->pos_lock. */
-long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len);
-/* Free what the open file holds (ufile_put()). */
-void pseudofs_release(struct ufile *f);
-
 /*
  * Keep what /proc/<pid> needs of @p's initial stack at @sp (argv and
  * envp bounds, a copy of the auxv).  Called by the first thread before
