@@ -42,7 +42,6 @@
 
 #include "internal.h"
 #include "fs.h"
-#include "pseudofs.h"
 
 #define FS_P2S_TIMEOUT_MS	10000
 /* How long the first file call waits for the storage node's connection. */
@@ -599,12 +598,6 @@ static long storage_file_read(struct ufile *f, char __user *ubuf,
 	return storage_read(f, ubuf, len, pos);
 }
 
-static long storage_dir_read(struct ufile *f, char __user *ubuf,
-			     size_t len, u64 *pos)
-{
-	return -EISDIR;
-}
-
 static long storage_file_llseek(struct ufile *f, s64 off, int whence)
 {
 	return ufile_seek_file(f, f->size, off, whence);
@@ -654,7 +647,7 @@ static const struct ufile_ops storage_file_ops = {
 
 static const struct ufile_ops storage_dir_ops = {
 	.name = "storage",
-	.read = storage_dir_read,
+	.read = ufile_read_isdir,
 	.llseek = ufile_seek_dir,
 	.getdents = storage_getdents,
 	.fstat = storage_fstat,

@@ -299,6 +299,9 @@ int fs_stat_at(int dirfd, const char __user *upath, int flags,
  * -ENXIO.
  */
 long ufile_seek_dir(struct ufile *f, s64 off, int whence);
+/* The read op of a directory: -EISDIR. */
+long ufile_read_isdir(struct ufile *f, char __user *ubuf, size_t len,
+		      u64 *pos);
 long ufile_seek_file(struct ufile *f, s64 size, s64 off, int whence);
 
 /* ------------------------------------------------- the standard streams */

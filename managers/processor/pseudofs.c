@@ -597,12 +597,6 @@ static void pseudofs_fstat(struct ufile *f, struct uapi_stat *st)
 	pseudo_fill_stat(&f->pseudo->ref, st);
 }
 
-static long pseudofs_dir_read(struct ufile *f, char __user *ubuf,
-			      size_t len, u64 *pos)
-{
-	return -EISDIR;
-}
-
 /* Of the pseudo files only the devices take writes. */
 static int pseudofs_may_write(struct ufile *f)
 {
@@ -755,7 +749,7 @@ static const struct ufile_ops pseudo_ops = {
 
 static const struct ufile_ops pseudo_dir_ops = {
 	.name = "pseudo",
-	.read = pseudofs_dir_read,
+	.read = ufile_read_isdir,
 	.llseek = pseudofs_lseek,
 	.getdents = pseudofs_getdents,
 	.fstat = pseudofs_fstat,

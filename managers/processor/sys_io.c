@@ -211,6 +211,12 @@ SYSCALL_DECLARE(pwrite64)
 			     regs->rdx, regs->r10);
 }
 
+long ufile_read_isdir(struct ufile *f, char __user *ubuf, size_t len,
+		      u64 *pos)
+{
+	return -EISDIR;
+}
+
 long ufile_seek_dir(struct ufile *f, s64 off, int whence)
 {
 	if (whence == SEEK_SET && off >= 0)

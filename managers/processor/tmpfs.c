@@ -608,12 +608,6 @@ static int tmpfs_ftruncate(struct ufile *f, s64 size)
 	return ret;
 }
 
-static long tmpfs_dir_read(struct ufile *f, char __user *ubuf, size_t len,
-			   u64 *pos)
-{
-	return -EISDIR;
-}
-
 static const struct ufile_ops tmpfs_file_ops = {
 	.name = "tmpfs",
 	.read = tmpfs_read,
@@ -629,7 +623,7 @@ static const struct ufile_ops tmpfs_file_ops = {
 
 static const struct ufile_ops tmpfs_dir_ops = {
 	.name = "tmpfs",
-	.read = tmpfs_dir_read,
+	.read = ufile_read_isdir,
 	.llseek = ufile_seek_dir,
 	.getdents = tmpfs_getdents,
 	.fstat = tmpfs_fstat,
