@@ -67,12 +67,11 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
  * The operations of a kind of open file.  Every system call on a
  * descriptor dispatches through them; a missing op gives the errno
  * Linux gives for a file without it (noted per op).  The kinds: the
- * standard streams (console.c), storage files and directories
- * (fs.c), pseudo files (pseudofs.c), tmpfs files and
- * directories (tmpfs.c), pipes, eventfd and epoll.  The system calls
- * check O_PATH and the access mode before calling read/write (-EBADF),
- * and the user buffer's range (-EFAULT); a directory's read op says
- * -EISDIR.  Ops that wait
+ * standard streams (console.c), storage files and directories (fs.c),
+ * pseudo files (pseudofs.c), tmpfs files and directories (tmpfs.c),
+ * pipes, eventfd and epoll.  The system calls check O_PATH and the
+ * access mode before read/write (-EBADF) and the user buffer's range
+ * (-EFAULT); a directory's read op is ufile_read_isdir().  Ops that wait
  * (a pipe's read, epoll_wait) honour O_NONBLOCK in f->flags with
  * -EAGAIN, sleep TASK_INTERRUPTIBLE and return -EINTR when the thread is
  * being killed (user_return_work_pending()).
@@ -105,8 +104,8 @@ struct ufile_ops {
 	/* The last reference went; free the kind's state (not @f). */
 	void (*release)(struct ufile *f);
 	/*
-	 * What readlink of /proc/<pid>/fd/N says, NUL-terminated in @buf;
-	 * absent: f->path if set, else "anon_inode:[<name>]".
+	 * What readlink of /proc/<pid>/fd/N says of a file without a path,
+	 * NUL-terminated in @buf; absent: "anon_inode:[<name>]".
 	 */
 	void (*dname)(struct ufile *f, char *buf, size_t size);
 	/*
