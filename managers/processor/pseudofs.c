@@ -285,7 +285,8 @@ static int pseudo_follow(struct process *p, const struct pseudo_ref *ref,
 	kfree(target.data);
 	if (ret < 0)
 		return ret;
-	return pseudofs_owns(path) ? 0 : PSEUDO_ESCAPED;
+	/* /dev/shm lies inside /dev but is tmpfs.c's. */
+	return pseudofs_owns(path) && !tmpfs_owns(path) ? 0 : PSEUDO_ESCAPED;
 }
 
 /*

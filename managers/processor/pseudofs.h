@@ -5,7 +5,8 @@
  * file-system calls (sys_file.c, sys_io.c) ask pseudofs_owns() first and
  * hand the name or the open file here; a name that leaves the pseudo
  * tree through a symlink (/proc/self/exe, /proc/self/fd/N) comes back
- * rewritten for the storage node.
+ * rewritten for the storage node (or tmpfs: /proc/self/fd/N of a file
+ * under /tmp or /dev/shm).
  */
 #ifndef _MANAGERS_PROCESSOR_PSEUDOFS_H
 #define _MANAGERS_PROCESSOR_PSEUDOFS_H
