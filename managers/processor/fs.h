@@ -61,7 +61,7 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
 /* ufile_ops.fmode bits */
 #define UFILE_FMODE_POS		0x1	/* has an offset: lseek, pread, pwrite; */
 					/* read/write run under f->pos_lock */
-#define UFILE_FMODE_FSYNC	0x2	/* fsync/fdatasync succeed (else -EINVAL) */
+#define UFILE_FMODE_FSYNC	0x2	/* fsync, fdatasync: 0 (else -EINVAL) */
 
 /*
  * The operations of a kind of open file.  Every system call on a

@@ -18,9 +18,9 @@
  * asks the storage node.
  *
  * An open pseudo file is a struct ufile with pseudo_ops (pseudo_dir_ops
- * for a directory) pointing to a struct pseudo_file.  Text files are generated once, at open, into
- * its buffer, so a read loop sees one consistent snapshot and reads at
- * any offset are plain copies; directories likewise hold their
+ * for a directory) pointing to a struct pseudo_file.  Text files are
+ * generated once, at open, into its buffer, so a read loop sees one
+ * consistent snapshot and reads at any offset are plain copies; directories likewise hold their
  * linux_dirent64 records (/proc/<pid>/fd from its first getdents, so
  * that, as on Linux, it lists its own descriptor).  /proc/<pid>/maps
  * is the memory node's (P2M_MAPS through mm_remote.c); local mode has
@@ -631,7 +631,8 @@ static long pseudo_dev_read(int dev, char __user *ubuf, size_t len)
 	return done || !len ? (long)done : -EFAULT;
 }
 
-static long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
+static long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len,
+			  u64 *pos)
 {
 	const struct pseudo_ent *e = pseudo_ent_of(f);
 	struct pseudo_file *pf = f->pseudo;

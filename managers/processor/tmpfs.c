@@ -452,7 +452,8 @@ static int tmpfs_fchmod(struct ufile *f, u32 mode)
 	return 0;
 }
 
-static long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
+static long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len,
+		       u64 *pos)
 {
 	struct tmpfs_inode *n = f->tmpfs;
 	long done = 0;
