@@ -20,11 +20,11 @@
  * An open pseudo file is a struct ufile with pseudo_ops (pseudo_dir_ops
  * for a directory) pointing to a struct pseudo_file.  Text files are
  * generated once, at open, into its buffer, so a read loop sees one
- * consistent snapshot and reads at any offset are plain copies; directories likewise hold their
- * linux_dirent64 records (/proc/<pid>/fd from its first getdents, so
- * that, as on Linux, it lists its own descriptor).  /proc/<pid>/maps
- * is the memory node's (P2M_MAPS through mm_remote.c); local mode has
- * no maps (-ENOENT).  Character devices (/dev/null, zero, full, random,
+ * consistent snapshot and reads at any offset are plain copies;
+ * directories likewise hold their linux_dirent64 records (/proc/<pid>/fd
+ * from its first getdents, so that, as on Linux, it lists its own
+ * descriptor).  /proc/<pid>/maps is the memory node's (P2M_MAPS
+ * through mm_remote.c); local mode has no maps (-ENOENT).  Character devices (/dev/null, zero, full, random,
  * urandom) generate nothing; they are the only pseudo files that take
  * writes (/proc files open for writing, as for root on Linux, but a
  * write is -EIO).
