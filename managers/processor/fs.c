@@ -42,7 +42,6 @@
 
 #include "internal.h"
 #include "fs.h"
-#include "pseudofs.h"
 
 #define FS_P2S_TIMEOUT_MS	10000
 /* How long the first file call waits for the storage node's connection. */
@@ -59,30 +58,20 @@ _Static_assert(sizeof(struct p2s_read_reply) + FS_PATH_MAX <=
 
 /* ------------------------------------------------------------ open files */
 
-struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags)
+struct ufile *ufile_alloc_ops(const struct ufile_ops *ops, void *priv,
+			      u32 flags)
 {
 	struct ufile *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
 	if (!f)
 		return NULL;
 	atomic_set(&f->refs, 1);
-	f->kind = kind;
+	f->ops = ops;
+	f->priv = priv;
 	f->flags = flags;
 	mutex_init(&f->pos_lock);
 	f->dir_end = FS_DIR_END_UNKNOWN;
 	INIT_LIST_HEAD(&f->epitems);
-	return f;
-}
-
-struct ufile *ufile_alloc_ops(const struct ufile_ops *ops, void *priv,
-			      u32 flags)
-{
-	struct ufile *f = ufile_alloc(UFILE_OPS, flags);
-
-	if (!f)
-		return NULL;
-	f->ops = ops;
-	f->priv = priv;
 	return f;
 }
 
@@ -98,11 +87,7 @@ void ufile_put(struct ufile *f)
 	/* Unlocked: no new item can watch a file nobody holds. */
 	if (!list_empty(&f->epitems))
 		epoll_file_release(f);
-	if (f->kind == UFILE_PSEUDO)
-		pseudofs_release(f);
-	if (f->kind == UFILE_TMPFS)
-		tmpfs_release(f);
-	if (f->ops && f->ops->release)
+	if (f->ops->release)
 		f->ops->release(f);
 	kfree(f->path);
 	kfree(f);
@@ -122,7 +107,7 @@ struct fd_table *fd_table_create(void)
 	strscpy(t->cwd, "/", sizeof(t->cwd));
 	t->nofile = FD_MAX;
 	for (int fd = 0; fd < 3; fd++) {
-		t->fd[fd] = ufile_alloc(UFILE_STDIN + fd, std_flags[fd]);
+		t->fd[fd] = console_std_open(fd, std_flags[fd]);
 		if (!t->fd[fd]) {
 			fd_table_destroy(t);
 			return NULL;
@@ -349,28 +334,12 @@ static int fs_storage_node(void)
 
 int ufile_map_source(struct ufile *f, struct ufile_map_source *src)
 {
-	int node;
-
 	if (f->flags & O_PATH)
 		return -EBADF;
 	/* Linux's order: readable first, then whether the file maps. */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
-	if (f->ops)
-		return f->ops->map_source ? f->ops->map_source(f, src) :
-					    -ENODEV;
-	if (f->kind == UFILE_TMPFS && !ufile_is_dir(f))
-		return tmpfs_map_source(f, src);
-	if (f->kind != UFILE_STORAGE || ufile_is_dir(f))
-		return -ENODEV;
-	node = processor_storage_node();
-	if (node < 0)
-		return -ENODEV;
-	src->file_id = fit_get_le32(&f->fh.ino) |
-		       (u64)fit_get_le32(&f->fh.generation) << 32;
-	src->size = f->size;
-	src->node = (u16)node;
-	return 0;
+	return f->ops->map_source ? f->ops->map_source(f, src) : -ENODEV;
 }
 
 /* A P2S request: reply length, a service -errno, or -EIO (FIT failure). */
@@ -483,8 +452,8 @@ static long fs_read_reply_len(const struct p2s_read_reply *reply, int ret,
 	return got;
 }
 
-long fs_storage_read(struct ufile *f, u64 *pos, char __user *ubuf,
-		     size_t len)
+static long storage_read(struct ufile *f, char __user *ubuf, size_t len,
+			 u64 *pos)
 {
 	struct fd_table *t = current_files();
 	struct p2s_read_reply *reply;
@@ -525,7 +494,8 @@ long fs_storage_read(struct ufile *f, u64 *pos, char __user *ubuf,
 	return done ? (long)done : ret;
 }
 
-long fs_storage_getdents(struct ufile *f, void __user *ubuf, size_t len)
+static long storage_getdents(struct ufile *f, void __user *ubuf,
+			     size_t len)
 {
 	struct fd_table *t = current_files();
 	struct p2s_getdents_reply *reply;
@@ -613,4 +583,103 @@ void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st)
 	st->st_mtime_nsec = fit_get_le64(&ps->mtime_nsec);
 	st->st_ctime = fit_get_le64(&ps->ctime_sec);
 	st->st_ctime_nsec = fit_get_le64(&ps->ctime_nsec);
+}
+
+/* ------------------------------------------------------ storage files */
+
+/*
+ * An open storage file is its handle, its attributes at open (the tree
+ * is read-only: they cannot change) and its resolved path.  Nothing is
+ * written: open refuses write intent with -EROFS, so every storage file
+ * is O_RDONLY or O_PATH and the system calls answer writes -EBADF.
+ */
+static long storage_file_read(struct ufile *f, char __user *ubuf,
+			      size_t len, u64 *pos)
+{
+	/* A FIFO, device or socket node of the tree has no data here. */
+	if ((f->mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
+	return storage_read(f, ubuf, len, pos);
+}
+
+static long storage_file_llseek(struct ufile *f, s64 off, int whence)
+{
+	return ufile_seek_file(f, f->size, off, whence);
+}
+
+static void storage_fstat(struct ufile *f, struct uapi_stat *st)
+{
+	fs_stat_from_p2s(&f->st, st);
+}
+
+static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
+{
+	int node = processor_storage_node();
+
+	if (node < 0)
+		return -ENODEV;
+	src->file_id = fit_get_le32(&f->fh.ino) |
+		       (u64)fit_get_le32(&f->fh.generation) << 32;
+	src->size = f->size;
+	src->node = (u16)node;
+	return 0;
+}
+
+static long storage_file_readlink(struct ufile *f, char __user *ubuf,
+				  size_t len)
+{
+	if ((f->mode & S_IFMT) != S_IFLNK)
+		return -ENOENT;
+	return fs_storage_readlink(&f->fh, ubuf, len);
+}
+
+static int storage_may_write(struct ufile *f)
+{
+	return -EROFS;
+}
+
+static const struct ufile_ops storage_file_ops = {
+	.name = "storage",
+	.read = storage_file_read,
+	.llseek = storage_file_llseek,
+	.fstat = storage_fstat,
+	.map_source = storage_map_source,
+	.readlink = storage_file_readlink,
+	.may_write = storage_may_write,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};
+
+static const struct ufile_ops storage_dir_ops = {
+	.name = "storage",
+	.read = ufile_read_isdir,
+	.llseek = ufile_seek_dir,
+	.getdents = storage_getdents,
+	.fstat = storage_fstat,
+	.may_write = storage_may_write,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};
+
+struct ufile *fs_storage_ufile(const char *path, size_t len,
+			       const struct p2s_open_reply *reply, u32 flags)
+{
+	u32 mode = fit_get_le32(&reply->st.mode);
+	struct ufile *f;
+
+	f = ufile_alloc_ops((mode & S_IFMT) == S_IFDIR ? &storage_dir_ops :
+							  &storage_file_ops,
+			    NULL, flags);
+	if (!f)
+		return NULL;
+	f->path = kmalloc(len + 1, GFP_KERNEL);
+	if (!f->path) {
+		ufile_put(f);
+		return NULL;
+	}
+	memcpy(f->path, path, len + 1);
+	fs_path_strip_slash(f->path);
+	f->fh = reply->fh;
+	f->st = reply->st;
+	f->mode = mode;
+	f->size = fit_get_le64(&reply->st.size);
+	return f;
 }

@@ -32,16 +32,6 @@
 #define FD_MAX		1024		/* descriptors per process (-EMFILE) */
 #define FS_PATH_MAX	P2S_PATH_MAX	/* bytes of a path, NUL included */
 
-enum ufile_kind {
-	UFILE_STDIN,		/* at end of file forever */
-	UFILE_STDOUT,		/* console.c ports */
-	UFILE_STDERR,
-	UFILE_STORAGE,		/* a file or directory of the storage node */
-	UFILE_PSEUDO,		/* /dev, /proc, /sys (pseudofs.c) */
-	UFILE_TMPFS,		/* /tmp, /dev/shm (tmpfs.c) */
-	UFILE_OPS,		/* everything through f->ops */
-};
-
 struct pseudo_file;
 struct tmpfs_inode;
 struct ufile;
@@ -71,11 +61,17 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
 /* ufile_ops.fmode bits */
 #define UFILE_FMODE_POS		0x1	/* has an offset: lseek, pread, pwrite; */
 					/* read/write run under f->pos_lock */
+#define UFILE_FMODE_FSYNC	0x2	/* fsync, fdatasync: 0 (else -EINVAL) */
 
 /*
  * The operations of a kind of open file.  Every system call on a
  * descriptor dispatches through them; a missing op gives the errno
- * Linux gives for a file without it (noted per op).  Ops that wait
+ * Linux gives for a file without it (noted per op).  The kinds: the
+ * standard streams (console.c), storage files and directories (fs.c),
+ * pseudo files (pseudofs.c), tmpfs files and directories (tmpfs.c),
+ * pipes, eventfd and epoll.  The system calls check O_PATH and the
+ * access mode before read/write (-EBADF) and the user buffer's range
+ * (-EFAULT); a directory's read op is ufile_read_isdir().  Ops that wait
  * (a pipe's read, epoll_wait) honour O_NONBLOCK in f->flags with
  * -EAGAIN, sleep TASK_INTERRUPTIBLE and return -EINTR when the thread is
  * being killed (user_return_work_pending()).
@@ -108,35 +104,52 @@ struct ufile_ops {
 	/* The last reference went; free the kind's state (not @f). */
 	void (*release)(struct ufile *f);
 	/*
-	 * What readlink of /proc/<pid>/fd/N says, NUL-terminated in @buf;
-	 * absent: "anon_inode:[<name>]".
+	 * What readlink of /proc/<pid>/fd/N says of a file without a path,
+	 * NUL-terminated in @buf; absent: "anon_inode:[<name>]".
 	 */
 	void (*dname)(struct ufile *f, char *buf, size_t size);
+	/*
+	 * open(2) of /proc/<pid>/fd/N (or /dev/stdout...) naming this
+	 * file, which has no path: a new open file with @flags, or
+	 * ERR_PTR(-errno); absent: -ENXIO (Linux's anonymous inodes).
+	 */
+	struct ufile *(*reopen)(struct ufile *f, u32 flags);
+	/* readlinkat(fd, "") of an O_PATH symlink; absent: -ENOENT. */
+	long (*readlink)(struct ufile *f, char __user *ubuf, size_t len);
+	/* ftruncate (O_PATH refused before); absent: -EINVAL. */
+	int (*truncate)(struct ufile *f, s64 size);
+	/* fchmod (O_PATH refused before); absent: -EROFS. */
+	int (*chmod)(struct ufile *f, u32 mode);
+	/*
+	 * faccessat(fd, "", AT_EMPTY_PATH) with W_OK: 0 or -errno; absent:
+	 * writable.  (X_OK is judged from fstat's mode by the caller.)
+	 */
+	int (*may_write)(struct ufile *f);
 	u32 fmode;		/* UFILE_FMODE_* */
 };
 
 /* An open file: what a descriptor (and its dups) points to. */
 struct ufile {
 	atomic_t refs;
-	enum ufile_kind kind;
+	const struct ufile_ops *ops;
 	u32 flags;		/* O_* status flags (F_GETFL); O_NONBLOCK */
 				/* changes under fd_table->lock */
-	/* UFILE_STORAGE: */
-	struct p2s_handle fh;
-	struct p2s_stat st;	/* attributes at open (read-only service) */
-	u32 mode;		/* st's, in host order */
-	u64 size;
-	char *path;		/* absolute, lexical: dirfd lookups, fchdir */
+	char *path;		/* absolute, lexical: dirfd lookups, fchdir, */
+				/* /proc/<pid>/fd; NULL for pipes, streams */
+	u32 mode;		/* S_IF* type (and permissions) of a named */
+				/* file; 0 for the others */
 	struct mutex pos_lock;	/* pos and dir_end */
 	u64 pos;		/* byte offset, or a getdents cookie */
+	/* Storage files (fs.c): */
+	struct p2s_handle fh;
+	struct p2s_stat st;	/* attributes at open (read-only service) */
+	u64 size;
 	u64 dir_end;		/* a directory's last cookie, once seen */
-	/* UFILE_PSEUDO (also path, mode, pos): */
+	/* Pseudo files (pseudofs.c): */
 	struct pseudo_file *pseudo;
-	/* UFILE_TMPFS (also path, mode's type, pos): */
+	/* tmpfs files (tmpfs.c): */
 	struct tmpfs_inode *tmpfs;
-	/* Files made by ufile_alloc_ops() (pipes, eventfd, epoll): */
-	const struct ufile_ops *ops;
-	void *priv;		/* the kind's state */
+	void *priv;		/* the kind's state (pipes, eventfd, epoll) */
 	struct list_head epitems;	/* epoll items watching it (epoll.c) */
 };
 
@@ -166,8 +179,6 @@ void fd_table_destroy(struct fd_table *t);
 void fd_table_set_limit(struct fd_table *t, u64 nofile);
 unsigned int fd_table_limit(struct fd_table *t);
 
-/* A new open file of @kind with one reference; NULL on -ENOMEM. */
-struct ufile *ufile_alloc(enum ufile_kind kind, u32 flags);
 /*
  * A new open file with @ops and state @priv, one reference; NULL on
  * -ENOMEM (@priv is then the caller's to free).  @flags are O_* status
@@ -178,11 +189,10 @@ struct ufile *ufile_alloc_ops(const struct ufile_ops *ops, void *priv,
 /* Take / drop a reference; the last put frees the file. */
 void ufile_hold(struct ufile *f);
 void ufile_put(struct ufile *f);
+/* A named directory (a dirfd of lookups, fchdir's). */
 static inline bool ufile_is_dir(const struct ufile *f)
 {
-	return (f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ||
-		f->kind == UFILE_TMPFS) &&
-	       (f->mode & S_IFMT) == S_IFDIR;
+	return f->path && (f->mode & S_IFMT) == S_IFDIR;
 }
 
 /* The file open on @fd, with a reference; ERR_PTR(-EBADF). */
@@ -262,18 +272,11 @@ int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
  */
 int fs_storage_create_error(char *path);
 /*
- * Read up to @len bytes of storage file @f at *@pos into @ubuf,
- * advancing *@pos; splits at P2S_READ_MAX.  Bytes read (0 at end of
- * file) or -errno.  Caller serialises *@pos.  May sleep.
+ * A new open storage file for @path (resolved, @len bytes) with the
+ * attributes of the service's @reply; NULL on -ENOMEM.
  */
-long fs_storage_read(struct ufile *f, u64 *pos, char __user *ubuf,
-		     size_t len);
-/*
- * The next records of directory @f into @ubuf (@len bytes), from and
- * advancing f->pos.  Bytes stored (0 at the end) or -errno; caller holds
- * f->pos_lock.  May sleep.
- */
-long fs_storage_getdents(struct ufile *f, void __user *ubuf, size_t len);
+struct ufile *fs_storage_ufile(const char *path, size_t len,
+			       const struct p2s_open_reply *reply, u32 flags);
 /*
  * The target of symlink @fh, at most @len bytes, into @ubuf.  Bytes
  * stored or -errno.  May sleep.
@@ -289,8 +292,28 @@ long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
 int fs_stat_at(int dirfd, const char __user *upath, int flags,
 	       struct uapi_stat *st);
 
-/* What fstat says of the standard streams (sys_file.c). */
-void fs_stat_std(enum ufile_kind kind, struct uapi_stat *st);
+/*
+ * lseek of a directory (getdents cookies: SEEK_SET, or SEEK_CUR 0) and
+ * of a regular file of @size bytes without holes (sys_io.c), for the
+ * llseek ops; caller holds f->pos_lock.  The new offset or -EINVAL,
+ * -ENXIO.
+ */
+long ufile_seek_dir(struct ufile *f, s64 off, int whence);
+/* The read op of a directory: -EISDIR. */
+long ufile_read_isdir(struct ufile *f, char __user *ubuf, size_t len,
+		      u64 *pos);
+long ufile_seek_file(struct ufile *f, s64 size, s64 off, int whence);
+
+/* ------------------------------------------------- the standard streams */
+
+/*
+ * A new open file on standard stream @fd (console.c): 0 stdin (at end
+ * of file forever), 1 stdout, 2 stderr (the program output ports), with
+ * @flags; NULL on -ENOMEM.
+ */
+struct ufile *console_std_open(int fd, u32 flags);
+/* Which standard stream @f is (0, 1, 2), or -1 for any other file. */
+int console_std_stream(const struct ufile *f);
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);

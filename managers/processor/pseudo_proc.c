@@ -98,22 +98,16 @@ int pseudo_show_exe(struct pseudo_buf *b, struct process *p, int arg)
 	return 0;
 }
 
-/* The target of fd/@arg: a path, or what Linux shows for a pipe. */
+/* The target of fd/@arg: a path, or the name of a file without one. */
 int pseudo_show_fd(struct pseudo_buf *b, struct process *p, int fd)
 {
 	struct ufile *f = fd_get(p->files, fd);
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	switch (f->kind) {
-	case UFILE_STDIN:
-		pbuf_printf(b, "/dev/null");
-		break;
-	case UFILE_STDOUT:
-	case UFILE_STDERR:
-		pbuf_printf(b, "pipe:[%d]", f->kind + 1);
-		break;
-	case UFILE_OPS: {
+	if (f->path) {
+		pbuf_printf(b, "%s", f->path);
+	} else {
 		char name[64];
 
 		if (f->ops->dname)
@@ -122,11 +116,6 @@ int pseudo_show_fd(struct pseudo_buf *b, struct process *p, int fd)
 			snprintf(name, sizeof(name), "anon_inode:[%s]",
 				 f->ops->name);
 		pbuf_printf(b, "%s", name);
-		break;
-	}
-	default:
-		pbuf_printf(b, "%s", f->path ? f->path : "/");
-		break;
 	}
 	ufile_put(f);
 	return 0;

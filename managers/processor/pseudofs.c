@@ -17,14 +17,14 @@
  * storage file) hands the rewritten path back to sys_file.c, which then
  * asks the storage node.
  *
- * An open pseudo file is a struct ufile of kind UFILE_PSEUDO pointing to
- * a struct pseudo_file.  Text files are generated once, at open, into
- * its buffer, so a read loop sees one consistent snapshot and reads at
- * any offset are plain copies; directories likewise hold their
- * linux_dirent64 records (/proc/<pid>/fd from its first getdents, so
- * that, as on Linux, it lists its own descriptor).  /proc/<pid>/maps
- * is the memory node's (P2M_MAPS through mm_remote.c); local mode has
- * no maps (-ENOENT).  Character devices (/dev/null, zero, full, random,
+ * An open pseudo file is a struct ufile with pseudo_ops (pseudo_dir_ops
+ * for a directory) pointing to a struct pseudo_file.  Text files are
+ * generated once, at open, into its buffer, so a read loop sees one
+ * consistent snapshot and reads at any offset are plain copies;
+ * directories likewise hold their linux_dirent64 records (/proc/<pid>/fd
+ * from its first getdents, so that, as on Linux, it lists its own
+ * descriptor).  /proc/<pid>/maps is the memory node's (P2M_MAPS
+ * through mm_remote.c); local mode has no maps (-ENOENT).  Character devices (/dev/null, zero, full, random,
  * urandom) generate nothing; they are the only pseudo files that take
  * writes (/proc files open for writing, as for root on Linux, but a
  * write is -EIO).
@@ -79,8 +79,9 @@ struct pseudo_ent {
 struct pseudo_ref {
 	int ent;
 	int arg;		/* E_FD_N: the descriptor; E_CPU_N: the CPU */
-	int std;		/* E_FD_N followed to a standard stream: */
-				/* its enum ufile_kind, else -1 */
+	struct ufile *file;	/* E_FD_N followed to a file without a */
+				/* name (a standard stream, a pipe): it, */
+				/* with a reference; else NULL */
 };
 
 /* What an open pseudo file holds. */
@@ -252,7 +253,8 @@ static int pseudo_show(struct pseudo_buf *b, struct process *p,
  * link's target followed by the rest.  0, PSEUDO_ESCAPED, or -errno.
  */
 static int pseudo_follow(struct process *p, const struct pseudo_ref *ref,
-			 char *path, size_t size, size_t done, int *std)
+			 char *path, size_t size, size_t done,
+			 struct ufile **file)
 {
 	struct pseudo_buf target = { 0 };
 	struct ufile *f = NULL;
@@ -262,11 +264,14 @@ static int pseudo_follow(struct process *p, const struct pseudo_ref *ref,
 		f = fd_get(p->files, ref->arg);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
-		if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO) {
-			/* A standard stream: the walk ends on it. */
-			*std = f->kind;
-			ufile_put(f);
-			return path[done] ? -ENOTDIR : 0;
+		if (!f->path) {
+			/* No name to follow: the walk ends on the file. */
+			if (path[done]) {
+				ufile_put(f);
+				return -ENOTDIR;
+			}
+			*file = f;
+			return 0;
 		}
 		ufile_put(f);
 	}
@@ -280,13 +285,15 @@ static int pseudo_follow(struct process *p, const struct pseudo_ref *ref,
 	kfree(target.data);
 	if (ret < 0)
 		return ret;
-	return pseudofs_owns(path) ? 0 : PSEUDO_ESCAPED;
+	/* /dev/shm lies inside /dev but is tmpfs.c's. */
+	return pseudofs_owns(path) && !tmpfs_owns(path) ? 0 : PSEUDO_ESCAPED;
 }
 
 /*
  * Look the resolved absolute @path (@size bytes of room) up in the
  * tree, following symlinks except a final one when @nofollow.  0 with
- * *@ref, PSEUDO_ESCAPED (@path rewritten), or -errno.
+ * *@ref (whose ref->file the caller puts), PSEUDO_ESCAPED (@path
+ * rewritten), or -errno.
  */
 static int pseudo_walk(struct process *p, char *path, size_t size,
 		       bool nofollow, struct pseudo_ref *ref)
@@ -296,7 +303,7 @@ static int pseudo_walk(struct process *p, char *path, size_t size,
 restart:
 	ref->ent = -1;
 	ref->arg = 0;
-	ref->std = -1;
+	ref->file = NULL;
 	for (size_t at = 0; path[at] == '/' && path[at + 1];) {
 		const char *name = path + at + 1;
 		const char *slash = strchr(name, '/');
@@ -327,8 +334,8 @@ restart:
 			break;
 		if (++hops > PSEUDO_MAX_HOPS)
 			return -ELOOP;
-		ret = pseudo_follow(p, ref, path, size, at, &ref->std);
-		if (ret || ref->std >= 0)
+		ret = pseudo_follow(p, ref, path, size, at, &ref->file);
+		if (ret || ref->file)
 			return ret;
 		goto restart;
 	}
@@ -357,8 +364,8 @@ static void pseudo_fill_stat(const struct pseudo_ref *ref,
 	int top = ref->ent;
 	u64 boot = pseudo_boot_time();
 
-	if (ref->std >= 0) {
-		fs_stat_std(ref->std, st);
+	if (ref->file) {
+		ref->file->ops->fstat(ref->file, st);
 		return;
 	}
 	while (pseudo_ents[top].parent >= 0)
@@ -453,6 +460,8 @@ static int pseudo_list(struct pseudo_buf *b, struct process *p,
 
 /* ------------------------------------------------------------ names */
 
+static const struct ufile_ops pseudo_ops, pseudo_dir_ops;
+
 int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 {
 	struct process *p = current_process();
@@ -469,15 +478,21 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 			  &ref);
 	if (ret)
 		return ret;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
-	if (ref.std >= 0) {
-		f = ufile_alloc(ref.std, flags);
-		if (!f)
-			return -ENOMEM;
+	if (ref.file) {
+		/* Linux opens the file anew; an anonymous one refuses. */
+		f = ERR_PTR(-ENXIO);
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			f = ERR_PTR(-EEXIST);
+		else if (ref.file->ops->reopen)
+			f = ref.file->ops->reopen(ref.file, flags);
+		ufile_put(ref.file);
+		if (IS_ERR(f))
+			return PTR_ERR(f);
 		*fp = f;
 		return 0;
 	}
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
 	e = &pseudo_ents[ref.ent];
 	if (!(flags & O_PATH)) {
 		if (e->kind == PK_LNK)
@@ -500,7 +515,8 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 	len = strlen(lk->path);
 	ret = -ENOMEM;
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
-	f = ufile_alloc(UFILE_PSEUDO, flags);
+	f = ufile_alloc_ops(e->kind == PK_DIR ? &pseudo_dir_ops : &pseudo_ops,
+			    NULL, flags);
 	if (f)
 		f->path = kmalloc(len + 1, GFP_KERNEL);
 	if (!pf || !f || !f->path) {
@@ -531,6 +547,8 @@ int pseudofs_stat(struct fs_lookup *lk, bool nofollow, struct uapi_stat *st)
 
 	if (!ret)
 		pseudo_fill_stat(&ref, st);
+	if (!ret && ref.file)
+		ufile_put(ref.file);
 	return ret;
 }
 
@@ -550,6 +568,10 @@ long pseudofs_readlink(const char *path, char __user *ubuf, size_t len)
 	/* Leaving the tree before the last name: a storage link there. */
 	if (ret == PSEUDO_ESCAPED)
 		ret = -EINVAL;
+	if (!ret && ref.file) {
+		ufile_put(ref.file);
+		ret = -EINVAL;
+	}
 	if (!ret && pseudo_ents[ref.ent].kind != PK_LNK)
 		ret = -EINVAL;
 	if (!ret)
@@ -571,18 +593,15 @@ static const struct pseudo_ent *pseudo_ent_of(const struct ufile *f)
 	return &pseudo_ents[f->pseudo->ref.ent];
 }
 
-void pseudofs_fstat(const struct ufile *f, struct uapi_stat *st)
+static void pseudofs_fstat(struct ufile *f, struct uapi_stat *st)
 {
 	pseudo_fill_stat(&f->pseudo->ref, st);
 }
 
-int pseudofs_readable(const struct ufile *f)
+/* Of the pseudo files only the devices take writes. */
+static int pseudofs_may_write(struct ufile *f)
 {
-	const struct pseudo_ent *e = pseudo_ent_of(f);
-
-	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_WRONLY)
-		return -EBADF;
-	return e->kind == PK_DIR ? -EISDIR : 0;
+	return pseudo_ent_of(f)->kind == PK_CHR ? 0 : -EACCES;
 }
 
 /* Up to @len bytes made by @dev at @ubuf. */
@@ -612,7 +631,8 @@ static long pseudo_dev_read(int dev, char __user *ubuf, size_t len)
 	return done || !len ? (long)done : -EFAULT;
 }
 
-long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
+static long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len,
+			  u64 *pos)
 {
 	const struct pseudo_ent *e = pseudo_ent_of(f);
 	struct pseudo_file *pf = f->pseudo;
@@ -630,12 +650,11 @@ long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
 	return n;
 }
 
-long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len)
+static long pseudofs_write(struct ufile *f, const char __user *ubuf,
+			   size_t len, u64 *pos)
 {
 	const struct pseudo_ent *e = pseudo_ent_of(f);
 
-	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
 	if (e->kind != PK_CHR)
 		return -EIO;		/* no /proc file takes writes yet */
 	if (e->dev == PD_FULL)
@@ -644,7 +663,7 @@ long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len)
 	return len;
 }
 
-long pseudofs_lseek(struct ufile *f, s64 off, int whence)
+static long pseudofs_lseek(struct ufile *f, s64 off, int whence)
 {
 	const struct pseudo_ent *e = pseudo_ent_of(f);
 	struct pseudo_file *pf = f->pseudo;
@@ -678,7 +697,7 @@ long pseudofs_lseek(struct ufile *f, s64 off, int whence)
 	return pos;
 }
 
-long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
+static long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 {
 	struct pseudo_file *pf = f->pseudo;
 	size_t at = f->pos, end = at;
@@ -712,9 +731,31 @@ long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 	return end - at;
 }
 
-void pseudofs_release(struct ufile *f)
+static void pseudofs_release(struct ufile *f)
 {
 	if (f->pseudo)
 		kfree(f->pseudo->data);
 	kfree(f->pseudo);
 }
+
+static const struct ufile_ops pseudo_ops = {
+	.name = "pseudo",
+	.read = pseudofs_read,
+	.write = pseudofs_write,
+	.llseek = pseudofs_lseek,
+	.fstat = pseudofs_fstat,
+	.release = pseudofs_release,
+	.may_write = pseudofs_may_write,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};
+
+static const struct ufile_ops pseudo_dir_ops = {
+	.name = "pseudo",
+	.read = ufile_read_isdir,
+	.llseek = pseudofs_lseek,
+	.getdents = pseudofs_getdents,
+	.fstat = pseudofs_fstat,
+	.release = pseudofs_release,
+	.may_write = pseudofs_may_write,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};

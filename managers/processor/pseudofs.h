@@ -5,7 +5,8 @@
  * file-system calls (sys_file.c, sys_io.c) ask pseudofs_owns() first and
  * hand the name or the open file here; a name that leaves the pseudo
  * tree through a symlink (/proc/self/exe, /proc/self/fd/N) comes back
- * rewritten for the storage node.
+ * rewritten for the storage node (or tmpfs: /proc/self/fd/N of a file
+ * under /tmp or /dev/shm).
  */
 #ifndef _MANAGERS_PROCESSOR_PSEUDOFS_H
 #define _MANAGERS_PROCESSOR_PSEUDOFS_H
@@ -54,24 +55,6 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp);
 int pseudofs_stat(struct fs_lookup *lk, bool nofollow, struct uapi_stat *st);
 /* readlink(2) of @path into @ubuf: bytes, -EINVAL (no symlink), -errno. */
 long pseudofs_readlink(const char *path, char __user *ubuf, size_t len);
-
-/* The calls on an open pseudo file (UFILE_PSEUDO). */
-void pseudofs_fstat(const struct ufile *f, struct uapi_stat *st);
-/* 0 or -EBADF (O_PATH, write-only), -EISDIR. */
-int pseudofs_readable(const struct ufile *f);
-/* Bytes read at *@pos (advanced), 0 at the end, or -errno. */
-long pseudofs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos);
-/*
- * Bytes written, or -EBADF (not open for writing), -ENOSPC (/dev/full),
- * -EIO (a /proc or /sys file).
- */
-long pseudofs_write(struct ufile *f, const char __user *ubuf, size_t len);
-/* lseek(2); caller holds f->pos_lock. */
-long pseudofs_lseek(struct ufile *f, s64 off, int whence);
-/* getdents64(2) of a pseudo directory; caller holds f->pos_lock. */
-long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len);
-/* Free what the open file holds (ufile_put()). */
-void pseudofs_release(struct ufile *f);
 
 /*
  * Keep what /proc/<pid> needs of @p's initial stack at @sp (argv and

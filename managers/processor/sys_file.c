@@ -64,29 +64,6 @@ int fs_storage_create_error(char *path)
 	return ret == -ENOENT || ret == -ENOTDIR ? ret : -EROFS;
 }
 
-/* A new open file for the looked-up @lk, from the service's @reply. */
-static struct ufile *storage_ufile(const struct fs_lookup *lk,
-				   const struct p2s_open_reply *reply,
-				   u32 flags)
-{
-	struct ufile *f = ufile_alloc(UFILE_STORAGE, flags);
-
-	if (!f)
-		return NULL;
-	f->path = kmalloc(lk->len + 1, GFP_KERNEL);
-	if (!f->path) {
-		ufile_put(f);
-		return NULL;
-	}
-	memcpy(f->path, lk->path, lk->len + 1);
-	fs_path_strip_slash(f->path);
-	f->fh = reply->fh;
-	f->st = reply->st;
-	f->mode = fit_get_le32(&reply->st.mode);
-	f->size = fit_get_le64(&reply->st.size);
-	return f;
-}
-
 static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		      u32 mode)
 {
@@ -111,14 +88,7 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		p2s_flags |= P2S_OPEN_NOFOLLOW;
 	if (flags & O_DIRECTORY)
 		p2s_flags |= P2S_OPEN_DIRECTORY;
-	if (tmpfs_owns(lk->path)) {
-		ret = tmpfs_open(lk->path, flags, mode, &f);
-		if (ret)
-			goto out;
-		f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
-		goto install;
-	}
-	if (pseudofs_owns(lk->path)) {
+	if (!tmpfs_owns(lk->path) && pseudofs_owns(lk->path)) {
 		ret = pseudofs_open(lk, flags, &f);
 		if (!ret) {
 			f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
@@ -126,6 +96,14 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		}
 		if (ret != PSEUDO_ESCAPED)
 			goto out;
+	}
+	/* Named, or reached through /proc/self/fd/N. */
+	if (tmpfs_owns(lk->path)) {
+		ret = tmpfs_open(lk->path, flags, mode, &f);
+		if (ret)
+			goto out;
+		f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
+		goto install;
 	}
 	ret = fs_storage_open(lk->path, p2s_flags, &reply);
 	if (ret == -ENOENT && (flags & O_CREAT))
@@ -146,7 +124,8 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		goto out;
 	}
 	ret = -ENOMEM;
-	f = storage_ufile(lk, &reply, (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
+	f = fs_storage_ufile(lk->path, lk->len, &reply,
+			     (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
 	if (!f)
 		goto out;
 install:
@@ -177,38 +156,13 @@ SYSCALL_DECLARE(close)
 
 /* ------------------------------------------------------------ stat */
 
-void fs_stat_std(enum ufile_kind kind, struct uapi_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = (kind == UFILE_STDIN ? S_IFCHR : S_IFIFO) | 0600;
-	st->st_nlink = 1;
-	st->st_ino = kind + 1;
-	st->st_blksize = PAGE_SIZE;
-	if (kind == UFILE_STDIN)
-		st->st_rdev = (1 << 8) | 3;	/* like /dev/null */
-}
-
-static void stat_ufile(struct ufile *f, struct uapi_stat *st)
-{
-	if (f->ops)
-		f->ops->fstat(f, st);
-	else if (f->kind == UFILE_STORAGE)
-		fs_stat_from_p2s(&f->st, st);
-	else if (f->kind == UFILE_PSEUDO)
-		pseudofs_fstat(f, st);
-	else if (f->kind == UFILE_TMPFS)
-		tmpfs_fstat(f, st);
-	else
-		fs_stat_std(f->kind, st);
-}
-
 static int stat_fd(int fd, struct uapi_stat *st)
 {
 	struct ufile *f = fd_get(current_files(), fd);
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	stat_ufile(f, st);
+	f->ops->fstat(f, st);
 	ufile_put(f);
 	return 0;
 }
@@ -230,18 +184,19 @@ static int lookup_attrs(int dirfd, const char __user *upath, bool nofollow,
 		return -ENOMEM;
 	ret = fs_lookup_user(lk, dirfd, upath);
 	*empty = !ret && !lk->len;
-	if (!ret && !*empty && tmpfs_owns(lk->path)) {
-		ret = tmpfs_stat(lk->path, pseudo_st);
-		*pseudo = *tmp = !ret;
-		goto out;
-	}
-	if (!ret && !*empty && pseudofs_owns(lk->path)) {
+	if (!ret && !*empty && !tmpfs_owns(lk->path) &&
+	    pseudofs_owns(lk->path)) {
 		ret = pseudofs_stat(lk, nofollow, pseudo_st);
 		*pseudo = !ret;
 		if (ret == PSEUDO_ESCAPED)
 			ret = 0;
 		else
 			goto out;
+	}
+	if (!ret && !*empty && tmpfs_owns(lk->path)) {
+		ret = tmpfs_stat(lk->path, pseudo_st);
+		*pseudo = *tmp = !ret;
+		goto out;
 	}
 	if (!ret && !*empty)
 		ret = fs_storage_open(lk->path, nofollow ? P2S_OPEN_NOFOLLOW : 0,
@@ -355,8 +310,8 @@ static long readlink_fd(int fd, char __user *ubuf, long bufsiz)
 
 	if (IS_ERR(f))
 		return fd == AT_FDCWD ? -ENOENT : PTR_ERR(f);
-	if (f->kind == UFILE_STORAGE && mode_is(f->mode, S_IFLNK))
-		ret = fs_storage_readlink(&f->fh, ubuf, bufsiz);
+	if (f->ops->readlink)
+		ret = f->ops->readlink(f, ubuf, bufsiz);
 	ufile_put(f);
 	return ret;
 }
@@ -416,6 +371,24 @@ SYSCALL_DECLARE(readlinkat)
 
 /* ------------------------------------------------------------ access */
 
+/* faccessat(fd, "", AT_EMPTY_PATH): the open file's own answer. */
+static int fd_access(struct ufile *f, int amode)
+{
+	struct uapi_stat st;
+	int ret;
+
+	if ((amode & W_OK) && f->ops->may_write) {
+		ret = f->ops->may_write(f);
+		if (ret)
+			return ret;
+	}
+	f->ops->fstat(f, &st);
+	if ((amode & X_OK) && !mode_is(st.st_mode, S_IFDIR) &&
+	    !(st.st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
 static long do_faccessat(int dirfd, const char __user *upath, int amode,
 			 int flags)
 {
@@ -442,24 +415,13 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 			f = fd_get(current_files(), dirfd);
 			if (IS_ERR(f))
 				return PTR_ERR(f);
-			if (f->kind == UFILE_TMPFS) {
-				tmpfs_fstat(f, &st);
-				pseudo = tmp = true;
-				ufile_put(f);
-				goto check;
-			}
-			/* The standard streams: readable and writable. */
-			if (f->kind != UFILE_STORAGE) {
-				ufile_put(f);
-				return amode & X_OK ? -EACCES : 0;
-			}
-			reply.st = f->st;
+			ret = fd_access(f, amode);
 			ufile_put(f);
+			return ret;
 		}
 	}
 	if (ret)
 		return ret;
-check:
 	mode = pseudo ? st.st_mode : fit_get_le32(&reply.st.mode);
 	/* Of the pseudo files only the devices take writes; tmpfs all. */
 	if ((amode & W_OK) && tmp)

@@ -5,21 +5,16 @@
  * close, dup, fcntl, stat) are sys_file.c's; open files and the storage
  * client fs.c's.
  *
- * Until a program opens files its only descriptors are the standard
- * three (fs.c creates them):
- *
- *   0  stdin: always at end of file
- *   1  stdout, 2 stderr: the program output ports (console.c)
- *
- * Their fstat says FIFO, and ioctl(TCGETS) says -ENOTTY: to the program,
- * its output is a pipe (it is relayed by the launcher), so glibc fully
- * buffers stdout exactly as it does when the same program runs natively
- * with its output piped, and the two runs write the same bytes.  Storage
- * files are read-only: reads go to the storage node in P2S_READ chunks,
- * writes get -EBADF (no file is open for writing; open says -EROFS).
- * tmpfs files (/tmp, /dev/shm) are tmpfs.c's, read and written there.
- * Pseudo files (/dev, /proc, /sys) are pseudofs.c's; /dev/null, zero,
- * full and (u)random are the files that may be open for writing.
+ * Every call goes through the open file's ops (struct ufile_ops, fs.h),
+ * after the checks Linux makes before it reaches a file's own code, in
+ * its order: a descriptor that is O_PATH or not open for the access
+ * (-EBADF), a file without the op (-EINVAL for read/write, -ESPIPE for
+ * a stream's lseek/pread/pwrite, -ENOTDIR for getdents), the user
+ * buffer's range (-EFAULT).  A file with an offset (UFILE_FMODE_POS)
+ * reads and writes at it under f->pos_lock, a readv or writev holding
+ * it for all its vectors; a stream's ops are handed an offset of 0.
+ * The kinds (console.c: the standard streams, fs.c: storage files,
+ * pseudofs.c, tmpfs.c, pipes, eventfd, epoll) are the ops' business.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -30,7 +25,6 @@
 #include "internal.h"
 #include "fs.h"
 
-#define WRITE_CHUNK	256
 #define IOV_MAX		1024
 #define RW_MAX		0x7ffff000UL	/* Linux's MAX_RW_COUNT */
 
@@ -39,279 +33,81 @@ struct uapi_iovec {
 	u64 len;
 };
 
-/*
- * read or write of a file with ops (ufile_alloc_ops()) at *@pos, or at
- * its own offset when @pos is NULL: the access mode, the op and the
- * buffer checked in Linux's order.
- */
-static long ops_rw(struct ufile *f, bool write, void __user *ubuf,
-		   size_t len, u64 *pos)
+/* Whether @f may be read (@write: written): 0, -EBADF or -EINVAL. */
+static int rw_check(struct ufile *f, bool write)
 {
 	u32 acc = f->flags & O_ACCMODE;
-	u64 stream_pos = 0;
-	long ret;
 
 	if ((f->flags & O_PATH) || acc == (write ? O_RDONLY : O_WRONLY))
 		return -EBADF;
 	if (!(write ? (void *)f->ops->write : (void *)f->ops->read))
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The read or write op of a checked @f at *@pos; the caller holds
+ * f->pos_lock when @pos is f->pos.
+ */
+static long rw_op(struct ufile *f, bool write, void __user *ubuf,
+		  size_t len, u64 *pos)
+{
 	if (!access_ok(ubuf, len))
 		return -EFAULT;
 	len = min_t(size_t, len, RW_MAX);
-	if (pos)
-		return write ? f->ops->write(f, ubuf, len, pos) :
-			       f->ops->read(f, ubuf, len, pos);
-	if (!(f->ops->fmode & UFILE_FMODE_POS))
-		return write ? f->ops->write(f, ubuf, len, &stream_pos) :
-			       f->ops->read(f, ubuf, len, &stream_pos);
+	return write ? f->ops->write(f, ubuf, len, pos) :
+		       f->ops->read(f, ubuf, len, pos);
+}
+
+/* Lock @f's offset for a read or write at it, if it has one. */
+static u64 *rw_pos_lock(struct ufile *f, u64 *stream_pos)
+{
+	if (!(f->ops->fmode & UFILE_FMODE_POS)) {
+		*stream_pos = 0;
+		return stream_pos;
+	}
 	mutex_lock(&f->pos_lock);
-	ret = write ? f->ops->write(f, ubuf, len, &f->pos) :
-		      f->ops->read(f, ubuf, len, &f->pos);
-	mutex_unlock(&f->pos_lock);
-	return ret;
+	return &f->pos;
 }
 
-/* Write @len bytes at user @ubuf to fd 1/2; bytes written or -EFAULT. */
-static long write_user(int port, const char __user *ubuf, size_t len)
+static void rw_pos_unlock(struct ufile *f)
 {
-	char chunk[WRITE_CHUNK];
-	size_t done = 0;
-
-	while (done < len) {
-		size_t n = min_t(size_t, len - done, sizeof(chunk));
-		size_t left = copy_from_user(chunk, ubuf + done, n);
-
-		if (n - left)
-			console_user_write(port, chunk, n - left);
-		done += n - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return done;
-}
-
-/* The console port behind @f, or -EBADF if it is not open for writing. */
-static int ufile_port(const struct ufile *f)
-{
-	switch (f->kind) {
-	case UFILE_STDOUT:
-		return 1;
-	case UFILE_STDERR:
-		return 2;
-	default:
-		return -EBADF;
-	}
-}
-
-/*
- * Write to @f: a console port (@port > 0), a pseudo device or a tmpfs
- * file at its offset.
- */
-static long ufile_write(struct ufile *f, int port, const char __user *ubuf,
-			size_t len)
-{
-	long ret;
-
-	if (f->ops)
-		return ops_rw(f, true, (void __user *)ubuf, len, NULL);
-	if (f->kind == UFILE_TMPFS) {
-		if (!access_ok(ubuf, len))
-			return -EFAULT;
-		mutex_lock(&f->pos_lock);
-		ret = tmpfs_write(f, ubuf, len, &f->pos);
+	if (f->ops->fmode & UFILE_FMODE_POS)
 		mutex_unlock(&f->pos_lock);
-		return ret;
-	}
-	if (f->kind == UFILE_PSEUDO)
-		return access_ok(ubuf, len) ? pseudofs_write(f, ubuf, len) :
-					      -EFAULT;
-	return write_user(port, ubuf, len);
 }
 
-SYSCALL_DECLARE(write)
+/* read or write at @f's own offset. */
+static long rw_at_pos(struct ufile *f, bool write, void __user *ubuf,
+		      size_t len)
 {
-	struct ufile *f = fd_get(current_files(), regs->rdi);
+	u64 stream_pos, *pos;
 	long ret;
 
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ||
-	      f->ops ? 0 : ufile_port(f);
-	if (ret >= 0)
-		ret = (long)regs->rdx < 0 ? -EINVAL :
-		      ufile_write(f, ret, (const char __user *)regs->rsi,
-				  min_t(size_t, regs->rdx, RW_MAX));
-	ufile_put(f);
-	return ret;
-}
-
-SYSCALL_DECLARE(writev)
-{
-	const struct uapi_iovec __user *uiov = (const void __user *)regs->rsi;
-	long iovcnt = regs->rdx, total = 0;
-	struct ufile *f = fd_get(current_files(), regs->rdi);
-	int port;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	port = f->kind == UFILE_PSEUDO || f->kind == UFILE_TMPFS ||
-	       f->ops ? 0 : ufile_port(f);
-	if (port >= 0 && (iovcnt < 0 || iovcnt > IOV_MAX))
-		port = -EINVAL;
-	for (long i = 0; port >= 0 && i < iovcnt; i++) {
-		struct uapi_iovec iov;
-		long n;
-
-		if (copy_from_user(&iov, &uiov[i], sizeof(iov)))
-			n = -EFAULT;
-		else if ((long)iov.len < 0)
-			n = -EINVAL;
-		else
-			n = ufile_write(f, port, (const char __user *)iov.base,
-					iov.len);
-		if (n < 0) {
-			if (!total)
-				total = n;
-			break;
-		}
-		total += n;
-		if ((u64)n < iov.len)
-			break;
-	}
-	ufile_put(f);
-	return port < 0 ? port : total;
-}
-
-/* Whether @f may be read: 0, -EBADF, -EISDIR or -EINVAL. */
-static int ufile_readable(const struct ufile *f)
-{
-	switch (f->kind) {
-	case UFILE_STDIN:
-	case UFILE_OPS:		/* ops_rw() checks */
-		return 0;
-	case UFILE_PSEUDO:
-		return pseudofs_readable(f);
-	case UFILE_TMPFS:
-		return tmpfs_readable(f);
-	case UFILE_STORAGE:
-		if (f->flags & O_PATH)
-			return -EBADF;
-		if (ufile_is_dir(f))
-			return -EISDIR;
-		return (f->mode & S_IFMT) == S_IFREG ? 0 : -EINVAL;
-	default:
-		return -EBADF;
-	}
-}
-
-/* Read from a readable @f at *@pos (the caller serialises it). */
-static long ufile_read(struct ufile *f, char __user *ubuf, size_t len,
-		       u64 *pos)
-{
-	if (f->kind == UFILE_STDIN)
-		return 0;		/* stdin is at end of file */
-	if (f->ops)
-		return ops_rw(f, false, ubuf, len, pos);
-	if (!access_ok(ubuf, len))
-		return -EFAULT;
-	if (f->kind == UFILE_PSEUDO)
-		return pseudofs_read(f, ubuf, min_t(size_t, len, RW_MAX), pos);
-	if (f->kind == UFILE_TMPFS)
-		return tmpfs_read(f, ubuf, min_t(size_t, len, RW_MAX), pos);
-	return fs_storage_read(f, pos, ubuf, min_t(size_t, len, RW_MAX));
-}
-
-SYSCALL_DECLARE(read)
-{
-	struct ufile *f = fd_get(current_files(), regs->rdi);
-	long ret;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = ufile_readable(f);
-	if (!ret && f->ops) {
-		ret = ops_rw(f, false, (char __user *)regs->rsi, regs->rdx,
-			     NULL);
-	} else if (!ret) {
-		mutex_lock(&f->pos_lock);
-		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx,
-				 &f->pos);
-		mutex_unlock(&f->pos_lock);
-	}
-	ufile_put(f);
-	return ret;
-}
-
-SYSCALL_DECLARE(pread64)
-{
-	struct ufile *f = fd_get(current_files(), regs->rdi);
-	u64 pos = regs->r10;
-	long ret;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	/* Linux's order: no pread on streams, whatever their mode. */
-	ret = f->kind == UFILE_STORAGE || f->kind == UFILE_PSEUDO ||
-	      f->kind == UFILE_TMPFS ||
-	      (f->ops && (f->ops->fmode & UFILE_FMODE_POS)) ?
-	      ufile_readable(f) : -ESPIPE;
-	if (!ret && (long)pos < 0)
-		ret = -EINVAL;
-	if (!ret)
-		ret = ufile_read(f, (char __user *)regs->rsi, regs->rdx, &pos);
-	ufile_put(f);
+	pos = rw_pos_lock(f, &stream_pos);
+	ret = rw_op(f, write, ubuf, len, pos);
+	rw_pos_unlock(f);
 	return ret;
 }
 
 /*
- * pwrite64: only tmpfs files and the pseudo devices take writes; as on
- * Linux, O_APPEND appends whatever the offset says.
+ * readv and writev: the vectors in turn at the file's offset, until one
+ * is short or fails.  Bytes moved, or the first vector's error.
  */
-SYSCALL_DECLARE(pwrite64)
+static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
+		   long iovcnt)
 {
-	struct ufile *f = fd_get(current_files(), regs->rdi);
-	const char __user *ubuf = (const char __user *)regs->rsi;
-	size_t len = min_t(size_t, regs->rdx, RW_MAX);
-	u64 pos = regs->r10;
-	long ret;
+	struct ufile *f = fd_get(current_files(), fd);
+	u64 stream_pos, *pos;
+	long total = 0, ret;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
-	    f->kind != UFILE_TMPFS &&
-	    !(f->ops && (f->ops->fmode & UFILE_FMODE_POS)))
-		ret = -ESPIPE;
-	else if ((long)pos < 0 || (long)regs->rdx < 0)
-		ret = -EINVAL;
-	else if (f->ops)
-		ret = ops_rw(f, true, (void __user *)ubuf, regs->rdx, &pos);
-	else if (!access_ok(ubuf, len))
-		ret = -EFAULT;
-	else if (f->kind == UFILE_TMPFS)
-		ret = tmpfs_write(f, ubuf, len, &pos);
-	else if (f->kind == UFILE_PSEUDO)
-		ret = pseudofs_write(f, ubuf, len);
-	else
-		ret = -EBADF;
-	ufile_put(f);
-	return ret;
-}
-
-SYSCALL_DECLARE(readv)
-{
-	const struct uapi_iovec __user *uiov = (const void __user *)regs->rsi;
-	struct ufile *f = fd_get(current_files(), regs->rdi);
-	long iovcnt = regs->rdx, total = 0, ret;
-
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = ufile_readable(f);
+	ret = rw_check(f, write);
 	if (!ret && (iovcnt < 0 || iovcnt > IOV_MAX))
 		ret = -EINVAL;
 	if (ret)
 		goto out;
-	if (!f->ops)
-		mutex_lock(&f->pos_lock);
+	pos = rw_pos_lock(f, &stream_pos);
 	for (long i = 0; i < iovcnt; i++) {
 		struct uapi_iovec iov;
 
@@ -321,18 +117,14 @@ SYSCALL_DECLARE(readv)
 		ret = -EINVAL;
 		if ((long)iov.len < 0)
 			break;
-		ret = f->ops ? ops_rw(f, false, (char __user *)iov.base,
-				      iov.len, NULL) :
-			       ufile_read(f, (char __user *)iov.base, iov.len,
-					  &f->pos);
+		ret = rw_op(f, write, (void __user *)iov.base, iov.len, pos);
 		if (ret < 0)
 			break;
 		total += ret;
 		if ((u64)ret < iov.len)
 			break;
 	}
-	if (!f->ops)
-		mutex_unlock(&f->pos_lock);
+	rw_pos_unlock(f);
 	if (total || ret > 0)
 		ret = total;
 out:
@@ -340,8 +132,92 @@ out:
 	return ret;
 }
 
-/* The new offset of a directory (getdents cookies) or -EINVAL. */
-static long dir_seek(struct ufile *f, s64 off, int whence)
+SYSCALL_DECLARE(write)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = rw_check(f, true);
+	if (!ret)
+		ret = (long)regs->rdx < 0 ? -EINVAL :
+		      rw_at_pos(f, true, (void __user *)regs->rsi, regs->rdx);
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(writev)
+{
+	return rw_vec(regs->rdi, true, (const void __user *)regs->rsi,
+		      regs->rdx);
+}
+
+SYSCALL_DECLARE(read)
+{
+	struct ufile *f = fd_get(current_files(), regs->rdi);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = rw_check(f, false);
+	if (!ret)
+		ret = rw_at_pos(f, false, (void __user *)regs->rsi, regs->rdx);
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(readv)
+{
+	return rw_vec(regs->rdi, false, (const void __user *)regs->rsi,
+		      regs->rdx);
+}
+
+/*
+ * pread64 and pwrite64: at the given offset, which stays the caller's.
+ * Linux's order: no positional I/O on streams, whatever their mode; as
+ * on Linux, O_APPEND appends whatever the offset says.
+ */
+static long rw_positional(int fd, bool write, void __user *ubuf,
+			  size_t len, s64 off)
+{
+	struct ufile *f = fd_get(current_files(), fd);
+	u64 pos = off;
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (!(f->ops->fmode & UFILE_FMODE_POS))
+		ret = -ESPIPE;
+	else if (off < 0 || (write && (long)len < 0))
+		ret = -EINVAL;
+	else
+		ret = rw_check(f, write);
+	if (!ret)
+		ret = rw_op(f, write, ubuf, len, &pos);
+	ufile_put(f);
+	return ret;
+}
+
+SYSCALL_DECLARE(pread64)
+{
+	return rw_positional(regs->rdi, false, (void __user *)regs->rsi,
+			     regs->rdx, regs->r10);
+}
+
+SYSCALL_DECLARE(pwrite64)
+{
+	return rw_positional(regs->rdi, true, (void __user *)regs->rsi,
+			     regs->rdx, regs->r10);
+}
+
+long ufile_read_isdir(struct ufile *f, char __user *ubuf, size_t len,
+		      u64 *pos)
+{
+	return -EISDIR;
+}
+
+long ufile_seek_dir(struct ufile *f, s64 off, int whence)
 {
 	if (whence == SEEK_SET && off >= 0)
 		f->pos = off;
@@ -350,8 +226,7 @@ static long dir_seek(struct ufile *f, s64 off, int whence)
 	return f->pos;
 }
 
-/* The new offset of a regular file of @size bytes (no holes) or -errno. */
-static long file_seek(struct ufile *f, s64 size, s64 off, int whence)
+long ufile_seek_file(struct ufile *f, s64 size, s64 off, int whence)
 {
 	s64 pos;
 
@@ -391,34 +266,17 @@ static long file_seek(struct ufile *f, s64 size, s64 off, int whence)
 SYSCALL_DECLARE(lseek)
 {
 	struct ufile *f = fd_get(current_files(), regs->rdi);
-	s64 off = regs->rsi;
-	int whence = regs->rdx;
 	long ret;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->ops) {
-		ret = -ESPIPE;
-		if (f->ops->llseek) {
-			mutex_lock(&f->pos_lock);
-			ret = f->ops->llseek(f, off, whence);
-			mutex_unlock(&f->pos_lock);
-		}
-	} else if (f->kind != UFILE_STORAGE && f->kind != UFILE_PSEUDO &&
-	    f->kind != UFILE_TMPFS) {
+	if (!f->ops->llseek) {
 		ret = -ESPIPE;
 	} else if (f->flags & O_PATH) {
 		ret = -EBADF;
-	} else if (f->kind == UFILE_PSEUDO) {
-		mutex_lock(&f->pos_lock);
-		ret = pseudofs_lseek(f, off, whence);
-		mutex_unlock(&f->pos_lock);
 	} else {
 		mutex_lock(&f->pos_lock);
-		ret = ufile_is_dir(f) ? dir_seek(f, off, whence) :
-		      file_seek(f, f->kind == UFILE_TMPFS ? tmpfs_size(f) :
-							     (s64)f->size,
-				off, whence);
+		ret = f->ops->llseek(f, regs->rsi, regs->rdx);
 		mutex_unlock(&f->pos_lock);
 	}
 	ufile_put(f);
@@ -428,42 +286,21 @@ SYSCALL_DECLARE(lseek)
 SYSCALL_DECLARE(getdents64)
 {
 	struct ufile *f = fd_get(current_files(), regs->rdi);
+	void __user *ubuf = (void __user *)regs->rsi;
 	long ret;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (f->flags & O_PATH) {
 		ret = -EBADF;
-	} else if (f->ops) {
+	} else if (!f->ops->getdents) {
 		ret = -ENOTDIR;
-		if (f->ops->getdents) {
-			mutex_lock(&f->pos_lock);
-			ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
-			      f->ops->getdents(f, (void __user *)regs->rsi,
-					       min_t(size_t, regs->rdx,
-						     RW_MAX)) : -EFAULT;
-			mutex_unlock(&f->pos_lock);
-		}
-	} else if (!ufile_is_dir(f)) {
-		ret = -ENOTDIR;
-	} else if (f->kind == UFILE_TMPFS) {
-		mutex_lock(&f->pos_lock);
-		ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
-		      tmpfs_getdents(f, (void __user *)regs->rsi,
-				     min_t(size_t, regs->rdx, RW_MAX)) :
-		      -EFAULT;
-		mutex_unlock(&f->pos_lock);
-	} else if (f->kind == UFILE_PSEUDO) {
-		mutex_lock(&f->pos_lock);
-		ret = access_ok((void __user *)regs->rsi, regs->rdx) ?
-		      pseudofs_getdents(f, (void __user *)regs->rsi,
-					min_t(size_t, regs->rdx, RW_MAX)) :
-		      -EFAULT;
-		mutex_unlock(&f->pos_lock);
+	} else if (!access_ok(ubuf, regs->rdx)) {
+		ret = -EFAULT;
 	} else {
 		mutex_lock(&f->pos_lock);
-		ret = fs_storage_getdents(f, (void __user *)regs->rsi,
-					  min_t(size_t, regs->rdx, RW_MAX));
+		ret = f->ops->getdents(f, ubuf, min_t(size_t, regs->rdx,
+						      RW_MAX));
 		mutex_unlock(&f->pos_lock);
 	}
 	ufile_put(f);
@@ -482,7 +319,7 @@ SYSCALL_DECLARE(ioctl)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	path_only = f->flags & O_PATH;
-	if (!path_only && f->ops && f->ops->ioctl &&
+	if (!path_only && f->ops->ioctl &&
 	    regs->rsi != FIOCLEX && regs->rsi != FIONCLEX &&
 	    regs->rsi != FIONBIO)
 		ret = f->ops->ioctl(f, regs->rsi, regs->rdx);
@@ -502,7 +339,7 @@ SYSCALL_DECLARE(ioctl)
 		return fd_set_status(t, regs->rdi, O_NONBLOCK,
 				     on ? O_NONBLOCK : 0);
 	default:
-		/* No descriptor here is a terminal (see the file comment). */
+		/* No descriptor here is a terminal (console.c). */
 		return ret;
 	}
 }

@@ -253,6 +253,8 @@ static int tmpfs_open_existing(struct tmpfs_where *w, const char *path,
 	return 0;
 }
 
+static const struct ufile_ops tmpfs_file_ops, tmpfs_dir_ops;
+
 int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 {
 	struct tmpfs_where w;
@@ -263,7 +265,7 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 		pr_warn_once("O_TMPFILE is not supported: -EOPNOTSUPP\n");
 		return -EOPNOTSUPP;
 	}
-	f = ufile_alloc(UFILE_TMPFS, flags);
+	f = ufile_alloc_ops(&tmpfs_file_ops, NULL, flags);
 	if (!f)
 		return -ENOMEM;
 	f->path = kmalloc(strlen(path) + 1, GFP_KERNEL);
@@ -296,6 +298,8 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 	w.node->opens++;
 	f->tmpfs = w.node;
 	f->mode = w.node->mode & S_IFMT;
+	if (is_dir(w.node))
+		f->ops = &tmpfs_dir_ops;
 	*fp = f;
 out:
 	mutex_unlock(&tmpfs_lock);
@@ -304,7 +308,7 @@ out:
 	return ret;
 }
 
-void tmpfs_release(struct ufile *f)
+static void tmpfs_release(struct ufile *f)
 {
 	if (!f->tmpfs)
 		return;
@@ -433,31 +437,23 @@ int tmpfs_chmod(const char *path, u32 mode)
 
 /* ------------------------------------------------------------ open files */
 
-void tmpfs_fstat(const struct ufile *f, struct uapi_stat *st)
+static void tmpfs_fstat(struct ufile *f, struct uapi_stat *st)
 {
 	mutex_lock(&tmpfs_lock);
 	tmpfs_fill_stat(f->tmpfs, st);
 	mutex_unlock(&tmpfs_lock);
 }
 
-int tmpfs_fchmod(struct ufile *f, u32 mode)
+static int tmpfs_fchmod(struct ufile *f, u32 mode)
 {
-	if (f->flags & O_PATH)
-		return -EBADF;
 	mutex_lock(&tmpfs_lock);
 	tmpfs_set_mode(f->tmpfs, mode);
 	mutex_unlock(&tmpfs_lock);
 	return 0;
 }
 
-int tmpfs_readable(const struct ufile *f)
-{
-	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_WRONLY)
-		return -EBADF;
-	return ufile_is_dir(f) ? -EISDIR : 0;
-}
-
-long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
+static long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len,
+		       u64 *pos)
 {
 	struct tmpfs_inode *n = f->tmpfs;
 	long done = 0;
@@ -482,7 +478,7 @@ long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len, u64 *pos)
 	return done ? done : ret;
 }
 
-long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
+static long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
 		 u64 *pos)
 {
 	struct tmpfs_inode *n = f->tmpfs;
@@ -490,10 +486,6 @@ long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
 	u64 at;
 	int ret = 0;
 
-	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
-	if (ufile_is_dir(f))
-		return -EISDIR;
 	mutex_lock(&tmpfs_lock);
 	at = f->flags & O_APPEND ? n->size : *pos;
 	if (at >= P2M_TMPFS_MAX_SIZE && len) {
@@ -536,14 +528,15 @@ out:
 	return done ? done : ret;
 }
 
-s64 tmpfs_size(const struct ufile *f)
+/* SEEK_DATA and SEEK_HOLE see no holes. */
+static long tmpfs_llseek(struct ufile *f, s64 off, int whence)
 {
 	s64 size;
 
 	mutex_lock(&tmpfs_lock);
 	size = f->tmpfs->size;
 	mutex_unlock(&tmpfs_lock);
-	return size;
+	return ufile_seek_file(f, size, off, whence);
 }
 
 struct tmpfs_dirent_hdr {
@@ -553,7 +546,7 @@ struct tmpfs_dirent_hdr {
 	u8 d_type;
 } __packed;
 
-long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len)
+static long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 {
 	static const char zeros[8];
 	const struct tmpfs_inode *n;
@@ -594,7 +587,7 @@ long tmpfs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 	return done ? (long)done : ret;
 }
 
-int tmpfs_map_source(struct ufile *f, struct ufile_map_source *src)
+static int tmpfs_map_source(struct ufile *f, struct ufile_map_source *src)
 {
 	mutex_lock(&tmpfs_lock);
 	src->file_id = f->tmpfs->ino;
@@ -604,15 +597,38 @@ int tmpfs_map_source(struct ufile *f, struct ufile_map_source *src)
 	return 0;
 }
 
-int tmpfs_ftruncate(struct ufile *f, s64 size)
+static int tmpfs_ftruncate(struct ufile *f, s64 size)
 {
 	int ret;
 
-	if ((f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY ||
-	    ufile_is_dir(f))
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
 	mutex_lock(&tmpfs_lock);
 	ret = tmpfs_set_size(f->tmpfs, size);
 	mutex_unlock(&tmpfs_lock);
 	return ret;
 }
+
+static const struct ufile_ops tmpfs_file_ops = {
+	.name = "tmpfs",
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+	.llseek = tmpfs_llseek,
+	.fstat = tmpfs_fstat,
+	.map_source = tmpfs_map_source,
+	.release = tmpfs_release,
+	.truncate = tmpfs_ftruncate,
+	.chmod = tmpfs_fchmod,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};
+
+static const struct ufile_ops tmpfs_dir_ops = {
+	.name = "tmpfs",
+	.read = ufile_read_isdir,
+	.llseek = ufile_seek_dir,
+	.getdents = tmpfs_getdents,
+	.fstat = tmpfs_fstat,
+	.release = tmpfs_release,
+	.chmod = tmpfs_fchmod,
+	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
+};

@@ -224,8 +224,8 @@ SYSCALL_DECLARE(ftruncate)
 		return PTR_ERR(f);
 	if (f->flags & O_PATH)
 		ret = -EBADF;
-	else if (f->kind == UFILE_TMPFS)
-		ret = tmpfs_ftruncate(f, regs->rsi);
+	else if (f->ops->truncate)
+		ret = f->ops->truncate(f, regs->rsi);
 	else
 		ret = -EINVAL;	/* no other regular file is writable */
 	ufile_put(f);
@@ -239,10 +239,10 @@ SYSCALL_DECLARE(fchmod)
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (f->kind == UFILE_TMPFS)
-		ret = tmpfs_fchmod(f, regs->rsi);
-	else if (f->flags & O_PATH)
+	if (f->flags & O_PATH)
 		ret = -EBADF;
+	else if (f->ops->chmod)
+		ret = f->ops->chmod(f, regs->rsi);
 	else
 		ret = -EROFS;
 	ufile_put(f);
@@ -261,9 +261,8 @@ static long do_fsync(int fd)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	ret = f->flags & O_PATH ? -EBADF : 0;
-	if (!ret && f->kind != UFILE_TMPFS && f->kind != UFILE_STORAGE &&
-	    f->kind != UFILE_PSEUDO)
-		ret = -EINVAL;	/* the standard streams: pipes to Linux */
+	if (!ret && !(f->ops->fmode & UFILE_FMODE_FSYNC))
+		ret = -EINVAL;	/* streams, pipes: as on Linux */
 	ufile_put(f);
 	return ret;
 }

@@ -538,6 +538,35 @@ static void test_mmap(const char *dir)
 	EXPECT(unlink(in(dir, "map")) == 0);
 }
 
+/* A tmpfs file reached through /proc/self/fd/N: opened, stat'ed, named. */
+static void test_proc_fd(const char *dir)
+{
+	const char *p = in(dir, "viafd");
+	char link[64], target[4096];
+	struct stat st;
+	int fd = open(p, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	long n;
+
+	EXPECT(fd >= 0);
+	EXPECT(write(fd, "through fd", 10) == 10);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	cat("proc fd", link);
+	printf("stat(proc fd): %s", res(stat(link, &st)));
+	if (!stat(link, &st))
+		printf(" size %lld mode %o", (long long)st.st_size,
+		       (unsigned int)st.st_mode);
+	printf("\n");
+	n = readlink(link, target, sizeof(target) - 1);
+	EXPECT(n > 0);
+	if (n > 0) {
+		target[n] = '\0';
+		printf("readlink(proc fd) is the path: %s\n",
+		       strcmp(target, p) ? "no" : "yes");
+	}
+	close(fd);
+	unlink(p);
+}
+
 static void suite(const char *dir)
 {
 	test_big(dir);
@@ -550,6 +579,7 @@ static void suite(const char *dir)
 	test_errors(dir);
 	test_modes(dir);
 	test_mmap(dir);
+	test_proc_fd(dir);
 	unlink(in(dir, "big"));
 	unlink(in(dir, "holes"));
 	unlink(in(dir, "append"));

@@ -10,6 +10,9 @@
 #include <tessera/kernel.h>
 #include <tessera/ktest.h>
 
+#include <uapi/poll.h>
+#include <uapi/stat.h>
+
 #include "../internal.h"
 #include "../fs.h"
 
@@ -29,9 +32,9 @@ static void fd_std_streams(struct ktest *t)
 	struct fd_table *ft = fd_table_create();
 
 	KT_ASSERT_NOT_NULL(t, ft);
-	KT_EXPECT_EQ(t, slot(ft, 0)->kind, UFILE_STDIN);
-	KT_EXPECT_EQ(t, slot(ft, 1)->kind, UFILE_STDOUT);
-	KT_EXPECT_EQ(t, slot(ft, 2)->kind, UFILE_STDERR);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 0)), 0);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 1)), 1);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 2)), 2);
 	KT_EXPECT_FALSE(t, ufile_is_dir(slot(ft, 1)));
 	KT_EXPECT_EQ(t, PTR_ERR(fd_get(ft, 3)), -EBADF);
 	KT_EXPECT_EQ(t, PTR_ERR(fd_get(ft, -1)), -EBADF);
@@ -56,7 +59,7 @@ static void fd_dup_lowest_free(struct ktest *t)
 	KT_EXPECT_EQ(t, atomic_read(&out->refs), 3);
 	KT_EXPECT_EQ(t, fd_close(ft, 0), 0);
 	KT_EXPECT_EQ(t, fd_dup(ft, 2, 0, false), 0);
-	KT_EXPECT_EQ(t, slot(ft, 0)->kind, UFILE_STDERR);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 0)), 2);
 	/* F_DUPFD's minimum. */
 	KT_EXPECT_EQ(t, fd_dup(ft, 1, 10, false), 10);
 	KT_EXPECT_EQ(t, fd_dup(ft, 1, 4, false), 5);
@@ -106,7 +109,7 @@ static void fd_dup_to_replaces(struct ktest *t)
 	KT_EXPECT_EQ(t, fd_dup_to(ft, 9, 9, false), -EBADF);
 	/* A closed source leaves the target alone. */
 	KT_EXPECT_EQ(t, fd_dup_to(ft, 9, 0, false), -EBADF);
-	KT_EXPECT_EQ(t, slot(ft, 0)->kind, UFILE_STDIN);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 0)), 0);
 	KT_EXPECT_EQ(t, fd_dup_to(ft, 1, FD_MAX, false), -EBADF);
 	KT_EXPECT_EQ(t, fd_dup_to(ft, 1, -3, false), -EBADF);
 	KT_EXPECT_EQ(t, atomic_read(&out->refs), 3);
@@ -126,7 +129,7 @@ static void fd_limit(struct ktest *t)
 	KT_EXPECT_EQ(t, atomic_read(&slot(ft, 1)->refs), FD_MAX - 2);
 	KT_EXPECT_EQ(t, fd_close(ft, 517), 0);
 	KT_EXPECT_EQ(t, fd_dup(ft, 2, 0, false), 517);
-	KT_EXPECT_EQ(t, slot(ft, 517)->kind, UFILE_STDERR);
+	KT_EXPECT_EQ(t, console_std_stream(slot(ft, 517)), 2);
 	/* dup2 onto the last slot still works on a full table. */
 	KT_EXPECT_EQ(t, fd_dup_to(ft, 0, FD_MAX - 1, false), FD_MAX - 1);
 	fd_table_destroy(ft);
@@ -158,6 +161,37 @@ static void fd_cloexec_bits(struct ktest *t)
 	fd_table_destroy(ft);
 }
 
+/*
+ * What the standard streams tell a poller and fstat: stdin at end of
+ * file is readable at once, the output ports writable at once (Linux's
+ * answers for /dev/null read-only and a pipe's write end with room).
+ */
+static void fd_std_poll(struct ktest *t)
+{
+	struct fd_table *ft = fd_table_create();
+	struct uapi_stat st;
+	struct ufile *f;
+
+	KT_ASSERT_NOT_NULL(t, ft);
+	f = slot(ft, 0);
+	KT_ASSERT_NOT_NULL(t, f->ops->poll);
+	KT_EXPECT_EQ(t, f->ops->poll(f, NULL), POLLIN | POLLRDNORM);
+	f->ops->fstat(f, &st);
+	KT_EXPECT_EQ(t, st.st_mode & S_IFMT, S_IFCHR);
+	for (int fd = 1; fd <= 2; fd++) {
+		f = slot(ft, fd);
+		KT_ASSERT_NOT_NULL(t, f->ops->poll);
+		KT_EXPECT_EQ(t, f->ops->poll(f, NULL), POLLOUT | POLLWRNORM);
+		KT_EXPECT_NULL(t, f->ops->read);
+		f->ops->fstat(f, &st);
+		KT_EXPECT_EQ(t, st.st_mode & S_IFMT, S_IFIFO);
+	}
+	/* No offset: lseek and pread are -ESPIPE for all three. */
+	for (int fd = 0; fd <= 2; fd++)
+		KT_EXPECT_FALSE(t, slot(ft, fd)->ops->fmode & UFILE_FMODE_POS);
+	fd_table_destroy(ft);
+}
+
 static struct ktest_case fdtable_cases[] = {
 	KTEST_CASE(fd_std_streams),
 	KTEST_CASE(fd_dup_lowest_free),
@@ -165,6 +199,7 @@ static struct ktest_case fdtable_cases[] = {
 	KTEST_CASE(fd_dup_to_replaces),
 	KTEST_CASE(fd_limit),
 	KTEST_CASE(fd_cloexec_bits),
+	KTEST_CASE(fd_std_poll),
 	{}
 };
 KTEST_SUITE(fdtable, fdtable_cases);
