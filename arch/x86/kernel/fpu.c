@@ -146,7 +146,6 @@ void fpu_switch(struct task *prev, struct task *next)
 #define FXSAVE_MXCSR		24
 #define FXSAVE_MXCSR_MASK	28
 #define XSAVE_HEADER		512
-#define XSAVE_HEADER_SIZE	64
 
 bool fpu_uses_xsave(void)
 {
@@ -203,7 +202,8 @@ int fpu_check_state(const void *area)
 	memcpy(&xcomp_bv, a + XSAVE_HEADER + 8, sizeof(xcomp_bv));
 	if ((xstate_bv & ~xfeatures) || xcomp_bv)
 		return -EINVAL;
-	for (i = 16; i < XSAVE_HEADER_SIZE; i++)
+	/* Bytes 16..23 must be zero too; 24..63 XRSTOR ignores. */
+	for (i = 16; i < 24; i++)
 		if (a[XSAVE_HEADER + i])
 			return -EINVAL;
 	return 0;

@@ -36,7 +36,7 @@ u64 fpu_xfeatures(void);
  * fpu_reset_current(): registers back to the reset state (a handler
  * starts with them).  fpu_load_current(): @area checked with
  * fpu_check_state() (MXCSR reserved bits, XSAVE header: features
- * enabled, standard form, reserved bytes zero: what would make XRSTOR
+ * enabled, standard form, bytes 16..23 zero: what would make XRSTOR
  * fault), then loaded; -EINVAL if refused.
  */
 bool fpu_uses_xsave(void);
