@@ -6,7 +6,7 @@ The program (gcc -static, like every program of tests/user/) checks
 handlers and the siginfo they get (kill, tgkill, rt_sigqueueinfo),
 nested handlers, sa_mask, SA_NODEFER, SA_RESETHAND, ignored signals,
 sigaltstack, vector and general registers across handlers (also from a
-periodic timer in the middle of a loop), SIGSEGV and SIGFPE handlers
+periodic timer in the middle of a loop), forged RFLAGS bits ignored, SIGSEGV and SIGFPE handlers
 leaving with siglongjmp (si_code, si_addr), a pipe read interrupted by
 SIGALRM with and without SA_RESTART, nanosleep's time left, setitimer
 and getitimer, sigsuspend, pause, rt_sigtimedwait, SIGPIPE to a handler
@@ -23,6 +23,8 @@ identical.
   sigreturn_bad_cs              ... a kernel code selector
   sigreturn_bad_xstate          ... an XSTATE_BV bit XCR0 lacks
   sigreturn_bad_mxcsr           ... a reserved MXCSR bit
+  signal_bad_stack              a handler on an unmapped sigaltstack: no
+                                frame can be written, killed with SIGSEGV
 """
 
 import re
@@ -85,4 +87,6 @@ SCENARIOS = [
 					       r"bad rt_sigreturn frame")),
 	("sigreturn_bad_mxcsr", lambda: _dies("bad-mxcsr", 139,
 					      r"bad rt_sigreturn frame")),
+	("signal_bad_stack", lambda: _dies("bad-stack", 139,
+					   r"no frame for signal 10")),
 ]

@@ -7,7 +7,8 @@
  * rt_sigqueueinfo), nested handlers, the mask inside a handler,
  * SA_NODEFER and SA_RESETHAND, ignored signals, sigaltstack, vector and
  * general registers kept across handlers (one run synchronously, many
- * from a periodic timer in the middle of a loop), SIGSEGV and SIGFPE
+ * from a periodic timer in the middle of a loop), forged RFLAGS bits in
+ * a frame ignored, SIGSEGV and SIGFPE
  * handlers leaving with siglongjmp, a pipe read interrupted with and
  * without SA_RESTART, nanosleep's time left, setitimer periodic and
  * getitimer, sigsuspend, pause, rt_sigtimedwait, sigpending, SIGPIPE to
@@ -19,7 +20,8 @@
  * rt_sigreturn frames whose handler breaks its ucontext before
  * returning: "bad-rip" (non-canonical), "bad-cs" (a kernel selector),
  * "bad-xstate" (a feature bit XCR0 lacks in XSTATE_BV), "bad-mxcsr" (a
- * reserved MXCSR bit): each 139.
+ * reserved MXCSR bit): each 139.  "bad-stack": a handler on an unmapped
+ * sigaltstack, no frame can be written: 139.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -467,6 +469,28 @@ static void test_registers(void)
 	signal(SIGALRM, SIG_IGN);
 }
 
+/* A handler forging privileged RFLAGS bits (IOPL 3, IF clear, NT). */
+static void forge_flags(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig; (void)si;
+	uc->uc_mcontext.gregs[REG_EFL] =
+		(uc->uc_mcontext.gregs[REG_EFL] | 0x3000 | 0x4000) & ~0x200UL;
+}
+
+static void test_forged_flags(void)
+{
+	unsigned long flags;
+
+	set_handler(SIGUSR1, forge_flags, 0, NULL);
+	raise(SIGUSR1);
+	__asm__ __volatile__("pushfq\n\tpopq %0" : "=r"(flags));
+	check("forged IOPL/NT/IF in a frame: not taken",
+	      (flags & 0x7200) == 0x200);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* ------------------------------------------------------------ faults */
 
 static sigjmp_buf jump;
@@ -739,6 +763,20 @@ static int die(const char *mode)
 		raise(SIGTERM);
 	else if (!strcmp(mode, "segv"))
 		*low_ptr = 0;
+	if (!strcmp(mode, "bad-stack")) {
+		/* A sigaltstack that is not mapped: no frame, SIGSEGV. */
+		stack_t ss = { .ss_size = 65536 };
+		char *p = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		munmap(p, 65536);
+		ss.ss_sp = p;
+		sigaltstack(&ss, NULL);
+		set_handler(SIGUSR1, corrupt, SA_ONSTACK, NULL);
+		raise(SIGUSR1);
+		printf("still alive after %s\n", mode);
+		return 0;
+	}
 	set_handler(SIGUSR1, corrupt, 0, NULL);
 	raise(SIGUSR1);
 	printf("still alive after %s\n", mode);
@@ -747,12 +785,14 @@ static int die(const char *mode)
 
 int main(int argc, char **argv)
 {
+	(void)show;	/* checks.h's, unused here */
 	if (argc > 1)
 		return die(argv[1]);
 	test_siginfo();
 	test_nesting();
 	test_altstack();
 	test_registers();
+	test_forged_flags();
 	test_faults();
 	test_interruptions();
 	test_sigwait();
