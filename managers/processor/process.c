@@ -26,8 +26,9 @@
  *
  * Exits: exit(2) ends one thread; exit_group(2) and fatal exceptions
  * mark every other thread kill_pending and wake it.  A marked thread
- * exits at its next return to user mode (user_return_work()), which the
- * timer tick guarantees within a tick even for a thread spinning in user
+ * exits at its next return to user mode (user_return_work(), signal.c),
+ * which the timer tick guarantees within a tick even for a thread
+ * spinning in user
  * mode; a thread asleep in futex_wait() or on a pipe wakes with -EINTR
  * first.  Signals (signal.c) are delivered on the same way back to user
  * mode; a fatal one marks every thread like exit_group.

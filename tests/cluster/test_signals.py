@@ -29,42 +29,21 @@ identical.
 
 import re
 
-import clusterlib
 from clusterlib import check
 import test_user
 
 
-def _same_as_native(run_name, args=(), smp=None):
-	prog = test_user.program("signals")
-	want = test_user.native([prog] + list(args))
-	code, out, err, log = test_user.tessera_run(run_name,
-						    [prog] + list(args),
-						    smp=smp)
-	where = f"signals {' '.join(args)}: serial log in runs/.../{run_name}/"
-	check(re.search(r"tessera: program exit run=0", log),
-	      f"{where}: no program exit marker")
-	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
-	check(not re.search(r"WARNING", log), f"{where}: a WARNING")
-	check(out == want[1],
-	      f"{where}: stdout differs\n--- native\n"
-	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(test_user._launcher_notes(err) == want[2],
-	      f"{where}: stderr differs: native {want[2]!r}, tessera "
-	      f"{test_user._launcher_notes(err)!r}")
-	check(code == want[0], f"{where}: exit status {code}, native {want[0]}")
-	return want, log
-
-
 def _signals(smp):
-	want, _ = _same_as_native(f"signals-smp{smp}", smp=smp)
+	want, _ = test_user.compare_native("signals", f"signals-smp{smp}",
+					  smp=smp)
 	text = want[1].decode(errors="replace")
 	check(want[0] == 0 and re.search(r"^0 checks failed$", text, re.M),
 	      f"signals fails natively (status {want[0]}):\n{text}{want[2]!r}")
 
 
 def _dies(mode, status, log_re=None):
-	want, log = _same_as_native(f"signals-{mode}", [mode])
+	want, log = test_user.compare_native("signals", f"signals-{mode}",
+					    [mode])
 	check(want[0] == status,
 	      f"signals {mode}: native status {want[0]}, expected {status}")
 	check(f"dying: {mode}\n".encode() in want[1],

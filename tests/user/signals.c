@@ -315,6 +315,52 @@ struct regctx {
 	int pid;			/* 1112 */
 } __attribute__((aligned(32)));
 
+/*
+ * The asm of regs_survive() for one register file: MOV the move
+ * instruction, R the register name prefix ("ymm" or "xmm"), END what
+ * comes last; c (the struct regctx) in r8.
+ */
+#define REGS_ASM(MOV, R, END)						\
+	__asm__ __volatile__(						\
+		MOV " 0(%%r8), %%" R "0\n\t" MOV " 32(%%r8), %%" R "1\n\t"	\
+		MOV " 64(%%r8), %%" R "2\n\t" MOV " 96(%%r8), %%" R "3\n\t"	\
+		MOV " 128(%%r8), %%" R "4\n\t" MOV " 160(%%r8), %%" R "5\n\t"	\
+		MOV " 192(%%r8), %%" R "6\n\t" MOV " 224(%%r8), %%" R "7\n\t"	\
+		MOV " 256(%%r8), %%" R "8\n\t" MOV " 288(%%r8), %%" R "9\n\t"	\
+		MOV " 320(%%r8), %%" R "10\n\t" MOV " 352(%%r8), %%" R "11\n\t"	\
+		MOV " 384(%%r8), %%" R "12\n\t" MOV " 416(%%r8), %%" R "13\n\t"	\
+		MOV " 448(%%r8), %%" R "14\n\t" MOV " 480(%%r8), %%" R "15\n\t"	\
+		"movq 1024(%%r8), %%rbx\n\t" "movq 1032(%%r8), %%r12\n\t" \
+		"movq 1040(%%r8), %%r13\n\t" "movq 1048(%%r8), %%r14\n\t" \
+		"movq 1056(%%r8), %%r15\n\t"				\
+		"cmpl $0, 1108(%%r8)\n\t"				\
+		"je 1f\n\t"						\
+		"movl %[nr_kill], %%eax\n\t"				\
+		"movl 1112(%%r8), %%edi\n\t"				\
+		"movl %[sig], %%esi\n\t" "syscall\n\t"		\
+		"1: movl 1104(%%r8), %%eax\n\t"			\
+		"cmpl %%eax, %[ticks]\n\t"				\
+		"jl 1b\n\t"						\
+		"movq %%rbx, 1064(%%r8)\n\t" "movq %%r12, 1072(%%r8)\n\t" \
+		"movq %%r13, 1080(%%r8)\n\t" "movq %%r14, 1088(%%r8)\n\t" \
+		"movq %%r15, 1096(%%r8)\n\t"				\
+		MOV " %%" R "0, 512(%%r8)\n\t" MOV " %%" R "1, 544(%%r8)\n\t"	\
+		MOV " %%" R "2, 576(%%r8)\n\t" MOV " %%" R "3, 608(%%r8)\n\t"	\
+		MOV " %%" R "4, 640(%%r8)\n\t" MOV " %%" R "5, 672(%%r8)\n\t"	\
+		MOV " %%" R "6, 704(%%r8)\n\t" MOV " %%" R "7, 736(%%r8)\n\t"	\
+		MOV " %%" R "8, 768(%%r8)\n\t" MOV " %%" R "9, 800(%%r8)\n\t"	\
+		MOV " %%" R "10, 832(%%r8)\n\t" MOV " %%" R "11, 864(%%r8)\n\t"	\
+		MOV " %%" R "12, 896(%%r8)\n\t" MOV " %%" R "13, 928(%%r8)\n\t"	\
+		MOV " %%" R "14, 960(%%r8)\n\t" MOV " %%" R "15, 992(%%r8)\n\t"	\
+		END							\
+		:							\
+		: [ticks] "m"(ticks), [nr_kill] "i"(SYS_kill),		\
+		  [sig] "i"(SIGUSR1), "r"(c)				\
+		: "rax", "rcx", "rdi", "rsi", "r11", "rbx", "r12", "r13", \
+		  "r14", "r15", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",	\
+		  "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",	\
+		  "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory")
+
 static int regs_survive(int until, int sync_kill)
 {
 	static struct regctx ctx;
@@ -333,120 +379,14 @@ static int regs_survive(int until, int sync_kill)
 	ctx.sync = sync_kill;
 	ctx.pid = getpid();
 	ticks = 0;
-	if (avx) {
+	{
 		/* Assigned right before the asm: calls clobber r8. */
 		register struct regctx *c __asm__("r8") = &ctx;
 
-		__asm__ __volatile__(
-		"vmovdqa 0(%%r8), %%ymm0\n\t"
-		"vmovdqa 32(%%r8), %%ymm1\n\t"
-		"vmovdqa 64(%%r8), %%ymm2\n\t"
-		"vmovdqa 96(%%r8), %%ymm3\n\t"
-		"vmovdqa 128(%%r8), %%ymm4\n\t"
-		"vmovdqa 160(%%r8), %%ymm5\n\t"
-		"vmovdqa 192(%%r8), %%ymm6\n\t"
-		"vmovdqa 224(%%r8), %%ymm7\n\t"
-		"vmovdqa 256(%%r8), %%ymm8\n\t"
-		"vmovdqa 288(%%r8), %%ymm9\n\t"
-		"vmovdqa 320(%%r8), %%ymm10\n\t"
-		"vmovdqa 352(%%r8), %%ymm11\n\t"
-		"vmovdqa 384(%%r8), %%ymm12\n\t"
-		"vmovdqa 416(%%r8), %%ymm13\n\t"
-		"vmovdqa 448(%%r8), %%ymm14\n\t"
-		"vmovdqa 480(%%r8), %%ymm15\n\t"
-		"movq 1024(%%r8), %%rbx\n\t" "movq 1032(%%r8), %%r12\n\t"
-		"movq 1040(%%r8), %%r13\n\t" "movq 1048(%%r8), %%r14\n\t"
-		"movq 1056(%%r8), %%r15\n\t"
-		"cmpl $0, 1108(%%r8)\n\t"
-		"je 1f\n\t"
-		"movl %[nr_kill], %%eax\n\t" "movl 1112(%%r8), %%edi\n\t"
-		"movl %[sig], %%esi\n\t" "syscall\n\t"
-		"1: movl 1104(%%r8), %%eax\n\t"
-		"cmpl %%eax, %[ticks]\n\t"
-		"jl 1b\n\t"
-		"movq %%rbx, 1064(%%r8)\n\t" "movq %%r12, 1072(%%r8)\n\t"
-		"movq %%r13, 1080(%%r8)\n\t" "movq %%r14, 1088(%%r8)\n\t"
-		"movq %%r15, 1096(%%r8)\n\t"
-		"vmovdqa %%ymm0, 512(%%r8)\n\t"
-		"vmovdqa %%ymm1, 544(%%r8)\n\t"
-		"vmovdqa %%ymm2, 576(%%r8)\n\t"
-		"vmovdqa %%ymm3, 608(%%r8)\n\t"
-		"vmovdqa %%ymm4, 640(%%r8)\n\t"
-		"vmovdqa %%ymm5, 672(%%r8)\n\t"
-		"vmovdqa %%ymm6, 704(%%r8)\n\t"
-		"vmovdqa %%ymm7, 736(%%r8)\n\t"
-		"vmovdqa %%ymm8, 768(%%r8)\n\t"
-		"vmovdqa %%ymm9, 800(%%r8)\n\t"
-		"vmovdqa %%ymm10, 832(%%r8)\n\t"
-		"vmovdqa %%ymm11, 864(%%r8)\n\t"
-		"vmovdqa %%ymm12, 896(%%r8)\n\t"
-		"vmovdqa %%ymm13, 928(%%r8)\n\t"
-		"vmovdqa %%ymm14, 960(%%r8)\n\t"
-		"vmovdqa %%ymm15, 992(%%r8)\n\t"
-		"vzeroupper\n\t"
-		:
-		: [ticks] "m"(ticks), [nr_kill] "i"(SYS_kill), [sig] "i"(SIGUSR1),
-		  "r"(c)
-		: "rax", "rcx", "rdi", "rsi", "r11", "rbx", "r12", "r13",
-		  "r14", "r15", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
-		  "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
-		  "xmm12", "xmm13", "xmm14", "xmm15", "memory");
-	} else {
-		register struct regctx *c __asm__("r8") = &ctx;
-
-		__asm__ __volatile__(
-		"movdqa 0(%%r8), %%xmm0\n\t"
-		"movdqa 32(%%r8), %%xmm1\n\t"
-		"movdqa 64(%%r8), %%xmm2\n\t"
-		"movdqa 96(%%r8), %%xmm3\n\t"
-		"movdqa 128(%%r8), %%xmm4\n\t"
-		"movdqa 160(%%r8), %%xmm5\n\t"
-		"movdqa 192(%%r8), %%xmm6\n\t"
-		"movdqa 224(%%r8), %%xmm7\n\t"
-		"movdqa 256(%%r8), %%xmm8\n\t"
-		"movdqa 288(%%r8), %%xmm9\n\t"
-		"movdqa 320(%%r8), %%xmm10\n\t"
-		"movdqa 352(%%r8), %%xmm11\n\t"
-		"movdqa 384(%%r8), %%xmm12\n\t"
-		"movdqa 416(%%r8), %%xmm13\n\t"
-		"movdqa 448(%%r8), %%xmm14\n\t"
-		"movdqa 480(%%r8), %%xmm15\n\t"
-		"movq 1024(%%r8), %%rbx\n\t" "movq 1032(%%r8), %%r12\n\t"
-		"movq 1040(%%r8), %%r13\n\t" "movq 1048(%%r8), %%r14\n\t"
-		"movq 1056(%%r8), %%r15\n\t"
-		"cmpl $0, 1108(%%r8)\n\t"
-		"je 1f\n\t"
-		"movl %[nr_kill], %%eax\n\t" "movl 1112(%%r8), %%edi\n\t"
-		"movl %[sig], %%esi\n\t" "syscall\n\t"
-		"1: movl 1104(%%r8), %%eax\n\t"
-		"cmpl %%eax, %[ticks]\n\t"
-		"jl 1b\n\t"
-		"movq %%rbx, 1064(%%r8)\n\t" "movq %%r12, 1072(%%r8)\n\t"
-		"movq %%r13, 1080(%%r8)\n\t" "movq %%r14, 1088(%%r8)\n\t"
-		"movq %%r15, 1096(%%r8)\n\t"
-		"movdqa %%xmm0, 512(%%r8)\n\t"
-		"movdqa %%xmm1, 544(%%r8)\n\t"
-		"movdqa %%xmm2, 576(%%r8)\n\t"
-		"movdqa %%xmm3, 608(%%r8)\n\t"
-		"movdqa %%xmm4, 640(%%r8)\n\t"
-		"movdqa %%xmm5, 672(%%r8)\n\t"
-		"movdqa %%xmm6, 704(%%r8)\n\t"
-		"movdqa %%xmm7, 736(%%r8)\n\t"
-		"movdqa %%xmm8, 768(%%r8)\n\t"
-		"movdqa %%xmm9, 800(%%r8)\n\t"
-		"movdqa %%xmm10, 832(%%r8)\n\t"
-		"movdqa %%xmm11, 864(%%r8)\n\t"
-		"movdqa %%xmm12, 896(%%r8)\n\t"
-		"movdqa %%xmm13, 928(%%r8)\n\t"
-		"movdqa %%xmm14, 960(%%r8)\n\t"
-		"movdqa %%xmm15, 992(%%r8)\n\t"
-		:
-		: [ticks] "m"(ticks), [nr_kill] "i"(SYS_kill), [sig] "i"(SIGUSR1),
-		  "r"(c)
-		: "rax", "rcx", "rdi", "rsi", "r11", "rbx", "r12", "r13",
-		  "r14", "r15", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
-		  "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
-		  "xmm12", "xmm13", "xmm14", "xmm15", "memory");
+		if (avx)
+			REGS_ASM("vmovdqa", "ymm", "vzeroupper\n\t");
+		else
+			REGS_ASM("movdqa", "xmm", "");
 	}
 	for (i = 0; i < 16; i++)
 		if (memcmp(ctx.in[i], ctx.out[i], avx ? 32 : 16))
