@@ -537,10 +537,9 @@ SYSCALL_DECLARE(rt_sigpending)
 /* A signal number for kill and friends: 1..64 or 0 (a probe). */
 static int sig_arg(unsigned long arg)
 {
-	int sig = arg;
+	int sig = arg;		/* an int: the upper half is ignored */
 
-	return (sig == 0 || sig_valid(sig)) && (unsigned int)sig == arg ?
-	       sig : -EINVAL;
+	return sig == 0 || sig_valid(sig) ? sig : -EINVAL;
 }
 
 /* Send @info to thread @tid of the calling process (0: the process). */
@@ -777,7 +776,7 @@ SYSCALL_DECLARE(rt_sigtimedwait)
 	spin_lock(&p->lock);
 	sig = sig_dequeue_any(ut, these, &info);
 	saved = ut->sigmask;
-	if (!sig && ns != 0)
+	if (!sig && (!uts || ns))
 		ut->sigmask &= ~these;	/* let them wake us */
 	spin_unlock(&p->lock);
 	if (!sig && (!uts || ns)) {

@@ -8,15 +8,16 @@
  * SA_NODEFER and SA_RESETHAND, ignored signals, sigaltstack, vector and
  * general registers kept across handlers (one run synchronously, many
  * from a periodic timer in the middle of a loop), forged RFLAGS bits in
- * a frame ignored, SIGSEGV and SIGFPE
- * handlers leaving with siglongjmp, a pipe read interrupted with and
- * without SA_RESTART, nanosleep's time left, setitimer periodic and
- * getitimer, sigsuspend, pause, rt_sigtimedwait, sigpending, SIGPIPE to
- * a handler, and a signal sent to one thread with tgkill.  Prints one
- * line per check and "N checks failed"; exit status 0.
+ * a frame ignored, SIGSEGV and SIGFPE handlers leaving with siglongjmp
+ * (and SIGILL, SIGTRAP), a pipe read interrupted with and without
+ * SA_RESTART, nanosleep's time left, setitimer periodic and getitimer,
+ * sigsuspend, pause, rt_sigtimedwait, sigwaitinfo woken by a thread,
+ * sigpending, SIGPIPE to a handler, and a signal sent to one thread with
+ * tgkill.  Prints one line per check and "N checks failed"; exit status
+ * 0.
  *
  * With one argument, a way to die: "term" (SIGTERM, default action:
- * 143), "segv" (a fault without a handler: 139), and three corrupt
+ * 143), "segv" (a fault without a handler: 139), and four corrupt
  * rt_sigreturn frames whose handler breaks its ucontext before
  * returning: "bad-rip" (non-canonical), "bad-cs" (a kernel selector),
  * "bad-xstate" (a feature bit XCR0 lacks in XSTATE_BV), "bad-mxcsr" (a
@@ -481,8 +482,26 @@ static void test_faults(void)
 	check("SIGFPE: FPE_INTDIV with an address",
 	      got_signo == SIGFPE && fault_code == FPE_INTDIV &&
 	      fault_addr != NULL);
+
+	set_handler(SIGILL, on_fault, 0, NULL);
+	if (!sigsetjmp(jump, 1)) {
+		__asm__ __volatile__("ud2");
+		check("SIGILL: not reached", 0);
+	}
+	check("SIGILL from ud2: ILL_ILLOPN at the instruction",
+	      got_signo == SIGILL && fault_code == ILL_ILLOPN &&
+	      *(unsigned short *)fault_addr == 0x0b0f);
+	set_handler(SIGTRAP, on_fault, 0, NULL);
+	if (!sigsetjmp(jump, 1)) {
+		__asm__ __volatile__("int3");
+		check("SIGTRAP: not reached", 0);
+	}
+	check("SIGTRAP from int3: SI_KERNEL",
+	      got_signo == SIGTRAP && fault_code == SI_KERNEL);
 	signal(SIGSEGV, SIG_DFL);
 	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGTRAP, SIG_DFL);
 }
 
 /* ------------------------------------------------------------ interruptions */
@@ -601,10 +620,11 @@ static void test_sigwait(void)
 	sigpending(&pending);
 	check("blocked SIGUSR1 pending, handler not run",
 	      sigismember(&pending, SIGUSR1) && got_count == 0);
-	sig = sigtimedwait(&mask, &si, &ts);
-	check("sigtimedwait takes it, si_pid ours",
+	/* Raw: glibc's sigtimedwait turns SI_TKILL into SI_USER. */
+	sig = syscall(SYS_rt_sigtimedwait, &mask, &si, &ts, 8);
+	check("rt_sigtimedwait takes it: SI_TKILL, si_pid ours",
 	      sig == SIGUSR1 && si.si_signo == SIGUSR1 &&
-	      si.si_pid == getpid());
+	      si.si_code == SI_TKILL && si.si_pid == getpid());
 	sigpending(&pending);
 	check("no longer pending", !sigismember(&pending, SIGUSR1));
 	sig = sigtimedwait(&mask, &si, &ts);
@@ -612,6 +632,38 @@ static void test_sigwait(void)
 	      sig == -1 && errno == EAGAIN);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	check("handler never ran", got_count == 0);
+}
+
+static pid_t main_tid;
+
+static void *send_later(void *arg)
+{
+	struct timespec ms = { 0, 20000000 };
+
+	(void)arg;
+	nanosleep(&ms, NULL);
+	syscall(SYS_tgkill, getpid(), main_tid, SIGUSR2);
+	return NULL;
+}
+
+/* sigwaitinfo without a timeout, woken by another thread's tgkill. */
+static void test_sigwaitinfo(void)
+{
+	sigset_t mask;
+	siginfo_t si;
+	pthread_t t;
+	int sig;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	main_tid = gettid_();
+	pthread_create(&t, NULL, send_later, NULL);
+	sig = sigwaitinfo(&mask, &si);
+	pthread_join(t, NULL);
+	check("sigwaitinfo: woken by a thread's tgkill",
+	      sig == SIGUSR2 && si.si_pid == getpid());
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
 static void test_sigpipe(void)
@@ -736,6 +788,7 @@ int main(int argc, char **argv)
 	test_faults();
 	test_interruptions();
 	test_sigwait();
+	test_sigwaitinfo();
 	test_sigpipe();
 	test_thread();
 	printf("%d checks failed\n", nr_failed);
