@@ -10,11 +10,11 @@
  * from a periodic timer in the middle of a loop), forged RFLAGS bits in
  * a frame ignored, SIGSEGV and SIGFPE handlers leaving with siglongjmp
  * (and SIGILL, SIGTRAP), a pipe read interrupted with and without
- * SA_RESTART, nanosleep's time left, setitimer periodic and getitimer,
- * sigsuspend, pause, rt_sigtimedwait, sigwaitinfo woken by a thread,
- * sigpending, SIGPIPE to a handler, and a signal sent to one thread with
- * tgkill.  Prints one line per check and "N checks failed"; exit status
- * 0.
+ * SA_RESTART, futex waits interrupted and restarted, nanosleep's time
+ * left, setitimer periodic and getitimer, sigsuspend, pause,
+ * rt_sigtimedwait, sigwaitinfo woken by a thread, sigpending, SIGPIPE to
+ * a handler, and a signal sent to one thread with tgkill.  Prints one
+ * line per check and "N checks failed"; exit status 0.
  *
  * With one argument, a way to die: "term" (SIGTERM, default action:
  * 143), "segv" (a fault without a handler: 139), and four corrupt
@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -517,6 +518,14 @@ static void alarm_writes(int sig, siginfo_t *si, void *uc)
 		got_count += 100;
 }
 
+static int futex_word;
+
+static void futex_set(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig; (void)si; (void)uc;
+	futex_word = 1;
+}
+
 static void one_shot(long usec)
 {
 	struct itimerval it = { { 0, 0 }, { 0, usec } };
@@ -596,6 +605,26 @@ static void test_interruptions(void)
 	sigaddset(&mask, SIGALRM);
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 
+	/* futex waits: EINTR; restarted under SA_RESTART unless timed. */
+	set_handler(SIGALRM, futex_set, 0, NULL);
+	futex_word = 0;
+	one_shot(30000);
+	n = syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+	check("futex wait without SA_RESTART: EINTR",
+	      n == -1 && errno == EINTR);
+	set_handler(SIGALRM, futex_set, SA_RESTART, NULL);
+	futex_word = 0;
+	one_shot(30000);
+	n = syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+	check("futex wait with SA_RESTART: restarted, word changed: EAGAIN",
+	      n == -1 && errno == EAGAIN);
+	futex_word = 0;
+	one_shot(30000);
+	n = syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 0, &req);
+	check("timed futex wait with SA_RESTART: EINTR",
+	      n == -1 && errno == EINTR);
+
+	set_handler(SIGALRM, record, 0, NULL);
 	got_count = 0;
 	one_shot(30000);
 	n = pause();
