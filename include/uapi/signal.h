@@ -96,7 +96,7 @@ struct uapi_siginfo {
 			u32 uid;
 			u64 value;
 		} kill;
-		struct {		/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+		struct {		/* the fault signals */
 			u64 addr;
 		} fault;
 		u8 bytes[SI_MAX_SIZE - 16];
