@@ -333,10 +333,11 @@ static long ep_poll(struct eventpoll *ep,
 			return 0;
 		init_wait_entry(&w, 0);
 		prepare_to_wait_exclusive(&ep->wq, &w, TASK_INTERRUPTIBLE);
-		if (!ep_events_available(ep) && !user_return_work_pending())
+		if (!ep_events_available(ep) && !signal_pending())
 			schedule_timeout(ktime_sleep_ticks(deadline, now));
 		finish_wait(&ep->wq, &w);
-		if (user_return_work_pending()) {
+		/* Never restarted, whatever SA_RESTART says (as Linux). */
+		if (signal_pending()) {
 			/* A wakeup this leaving sleeper took: pass it on. */
 			if (ep_events_available(ep))
 				wake_up(&ep->wq);

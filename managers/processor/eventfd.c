@@ -64,8 +64,8 @@ long anon_inode_llseek(struct ufile *f, s64 off, int whence)
 }
 
 /*
- * Sleep on @wq until @cond(@arg) holds: 0, or -EINTR if the thread is
- * being killed.
+ * Sleep on @wq until @cond(@arg) holds: 0, or -ERESTARTSYS for a signal
+ * (a kill included).
  */
 static int eventfd_wait(struct wait_queue_head *wq, bool (*cond)(void *arg),
 			void *arg)
@@ -78,8 +78,8 @@ static int eventfd_wait(struct wait_queue_head *wq, bool (*cond)(void *arg),
 		prepare_to_wait(wq, &w, TASK_INTERRUPTIBLE);
 		if (cond(arg))
 			break;
-		if (user_return_work_pending()) {
-			ret = -EINTR;
+		if (signal_pending()) {
+			ret = -ERESTARTSYS;
 			break;
 		}
 		schedule();

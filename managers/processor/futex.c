@@ -73,13 +73,6 @@ static struct futex_bucket *futex_bucket(struct pmm *mm, unsigned long uaddr)
 	return &futex_table[key >> (64 - FUTEX_HASH_BITS)];
 }
 
-static bool fatal_pending(void)
-{
-	struct uthread *ut = current_uthread();
-
-	return ut && READ_ONCE(ut->kill_pending);
-}
-
 int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 	       u64 timeout_ns)
 {
@@ -125,8 +118,9 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (READ_ONCE(q.woken))
 			break;
-		if (fatal_pending()) {
-			ret = -EINTR;
+		if (signal_pending()) {
+			/* Restarted after a handler only without timeout. */
+			ret = timeout_ns ? -ERESTARTNOHAND : -ERESTARTSYS;
 			break;
 		}
 		if (timeout_ns) {

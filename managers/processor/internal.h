@@ -24,6 +24,10 @@
  *   eventfd.c,       eventfd and epoll files, and poll/select: waiting
  *   epoll.c,         for descriptors through the files' poll ops
  *   sys_poll.c       (lock order in epoll.c)
+ *   signal.c         signals: actions, masks, pending sets, sending,
+ *                    delivery on the way back to user mode (the frame
+ *                    is arch/x86/kernel/signal.c's), sigaltstack,
+ *                    interrupted and restarted calls, ITIMER_REAL
  *   syscall_table.c  the dispatch table, -ENOSYS logging by name
  *   sys_*.c          the system calls
  *   limits.c         rlimit rules and the CPU-time split (pure, host-
@@ -63,6 +67,8 @@
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
 
+#include <uapi/signal.h>
+
 #include "limits.h"
 #include "pseudofs.h"
 
@@ -71,6 +77,16 @@
 
 /* Exit status in the shell's terms: the code, or 128 + signal. */
 #define EXIT_STATUS_SIGNAL(sig)	(128 + (sig))
+
+/*
+ * What an interrupted system call returns for signal.c to sort out on
+ * the way back to user mode (never seen by the program): restart it,
+ * or -EINTR when a handler ran (RESTARTSYS: unless SA_RESTART;
+ * RESTARTNOHAND: always).  Linux's numbers.
+ */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
 
 struct pmm;
 struct fd_table;
@@ -179,13 +195,27 @@ struct uthread {
 	int tid;
 	u32 __user *clear_child_tid;	/* set_tid_address, CLONE_CHILD_CLEARTID */
 	unsigned long robust_list;	/* set_robust_list (stored only) */
-	u64 sigmask;			/* rt_sigprocmask (stored only) */
+	/* signal.c's, under proc->lock (sigmask written by the thread only) */
+	u64 sigmask;			/* blocked signals */
+	u64 saved_sigmask;		/* rt_sigsuspend's mask to restore */
+	bool restore_sigmask;		/* saved_sigmask is to be restored */
+	bool syscall_restart;		/* rax holds an -ERESTART* code */
+	struct sigqueue *pending;	/* signals sent to this thread */
+	struct uapi_stack altstack;	/* sigaltstack; ss_flags: AUTODISARM */
+	int fault_sig;			/* the pending fault: its signal, */
+	u64 fault_trapno, fault_err, fault_cr2; /* for the sigcontext */
 	int pdeathsig;			/* PR_SET_PDEATHSIG (stored only) */
 	struct cputime cputime_prev;	/* RUSAGE_THREAD: last split reported */
 	bool exited;			/* under proc->lock */
 	bool uncharged;			/* left the thread count at exit */
 	volatile bool kill_pending;	/* exit at the next return to user */
 	struct pt_regs start_regs;	/* registers of its first user entry */
+};
+
+/* Pending signals: a set, and the siginfo of each (rt ones coalesce too). */
+struct sigqueue {
+	u64 set;
+	struct uapi_siginfo info[NR_SIGNALS];
 };
 
 /* The Linux struct sigaction as rt_sigaction passes it (x86-64). */
@@ -210,6 +240,11 @@ struct process {
 	bool group_exit;		/* exit_group or a fatal signal */
 	int exit_status;		/* shell terms, see EXIT_STATUS_SIGNAL */
 	struct k_sigaction sigactions[NR_SIGNALS];
+	struct sigqueue *shared_pending; /* process-directed signals */
+	/* ITIMER_REAL (signal.c), under lock: */
+	u64 itimer_deadline;		/* ktime_get() ns; 0: disarmed */
+	u64 itimer_interval;		/* ns; 0: one shot */
+	struct task *itimer_task;	/* sends SIGALRM; made at first use */
 	struct fd_table *files;		/* descriptors and cwd (fs.h) */
 	/* sys_resource.c's, under lock: */
 	u32 umask;			/* file-mode creation mask */
@@ -270,12 +305,37 @@ __noreturn void uthread_exit(int code);
 __noreturn void process_exit_group(int status);
 /* Kill the calling process for signal @sig (status 128 + @sig). */
 __noreturn void process_kill_self(int sig);
+
+/* ---------------------------------------------------------- signal.c */
+
+/* The signal state of a new thread / process: 0 or -ENOMEM. */
+int signal_thread_init(struct uthread *ut);
+int signal_process_init(struct process *p);
+/* Free them (the itimer thread stopped first). */
+void signal_thread_free(struct uthread *ut);
+void signal_process_free(struct process *p);
 /*
- * The same, but the calling thread carries on to the end of its system
- * call (dropping what it holds) and exits on its return to user mode,
- * like every other thread of the process (SIGPIPE from a write).
+ * Should the calling thread's blocking call stop?  True when it is being
+ * killed, or a signal it does not block is pending.  Blocking calls
+ * sleep TASK_INTERRUPTIBLE (a send wakes them), check this after setting
+ * their state, and return -ERESTARTSYS (restarted under SA_RESTART or
+ * when no handler ran, else -EINTR), -ERESTARTNOHAND (-EINTR if a
+ * handler ran) or -EINTR; or what they already did (bytes moved).
  */
-void process_kill_on_return(int sig);
+bool signal_pending(void);
+/*
+ * Send @sig to the calling thread as a kernel-generated signal with
+ * @code (SI_USER for SIGPIPE: si_pid is the caller's pid).
+ */
+void signal_send_self(int sig, int code);
+/*
+ * A user exception: deliver @sig (si_code @code, si_addr @addr) to the
+ * calling thread; a blocked or ignored @sig gets its default action, as
+ * Linux's force_sig.  @trapno, @err, @cr2 go into the sigcontext.
+ */
+void signal_force_fault(int sig, int code, unsigned long addr,
+			unsigned long trapno, unsigned long err,
+			unsigned long cr2);
 
 /* ---------------------------------------------------------- mm.c */
 
@@ -371,8 +431,9 @@ void console_user_init(void);
 
 /*
  * Wait on @uaddr if it still holds @val: until a wake with a matching
- * bitset, @timeout_ns (absolute ktime_get() ns; 0: forever) or a kill.
- * 0, -EAGAIN, -ETIMEDOUT, -EINTR, -EFAULT.
+ * bitset, @timeout_ns (absolute ktime_get() ns; 0: forever) or a signal.
+ * 0, -EAGAIN, -ETIMEDOUT, -EFAULT, -ERESTARTSYS (no timeout) or
+ * -ERESTARTNOHAND (signal_pending()).
  */
 int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 	       u64 timeout_ns);
@@ -457,6 +518,20 @@ SYSCALL_DECLARE(set_tid_address);
 SYSCALL_DECLARE(set_robust_list);
 SYSCALL_DECLARE(futex);
 SYSCALL_DECLARE(tgkill);
+/* signal.c */
+SYSCALL_DECLARE(rt_sigpending);
+SYSCALL_DECLARE(rt_sigreturn);
+SYSCALL_DECLARE(rt_sigsuspend);
+SYSCALL_DECLARE(rt_sigtimedwait);
+SYSCALL_DECLARE(rt_sigqueueinfo);
+SYSCALL_DECLARE(rt_tgsigqueueinfo);
+SYSCALL_DECLARE(sigaltstack);
+SYSCALL_DECLARE(kill);
+SYSCALL_DECLARE(tkill);
+SYSCALL_DECLARE(pause);
+SYSCALL_DECLARE(alarm);
+SYSCALL_DECLARE(setitimer);
+SYSCALL_DECLARE(getitimer);
 SYSCALL_DECLARE(open);
 SYSCALL_DECLARE(openat);
 SYSCALL_DECLARE(pread64);

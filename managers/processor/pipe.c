@@ -16,11 +16,11 @@
  * interleave with other writers.  O_NONBLOCK (f->flags, so F_SETFL and
  * FIONBIO take effect at once) turns every sleep into -EAGAIN, or into
  * the bytes already written.  A write with no read end left gets -EPIPE
- * and SIGPIPE: its default action kills the process (status 141) at the
- * return to user mode; SIG_IGN, a blocked SIGPIPE or a handler (signals
- * are not delivered yet) leave just -EPIPE.  A sleep is interruptible:
- * a thread being killed (exit_group, a fatal signal) gets -EINTR, or the
- * bytes already moved.
+ * and SIGPIPE for the writing thread (signal.c: its default action kills
+ * the process, status 141, at the return to user mode).  A sleep is
+ * interruptible: a pending signal (signal_pending(), a kill included)
+ * ends it with -ERESTARTSYS (restarted under SA_RESTART, else -EINTR),
+ * or the bytes already moved.
  *
  * A bad user buffer: the bytes copied before the fault are moved and
  * counted, the rest not; -EFAULT if none were.  Nothing is copied twice.
@@ -89,8 +89,8 @@ static bool pipe_nonblock(const struct ufile *f)
 
 /*
  * Wait, with pipe->lock held, for @p to change for a reader (@reader) or
- * for a writer wanting @room bytes: -EAGAIN for an O_NONBLOCK @f, -EINTR
- * for a thread being killed, else 0 once it slept (dropping the lock
+ * for a writer wanting @room bytes: -EAGAIN for an O_NONBLOCK @f,
+ * -ERESTARTSYS for a signal pending, else 0 once it slept (dropping the lock
  * meanwhile), maybe spuriously: the caller checks again.
  */
 static int pipe_wait(struct ufile *f, struct pipe *p, bool reader, u32 room)
@@ -100,8 +100,8 @@ static int pipe_wait(struct ufile *f, struct pipe *p, bool reader, u32 room)
 
 	if (pipe_nonblock(f))
 		return -EAGAIN;
-	if (user_return_work_pending())
-		return -EINTR;
+	if (signal_pending())
+		return -ERESTARTSYS;
 	init_wait_entry(&w, 0);
 	prepare_to_wait(&p->wq, &w, TASK_INTERRUPTIBLE);
 	mutex_unlock(&p->lock);
@@ -110,7 +110,7 @@ static int pipe_wait(struct ufile *f, struct pipe *p, bool reader, u32 room)
 	else
 		ready = PIPE_SIZE - READ_ONCE(p->len) >= room ||
 			!READ_ONCE(p->readers);
-	if (!ready && !user_return_work_pending())
+	if (!ready && !signal_pending())
 		schedule();
 	finish_wait(&p->wq, &w);
 	mutex_lock(&p->lock);
@@ -186,29 +186,6 @@ static long pipe_copy_in(struct pipe *p, const char __user *ubuf,
 	return done ? (long)done : err;
 }
 
-/*
- * A write found no reader: what SIGPIPE would do.  Its default action
- * kills the process once this call returns to user mode.
- */
-static void pipe_sigpipe(void)
-{
-	struct process *proc = current_process();
-	struct uthread *ut = current_uthread();
-	u64 handler;
-
-	spin_lock(&proc->lock);
-	handler = proc->sigactions[SIGPIPE - 1].handler;
-	spin_unlock(&proc->lock);
-	if (handler == SIG_IGN || (ut->sigmask & (1ULL << (SIGPIPE - 1))))
-		return;
-	if (handler != SIG_DFL) {
-		pr_warn_once("pipe: pid %d: SIGPIPE handler not run (signals are not delivered yet), write gets -EPIPE\n",
-			     proc->pid);
-		return;
-	}
-	process_kill_on_return(SIGPIPE);
-}
-
 static long pipe_read(struct ufile *f, char __user *ubuf, size_t len,
 		      u64 *pos)
 {
@@ -275,7 +252,7 @@ static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
 	}
 	mutex_unlock(&p->lock);
 	if (sigpipe)
-		pipe_sigpipe();
+		signal_send_self(SIGPIPE, SI_USER);
 	return done ? (long)done : ret;
 }
 

@@ -26,12 +26,12 @@
  *
  * Exits: exit(2) ends one thread; exit_group(2) and fatal exceptions
  * mark every other thread kill_pending and wake it.  A marked thread
- * exits at its next return to user mode (user_return_work()), which the
- * timer tick guarantees within a tick even for a thread spinning in user
+ * exits at its next return to user mode (user_return_work(), signal.c),
+ * which the timer tick guarantees within a tick even for a thread
+ * spinning in user
  * mode; a thread asleep in futex_wait() or on a pipe wakes with -EINTR
- * first.  A write to a pipe without readers (SIGPIPE's default action)
- * marks the writing thread too: it finishes its system call first
- * (process_kill_on_return()).
+ * first.  Signals (signal.c) are delivered on the same way back to user
+ * mode; a fatal one marks every thread like exit_group.
  *
  * Lock order: process->lock is taken with no other lock held; under it
  * only the scheduler's run-queue locks are taken (wake_up_process(),
@@ -111,9 +111,11 @@ static void uthread_uncharge(void)
 static void uthread_free(struct uthread *ut)
 {
 	/* Waits for its final switch, then frees its stack and FPU state. */
-	kthread_stop(ut->task);
+	if (ut->task)
+		kthread_stop(ut->task);
 	if (!ut->uncharged)
 		uthread_uncharge();
+	signal_thread_free(ut);
 	kfree(ut);
 }
 
@@ -159,6 +161,8 @@ static struct uthread *uthread_create(struct process *p,
 	if (!ut)
 		goto uncharge;
 	ut->proc = p;
+	if (signal_thread_init(ut))
+		goto free_ut;
 	ut->start_regs = *regs;
 	ut->uctx.fs_base = fs_base;
 	ut->uctx.pgd_pa = p->mm->pgd_pa;
@@ -187,6 +191,7 @@ static struct uthread *uthread_create(struct process *p,
 	return ut;
 
 free_ut:
+	signal_thread_free(ut);
 	kfree(ut);
 uncharge:
 	uthread_uncharge();
@@ -221,6 +226,8 @@ struct process *process_spawn(int memory_node, const char *exe,
 	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
 
 	ret = -ENOMEM;
+	if (signal_process_init(p))
+		goto free_proc;
 	p->files = fd_table_create();
 	if (!p->files)
 		goto free_proc;
@@ -268,6 +275,7 @@ free_mm:
 free_files:
 	fd_table_destroy(p->files);
 free_proc:
+	signal_process_free(p);
 	kfree(p);
 	return ERR_PTR(ret);
 }
@@ -283,6 +291,7 @@ void process_reap(struct process *p)
 	struct uthread *ut, *tmp;
 	int pid = p->pid;
 
+	signal_process_free(p);	/* stops the itimer thread first */
 	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
 		list_del(&ut->node);
 		uthread_free(ut);
@@ -433,26 +442,6 @@ __noreturn void process_kill_self(int sig)
 	process_exit_group(EXIT_STATUS_SIGNAL(sig));
 }
 
-void process_kill_on_return(int sig)
-{
-	process_group_kill(EXIT_STATUS_SIGNAL(sig), true);
-}
-
-bool user_return_work_pending(void)
-{
-	struct uthread *ut = current_uthread();
-
-	return ut && READ_ONCE(ut->kill_pending);
-}
-
-void user_return_work(struct pt_regs *regs)
-{
-	struct uthread *ut = current_uthread();
-
-	if (ut && READ_ONCE(ut->kill_pending))
-		uthread_exit(ut->proc->exit_status);
-}
-
 int user_fault_resolve(unsigned long addr, unsigned long error_code)
 {
 	struct process *p = current_process();
@@ -462,22 +451,37 @@ int user_fault_resolve(unsigned long addr, unsigned long error_code)
 	return pmm_fault(p->mm, addr, error_code);
 }
 
-/* The signal Linux would send for an exception in user mode. */
-static int trap_signal(unsigned int vector)
+/*
+ * The signal Linux sends for an exception in user mode, its si_code and
+ * si_addr (the faulting instruction, for those without a data address).
+ */
+static int trap_signal(unsigned int vector, const struct pt_regs *regs,
+		       int *code, unsigned long *addr)
 {
+	*addr = regs->rip;
 	switch (vector) {
 	case X86_TRAP_DE:
+		*code = FPE_INTDIV;
+		return SIGFPE;
 	case X86_TRAP_MF:
 	case X86_TRAP_XF:
+		*code = FPE_FLTINV;
 		return SIGFPE;
 	case X86_TRAP_UD:
+		*code = ILL_ILLOPN;
 		return SIGILL;
 	case X86_TRAP_BP:
 	case X86_TRAP_DB:
+		*code = vector == X86_TRAP_DB ? TRAP_BRKPT : SI_KERNEL;
+		*addr = 0;
 		return SIGTRAP;
 	case X86_TRAP_AC:
+		*code = BUS_ADRALN;
 		return SIGBUS;
 	default:
+		/* #GP and the rest: SIGSEGV, SI_KERNEL, no address. */
+		*code = SI_KERNEL;
+		*addr = 0;
 		return SIGSEGV;
 	}
 }
@@ -486,7 +490,9 @@ static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
 				unsigned long error_code, unsigned long cr2)
 {
 	struct uthread *ut = current_uthread();
-	int sig, ret;
+	unsigned long addr;
+	bool handled;
+	int sig, code, ret;
 
 	if (!ut)
 		return false;
@@ -497,14 +503,26 @@ static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
 			local_irq_disable();
 			return true;
 		}
+		if (ret == -ENOMEM) {
+			pr_info("fatal signal 9 (out of memory): pid %d comm %s addr %lx ip %lx\n",
+				ut->proc->pid, ut->proc->comm, cr2, regs->rip);
+			process_kill_self(SIGKILL);
+		}
 		/* -ENXIO: a file mapping's page past the end of the file. */
-		sig = ret == -ENOMEM ? SIGKILL : ret == -ENXIO ? SIGBUS :
-			SIGSEGV;
+		sig = ret == -ENXIO ? SIGBUS : SIGSEGV;
+		code = ret == -ENXIO ? BUS_ADRERR :
+		       ret == -EACCES ? SEGV_ACCERR : SEGV_MAPERR;
+		addr = cr2;
 	} else {
-		sig = trap_signal(vector);
+		sig = trap_signal(vector, regs, &code, &addr);
 		cr2 = 0;
 	}
-	if (sig == SIGSEGV)
+	/* Logged when it kills (no handler), as Linux's unhandled signals. */
+	handled = READ_ONCE(ut->proc->sigactions[sig - 1].handler) > SIG_IGN &&
+		  !(ut->sigmask & (1ULL << (sig - 1)));
+	if (handled)
+		;
+	else if (sig == SIGSEGV)
 		pr_info("segfault: pid %d comm %s addr %lx ip %lx\n",
 			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
 	else if (vector == X86_TRAP_PF && sig == SIGBUS)
@@ -512,9 +530,11 @@ static bool processor_user_trap(struct pt_regs *regs, unsigned int vector,
 			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
 	else
 		pr_info("fatal signal %d (%s): pid %d comm %s addr %lx ip %lx\n",
-			sig, x86_exception_name(vector) ?: "out of memory",
+			sig, x86_exception_name(vector),
 			ut->proc->pid, ut->proc->comm, cr2, regs->rip);
-	process_kill_self(sig);
+	signal_force_fault(sig, code, addr, vector, error_code, cr2);
+	local_irq_disable();
+	return true;
 }
 
 void processor_manager_init(void)

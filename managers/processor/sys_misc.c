@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small system calls: arch_prctl, uname, getrandom, the signal-state
- * calls, clocks and sleeps, user ids, sched_yield; and the
- * CLOCK_REALTIME base.  Limits, usage, umask and prctl are in
- * sys_resource.c, affinity and policies in sys_sched.c.
+ * Small system calls: arch_prctl, uname, getrandom, clocks and sleeps,
+ * user ids, sched_yield; and the CLOCK_REALTIME base.  Limits, usage,
+ * umask and prctl are in sys_resource.c, affinity and policies in
+ * sys_sched.c, signals in signal.c.
  *
- * Signals are stored, not delivered (rt_sigaction keeps the actions,
- * rt_sigprocmask the mask): enough for glibc's startup and pthreads.
+ * A sleep ends early for a signal (signal_pending()): nanosleep and a
+ * relative clock_nanosleep report the time left, and -EINTR once a
+ * handler ran (-ERESTARTNOHAND: restarted when none did).
  * uname reports Linux 6.1.0, a release static glibc 2.36 accepts.
  * Every process runs as root (uid 0).
  */
@@ -96,69 +97,6 @@ SYSCALL_DECLARE(getrandom)
 		done += n;
 	}
 	return done;
-}
-
-/* ------------------------------------------------------------ signals */
-
-SYSCALL_DECLARE(rt_sigaction)
-{
-	struct process *p = current_process();
-	int sig = regs->rdi;
-	const struct k_sigaction __user *uact = (const void __user *)regs->rsi;
-	struct k_sigaction __user *uold = (void __user *)regs->rdx;
-	struct k_sigaction act, old;
-
-	if (regs->r10 != KERNEL_SIGSET_SIZE)
-		return -EINVAL;
-	if (sig < 1 || sig > _NSIG)
-		return -EINVAL;
-	if (uact && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (uact && copy_from_user(&act, uact, sizeof(act)))
-		return -EFAULT;
-	spin_lock(&p->lock);
-	old = p->sigactions[sig - 1];
-	if (uact)
-		p->sigactions[sig - 1] = act;
-	spin_unlock(&p->lock);
-	if (uold && copy_to_user(uold, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
-}
-
-SYSCALL_DECLARE(rt_sigprocmask)
-{
-	struct uthread *ut = current_uthread();
-	int how = regs->rdi;
-	const u64 __user *uset = (const u64 __user *)regs->rsi;
-	u64 __user *uold = (u64 __user *)regs->rdx;
-	u64 set, old = ut->sigmask;
-	const u64 unblockable = (1ULL << (SIGKILL - 1)) |
-				(1ULL << (SIGSTOP - 1));
-
-	if (regs->r10 != KERNEL_SIGSET_SIZE)
-		return -EINVAL;
-	if (uset) {
-		if (get_user_u64(&set, uset))
-			return -EFAULT;
-		switch (how) {
-		case SIG_BLOCK:
-			ut->sigmask |= set;
-			break;
-		case SIG_UNBLOCK:
-			ut->sigmask &= ~set;
-			break;
-		case SIG_SETMASK:
-			ut->sigmask = set;
-			break;
-		default:
-			return -EINVAL;
-		}
-		ut->sigmask &= ~unblockable;
-	}
-	if (uold && put_user_u64(old, uold))
-		return -EFAULT;
-	return 0;
 }
 
 /* ------------------------------------------------------------ time */
@@ -316,23 +254,28 @@ SYSCALL_DECLARE(time)
 }
 
 /*
- * Sleep until ktime_get() reaches @deadline (KTIME_MAX: forever) or the
- * thread is killed.
+ * Sleep until ktime_get() reaches @deadline (KTIME_MAX: forever) or a
+ * signal is pending: 0, or -ERESTARTNOHAND with the time left in *@left
+ * (if not NULL).
  */
-static long sleep_until(u64 deadline)
+static long sleep_until(u64 deadline, u64 *left)
 {
-	struct uthread *ut = current_uthread();
-
 	for (;;) {
 		u64 now = ktime_get();
 
 		if (now >= deadline)
-			return 0;
-		if (READ_ONCE(ut->kill_pending))
-			return -EINTR;
-		schedule_timeout_uninterruptible(ktime_sleep_ticks(deadline,
-								   now));
+			break;
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending()) {
+			__set_current_state(TASK_RUNNING);
+			if (left)
+				*left = deadline - now;
+			return -ERESTARTNOHAND;
+		}
+		schedule_timeout(ktime_sleep_ticks(deadline, now));
 	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
 }
 
 /* A user timespec in ns, saturated (timespec_to_ns()); -EFAULT, -EINVAL. */
@@ -345,6 +288,22 @@ static int read_timespec(const void __user *uts, u64 *ns)
 	return timespec_to_ns(ts.tv_sec, ts.tv_nsec, ns);
 }
 
+/* A relative sleep of @ns; the time left at @urem if interrupted. */
+static long sleep_rel(u64 ns, void __user *urem)
+{
+	struct uapi_timespec rem;
+	u64 left = 0;
+	long ret = sleep_until(ktime_add_sat(ktime_get(), ns), &left);
+
+	if (ret && urem) {
+		rem.tv_sec = left / NSEC_PER_SEC;
+		rem.tv_nsec = left % NSEC_PER_SEC;
+		if (copy_to_user(urem, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	return ret;
+}
+
 SYSCALL_DECLARE(nanosleep)
 {
 	u64 ns;
@@ -352,7 +311,7 @@ SYSCALL_DECLARE(nanosleep)
 
 	if (ret)
 		return ret;
-	return sleep_until(ktime_add_sat(ktime_get(), ns));
+	return sleep_rel(ns, (void __user *)regs->rsi);
 }
 
 SYSCALL_DECLARE(clock_nanosleep)
@@ -368,14 +327,14 @@ SYSCALL_DECLARE(clock_nanosleep)
 		return ret;
 	now = ktime_get();
 	if (!(regs->rsi & TIMER_ABSTIME))
-		return sleep_until(ktime_add_sat(now, ns));
+		return sleep_rel(ns, (void __user *)regs->r10);
 	if (clock == CLOCK_REALTIME) {
 		u64 rt = realtime_ns();
 
 		return sleep_until(ns <= rt ? now :
-				   ktime_add_sat(now, ns - rt));
+				   ktime_add_sat(now, ns - rt), NULL);
 	}
-	return sleep_until(ns);
+	return sleep_until(ns, NULL);
 }
 
 SYSCALL_DECLARE(sched_yield)

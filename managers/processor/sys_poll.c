@@ -9,7 +9,7 @@
  * something is ready later files are asked for their bits only.  A wake
  * on any of those queues marks the waiter triggered and wakes it, and it
  * scans again, until something is ready, the time runs out or the thread
- * is being killed (-EINTR).  Files without a poll op (storage, consoles,
+ * a signal is pending (-EINTR after a handler).  Files without a poll op (storage, consoles,
  * tmpfs, /proc) are always readable and writable, as Linux's regular
  * files are.
  *
@@ -209,7 +209,9 @@ static void poll_freewait(struct poll_wqueues *pwq)
 
 /*
  * Sleep until a queue is woken or @deadline: 0 to scan again,
- * -ETIMEDOUT, or -EINTR when the thread is being killed.
+ * -ETIMEDOUT, or -ERESTARTNOHAND for a signal (-EINTR after a handler,
+ * else the call starts again; select and the p-variants wrote the time
+ * left back first, poll starts its whole timeout again).
  */
 static int poll_schedule(struct poll_wqueues *pwq, u64 deadline)
 {
@@ -218,11 +220,11 @@ static int poll_schedule(struct poll_wqueues *pwq, u64 deadline)
 	if (deadline != KTIME_MAX && now >= deadline)
 		return -ETIMEDOUT;
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!READ_ONCE(pwq->triggered) && !user_return_work_pending())
+	if (!READ_ONCE(pwq->triggered) && !signal_pending())
 		schedule_timeout(ktime_sleep_ticks(deadline, now));
 	__set_current_state(TASK_RUNNING);
 	WRITE_ONCE(pwq->triggered, false);
-	return user_return_work_pending() ? -EINTR : 0;
+	return signal_pending() ? -ERESTARTNOHAND : 0;
 }
 
 struct ufile *fd_get_io(struct fd_table *t, int fd)
@@ -244,7 +246,7 @@ static u32 ufile_poll(struct ufile *f, struct poll_table *pt)
 /*
  * Scan with @scan (which stops naming queues by setting *@pt NULL) until
  * something is ready, the time runs out or the thread is being killed:
- * the count of ready things, 0, or -errno (-EINTR, -ENOMEM).
+ * the count of ready things, 0, or -errno (-ERESTARTNOHAND, -ENOMEM).
  */
 static long poll_loop(long (*scan)(void *arg, struct poll_table **pt),
 		      void *arg, u64 deadline)

@@ -2,7 +2,7 @@
 /*
  * Thread and process system calls: clone (threads only), exit,
  * exit_group, set_tid_address, set_robust_list, futex, the id calls,
- * tgkill and execve.
+ * and execve (tgkill is signal.c's).
  *
  * clone accepts exactly the shape glibc's pthread_create uses (all of
  * CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM, optionally SETTLS,
@@ -96,24 +96,6 @@ SYSCALL_DECLARE(getpid)
 SYSCALL_DECLARE(getppid)
 {
 	return 0;	/* started by the kernel, like a child of pid 0 */
-}
-
-SYSCALL_DECLARE(tgkill)
-{
-	struct process *p = current_process();
-	int sig = regs->rdx;
-
-	if ((int)regs->rdi != p->pid || sig < 0 || sig > _NSIG)
-		return -EINVAL;
-	if (sig == 0)
-		return 0;
-	/*
-	 * No signal delivery yet: a signal sent to ourselves (abort(),
-	 * raise()) ends the process as its default action would.
-	 */
-	pr_info("signal %d sent to itself: pid %d comm %s\n", sig, p->pid,
-		p->comm);
-	process_kill_self(sig);
 }
 
 /*

@@ -124,6 +124,19 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(pselect6, pselect6),
 	SYSCALL(pipe, pipe),
 	SYSCALL(pipe2, pipe2),
+	SYSCALL(rt_sigpending, rt_sigpending),
+	SYSCALL(rt_sigreturn, rt_sigreturn),
+	SYSCALL(rt_sigsuspend, rt_sigsuspend),
+	SYSCALL(rt_sigtimedwait, rt_sigtimedwait),
+	SYSCALL(rt_sigqueueinfo, rt_sigqueueinfo),
+	SYSCALL(rt_tgsigqueueinfo, rt_tgsigqueueinfo),
+	SYSCALL(sigaltstack, sigaltstack),
+	SYSCALL(kill, kill),
+	SYSCALL(tkill, tkill),
+	SYSCALL(pause, pause),
+	SYSCALL(alarm, alarm),
+	SYSCALL(setitimer, setitimer),
+	SYSCALL(getitimer, getitimer),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */
@@ -162,7 +175,13 @@ void syscall_dispatch(struct pt_regs *regs)
 	unsigned long nr = regs->orig_rax;
 
 	if (syscall_implemented(nr)) {
-		regs->rax = syscall_table[nr](regs);
+		long ret = syscall_table[nr](regs);
+
+		regs->rax = ret;
+		/* An interrupted call: signal.c restarts it or makes -EINTR. */
+		if (unlikely(ret <= -ERESTARTSYS && ret >= -ERESTARTNOHAND) &&
+		    nr != __NR_rt_sigreturn)
+			current_uthread()->syscall_restart = true;
 		return;
 	}
 	report_enosys(nr);

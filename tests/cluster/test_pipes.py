@@ -21,7 +21,6 @@ environment: stdout, stderr and the exit status must be identical.
 
 import re
 
-import clusterlib
 from clusterlib import check
 import test_user
 
@@ -30,25 +29,7 @@ def _same_as_native(run_name, args=(), smp=None):
 	"""Run pipes with @args natively and on Tessera (run directory
 	@run_name): the same stdout, stderr and status.  Returns the native
 	result and the serial log."""
-	prog = test_user.program("pipes")
-	want = test_user.native([prog] + list(args))
-	code, out, err, log = test_user.tessera_run(run_name,
-						    [prog] + list(args),
-						    smp=smp)
-	where = f"pipes {' '.join(args)}: serial log in runs/.../{run_name}/"
-	check(re.search(r"tessera: program exit run=0", log),
-	      f"{where}: no program exit marker")
-	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
-	check(not re.search(r"WARNING", log), f"{where}: a WARNING")
-	check(out == want[1],
-	      f"{where}: stdout differs\n--- native\n"
-	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(test_user._launcher_notes(err) == want[2],
-	      f"{where}: stderr differs: native {want[2]!r}, tessera "
-	      f"{test_user._launcher_notes(err)!r}")
-	check(code == want[0], f"{where}: exit status {code}, native {want[0]}")
-	return want, log
+	return test_user.compare_native("pipes", run_name, args, smp)
 
 
 def _pipes(smp):

@@ -115,6 +115,32 @@ def same_as_native(name, args=(), smp=None):
 	return log
 
 
+def compare_native(name, run_name, args=(), smp=None):
+	"""Run tests/user/@name with @args natively and on Tessera (run
+	directory @run_name): the same stdout, stderr and status, no oops
+	and no WARNING.  Returns the native (status, stdout, stderr) and
+	the serial log."""
+	prog = program(name)
+	want = native([prog] + list(args))
+	code, out, err, log = tessera_run(run_name, [prog] + list(args),
+					  smp=smp)
+	where = (f"{name} {' '.join(args)}: serial log in "
+		 f"runs/.../{run_name}/")
+	check(re.search(r"tessera: program exit run=0", log),
+	      f"{where}: no program exit marker")
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(not re.search(r"WARNING", log), f"{where}: a WARNING")
+	check(out == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	check(_launcher_notes(err) == want[2],
+	      f"{where}: stderr differs: native {want[2]!r}, tessera "
+	      f"{_launcher_notes(err)!r}")
+	check(code == want[0], f"{where}: exit status {code}, native {want[0]}")
+	return want, log
+
+
 def hello():
 	same_as_native("hello", ["first arg", "", "x" * 300])
 

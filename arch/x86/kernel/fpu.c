@@ -9,6 +9,7 @@
  */
 #include <tessera/errno.h>
 #include <tessera/panic.h>
+#include <tessera/preempt.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/slab.h>
@@ -138,4 +139,85 @@ void fpu_switch(struct task *prev, struct task *next)
 		save_state(prev->thread.fpu);
 	if (next->thread.fpu)
 		restore_state(next->thread.fpu);
+}
+
+/* ------------------------------------------------ signal frames */
+
+#define FXSAVE_MXCSR		24
+#define FXSAVE_MXCSR_MASK	28
+#define XSAVE_HEADER		512
+
+bool fpu_uses_xsave(void)
+{
+	return use_xsave;
+}
+
+const void *fpu_save_current(void)
+{
+	void *area = current->thread.fpu;
+
+	preempt_disable();
+	save_state(area);
+	preempt_enable();
+	return area;
+}
+
+void fpu_reset_current(void)
+{
+	void *area = current->thread.fpu;
+
+	preempt_disable();
+	memcpy(area, init_state, state_size);
+	restore_state(area);
+	preempt_enable();
+}
+
+const void *fpu_init_state(void)
+{
+	return init_state;
+}
+
+/* MXCSR bits the CPU accepts (FXSAVE's MXCSR_MASK; 0 means 0xffbf). */
+static u32 mxcsr_mask(void)
+{
+	u32 mask;
+
+	memcpy(&mask, init_state + FXSAVE_MXCSR_MASK, sizeof(mask));
+	return mask ? mask : 0xffbf;
+}
+
+int fpu_check_state(const void *area)
+{
+	const u8 *a = area;
+	u64 xstate_bv, xcomp_bv;
+	u32 mxcsr;
+	int i;
+
+	memcpy(&mxcsr, a + FXSAVE_MXCSR, sizeof(mxcsr));
+	if (mxcsr & ~mxcsr_mask())
+		return -EINVAL;
+	if (!use_xsave)
+		return 0;
+	memcpy(&xstate_bv, a + XSAVE_HEADER, sizeof(xstate_bv));
+	memcpy(&xcomp_bv, a + XSAVE_HEADER + 8, sizeof(xcomp_bv));
+	if ((xstate_bv & ~xfeatures) || xcomp_bv)
+		return -EINVAL;
+	/* Bytes 16..23 must be zero too; 24..63 XRSTOR ignores. */
+	for (i = 16; i < 24; i++)
+		if (a[XSAVE_HEADER + i])
+			return -EINVAL;
+	return 0;
+}
+
+int fpu_load_current(const void *area)
+{
+	void *own = current->thread.fpu;
+
+	if (fpu_check_state(area))
+		return -EINVAL;
+	preempt_disable();
+	memcpy(own, area, state_size);
+	restore_state(own);
+	preempt_enable();
+	return 0;
 }

@@ -28,4 +28,22 @@ void fpu_switch(struct task *prev, struct task *next);
 /* XCR0 in use, for the boot log and tests. */
 u64 fpu_xfeatures(void);
 
+
+/*
+ * For signal frames (arch/x86/kernel/signal.c), on the current user
+ * thread.  fpu_save_current(): its registers saved into its own area,
+ * returned (fpu_state_size() bytes, the XSAVE standard format).
+ * fpu_reset_current(): registers back to the reset state (a handler
+ * starts with them).  fpu_load_current(): @area checked with
+ * fpu_check_state() (MXCSR reserved bits, XSAVE header: features
+ * enabled, standard form, bytes 16..23 zero: what would make XRSTOR
+ * fault), then loaded; -EINVAL if refused.
+ */
+bool fpu_uses_xsave(void);
+const void *fpu_save_current(void);
+void fpu_reset_current(void);
+const void *fpu_init_state(void);
+int fpu_check_state(const void *area);
+int fpu_load_current(const void *area);
+
 #endif /* _ASM_X86_FPU_H */
