@@ -30,11 +30,13 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -558,6 +560,31 @@ static void test_interruptions(void)
 	n = read(pipefd[0], &c, 1);
 	check("read with SA_RESTART: restarted, gets the byte",
 	      n == 1 && got_count == 1);
+
+	/*
+	 * The waits of the event calls: epoll_wait is EINTR even under
+	 * SA_RESTART; poll is EINTR after a handler (pipe empty: the
+	 * handler's byte was read above).
+	 */
+	{
+		int ep = epoll_create1(0);
+		struct epoll_event ev = { .events = EPOLLIN }, out;
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+
+		epoll_ctl(ep, EPOLL_CTL_ADD, pipefd[0], &ev);
+		set_handler(SIGALRM, record, SA_RESTART, NULL);
+		got_count = 0;
+		one_shot(50000);
+		n = epoll_wait(ep, &out, 1, 5000);
+		check("epoll_wait with SA_RESTART: EINTR",
+		      n == -1 && errno == EINTR && got_count == 1);
+		set_handler(SIGALRM, record, 0, NULL);
+		one_shot(50000);
+		n = poll(&pfd, 1, 5000);
+		check("poll interrupted: EINTR",
+		      n == -1 && errno == EINTR && got_count == 2);
+		close(ep);
+	}
 
 	set_handler(SIGALRM, record, 0, NULL);
 	one_shot(50000);
