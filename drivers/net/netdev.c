@@ -333,6 +333,8 @@ void netdev_dump_stats(struct netdev *dev)
 		dev->name, s->rx_dropped_own, s->rx_dropped_foreign,
 		s->rx_dropped_noproto, s->rx_dropped_fault, s->rx_errors,
 		s->tx_errors, s->tx_busy);
+	pr_info("%s: rx ring full %lu, backlog max %lu\n", dev->name,
+		s->rx_ring_full, s->rx_backlog_max);
 }
 
 void netdev_dump_all_stats(void)

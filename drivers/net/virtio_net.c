@@ -213,8 +213,14 @@ static int vnet_poll(struct netdev *dev, int budget)
 {
 	struct vnet *vn = dev->priv;
 	unsigned long flags;
+	unsigned int backlog, posted;
 	int done = 0;
 
+	backlog = virtqueue_used_backlog(&vn->rxq, &posted);
+	if (backlog > dev->stats.rx_backlog_max)
+		dev->stats.rx_backlog_max = backlog;
+	if (backlog && backlog == posted)
+		dev->stats.rx_ring_full++;
 	while (done < budget) {
 		u32 len;
 		void *token = virtqueue_get_buf(&vn->rxq, &len);

@@ -171,6 +171,14 @@ static int virtqueue_pending(struct virtqueue *vq)
 	return pending;
 }
 
+unsigned int virtqueue_used_backlog(struct virtqueue *vq, unsigned int *posted)
+{
+	int pending = vq->broken ? -1 : virtqueue_pending(vq);
+
+	*posted = vq->num - vq->num_free;
+	return pending > 0 ? pending : 0;
+}
+
 bool virtqueue_has_used(struct virtqueue *vq)
 {
 	return !vq->broken && virtqueue_pending(vq) > 0;

@@ -42,6 +42,12 @@ struct netdev_stats {
 	u64 rx_errors, tx_errors, tx_busy;
 	u64 rx_dropped_fault;	/* injected loss (fault injection) */
 	u64 irqs;
+	/*
+	 * Receive ring (drivers that know it): polls that found every
+	 * posted buffer filled (the device had to hold frames back or drop
+	 * them), and the most filled buffers one poll found waiting.
+	 */
+	u64 rx_ring_full, rx_backlog_max;
 };
 
 struct netdev;

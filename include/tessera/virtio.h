@@ -170,6 +170,11 @@ int virtqueue_add_buf(struct virtqueue *vq, u64 addr, u32 len,
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);
 /* True if the used ring has entries we have not taken. */
 bool virtqueue_has_used(struct virtqueue *vq);
+/*
+ * Completed entries not yet taken; *posted: chains the device holds or
+ * completed (backlog == posted: the device has nothing left to fill).
+ */
+unsigned int virtqueue_used_backlog(struct virtqueue *vq, unsigned int *posted);
 /* True if the device wants a notification for what was posted. */
 bool virtqueue_kick_prepare(struct virtqueue *vq);
 /* Ask the device for no interrupts (a hint: it may still send some). */

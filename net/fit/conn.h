@@ -151,6 +151,8 @@ int fit_call_malformed(u16 node, enum fit_malformed how,
 		       unsigned int timeout_ms);
 /* Credit stalls so far towards @node. */
 unsigned long long fit_peer_credit_stalls(u16 node);
+/* Time its senders slept waiting for credits, ms. */
+unsigned long long fit_peer_credit_wait_ms(u16 node);
 
 /* Retransmission counters towards one peer, summed over its QPs. */
 struct fit_retrans {

@@ -469,9 +469,13 @@ static int fit_send_reply(struct fit_conn *c, const struct fit_request *rq,
 	tx.hdr.status = err ? (u16)-err : 0;
 	mutex_lock(&c->tx_mutex[FIT_CLASS_REP]);
 	while ((ret = fit_tx_push(&c->peer, &tx)) == -EAGAIN) {
+		u64 t0 = ktime_get();
+
 		wait_event_timeout(c->wq, (fit_check_mbox(c),
 			fit_credit_avail(&c->peer.tx[FIT_CLASS_REP]) > 0) ||
 			READ_ONCE(c->dead), 1);
+		__atomic_fetch_add(&c->peer.stats.credit_wait_ns,
+				   ktime_get() - t0, __ATOMIC_RELAXED);
 	}
 	mutex_unlock(&c->tx_mutex[FIT_CLASS_REP]);
 	if (!ret) {
@@ -1427,9 +1431,13 @@ static int fit_push_blocking(struct fit_conn *c, struct fit_tx *tx,
 			ret = -ETIMEDOUT;
 			break;
 		}
+		u64 t0 = ktime_get();
+
 		wait_event_timeout(c->wq, (fit_check_mbox(c),
 			fit_credit_avail(&c->peer.tx[tx->cls]) > 0) ||
 			READ_ONCE(c->dead), 1);
+		__atomic_fetch_add(&c->peer.stats.credit_wait_ns,
+				   ktime_get() - t0, __ATOMIC_RELAXED);
 	}
 	mutex_unlock(&c->tx_mutex[tx->cls]);
 	if (ret == -ENOTCONN || (ret && READ_ONCE(c->dead)))
@@ -1733,6 +1741,14 @@ unsigned long long fit_peer_credit_stalls(u16 node)
 	return c ? READ_ONCE(c->peer.stats.credit_stalls) : 0;
 }
 
+unsigned long long fit_peer_credit_wait_ms(u16 node)
+{
+	struct fit_conn *c = fit_conn_lookup(node);
+
+	return c ? READ_ONCE(c->peer.stats.credit_wait_ns) / NSEC_PER_MSEC :
+		   0;
+}
+
 int fit_export_region(void *addr, u64 len)
 {
 	struct ib_mr *mr;
@@ -1891,8 +1907,9 @@ void fit_dump_stats(void)
 				off += snprintf(hist + off, sizeof(hist) - off,
 						" <%lluus:%llu", 2ull << b,
 						s->lat_hist[b]);
-		pr_info("fit: peer %u retransmits %llu (%llu packets) ack_timeouts %llu\n",
-			n, rt.retransmits, rt.pkts, rt.ack_timeouts);
+		pr_info("fit: peer %u retransmits %llu (%llu packets) ack_timeouts %llu credit_wait %llu ms\n",
+			n, rt.retransmits, rt.pkts, rt.ack_timeouts,
+			s->credit_wait_ns / NSEC_PER_MSEC);
 		pr_info("fit: peer %u late_replies %llu quarantined %llu rebuilds %llu os_timeouts %llu\n",
 			n, s->late_replies, s->quarantined, s->rebuilds,
 			s->os_timeouts);

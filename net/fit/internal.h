@@ -217,6 +217,7 @@ struct fit_peer_stats {
 	unsigned long long calls, sends, replies_sent, requests_rcvd;
 	unsigned long long tx_bytes, rx_bytes, segments_tx, segments_rx;
 	unsigned long long credit_stalls, timeouts, hostdown;
+	unsigned long long credit_wait_ns;	/* senders asleep on credits */
 	unsigned long long proto_errors, credit_updates;
 	/* Replies written into the caller's landing area (FIT_F_ZC). */
 	unsigned long long zc_replies_tx, zc_replies_rx;

@@ -55,6 +55,7 @@ struct rxe_counters {
 	unsigned long long retransmits;		/* go-back-N events */
 	unsigned long long retransmitted_pkts;
 	unsigned long long timeouts;
+	unsigned long long timeout_wait_ns;		/* armed to fired, summed */
 	unsigned long long acks_sent, acks_rcvd;
 	unsigned long long naks_sent[5], naks_rcvd[5];	/* by enum rxe_nak_code */
 	unsigned long long rnr_naks_sent, rnr_naks_rcvd;

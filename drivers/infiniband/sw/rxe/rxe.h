@@ -157,6 +157,7 @@ struct rxe_qp {
 		int retry_left, rnr_left;
 		bool timer_on;		/* retransmit timer */
 		u64 deadline;
+		u64 armed;		/* when the timer was armed */
 		u32 fast_retry_psn;	/* avoid retry storms on gaps */
 		bool fast_retry_done;
 		u32 stalls;		/* retries since the last progress */

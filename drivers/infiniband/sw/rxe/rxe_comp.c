@@ -77,7 +77,8 @@ void rxe_comp_arm(struct rxe_qp *qp)
 {
 	if (!qp->comp.timer_on && qp->timeout) {
 		qp->comp.timer_on = true;
-		qp->comp.deadline = rxe_now(qp->rxe) + rto_ns(qp);
+		qp->comp.armed = rxe_now(qp->rxe);
+		qp->comp.deadline = qp->comp.armed + rto_ns(qp);
 	}
 }
 
@@ -351,6 +352,8 @@ void rxe_comp_tick(struct rxe_qp *qp, u64 now)
 	if (!outstanding(qp))
 		return;
 	rxe_count(qp->rxe, timeouts);
+	__atomic_fetch_add(&qp->rxe->stats.timeout_wait_ns,
+			   now - qp->comp.armed, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&qp->nr_timeouts, 1, __ATOMIC_RELAXED);
 	if (!qp->comp.heard && qp->comp.backoff < RXE_RTO_BACKOFF_MAX)
 		qp->comp.backoff++;
