@@ -1669,6 +1669,78 @@ static void test_bad_packets(struct htest *t)
 	HT_EXPECT(t, b->stats.rcvd_pkts >= before.rcvd_pkts + 1004);
 }
 
+
+/*
+ * RC packets must come from the connected peer: its address, and the UDP
+ * source port it was first heard from at the expected PSN.  A forged
+ * SEND with another source address or port is dropped and counted; one
+ * at a wrong PSN before the peer spoke does not take the port; the
+ * real peer's SENDs arrive, byte for byte.
+ */
+static void forge_send(struct rxe_dev *to, u32 saddr, u16 sport, u32 dqpn,
+		       u32 psn)
+{
+	u8 buf[256];
+	struct rxe_pkt pkt = {
+		.opcode = IB_OPCODE_RC_SEND_ONLY, .saddr = saddr,
+		.daddr = to->ip, .ttl = 64, .sport = sport, .pkey = 0xffff,
+		.dqpn = dqpn, .psn = psn, .paylen = 16,
+	};
+	size_t len;
+
+	if (rxe_pkt_encode(buf, sizeof(buf), &pkt) <= 0)
+		return;
+	len = rxe_pkt_total_len(&pkt);
+	memset(buf + len - 16 - 4, 0xee, 16);	/* the payload */
+	rxe_pkt_seal(buf, len);
+	rxe_rcv(to, buf, len);
+}
+
+static void test_forged_source(struct htest *t)
+{
+	struct rxe_dev *db;
+	struct rxe_counters before;
+	struct side a, b;
+	u8 out[64], *in[2];
+	struct ib_wc wc;
+
+	sim_setup(131, (struct link_faults) { 0 });
+	db = sim.dev[1];
+	HT_ASSERT_EQ(t, pair_init(&a, &b, 4096, ALL_ACCESS, ALL_ACCESS,
+				  &default_params, &default_params, false), 0);
+	before = db->stats;
+	in[0] = b.mem;
+	in[1] = b.mem + 64;
+	memset(b.mem, 0, 128);
+	post_recv_buf(&b, in[0], 64, 1);
+	post_recv_buf(&b, in[1], 64, 2);
+	/* Before the peer spoke, at a PSN far from the expected one. */
+	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0x800000);
+	pattern(out, sizeof(out), 1);
+	memcpy(a.mem, out, sizeof(out));
+	HT_EXPECT_EQ(t, one_send(&a, a.mem, sizeof(out), a.mr->lkey),
+		     IB_WC_SUCCESS);
+	HT_ASSERT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
+	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
+	HT_EXPECT(t, !memcmp(in[0], out, sizeof(out)));
+	/* Now the port is known: another one, and another address. */
+	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0);
+	forge_send(db, IP_A + 7, 0xc001, b.qp->qp_num, 0);
+	HT_EXPECT_EQ(t, db->stats.wrong_port, before.wrong_port + 1);
+	HT_EXPECT_EQ(t, db->stats.wrong_peer, before.wrong_peer + 1);
+	pattern(out, sizeof(out), 2);
+	memcpy(a.mem, out, sizeof(out));
+	HT_EXPECT_EQ(t, one_send(&a, a.mem, sizeof(out), a.mr->lkey),
+		     IB_WC_SUCCESS);
+	HT_ASSERT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
+	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
+	HT_EXPECT_EQ(t, wc.wr_id, 2);
+	HT_EXPECT(t, !memcmp(in[1], out, sizeof(out)));
+	HT_EXPECT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 0);
+	side_fini(&a);
+	side_fini(&b);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_qp_state_machine),
 	HT_CASE(test_clean_link_all_ops),
@@ -1680,6 +1752,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_cq_notify),
 	HT_CASE(test_ud),
 	HT_CASE(test_bad_packets),
+	HT_CASE(test_forged_source),
 	HT_CASE(test_loopback),
 	HT_CASE(test_backpressure),
 	HT_CASE(test_lossy_links),

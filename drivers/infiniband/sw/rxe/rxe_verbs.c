@@ -521,8 +521,10 @@ static int rxe_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 	}
 	if (mask & IB_QP_PATH_MTU)
 		qp->mtu = min(ib_mtu_enum_to_int(attr->path_mtu), max_mtu);
-	if (mask & IB_QP_DEST_QPN)
+	if (mask & IB_QP_DEST_QPN) {
 		qp->dqpn = attr->dest_qp_num & RXE_QPN_MASK;
+		qp->peer_sport = 0;
+	}
 	if (mask & IB_QP_RQ_PSN)
 		qp->resp.psn = attr->rq_psn & RXE_PSN_MASK;
 	if (mask & IB_QP_SQ_PSN)
@@ -921,10 +923,10 @@ void rxe_dump_counters(struct rxe_dev *rxe)
 
 	pr_info("%s: sent %llu rcvd %llu loopback %llu\n", rxe->ib.name,
 		s->sent_pkts, s->rcvd_pkts, s->loopback_pkts);
-	pr_info("%s: icrc_errors %llu malformed %llu unknown_opcode %llu unknown_qpn %llu bad_pkey %llu bad_qkey %llu wrong_peer %llu wrong_transport %llu not_for_us %llu drop_state %llu\n",
+	pr_info("%s: icrc_errors %llu malformed %llu unknown_opcode %llu unknown_qpn %llu bad_pkey %llu bad_qkey %llu wrong_peer %llu wrong_port %llu wrong_transport %llu not_for_us %llu drop_state %llu\n",
 		rxe->ib.name, s->icrc_errors, s->malformed, s->unknown_opcode,
 		s->unknown_qpn, s->bad_pkey, s->bad_qkey, s->wrong_peer,
-		s->wrong_transport, s->not_for_us, s->drop_state);
+		s->wrong_port, s->wrong_transport, s->not_for_us, s->drop_state);
 	pr_info("%s: psn_seq_errors %llu duplicates %llu dup_reads %llu retransmits %llu retransmitted_pkts %llu timeouts %llu stale_responses %llu\n",
 		rxe->ib.name, s->psn_seq_errors, s->duplicates, s->dup_reads,
 		s->retransmits, s->retransmitted_pkts, s->timeouts,
