@@ -1741,6 +1741,54 @@ static void test_forged_source(struct htest *t)
 	side_fini(&b);
 }
 
+/*
+ * Memory keys cannot be guessed from others: of 256 registrations no two
+ * keys are equal, consecutive ones are not a fixed step apart, nor are
+ * their table indexes (the high 12 bits) mostly one apart; a key
+ * registered again for the same memory is another key.
+ */
+static void test_keys_unpredictable(struct htest *t)
+{
+	enum { N = 256 };
+	static struct ib_mr *mrs[N];
+	struct ib_device *dev;
+	struct ib_pd *pd;
+	unsigned int same = 0, steps = 0, next_index = 0;
+	u8 *mem = malloc(N * 64);
+	u32 old;
+
+	sim_setup(132, (struct link_faults) { 0 });
+	dev = &sim.dev[0]->ib;
+	pd = ib_alloc_pd(dev);
+	HT_ASSERT(t, !IS_ERR(pd));
+	for (int i = 0; i < N; i++) {
+		mrs[i] = ib_reg_mr(pd, mem + i * 64, 64, IB_ACCESS_LOCAL_WRITE |
+				   IB_ACCESS_REMOTE_WRITE);
+		HT_ASSERT(t, !IS_ERR(mrs[i]));
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++)
+			same += mrs[i]->rkey == mrs[j]->rkey;
+	for (int i = 2; i < N; i++)
+		steps += mrs[i]->rkey - mrs[i - 1]->rkey ==
+			 mrs[i - 1]->rkey - mrs[i - 2]->rkey;
+	for (int i = 1; i < N; i++)
+		next_index += (mrs[i]->rkey >> 20) == (mrs[i - 1]->rkey >> 20) + 1;
+	HT_EXPECT_EQ(t, same, 0);
+	HT_EXPECT(t, steps <= 2);
+	/* 256 random indexes out of 4095: a few neighbours by chance. */
+	HT_EXPECT(t, next_index <= 16);
+	old = mrs[0]->rkey;
+	ib_dereg_mr(mrs[0]);
+	mrs[0] = ib_reg_mr(pd, mem, 64, IB_ACCESS_LOCAL_WRITE);
+	HT_ASSERT(t, !IS_ERR(mrs[0]));
+	HT_EXPECT(t, mrs[0]->rkey != old);
+	for (int i = 0; i < N; i++)
+		ib_dereg_mr(mrs[i]);
+	ib_dealloc_pd(pd);
+	free(mem);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_qp_state_machine),
 	HT_CASE(test_clean_link_all_ops),
@@ -1753,6 +1801,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_ud),
 	HT_CASE(test_bad_packets),
 	HT_CASE(test_forged_source),
+	HT_CASE(test_keys_unpredictable),
 	HT_CASE(test_loopback),
 	HT_CASE(test_backpressure),
 	HT_CASE(test_lossy_links),

@@ -73,7 +73,6 @@ struct rxe_dev {
 	struct rxe_qp **qp_table;	/* RXE_MAX_QP slots */
 	u32 qp_gen;
 	struct rxe_mr **mr_table;	/* RXE_MAX_MR slots */
-	u32 mr_next;
 	struct list_head cqs;
 	u16 ip_id;
 	spinlock_t loop_lock;

@@ -31,7 +31,8 @@ static void rxe_lock(spinlock_t *l, unsigned long *flags)
  * lookup, and RXE_KEY_RAND_BITS fresh random bits below, so a key cannot
  * be guessed from the ones seen before (DESIGN.md, Trust): a peer trying
  * keys has one chance in 2^20 per try, and each miss is a NAK and a
- * counted access error.
+ * counted access error.  The index is the first free slot from a random
+ * one, so neither part follows from the keys registered before.
  */
 #define RXE_KEY_RAND_BITS	20
 #define RXE_KEY_RAND_MASK	((1U << RXE_KEY_RAND_BITS) - 1)
@@ -110,18 +111,19 @@ static int rxe_reg_mr(struct ib_mr *ibmr)
 {
 	struct rxe_dev *rxe = to_rdev(ibmr->device);
 	struct rxe_mr *mr = to_rmr(ibmr);
+	/* The index too starts at a random free slot: no key is next. */
+	u32 start = (u32)get_random_u64();
 	unsigned long flags;
 	u32 i, idx;
 	int ret = -ENOMEM;
 
 	rxe_lock(&rxe->lock, &flags);
 	for (i = 0; i < RXE_MAX_MR - 1; i++) {
-		idx = 1 + (rxe->mr_next + i) % (RXE_MAX_MR - 1);
+		idx = 1 + (start + i) % (RXE_MAX_MR - 1);
 		if (!rxe->mr_table[idx])
 			break;
 	}
 	if (i < RXE_MAX_MR - 1) {
-		rxe->mr_next = idx;
 		mr->ib.lkey = mr->ib.rkey = idx << RXE_KEY_RAND_BITS |
 			((u32)get_random_u64() & RXE_KEY_RAND_MASK);
 		mr->addr = (u8 *)(uintptr_t)ibmr->iova;
