@@ -42,10 +42,13 @@
                  own address it then sends memory1 copies of that REQ
                  (each with a new comm ID, so the CM takes it as a new
                  connection): with a flipped bit in the MAC, with no MAC,
-                 and unchanged (a replay); and RC SENDs to memory1's QP of
-                 the connection from 10.77.0.9.  memory1 must count each
-                 kind exactly (unauthenticated CM messages, replayed CM
-                 requests, RC packets from the wrong peer), log each once,
+                 and unchanged (a replay); the REQ as a key holder at
+                 10.77.0.9 would send it in node 0's name (a right MAC for
+                 that address); and RC SENDs to memory1's QP of the
+                 connection from 10.77.0.9.  memory1 must count each kind
+                 exactly (unauthenticated CM messages, replayed CM
+                 requests, requests from the wrong address, RC packets
+                 from the wrong peer), log each once,
                  and keep its connection to processor0 up throughout.
 
 The injector sends only to the scenario's own multicast group and port
@@ -182,6 +185,16 @@ def _counters(log):
 	return tuple(int(x) for x in m[-1]) if m else None
 
 
+def _settle_and_dump(nodes, marker):
+	"""Long enough for a death to be declared (3 s), then the counters
+	(SIGQUIT) of every node, up to the line @marker matches."""
+	time.sleep(4)
+	for n in nodes:
+		n.proc.send_signal(signal.SIGQUIT)
+	for n in nodes:
+		check(n.wait_for(marker, 30), f"{n.name}: no membership counters")
+
+
 def scenario_forged():
 	fabric = clusterlib.free_fabric()
 	key = secrets.token_bytes(16)
@@ -209,13 +222,7 @@ def scenario_forged():
 					       heartbeat(FORGED_NODE, FORGED_IP,
 							 key=key, seq=1 << 60)))
 				time.sleep(0.2)
-			# Long enough for a death to be declared (3 s).
-			time.sleep(4)
-			for n in (p, m):
-				n.proc.send_signal(signal.SIGQUIT)
-			for n in (p, m):
-				check(n.wait_for(r"unauthenticated datagrams", 30),
-				      f"{n.name}: no membership counters")
+			_settle_and_dump((p, m), r"unauthenticated datagrams")
 		finally:
 			inj.close()
 		boots = [n.kill() for n in (p, m)]
@@ -409,6 +416,31 @@ def new_comm_id(req, mac=None):
 	return bytes(f)
 
 
+def insider_req(req, key, src_ip):
+	"""@req as a key holder at @src_ip would send it in the same node's
+	name: IP source, the CMA header's source and the path's local GID
+	changed, the FIT MAC recomputed under @key for that address."""
+	d = MAD + 24				# the REQ message
+	f = bytearray(new_comm_id(req))
+	addr = socket.inet_aton(src_ip)
+	f[26:30] = addr
+	f[24:26] = b"\0\0"
+	f[24:26] = struct.pack("!H", ip_checksum(bytes(f[14:34])))
+	f[d + 68:d + 72] = addr			# primary path local GID
+	f[d + 156:d + 160] = addr		# CMA header source
+	priv = bytes(f[d + 176:d + 216])
+	qpn = struct.unpack("!I", f[d + 32:d + 36])[0] >> 8
+	psn = struct.unpack("!I", f[d + 44:d + 48])[0] >> 8
+	msg = (b"FITCMREQ" + priv +
+	       struct.pack("!IIII", struct.unpack("!I", addr)[0],
+			   struct.unpack("!I", socket.inet_aton(MEMORY_IP))[0],
+			   qpn, psn))
+	f[REQ_FIT_MAC:REQ_FIT_MAC + 16] = hmac.new(key, msg,
+						   hashlib.sha256).digest()[:16]
+	f[-4:] = icrc(f)
+	return bytes(f)
+
+
 def rc_send(dst_mac, src_ip, dst_ip, dqpn, psn):
 	"""An RC SEND_ONLY of 16 bytes, ICRC sealed."""
 	bth = struct.pack("!BBHII", 0x04, 0, 0xFFFF, dqpn & 0xFFFFFF,
@@ -453,15 +485,12 @@ def scenario_cm_forged():
 				inj.send(new_comm_id(req, bad))
 				inj.send(new_comm_id(req, bytes(16)))
 				inj.send(new_comm_id(req))
+				inj.send(insider_req(req, bytes.fromhex(key),
+						     WRONG_SOURCE))
 				inj.send(rc_send(rep[6:12], WRONG_SOURCE, MEMORY_IP,
 						 m_qpn, i))
 				time.sleep(0.3)
-			time.sleep(4)
-			for n in (p, m):
-				n.proc.send_signal(signal.SIGQUIT)
-			for n in (p, m):
-				check(n.wait_for(r"replayed CM requests", 30),
-				      f"{n.name}: no membership counters")
+			_settle_and_dump((p, m), r"replayed CM requests")
 			boots = [n.kill() for n in (p, m)]
 	finally:
 		inj.close()
@@ -471,12 +500,18 @@ def scenario_cm_forged():
 	b.expect(unauth and tuple(map(int, unauth[-1])) == (2 * SENDS, SENDS),
 		 f"unauthenticated/replayed CM counted {unauth[-1:]}, sent "
 		 f"{2 * SENDS}/{SENDS}")
+	wrong = re.findall(r"\((\d+) from the wrong address\)", b.log)
+	b.expect(wrong and int(wrong[-1]) == SENDS,
+		 f"key holder's CM requests from the wrong address counted "
+		 f"{wrong[-1:]}, sent {SENDS}")
 	peer = re.findall(r"wrong_peer (\d+) wrong_port (\d+)", b.log)
 	b.expect(peer and int(peer[-1][0]) == SENDS,
 		 f"RC packets from the wrong peer counted {peer[-1:]}, sent "
 		 f"{SENDS}")
 	for what in (r"fit: CM request from 10\.77\.0\.1 refused: no valid MAC",
 		     r"fit: CM request from 10\.77\.0\.1 refused: replayed",
+		     r"fit: CM request for node 0 from 10\.77\.0\.9 refused: "
+		     r"node 0 is at 10\.77\.0\.1",
 		     r"rxe0: RoCE packet for QP \d+ from 10\.77\.0\.9:\d+ "
 		     r"refused: wrong address"):
 		b.expect(len(b.grep(what)) == 1,

@@ -1696,13 +1696,33 @@ static void forge_send(struct rxe_dev *to, u32 saddr, u16 sport, u32 dqpn,
 	rxe_rcv(to, buf, len);
 }
 
+/* 64 bytes from A land in @in, B's receive @id. */
+static void send_arrives(struct htest *t, struct side *a, struct side *b,
+			 const u8 *in, u64 id)
+{
+	struct ib_wc wc;
+	u8 out[64];
+
+	pattern(out, sizeof(out), (u32)id);
+	memcpy(a->mem, out, sizeof(out));
+	HT_EXPECT_EQ(t, one_send(a, a->mem, sizeof(out), a->mr->lkey),
+		     IB_WC_SUCCESS);
+	if (ib_poll_cq(b->rcq, 1, &wc) != 1) {
+		HT_FAIL(t, "SEND %llu did not arrive", (unsigned long long)id);
+		return;
+	}
+	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
+	HT_EXPECT_EQ(t, wc.wr_id, id);
+	HT_EXPECT(t, !memcmp(in, out, sizeof(out)));
+}
+
 static void test_forged_source(struct htest *t)
 {
 	struct rxe_dev *db;
 	struct rxe_counters before;
 	struct side a, b;
-	u8 out[64], *in[2];
 	struct ib_wc wc;
+	u8 *in[2];
 
 	sim_setup(131, (struct link_faults) { 0 });
 	db = sim.dev[1];
@@ -1716,26 +1736,13 @@ static void test_forged_source(struct htest *t)
 	post_recv_buf(&b, in[1], 64, 2);
 	/* Before the peer spoke, at a PSN far from the expected one. */
 	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0x800000);
-	pattern(out, sizeof(out), 1);
-	memcpy(a.mem, out, sizeof(out));
-	HT_EXPECT_EQ(t, one_send(&a, a.mem, sizeof(out), a.mr->lkey),
-		     IB_WC_SUCCESS);
-	HT_ASSERT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
-	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
-	HT_EXPECT(t, !memcmp(in[0], out, sizeof(out)));
+	send_arrives(t, &a, &b, in[0], 1);
 	/* Now the port is known: another one, and another address. */
 	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0);
 	forge_send(db, IP_A + 7, 0xc001, b.qp->qp_num, 0);
 	HT_EXPECT_EQ(t, db->stats.wrong_port, before.wrong_port + 1);
 	HT_EXPECT_EQ(t, db->stats.wrong_peer, before.wrong_peer + 1);
-	pattern(out, sizeof(out), 2);
-	memcpy(a.mem, out, sizeof(out));
-	HT_EXPECT_EQ(t, one_send(&a, a.mem, sizeof(out), a.mr->lkey),
-		     IB_WC_SUCCESS);
-	HT_ASSERT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 1);
-	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
-	HT_EXPECT_EQ(t, wc.wr_id, 2);
-	HT_EXPECT(t, !memcmp(in[1], out, sizeof(out)));
+	send_arrives(t, &a, &b, in[1], 2);
 	HT_EXPECT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 0);
 	side_fini(&a);
 	side_fini(&b);
