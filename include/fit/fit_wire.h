@@ -40,7 +40,7 @@
 #define FIT_SEG_MAX		(FIT_SLOT_BYTES - FIT_HDR_BYTES)
 #define FIT_UDP_PORT		4790	/* membership datagrams */
 #define FIT_CM_PORT		4792	/* RDMA-CM port every node listens on */
-#define FIT_CM_VERSION		1	/* struct fit_cm_private.version */
+#define FIT_CM_VERSION		2	/* struct fit_cm_private.version */
 
 /* fit_wire_hdr.flags */
 enum fit_flags {
@@ -222,32 +222,40 @@ _Static_assert(sizeof(struct fit_member_auth) == 40, "fit_member_auth size");
 /*
  * RDMA-CM private data of a FIT connection, the same layout in the REQ
  * (active side: the lower node id) and the REP (passive side).  It fits
- * the 56 bytes a REQ leaves after the CMA header.  Ring geometry and the
- * mailbox/region keys are what the peer needs to send to us and to
- * return credits; @epoch identifies this boot of the sender, so a peer
- * can tell a rebooted node from a late retransmission.
+ * the 56 bytes a REQ leaves after the CMA header, a MAC included, so
+ * the fields are as narrow as their values: node ids and ring sizes
+ * below 256, addresses as the low 48 bits of a canonical x86-64 address
+ * (sign-extended from bit 47), the region length below 2^48.  Ring
+ * geometry and the mailbox/region keys are what the peer needs to send
+ * to us and to return credits; @epoch identifies this boot of the
+ * sender, so a peer can tell a rebooted node from a late retransmission.
+ *
+ * @mac: with a cluster key (fit.key=), HMAC-SHA256 truncated to 128 bits
+ * over what binds the message to its connection (fit_cm_mac(),
+ * net/fit/member_msg.h); all zero without a key.
  */
+#define FIT_CM_MAC_BYTES	16
+
 struct fit_cm_private {
 	u8 version;		/* FIT_CM_VERSION */
 	u8 role;		/* enum fit_role_wire */
-	__le16 node;		/* sender's node id */
-	__le16 dst_node;	/* the node it means to reach */
-	__le16 ring_entries;	/* receive entries posted for the peer */
-	__le16 req_credits;	/* of which for requests */
-	__le16 reserved;	/* zero */
+	u8 node;		/* sender's node id */
+	u8 dst_node;		/* the node it means to reach */
+	u8 ring_entries;	/* receive entries posted for the peer */
+	u8 req_credits;		/* of which for requests */
 	__le64 epoch;
-	__le64 mbox_addr;	/* credit mailbox (RDMA WRITE target) */
 	__le32 mbox_rkey;
 	__le32 region_rkey;	/* 0: no exported region */
-	__le64 region_addr;
-	__le64 region_len;
-	__le32 reserved2;	/* zero */
+	u8 mbox_addr[6];	/* credit mailbox (RDMA WRITE target) */
+	u8 region_addr[6];
+	u8 region_len[6];
+	u8 mac[FIT_CM_MAC_BYTES];
 } __packed;
 _Static_assert(sizeof(struct fit_cm_private) == 56, "fit_cm_private size");
-_Static_assert(__builtin_offsetof(struct fit_cm_private, epoch) == 12,
+_Static_assert(__builtin_offsetof(struct fit_cm_private, epoch) == 6,
 	       "fit_cm_private epoch");
-_Static_assert(__builtin_offsetof(struct fit_cm_private, region_len) == 44,
-	       "fit_cm_private region_len");
+_Static_assert(__builtin_offsetof(struct fit_cm_private, mac) == 40,
+	       "fit_cm_private mac");
 
 /*
  * CONNECT and CONNECT_ACK payload: one side's half of an RC connection
@@ -327,13 +335,19 @@ struct fit_cm_info {
 	u64 region_addr, region_len;
 };
 
-void fit_cm_private_pack(struct fit_cm_private *w,
-			 const struct fit_cm_info *i);
 /*
- * Parse @len bytes of private data into @i.  0, or -EPROTO: short,
- * wrong version, unknown role, reserved bytes set, node ids out of
- * range or equal, no request credits, credits not below the entries,
- * more entries than FIT_MAX_RING_ENTRIES, a region key without a length.
+ * Write @i as private data, the MAC zero.  0, or -EINVAL for a value the
+ * layout cannot carry (a node id, ring size or length too large, an
+ * address that is not canonical).
+ */
+int fit_cm_private_pack(struct fit_cm_private *w,
+			const struct fit_cm_info *i);
+/*
+ * Parse @len bytes of private data into @i (the MAC is not looked at:
+ * fit_cm_mac_check()).  0, or -EPROTO: short, wrong version, unknown
+ * role, node ids out of range or equal, no request credits, credits not
+ * below the entries, more entries than FIT_MAX_RING_ENTRIES, no mailbox
+ * key, a region key without a length.
  */
 int fit_cm_private_unpack(const void *buf, size_t len, struct fit_cm_info *i);
 

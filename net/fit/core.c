@@ -1920,6 +1920,8 @@ void fit_dump_stats(void)
 	pr_info("fit: rxe0: retransmits %llu retransmitted_pkts %llu timeouts %llu rnr_naks %llu/%llu\n",
 		rx->retransmits, rx->retransmitted_pkts, rx->timeouts,
 		rx->rnr_naks_sent, rx->rnr_naks_rcvd);
+	pr_info("fit: rxe0: refused RC packets: wrong_peer %llu wrong_port %llu\n",
+		rx->wrong_peer, rx->wrong_port);
 	fit_member_dump();
 }
 

@@ -65,7 +65,7 @@ PARAM_UINT("fit.dead_ms", fit_dead_ms, 100, 600000,
 	   "FIT: a peer silent this long (ms) is declared dead");
 static char fit_key_spec[2 * FIT_KEY_MAX_BYTES + 1];
 PARAM_STRING("fit.key", fit_key_spec,
-	     "FIT: cluster key, 32-64 hex digits; membership datagrams carry an HMAC-SHA256 under it");
+	     "FIT: cluster key, 32-64 hex digits; membership datagrams and the CM handshake carry an HMAC-SHA256 under it");
 static unsigned int fit_stats_ms;
 PARAM_UINT("fit.stats_ms", fit_stats_ms, 0, 3600000,
 	   "FIT: print the counters every N ms (0: at shutdown only)");
@@ -97,11 +97,14 @@ struct fit_member {
 	u64 next_connect;	/* jiffies */
 	u64 seq;		/* with a key: highest seq accepted */
 	u64 debug_reset_at;	/* fit.debug_reset_ms: jiffies, 0 unset */
+	/* With a key: the MAC of the last CM REQ queued from it. */
+	u8 req_mac[FIT_CM_MAC_BYTES];
 };
 
 struct fit_accept {
 	struct rdma_cm_id *id;
 	struct fit_cm_info info;
+	u8 req_mac[FIT_CM_MAC_BYTES];	/* the REP's MAC covers it */
 };
 
 static DEFINE_SPINLOCK(fit_member_lock);
@@ -120,6 +123,10 @@ static unsigned long long fit_spoofed_datagrams, fit_bad_mac;
 static unsigned long long fit_replayed;
 static unsigned long long fit_spoofed_cm;	/* CM thread only */
 static bool fit_spoofed_cm_logged;
+/* CM thread only: REQs/REPs without a valid MAC, REQs seen before. */
+static unsigned long long fit_unauth_cm, fit_replayed_cm;
+/* Active side, per peer: the MAC of our REQ (member thread, then CM). */
+static u8 fit_req_mac[FIT_MAX_NODES][FIT_CM_MAC_BYTES];
 static struct hmac_sha256_key fit_key;		/* set once at init */
 static bool fit_keyed;
 static u64 fit_seq;				/* member thread only */
@@ -389,9 +396,27 @@ out:
 
 /* ------------------------------------------------------------ the CM */
 
+/*
+ * Count a CM message we refuse; log the first of each kind (CM thread).
+ */
+static void fit_cm_refused(unsigned long long *counter, bool *logged,
+			   const char *what, u32 ip, const char *why)
+{
+	(*counter)++;
+	if (*logged)
+		return;
+	*logged = true;
+	pr_warn("fit: CM %s from %u.%u.%u.%u refused: %s; further ones only counted\n",
+		what, ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
+		why);
+}
+
 static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 {
+	static bool logged_mac, logged_replay;
 	struct fit_conn *c = id->context;
+	struct fit_cm_bind bind;
+	const u8 *mac;
 	struct fit_cm_info info;
 	unsigned long flags;
 	u32 known_ip = 0;
@@ -399,6 +424,18 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 
 	switch (ev->event) {
 	case RDMA_CM_EVENT_CONNECT_REQUEST:
+		bind = (struct fit_cm_bind){
+			.src_ip = id->remote_ip, .dst_ip = id->local_ip,
+			.qpn = ev->qpn, .psn = ev->psn,
+		};
+		if (fit_cm_mac_check(fit_keyed ? &fit_key : NULL,
+				     ev->private_data, ev->private_data_len,
+				     &bind)) {
+			fit_bad_cm++;
+			fit_cm_refused(&fit_unauth_cm, &logged_mac, "request",
+				       id->remote_ip, "no valid MAC");
+			return -EACCES;
+		}
 		/* Only a lower id connects to us, and only to us. */
 		if (fit_cm_private_unpack(ev->private_data,
 					  ev->private_data_len, &info) ||
@@ -406,9 +443,15 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 			fit_bad_cm++;
 			return -EPROTO;
 		}
+		mac = ((const struct fit_cm_private *)ev->private_data)->mac;
 		spin_lock_irqsave(&fit_member_lock, flags);
 		if (fit_static && !fit_members[info.node].listed) {
 			ret = -EPERM;
+		} else if (fit_keyed &&
+			   !memcmp(fit_members[info.node].req_mac, mac,
+				   FIT_CM_MAC_BYTES)) {
+			/* Its MAC covers its QPN and PSN: not a new one. */
+			ret = -EALREADY;
 		} else if (fit_members[info.node].ip &&
 			   fit_members[info.node].ip != id->remote_ip) {
 			/*
@@ -424,9 +467,19 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 		} else {
 			fit_acceptq[fit_nr_accept].id = id;
 			fit_acceptq[fit_nr_accept].info = info;
+			memcpy(fit_acceptq[fit_nr_accept].req_mac, mac,
+			       FIT_CM_MAC_BYTES);
+			memcpy(fit_members[info.node].req_mac, mac,
+			       FIT_CM_MAC_BYTES);
 			fit_nr_accept++;
 		}
 		spin_unlock_irqrestore(&fit_member_lock, flags);
+		if (ret == -EALREADY) {
+			fit_bad_cm++;
+			fit_cm_refused(&fit_replayed_cm, &logged_replay,
+				       "request", id->remote_ip,
+				       "replayed: a request already taken");
+		}
 		if (ret == -EACCES) {
 			fit_bad_cm++;
 			fit_spoofed_cm++;
@@ -449,6 +502,24 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 			return 0;
 		if (c->peer.node > node_id) {
 			/* Active side: the REP carries the peer's half. */
+			bind = (struct fit_cm_bind){
+				.rep = true,
+				.src_ip = id->remote_ip, .dst_ip = id->local_ip,
+				.qpn = ev->qpn, .psn = ev->psn,
+			};
+			memcpy(bind.req_mac, fit_req_mac[c->peer.node],
+			       FIT_CM_MAC_BYTES);
+			if (fit_cm_mac_check(fit_keyed ? &fit_key : NULL,
+					     ev->private_data,
+					     ev->private_data_len, &bind)) {
+				fit_bad_cm++;
+				fit_cm_refused(&fit_unauth_cm, &logged_mac,
+					       "reply", id->remote_ip,
+					       "no valid MAC");
+				fit_conn_fail(c, -EHOSTDOWN,
+					      "unauthenticated REP");
+				return 0;
+			}
 			if (fit_cm_private_unpack(ev->private_data,
 						  ev->private_data_len,
 						  &info) ||
@@ -510,7 +581,19 @@ static void fit_connect_peer(u16 n, u32 ip)
 			rdma_destroy_id(id);
 		return;
 	}
-	fit_cm_private_pack(&priv, &local);
+	if (fit_cm_private_pack(&priv, &local)) {
+		fit_conn_fail(c, -EHOSTDOWN, "private data does not fit");
+		return;
+	}
+	if (fit_keyed) {
+		struct fit_cm_bind b = {
+			.src_ip = id->local_ip, .dst_ip = ip,
+			.qpn = id->qp->qp_num, .psn = id->psn,
+		};
+
+		fit_cm_mac(&fit_key, &priv, &b, priv.mac);
+	}
+	memcpy(fit_req_mac[n], priv.mac, FIT_CM_MAC_BYTES);
 	fit_fill_param(&param, &priv);
 	rdma_set_ack_timeout(id, FIT_QP_ACK_TIMEOUT);
 	ret = rdma_connect(id, ip, FIT_CM_PORT, &param,
@@ -562,7 +645,21 @@ static void fit_accept_one(struct fit_accept *a)
 		fit_conn_teardown(c);
 		return;
 	}
-	fit_cm_private_pack(&priv, &local);
+	if (fit_cm_private_pack(&priv, &local)) {
+		rdma_reject(a->id, NULL, 0);
+		fit_conn_teardown(c);
+		return;
+	}
+	if (fit_keyed) {
+		struct fit_cm_bind b = {
+			.rep = true,
+			.src_ip = a->id->local_ip, .dst_ip = a->id->remote_ip,
+			.qpn = a->id->qp->qp_num, .psn = a->id->psn,
+		};
+
+		memcpy(b.req_mac, a->req_mac, FIT_CM_MAC_BYTES);
+		fit_cm_mac(&fit_key, &priv, &b, priv.mac);
+	}
 	fit_fill_param(&param, &priv);
 	rdma_set_ack_timeout(a->id, FIT_QP_ACK_TIMEOUT);
 	if (rdma_accept(a->id, &param))
@@ -877,7 +974,7 @@ int fit_member_init(void)
 		fit_keyed = true;
 		/* Grows across boots: seconds at boot, then one per datagram. */
 		fit_seq = fit_cmos_seconds() << 24;
-		pr_info("fit: cluster key of %u bits: membership datagrams carry an HMAC-SHA256\n",
+		pr_info("fit: cluster key of %u bits: membership datagrams and CM requests/replies carry an HMAC-SHA256\n",
 			bits);
 	} else {
 		pr_warn("fit: no cluster key: membership is unauthenticated\n");
@@ -942,10 +1039,11 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu debug resets\n",
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu unauthenticated CM messages, %llu replayed CM requests, %llu debug resets\n",
 		fit_deaths, fit_rejoins, fit_bad_datagrams,
 		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm,
-		fit_spoofed_cm, fit_debug_resets);
+		fit_spoofed_cm, fit_unauth_cm, fit_replayed_cm,
+		fit_debug_resets);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

@@ -181,3 +181,43 @@ int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
 	}
 	return 0;
 }
+
+void fit_cm_mac(const struct hmac_sha256_key *key,
+		const struct fit_cm_private *w, const struct fit_cm_bind *b,
+		u8 mac[FIT_CM_MAC_BYTES])
+{
+	u8 msg[8 + offsetof(struct fit_cm_private, mac) + 16 +
+	       FIT_CM_MAC_BYTES];
+	u8 full[SHA256_DIGEST_SIZE];
+	size_t n = 8;
+
+	memcpy(msg, b->rep ? "FITCMREP" : "FITCMREQ", 8);
+	memcpy(msg + n, w, offsetof(struct fit_cm_private, mac));
+	n += offsetof(struct fit_cm_private, mac);
+	put_be32(msg + n, b->src_ip);
+	put_be32(msg + n + 4, b->dst_ip);
+	put_be32(msg + n + 8, b->qpn);
+	put_be32(msg + n + 12, b->psn);
+	n += 16;
+	if (b->rep) {
+		memcpy(msg + n, b->req_mac, FIT_CM_MAC_BYTES);
+		n += FIT_CM_MAC_BYTES;
+	}
+	hmac_sha256(key, msg, n, full);
+	memcpy(mac, full, FIT_CM_MAC_BYTES);
+}
+
+int fit_cm_mac_check(const struct hmac_sha256_key *key, const void *buf,
+		     size_t len, const struct fit_cm_bind *b)
+{
+	const struct fit_cm_private *w = buf;
+	u8 want[FIT_CM_MAC_BYTES];
+
+	if (!buf || len < sizeof(*w))
+		return -EBADMSG;
+	if (key)
+		fit_cm_mac(key, w, b, want);
+	else
+		memset(want, 0, sizeof(want));
+	return crypto_memneq(w->mac, want, FIT_CM_MAC_BYTES) ? -EBADMSG : 0;
+}

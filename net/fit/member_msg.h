@@ -72,4 +72,35 @@ int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
 		     const struct hmac_sha256_key *key,
 		     struct fit_member_info *info, const char **why);
 
+/*
+ * What a CM REQ or REP's MAC binds it to, besides its own private data:
+ * the connection it opens.  Addresses and QPN/PSN as the CM carries
+ * them (the IPv4 header and the REQ/REP's local QPN and starting PSN).
+ */
+struct fit_cm_bind {
+	bool rep;		/* a REP (else a REQ) */
+	u32 src_ip, dst_ip;	/* the sender's and the receiver's, host order */
+	u32 qpn, psn;		/* the sender's QPN and starting PSN */
+	u8 req_mac[FIT_CM_MAC_BYTES];	/* REP: the MAC of the REQ it answers */
+};
+
+/*
+ * The MAC of CM private data @w under @key: HMAC-SHA256 truncated to
+ * FIT_CM_MAC_BYTES of "FITCMREQ" or "FITCMREP", the 40 bytes of @w
+ * before its MAC, then big-endian src_ip, dst_ip, qpn, psn, and for a
+ * REP the REQ's MAC (so a REP answers one REQ only).
+ */
+void fit_cm_mac(const struct hmac_sha256_key *key,
+		const struct fit_cm_private *w, const struct fit_cm_bind *b,
+		u8 mac[FIT_CM_MAC_BYTES]);
+
+/*
+ * Check the MAC of the private data at @buf (at least
+ * sizeof(struct fit_cm_private) bytes, else -EBADMSG): with @key it must
+ * be fit_cm_mac()'s, without one all zero (a MAC we cannot check).
+ * Constant time.  0 or -EBADMSG.
+ */
+int fit_cm_mac_check(const struct hmac_sha256_key *key, const void *buf,
+		     size_t len, const struct fit_cm_bind *b);
+
 #endif /* _NET_FIT_MEMBER_MSG_H */

@@ -161,49 +161,80 @@ int fit_announce_check(const struct fit_announce *w)
 	return 0;
 }
 
-void fit_cm_private_pack(struct fit_cm_private *w,
-			 const struct fit_cm_info *i)
+/* x86-64 canonical addresses: bits 63..47 all equal. */
+static bool fit_put_addr48(u8 *b, u64 v)
 {
-	u8 *b = (u8 *)w;
+	u64 top = v >> 47;
 
+	if (top != 0 && top != 0x1ffff)
+		return false;
+	for (int k = 0; k < 6; k++)
+		b[k] = (u8)(v >> (8 * k));
+	return true;
+}
+
+static u64 fit_get_u48(const u8 *b)
+{
+	u64 v = 0;
+
+	for (int k = 0; k < 6; k++)
+		v |= (u64)b[k] << (8 * k);
+	return v;
+}
+
+static u64 fit_get_addr48(const u8 *b)
+{
+	u64 v = fit_get_u48(b);
+
+	return v & (1ull << 47) ? v | 0xffff000000000000ull : v;
+}
+
+int fit_cm_private_pack(struct fit_cm_private *w,
+			const struct fit_cm_info *i)
+{
 	memset(w, 0, sizeof(*w));
-	b[0] = FIT_CM_VERSION;
-	b[1] = i->role;
-	fit_put_le16(b + 2, i->node);
-	fit_put_le16(b + 4, i->dst_node);
-	fit_put_le16(b + 6, i->ring_entries);
-	fit_put_le16(b + 8, i->req_credits);
-	fit_put_le64(b + 12, i->epoch);
-	fit_put_le64(b + 20, i->mbox_addr);
-	fit_put_le32(b + 28, i->mbox_rkey);
-	fit_put_le32(b + 32, i->region_rkey);
-	fit_put_le64(b + 36, i->region_addr);
-	fit_put_le64(b + 44, i->region_len);
+	if (i->node > 0xff || i->dst_node > 0xff || i->ring_entries > 0xff ||
+	    i->req_credits > 0xff || i->region_len >> 48)
+		return -EINVAL;
+	w->version = FIT_CM_VERSION;
+	w->role = i->role;
+	w->node = (u8)i->node;
+	w->dst_node = (u8)i->dst_node;
+	w->ring_entries = (u8)i->ring_entries;
+	w->req_credits = (u8)i->req_credits;
+	fit_put_le64(&w->epoch, i->epoch);
+	fit_put_le32(&w->mbox_rkey, i->mbox_rkey);
+	fit_put_le32(&w->region_rkey, i->region_rkey);
+	if (!fit_put_addr48(w->mbox_addr, i->mbox_addr) ||
+	    !fit_put_addr48(w->region_addr, i->region_addr))
+		return -EINVAL;
+	for (int k = 0; k < 6; k++)
+		w->region_len[k] = (u8)(i->region_len >> (8 * k));
+	return 0;
 }
 
 int fit_cm_private_unpack(const void *buf, size_t len, struct fit_cm_info *i)
 {
-	const u8 *b = buf;
+	const struct fit_cm_private *w = buf;
 
 	if (!buf || len < sizeof(struct fit_cm_private))
 		return -EPROTO;
-	if (b[0] != FIT_CM_VERSION)
+	if (w->version != FIT_CM_VERSION)
 		return -EPROTO;
-	if (b[1] < FIT_ROLE_PROCESSOR || b[1] > FIT_ROLE_STORAGE)
+	if (w->role < FIT_ROLE_PROCESSOR || w->role > FIT_ROLE_STORAGE)
 		return -EPROTO;
-	if (fit_get_le16(b + 10) || fit_get_le32(b + 52))
-		return -EPROTO;
-	i->role = b[1];
-	i->node = fit_get_le16(b + 2);
-	i->dst_node = fit_get_le16(b + 4);
-	i->ring_entries = fit_get_le16(b + 6);
-	i->req_credits = fit_get_le16(b + 8);
-	i->epoch = fit_get_le64(b + 12);
-	i->mbox_addr = fit_get_le64(b + 20);
-	i->mbox_rkey = fit_get_le32(b + 28);
-	i->region_rkey = fit_get_le32(b + 32);
-	i->region_addr = fit_get_le64(b + 36);
-	i->region_len = fit_get_le64(b + 44);
+	memset(i, 0, sizeof(*i));
+	i->role = w->role;
+	i->node = w->node;
+	i->dst_node = w->dst_node;
+	i->ring_entries = w->ring_entries;
+	i->req_credits = w->req_credits;
+	i->epoch = fit_get_le64(&w->epoch);
+	i->mbox_rkey = fit_get_le32(&w->mbox_rkey);
+	i->region_rkey = fit_get_le32(&w->region_rkey);
+	i->mbox_addr = fit_get_addr48(w->mbox_addr);
+	i->region_addr = fit_get_addr48(w->region_addr);
+	i->region_len = fit_get_u48(w->region_len);
 	if (i->node >= FIT_MAX_NODES || i->dst_node >= FIT_MAX_NODES ||
 	    i->node == i->dst_node)
 		return -EPROTO;

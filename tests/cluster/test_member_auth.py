@@ -30,9 +30,26 @@
                  VM boots as "processor0" at 10.77.0.9 without the key and
                  with memory1 in its fit.peers=, so it sends memory1 RDMA-CM
                  connection requests in node 0's name.  memory1 must refuse
-                 every one (node 0's address is the one its authenticated
-                 datagrams came from), count them, log it once, and keep
-                 its connection to the real processor0.
+                 every one (they carry no MAC under the key; a key holder's
+                 would still meet the address check: node 0's address is
+                 the one its authenticated datagrams came from), count
+                 them, log it once, and keep its connection to the real
+                 processor0.
+
+  member_cm_forged  processor0 and memory1 form a keyed cluster while a
+                 host-side sniffer on the fabric records the RDMA-CM REQ
+                 processor0 sent and memory1's REP.  From processor0's
+                 own address it then sends memory1 copies of that REQ
+                 (each with a new comm ID, so the CM takes it as a new
+                 connection): with a flipped bit in the MAC, with no MAC,
+                 and unchanged (a replay); the REQ as a key holder at
+                 10.77.0.9 would send it in node 0's name (a right MAC for
+                 that address); and RC SENDs to memory1's QP of the
+                 connection from 10.77.0.9.  memory1 must count each kind
+                 exactly (unauthenticated CM messages, replayed CM
+                 requests, requests from the wrong address, RC packets
+                 from the wrong peer), log each once,
+                 and keep its connection to processor0 up throughout.
 
 The injector sends only to the scenario's own multicast group and port
 on 127.0.0.1 (clusterlib.free_fabric()); nothing leaves the host.
@@ -44,6 +61,7 @@ import secrets
 import signal
 import socket
 import struct
+import threading
 import time
 import hmac
 import hashlib
@@ -167,6 +185,16 @@ def _counters(log):
 	return tuple(int(x) for x in m[-1]) if m else None
 
 
+def _settle_and_dump(nodes, marker):
+	"""Long enough for a death to be declared (3 s), then the counters
+	(SIGQUIT) of every node, up to the line @marker matches."""
+	time.sleep(4)
+	for n in nodes:
+		n.proc.send_signal(signal.SIGQUIT)
+	for n in nodes:
+		check(n.wait_for(marker, 30), f"{n.name}: no membership counters")
+
+
 def scenario_forged():
 	fabric = clusterlib.free_fabric()
 	key = secrets.token_bytes(16)
@@ -194,13 +222,7 @@ def scenario_forged():
 					       heartbeat(FORGED_NODE, FORGED_IP,
 							 key=key, seq=1 << 60)))
 				time.sleep(0.2)
-			# Long enough for a death to be declared (3 s).
-			time.sleep(4)
-			for n in (p, m):
-				n.proc.send_signal(signal.SIGQUIT)
-			for n in (p, m):
-				check(n.wait_for(r"unauthenticated datagrams", 30),
-				      f"{n.name}: no membership counters")
+			_settle_and_dump((p, m), r"unauthenticated datagrams")
 		finally:
 			inj.close()
 		boots = [n.kill() for n in (p, m)]
@@ -293,20 +315,19 @@ def scenario_cm_impostor():
 			"--role", "processor", "--node", "0", "--kernel",
 			"--net", fabric, "--", "ip=10.77.0.9/24",
 			"fit.peers=0@10.77.0.9,1@10.77.0.2"])
-		check(m.wait_for(r"CM request for node 0 from 10\.77\.0\.9 "
-				 r"refused", 60),
+		check(m.wait_for(r"CM request from 10\.77\.0\.9 refused: no "
+				 r"valid MAC", 60),
 		      "memory1 did not refuse the impostor's CM request")
 		time.sleep(3)
 		m.proc.send_signal(signal.SIGQUIT)
-		check(m.wait_for(r"from the wrong address", 30),
+		check(m.wait_for(r"unauthenticated CM messages", 30),
 		      "memory1: no membership counters")
 		boots = [n.kill() for n in (p, m, imp)]
 	b = boots[1]
-	wrong = re.findall(r"bad CM requests \((\d+) from the wrong address\)",
-			   b.log)
-	b.expect(wrong and int(wrong[-1]) >= 1,
-		 f"wrong-address CM requests counted: {wrong}")
-	b.expect(len(b.grep(r"CM request for node 0 from .* refused")) == 1,
+	unauth = re.findall(r"(\d+) unauthenticated CM messages", b.log)
+	b.expect(unauth and int(unauth[-1]) >= 1,
+		 f"unauthenticated CM requests counted: {unauth}")
+	b.expect(len(b.grep(r"CM request from .* refused")) == 1,
 		 "not one log line for the refused CM requests")
 	b.expect(b.grep(r"member 0 processor: alive, .*connection up"),
 		 "processor0 not alive and connected on memory1")
@@ -316,8 +337,200 @@ def scenario_cm_impostor():
 		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
 
 
+ROCE_PORT = 4791
+PROCESSOR_IP = "10.77.0.1"
+MAD = 62			# Ethernet 14, IPv4 20, UDP 8, BTH 12, DETH 8
+CM_REQ, CM_REP = 0x0010, 0x0013
+REQ_FIT_MAC = MAD + 164 + 36 + 40	# REQ private data, CMA header, FIT
+
+
+def icrc(frame_):
+	"""The RoCEv2 ICRC of an Ethernet frame (its last 4 bytes excluded):
+	CRC-32 over IPv4, UDP and IBA headers and payload with the fields a
+	router may change (TOS, TTL, IP and UDP checksums, BTH byte 4) set
+	to ones, after 8 bytes of ones (the masked LRH)."""
+	m = bytearray(frame_[14:-4])
+	m[1] = 0xFF
+	m[8] = 0xFF
+	m[10:12] = b"\xff\xff"
+	m[26:28] = b"\xff\xff"
+	m[32] = 0xFF
+	return struct.pack("<I", zlib.crc32(b"\xff" * 8 + bytes(m)))
+
+
+def roce_fields(f):
+	"""(source IP, dest IP, BTH opcode, dest QP, MAD attribute or None)
+	of a RoCEv2 frame, or None."""
+	if (len(f) < 58 or f[12:14] != b"\x08\x00" or f[23] != 17 or
+	    struct.unpack("!H", f[36:38])[0] != ROCE_PORT):
+		return None
+	op = f[42]
+	dqp = struct.unpack("!I", f[46:50])[0] & 0xFFFFFF
+	attr = None
+	if op == 0x64 and dqp == 1 and len(f) >= MAD + 256 + 4:
+		attr = struct.unpack("!H", f[MAD + 16:MAD + 18])[0]
+	return (socket.inet_ntoa(f[26:30]), socket.inet_ntoa(f[30:34]), op,
+		dqp, attr)
+
+
+class Sniffer(Fabric):
+	"""A fabric member that keeps the last CM REQ and REP it saw
+	between the two nodes, from before they boot."""
+
+	def __init__(self, spec):
+		super().__init__(spec)
+		self.req = self.rep = None
+		self.stop = False
+		self.thread = threading.Thread(target=self._run, daemon=True)
+		self.thread.start()
+
+	def _run(self):
+		while not self.stop:
+			try:
+				f = self.rx.recv(4096)
+			except (socket.timeout, OSError):
+				continue
+			r = roce_fields(f)
+			if not r:
+				continue
+			if r[:2] == (PROCESSOR_IP, MEMORY_IP) and r[4] == CM_REQ:
+				self.req = f
+			if r[:2] == (MEMORY_IP, PROCESSOR_IP) and r[4] == CM_REP:
+				self.rep = f
+
+	def close(self):
+		self.stop = True
+		self.thread.join(2)
+		super().close()
+
+
+def new_comm_id(req, mac=None):
+	"""@req (a captured REQ frame) as a new connection: a fresh
+	transaction and local comm ID, optionally another FIT MAC."""
+	f = bytearray(req)
+	f[MAD + 8:MAD + 16] = secrets.token_bytes(8)
+	f[MAD + 24:MAD + 28] = secrets.token_bytes(4)
+	if mac is not None:
+		f[REQ_FIT_MAC:REQ_FIT_MAC + 16] = mac
+	f[-4:] = icrc(f)
+	return bytes(f)
+
+
+def insider_req(req, key, src_ip):
+	"""@req as a key holder at @src_ip would send it in the same node's
+	name: IP source, the CMA header's source and the path's local GID
+	changed, the FIT MAC recomputed under @key for that address."""
+	d = MAD + 24				# the REQ message
+	f = bytearray(new_comm_id(req))
+	addr = socket.inet_aton(src_ip)
+	f[26:30] = addr
+	f[24:26] = b"\0\0"
+	f[24:26] = struct.pack("!H", ip_checksum(bytes(f[14:34])))
+	f[d + 68:d + 72] = addr			# primary path local GID
+	f[d + 156:d + 160] = addr		# CMA header source
+	priv = bytes(f[d + 176:d + 216])
+	qpn = struct.unpack("!I", f[d + 32:d + 36])[0] >> 8
+	psn = struct.unpack("!I", f[d + 44:d + 48])[0] >> 8
+	msg = (b"FITCMREQ" + priv +
+	       struct.pack("!IIII", struct.unpack("!I", addr)[0],
+			   struct.unpack("!I", socket.inet_aton(MEMORY_IP))[0],
+			   qpn, psn))
+	f[REQ_FIT_MAC:REQ_FIT_MAC + 16] = hmac.new(key, msg,
+						   hashlib.sha256).digest()[:16]
+	f[-4:] = icrc(f)
+	return bytes(f)
+
+
+def rc_send(dst_mac, src_ip, dst_ip, dqpn, psn):
+	"""An RC SEND_ONLY of 16 bytes, ICRC sealed."""
+	bth = struct.pack("!BBHII", 0x04, 0, 0xFFFF, dqpn & 0xFFFFFF,
+			  psn & 0xFFFFFF)
+	payload = b"\xee" * 16
+	udp = struct.pack("!HHHH", 0xC123, ROCE_PORT,
+			  8 + len(bth) + len(payload) + 4, 0)
+	ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0,
+			 20 + len(udp) + len(bth) + len(payload) + 4, 0x4321,
+			 0x4000, 64, 17, 0, socket.inet_aton(src_ip),
+			 socket.inet_aton(dst_ip))
+	ip = ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
+	f = dst_mac + FORGED_MAC + b"\x08\x00" + ip + udp + bth + payload
+	f += b"\0" * 4
+	return f[:-4] + icrc(f)
+
+
+def scenario_cm_forged():
+	fabric = clusterlib.free_fabric()
+	key = secrets.token_hex(16)
+	inj = Sniffer(fabric)
+	try:
+		with clusterlib.group(2, TIMEOUT) as g:
+			p = g.start("member-cmf-p0",
+				    _argv("processor", 0, fabric, key))
+			m = g.start("member-cmf-m1",
+				    _argv("memory", 1, fabric, key))
+			for n in (p, m):
+				check(n.wait_for(r"^.*cluster ready: processor0 "
+						 r"memory1$", 90),
+				      f"{n.name}: no 'cluster ready'")
+			time.sleep(1)
+			req, rep = inj.req, inj.rep
+			check(req and rep, "no CM REQ/REP seen on the fabric")
+			check(icrc(req) == req[-4:],
+			      "the test's ICRC disagrees with a real REQ's")
+			mac = req[REQ_FIT_MAC:REQ_FIT_MAC + 16]
+			check(mac != bytes(16), "the REQ carries no MAC")
+			bad = bytes([mac[0] ^ 1]) + mac[1:]
+			m_qpn = struct.unpack("!I", rep[MAD + 36:MAD + 40])[0] >> 8
+			for i in range(SENDS):
+				inj.send(new_comm_id(req, bad))
+				inj.send(new_comm_id(req, bytes(16)))
+				inj.send(new_comm_id(req))
+				inj.send(insider_req(req, bytes.fromhex(key),
+						     WRONG_SOURCE))
+				inj.send(rc_send(rep[6:12], WRONG_SOURCE, MEMORY_IP,
+						 m_qpn, i))
+				time.sleep(0.3)
+			_settle_and_dump((p, m), r"replayed CM requests")
+			boots = [n.kill() for n in (p, m)]
+	finally:
+		inj.close()
+	b = boots[1]
+	unauth = re.findall(r"(\d+) unauthenticated CM messages, (\d+) "
+			    r"replayed CM requests", b.log)
+	b.expect(unauth and tuple(map(int, unauth[-1])) == (2 * SENDS, SENDS),
+		 f"unauthenticated/replayed CM counted {unauth[-1:]}, sent "
+		 f"{2 * SENDS}/{SENDS}")
+	wrong = re.findall(r"\((\d+) from the wrong address\)", b.log)
+	b.expect(wrong and int(wrong[-1]) == SENDS,
+		 f"key holder's CM requests from the wrong address counted "
+		 f"{wrong[-1:]}, sent {SENDS}")
+	peer = re.findall(r"wrong_peer (\d+) wrong_port (\d+)", b.log)
+	b.expect(peer and int(peer[-1][0]) == SENDS,
+		 f"RC packets from the wrong peer counted {peer[-1:]}, sent "
+		 f"{SENDS}")
+	for what in (r"fit: CM request from 10\.77\.0\.1 refused: no valid MAC",
+		     r"fit: CM request from 10\.77\.0\.1 refused: replayed",
+		     r"fit: CM request for node 0 from 10\.77\.0\.9 refused: "
+		     r"node 0 is at 10\.77\.0\.1",
+		     r"rxe0: RoCE packet for QP \d+ from 10\.77\.0\.9:\d+ "
+		     r"refused: wrong address"):
+		b.expect(len(b.grep(what)) == 1,
+			 f"not one log line for '{what}'")
+	b.expect(b.grep(r"member 0 processor: alive, .*connection up"),
+		 "processor0 not alive and connected on memory1")
+	for x in boots:
+		x.expect(not x.grep(r"node \d down|declared dead|rebooted|"
+				    r"unauthenticated REP"),
+			 "a node dropped its peer")
+		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
+	boots[0].expect(boots[0].grep(r"member 1 memory: alive, .*"
+				      r"connection up"),
+			"memory1 not alive and connected on processor0")
+
+
 SCENARIOS = [
 	("member_forged", scenario_forged),
 	("member_cm_impostor", scenario_cm_impostor),
+	("member_cm_forged", scenario_cm_forged),
 	("member_static", scenario_static),
 ]

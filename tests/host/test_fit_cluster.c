@@ -143,17 +143,18 @@ static void test_peers(struct htest *t)
 static void hand_private(u8 *b)
 {
 	memset(b, 0, 56);
-	b[0] = 1;			/* version */
+	b[0] = 2;			/* version */
 	b[1] = 1;			/* processor */
-	b[2] = 0; b[3] = 0;		/* node 0 */
-	b[4] = 2; b[5] = 0;		/* to node 2 */
-	b[6] = 24; b[7] = 0;		/* ring entries */
-	b[8] = 16; b[9] = 0;		/* request credits */
+	b[2] = 0;			/* node 0 */
+	b[3] = 2;			/* to node 2 */
+	b[4] = 24;			/* ring entries */
+	b[5] = 16;			/* request credits */
 	for (int i = 0; i < 8; i++)
-		b[12 + i] = (u8)(0x11 * (i + 1));	/* epoch */
-	b[20] = 0x00; b[21] = 0x10; b[22] = 0x20; b[23] = 0x80;
-	b[24] = 0xff; b[25] = 0xff; b[26] = 0xff; b[27] = 0xff;	/* mbox */
-	b[28] = 0x44; b[29] = 0x33; b[30] = 0x22; b[31] = 0x11;	/* rkey */
+		b[6 + i] = (u8)(0x11 * (i + 1));	/* epoch */
+	b[14] = 0x44; b[15] = 0x33; b[16] = 0x22; b[17] = 0x11;	/* rkey */
+	/* mailbox 0xffffffff80201000: its low 48 bits */
+	b[22] = 0x00; b[23] = 0x10; b[24] = 0x20; b[25] = 0x80;
+	b[26] = 0xff; b[27] = 0xff;
 }
 
 static void test_cm_private_layout(struct htest *t)
@@ -175,8 +176,51 @@ static void test_cm_private_layout(struct htest *t)
 	HT_EXPECT(t, i.mbox_addr == 0xffffffff80201000ull);
 	HT_EXPECT_EQ(t, i.mbox_rkey, 0x11223344);
 	HT_EXPECT_EQ(t, i.region_rkey, 0);
-	fit_cm_private_pack(&w, &i);
+	HT_ASSERT_EQ(t, fit_cm_private_pack(&w, &i), 0);
 	HT_EXPECT(t, memcmp(&w, b, sizeof(b)) == 0);
+}
+
+/* Addresses travel as 48 bits: canonical ones come back whole. */
+static void test_cm_private_addresses(struct htest *t)
+{
+	static const u64 good[] = {
+		0, 0x00007fffffffffffull, 0xffff800000000000ull,
+		0xffff888000123456ull, 0x0000555512345678ull,
+	};
+	static const u64 bad[] = {
+		0x0000800000000000ull, 0xfffe800000000000ull,
+		0x8000000000000000ull, 0x7fff800000000000ull,
+	};
+	struct fit_cm_private w;
+	struct fit_cm_info i, o;
+	u8 b[56];
+
+	hand_private(b);
+	HT_ASSERT_EQ(t, fit_cm_private_unpack(b, sizeof(b), &i), 0);
+	for (size_t k = 0; k < ARRAY_SIZE(good); k++) {
+		i.mbox_addr = good[k];
+		i.region_addr = ~good[k] & 0x00007fffffffffffull;
+		i.region_len = 0xffffffffffffull;
+		i.region_rkey = 7;
+		HT_ASSERT_EQ(t, fit_cm_private_pack(&w, &i), 0);
+		HT_ASSERT_EQ(t, fit_cm_private_unpack(&w, sizeof(w), &o), 0);
+		HT_EXPECT(t, o.mbox_addr == i.mbox_addr);
+		HT_EXPECT(t, o.region_addr == i.region_addr);
+		HT_EXPECT(t, o.region_len == i.region_len);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(bad); k++) {
+		i.mbox_addr = bad[k];
+		HT_EXPECT_EQ(t, fit_cm_private_pack(&w, &i), -EINVAL);
+		i.mbox_addr = 0;
+		i.region_addr = bad[k];
+		HT_EXPECT_EQ(t, fit_cm_private_pack(&w, &i), -EINVAL);
+		i.region_addr = 0;
+	}
+	i.region_len = 1ull << 48;
+	HT_EXPECT_EQ(t, fit_cm_private_pack(&w, &i), -EINVAL);
+	i.region_len = 1;
+	i.node = 256;
+	HT_EXPECT_EQ(t, fit_cm_private_pack(&w, &i), -EINVAL);
 }
 
 static void test_cm_private_bad(struct htest *t)
@@ -192,24 +236,24 @@ static void test_cm_private_bad(struct htest *t)
 		b[off] = (val);						\
 		HT_EXPECT_EQ(t, fit_cm_private_unpack(b, 56, &i), -EPROTO); \
 	} while (0)
-	BAD(0, 2);		/* version */
+	BAD(0, 1);		/* version */
 	BAD(1, 0);		/* role */
 	BAD(1, 4);
 	BAD(2, 64);		/* node id */
-	BAD(4, 0);		/* to itself */
-	BAD(6, 16);		/* credits not below entries */
-	BAD(6, 65);		/* too many entries */
-	BAD(8, 0);		/* no request credits */
-	BAD(10, 1);		/* reserved */
-	BAD(55, 1);		/* reserved2 */
+	BAD(3, 64);
+	BAD(3, 0);		/* to itself */
+	BAD(4, 16);		/* credits not below entries */
+	BAD(4, 65);		/* too many entries */
+	BAD(5, 0);		/* no request credits */
 	hand_private(b);
-	b[28] = b[29] = b[30] = b[31] = 0;	/* no mailbox key */
+	b[14] = b[15] = b[16] = b[17] = 0;	/* no mailbox key */
 	HT_EXPECT_EQ(t, fit_cm_private_unpack(b, 56, &i), -EPROTO);
 	hand_private(b);
-	b[32] = 5;		/* a region key without a length */
+	b[18] = 5;		/* a region key without a length */
 	HT_EXPECT_EQ(t, fit_cm_private_unpack(b, 56, &i), -EPROTO);
-	b[44] = 1;
+	b[34] = 1;
 	HT_EXPECT_EQ(t, fit_cm_private_unpack(b, 56, &i), 0);
+	HT_EXPECT(t, i.region_len == 1);
 #undef BAD
 }
 
@@ -221,6 +265,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_role_lowest),
 	HT_CASE(test_peers),
 	HT_CASE(test_cm_private_layout),
+	HT_CASE(test_cm_private_addresses),
 	HT_CASE(test_cm_private_bad),
 	{}
 };

@@ -408,8 +408,151 @@ static void test_keyed_refused(struct htest *t)
 		HT_EXPECT(t, parse_keyed(b, len, &k, &in) < 0);
 }
 
+
+/*
+ * CM private data (node 1, memory, to node 3) and its MACs as Python's
+ * hmac computed them: HMAC-SHA256 under KEY_HEX of "FITCMREQ", the 40
+ * bytes before the MAC, then big-endian 10.77.0.1, 10.77.0.3, QPN 0x12,
+ * PSN 0xabcdef, truncated to 16 bytes; the REP's from 10.77.0.3 with
+ * QPN 0x21, PSN 0x123456, the REQ's MAC appended.
+ */
+#define CM_SRC		0x0a4d0001u
+#define CM_DST		0x0a4d0003u
+#define CM_REQ_MAC	"cf408298fff0d285361f5589393cdfe5"
+#define CM_REP_MAC	"188df697fc7d5e9d61412f73a8b74e31"
+
+static void hex16(const char *hex, u8 *out)
+{
+	for (int i = 0; i < 16; i++) {
+		unsigned int v;
+
+		sscanf(hex + 2 * i, "%2x", &v);
+		out[i] = v;
+	}
+}
+
+static void hand_cm_private(u8 *b, const char *mac_hex)
+{
+	static const u8 mbox[6] = { 0x00, 0x20, 0x30, 0x80, 0x88, 0xff };
+	static const u8 region[6] = { 0x00, 0x00, 0x40, 0x00, 0x89, 0xff };
+
+	memset(b, 0, 56);
+	b[0] = 2; b[1] = 2; b[2] = 1; b[3] = 3; b[4] = 32; b[5] = 24;
+	for (int i = 0; i < 8; i++)
+		b[6 + i] = 0xa0 + i;
+	put32(b + 14, 0x12345678);		/* mailbox key */
+	put32(b + 18, 0x04030201);		/* region key */
+	memcpy(b + 22, mbox, 6);
+	memcpy(b + 28, region, 6);
+	b[36] = 0x10;				/* region length 1 MiB */
+	if (mac_hex)
+		hex16(mac_hex, b + 40);
+}
+
+static struct fit_cm_bind cm_req_bind(void)
+{
+	return (struct fit_cm_bind){
+		.src_ip = CM_SRC, .dst_ip = CM_DST, .qpn = 0x12, .psn = 0xabcdef,
+	};
+}
+
+static struct fit_cm_bind cm_rep_bind(void)
+{
+	struct fit_cm_bind b = {
+		.rep = true, .src_ip = CM_DST, .dst_ip = CM_SRC,
+		.qpn = 0x21, .psn = 0x123456,
+	};
+
+	hex16(CM_REQ_MAC, b.req_mac);
+	return b;
+}
+
+static void test_cm_mac_vector(struct htest *t)
+{
+	struct fit_cm_bind req = cm_req_bind(), rep = cm_rep_bind();
+	struct hmac_sha256_key k;
+	struct fit_cm_info info;
+	u8 b[56], want[16], mac[16];
+	unsigned int bits;
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	hand_cm_private(b, CM_REQ_MAC);
+	HT_ASSERT_EQ(t, fit_cm_private_unpack(b, 56, &info), 0);
+	HT_EXPECT(t, info.mbox_addr == 0xffffff8880302000ull);
+	HT_EXPECT(t, info.region_addr == 0xffffff8900400000ull);
+	HT_EXPECT(t, info.region_len == 1ull << 20);
+	fit_cm_mac(&k, (const struct fit_cm_private *)b, &req, mac);
+	hex16(CM_REQ_MAC, want);
+	HT_EXPECT(t, !memcmp(mac, want, 16));
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &req), 0);
+	hand_cm_private(b, CM_REP_MAC);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &rep), 0);
+	/* The REQ's MAC on a REP, the REP's as a REQ's. */
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &req), -EBADMSG);
+	hand_cm_private(b, CM_REQ_MAC);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &rep), -EBADMSG);
+}
+
+static void test_cm_mac_refused(struct htest *t)
+{
+	struct fit_cm_bind req = cm_req_bind(), rep = cm_rep_bind(), x;
+	struct hmac_sha256_key k, other;
+	u8 b[56];
+	unsigned int bits;
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_ASSERT_EQ(t, fit_member_key_parse("0f0e0d0c0b0a09080706050403020100",
+					     &other, &bits), 0);
+	/* Every flipped bit of the private data, MAC included. */
+	for (unsigned int bit = 0; bit < 56 * 8; bit++) {
+		hand_cm_private(b, CM_REQ_MAC);
+		b[bit / 8] ^= 1u << (bit % 8);
+		if (fit_cm_mac_check(&k, b, 56, &req) != -EBADMSG) {
+			HT_FAIL(t, "REQ bit %u flipped: accepted", bit);
+			break;
+		}
+		hand_cm_private(b, CM_REP_MAC);
+		b[bit / 8] ^= 1u << (bit % 8);
+		if (fit_cm_mac_check(&k, b, 56, &rep) != -EBADMSG) {
+			HT_FAIL(t, "REP bit %u flipped: accepted", bit);
+			break;
+		}
+	}
+	/* Every flipped bit of what binds it: addresses, QPN, PSN, REQ. */
+	hand_cm_private(b, CM_REQ_MAC);
+	for (unsigned int bit = 0; bit < 32; bit++) {
+		u32 m = 1u << bit;
+
+		x = req; x.src_ip ^= m;
+		HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &x), -EBADMSG);
+		x = req; x.dst_ip ^= m;
+		HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &x), -EBADMSG);
+		x = req; x.qpn ^= m;
+		HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &x), -EBADMSG);
+		x = req; x.psn ^= m;
+		HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &x), -EBADMSG);
+	}
+	hand_cm_private(b, CM_REP_MAC);
+	for (unsigned int bit = 0; bit < 128; bit++) {
+		x = rep;
+		x.req_mac[bit / 8] ^= 1u << (bit % 8);
+		HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &x), -EBADMSG);
+	}
+	/* Another key; no key here; no MAC; short. */
+	hand_cm_private(b, CM_REQ_MAC);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&other, b, 56, &req), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(NULL, b, 56, &req), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 55, &req), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, NULL, 56, &req), -EBADMSG);
+	hand_cm_private(b, NULL);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(&k, b, 56, &req), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_mac_check(NULL, b, 56, &req), 0);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_key_parse),
+	HT_CASE(test_cm_mac_vector),
+	HT_CASE(test_cm_mac_refused),
 	HT_CASE(test_keyed_accepted),
 	HT_CASE(test_keyed_refused),
 	HT_CASE(test_hand_assembled),

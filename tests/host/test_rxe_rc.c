@@ -1669,6 +1669,133 @@ static void test_bad_packets(struct htest *t)
 	HT_EXPECT(t, b->stats.rcvd_pkts >= before.rcvd_pkts + 1004);
 }
 
+
+/*
+ * RC packets must come from the connected peer: its address, and the UDP
+ * source port it was first heard from at the expected PSN.  A forged
+ * SEND with another source address or port is dropped and counted; one
+ * at a wrong PSN before the peer spoke does not take the port; the
+ * real peer's SENDs arrive, byte for byte.
+ */
+static void forge_send(struct rxe_dev *to, u32 saddr, u16 sport, u32 dqpn,
+		       u32 psn)
+{
+	u8 buf[256];
+	struct rxe_pkt pkt = {
+		.opcode = IB_OPCODE_RC_SEND_ONLY, .saddr = saddr,
+		.daddr = to->ip, .ttl = 64, .sport = sport, .pkey = 0xffff,
+		.dqpn = dqpn, .psn = psn, .paylen = 16,
+	};
+	size_t len;
+
+	if (rxe_pkt_encode(buf, sizeof(buf), &pkt) <= 0)
+		return;
+	len = rxe_pkt_total_len(&pkt);
+	memset(buf + len - 16 - 4, 0xee, 16);	/* the payload */
+	rxe_pkt_seal(buf, len);
+	rxe_rcv(to, buf, len);
+}
+
+/* 64 bytes from A land in @in, B's receive @id. */
+static void send_arrives(struct htest *t, struct side *a, struct side *b,
+			 const u8 *in, u64 id)
+{
+	struct ib_wc wc;
+	u8 out[64];
+
+	pattern(out, sizeof(out), (u32)id);
+	memcpy(a->mem, out, sizeof(out));
+	HT_EXPECT_EQ(t, one_send(a, a->mem, sizeof(out), a->mr->lkey),
+		     IB_WC_SUCCESS);
+	if (ib_poll_cq(b->rcq, 1, &wc) != 1) {
+		HT_FAIL(t, "SEND %llu did not arrive", (unsigned long long)id);
+		return;
+	}
+	HT_EXPECT_EQ(t, wc.status, IB_WC_SUCCESS);
+	HT_EXPECT_EQ(t, wc.wr_id, id);
+	HT_EXPECT(t, !memcmp(in, out, sizeof(out)));
+}
+
+static void test_forged_source(struct htest *t)
+{
+	struct rxe_dev *db;
+	struct rxe_counters before;
+	struct side a, b;
+	struct ib_wc wc;
+	u8 *in[2];
+
+	sim_setup(131, (struct link_faults) { 0 });
+	db = sim.dev[1];
+	HT_ASSERT_EQ(t, pair_init(&a, &b, 4096, ALL_ACCESS, ALL_ACCESS,
+				  &default_params, &default_params, false), 0);
+	before = db->stats;
+	in[0] = b.mem;
+	in[1] = b.mem + 64;
+	memset(b.mem, 0, 128);
+	post_recv_buf(&b, in[0], 64, 1);
+	post_recv_buf(&b, in[1], 64, 2);
+	/* Before the peer spoke, at a PSN far from the expected one. */
+	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0x800000);
+	send_arrives(t, &a, &b, in[0], 1);
+	/* Now the port is known: another one, and another address. */
+	forge_send(db, IP_A, 0x1234, b.qp->qp_num, 0);
+	forge_send(db, IP_A + 7, 0xc001, b.qp->qp_num, 0);
+	HT_EXPECT_EQ(t, db->stats.wrong_port, before.wrong_port + 1);
+	HT_EXPECT_EQ(t, db->stats.wrong_peer, before.wrong_peer + 1);
+	send_arrives(t, &a, &b, in[1], 2);
+	HT_EXPECT_EQ(t, ib_poll_cq(b.rcq, 1, &wc), 0);
+	side_fini(&a);
+	side_fini(&b);
+}
+
+/*
+ * Memory keys cannot be guessed from others: of 256 registrations no two
+ * keys are equal, consecutive ones are not a fixed step apart, nor are
+ * their table indexes (the high 12 bits) mostly one apart; a key
+ * registered again for the same memory is another key.
+ */
+static void test_keys_unpredictable(struct htest *t)
+{
+	enum { N = 256 };
+	static struct ib_mr *mrs[N];
+	struct ib_device *dev;
+	struct ib_pd *pd;
+	unsigned int same = 0, steps = 0, next_index = 0;
+	u8 *mem = malloc(N * 64);
+	u32 old;
+
+	sim_setup(132, (struct link_faults) { 0 });
+	dev = &sim.dev[0]->ib;
+	pd = ib_alloc_pd(dev);
+	HT_ASSERT(t, !IS_ERR(pd));
+	for (int i = 0; i < N; i++) {
+		mrs[i] = ib_reg_mr(pd, mem + i * 64, 64, IB_ACCESS_LOCAL_WRITE |
+				   IB_ACCESS_REMOTE_WRITE);
+		HT_ASSERT(t, !IS_ERR(mrs[i]));
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++)
+			same += mrs[i]->rkey == mrs[j]->rkey;
+	for (int i = 2; i < N; i++)
+		steps += mrs[i]->rkey - mrs[i - 1]->rkey ==
+			 mrs[i - 1]->rkey - mrs[i - 2]->rkey;
+	for (int i = 1; i < N; i++)
+		next_index += (mrs[i]->rkey >> 20) == (mrs[i - 1]->rkey >> 20) + 1;
+	HT_EXPECT_EQ(t, same, 0);
+	HT_EXPECT(t, steps <= 2);
+	/* 256 random indexes out of 4095: a few neighbours by chance. */
+	HT_EXPECT(t, next_index <= 16);
+	old = mrs[0]->rkey;
+	ib_dereg_mr(mrs[0]);
+	mrs[0] = ib_reg_mr(pd, mem, 64, IB_ACCESS_LOCAL_WRITE);
+	HT_ASSERT(t, !IS_ERR(mrs[0]));
+	HT_EXPECT(t, mrs[0]->rkey != old);
+	for (int i = 0; i < N; i++)
+		ib_dereg_mr(mrs[i]);
+	ib_dealloc_pd(pd);
+	free(mem);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_qp_state_machine),
 	HT_CASE(test_clean_link_all_ops),
@@ -1680,6 +1807,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_cq_notify),
 	HT_CASE(test_ud),
 	HT_CASE(test_bad_packets),
+	HT_CASE(test_forged_source),
+	HT_CASE(test_keys_unpredictable),
 	HT_CASE(test_loopback),
 	HT_CASE(test_backpressure),
 	HT_CASE(test_lossy_links),

@@ -23,6 +23,7 @@
 #include <tessera/mutex.h>
 #include <tessera/net.h>
 #include <tessera/printk.h>
+#include <tessera/random.h>
 #include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/rdma/rxe.h>
@@ -52,7 +53,6 @@ struct rdma_id_priv {
 	rdma_cm_event_handler handler;
 	struct ib_cm_id *cm_id;
 	enum cma_state state;
-	u32 psn;		/* the PSN we receive at (advertised in REQ/REP) */
 	struct rdma_conn_param param;	/* active: what we asked for */
 	struct cm_req req;	/* passive: the request */
 	bool own_qp;
@@ -102,13 +102,10 @@ int rdma_parse_ipv4(const char *s, u32 *ip)
 	return 0;
 }
 
+/* Starting PSNs and the first port: not to be guessed from the clock. */
 static u32 cma_random(void)
 {
-	u64 t = ktime_get();
-
-	t ^= t >> 29;
-	t *= 0xbf58476d1ce4e5b9ull;
-	return (u32)(t ^ (t >> 32));
+	return (u32)get_random_u64();
 }
 
 /* --------------------------------------------------- the CMA header */
@@ -141,7 +138,7 @@ static int cma_hdr_decode(const u8 *p, u16 *sport, u32 *saddr, u32 *daddr)
  * The starting PSN a side puts in its REQ or REP is the PSN it will
  * *receive* at (IBA 12.7.23/12.7.33; Linux's cm.c sets rq_psn from its
  * own message and sq_psn from the peer's).  So our receive queue starts
- * at priv->psn, which we advertised, and our send queue at @peer_psn.
+ * at priv->id.psn, which we advertised, and our send queue at @peer_psn.
  */
 static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 peer_psn,
 			  enum ib_mtu mtu, u8 resp_res, u8 init_depth,
@@ -154,7 +151,7 @@ static int cma_qp_rtr_rts(struct rdma_id_priv *priv, u32 dqpn, u32 peer_psn,
 	a.ah_attr.hop_limit = 64;
 	a.path_mtu = mtu;
 	a.dest_qp_num = dqpn;
-	a.rq_psn = priv->psn;
+	a.rq_psn = priv->id.psn;
 	a.max_dest_rd_atomic = resp_res;
 	a.min_rnr_timer = 12;
 	ret = ib_modify_qp(priv->id.qp, &a, IB_QP_STATE | IB_QP_AV |
@@ -245,6 +242,7 @@ static int cma_req_handler(struct rdma_id_priv *listener,
 	priv->id.local_port = listener->id.local_port;
 	priv->id.remote_ip = src_ip;
 	priv->id.remote_port = sport;
+	priv->id.psn = cma_random() & RXE_PSN_MASK;
 	priv->cm_id = cm_id;
 	priv->req = *req;
 	priv->state = CMA_REQ_RCVD;
@@ -256,6 +254,8 @@ static int cma_req_handler(struct rdma_id_priv *listener,
 	ev.param.initiator_depth = req->initiator_depth;
 	ev.param.retry_count = req->retry_count;
 	ev.param.rnr_retry_count = req->rnr_retry_count;
+	ev.qpn = req->local_qpn;
+	ev.psn = req->starting_psn;
 	ret = priv->handler(&priv->id, &ev);
 	if (ret) {
 		/* The IB CM rejects and destroys cm_id; we drop our part. */
@@ -271,6 +271,7 @@ static void cma_rep_handler(struct rdma_id_priv *priv,
 	u8 resp_res = min(priv->param.responder_resources,
 			  rep->initiator_depth);
 	u8 depth = min(priv->param.initiator_depth, rep->responder_resources);
+	struct rdma_cm_event ev = { .event = RDMA_CM_EVENT_ESTABLISHED };
 	int ret;
 
 	if (priv->state != CMA_CONNECT)
@@ -296,8 +297,11 @@ static void cma_rep_handler(struct rdma_id_priv *priv,
 	}
 	ib_send_cm_rtu(priv->cm_id);
 	priv->state = CMA_ESTABLISHED;
-	cma_deliver(priv, RDMA_CM_EVENT_ESTABLISHED, 0, rep->private_data,
-		    CM_REP_PRIVATE_DATA_SIZE);
+	ev.private_data = rep->private_data;
+	ev.private_data_len = CM_REP_PRIVATE_DATA_SIZE;
+	ev.qpn = rep->local_qpn;
+	ev.psn = rep->starting_psn;
+	priv->handler(&priv->id, &ev);
 }
 
 static int cma_ib_handler(struct ib_cm_id *cm_id, const struct ib_cm_event *ev)
@@ -365,6 +369,7 @@ struct rdma_cm_id *rdma_create_id(rdma_cm_event_handler handler,
 	priv->id.context = context;
 	priv->id.device = cma.dev;
 	priv->id.local_ip = cma.ip;
+	priv->id.psn = cma_random() & RXE_PSN_MASK;
 	return &priv->id;
 }
 
@@ -489,7 +494,6 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 		return ret;
 	}
 	priv->param = *param;
-	priv->psn = cma_random() & RXE_PSN_MASK;
 
 	req.service_id = (u64)RDMA_PS_TCP << 16 | port;
 	req.local_qpn = id->qp->qp_num;
@@ -498,7 +502,7 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 	req.remote_cm_response_timeout = cma_timeout_code(period / 2);
 	req.local_cm_response_timeout = req.remote_cm_response_timeout;
 	req.transport_type = 0;			/* RC */
-	req.starting_psn = priv->psn;
+	req.starting_psn = priv->id.psn;
 	req.retry_count = param->retry_count;
 	req.pkey = IB_DEFAULT_PKEY;
 	req.path_mtu = cma_mtu();
@@ -539,7 +543,6 @@ int rdma_accept(struct rdma_cm_id *id, const struct rdma_conn_param *param)
 	    param->rnr_retry_count > 7)
 		return -EINVAL;
 	mtu = min(req->path_mtu, (u8)cma_mtu());
-	priv->psn = cma_random() & RXE_PSN_MASK;
 	/* Serve no more READs than it will issue, issue no more than it
 	 * serves; its retry counts govern our QP (IBA 12.7.27, 12.7.38). */
 	rep.responder_resources = min(param->responder_resources,
@@ -558,7 +561,7 @@ int rdma_accept(struct rdma_cm_id *id, const struct rdma_conn_param *param)
 		return ret;
 	}
 	rep.local_qpn = id->qp->qp_num;
-	rep.starting_psn = priv->psn;
+	rep.starting_psn = priv->id.psn;
 	rep.rnr_retry_count = param->rnr_retry_count;
 	rep.target_ack_delay = 0;
 	if (param->private_data_len)

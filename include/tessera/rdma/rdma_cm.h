@@ -68,6 +68,9 @@ struct rdma_cm_event {
 	const void *private_data;	/* valid during the handler only */
 	u8 private_data_len;
 	struct rdma_conn_param param;	/* CONNECT_REQUEST: the peer's ask */
+	/* CONNECT_REQUEST, ESTABLISHED (active): the peer's REQ/REP says */
+	u32 qpn;			/* its QP number */
+	u32 psn;			/* its starting PSN */
 };
 
 struct rdma_cm_id;
@@ -80,6 +83,7 @@ struct rdma_cm_id {
 	void *context;
 	u32 local_ip, remote_ip;	/* host order */
 	u16 local_port, remote_port;
+	u32 psn;			/* the starting PSN our REQ/REP will carry */
 };
 
 struct rdma_cm_id *rdma_create_id(rdma_cm_event_handler handler,

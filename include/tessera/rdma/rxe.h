@@ -48,6 +48,7 @@ struct rxe_counters {
 	unsigned long long sent_pkts, rcvd_pkts, loopback_pkts;
 	unsigned long long icrc_errors, malformed, unknown_opcode, unknown_qpn;
 	unsigned long long bad_pkey, bad_qkey, wrong_peer, wrong_transport, not_for_us;
+	unsigned long long wrong_port;		/* RC: not the peer's UDP port */
 	unsigned long long drop_state;			/* packets for a QP not ready */
 	unsigned long long psn_seq_errors;		/* out-of-order requests */
 	unsigned long long duplicates;			/* duplicate requests answered */
@@ -73,7 +74,6 @@ struct rxe_dev {
 	struct rxe_qp **qp_table;	/* RXE_MAX_QP slots */
 	u32 qp_gen;
 	struct rxe_mr **mr_table;	/* RXE_MAX_MR slots */
-	u32 mr_next;
 	struct list_head cqs;
 	u16 ip_id;
 	spinlock_t loop_lock;

@@ -123,6 +123,7 @@ struct rxe_qp {
 	u8 dmac[6];
 	u8 ttl, tos;
 	u16 sport;
+	u16 peer_sport;			/* RC: learnt, 0 until then (rxe_recv.c) */
 	u8 timeout, retry_cnt, rnr_retry, min_rnr_timer;
 	u8 max_rd_atomic, max_dest_rd_atomic;
 	bool sig_all;

@@ -74,6 +74,53 @@ int rxe_xmit(struct rxe_qp *qp, const u8 *dmac, u32 daddr, size_t len)
 	return 0;
 }
 
+static void rxe_refused_peer(struct rxe_qp *qp, const struct rxe_pkt *pkt,
+			     bool *logged, const char *what)
+{
+	u32 s = pkt->saddr, d = qp->daddr;
+
+	if (*logged)
+		return;
+	*logged = true;
+	pr_warn("%s: RoCE packet for QP %u from %u.%u.%u.%u:%u refused: %s (the peer is %u.%u.%u.%u:%u); further ones only counted\n",
+		qp->rxe->ib.name, qp->ib.qp_num, s >> 24, (s >> 16) & 0xff,
+		(s >> 8) & 0xff, s & 0xff, pkt->sport, what, d >> 24,
+		(d >> 16) & 0xff, (d >> 8) & 0xff, d & 0xff, qp->peer_sport);
+}
+
+/*
+ * RC: a packet must come from the connected peer, its address and, once
+ * known, the UDP source port it sends from.  The BTH names only the
+ * destination QP, so the port (which RoCE senders keep per QP) stands
+ * for the source QP.  It is learnt from the first packet that is what
+ * the QP waits for (a request at the expected PSN, a response inside
+ * the outstanding range): a blind forger must hit the PSN too.
+ */
+static bool rxe_rc_from_peer(struct rxe_qp *qp, const struct rxe_pkt *pkt,
+			     u32 flags)
+{
+	static bool logged_addr, logged_port;
+	struct rxe_dev *rxe = qp->rxe;
+
+	if (pkt->saddr != qp->daddr) {
+		rxe_count(rxe, wrong_peer);
+		rxe_refused_peer(qp, pkt, &logged_addr, "wrong address");
+		return false;
+	}
+	if (qp->peer_sport) {
+		if (pkt->sport == qp->peer_sport)
+			return true;
+		rxe_count(rxe, wrong_port);
+		rxe_refused_peer(qp, pkt, &logged_port, "wrong source port");
+		return false;
+	}
+	if (flags & RXE_REQUEST ? pkt->psn == qp->resp.psn :
+	    psn_cmp(pkt->psn, qp->comp.psn) >= 0 &&
+	    psn_cmp(pkt->psn, qp->req.max_psn) < 0)
+		qp->peer_sport = pkt->sport;
+	return true;
+}
+
 static bool qp_accepts(struct rxe_qp *qp, const struct rxe_pkt *pkt,
 		       u32 flags)
 {
@@ -91,11 +138,7 @@ static bool qp_accepts(struct rxe_qp *qp, const struct rxe_pkt *pkt,
 		}
 		return true;
 	}
-	if (pkt->saddr != qp->daddr) {
-		rxe_count(rxe, wrong_peer);
-		return false;
-	}
-	return true;
+	return rxe_rc_from_peer(qp, pkt, flags);
 }
 
 void rxe_rcv(struct rxe_dev *rxe, const u8 *buf, size_t len)

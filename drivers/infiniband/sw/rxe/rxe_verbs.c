@@ -31,7 +31,8 @@ static void rxe_lock(spinlock_t *l, unsigned long *flags)
  * lookup, and RXE_KEY_RAND_BITS fresh random bits below, so a key cannot
  * be guessed from the ones seen before (DESIGN.md, Trust): a peer trying
  * keys has one chance in 2^20 per try, and each miss is a NAK and a
- * counted access error.
+ * counted access error.  The index is the first free slot from a random
+ * one, so neither part follows from the keys registered before.
  */
 #define RXE_KEY_RAND_BITS	20
 #define RXE_KEY_RAND_MASK	((1U << RXE_KEY_RAND_BITS) - 1)
@@ -110,18 +111,19 @@ static int rxe_reg_mr(struct ib_mr *ibmr)
 {
 	struct rxe_dev *rxe = to_rdev(ibmr->device);
 	struct rxe_mr *mr = to_rmr(ibmr);
+	/* The index too starts at a random free slot: no key is next. */
+	u32 start = (u32)get_random_u64();
 	unsigned long flags;
 	u32 i, idx;
 	int ret = -ENOMEM;
 
 	rxe_lock(&rxe->lock, &flags);
 	for (i = 0; i < RXE_MAX_MR - 1; i++) {
-		idx = 1 + (rxe->mr_next + i) % (RXE_MAX_MR - 1);
+		idx = 1 + (start + i) % (RXE_MAX_MR - 1);
 		if (!rxe->mr_table[idx])
 			break;
 	}
 	if (i < RXE_MAX_MR - 1) {
-		rxe->mr_next = idx;
 		mr->ib.lkey = mr->ib.rkey = idx << RXE_KEY_RAND_BITS |
 			((u32)get_random_u64() & RXE_KEY_RAND_MASK);
 		mr->addr = (u8 *)(uintptr_t)ibmr->iova;
@@ -521,8 +523,10 @@ static int rxe_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr,
 	}
 	if (mask & IB_QP_PATH_MTU)
 		qp->mtu = min(ib_mtu_enum_to_int(attr->path_mtu), max_mtu);
-	if (mask & IB_QP_DEST_QPN)
+	if (mask & IB_QP_DEST_QPN) {
 		qp->dqpn = attr->dest_qp_num & RXE_QPN_MASK;
+		qp->peer_sport = 0;
+	}
 	if (mask & IB_QP_RQ_PSN)
 		qp->resp.psn = attr->rq_psn & RXE_PSN_MASK;
 	if (mask & IB_QP_SQ_PSN)
@@ -921,10 +925,10 @@ void rxe_dump_counters(struct rxe_dev *rxe)
 
 	pr_info("%s: sent %llu rcvd %llu loopback %llu\n", rxe->ib.name,
 		s->sent_pkts, s->rcvd_pkts, s->loopback_pkts);
-	pr_info("%s: icrc_errors %llu malformed %llu unknown_opcode %llu unknown_qpn %llu bad_pkey %llu bad_qkey %llu wrong_peer %llu wrong_transport %llu not_for_us %llu drop_state %llu\n",
+	pr_info("%s: icrc_errors %llu malformed %llu unknown_opcode %llu unknown_qpn %llu bad_pkey %llu bad_qkey %llu wrong_peer %llu wrong_port %llu wrong_transport %llu not_for_us %llu drop_state %llu\n",
 		rxe->ib.name, s->icrc_errors, s->malformed, s->unknown_opcode,
 		s->unknown_qpn, s->bad_pkey, s->bad_qkey, s->wrong_peer,
-		s->wrong_transport, s->not_for_us, s->drop_state);
+		s->wrong_port, s->wrong_transport, s->not_for_us, s->drop_state);
 	pr_info("%s: psn_seq_errors %llu duplicates %llu dup_reads %llu retransmits %llu retransmitted_pkts %llu timeouts %llu stale_responses %llu\n",
 		rxe->ib.name, s->psn_seq_errors, s->duplicates, s->dup_reads,
 		s->retransmits, s->retransmitted_pkts, s->timeouts,
