@@ -302,6 +302,21 @@ void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
  */
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end);
+/*
+ * mprotect after the backend changed the vmas of [start, end) to @prot:
+ * the entries that stay mapped get the new rights in place (their lines
+ * and dirty bits stay; TLBs flushed), PROT_NONE drops them written back
+ * (pmm_zap_writeback()).  Caller holds the pmm lock.
+ */
+void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
+		 u32 prot);
+/*
+ * Give the present entry *@pte the rights of @prot (PROT_*, not none),
+ * keeping its page, accessed and dirty bits (an atomic update: the CPU
+ * may set them meanwhile).  True if the entry changed (the caller
+ * flushes TLBs); false if it was not present or already so.
+ */
+bool pmm_pte_set_prot(pte_t *pte, u32 prot);
 
 /* ---------------------------------------------------------- mm_remote.c */
 

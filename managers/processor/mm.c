@@ -9,12 +9,18 @@
  * is a pcache miss (pcache/pcache.c), filled from the backend and mapped
  * with the vma's protection; with pcache=0 a private page the backend
  * filled (ops->fault) is mapped, written back through ops->flush before
- * a zap that keeps the data, and given back through ops->put_page.  Every call that shrinks or changes mappings (munmap, mprotect,
- * madvise, a lower brk, MAP_FIXED) first drops the page-table entries of
- * the range and their lines (writing dirty ones back when the data must
- * survive: mprotect, MAP_FIXED) and flushes the TLBs, then lets the
+ * a zap that keeps the data, and given back through ops->put_page.  Every
+ * call that shrinks or moves mappings (munmap, MADV_DONTNEED, a lower
+ * brk, MAP_FIXED, mremap) first drops the page-table entries of the
+ * range and their lines (writing dirty ones back when the data must
+ * survive: MAP_FIXED, mremap) and flushes the TLBs, then lets the
  * backend act, so no thread can reach a page after the backend freed it
  * and no stale write-back lands in a new mapping.  The next touch faults.
+ *
+ * mprotect is the exception (pmm_protect()): once the backend changed
+ * the vmas, the entries of the range that stay mapped get the new rights
+ * in place, their lines and dirty data stay (a JIT's W^X flips cost no
+ * miss); only PROT_NONE drops them, written back.
  */
 #include <fit/memory.h>
 #include <tessera/errno.h>
@@ -25,6 +31,7 @@
 #include <tessera/slab.h>
 #include <uapi/mman.h>
 #include <asm/irqflags.h>
+#include <asm/msr.h>
 #include <asm/traps.h>
 
 #include "internal.h"
@@ -184,4 +191,68 @@ void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end)
 {
 	zap_range(mm, start, end, true);
+}
+
+/* NX as the page tables use it: 0 if the CPU runs without it (EFER.NXE). */
+static u64 pte_nx_mask(void)
+{
+	static u64 mask = ~0ULL;
+
+	if (mask == ~0ULL)
+		WRITE_ONCE(mask, (rdmsr(MSR_EFER) & EFER_NXE) ? _PAGE_NX : 0);
+	return mask;
+}
+
+bool pmm_pte_set_prot(pte_t *pte, u32 prot)
+{
+	u64 bits = user_prot_to_pte(prot) & (_PAGE_RW | _PAGE_NX);
+	u64 keep = ~(u64)(_PAGE_RW | _PAGE_NX);
+	pte_t old = READ_ONCE(*pte), new;
+
+	bits &= ~(u64)_PAGE_NX | pte_nx_mask();
+	do {
+		if (!(old & _PAGE_PRESENT))
+			return false;
+		new = (old & keep) | bits;
+		if (new == old)
+			return false;
+		/* The CPU sets accessed and dirty bits under us: keep them. */
+	} while (!__atomic_compare_exchange_n(pte, &old, new, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
+		 u32 prot)
+{
+	unsigned long va = start & PAGE_MASK;
+	bool pcache = pcache_enabled(), any = false;
+
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+		/* No entry can express "no access" and keep its line. */
+		zap_range(mm, start, end, true);
+		return;
+	}
+	if (end > USER_ADDR_END)
+		end = USER_ADDR_END;
+	while (va < end) {
+		pte_t *pte = user_lookup_pte(mm->pgd, va);
+
+		if (!pte) {
+			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
+			continue;
+		}
+		if (READ_ONCE(*pte) & _PAGE_PRESENT) {
+			if (pcache ? pcache_protect_page(mm, va, pte, prot) :
+				     pmm_pte_set_prot(pte, prot))
+				any = true;
+		}
+		va += PAGE_SIZE;
+	}
+	/* Fewer rights must be seen by every CPU before we return. */
+	if (any)
+		user_flush_tlb_mm_range(mm->pgd, start, end);
+	if (pcache)
+		pcache_protect_finish(mm, start, end, prot);
 }

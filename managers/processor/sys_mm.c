@@ -13,9 +13,12 @@
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
- * on private anonymous memory); everywhere else dirty lines are written
- * back first (mprotect, MAP_FIXED, mremap: the memory node moves the
- * pages, so what it moves must be current).  A call the backend refuses after
+ * on private anonymous memory); dirty lines are written back first for
+ * MAP_FIXED and mremap (the memory node moves the pages, so what it
+ * moves must be current).  mprotect keeps the lines that stay mapped:
+ * after the backend agreed, their entries get the new rights in place
+ * (pmm_protect(); PROT_NONE drops them, written back), so a JIT's W^X
+ * flips refetch nothing.  Other madvise advice leaves lines alone.  A call the backend refuses after
  * its arguments passed (out of memory splitting a vma) has already
  * dropped the lines of a range the program asked to discard.
  */
@@ -149,9 +152,17 @@ SYSCALL_DECLARE(mprotect)
 	if (ret || end == addr)
 		return ret;
 	pmm_lock(mm);
-	/* The data stays: dirty lines go back before the rights change. */
-	pmm_zap_writeback(mm, addr, min_t(u64, end, USER_ADDR_END));
+	/*
+	 * The backend first: a refused call changes nothing.  Then the
+	 * lines that stay mapped get the new rights in place, data kept.
+	 */
 	ret = mm->ops->mprotect(mm, addr, len, prot);
+	end = min_t(u64, end, USER_ADDR_END);
+	if (!ret && addr < end)
+		pmm_protect(mm, addr, end, prot);
+	else if (ret == -EIO && addr < end)
+		/* Lost on the way: which rights hold is unknown; refault. */
+		pmm_zap_writeback(mm, addr, end);
 	pmm_unlock(mm);
 	return ret;
 }

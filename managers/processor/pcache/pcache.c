@@ -479,24 +479,35 @@ put_line:
 
 /* ------------------------------------------------------------ invalidation */
 
+/*
+ * The line of (@mm, @va) mapped by @pte, VALID, or NULL (evicted
+ * meanwhile: the evictor cleared the entry).  Set @ks locked.
+ */
+static struct pcache_line *line_find_mapped(struct pcache_kset *ks,
+					    struct pmm *mm, unsigned long va,
+					    pte_t *pte)
+{
+	struct pcache_line *base = set_lines(ks);
+	unsigned int i;
+
+	for (i = 0; i < geo.ways; i++) {
+		if (base[i].state == PCL_VALID && base[i].owner == mm &&
+		    base[i].va == va && base[i].pte == pte)
+			return &base[i];
+	}
+	return NULL;
+}
+
 bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
 		     bool writeback)
 {
 	struct pcache_kset *ks = kset_of(mm, va);
-	struct pcache_line *base = set_lines(ks), *line = NULL;
-	unsigned int i;
+	struct pcache_line *line;
 	pte_t old;
 
 	kset_lock(ks);
-	for (i = 0; i < geo.ways; i++) {
-		if (base[i].state == PCL_VALID && base[i].owner == mm &&
-		    base[i].va == va && base[i].pte == pte) {
-			line = &base[i];
-			break;
-		}
-	}
+	line = line_find_mapped(ks, mm, va, pte);
 	if (!line) {
-		/* Evicted meanwhile: the evictor cleared the entry. */
 		spin_unlock(&ks->lock);
 		return false;
 	}
@@ -515,13 +526,47 @@ bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
 	return true;
 }
 
+/*
+ * Wait until no line of @mm is on its way out: an eviction that started
+ * before the caller changed a range must have put its data where the
+ * caller will look (the victim cache, or the backend) first.
+ */
+static void pcache_evictions_drain(struct pmm *mm)
+{
+	while (atomic_read(&mm->pcache_evicting))
+		cpu_relax();
+}
+
 void pcache_zap_finish(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback)
 {
+	pcache_evictions_drain(mm);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_zap(mm, start, end, writeback);
-	while (atomic_read(&mm->pcache_evicting))
-		cpu_relax();
+}
+
+bool pcache_protect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			 u32 prot)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	bool changed = false;
+
+	/* Under the set lock, so no evictor takes the entry meanwhile. */
+	kset_lock(ks);
+	if (line_find_mapped(ks, mm, va, pte))
+		changed = pmm_pte_set_prot(pte, prot);
+	spin_unlock(&ks->lock);
+	if (changed)
+		pcache_count(protects);
+	return changed;
+}
+
+void pcache_protect_finish(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot)
+{
+	pcache_evictions_drain(mm);
+	if (pcache_mech == MECH_VICTIM)
+		pcache_victim_protect(mm, start, end, prot);
 }
 
 void pcache_mm_init(struct pmm *mm)
@@ -599,12 +644,13 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
 		STAT(clean_drops), STAT(flushes), STAT(flush_errors),
 		STAT(piggybacks), STAT(zero_fills), STAT(invalidations),
+		STAT(protects),
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),

@@ -58,6 +58,22 @@ bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
  */
 void pcache_zap_finish(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback);
+/*
+ * mprotect of a line that stays mapped: if *@pte at @va still maps a
+ * line of @mm, give it the rights of @prot (not PROT_NONE) in place, the
+ * line and its dirty bit kept.  True if the entry changed (the caller
+ * flushes TLBs for the range).
+ */
+bool pcache_protect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			 u32 prot);
+/*
+ * After the pcache_protect_page() calls of [start, end) and the TLB
+ * flush: wait for evictions of @mm's lines in flight, then give the
+ * victim-cache entries of the range @prot, so a victim hit maps them
+ * with the new rights.
+ */
+void pcache_protect_finish(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot);
 /* Drop every line of @mm (its threads are gone; before its pgd goes). */
 void pcache_mm_release(struct pmm *mm);
 
