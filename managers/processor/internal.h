@@ -56,6 +56,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/types.h>
 #include <tessera/uaccess.h>
+#include <tessera/wait.h>
 #include <asm/ptrace.h>
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
@@ -154,10 +155,27 @@ struct pmm_backend_ops {
 	void (*destroy)(struct pmm *mm);
 };
 
-/* A process's address space on the processor. */
+/*
+ * A process's address space on the processor.
+ *
+ * Misses of several threads in flight at once: a pcache miss takes its
+ * line under @mutex and drops it for the backend round trip (a fill).
+ * Every change of the address space (sys_mm.c: mmap, munmap, mprotect,
+ * madvise, brk, mremap) takes the lock with pmm_lock_change(): it bumps
+ * @gen and waits until no fill is in flight, so no fill's request (nor
+ * the dirty line it carries) reaches the backend after the change; a
+ * fill that finds @gen moved when it takes the lock back throws its page
+ * away and the access faults again.  Documentation/processor.md.
+ */
 struct pmm {
 	struct mutex mutex;		/* page table and backend state */
 	void *piggyback_buf;		/* the pcache's flush copy */
+	unsigned long piggyback_va;	/* its page while a fill carries it */
+	bool piggyback_busy;		/* under mutex: the buffer is in use */
+	unsigned long gen;		/* under mutex: address-space changes */
+	unsigned long fill_seq;		/* under mutex: fills finished */
+	atomic_t fills;			/* fills in flight, mutex dropped */
+	struct wait_queue_head fill_wq;	/* fills == 0, or fill_seq moved */
 	pte_t *pgd;
 	phys_addr_t pgd_pa;
 	const struct pmm_backend_ops *ops;
@@ -280,6 +298,12 @@ static inline void pmm_unlock(struct pmm *mm)
 {
 	mutex_unlock(&mm->mutex);
 }
+
+/*
+ * The lock for a change of the address space: no fill of @mm is in
+ * flight once it returns, and every fill still to map sees @gen moved.
+ */
+void pmm_lock_change(struct pmm *mm);
 
 /* A new address space with @ops as backend; NULL on -ENOMEM. */
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend);

@@ -52,6 +52,8 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 		goto free_buf;
 	mm->pgd_pa = __pa(mm->pgd);
 	mutex_init(&mm->mutex);
+	init_waitqueue_head(&mm->fill_wq);
+	atomic_set(&mm->fills, 0);
 	mm->ops = ops;
 	mm->backend = backend;
 	pcache_mm_init(mm);
@@ -81,6 +83,14 @@ void pmm_destroy(struct pmm *mm)
 	if (mm->piggyback_buf)
 		free_page((unsigned long)mm->piggyback_buf);
 	kfree(mm);
+}
+
+void pmm_lock_change(struct pmm *mm)
+{
+	pmm_lock(mm);
+	mm->gen++;
+	/* New fills need the lock to start: this only waits for old ones. */
+	wait_event(mm->fill_wq, !atomic_read(&mm->fills));
 }
 
 /* Does the present entry @pte already allow the access of @error_code? */
@@ -126,8 +136,20 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		goto out;
 	}
 	if (pcache_enabled()) {
+		unsigned long seq = mm->fill_seq;
+
 		ret = pcache_miss(mm, va, access, start);
-		goto out;
+		if (ret != -EBUSY)
+			goto out;
+		/*
+		 * Another thread fills this page (or every way of its set):
+		 * wait for a fill to finish, then fault again.  A fill of
+		 * another process's ends unseen here: look again each tick.
+		 */
+		pmm_unlock(mm);
+		wait_event_timeout(mm->fill_wq, READ_ONCE(mm->fill_seq) != seq,
+				   1);
+		return 0;
 	}
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
 	if (ret)

@@ -306,12 +306,16 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 		pcache_count(clean_drops);
 		return;
 	}
-	if (owner == mm && pcache_piggyback && mm->ops->miss_with_flush) {
+	if (owner == mm && pcache_piggyback && mm->ops->miss_with_flush &&
+	    !mm->piggyback_busy) {
 		er->kind = PCACHE_MISS_PIGGYBACK;
 		er->buf = piggyback_buf(mm);
 		memcpy(er->buf, line->data, PAGE_SIZE);
 		er->piggyback = true;
 		er->va = line->va;
+		/* Until the fill is back, a miss on it must wait (line_get). */
+		mm->piggyback_busy = true;
+		mm->piggyback_va = line->va;
 		return;
 	}
 	er->kind = PCACHE_MISS_FLUSH;
@@ -323,7 +327,11 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 /*
  * A line of @mm's set for @va, FILLING and owned by (@mm, @va): a free
  * way, or the policy's victim after eviction.  -EAGAIN: the page is
- * being evicted right now, or every way is busy; the caller retries.
+ * being evicted right now by another process's miss; the caller spins.
+ * -EBUSY: another thread of @mm fills the page (or its write-back rides
+ * on a fill), or no way of the set can be taken (all FILLING or
+ * EVICTING): the caller drops the pmm lock, which the fill needs to
+ * finish, and faults again.
  */
 static int line_get(struct pmm *mm, unsigned long va,
 		    struct pcache_line **out, struct evict_result *er)
@@ -334,6 +342,8 @@ static int line_get(struct pmm *mm, unsigned long va,
 	unsigned int i, young;
 	pte_t old;
 
+	if (mm->piggyback_busy && mm->piggyback_va == va)
+		return -EBUSY;
 	kset_lock(ks);
 	for (i = 0; i < geo.ways; i++) {
 		l = &base[i];
@@ -342,6 +352,11 @@ static int line_get(struct pmm *mm, unsigned long va,
 			/* Our page on its way out: wait until it is safe. */
 			spin_unlock(&ks->lock);
 			return -EAGAIN;
+		}
+		if (l->state == PCL_FILLING && l->owner == mm &&
+		    l->va == va) {
+			spin_unlock(&ks->lock);
+			return -EBUSY;
 		}
 		if (l->state == PCL_FREE && !line)
 			line = l;
@@ -360,7 +375,7 @@ static int line_get(struct pmm *mm, unsigned long va,
 		atomic64_add(young, &pcache_stats.hits_sampled);
 	if (!line) {
 		spin_unlock(&ks->lock);
-		return -EAGAIN;
+		return -EBUSY;
 	}
 	owner = line->owner;
 	old = line_unmap(ks, line);
@@ -391,6 +406,46 @@ static void line_put(struct pmm *mm, struct pcache_line *line)
 	spin_unlock(&ks->lock);
 }
 
+/*
+ * The backend part of a fill, with the pmm lock dropped for the round
+ * trip (struct pmm): other threads of @mm may miss meanwhile.  -ESTALE
+ * if the address space changed under it (pmm_lock_change()): the page
+ * is thrown away and the access faults again.  Lock held again on
+ * return; the piggybacked write-back, if any, has reached the backend.
+ */
+static int line_fill_backend(struct pmm *mm, struct pcache_line *line,
+			     unsigned long va, u32 access,
+			     struct evict_result *er,
+			     struct pmm_miss_result *res)
+{
+	unsigned long gen = mm->gen;
+	int ret;
+
+	atomic_inc(&mm->fills);
+	pmm_unlock(mm);
+	if (er->piggyback) {
+		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
+					       res, er->va, er->buf);
+		pcache_count(piggybacks);
+		pcache_count(flushes);
+	} else {
+		ret = mm->ops->miss(mm, va, access, line->data, res);
+	}
+	if (atomic_dec_and_test(&mm->fills))
+		wake_up_all(&mm->fill_wq);
+	pmm_lock(mm);
+	if (er->piggyback) {
+		mm->piggyback_busy = false;
+		er->piggyback = false;
+	}
+	mm->fill_seq++;
+	if (waitqueue_active(&mm->fill_wq))
+		wake_up_all(&mm->fill_wq);
+	if (mm->gen != gen)
+		return -ESTALE;
+	return ret;
+}
+
 /* Fill @line with (@mm, @va): victim cache, else the backend. */
 static int line_fill(struct pmm *mm, struct pcache_line *line,
 		     unsigned long va, u32 access, struct evict_result *er,
@@ -407,14 +462,7 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 		return 0;
 	}
 	pcache_hot_exit();
-	if (er->piggyback) {
-		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
-					       &res, er->va, er->buf);
-		pcache_count(piggybacks);
-		pcache_count(flushes);
-	} else {
-		ret = mm->ops->miss(mm, va, access, line->data, &res);
-	}
+	ret = line_fill_backend(mm, line, va, access, er, &res);
 	pcache_hot_enter();
 	if (ret)
 		return ret;
@@ -439,7 +487,17 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 	pcache_hot_enter();
 	while ((ret = line_get(mm, va, &line, &er)) == -EAGAIN)
 		cpu_relax();
+	if (ret) {
+		pcache_hot_exit();
+		return ret;
+	}
 	ret = line_fill(mm, line, va, access, &er, &prot, &dirty);
+	if (ret == -ESTALE) {
+		/* Not mapped: the retried access sees the new state. */
+		line_put(mm, line);
+		pcache_hot_exit();
+		return 0;
+	}
 	if (ret)
 		goto put_line;
 
