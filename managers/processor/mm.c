@@ -147,6 +147,7 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		 * another process's ends unseen here: look again each tick.
 		 */
 		pmm_unlock(mm);
+		pcache_count_fill_wait();
 		wait_event_timeout(mm->fill_wq, READ_ONCE(mm->fill_seq) != seq,
 				   1);
 		return 0;

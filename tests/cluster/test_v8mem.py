@@ -26,7 +26,8 @@ pcache and memory-node counters must show what the kernel promises.
   - own: 4 threads each writing and checking every byte of its own 2 MiB
     with a 1 MiB pcache on 2 CPUs (misses of several threads at once under
     eviction), locally; 4 threads of 1 MiB over FIT loopback (the remote
-    path), then W^X flips there."""
+    path: some misses must begin while another thread's is in flight,
+    `fills_overlapped`), then W^X flips there."""
 
 import re
 
@@ -134,6 +135,12 @@ def own_loopback():
 	check(code == 0 and out == want_out,
 	      f"loopback: status {code}, stdout\n--- native\n{want_out!r}\n"
 	      f"--- tessera\n{out!r}")
+	stats = test_pcache.stats_of(plog)
+	check(stats, "loopback: no pcache stats line")
+	# 4 threads missing on 2 CPUs, each reply a FIT round trip: fills
+	# of one process overlap unless the pmm lock serialises them.
+	check(int(stats[0]["fills_overlapped"]) > 0,
+	      "loopback: no miss began while another thread's was in flight")
 
 
 SCENARIOS = [

@@ -210,6 +210,11 @@ static void pcache_flush_tlb_page(struct pmm *owner, unsigned long va)
 	user_flush_tlb_mm_range(owner->pgd, va, va + PAGE_SIZE);
 }
 
+void pcache_count_fill_wait(void)
+{
+	pcache_count(fill_waits);
+}
+
 u64 pcache_latency_start(void)
 {
 	return pcache_latency ? ktime_get() : 0;
@@ -421,7 +426,8 @@ static int line_fill_backend(struct pmm *mm, struct pcache_line *line,
 	unsigned long gen = mm->gen;
 	int ret;
 
-	atomic_inc(&mm->fills);
+	if (atomic_inc_return(&mm->fills) > 1)
+		pcache_count(fills_overlapped);
 	pmm_unlock(mm);
 	if (er->piggyback) {
 		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
@@ -441,8 +447,10 @@ static int line_fill_backend(struct pmm *mm, struct pcache_line *line,
 	mm->fill_seq++;
 	if (waitqueue_active(&mm->fill_wq))
 		wake_up_all(&mm->fill_wq);
-	if (mm->gen != gen)
+	if (mm->gen != gen) {
+		pcache_count(fills_stale);
 		return -ESTALE;
+	}
 	return ret;
 }
 
@@ -702,13 +710,14 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
 		STAT(clean_drops), STAT(flushes), STAT(flush_errors),
 		STAT(piggybacks), STAT(zero_fills), STAT(invalidations),
-		STAT(protects),
+		STAT(protects), STAT(fills_overlapped), STAT(fills_stale),
+		STAT(fill_waits),
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),
