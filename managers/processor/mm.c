@@ -161,26 +161,41 @@ out:
 	return ret;
 }
 
+/*
+ * The first present entry of @mm at or after *@va and below @end, *@va
+ * moved to its page; NULL when there is none.
+ */
+static pte_t *next_present_pte(struct pmm *mm, unsigned long *va,
+			       unsigned long end)
+{
+	while (*va < end) {
+		pte_t *pte = user_lookup_pte(mm->pgd, *va);
+
+		if (!pte) {
+			/* No page table here: skip to the next 2 MiB. */
+			*va = ALIGN_DOWN(*va, PMD_SIZE) + PMD_SIZE;
+			continue;
+		}
+		if (READ_ONCE(*pte) & _PAGE_PRESENT)
+			return pte;
+		*va += PAGE_SIZE;
+	}
+	return NULL;
+}
+
 static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 		      bool writeback)
 {
 	unsigned long va = start & PAGE_MASK;
 	bool pcache = pcache_enabled(), any = false;
 	phys_addr_t pa;
+	pte_t *pte;
 
 	if (end > USER_ADDR_END)
 		end = USER_ADDR_END;
-	while (va < end) {
-		pte_t *pte = user_lookup_pte(mm->pgd, va);
-
-		if (!pte) {
-			/* No page table here: skip to the next 2 MiB. */
-			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
-			continue;
-		}
+	for (; (pte = next_present_pte(mm, &va, end)); va += PAGE_SIZE) {
 		if (pcache) {
-			if ((READ_ONCE(*pte) & _PAGE_PRESENT) &&
-			    pcache_zap_page(mm, va, pte, writeback))
+			if (pcache_zap_page(mm, va, pte, writeback))
 				any = true;
 		} else {
 			pte_t old = READ_ONCE(*pte);
@@ -197,7 +212,6 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 				pmm_put_page(pa, mm);
 			}
 		}
-		va += PAGE_SIZE;
 	}
 	if (any)
 		user_flush_tlb_mm_range(mm->pgd, start, end);
@@ -251,6 +265,7 @@ void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
 {
 	unsigned long va = start & PAGE_MASK;
 	bool pcache = pcache_enabled(), any = false;
+	pte_t *pte;
 
 	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
 		/* No entry can express "no access" and keep its line. */
@@ -259,19 +274,10 @@ void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
 	}
 	if (end > USER_ADDR_END)
 		end = USER_ADDR_END;
-	while (va < end) {
-		pte_t *pte = user_lookup_pte(mm->pgd, va);
-
-		if (!pte) {
-			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
-			continue;
-		}
-		if (READ_ONCE(*pte) & _PAGE_PRESENT) {
-			if (pcache ? pcache_protect_page(mm, va, pte, prot) :
-				     pmm_pte_set_prot(pte, prot))
-				any = true;
-		}
-		va += PAGE_SIZE;
+	for (; (pte = next_present_pte(mm, &va, end)); va += PAGE_SIZE) {
+		if (pcache ? pcache_protect_page(mm, va, pte, prot) :
+			     pmm_pte_set_prot(pte, prot))
+			any = true;
 	}
 	/* Fewer rights must be seen by every CPU before we return. */
 	if (any)

@@ -120,12 +120,12 @@ def madv():
 
 
 def own_local():
-	local("own", [v8mem("own", 4, "2M", 2)], "pcache=1M pcache.ways=4",
+	local("own", [v8mem("own", 4, 2048, 2)], "pcache=1M pcache.ways=4",
 	      smp=2)
 
 
 def own_loopback():
-	argv = v8mem("own", 4, "1M", 2)
+	argv = v8mem("own", 4, 1024, 2)
 	want = test_user.native(argv)
 	code, out, err, plog, mlog = test_remote.run(
 		"v8mem-own-loopback", [argv, v8mem("jit", 64, 20)], "loopback",

@@ -22,9 +22,9 @@
  *	MADV_DONTNEED zeroes its pages and only those; MADV_FREE pages
  *	hold their old bytes or zeros, and a write after it sticks;
  *	MADV_WILLNEED and MADV_NORMAL change no byte.
- *   v8mem own THREADS BYTES PASSES
+ *   v8mem own THREADS KIB PASSES
  *	THREADS threads, each writing and checking every byte of its own
- *	region of BYTES (misses of several threads in flight at once),
+ *	region of KIB KiB (misses of several threads in flight at once),
  *	PASSES times with a new pattern each pass.
  */
 #include <pthread.h>
@@ -280,14 +280,7 @@ static void own(int threads, unsigned long bytes, unsigned long passes)
 
 static unsigned long num(const char *s)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	if (*end == 'K' || *end == 'k')
-		v <<= 10;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20;
-	return v;
+	return strtoul(s, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -304,9 +297,9 @@ int main(int argc, char **argv)
 		madv(num(argv[2]));
 	else if (argc == 5 && !strcmp(argv[1], "own") &&
 		 atoi(argv[2]) > 0 && atoi(argv[2]) <= MAX_THREADS)
-		own(atoi(argv[2]), num(argv[3]) & ~7UL, num(argv[4]));
+		own(atoi(argv[2]), num(argv[3]) << 10, num(argv[4]));
 	else {
-		fprintf(stderr, "usage: v8mem jit|rwx PAGES ROUNDS | reserve TOTAL_MB TOUCH_MB | madv PAGES | own THREADS BYTES PASSES\n");
+		fprintf(stderr, "usage: v8mem jit|rwx PAGES ROUNDS | reserve TOTAL_MB TOUCH_MB | madv PAGES | own THREADS KIB PASSES\n");
 		return 2;
 	}
 	return failed ? 1 : 0;
