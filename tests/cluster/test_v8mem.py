@@ -25,7 +25,7 @@ pcache and memory-node counters must show what the kernel promises.
     and pcache=0);
   - own: 4 threads each writing and checking every byte of its own 2 MiB
     with a 1 MiB pcache on 2 CPUs (misses of several threads at once under
-    eviction), locally; 4 threads of 1 MiB over FIT loopback (the remote
+    eviction), locally; 4 threads of 512 KiB over FIT loopback (the remote
     path: some misses must begin while another thread's is in flight,
     `fills_overlapped`), then W^X flips there."""
 
@@ -125,12 +125,12 @@ def own_local():
 
 
 def own_loopback():
-	argv = v8mem("own", 4, 1024, 2)
+	argv = v8mem("own", 4, 512, 2)
 	want = test_user.native(argv)
 	code, out, err, plog, mlog = test_remote.run(
-		"v8mem-own-loopback", [argv, v8mem("jit", 64, 20)], "loopback",
+		"v8mem-own-loopback", [argv, v8mem("jit", 32, 20)], "loopback",
 		smp=2)
-	want_out = want[1] + test_user.native(v8mem("jit", 64, 20))[1]
+	want_out = want[1] + test_user.native(v8mem("jit", 32, 20))[1]
 	check(not re.search(clusterlib.OOPS_RE, plog), "loopback: kernel oops")
 	check(code == 0 and out == want_out,
 	      f"loopback: status {code}, stdout\n--- native\n{want_out!r}\n"
