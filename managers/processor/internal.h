@@ -36,7 +36,7 @@
  *   lock -> (allocators)
  *   Every backend op may sleep (a FIT call, or the memory service's
  *   handler run in-process, which takes its mutexes), so the pmm lock is
- *   a mutex and a fault is resolved only where sleeping is allowed: a
+ *   a mutex (a pcache miss drops it across its round trip: struct pmm) and a fault is resolved only where sleeping is allowed: a
  *   uaccess fault in atomic context (under the futex bucket lock) gets
  *   -EFAULT, and the futex code faults the word in unlocked and retries.
  *   remote_backend.lock (a mutex) is taken with any pmm->mutex held (a
@@ -84,7 +84,10 @@ struct pmm_miss_result {
 /*
  * Where a process's vmas and pages live: a memory service, through FIT
  * requests (P2M_*, mm_remote.c), pages landing in pcache lines.  Every
- * op runs under the pmm lock (pmm_lock()), except flush (see there).
+ * op runs under the pmm lock (pmm_lock()), except flush (see there) and
+ * a pcache's miss and miss_with_flush, which run without it, several
+ * threads' at once (struct pmm; never with a change of the address
+ * space in flight: pmm_lock_change()).
  * Ops may sleep.  @may_sleep tells the victim cache's flush thread it
  * may be preempted in a write-back (the pcache's own tests also drive it
  * with a backend that does not sleep).
