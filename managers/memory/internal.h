@@ -88,6 +88,7 @@ struct rmm {
 	unsigned int nr_vmas;
 	void **pgd;		/* radix root, NULL until the first page */
 	u64 nr_pages;		/* data pages owned */
+	u64 peak_pages;		/* the most nr_pages ever was */
 	u64 nr_tables;		/* radix table pages owned */
 	u64 page_limit;		/* max nr_pages, 0: no limit */
 	u64 start_brk, brk;

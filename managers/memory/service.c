@@ -786,6 +786,7 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 {
 	struct memnode_proc *p = memnode_begin(rq);
 	struct rmm *mm;
+	u64 peak;
 
 	if (!p)
 		return;
@@ -793,15 +794,19 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 	p->mm = NULL;
 	memnode_proc_unlink(p);
 	memnode_end(p);
+	peak = mm->peak_pages;
 	rmm_destroy(mm);
 	/*
-	 * The tests' leak check: pages is 0 once procs is.  Logged before
-	 * the reply, which may be the last thing the processor waits for.
+	 * The tests' leak check: pages is 0 once procs is.  peak_pages: the
+	 * most data pages the process ever had here (what its reservations
+	 * really cost).  Logged before the reply, which may be the last
+	 * thing the processor waits for.
 	 */
-	pr_info("memnode: exit node %u pid %u: procs %u pages %llu\n",
+	pr_info("memnode: exit node %u pid %u: procs %u pages %llu peak_pages %llu\n",
 		rq->src_node,
 		fit_get_le32(&((const struct p2m_hdr *)rq->data)->pid),
-		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned());
+		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned(),
+		(unsigned long long)peak);
 	memnode_fcache_report();
 	fit_reply(rq, NULL, 0);
 }

@@ -130,6 +130,7 @@ int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created)
 	if (!*slot)
 		return -ENOMEM;
 	mm->nr_pages++;
+	mm->peak_pages = max(mm->peak_pages, mm->nr_pages);
 	*page = *slot;
 	*created = true;
 	return 0;

@@ -43,7 +43,7 @@
  *   lock -> (allocators)
  *   Every backend op may sleep (a FIT call, or the memory service's
  *   handler run in-process, which takes its mutexes), so the pmm lock is
- *   a mutex and a fault is resolved only where sleeping is allowed: a
+ *   a mutex (a pcache miss drops it across its round trip: struct pmm) and a fault is resolved only where sleeping is allowed: a
  *   uaccess fault in atomic context (under the futex bucket lock) gets
  *   -EFAULT, and the futex code faults the word in unlocked and retries.
  *   remote_backend.lock (a mutex) is taken with any pmm->mutex held (a
@@ -63,6 +63,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/types.h>
 #include <tessera/uaccess.h>
+#include <tessera/wait.h>
 #include <asm/ptrace.h>
 #include <asm/syscall.h>
 #include <asm/user_pgtable.h>
@@ -102,7 +103,10 @@ struct pmm_miss_result {
 /*
  * Where a process's vmas and pages live: a memory service, through FIT
  * requests (P2M_*, mm_remote.c), pages landing in pcache lines.  Every
- * op runs under the pmm lock (pmm_lock()), except flush (see there).
+ * op runs under the pmm lock (pmm_lock()), except flush (see there) and
+ * a pcache's miss and miss_with_flush, which run without it, several
+ * threads' at once (struct pmm; never with a change of the address
+ * space in flight: pmm_lock_change()).
  * Ops may sleep.  @may_sleep tells the victim cache's flush thread it
  * may be preempted in a write-back (the pcache's own tests also drive it
  * with a backend that does not sleep).
@@ -173,10 +177,27 @@ struct pmm_backend_ops {
 	void (*destroy)(struct pmm *mm);
 };
 
-/* A process's address space on the processor. */
+/*
+ * A process's address space on the processor.
+ *
+ * Misses of several threads in flight at once: a pcache miss takes its
+ * line under @mutex and drops it for the backend round trip (a fill).
+ * Every change of the address space (sys_mm.c: mmap, munmap, mprotect,
+ * madvise, brk, mremap) takes the lock with pmm_lock_change(): it bumps
+ * @gen and waits until no fill is in flight, so no fill's request (nor
+ * the dirty line it carries) reaches the backend after the change; a
+ * fill that finds @gen moved when it takes the lock back throws its page
+ * away and the access faults again.  Documentation/processor.md.
+ */
 struct pmm {
 	struct mutex mutex;		/* page table and backend state */
 	void *piggyback_buf;		/* the pcache's flush copy */
+	unsigned long piggyback_va;	/* its page while a fill carries it */
+	bool piggyback_busy;		/* under mutex: the buffer is in use */
+	unsigned long gen;		/* under mutex: address-space changes */
+	unsigned long fill_seq;		/* under mutex: fills finished */
+	atomic_t fills;			/* fills in flight, mutex dropped */
+	struct wait_queue_head fill_wq;	/* fills == 0, or fill_seq moved */
 	pte_t *pgd;
 	phys_addr_t pgd_pa;
 	const struct pmm_backend_ops *ops;
@@ -350,6 +371,12 @@ static inline void pmm_unlock(struct pmm *mm)
 	mutex_unlock(&mm->mutex);
 }
 
+/*
+ * The lock for a change of the address space: no fill of @mm is in
+ * flight once it returns, and every fill still to map sees @gen moved.
+ */
+void pmm_lock_change(struct pmm *mm);
+
 /* A new address space with @ops as backend; NULL on -ENOMEM. */
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend);
 void pmm_destroy(struct pmm *mm);
@@ -371,6 +398,21 @@ void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end);
  */
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end);
+/*
+ * mprotect after the backend changed the vmas of [start, end) to @prot:
+ * the entries that stay mapped get the new rights in place (their lines
+ * and dirty bits stay; TLBs flushed), PROT_NONE drops them written back
+ * (pmm_zap_writeback()).  Caller holds the pmm lock.
+ */
+void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
+		 u32 prot);
+/*
+ * Give the present entry *@pte the rights of @prot (PROT_*, not none),
+ * keeping its page, accessed and dirty bits (an atomic update: the CPU
+ * may set them meanwhile).  True if the entry changed (the caller
+ * flushes TLBs); false if it was not present or already so.
+ */
+bool pmm_pte_set_prot(pte_t *pte, u32 prot);
 
 /* ---------------------------------------------------------- mm_remote.c */
 

@@ -9,12 +9,18 @@
  * is a pcache miss (pcache/pcache.c), filled from the backend and mapped
  * with the vma's protection; with pcache=0 a private page the backend
  * filled (ops->fault) is mapped, written back through ops->flush before
- * a zap that keeps the data, and given back through ops->put_page.  Every call that shrinks or changes mappings (munmap, mprotect,
- * madvise, a lower brk, MAP_FIXED) first drops the page-table entries of
- * the range and their lines (writing dirty ones back when the data must
- * survive: mprotect, MAP_FIXED) and flushes the TLBs, then lets the
+ * a zap that keeps the data, and given back through ops->put_page.  Every
+ * call that shrinks or moves mappings (munmap, MADV_DONTNEED, a lower
+ * brk, MAP_FIXED, mremap) first drops the page-table entries of the
+ * range and their lines (writing dirty ones back when the data must
+ * survive: MAP_FIXED, mremap) and flushes the TLBs, then lets the
  * backend act, so no thread can reach a page after the backend freed it
  * and no stale write-back lands in a new mapping.  The next touch faults.
+ *
+ * mprotect is the exception (pmm_protect()): once the backend changed
+ * the vmas, the entries of the range that stay mapped get the new rights
+ * in place, their lines and dirty data stay (a JIT's W^X flips cost no
+ * miss); only PROT_NONE drops them, written back.
  */
 #include <fit/memory.h>
 #include <tessera/errno.h>
@@ -25,6 +31,7 @@
 #include <tessera/slab.h>
 #include <uapi/mman.h>
 #include <asm/irqflags.h>
+#include <asm/msr.h>
 #include <asm/traps.h>
 
 #include "internal.h"
@@ -45,6 +52,8 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 		goto free_buf;
 	mm->pgd_pa = __pa(mm->pgd);
 	mutex_init(&mm->mutex);
+	init_waitqueue_head(&mm->fill_wq);
+	atomic_set(&mm->fills, 0);
 	mm->ops = ops;
 	mm->backend = backend;
 	pcache_mm_init(mm);
@@ -74,6 +83,14 @@ void pmm_destroy(struct pmm *mm)
 	if (mm->piggyback_buf)
 		free_page((unsigned long)mm->piggyback_buf);
 	kfree(mm);
+}
+
+void pmm_lock_change(struct pmm *mm)
+{
+	pmm_lock(mm);
+	mm->gen++;
+	/* New fills need the lock to start: this only waits for old ones. */
+	wait_event(mm->fill_wq, !atomic_read(&mm->fills));
 }
 
 /* Does the present entry @pte already allow the access of @error_code? */
@@ -119,8 +136,21 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		goto out;
 	}
 	if (pcache_enabled()) {
+		unsigned long seq = mm->fill_seq;
+
 		ret = pcache_miss(mm, va, access, start);
-		goto out;
+		if (ret != -EBUSY)
+			goto out;
+		/*
+		 * Another thread fills this page (or every way of its set):
+		 * wait for a fill to finish, then fault again.  A fill of
+		 * another process's ends unseen here: look again each tick.
+		 */
+		pmm_unlock(mm);
+		pcache_count_fill_wait();
+		wait_event_timeout(mm->fill_wq, READ_ONCE(mm->fill_seq) != seq,
+				   1);
+		return 0;
 	}
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
 	if (ret)
@@ -131,26 +161,41 @@ out:
 	return ret;
 }
 
+/*
+ * The first present entry of @mm at or after *@va and below @end, *@va
+ * moved to its page; NULL when there is none.
+ */
+static pte_t *next_present_pte(struct pmm *mm, unsigned long *va,
+			       unsigned long end)
+{
+	while (*va < end) {
+		pte_t *pte = user_lookup_pte(mm->pgd, *va);
+
+		if (!pte) {
+			/* No page table here: skip to the next 2 MiB. */
+			*va = ALIGN_DOWN(*va, PMD_SIZE) + PMD_SIZE;
+			continue;
+		}
+		if (READ_ONCE(*pte) & _PAGE_PRESENT)
+			return pte;
+		*va += PAGE_SIZE;
+	}
+	return NULL;
+}
+
 static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 		      bool writeback)
 {
 	unsigned long va = start & PAGE_MASK;
 	bool pcache = pcache_enabled(), any = false;
 	phys_addr_t pa;
+	pte_t *pte;
 
 	if (end > USER_ADDR_END)
 		end = USER_ADDR_END;
-	while (va < end) {
-		pte_t *pte = user_lookup_pte(mm->pgd, va);
-
-		if (!pte) {
-			/* No page table here: skip to the next 2 MiB. */
-			va = ALIGN_DOWN(va, PMD_SIZE) + PMD_SIZE;
-			continue;
-		}
+	for (; (pte = next_present_pte(mm, &va, end)); va += PAGE_SIZE) {
 		if (pcache) {
-			if ((READ_ONCE(*pte) & _PAGE_PRESENT) &&
-			    pcache_zap_page(mm, va, pte, writeback))
+			if (pcache_zap_page(mm, va, pte, writeback))
 				any = true;
 		} else {
 			pte_t old = READ_ONCE(*pte);
@@ -167,7 +212,6 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 				pmm_put_page(pa, mm);
 			}
 		}
-		va += PAGE_SIZE;
 	}
 	if (any)
 		user_flush_tlb_mm_range(mm->pgd, start, end);
@@ -184,4 +228,60 @@ void pmm_zap_writeback(struct pmm *mm, unsigned long start,
 		       unsigned long end)
 {
 	zap_range(mm, start, end, true);
+}
+
+/* NX as the page tables use it: 0 if the CPU runs without it (EFER.NXE). */
+static u64 pte_nx_mask(void)
+{
+	static u64 mask = ~0ULL;
+
+	if (mask == ~0ULL)
+		WRITE_ONCE(mask, (rdmsr(MSR_EFER) & EFER_NXE) ? _PAGE_NX : 0);
+	return mask;
+}
+
+bool pmm_pte_set_prot(pte_t *pte, u32 prot)
+{
+	u64 bits = user_prot_to_pte(prot) & (_PAGE_RW | _PAGE_NX);
+	u64 keep = ~(u64)(_PAGE_RW | _PAGE_NX);
+	pte_t old = READ_ONCE(*pte), new;
+
+	bits &= ~(u64)_PAGE_NX | pte_nx_mask();
+	do {
+		if (!(old & _PAGE_PRESENT))
+			return false;
+		new = (old & keep) | bits;
+		if (new == old)
+			return false;
+		/* The CPU sets accessed and dirty bits under us: keep them. */
+	} while (!__atomic_compare_exchange_n(pte, &old, new, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void pmm_protect(struct pmm *mm, unsigned long start, unsigned long end,
+		 u32 prot)
+{
+	unsigned long va = start & PAGE_MASK;
+	bool pcache = pcache_enabled(), any = false;
+	pte_t *pte;
+
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) {
+		/* No entry can express "no access" and keep its line. */
+		zap_range(mm, start, end, true);
+		return;
+	}
+	if (end > USER_ADDR_END)
+		end = USER_ADDR_END;
+	for (; (pte = next_present_pte(mm, &va, end)); va += PAGE_SIZE) {
+		if (pcache ? pcache_protect_page(mm, va, pte, prot) :
+			     pmm_pte_set_prot(pte, prot))
+			any = true;
+	}
+	/* Fewer rights must be seen by every CPU before we return. */
+	if (any)
+		user_flush_tlb_mm_range(mm->pgd, start, end);
+	if (pcache)
+		pcache_protect_finish(mm, start, end, prot);
 }

@@ -31,13 +31,17 @@
  * evicts: each page's memory-node copy is stale while it is mapped.
  *
  * FIT calls sleep (in-process ones too: the handlers take mutexes), so
- * every op below may sleep, under the pmm's mutex (internal.h).
+ * every op below may sleep, under the pmm's mutex (internal.h) except
+ * misses (the pcache drops it for the round trip) and flushes.
  * remote_backend.lock (a mutex; in local mode the memory service's own
  * locks nest inside it, in this thread) serialises the use of the
  * request and reply buffers: flushes can come from other processes'
  * misses and from the victim cache's thread while the owner itself is
- * in a miss.  The memory node serialises a process's requests too, so
- * holding it costs no parallelism the wire would give.
+ * in a miss.  A miss that finds them taken (another thread of the
+ * process in its own miss) uses a request and reply of its own for the
+ * call, so misses of several threads wait for their replies at once;
+ * the memory node serialises a process's requests only while it serves
+ * them.
  *
  * Copies: a miss reply (4096 bytes of page then the protection) lands
  * in a buffer and the page is copied into the line, because a reply is
@@ -197,20 +201,72 @@ static long remote_call_addr(struct remote_backend *rb, u16 opcode, u32 len,
 	return (long)fit_get_le64(&r->addr);
 }
 
-/* Send the miss in rb->req (@len bytes); the page into @line. */
-static int remote_miss_call(struct remote_backend *rb, u32 len, void *line,
+/*
+ * The buffers of one miss.  Misses of several threads of a process are
+ * in flight at once (the pcache drops the pmm lock for the round trip):
+ * the first takes the backend's own buffers (rb->lock), the others a
+ * pair of their own for the call, so none waits for another's reply.
+ */
+struct remote_miss_bufs {
+	struct p2m_miss_flush_req *req;	/* a p2m_miss_req is its head */
+	struct p2m_miss_reply *reply;
+	unsigned int retries;		/* private pair: calls repeated */
+	bool private;
+};
+
+static void remote_miss_bufs_get(struct remote_backend *rb,
+				 struct remote_miss_bufs *b)
+{
+	b->retries = 0;
+	b->private = false;
+	if (!mutex_trylock(&rb->lock)) {
+		b->req = kmalloc(sizeof(*b->req), GFP_KERNEL);
+		b->reply = kmalloc(sizeof(*b->reply), GFP_KERNEL);
+		if (b->req && b->reply) {
+			b->private = true;
+			return;
+		}
+		kfree(b->req);
+		kfree(b->reply);
+		mutex_lock(&rb->lock);
+	}
+	b->req = &rb->req->miss_flush;
+	b->reply = rb->reply;
+}
+
+static void remote_miss_bufs_put(struct remote_backend *rb,
+				 struct remote_miss_bufs *b)
+{
+	if (!b->private) {
+		mutex_unlock(&rb->lock);
+		return;
+	}
+	kfree(b->req);
+	kfree(b->reply);
+	if (b->retries) {
+		mutex_lock(&rb->lock);
+		rb->retries += b->retries;
+		mutex_unlock(&rb->lock);
+	}
+}
+
+/* Send the miss in b->req (@len bytes); the page into @line. */
+static int remote_miss_call(struct remote_backend *rb,
+			    struct remote_miss_bufs *b, u32 len, void *line,
 			    struct pmm_miss_result *res)
 {
-	int ret = remote_call_again(rb, P2M_PCACHE_MISS, len, rb->reply,
-				    sizeof(*rb->reply));
+	int ret = fit_call_again(rb->node, P2M_PCACHE_MISS, b->req, len,
+				 b->reply, sizeof(*b->reply),
+				 REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
+				 b->private ? &b->retries : &rb->retries);
 
-	if (ret >= 0 && ret != sizeof(*rb->reply))
+	if (ret >= 0 && ret != sizeof(*b->reply))
 		ret = -EPROTO;
 	if (ret < 0)
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "miss", ret);
-	memcpy(line, rb->reply->data, PAGE_SIZE);
-	res->prot = fit_get_le32(&rb->reply->prot);
+	memcpy(line, b->reply->data, PAGE_SIZE);
+	res->prot = fit_get_le32(&b->reply->prot);
 	res->zero = false;
 	return 0;
 }
@@ -229,12 +285,13 @@ static int remote_miss(struct pmm *mm, unsigned long addr, u32 access,
 		       void *line, struct pmm_miss_result *res)
 {
 	struct remote_backend *rb = rb_of(mm);
+	struct remote_miss_bufs b;
 	int ret;
 
-	mutex_lock(&rb->lock);
-	remote_miss_req(rb, &rb->req->miss, addr, access);
-	ret = remote_miss_call(rb, sizeof(rb->req->miss), line, res);
-	mutex_unlock(&rb->lock);
+	remote_miss_bufs_get(rb, &b);
+	remote_miss_req(rb, &b.req->miss, addr, access);
+	ret = remote_miss_call(rb, &b, sizeof(b.req->miss), line, res);
+	remote_miss_bufs_put(rb, &b);
 	return ret;
 }
 
@@ -245,16 +302,17 @@ static int remote_miss_with_flush(struct pmm *mm, unsigned long addr,
 				  const void *flush_data)
 {
 	struct remote_backend *rb = rb_of(mm);
+	struct remote_miss_bufs b;
 	struct p2m_miss_flush_req *r;
 	int ret;
 
-	mutex_lock(&rb->lock);
-	r = &rb->req->miss_flush;
+	remote_miss_bufs_get(rb, &b);
+	r = b.req;
 	remote_miss_req(rb, &r->miss, addr, access);
 	fit_put_le64(&r->flush_va, flush_addr);
 	memcpy(r->data, flush_data, PAGE_SIZE);
-	ret = remote_miss_call(rb, sizeof(*r), line, res);
-	mutex_unlock(&rb->lock);
+	ret = remote_miss_call(rb, &b, sizeof(*r), line, res);
+	remote_miss_bufs_put(rb, &b);
 	return ret;
 }
 

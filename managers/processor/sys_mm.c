@@ -5,7 +5,9 @@
  * checks its arguments with Linux's rules (<tessera/mman.h>; brk against
  * the process's own start and current break; a file mmap's descriptor
  * through fs.h), so a rejected call
- * changes nothing.  Then it takes the address-space lock, drops the
+ * changes nothing.  Then it takes the address-space lock for a change
+ * (pmm_lock_change(): no miss of another thread is in flight, and one
+ * that started before maps nothing), drops the
  * page-table entries and pcache lines of the range it may change (so
  * the next touch faults and sees the new state), and asks the backend
  * (mm_remote.c: a memory service over P2M), which owns vmas and pages
@@ -13,9 +15,12 @@
  *
  * Lines are dropped with their data only where Linux discards it
  * (munmap, a lower brk, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_FREE
- * on private anonymous memory); everywhere else dirty lines are written
- * back first (mprotect, MAP_FIXED, mremap: the memory node moves the
- * pages, so what it moves must be current).  A call the backend refuses after
+ * on private anonymous memory); dirty lines are written back first for
+ * MAP_FIXED and mremap (the memory node moves the pages, so what it
+ * moves must be current).  mprotect keeps the lines that stay mapped:
+ * after the backend agreed, their entries get the new rights in place
+ * (pmm_protect(); PROT_NONE drops them, written back), so a JIT's W^X
+ * flips refetch nothing.  Other madvise advice leaves lines alone.  A call the backend refuses after
  * its arguments passed (out of memory splitting a vma) has already
  * dropped the lines of a range the program asked to discard.
  */
@@ -100,7 +105,7 @@ SYSCALL_DECLARE(mmap)
 		if (ret)
 			return ret;
 	}
-	pmm_lock(mm);
+	pmm_lock_change(mm);
 	/*
 	 * MAP_FIXED may replace mappings: their lines go first, written
 	 * back (the call may still fail and leave them), so no write-back
@@ -130,7 +135,7 @@ SYSCALL_DECLARE(munmap)
 	ret = mman_check_munmap(addr, len, &end);
 	if (ret)
 		return ret;
-	pmm_lock(mm);
+	pmm_lock_change(mm);
 	pmm_zap(mm, addr, end);
 	ret = mm->ops->munmap(mm, addr, len);
 	pmm_unlock(mm);
@@ -148,10 +153,18 @@ SYSCALL_DECLARE(mprotect)
 	ret = mman_check_mprotect(addr, len, prot, &end);
 	if (ret || end == addr)
 		return ret;
-	pmm_lock(mm);
-	/* The data stays: dirty lines go back before the rights change. */
-	pmm_zap_writeback(mm, addr, min_t(u64, end, USER_ADDR_END));
+	pmm_lock_change(mm);
+	/*
+	 * The backend first: a refused call changes nothing.  Then the
+	 * lines that stay mapped get the new rights in place, data kept.
+	 */
 	ret = mm->ops->mprotect(mm, addr, len, prot);
+	end = min_t(u64, end, USER_ADDR_END);
+	if (!ret && addr < end)
+		pmm_protect(mm, addr, end, prot);
+	else if (ret == -EIO && addr < end)
+		/* Lost on the way: which rights hold is unknown; refault. */
+		pmm_zap_writeback(mm, addr, end);
 	pmm_unlock(mm);
 	return ret;
 }
@@ -167,7 +180,10 @@ SYSCALL_DECLARE(madvise)
 	ret = mman_check_madvise(addr, len, advice, &end);
 	if (ret || end == addr)
 		return ret;
-	pmm_lock(mm);
+	if (mman_madvise_discards(advice))
+		pmm_lock_change(mm);
+	else
+		pmm_lock(mm);
 	if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
 		pmm_zap(mm, addr, min_t(u64, end, USER_ADDR_END));
 	ret = mm->ops->madvise(mm, addr, len, advice);
@@ -197,7 +213,7 @@ SYSCALL_DECLARE(mremap)
 		return ret;
 	if (!mm->ops->mremap)
 		return -ENOSYS;
-	pmm_lock(mm);
+	pmm_lock_change(mm);
 	if (old_end > addr)
 		pmm_zap_writeback(mm, addr, old_end);
 	if (flags & MREMAP_FIXED)
@@ -221,7 +237,7 @@ SYSCALL_DECLARE(brk)
 	struct pmm *mm = p->mm;
 	unsigned long want = regs->rdi, ret;
 
-	pmm_lock(mm);
+	pmm_lock_change(mm);
 	if (want < p->start_brk || want > USER_ADDR_END) {
 		ret = p->brk;
 		goto out;

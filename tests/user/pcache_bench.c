@@ -20,9 +20,10 @@
  *   random   a hash of k mod nlines: uniform over the working set
  *   pages    one line per page, pages in order (every access a new page)
  *   refill   as pages, but before each pass over the pages the whole
- *            region is mprotect()ed twice, which drops its lines from
- *            the pcache: every access of the pass misses with free ways
- *            (no eviction).  The mprotect calls are not timed.
+ *            region is mprotect()ed to PROT_NONE and back, which drops
+ *            its lines from the pcache (other flips keep them): every
+ *            access of the pass misses with free ways (no eviction).
+ *            The mprotect calls are not timed.
  *
  * Each line holds its own tag, a version and six words derived from
  * both, so a line read from the wrong page, a zeroed page or a torn line
@@ -138,7 +139,7 @@ static void drop_region(void)
 {
 	unsigned long len = nlines * LINE;
 
-	if (mprotect(region, len, PROT_READ) ||
+	if (mprotect(region, len, PROT_NONE) ||
 	    mprotect(region, len, PROT_READ | PROT_WRITE)) {
 		perror("pcache_bench: mprotect");
 		exit(2);

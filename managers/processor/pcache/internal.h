@@ -203,6 +203,10 @@ struct pcache_stats {
 	atomic64_t piggybacks;		/* flushes carried by a miss */
 	atomic64_t zero_fills;		/* first touches zeroed locally */
 	atomic64_t invalidations;	/* lines dropped by munmap & co */
+	atomic64_t protects;		/* entries given new rights in place */
+	atomic64_t fills_overlapped;	/* began with another of its process's */
+	atomic64_t fills_stale;		/* address space changed: thrown away */
+	atomic64_t fill_waits;		/* misses that waited for another fill */
 	atomic64_t victim_hits;		/* misses served by the victim cache */
 	atomic64_t victim_inserts;
 	atomic64_t victim_drops;	/* clean victims pushed out */
@@ -230,6 +234,9 @@ void pcache_victim_put(struct pmm *owner, unsigned long va, u32 prot,
 /* Drop (or write back, then drop) the entries of @mm in [start, end). */
 void pcache_victim_zap(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback);
+/* mprotect: the entries of @mm in [start, end) now stand for @prot. */
+void pcache_victim_protect(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot);
 /* Entries in use and dirty ones, for the statistics line. */
 void pcache_victim_usage(unsigned int *used, unsigned int *dirty);
 /* True once pcache_victim_init() succeeded (for the ktest). */

@@ -210,6 +210,11 @@ static void pcache_flush_tlb_page(struct pmm *owner, unsigned long va)
 	user_flush_tlb_mm_range(owner->pgd, va, va + PAGE_SIZE);
 }
 
+void pcache_count_fill_wait(void)
+{
+	pcache_count(fill_waits);
+}
+
 u64 pcache_latency_start(void)
 {
 	return pcache_latency ? ktime_get() : 0;
@@ -306,12 +311,16 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 		pcache_count(clean_drops);
 		return;
 	}
-	if (owner == mm && pcache_piggyback && mm->ops->miss_with_flush) {
+	if (owner == mm && pcache_piggyback && mm->ops->miss_with_flush &&
+	    !mm->piggyback_busy) {
 		er->kind = PCACHE_MISS_PIGGYBACK;
 		er->buf = piggyback_buf(mm);
 		memcpy(er->buf, line->data, PAGE_SIZE);
 		er->piggyback = true;
 		er->va = line->va;
+		/* Until the fill is back, a miss on it must wait (line_get). */
+		mm->piggyback_busy = true;
+		mm->piggyback_va = line->va;
 		return;
 	}
 	er->kind = PCACHE_MISS_FLUSH;
@@ -323,7 +332,11 @@ static void evict_data(struct pmm *mm, struct pcache_line *line,
 /*
  * A line of @mm's set for @va, FILLING and owned by (@mm, @va): a free
  * way, or the policy's victim after eviction.  -EAGAIN: the page is
- * being evicted right now, or every way is busy; the caller retries.
+ * being evicted right now by another process's miss; the caller spins.
+ * -EBUSY: another thread of @mm fills the page (or its write-back rides
+ * on a fill), or no way of the set can be taken (all FILLING or
+ * EVICTING): the caller drops the pmm lock, which the fill needs to
+ * finish, and faults again.
  */
 static int line_get(struct pmm *mm, unsigned long va,
 		    struct pcache_line **out, struct evict_result *er)
@@ -334,6 +347,8 @@ static int line_get(struct pmm *mm, unsigned long va,
 	unsigned int i, young;
 	pte_t old;
 
+	if (mm->piggyback_busy && mm->piggyback_va == va)
+		return -EBUSY;
 	kset_lock(ks);
 	for (i = 0; i < geo.ways; i++) {
 		l = &base[i];
@@ -342,6 +357,11 @@ static int line_get(struct pmm *mm, unsigned long va,
 			/* Our page on its way out: wait until it is safe. */
 			spin_unlock(&ks->lock);
 			return -EAGAIN;
+		}
+		if (l->state == PCL_FILLING && l->owner == mm &&
+		    l->va == va) {
+			spin_unlock(&ks->lock);
+			return -EBUSY;
 		}
 		if (l->state == PCL_FREE && !line)
 			line = l;
@@ -360,7 +380,7 @@ static int line_get(struct pmm *mm, unsigned long va,
 		atomic64_add(young, &pcache_stats.hits_sampled);
 	if (!line) {
 		spin_unlock(&ks->lock);
-		return -EAGAIN;
+		return -EBUSY;
 	}
 	owner = line->owner;
 	old = line_unmap(ks, line);
@@ -391,6 +411,49 @@ static void line_put(struct pmm *mm, struct pcache_line *line)
 	spin_unlock(&ks->lock);
 }
 
+/*
+ * The backend part of a fill, with the pmm lock dropped for the round
+ * trip (struct pmm): other threads of @mm may miss meanwhile.  -ESTALE
+ * if the address space changed under it (pmm_lock_change()): the page
+ * is thrown away and the access faults again.  Lock held again on
+ * return; the piggybacked write-back, if any, has reached the backend.
+ */
+static int line_fill_backend(struct pmm *mm, struct pcache_line *line,
+			     unsigned long va, u32 access,
+			     struct evict_result *er,
+			     struct pmm_miss_result *res)
+{
+	unsigned long gen = mm->gen;
+	int ret;
+
+	if (atomic_inc_return(&mm->fills) > 1)
+		pcache_count(fills_overlapped);
+	pmm_unlock(mm);
+	if (er->piggyback) {
+		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
+					       res, er->va, er->buf);
+		pcache_count(piggybacks);
+		pcache_count(flushes);
+	} else {
+		ret = mm->ops->miss(mm, va, access, line->data, res);
+	}
+	if (atomic_dec_and_test(&mm->fills))
+		wake_up_all(&mm->fill_wq);
+	pmm_lock(mm);
+	if (er->piggyback) {
+		mm->piggyback_busy = false;
+		er->piggyback = false;
+	}
+	mm->fill_seq++;
+	if (waitqueue_active(&mm->fill_wq))
+		wake_up_all(&mm->fill_wq);
+	if (mm->gen != gen) {
+		pcache_count(fills_stale);
+		return -ESTALE;
+	}
+	return ret;
+}
+
 /* Fill @line with (@mm, @va): victim cache, else the backend. */
 static int line_fill(struct pmm *mm, struct pcache_line *line,
 		     unsigned long va, u32 access, struct evict_result *er,
@@ -407,14 +470,7 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 		return 0;
 	}
 	pcache_hot_exit();
-	if (er->piggyback) {
-		ret = mm->ops->miss_with_flush(mm, va, access, line->data,
-					       &res, er->va, er->buf);
-		pcache_count(piggybacks);
-		pcache_count(flushes);
-	} else {
-		ret = mm->ops->miss(mm, va, access, line->data, &res);
-	}
+	ret = line_fill_backend(mm, line, va, access, er, &res);
 	pcache_hot_enter();
 	if (ret)
 		return ret;
@@ -439,7 +495,17 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 	pcache_hot_enter();
 	while ((ret = line_get(mm, va, &line, &er)) == -EAGAIN)
 		cpu_relax();
+	if (ret) {
+		pcache_hot_exit();
+		return ret;
+	}
 	ret = line_fill(mm, line, va, access, &er, &prot, &dirty);
+	if (ret == -ESTALE) {
+		/* Not mapped: the retried access sees the new state. */
+		line_put(mm, line);
+		pcache_hot_exit();
+		return 0;
+	}
 	if (ret)
 		goto put_line;
 
@@ -479,24 +545,35 @@ put_line:
 
 /* ------------------------------------------------------------ invalidation */
 
+/*
+ * The line of (@mm, @va) mapped by @pte, VALID, or NULL (evicted
+ * meanwhile: the evictor cleared the entry).  Set @ks locked.
+ */
+static struct pcache_line *line_find_mapped(struct pcache_kset *ks,
+					    struct pmm *mm, unsigned long va,
+					    pte_t *pte)
+{
+	struct pcache_line *base = set_lines(ks);
+	unsigned int i;
+
+	for (i = 0; i < geo.ways; i++) {
+		if (base[i].state == PCL_VALID && base[i].owner == mm &&
+		    base[i].va == va && base[i].pte == pte)
+			return &base[i];
+	}
+	return NULL;
+}
+
 bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
 		     bool writeback)
 {
 	struct pcache_kset *ks = kset_of(mm, va);
-	struct pcache_line *base = set_lines(ks), *line = NULL;
-	unsigned int i;
+	struct pcache_line *line;
 	pte_t old;
 
 	kset_lock(ks);
-	for (i = 0; i < geo.ways; i++) {
-		if (base[i].state == PCL_VALID && base[i].owner == mm &&
-		    base[i].va == va && base[i].pte == pte) {
-			line = &base[i];
-			break;
-		}
-	}
+	line = line_find_mapped(ks, mm, va, pte);
 	if (!line) {
-		/* Evicted meanwhile: the evictor cleared the entry. */
 		spin_unlock(&ks->lock);
 		return false;
 	}
@@ -515,13 +592,47 @@ bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
 	return true;
 }
 
+/*
+ * Wait until no line of @mm is on its way out: an eviction that started
+ * before the caller changed a range must have put its data where the
+ * caller will look (the victim cache, or the backend) first.
+ */
+static void pcache_evictions_drain(struct pmm *mm)
+{
+	while (atomic_read(&mm->pcache_evicting))
+		cpu_relax();
+}
+
 void pcache_zap_finish(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback)
 {
+	pcache_evictions_drain(mm);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_zap(mm, start, end, writeback);
-	while (atomic_read(&mm->pcache_evicting))
-		cpu_relax();
+}
+
+bool pcache_protect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			 u32 prot)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	bool changed = false;
+
+	/* Under the set lock, so no evictor takes the entry meanwhile. */
+	kset_lock(ks);
+	if (line_find_mapped(ks, mm, va, pte))
+		changed = pmm_pte_set_prot(pte, prot);
+	spin_unlock(&ks->lock);
+	if (changed)
+		pcache_count(protects);
+	return changed;
+}
+
+void pcache_protect_finish(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot)
+{
+	pcache_evictions_drain(mm);
+	if (pcache_mech == MECH_VICTIM)
+		pcache_victim_protect(mm, start, end, prot);
 }
 
 void pcache_mm_init(struct pmm *mm)
@@ -599,12 +710,14 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
 		STAT(clean_drops), STAT(flushes), STAT(flush_errors),
 		STAT(piggybacks), STAT(zero_fills), STAT(invalidations),
+		STAT(protects), STAT(fills_overlapped), STAT(fills_stale),
+		STAT(fill_waits),
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),

@@ -34,10 +34,17 @@ void pcache_mm_init(struct pmm *mm);
  * Serve a miss of @mm at page-aligned @va for @access (P2M_ACCESS_*):
  * find a line (evicting if the set is full), fill it from the backend
  * or the victim cache, map it.  0, or the backend's -errno (-EFAULT,
- * -EACCES, -ENOMEM, -EIO, ...).  @start: pcache_latency_start() at
+ * -EACCES, -ENOMEM, -EIO, ...).  The pmm lock is dropped across the
+ * backend's round trip and held again on return (struct pmm); 0 also
+ * when the address space changed meanwhile and nothing was mapped (the
+ * access faults again).  -EBUSY: another thread of @mm is filling the
+ * page, or no way of its set can be taken now: the caller drops the
+ * lock, waits for a fill (mm->fill_wq) and faults again.  @start: pcache_latency_start() at
  * fault entry; a successful miss adds its time to the histograms.
  */
 int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start);
+/* A miss found its page (or set) busy with fills and waits (statistics). */
+void pcache_count_fill_wait(void);
 /*
  * The clock at fault entry (ktime_get() ns) when pcache.latency is on,
  * else 0 (nothing is timed).  Any context.
@@ -58,6 +65,22 @@ bool pcache_zap_page(struct pmm *mm, unsigned long va, pte_t *pte,
  */
 void pcache_zap_finish(struct pmm *mm, unsigned long start,
 		       unsigned long end, bool writeback);
+/*
+ * mprotect of a line that stays mapped: if *@pte at @va still maps a
+ * line of @mm, give it the rights of @prot (not PROT_NONE) in place, the
+ * line and its dirty bit kept.  True if the entry changed (the caller
+ * flushes TLBs for the range).
+ */
+bool pcache_protect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			 u32 prot);
+/*
+ * After the pcache_protect_page() calls of [start, end) and the TLB
+ * flush: wait for evictions of @mm's lines in flight, then give the
+ * victim-cache entries of the range @prot, so a victim hit maps them
+ * with the new rights.
+ */
+void pcache_protect_finish(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot);
 /* Drop every line of @mm (its threads are gone; before its pgd goes). */
 void pcache_mm_release(struct pmm *mm);
 

@@ -280,6 +280,23 @@ again:
 	spin_unlock(&vc_lock);
 }
 
+void pcache_victim_protect(struct pmm *mm, unsigned long start,
+			   unsigned long end, u32 prot)
+{
+	struct pcache_victim *v;
+	unsigned int i;
+
+	/* Only take reads it, under the lock: FLUSHING slots change too. */
+	spin_lock(&vc_lock);
+	for (i = 0; i < vc.nr_slots; i++) {
+		v = &vc.slots[i];
+		if (v->state != PCV_FREE && v->owner == mm && v->va >= start &&
+		    v->va < end)
+			v->prot = prot;
+	}
+	spin_unlock(&vc_lock);
+}
+
 void pcache_victim_usage(unsigned int *used, unsigned int *dirty)
 {
 	unsigned int i, n = 0;
