@@ -13,7 +13,7 @@
  *
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs).
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c lib/crc32.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c */
 #include "htest.h"
 
 #include <fcntl.h>
@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fit/fit_wire.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/slab.h>
@@ -30,6 +31,7 @@
 
 #include "../../managers/storage/ext4.h"
 #include "../../managers/storage/ext4_write.h"
+#include "../../managers/storage/internal.h"
 
 int libc_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__asm__("snprintf");
@@ -595,6 +597,185 @@ static void test_corrupt_refuses_writes(struct htest *t)
 }
 
 /* EXT4W_KEEP=1 keeps the images and e2fsck logs for a look. */
+/* --- the P2S change requests ------------------------------------------ */
+
+static u8 req[P2S_WRITE_MAX + 4096];
+static u8 rep[P2S_REPLY_MAX];
+
+static void put_now(struct p2s_time *t)
+{
+	memset(t, 0, sizeof(*t));
+	put_le64(&t->sec, 1700000000);
+	put_le32(&t->nsec, 5);
+}
+
+static void put_hdr(void *buf, u8 flags)
+{
+	struct p2s_req_hdr *h = buf;
+
+	h->version = P2S_VERSION;
+	h->flags = flags;
+	h->reserved = 0;
+}
+
+static void put_fh(struct p2s_handle *fh, const struct ext4_inode_info *i)
+{
+	put_le32(&fh->ino, i->ino);
+	put_le32(&fh->generation, i->generation);
+}
+
+/* A P2S_CREATE (or MKDIR) request for @name in @dir; its length. */
+static size_t mk_create(const struct ext4_inode_info *dir, const char *name,
+			u8 flags)
+{
+	struct p2s_create_req *r = (void *)req;
+	size_t n = strlen(name);
+
+	memset(req, 0, sizeof(*r) + n + 1);
+	put_hdr(r, flags);
+	put_fh(&r->dir, dir);
+	put_le32(&r->mode, 0640);
+	put_le16(&r->name_len, n);
+	put_now(&r->now);
+	memcpy(r->name, name, n + 1);
+	return sizeof(*r) + n + 1;
+}
+
+static int serve(struct img *im, u16 op, size_t len, struct p2s_stats *st)
+{
+	return p2s_serve(im->fs, op, req, len, rep, st);
+}
+
+static void test_p2s_changes(struct htest *t)
+{
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root, file;
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_write_req *w = (void *)req;
+	struct p2s_rename_req *rn = (void *)req;
+	struct img im;
+	size_t len;
+	u64 malformed;
+	u8 data[3000];
+	int ret, i;
+
+	HT_ASSERT(t, img_make(&im, "p2s.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+
+	/* Valid requests work. */
+	len = mk_create(&root, "file", P2S_CREATE_EXCL);
+	HT_ASSERT_EQ(t, serve(&im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, get_le32(&orep->fh.ino), &file), 0);
+	HT_EXPECT_EQ(t, get_le32(&orep->st.mode), 0100640);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EEXIST);
+	len = mk_create(&root, "file", P2S_CREATE_TRUNC);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_EXPECT_EQ(t, get_le32(&orep->fh.ino), file.ino);
+	fill(data, 5, 0, sizeof(data));
+	memset(w, 0, sizeof(*w));
+	put_hdr(w, 0);
+	put_fh(&w->fh, &file);
+	put_le32(&w->len, sizeof(data));
+	put_le64(&w->offset, 100);
+	put_now(&w->now);
+	memcpy(w->data, data, sizeof(data));
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + sizeof(data), &st),
+		     sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 100 + sizeof(data));
+	len = mk_create(&root, "dir", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_MKDIR, len, &st),
+		     sizeof(struct p2s_open_reply));
+	memset(rn, 0, sizeof(*rn));
+	put_hdr(rn, 0);
+	put_fh(&rn->sdir, &root);
+	put_fh(&rn->ddir, &root);
+	put_le16(&rn->sname_len, 4);
+	put_le16(&rn->dname_len, 7);
+	put_now(&rn->now);
+	memcpy(rn->names, "file\0renamed", 13);
+	HT_EXPECT_EQ(t, serve(&im, P2S_RENAME, sizeof(*rn) + 13, &st), 0);
+	HT_EXPECT_EQ(t, st.malformed, 0);
+
+	/* Malformed ones are refused and counted; nothing changes. */
+	malformed = st.malformed;
+	len = mk_create(&root, "x", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len - 1, &st), -EINVAL);	/* short */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len + 1, &st), -EPROTO);	/* trailing */
+	req[len - 1] = 'y';						/* no NUL */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "a/b", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "x", 0);
+	put_le16(req + 24, 256);					/* name_len */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -ENAMETOOLONG);
+	len = mk_create(&root, "x", 0);
+	req[0] = 2;							/* version */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EPROTO);
+	len = mk_create(&root, "x", 0x80);				/* flags */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EPROTO);
+	HT_EXPECT_EQ(t, serve(&im, P2S_MKDIR, len, &st), -EPROTO);	/* no flags */
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 12, 010000);					/* mode */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 36, 1000000000);					/* now.nsec */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	malformed = st.malformed - malformed;
+	HT_EXPECT_EQ(t, malformed, 10);
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 8, root.generation + 1);				/* stale */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -ESTALE);
+	memset(w, 0, sizeof(*w));
+	put_hdr(w, 0);
+	put_fh(&w->fh, &file);
+	put_le32(&w->len, 10);
+	put_now(&w->now);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + 9, &st), -EPROTO);
+	put_le32(&w->len, P2S_WRITE_MAX + 1);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + P2S_WRITE_MAX + 1,
+			      &st), -EINVAL);
+	put_le32(&w->len, 10);
+	put_le64(&w->offset, 1ULL << 62);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + 10, &st), -EINVAL);
+	memset(rn, 0, sizeof(*rn));
+	put_hdr(rn, 0);
+	put_fh(&rn->sdir, &root);
+	put_fh(&rn->ddir, &root);
+	put_le16(&rn->sname_len, 7);
+	put_le16(&rn->dname_len, 5);
+	put_now(&rn->now);
+	memcpy(rn->names, "renamed\0other", 13);			/* no last NUL */
+	HT_EXPECT_EQ(t, serve(&im, P2S_RENAME, sizeof(*rn) + 13, &st), -EINVAL);
+
+	/* Random bytes for every change opcode: errors, never a crash. */
+	srand(1234);
+	for (i = 0; i < 20000; i++) {
+		u16 op = P2S_WRITE + rand() % (P2S_SETATTR - P2S_WRITE + 1);
+		size_t n = rand() % 120, k;
+
+		for (k = 0; k < n; k++)
+			req[k] = rand();
+		if (n)
+			req[0] = P2S_VERSION;		/* get past the header */
+		if (n > 3)
+			req[1] = req[2] = req[3] = 0;
+		ret = p2s_serve(im.fs, op, req, n, rep, &st);
+		HT_EXPECT(t, ret < 0 || ret <= (int)P2S_REPLY_MAX);
+	}
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	{
+		u8 want[100 + sizeof(data)];
+
+		memset(want, 0, 100);
+		memcpy(want + 100, data, sizeof(data));
+		same_file(t, &im, "/renamed", want, sizeof(want));
+	}
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4W_KEEP"))
@@ -610,6 +791,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_enospc),
 	HT_CASE(test_htree),
 	HT_CASE(test_corrupt_refuses_writes),
+	HT_CASE(test_p2s_changes),
 	HT_CASE(test_cleanup),
 	{}
 };
