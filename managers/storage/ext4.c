@@ -448,28 +448,41 @@ static void ext4_decode_time(struct ext4_timespec *ts, const void *sec,
 		ts->nsec = 0;
 }
 
+int ext4_inode_slot(struct ext4_fs *fs, u32 ino, struct bcache_buf **b,
+		    struct ext4_inode **raw)
+{
+	u32 group = (ino - 1) / fs->inodes_per_group;
+	u32 index = (ino - 1) % fs->inodes_per_group;
+	u64 itable, off;
+	int ret;
+
+	ret = ext4_inode_table(fs, group, &itable);
+	if (ret)
+		return ret;
+	off = (u64)index * fs->inode_size;
+	ret = ext4_bread(fs, itable + (off >> fs->log_block_size), b);
+	if (ret)
+		return ret;
+	*raw = (struct ext4_inode *)((u8 *)(*b)->data +
+				     (off & (fs->block_size - 1)));
+	return 0;
+}
+
 int ext4_iget(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *inode)
 {
 	const struct ext4_inode *raw;
+	struct ext4_inode *slot;
 	struct bcache_buf *b;
-	u32 group, index, extra = 0;
-	u64 itable, off;
+	u32 extra = 0;
 	__le32 le;
 	int ret;
 
 	if (ino < 1 || ino > fs->inodes_count)
 		return -ENOENT;
-	group = (ino - 1) / fs->inodes_per_group;
-	index = (ino - 1) % fs->inodes_per_group;
-	ret = ext4_inode_table(fs, group, &itable);
+	ret = ext4_inode_slot(fs, ino, &b, &slot);
 	if (ret)
 		return ret;
-	off = (u64)index * fs->inode_size;
-	ret = ext4_bread(fs, itable + (off >> fs->log_block_size), &b);
-	if (ret)
-		return ret;
-	raw = (const struct ext4_inode *)((u8 *)b->data +
-					  (off & (fs->block_size - 1)));
+	raw = slot;
 
 	if (fs->inode_size > EXT4_GOOD_OLD_INODE_SIZE) {
 		extra = le16_get(&raw->i_extra_isize);

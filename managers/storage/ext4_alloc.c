@@ -316,6 +316,30 @@ static int get_inode_bitmap(struct ext4_fs *fs, struct ext4_gd_ref *r,
 	return 0;
 }
 
+/*
+ * Group @g's descriptor and its inode (@inodes) or block bitmap, both
+ * pinned.  With @need_free, 1 (nothing pinned) when the group has none
+ * free.  0, 1 or -errno.
+ */
+static int group_bitmap(struct ext4_fs *fs, u32 g, bool inodes,
+			bool need_free, struct ext4_gd_ref *r,
+			struct bcache_buf **b)
+{
+	int ret = ext4_gd_get(fs, g, r);
+
+	if (ret)
+		return ret;
+	if (need_free && !(inodes ? GD_FREE_INODES(fs, r->gd) :
+				    GD_FREE_BLOCKS(fs, r->gd))) {
+		ext4_gd_put(fs, r, false);
+		return 1;
+	}
+	ret = inodes ? get_inode_bitmap(fs, r, b) : get_block_bitmap(fs, r, b);
+	if (ret)
+		ext4_gd_put(fs, r, false);
+	return ret;
+}
+
 static u32 blk_group(const struct ext4_fs *fs, u64 blk)
 {
 	return (blk - fs->first_data_block) / fs->blocks_per_group;
@@ -338,18 +362,11 @@ int ext4_alloc_blocks(struct ext4_fs *fs, u64 goal, u32 want, u64 *first,
 		struct bcache_buf *b;
 		u8 *map;
 
-		ret = ext4_gd_get(fs, g, &r);
+		ret = group_bitmap(fs, g, false, true, &r, &b);
+		if (ret < 0)
+			return ret;
 		if (ret)
-			return ret;
-		if (!GD_FREE_BLOCKS(fs, r.gd)) {
-			ext4_gd_put(fs, &r, false);
 			continue;
-		}
-		ret = get_block_bitmap(fs, &r, &b);
-		if (ret) {
-			ext4_gd_put(fs, &r, false);
-			return ret;
-		}
 		map = b->data;
 		nr = group_nr_blocks(fs, g);
 		start = (k == 0 && goal > group_first(fs, g)) ?
@@ -417,14 +434,9 @@ int ext4_free_blocks(struct ext4_fs *fs, u64 blk, u64 count)
 			return -EIO;
 		off = blk - group_first(fs, g);
 		n = (u32)min_t(u64, count, group_nr_blocks(fs, g) - off);
-		ret = ext4_gd_get(fs, g, &r);
+		ret = group_bitmap(fs, g, false, false, &r, &b);
 		if (ret)
 			return ret;
-		ret = get_block_bitmap(fs, &r, &b);
-		if (ret) {
-			ext4_gd_put(fs, &r, false);
-			return ret;
-		}
 		for (i = 0; i < n; i++) {
 			if (!bit_test(b->data, off + i))
 				ext4_bad(fs, corrupt,
@@ -488,18 +500,11 @@ int ext4_alloc_inode(struct ext4_fs *fs, u32 parent, bool is_dir, u32 *ino)
 		struct bcache_buf *b;
 		u8 *map;
 
-		ret = ext4_gd_get(fs, g, &r);
+		ret = group_bitmap(fs, g, true, true, &r, &b);
+		if (ret < 0)
+			return ret;
 		if (ret)
-			return ret;
-		if (!GD_FREE_INODES(fs, r.gd)) {
-			ext4_gd_put(fs, &r, false);
 			continue;
-		}
-		ret = get_inode_bitmap(fs, &r, &b);
-		if (ret) {
-			ext4_gd_put(fs, &r, false);
-			return ret;
-		}
 		map = b->data;
 		for (i = 0; i < fs->inodes_per_group; i++)
 			if (!bit_test(map, i) &&
@@ -543,14 +548,9 @@ int ext4_free_inode(struct ext4_fs *fs, u32 ino, bool is_dir)
 	struct bcache_buf *b;
 	int ret;
 
-	ret = ext4_gd_get(fs, g, &r);
+	ret = group_bitmap(fs, g, true, false, &r, &b);
 	if (ret)
 		return ret;
-	ret = get_inode_bitmap(fs, &r, &b);
-	if (ret) {
-		ext4_gd_put(fs, &r, false);
-		return ret;
-	}
 	if (!bit_test(b->data, i))
 		ext4_bad(fs, corrupt, "inode %u freed twice\n", ino);
 	bit_clear(b->data, i);
@@ -582,24 +582,15 @@ static void encode_time(void *sec, void *extra, bool has_extra,
 int ext4_write_inode(struct ext4_fs *fs, struct ext4_inode_info *in,
 		     bool fresh)
 {
-	u32 group = (in->ino - 1) / fs->inodes_per_group;
-	u32 index = (in->ino - 1) % fs->inodes_per_group;
 	struct ext4_inode *raw;
 	struct bcache_buf *b;
-	u64 itable, off;
 	u32 extra = 0;
 	__le32 le;
 	int ret;
 
-	ret = ext4_inode_table(fs, group, &itable);
+	ret = ext4_inode_slot(fs, in->ino, &b, &raw);
 	if (ret)
 		return ret;
-	off = (u64)index * fs->inode_size;
-	ret = ext4_bread(fs, itable + (off >> fs->log_block_size), &b);
-	if (ret)
-		return ret;
-	raw = (struct ext4_inode *)((u8 *)b->data +
-				    (off & (fs->block_size - 1)));
 	if (fresh) {
 		memset(raw, 0, fs->inode_size);
 		if (fs->inode_size > EXT4_GOOD_OLD_INODE_SIZE)

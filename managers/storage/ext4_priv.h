@@ -39,6 +39,9 @@ bool ext4_group_has_super(const struct ext4_fs *fs, u32 g);
 u64 ext4_desc_block(const struct ext4_fs *fs, u32 g, u32 *off);
 u16 ext4_gd_csum(const struct ext4_fs *fs, u32 g, const u8 *gd);
 int ext4_inode_table(struct ext4_fs *fs, u32 g, u64 *itable);
+/* Inode @ino's slot in its (pinned) inode table block. */
+int ext4_inode_slot(struct ext4_fs *fs, u32 ino, struct bcache_buf **b,
+		    struct ext4_inode **raw);
 u32 ext4_inode_csum(const struct ext4_fs *fs, const u8 *raw, u32 seed,
 		    bool has_hi);
 bool ext4_range_ok(const struct ext4_fs *fs, u64 pblk, u64 count);

@@ -173,6 +173,23 @@ static int get_dir(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *dir,
 	return ret;
 }
 
+/* 0 when @name can be added to @dir: -EEXIST, -ENOENT (removed dir). */
+static int name_free(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		     const struct ext4_xlist *xl, const char *name, size_t len)
+{
+	struct ext4_dpos pos;
+	int ret;
+
+	if (is_dot(name, len))
+		return -EEXIST;
+	if (!dir->links)
+		return -ENOENT;
+	ret = ext4_dir_find(fs, dir, xl, name, len, &pos);
+	if (ret == -ENOENT)
+		return 0;
+	return ret ? ret : -EEXIST;
+}
+
 /* --- file data --------------------------------------------------------- */
 
 /*
@@ -515,7 +532,6 @@ static int make_node(struct ext4_fs *fs, u32 dir_ino, const char *name,
 		     const void *arg, size_t arg_len, u32 *ino)
 {
 	struct ext4_inode_info dir, in;
-	struct ext4_dpos pos;
 	struct ext4_xlist xl;
 	bool is_dir = (mode & EXT4_S_IFMT) == EXT4_S_IFDIR;
 	int ret;
@@ -528,16 +544,9 @@ static int make_node(struct ext4_fs *fs, u32 dir_ino, const char *name,
 	ret = get_dir(fs, dir_ino, &dir, &xl);
 	if (ret)
 		return ext4_w_end(fs, ret);
-	if (is_dot(name, len))
-		ret = -EEXIST;
-	else if (!dir.links)
-		ret = -ENOENT;		/* removed directory */
-	else
-		ret = ext4_dir_find(fs, &dir, &xl, name, len, &pos);
-	if (ret != -ENOENT || is_dot(name, len)) {
-		ret = ret ? ret : -EEXIST;
+	ret = name_free(fs, &dir, &xl, name, len);
+	if (ret)
 		goto out;
-	}
 	if (is_dir && dir.links >= EXT4_LINK_MAX - 1 &&
 	    !(fs->feature_ro_compat & EXT4_FEATURE_RO_COMPAT_DIR_NLINK)) {
 		ret = -EMLINK;
@@ -654,7 +663,6 @@ int ext4_link(struct ext4_fs *fs, u32 ino, u32 dir_ino, const char *name,
 	      size_t len)
 {
 	struct ext4_inode_info dir, in;
-	struct ext4_dpos pos;
 	struct ext4_xlist xl;
 	int ret;
 
@@ -672,16 +680,9 @@ int ext4_link(struct ext4_fs *fs, u32 ino, u32 dir_ino, const char *name,
 	ret = get_dir(fs, dir_ino, &dir, &xl);
 	if (ret)
 		return ext4_w_end(fs, ret);
-	if (is_dot(name, len))
-		ret = -EEXIST;
-	else if (!dir.links)
-		ret = -ENOENT;
-	else
-		ret = ext4_dir_find(fs, &dir, &xl, name, len, &pos);
-	if (ret != -ENOENT || is_dot(name, len)) {
-		ret = ret ? ret : -EEXIST;
+	ret = name_free(fs, &dir, &xl, name, len);
+	if (ret)
 		goto out;
-	}
 	ret = ext4_dir_add(fs, &dir, &xl, name, len, in.ino,
 			   mode_to_ft(in.mode));
 	if (ret)

@@ -151,6 +151,20 @@ static int p2s_get_name(const char *p, size_t avail, u32 nlen, u32 max,
 	return nlen + 1;
 }
 
+/* Take a name of @nlen bytes (+ NUL) off the rest of the request. */
+static int p2s_take_name(const char **rest, size_t *avail, u32 nlen, u32 max,
+			 const char **name, u32 *len)
+{
+	int n = p2s_get_name(*rest, *avail, nlen, max, name);
+
+	if (n < 0)
+		return n;
+	*len = n - 1;
+	*rest += n;
+	*avail -= n;
+	return 0;
+}
+
 /* Fixed part of each change request: its size and allowed header flags. */
 static int p2s_change_fixed(u16 op, size_t *fixed, u8 *flags)
 {
@@ -200,7 +214,7 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 	const char *rest;
 	size_t fixed, avail;
 	u8 flags;
-	int ret, n;
+	int ret;
 
 	ret = p2s_change_fixed(op, &fixed, &flags);
 	if (ret)
@@ -252,12 +266,10 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (out->mode & ~07777u)
 			return -EINVAL;
-		n = p2s_get_name(rest, avail, le16_get(&r->name_len),
-				 P2S_NAME_MAX, &out->name);
-		if (n < 0)
-			return n;
-		out->name_len = n - 1;
-		avail -= n;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
+				    &out->name, &out->name_len);
+		if (ret)
+			return ret;
 		break;
 	}
 	case P2S_UNLINK:
@@ -268,12 +280,10 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 			return -EPROTO;
 		p2s_get_fh_args(&r->dir, &out->ino, &out->generation);
 		now = &r->now;
-		n = p2s_get_name(rest, avail, le16_get(&r->name_len),
-				 P2S_NAME_MAX, &out->name);
-		if (n < 0)
-			return n;
-		out->name_len = n - 1;
-		avail -= n;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
+				    &out->name, &out->name_len);
+		if (ret)
+			return ret;
 		break;
 	}
 	case P2S_LINK: {
@@ -286,12 +296,10 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (!out->ino2)
 			return -EINVAL;
-		n = p2s_get_name(rest, avail, le16_get(&r->name_len),
-				 P2S_NAME_MAX, &out->name);
-		if (n < 0)
-			return n;
-		out->name_len = n - 1;
-		avail -= n;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
+				    &out->name, &out->name_len);
+		if (ret)
+			return ret;
 		break;
 	}
 	case P2S_SYMLINK: {
@@ -301,19 +309,14 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		out->uid = le32_get(&r->uid);
 		out->gid = le32_get(&r->gid);
 		now = &r->now;
-		n = p2s_get_name(rest, avail, le16_get(&r->name_len),
-				 P2S_NAME_MAX, &out->name);
-		if (n < 0)
-			return n;
-		out->name_len = n - 1;
-		rest += n;
-		avail -= n;
-		n = p2s_get_name(rest, avail, le16_get(&r->target_len),
-				 P2S_PATH_MAX - 1, &out->name2);
-		if (n < 0)
-			return n;
-		out->name2_len = n - 1;
-		avail -= n;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
+				    &out->name, &out->name_len);
+		if (ret)
+			return ret;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->target_len), P2S_PATH_MAX - 1,
+				    &out->name2, &out->name2_len);
+		if (ret)
+			return ret;
 		break;
 	}
 	case P2S_RENAME: {
@@ -324,19 +327,14 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (!out->ino2)
 			return -EINVAL;
-		n = p2s_get_name(rest, avail, le16_get(&r->sname_len),
-				 P2S_NAME_MAX, &out->name);
-		if (n < 0)
-			return n;
-		out->name_len = n - 1;
-		rest += n;
-		avail -= n;
-		n = p2s_get_name(rest, avail, le16_get(&r->dname_len),
-				 P2S_NAME_MAX, &out->name2);
-		if (n < 0)
-			return n;
-		out->name2_len = n - 1;
-		avail -= n;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->sname_len), P2S_NAME_MAX,
+				    &out->name, &out->name_len);
+		if (ret)
+			return ret;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->dname_len), P2S_NAME_MAX,
+				    &out->name2, &out->name2_len);
+		if (ret)
+			return ret;
 		break;
 	}
 	case P2S_SETATTR: {
