@@ -70,10 +70,12 @@ static void gd_set_cnt(const struct ext4_fs *fs, void *lo, void *hi, u32 v)
 		put_le16(hi, v >> 16);
 }
 
-#define GD_FREE_BLOCKS(fs, gd) \
-	gd_cnt(fs, &(gd)->bg_free_blocks_count_lo, &(gd)->bg_free_blocks_count_hi)
-#define GD_FREE_INODES(fs, gd) \
-	gd_cnt(fs, &(gd)->bg_free_inodes_count_lo, &(gd)->bg_free_inodes_count_hi)
+#define GD_FREE_BLOCKS(fs, gd)					\
+	gd_cnt(fs, &(gd)->bg_free_blocks_count_lo,			\
+	       &(gd)->bg_free_blocks_count_hi)
+#define GD_FREE_INODES(fs, gd)					\
+	gd_cnt(fs, &(gd)->bg_free_inodes_count_lo,			\
+	       &(gd)->bg_free_inodes_count_hi)
 #define GD_USED_DIRS(fs, gd) \
 	gd_cnt(fs, &(gd)->bg_used_dirs_count_lo, &(gd)->bg_used_dirs_count_hi)
 #define GD_ITABLE_UNUSED(fs, gd) \
@@ -558,7 +560,8 @@ int ext4_free_inode(struct ext4_fs *fs, u32 ino, bool is_dir)
 	bcache_mark_dirty(b);
 	bcache_put(&fs->bc, b);
 	gd_set_cnt(fs, &r.gd->bg_free_inodes_count_lo,
-		   &r.gd->bg_free_inodes_count_hi, GD_FREE_INODES(fs, r.gd) + 1);
+		   &r.gd->bg_free_inodes_count_hi,
+		   GD_FREE_INODES(fs, r.gd) + 1);
 	if (is_dir && GD_USED_DIRS(fs, r.gd))
 		gd_set_cnt(fs, &r.gd->bg_used_dirs_count_lo,
 			   &r.gd->bg_used_dirs_count_hi,
@@ -655,7 +658,8 @@ int ext4_write_super(struct ext4_fs *fs)
 	ret = ext4_bread(fs, blk, &b);
 	if (ret)
 		return ret;
-	sb = (void *)((u8 *)b->data + (EXT4_SUPER_OFFSET & (fs->block_size - 1)));
+	sb = (void *)((u8 *)b->data +
+		      (EXT4_SUPER_OFFSET & (fs->block_size - 1)));
 	put_le32(&sb->s_free_blocks_count_lo, (u32)fs->free_blocks);
 	if (fs->feature_incompat & EXT4_FEATURE_INCOMPAT_64BIT)
 		put_le32(&sb->s_free_blocks_count_hi,

@@ -336,13 +336,13 @@ int ext4_dir_unindex(struct ext4_fs *fs, struct ext4_inode_info *dir,
 					   &dummy);
 		de = b->data;
 		if (!ret && lblk == 0) {
-			struct ext4_dir_entry_2 *dd = (void *)((u8 *)b->data + 12);
+			struct ext4_dir_entry_2 *dd =
+				(void *)((u8 *)b->data + 12);
 
 			if (le16_get(&de->rec_len) != 12 ||
 			    le16_get(&dd->rec_len) != bs - 12) {
 				ext4_bad(fs, corrupt,
-					 "inode %u: bad hashed directory root\n",
-					 dir->ino);
+					 "inode %u: bad hashed root\n", dir->ino);
 				ret = -EIO;
 			} else {
 				memset((u8 *)b->data + 24, 0, bs - 24);

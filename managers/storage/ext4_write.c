@@ -316,6 +316,20 @@ static ssize_t do_write(struct ext4_fs *fs, struct ext4_inode_info *in,
 	return done ? (ssize_t)done : ret;
 }
 
+/* A regular file to change: -EISDIR, -EINVAL for other kinds. */
+static int get_reg(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *in)
+{
+	int ret = ext4_w_begin(fs);
+
+	if (!ret)
+		ret = ext4_iget(fs, ino, in);
+	if (ret)
+		return ret;
+	if (ext4_is_dir(in))
+		return -EISDIR;
+	return ext4_is_reg(in) ? 0 : -EINVAL;
+}
+
 ssize_t ext4_write(struct ext4_fs *fs, u32 ino, u64 off, const void *buf,
 		   size_t len)
 {
@@ -324,16 +338,9 @@ ssize_t ext4_write(struct ext4_fs *fs, u32 ino, u64 off, const void *buf,
 	ssize_t n;
 	int ret;
 
-	ret = ext4_w_begin(fs);
+	ret = get_reg(fs, ino, &in);
 	if (ret)
 		return ret;
-	ret = ext4_iget(fs, ino, &in);
-	if (ret)
-		return ret;
-	if (ext4_is_dir(&in))
-		return -EISDIR;
-	if (!ext4_is_reg(&in))
-		return -EINVAL;
 	if (off >= max_file_bytes(fs) || len > max_file_bytes(fs) - off)
 		return -EFBIG;
 	if (!len)
@@ -390,16 +397,9 @@ int ext4_truncate(struct ext4_fs *fs, u32 ino, u64 size)
 	struct ext4_xlist xl;
 	int ret;
 
-	ret = ext4_w_begin(fs);
+	ret = get_reg(fs, ino, &in);
 	if (ret)
 		return ret;
-	ret = ext4_iget(fs, ino, &in);
-	if (ret)
-		return ret;
-	if (ext4_is_dir(&in))
-		return -EISDIR;
-	if (!ext4_is_reg(&in))
-		return -EINVAL;
 	if (size > max_file_bytes(fs))
 		return -EFBIG;
 	ret = ext4_xl_load(fs, &in, &xl);

@@ -115,8 +115,8 @@ int p2s_getdents_req_check(const void *buf, size_t len,
 	return 0;
 }
 
-_Static_assert(P2S_ATTR_MODE == EXT4_ATTR_MODE && P2S_ATTR_UID == EXT4_ATTR_UID &&
-	       P2S_ATTR_GID == EXT4_ATTR_GID &&
+_Static_assert(P2S_ATTR_MODE == EXT4_ATTR_MODE &&
+	       P2S_ATTR_UID == EXT4_ATTR_UID && P2S_ATTR_GID == EXT4_ATTR_GID &&
 	       P2S_ATTR_ATIME == EXT4_ATTR_ATIME &&
 	       P2S_ATTR_MTIME == EXT4_ATTR_MTIME, "P2S_ATTR_* as EXT4_ATTR_*");
 
@@ -266,8 +266,9 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (out->mode & ~07777u)
 			return -EINVAL;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
-				    &out->name, &out->name_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
 		if (ret)
 			return ret;
 		break;
@@ -280,8 +281,9 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 			return -EPROTO;
 		p2s_get_fh_args(&r->dir, &out->ino, &out->generation);
 		now = &r->now;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
-				    &out->name, &out->name_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
 		if (ret)
 			return ret;
 		break;
@@ -296,8 +298,9 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (!out->ino2)
 			return -EINVAL;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
-				    &out->name, &out->name_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
 		if (ret)
 			return ret;
 		break;
@@ -309,12 +312,14 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		out->uid = le32_get(&r->uid);
 		out->gid = le32_get(&r->gid);
 		now = &r->now;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len), P2S_NAME_MAX,
-				    &out->name, &out->name_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
 		if (ret)
 			return ret;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->target_len), P2S_PATH_MAX - 1,
-				    &out->name2, &out->name2_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->target_len),
+				    P2S_PATH_MAX - 1, &out->name2,
+				    &out->name2_len);
 		if (ret)
 			return ret;
 		break;
@@ -327,12 +332,14 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 		now = &r->now;
 		if (!out->ino2)
 			return -EINVAL;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->sname_len), P2S_NAME_MAX,
-				    &out->name, &out->name_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->sname_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
 		if (ret)
 			return ret;
-		ret = p2s_take_name(&rest, &avail, le16_get(&r->dname_len), P2S_NAME_MAX,
-				    &out->name2, &out->name2_len);
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->dname_len),
+				    P2S_NAME_MAX, &out->name2,
+				    &out->name2_len);
 		if (ret)
 			return ret;
 		break;
