@@ -452,6 +452,23 @@ static int new_inode(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	return ext4_write_inode(fs, in, true);
 }
 
+/*
+ * Can the writer free @in's blocks?  Extent-mapped files and fast
+ * symlinks; a block-mapped file (ext2/ext3 era) cannot lose its last
+ * name here: -EROFS before anything changed.
+ */
+static int can_drop(const struct ext4_inode_info *in)
+{
+	if (in->links > 1 && !ext4_is_dir(in))
+		return 0;
+	if (in->flags & EXT4_EXTENTS_FL)
+		return 0;
+	if (ext4_is_symlink(in) && !in->blocks &&
+	    !(in->flags & EXT4_INLINE_DATA_FL))
+		return 0;
+	return -EROFS;
+}
+
 /* Drop one link of @in; at none, free its blocks and the inode. */
 static int drop_link(struct ext4_fs *fs, struct ext4_inode_info *in)
 {
@@ -479,10 +496,8 @@ static int drop_link(struct ext4_fs *fs, struct ext4_inode_info *in)
 		ext4_xl_free(&xl);
 		if (ret)
 			return ret;
-	} else if (!ext4_is_symlink(in) || in->blocks) {
-		ext4_bad(fs, corrupt, "inode %u: block-mapped, not freed\n",
-			 in->ino);
-		return -EIO;
+	} else if (can_drop(in)) {
+		return -EROFS;		/* callers checked: not reached */
 	}
 	in->size = 0;
 	ret = ext4_write_inode(fs, in, false);
@@ -729,6 +744,9 @@ static int remove_common(struct ext4_fs *fs, u32 dir_ino, const char *name,
 		ret = -EISDIR;
 		goto out;
 	}
+	ret = can_drop(&in);
+	if (ret)
+		goto out;
 	if (rmdir) {
 		ret = ext4_xl_load(fs, &in, &vxl);
 		if (ret)
@@ -850,6 +868,8 @@ int ext4_rename(struct ext4_fs *fs, u32 sdir, const char *sname,
 			ret = -ENOTDIR;
 		else if (!src_dir && ext4_is_dir(&dst))
 			ret = -EISDIR;
+		else
+			ret = can_drop(&dst);
 		if (ret)
 			goto out;
 		if (ext4_is_dir(&dst)) {
@@ -910,7 +930,10 @@ int ext4_rename(struct ext4_fs *fs, u32 sdir, const char *sname,
 
 		ret = ext4_xl_load(fs, &src, &vxl);
 		if (!ret) {
-			ret = ext4_dir_find(fs, &src, &vxl, "..", 2, &up);
+			ret = ext4_dir_unindex(fs, &src, &vxl);
+			if (!ret)
+				ret = ext4_dir_find(fs, &src, &vxl, "..", 2,
+						    &up);
 			if (!ret)
 				ret = ext4_dir_set(fs, &src, &up, ddir,
 						   EXT4_FT_DIR);

@@ -525,8 +525,8 @@ static void test_htree(struct htest *t)
 	int i;
 
 	HT_ASSERT(t, setup_dir());
-	HT_ASSERT_EQ(t, sh("rm -rf %s/src && mkdir -p %s/src/h && for i in $(seq 1 600); do echo $i > %s/src/h/entry-number-$i; done",
-			   tmpdir, tmpdir, tmpdir), 0);
+	HT_ASSERT_EQ(t, sh("rm -rf %s/src && mkdir -p %s/src/h %s/src/g %s/src/o && for i in $(seq 1 600); do echo $i > %s/src/h/entry-number-$i; done && for i in $(seq 1 300); do mkdir %s/src/g/sub-$i; done",
+			   tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir), 0);
 	snprintf(im.path, sizeof(im.path), "%s/htree.img", tmpdir);
 	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 32M %s && mke2fs -q -F -t ext4 -d %s/src %s >/dev/null 2>&1 && e2fsck -fyD %s >/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
 			   im.path, im.path, tmpdir, im.path, im.path, im.path), 0);
@@ -540,12 +540,20 @@ static void test_htree(struct htest *t)
 					    0, 0, &ino), 0);
 	}
 	HT_EXPECT_EQ(t, ext4_unlink(im.fs, dir, "entry-number-7", 14), 0);
+	/* A hashed directory moves (its ".." changes) and one is removed. */
+	HT_ASSERT(t, !sh("debugfs -R 'htree /g' %s 2>/dev/null | grep -q 'Root node dump'", im.path));
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, EXT4_ROOT_INO, "g", 1, resolve(&im, "/o"),
+				    "g2", 2, 0), 0);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, resolve(&im, "/o/g2"), "sub-9", 5), 0);
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	HT_EXPECT_EQ(t, fsck(&im), 0);
 	/* Every old name but one, and the new ones, are there. */
 	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c entry-number-) = 599", im.path), 0);
 	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c /new-) = 50", im.path), 0);
 	HT_EXPECT_EQ(t, sh("debugfs -R 'cat /h/entry-number-600' %s 2>/dev/null | grep -qx 600", im.path), 0);
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /o/g2' %s 2>/dev/null | grep -c /sub-) = 299", im.path), 0);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o/g2", "Links: "), 301);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o", "Links: "), 3);
 }
 
 /* A corrupt inode: reads of it fail, writes anywhere are refused. */
