@@ -713,11 +713,28 @@ out:
 	return ext4_w_end(fs, ret);
 }
 
+/* 0 if directory @in holds only "." and "..", else -ENOTEMPTY. */
+static int check_empty(struct ext4_fs *fs, struct ext4_inode_info *in)
+{
+	struct ext4_xlist xl;
+	int ret = ext4_xl_load(fs, in, &xl);
+
+	if (ret)
+		return ret;
+	ret = ext4_dir_unindex(fs, in, &xl);
+	if (!ret)
+		ret = ext4_dir_is_empty(fs, in, &xl);
+	ext4_xl_free(&xl);
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -ENOTEMPTY;
+}
+
 static int remove_common(struct ext4_fs *fs, u32 dir_ino, const char *name,
 			 size_t len, bool rmdir)
 {
 	struct ext4_inode_info dir, in;
-	struct ext4_xlist xl, vxl;
+	struct ext4_xlist xl;
 	struct ext4_dpos pos;
 	int ret;
 
@@ -748,17 +765,9 @@ static int remove_common(struct ext4_fs *fs, u32 dir_ino, const char *name,
 	if (ret)
 		goto out;
 	if (rmdir) {
-		ret = ext4_xl_load(fs, &in, &vxl);
+		ret = check_empty(fs, &in);
 		if (ret)
 			goto out;
-		ret = ext4_dir_unindex(fs, &in, &vxl);
-		if (!ret)
-			ret = ext4_dir_is_empty(fs, &in, &vxl);
-		ext4_xl_free(&vxl);
-		if (ret <= 0) {
-			ret = ret ? ret : -ENOTEMPTY;
-			goto out;
-		}
 	}
 	ret = ext4_dir_remove(fs, &dir, &pos);
 	if (ret)
@@ -873,20 +882,9 @@ int ext4_rename(struct ext4_fs *fs, u32 sdir, const char *sname,
 		if (ret)
 			goto out;
 		if (ext4_is_dir(&dst)) {
-			struct ext4_xlist vxl;
-
-			ret = ext4_xl_load(fs, &dst, &vxl);
+			ret = check_empty(fs, &dst);
 			if (ret)
 				goto out;
-			ret = ext4_dir_unindex(fs, &dst, &vxl);
-			if (!ret)
-				ret = ext4_dir_is_empty(fs, &dst, &vxl);
-			ext4_xl_free(&vxl);
-			if (ret <= 0) {
-				ret = ret ? ret : -ENOTEMPTY;
-				goto out;
-			}
-			ret = 0;
 		}
 	}
 	if (src_dir && cross) {
