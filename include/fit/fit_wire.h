@@ -116,6 +116,12 @@ enum fit_opcode {
 	P2S_RMDIR		= 0x0207,
 	P2S_UNLINK		= 0x0208,
 	P2S_FSYNC		= 0x0209,
+	P2S_CREATE		= 0x020a,
+	P2S_TRUNCATE		= 0x020b,
+	P2S_RENAME		= 0x020c,
+	P2S_LINK		= 0x020d,
+	P2S_SYMLINK		= 0x020e,
+	P2S_SETATTR		= 0x020f,
 	P2S_LAST		= 0x02ff,
 
 	/* Memory to storage. */

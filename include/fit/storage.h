@@ -25,6 +25,33 @@
  *		  (struct p2s_dirent64 + name + NUL, padded to 8 bytes);
  *		  each record's d_off is the cookie of the entry after it.
  *
+ * Changes (issue 14; the writer is managers/storage/ext4_write.c).  Each
+ * carries the caller's clock (struct p2s_time now): the times a change
+ * sets come from it, the storage node has no wall clock of its own.
+ * Names are one component, name_len bytes then a NUL, no NUL or '/'
+ * inside, 1..255 bytes.  A file system the storage node cannot trust
+ * (a checksum mismatch, corrupt metadata, a feature it does not keep
+ * up) answers every change with -EROFS.
+ *
+ *   P2S_WRITE	  struct p2s_write_req + len data bytes
+ *		  -> struct p2s_write_reply (short when the disk is full)
+ *   P2S_TRUNCATE struct p2s_truncate_req -> empty
+ *   P2S_FSYNC	  struct p2s_fh_req -> empty, after every change so far
+ *		  reached the disk (no journal yet: a flush of everything)
+ *   P2S_CREATE	  struct p2s_create_req + name + NUL -> struct
+ *		  p2s_open_reply.  Flags P2S_CREATE_EXCL (-EEXIST if the
+ *		  name exists), P2S_CREATE_TRUNC (an existing regular file
+ *		  is truncated); without EXCL an existing name's inode is
+ *		  returned, whatever it is (the processor resolves symlinks)
+ *   P2S_MKDIR	  struct p2s_create_req + name + NUL -> p2s_open_reply
+ *   P2S_UNLINK, P2S_RMDIR struct p2s_name_req + name + NUL -> empty
+ *   P2S_LINK	  struct p2s_link_req + name + NUL -> empty
+ *   P2S_SYMLINK  struct p2s_symlink_req + name + NUL + target + NUL
+ *		  -> p2s_open_reply
+ *   P2S_RENAME	  struct p2s_rename_req + old name + NUL + new name + NUL
+ *		  -> empty.  Flag P2S_RENAME_NOREPLACE
+ *   P2S_SETATTR  struct p2s_setattr_req -> struct p2s_stat
+ *
  * Errors travel as FIT error replies (fit_call() returns -errno): Linux
  * errno values, -EINVAL/-EPROTO for a malformed request, -EIO for a
  * corrupt file (other files keep working).
@@ -39,6 +66,21 @@
 #define P2S_PATH_MAX		4096	/* bytes including the NUL */
 #define P2S_READ_MAX		(128u << 10)	/* data bytes per P2S_READ */
 #define P2S_GETDENTS_MAX	(32u << 10)	/* record bytes per reply */
+#define P2S_WRITE_MAX		(128u << 10)	/* data bytes per P2S_WRITE */
+#define P2S_NAME_MAX		255		/* bytes of one component */
+
+/* p2s_create_req flags (P2S_CREATE) */
+#define P2S_CREATE_EXCL		0x01
+#define P2S_CREATE_TRUNC	0x02
+/* p2s_rename_req flags */
+#define P2S_RENAME_NOREPLACE	0x01
+/* p2s_setattr_req.valid */
+#define P2S_ATTR_MODE		0x01
+#define P2S_ATTR_UID		0x02
+#define P2S_ATTR_GID		0x04
+#define P2S_ATTR_ATIME		0x08
+#define P2S_ATTR_MTIME		0x10
+#define P2S_ATTR_ALL		0x1f
 
 /* p2s_open_req.flags */
 #define P2S_OPEN_NOFOLLOW	0x01	/* a final symlink is not followed */
@@ -87,6 +129,100 @@ struct p2s_getdents_req {
 	__le64 cookie;		/* 0: from the start; else a d_off */
 	__le32 max_bytes;	/* room for records, 32..P2S_GETDENTS_MAX */
 	__le32 reserved2;	/* 0 */
+} __packed;
+
+/* A time: the caller's clock, or an atime/mtime to set. */
+struct p2s_time {
+	__le64 sec;		/* < 2^34: what ext4 stores */
+	__le32 nsec;		/* < 10^9 */
+	__le32 reserved;	/* 0 */
+} __packed;
+
+struct p2s_write_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 len;		/* data bytes that follow, 1..P2S_WRITE_MAX */
+	__le64 offset;		/* offset + len <= 2^62 */
+	struct p2s_time now;
+	u8 data[];
+} __packed;
+
+struct p2s_write_reply {
+	__le32 written;
+	__le32 reserved;
+	__le64 size;		/* the file's size afterwards */
+} __packed;
+
+struct p2s_truncate_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 reserved;	/* 0 */
+	__le64 size;		/* < 2^62 */
+	struct p2s_time now;
+} __packed;
+
+/* P2S_CREATE, P2S_MKDIR */
+struct p2s_create_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle dir;
+	__le32 mode;		/* permission bits, <= 07777 */
+	__le32 uid;
+	__le32 gid;
+	__le16 name_len;
+	__le16 reserved;	/* 0 */
+	struct p2s_time now;
+	char name[];
+} __packed;
+
+/* P2S_UNLINK, P2S_RMDIR */
+struct p2s_name_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle dir;
+	__le16 name_len;
+	__le16 reserved;	/* 0 */
+	struct p2s_time now;
+	char name[];
+} __packed;
+
+struct p2s_link_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;	/* the file that gets a new name */
+	struct p2s_handle dir;
+	__le16 name_len;
+	__le16 reserved;	/* 0 */
+	struct p2s_time now;
+	char name[];
+} __packed;
+
+struct p2s_symlink_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle dir;
+	__le32 uid;
+	__le32 gid;
+	__le16 name_len;
+	__le16 target_len;	/* 1..P2S_PATH_MAX-1 */
+	struct p2s_time now;
+	char names[];		/* name, NUL, target, NUL */
+} __packed;
+
+struct p2s_rename_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle sdir;
+	struct p2s_handle ddir;
+	__le16 sname_len;
+	__le16 dname_len;
+	struct p2s_time now;
+	char names[];		/* old name, NUL, new name, NUL */
+} __packed;
+
+struct p2s_setattr_req {
+	struct p2s_req_hdr hdr;
+	struct p2s_handle fh;
+	__le32 valid;		/* P2S_ATTR_* */
+	__le32 mode;		/* permission bits, <= 07777 */
+	__le32 uid;
+	__le32 gid;
+	struct p2s_time atime, mtime, now;
 } __packed;
 
 /* struct stat's fields (x86-64 Linux), whatever the node's layout. */
@@ -146,6 +282,16 @@ _Static_assert(sizeof(struct p2s_open_reply) == 120, "p2s_open_reply");
 _Static_assert(sizeof(struct p2s_read_reply) == 8, "p2s_read_reply");
 _Static_assert(sizeof(struct p2s_getdents_reply) == 16, "p2s_getdents_reply");
 _Static_assert(sizeof(struct p2s_dirent64) == 19, "p2s_dirent64");
+_Static_assert(sizeof(struct p2s_time) == 16, "p2s_time");
+_Static_assert(sizeof(struct p2s_write_req) == 40, "p2s_write_req");
+_Static_assert(sizeof(struct p2s_write_reply) == 16, "p2s_write_reply");
+_Static_assert(sizeof(struct p2s_truncate_req) == 40, "p2s_truncate_req");
+_Static_assert(sizeof(struct p2s_create_req) == 44, "p2s_create_req");
+_Static_assert(sizeof(struct p2s_name_req) == 32, "p2s_name_req");
+_Static_assert(sizeof(struct p2s_link_req) == 40, "p2s_link_req");
+_Static_assert(sizeof(struct p2s_symlink_req) == 40, "p2s_symlink_req");
+_Static_assert(sizeof(struct p2s_rename_req) == 40, "p2s_rename_req");
+_Static_assert(sizeof(struct p2s_setattr_req) == 76, "p2s_setattr_req");
 _Static_assert(__builtin_offsetof(struct p2s_read_req, offset) == 16,
 	       "p2s_read_req.offset");
 _Static_assert(__builtin_offsetof(struct p2s_stat, mtime_sec) == 80,
@@ -169,6 +315,28 @@ struct p2s_io_args {
 	u32 len;		/* READ len, GETDENTS max_bytes */
 };
 
+/* Every change request (P2S_WRITE ... P2S_SETATTR), host order. */
+struct p2s_change_args {
+	u32 ino, generation;	/* the file, or the (source) directory */
+	u32 ino2, generation2;	/* LINK: the directory; RENAME: target dir */
+	u64 offset;		/* WRITE offset, TRUNCATE size */
+	u32 len;		/* WRITE data bytes */
+	const void *data;	/* WRITE data, inside the request */
+	const char *name;	/* NUL-terminated, inside the request */
+	const char *name2;	/* RENAME new name, SYMLINK target */
+	u32 name_len, name2_len;
+	u32 mode, uid, gid, valid;
+	u8 flags;
+	s64 atime_sec, mtime_sec, now_sec;
+	u32 atime_nsec, mtime_nsec, now_nsec;
+};
+
+/*
+ * Check a change request with opcode @op.  0, -EPROTO, -EINVAL,
+ * -ENAMETOOLONG, or -EOPNOTSUPP for an opcode that is not a change.
+ */
+int p2s_change_req_check(u16 op, const void *buf, size_t len,
+			 struct p2s_change_args *out);
 int p2s_open_req_check(const void *buf, size_t len,
 		       struct p2s_open_args *out);
 int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out);

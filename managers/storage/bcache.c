@@ -120,6 +120,20 @@ void bcache_mark_dirty(struct bcache_buf *b)
 	b->dirty = true;
 }
 
+void bcache_forget(struct bcache *bc, u64 blk)
+{
+	struct bcache_buf *b;
+
+	list_for_each_entry(b, &bc->lru, lru) {
+		if (b->valid && b->blk == blk && !b->refs) {
+			b->valid = false;
+			b->dirty = false;
+			list_move_tail(&b->lru, &bc->lru);
+			return;
+		}
+	}
+}
+
 int bcache_sync(struct bcache *bc)
 {
 	unsigned int i;

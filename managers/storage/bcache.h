@@ -74,6 +74,12 @@ int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out);
 void bcache_put(struct bcache *bc, struct bcache_buf *b);
 /* Mark a pinned buffer for write-back. */
 void bcache_mark_dirty(struct bcache_buf *b);
+/*
+ * Drop block @blk from the cache without writing it back (the writer
+ * freed it: a later owner may write it around the cache).  An unpinned
+ * buffer only; a pinned one is left alone.
+ */
+void bcache_forget(struct bcache *bc, u64 blk);
 /* Write every dirty buffer, then flush the device.  0, -EROFS, -EIO. */
 int bcache_sync(struct bcache *bc);
 

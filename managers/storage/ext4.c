@@ -37,9 +37,8 @@
 #include <tessera/string.h>
 
 #include "ext4.h"
+#include "ext4_priv.h"
 
-#define EXT4_ERRORS_LOGGED	20
-#define EXT4_MAX_LBLK		(1ULL << 32)	/* logical blocks are 32-bit */
 
 /* INCOMPAT features this reader understands; anything else refuses. */
 #define EXT4_INCOMPAT_SUPPORTED						\
@@ -61,15 +60,6 @@ static const struct {
 	{ EXT4_FEATURE_INCOMPAT_CASEFOLD, "casefold" },
 };
 
-/* Count a corrupt object and log the first few. */
-#define ext4_bad(fs, counter, fmt, ...) do {				\
-	(fs)->stats.counter++;						\
-	if ((fs)->nr_logged < EXT4_ERRORS_LOGGED) {			\
-		(fs)->nr_logged++;					\
-		pr_err(fmt, ##__VA_ARGS__);				\
-	}								\
-} while (0)
-
 static bool ext4_has_incompat(const struct ext4_fs *fs, u32 bit)
 {
 	return fs->feature_incompat & bit;
@@ -81,7 +71,7 @@ static bool ext4_has_ro_compat(const struct ext4_fs *fs, u32 bit)
 }
 
 /* Get a metadata block; device errors are counted here. */
-static int ext4_bread(struct ext4_fs *fs, u64 blk, struct bcache_buf **b)
+int ext4_bread(struct ext4_fs *fs, u64 blk, struct bcache_buf **b)
 {
 	int ret;
 
@@ -99,7 +89,7 @@ static int ext4_bread(struct ext4_fs *fs, u64 blk, struct bcache_buf **b)
 
 /* --- superblock and group descriptors ---------------------------------- */
 
-static u32 ext4_sb_csum(const struct ext4_super_block *sb)
+u32 ext4_sb_csum(const struct ext4_super_block *sb)
 {
 	return crc32c(~0u, sb, __builtin_offsetof(struct ext4_super_block,
 						   s_checksum));
@@ -239,7 +229,7 @@ static int ext4_parse_super(struct ext4_fs *fs,
 }
 
 /* Does group @g carry a superblock (and descriptor) backup? */
-static bool ext4_group_has_super(const struct ext4_fs *fs, u32 g)
+bool ext4_group_has_super(const struct ext4_fs *fs, u32 g)
 {
 	u32 p;
 
@@ -260,7 +250,7 @@ static bool ext4_group_has_super(const struct ext4_fs *fs, u32 g)
 }
 
 /* The block holding group @g's descriptor, and its byte offset in it. */
-static u64 ext4_desc_block(const struct ext4_fs *fs, u32 g, u32 *off)
+u64 ext4_desc_block(const struct ext4_fs *fs, u32 g, u32 *off)
 {
 	u32 per_block = fs->block_size / fs->desc_size;
 	u32 desc_blk = g / per_block;
@@ -276,7 +266,7 @@ static u64 ext4_desc_block(const struct ext4_fs *fs, u32 g, u32 *off)
 	       (ext4_group_has_super(fs, first) ? 1 : 0);
 }
 
-static u16 ext4_gd_csum(const struct ext4_fs *fs, u32 g, const u8 *gd)
+u16 ext4_gd_csum(const struct ext4_fs *fs, u32 g, const u8 *gd)
 {
 	u32 off = __builtin_offsetof(struct ext4_group_desc, bg_checksum);
 	__le32 le_group = g;
@@ -293,7 +283,7 @@ static u16 ext4_gd_csum(const struct ext4_fs *fs, u32 g, const u8 *gd)
 }
 
 /* Group @g's inode table, checked against the file system's size. */
-static int ext4_inode_table(struct ext4_fs *fs, u32 g, u64 *itable)
+int ext4_inode_table(struct ext4_fs *fs, u32 g, u64 *itable)
 {
 	const struct ext4_group_desc *gd;
 	struct bcache_buf *b;
@@ -386,12 +376,13 @@ struct ext4_fs *ext4_mount(const struct storage_io *io,
 		       ret);
 		goto free_bounce;
 	}
-	pr_info("mounted \"%s\": %u-byte blocks, %llu blocks, %u inodes, %u groups%s%s\n",
+	ext4_write_init(fs, sb);
+	pr_info("mounted \"%s\": %u-byte blocks, %llu blocks, %u inodes, %u groups%s%s%s\n",
 		fs->volume_name, fs->block_size,
 		(unsigned long long)fs->blocks_count, fs->inodes_count,
 		fs->groups_count, fs->has_csum ? ", metadata_csum" : "",
 		ext4_has_incompat(fs, EXT4_FEATURE_INCOMPAT_64BIT) ?
-		", 64bit" : "");
+		", 64bit" : "", fs->writable ? ", writable" : "");
 	kfree(sb);
 	return fs;
 
@@ -416,7 +407,7 @@ void ext4_unmount(struct ext4_fs *fs)
 
 /* --- inodes ------------------------------------------------------------ */
 
-static u32 ext4_inode_csum(const struct ext4_fs *fs, const u8 *raw,
+u32 ext4_inode_csum(const struct ext4_fs *fs, const u8 *raw,
 			   u32 seed, bool has_hi)
 {
 	u32 lo = __builtin_offsetof(struct ext4_inode, i_checksum_lo);
@@ -457,28 +448,41 @@ static void ext4_decode_time(struct ext4_timespec *ts, const void *sec,
 		ts->nsec = 0;
 }
 
+int ext4_inode_slot(struct ext4_fs *fs, u32 ino, struct bcache_buf **b,
+		    struct ext4_inode **raw)
+{
+	u32 group = (ino - 1) / fs->inodes_per_group;
+	u32 index = (ino - 1) % fs->inodes_per_group;
+	u64 itable, off;
+	int ret;
+
+	ret = ext4_inode_table(fs, group, &itable);
+	if (ret)
+		return ret;
+	off = (u64)index * fs->inode_size;
+	ret = ext4_bread(fs, itable + (off >> fs->log_block_size), b);
+	if (ret)
+		return ret;
+	*raw = (struct ext4_inode *)((u8 *)(*b)->data +
+				     (off & (fs->block_size - 1)));
+	return 0;
+}
+
 int ext4_iget(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *inode)
 {
 	const struct ext4_inode *raw;
+	struct ext4_inode *slot;
 	struct bcache_buf *b;
-	u32 group, index, extra = 0;
-	u64 itable, off;
+	u32 extra = 0;
 	__le32 le;
 	int ret;
 
 	if (ino < 1 || ino > fs->inodes_count)
 		return -ENOENT;
-	group = (ino - 1) / fs->inodes_per_group;
-	index = (ino - 1) % fs->inodes_per_group;
-	ret = ext4_inode_table(fs, group, &itable);
+	ret = ext4_inode_slot(fs, ino, &b, &slot);
 	if (ret)
 		return ret;
-	off = (u64)index * fs->inode_size;
-	ret = ext4_bread(fs, itable + (off >> fs->log_block_size), &b);
-	if (ret)
-		return ret;
-	raw = (const struct ext4_inode *)((u8 *)b->data +
-					  (off & (fs->block_size - 1)));
+	raw = slot;
 
 	if (fs->inode_size > EXT4_GOOD_OLD_INODE_SIZE) {
 		extra = le16_get(&raw->i_extra_isize);
@@ -556,22 +560,13 @@ put:
 
 /* --- block mapping ----------------------------------------------------- */
 
-/*
- * A mapping result: @count blocks from logical @lblk are at physical
- * @pblk onwards, or are a hole (pblk == 0) that reads as zeros.
- */
-struct ext4_map {
-	u64 pblk;
-	u32 count;
-};
-
-static bool ext4_range_ok(const struct ext4_fs *fs, u64 pblk, u64 count)
+bool ext4_range_ok(const struct ext4_fs *fs, u64 pblk, u64 count)
 {
 	return pblk > fs->first_data_block && pblk < fs->blocks_count &&
 	       count <= fs->blocks_count - pblk;
 }
 
-static int ext4_ext_check_header(struct ext4_fs *fs,
+int ext4_ext_check_header(struct ext4_fs *fs,
 				 const struct ext4_inode_info *inode,
 				 const struct ext4_extent_header *eh,
 				 u32 node_bytes, int want_depth)
@@ -599,7 +594,7 @@ static int ext4_ext_check_header(struct ext4_fs *fs,
 	return 0;
 }
 
-static int ext4_ext_check_csum(struct ext4_fs *fs,
+int ext4_ext_check_csum(struct ext4_fs *fs,
 			       const struct ext4_inode_info *inode,
 			       const u8 *block, u64 pblk)
 {
@@ -822,7 +817,7 @@ static int ext4_ind_map(struct ext4_fs *fs,
 	return 0;
 }
 
-static int ext4_map_block(struct ext4_fs *fs,
+int ext4_map_block(struct ext4_fs *fs,
 			  const struct ext4_inode_info *inode, u32 lblk,
 			  struct ext4_map *map)
 {
@@ -963,7 +958,7 @@ static bool ext4_dx_csum_ok(struct ext4_fs *fs,
  * Check a directory block's checksum (metadata_csum) and return in
  * *end where its entries stop (before a leaf's checksum tail).
  */
-static int ext4_dir_block_check(struct ext4_fs *fs,
+int ext4_dir_block_check(struct ext4_fs *fs,
 				const struct ext4_inode_info *dir, u32 lblk,
 				u64 pblk, const u8 *blk, u32 *end)
 {
@@ -1008,7 +1003,7 @@ bad:
 }
 
 /* One step of the walk: the entry at @off of a block of @end bytes. */
-static int ext4_dirent_check(struct ext4_fs *fs,
+int ext4_dirent_check(struct ext4_fs *fs,
 			     const struct ext4_inode_info *dir, u32 lblk,
 			     const u8 *blk, u32 off, u32 end)
 {

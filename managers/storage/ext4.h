@@ -77,6 +77,19 @@ struct ext4_fs {
 	u8 *bounce;			/* one block, for partial data blocks */
 	struct ext4_stats stats;
 	unsigned int nr_logged;		/* error lines printed (capped) */
+
+	/* The writer (ext4_write.c); see ext4_write.h. */
+	bool writable;			/* writes allowed (ext4_write_init) */
+	bool ro_logged;			/* "refusing writes" said once */
+	u32 first_ino;			/* first non-reserved inode */
+	u16 extra_isize;		/* i_extra_isize of new inodes */
+	u16 reserved_gdt;		/* s_reserved_gdt_blocks */
+	u32 flex_size;			/* groups per flex group (1: none) */
+	u64 free_blocks;		/* sum of the descriptors' counts */
+	u32 free_inodes;
+	u32 next_generation;		/* i_generation of the next inode */
+	bool sb_dirty;			/* free counts to write back */
+	struct ext4_timespec now;	/* the caller's clock, for times */
 };
 
 /*

@@ -3,7 +3,10 @@
  * The storage node's file service: at boot (storage_init()), or when a
  * processor that holds every role asks (storage_service_start():
  * processor.storage_node=self), find a disk with an ext4 file system,
- * mount it, and answer P2S_OPEN, STAT, CLOSE, READ and GETDENTS over FIT
+ * mount it, and answer P2S_OPEN, STAT, CLOSE, READ, GETDENTS and the
+ * changes (WRITE, TRUNCATE, FSYNC, CREATE, MKDIR, UNLINK, RMDIR, LINK,
+ * SYMLINK, RENAME, SETATTR; refused with -EROFS on a read-only disk or
+ * one the writer cannot trust) over FIT
  * (in-process for this node's own calls without a loopback QP).  The protocol is in
  * <fit/storage.h>; the operations themselves are p2s.c, shared with the
  * host tests; this file is the glue: the block device as a struct
@@ -87,6 +90,8 @@ static void p2s_handler(struct fit_request *rq, void *ctx)
 
 static const u16 p2s_opcodes[] = {
 	P2S_OPEN, P2S_STAT, P2S_CLOSE, P2S_READ, P2S_GETDENTS,
+	P2S_WRITE, P2S_TRUNCATE, P2S_FSYNC, P2S_CREATE, P2S_MKDIR,
+	P2S_UNLINK, P2S_RMDIR, P2S_LINK, P2S_SYMLINK, P2S_RENAME, P2S_SETATTR,
 };
 
 int storage_service_start(void)

@@ -2,7 +2,8 @@
 /*
  * The file service's core, without a transport: validation of P2S_*
  * requests (the p2s_*_check() functions of <fit/storage.h>) and the
- * stateless operations on ext4 behind them (see <fit/storage.h> for
+ * stateless operations on ext4 behind them, reads (ext4.c) and changes
+ * (ext4_write.c) (see <fit/storage.h> for
  * the protocol).  Pure code over ext4.c: the host tests run it against
  * real images; file_service.c connects it to FIT.
  *
@@ -15,6 +16,7 @@
 #include <tessera/kernel.h>
 #include <tessera/string.h>
 
+#include "ext4_write.h"
 #include "internal.h"
 
 /* Linux's DT_* values match ext4's file_type codes for what ext4 stores. */
@@ -58,10 +60,15 @@ int p2s_open_req_check(const void *buf, size_t len,
 	return 0;
 }
 
+static void p2s_get_fh_args(const struct p2s_handle *fh, u32 *ino, u32 *gen)
+{
+	*ino = le32_get(&fh->ino);
+	*gen = le32_get(&fh->generation);
+}
+
 static void p2s_get_fh(const struct p2s_handle *fh, struct p2s_io_args *out)
 {
-	out->ino = le32_get(&fh->ino);
-	out->generation = le32_get(&fh->generation);
+	p2s_get_fh_args(fh, &out->ino, &out->generation);
 }
 
 int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out)
@@ -106,6 +113,265 @@ int p2s_getdents_req_check(const void *buf, size_t len,
 	if (!out->ino || out->len < 32 || out->len > P2S_GETDENTS_MAX)
 		return -EINVAL;
 	return 0;
+}
+
+_Static_assert(P2S_ATTR_MODE == EXT4_ATTR_MODE &&
+	       P2S_ATTR_UID == EXT4_ATTR_UID && P2S_ATTR_GID == EXT4_ATTR_GID &&
+	       P2S_ATTR_ATIME == EXT4_ATTR_ATIME &&
+	       P2S_ATTR_MTIME == EXT4_ATTR_MTIME, "P2S_ATTR_* as EXT4_ATTR_*");
+
+/* A time from the wire: seconds in ext4's range, nanoseconds < 10^9. */
+static int p2s_get_time(const struct p2s_time *w, s64 *sec, u32 *nsec)
+{
+	u64 s = le64_get(&w->sec);
+
+	if (le32_get(&w->reserved))
+		return -EPROTO;
+	*nsec = le32_get(&w->nsec);
+	if (s >= (1ULL << 34) || *nsec >= 1000000000u)
+		return -EINVAL;
+	*sec = (s64)s;
+	return 0;
+}
+
+/*
+ * A name of @nlen bytes at @p with @avail bytes left in the request:
+ * then a NUL, nothing NUL or '/' inside.  Bytes used (name + NUL).
+ */
+static int p2s_get_name(const char *p, size_t avail, u32 nlen, u32 max,
+			const char **out)
+{
+	if (nlen > max)
+		return -ENAMETOOLONG;
+	if (!nlen || nlen + 1 > avail || p[nlen] || memchr(p, '\0', nlen))
+		return -EINVAL;
+	if (max == P2S_NAME_MAX && memchr(p, '/', nlen))
+		return -EINVAL;
+	*out = p;
+	return nlen + 1;
+}
+
+/* Take a name of @nlen bytes (+ NUL) off the rest of the request. */
+static int p2s_take_name(const char **rest, size_t *avail, u32 nlen, u32 max,
+			 const char **name, u32 *len)
+{
+	int n = p2s_get_name(*rest, *avail, nlen, max, name);
+
+	if (n < 0)
+		return n;
+	*len = n - 1;
+	*rest += n;
+	*avail -= n;
+	return 0;
+}
+
+/* Fixed part of each change request: its size and allowed header flags. */
+static int p2s_change_fixed(u16 op, size_t *fixed, u8 *flags)
+{
+	*flags = 0;
+	switch (op) {
+	case P2S_WRITE:
+		*fixed = sizeof(struct p2s_write_req);
+		break;
+	case P2S_TRUNCATE:
+		*fixed = sizeof(struct p2s_truncate_req);
+		break;
+	case P2S_CREATE:
+		*flags = P2S_CREATE_EXCL | P2S_CREATE_TRUNC;
+		*fixed = sizeof(struct p2s_create_req);
+		break;
+	case P2S_MKDIR:
+		*fixed = sizeof(struct p2s_create_req);
+		break;
+	case P2S_UNLINK:
+	case P2S_RMDIR:
+		*fixed = sizeof(struct p2s_name_req);
+		break;
+	case P2S_LINK:
+		*fixed = sizeof(struct p2s_link_req);
+		break;
+	case P2S_SYMLINK:
+		*fixed = sizeof(struct p2s_symlink_req);
+		break;
+	case P2S_RENAME:
+		*flags = P2S_RENAME_NOREPLACE;
+		*fixed = sizeof(struct p2s_rename_req);
+		break;
+	case P2S_SETATTR:
+		*fixed = sizeof(struct p2s_setattr_req);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+int p2s_change_req_check(u16 op, const void *buf, size_t len,
+			 struct p2s_change_args *out)
+{
+	const struct p2s_req_hdr *h = buf;
+	const struct p2s_time *now;
+	const char *rest;
+	size_t fixed, avail;
+	u8 flags;
+	int ret;
+
+	ret = p2s_change_fixed(op, &fixed, &flags);
+	if (ret)
+		return ret;
+	if (len < fixed || p2s_hdr_check(h, flags))
+		return -EPROTO;
+	memset(out, 0, sizeof(*out));
+	out->flags = h->flags;
+	rest = (const char *)buf + fixed;
+	avail = len - fixed;
+	switch (op) {
+	case P2S_WRITE: {
+		const struct p2s_write_req *r = buf;
+
+		p2s_get_fh_args(&r->fh, &out->ino, &out->generation);
+		out->len = le32_get(&r->len);
+		out->offset = le64_get(&r->offset);
+		out->data = r->data;
+		now = &r->now;
+		if (!out->len || out->len > P2S_WRITE_MAX ||
+		    out->len != avail || out->offset >= (1ULL << 62) ||
+		    out->len > (1ULL << 62) - out->offset)
+			return out->len == avail ? -EINVAL : -EPROTO;
+		avail = 0;
+		break;
+	}
+	case P2S_TRUNCATE: {
+		const struct p2s_truncate_req *r = buf;
+
+		if (le32_get(&r->reserved))
+			return -EPROTO;
+		p2s_get_fh_args(&r->fh, &out->ino, &out->generation);
+		out->offset = le64_get(&r->size);
+		now = &r->now;
+		if (out->offset >= (1ULL << 62))
+			return -EINVAL;
+		break;
+	}
+	case P2S_CREATE:
+	case P2S_MKDIR: {
+		const struct p2s_create_req *r = buf;
+
+		if (le16_get(&r->reserved))
+			return -EPROTO;
+		p2s_get_fh_args(&r->dir, &out->ino, &out->generation);
+		out->mode = le32_get(&r->mode);
+		out->uid = le32_get(&r->uid);
+		out->gid = le32_get(&r->gid);
+		now = &r->now;
+		if (out->mode & ~07777u)
+			return -EINVAL;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
+		if (ret)
+			return ret;
+		break;
+	}
+	case P2S_UNLINK:
+	case P2S_RMDIR: {
+		const struct p2s_name_req *r = buf;
+
+		if (le16_get(&r->reserved))
+			return -EPROTO;
+		p2s_get_fh_args(&r->dir, &out->ino, &out->generation);
+		now = &r->now;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
+		if (ret)
+			return ret;
+		break;
+	}
+	case P2S_LINK: {
+		const struct p2s_link_req *r = buf;
+
+		if (le16_get(&r->reserved))
+			return -EPROTO;
+		p2s_get_fh_args(&r->fh, &out->ino, &out->generation);
+		p2s_get_fh_args(&r->dir, &out->ino2, &out->generation2);
+		now = &r->now;
+		if (!out->ino2)
+			return -EINVAL;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
+		if (ret)
+			return ret;
+		break;
+	}
+	case P2S_SYMLINK: {
+		const struct p2s_symlink_req *r = buf;
+
+		p2s_get_fh_args(&r->dir, &out->ino, &out->generation);
+		out->uid = le32_get(&r->uid);
+		out->gid = le32_get(&r->gid);
+		now = &r->now;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->name_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
+		if (ret)
+			return ret;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->target_len),
+				    P2S_PATH_MAX - 1, &out->name2,
+				    &out->name2_len);
+		if (ret)
+			return ret;
+		break;
+	}
+	case P2S_RENAME: {
+		const struct p2s_rename_req *r = buf;
+
+		p2s_get_fh_args(&r->sdir, &out->ino, &out->generation);
+		p2s_get_fh_args(&r->ddir, &out->ino2, &out->generation2);
+		now = &r->now;
+		if (!out->ino2)
+			return -EINVAL;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->sname_len),
+				    P2S_NAME_MAX, &out->name,
+				    &out->name_len);
+		if (ret)
+			return ret;
+		ret = p2s_take_name(&rest, &avail, le16_get(&r->dname_len),
+				    P2S_NAME_MAX, &out->name2,
+				    &out->name2_len);
+		if (ret)
+			return ret;
+		break;
+	}
+	case P2S_SETATTR: {
+		const struct p2s_setattr_req *r = buf;
+
+		p2s_get_fh_args(&r->fh, &out->ino, &out->generation);
+		out->valid = le32_get(&r->valid);
+		out->mode = le32_get(&r->mode);
+		out->uid = le32_get(&r->uid);
+		out->gid = le32_get(&r->gid);
+		now = &r->now;
+		if ((out->valid & ~P2S_ATTR_ALL) || (out->mode & ~07777u))
+			return -EINVAL;
+		ret = p2s_get_time(&r->atime, &out->atime_sec,
+				   &out->atime_nsec);
+		if (!ret)
+			ret = p2s_get_time(&r->mtime, &out->mtime_sec,
+					   &out->mtime_nsec);
+		if (ret)
+			return ret;
+		break;
+	}
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (avail)
+		return -EPROTO;		/* bytes after the last field */
+	if (!out->ino)
+		return -EINVAL;
+	return p2s_get_time(now, &out->now_sec, &out->now_nsec);
 }
 
 /* The inode a handle names, if it is still the same file. */
@@ -244,6 +510,128 @@ static int p2s_getdents(struct ext4_fs *fs, const struct p2s_io_args *a,
 	return sizeof(*r) + d.used;
 }
 
+static int p2s_fh_iget(struct ext4_fs *fs, u32 ino, u32 gen,
+		       struct ext4_inode_info *inode)
+{
+	struct p2s_io_args a = { .ino = ino, .generation = gen };
+
+	return p2s_iget(fs, &a, inode);
+}
+
+/* The reply of a change that names an inode: handle and attributes. */
+static int p2s_open_reply_of(struct ext4_fs *fs, u32 ino, void *reply)
+{
+	struct p2s_open_reply *r = reply;
+	struct ext4_inode_info inode;
+	int ret = ext4_iget(fs, ino, &inode);
+
+	if (ret)
+		return ret;
+	fit_put_le32(&r->fh.ino, inode.ino);
+	fit_put_le32(&r->fh.generation, inode.generation);
+	p2s_fill_stat(fs, &inode, &r->st);
+	return sizeof(*r);
+}
+
+static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
+		      void *reply)
+{
+	struct ext4_inode_info dir, inode;
+	u32 ino;
+	int ret;
+
+	ret = ext4_create(fs, a->ino, a->name, a->name_len, a->mode, a->uid,
+			  a->gid, &ino);
+	if (ret == -EEXIST && !(a->flags & P2S_CREATE_EXCL)) {
+		ret = ext4_iget(fs, a->ino, &dir);
+		if (!ret)
+			ret = ext4_lookup(fs, &dir, a->name, a->name_len, &ino);
+		if (!ret)
+			ret = ext4_iget(fs, ino, &inode);
+		if (!ret && ext4_is_dir(&inode))
+			ret = -EISDIR;
+		if (!ret && ext4_is_reg(&inode) &&
+		    (a->flags & P2S_CREATE_TRUNC) && inode.size)
+			ret = ext4_truncate(fs, ino, 0);
+	}
+	return ret ? ret : p2s_open_reply_of(fs, ino, reply);
+}
+
+static int p2s_change(struct ext4_fs *fs, u16 op,
+		      const struct p2s_change_args *a, void *reply)
+{
+	struct ext4_inode_info inode, other;
+	struct ext4_setattr sa;
+	ssize_t n;
+	u32 ino;
+	int ret;
+
+	ret = p2s_fh_iget(fs, a->ino, a->generation, &inode);
+	if (!ret && a->ino2)
+		ret = p2s_fh_iget(fs, a->ino2, a->generation2, &other);
+	if (ret)
+		return ret;
+	fs->now.sec = a->now_sec;
+	fs->now.nsec = a->now_nsec;
+	switch (op) {
+	case P2S_WRITE: {
+		struct p2s_write_reply *r = reply;
+
+		n = ext4_write(fs, a->ino, a->offset, a->data, a->len);
+		if (n < 0)
+			return n;
+		ret = ext4_iget(fs, a->ino, &inode);
+		if (ret)
+			return ret;
+		memset(r, 0, sizeof(*r));
+		fit_put_le32(&r->written, n);
+		fit_put_le64(&r->size, inode.size);
+		return sizeof(*r);
+	}
+	case P2S_TRUNCATE:
+		return ext4_truncate(fs, a->ino, a->offset);
+	case P2S_CREATE:
+		return p2s_create(fs, a, reply);
+	case P2S_MKDIR:
+		ret = ext4_mkdir(fs, a->ino, a->name, a->name_len, a->mode,
+				 a->uid, a->gid, &ino);
+		return ret ? ret : p2s_open_reply_of(fs, ino, reply);
+	case P2S_UNLINK:
+		return ext4_unlink(fs, a->ino, a->name, a->name_len);
+	case P2S_RMDIR:
+		return ext4_rmdir(fs, a->ino, a->name, a->name_len);
+	case P2S_LINK:
+		return ext4_link(fs, a->ino, a->ino2, a->name, a->name_len);
+	case P2S_SYMLINK:
+		ret = ext4_symlink(fs, a->ino, a->name, a->name_len, a->name2,
+				   a->name2_len, a->uid, a->gid, &ino);
+		return ret ? ret : p2s_open_reply_of(fs, ino, reply);
+	case P2S_RENAME:
+		return ext4_rename(fs, a->ino, a->name, a->name_len, a->ino2,
+				   a->name2, a->name2_len,
+				   a->flags & P2S_RENAME_NOREPLACE ?
+				   EXT4_RENAME_NOREPLACE : 0);
+	case P2S_SETATTR:
+		memset(&sa, 0, sizeof(sa));
+		sa.valid = a->valid;	/* P2S_ATTR_* == EXT4_ATTR_* */
+		sa.mode = a->mode;
+		sa.uid = a->uid;
+		sa.gid = a->gid;
+		sa.atime.sec = a->atime_sec;
+		sa.atime.nsec = a->atime_nsec;
+		sa.mtime.sec = a->mtime_sec;
+		sa.mtime.nsec = a->mtime_nsec;
+		ret = ext4_setattr(fs, a->ino, &sa);
+		if (!ret)
+			ret = ext4_iget(fs, a->ino, &inode);
+		if (ret)
+			return ret;
+		p2s_fill_stat(fs, &inode, reply);
+		return sizeof(struct p2s_stat);
+	}
+	return -EOPNOTSUPP;
+}
+
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats)
 {
@@ -283,9 +671,25 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 			goto malformed;
 		ret = p2s_getdents(fs, &a, reply);
 		break;
-	default:
-		ret = -EOPNOTSUPP;	/* read-only service for now */
+	case P2S_FSYNC:
+		ret = p2s_fh_req_check(req, len, &a);
+		if (ret)
+			goto malformed;
+		ret = p2s_iget(fs, &a, &inode);
+		if (!ret)
+			ret = ext4_sync(fs);
 		break;
+	default: {
+		struct p2s_change_args ca;
+
+		ret = p2s_change_req_check(op, req, len, &ca);
+		if (ret == -EOPNOTSUPP)
+			break;
+		if (ret)
+			goto malformed;
+		ret = p2s_change(fs, op, &ca, reply);
+		break;
+	}
 	}
 	if (ret < 0) {
 		stats->errors++;

@@ -242,7 +242,8 @@ static void test_opcode_ranges(struct htest *t)
 	HT_EXPECT(t, fit_opcode_valid(0x0113));	/* P2M_TMPFS_FREE */
 	HT_EXPECT(t, !fit_opcode_valid(0x0114));
 	HT_EXPECT(t, fit_opcode_valid(0x0209));
-	HT_EXPECT(t, !fit_opcode_valid(0x020a));
+	HT_EXPECT(t, fit_opcode_valid(0x020f));	/* P2S_SETATTR */
+	HT_EXPECT(t, !fit_opcode_valid(0x0210));
 	HT_EXPECT(t, fit_opcode_valid(0x0301));
 	HT_EXPECT(t, !fit_opcode_valid(0x0302));
 	HT_EXPECT(t, !fit_opcode_valid(0xffff));

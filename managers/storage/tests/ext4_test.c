@@ -292,7 +292,10 @@ static void p2s_service(struct ktest *t)
 	n = ext4t_open_req(req, "/loop1", 0);
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
 		     -ELOOP);
+	/* An OPEN's bytes sent as a WRITE: malformed; no such opcode. */
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_WRITE, req, n, reply, &stats),
+		     -EPROTO);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_LAST, req, n, reply, &stats),
 		     -EOPNOTSUPP);
 	kfree(req);
 	kfree(reply);

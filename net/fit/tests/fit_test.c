@@ -93,8 +93,8 @@ static void fit_reply_too_long(struct ktest *t)
 static void fit_no_handler(struct ktest *t)
 {
 	KT_NEED_FIT(t);
-	KT_EXPECT_EQ(t, fit_call(node_id, P2S_FSYNC, "x", 1, kt_rep, 16, 2000),
-		     -EOPNOTSUPP);
+	KT_EXPECT_EQ(t, fit_call(node_id, M2S_WRITE_PAGE, "x", 1, kt_rep, 16,
+				 2000), -EOPNOTSUPP);
 	KT_EXPECT_EQ(t, fit_call(node_id, 0x0003, "x", 1, kt_rep, 16, 2000),
 		     -EINVAL);
 }

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ext4 writer's directory entries (ext4_dir.c), private to
+ * managers/storage/.  @xl is the directory's extent list, loaded by the
+ * caller; functions that add blocks update it, dir->size and
+ * dir->blocks (the caller writes the inode).
+ */
+#ifndef _STORAGE_EXT4_DIR_H
+#define _STORAGE_EXT4_DIR_H
+
+#include "ext4_extent.h"
+
+/* Where an entry is. */
+struct ext4_dpos {
+	u32 lblk;
+	u64 pblk;
+	u32 off;			/* of the entry in the block */
+	int prev;			/* offset of the entry before, or -1 */
+	u32 end;			/* where the block's entries end */
+	u32 ino;			/* found entry's inode and type */
+	u8 type;
+};
+
+int ext4_dir_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		  const struct ext4_xlist *xl, const char *name, u32 len,
+		  struct ext4_dpos *out);
+/* 1 when only "." and ".." are left, 0 if not, -EIO. */
+int ext4_dir_is_empty(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		      const struct ext4_xlist *xl);
+/* Add an entry (the name must not exist).  -ENOSPC, -EIO. */
+int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
+		 struct ext4_xlist *xl, const char *name, u32 len, u32 ino,
+		 u8 type);
+int ext4_dir_remove(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		    const struct ext4_dpos *pos);
+/* Point the entry at @pos to @ino of @type. */
+int ext4_dir_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 const struct ext4_dpos *pos, u32 ino, u8 type);
+/* A hashed directory made linear (see ext4_dir.c); 0 if not hashed. */
+int ext4_dir_unindex(struct ext4_fs *fs, struct ext4_inode_info *dir,
+		     const struct ext4_xlist *xl);
+/* A fresh leaf block: "." (@self) and ".." (@parent), or empty (0). */
+void ext4_dir_block_init(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+			 u8 *blk, u32 self, u32 parent);
+void ext4_dir_csum_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		       u8 *blk);
+
+#endif /* _STORAGE_EXT4_DIR_H */

@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host tests for the storage manager's ext4 writer (managers/storage/
+ * ext4_write.c and friends) on images made by mke2fs(8) as Debian 12
+ * makes them (`mke2fs -t ext4`: 64bit, extents, flex_bg, dir_index,
+ * metadata_csum, huge_file, dir_nlink, extra_isize; 1 KiB blocks for a
+ * small image, and 4 KiB with -b 4096).  After the writer has worked
+ * on an image, `e2fsck -fn` must find nothing to fix and debugfs(8)
+ * must read back every byte the test wrote; the expected bytes come
+ * from the test's own model (a pattern by hash of the offset), never
+ * from the code under test.  Errors are compared with what Linux gives
+ * for the same operation (see the comments at each case).
+ *
+ * Needs mke2fs, debugfs and e2fsck (e2fsprogs).
+ */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c */
+#include "htest.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fit/fit_wire.h>
+#include <tessera/errno.h>
+#include <tessera/kernel.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+
+#include "../../managers/storage/ext4.h"
+#include "../../managers/storage/ext4_write.h"
+#include "../../managers/storage/internal.h"
+
+int libc_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__asm__("snprintf");
+int libc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__asm__("vsnprintf");
+#undef snprintf
+#undef vsnprintf
+#define snprintf libc_snprintf
+#define vsnprintf libc_vsnprintf
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p && (gfp & __GFP_ZERO))
+		memset(p, 0, size);
+	return p;
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return kmalloc(n * size, gfp);
+}
+
+void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+static char tmpdir[64];
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The byte at @off of a file with @seed: a hash of both. */
+static u8 pat(u32 seed, u64 off)
+{
+	u64 x = (off + 1) * 0x9E3779B97F4A7C15ull ^ (u64)seed * 0xC2B2AE3D27D4EB4Full;
+
+	x ^= x >> 31;
+	return (u8)(x ^ (x >> 17));
+}
+
+static void fill(u8 *buf, u32 seed, u64 off, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pat(seed, off + i);
+}
+
+struct img {
+	char path[128];
+	int fd;
+	struct storage_io io;
+	struct ext4_fs *fs;
+};
+
+static int img_read(void *ctx, u64 off, void *buf, size_t len)
+{
+	struct img *im = ctx;
+
+	return pread(im->fd, buf, len, off) == (ssize_t)len ? 0 : -EIO;
+}
+
+static int img_write(void *ctx, u64 off, const void *buf, size_t len)
+{
+	struct img *im = ctx;
+
+	return pwrite(im->fd, buf, len, off) == (ssize_t)len ? 0 : -EIO;
+}
+
+static int img_flush(void *ctx)
+{
+	struct img *im = ctx;
+
+	return fsync(im->fd) ? -EIO : 0;
+}
+
+static bool setup_dir(void)
+{
+	if (tmpdir[0])
+		return true;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ext4w.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		tmpdir[0] = 0;
+		return false;
+	}
+	return true;
+}
+
+/* mke2fs -t ext4 @opts on a fresh @size image named @name. */
+static bool img_make(struct img *im, const char *name, const char *size,
+		     const char *opts)
+{
+	if (!setup_dir())
+		return false;
+	snprintf(im->path, sizeof(im->path), "%s/%s", tmpdir, name);
+	return !sh("rm -f '%s' && truncate -s %s '%s' && mke2fs -q -F -t ext4 %s '%s' >/dev/null 2>&1",
+		   im->path, size, im->path, opts, im->path);
+}
+
+static bool img_mount(struct img *im)
+{
+	struct stat st;
+
+	im->fd = open(im->path, O_RDWR);
+	if (im->fd < 0 || fstat(im->fd, &st))
+		return false;
+	im->io.read = img_read;
+	im->io.write = img_write;
+	im->io.flush = img_flush;
+	im->io.ctx = im;
+	im->io.size = st.st_size;
+	im->fs = ext4_mount(&im->io, 64);
+	if (IS_ERR(im->fs)) {
+		close(im->fd);
+		im->fs = NULL;
+		return false;
+	}
+	im->fs->now.sec = time(NULL);
+	return true;
+}
+
+static int img_unmount(struct img *im)
+{
+	int ret = ext4_sync(im->fs);
+
+	ext4_unmount(im->fs);
+	im->fs = NULL;
+	close(im->fd);
+	return ret;
+}
+
+/* e2fsck -fn: 0 when nothing needs fixing (its output is logged). */
+static int fsck(struct img *im)
+{
+	return sh("e2fsck -fn '%s' > '%s.fsck' 2>&1 || { cat '%s.fsck' | head -40 | sed 's/^/# /'; exit 1; }",
+		  im->path, im->path, im->path);
+}
+
+/* The bytes of @path in the image, read by debugfs; a malloc'd buffer. */
+static u8 *dump(struct img *im, const char *path, size_t *len)
+{
+	char out[256];
+	struct stat st;
+	u8 *buf;
+	int fd;
+
+	snprintf(out, sizeof(out), "%s/dumped", tmpdir);
+	unlink(out);
+	if (sh("debugfs -R 'dump %s %s' '%s' >/dev/null 2>&1", path, out,
+	       im->path))
+		return NULL;
+	fd = open(out, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return NULL;
+	buf = malloc(st.st_size + 1);
+	if (buf && read(fd, buf, st.st_size) != st.st_size) {
+		free(buf);
+		buf = NULL;
+	}
+	close(fd);
+	*len = st.st_size;
+	return buf;
+}
+
+/* One line of debugfs output for @req, with @key, as a number. */
+static long long debugfs_num(struct img *im, const char *req, const char *key)
+{
+	char cmd[512], line[512];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "debugfs -R '%s' '%s' 2>/dev/null", req,
+		 im->path);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, key);
+
+		if (p && v < 0)
+			v = strtoll(p + strlen(key), NULL, 10);
+	}
+	pclose(f);
+	return v;
+}
+
+static bool same_file(struct htest *t, struct img *im, const char *path,
+		      const u8 *want, size_t len)
+{
+	size_t got_len;
+	u8 *got = dump(im, path, &got_len);
+	bool ok = got && got_len == len && !memcmp(got, want, len);
+
+	if (!ok)
+		HT_FAIL(t, "%s: %s, %zu bytes (want %zu)", path,
+			got ? "content differs" : "not dumped", got ? got_len : 0,
+			len);
+	free(got);
+	return ok;
+}
+
+static u32 resolve(struct img *im, const char *path)
+{
+	u32 ino = 0;
+
+	if (ext4_resolve(im->fs, path, EXT4_RESOLVE_NOFOLLOW, &ino))
+		return 0;
+	return ino;
+}
+
+#define NR_MANY		400
+#define BIG_LEN		(3u << 20)
+
+static void build_tree(struct htest *t, const char *opts)
+{
+	struct img im;
+	u32 root = EXT4_ROOT_INO, many, ino, big, sparse, sub, a;
+	u8 *model = malloc(BIG_LEN), buf[1000], *chunk = malloc(100000);
+	char name[64], slow[300];
+	size_t off;
+	int i;
+
+	HT_ASSERT(t, model && chunk);
+	HT_ASSERT(t, img_make(&im, "tree.img", "64M", opts));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT(t, im.fs->writable);
+
+	/* Hundreds of files in one directory, each with its own bytes. */
+	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "many", 4, 0755, 0, 0, &many), 0);
+	for (i = 0; i < NR_MANY; i++) {
+		snprintf(name, sizeof(name), "file-with-a-longish-name-%04d", i);
+		HT_ASSERT_EQ(t, ext4_create(im.fs, many, name, strlen(name),
+					    0644, 1000, 1000, &ino), 0);
+		fill(buf, i, 0, 100 + i);
+		HT_ASSERT_EQ(t, ext4_write(im.fs, ino, 0, buf, 100 + i),
+			     100 + i);
+	}
+	/* Big file by appends of odd sizes, then pwrite in the middle. */
+	HT_ASSERT_EQ(t, ext4_create(im.fs, root, "big", 3, 0600, 0, 0, &big), 0);
+	fill(model, 7, 0, BIG_LEN);
+	for (off = 0; off < BIG_LEN; off += 99999) {
+		size_t n = min_t(size_t, 99999, BIG_LEN - off);
+
+		HT_ASSERT_EQ(t, ext4_write(im.fs, big, off, model + off, n), n);
+	}
+	fill(model + 1000000, 8, 1000000, 12345);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, big, 1000000, model + 1000000, 12345),
+		     12345);
+	/* Sparse: two islands, the rest holes. */
+	HT_ASSERT_EQ(t, ext4_create(im.fs, root, "sparse", 6, 0644, 0, 0,
+				    &sparse), 0);
+	fill(buf, 9, 5u << 20, 1000);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, sparse, 5u << 20, buf, 1000), 1000);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, sparse, 10, "head", 4), 4);
+	/* A fragmented file: its tree must grow past the inode's 4 slots. */
+	HT_ASSERT_EQ(t, ext4_create(im.fs, root, "frag", 4, 0644, 0, 0, &a), 0);
+	for (i = 0; i < 600; i++) {
+		fill(buf, 10, (u64)i * 8192, 100);
+		HT_ASSERT_EQ(t, ext4_write(im.fs, a, (u64)i * 8192, buf, 100),
+			     100);
+	}
+	/* Truncate down into a block, then back up (a hole). */
+	HT_EXPECT_EQ(t, ext4_truncate(im.fs, big, 2000003), 0);
+	HT_EXPECT_EQ(t, ext4_truncate(im.fs, big, 2100000), 0);
+	memset(model + 2000003, 0, 2100000 - 2000003);
+
+	/* Rename, link, symlinks, unlink, mkdir/rmdir. */
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, many, "file-with-a-longish-name-0000",
+				    29, root, "moved", 5, 0), 0);
+	HT_EXPECT_EQ(t, ext4_link(im.fs, big, many, "big-link", 8), 0);
+	HT_EXPECT_EQ(t, ext4_symlink(im.fs, root, "fast", 4, "many/big-link",
+				     13, 0, 0, &ino), 0);
+	memset(slow, 'x', sizeof(slow));
+	memcpy(slow, "many/", 5);
+	slow[sizeof(slow) - 1] = 0;
+	HT_EXPECT_EQ(t, ext4_symlink(im.fs, root, "slow", 4, slow,
+				     strlen(slow), 0, 0, &ino), 0);
+	for (i = 1; i < NR_MANY; i += 3) {
+		snprintf(name, sizeof(name), "file-with-a-longish-name-%04d", i);
+		HT_EXPECT_EQ(t, ext4_unlink(im.fs, many, name, strlen(name)), 0);
+	}
+	HT_EXPECT_EQ(t, ext4_mkdir(im.fs, many, "sub", 3, 0700, 0, 0, &sub), 0);
+	HT_EXPECT_EQ(t, ext4_mkdir(im.fs, sub, "gone", 4, 0700, 0, 0, &ino), 0);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, many, "sub", 3), -ENOTEMPTY);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, sub, "gone", 4), 0);
+	HT_EXPECT_EQ(t, ext4_mkdir(im.fs, root, "dst", 3, 0755, 0, 0, &ino), 0);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, many, "sub", 3, ino, "sub2", 4, 0), 0);
+	/* Rename over an existing file drops the old one. */
+	HT_EXPECT_EQ(t, ext4_create(im.fs, root, "victim", 6, 0644, 0, 0, &a), 0);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, a, 0, "old", 3), 3);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "moved", 5, root, "victim", 6,
+				    0), 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	same_file(t, &im, "/big", model, 2100000);
+	same_file(t, &im, "/many/big-link", model, 2100000);
+	fill(buf, 0, 0, 100);
+	same_file(t, &im, "/victim", buf, 100);
+	for (i = 2; i < NR_MANY; i += 7) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "/many/file-with-a-longish-name-%04d", i);
+		fill(buf, i, 0, 100 + i);
+		if (i % 3 == 1) {
+			char req[160];
+
+			snprintf(req, sizeof(req), "stat %s", path);
+			HT_EXPECT(t, debugfs_num(&im, req, "Inode: ") < 0);
+			continue;
+		}
+		same_file(t, &im, path, buf, 100 + i);
+	}
+	{
+		u8 *s = calloc(1, (5u << 20) + 1000);
+
+		memcpy(s + 10, "head", 4);
+		fill(s + (5u << 20), 9, 5u << 20, 1000);
+		same_file(t, &im, "/sparse", s, (5u << 20) + 1000);
+		free(s);
+		/* Two data blocks at most (4 KiB: one each; 1 KiB: 1 + 1-2). */
+		HT_EXPECT(t, debugfs_num(&im, "stat /sparse", "Blockcount: ") <= 8 * 2);
+	}
+	{
+		u8 *s = calloc(1, 599 * 8192 + 100);
+
+		for (i = 0; i < 600; i++)
+			fill(s + (size_t)i * 8192, 10, (u64)i * 8192, 100);
+		same_file(t, &im, "/frag", s, 599 * 8192 + 100);
+		free(s);
+	}
+	HT_EXPECT(t, !sh("debugfs -R 'stat /fast' '%s' 2>/dev/null | grep -q 'Fast link dest: \"many/big-link\"'",
+			 im.path));
+	same_file(t, &im, "/slow", (const u8 *)slow, strlen(slow));
+	HT_EXPECT(t, debugfs_num(&im, "stat /dst/sub2", "Links: ") == 2);
+	HT_EXPECT(t, debugfs_num(&im, "stat /many", "Links: ") == 2);
+	HT_EXPECT(t, debugfs_num(&im, "stat /big", "Links: ") == 2);
+	free(model);
+	free(chunk);
+}
+
+static void test_tree_1k(struct htest *t)
+{
+	build_tree(t, "");
+}
+
+static void test_tree_4k(struct htest *t)
+{
+	build_tree(t, "-b 4096");
+}
+
+/* Linux's errors for the same calls (see each line). */
+static void test_errors(struct htest *t)
+{
+	struct img im;
+	u32 root = EXT4_ROOT_INO, f, d, e, ino;
+	char longname[257];
+
+	HT_ASSERT(t, img_make(&im, "err.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_create(im.fs, root, "f", 1, 0644, 0, 0, &f), 0);
+	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "d", 1, 0755, 0, 0, &d), 0);
+	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "e", 1, 0755, 0, 0, &e), 0);
+	HT_ASSERT_EQ(t, ext4_create(im.fs, e, "x", 1, 0644, 0, 0, &ino), 0);
+	/* open(O_CREAT|O_EXCL), mkdir of an existing name: EEXIST */
+	HT_EXPECT_EQ(t, ext4_create(im.fs, root, "f", 1, 0644, 0, 0, &ino), -EEXIST);
+	HT_EXPECT_EQ(t, ext4_mkdir(im.fs, root, "d", 1, 0755, 0, 0, &ino), -EEXIST);
+	HT_EXPECT_EQ(t, ext4_mkdir(im.fs, root, ".", 1, 0755, 0, 0, &ino), -EEXIST);
+	HT_EXPECT_EQ(t, ext4_link(im.fs, f, root, "d", 1), -EEXIST);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "f", 1, root, "d", 1,
+				    EXT4_RENAME_NOREPLACE), -EEXIST);
+	/* creat("f/x"): ENOTDIR; rmdir of a file: ENOTDIR */
+	HT_EXPECT_EQ(t, ext4_create(im.fs, f, "x", 1, 0644, 0, 0, &ino), -ENOTDIR);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, root, "f", 1), -ENOTDIR);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "d", 1, root, "f", 1, 0), -ENOTDIR);
+	/* unlink of a directory, write to one, file over a dir: EISDIR */
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, root, "d", 1), -EISDIR);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, d, 0, "x", 1), -EISDIR);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "f", 1, root, "d", 1, 0), -EISDIR);
+	/* 256-byte names: ENAMETOOLONG */
+	memset(longname, 'n', sizeof(longname));
+	HT_EXPECT_EQ(t, ext4_create(im.fs, root, longname, 256, 0644, 0, 0, &ino),
+		     -ENAMETOOLONG);
+	HT_EXPECT_EQ(t, ext4_create(im.fs, root, longname, 255, 0644, 0, 0, &ino), 0);
+	/* rmdir of a non-empty dir, rename over one: ENOTEMPTY */
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, root, "e", 1), -ENOTEMPTY);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "d", 1, root, "e", 1, 0), -ENOTEMPTY);
+	/* a directory into itself: EINVAL; "." : EBUSY, rmdir("."): EINVAL */
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "e", 1, e, "inner", 5, 0), -EINVAL);
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, ".", 1, e, "inner", 5, 0), -EBUSY);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, e, ".", 1), -EINVAL);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, e, "..", 2), -ENOTEMPTY);
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, root, "nope", 4), -ENOENT);
+	HT_EXPECT_EQ(t, ext4_link(im.fs, d, root, "dl", 2), -EPERM);
+	/* rename of a dir over an empty dir works */
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, root, "e", 1, root, "d", 1, 0), 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+
+	/* EMLINK: a file at 64999 links (set by debugfs) takes one more. */
+	HT_ASSERT_EQ(t, sh("debugfs -w -R 'sif /f links_count 64999' '%s' >/dev/null 2>&1",
+			   im.path), 0);
+	HT_ASSERT(t, img_mount(&im));
+	f = resolve(&im, "/f");
+	HT_ASSERT(t, f);
+	HT_EXPECT_EQ(t, ext4_link(im.fs, f, EXT4_ROOT_INO, "l1", 2), 0);
+	HT_EXPECT_EQ(t, ext4_link(im.fs, f, EXT4_ROOT_INO, "l2", 2), -EMLINK);
+	img_unmount(&im);
+}
+
+/* Filling a small image: ENOSPC, other files intact, e2fsck clean. */
+static void test_enospc(struct htest *t)
+{
+	struct img im;
+	u32 keep, hog, ino;
+	u8 buf[4096], *want;
+	u64 off = 0;
+	ssize_t n = 0;
+	int i, ret = 0;
+
+	HT_ASSERT(t, img_make(&im, "tiny.img", "4M", "-N 64"));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "keep", 4, 0644, 0, 0,
+				    &keep), 0);
+	want = malloc(50000);
+	fill(want, 77, 0, 50000);
+	HT_ASSERT_EQ(t, ext4_write(im.fs, keep, 0, want, 50000), 50000);
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "hog", 3, 0644, 0, 0,
+				    &hog), 0);
+	for (;;) {
+		fill(buf, 3, off, sizeof(buf));
+		n = ext4_write(im.fs, hog, off, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	HT_EXPECT_EQ(t, n, -ENOSPC);
+	HT_EXPECT(t, off > (1u << 20));
+	/* No inodes left either, eventually: creates stop with ENOSPC. */
+	for (i = 0; i < 100; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "e%d", i);
+		ret = ext4_create(im.fs, EXT4_ROOT_INO, name, strlen(name), 0644,
+				  0, 0, &ino);
+		if (ret)
+			break;
+	}
+	HT_EXPECT_EQ(t, ret, -ENOSPC);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	same_file(t, &im, "/keep", want, 50000);
+	{
+		u8 *h = malloc(off);
+
+		fill(h, 3, 0, off);
+		same_file(t, &im, "/hog", h, off);
+		free(h);
+	}
+	/* Freeing the hog gives the space back. */
+	HT_ASSERT(t, img_mount(&im));
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, EXT4_ROOT_INO, "hog", 3), 0);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, keep, 50000, want, 50000), 50000);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	free(want);
+}
+
+/* A hashed directory (e2fsck -D indexes it) takes new names. */
+static void test_htree(struct htest *t)
+{
+	struct img im;
+	u32 dir, ino;
+	char name[64];
+	int i;
+
+	HT_ASSERT(t, setup_dir());
+	HT_ASSERT_EQ(t, sh("rm -rf %s/src && mkdir -p %s/src/h %s/src/g %s/src/o && for i in $(seq 1 600); do echo $i > %s/src/h/entry-number-$i; done && for i in $(seq 1 300); do mkdir %s/src/g/sub-$i; done",
+			   tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir), 0);
+	snprintf(im.path, sizeof(im.path), "%s/htree.img", tmpdir);
+	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 32M %s && mke2fs -q -F -t ext4 -d %s/src %s >/dev/null 2>&1 && e2fsck -fyD %s >/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
+			   im.path, im.path, tmpdir, im.path, im.path, im.path), 0);
+	HT_ASSERT(t, !sh("debugfs -R 'htree /h' %s 2>/dev/null | grep -q 'Root node dump'", im.path));
+	HT_ASSERT(t, img_mount(&im));
+	dir = resolve(&im, "/h");
+	HT_ASSERT(t, dir);
+	for (i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "new-%d", i);
+		HT_EXPECT_EQ(t, ext4_create(im.fs, dir, name, strlen(name), 0644,
+					    0, 0, &ino), 0);
+	}
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, dir, "entry-number-7", 14), 0);
+	/* A hashed directory moves (its ".." changes) and one is removed. */
+	HT_ASSERT(t, !sh("debugfs -R 'htree /g' %s 2>/dev/null | grep -q 'Root node dump'", im.path));
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, EXT4_ROOT_INO, "g", 1, resolve(&im, "/o"),
+				    "g2", 2, 0), 0);
+	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, resolve(&im, "/o/g2"), "sub-9", 5), 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	/* Every old name but one, and the new ones, are there. */
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c entry-number-) = 599", im.path), 0);
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c /new-) = 50", im.path), 0);
+	HT_EXPECT_EQ(t, sh("debugfs -R 'cat /h/entry-number-600' %s 2>/dev/null | grep -qx 600", im.path), 0);
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /o/g2' %s 2>/dev/null | grep -c /sub-) = 299", im.path), 0);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o/g2", "Links: "), 301);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o", "Links: "), 3);
+}
+
+/* A corrupt inode: reads of it fail, writes anywhere are refused. */
+static void test_corrupt_refuses_writes(struct htest *t)
+{
+	struct img im;
+	long long blk, offset;
+	u32 ino, f;
+	u8 byte;
+	int fd;
+
+	HT_ASSERT(t, img_make(&im, "bad.img", "16M", "-b 4096"));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "f", 1, 0644, 0, 0, &f), 0);
+	HT_ASSERT_EQ(t, ext4_write(im.fs, f, 0, "data", 4), 4);
+	HT_ASSERT_EQ(t, img_unmount(&im), 0);
+	blk = debugfs_num(&im, "imap /f", "located at block ");
+	offset = -1;
+	{
+		char cmd[256], line[256];
+		FILE *p;
+
+		snprintf(cmd, sizeof(cmd), "debugfs -R 'imap /f' %s 2>/dev/null", im.path);
+		p = popen(cmd, "r");
+		while (p && fgets(line, sizeof(line), p)) {
+			char *q = strstr(line, "offset ");
+
+			if (q)
+				offset = strtoll(q + 7, NULL, 0);
+		}
+		if (p)
+			pclose(p);
+	}
+	HT_ASSERT(t, blk > 0 && offset >= 0);
+	fd = open(im.path, O_RDWR);
+	HT_ASSERT(t, fd >= 0);
+	HT_ASSERT(t, pread(fd, &byte, 1, blk * 4096 + offset + 0x20) == 1);
+	byte ^= 0x40;		/* i_flags: the checksum no longer matches */
+	HT_ASSERT(t, pwrite(fd, &byte, 1, blk * 4096 + offset + 0x20) == 1);
+	close(fd);
+	HT_ASSERT(t, img_mount(&im));
+	HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "g", 1, 0644, 0, 0,
+				    &ino), 0);
+	HT_EXPECT(t, resolve(&im, "/f") == 0);	/* -EIO on the bad inode */
+	HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "h", 1, 0644, 0, 0,
+				    &ino), -EROFS);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, ino, 0, "x", 1), -EROFS);
+	img_unmount(&im);
+}
+
+/* EXT4W_KEEP=1 keeps the images and e2fsck logs for a look. */
+/* --- the P2S change requests ------------------------------------------ */
+
+static u8 req[P2S_WRITE_MAX + 4096];
+static u8 rep[P2S_REPLY_MAX];
+
+static void put_now(struct p2s_time *t)
+{
+	memset(t, 0, sizeof(*t));
+	put_le64(&t->sec, 1700000000);
+	put_le32(&t->nsec, 5);
+}
+
+static void put_hdr(void *buf, u8 flags)
+{
+	struct p2s_req_hdr *h = buf;
+
+	h->version = P2S_VERSION;
+	h->flags = flags;
+	h->reserved = 0;
+}
+
+static void put_fh(struct p2s_handle *fh, const struct ext4_inode_info *i)
+{
+	put_le32(&fh->ino, i->ino);
+	put_le32(&fh->generation, i->generation);
+}
+
+/* A P2S_CREATE (or MKDIR) request for @name in @dir; its length. */
+static size_t mk_create(const struct ext4_inode_info *dir, const char *name,
+			u8 flags)
+{
+	struct p2s_create_req *r = (void *)req;
+	size_t n = strlen(name);
+
+	memset(req, 0, sizeof(*r) + n + 1);
+	put_hdr(r, flags);
+	put_fh(&r->dir, dir);
+	put_le32(&r->mode, 0640);
+	put_le16(&r->name_len, n);
+	put_now(&r->now);
+	memcpy(r->name, name, n + 1);
+	return sizeof(*r) + n + 1;
+}
+
+static int serve(struct img *im, u16 op, size_t len, struct p2s_stats *st)
+{
+	return p2s_serve(im->fs, op, req, len, rep, st);
+}
+
+static void test_p2s_changes(struct htest *t)
+{
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root, file;
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_write_req *w = (void *)req;
+	struct p2s_rename_req *rn = (void *)req;
+	struct img im;
+	size_t len;
+	u64 malformed;
+	u8 data[3000];
+	int ret, i;
+
+	HT_ASSERT(t, img_make(&im, "p2s.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+
+	/* Valid requests work. */
+	len = mk_create(&root, "file", P2S_CREATE_EXCL);
+	HT_ASSERT_EQ(t, serve(&im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, get_le32(&orep->fh.ino), &file), 0);
+	HT_EXPECT_EQ(t, get_le32(&orep->st.mode), 0100640);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EEXIST);
+	len = mk_create(&root, "file", P2S_CREATE_TRUNC);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_EXPECT_EQ(t, get_le32(&orep->fh.ino), file.ino);
+	fill(data, 5, 0, sizeof(data));
+	memset(w, 0, sizeof(*w));
+	put_hdr(w, 0);
+	put_fh(&w->fh, &file);
+	put_le32(&w->len, sizeof(data));
+	put_le64(&w->offset, 100);
+	put_now(&w->now);
+	memcpy(w->data, data, sizeof(data));
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + sizeof(data), &st),
+		     sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 100 + sizeof(data));
+	len = mk_create(&root, "dir", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_MKDIR, len, &st),
+		     sizeof(struct p2s_open_reply));
+	memset(rn, 0, sizeof(*rn));
+	put_hdr(rn, 0);
+	put_fh(&rn->sdir, &root);
+	put_fh(&rn->ddir, &root);
+	put_le16(&rn->sname_len, 4);
+	put_le16(&rn->dname_len, 7);
+	put_now(&rn->now);
+	memcpy(rn->names, "file\0renamed", 13);
+	HT_EXPECT_EQ(t, serve(&im, P2S_RENAME, sizeof(*rn) + 13, &st), 0);
+	HT_EXPECT_EQ(t, st.malformed, 0);
+
+	/* Malformed ones are refused and counted; nothing changes. */
+	malformed = st.malformed;
+	len = mk_create(&root, "x", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len - 1, &st), -EINVAL);	/* short */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len + 1, &st), -EPROTO);	/* trailing */
+	req[len - 1] = 'y';						/* no NUL */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "a/b", 0);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "x", 0);
+	put_le16(req + 24, 256);					/* name_len */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -ENAMETOOLONG);
+	len = mk_create(&root, "x", 0);
+	req[0] = 2;							/* version */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EPROTO);
+	len = mk_create(&root, "x", 0x80);				/* flags */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EPROTO);
+	HT_EXPECT_EQ(t, serve(&im, P2S_MKDIR, len, &st), -EPROTO);	/* no flags */
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 12, 010000);					/* mode */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 36, 1000000000);					/* now.nsec */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -EINVAL);
+	malformed = st.malformed - malformed;
+	HT_EXPECT_EQ(t, malformed, 10);
+	len = mk_create(&root, "x", 0);
+	put_le32(req + 8, root.generation + 1);				/* stale */
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st), -ESTALE);
+	memset(w, 0, sizeof(*w));
+	put_hdr(w, 0);
+	put_fh(&w->fh, &file);
+	put_le32(&w->len, 10);
+	put_now(&w->now);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + 9, &st), -EPROTO);
+	put_le32(&w->len, P2S_WRITE_MAX + 1);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + P2S_WRITE_MAX + 1,
+			      &st), -EINVAL);
+	put_le32(&w->len, 10);
+	put_le64(&w->offset, 1ULL << 62);
+	HT_EXPECT_EQ(t, serve(&im, P2S_WRITE, sizeof(*w) + 10, &st), -EINVAL);
+	memset(rn, 0, sizeof(*rn));
+	put_hdr(rn, 0);
+	put_fh(&rn->sdir, &root);
+	put_fh(&rn->ddir, &root);
+	put_le16(&rn->sname_len, 7);
+	put_le16(&rn->dname_len, 5);
+	put_now(&rn->now);
+	memcpy(rn->names, "renamed\0other", 13);			/* no last NUL */
+	HT_EXPECT_EQ(t, serve(&im, P2S_RENAME, sizeof(*rn) + 13, &st), -EINVAL);
+
+	/* Random bytes for every change opcode: errors, never a crash. */
+	srand(1234);
+	for (i = 0; i < 20000; i++) {
+		u16 op = P2S_WRITE + rand() % (P2S_SETATTR - P2S_WRITE + 1);
+		size_t n = rand() % 120, k;
+
+		for (k = 0; k < n; k++)
+			req[k] = rand();
+		if (n)
+			req[0] = P2S_VERSION;		/* get past the header */
+		if (n > 3)
+			req[1] = req[2] = req[3] = 0;
+		ret = p2s_serve(im.fs, op, req, n, rep, &st);
+		HT_EXPECT(t, ret < 0 || ret <= (int)P2S_REPLY_MAX);
+	}
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	{
+		u8 want[100 + sizeof(data)];
+
+		memset(want, 0, 100);
+		memcpy(want + 100, data, sizeof(data));
+		same_file(t, &im, "/renamed", want, sizeof(want));
+	}
+}
+
+static void test_cleanup(struct htest *t)
+{
+	if (getenv("EXT4W_KEEP"))
+		printf("# images kept in %s\n", tmpdir);
+	else if (tmpdir[0])
+		HT_EXPECT_EQ(t, sh("rm -rf '%s'", tmpdir), 0);
+}
+
+static const struct htest_case cases[] = {
+	HT_CASE(test_tree_1k),
+	HT_CASE(test_tree_4k),
+	HT_CASE(test_errors),
+	HT_CASE(test_enospc),
+	HT_CASE(test_htree),
+	HT_CASE(test_corrupt_refuses_writes),
+	HT_CASE(test_p2s_changes),
+	HT_CASE(test_cleanup),
+	{}
+};
+
+HTEST_MAIN(cases)
