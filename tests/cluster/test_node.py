@@ -29,6 +29,7 @@ import tempfile
 
 import clusterlib
 from clusterlib import check
+import test_files
 import test_user
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -78,23 +79,11 @@ def _tessera(name, root, argv):
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--", os.path.join(root, argv[0].lstrip("/"))] + argv[1:]
-	with clusterlib.qemu_slots(3):
-		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-				     stdout=subprocess.PIPE,
-				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 120)
-	log = ""
-	for dirpath, _, names in os.walk(run_dir):
-		for n in names:
-			if n.endswith(".log"):
-				with open(os.path.join(dirpath, n),
-					  errors="replace") as f:
-					log += f.read()
+	code, out, err, log = test_files._run(cmd, run_dir, TIMEOUT)
 	image = os.path.join(run_dir, "rootfs.ext4")
 	if os.path.exists(image):
 		os.unlink(image)
-	return (res.returncode, res.stdout,
-		test_user._launcher_notes(res.stderr), log)
+	return code, out, test_user._launcher_notes(err), log
 
 
 def _same_as_native(name, argv, last_line):
