@@ -6,7 +6,9 @@
  *   console -> CPU tables (GDT/TSS/IDT) -> TSC -> boot info + memblock ->
  *   command line -> page tables -> buddy + slab -> a guarded kernel stack
  *   -> scheduler -> LAPIC timer, interrupts on -> APs -> PCI devices ->
- *   network + rxe -> role check -> ready marker -> bench= / ktest= /
+ *   network + rxe -> FIT -> the role's services -> cluster membership
+ *   (fit_start(): after the services registered their handlers) -> role
+ *   check -> ready marker -> bench= / ktest= /
  *   crash= -> idle.
  *
  * The ready marker "tessera: ready role=R node=N" and the end marker in
@@ -108,8 +110,10 @@ static __noreturn void rest_init(void)
 		rping_init();
 	}
 	fit_init();
+	/* Handlers first: a peer may send a request the moment it connects. */
 	storage_init();
 	memory_manager_init();
+	fit_start();
 	processor_manager_init();
 
 	if (node_role == ROLE_NONE)

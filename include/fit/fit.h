@@ -59,6 +59,13 @@ typedef void (*fit_handler_t)(struct fit_request *rq, void *ctx);
 
 /* Bring FIT up on rxe0 (kernel/main.c, after rxe_net_init()). */
 void fit_init(void);
+/*
+ * Join the cluster: start membership (and the fittest= driver).  Called
+ * after this node's services registered their handlers (storage_init(),
+ * memory_manager_init()), so no peer can connect and send a request
+ * that finds no handler yet (it would get -EOPNOTSUPP).
+ */
+void fit_start(void);
 
 /*
  * Connect this node to itself over rxe0's loopback, so one node can run

@@ -138,7 +138,7 @@ u32 fit_member_ip(u16 node);
 /* How long after a peer's death its pending calls fail: dead_ms + hb. */
 unsigned int fit_dead_bound_ms(void);
 
-/* fittest.c: start the fittest= driver if asked (end of fit_init()). */
+/* fittest.c: start the fittest= driver if asked (fit_start()). */
 void fit_test_start(void);
 
 /* core.c test hooks for fittest.c */

@@ -2003,10 +2003,16 @@ void fit_init(void)
 	pr_info("fit: node %u up: %u pollers, %u workers, %u+%u ring entries per peer\n",
 		node_id, fit_nr_pollers, fit_nr_workers, fit_ring_req,
 		fit_ring_rep);
-	/* Without membership, only fit_connect_self() works. */
-	fit_member_init();
-	fit_test_start();
 	return;
 err:
 	pr_err("fit: initialisation failed, FIT disabled\n");
+}
+
+void fit_start(void)
+{
+	if (!fit_ready)
+		return;
+	/* Without membership, only fit_connect_self() works. */
+	fit_member_init();
+	fit_test_start();
 }
