@@ -345,6 +345,11 @@ void signal_process_free(struct process *p);
  */
 bool signal_pending(void);
 /*
+ * The user struct timespec at @uts in ns (timespec_to_ns(): saturated,
+ * tv_nsec checked): 0, -EFAULT or -EINVAL (sys_misc.c).
+ */
+int get_user_timespec_ns(const void __user *uts, u64 *ns);
+/*
  * Send @sig to the calling thread as a kernel-generated signal with
  * @code (SI_USER for SIGPIPE: si_pid is the caller's pid).
  */

@@ -741,15 +741,6 @@ SYSCALL_DECLARE(rt_sigsuspend)
 	return -ERESTARTNOHAND;
 }
 
-/* A user timespec in ns (timespec_to_ns() rules); -EFAULT, -EINVAL. */
-static int sig_timespec(const void __user *uts, u64 *ns)
-{
-	struct uapi_timespec ts;
-
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	return timespec_to_ns(ts.tv_sec, ts.tv_nsec, ns);
-}
 
 SYSCALL_DECLARE(rt_sigtimedwait)
 {
@@ -767,7 +758,7 @@ SYSCALL_DECLARE(rt_sigtimedwait)
 		return -EFAULT;
 	these &= ~UNBLOCKABLE;
 	if (uts) {
-		ret = sig_timespec(uts, &ns);
+		ret = get_user_timespec_ns(uts, &ns);
 		if (ret)
 			return ret;
 		deadline = ktime_add_sat(ktime_get(), ns);

@@ -278,8 +278,7 @@ static long sleep_until(u64 deadline, u64 *left)
 	return 0;
 }
 
-/* A user timespec in ns, saturated (timespec_to_ns()); -EFAULT, -EINVAL. */
-static int read_timespec(const void __user *uts, u64 *ns)
+int get_user_timespec_ns(const void __user *uts, u64 *ns)
 {
 	struct uapi_timespec ts;
 
@@ -307,7 +306,7 @@ static long sleep_rel(u64 ns, void __user *urem)
 SYSCALL_DECLARE(nanosleep)
 {
 	u64 ns;
-	int ret = read_timespec((const void __user *)regs->rdi, &ns);
+	int ret = get_user_timespec_ns((const void __user *)regs->rdi, &ns);
 
 	if (ret)
 		return ret;
@@ -322,7 +321,7 @@ SYSCALL_DECLARE(clock_nanosleep)
 
 	if (!clock_valid(clock))
 		return -EINVAL;
-	ret = read_timespec((const void __user *)regs->rdx, &ns);
+	ret = get_user_timespec_ns((const void __user *)regs->rdx, &ns);
 	if (ret)
 		return ret;
 	now = ktime_get();

@@ -58,16 +58,13 @@ u64 poll_deadline_ms(long ms)
 
 int poll_deadline_ts(const struct uapi_timespec __user *uts, u64 *deadline)
 {
-	struct uapi_timespec ts;
 	u64 ns;
 	int ret;
 
 	*deadline = KTIME_MAX;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	ret = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &ns);
+	ret = get_user_timespec_ns(uts, &ns);
 	if (!ret)
 		*deadline = deadline_after(ns);
 	return ret;

@@ -105,16 +105,13 @@ SYSCALL_DECLARE(getppid)
 static int futex_deadline(const struct uapi_timespec __user *uts, int op,
 			  bool absolute, bool realtime, u64 *deadline)
 {
-	struct uapi_timespec ts;
 	u64 ns, now = ktime_get();
 	int ret;
 
 	*deadline = 0;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	ret = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &ns);
+	ret = get_user_timespec_ns(uts, &ns);
 	if (ret)
 		return ret;
 	if (!absolute) {
