@@ -15,7 +15,7 @@
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs, installed by
  * scripts/install-deps); without them every case fails saying so.
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c lib/crc32.c lib/string.c tests/host/host_printk.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <fcntl.h>
@@ -46,27 +46,6 @@ int libc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 #define vsnprintf libc_vsnprintf
 
 /* kmalloc for the reader, over the C library. */
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p && (gfp & __GFP_ZERO))
-		memset(p, 0, size);
-	return p;
-}
-
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
-{
-	if (size && n > SIZE_MAX / size)
-		return NULL;
-	return kmalloc(n * size, gfp);
-}
-
-void kfree(const void *p)
-{
-	free((void *)p);
-}
-
 #define BIG_SIZE	(10u << 20)
 #define SPARSE_SIZE	(8u << 20)
 #define SPARSE_DATA_OFF	(5u << 20)

@@ -10,7 +10,7 @@
  * requester must count retransmissions, the second's none, and the
  * per-QP counts must add up to the device's.
  */
-/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_random.c */
+/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_random.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <tessera/errno.h>
@@ -18,27 +18,6 @@
 #include <tessera/rdma/verbs.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
-
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p && (gfp & __GFP_ZERO))
-		memset(p, 0, size);
-	return p;
-}
-
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
-{
-	if (size && n > (size_t)-1 / size)
-		return NULL;
-	return kmalloc(n * size, gfp);
-}
-
-void kfree(const void *p)
-{
-	free((void *)p);
-}
 
 /* ------------------------------------------------------------ the link */
 

@@ -11,7 +11,7 @@
  * Access violations must NAK with IB_WC_REM_ACCESS_ERR and leave the
  * target memory untouched; every run ends in bounded simulated time.
  */
-/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_random.c */
+/* HTEST-SOURCES: drivers/infiniband/core/verbs.c drivers/infiniband/sw/rxe/rxe_hdr.c drivers/infiniband/sw/rxe/rxe_icrc.c drivers/infiniband/sw/rxe/rxe_verbs.c drivers/infiniband/sw/rxe/rxe_req.c drivers/infiniband/sw/rxe/rxe_resp.c drivers/infiniband/sw/rxe/rxe_comp.c drivers/infiniband/sw/rxe/rxe_recv.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_random.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <tessera/errno.h>
@@ -21,25 +21,6 @@
 #include <tessera/rdma/verbs.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
-
-/* ------------------------------------------------------ host kmalloc */
-
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	return gfp & __GFP_ZERO ? calloc(1, size ?: 1) : malloc(size ?: 1);
-}
-
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
-{
-	if (size && n > (size_t)-1 / size)
-		return NULL;
-	return kmalloc(n * size, gfp);
-}
-
-void kfree(const void *p)
-{
-	free((void *)p);
-}
 
 static bool never_a(void *arg)
 {
