@@ -140,13 +140,14 @@ def files_native_vs_tessera(reset_ms=0):
 		      f"{where}: no connection was reset")
 
 
-def _run(cmd, run_dir):
-	"""Status, stdout, stderr and every node's serial log of @cmd."""
+def _run(cmd, run_dir, timeout=TIMEOUT):
+	"""Status, stdout, stderr and every node's serial log of @cmd (a
+	`tessera run --timeout @timeout`)."""
 	with clusterlib.qemu_slots(3):
 		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
 				     stdout=subprocess.PIPE,
 				     stderr=subprocess.PIPE,
-				     timeout=TIMEOUT + 60)
+				     timeout=timeout + 60)
 	log = ""
 	for dirpath, _, names in os.walk(run_dir):
 		for n in names:

