@@ -9,16 +9,14 @@ scratch copy gets tests/node/mnist.js in /tessera-tests; `tessera run
 The same commands run natively in a chroot of the same copy: stdout,
 stderr and the statuses must be identical.
 
-  eval   node -e: arithmetic, JSON, sorting, a promise and a timer
-  tfjs   mnist.js --train 300 --test 100 --epochs 1: one epoch of the
-         dense 784-128-10 model, its loss and accuracy, the test loss
+  eval     node -e: arithmetic, JSON, sorting, a promise and a timer
+  runtime  runtime.js: fs (sync, callback, promises, streams), timers,
+           promises, a worker thread with messages and a
+           SharedArrayBuffer (libuv's thread pool, epoll, eventfd, pipes)
+  tfjs     mnist.js --train 300 --test 100 --epochs 1: one epoch of the
+           dense 784-128-10 model, its loss and accuracy, the test loss
 
-Not part of `make test` yet: node stops at epoll_create1 until file
-objects, pipes, eventfd and epoll land (Documentation/workloads.md).  The
-scenarios are registered only with TESSERA_NODE_TESTS=1:
-
-  TESSERA_NODE_TESTS=1 python3 tools/run-tests --build-dir build \\
-      --layer cluster --only 'node/*'
+  python3 tools/run-tests --build-dir build --layer cluster --only 'node/*'
 """
 
 import os
@@ -48,7 +46,7 @@ EVAL = ("const a = [5, 3, 9, 1].sort((x, y) => x - y);"
 
 
 def _node_root():
-	"""A copy of the node layer's root with tests/node/mnist.js in
+	"""A copy of the node layer's root with tests/node/*.js in
 	IN_ROOT: (temporary directory, root).  The caller removes it."""
 	res = subprocess.run([MKROOTFS, "--with-node"],
 			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -65,7 +63,8 @@ def _node_root():
 		shutil.rmtree(tmp, ignore_errors=True)
 		check(False, f"copying the node root: {res.stdout}")
 	os.makedirs(copy + IN_ROOT)
-	shutil.copy(os.path.join(SCRIPTS, "mnist.js"), copy + IN_ROOT)
+	for script in ("mnist.js", "runtime.js"):
+		shutil.copy(os.path.join(SCRIPTS, script), copy + IN_ROOT)
 	return tmp, copy
 
 
@@ -114,14 +113,19 @@ def node_eval():
 	_same_as_native("node-eval", [NODE, "-e", EVAL], b"timer string\n")
 
 
+def node_runtime():
+	_same_as_native("node-runtime", [NODE, f"{IN_ROOT}/runtime.js"],
+			b"\ndone\n")
+
+
 def node_tfjs():
 	_same_as_native("node-tfjs", [NODE, f"{IN_ROOT}/mnist.js", "--train",
 				      "300", "--test", "100", "--epochs", "1"],
 			b"\ndone\n")
 
 
-# Registered only on request until node runs (see the docstring).
 SCENARIOS = [
 	("eval", node_eval),
+	("runtime", node_runtime),
 	("tfjs", node_tfjs),
-] if os.environ.get("TESSERA_NODE_TESTS") == "1" else []
+]
