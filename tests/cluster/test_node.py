@@ -17,8 +17,8 @@ stderr and the statuses must be identical.
   tfjs     mnist.js --train 300 --test 100 --epochs 1: one epoch of the
            dense 784-128-10 model, its loss and accuracy, the test loss;
            in local mode (`tessera run --local`, 2-4 min on the loaded
-           host; on three nodes it took 425 s and once over 900 s, too long for
-           `make test`: run it by hand, Documentation/workloads.md)
+           host; on three nodes it took 425 s and once over 900 s, too
+           long for `make test`: run it by hand, workloads.md)
 
   python3 tools/run-tests --build-dir build --layer cluster --only 'node/*'
 """
