@@ -4,7 +4,8 @@
 #
 #   make                build $(O)/tessera.elf (configures with defconfig first)
 #   make iso            GRUB rescue ISO with one menu entry per role
-#   make run            train a numpy MLP on a processor, a memory and a storage node
+#   make run            train TensorFlow.js MNIST on a processor, a memory and a storage node
+#   make run-python     the same with a numpy MLP
 #   make cluster        boot the three nodes from GRUB ISOs in QEMU, consoles relayed
 #   make test           host unit tests + in-kernel KTAP suites + scenarios
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
@@ -53,7 +54,7 @@ KERNEL_DIRS	+= managers/memory
 # is none) and restarts, so every CONFIG_ below is the real one.  Goals that
 # need no configuration (or make it in a sub-make, after deps) skip that:
 # `make help` and `make test` work on a machine without kconfiglib yet.
-NO_CONFIG_GOALS	:= help clean distclean deps test run
+NO_CONFIG_GOALS	:= help clean distclean deps test run run-python
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(NO_CONFIG_GOALS),$(MAKECMDGOALS)),)
 SKIP_CONFIG	:= 1
@@ -196,7 +197,7 @@ all: $(O)/tessera.elf
 # ---------------------------------------------------------------------------
 # ISO, run, tests
 
-.PHONY: iso deps run cluster test host-tests mutate clean distclean help
+.PHONY: iso deps run run-python cluster test host-tests mutate clean distclean help
 iso: $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
@@ -207,8 +208,22 @@ deps:
 # The main job: train a small MLP with numpy on three nodes (python3 of
 # the Debian 12 root tools/mkrootfs builds and caches), losses printed as
 # it goes, then the pcache's counters.
+# make run: the showcase, TensorFlow.js (node from the Debian root, tfjs
+# from npm) training a dense MNIST model across the three nodes.
+# make run-python: the numpy MLP, the same way.
+MNIST_DEMO := tests/node/mnist.js
+MNIST_ARGS ?= --train 300 --test 100 --epochs 2
 DEMO := tests/python/mlp.py
+
 run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)root=$$($(PYTHON) tools/mkrootfs --with-node) && \
+	$(PYTHON) tools/tessera run --kernel-image $(O)/tessera.elf --stats \
+		--rootfs "$$root" --add $(MNIST_DEMO):/demo/mnist.js \
+		--env HOME=/root --env LANG=C \
+		-- "$$root/usr/bin/node" /demo/mnist.js $(MNIST_ARGS)
+
+run-python: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)root=$$($(PYTHON) tools/mkrootfs) && \
 	$(PYTHON) tools/tessera run --kernel-image $(O)/tessera.elf --stats \
@@ -266,7 +281,8 @@ help:
 	@echo 'Targets:'
 	@echo '  all (default)   build $$(O)/tessera.elf (configured from configs/$$(DEFCONFIG) first)'
 	@echo '  iso             $$(O)/tessera.iso, a GRUB image with one entry per role'
-	@echo '  run             install host packages, build, train a numpy MLP on three nodes (python3 of tools/mkrootfs)'
+	@echo '  run             install host packages, build, train TensorFlow.js MNIST on three nodes (node + tfjs of tools/mkrootfs --with-node; MNIST_ARGS=...)'
+	@echo '  run-python      the same with a numpy MLP (python3 of tools/mkrootfs)'
 	@echo '  cluster         install host packages, build, boot 1P1M1S from GRUB ISOs (tools/tessera cluster --iso)'
 	@echo '  test            install host packages, build, run tools/run-tests (host, ktest, cluster)'
 	@echo '  host-tests      build the host unit tests ($$(O)/host/test_*)'
