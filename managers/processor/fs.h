@@ -73,8 +73,9 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
  * access mode before read/write (-EBADF) and the user buffer's range
  * (-EFAULT); a directory's read op is ufile_read_isdir().  Ops that wait
  * (a pipe's read, epoll_wait) honour O_NONBLOCK in f->flags with
- * -EAGAIN, sleep TASK_INTERRUPTIBLE and return -EINTR when the thread is
- * being killed (user_return_work_pending()).
+ * -EAGAIN, sleep TASK_INTERRUPTIBLE and end for a signal or a kill
+ * (signal_pending(), internal.h) with one of the -ERESTART* codes or
+ * -EINTR, as Linux's call does.
  */
 struct ufile_ops {
 	const char *name;	/* for logs */

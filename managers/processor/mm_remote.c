@@ -69,6 +69,7 @@
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/spinlock.h>
 #include <tessera/slab.h>
 #include <tessera/storage.h>
 #include <tessera/string.h>
@@ -102,6 +103,9 @@ PARAM_STRING("processor.storage_node", storage_node_spec,
 /* processor_storage_select()'s answer: a node id or -ENOENT. */
 static int remote_storage_node = -ENOENT;
 
+/* Misses of one process in flight beside the one on the shared buffers. */
+#define REMOTE_MISS_SPARES	3
+
 struct remote_backend {
 	u16 node;			/* the memory node */
 	u32 pid;			/* P2M pid: unique on this node */
@@ -122,6 +126,17 @@ struct remote_backend {
 		struct p2m_exit_req exit;
 	} *req;
 	struct p2m_miss_reply *reply;
+	/*
+	 * Buffers of misses in flight beside the one holding @lock
+	 * (remote_miss_bufs_get()): allocated the first time a slot is
+	 * needed, kept until the process goes.  Under spare_lock.
+	 */
+	spinlock_t spare_lock;
+	struct remote_spare {
+		struct p2m_miss_flush_req *req;
+		struct p2m_miss_reply *reply;
+		bool busy;
+	} spare[REMOTE_MISS_SPARES];
 };
 
 static atomic_t remote_next_pid;
@@ -204,30 +219,61 @@ static long remote_call_addr(struct remote_backend *rb, u16 opcode, u32 len,
 /*
  * The buffers of one miss.  Misses of several threads of a process are
  * in flight at once (the pcache drops the pmm lock for the round trip):
- * the first takes the backend's own buffers (rb->lock), the others a
- * pair of their own for the call, so none waits for another's reply.
+ * the first takes the backend's own buffers (rb->lock), up to
+ * REMOTE_MISS_SPARES others a spare pair each, so none waits for
+ * another's reply; more than that wait for the shared pair.  The spares
+ * are allocated once, not per miss.
  */
 struct remote_miss_bufs {
 	struct p2m_miss_flush_req *req;	/* a p2m_miss_req is its head */
 	struct p2m_miss_reply *reply;
-	unsigned int retries;		/* private pair: calls repeated */
-	bool private;
+	unsigned int retries;		/* spare pair: calls repeated */
+	struct remote_spare *spare;	/* NULL: the shared pair */
 };
+
+/* A free spare pair, marked busy, its buffers allocated; or NULL. */
+static struct remote_spare *remote_spare_take(struct remote_backend *rb)
+{
+	struct remote_spare *sp = NULL;
+
+	spin_lock(&rb->spare_lock);
+	for (unsigned int i = 0; i < REMOTE_MISS_SPARES; i++) {
+		if (!rb->spare[i].busy) {
+			sp = &rb->spare[i];
+			sp->busy = true;
+			break;
+		}
+	}
+	spin_unlock(&rb->spare_lock);
+	if (!sp || sp->req)
+		return sp;
+	/* First use of this slot: only its taker touches the pointers. */
+	sp->req = kmalloc(sizeof(*sp->req), GFP_KERNEL);
+	sp->reply = kmalloc(sizeof(*sp->reply), GFP_KERNEL);
+	if (sp->req && sp->reply)
+		return sp;
+	kfree(sp->req);
+	kfree(sp->reply);
+	sp->req = NULL;
+	sp->reply = NULL;
+	spin_lock(&rb->spare_lock);
+	sp->busy = false;
+	spin_unlock(&rb->spare_lock);
+	return NULL;
+}
 
 static void remote_miss_bufs_get(struct remote_backend *rb,
 				 struct remote_miss_bufs *b)
 {
 	b->retries = 0;
-	b->private = false;
+	b->spare = NULL;
 	if (!mutex_trylock(&rb->lock)) {
-		b->req = kmalloc(sizeof(*b->req), GFP_KERNEL);
-		b->reply = kmalloc(sizeof(*b->reply), GFP_KERNEL);
-		if (b->req && b->reply) {
-			b->private = true;
+		b->spare = remote_spare_take(rb);
+		if (b->spare) {
+			b->req = b->spare->req;
+			b->reply = b->spare->reply;
 			return;
 		}
-		kfree(b->req);
-		kfree(b->reply);
 		mutex_lock(&rb->lock);
 	}
 	b->req = &rb->req->miss_flush;
@@ -237,12 +283,13 @@ static void remote_miss_bufs_get(struct remote_backend *rb,
 static void remote_miss_bufs_put(struct remote_backend *rb,
 				 struct remote_miss_bufs *b)
 {
-	if (!b->private) {
+	if (!b->spare) {
 		mutex_unlock(&rb->lock);
 		return;
 	}
-	kfree(b->req);
-	kfree(b->reply);
+	spin_lock(&rb->spare_lock);
+	b->spare->busy = false;
+	spin_unlock(&rb->spare_lock);
 	if (b->retries) {
 		mutex_lock(&rb->lock);
 		rb->retries += b->retries;
@@ -258,7 +305,7 @@ static int remote_miss_call(struct remote_backend *rb,
 	int ret = fit_call_again(rb->node, P2M_PCACHE_MISS, b->req, len,
 				 b->reply, sizeof(*b->reply),
 				 REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
-				 b->private ? &b->retries : &rb->retries);
+				 b->spare ? &b->retries : &rb->retries);
 
 	if (ret >= 0 && ret != sizeof(*b->reply))
 		ret = -EPROTO;
@@ -527,6 +574,10 @@ static void remote_destroy(struct pmm *mm)
 	if (rb->retries)
 		pr_info("pid %u: %u calls repeated after a lost connection to node %u\n",
 			rb->pid, rb->retries, rb->node);
+	for (unsigned int i = 0; i < REMOTE_MISS_SPARES; i++) {
+		kfree(rb->spare[i].req);
+		kfree(rb->spare[i].reply);
+	}
 	kfree(rb->reply);
 	kfree(rb->req);
 	kfree(rb);
@@ -560,6 +611,7 @@ struct pmm *pmm_remote_create(u16 node)
 	rb->node = node;
 	rb->pid = (u32)atomic_inc_return(&remote_next_pid);
 	mutex_init(&rb->lock);
+	spin_lock_init(&rb->spare_lock);
 	rb->req = kmalloc(sizeof(*rb->req), GFP_KERNEL);
 	rb->reply = kmalloc(sizeof(*rb->reply), GFP_KERNEL);
 	if (!rb->req || !rb->reply)
