@@ -99,6 +99,13 @@ struct uapi_siginfo {
 		struct {		/* the fault signals */
 			u64 addr;
 		} fault;
+		struct {		/* SIGCHLD, waitid */
+			s32 pid;
+			u32 uid;
+			s32 status;	/* exit code or signal */
+			s32 __pad;
+			s64 utime, stime;	/* clock ticks */
+		} chld;
 		u8 bytes[SI_MAX_SIZE - 16];
 	};
 };

@@ -116,6 +116,27 @@ struct fd_table *fd_table_create(void)
 	return t;
 }
 
+struct fd_table *fd_table_dup(struct fd_table *parent)
+{
+	struct fd_table *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	spin_lock_init(&t->lock);
+	mutex_init(&t->bounce_lock);
+	spin_lock(&parent->lock);
+	memcpy(t->cwd, parent->cwd, sizeof(t->cwd));
+	t->nofile = parent->nofile;
+	memcpy(t->cloexec, parent->cloexec, sizeof(t->cloexec));
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		t->fd[fd] = parent->fd[fd];
+		if (t->fd[fd])
+			ufile_hold(t->fd[fd]);
+	}
+	spin_unlock(&parent->lock);
+	return t;
+}
+
 void fd_table_destroy(struct fd_table *t)
 {
 	for (int fd = 0; fd < FD_MAX; fd++)

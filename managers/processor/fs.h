@@ -169,6 +169,12 @@ struct fd_table {
 
 /* A table with 0, 1 and 2 open on stdin/stdout/stderr; NULL on -ENOMEM. */
 struct fd_table *fd_table_create(void);
+/*
+ * A copy of @parent for a new process (fork): the same open files
+ * (shared, with their offsets), close-on-exec flags, cwd and limit.
+ * NULL on -ENOMEM.
+ */
+struct fd_table *fd_table_dup(struct fd_table *parent);
 /* Close every descriptor and free @t. */
 void fd_table_destroy(struct fd_table *t);
 

@@ -190,6 +190,7 @@ struct pmm_backend_ops {
  * away and the access faults again.  Documentation/processor.md.
  */
 struct pmm {
+	atomic_t users;			/* processes on it (vfork shares it) */
 	struct mutex mutex;		/* page table and backend state */
 	void *piggyback_buf;		/* the pcache's flush copy */
 	unsigned long piggyback_va;	/* its page while a fill carries it */
@@ -229,6 +230,8 @@ struct uthread {
 	struct cputime cputime_prev;	/* RUSAGE_THREAD: last split reported */
 	bool exited;			/* under proc->lock */
 	bool uncharged;			/* left the thread count at exit */
+	u32 __user *set_child_tid;	/* CLONE_CHILD_SETTID of a new process: */
+					/* written in the child's memory */
 	volatile bool kill_pending;	/* exit at the next return to user */
 	struct pt_regs start_regs;	/* registers of its first user entry */
 };
@@ -247,8 +250,17 @@ struct k_sigaction {
 	u64 mask;
 };
 
+/* struct process.state */
+enum process_state {
+	PROCESS_RUNNING,		/* has live threads */
+	PROCESS_EXITING,		/* last thread gone, being torn down */
+	PROCESS_ZOMBIE,			/* torn down: a status for wait4 */
+};
+
 struct process {
 	int pid;			/* = tid of its first thread */
+	atomic_t refs;			/* lookups (process_find()) and the */
+					/* parent's or launcher's hold */
 	char comm[TASK_COMM_LEN];
 	char exe[PROCESS_EXE_MAX];	/* readlink("/proc/self/exe") */
 	struct pmm *mm;
@@ -276,8 +288,29 @@ struct process {
 	struct pseudo_start start;	/* for /proc/<pid>, set before the */
 					/* first user instruction */
 
-	struct completion exited;	/* the last thread is gone */
+	struct completion exited;	/* torn down (launcher's processes) */
 	struct list_head all;		/* all_processes */
+
+	/* The process tree (process.c), under processes_lock: */
+	struct process *parent;		/* NULL: the kernel's (launcher's, or */
+					/* an orphan reaped by the kernel) */
+	struct list_head children;	/* struct process.sibling */
+	struct list_head sibling;
+	bool orphan;			/* adopted by the kernel: getppid 1 */
+	bool forked;			/* made by fork, not by the launcher */
+	enum process_state state;
+	int exit_signal;		/* sent to the parent (CSIGNAL) */
+	int pgid, sid;			/* process group, session */
+	bool signaled;			/* killed by a signal (p->lock) */
+	int term_sig;			/* which (p->lock) */
+	u32 wait_status;		/* wait4's status word, set at exit */
+	u64 child_events;		/* children's state changes */
+	struct wait_queue_head child_wq; /* a child changed state */
+	struct completion *vfork_done;	/* the vfork parent waits on it */
+	struct task_cputime children_cputime; /* reaped children (lock) */
+	struct cputime children_cputime_prev; /* RUSAGE_CHILDREN's split */
+	u64 children_maxrss;
+	struct list_head reap_link;	/* the teardown queue */
 };
 
 /* ---------------------------------------------------------- process.c */
@@ -303,6 +336,48 @@ struct process *process_spawn(int memory_node, const char *exe,
 int process_wait(struct process *p);
 /* Free @p after process_wait(). */
 void process_reap(struct process *p);
+
+/* ---------------------------------------------------------- ptree.c */
+
+extern spinlock_t processes_lock;
+/* Start the teardown thread (processor_manager_init()). */
+void process_tree_init(void);
+/* Processes on the node, zombies included (RLIMIT_NPROC). */
+unsigned int process_count(void);
+/* Enter new process @p in the tree, a child of @parent (NULL: the kernel). */
+void process_link(struct process *p, struct process *parent);
+/* Take @p off the tree (the launcher reaps it). */
+void process_unlink(struct process *p);
+/* @p's last thread is exiting: tear it down in the teardown thread. */
+void process_queue_teardown(struct process *p);
+/* process.c's side of the teardown: threads, timer, address space. */
+void process_teardown(struct process *p);
+/* Free @p (its last reference went). */
+void process_free(struct process *p);
+/*
+ * The process @pid (live or a zombie), held: process_put() it.  NULL
+ * if there is none.
+ */
+struct process *process_find(int pid);
+void process_put(struct process *p);
+/*
+ * Call @fn for each live process (not exiting) with processes_lock
+ * held (it must not sleep); stops at a non-zero return, which it
+ * returns.
+ */
+int process_for_each(int (*fn)(struct process *p, void *arg), void *arg);
+/*
+ * fork/vfork/clone of a new process from the calling thread (sys_thread.c
+ * checked @flags): the child's pid or -errno.
+ */
+long process_fork(const struct pt_regs *regs, unsigned long flags,
+		  unsigned long newsp, u32 __user *parent_tid,
+		  u32 __user *child_tid, unsigned long tls);
+/*
+ * The calling process replaced its image (execve) or is about to exit:
+ * a vfork parent waiting for it resumes.
+ */
+void process_vfork_release(struct process *p);
 
 /*
  * Create a thread of the current process starting in user mode at @regs
@@ -335,6 +410,8 @@ int signal_process_init(struct process *p);
 /* Free them (the itimer thread stopped first). */
 void signal_thread_free(struct uthread *ut);
 void signal_process_free(struct process *p);
+/* Stop @p's interval timer thread (its teardown); idempotent. */
+void signal_process_stop(struct process *p);
 /*
  * Should the calling thread's blocking call stop?  True when it is being
  * killed, or a signal it does not block is pending.  Blocking calls
@@ -349,6 +426,9 @@ bool signal_pending(void);
  * tv_nsec checked): 0, -EFAULT or -EINVAL (sys_misc.c).
  */
 int get_user_timespec_ns(const void __user *uts, u64 *ns);
+/* Send the signal of @info to process @p from the kernel (SIGCHLD). */
+void signal_send_kernel(struct process *p, int sig,
+			const struct uapi_siginfo *info);
 /*
  * Send @sig to the calling thread as a kernel-generated signal with
  * @code (SI_USER for SIGPIPE: si_pid is the caller's pid).
@@ -385,6 +465,15 @@ void pmm_lock_change(struct pmm *mm);
 /* A new address space with @ops as backend; NULL on -ENOMEM. */
 struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend);
 void pmm_destroy(struct pmm *mm);
+/* One more process on @mm (vfork); pmm_put() destroys it with the last. */
+void pmm_get(struct pmm *mm);
+void pmm_put(struct pmm *mm);
+/*
+ * Before a fork of @mm (caller holds pmm_lock_change()): every line
+ * written back and unmapped, so that the memory node holds every byte
+ * and each side's next write faults (copy-on-write there).
+ */
+void pmm_fork_prepare(struct pmm *mm);
 /*
  * Resolve a fault at @addr of the current process (the user page-fault
  * path and uaccess).  0 if the access may be retried, else -errno.
@@ -443,6 +532,12 @@ int processor_storage_select(void);
 int processor_storage_node(void);
 /* An empty remote address space served by @node; NULL on -ENOMEM. */
 struct pmm *pmm_remote_create(u16 node);
+/*
+ * P2M_FORK: a new remote address space, a copy-on-write copy of
+ * @parent's on its memory node (the caller wrote back every line of
+ * @parent and holds its pmm_lock_change()).  NULL with *@err = -errno.
+ */
+struct pmm *pmm_remote_fork(struct pmm *parent, int *err);
 /*
  * P2M_EXECVE: the memory node loads the program at @exe (its image
  * registry, or the storage node) with argv/envp @strings (argc then envc
@@ -512,6 +607,15 @@ void process_charge_exited(struct process *p, struct uthread *ut);
 void process_cputime_locked(struct process *p, struct task_cputime *sum);
 /* The live thread @tid of @p (0: none), or NULL.  Caller holds p->lock. */
 struct uthread *process_find_thread(struct process *p, int tid);
+/* *@sum += *@ct. */
+void process_cputime_add(struct task_cputime *sum,
+			 const struct task_cputime *ct);
+/*
+ * Store the struct rusage of a reaped child (its times @self and those
+ * of its own reaped children @children) at @uru: 0 or -EFAULT.
+ */
+int rusage_put(void __user *uru, const struct task_cputime *self,
+	       const struct task_cputime *children);
 /* The calling process's umask (file creation). */
 u32 current_umask(void);
 
@@ -557,6 +661,15 @@ SYSCALL_DECLARE(sched_yield);
 SYSCALL_DECLARE(getpid);
 SYSCALL_DECLARE(gettid);
 SYSCALL_DECLARE(getppid);
+SYSCALL_DECLARE(wait4);
+SYSCALL_DECLARE(waitid);
+SYSCALL_DECLARE(setpgid);
+SYSCALL_DECLARE(getpgid);
+SYSCALL_DECLARE(getpgrp);
+SYSCALL_DECLARE(setsid);
+SYSCALL_DECLARE(getsid);
+SYSCALL_DECLARE(vfork);
+SYSCALL_DECLARE(fork);
 SYSCALL_DECLARE(getuid);
 SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(exit_group);

@@ -56,6 +56,7 @@ struct pmm *pmm_create(const struct pmm_backend_ops *ops, void *backend)
 	atomic_set(&mm->fills, 0);
 	mm->ops = ops;
 	mm->backend = backend;
+	atomic_set(&mm->users, 1);
 	pcache_mm_init(mm);
 	return mm;
 
@@ -85,6 +86,17 @@ void pmm_destroy(struct pmm *mm)
 	kfree(mm);
 }
 
+void pmm_get(struct pmm *mm)
+{
+	atomic_inc(&mm->users);
+}
+
+void pmm_put(struct pmm *mm)
+{
+	if (atomic_dec_and_test(&mm->users))
+		pmm_destroy(mm);
+}
+
 void pmm_lock_change(struct pmm *mm)
 {
 	pmm_lock(mm);
@@ -92,6 +104,9 @@ void pmm_lock_change(struct pmm *mm)
 	/* New fills need the lock to start: this only waits for old ones. */
 	wait_event(mm->fill_wq, !atomic_read(&mm->fills));
 }
+
+static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
+		      bool writeback);
 
 /* Does the present entry @pte already allow the access of @error_code? */
 static bool pte_allows(pte_t pte, unsigned long error_code)
@@ -131,9 +146,23 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 	mm->nr_faults++;
 	pte = user_lookup_pte(mm->pgd, va);
 	if (pte && (*pte & _PAGE_PRESENT)) {
-		/* Another thread mapped it meanwhile, or a real violation. */
-		ret = pte_allows(*pte, error_code) ? 0 : -EACCES;
-		goto out;
+		/* Another thread mapped it meanwhile? */
+		if (pte_allows(*pte, error_code)) {
+			ret = 0;
+			goto out;
+		}
+		/*
+		 * A write to a read-only entry: a page the memory node shares
+		 * copy-on-write after a fork is mapped so.  Drop the entry
+		 * (and its line, written back if dirty) and ask the backend
+		 * for write access: it copies the page, or says -EACCES for
+		 * a real violation.  Anything else is a violation.
+		 */
+		if (!(error_code & X86_PF_WRITE) || (*pte & _PAGE_RW)) {
+			ret = -EACCES;
+			goto out;
+		}
+		zap_range(mm, va, va + PAGE_SIZE, true);
 	}
 	if (pcache_enabled()) {
 		unsigned long seq = mm->fill_seq;
@@ -169,13 +198,11 @@ static pte_t *next_present_pte(struct pmm *mm, unsigned long *va,
 			       unsigned long end)
 {
 	while (*va < end) {
-		pte_t *pte = user_lookup_pte(mm->pgd, *va);
+		/* No table here: *va skips what it would cover. */
+		pte_t *pte = user_lookup_pte_next(mm->pgd, va);
 
-		if (!pte) {
-			/* No page table here: skip to the next 2 MiB. */
-			*va = ALIGN_DOWN(*va, PMD_SIZE) + PMD_SIZE;
+		if (!pte)
 			continue;
-		}
 		if (READ_ONCE(*pte) & _PAGE_PRESENT)
 			return pte;
 		*va += PAGE_SIZE;
@@ -222,6 +249,11 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
 {
 	zap_range(mm, start, end, false);
+}
+
+void pmm_fork_prepare(struct pmm *mm)
+{
+	zap_range(mm, 0, USER_ADDR_END, true);
 }
 
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,

@@ -48,8 +48,11 @@
 #include <tessera/processor.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <uapi/futex.h>
+#include <uapi/sched.h>
 #include <uapi/signal.h>
+#include <uapi/wait.h>
 #include <asm/desc.h>
 #include <asm/fpu.h>
 #include <asm/irqflags.h>
@@ -58,9 +61,6 @@
 #include "internal.h"
 #include "fs.h"
 #include "pcache/pcache.h"
-
-static DEFINE_SPINLOCK(processes_lock);
-static LIST_HEAD(all_processes);	/* under processes_lock */
 
 /*
  * The node's limit on user threads, counted from creation until the
@@ -137,9 +137,16 @@ static int uthread_main(void *arg)
 {
 	struct uthread *ut = arg;
 
-	/* The first thread, in the process's context, before any user code. */
-	if (ut->tid == ut->proc->pid)
+	/*
+	 * The first thread, in the process's context, before any user
+	 * code: /proc's view of the initial stack (a forked child has its
+	 * parent's), and a forked child's CLONE_CHILD_SETTID word, in its
+	 * own memory.
+	 */
+	if (ut->tid == ut->proc->pid && !ut->proc->forked)
 		pseudofs_process_start(ut->proc, ut->start_regs.rsp);
+	if (ut->set_child_tid)
+		put_user_u32(ut->tid, ut->set_child_tid);
 	user_enter(&ut->start_regs);
 }
 
@@ -205,6 +212,48 @@ static const char *exe_basename(const char *exe)
 	return slash ? slash + 1 : exe;
 }
 
+/* A new process running nothing yet, one reference; NULL on -ENOMEM. */
+static struct process *process_alloc(const char *exe)
+{
+	struct process *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	atomic_set(&p->refs, 1);
+	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->threads);
+	INIT_LIST_HEAD(&p->all);
+	INIT_LIST_HEAD(&p->children);
+	INIT_LIST_HEAD(&p->sibling);
+	INIT_LIST_HEAD(&p->reap_link);
+	init_waitqueue_head(&p->child_wq);
+	init_completion(&p->exited);
+	strscpy(p->exe, exe, sizeof(p->exe));
+	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
+	if (signal_process_init(p)) {
+		kfree(p);
+		return NULL;
+	}
+	return p;
+}
+
+void process_free(struct process *p)
+{
+	struct uthread *ut, *tmp;
+
+	/* Only a process that never ran still has these. */
+	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
+		list_del(&ut->node);
+		uthread_free(ut);
+	}
+	if (p->mm)
+		pmm_put(p->mm);
+	if (p->files)
+		fd_table_destroy(p->files);
+	signal_process_free(p);
+	kfree(p);
+}
+
 struct process *process_spawn(int memory_node, const char *exe,
 			      const char *strings, u32 strings_len, u32 argc,
 			      u32 envc, const char *cwd)
@@ -215,19 +264,10 @@ struct process *process_spawn(int memory_node, const char *exe,
 	struct process *p;
 	int ret;
 
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	p = process_alloc(exe);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	spin_lock_init(&p->lock);
-	INIT_LIST_HEAD(&p->threads);
-	INIT_LIST_HEAD(&p->all);
-	init_completion(&p->exited);
-	strscpy(p->exe, exe, sizeof(p->exe));
-	strscpy(p->comm, exe_basename(exe), sizeof(p->comm));
-
 	ret = -ENOMEM;
-	if (signal_process_init(p))
-		goto free_proc;
 	p->files = fd_table_create();
 	if (!p->files)
 		goto free_proc;
@@ -236,15 +276,15 @@ struct process *process_spawn(int memory_node, const char *exe,
 		strscpy(p->files->cwd, cwd, sizeof(p->files->cwd));
 	if (memory_node < 0 || memory_node >= FIT_MAX_NODES) {
 		ret = -EINVAL;
-		goto free_files;
+		goto free_proc;
 	}
 	p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
-		goto free_files;
+		goto free_proc;
 	ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc, envc,
 			      &entry, &sp);
 	if (ret)
-		goto free_mm;
+		goto free_proc;
 	/* The loader starts the heap empty: the break is its start. */
 	pmm_lock(p->mm);
 	p->start_brk = p->mm->ops->brk(p->mm, 0);
@@ -260,23 +300,16 @@ struct process *process_spawn(int memory_node, const char *exe,
 	ut = uthread_create(p, &regs, 0);
 	if (IS_ERR(ut)) {
 		ret = PTR_ERR(ut);
-		goto free_mm;
+		goto free_proc;
 	}
 	p->pid = ut->tid;
-
-	spin_lock(&processes_lock);
-	list_add_tail(&p->all, &all_processes);
-	spin_unlock(&processes_lock);
+	p->exit_signal = 0;	/* nobody to tell but the launcher */
+	process_link(p, NULL);
 	wake_up_process(ut->task);
 	return p;
 
-free_mm:
-	pmm_destroy(p->mm);
-free_files:
-	fd_table_destroy(p->files);
 free_proc:
-	signal_process_free(p);
-	kfree(p);
+	process_free(p);
 	return ERR_PTR(ret);
 }
 
@@ -288,23 +321,61 @@ int process_wait(struct process *p)
 
 void process_reap(struct process *p)
 {
-	struct uthread *ut, *tmp;
-	int pid = p->pid;
+	process_unlink(p);
+	process_put(p);
+}
 
-	signal_process_free(p);	/* stops the itimer thread first */
+void process_teardown(struct process *p)
+{
+	struct uthread *ut, *tmp;
+
+	/* Its interval timer thread, stopped before anything goes. */
+	signal_process_stop(p);
 	list_for_each_entry_safe(ut, tmp, &p->threads, node) {
 		list_del(&ut->node);
 		uthread_free(ut);
 	}
-	spin_lock(&processes_lock);
-	list_del(&p->all);
-	spin_unlock(&processes_lock);
-	pmm_destroy(p->mm);
-	fd_table_destroy(p->files);
-	kfree(p);
+	/* No CPU has its page table loaded any more. */
+	pmm_put(p->mm);
+	p->mm = NULL;
 	/* For leak checks (tests/cluster/test_memsys.py). */
-	pr_info("processor: reaped pid %d: free_pages %llu\n", pid,
+	pr_info("processor: reaped pid %d: free_pages %llu\n", p->pid,
 		(unsigned long long)nr_free_pages());
+}
+
+void process_vfork_release(struct process *p)
+{
+	struct completion *done;
+
+	spin_lock(&p->lock);
+	done = p->vfork_done;
+	p->vfork_done = NULL;
+	spin_unlock(&p->lock);
+	if (done)
+		complete(done);
+}
+
+/*
+ * The last thread of @p is exiting: what must not wait for the teardown
+ * thread, in the thread's own context.  Its files close now (a pipe's
+ * reader sees EOF at once, not when someone waits for this process),
+ * a vfork parent goes on, and the rest is queued.
+ */
+static void process_last_thread_exit(struct process *p)
+{
+	struct fd_table *files;
+
+	spin_lock(&p->lock);
+	files = p->files;
+	p->files = NULL;
+	spin_unlock(&p->lock);
+	if (files)
+		fd_table_destroy(files);
+	process_vfork_release(p);
+	spin_lock(&processes_lock);
+	p->state = PROCESS_EXITING;
+	spin_unlock(&processes_lock);
+	process_queue_teardown(p);
 }
 
 /*
@@ -353,6 +424,125 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 	return ut->tid;
 }
 
+/* A process limit for RLIMIT_NPROC, logged once when it bites. */
+static bool nproc_ok(struct process *parent)
+{
+	u64 limit;
+
+	spin_lock(&parent->lock);
+	limit = parent->rlim[RLIMIT_NPROC].rlim_cur;
+	spin_unlock(&parent->lock);
+	if (process_count() < limit)
+		return true;
+	pr_warn_once("processor: fork: %u processes, RLIMIT_NPROC %llu of pid %d: -EAGAIN\n",
+		     process_count(), (unsigned long long)limit, parent->pid);
+	return false;
+}
+
+/*
+ * The child's address space: the parent's own with CLONE_VM (vfork),
+ * else a copy-on-write copy on the same memory node, made after every
+ * line of the parent is written back and unmapped (pmm_fork_prepare()):
+ * from then on the memory node holds every byte, and the first write of
+ * either side faults and gets its own page there.
+ */
+static struct pmm *fork_mm(struct process *parent, struct process *p,
+			   bool share, int *err)
+{
+	struct pmm *mm = parent->mm;
+	struct pmm *child;
+
+	if (share) {
+		pmm_get(mm);
+		p->start_brk = parent->start_brk;
+		p->brk = parent->brk;
+		return mm;
+	}
+	pmm_lock_change(mm);
+	pmm_fork_prepare(mm);
+	child = pmm_remote_fork(mm, err);
+	p->start_brk = parent->start_brk;
+	p->brk = parent->brk;
+	pmm_unlock(mm);
+	return child;
+}
+
+long process_fork(const struct pt_regs *regs, unsigned long flags,
+		  unsigned long newsp, u32 __user *parent_tid,
+		  u32 __user *child_tid, unsigned long tls)
+{
+	struct uthread *self = current_uthread(), *ut;
+	struct process *parent = self->proc, *p;
+	bool vfork = flags & CLONE_VFORK;
+	struct completion vfork_done;
+	struct pt_regs child = *regs;
+	int err = -ENOMEM, pid;
+
+	if (!nproc_ok(parent))
+		return -EAGAIN;
+	p = process_alloc(parent->exe);
+	if (!p)
+		return -ENOMEM;
+	strscpy(p->comm, parent->comm, sizeof(p->comm));
+	p->forked = true;
+	p->files = fd_table_dup(parent->files);
+	if (!p->files)
+		goto fail;
+	spin_lock(&parent->lock);
+	memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
+	p->umask = parent->umask;
+	p->nondumpable = parent->nondumpable;
+	memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
+	spin_unlock(&parent->lock);
+	p->start = parent->start;
+	p->start.start_ns = ktime_get();
+	p->exit_signal = flags & CSIGNAL;
+
+	p->mm = fork_mm(parent, p, flags & CLONE_VM, &err);
+	if (!p->mm)
+		goto fail;
+
+	child.rax = 0;
+	if (newsp)
+		child.rsp = newsp;
+	ut = uthread_create(p, &child, (flags & CLONE_SETTLS) ? tls :
+				       self->uctx.fs_base);
+	if (IS_ERR(ut)) {
+		err = PTR_ERR(ut);
+		goto fail;
+	}
+	ut->uctx.gs_base = self->uctx.gs_base;
+	/* Its registers: the caller's, SSE/AVX state too. */
+	memcpy(ut->task->thread.fpu, fpu_save_current(), fpu_state_size());
+	memcpy(ut->task->comm, current->comm, sizeof(ut->task->comm));
+	set_cpus_allowed(ut->task, READ_ONCE(current->cpus_allowed));
+	ut->sigmask = self->sigmask;
+	/* A child sharing the memory (not a vfork) must not share a stack. */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
+		ut->altstack = self->altstack;
+	if (flags & CLONE_CHILD_CLEARTID)
+		ut->clear_child_tid = child_tid;
+	if (flags & CLONE_CHILD_SETTID)
+		ut->set_child_tid = child_tid;
+	pid = p->pid = ut->tid;
+	if (vfork) {
+		init_completion(&vfork_done);
+		p->vfork_done = &vfork_done;
+	}
+	process_link(p, parent);
+	if (flags & CLONE_PARENT_SETTID)
+		put_user_u32(pid, parent_tid);
+	wake_up_process(ut->task);
+	/* Until the child execs or exits: it runs on our memory. */
+	if (vfork)
+		wait_for_completion(&vfork_done);
+	return pid;
+
+fail:
+	process_free(p);
+	return err;
+}
+
 /* Start a thread made by uthread_clone() (after the parent's tid writes). */
 void uthread_start(int tid)
 {
@@ -395,13 +585,18 @@ __noreturn void uthread_exit(int code)
 	process_charge_exited(p, ut);
 	ut->exited = true;
 	last = --p->nr_live == 0;
-	if (last && !p->group_exit)
+	if (last && !p->group_exit) {
 		p->exit_status = code & 0xff;
+		p->wait_status = W_EXITCODE(code, 0);
+	}
+	/* No signal is taken from now on: nobody would deliver it. */
+	if (last)
+		p->group_exit = true;
 	spin_unlock(&p->lock);
 
-	user_context_unregister(ut->task);
 	if (last)
-		complete(&p->exited);
+		process_last_thread_exit(p);
+	user_context_unregister(ut->task);
 	kthread_exit(0);
 }
 
@@ -420,6 +615,7 @@ static void process_group_kill(int status, bool self_too)
 	if (!p->group_exit) {
 		p->group_exit = true;
 		p->exit_status = status;
+		p->wait_status = W_EXITCODE(status, 0);
 	}
 	list_for_each_entry(ut, &p->threads, node) {
 		if (ut->exited || (ut == self && !self_too))
@@ -549,7 +745,15 @@ void processor_manager_init(void)
 	realtime_init();
 	console_user_init();
 	pcache_init();
+	process_tree_init();
 	WRITE_ONCE(user_trap_hook, processor_user_trap);
 	if (node_role == ROLE_PROCESSOR)
 		initrd_run_programs();
+}
+
+/* TEMPORARY until P2M_FORK lands (wt-cow): fork without CLONE_VM fails. */
+__attribute__((weak)) struct pmm *pmm_remote_fork(struct pmm *parent, int *err)
+{
+	*err = -ENOSYS;
+	return NULL;
 }

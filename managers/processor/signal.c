@@ -52,6 +52,7 @@
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <uapi/signal.h>
+#include <uapi/wait.h>
 #include <uapi/time.h>
 #include <asm/sigframe.h>
 
@@ -67,6 +68,12 @@
 #define DEFAULT_STOP		(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | \
 				 SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU) | \
 				 SIGBIT(SIGCONT))
+
+#define DEFAULT_CORE		(SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | \
+				 SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | \
+				 SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | \
+				 SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | \
+				 SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
 
 static bool sig_valid(int sig)
 {
@@ -91,10 +98,21 @@ void signal_thread_free(struct uthread *ut)
 	kfree(ut->pending);
 }
 
+void signal_process_stop(struct process *p)
+{
+	struct task *t;
+
+	spin_lock(&p->lock);
+	t = p->itimer_task;
+	p->itimer_task = NULL;
+	spin_unlock(&p->lock);
+	if (t)
+		kthread_stop(t);
+}
+
 void signal_process_free(struct process *p)
 {
-	if (p->itimer_task)
-		kthread_stop(p->itimer_task);
+	signal_process_stop(p);
 	kfree(p->shared_pending);
 }
 
@@ -148,6 +166,13 @@ static void sig_kill_locked(struct process *p, int sig)
 	if (!p->group_exit) {
 		p->group_exit = true;
 		p->exit_status = EXIT_STATUS_SIGNAL(sig);
+		p->signaled = true;
+		p->term_sig = sig;
+		p->wait_status = W_EXITCODE(0, sig);
+		/* "Core" actions: the flag only where a core could be written. */
+		if ((SIGBIT(sig) & DEFAULT_CORE) &&
+		    p->rlim[RLIMIT_CORE].rlim_cur)
+			p->wait_status |= WCOREFLAG;
 	}
 	list_for_each_entry(ut, &p->threads, node) {
 		if (ut->exited)
@@ -212,6 +237,17 @@ static void sig_info_init(struct uapi_siginfo *info, int sig, int code,
 	info->si_signo = sig;
 	info->si_code = code;
 	info->kill.pid = pid;
+}
+
+void signal_send_kernel(struct process *p, int sig,
+			const struct uapi_siginfo *info)
+{
+	struct uapi_siginfo i = *info;
+
+	i.si_signo = sig;
+	spin_lock(&p->lock);
+	sig_send_locked(p, NULL, &i);
+	spin_unlock(&p->lock);
 }
 
 void signal_send_self(int sig, int code)
@@ -542,10 +578,9 @@ static int sig_arg(unsigned long arg)
 	return sig == 0 || sig_valid(sig) ? sig : -EINVAL;
 }
 
-/* Send @info to thread @tid of the calling process (0: the process). */
-static long sig_send_to(int tid, struct uapi_siginfo *info)
+/* Send @info to thread @tid of @p (0: the process). */
+static long sig_send_to(struct process *p, int tid, struct uapi_siginfo *info)
 {
-	struct process *p = current_process();
 	struct uthread *t = NULL;
 	long ret = 0;
 
@@ -561,36 +596,104 @@ static long sig_send_to(int tid, struct uapi_siginfo *info)
 	return ret;
 }
 
+/* kill() of a group or of everyone: under processes_lock. */
+struct kill_many {
+	struct process *self;
+	int pgid;			/* 0: every process but self */
+	const struct uapi_siginfo *info;
+	unsigned int found;
+};
+
+static int kill_one_of_many(struct process *p, void *arg)
+{
+	struct kill_many *k = arg;
+
+	if (k->pgid ? p->pgid != k->pgid : p == k->self)
+		return 0;
+	k->found++;
+	if (k->info->si_signo) {
+		spin_lock(&p->lock);
+		sig_send_locked(p, NULL, k->info);
+		spin_unlock(&p->lock);
+	}
+	return 0;
+}
+
+/*
+ * Linux's rules: pid > 0 that process (a zombie takes the signal and
+ * drops it), 0 the caller's process group, -1 every process but the
+ * caller, < -1 the group -pid; -ESRCH when nothing matched.  Every
+ * process here belongs to root, so permission is never refused.
+ */
 SYSCALL_DECLARE(kill)
 {
-	struct process *p = current_process();
+	struct process *self = current_process(), *p;
 	int pid = regs->rdi, sig = sig_arg(regs->rsi);
+	struct kill_many k = { .self = self };
 	struct uapi_siginfo info;
 
 	if (sig < 0)
 		return sig;
-	/*
-	 * There is one process per node: pid 0 and -pgid (its pgid is its
-	 * pid) mean it too; -1 means every process but the caller: none.
-	 */
-	if (pid != p->pid && pid != 0 && pid != -p->pid)
+	sig_info_init(&info, sig, SI_USER, self->pid);
+	if (pid > 0) {
+		p = process_find(pid);
+		if (!p)
+			return -ESRCH;
+		if (sig) {
+			spin_lock(&p->lock);
+			sig_send_locked(p, NULL, &info);
+			spin_unlock(&p->lock);
+		}
+		process_put(p);
+		return 0;
+	}
+	if (pid == (int)0x80000000)
 		return -ESRCH;
-	sig_info_init(&info, sig, SI_USER, p->pid);
-	return sig_send_to(0, &info);
+	k.info = &info;
+	k.pgid = pid == 0 ? READ_ONCE(self->pgid) : pid == -1 ? 0 : -pid;
+	process_for_each(kill_one_of_many, &k);
+	return k.found ? 0 : -ESRCH;
+}
+
+/*
+ * The process of thread @tid, held, for tkill (@tgid 0) or tgkill:
+ * the caller's own first (it owns the thread), else by pid (a thread
+ * of another process is found through its process's pid: a first
+ * thread, or @tgid).  NULL if none.
+ */
+static struct process *sig_thread_process(int tgid, int tid)
+{
+	struct process *self = current_process();
+	bool mine;
+
+	if (!tgid || tgid == self->pid) {
+		spin_lock(&self->lock);
+		mine = process_find_thread(self, tid);
+		spin_unlock(&self->lock);
+		if (mine) {
+			atomic_inc(&self->refs);
+			return self;
+		}
+	}
+	return process_find(tgid ? tgid : tid);
 }
 
 static long sig_tkill(int tgid, int tid, unsigned long sigarg)
 {
-	struct process *p = current_process();
 	int sig = sig_arg(sigarg);
 	struct uapi_siginfo info;
+	struct process *p;
+	long ret;
 
 	if (sig < 0 || tid <= 0)
 		return -EINVAL;
-	if (tgid > 0 && tgid != p->pid)
+	p = sig_thread_process(tgid, tid);
+	if (!p)
 		return -ESRCH;
-	sig_info_init(&info, sig, SI_TKILL, p->pid);
-	return sig_send_to(tid, &info);
+	sig_info_init(&info, sig, SI_TKILL, current_process()->pid);
+	ret = sig_send_to(p, tid, &info);
+	process_put(p);
+	return ret;
 }
 
 SYSCALL_DECLARE(tkill)
@@ -612,15 +715,22 @@ static long sig_queueinfo(int tgid, int tid, unsigned long sigarg,
 	struct process *p = current_process();
 	int sig = sig_arg(sigarg);
 	struct uapi_siginfo info;
+	long ret;
 
 	if (sig < 0)
 		return -EINVAL;
 	if (copy_from_user(&info, uinfo, sizeof(info)))
 		return -EFAULT;
-	if (tgid != p->pid)
+	/* Only the kernel may say SI_USER/SI_KERNEL to another process. */
+	if (tgid != p->pid && (info.si_code >= 0 || info.si_code == SI_TKILL))
+		return -EPERM;
+	p = tid ? sig_thread_process(tgid, tid) : process_find(tgid);
+	if (!p)
 		return -ESRCH;
 	info.si_signo = sig;
-	return sig_send_to(tid, &info);
+	ret = sig_send_to(p, tid, &info);
+	process_put(p);
+	return ret;
 }
 
 SYSCALL_DECLARE(rt_sigqueueinfo)

@@ -42,7 +42,8 @@ void process_misc_init(struct process *p)
 	rlimit_init(p->rlim, fd_table_limit(p->files), uthread_limit());
 }
 
-static void cputime_add(struct task_cputime *sum, const struct task_cputime *ct)
+void process_cputime_add(struct task_cputime *sum,
+			 const struct task_cputime *ct)
 {
 	sum->runtime_ns += ct->runtime_ns;
 	sum->user_ticks += ct->user_ticks;
@@ -57,7 +58,7 @@ void process_charge_exited(struct process *p, struct uthread *ut)
 
 	assert_spin_locked(&p->lock);
 	task_cputime(ut->task, &ct);
-	cputime_add(&p->exited_cputime, &ct);
+	process_cputime_add(&p->exited_cputime, &ct);
 }
 
 void process_cputime_locked(struct process *p, struct task_cputime *sum)
@@ -71,7 +72,7 @@ void process_cputime_locked(struct process *p, struct task_cputime *sum)
 		if (ut->exited)
 			continue;
 		task_cputime(ut->task, &ct);
-		cputime_add(sum, &ct);
+		process_cputime_add(sum, &ct);
 	}
 }
 
@@ -190,6 +191,36 @@ static void self_cputime(struct task_cputime *sum, struct cputime *split)
 	spin_unlock(&p->lock);
 }
 
+/* The reaped children's time of the calling process, and its split. */
+static void children_cputime(struct task_cputime *sum, struct cputime *split)
+{
+	struct process *p = current_process();
+
+	spin_lock(&p->lock);
+	*sum = p->children_cputime;
+	cputime_adjust(sum->runtime_ns, sum->user_ticks, sum->system_ticks,
+		       &p->children_cputime_prev, split);
+	spin_unlock(&p->lock);
+}
+
+int rusage_put(void __user *uru, const struct task_cputime *self,
+	       const struct task_cputime *children)
+{
+	struct task_cputime tc = *self;
+	struct cputime prev = { 0 }, split;
+	struct uapi_rusage ru;
+
+	process_cputime_add(&tc, children);
+	cputime_adjust(tc.runtime_ns, tc.user_ticks, tc.system_ticks, &prev,
+		       &split);
+	memset(&ru, 0, sizeof(ru));
+	ns_to_timeval(split.utime, &ru.ru_utime_sec, &ru.ru_utime_usec);
+	ns_to_timeval(split.stime, &ru.ru_stime_sec, &ru.ru_stime_usec);
+	ru.ru_nvcsw = tc.nr_voluntary_switches;
+	ru.ru_nivcsw = tc.nr_involuntary_switches;
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
 SYSCALL_DECLARE(getrusage)
 {
 	struct uthread *ut = current_uthread();
@@ -211,9 +242,8 @@ SYSCALL_DECLARE(getrusage)
 			       &ut->cputime_prev, &split);
 		break;
 	case RUSAGE_CHILDREN:
-		/* No process has children yet: there is no fork. */
-		memset(&tc, 0, sizeof(tc));
-		memset(&split, 0, sizeof(split));
+		/* The children (and theirs) that were waited for. */
+		children_cputime(&tc, &split);
 		break;
 	default:
 		return -EINVAL;
@@ -238,6 +268,9 @@ SYSCALL_DECLARE(times)
 		memset(&tms, 0, sizeof(tms));
 		tms.tms_utime = ns_to_clock_t(split.utime);
 		tms.tms_stime = ns_to_clock_t(split.stime);
+		children_cputime(&tc, &split);
+		tms.tms_cutime = ns_to_clock_t(split.utime);
+		tms.tms_cstime = ns_to_clock_t(split.stime);
 		if (copy_to_user(ubuf, &tms, sizeof(tms)))
 			return -EFAULT;
 	}

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Thread and process system calls: clone (threads only), exit,
- * exit_group, set_tid_address, set_robust_list, futex, the id calls,
- * and execve (tgkill is signal.c's).
+ * Thread and process system calls: clone, fork, vfork, exit,
+ * exit_group, set_tid_address, set_robust_list, futex, the id calls
+ * (tgkill is signal.c's, wait4 and the group calls ptree.c's).
  *
- * clone accepts exactly the shape glibc's pthread_create uses (all of
- * CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM, optionally SETTLS,
- * PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID); a new process (fork,
- * vfork-style clone) is not supported yet and gets -ENOSYS, logged once.
- * clone3 is -ENOSYS by design: glibc falls back to clone.
+ * clone makes a thread with exactly the shape glibc's pthread_create
+ * uses (all of CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM, optionally
+ * SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID), or a process
+ * without CLONE_THREAD: glibc's fork (SIGCHLD|CHILD_SETTID|
+ * CHILD_CLEARTID) and posix_spawn's CLONE_VM|CLONE_VFORK, with any exit
+ * signal.  A process sharing files, fs or signal handlers with its
+ * parent, or memory without vfork, is -ENOSYS, logged once.  clone3 is
+ * -ENOSYS by design: glibc falls back to clone.
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
@@ -25,6 +28,41 @@
 				 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
 				 CLONE_DETACHED)
 
+/* What a new process may ask of clone. */
+#define CLONE_PROCESS_OK	(CSIGNAL | CLONE_VM | CLONE_VFORK | \
+				 CLONE_SETTLS | CLONE_PARENT_SETTID | \
+				 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | \
+				 CLONE_DETACHED)
+
+static long clone_process(const struct pt_regs *regs, unsigned long flags,
+			  unsigned long newsp, u32 __user *parent_tid,
+			  u32 __user *child_tid, unsigned long tls)
+{
+	/* Linux's own rules first. */
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CSIGNAL) > _NSIG)
+		return -EINVAL;
+	if ((flags & ~CLONE_PROCESS_OK) ||
+	    (flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) {
+		pr_warn_once("clone: process flags %#lx not supported (shared files, fs, handlers, or memory without vfork): -ENOSYS\n",
+			     flags);
+		return -ENOSYS;
+	}
+	return process_fork(regs, flags, newsp, parent_tid, child_tid, tls);
+}
+
+SYSCALL_DECLARE(fork)
+{
+	return process_fork(regs, SIGCHLD, 0, NULL, NULL, 0);
+}
+
+SYSCALL_DECLARE(vfork)
+{
+	return process_fork(regs, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, NULL,
+			    NULL, 0);
+}
+
 SYSCALL_DECLARE(clone)
 {
 	unsigned long flags = regs->rdi, newsp = regs->rsi;
@@ -34,14 +72,17 @@ SYSCALL_DECLARE(clone)
 	struct pt_regs child = *regs;
 	int tid;
 
+	if ((flags & CLONE_SETTLS) && tls >= USER_ADDR_END)
+		return -EPERM;
+	if (!(flags & CLONE_THREAD))
+		return clone_process(regs, flags, newsp, parent_tid,
+				     child_tid, tls);
 	if ((flags & CLONE_THREAD_FLAGS) != CLONE_THREAD_FLAGS ||
 	    (flags & ~(CLONE_THREAD_FLAGS | CLONE_THREAD_OPTIONAL | CSIGNAL))) {
-		pr_warn_once("clone: flags %#lx (a new process?) not supported: -ENOSYS\n",
+		pr_warn_once("clone: thread flags %#lx not supported: -ENOSYS\n",
 			     flags);
 		return -ENOSYS;
 	}
-	if ((flags & CLONE_SETTLS) && tls >= USER_ADDR_END)
-		return -EPERM;
 	if (newsp)
 		child.rsp = newsp;
 	tid = uthread_clone(&child, tls, flags & CLONE_SETTLS,
@@ -91,11 +132,6 @@ SYSCALL_DECLARE(gettid)
 SYSCALL_DECLARE(getpid)
 {
 	return current_process()->pid;
-}
-
-SYSCALL_DECLARE(getppid)
-{
-	return 0;	/* started by the kernel, like a child of pid 0 */
 }
 
 /*

@@ -194,6 +194,28 @@ pte_t *user_lookup_pte(pte_t *pgd, unsigned long va)
 	return pt ? &pt[pt_index(va, 0)] : NULL;
 }
 
+pte_t *user_lookup_pte_next(pte_t *pgd, unsigned long *va)
+{
+	pte_t *table = pgd;
+
+	if (*va >= USER_ADDR_END)
+		return NULL;
+	for (int level = 4; level > 1; level--) {
+		pte_t e = table[pt_index(*va, level - 1)];
+
+		if (!(e & _PAGE_PRESENT)) {
+			/* Nothing below this entry: skip all it covers. */
+			unsigned long span = 1UL << (PAGE_SHIFT +
+						     9 * (level - 1));
+
+			*va = ALIGN_DOWN(*va, span) + span;
+			return NULL;
+		}
+		table = pte_table(e);
+	}
+	return &table[pt_index(*va, 0)];
+}
+
 phys_addr_t user_unmap_page(pte_t *pgd, unsigned long va)
 {
 	pte_t *e = user_lookup_pte(pgd, va);

@@ -201,6 +201,14 @@ bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 		cpu_relax();
 	}
 	if (!p2m_access_allowed(v->prot, access)) {
+		/*
+		 * A write to a read-only copy (copy-on-write after a fork):
+		 * the backend answers for the page now, so a clean copy must
+		 * not be found again later, stale.  A dirty one is a real
+		 * violation's (the vma is read-only): it stays.
+		 */
+		if (!v->dirty)
+			victim_release(&vc, s);
 		spin_unlock(&vc_lock);
 		return false;
 	}

@@ -66,6 +66,12 @@ int user_map_page(pte_t *pgd, unsigned long va, phys_addr_t pa, u64 prot);
 phys_addr_t user_unmap_page(pte_t *pgd, unsigned long va);
 /* The leaf entry of @va, or NULL if no page table covers it. */
 pte_t *user_lookup_pte(pte_t *pgd, unsigned long va);
+/*
+ * The leaf entry for *@va, or NULL when a table above it is missing:
+ * then *@va has moved past everything that table would cover (a walk
+ * over a sparse address space costs its tables, not its size).
+ */
+pte_t *user_lookup_pte_next(pte_t *pgd, unsigned long *va);
 /* Change the protection of a mapped page; false if @va is not mapped. */
 bool user_protect_page(pte_t *pgd, unsigned long va, u64 prot);
 /* Invalidate [start, end) of user space in every CPU's TLB. */
