@@ -134,6 +134,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	u32 argc, envc, nr_cwd, body_len, exe_len, strings_len;
 	char *cwd = NULL;
 	struct process *p;
+	unsigned int left;
 	long span = 0;
 	int ret, status;
 
@@ -185,6 +186,11 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	}
 	pr_info("processor: run %u: pid %d %s\n", n, p->pid, body);
 	status = process_wait(p);
+	/* What it left running goes with it, before the next run. */
+	left = process_kill_session(p->pid);
+	if (left)
+		pr_info("processor: run %u: killed %u process(es) left running by pid %d\n",
+			n, left, p->pid);
 	pr_info("tessera: program exit run=%u pid=%d status=%d\n", n, p->pid,
 		status);
 	process_reap(p);

@@ -346,6 +346,11 @@ void process_tree_init(void);
 unsigned int process_count(void);
 /* Enter new process @p in the tree, a child of @parent (NULL: the kernel). */
 void process_link(struct process *p, struct process *parent);
+/*
+ * SIGKILL every live process of session @sid (what a launcher's program
+ * left running) and wait until they are torn down; how many were sent.
+ */
+unsigned int process_kill_session(int sid);
 /* Take @p off the tree (the launcher reaps it). */
 void process_unlink(struct process *p);
 /* @p's last thread is exiting: tear it down in the teardown thread. */

@@ -43,6 +43,7 @@
 #include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <uapi/resource.h>
 #include <uapi/signal.h>
 #include <uapi/wait.h>
@@ -270,6 +271,49 @@ void process_tree_init(void)
 
 	BUG_ON(IS_ERR(t));
 	kthread_detach(t);
+}
+
+static int kill_session(struct process *p, void *arg)
+{
+	struct uapi_siginfo info;
+	int *sid = arg;
+
+	if (p->sid != sid[0])
+		return 0;
+	memset(&info, 0, sizeof(info));
+	info.si_code = SI_KERNEL;
+	signal_send_kernel(p, SIGKILL, &info);
+	sid[1]++;
+	return 0;
+}
+
+/* Processes of session @sid not torn down yet. */
+static unsigned int session_alive(int sid)
+{
+	unsigned int n = 0;
+	struct process *q;
+
+	spin_lock(&processes_lock);
+	list_for_each_entry(q, &all_processes, all)
+		if (q->sid == sid && q->state != PROCESS_ZOMBIE)
+			n++;
+	spin_unlock(&processes_lock);
+	return n;
+}
+
+unsigned int process_kill_session(int sid)
+{
+	int arg[2] = { sid, 0 };
+	unsigned int left = 0;
+
+	process_for_each(kill_session, arg);
+	/* Each dies at its next return to user mode, then is torn down. */
+	for (int i = 0; i < 1000 && (left = session_alive(sid)); i++)
+		msleep(10);
+	if (left)
+		pr_err("processor: session %d: %u processes still alive 10 s after SIGKILL\n",
+		       sid, left);
+	return arg[1];
 }
 
 /* ------------------------------------------------------------ wait */
