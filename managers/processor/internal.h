@@ -304,6 +304,10 @@ struct process {
 	bool signaled;			/* killed by a signal (p->lock) */
 	int term_sig;			/* which (p->lock) */
 	u32 wait_status;		/* wait4's status word, set at exit */
+	/* Job control (signal.c), under lock: */
+	int stop_sig;			/* stopped by it; 0: running */
+	u8 wait_report;			/* WAIT_REPORT_*: for the parent */
+	bool cont_notify;		/* tell the parent it continued */
 	u64 child_events;		/* children's state changes */
 	struct wait_queue_head child_wq; /* a child changed state */
 	struct completion *vfork_done;	/* the vfork parent waits on it */
@@ -337,6 +341,10 @@ int process_wait(struct process *p);
 /* Free @p after process_wait(). */
 void process_reap(struct process *p);
 
+/* struct process.wait_report: a state change the parent has not waited for. */
+#define WAIT_REPORT_STOPPED	0x1
+#define WAIT_REPORT_CONTINUED	0x2
+
 /* ---------------------------------------------------------- ptree.c */
 
 extern spinlock_t processes_lock;
@@ -357,6 +365,12 @@ void process_unlink(struct process *p);
 void process_queue_teardown(struct process *p);
 /* process.c's side of the teardown: threads, timer, address space. */
 void process_teardown(struct process *p);
+/*
+ * @p stopped (@why CLD_STOPPED, by @sig) or continued (CLD_CONTINUED):
+ * SIGCHLD to its parent unless SA_NOCLDSTOP, and a waiting parent wakes.
+ * Called by a thread of @p with no lock held.
+ */
+void process_notify_parent(struct process *p, int why, int sig);
 /* Free @p (its last reference went). */
 void process_free(struct process *p);
 /*

@@ -244,6 +244,35 @@ static void process_make_zombie(struct process *c)
 		process_put(c);
 }
 
+void process_notify_parent(struct process *p, int why, int sig)
+{
+	struct uapi_siginfo info;
+	struct process *parent;
+	bool nocldstop;
+
+	spin_lock(&processes_lock);
+	parent = p->parent;
+	if (parent) {
+		atomic_inc(&parent->refs);
+		parent->child_events++;
+	}
+	spin_unlock(&processes_lock);
+	if (!parent)
+		return;
+	spin_lock(&parent->lock);
+	nocldstop = parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP;
+	spin_unlock(&parent->lock);
+	if (!nocldstop) {
+		memset(&info, 0, sizeof(info));
+		info.si_code = why;
+		info.chld.pid = p->pid;
+		info.chld.status = sig;
+		signal_send_kernel(parent, SIGCHLD, &info);
+	}
+	wake_up_all(&parent->child_wq);
+	process_put(parent);
+}
+
 static int teardown_thread(void *arg)
 {
 	for (;;) {
@@ -337,43 +366,103 @@ static bool wait_match(const struct process *c, const struct wait_sel *w)
 	return (c->exit_signal == SIGCHLD) == !(w->options & __WCLONE);
 }
 
+/* What a wait found. */
+struct wait_result {
+	struct process *child;	/* held; NULL: nothing (WNOHANG) */
+	int why;		/* CLD_EXITED (or KILLED/DUMPED), CLD_STOPPED, */
+				/* CLD_CONTINUED */
+	u32 status;		/* wait4's status word */
+	int si_status;		/* waitid's si_status */
+	int si_code;
+};
+
 /*
- * Wait for a child selected by @w to be a zombie: held in *@found (and
- * off the tree unless WNOWAIT), 0 with *@found NULL for WNOHANG and
- * nothing yet, -ECHILD, or -ERESTARTSYS.
+ * A state change of @c that @w asks for, taken into @r (a zombie off
+ * the tree unless WNOWAIT, a stop or continue report cleared unless
+ * WNOWAIT).  Under processes_lock.
  */
-static int do_wait(struct wait_sel *w, struct process **found)
+static bool wait_take(struct process *c, const struct wait_sel *w,
+		      struct wait_result *r)
+{
+	bool keep = w->options & WNOWAIT;
+	u8 report;
+
+	if (c->state == PROCESS_ZOMBIE) {
+		if (!(w->options & WEXITED))
+			return false;
+		r->child = c;
+		r->status = c->wait_status;
+		if (c->signaled) {
+			r->si_code = (c->wait_status & WCOREFLAG) ?
+				     CLD_DUMPED : CLD_KILLED;
+			r->si_status = c->term_sig;
+		} else {
+			r->si_code = CLD_EXITED;
+			r->si_status = (c->wait_status >> 8) & 0xff;
+		}
+		r->why = CLD_EXITED;
+		if (keep)
+			atomic_inc(&c->refs);
+		else
+			process_unlink_locked(c);
+		return true;
+	}
+	spin_lock(&c->lock);
+	report = c->wait_report;
+	if ((report & WAIT_REPORT_STOPPED) && (w->options & WSTOPPED)) {
+		r->why = r->si_code = CLD_STOPPED;
+		r->si_status = c->stop_sig ? c->stop_sig : SIGSTOP;
+		r->status = (u32)r->si_status << 8 | 0x7f;
+		if (!keep)
+			c->wait_report &= ~WAIT_REPORT_STOPPED;
+	} else if ((report & WAIT_REPORT_CONTINUED) &&
+		   (w->options & WCONTINUED)) {
+		r->why = r->si_code = CLD_CONTINUED;
+		r->si_status = SIGCONT;
+		r->status = 0xffff;
+		if (!keep)
+			c->wait_report &= ~WAIT_REPORT_CONTINUED;
+	} else {
+		report = 0;
+	}
+	spin_unlock(&c->lock);
+	if (!report)
+		return false;
+	r->child = c;
+	atomic_inc(&c->refs);
+	return true;
+}
+
+/*
+ * Wait for a state change of a child selected by @w: 0 with it in @r
+ * (r->child NULL for WNOHANG and nothing yet), -ECHILD, or
+ * -ERESTARTSYS.  The caller process_put()s r->child.
+ */
+static int do_wait(struct wait_sel *w, struct wait_result *r)
 {
 	struct process *self = current_process(), *c;
 	struct wait_queue_entry wqe;
-	bool any;
+	bool any, found;
 	u64 events;
 	int ret = 0;
 
-	*found = NULL;
+	memset(r, 0, sizeof(*r));
 	init_wait_entry(&wqe, 0);
 	for (;;) {
 		prepare_to_wait(&self->child_wq, &wqe, TASK_INTERRUPTIBLE);
-		any = false;
+		any = found = false;
 		spin_lock(&processes_lock);
 		events = self->child_events;
 		list_for_each_entry(c, &self->children, sibling) {
 			if (!wait_match(c, w))
 				continue;
 			any = true;
-			if (c->state == PROCESS_ZOMBIE) {
-				*found = c;
+			found = wait_take(c, w, r);
+			if (found)
 				break;
-			}
-		}
-		if (*found) {
-			if (w->options & WNOWAIT)
-				atomic_inc(&(*found)->refs);
-			else
-				process_unlink_locked(*found);
 		}
 		spin_unlock(&processes_lock);
-		if (*found || !any || (w->options & WNOHANG))
+		if (found || !any || (w->options & WNOHANG))
 			break;
 		if (signal_pending()) {
 			ret = -ERESTARTSYS;
@@ -383,15 +472,15 @@ static int do_wait(struct wait_sel *w, struct process **found)
 			schedule();
 	}
 	finish_wait(&self->child_wq, &wqe);
-	if (!ret && !*found && !any)
+	if (!ret && !found && !any)
 		ret = -ECHILD;
-	if (*found && !(w->options & WNOWAIT)) {
+	if (found && r->why == CLD_EXITED && !(w->options & WNOWAIT)) {
 		/* Its times and its reaped children's count as ours now. */
 		spin_lock(&self->lock);
 		process_cputime_add(&self->children_cputime,
-				    &(*found)->exited_cputime);
+				    &r->child->exited_cputime);
 		process_cputime_add(&self->children_cputime,
-				    &(*found)->children_cputime);
+				    &r->child->children_cputime);
 		spin_unlock(&self->lock);
 	}
 	return ret;
@@ -402,7 +491,8 @@ SYSCALL_DECLARE(wait4)
 	int pid = regs->rdi, options = regs->rdx;
 	int __user *ustatus = (int __user *)regs->rsi;
 	void __user *uru = (void __user *)regs->r10;
-	struct wait_sel w = { .options = options };
+	struct wait_sel w = { .options = options | WEXITED };
+	struct wait_result r;
 	struct process *c;
 	int ret;
 
@@ -418,11 +508,12 @@ SYSCALL_DECLARE(wait4)
 		w.pgid = current_process()->pgid;
 	else if (pid < -1)
 		w.pgid = -pid;
-	ret = do_wait(&w, &c);
+	ret = do_wait(&w, &r);
+	c = r.child;
 	if (ret || !c)
 		return ret;
 	ret = c->pid;
-	if (ustatus && put_user_u32(c->wait_status, (u32 __user *)ustatus))
+	if (ustatus && put_user_u32(r.status, (u32 __user *)ustatus))
 		ret = -EFAULT;
 	if (uru && rusage_put(uru, &c->exited_cputime, &c->children_cputime))
 		ret = -EFAULT;
@@ -437,6 +528,7 @@ SYSCALL_DECLARE(waitid)
 	void __user *uru = (void __user *)regs->r8;
 	struct wait_sel w = { .options = options };
 	struct uapi_siginfo info;
+	struct wait_result r;
 	struct process *c;
 	int ret;
 
@@ -464,20 +556,17 @@ SYSCALL_DECLARE(waitid)
 	default:
 		return -EINVAL;
 	}
-	/* Only exits are reported: no process here stops or continues. */
-	if (!(options & WEXITED)) {
-		if (options & WNOHANG)
-			return 0;
-		w.pid = -1;	/* matches nothing: sleep until a signal */
-	}
-	ret = do_wait(&w, &c);
+	ret = do_wait(&w, &r);
 	if (ret)
 		return ret;
-	if (!c) {
-		/* WNOHANG, nothing yet: a zeroed si_signo and si_pid. */
-		memset(&info, 0, sizeof(info));
-	} else {
-		chld_info(c, &info);
+	c = r.child;
+	/* WNOHANG with nothing yet: a zeroed si_signo and si_pid. */
+	memset(&info, 0, sizeof(info));
+	if (c) {
+		info.si_signo = SIGCHLD;
+		info.si_code = r.si_code;
+		info.chld.pid = c->pid;
+		info.chld.status = r.si_status;
 	}
 	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
 		ret = -EFAULT;

@@ -123,7 +123,7 @@ bool signal_pending(void)
 
 	if (!ut)
 		return false;
-	if (READ_ONCE(ut->kill_pending))
+	if (READ_ONCE(ut->kill_pending) || READ_ONCE(ut->proc->stop_sig))
 		return true;
 	pending = READ_ONCE(ut->pending->set) |
 		  READ_ONCE(ut->proc->shared_pending->set);
@@ -138,7 +138,10 @@ bool user_return_work_pending(void)
 		      ut->restore_sigmask);
 }
 
-/* Is @sig to be dropped when sent (its action ignores it)?  Under lock. */
+/*
+ * Is @sig to be dropped when sent (its action ignores it)?  SIGCONT's
+ * default action happened at the send.  Under lock.
+ */
 static bool sig_ignored(struct process *p, int sig)
 {
 	u64 handler = p->sigactions[sig - 1].handler;
@@ -146,7 +149,42 @@ static bool sig_ignored(struct process *p, int sig)
 	if (handler == SIG_IGN)
 		return true;
 	return handler == SIG_DFL &&
-	       ((DEFAULT_IGNORE | DEFAULT_STOP) & SIGBIT(sig));
+	       ((DEFAULT_IGNORE | SIGBIT(SIGCONT)) & SIGBIT(sig));
+}
+
+/* Take the signals of @mask out of every pending set of @p.  Under lock. */
+static void sig_flush_pending(struct process *p, u64 mask)
+{
+	struct uthread *ut;
+
+	WRITE_ONCE(p->shared_pending->set, p->shared_pending->set & ~mask);
+	list_for_each_entry(ut, &p->threads, node)
+		WRITE_ONCE(ut->pending->set, ut->pending->set & ~mask);
+}
+
+/*
+ * What sending @sig does at once, before any delivery (Linux's
+ * prepare_signal): SIGCONT continues a stopped process and drops its
+ * pending stop signals; a stop signal drops a pending SIGCONT.
+ */
+static void sig_job_control(struct process *p, int sig)
+{
+	struct uthread *ut;
+
+	if (sig == SIGCONT) {
+		sig_flush_pending(p, DEFAULT_STOP & ~SIGBIT(SIGCONT));
+		if (!p->stop_sig)
+			return;
+		WRITE_ONCE(p->stop_sig, 0);
+		p->wait_report = (p->wait_report & ~WAIT_REPORT_STOPPED) |
+				 WAIT_REPORT_CONTINUED;
+		p->cont_notify = true;
+		list_for_each_entry(ut, &p->threads, node)
+			if (!ut->exited)
+				wake_up_state(ut->task, TASK_INTERRUPTIBLE);
+	} else if (SIGBIT(sig) & DEFAULT_STOP) {
+		sig_flush_pending(p, SIGBIT(SIGCONT));
+	}
 }
 
 /* Wake @ut for a signal if it does not block it.  Under p->lock. */
@@ -200,6 +238,7 @@ static void sig_send_locked(struct process *p, struct uthread *t,
 		sig_kill_locked(p, sig);
 		return;
 	}
+	sig_job_control(p, sig);
 	if (t) {
 		blocked = t->sigmask & SIGBIT(sig);
 	} else {
@@ -208,13 +247,8 @@ static void sig_send_locked(struct process *p, struct uthread *t,
 			if (!ut->exited && !(ut->sigmask & SIGBIT(sig)))
 				blocked = false;
 	}
-	if (!blocked && sig_ignored(p, sig)) {
-		if (p->sigactions[sig - 1].handler == SIG_DFL &&
-		    (DEFAULT_STOP & SIGBIT(sig)))
-			pr_info("signal: pid %d: %d (stop/continue) ignored: no job control\n",
-				p->pid, sig);
+	if (!blocked && sig_ignored(p, sig))
 		return;
-	}
 	if (!(q->set & SIGBIT(sig)) || sig >= SIGRTMIN) {
 		q->info[sig - 1] = *info;
 		WRITE_ONCE(q->set, q->set | SIGBIT(sig));
@@ -389,6 +423,56 @@ static int sig_setup_frame(struct uthread *ut, struct pt_regs *regs,
 	return sigframe_setup(regs, &s);
 }
 
+/*
+ * The calling thread's process is stopped: sleep until SIGCONT (or a
+ * kill).  The first thread to run again tells the parent.
+ */
+static void sig_stopped_wait(struct uthread *ut)
+{
+	struct process *p = ut->proc;
+	bool notify;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!READ_ONCE(p->stop_sig) || READ_ONCE(ut->kill_pending))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	spin_lock(&p->lock);
+	notify = p->cont_notify && !p->stop_sig;
+	if (notify)
+		p->cont_notify = false;
+	spin_unlock(&p->lock);
+	if (notify)
+		process_notify_parent(p, CLD_CONTINUED, SIGCONT);
+}
+
+/*
+ * Stop the process of the calling thread for @sig (a stop signal's
+ * default action), tell the parent, and wait for SIGCONT.  Called
+ * with p->lock held; returns with it dropped.
+ */
+static void sig_do_stop(struct uthread *ut, int sig)
+{
+	struct process *p = ut->proc;
+	struct uthread *t;
+
+	WRITE_ONCE(p->stop_sig, sig);
+	p->wait_report = (p->wait_report & ~WAIT_REPORT_CONTINUED) |
+			 WAIT_REPORT_STOPPED;
+	p->cont_notify = false;
+	/* The other threads park at their next return to user mode. */
+	list_for_each_entry(t, &p->threads, node)
+		if (!t->exited && t != ut)
+			wake_up_state(t->task, TASK_INTERRUPTIBLE);
+	spin_unlock(&p->lock);
+	pr_info("signal: pid %d comm %s stopped by signal %d\n", p->pid,
+		p->comm, sig);
+	process_notify_parent(p, CLD_STOPPED, sig);
+	sig_stopped_wait(ut);
+}
+
 void user_return_work(struct pt_regs *regs)
 {
 	struct uthread *ut = current_uthread();
@@ -402,6 +486,8 @@ void user_return_work(struct pt_regs *regs)
 	if (!ut)
 		return;
 	p = ut->proc;
+	if (READ_ONCE(p->stop_sig))
+		sig_stopped_wait(ut);
 	if (READ_ONCE(ut->kill_pending))
 		uthread_exit(p->exit_status);
 	restart = ut->syscall_restart;
@@ -417,8 +503,15 @@ void user_return_work(struct pt_regs *regs)
 			continue;
 		if (ka.handler != SIG_DFL)
 			break;
-		if (SIGBIT(sig) & (DEFAULT_IGNORE | DEFAULT_STOP))
+		if (SIGBIT(sig) & (DEFAULT_IGNORE | SIGBIT(SIGCONT)))
 			continue;
+		if (SIGBIT(sig) & DEFAULT_STOP) {
+			sig_do_stop(ut, sig);	/* drops the lock */
+			if (READ_ONCE(ut->kill_pending))
+				uthread_exit(p->exit_status);
+			spin_lock(&p->lock);
+			continue;
+		}
 		/* Terminate (or core: the same status, no dump). */
 		sig_kill_locked(p, sig);
 		spin_unlock(&p->lock);
