@@ -386,6 +386,21 @@ void process_put(struct process *p);
  */
 int process_for_each(int (*fn)(struct process *p, void *arg), void *arg);
 /*
+ * Another process's state for /proc/<pid>, safe against its exit: its
+ * address space, held (pmm_put() it; NULL once torn down); open file
+ * @fd, held (ERR_PTR(-EBADF) when closed or exited); the bitmap of its
+ * open descriptors (false when its files are closed); its parent's pid
+ * as getppid() would say; its state letter for /proc (R, S, T, Z).
+ */
+struct pmm *process_mm_get(struct process *p);
+struct ufile *process_fd_get(struct process *p, int fd);
+bool process_fd_bitmap(struct process *p, unsigned long *bits,
+		       unsigned int nbits);
+int process_ppid(struct process *p);
+char process_state_char(struct process *p);
+/* Copy @p's pids into @pids (at most @max); how many there are. */
+unsigned int process_pids(int *pids, unsigned int max);
+/*
  * fork/vfork/clone of a new process from the calling thread (sys_thread.c
  * checked @flags): the child's pid or -errno.
  */

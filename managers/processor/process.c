@@ -38,6 +38,7 @@
  * task_cputime(), set_cpus_allowed()).
  */
 #include <fit/fit_wire.h>
+#include <tessera/bitmap.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -251,7 +252,51 @@ void process_free(struct process *p)
 	if (p->files)
 		fd_table_destroy(p->files);
 	signal_process_free(p);
+	kfree(p->start.args);
 	kfree(p);
+}
+
+struct pmm *process_mm_get(struct process *p)
+{
+	struct pmm *mm;
+
+	spin_lock(&p->lock);
+	mm = p->mm;
+	if (mm)
+		pmm_get(mm);
+	spin_unlock(&p->lock);
+	return mm;
+}
+
+/*
+ * p->files is only replaced under p->lock (exit sets it NULL, then
+ * closes the table), so a table seen under the lock is alive while the
+ * lock is held.
+ */
+struct ufile *process_fd_get(struct process *p, int fd)
+{
+	struct ufile *f = ERR_PTR(-EBADF);
+
+	spin_lock(&p->lock);
+	if (p->files)
+		f = fd_get(p->files, fd);
+	spin_unlock(&p->lock);
+	return f;
+}
+
+bool process_fd_bitmap(struct process *p, unsigned long *bits,
+		       unsigned int nbits)
+{
+	bool open;
+
+	bitmap_zero(bits, nbits);
+	spin_lock(&p->lock);
+	open = p->files;
+	for (unsigned int fd = 0; open && fd < nbits && fd < FD_MAX; fd++)
+		if (READ_ONCE(p->files->fd[fd]))
+			__set_bit(fd, bits);
+	spin_unlock(&p->lock);
+	return open;
 }
 
 struct process *process_spawn(int memory_node, const char *exe,
@@ -328,6 +373,7 @@ void process_reap(struct process *p)
 void process_teardown(struct process *p)
 {
 	struct uthread *ut, *tmp;
+	struct pmm *mm;
 
 	/* Its interval timer thread, stopped before anything goes. */
 	signal_process_stop(p);
@@ -336,8 +382,11 @@ void process_teardown(struct process *p)
 		uthread_free(ut);
 	}
 	/* No CPU has its page table loaded any more. */
-	pmm_put(p->mm);
+	spin_lock(&p->lock);
+	mm = p->mm;
 	p->mm = NULL;
+	spin_unlock(&p->lock);
+	pmm_put(mm);
 	/* For leak checks (tests/cluster/test_memsys.py). */
 	pr_info("processor: reaped pid %d: free_pages %llu\n", p->pid,
 		(unsigned long long)nr_free_pages());
@@ -496,6 +545,14 @@ long process_fork(const struct pt_regs *regs, unsigned long flags,
 	spin_unlock(&parent->lock);
 	p->start = parent->start;
 	p->start.start_ns = ktime_get();
+	p->start.args = NULL;
+	if (parent->start.args_len) {
+		p->start.args = kmalloc(parent->start.args_len, GFP_KERNEL);
+		if (!p->start.args)
+			goto fail;
+		memcpy(p->start.args, parent->start.args,
+		       parent->start.args_len);
+	}
 	p->exit_signal = flags & CSIGNAL;
 
 	p->mm = fork_mm(parent, p, flags & CLONE_VM, &err);

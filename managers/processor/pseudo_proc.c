@@ -25,6 +25,7 @@
 
 #define USER_HZ			100	/* /proc's clock ticks */
 #define PSEUDO_ARGS_MAX		(2u << 20)	/* cmdline bytes */
+#define PSEUDO_ARGS_KEEP	4096	/* of another process's */
 #define PSEUDO_LINE		256
 #define PSEUDO_PID_MAX		32768	/* Linux's default */
 #define PSEUDO_SIGQ_MAX		0	/* no signal queue */
@@ -101,7 +102,7 @@ int pseudo_show_exe(struct pseudo_buf *b, struct process *p, int arg)
 /* The target of fd/@arg: a path, or the name of a file without one. */
 int pseudo_show_fd(struct pseudo_buf *b, struct process *p, int fd)
 {
-	struct ufile *f = fd_get(p->files, fd);
+	struct ufile *f = process_fd_get(p, fd);
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -334,11 +335,30 @@ int pseudo_show_loadavg(struct pseudo_buf *b, struct process *p, int arg)
 }
 
 /* The argv strings as they are now in the process's memory (as Linux). */
+/*
+ * The caller's own argv from its memory, live (as Linux); another
+ * process's from what pseudofs_process_start() kept at its start (at
+ * most PSEUDO_ARGS_KEEP bytes: its memory is not readable from here).
+ */
 int pseudo_show_cmdline(struct pseudo_buf *b, struct process *p, int arg)
 {
 	unsigned long start = p->start.arg_start, end = p->start.arg_end;
 	size_t len = min_t(unsigned long, end - start, PSEUDO_ARGS_MAX);
 
+	if (p != current_process()) {
+		spin_lock(&p->lock);
+		len = p->start.args_len;
+		spin_unlock(&p->lock);
+		/* Sized outside the lock; the copy takes what still fits. */
+		if (!len || !pbuf_reserve(b, len))
+			return b->err;
+		spin_lock(&p->lock);
+		len = min_t(size_t, len, p->start.args_len);
+		memcpy(b->data, p->start.args, len);
+		spin_unlock(&p->lock);
+		b->len = len;
+		return 0;
+	}
 	if (end <= start || !pbuf_reserve(b, len))
 		return b->err;
 	len -= copy_from_user(b->data, (const void __user *)start, len);
@@ -356,8 +376,13 @@ int pseudo_show_maps(struct pseudo_buf *b, struct process *p, int arg)
 {
 	char *text;
 	size_t len;
-	int ret = pmm_remote_maps(p->mm, &text, &len);
+	struct pmm *mm = process_mm_get(p);
+	int ret;
 
+	if (!mm)
+		return 0;	/* exited: no maps, as a zombie's */
+	ret = pmm_remote_maps(mm, &text, &len);
+	pmm_put(mm);
 	if (ret)
 		return ret;
 	kfree(b->data);
@@ -389,12 +414,18 @@ static u64 parse_hex(const char **s)
  */
 static u64 pseudo_vm_size(struct process *p)
 {
+	struct pmm *mm = process_mm_get(p);
 	const char *line;
 	u64 total = 0;
 	size_t len;
 	char *text;
+	int ret;
 
-	if (pmm_remote_maps(p->mm, &text, &len))
+	if (!mm)
+		return 0;
+	ret = pmm_remote_maps(mm, &text, &len);
+	pmm_put(mm);
+	if (ret)
 		return 0;
 	for (line = text; *line;) {
 		u64 start = parse_hex(&line), end;
@@ -421,23 +452,49 @@ static void status_cpumask(struct pseudo_buf *b, u64 mask)
 		pbuf_printf(b, "%x", (u32)mask);
 }
 
+/* /proc's name of a state letter. */
+static const char *state_name(char state)
+{
+	switch (state) {
+	case 'R': return "R (running)";
+	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
+	default: return "Z (zombie)";
+	}
+}
+
 int pseudo_show_status(struct pseudo_buf *b, struct process *p, int arg)
 {
-	struct uthread *ut = current_uthread();
-	u64 mask = READ_ONCE(cpu_online_mask), caught = 0;
+	struct uthread *self = current_uthread();
+	u64 mask = READ_ONCE(cpu_online_mask), caught = 0, blocked = 0;
 	u64 vm_size = pseudo_vm_size(p);
 	char list[PSEUDO_LINE];
+	int tid = p->pid;
 
+	/* The caller's own thread, or another process's first one. */
+	if (self->proc == p) {
+		tid = self->tid;
+		blocked = self->sigmask;
+	} else {
+		struct uthread *ut;
+
+		spin_lock(&p->lock);
+		ut = process_find_thread(p, p->pid);
+		if (ut)
+			blocked = ut->sigmask;
+		spin_unlock(&p->lock);
+	}
 	for (int sig = 1; sig <= NR_SIGNALS; sig++)
 		if (p->sigactions[sig - 1].handler > 1)	/* not DFL/IGN */
 			caught |= 1ULL << (sig - 1);
-	pbuf_printf(b, "Name:\t%s\nUmask:\t0022\nState:\tR (running)\n"
-		    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t0\nTracerPid:\t0\n"
+	pbuf_printf(b, "Name:\t%s\nUmask:\t0022\nState:\t%s\n"
+		    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
 		    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
 		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\n"
 		    "NSsid:\t%d\n",
-		    p->comm, p->pid, ut->tid, FD_MAX, p->pid, ut->tid, p->pid,
-		    p->pid);
+		    p->comm, state_name(process_state_char(p)), p->pid, tid,
+		    process_ppid(p), FD_MAX, p->pid, tid, READ_ONCE(p->pgid),
+		    READ_ONCE(p->sid));
 	/* Of the Vm* lines only the size is known here (not RSS, peaks). */
 	if (vm_size) {
 		pseudo_fmt_status_kb("VmSize", vm_size / 1024, list,
@@ -452,7 +509,7 @@ int pseudo_show_status(struct pseudo_buf *b, struct process *p, int arg)
 		    "CapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
 		    "Seccomp_filters:\t0\nCpus_allowed:\t",
 		    READ_ONCE(p->nr_live), PSEUDO_SIGQ_MAX, 0ULL, 0ULL,
-		    (unsigned long long)ut->sigmask, 0ULL,
+		    (unsigned long long)blocked, 0ULL,
 		    (unsigned long long)caught);
 	status_cpumask(b, mask);
 	pseudo_fmt_cpulist(mask, list, sizeof(list));
@@ -467,7 +524,10 @@ int pseudo_show_pid_stat(struct pseudo_buf *b, struct process *p, int arg)
 	struct pseudo_pid_stat s = {
 		.pid = p->pid,
 		.comm = p->comm,
-		.state = 'R',
+		.state = process_state_char(p),
+		.ppid = process_ppid(p),
+		.pgrp = READ_ONCE(p->pgid),
+		.session = READ_ONCE(p->sid),
 		.num_threads = READ_ONCE(p->nr_live),
 		.starttime = p->start.start_ns / (NSEC_PER_SEC / USER_HZ),
 		.vsize = pseudo_vm_size(p),
@@ -535,7 +595,9 @@ void pseudofs_process_start(struct process *p, unsigned long sp)
 {
 	struct pseudo_start *s = &p->start;
 	unsigned long at = sp + 8;
+	char *args, *old;
 	unsigned int i;
+	u32 len;
 
 	s->stack = sp;
 	s->start_ns = ktime_get();
@@ -556,5 +618,18 @@ void pseudofs_process_start(struct process *p, unsigned long sp)
 		}
 	}
 	s->auxv_bytes = i * 8;
+	/* argv as it is now, for other processes' /proc/<pid>/cmdline. */
+	len = min_t(unsigned long, s->arg_end - s->arg_start,
+		    PSEUDO_ARGS_KEEP);
+	args = s->arg_end > s->arg_start ? kmalloc(len, GFP_KERNEL) : NULL;
+	if (args)
+		len -= copy_from_user(args, (const void __user *)s->arg_start,
+				      len);
+	spin_lock(&p->lock);
+	old = s->args;
+	s->args = args;
+	s->args_len = args ? len : 0;
+	spin_unlock(&p->lock);
+	kfree(old);
 }
 

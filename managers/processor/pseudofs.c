@@ -82,7 +82,23 @@ struct pseudo_ref {
 	struct ufile *file;	/* E_FD_N followed to a file without a */
 				/* name (a standard stream, a pipe): it, */
 				/* with a reference; else NULL */
+	struct process *proc;	/* under /proc/<pid> of another process: */
+				/* it, held; NULL: the caller */
 };
+
+/* The process a reference is about: @self unless another one's. */
+static struct process *ref_proc(const struct pseudo_ref *ref,
+				struct process *self)
+{
+	return ref->proc ? ref->proc : self;
+}
+
+static void ref_put(struct pseudo_ref *ref)
+{
+	if (ref->proc)
+		process_put(ref->proc);
+	ref->proc = NULL;
+}
 
 /* What an open pseudo file holds. */
 struct pseudo_file {
@@ -189,7 +205,7 @@ static int pseudo_number(const char *name, size_t len)
 
 static bool fd_is_open(struct process *p, int fd)
 {
-	struct ufile *f = fd_get(p->files, fd);
+	struct ufile *f = process_fd_get(p, fd);
 
 	if (IS_ERR(f))
 		return false;
@@ -199,7 +215,7 @@ static bool fd_is_open(struct process *p, int fd)
 
 /* The child @name (@len bytes) of directory @dir, or -ENOENT. */
 static int pseudo_child(struct process *p, int dir, const char *name,
-			size_t len, int *arg)
+			size_t len, int *arg, struct process **arg_proc)
 {
 	int n;
 
@@ -212,8 +228,14 @@ static int pseudo_child(struct process *p, int dir, const char *name,
 	}
 	switch (dir) {
 	case E_PROC:
-		if (pseudo_number(name, len) == p->pid)
+		n = pseudo_number(name, len);
+		if (n == p->pid)
 			return E_PID;
+		if (n > 0 && arg_proc) {
+			*arg_proc = process_find(n);
+			if (*arg_proc)
+				return E_PID;
+		}
 		break;
 	case E_PID_FD:
 		n = pseudo_number(name, len);
@@ -261,7 +283,7 @@ static int pseudo_follow(struct process *p, const struct pseudo_ref *ref,
 	int ret;
 
 	if (ref->ent == E_FD_N) {
-		f = fd_get(p->files, ref->arg);
+		f = process_fd_get(p, ref->arg);
 		if (IS_ERR(f))
 			return PTR_ERR(f);
 		if (!f->path) {
@@ -300,7 +322,12 @@ static int pseudo_walk(struct process *p, char *path, size_t size,
 {
 	int hops = 0, ret;
 
+	struct process *self = p;
+
+	ref->proc = NULL;
 restart:
+	ref_put(ref);
+	p = self;
 	ref->ent = -1;
 	ref->arg = 0;
 	ref->file = NULL;
@@ -319,10 +346,20 @@ restart:
 				    !memcmp(pseudo_ents[i].name, name, len))
 					child = i;
 		} else {
-			child = pseudo_child(p, ref->ent, name, len, &arg);
+			struct process *other = NULL;
+
+			child = pseudo_child(p, ref->ent, name, len, &arg,
+					     ref->proc ? NULL : &other);
+			if (other) {
+				/* /proc/<pid> of another process. */
+				ref->proc = other;
+				p = other;
+			}
 		}
-		if (child < 0)
+		if (child < 0) {
+			ref_put(ref);
 			return child;
+		}
 		ref->ent = child;
 		ref->arg = arg;
 		at += 1 + len;
@@ -332,16 +369,23 @@ restart:
 		/* after it (must be a directory) always follows it. */
 		if (!path[at] && nofollow)
 			break;
-		if (++hops > PSEUDO_MAX_HOPS)
+		if (++hops > PSEUDO_MAX_HOPS) {
+			ref_put(ref);
 			return -ELOOP;
+		}
 		ret = pseudo_follow(p, ref, path, size, at, &ref->file);
-		if (ret || ref->file)
+		if (ret || ref->file) {
+			if (ret)
+				ref_put(ref);
 			return ret;
+		}
 		goto restart;
 	}
 	if (path[strlen(path) - 1] == '/' && path[1] &&
-	    pseudo_ents[ref->ent].kind != PK_DIR)
+	    pseudo_ents[ref->ent].kind != PK_DIR) {
+		ref_put(ref);
 		return -ENOTDIR;
+	}
 	return 0;
 }
 
@@ -418,6 +462,33 @@ static u8 pseudo_dtype(const struct pseudo_ent *e)
 	return type[e->kind];
 }
 
+/* A directory record for each process of the node, in pid order. */
+static void pseudo_list_pids(struct pseudo_buf *b)
+{
+	unsigned int n, max = process_count() + 16;
+	char name[16];
+	int *pids;
+
+	for (;;) {
+		pids = kmalloc_array(max, sizeof(*pids), GFP_KERNEL);
+		if (!pids) {
+			b->err = -ENOMEM;
+			return;
+		}
+		n = process_pids(pids, max);
+		if (n <= max)
+			break;
+		kfree(pids);
+		max = n + 16;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%d", pids[i]);
+		/* The same inode for every pid directory: none is kept. */
+		dirent_add(b, 2 + E_PID, DT_DIR, name);
+	}
+	kfree(pids);
+}
+
 /* The records of directory @ref, snapshot at open. */
 static int pseudo_list(struct pseudo_buf *b, struct process *p,
 		       const struct pseudo_ref *ref)
@@ -435,18 +506,21 @@ static int pseudo_list(struct pseudo_buf *b, struct process *p,
 				   pseudo_ents[i].name);
 	switch (ref->ent) {
 	case E_PROC:
-		snprintf(name, sizeof(name), "%d", p->pid);
-		dirent_add(b, 2 + E_PID, DT_DIR, name);
+		pseudo_list_pids(b);
 		break;
-	case E_PID_FD:
+	case E_PID_FD: {
+		DECLARE_BITMAP(open, FD_MAX);
+
+		process_fd_bitmap(p, open, FD_MAX);
 		for (i = 0; i < FD_MAX; i++) {
-			if (!READ_ONCE(p->files->fd[i]))
+			if (!test_bit(i, open))
 				continue;
 			snprintf(name, sizeof(name), "%d", i);
 			dirent_add(b, 2 + E_FD_N + (u64)i * NR_PSEUDO_ENTS,
 				   DT_LNK, name);
 		}
 		break;
+	}
 	case E_SYS_CPU:
 		for_each_online_cpu(i) {
 			snprintf(name, sizeof(name), "cpu%d", i);
@@ -478,6 +552,9 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 			  &ref);
 	if (ret)
 		return ret;
+	if (ref.file)
+		ref_put(&ref);
+	p = ref_proc(&ref, p);
 	if (ref.file) {
 		/* Linux opens the file anew; an anonymous one refuses. */
 		f = ERR_PTR(-ENXIO);
@@ -491,18 +568,24 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 		*fp = f;
 		return 0;
 	}
+	ret = -EEXIST;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		return -EEXIST;
+		goto fail;
 	e = &pseudo_ents[ref.ent];
 	if (!(flags & O_PATH)) {
+		ret = -ELOOP;		/* O_NOFOLLOW on a symlink */
 		if (e->kind == PK_LNK)
-			return -ELOOP;	/* O_NOFOLLOW on a symlink */
+			goto fail;
+		ret = -EISDIR;
 		if (e->kind == PK_DIR && (writing || (flags & __O_TMPFILE)))
-			return -EISDIR;
+			goto fail;
+		ret = -ENOTDIR;
 		if ((flags & O_DIRECTORY) && e->kind != PK_DIR)
-			return -ENOTDIR;
+			goto fail;
+		ret = -ENXIO;		/* no controlling terminal */
 		if (e->dev == PD_TTY)
-			return -ENXIO;	/* no controlling terminal */
+			goto fail;
+		ret = 0;
 		/* fd/ lists at its first getdents, its own descriptor too. */
 		if (e->kind == PK_DIR && ref.ent != E_PID_FD)
 			ret = pseudo_list(&b, p, &ref);
@@ -535,6 +618,7 @@ int pseudofs_open(struct fs_lookup *lk, u32 flags, struct ufile **fp)
 	*fp = f;
 	return 0;
 fail:
+	ref_put(&ref);
 	kfree(b.data);
 	return ret;
 }
@@ -549,6 +633,8 @@ int pseudofs_stat(struct fs_lookup *lk, bool nofollow, struct uapi_stat *st)
 		pseudo_fill_stat(&ref, st);
 	if (!ret && ref.file)
 		ufile_put(ref.file);
+	if (!ret)
+		ref_put(&ref);
 	return ret;
 }
 
@@ -575,7 +661,8 @@ long pseudofs_readlink(const char *path, char __user *ubuf, size_t len)
 	if (!ret && pseudo_ents[ref.ent].kind != PK_LNK)
 		ret = -EINVAL;
 	if (!ret)
-		ret = pseudo_show(&b, p, &ref);
+		ret = pseudo_show(&b, ref_proc(&ref, p), &ref);
+	ref_put(&ref);
 	if (!ret) {
 		ret = min(len, b.len);
 		if (copy_to_user(ubuf, b.data, ret))
@@ -704,7 +791,8 @@ static long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 
 	if (!pf->data) {
 		struct pseudo_buf b = { 0 };
-		int ret = pseudo_list(&b, current_process(), &pf->ref);
+		int ret = pseudo_list(&b, ref_proc(&pf->ref, current_process()),
+				      &pf->ref);
 
 		if (ret) {
 			kfree(b.data);
@@ -733,8 +821,10 @@ static long pseudofs_getdents(struct ufile *f, void __user *ubuf, size_t len)
 
 static void pseudofs_release(struct ufile *f)
 {
-	if (f->pseudo)
+	if (f->pseudo) {
+		ref_put(&f->pseudo->ref);
 		kfree(f->pseudo->data);
+	}
 	kfree(f->pseudo);
 }
 

@@ -34,6 +34,8 @@ struct pseudo_start {
 	u64 auxv[2 * PSEUDO_AUXV_MAX];	/* up to and with AT_NULL */
 	u32 auxv_bytes;
 	u64 start_ns;			/* ktime_get() at spawn */
+	char *args;			/* argv bytes at start (kmalloc'd), for */
+	u32 args_len;			/* other processes' /proc/<pid>/cmdline */
 };
 
 /* pseudofs_open() / pseudofs_stat(): go on with the storage node. */

@@ -580,9 +580,8 @@ SYSCALL_DECLARE(waitid)
 
 /* ------------------------------------------------------------ ids */
 
-SYSCALL_DECLARE(getppid)
+int process_ppid(struct process *p)
 {
-	struct process *p = current_process();
 	int ppid;
 
 	spin_lock(&processes_lock);
@@ -590,6 +589,40 @@ SYSCALL_DECLARE(getppid)
 	ppid = p->parent ? p->parent->pid : p->orphan ? 1 : 0;
 	spin_unlock(&processes_lock);
 	return ppid;
+}
+
+char process_state_char(struct process *p)
+{
+	enum process_state state;
+
+	spin_lock(&processes_lock);
+	state = p->state;
+	spin_unlock(&processes_lock);
+	if (state != PROCESS_RUNNING)
+		return 'Z';
+	if (READ_ONCE(p->stop_sig))
+		return 'T';
+	return p == current_process() ? 'R' : 'S';
+}
+
+unsigned int process_pids(int *pids, unsigned int max)
+{
+	unsigned int n = 0;
+	struct process *p;
+
+	spin_lock(&processes_lock);
+	list_for_each_entry(p, &all_processes, all) {
+		if (n < max)
+			pids[n] = p->pid;
+		n++;
+	}
+	spin_unlock(&processes_lock);
+	return n;
+}
+
+SYSCALL_DECLARE(getppid)
+{
+	return process_ppid(current_process());
 }
 
 /* A process of the caller's session by pid, under processes_lock. */
