@@ -8,8 +8,8 @@
  * the text are pseudo_proc.c's, the pure layouts pseudo_fmt.c's.
  *
  * The tree is a static table of entries (struct pseudo_ent) plus three
- * kinds of dynamic names: /proc/<pid> (the calling process only: a
- * process sees itself, nobody else), /proc/<pid>/fd/<n> (its open
+ * kinds of dynamic names: /proc/<pid> (every process of the node: a
+ * walk through another's holds it, struct pseudo_ref.proc), /proc/<pid>/fd/<n> (its open
  * descriptors) and /sys/devices/system/cpu/cpu<n> (online CPUs).  Every
  * other name under /dev, /proc and /sys is -ENOENT without a round trip.
  * Symlinks inside the tree (/proc/self, /dev/stdin, ...) are followed
