@@ -236,11 +236,19 @@ struct uthread {
 	struct pt_regs start_regs;	/* registers of its first user entry */
 };
 
-/* Pending signals: a set, and the siginfo of each (rt ones coalesce too). */
+/*
+ * Pending signals: a set, and the siginfo of each; a real-time signal
+ * sent again while pending queues one more instance on @queued (each
+ * delivered in order), at most SIGQUEUE_RT_MAX per set.
+ */
 struct sigqueue {
 	u64 set;
 	struct uapi_siginfo info[NR_SIGNALS];
+	struct list_head queued;	/* struct sigqueue_entry */
+	unsigned int nr_queued;
 };
+
+#define SIGQUEUE_RT_MAX		1024
 
 /* The Linux struct sigaction as rt_sigaction passes it (x86-64). */
 struct k_sigaction {

@@ -80,22 +80,59 @@ static bool sig_valid(int sig)
 	return sig >= 1 && sig <= _NSIG;
 }
 
+/* One more instance of a pending real-time signal. */
+struct sigqueue_entry {
+	struct list_head link;
+	struct uapi_siginfo info;
+};
+
+static struct sigqueue *sigqueue_alloc(void)
+{
+	struct sigqueue *q = kzalloc(sizeof(*q), GFP_KERNEL);
+
+	if (q)
+		INIT_LIST_HEAD(&q->queued);
+	return q;
+}
+
+/* Take the signals of @mask out of @q, queued instances too. */
+static void sigqueue_drop(struct sigqueue *q, u64 mask)
+{
+	struct sigqueue_entry *e, *tmp;
+
+	WRITE_ONCE(q->set, q->set & ~mask);
+	list_for_each_entry_safe(e, tmp, &q->queued, link) {
+		if (!(mask & SIGBIT(e->info.si_signo)))
+			continue;
+		list_del(&e->link);
+		q->nr_queued--;
+		kfree(e);
+	}
+}
+
+static void sigqueue_free(struct sigqueue *q)
+{
+	if (q)
+		sigqueue_drop(q, ~0ULL);
+	kfree(q);
+}
+
 int signal_thread_init(struct uthread *ut)
 {
-	ut->pending = kzalloc(sizeof(*ut->pending), GFP_KERNEL);
+	ut->pending = sigqueue_alloc();
 	ut->altstack.ss_flags = SS_DISABLE;
 	return ut->pending ? 0 : -ENOMEM;
 }
 
 int signal_process_init(struct process *p)
 {
-	p->shared_pending = kzalloc(sizeof(*p->shared_pending), GFP_KERNEL);
+	p->shared_pending = sigqueue_alloc();
 	return p->shared_pending ? 0 : -ENOMEM;
 }
 
 void signal_thread_free(struct uthread *ut)
 {
-	kfree(ut->pending);
+	sigqueue_free(ut->pending);
 }
 
 void signal_process_stop(struct process *p)
@@ -113,7 +150,7 @@ void signal_process_stop(struct process *p)
 void signal_process_free(struct process *p)
 {
 	signal_process_stop(p);
-	kfree(p->shared_pending);
+	sigqueue_free(p->shared_pending);
 }
 
 bool signal_pending(void)
@@ -157,9 +194,9 @@ static void sig_flush_pending(struct process *p, u64 mask)
 {
 	struct uthread *ut;
 
-	WRITE_ONCE(p->shared_pending->set, p->shared_pending->set & ~mask);
+	sigqueue_drop(p->shared_pending, mask);
 	list_for_each_entry(ut, &p->threads, node)
-		WRITE_ONCE(ut->pending->set, ut->pending->set & ~mask);
+		sigqueue_drop(ut->pending, mask);
 }
 
 /*
@@ -224,8 +261,8 @@ static void sig_kill_locked(struct process *p, int sig)
  * Send @info->si_signo to thread @t of @p, or to @p itself (@t NULL).
  * Under p->lock.
  */
-static void sig_send_locked(struct process *p, struct uthread *t,
-			    const struct uapi_siginfo *info)
+static int sig_send_locked(struct process *p, struct uthread *t,
+			   const struct uapi_siginfo *info)
 {
 	int sig = info->si_signo;
 	struct sigqueue *q = t ? t->pending : p->shared_pending;
@@ -233,10 +270,10 @@ static void sig_send_locked(struct process *p, struct uthread *t,
 	bool blocked;
 
 	if (p->group_exit)
-		return;
+		return 0;
 	if (sig == SIGKILL) {
 		sig_kill_locked(p, sig);
-		return;
+		return 0;
 	}
 	sig_job_control(p, sig);
 	if (t) {
@@ -248,20 +285,32 @@ static void sig_send_locked(struct process *p, struct uthread *t,
 				blocked = false;
 	}
 	if (!blocked && sig_ignored(p, sig))
-		return;
-	if (!(q->set & SIGBIT(sig)) || sig >= SIGRTMIN) {
+		return 0;
+	if (!(q->set & SIGBIT(sig))) {
 		q->info[sig - 1] = *info;
 		WRITE_ONCE(q->set, q->set | SIGBIT(sig));
+	} else if (sig >= SIGRTMIN) {
+		/* Real-time signals queue: one more instance, in order. */
+		struct sigqueue_entry *e = NULL;
+
+		if (q->nr_queued < SIGQUEUE_RT_MAX)
+			e = kmalloc(sizeof(*e), GFP_ATOMIC);
+		if (!e)
+			return -EAGAIN;
+		e->info = *info;
+		list_add_tail(&e->link, &q->queued);
+		q->nr_queued++;
 	}
 	if (t) {
 		sig_wake(t, sig);
-		return;
+		return 0;
 	}
 	if (self && self->proc == p && sig_wake(self, sig))
-		return;
+		return 0;
 	list_for_each_entry(ut, &p->threads, node)
 		if (sig_wake(ut, sig))
-			return;
+			return 0;
+	return 0;
 }
 
 static void sig_info_init(struct uapi_siginfo *info, int sig, int code,
@@ -336,6 +385,20 @@ static int sig_dequeue(struct sigqueue *q, u64 allowed,
 		set &= SYNCHRONOUS;
 	sig = __builtin_ctzll(set) + 1;
 	*info = q->info[sig - 1];
+	if (sig >= SIGRTMIN) {
+		struct sigqueue_entry *e;
+
+		/* The next queued instance, if any, is pending now. */
+		list_for_each_entry(e, &q->queued, link) {
+			if (e->info.si_signo != sig)
+				continue;
+			q->info[sig - 1] = e->info;
+			list_del(&e->link);
+			q->nr_queued--;
+			kfree(e);
+			return sig;
+		}
+	}
 	WRITE_ONCE(q->set, q->set & ~SIGBIT(sig));
 	return sig;
 }
@@ -563,7 +626,6 @@ SYSCALL_DECLARE(rt_sigaction)
 	const struct k_sigaction __user *uact = (const void __user *)regs->rsi;
 	struct k_sigaction __user *uold = (void __user *)regs->rdx;
 	struct k_sigaction act, old;
-	struct uthread *ut;
 
 	if (regs->r10 != KERNEL_SIGSET_SIZE)
 		return -EINVAL;
@@ -579,11 +641,8 @@ SYSCALL_DECLARE(rt_sigaction)
 		act.mask &= ~UNBLOCKABLE;
 		p->sigactions[sig - 1] = act;
 		/* Now ignored: pending instances go (POSIX). */
-		if (sig_ignored(p, sig)) {
-			p->shared_pending->set &= ~SIGBIT(sig);
-			list_for_each_entry(ut, &p->threads, node)
-				ut->pending->set &= ~SIGBIT(sig);
-		}
+		if (sig_ignored(p, sig))
+			sig_flush_pending(p, SIGBIT(sig));
 	}
 	spin_unlock(&p->lock);
 	if (uold && copy_to_user(uold, &old, sizeof(old)))
@@ -684,7 +743,7 @@ static long sig_send_to(struct process *p, int tid, struct uapi_siginfo *info)
 			ret = -ESRCH;
 	}
 	if (!ret && info->si_signo)
-		sig_send_locked(p, t, info);
+		ret = sig_send_locked(p, t, info);
 	spin_unlock(&p->lock);
 	return ret;
 }
@@ -724,6 +783,7 @@ SYSCALL_DECLARE(kill)
 	int pid = regs->rdi, sig = sig_arg(regs->rsi);
 	struct kill_many k = { .self = self };
 	struct uapi_siginfo info;
+	long ret;
 
 	if (sig < 0)
 		return sig;
@@ -732,13 +792,9 @@ SYSCALL_DECLARE(kill)
 		p = process_find(pid);
 		if (!p)
 			return -ESRCH;
-		if (sig) {
-			spin_lock(&p->lock);
-			sig_send_locked(p, NULL, &info);
-			spin_unlock(&p->lock);
-		}
+		ret = sig ? sig_send_to(p, 0, &info) : 0;
 		process_put(p);
-		return 0;
+		return ret;
 	}
 	if (pid == (int)0x80000000)
 		return -ESRCH;
