@@ -722,6 +722,39 @@ static void test_sigwaitinfo(void)
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
+/*
+ * Real-time signals queue: three sigqueue()s of one blocked RT signal
+ * come out as three instances with their values, in order; a standard
+ * signal sent twice while blocked comes out once.
+ */
+static void test_rt_queue(void)
+{
+	int rt = SIGRTMIN + 2, got[4] = { 0 }, n = 0, sig;
+	sigset_t mask;
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+
+	sigemptyset(&mask);
+	sigaddset(&mask, rt);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	for (int v = 1; v <= 3; v++)
+		sigqueue(getpid(), rt, (union sigval){ .sival_int = v });
+	kill(getpid(), SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	/* The lowest number first: SIGUSR1, once. */
+	sig = sigtimedwait(&mask, &si, &zero);
+	check("rt signals: the standard one first, once",
+	      sig == SIGUSR1 && sigtimedwait(&mask, &si, &zero) == rt);
+	got[n++] = si.si_value.sival_int;
+	while (n < 4 && sigtimedwait(&mask, &si, &zero) == rt)
+		got[n++] = si.si_value.sival_int;
+	check("rt signals: three queued instances, in order",
+	      n == 3 && got[0] == 1 && got[1] == 2 && got[2] == 3 &&
+	      errno == EAGAIN);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+}
+
 static void test_sigpipe(void)
 {
 	int fd[2];
@@ -845,6 +878,7 @@ int main(int argc, char **argv)
 	test_interruptions();
 	test_sigwait();
 	test_sigwaitinfo();
+	test_rt_queue();
 	test_sigpipe();
 	test_thread();
 	printf("%d checks failed\n", nr_failed);
