@@ -609,9 +609,14 @@ void user_return_work(struct pt_regs *regs)
 		spin_unlock(&p->lock);
 		uthread_exit(p->exit_status);
 	}
+	/*
+	 * The handler runs with the mask in force now (sigsuspend's own,
+	 * not the one it saved: that one is in the frame, for sigreturn),
+	 * plus sa_mask and the signal itself, as Linux.
+	 */
 	spin_lock(&p->lock);
 	ut->restore_sigmask = false;
-	ut->sigmask = (oldmask | ka.mask |
+	ut->sigmask = (ut->sigmask | ka.mask |
 		       ((ka.flags & SA_NODEFER) ? 0 : SIGBIT(sig))) &
 		      ~UNBLOCKABLE;
 	spin_unlock(&p->lock);
