@@ -360,7 +360,18 @@ extern spinlock_t processes_lock;
 void process_tree_init(void);
 /* Processes on the node, zombies included (RLIMIT_NPROC). */
 unsigned int process_count(void);
-/* Enter new process @p in the tree, a child of @parent (NULL: the kernel). */
+/*
+ * Count one more process if the node has fewer than @limit (a fork's
+ * RLIMIT_NPROC check and its place, taken at once so that concurrent
+ * forks cannot pass the limit together); process_unreserve() gives the
+ * place back when the fork fails.
+ */
+bool process_reserve(u64 limit);
+void process_unreserve(void);
+/*
+ * Enter new process @p in the tree, a child of @parent (NULL: the
+ * kernel); a child's place was reserved.
+ */
 void process_link(struct process *p, struct process *parent);
 /*
  * SIGKILL every live process of session @sid (what a launcher's program

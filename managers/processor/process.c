@@ -473,15 +473,15 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 	return ut->tid;
 }
 
-/* A process limit for RLIMIT_NPROC, logged once when it bites. */
-static bool nproc_ok(struct process *parent)
+/* RLIMIT_NPROC: a place for one more process, or a log line once. */
+static bool nproc_reserve(struct process *parent)
 {
 	u64 limit;
 
 	spin_lock(&parent->lock);
 	limit = parent->rlim[RLIMIT_NPROC].rlim_cur;
 	spin_unlock(&parent->lock);
-	if (process_count() < limit)
+	if (process_reserve(limit))
 		return true;
 	pr_warn_once("processor: fork: %u processes, RLIMIT_NPROC %llu of pid %d: -EAGAIN\n",
 		     process_count(), (unsigned long long)limit, parent->pid);
@@ -527,11 +527,13 @@ long process_fork(const struct pt_regs *regs, unsigned long flags,
 	struct pt_regs child = *regs;
 	int err = -ENOMEM, pid;
 
-	if (!nproc_ok(parent))
+	if (!nproc_reserve(parent))
 		return -EAGAIN;
 	p = process_alloc(parent->exe);
-	if (!p)
+	if (!p) {
+		process_unreserve();
 		return -ENOMEM;
+	}
 	strscpy(p->comm, parent->comm, sizeof(p->comm));
 	p->forked = true;
 	p->files = fd_table_dup(parent->files);
@@ -596,6 +598,7 @@ long process_fork(const struct pt_regs *regs, unsigned long flags,
 	return pid;
 
 fail:
+	process_unreserve();
 	process_free(p);
 	return err;
 }

@@ -65,6 +65,25 @@ unsigned int process_count(void)
 	return READ_ONCE(nr_processes);
 }
 
+bool process_reserve(u64 limit)
+{
+	bool ok;
+
+	spin_lock(&processes_lock);
+	ok = nr_processes < limit;
+	if (ok)
+		nr_processes++;
+	spin_unlock(&processes_lock);
+	return ok;
+}
+
+void process_unreserve(void)
+{
+	spin_lock(&processes_lock);
+	nr_processes--;
+	spin_unlock(&processes_lock);
+}
+
 void process_link(struct process *p, struct process *parent)
 {
 	spin_lock(&processes_lock);
@@ -80,7 +99,9 @@ void process_link(struct process *p, struct process *parent)
 	}
 	p->state = PROCESS_RUNNING;
 	list_add_tail(&p->all, &all_processes);
-	nr_processes++;
+	/* A fork reserved its place (process_reserve()). */
+	if (!parent)
+		nr_processes++;
 	spin_unlock(&processes_lock);
 }
 
