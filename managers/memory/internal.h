@@ -460,6 +460,8 @@ int memnode_image_register(const char *path, const void *data, u64 size);
 int memnode_image_unregister(const char *path);
 /* Processes with an address space here. */
 unsigned int memnode_nr_procs(void);
+/* Requests refused with -EPROTO so far. */
+u64 memnode_nr_malformed(void);
 /* pr_info() the request counters. */
 void memnode_dump_stats(void);
 /* Register the P2M_TMPFS_* handlers (tmpfs.c).  0 or -errno. */

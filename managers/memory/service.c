@@ -275,6 +275,11 @@ unsigned int memnode_nr_procs(void)
 	return READ_ONCE(memnode_nr_live);
 }
 
+u64 memnode_nr_malformed(void)
+{
+	return __atomic_load_n(&memnode_stats.malformed, __ATOMIC_RELAXED);
+}
+
 /* ------------------------------------------------------------ images */
 
 int memnode_image_register(const char *path, const void *data, u64 size)
