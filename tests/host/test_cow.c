@@ -195,6 +195,22 @@ fail:
 	return NULL;
 }
 
+/* make_parent(100) and its child 101: 0, or -ENOMEM with neither. */
+static int make_pair(struct rmm **parent, struct rmm **child)
+{
+	if (setup())
+		return -ENOMEM;
+	*parent = make_parent(100);
+	if (!*parent)
+		return -ENOMEM;
+	*child = rmm_fork(*parent, 1, 101);
+	if (!*child) {
+		rmm_destroy(*parent);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Every data page of make_parent() holds what it wrote (all bytes). */
 static bool parent_bytes_ok(struct rmm *mm)
 {
@@ -361,11 +377,7 @@ static void test_write_fault_copies(struct htest *t)
 	void *shared, *mine;
 	u32 prot = 0;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	parent = make_parent(100);
-	HT_ASSERT(t, parent);
-	child = rmm_fork(parent, 1, 101);
-	HT_ASSERT(t, child);
+	HT_ASSERT_EQ(t, make_pair(&parent, &child), 0);
 	owned = rmm_nr_pages_owned();
 	copies = rmm_nr_cow_copies();
 	shared = rmm_page_lookup(parent, REG_A + 2 * PG);
@@ -433,11 +445,7 @@ static void test_flush_on_shared_page(struct htest *t)
 	u64 owned, copies;
 	void *shared;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	parent = make_parent(100);
-	HT_ASSERT(t, parent);
-	child = rmm_fork(parent, 1, 101);
-	HT_ASSERT(t, child);
+	HT_ASSERT_EQ(t, make_pair(&parent, &child), 0);
 	owned = rmm_nr_pages_owned();
 	copies = rmm_nr_cow_copies();
 	shared = rmm_page_lookup(parent, REG_A + PG);
@@ -481,11 +489,7 @@ static void test_unmap_and_exit_free_unshared_only(struct htest *t)
 	u64 owned, tables;
 	void *page;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	parent = make_parent(100);
-	HT_ASSERT(t, parent);
-	child = rmm_fork(parent, 1, 101);
-	HT_ASSERT(t, child);
+	HT_ASSERT_EQ(t, make_pair(&parent, &child), 0);
 	/* A private page of the child's own in REG_A (page 7). */
 	HT_ASSERT_EQ(t, wr(child, REG_A + 7 * PG, 70, NULL), 0);
 
