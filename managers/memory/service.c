@@ -875,7 +875,8 @@ static void memnode_fork(struct fit_request *rq, void *ctx)
 	mm = rmm_fork(parent->mm, rq->src_node, pid);
 	exe = memnode_exe_dup(parent->exe, &ret);
 	exe_file = parent->exe_file;
-	shared = mm ? rmm_first_shared_writable(mm) : NULL;
+	/* The parent's: the child is no longer ours once in the table. */
+	shared = rmm_first_shared_writable(parent->mm);
 	if (!mm)
 		ret = -ENOMEM;
 	if (!ret)
