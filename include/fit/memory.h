@@ -218,6 +218,24 @@ struct p2m_madvise_req {
 } __packed;
 _Static_assert(sizeof(struct p2m_madvise_req) == 32, "p2m_madvise_req size");
 
+/*
+ * P2M_FORK: create process @hdr.pid (the child: a pid the memory node
+ * does not know yet) with a copy of the address space of @parent_pid,
+ * a process of the same sending node: every vma, the break, the program
+ * path for P2M_MAPS.  Pages are shared copy on write: a read miss of a
+ * shared page answers its prot without PROT_WRITE, a write miss or a
+ * flush gives the process its own copy.  The caller has written back
+ * the parent's dirty lines first.  No reply bytes.  Errors: -ESRCH (no
+ * such parent), -EEXIST (the child pid is taken), -ENOMEM (then nothing
+ * of the child is left).
+ */
+struct p2m_fork_req {
+	struct p2m_hdr hdr;	/* pid: the child's */
+	__le32 parent_pid;	/* non-zero, not the child's */
+	__le32 reserved;	/* zero */
+} __packed;
+_Static_assert(sizeof(struct p2m_fork_req) == 16, "p2m_fork_req size");
+
 /* P2M_EXIT: the process is gone; free its address space.  No reply bytes. */
 struct p2m_exit_req {
 	struct p2m_hdr hdr;
@@ -309,7 +327,7 @@ static inline bool p2m_zero(const void *p, size_t n)
 	return true;
 }
 
-/* The fixed size of an opcode's request, 0 for none (FORK, unknown). */
+/* The fixed size of an opcode's request, 0 for an unknown one. */
 static inline u32 p2m_req_size(u16 opcode)
 {
 	switch (opcode) {
@@ -322,6 +340,7 @@ static inline u32 p2m_req_size(u16 opcode)
 	case P2M_MREMAP:	return sizeof(struct p2m_mremap_req);
 	case P2M_MADVISE:	return sizeof(struct p2m_madvise_req);
 	case P2M_EXECVE:	return sizeof(struct p2m_execve_req);
+	case P2M_FORK:		return sizeof(struct p2m_fork_req);
 	case P2M_EXIT:		return sizeof(struct p2m_exit_req);
 	case P2M_MAPS:		return sizeof(struct p2m_maps_req);
 	case P2M_TMPFS_READ:
@@ -335,8 +354,8 @@ static inline u32 p2m_req_size(u16 opcode)
 /*
  * Check the framing of a request of @opcode: exact length (EXECVE: the
  * fixed part plus its path and strings; TMPFS_WRITE: plus its data),
- * version, non-zero pid, every
- * reserved field zero, the miss access bits.  0 or -EPROTO.  Semantic
+ * version, non-zero pid, every reserved field zero, the miss access
+ * bits, a FORK's parent pid (non-zero, not the child's).  0 or -EPROTO.  Semantic
  * checks (alignment, flags) are the handler's and give Linux errnos.
  */
 static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
@@ -392,6 +411,15 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 		if (fit_get_le32(&((const struct p2m_madvise_req *)buf)->reserved))
 			return -EPROTO;
 		break;
+	case P2M_FORK: {
+		const struct p2m_fork_req *r = buf;
+		u32 parent = fit_get_le32(&r->parent_pid);
+
+		if (!parent || parent == fit_get_le32(&h->pid) ||
+		    fit_get_le32(&r->reserved))
+			return -EPROTO;
+		break;
+	}
 	case P2M_TMPFS_READ:
 	case P2M_TMPFS_WRITE:
 	case P2M_TMPFS_TRUNCATE:

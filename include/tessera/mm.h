@@ -42,7 +42,15 @@ struct kmem_cache;
 struct page {
 	unsigned long flags;		/* 1 << PG_* */
 	unsigned int order;		/* PG_buddy or PG_head: block order */
-	unsigned int inuse;		/* slab head page: objects allocated */
+	union {
+		unsigned int inuse;	/* slab head page: objects allocated */
+		/*
+		 * A memory node's process data page (managers/memory/vm.c):
+		 * how many address spaces hold it (copy-on-write after
+		 * fork).  __atomic builtins only; zero when allocated.
+		 */
+		unsigned int rmm_refs;
+	};
 	struct list_head lru;		/* free list (PG_buddy) or slab list */
 	struct kmem_cache *slab;	/* PG_slab: owning cache (every page) */
 	void *freelist;			/* slab head page: first free object */

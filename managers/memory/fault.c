@@ -9,6 +9,11 @@
  * Rights follow x86 with NX and without protection keys: any of
  * PROT_READ, PROT_WRITE, PROT_EXEC makes a page readable; writing needs
  * PROT_WRITE, fetching needs PROT_EXEC.
+ *
+ * Copy on write (pages shared by fork, vm.c): a read or fetch of a
+ * shared page answers the vma's protection without PROT_WRITE, so the
+ * processor maps the line read-only and comes back with a write miss;
+ * a write miss, or a flush, gives the process a private page first.
  */
 #include "internal.h"
 
@@ -46,7 +51,10 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	if ((v->flags & (VMA_FILE | VMA_ZERO_TAIL)) == VMA_FILE &&
 	    pva >= ALIGN(v->file_end, PAGE_SIZE))
 		return -ENXIO;
-	ret = rmm_page_get(mm, pva, page, &created);
+	if (access & RMM_ACCESS_WRITE)
+		ret = rmm_page_get_private(mm, pva, page, &created);
+	else
+		ret = rmm_page_get(mm, pva, page, &created);
 	if (ret)
 		return ret;
 	if (created && (v->flags & VMA_FILE)) {
@@ -59,22 +67,16 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 		}
 	}
 	*prot = v->prot;
+	if (!(access & RMM_ACCESS_WRITE) && rmm_page_shared(*page))
+		*prot &= ~PROT_WRITE;
 	return 0;
 }
 
 int rmm_flush(struct rmm *mm, u64 va, const void *data)
 {
-	bool created;
-	void *page;
-	int ret;
-
 	if (va & ~PAGE_MASK)
 		return -EINVAL;
 	if (!rmm_find_vma(mm, va))
 		return -EFAULT;
-	ret = rmm_page_get(mm, va, &page, &created);
-	if (ret)
-		return ret;
-	memcpy(page, data, PAGE_SIZE);
-	return 0;
+	return rmm_page_write(mm, va, data);
 }

@@ -69,6 +69,8 @@ struct mem_file {
 #define VMA_HEAP	0x20	/* the brk area */
 #define VMA_NOWRITE	0x40	/* MAP_SHARED of a read-only file: never */
 				/* PROT_WRITE (mprotect: -EACCES) */
+#define VMA_SHARED	0x80	/* MAP_SHARED: not kept coherent across */
+				/* fork (the child gets COW pages) */
 
 struct vma {
 	struct rb_node rb;	/* in rmm->vmas, keyed by start */
@@ -87,7 +89,7 @@ struct rmm {
 	struct rb_root vmas;
 	unsigned int nr_vmas;
 	void **pgd;		/* radix root, NULL until the first page */
-	u64 nr_pages;		/* data pages owned */
+	u64 nr_pages;		/* data pages held, shared ones included */
 	u64 peak_pages;		/* the most nr_pages ever was */
 	u64 nr_tables;		/* radix table pages owned */
 	u64 page_limit;		/* max nr_pages, 0: no limit */
@@ -102,8 +104,25 @@ struct rmm *rmm_create(u16 node, u32 pid, u64 page_limit);
 /* Free every vma, page and table, then @mm itself. */
 void rmm_destroy(struct rmm *mm);
 
-/* Data + table pages owned by every rmm of this node (leak checks). */
+/*
+ * Data + table pages owned by every rmm of this node, each physical page
+ * once however many rmms share it (leak checks).
+ */
 u64 rmm_nr_pages_owned(void);
+/* Shared pages replaced by a private copy (write miss or flush) so far. */
+u64 rmm_nr_cow_copies(void);
+
+/*
+ * A copy of @parent's address space for process (@node, @pid): every
+ * vma, the break, mmap_base and page_limit; the data pages shared copy
+ * on write (one more reference each, counted in the child's nr_pages
+ * too), the radix tables copied.  Costs O(vmas + table pages).  NULL on
+ * -ENOMEM, with nothing of the child left and @parent unchanged.  The
+ * caller holds @parent's lock.
+ */
+struct rmm *rmm_fork(struct rmm *parent, u16 node, u32 pid);
+/* The lowest writable MAP_SHARED vma of @mm, or NULL. */
+struct vma *rmm_first_shared_writable(struct rmm *mm);
 /*
  * When buddy has no page for an rmm, call @reclaim (NULL: none) to free
  * up to @nr pages elsewhere and try once more; it returns how many it
@@ -153,10 +172,29 @@ u64 rmm_unmapped_area(struct rmm *mm, u64 len);
 void *rmm_page_lookup(struct rmm *mm, u64 va);
 /*
  * The page at page-aligned @va, allocated zeroed if absent (*@created
- * then true).  -ENOMEM past mm->page_limit or when buddy is empty.
+ * then true), for reading: it may be shared with other rmms (fork) and
+ * must not be written.  -ENOMEM past mm->page_limit or when buddy is
+ * empty.
  */
 int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created);
-/* Free the pages in [start, end) (page aligned). */
+/*
+ * The same, for writing: a shared page is first replaced by a private
+ * copy (copy on write).  -ENOMEM also when there is no page for the copy.
+ */
+int rmm_page_get_private(struct rmm *mm, u64 va, void **page,
+			 bool *created);
+/*
+ * Store PAGE_SIZE bytes of @data as the page at page-aligned @va: into
+ * the page if it is @mm's alone, else into a new private page that
+ * replaces the shared one (nothing copied); allocated if absent.  0 or
+ * -ENOMEM (nothing changed).
+ */
+int rmm_page_write(struct rmm *mm, u64 va, const void *data);
+/* Is @page (from the calls above) held by more than one rmm? */
+bool rmm_page_shared(const void *page);
+/* How many rmms hold @page (tests). */
+unsigned int rmm_page_nr_refs(const void *page);
+/* Drop @mm's pages in [start, end) (page aligned); the last holder frees. */
 void rmm_zap_range(struct rmm *mm, u64 start, u64 end);
 
 /* Copy into/out of the process's pages, ignoring vmas (absent reads 0). */
@@ -179,8 +217,9 @@ typedef int (*rmm_read_fn)(void *ctx, const struct mem_file *file, u64 off,
 
 /*
  * Resolve a miss on @va (any address in the page) for @access: the page
- * (created and filled on first touch) in *@page and the vma's protection
- * in *@prot.  -EFAULT: no vma (SEGV_MAPERR); -EACCES: the vma forbids
+ * (created and filled on first touch; for a write, made private first if
+ * fork shared it) in *@page and the vma's protection in *@prot, without
+ * PROT_WRITE when a read or fetch finds the page shared.  -EFAULT: no vma (SEGV_MAPERR); -EACCES: the vma forbids
  * @access (SEGV_ACCERR); -ENXIO: a file mapping's page past the end of
  * the file (SIGBUS); -ENOMEM: over the limit or out of pages; -EIO and
  * friends from @read.
@@ -191,7 +230,8 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 /*
  * Store a dirty line: PAGE_SIZE bytes of @data at page-aligned @va.
  * The vma's protection is not checked (the line was dirtied while the
- * vma allowed it).  0, -EFAULT (no vma: stale flush after munmap),
+ * vma allowed it).  A page shared by fork is replaced, not written
+ * (rmm_page_write()).  0, -EFAULT (no vma: stale flush after munmap),
  * -EINVAL (unaligned), -ENOMEM.
  */
 int rmm_flush(struct rmm *mm, u64 va, const void *data);
@@ -420,6 +460,8 @@ int memnode_image_register(const char *path, const void *data, u64 size);
 int memnode_image_unregister(const char *path);
 /* Processes with an address space here. */
 unsigned int memnode_nr_procs(void);
+/* Requests refused with -EPROTO so far. */
+u64 memnode_nr_malformed(void);
 /* pr_info() the request counters. */
 void memnode_dump_stats(void);
 /* Register the P2M_TMPFS_* handlers (tmpfs.c).  0 or -errno. */

@@ -43,6 +43,11 @@
  * that file's identity, so that P2M_MAPS (maps.c's lines) can name the
  * program's own segments.
  *
+ * FORK creates an entry from another one of the same processor node:
+ * rmm_fork() under the parent's lock (pages shared copy on write, see
+ * vm.c), the path and file identity copied, then the child enters the
+ * table whole (memnode_proc_add()) or not at all.
+ *
  * A miss may carry the write-back of a dirty victim line of the same
  * process (struct p2m_miss_flush_req): both run under one hold of the
  * process lock, the flush first.  Its reply (4 KiB and the protection)
@@ -133,6 +138,7 @@ static struct {
 	u64 unknown_pid;	/* -ESRCH */
 	u64 execs;
 	u64 piggybacks;		/* misses carrying a flush */
+	u64 forks_shared_writable;	/* forks copying a writable MAP_SHARED */
 } memnode_stats;
 
 #define memnode_count(field)	__atomic_add_fetch(&(field), 1, __ATOMIC_RELAXED)
@@ -211,6 +217,41 @@ static struct memnode_proc *memnode_proc_get_or_create(u16 node, u32 pid)
 	return p;
 }
 
+/*
+ * A new entry for (@node, @pid) owning @mm, @exe (kmalloc'd or NULL) and
+ * @exe_file, in the table.  0, or -EEXIST (the pid is taken) / -ENOMEM
+ * with nothing kept: @mm and @exe stay the caller's.
+ */
+static int memnode_proc_add(u16 node, u32 pid, struct rmm *mm, char *exe,
+			    const struct mem_file *exe_file)
+{
+	struct list_head *head = &memnode_table[memnode_hash(node, pid)];
+	struct memnode_proc *p = kzalloc(sizeof(*p), GFP_KERNEL), *q;
+	unsigned long flags;
+
+	if (!p)
+		return -ENOMEM;
+	p->node = node;
+	p->pid = pid;
+	p->refs = 1;		/* the table's */
+	mutex_init(&p->lock);
+	p->mm = mm;
+	p->exe = exe;
+	p->exe_file = *exe_file;
+	spin_lock_irqsave(&memnode_table_lock, flags);
+	list_for_each_entry(q, head, link) {
+		if (q->node == node && q->pid == pid) {
+			spin_unlock_irqrestore(&memnode_table_lock, flags);
+			kfree(p);
+			return -EEXIST;
+		}
+	}
+	list_add(&p->link, head);
+	memnode_nr_live++;
+	spin_unlock_irqrestore(&memnode_table_lock, flags);
+	return 0;
+}
+
 /* Take @p out of the table (once); drops the table's reference. */
 static void memnode_proc_unlink(struct memnode_proc *p)
 {
@@ -232,6 +273,11 @@ static void memnode_proc_unlink(struct memnode_proc *p)
 unsigned int memnode_nr_procs(void)
 {
 	return READ_ONCE(memnode_nr_live);
+}
+
+u64 memnode_nr_malformed(void)
+{
+	return __atomic_load_n(&memnode_stats.malformed, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------ images */
@@ -498,24 +544,28 @@ static void memnode_reply_err(struct fit_request *rq, int err)
 	fit_reply_error(rq, err);
 }
 
-/*
- * Common prologue: count, check framing, find the process and lock it.
- * Returns the locked entry (with a reference), or NULL after replying.
- */
-static struct memnode_proc *memnode_begin(struct fit_request *rq)
+/* Count @rq and check its framing: false after replying -EPROTO. */
+static bool memnode_request_ok(struct fit_request *rq)
 {
-	const struct p2m_hdr *h = rq->data;
-	struct memnode_proc *p;
-
 	memnode_count(memnode_stats.requests[rq->opcode - P2M_PCACHE_MISS]);
-	if (p2m_req_check(rq->opcode, rq->data, rq->len)) {
-		memnode_count(memnode_stats.malformed);
-		pr_warn_once("memnode: malformed request %#x (%u bytes) from node %u\n",
-			     rq->opcode, rq->len, rq->src_node);
-		memnode_reply_err(rq, -EPROTO);
-		return NULL;
-	}
-	p = memnode_proc_get(rq->src_node, fit_get_le32(&h->pid));
+	if (!p2m_req_check(rq->opcode, rq->data, rq->len))
+		return true;
+	memnode_count(memnode_stats.malformed);
+	pr_warn_once("memnode: malformed request %#x (%u bytes) from node %u\n",
+		     rq->opcode, rq->len, rq->src_node);
+	memnode_reply_err(rq, -EPROTO);
+	return false;
+}
+
+/*
+ * Process @pid of @rq's sender, locked, with a reference; NULL after
+ * replying -ESRCH.
+ */
+static struct memnode_proc *memnode_lock_proc(struct fit_request *rq,
+					      u32 pid)
+{
+	struct memnode_proc *p = memnode_proc_get(rq->src_node, pid);
+
 	if (p) {
 		mutex_lock(&p->lock);
 		if (p->mm)
@@ -526,6 +576,19 @@ static struct memnode_proc *memnode_begin(struct fit_request *rq)
 	memnode_count(memnode_stats.unknown_pid);
 	memnode_reply_err(rq, -ESRCH);
 	return NULL;
+}
+
+/*
+ * Common prologue: count, check framing, find the process and lock it.
+ * Returns the locked entry (with a reference), or NULL after replying.
+ */
+static struct memnode_proc *memnode_begin(struct fit_request *rq)
+{
+	const struct p2m_hdr *h = rq->data;
+
+	if (!memnode_request_ok(rq))
+		return NULL;
+	return memnode_lock_proc(rq, fit_get_le32(&h->pid));
 }
 
 static void memnode_end(struct memnode_proc *p)
@@ -762,6 +825,72 @@ static void memnode_madvise(struct fit_request *rq, void *ctx)
 	ret = rmm_madvise(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len),
 			  (int)fit_get_le32(&r->advice));
 	memnode_end(p);
+	memnode_reply_status(rq, ret);
+}
+
+/*
+ * The child's copy of the parent's program path (P2M_MAPS names), or
+ * NULL; *@ret -ENOMEM if there was one to copy and no memory.
+ */
+static char *memnode_exe_dup(const char *exe, int *ret)
+{
+	size_t len = exe ? strlen(exe) + 1 : 0;
+	char *copy = len ? kmalloc(len, GFP_KERNEL) : NULL;
+
+	if (len && !copy)
+		*ret = -ENOMEM;
+	else if (copy)
+		memcpy(copy, exe, len);
+	return copy;
+}
+
+/*
+ * P2M_FORK: the child (hdr.pid, new) gets a copy of the parent's address
+ * space with its pages shared copy on write (rmm_fork()).  The child is
+ * built under the parent's lock and enters the table whole, or not at
+ * all.
+ */
+static void memnode_fork(struct fit_request *rq, void *ctx)
+{
+	const struct p2m_fork_req *r = rq->data;
+	u32 pid = fit_get_le32(&r->hdr.pid);
+	struct memnode_proc *parent, *child;
+	struct mem_file exe_file;
+	struct vma *shared;
+	struct rmm *mm;
+	char *exe;
+	int ret = 0;
+
+	if (!memnode_request_ok(rq))
+		return;
+	child = memnode_proc_get(rq->src_node, pid);
+	if (child) {
+		memnode_proc_put(child);
+		memnode_reply_err(rq, -EEXIST);
+		return;
+	}
+	parent = memnode_lock_proc(rq, fit_get_le32(&r->parent_pid));
+	if (!parent)
+		return;
+	mm = rmm_fork(parent->mm, rq->src_node, pid);
+	exe = memnode_exe_dup(parent->exe, &ret);
+	exe_file = parent->exe_file;
+	/* The parent's: the child is no longer ours once in the table. */
+	shared = rmm_first_shared_writable(parent->mm);
+	if (!mm)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = memnode_proc_add(rq->src_node, pid, mm, exe, &exe_file);
+	if (!ret && shared) {
+		memnode_count(memnode_stats.forks_shared_writable);
+		pr_info("memnode: fork of pid %u: writable MAP_SHARED mapping at %#llx copied private in the child (not shared)\n",
+			parent->pid, (unsigned long long)shared->start);
+	}
+	memnode_end(parent);
+	if (ret) {
+		rmm_destroy(mm);
+		kfree(exe);
+	}
 	memnode_reply_status(rq, ret);
 }
 
@@ -1137,6 +1266,9 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
+	pr_info("memnode: cow-copies %llu forks-shared-writable %llu\n",
+		(unsigned long long)rmm_nr_cow_copies(),
+		(unsigned long long)memnode_stats.forks_shared_writable);
 	memnode_fcache_report();
 	memnode_tmpfs_dump_stats();
 }
@@ -1188,6 +1320,7 @@ int memory_service_start(void)
 		{ P2M_MPROTECT, memnode_mprotect },
 		{ P2M_MREMAP, memnode_mremap },
 		{ P2M_MADVISE, memnode_madvise },
+		{ P2M_FORK, memnode_fork },
 		{ P2M_EXECVE, memnode_execve },
 		{ P2M_EXIT, memnode_exit },
 		{ P2M_MAPS, memnode_maps },

@@ -20,8 +20,20 @@
  * Accounting: mm->nr_pages counts data pages against mm->page_limit
  * (-ENOMEM past it); a failed buddy allocation first asks the reclaim
  * hook (rmm_set_reclaim(): the file page cache gives pages back) and
- * tries once more, then is -ENOMEM for the faulting process only.  rmm_nr_pages_owned() counts data and table
- * pages of every rmm, for leak checks.
+ * tries once more, then is -ENOMEM for the faulting process only.
+ * rmm_nr_pages_owned() counts data and table pages of every rmm, each
+ * physical page once, for leak checks.
+ *
+ * Fork (rmm_fork()) copies the vmas and the radix tables but not the
+ * data pages: parent and child point at the same pages, each counted in
+ * struct page's rmm_refs (atomics: the rmms that share a page are
+ * serialised by different locks).  A page with more than one reference
+ * is read-only for everyone; rmm_page_get_private() and rmm_page_write()
+ * give the caller's rmm a copy of its own first (copy on write), and a
+ * page whose last other holder is gone is simply private again.  The
+ * last reference frees the page.  A shared page counts in the nr_pages
+ * of every rmm holding it, like Linux's RSS, so breaking COW never
+ * changes nr_pages and never fails on page_limit, only on buddy.
  */
 #include "internal.h"
 
@@ -36,10 +48,16 @@
 _Static_assert(TASK_SIZE == MMAN_TASK_SIZE, "one user address space size");
 
 static u64 rmm_pages_owned;	/* atomic: every rmm's data + table pages */
+static u64 rmm_cow_copies;	/* atomic: shared pages made private copies */
 
 u64 rmm_nr_pages_owned(void)
 {
 	return __atomic_load_n(&rmm_pages_owned, __ATOMIC_RELAXED);
+}
+
+u64 rmm_nr_cow_copies(void)
+{
+	return __atomic_load_n(&rmm_cow_copies, __ATOMIC_RELAXED);
 }
 
 /* Pages one failed allocation asks the reclaim hook for. */
@@ -52,11 +70,12 @@ void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr))
 	rmm_reclaim = reclaim;
 }
 
-static void *rmm_alloc_page(void)
+static void *rmm_alloc_page_gfp(gfp_t gfp)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
-	struct page *page = alloc_page(gfp);
+	struct page *page;
 
+	gfp |= GFP_KERNEL | __GFP_NOWARN;
+	page = alloc_page(gfp);
 	if (!page && rmm_reclaim && rmm_reclaim(RMM_RECLAIM_BATCH))
 		page = alloc_page(gfp);
 	if (!page)
@@ -65,10 +84,64 @@ static void *rmm_alloc_page(void)
 	return page_address(page);
 }
 
+/* A zeroed table page. */
+static void *rmm_alloc_page(void)
+{
+	return rmm_alloc_page_gfp(__GFP_ZERO);
+}
+
 static void rmm_free_page(void *addr)
 {
 	__atomic_sub_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
 	free_page((unsigned long)addr);
+}
+
+/* ------------------------------------------------------------ data pages */
+
+static unsigned int *rmm_page_refs(const void *addr)
+{
+	return &virt_to_page(addr)->rmm_refs;
+}
+
+/* A data page held by one rmm; zeroed unless @gfp says otherwise. */
+static void *rmm_alloc_data_page(gfp_t gfp)
+{
+	void *addr = rmm_alloc_page_gfp(gfp);
+
+	if (addr)
+		__atomic_store_n(rmm_page_refs(addr), 1, __ATOMIC_RELAXED);
+	return addr;
+}
+
+/* One more rmm holds @addr (fork); the caller holds a reference. */
+static void rmm_page_share(void *addr)
+{
+	__atomic_add_fetch(rmm_page_refs(addr), 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Drop one rmm's reference; the last frees the page.  Acquire-release:
+ * a holder's reads of the page (a COW copy) come before its drop, and
+ * the free or the last holder's writes after every other drop.
+ */
+static void rmm_page_put(void *addr)
+{
+	unsigned int old = __atomic_fetch_sub(rmm_page_refs(addr), 1,
+					      __ATOMIC_ACQ_REL);
+
+	BUG_ON(old == 0);
+	if (old == 1)
+		rmm_free_page(addr);
+}
+
+bool rmm_page_shared(const void *page)
+{
+	return __atomic_load_n(rmm_page_refs(page), __ATOMIC_ACQUIRE) > 1;
+}
+
+unsigned int rmm_page_nr_refs(const void *page)
+{
+	return __atomic_load_n(rmm_page_refs(page), __ATOMIC_ACQUIRE);
 }
 
 /* ------------------------------------------------------------ page table */
@@ -111,14 +184,15 @@ void *rmm_page_lookup(struct rmm *mm, u64 va)
 	return slot ? *slot : NULL;
 }
 
-int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created)
+/* The slot of the page at @va, the page allocated zeroed if absent. */
+static int pt_get(struct rmm *mm, u64 va, void ***slotp, bool *created)
 {
 	void **slot;
 
 	*created = false;
 	slot = pt_slot(mm, va, false);
 	if (slot && *slot) {
-		*page = *slot;
+		*slotp = slot;
 		return 0;
 	}
 	if (mm->page_limit && mm->nr_pages >= mm->page_limit)
@@ -126,14 +200,68 @@ int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created)
 	slot = pt_slot(mm, va, true);
 	if (!slot)
 		return -ENOMEM;
-	*slot = rmm_alloc_page();
+	*slot = rmm_alloc_data_page(__GFP_ZERO);
 	if (!*slot)
 		return -ENOMEM;
 	mm->nr_pages++;
 	mm->peak_pages = max(mm->peak_pages, mm->nr_pages);
-	*page = *slot;
+	*slotp = slot;
 	*created = true;
 	return 0;
+}
+
+/*
+ * Give @mm a page of its own in place of the shared one in @slot,
+ * holding a copy of its bytes (@copy) or not (the caller overwrites it
+ * all).  nr_pages stays: the shared page was counted already.
+ */
+static int pt_unshare(void **slot, bool copy)
+{
+	void *priv = rmm_alloc_data_page(0);
+
+	if (!priv)
+		return -ENOMEM;
+	if (copy)
+		memcpy(priv, *slot, PAGE_SIZE);
+	rmm_page_put(*slot);
+	*slot = priv;
+	__atomic_add_fetch(&rmm_cow_copies, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int rmm_page_get(struct rmm *mm, u64 va, void **page, bool *created)
+{
+	void **slot;
+	int ret = pt_get(mm, va, &slot, created);
+
+	if (!ret)
+		*page = *slot;
+	return ret;
+}
+
+int rmm_page_get_private(struct rmm *mm, u64 va, void **page, bool *created)
+{
+	void **slot;
+	int ret = pt_get(mm, va, &slot, created);
+
+	if (!ret && rmm_page_shared(*slot))
+		ret = pt_unshare(slot, true);
+	if (!ret)
+		*page = *slot;
+	return ret;
+}
+
+int rmm_page_write(struct rmm *mm, u64 va, const void *data)
+{
+	bool created;
+	void **slot;
+	int ret = pt_get(mm, va, &slot, &created);
+
+	if (!ret && rmm_page_shared(*slot))
+		ret = pt_unshare(slot, false);
+	if (!ret)
+		memcpy(*slot, data, PAGE_SIZE);
+	return ret;
 }
 
 static bool pt_table_empty(void **table)
@@ -162,7 +290,7 @@ static bool pt_zap(struct rmm *mm, void **table, int level, u64 base,
 		if (!table[i])
 			continue;
 		if (level == 0) {
-			rmm_free_page(table[i]);
+			rmm_page_put(table[i]);
 			mm->nr_pages--;
 			table[i] = NULL;
 		} else if (pt_zap(mm, table[i], level - 1, lo,
@@ -229,7 +357,8 @@ int rmm_copy_to(struct rmm *mm, u64 va, const void *src, u64 len)
 		u64 off = va & ~PAGE_MASK, n = min(len, PAGE_SIZE - off);
 		bool created;
 		void *page;
-		int ret = rmm_page_get(mm, va & PAGE_MASK, &page, &created);
+		int ret = rmm_page_get_private(mm, va & PAGE_MASK, &page,
+					       &created);
 
 		if (ret)
 			return ret;
@@ -472,6 +601,74 @@ void rmm_destroy(struct rmm *mm)
 	kfree(mm);
 }
 
+/*
+ * Give @child a copy of table @src (at @level) in *@dst: new table pages,
+ * the data pages shared (one more reference each).  On -ENOMEM what was
+ * copied so far stays linked in @child, consistent, for rmm_destroy().
+ */
+static int pt_fork(struct rmm *child, void **src, int level, void ***dst)
+{
+	void **table = rmm_alloc_page();
+	int ret;
+
+	if (!table)
+		return -ENOMEM;
+	child->nr_tables++;
+	*dst = table;
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		if (!src[i])
+			continue;
+		if (level == 0) {
+			rmm_page_share(src[i]);
+			table[i] = src[i];
+			child->nr_pages++;
+			continue;
+		}
+		ret = pt_fork(child, src[i], level - 1, (void ***)&table[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct rmm *rmm_fork(struct rmm *parent, u16 node, u32 pid)
+{
+	struct rmm *mm = rmm_create(node, pid, parent->page_limit);
+	struct vma *v, *n;
+
+	if (!mm)
+		return NULL;
+	for (v = rmm_first_vma(parent); v; v = rmm_next_vma(v)) {
+		n = kmalloc(sizeof(*n), GFP_KERNEL);
+		if (!n)
+			goto fail;
+		*n = *v;
+		RB_CLEAR_NODE(&n->rb);
+		vma_link(mm, n);
+	}
+	if (parent->pgd &&
+	    pt_fork(mm, parent->pgd, PT_LEVELS - 1, (void ***)&mm->pgd))
+		goto fail;
+	mm->start_brk = parent->start_brk;
+	mm->brk = parent->brk;
+	mm->mmap_base = parent->mmap_base;
+	mm->peak_pages = mm->nr_pages;
+	return mm;
+fail:
+	rmm_destroy(mm);
+	return NULL;
+}
+
+struct vma *rmm_first_shared_writable(struct rmm *mm)
+{
+	struct vma *v;
+
+	for (v = rmm_first_vma(mm); v; v = rmm_next_vma(v))
+		if ((v->flags & VMA_SHARED) && (v->prot & PROT_WRITE))
+			return v;
+	return NULL;
+}
+
 static struct vma *vma_new(u64 start, u64 end, u32 prot, u32 flags,
 			   const struct mem_file *file, u64 file_off,
 			   u64 file_end)
@@ -576,7 +773,7 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 			return -EOPNOTSUPP;
 		if (prot & PROT_WRITE)
 			return -EACCES;
-		vflags |= VMA_NOWRITE;
+		vflags |= VMA_SHARED | VMA_NOWRITE;
 		break;
 	default:
 		return -EINVAL;

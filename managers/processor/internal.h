@@ -586,9 +586,11 @@ int processor_storage_node(void);
 /* An empty remote address space served by @node; NULL on -ENOMEM. */
 struct pmm *pmm_remote_create(u16 node);
 /*
- * P2M_FORK: a new remote address space, a copy-on-write copy of
- * @parent's on its memory node (the caller wrote back every line of
- * @parent and holds its pmm_lock_change()).  NULL with *@err = -errno.
+ * P2M_FORK: a new remote address space on @parent's memory node, a copy
+ * of @parent's (pages shared copy on write there).  The caller holds
+ * @parent's pmm_lock_change() and has written back its dirty lines.
+ * NULL with *@err = -ENOMEM, -EINVAL (@parent not remote) or -EIO (FIT
+ * failure, or the memory node does not know @parent).  May sleep.
  */
 struct pmm *pmm_remote_fork(struct pmm *parent, int *err);
 /*

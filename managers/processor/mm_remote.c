@@ -8,7 +8,8 @@
  * P2M_PCACHE_FLUSH, a miss that evicted a dirty line of the same process
  * carries that line (struct p2m_miss_flush_req: one round trip), the
  * memory system calls are P2M_MMAP & co., the process image is built by
- * P2M_EXECVE and freed by P2M_EXIT.  The memory node serves it from
+ * P2M_EXECVE, copied for a child by P2M_FORK (pmm_remote_fork(): the
+ * memory node shares the pages copy on write) and freed by P2M_EXIT.  The memory node serves it from
  * managers/memory/service.c.  It is the only backend: every mode talks
  * P2M to a memory service, so both build the same process images.
  *
@@ -111,6 +112,7 @@ struct remote_backend {
 	u32 pid;			/* P2M pid: unique on this node */
 	struct mutex lock;		/* the buffers, brk, live */
 	bool live;			/* the memory node has the process */
+	bool unsure;			/* live: a lost FORK reply, maybe not */
 	unsigned long brk;		/* last break it reported */
 	unsigned int retries;		/* calls repeated (lost connection) */
 	union {
@@ -123,6 +125,7 @@ struct remote_backend {
 		struct p2m_mremap_req mremap;
 		struct p2m_brk_req brk;
 		struct p2m_madvise_req madvise;
+		struct p2m_fork_req fork;
 		struct p2m_exit_req exit;
 	} *req;
 	struct p2m_miss_reply *reply;
@@ -562,10 +565,13 @@ static void remote_destroy(struct pmm *mm)
 
 	if (rb->live) {
 		p2m_hdr_init(&rb->req->exit.hdr, rb->pid);
-		/* Repeated, a P2M_EXIT that was served finds no process. */
+		/*
+		 * Repeated, a P2M_EXIT that was served finds no process;
+		 * so does one after a FORK that never arrived.
+		 */
 		ret = remote_call_again(rb, P2M_EXIT, sizeof(rb->req->exit),
 					NULL, 0);
-		if (ret == -ESRCH && rb->retries)
+		if (ret == -ESRCH && (rb->retries || rb->unsure))
 			ret = 0;
 		if (ret)
 			pr_err("exit of pid %u on node %u failed: %d (its memory stays there)\n",
@@ -626,6 +632,57 @@ free:
 	kfree(rb->req);
 	kfree(rb);
 	return NULL;
+}
+
+struct pmm *pmm_remote_fork(struct pmm *parent, int *err)
+{
+	struct remote_backend *prb = rb_of(parent), *rb;
+	struct p2m_fork_req *r;
+	unsigned long brk;
+	struct pmm *mm;
+	int ret;
+
+	if (parent->ops != &pmm_remote_ops) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	mm = pmm_remote_create(prb->node);
+	if (!mm) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rb = rb_of(mm);
+	mutex_lock(&prb->lock);
+	brk = prb->brk;
+	mutex_unlock(&prb->lock);
+
+	mutex_lock(&rb->lock);
+	r = &rb->req->fork;
+	memset(r, 0, sizeof(*r));
+	p2m_hdr_init(&r->hdr, rb->pid);
+	fit_put_le32(&r->parent_pid, prb->pid);
+	/* Not idempotent (a second one is -EEXIST): sent once. */
+	ret = remote_fit_call(rb, P2M_FORK, r, sizeof(*r), NULL, 0);
+	if (ret > 0)
+		ret = -EPROTO;
+	if (ret == -ETIMEDOUT || ret == -EHOSTDOWN) {
+		/* Served with the reply lost?  Exit frees it if so. */
+		rb->live = true;
+		rb->unsure = true;
+	}
+	if (ret < 0 && !remote_is_answer(ret))
+		ret = remote_fit_error(rb, "fork", ret);
+	if (!ret) {
+		rb->live = true;
+		rb->brk = brk;
+	}
+	mutex_unlock(&rb->lock);
+	if (ret) {
+		pmm_destroy(mm);
+		*err = ret;
+		return NULL;
+	}
+	return mm;
 }
 
 int pmm_remote_maps(struct pmm *mm, char **text, size_t *text_len)

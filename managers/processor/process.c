@@ -811,9 +811,3 @@ void processor_manager_init(void)
 		initrd_run_programs();
 }
 
-/* TEMPORARY until P2M_FORK lands (wt-cow): fork without CLONE_VM fails. */
-__attribute__((weak)) struct pmm *pmm_remote_fork(struct pmm *parent, int *err)
-{
-	*err = -ENOSYS;
-	return NULL;
-}

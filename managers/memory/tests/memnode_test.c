@@ -498,6 +498,144 @@ static void memnode_exec_replaces_and_exit_frees(struct ktest *t)
 	memnode_dump_stats();
 }
 
+/* P2M_FORK of @parent into @child, @len bytes of it sent (16: whole). */
+static int kt_fork_len(u32 child, u32 parent, u32 reserved, u32 len)
+{
+	struct {
+		struct p2m_fork_req r;
+		u8 extra[8];
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	p2m_hdr_init(&req.r.hdr, child);
+	fit_put_le32(&req.r.parent_pid, parent);
+	fit_put_le32(&req.r.reserved, reserved);
+	return fit_call(node_id, P2M_FORK, &req, len, NULL, 0, KT_TIMEOUT);
+}
+
+static int kt_fork(u32 child, u32 parent)
+{
+	return kt_fork_len(child, parent, 0, sizeof(struct p2m_fork_req));
+}
+
+static void memnode_fork_bad_requests(struct ktest *t)
+{
+	const u32 sz = sizeof(struct p2m_fork_req);
+	struct p2m_execve_reply r;
+	unsigned int procs;
+	u64 malformed;
+	u32 pid = 120;
+
+	KT_NEED_NODE(t);
+	KT_ASSERT_EQ(t, kt_execve(pid, "/t/prog", &r), (int)sizeof(r));
+	procs = memnode_nr_procs();
+	/* No such parent: -ESRCH, and no child appears. */
+	KT_EXPECT_EQ(t, kt_fork(121, 997), -ESRCH);
+	KT_EXPECT_EQ(t, kt_miss(121, 0x400000, P2M_ACCESS_READ), -ESRCH);
+	/* Malformed: short, long, reserved, parent 0, parent == child. */
+	malformed = memnode_nr_malformed();
+	KT_EXPECT_EQ(t, kt_fork_len(121, pid, 0, sz - 1), -EPROTO);
+	KT_EXPECT_EQ(t, kt_fork_len(121, pid, 0, sz + 1), -EPROTO);
+	KT_EXPECT_EQ(t, kt_fork_len(121, pid, 1, sz), -EPROTO);
+	KT_EXPECT_EQ(t, kt_fork(121, 0), -EPROTO);
+	KT_EXPECT_EQ(t, kt_fork(pid, pid), -EPROTO);
+	KT_EXPECT_EQ(t, kt_fork(0, pid), -EPROTO);
+	KT_EXPECT_EQ(t, memnode_nr_malformed(), malformed + 6);
+	KT_EXPECT_EQ(t, memnode_nr_procs(), procs);
+	/* A child pid that is taken: -EEXIST, nothing else changes. */
+	KT_ASSERT_EQ(t, kt_fork(121, pid), 0);
+	KT_EXPECT_EQ(t, kt_fork(121, pid), -EEXIST);
+	KT_EXPECT_EQ(t, memnode_nr_procs(), procs + 1);
+	KT_EXPECT_EQ(t, kt_exit(121), 0);
+	KT_EXPECT_EQ(t, kt_exit(pid), 0);
+	KT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+}
+
+/* A miss: the prot of the reply (page in kt_reply), or -errno. */
+static int kt_miss_prot(u32 pid, u64 va, u32 access)
+{
+	int ret = kt_miss(pid, va, access);
+
+	if (ret < 0)
+		return ret;
+	return ret == sizeof(*kt_reply) ? (int)fit_get_le32(&kt_reply->prot) :
+					  -EPROTO;
+}
+
+static void memnode_fork_cow_misses(struct ktest *t)
+{
+	static u8 buf[sizeof(struct p2m_maps_reply) + P2M_MAPS_MAX + 1];
+	static struct p2m_miss_flush_req mf_buf;
+	static u8 old[PAGE_SIZE];
+	struct p2m_maps_reply *maps = (void *)buf;
+	struct p2m_miss_flush_req *mf = &mf_buf;
+	struct p2m_execve_reply r;
+	u32 parent = 122, child = 123;
+	s64 a;
+	int ret;
+
+	KT_NEED_NODE(t);
+	memset(mf, 0, sizeof(*mf));
+	KT_ASSERT_EQ(t, kt_execve(parent, "/t/prog", &r), (int)sizeof(r));
+	a = kt_mmap(parent, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS);
+	KT_ASSERT_GT(t, a, 0);
+	KT_ASSERT_EQ(t, kt_flush_page(parent, a, 0x31), 0);
+	memcpy(old, kt_flush->data, PAGE_SIZE);
+	KT_ASSERT_EQ(t, kt_flush_page(parent, a + PAGE_SIZE, 0x32), 0);
+	KT_EXPECT_GT(t, kt_miss_prot(parent, KT_ENTRY, P2M_ACCESS_EXEC), 0);
+	KT_ASSERT_EQ(t, kt_fork(child, parent), 0);
+
+	/* Read misses of a shared page: its bytes, no PROT_WRITE. */
+	KT_EXPECT_EQ(t, kt_miss_prot(child, a, P2M_ACCESS_READ), PROT_READ);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, old, PAGE_SIZE);
+	KT_EXPECT_EQ(t, kt_miss_prot(parent, a, P2M_ACCESS_READ), PROT_READ);
+	KT_EXPECT_EQ(t, kt_miss_prot(child, KT_ENTRY, P2M_ACCESS_EXEC),
+		     PROT_READ | PROT_EXEC);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, kt_image, PAGE_SIZE);
+	/* A write miss: the full prot, the old bytes, now the child's own. */
+	KT_EXPECT_EQ(t, kt_miss_prot(child, a, P2M_ACCESS_WRITE),
+		     PROT_READ | PROT_WRITE);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, old, PAGE_SIZE);
+	KT_ASSERT_EQ(t, kt_flush_page(child, a, 0x41), 0);
+	/* The parent keeps its bytes, and its page is its alone now. */
+	KT_EXPECT_EQ(t, kt_miss_prot(parent, a, P2M_ACCESS_READ),
+		     PROT_READ | PROT_WRITE);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, old, PAGE_SIZE);
+	KT_EXPECT_GT(t, kt_miss_prot(child, a, P2M_ACCESS_READ), 0);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, kt_flush->data, PAGE_SIZE);
+	/* A piggybacked flush on a shared page: the parent keeps its own. */
+	p2m_hdr_init(&mf->miss.hdr, child);
+	fit_put_le64(&mf->miss.va, a + 2 * PAGE_SIZE);
+	fit_put_le32(&mf->miss.access, P2M_ACCESS_WRITE);
+	fit_put_le64(&mf->flush_va, a + PAGE_SIZE);
+	memset(mf->data, 0x5e, PAGE_SIZE);
+	ret = fit_call(node_id, P2M_PCACHE_MISS, mf, sizeof(*mf), kt_reply,
+		       sizeof(*kt_reply), KT_TIMEOUT);
+	KT_EXPECT_EQ(t, ret, (int)sizeof(*kt_reply));
+	KT_EXPECT_GT(t, kt_miss_prot(parent, a + PAGE_SIZE, P2M_ACCESS_READ),
+		     0);
+	KT_EXPECT_EQ(t, kt_reply->data[0], (u8)0x32);
+	KT_EXPECT_EQ(t, kt_reply->data[PAGE_SIZE - 1],
+		     (u8)(0x32 + (PAGE_SIZE - 1) * 3));
+	KT_EXPECT_GT(t, kt_miss_prot(child, a + PAGE_SIZE, P2M_ACCESS_READ),
+		     0);
+	KT_EXPECT_MEMEQ(t, kt_reply->data, mf->data, PAGE_SIZE);
+	/* The child has the program's name and the parent's break. */
+	ret = kt_maps(child, 0, maps, sizeof(buf) - 1);
+	KT_ASSERT_GT(t, ret, (int)sizeof(*maps));
+	buf[ret] = '\0';
+	KT_EXPECT_NOT_NULL(t, strstr((char *)(maps + 1), "/t/prog\n"));
+	KT_EXPECT_EQ(t, kt_brk(child, 0), fit_get_le64(&r.brk));
+	/* Exit of both: nothing left. */
+	KT_EXPECT_EQ(t, kt_exit(parent), 0);
+	KT_EXPECT_GT(t, kt_miss_prot(child, a + 3 * PAGE_SIZE,
+				     P2M_ACCESS_READ), 0);
+	KT_EXPECT_EQ(t, kt_exit(child), 0);
+	KT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	KT_EXPECT_EQ(t, memnode_nr_procs(), 0);
+}
+
 static struct ktest_case memnode_cases[] = {
 	KTEST_CASE(memnode_execve_stack),
 	KTEST_CASE(memnode_file_pages),
@@ -505,6 +643,8 @@ static struct ktest_case memnode_cases[] = {
 	KTEST_CASE(memnode_mprotect_munmap_brk),
 	KTEST_CASE(memnode_bad_requests),
 	KTEST_CASE(memnode_maps),
+	KTEST_CASE(memnode_fork_bad_requests),
+	KTEST_CASE(memnode_fork_cow_misses),
 	KTEST_CASE(memnode_exec_replaces_and_exit_frees),
 	{}
 };
