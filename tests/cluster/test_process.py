@@ -56,19 +56,19 @@ scenarios, plus copying the root); once fork exists, a few minutes
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 import threading
 
 import clusterlib
 from clusterlib import Skip, check
+import test_memsys
+import test_python
 import test_remote
 import test_rootfs
 import test_user
 
 ROOT = clusterlib.ROOT
 SCRIPTS = os.path.join(ROOT, "tests", "scripts", "proc")
-IN_ROOT = "/tessera-tests"
+IN_ROOT = test_python.IN_ROOT
 BUSYBOX = "/bin/busybox"
 FORK_REASON = "fork not implemented"
 ENOSYS_STATUS = 38
@@ -177,26 +177,14 @@ def _exits_clean(mlog, where):
 
 def _three_nodes(name, runs, append=""):
 	"""Native runs (all must exit 0), then (gate) the same runs in one
-	three-node boot: identical stdout, stderr and statuses."""
-	want_out, want_err = b"", b""
-	for argv in runs:
-		_, out, err = _native_ok(argv, " ".join(argv))
-		want_out += out
-		want_err += err
+	three-node boot: identical stdout, stderr and statuses
+	(test_memsys.check_same), every page freed on the memory node."""
+	test_memsys.native_all(runs)
 	_gate()
 	code, out, err, plog, mlog = test_remote.run(f"process-{name}", runs,
 						     "three", append=append)
 	where = f"{name}: logs in runs/.../process-{name}/"
-	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
-	      f"{where}: kernel oops")
-	check(out == want_out, f"{where}: stdout differs\n--- native\n"
-	      f"{want_out.decode(errors='replace')}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(err == want_err, f"{where}: stderr differs: native {want_err!r}"
-	      f", tessera {err!r}")
-	for n in range(len(runs)):
-		check(re.search(rf"program exit run={n} pid=\d+ status=0", plog),
-		      f"{where}: run {n} did not exit 0 (status {code})")
+	test_memsys.check_same(where, runs, (code, out, err), plog + mlog)
 	_exits_clean(mlog, where)
 	return plog, mlog
 
@@ -240,18 +228,11 @@ def bomb():
 
 
 def _scratch_root():
-	"""A copy of the Debian root with tests/scripts/proc/* in IN_ROOT:
-	(temporary directory, root); the caller removes it."""
-	root = clusterlib.debian_root()
-	tmp = tempfile.mkdtemp(prefix="tessera-process-")
-	copy = os.path.join(tmp, "root")
-	res = subprocess.run(["cp", "-a", "--reflink=auto", root, copy],
-			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-			     text=True)
-	if res.returncode != 0:
-		shutil.rmtree(tmp, ignore_errors=True)
-		check(False, f"copying {root}: {res.stdout}")
-	shutil.copytree(SCRIPTS, copy + IN_ROOT)
+	"""test_python's copy of the Debian root, plus tests/scripts/proc/*
+	in IN_ROOT: (temporary directory, root); the caller removes it."""
+	tmp, copy = test_python._scratch_root()
+	for name in sorted(os.listdir(SCRIPTS)):
+		shutil.copy(os.path.join(SCRIPTS, name), copy + IN_ROOT)
 	return tmp, copy
 
 
