@@ -184,6 +184,8 @@ def _three_nodes(name, runs, append=""):
 	code, out, err, plog, mlog = test_remote.run(f"process-{name}", runs,
 						     "three", append=append)
 	where = f"{name}: logs in runs/.../process-{name}/"
+	failed = re.search(rb"^fork failed: .*$", out, re.M)
+	check(not failed, f"{where}: {failed and failed.group(0).decode()}")
 	test_memsys.check_same(where, runs, (code, out, err), plog + mlog)
 	_exits_clean(mlog, where)
 	return plog, mlog
