@@ -52,7 +52,7 @@ exec 3> $tmp/fd3
 echo "to fd 3" >&3
 exec 3>&-
 cat $tmp/fd3
-echo "background: $( (sleep 0.1; echo late) & echo early; wait)"
+echo "background: $( (sleep 0.1; echo first) & wait; echo second)"
 echo "md5 of a stream: $(seq 1 5000 | md5sum | cut -d' ' -f1)"
 rm -rf $tmp
 echo "done"

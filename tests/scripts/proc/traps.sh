@@ -30,7 +30,7 @@ wait $p1; echo "wait p1: $?"
 for n in 1 2 3; do (exit $n) & done
 wait
 echo "wait for all: $?"
-kill -0 999999 2>/dev/null; echo "kill -0 of no such pid: $?"
+kill -0 2147483647 2>/dev/null; echo "kill -0 of no such pid: $?"
 sh -c 'kill -TERM $$; echo not reached'; echo "sh killing itself: $?"
 out=$(sh -c 'trap "echo inner trap" EXIT; exit 4'); echo "inner: $out, $?"
 exit 3
