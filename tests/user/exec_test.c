@@ -18,7 +18,8 @@
  *                            execve each PATH with argv [PATH, ARGS...]
  *                            until one works, reporting each failure
  *   exec_test showargs...    print argv (an interpreter for #! tests)
- *   exec_test showexe        print /proc/self/exe and /proc/self/comm
+ *   exec_test showexe        print /proc/self/exe and the Name: of
+ *                            /proc/self/status
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,9 +92,10 @@ static int show_exe(void)
 
 	buf[n > 0 ? n : 0] = '\0';
 	printf("exe %s\n", buf);
-	f = fopen("/proc/self/comm", "r");
-	if (f && fgets(buf, sizeof(buf), f))
-		printf("comm %s", buf);
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (!strncmp(buf, "Name:", 5))
+			printf("%s", buf);
 	if (f)
 		fclose(f);
 	return 0;
@@ -267,7 +269,8 @@ static int stage2(int argc, char **argv)
 	printf("stage 2: argc %d\n", argc);
 	f = fopen("/proc/self/status", "r");
 	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Threads:", 8))
+		if (!strncmp(line, "Threads:", 8) ||
+		    !strncmp(line, "Name:", 5))
 			printf("%s", line);
 	if (f)
 		fclose(f);
@@ -301,11 +304,6 @@ static int stage2(int argc, char **argv)
 	line[n > 0 ? n : 0] = '\0';
 	slash = strrchr(line, '/');
 	printf("exe basename: %s\n", slash ? slash + 1 : line);
-	f = fopen("/proc/self/comm", "r");
-	if (f && fgets(line, sizeof(line), f))
-		printf("comm: %s", line);
-	if (f)
-		fclose(f);
 	fflush(stdout);
 	syscall(SYS_execve, "/proc/self/exe", NULL, env);
 	report("exec stage 3", -1);

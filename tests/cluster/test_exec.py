@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: GPL-2.0
+"""execve from a running program (issue 13 part 3), natively and on Tessera.
+
+tests/user/exec_test.c is the caller.  Every scenario runs the same
+commands natively and on Tessera: stdout, stderr and each exit status
+must be identical.
+
+  exec_chain_smp1 / exec_chain_smp2
+      `exec_test chain` in local mode (the program from the launcher's
+      archive, natively on the host), on one and two CPUs: failed execs
+      the process survives (ENOENT, EFAULT for the path, argv, envp and
+      their strings, E2BIG for one long string and for argv and envp
+      over ARG_MAX, EINVAL, EACCES for a /proc file and a directory);
+      then an exec of /proc/self/exe from a process with three more
+      threads (asleep in read, in nanosleep, spinning): the new image
+      has one thread, its close-on-exec descriptors are closed and the
+      others open (the pipe still holds its bytes), handled signals are
+      back to default and ignored ones still ignored (flags cleared),
+      the blocked mask and a pending signal kept, the sigaltstack off,
+      the environment passed, comm "exe"; it executes itself with a NULL
+      argv (argc 1, argv[0] ""), and that image unblocks the pending
+      SIGINT and dies of it: 130.
+  exec_rootfs
+      a copy of the Debian 12 root (clusterlib.debian_root()) with
+      exec_test (static and dynamic) and scripts of the test's own in
+      /tessera-tests, on three nodes (`tessera run --rootfs`, every run
+      in one boot), against a chroot of the same copy: /bin/echo from a
+      static and a dynamic caller; busybox's echo applet; a #!/bin/sh
+      script (dash) and a #!/usr/bin/python3 -u script with arguments;
+      a #! line whose argument has spaces inside (one argument); chains
+      of #! scripts up to past Linux's depth (ELOOP); ENOENT, EACCES (a
+      file without an execute bit, a directory), ENOEXEC (garbage, an
+      empty file, a #! line with no interpreter, one cut by the 256-byte
+      buffer), a missing interpreter and a relative one, each failure
+      survived and reported; `exec` in dash and in busybox sh.  Last,
+      on Tessera only (the chroot has no /proc): /proc/self/exe and the
+      process name after a dynamic program executes the static one.
+  exec_rootfs_local
+      the same on one node (`tessera run --local --rootfs`).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import clusterlib
+from clusterlib import check
+import test_rootfs
+import test_user
+
+IN_ROOT = "/tessera-tests"
+PROG = f"{IN_ROOT}/exec_test"
+DYN = f"{IN_ROOT}/exec_test_dyn"
+
+
+def _chain(smp):
+	want, log = test_user.compare_native("exec_test", f"exec-chain-smp{smp}",
+					    ["chain"], smp=smp)
+	text = want[1].decode(errors="replace")
+	# The comparison is only as good as what the native run did.
+	check(want[0] == 130, f"exec_test chain: native status {want[0]}, "
+	      f"expected 130 (the pending SIGINT)\n{text}")
+	for line in ("Threads:\t1\n", "fd pipe2 O_CLOEXEC: Bad file descriptor\n",
+		     "fd dup2: open\n", "SIGUSR2: ignored flags 0\n",
+		     "pending: INT 1 HUP 0\n", "stage 3: argc 1 argv[0] []"):
+		check(line in text, f"native run lacks {line!r}:\n{text}")
+	check(re.search(r"signal: pid \d+ comm exe killed by signal 2", log),
+	      "no 'killed by signal 2' line for the process named exe")
+
+
+# (name, mode, bytes) of the files the scenario puts in IN_ROOT.
+def _files():
+	chain = [("chain1", 0o755, b"#!/tessera-tests/exec_test showargs\n")]
+	for n in range(2, 8):
+		chain.append((f"chain{n}", 0o755,
+			      f"#!{IN_ROOT}/chain{n - 1}\n".encode()))
+	garbage = bytes((i * 37 + 11) & 0xff for i in range(4096))
+	return [
+		("hello.sh", 0o755, b'#!/bin/sh\necho "sh: $# args:" "$@"\n'
+		 b'echo "sh: \\$0 is $0"\nexit 7\n'),
+		("py.py", 0o755, b"#!/usr/bin/python3 -u\nimport sys\n"
+		 b"print('python', sys.argv)\n"),
+		("args.sh", 0o755,
+		 b"#!  /tessera-tests/exec_test   showargs  one\ttwo  \n"),
+		("nox.sh", 0o644, b"#!/bin/sh\necho not executable\n"),
+		("garbage", 0o755, garbage),
+		("empty", 0o755, b""),
+		("blank.sh", 0o755, b"#!   \t \necho blank\n"),
+		("missing.sh", 0o755, b"#!/nonexistent/interp\n"),
+		("rel.sh", 0o755, b"#!exec_test showargs\n"),
+		("long.sh", 0o755, b"#!/" + b"a" * 300),
+	] + chain
+
+
+RUNS = [
+	[PROG, "try", "/nonexistent", f"{IN_ROOT}/nox.sh", f"{IN_ROOT}/garbage",
+	 f"{IN_ROOT}/empty", f"{IN_ROOT}/blank.sh", f"{IN_ROOT}/missing.sh",
+	 f"{IN_ROOT}/long.sh", IN_ROOT, f"{IN_ROOT}/rel.sh", "/bin/echo", "--",
+	 "echo from a static program"],
+	[DYN, "try", "/usr/bin/echo", "--", "echo from a dynamic program"],
+	[PROG, "try", "/bin/busybox", "--", "echo", "busybox", "applet"],
+	[PROG, "try", f"{IN_ROOT}/hello.sh", "--", "a b", "c"],
+	[PROG, "try", f"{IN_ROOT}/py.py", "--", "x", "y z"],
+	[PROG, "try", f"{IN_ROOT}/args.sh", "--", "last"],
+	[PROG, "try"] + [f"{IN_ROOT}/chain{n}" for n in range(7, 0, -1)] +
+	["--", "end"],
+	["/bin/sh", "-c", f'exec {PROG} showargs "from dash"'],
+	["/bin/busybox", "sh", "-c", "exec /bin/busybox echo from busybox sh"],
+]
+# Tessera only: what the new image sees of itself in /proc.
+EXE_RUN = [DYN, "try", PROG, "--", "showexe"]
+EXE_WANT = f"exe {PROG}\nName:\texec_test\n".encode()
+
+
+def _scratch_root():
+	root = clusterlib.debian_root()
+	tmp = tempfile.mkdtemp(prefix="tessera-exec-")
+	copy = os.path.join(tmp, "root")
+	res = subprocess.run(["cp", "-a", "--reflink=auto", root, copy],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True)
+	if res.returncode != 0:
+		shutil.rmtree(tmp, ignore_errors=True)
+		check(False, f"copying {root}: {res.stdout}")
+	os.makedirs(copy + IN_ROOT)
+	shutil.copy(test_user.program("exec_test"), copy + PROG)
+	shutil.copy(test_user.program("exec_test_dyn"), copy + DYN)
+	for name, mode, data in _files():
+		path = os.path.join(copy + IN_ROOT, name)
+		with open(path, "wb") as f:
+			f.write(data)
+		os.chmod(path, mode)
+	return tmp, copy
+
+
+def _rootfs(local):
+	tmp, root = _scratch_root()
+	name = "exec-rootfs" + ("-local" if local else "")
+	try:
+		want_out, want_err, want = b"", b"", {}
+		for i, argv in enumerate(RUNS):
+			code, out, err = clusterlib.native_chroot(root, argv)
+			want_out += out
+			want_err += err
+			want[i] = code
+		got, out, err, _, log = test_rootfs._tessera(
+			name, root, RUNS + [EXE_RUN], local=local)
+		where = f"{name}: logs in runs/.../{name}/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		text = want_out.decode(errors="replace")
+		for line in ("exec /nonexistent: ENOENT", "nox.sh: EACCES",
+			     "garbage: ENOEXEC", "echo from a static program",
+			     "echo from a dynamic program", "busybox applet",
+			     "sh: 2 args: a b c", "python [",
+			     "[showargs  one\ttwo]", ": ELOOP",
+			     "[from dash]", "from busybox sh"):
+			check(line in text,
+			      f"native run lacks {line!r}:\n{text}")
+		check(out == want_out + EXE_WANT,
+		      f"{where}: stdout differs\n--- native (+ the exe lines)"
+		      f"\n{text}{EXE_WANT.decode()}\n--- tessera\n"
+		      f"{out.decode(errors='replace')}")
+		check(err == want_err, f"{where}: stderr differs: native "
+		      f"{want_err!r}, tessera {err!r}")
+		want[len(RUNS)] = 0
+		check(got == want, f"{where}: statuses {got}, native {want} "
+		      f"(by run)")
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
+SCENARIOS = [
+	("exec_chain_smp1", lambda: _chain(1)),
+	("exec_chain_smp2", lambda: _chain(2)),
+	("exec_rootfs", lambda: _rootfs(False)),
+	("exec_rootfs_local", lambda: _rootfs(True)),
+]
