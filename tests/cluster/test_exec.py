@@ -19,7 +19,8 @@ must be identical.
       the blocked mask and a pending signal kept, the sigaltstack off,
       the environment passed, comm "exe"; it executes itself with a NULL
       argv (argc 1, argv[0] ""), and that image unblocks the pending
-      SIGINT and dies of it: 130.
+      SIGINT and dies of it: 130.  The memory service logs three exits
+      (the two old images and the last), the last leaving it empty.
   exec_rootfs
       a copy of the Debian 12 root (clusterlib.debian_root()) with
       exec_test (static and dynamic) and scripts of the test's own in
@@ -32,7 +33,11 @@ must be identical.
       file without an execute bit, a directory), ENOEXEC (garbage, an
       empty file, a #! line with no interpreter, one cut by the 256-byte
       buffer), a missing interpreter and a relative one, each failure
-      survived and reported; `exec` in dash and in busybox sh.  Last,
+      survived and reported; execveat of an O_PATH descriptor
+      (AT_EMPTY_PATH: an ELF, and a script, which runs as /dev/fd/N
+      unless the descriptor is close-on-exec: ENOENT) and of a name
+      relative to a directory descriptor (AT_SYMLINK_NOFOLLOW on a
+      symlink: ELOOP); `exec` in dash and in busybox sh.  Last,
       on Tessera only (the chroot has no /proc): /proc/self/exe and the
       process name after a dynamic program executes the static one.
   exec_rootfs_local
@@ -68,6 +73,13 @@ def _chain(smp):
 		check(line in text, f"native run lacks {line!r}:\n{text}")
 	check(re.search(r"signal: pid \d+ comm exe killed by signal 2", log),
 	      "no 'killed by signal 2' line for the process named exe")
+	# Each exec gave the old image back: the memory service holds
+	# nothing once the last one exited.
+	exits = re.findall(r"memnode: exit node \d+ pid \d+: procs (\d+) "
+			   r"pages (\d+)", log)
+	check(len(exits) == 3 and exits[-1] == ("0", "0"),
+	      f"memory service exits {exits}: want three (two execs and "
+	      f"the end), the last with procs 0 pages 0")
 
 
 # (name, mode, bytes) of the files the scenario puts in IN_ROOT.
@@ -106,6 +118,10 @@ RUNS = [
 	[PROG, "try", f"{IN_ROOT}/args.sh", "--", "last"],
 	[PROG, "try"] + [f"{IN_ROOT}/chain{n}" for n in range(7, 0, -1)] +
 	["--", "end"],
+	[PROG, "fexec", f"{IN_ROOT}/args.sh", "x"],
+	[PROG, "fexec", "/usr/bin/echo", "fexec echo"],
+	[PROG, "atdir", "/usr/bin", "sh", "-c", "echo at dir"],
+	[PROG, "atdir", "/usr/bin", "echo", "echo at dir"],
 	["/bin/sh", "-c", f'exec {PROG} showargs "from dash"'],
 	["/bin/busybox", "sh", "-c", "exec /bin/busybox echo from busybox sh"],
 ]
@@ -156,6 +172,9 @@ def _rootfs(local):
 			     "echo from a dynamic program", "busybox applet",
 			     "sh: 2 args: a b c", "python [",
 			     "[showargs  one\ttwo]", ": ELOOP",
+			     "execveat O_CLOEXEC fd: ENOENT", "[/dev/fd/",
+			     "fexec echo", "execveat nofollow: ELOOP",
+			     "at dir",
 			     "[from dash]", "from busybox sh"):
 			check(line in text,
 			      f"native run lacks {line!r}:\n{text}")

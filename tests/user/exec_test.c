@@ -17,6 +17,12 @@
  *   exec_test try PATH... [-- ARGS...]
  *                            execve each PATH with argv [PATH, ARGS...]
  *                            until one works, reporting each failure
+ *   exec_test fexec PATH ARGS...
+ *                            execveat(fd, "", AT_EMPTY_PATH) of PATH
+ *                            opened O_PATH|O_CLOEXEC, then O_PATH
+ *   exec_test atdir DIR NAME ARGS...
+ *                            execveat(dirfd, NAME) with
+ *                            AT_SYMLINK_NOFOLLOW, then without
  *   exec_test showargs...    print argv (an interpreter for #! tests)
  *   exec_test showexe        print /proc/self/exe and the Name: of
  *                            /proc/self/status
@@ -73,6 +79,40 @@ static int try_paths(int argc, char **argv)
 		fflush(stdout);
 	}
 	printf("every exec failed\n");
+	return 3;
+}
+
+/* execveat of @fd, @name with @flags and argv @args; reports a failure. */
+static void exec_at(int fd, const char *name, char **args, int flags,
+		    const char *what)
+{
+	syscall(SYS_execveat, fd, name, args, environ, flags);
+	printf("execveat %s: %s\n", what, errname(errno));
+	fflush(stdout);
+}
+
+static int fexec(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 3)
+		return 2;
+	fd = open(argv[2], O_PATH | O_CLOEXEC);
+	exec_at(fd, "", argv + 2, AT_EMPTY_PATH, "O_CLOEXEC fd");
+	fd = open(argv[2], O_PATH);
+	exec_at(fd, "", argv + 2, AT_EMPTY_PATH, "fd");
+	return 3;
+}
+
+static int atdir(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 4)
+		return 2;
+	fd = open(argv[2], O_DIRECTORY | O_RDONLY);
+	exec_at(fd, argv[3], argv + 3, AT_SYMLINK_NOFOLLOW, "nofollow");
+	exec_at(fd, argv[3], argv + 3, 0, "dirfd");
 	return 3;
 }
 
@@ -339,6 +379,10 @@ int main(int argc, char **argv)
 		return show_exe();
 	if (argc >= 2 && !strcmp(argv[1], "try"))
 		return try_paths(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "fexec"))
+		return fexec(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "atdir"))
+		return atdir(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "chain"))
 		return stage1();
 	if (argc >= 6 && !strcmp(argv[1], "stage2"))
