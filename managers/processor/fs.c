@@ -565,23 +565,34 @@ out:
 	return ret;
 }
 
+/*
+ * One P2S_READ of the first @len bytes of @fh into @reply (room for
+ * @len bytes of data): their number, or -errno.
+ */
+static long fs_storage_read_first(const struct p2s_handle *fh,
+				  struct p2s_read_reply *reply, u32 len)
+{
+	struct p2s_read_req req;
+	long ret;
+
+	fs_read_req(&req, fh, 0, len);
+	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
+			  sizeof(*reply) + len);
+	return ret < 0 ? ret : fs_read_reply_len(reply, ret, len);
+}
+
 long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
 			 size_t len)
 {
 	struct fd_table *t = current_files();
 	struct p2s_read_reply *reply;
-	struct p2s_read_req req;
 	long ret;
 
 	len = min_t(size_t, len, FS_PATH_MAX);
 	reply = fs_bounce_get(t, sizeof(*reply) + len);
 	if (!reply)
 		return -ENOMEM;
-	fs_read_req(&req, fh, 0, len);
-	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
-			  sizeof(*reply) + len);
-	if (ret >= 0)
-		ret = fs_read_reply_len(reply, ret, len);
+	ret = fs_storage_read_first(fh, reply, len);
 	if (ret > 0 && copy_to_user(ubuf, reply + 1, ret))
 		ret = -EFAULT;
 	fs_bounce_put(t, reply);
@@ -592,7 +603,6 @@ int fs_storage_read_kernel(const struct p2s_handle *fh, void *buf,
 			   u32 len)
 {
 	struct p2s_read_reply *reply;
-	struct p2s_read_req req;
 	long ret;
 
 	if (len > FS_READ_CHUNK)
@@ -600,11 +610,7 @@ int fs_storage_read_kernel(const struct p2s_handle *fh, void *buf,
 	reply = kmalloc(sizeof(*reply) + len, GFP_KERNEL);
 	if (!reply)
 		return -ENOMEM;
-	fs_read_req(&req, fh, 0, len);
-	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
-			  sizeof(*reply) + len);
-	if (ret >= 0)
-		ret = fs_read_reply_len(reply, ret, len);
+	ret = fs_storage_read_first(fh, reply, len);
 	if (ret > 0)
 		memcpy(buf, reply + 1, ret);
 	kfree(reply);

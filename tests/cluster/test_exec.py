@@ -47,11 +47,10 @@ must be identical.
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 
 import clusterlib
 from clusterlib import check
+import test_python
 import test_rootfs
 import test_user
 
@@ -131,16 +130,10 @@ EXE_WANT = f"exe {PROG}\nName:\texec_test\n".encode()
 
 
 def _scratch_root():
-	root = clusterlib.debian_root()
-	tmp = tempfile.mkdtemp(prefix="tessera-exec-")
-	copy = os.path.join(tmp, "root")
-	res = subprocess.run(["cp", "-a", "--reflink=auto", root, copy],
-			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-			     text=True)
-	if res.returncode != 0:
-		shutil.rmtree(tmp, ignore_errors=True)
-		check(False, f"copying {root}: {res.stdout}")
-	os.makedirs(copy + IN_ROOT)
+	"""test_python's copy of the Debian root (its scripts in IN_ROOT
+	too), with exec_test and the files above added.  The caller removes
+	it."""
+	tmp, copy = test_python._scratch_root()
 	shutil.copy(test_user.program("exec_test"), copy + PROG)
 	shutil.copy(test_user.program("exec_test_dyn"), copy + DYN)
 	for name, mode, data in _files():
