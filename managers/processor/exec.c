@@ -444,6 +444,8 @@ static int exec_lookup(struct exec_req *x, int dirfd,
 		return -ENOMEM;
 	if (!tmpfs_owns(lk->path) && pseudofs_owns(lk->path)) {
 		ret = pseudofs_stat(lk, flags & AT_SYMLINK_NOFOLLOW, &st);
+		if (!ret && (st.st_mode & S_IFMT) == S_IFLNK)
+			return -ELOOP;
 		if (ret != PSEUDO_ESCAPED)
 			return ret ? ret : -EACCES;
 	}
