@@ -10,7 +10,8 @@ must be identical.
       archive, natively on the host), on one and two CPUs: failed execs
       the process survives (ENOENT, EFAULT for the path, argv, envp and
       their strings, E2BIG for one long string and for argv and envp
-      over ARG_MAX, EINVAL, EACCES for a /proc file and a directory);
+      over ARG_MAX, EINVAL, ELOOP for AT_SYMLINK_NOFOLLOW on
+      /proc/self/exe, EACCES for a /proc file and a directory);
       then an exec of /proc/self/exe from a process with three more
       threads (asleep in read, in nanosleep, spinning): the new image
       has one thread, its close-on-exec descriptors are closed and the

@@ -5,7 +5,8 @@
  * end with the same status.
  *
  *   exec_test chain          errors that leave the process running
- *                            (ENOENT, EFAULT, E2BIG, EINVAL, EACCES),
+ *                            (ENOENT, EFAULT, E2BIG, EINVAL, ELOOP,
+ *                            EACCES),
  *                            then, with three other threads running,
  *                            descriptors with and without close-on-exec,
  *                            handled, ignored, blocked and pending
@@ -180,6 +181,9 @@ static void errors(void)
 		       0x8000));
 	report("execveat empty path",
 	       syscall(SYS_execveat, AT_FDCWD, "", argv, env, 0));
+	report("execveat nofollow of a symlink",
+	       syscall(SYS_execveat, AT_FDCWD, "/proc/self/exe", argv, env,
+		       AT_SYMLINK_NOFOLLOW));
 	report("not executable", execve("/proc/self/status", argv, env));
 	report("directory", execve("/proc/self", argv, env));
 	printf("alive after the failed execs\n");
