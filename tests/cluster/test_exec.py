@@ -22,6 +22,14 @@ must be identical.
       argv (argc 1, argv[0] ""), and that image unblocks the pending
       SIGINT and dies of it: 130.  The memory service logs three exits
       (the two old images and the last), the last leaving it empty.
+  exec_loop_leak
+      `exec_test loop 3`, `loop 300`, `loop 3` in one local boot on two
+      CPUs: each image starts a thread and opens a close-on-exec pipe,
+      then executes itself; the output equals the native runs and the
+      node's free pages after each program (test_memsys.REAPED_RE) come
+      back to the first run's level within test_memsys.SLACK_PAGES (a
+      page table, a pcache buffer or a thread kept per exec would be
+      300 pages or more).
   exec_rootfs
       a copy of the Debian 12 root (clusterlib.debian_root()) with
       exec_test (static and dynamic) and scripts of the test's own in
@@ -51,6 +59,7 @@ import shutil
 
 import clusterlib
 from clusterlib import check
+import test_memsys
 import test_python
 import test_rootfs
 import test_user
@@ -80,6 +89,23 @@ def _chain(smp):
 	check(len(exits) == 3 and exits[-1] == ("0", "0"),
 	      f"memory service exits {exits}: want three (two execs and "
 	      f"the end), the last with procs 0 pages 0")
+
+
+def _loop_leak():
+	prog = test_user.program("exec_test")
+	runs = [[prog, "loop", "3", "3"], [prog, "loop", "300", "300"],
+		[prog, "loop", "3", "3"]]
+	got = test_memsys.run_local("exec-loop", runs, smp=2)
+	where = "exec loop (local, 2 CPUs)"
+	test_memsys.check_same(where, runs, got, got[3])
+	free = [int(n) for n in test_memsys.REAPED_RE.findall(got[3])]
+	check(len(free) == len(runs),
+	      f"{where}: {len(free)} reaped lines, want {len(runs)}")
+	for n in (1, 2):
+		check(free[n] >= free[0] - test_memsys.SLACK_PAGES,
+		      f"{where}: free pages after run {n} {free[n]}, after "
+		      f"run 0 {free[0]}: more than "
+		      f"{test_memsys.SLACK_PAGES} pages kept")
 
 
 # (name, mode, bytes) of the files the scenario puts in IN_ROOT.
@@ -188,6 +214,7 @@ def _rootfs(local):
 SCENARIOS = [
 	("exec_chain_smp1", lambda: _chain(1)),
 	("exec_chain_smp2", lambda: _chain(2)),
+	("exec_loop_leak", _loop_leak),
 	("exec_rootfs", lambda: _rootfs(False)),
 	("exec_rootfs_local", lambda: _rootfs(True)),
 ]

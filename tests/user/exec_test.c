@@ -24,6 +24,9 @@
  *   exec_test atdir DIR NAME ARGS...
  *                            execveat(dirfd, NAME) with
  *                            AT_SYMLINK_NOFOLLOW, then without
+ *   exec_test loop N TOTAL   with another thread asleep and a close-on-
+ *                            exec pipe open, execute itself with N - 1,
+ *                            until 0 (a leak check)
  *   exec_test showargs...    print argv (an interpreter for #! tests)
  *   exec_test showexe        print /proc/self/exe and the Name: of
  *                            /proc/self/status
@@ -288,6 +291,27 @@ static int stage1(void)
 	return 1;
 }
 
+static int exec_loop(char **argv)
+{
+	char next[16], *args[] = { "exec_test", "loop", next, argv[3], NULL };
+	int n = atoi(argv[2]), fds[2];
+	pthread_t t;
+
+	if (n <= 0) {
+		printf("exec loop of %s done\n", argv[3]);
+		return 0;
+	}
+	if (pipe2(fds, O_CLOEXEC) || pipe(block_pipe))
+		return 1;
+	pthread_create(&t, NULL, reader, NULL);
+	while (!__atomic_load_n(&started, __ATOMIC_SEQ_CST))
+		sched_yield();
+	snprintf(next, sizeof(next), "%d", n - 1);
+	execv("/proc/self/exe", args);
+	report("exec loop", -1);
+	return 1;
+}
+
 /* ------------------------------------------------------------ stage 2 */
 
 static void show_action(const char *name, int sig)
@@ -389,6 +413,8 @@ int main(int argc, char **argv)
 		return atdir(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "chain"))
 		return stage1();
+	if (argc >= 4 && !strcmp(argv[1], "loop"))
+		return exec_loop(argv);
 	if (argc >= 6 && !strcmp(argv[1], "stage2"))
 		return stage2(argc, argv);
 	fprintf(stderr, "usage: exec_test chain | try PATH... [-- ARGS] | showargs | showexe\n");
