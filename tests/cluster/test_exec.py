@@ -22,6 +22,10 @@ must be identical.
       argv (argc 1, argv[0] ""), and that image unblocks the pending
       SIGINT and dies of it: 130.  The memory service logs three exits
       (the two old images and the last), the last leaving it empty.
+  exec_from_thread
+      a second thread executes the program while the first waits in
+      pthread_join: the new image runs (local mode, two CPUs), the
+      output and status as natively.
   exec_loop_leak
       `exec_test loop 3`, `loop 300`, `loop 3` in one local boot on two
       CPUs: each image starts a thread and opens a close-on-exec pipe,
@@ -89,6 +93,13 @@ def _chain(smp):
 	check(len(exits) == 3 and exits[-1] == ("0", "0"),
 	      f"memory service exits {exits}: want three (two execs and "
 	      f"the end), the last with procs 0 pages 0")
+
+
+def _from_thread():
+	want, _ = test_user.compare_native("exec_test", "exec-thread",
+					  ["threadexec"], smp=2)
+	check(b"[from a second thread]" in want[1] and want[0] == 0,
+	      f"native run: status {want[0]}, {want[1]!r}")
 
 
 def _loop_leak():
@@ -214,6 +225,7 @@ def _rootfs(local):
 SCENARIOS = [
 	("exec_chain_smp1", lambda: _chain(1)),
 	("exec_chain_smp2", lambda: _chain(2)),
+	("exec_from_thread", _from_thread),
 	("exec_loop_leak", _loop_leak),
 	("exec_rootfs", lambda: _rootfs(False)),
 	("exec_rootfs_local", lambda: _rootfs(True)),

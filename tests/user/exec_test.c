@@ -27,6 +27,8 @@
  *   exec_test loop N TOTAL   with another thread asleep and a close-on-
  *                            exec pipe open, execute itself with N - 1,
  *                            until 0 (a leak check)
+ *   exec_test threadexec     a second thread executes showargs while
+ *                            the first waits in pthread_join
  *   exec_test showargs...    print argv (an interpreter for #! tests)
  *   exec_test showexe        print /proc/self/exe and the Name: of
  *                            /proc/self/status
@@ -312,6 +314,28 @@ static int exec_loop(char **argv)
 	return 1;
 }
 
+static void *thread_exec(void *arg)
+{
+	char *args[] = { "exec_test", "showargs", "from a second thread", NULL };
+
+	(void)arg;
+	execv("/proc/self/exe", args);
+	report("exec from a thread", -1);
+	return NULL;
+}
+
+static int exec_from_thread(void)
+{
+	pthread_t t;
+
+	printf("main thread waits in pthread_join\n");
+	fflush(stdout);
+	pthread_create(&t, NULL, thread_exec, NULL);
+	pthread_join(t, NULL);
+	printf("pthread_join returned: wrong\n");
+	return 1;
+}
+
 /* ------------------------------------------------------------ stage 2 */
 
 static void show_action(const char *name, int sig)
@@ -415,6 +439,8 @@ int main(int argc, char **argv)
 		return stage1();
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
 		return exec_loop(argv);
+	if (argc >= 2 && !strcmp(argv[1], "threadexec"))
+		return exec_from_thread();
 	if (argc >= 6 && !strcmp(argv[1], "stage2"))
 		return stage2(argc, argv);
 	fprintf(stderr, "usage: exec_test chain | try PATH... [-- ARGS] | showargs | showexe\n");
