@@ -187,8 +187,10 @@ static int exec_copy_strings(struct exec_req *x, struct exec_strings *s,
 
 		if (get_user_u64(&ptr, uv + i))
 			return -EFAULT;
-		/* Never more than the limits allow, nor than the string. */
+		/* The most this string may take, its NUL included. */
 		want = min_t(size_t, x->room, EXEC_MAX_ARG_STRLEN);
+		if (!want)
+			return -E2BIG;
 		ret = exec_strings_grow(s, min_t(size_t, want, 4096));
 		if (ret)
 			return ret;
