@@ -290,6 +290,30 @@ int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec)
 	return ret;
 }
 
+void fd_table_exec(struct fd_table *t)
+{
+	struct ufile *closing[16];
+	unsigned int n;
+	int fd = 0;
+
+	/* A few at a time: ufile_put() may sleep, the lock must not. */
+	do {
+		n = 0;
+		spin_lock(&t->lock);
+		for (; fd < FD_MAX && n < ARRAY_SIZE(closing); fd++) {
+			if (!test_bit(fd, t->cloexec))
+				continue;
+			__clear_bit(fd, t->cloexec);
+			if (t->fd[fd])
+				closing[n++] = t->fd[fd];
+			t->fd[fd] = NULL;
+		}
+		spin_unlock(&t->lock);
+		while (n)
+			ufile_put(closing[--n]);
+	} while (fd < FD_MAX);
+}
+
 struct fd_table *current_files(void)
 {
 	return current_process()->files;
@@ -562,26 +586,55 @@ out:
 	return ret;
 }
 
+/*
+ * One P2S_READ of the first @len bytes of @fh into @reply (room for
+ * @len bytes of data): their number, or -errno.
+ */
+static long fs_storage_read_first(const struct p2s_handle *fh,
+				  struct p2s_read_reply *reply, u32 len)
+{
+	struct p2s_read_req req;
+	long ret;
+
+	fs_read_req(&req, fh, 0, len);
+	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
+			  sizeof(*reply) + len);
+	return ret < 0 ? ret : fs_read_reply_len(reply, ret, len);
+}
+
 long fs_storage_readlink(const struct p2s_handle *fh, char __user *ubuf,
 			 size_t len)
 {
 	struct fd_table *t = current_files();
 	struct p2s_read_reply *reply;
-	struct p2s_read_req req;
 	long ret;
 
 	len = min_t(size_t, len, FS_PATH_MAX);
 	reply = fs_bounce_get(t, sizeof(*reply) + len);
 	if (!reply)
 		return -ENOMEM;
-	fs_read_req(&req, fh, 0, len);
-	ret = fs_p2s_call(P2S_READ, &req, sizeof(req), reply,
-			  sizeof(*reply) + len);
-	if (ret >= 0)
-		ret = fs_read_reply_len(reply, ret, len);
+	ret = fs_storage_read_first(fh, reply, len);
 	if (ret > 0 && copy_to_user(ubuf, reply + 1, ret))
 		ret = -EFAULT;
 	fs_bounce_put(t, reply);
+	return ret;
+}
+
+int fs_storage_read_kernel(const struct p2s_handle *fh, void *buf,
+			   u32 len)
+{
+	struct p2s_read_reply *reply;
+	long ret;
+
+	if (len > FS_READ_CHUNK)
+		return -EINVAL;
+	reply = kmalloc(sizeof(*reply) + len, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	ret = fs_storage_read_first(fh, reply, len);
+	if (ret > 0)
+		memcpy(buf, reply + 1, ret);
+	kfree(reply);
 	return ret;
 }
 

@@ -230,6 +230,12 @@ int fd_set_cloexec(struct fd_table *t, int fd, bool cloexec);
  */
 int fd_set_status(struct fd_table *t, int fd, u32 mask, u32 set);
 
+/*
+ * execve's point of no return: close every descriptor marked close-on-
+ * exec (Linux's do_close_on_exec()).  May sleep.
+ */
+void fd_table_exec(struct fd_table *t);
+
 /* The calling process's table (never NULL in a system call). */
 struct fd_table *current_files(void);
 
@@ -321,6 +327,14 @@ long ufile_seek_file(struct ufile *f, s64 size, s64 off, int whence);
 struct ufile *console_std_open(int fd, u32 flags);
 /* Which standard stream @f is (0, 1, 2), or -1 for any other file. */
 int console_std_stream(const struct ufile *f);
+
+/*
+ * The first @len bytes (at most a P2S_READ reply's worth) of the
+ * storage file @fh into the kernel buffer @buf: bytes read (fewer at
+ * the end of the file) or -errno (-EIO for a FIT failure).  May sleep.
+ */
+int fs_storage_read_kernel(const struct p2s_handle *fh, void *buf,
+			   u32 len);
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);

@@ -446,6 +446,11 @@ int uthread_clone(const struct pt_regs *regs, unsigned long tls,
 unsigned int uthread_limit(void);
 /* User threads on the node now (created, not exited). */
 unsigned int uthread_count(void);
+/*
+ * Free the threads of @p that have exited, except @self (kthread_stop()
+ * waits for each one's last switch).
+ */
+void uthread_reap_exited(struct process *p, struct uthread *self);
 /* Start the thread @tid made by uthread_clone(). */
 void uthread_start(int tid);
 /* End the calling thread (exit(2)). */
@@ -454,6 +459,15 @@ __noreturn void uthread_exit(int code);
 __noreturn void process_exit_group(int status);
 /* Kill the calling process for signal @sig (status 128 + @sig). */
 __noreturn void process_kill_self(int sig);
+
+/* ---------------------------------------------------------- exec.c */
+
+/*
+ * Hook for the process model: @p's exec reached its point of no
+ * return (a vfork parent waiting for its child resumes here).  A weak
+ * no-op in exec.c until process.c defines it.
+ */
+void process_exec_notify(struct process *p);
 
 /* ---------------------------------------------------------- signal.c */
 
@@ -495,6 +509,14 @@ void signal_send_self(int sig, int code);
 void signal_force_fault(int sig, int code, unsigned long addr,
 			unsigned long trapno, unsigned long err,
 			unsigned long cr2);
+
+/*
+ * execve's point of no return, on the only thread left (@ut): handlers
+ * back to SIG_DFL (ignored signals stay ignored; flags, masks and
+ * restorers cleared), the sigaltstack off.  Blocked mask, pending
+ * signals and ITIMER_REAL stay, as on Linux.
+ */
+void signal_exec_reset(struct uthread *ut);
 
 /* ---------------------------------------------------------- mm.c */
 
@@ -583,6 +605,8 @@ int pmm_remote_select(void);
 int processor_storage_select(void);
 /* The storage node chosen by processor_storage_select(), or -ENOENT. */
 int processor_storage_node(void);
+/* The memory node serving the remote address space @mm. */
+u16 pmm_remote_node(struct pmm *mm);
 /* An empty remote address space served by @node; NULL on -ENOMEM. */
 struct pmm *pmm_remote_create(u16 node);
 /*
@@ -779,6 +803,9 @@ SYSCALL_DECLARE(getcpu);
 SYSCALL_DECLARE(sched_getparam);
 SYSCALL_DECLARE(sched_getscheduler);
 SYSCALL_DECLARE(statx);
+/* exec.c */
+SYSCALL_DECLARE(execve);
+SYSCALL_DECLARE(execveat);
 /* tmpfs_sys.c: names, sizes and modes (only tmpfs takes changes) */
 SYSCALL_DECLARE(mkdir);
 SYSCALL_DECLARE(mkdirat);

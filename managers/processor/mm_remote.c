@@ -685,6 +685,11 @@ struct pmm *pmm_remote_fork(struct pmm *parent, int *err)
 	return mm;
 }
 
+u16 pmm_remote_node(struct pmm *mm)
+{
+	return rb_of(mm)->node;
+}
+
 int pmm_remote_maps(struct pmm *mm, char **text, size_t *text_len)
 {
 	struct remote_backend *rb = rb_of(mm);

@@ -434,7 +434,7 @@ static void process_last_thread_exit(struct process *p)
  * once take disjoint sets; a thread is marked exited only after its own
  * reaping, so nobody waits for a thread that waits for it.
  */
-static void uthread_reap_exited(struct process *p, struct uthread *self)
+void uthread_reap_exited(struct process *p, struct uthread *self)
 {
 	struct uthread *ut, *tmp;
 	LIST_HEAD(dead);

@@ -901,6 +901,30 @@ SYSCALL_DECLARE(rt_tgsigqueueinfo)
 			     (const void __user *)regs->r10);
 }
 
+/* ------------------------------------------------------------ execve */
+
+void signal_exec_reset(struct uthread *ut)
+{
+	struct process *p = ut->proc;
+
+	spin_lock(&p->lock);
+	/* Linux's flush_signal_handlers(, 0): ignored ones stay ignored. */
+	for (int i = 0; i < NR_SIGNALS; i++) {
+		struct k_sigaction *ka = &p->sigactions[i];
+
+		if (ka->handler != SIG_IGN)
+			ka->handler = SIG_DFL;
+		ka->flags = 0;
+		ka->restorer = 0;
+		ka->mask = 0;
+	}
+	ut->altstack.ss_sp = 0;
+	ut->altstack.ss_size = 0;
+	ut->altstack.ss_flags = 0;
+	ut->fault_sig = 0;
+	spin_unlock(&p->lock);
+}
+
 /* ------------------------------------------------------------ return */
 
 SYSCALL_DECLARE(rt_sigreturn)

@@ -39,6 +39,7 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(nanosleep, nanosleep),
 	SYSCALL(getpid, getpid),
 	SYSCALL(clone, clone),
+	SYSCALL(execve, execve),
 	SYSCALL(exit, exit),
 	SYSCALL(uname, uname),
 	SYSCALL(readlink, readlink),
@@ -146,6 +147,7 @@ static const syscall_fn_t syscall_table[NR_SYSCALLS] = {
 	SYSCALL(alarm, alarm),
 	SYSCALL(setitimer, setitimer),
 	SYSCALL(getitimer, getitimer),
+	SYSCALL(execveat, execveat),
 };
 
 /* Numbers already reported as unimplemented (one log line each). */
