@@ -38,6 +38,14 @@ struct ufile;
 struct ufile_map_source;
 struct wait_queue_head;
 
+/* What fchown and futimens change (the setattr op); host order. */
+struct ufile_attr {
+	u32 valid;		/* P2S_ATTR_* */
+	u32 mode, uid, gid;
+	s64 atime_sec, mtime_sec;
+	u32 atime_nsec, mtime_nsec;
+};
+
 /* ------------------------------------------------------ file operations */
 
 /*
@@ -126,6 +134,13 @@ struct ufile_ops {
 	 * writable.  (X_OK is judged from fstat's mode by the caller.)
 	 */
 	int (*may_write)(struct ufile *f);
+	/*
+	 * fsync, fdatasync, syncfs of a file with UFILE_FMODE_FSYNC: 0 once
+	 * its changes are on disk; absent: nothing to wait for (0).
+	 */
+	int (*fsync)(struct ufile *f);
+	/* fchown, futimens (O_PATH refused before); absent: -ENOSYS. */
+	int (*setattr)(struct ufile *f, const struct ufile_attr *a);
 	u32 fmode;		/* UFILE_FMODE_* */
 };
 
@@ -267,12 +282,6 @@ int fs_lookup_user(struct fs_lookup *lk, int dirfd,
  */
 int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
 /*
- * The error of creating or removing a name @path of the read-only storage
- * tree (cut to its directory here): -ENOENT or -ENOTDIR if that directory
- * does not resolve, else -EROFS.  May sleep.
- */
-int fs_storage_create_error(char *path);
-/*
  * A new open storage file for @path (resolved, @len bytes) with the
  * attributes of the service's @reply; NULL on -ENOMEM.
  */
@@ -318,5 +327,52 @@ int console_std_stream(const struct ufile *f);
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);
+
+/* ------------------------------------------- changes to storage (fs_write.c) */
+
+/*
+ * A P2S request to the storage node (fs.c): the reply's length, a
+ * service -errno, or -EIO for a FIT failure.  May sleep.
+ */
+int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
+		u32 max_reply);
+
+/* The current attributes of @fh into *@st.  0 or -errno.  May sleep. */
+int fs_storage_stat(const struct p2s_handle *fh, struct p2s_stat *st);
+
+/*
+ * The write, truncate, chmod, fsync and setattr ops of an open storage
+ * file (fs.c puts them in its ops tables).  Writes at *@pos, or at the
+ * end for O_APPEND; they refresh f->size and f->st.
+ */
+long storage_file_write(struct ufile *f, const char __user *ubuf,
+			size_t len, u64 *pos);
+int storage_file_truncate(struct ufile *f, s64 size);
+int storage_file_chmod(struct ufile *f, u32 mode);
+int storage_file_fsync(struct ufile *f);
+int storage_file_setattr(struct ufile *f, const struct ufile_attr *a);
+
+/*
+ * The name calls on resolved storage paths @path (fs_lookup's, changed
+ * in place: a final '/' is dropped).  Each returns 0 or -errno as
+ * Linux's call does (-ENOENT, -ENOTDIR, -EEXIST, -EISDIR, -ENOTEMPTY,
+ * -EROFS for a read-only image, ...).  May sleep.
+ */
+/* open(O_CREAT) of a missing @path: the new file's handle in *@reply. */
+int fs_storage_create(char *path, u32 flags, u32 mode,
+		      struct p2s_open_reply *reply);
+int fs_storage_mkdir(char *path, u32 mode);
+int fs_storage_unlink(char *path, bool rmdir);
+int fs_storage_rename(char *from, char *to, u32 flags);
+/* link: @from (followed if @follow) gets the new name @to. */
+int fs_storage_link(char *from, char *to, bool follow);
+int fs_storage_symlink(const char *target, char *path);
+int fs_storage_truncate(char *path, s64 size);
+/* P2S_TRUNCATE of handle @fh to @size (open's O_TRUNC). */
+int fs_storage_truncate_fh(const struct p2s_handle *fh, u64 size);
+/* chmod, chown, utimens of @path (its final symlink followed if @follow). */
+int fs_storage_setattr(char *path, bool follow, const struct ufile_attr *a);
+/* sync(2): everything the storage node holds, to its disk. */
+int fs_storage_sync(void);
 
 #endif /* _MANAGERS_PROCESSOR_FS_H */
