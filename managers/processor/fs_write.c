@@ -307,6 +307,20 @@ int storage_file_fsync(struct ufile *f)
 
 /* ------------------------------------------------------ names */
 
+/*
+ * A call that makes the name @path failed with @ret: on a read-only
+ * image Linux still says -EEXIST for a name that exists (its lookup
+ * comes before the write-access check), so ask.
+ */
+static int make_name_error(char *path, int ret)
+{
+	struct p2s_open_reply reply;
+
+	if (ret == -EROFS && !fs_storage_open(path, P2S_OPEN_NOFOLLOW, &reply))
+		return -EEXIST;
+	return ret;
+}
+
 int fs_storage_create(char *path, u32 flags, u32 mode,
 		      struct p2s_open_reply *reply)
 {
@@ -357,7 +371,7 @@ int fs_storage_mkdir(char *path, u32 mode)
 	p2s_now(&req.now);
 	ret = p2s_call_names(P2S_MKDIR, &req, sizeof(req), sn.name, sn.len,
 			     NULL, 0, &reply, sizeof(reply));
-	return open_reply_check(ret, &reply);
+	return make_name_error(path, open_reply_check(ret, &reply));
 }
 
 int fs_storage_unlink(char *path, bool rmdir)
@@ -438,7 +452,7 @@ int fs_storage_link(char *from, char *to, bool follow)
 	p2s_now(&req.now);
 	ret = p2s_call_names(P2S_LINK, &req, sizeof(req), sn.name, sn.len,
 			     NULL, 0, NULL, 0);
-	return ret < 0 ? ret : 0;
+	return make_name_error(to, ret < 0 ? ret : 0);
 }
 
 int fs_storage_symlink(const char *target, char *path)
@@ -464,7 +478,7 @@ int fs_storage_symlink(const char *target, char *path)
 	p2s_now(&req.now);
 	ret = p2s_call_names(P2S_SYMLINK, &req, sizeof(req), sn.name, sn.len,
 			     target, tlen, &reply, sizeof(reply));
-	return open_reply_check(ret, &reply);
+	return make_name_error(path, open_reply_check(ret, &reply));
 }
 
 int fs_storage_truncate(char *path, s64 size)
