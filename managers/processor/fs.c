@@ -649,6 +649,11 @@ static void storage_fstat(struct ufile *f, struct uapi_stat *st)
 	fs_stat_from_p2s(&f->st, st);
 }
 
+static int storage_may_write(struct ufile *f)
+{
+	return fs_storage_may_write(&f->fh);
+}
+
 static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
 {
 	int node = processor_storage_node();
@@ -679,6 +684,7 @@ static const struct ufile_ops storage_file_ops = {
 	.fstat = storage_fstat,
 	.map_source = storage_map_source,
 	.readlink = storage_file_readlink,
+	.may_write = storage_may_write,
 	.truncate = storage_file_truncate,
 	.chmod = storage_file_chmod,
 	.fsync = storage_file_fsync,
@@ -692,6 +698,7 @@ static const struct ufile_ops storage_dir_ops = {
 	.llseek = ufile_seek_dir,
 	.getdents = storage_getdents,
 	.fstat = storage_fstat,
+	.may_write = storage_may_write,
 	.chmod = storage_file_chmod,
 	.fsync = storage_file_fsync,
 	.setattr = storage_file_setattr,

@@ -372,6 +372,12 @@ int fs_storage_truncate(char *path, s64 size);
 int fs_storage_truncate_fh(const struct p2s_handle *fh, u64 size);
 /* chmod, chown, utimens of @path (its final symlink followed if @follow). */
 int fs_storage_setattr(char *path, bool follow, const struct ufile_attr *a);
+/*
+ * Write access to storage file @fh (open for writing, access(W_OK)):
+ * -EROFS when the storage node takes no writes (a read-only image, or
+ * one it does not trust), else 0.  May sleep.
+ */
+int fs_storage_may_write(const struct p2s_handle *fh);
 /* sync(2): everything the storage node holds, to its disk. */
 int fs_storage_sync(void);
 

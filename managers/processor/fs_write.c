@@ -512,6 +512,27 @@ int fs_storage_setattr(char *path, bool follow, const struct ufile_attr *a)
 	return storage_setattr_fh(&reply.fh, a, &reply.st);
 }
 
+int fs_storage_may_write(const struct p2s_handle *fh)
+{
+	struct p2s_name_req req;
+	int ret;
+
+	/*
+	 * P2S has no statfs: ask for a change the service refuses before
+	 * touching anything, unlink of "." (in @fh, whatever it is: "." is
+	 * refused before the directory is read).  A file system that takes
+	 * writes says -EISDIR, a read-only one -EROFS.
+	 */
+	memset(&req, 0, sizeof(req));
+	p2s_hdr_init(&req.hdr, 0);
+	req.dir = *fh;
+	fit_put_le16(&req.name_len, 1);
+	p2s_now(&req.now);
+	ret = p2s_call_names(P2S_UNLINK, &req, sizeof(req), ".", 1, NULL, 0,
+			     NULL, 0);
+	return ret == -EROFS ? -EROFS : 0;
+}
+
 int fs_storage_sync(void)
 {
 	struct p2s_open_reply reply;

@@ -13,8 +13,8 @@
  * read-only image answers both -EROFS.  O_TMPFILE is -EOPNOTSUPP (the
  * service has no unnamed files).  Permission checks are root's, as
  * processes run as uid 0: reading and writing are always allowed
- * (access(W_OK) of a storage name is 0 even on a read-only image: only
- * a change asks the storage node), X_OK needs an execute bit (or a
+ * (access(W_OK) asks the storage node whether it takes writes at all:
+ * -EROFS for a read-only image), X_OK needs an execute bit (or a
  * directory).  Names under /tmp and /dev/shm are tmpfs.c's (asked
  * first: writable, see tmpfs_sys.c for the calls that change names),
  * under /dev, /proc and /sys pseudofs.c's (no round trip), unless a
@@ -69,6 +69,12 @@ static long open_storage_checks(u32 flags, u32 mode, bool created,
 		return -ELOOP;
 	if (mode_is(mode, S_IFDIR) && writing)
 		return -EISDIR;
+	/* Linux refuses write access to a read-only mount at open. */
+	if (writing && !created && mode_is(mode, S_IFREG)) {
+		ret = fs_storage_may_write(&reply->fh);
+		if (ret)
+			return ret;
+	}
 	if ((flags & O_TRUNC) && !created && mode_is(mode, S_IFREG) &&
 	    fit_get_le64(&reply->st.size)) {
 		ret = fs_storage_truncate_fh(&reply->fh, 0);
@@ -448,6 +454,14 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 		amode &= ~W_OK;
 	else if ((amode & W_OK) && pseudo)
 		return mode_is(mode, S_IFCHR) ? 0 : -EACCES;
+	/* Linux: -EROFS for files, directories and symlinks of the mount. */
+	if ((amode & W_OK) && (mode_is(mode, S_IFREG) ||
+			       mode_is(mode, S_IFDIR) ||
+			       mode_is(mode, S_IFLNK))) {
+		ret = fs_storage_may_write(&reply.fh);
+		if (ret)
+			return ret;
+	}
 	if ((amode & X_OK) && !mode_is(mode, S_IFDIR) && !(mode & 0111))
 		return -EACCES;
 	return 0;
