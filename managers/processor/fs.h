@@ -4,7 +4,9 @@
  * the open-file objects it points to, path lookup and the P2S client
  * that reaches the storage node.  The system calls on top are in
  * sys_io.c (read, write, lseek, getdents64, ioctl) and sys_file.c
- * (names, descriptors, cwd); path strings in fs_path.c.
+ * (names, descriptors, cwd); path strings in fs_path.c; the changes to
+ * storage files (P2S_WRITE ... P2S_SETATTR) in fs_write.c, with the
+ * system calls in tmpfs_sys.c and sys_fsattr.c.
  *
  * Locking: fd_table->lock (a spinlock) covers the slots, the close-on-
  * exec bits and the cwd; nothing sleeps or touches user memory under
@@ -158,8 +160,8 @@ struct ufile {
 	u64 pos;		/* byte offset, or a getdents cookie */
 	/* Storage files (fs.c): */
 	struct p2s_handle fh;
-	struct p2s_stat st;	/* attributes at open (read-only service) */
-	u64 size;
+	struct p2s_stat st;	/* attributes as last seen (fs.c) */
+	u64 size;		/* st.size; both under pos_lock for writes */
 	u64 dir_end;		/* a directory's last cookie, once seen */
 	/* Pseudo files (pseudofs.c): */
 	struct pseudo_file *pseudo;
@@ -245,7 +247,7 @@ struct fd_table *current_files(void);
 /* What a file mapping needs to know of an open file (ufile_map_source). */
 struct ufile_map_source {
 	u64 file_id;		/* P2S handle: ino | generation << 32 */
-	u64 size;		/* bytes at open */
+	u64 size;		/* bytes now (P2S_STAT) */
 	u16 node;		/* the storage node serving it */
 };
 
