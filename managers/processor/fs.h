@@ -276,6 +276,12 @@ struct fs_lookup {
  */
 int fs_lookup_user(struct fs_lookup *lk, int dirfd,
 		   const char __user *upath);
+/*
+ * fs_lookup_user() into a new kmalloc'd lookup (the caller kfrees it),
+ * an empty string being -ENOENT: NULL and *@err on error.  (sys_file.c)
+ */
+struct fs_lookup *fs_lookup_new(int dirfd, const char __user *upath,
+				int *err);
 
 /*
  * P2S_OPEN the resolved @path (P2S_OPEN_* @flags): handle and attributes

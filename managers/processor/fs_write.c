@@ -321,10 +321,29 @@ static int make_name_error(char *path, int ret)
 	return ret;
 }
 
+/* P2S_CREATE or P2S_MKDIR (@op) of @sn, mode @mode & ~umask. */
+static int storage_make(u16 op, const struct storage_name *sn, u8 flags,
+			u32 mode, struct p2s_open_reply *reply)
+{
+	struct p2s_create_req req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	p2s_hdr_init(&req.hdr, flags);
+	req.dir = sn->dir;
+	fit_put_le32(&req.mode, mode & ~current_umask() & 07777);
+	fit_put_le32(&req.uid, FS_OWNER_UID);
+	fit_put_le32(&req.gid, FS_OWNER_GID);
+	fit_put_le16(&req.name_len, sn->len);
+	p2s_now(&req.now);
+	ret = p2s_call_names(op, &req, sizeof(req), sn->name, sn->len, NULL, 0,
+			     reply, sizeof(*reply));
+	return open_reply_check(ret, reply);
+}
+
 int fs_storage_create(char *path, u32 flags, u32 mode,
 		      struct p2s_open_reply *reply)
 {
-	struct p2s_create_req req;
 	struct storage_name sn;
 	u8 p2s_flags = 0;
 	int ret;
@@ -338,40 +357,20 @@ int fs_storage_create(char *path, u32 flags, u32 mode,
 		p2s_flags |= P2S_CREATE_EXCL;
 	if (flags & O_TRUNC)
 		p2s_flags |= P2S_CREATE_TRUNC;
-	memset(&req, 0, sizeof(req));
-	p2s_hdr_init(&req.hdr, p2s_flags);
-	req.dir = sn.dir;
-	fit_put_le32(&req.mode, mode & ~current_umask() & 07777);
-	fit_put_le32(&req.uid, FS_OWNER_UID);
-	fit_put_le32(&req.gid, FS_OWNER_GID);
-	fit_put_le16(&req.name_len, sn.len);
-	p2s_now(&req.now);
-	ret = p2s_call_names(P2S_CREATE, &req, sizeof(req), sn.name, sn.len,
-			     NULL, 0, reply, sizeof(*reply));
-	return open_reply_check(ret, reply);
+	return storage_make(P2S_CREATE, &sn, p2s_flags, mode, reply);
 }
 
 int fs_storage_mkdir(char *path, u32 mode)
 {
 	struct p2s_open_reply reply;
-	struct p2s_create_req req;
 	struct storage_name sn;
 	int ret;
 
 	ret = storage_name_get(path, &sn);
 	if (ret)
 		return ret == -EBUSY ? -EEXIST : ret;
-	memset(&req, 0, sizeof(req));
-	p2s_hdr_init(&req.hdr, 0);
-	req.dir = sn.dir;
-	fit_put_le32(&req.mode, mode & ~current_umask() & 07777);
-	fit_put_le32(&req.uid, FS_OWNER_UID);
-	fit_put_le32(&req.gid, FS_OWNER_GID);
-	fit_put_le16(&req.name_len, sn.len);
-	p2s_now(&req.now);
-	ret = p2s_call_names(P2S_MKDIR, &req, sizeof(req), sn.name, sn.len,
-			     NULL, 0, &reply, sizeof(reply));
-	return make_name_error(path, open_reply_check(ret, &reply));
+	ret = storage_make(P2S_MKDIR, &sn, 0, mode, &reply);
+	return make_name_error(path, ret);
 }
 
 int fs_storage_unlink(char *path, bool rmdir)

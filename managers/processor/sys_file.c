@@ -51,6 +51,24 @@ static struct fs_lookup *lookup_alloc(void)
 	return kmalloc(sizeof(struct fs_lookup), GFP_KERNEL);
 }
 
+struct fs_lookup *fs_lookup_new(int dirfd, const char __user *upath,
+				int *err)
+{
+	struct fs_lookup *lk = lookup_alloc();
+
+	*err = -ENOMEM;
+	if (!lk)
+		return NULL;
+	*err = fs_lookup_user(lk, dirfd, upath);
+	if (!*err && !lk->len)
+		*err = -ENOENT;
+	if (*err) {
+		kfree(lk);
+		return NULL;
+	}
+	return lk;
+}
+
 /*
  * The storage half of open: what Linux checks of an existing name
  * @mode (just made by O_CREAT if @created), then O_TRUNC.

@@ -49,25 +49,6 @@ static int pseudo_change_error(struct fs_lookup *lk, bool follow)
 	return ret == -ENOENT || ret == -ENOTDIR ? ret : -EROFS;
 }
 
-/* Resolve @upath against @dirfd into a new lookup: NULL and *@err. */
-static struct fs_lookup *lookup_new(int dirfd, const char __user *upath,
-				    int *err)
-{
-	struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
-
-	*err = -ENOMEM;
-	if (!lk)
-		return NULL;
-	*err = fs_lookup_user(lk, dirfd, upath);
-	if (!*err && !lk->len)
-		*err = -ENOENT;
-	if (*err) {
-		kfree(lk);
-		return NULL;
-	}
-	return lk;
-}
-
 /* The working directory into @lk (AT_FDCWD with AT_EMPTY_PATH). */
 static void lookup_cwd(struct fs_lookup *lk)
 {
@@ -310,10 +291,10 @@ static long do_linkat(int olddirfd, const char __user *oldpath,
 
 	if (flags & ~LINKAT_FLAGS)
 		return -EINVAL;
-	from = lookup_new(olddirfd, oldpath, &ret);
+	from = fs_lookup_new(olddirfd, oldpath, &ret);
 	if (!from)
 		return ret;
-	to = lookup_new(newdirfd, newpath, &ret);
+	to = fs_lookup_new(newdirfd, newpath, &ret);
 	if (!to)
 		goto out;
 	tf = path_tree(from->path);
@@ -362,7 +343,7 @@ static long do_symlinkat(const char __user *utarget, int newdirfd,
 	ret = n < 0 ? n : n == FS_PATH_MAX ? -ENAMETOOLONG : !n ? -ENOENT : 0;
 	if (ret)
 		goto out;
-	lk = lookup_new(newdirfd, linkpath, &ret);
+	lk = fs_lookup_new(newdirfd, linkpath, &ret);
 	if (!lk)
 		goto out;
 	switch (path_tree(lk->path)) {

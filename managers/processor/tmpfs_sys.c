@@ -67,26 +67,6 @@ static int storage_change(char *path, enum path_op op, u64 arg)
 	return -EINVAL;
 }
 
-/* Resolve @upath against @dirfd into a new lookup: NULL and *@err. */
-static struct fs_lookup *lookup_path(int dirfd, const char __user *upath,
-				     int *err)
-{
-	struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
-
-	*err = -ENOMEM;
-	if (!lk)
-		return NULL;
-	*err = fs_lookup_user(lk, dirfd, upath);
-	if (!*err && !lk->len)
-		*err = -ENOENT;
-	if (*err) {
-		kfree(lk);
-		return NULL;
-	}
-	return lk;
-}
-
-
 /* @op with @arg (a mode or a size) on @dirfd + @upath: 0 or -errno. */
 static long path_change(int dirfd, const char __user *upath,
 			enum path_op op, u64 arg)
@@ -99,7 +79,7 @@ static long path_change(int dirfd, const char __user *upath,
 	struct fs_lookup *lk;
 	int ret;
 
-	lk = lookup_path(dirfd, upath, &ret);
+	lk = fs_lookup_new(dirfd, upath, &ret);
 	if (!lk)
 		return ret;
 	if (op == OP_TRUNCATE && (s64)arg < 0)
@@ -185,10 +165,10 @@ static long do_renameat2(int olddirfd, const char __user *oldpath,
 	if ((flags & RENAME_EXCHANGE) &&
 	    (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
-	from = lookup_path(olddirfd, oldpath, &ret);
+	from = fs_lookup_new(olddirfd, oldpath, &ret);
 	if (!from)
 		return ret;
-	to = lookup_path(newdirfd, newpath, &ret);
+	to = fs_lookup_new(newdirfd, newpath, &ret);
 	if (!to)
 		goto out;
 	tmp_from = tmpfs_owns(from->path);
