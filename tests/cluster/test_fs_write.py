@@ -16,6 +16,9 @@ FILE'` gives, for several files, the bytes the native run left on the
 host's disk.
 
   native_vs_tessera   the comparison, e2fsck and debugfs above
+  local_mode          the same with `tessera run --local`: one VM whose
+                      processor serves its own files (the storage service
+                      in-process, behind the same P2S messages)
   read_only_image     the same program with --image and no --writable:
                       its first change fails with EROFS (written here from
                       Linux's rule for a read-only mount), the image file
@@ -86,15 +89,18 @@ def _e2fsck_clean(img, where):
 	      f"{res.returncode}):\n{res.stdout}")
 
 
-def _tessera(name, img, argv, writable=True):
-	"""tessera run --image @img [--writable] -- @argv on three nodes:
-	(status, stdout, stderr without launcher notes, every serial log)."""
+def _tessera(name, img, argv, writable=True, local=False):
+	"""tessera run --image @img [--writable] -- @argv on three nodes (with
+	@local: one, serving its own memory and files): (status, stdout,
+	stderr without launcher notes, every serial log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [clusterlib.TESSERA, "run", "--image", img, "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
 	       "--timeout", str(TIMEOUT)]
 	if writable:
 		cmd.append("--writable")
+	if local:
+		cmd.append("--local")
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--"] + argv
@@ -104,9 +110,10 @@ def _tessera(name, img, argv, writable=True):
 	return code, out, test_user._launcher_notes(err), log
 
 
-def native_vs_tessera():
+def native_vs_tessera(local=False):
 	_tools()
-	work, root = _work("fswrite")
+	name = "fswrite-local" if local else "fswrite"
+	work, root = _work(name)
 	img = os.path.join(work, "fswrite.ext4")
 	_mke2fs(root, img, "64M")
 	native_root = os.path.join(work, "native")
@@ -117,8 +124,9 @@ def native_vs_tessera():
 	check(want_code == 0 and re.search(r"^0 failures$", text, re.M),
 	      f"fs_write failed natively (status {want_code}):\n{text}"
 	      f"{want_err!r}")
-	code, out, err, _ = _tessera("fswrite", img, ["/fs_write", "/w"])
-	where = "fswrite: logs in runs/.../fswrite/"
+	code, out, err, _ = _tessera(name, img, ["/fs_write", "/w"],
+				     local=local)
+	where = f"{name}: logs in runs/.../{name}/"
 	check(out == want_out,
 	      f"{where}: stdout differs\n--- native\n{text}\n--- tessera\n"
 	      f"{out.decode(errors='replace')}")
@@ -178,6 +186,7 @@ def enospc():
 
 SCENARIOS = [
 	("native_vs_tessera", native_vs_tessera),
+	("local_mode", lambda: native_vs_tessera(local=True)),
 	("read_only_image", read_only_image),
 	("enospc", enospc),
 ]
