@@ -161,7 +161,7 @@ struct ufile {
 	/* Storage files (fs.c): */
 	struct p2s_handle fh;
 	struct p2s_stat st;	/* attributes as last seen (fs.c) */
-	u64 size;		/* st.size; both under pos_lock for writes */
+	u64 size;		/* st.size: a cache, refreshed by calls */
 	u64 dir_end;		/* a directory's last cookie, once seen */
 	/* Pseudo files (pseudofs.c): */
 	struct pseudo_file *pseudo;

@@ -198,9 +198,9 @@ static long storage_write_chunk(struct ufile *f, struct p2s_write_req *req,
 	u32 written;
 	int ret;
 
+	memset(req, 0, sizeof(*req));		/* the header; data follows */
 	if (copy_from_user(req->data, ubuf, chunk))
 		return -EFAULT;
-	memset(req, 0, sizeof(*req));
 	p2s_hdr_init(&req->hdr, 0);
 	req->fh = f->fh;
 	fit_put_le32(&req->len, chunk);
