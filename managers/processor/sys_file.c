@@ -85,7 +85,7 @@ static long open_storage_checks(u32 flags, u32 mode, bool created,
 		return -EEXIST;
 	if (mode_is(mode, S_IFLNK))
 		return -ELOOP;
-	if (mode_is(mode, S_IFDIR) && writing)
+	if (mode_is(mode, S_IFDIR) && (writing || (flags & O_CREAT)))
 		return -EISDIR;
 	/* Linux refuses write access to a read-only mount at open. */
 	if (writing && !created && mode_is(mode, S_IFREG)) {

@@ -393,6 +393,8 @@ static void errors(const char *d)
 	err_line("open dir O_WRONLY", open(P(d, "sub"), O_WRONLY), EISDIR);
 	err_line("open dir O_RDWR|O_CREAT",
 		 open(P(d, "sub"), O_RDWR | O_CREAT, 0644), EISDIR);
+	err_line("open dir O_RDONLY|O_CREAT",
+		 open(P(d, "sub"), O_RDONLY | O_CREAT, 0644), EISDIR);
 	err_line("unlink dir", unlink(P(d, "sub")), EISDIR);
 	err_line("rmdir file", rmdir(P(d, "a")), ENOTDIR);
 	err_line("open below a file", open(P(d, "a/x"), O_RDONLY), ENOTDIR);
