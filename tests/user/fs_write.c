@@ -11,13 +11,14 @@
  *                         O_TRUNC, rename over an existing file and across
  *                         directories, link, fast and slow symlinks, unlink,
  *                         300 files in one directory (every third unlinked
- *                         again), chmod/fchmod, utimensat, fsync/fdatasync/
+ *                         again), chmod/fchmod, chown/fchown/lchown,
+ *                         utimensat, fsync/fdatasync/
  *                         sync; the errors Linux gives (EEXIST, ENOENT,
  *                         ENOTDIR, EISDIR, ENOTEMPTY, ENAMETOOLONG, EBADF,
  *                         EINVAL, EPERM); then read every byte back against
  *                         what was written, and print a listing of DIR
- *                         (name, type, mode, link count, size, FNV-1a of
- *                         the contents, symlink targets)
+ *                         (name, type, mode, link count, owner, size,
+ *                         FNV-1a of the contents, symlink targets)
  *   fs_write --fill DIR   write files in DIR until the disk is full: each
  *                         stops with ENOSPC, what was written reads back
  *                         intact, unlinking one file lets a write succeed
@@ -324,6 +325,13 @@ static void make_names(const char *d)
 	close(fd);
 	EXPECT(chmod(P(d, "sub"), 0711) == 0);
 
+	/* Owners: chown, fchown (-1 keeps one), lchown of a symlink. */
+	EXPECT(chown(P(d, "log"), 1234, 5678) == 0);
+	fd = open(P(d, "t"), O_RDONLY);
+	EXPECT(fchown(fd, -1, 42) == 0);
+	close(fd);
+	EXPECT(lchown(P(d, "s.fast"), 7, 8) == 0);
+
 	/* Times: a fixed mtime reads back; atime omitted. */
 	ts[0].tv_sec = 0;
 	ts[0].tv_nsec = UTIME_OMIT;
@@ -469,23 +477,24 @@ static void list(const char *dir, const char *rel)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			printf("d %04o %ld %s\n", st.st_mode & 07777,
-			       (long)st.st_nlink, sub);
+			printf("d %04o %ld %u:%u %s\n", st.st_mode & 07777,
+			       (long)st.st_nlink, st.st_uid, st.st_gid, sub);
 			list(path, sub);
 		} else if (S_ISLNK(st.st_mode)) {
 			ssize_t l = readlink(path, target, sizeof(target) - 1);
 
 			target[l > 0 ? l : 0] = '\0';
-			printf("l %ld %s -> %s\n", (long)st.st_size, sub,
-			       target);
+			printf("l %ld %u:%u %s -> %s\n", (long)st.st_size,
+			       st.st_uid, st.st_gid, sub, target);
 		} else {
 			unsigned char *buf = malloc(st.st_size + 1);
 			int fd = open(path, O_RDONLY);
 			ssize_t r = fd < 0 || !buf ? -1 :
 				    read(fd, buf, st.st_size + 1);
 
-			printf("f %04o %ld %ld %016llx %s\n",
+			printf("f %04o %ld %u:%u %ld %016llx %s\n",
 			       st.st_mode & 07777, (long)st.st_nlink,
+			       st.st_uid, st.st_gid,
 			       (long)st.st_size, r == st.st_size ?
 			       (unsigned long long)fnv1a(buf, r) : 0ull, sub);
 			if (r != st.st_size)
