@@ -75,6 +75,7 @@ static const char *ename(int e)
 	case EPERM: return "EPERM";
 	case ELOOP: return "ELOOP";
 	case EIO: return "EIO";
+	case EFAULT: return "EFAULT";
 	default: return "other";
 	}
 }
@@ -437,6 +438,16 @@ static void errors(const char *d)
 	err_line("ftruncate on O_RDONLY fd", ftruncate(fd, 0), EINVAL);
 	close(fd);
 	err_line("write on closed fd", write(fd, "x", 1), EBADF);
+	fd = open(P(d, "a2"), O_WRONLY | O_APPEND);
+	err_line("write from a bad pointer",
+		 syscall(SYS_write, fd, (void *)8, 10), EFAULT);
+	close(fd);
+	check_content(P(d, "a2"), (const unsigned char *)"fresh\n", 6);
+	err_line("symlink with a bad target",
+		 syscall(SYS_symlink, (void *)8, P(d, "bad")), EFAULT);
+	err_line("utimensat with bad times",
+		 syscall(SYS_utimensat, AT_FDCWD, P(d, "a2"), (void *)8, 0),
+		 EFAULT);
 	fd = open(P(d, "sub"), O_RDONLY | O_DIRECTORY);
 	err_line("ftruncate on a directory fd", ftruncate(fd, 0), EINVAL);
 	close(fd);
