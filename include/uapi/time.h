@@ -26,6 +26,10 @@ struct uapi_timeval {
 
 #define TIMER_ABSTIME			1
 
+/* utimensat's tv_nsec specials */
+#define UTIME_NOW	((1l << 30) - 1l)
+#define UTIME_OMIT	((1l << 30) - 2l)
+
 _Static_assert(sizeof(struct uapi_timespec) == 16, "timespec layout");
 
 #endif /* _UAPI_TIME_H */

@@ -15,11 +15,13 @@
  * ports (console.c).
  *
  * The service is stateless (P2S_OPEN returns a handle, later requests
- * name it), so an open storage file is its handle, its attributes at
- * open (the file system is read-only: they cannot change) and its path
- * as resolved here (fs_path.c), which relative lookups from a directory
+ * name it), so an open storage file is its handle, its attributes as
+ * last seen (fstat, lseek SEEK_END and O_APPEND ask again: another
+ * descriptor or processor may have changed the file) and its path as
+ * resolved here (fs_path.c), which relative lookups from a directory
  * descriptor and fchdir need.  Closing sends nothing: P2S_CLOSE would
- * only validate the handle.  The processor is told its storage node by
+ * only validate the handle.  The changes (write, create, rename...)
+ * are fs_write.c's.  The processor is told its storage node by
  * processor.storage_node=; without one every path lookup is -ENOENT
  * (logged once).  FIT failures (timeout, dead peer, malformed reply)
  * reach the program as -EIO; the service's own errors pass through.  The
@@ -387,7 +389,6 @@ int ufile_map_source(struct ufile *f, struct ufile_map_source *src)
 	return f->ops->map_source ? f->ops->map_source(f, src) : -ENODEV;
 }
 
-/* A P2S request: reply length, a service -errno, or -EIO (FIT failure). */
 /* The file service's reads: repeated after a lost connection. */
 static bool p2s_idempotent(u16 opcode)
 {
@@ -397,13 +398,14 @@ static bool p2s_idempotent(u16 opcode)
 	case P2S_READ:
 	case P2S_STAT:
 	case P2S_GETDENTS:
+	case P2S_FSYNC:
 		return true;
 	default:
 		return false;
 	}
 }
 
-static int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
+int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
 		       u32 max_reply)
 {
 	int node = fs_storage_node();
@@ -507,10 +509,9 @@ static long storage_read(struct ufile *f, char __user *ubuf, size_t len,
 	size_t done = 0;
 	long ret = 0;
 
-	/* The size cannot change (read-only service): no call at EOF. */
-	if (off >= f->size || !len)
+	/* The size may have changed since open: the service says where EOF is. */
+	if (!len)
 		return 0;
-	len = min_t(u64, len, f->size - off);
 	reply = fs_bounce_get(t, sizeof(*reply) + min_t(size_t, len,
 							 FS_READ_CHUNK));
 	if (!reply)
@@ -533,6 +534,8 @@ static long storage_read(struct ufile *f, char __user *ubuf, size_t len,
 			ret = -EFAULT;
 			break;
 		}
+		if ((u32)ret < chunk)
+			break;		/* end of file */
 	}
 	fs_bounce_put(t, reply);
 	*pos = off + done;
@@ -662,10 +665,8 @@ void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st)
 /* ------------------------------------------------------ storage files */
 
 /*
- * An open storage file is its handle, its attributes at open (the tree
- * is read-only: they cannot change) and its resolved path.  Nothing is
- * written: open refuses write intent with -EROFS, so every storage file
- * is O_RDONLY or O_PATH and the system calls answer writes -EBADF.
+ * An open storage file is its handle, its attributes as last seen and
+ * its resolved path.  Writes, truncate, chmod, fsync are fs_write.c's.
  */
 static long storage_file_read(struct ufile *f, char __user *ubuf,
 			      size_t len, u64 *pos)
@@ -676,14 +677,55 @@ static long storage_file_read(struct ufile *f, char __user *ubuf,
 	return storage_read(f, ubuf, len, pos);
 }
 
+int fs_storage_stat(const struct p2s_handle *fh, struct p2s_stat *st)
+{
+	struct p2s_fh_req req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.version = P2S_VERSION;
+	req.fh = *fh;
+	ret = fs_p2s_call(P2S_STAT, &req, sizeof(req), st, sizeof(*st));
+	if (ret < 0)
+		return ret;
+	return ret == sizeof(*st) ? 0 : -EIO;
+}
+
+/* Ask the service for @f's attributes now (the cache stays on error). */
+static int storage_refresh(struct ufile *f)
+{
+	struct p2s_stat st;
+	int ret = fs_storage_stat(&f->fh, &st);
+
+	if (ret)
+		return ret;
+	f->st = st;
+	f->size = fit_get_le64(&st.size);
+	return 0;
+}
+
 static long storage_file_llseek(struct ufile *f, s64 off, int whence)
 {
+	int ret;
+
+	if (whence != SEEK_SET && whence != SEEK_CUR) {
+		ret = storage_refresh(f);
+		if (ret)
+			return ret;
+	}
 	return ufile_seek_file(f, f->size, off, whence);
 }
 
 static void storage_fstat(struct ufile *f, struct uapi_stat *st)
 {
+	/* A failed call (node gone) leaves the attributes last seen. */
+	storage_refresh(f);
 	fs_stat_from_p2s(&f->st, st);
+}
+
+static int storage_may_write(struct ufile *f)
+{
+	return fs_storage_may_write(&f->fh);
 }
 
 static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
@@ -692,6 +734,7 @@ static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
 
 	if (node < 0)
 		return -ENODEV;
+	storage_refresh(f);
 	src->file_id = fit_get_le32(&f->fh.ino) |
 		       (u64)fit_get_le32(&f->fh.generation) << 32;
 	src->size = f->size;
@@ -707,19 +750,19 @@ static long storage_file_readlink(struct ufile *f, char __user *ubuf,
 	return fs_storage_readlink(&f->fh, ubuf, len);
 }
 
-static int storage_may_write(struct ufile *f)
-{
-	return -EROFS;
-}
-
 static const struct ufile_ops storage_file_ops = {
 	.name = "storage",
 	.read = storage_file_read,
+	.write = storage_file_write,
 	.llseek = storage_file_llseek,
 	.fstat = storage_fstat,
 	.map_source = storage_map_source,
 	.readlink = storage_file_readlink,
 	.may_write = storage_may_write,
+	.truncate = storage_file_truncate,
+	.chmod = storage_file_chmod,
+	.fsync = storage_file_fsync,
+	.setattr = storage_file_setattr,
 	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
 };
 
@@ -730,6 +773,9 @@ static const struct ufile_ops storage_dir_ops = {
 	.getdents = storage_getdents,
 	.fstat = storage_fstat,
 	.may_write = storage_may_write,
+	.chmod = storage_file_chmod,
+	.fsync = storage_file_fsync,
+	.setattr = storage_file_setattr,
 	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
 };
 

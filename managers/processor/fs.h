@@ -4,7 +4,9 @@
  * the open-file objects it points to, path lookup and the P2S client
  * that reaches the storage node.  The system calls on top are in
  * sys_io.c (read, write, lseek, getdents64, ioctl) and sys_file.c
- * (names, descriptors, cwd); path strings in fs_path.c.
+ * (names, descriptors, cwd); path strings in fs_path.c; the changes to
+ * storage files (P2S_WRITE ... P2S_SETATTR) in fs_write.c, with the
+ * system calls in tmpfs_sys.c and sys_fsattr.c.
  *
  * Locking: fd_table->lock (a spinlock) covers the slots, the close-on-
  * exec bits and the cwd; nothing sleeps or touches user memory under
@@ -37,6 +39,14 @@ struct tmpfs_inode;
 struct ufile;
 struct ufile_map_source;
 struct wait_queue_head;
+
+/* What fchown and futimens change (the setattr op); host order. */
+struct ufile_attr {
+	u32 valid;		/* P2S_ATTR_* */
+	u32 mode, uid, gid;
+	s64 atime_sec, mtime_sec;
+	u32 atime_nsec, mtime_nsec;
+};
 
 /* ------------------------------------------------------ file operations */
 
@@ -126,6 +136,13 @@ struct ufile_ops {
 	 * writable.  (X_OK is judged from fstat's mode by the caller.)
 	 */
 	int (*may_write)(struct ufile *f);
+	/*
+	 * fsync, fdatasync, syncfs of a file with UFILE_FMODE_FSYNC: 0 once
+	 * its changes are on disk; absent: nothing to wait for (0).
+	 */
+	int (*fsync)(struct ufile *f);
+	/* fchown, futimens (O_PATH refused before); absent: -ENOSYS. */
+	int (*setattr)(struct ufile *f, const struct ufile_attr *a);
 	u32 fmode;		/* UFILE_FMODE_* */
 };
 
@@ -143,8 +160,8 @@ struct ufile {
 	u64 pos;		/* byte offset, or a getdents cookie */
 	/* Storage files (fs.c): */
 	struct p2s_handle fh;
-	struct p2s_stat st;	/* attributes at open (read-only service) */
-	u64 size;
+	struct p2s_stat st;	/* attributes as last seen (fs.c) */
+	u64 size;		/* st.size: a cache, refreshed by calls */
 	u64 dir_end;		/* a directory's last cookie, once seen */
 	/* Pseudo files (pseudofs.c): */
 	struct pseudo_file *pseudo;
@@ -242,7 +259,7 @@ struct fd_table *current_files(void);
 /* What a file mapping needs to know of an open file (ufile_map_source). */
 struct ufile_map_source {
 	u64 file_id;		/* P2S handle: ino | generation << 32 */
-	u64 size;		/* bytes at open */
+	u64 size;		/* bytes now (P2S_STAT) */
 	u16 node;		/* the storage node serving it */
 };
 
@@ -271,6 +288,12 @@ struct fs_lookup {
  */
 int fs_lookup_user(struct fs_lookup *lk, int dirfd,
 		   const char __user *upath);
+/*
+ * fs_lookup_user() into a new kmalloc'd lookup (the caller kfrees it),
+ * an empty string being -ENOENT: NULL and *@err on error.  (sys_file.c)
+ */
+struct fs_lookup *fs_lookup_new(int dirfd, const char __user *upath,
+				int *err);
 
 /*
  * P2S_OPEN the resolved @path (P2S_OPEN_* @flags): handle and attributes
@@ -278,12 +301,6 @@ int fs_lookup_user(struct fs_lookup *lk, int dirfd,
  * -EIO for a FIT failure).  May sleep.
  */
 int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
-/*
- * The error of creating or removing a name @path of the read-only storage
- * tree (cut to its directory here): -ENOENT or -ENOTDIR if that directory
- * does not resolve, else -EROFS.  May sleep.
- */
-int fs_storage_create_error(char *path);
 /*
  * A new open storage file for @path (resolved, @len bytes) with the
  * attributes of the service's @reply; NULL on -ENOMEM.
@@ -338,5 +355,58 @@ int fs_storage_read_kernel(const struct p2s_handle *fh, void *buf,
 
 /* Linux's struct stat from P2S attributes. */
 void fs_stat_from_p2s(const struct p2s_stat *ps, struct uapi_stat *st);
+
+/* ------------------------------------------- changes to storage (fs_write.c) */
+
+/*
+ * A P2S request to the storage node (fs.c): the reply's length, a
+ * service -errno, or -EIO for a FIT failure.  May sleep.
+ */
+int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
+		u32 max_reply);
+
+/* The current attributes of @fh into *@st.  0 or -errno.  May sleep. */
+int fs_storage_stat(const struct p2s_handle *fh, struct p2s_stat *st);
+
+/*
+ * The write, truncate, chmod, fsync and setattr ops of an open storage
+ * file (fs.c puts them in its ops tables).  Writes at *@pos, or at the
+ * end for O_APPEND; they refresh f->size and f->st.
+ */
+long storage_file_write(struct ufile *f, const char __user *ubuf,
+			size_t len, u64 *pos);
+int storage_file_truncate(struct ufile *f, s64 size);
+int storage_file_chmod(struct ufile *f, u32 mode);
+int storage_file_fsync(struct ufile *f);
+int storage_file_setattr(struct ufile *f, const struct ufile_attr *a);
+
+/*
+ * The name calls on resolved storage paths @path (fs_lookup's, changed
+ * in place: a final '/' is dropped).  Each returns 0 or -errno as
+ * Linux's call does (-ENOENT, -ENOTDIR, -EEXIST, -EISDIR, -ENOTEMPTY,
+ * -EROFS for a read-only image, ...).  May sleep.
+ */
+/* open(O_CREAT) of a missing @path: the new file's handle in *@reply. */
+int fs_storage_create(char *path, u32 flags, u32 mode,
+		      struct p2s_open_reply *reply);
+int fs_storage_mkdir(char *path, u32 mode);
+int fs_storage_unlink(char *path, bool rmdir);
+int fs_storage_rename(char *from, char *to, u32 flags);
+/* link: @from (followed if @follow) gets the new name @to. */
+int fs_storage_link(char *from, char *to, bool follow);
+int fs_storage_symlink(const char *target, char *path);
+int fs_storage_truncate(char *path, s64 size);
+/* P2S_TRUNCATE of handle @fh to @size (open's O_TRUNC). */
+int fs_storage_truncate_fh(const struct p2s_handle *fh, u64 size);
+/* chmod, chown, utimens of @path (its final symlink followed if @follow). */
+int fs_storage_setattr(char *path, bool follow, const struct ufile_attr *a);
+/*
+ * Write access to storage file @fh (open for writing, access(W_OK)):
+ * -EROFS when the storage node takes no writes (a read-only image, or
+ * one it does not trust), else 0.  May sleep.
+ */
+int fs_storage_may_write(const struct p2s_handle *fh);
+/* sync(2): everything the storage node holds, to its disk. */
+int fs_storage_sync(void);
 
 #endif /* _MANAGERS_PROCESSOR_FS_H */

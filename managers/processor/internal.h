@@ -823,6 +823,21 @@ SYSCALL_DECLARE(fchmodat);
 SYSCALL_DECLARE(fsync);
 SYSCALL_DECLARE(fdatasync);
 SYSCALL_DECLARE(pwrite64);
+SYSCALL_DECLARE(creat);
+SYSCALL_DECLARE(link);
+SYSCALL_DECLARE(linkat);
+SYSCALL_DECLARE(symlink);
+SYSCALL_DECLARE(symlinkat);
+SYSCALL_DECLARE(chown);
+SYSCALL_DECLARE(fchown);
+SYSCALL_DECLARE(lchown);
+SYSCALL_DECLARE(fchownat);
+SYSCALL_DECLARE(utimensat);
+SYSCALL_DECLARE(utimes);
+SYSCALL_DECLARE(utime);
+SYSCALL_DECLARE(sync);
+SYSCALL_DECLARE(syncfs);
+SYSCALL_DECLARE(fallocate);
 /* pipe.c */
 struct ufile;
 /*

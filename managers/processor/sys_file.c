@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * System calls on names and descriptors: openat/open, close, fstat,
+ * System calls on names and descriptors: openat/open/creat, close, fstat,
  * newfstatat/stat/lstat, readlink(at), access/faccessat(2), getcwd,
  * chdir, fchdir, dup/dup2/dup3 and fcntl.  Data moves in sys_io.c;
  * the descriptor table, path lookup and the storage client are fs.c's.
@@ -8,12 +8,14 @@
  * Every name is resolved here to an absolute path (fs_path.c, lexical
  * "." and "..") and looked up by the storage node with P2S_OPEN, which
  * returns the attributes too, so stat and access cost one round trip
- * and nothing stays open.  The service is read-only: opening with any
- * write intent (O_WRONLY, O_RDWR, O_TRUNC, O_APPEND, O_TMPFILE, or
- * O_CREAT of a missing name) is -EROFS once the name resolves, and
- * access(W_OK) is -EROFS.  Permission checks are root's, as processes
- * run as uid 0: reading is always allowed, X_OK needs an execute bit
- * (or a directory).  Names under /tmp and /dev/shm are tmpfs.c's (asked
+ * and nothing stays open.  O_CREAT of a missing name is P2S_CREATE
+ * (fs_write.c), O_TRUNC of an existing regular file P2S_TRUNCATE; a
+ * read-only image answers both -EROFS.  O_TMPFILE is -EOPNOTSUPP (the
+ * service has no unnamed files).  Permission checks are root's, as
+ * processes run as uid 0: reading and writing are always allowed
+ * (access(W_OK) asks the storage node whether it takes writes at all:
+ * -EROFS for a read-only image), X_OK needs an execute bit (or a
+ * directory).  Names under /tmp and /dev/shm are tmpfs.c's (asked
  * first: writable, see tmpfs_sys.c for the calls that change names),
  * under /dev, /proc and /sys pseudofs.c's (no round trip), unless a
  * symlink there leads back to a storage path.
@@ -21,6 +23,7 @@
 #include <fit/fit_wire.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/fcntl.h>
@@ -29,7 +32,6 @@
 #include "internal.h"
 #include "fs.h"
 
-#define OPEN_WRITE_INTENT	(O_TRUNC | O_APPEND | __O_TMPFILE)
 /* Open flags that F_GETFL never reports. */
 #define OPEN_ONLY_FLAGS		(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | \
 				 O_CLOEXEC)
@@ -49,19 +51,56 @@ static struct fs_lookup *lookup_alloc(void)
 	return kmalloc(sizeof(struct fs_lookup), GFP_KERNEL);
 }
 
-int fs_storage_create_error(char *path)
+struct fs_lookup *fs_lookup_new(int dirfd, const char __user *upath,
+				int *err)
 {
-	struct p2s_open_reply reply;
-	char *slash;
-	int ret;
+	struct fs_lookup *lk = lookup_alloc();
 
-	fs_path_strip_slash(path);
-	slash = strrchr(path, '/');
-	if (!slash)
-		return -ENOENT;
-	slash[slash == path ? 1 : 0] = '\0';
-	ret = fs_storage_open(path, P2S_OPEN_DIRECTORY, &reply);
-	return ret == -ENOENT || ret == -ENOTDIR ? ret : -EROFS;
+	*err = -ENOMEM;
+	if (!lk)
+		return NULL;
+	*err = fs_lookup_user(lk, dirfd, upath);
+	if (!*err && !lk->len)
+		*err = -ENOENT;
+	if (*err) {
+		kfree(lk);
+		return NULL;
+	}
+	return lk;
+}
+
+/*
+ * The storage half of open: what Linux checks of an existing name
+ * @mode (just made by O_CREAT if @created), then O_TRUNC.
+ */
+static long open_storage_checks(u32 flags, u32 mode, bool created,
+				struct p2s_open_reply *reply)
+{
+	bool writing = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+	long ret;
+
+	if (flags & O_PATH)
+		return 0;
+	if (!created && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (mode_is(mode, S_IFLNK))
+		return -ELOOP;
+	if (mode_is(mode, S_IFDIR) && (writing || (flags & O_CREAT)))
+		return -EISDIR;
+	/* Linux refuses write access to a read-only mount at open. */
+	if (writing && !created && mode_is(mode, S_IFREG)) {
+		ret = fs_storage_may_write(&reply->fh);
+		if (ret)
+			return ret;
+	}
+	if ((flags & O_TRUNC) && !created && mode_is(mode, S_IFREG) &&
+	    fit_get_le64(&reply->st.size)) {
+		ret = fs_storage_truncate_fh(&reply->fh, 0);
+		if (ret)
+			return ret;
+		fit_put_le64(&reply->st.size, 0);
+	}
+	return 0;
 }
 
 static long do_openat(int dirfd, const char __user *upath, u32 flags,
@@ -70,6 +109,7 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 	struct fd_table *t = current_files();
 	struct p2s_open_reply reply;
 	struct fs_lookup *lk;
+	bool created = false;
 	struct ufile *f;
 	u8 p2s_flags = 0;
 	long ret;
@@ -105,24 +145,22 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		f->flags = (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE;
 		goto install;
 	}
-	ret = fs_storage_open(lk->path, p2s_flags, &reply);
-	if (ret == -ENOENT && (flags & O_CREAT))
-		ret = fs_storage_create_error(lk->path);
-	if (ret)
-		goto out;
-	mode = fit_get_le32(&reply.st.mode);
-	ret = -EEXIST;
-	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
-		goto out;
-	ret = -ELOOP;
-	if (mode_is(mode, S_IFLNK) && !(flags & O_PATH))
-		goto out;
-	if (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY ||
-				  (flags & OPEN_WRITE_INTENT))) {
-		ret = mode_is(mode, S_IFDIR) && !(flags & __O_TMPFILE) ?
-		      -EISDIR : -EROFS;
+	if ((flags & __O_TMPFILE) && !(flags & O_PATH)) {
+		printk_once(KERN_INFO "files: O_TMPFILE on the storage node not supported: -EOPNOTSUPP\n");
+		ret = -EOPNOTSUPP;
 		goto out;
 	}
+	ret = fs_storage_open(lk->path, p2s_flags, &reply);
+	if (ret == -ENOENT && (flags & O_CREAT) && !(flags & O_PATH)) {
+		ret = fs_storage_create(lk->path, flags, mode, &reply);
+		created = true;
+	}
+	if (ret)
+		goto out;
+	ret = open_storage_checks(flags, fit_get_le32(&reply.st.mode),
+				  created, &reply);
+	if (ret)
+		goto out;
 	ret = -ENOMEM;
 	f = fs_storage_ufile(lk->path, lk->len, &reply,
 			     (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
@@ -147,6 +185,12 @@ SYSCALL_DECLARE(open)
 {
 	return do_openat(AT_FDCWD, (const char __user *)regs->rdi, regs->rsi,
 			 regs->rdx);
+}
+
+SYSCALL_DECLARE(creat)
+{
+	return do_openat(AT_FDCWD, (const char __user *)regs->rdi,
+			 O_CREAT | O_WRONLY | O_TRUNC, regs->rsi);
 }
 
 SYSCALL_DECLARE(close)
@@ -428,8 +472,14 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 		amode &= ~W_OK;
 	else if ((amode & W_OK) && pseudo)
 		return mode_is(mode, S_IFCHR) ? 0 : -EACCES;
-	if (amode & W_OK)
-		return -EROFS;
+	/* Linux: -EROFS for files, directories and symlinks of the mount. */
+	if ((amode & W_OK) && (mode_is(mode, S_IFREG) ||
+			       mode_is(mode, S_IFDIR) ||
+			       mode_is(mode, S_IFLNK))) {
+		ret = fs_storage_may_write(&reply.fh);
+		if (ret)
+			return ret;
+	}
 	if ((amode & X_OK) && !mode_is(mode, S_IFDIR) && !(mode & 0111))
 		return -EACCES;
 	return 0;

@@ -2,12 +2,12 @@
 /*
  * System calls that change names, sizes and modes: mkdir(at),
  * unlink(at), rmdir, rename(at/at2), truncate, ftruncate, chmod,
- * fchmod(at), fsync and fdatasync.  Only tmpfs (/tmp, /dev/shm; tmpfs.c)
- * takes changes; the storage tree and the pseudo files are read-only:
- * once the name resolves as far as Linux looks before it asks the mount
- * for write access, the answer is -EROFS (mkdir of an existing name is
- * -EEXIST first, a missing parent -ENOENT; truncate and chmod look the
- * name itself up first).  rename between tmpfs and anything else, or
+ * fchmod(at), fsync and fdatasync.  tmpfs (/tmp, /dev/shm; tmpfs.c)
+ * and the storage node (fs_write.c; -EROFS there for a read-only image)
+ * take changes; the pseudo files are read-only: once the name resolves
+ * as far as Linux looks before it asks the mount for write access, the
+ * answer is -EROFS (mkdir of an existing name is -EEXIST first, a
+ * missing name -ENOENT).  rename between tmpfs and anything else, or
  * between /tmp and /dev/shm, is -EXDEV.
  */
 #include <fit/storage.h>
@@ -21,63 +21,51 @@
 #include "internal.h"
 #include "fs.h"
 
+/* The name calls of one path (rename has two). */
+enum path_op { OP_MKDIR, OP_UNLINK, OP_RMDIR, OP_TRUNCATE, OP_CHMOD };
+
 enum ro_op {
 	RO_CREATE,	/* mkdir: -EEXIST before -EROFS */
 	RO_PARENT,	/* unlink, rmdir, rename: the parent must exist */
 	RO_NAME,	/* truncate, chmod: the name itself must exist */
 };
 
-/* The error of changing @path outside tmpfs (see the file comment). */
-static int ro_error(char *path, enum ro_op op)
+/* The error of changing pseudo file @path (see the file comment). */
+static int ro_error(const char *path, enum ro_op op)
 {
-	struct p2s_open_reply reply;
+	struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
 	struct uapi_stat st;
 	int ret;
 
-	if (pseudofs_owns(path)) {
-		struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
-
-		if (!lk)
-			return -ENOMEM;
-		strscpy(lk->path, path, sizeof(lk->path));
-		lk->len = strlen(lk->path);
-		ret = pseudofs_stat(lk, true, &st);
-		kfree(lk);
-		if (op == RO_CREATE && !ret)
-			return -EEXIST;
-		return ret == -ENOENT && op == RO_NAME ? -ENOENT : -EROFS;
-	}
-	if (op != RO_PARENT) {
-		ret = fs_storage_open(path, 0, &reply);
-		if (op == RO_CREATE && !ret)
-			return -EEXIST;
-		if (op == RO_NAME)
-			return ret ? ret : -EROFS;
-	}
-	return fs_storage_create_error(path);
-}
-
-/* Resolve @upath against @dirfd into a new lookup: NULL and *@err. */
-static struct fs_lookup *lookup_path(int dirfd, const char __user *upath,
-				     int *err)
-{
-	struct fs_lookup *lk = kmalloc(sizeof(*lk), GFP_KERNEL);
-
-	*err = -ENOMEM;
 	if (!lk)
-		return NULL;
-	*err = fs_lookup_user(lk, dirfd, upath);
-	if (!*err && !lk->len)
-		*err = -ENOENT;
-	if (*err) {
-		kfree(lk);
-		return NULL;
-	}
-	return lk;
+		return -ENOMEM;
+	strscpy(lk->path, path, sizeof(lk->path));
+	lk->len = strlen(lk->path);
+	ret = pseudofs_stat(lk, true, &st);
+	kfree(lk);
+	if (op == RO_CREATE && !ret)
+		return -EEXIST;
+	return ret == -ENOENT && op == RO_NAME ? -ENOENT : -EROFS;
 }
 
-/* The name calls of one path (rename has two). */
-enum path_op { OP_MKDIR, OP_UNLINK, OP_RMDIR, OP_TRUNCATE, OP_CHMOD };
+/* @op with @arg on the storage node's @path (fs_write.c). */
+static int storage_change(char *path, enum path_op op, u64 arg)
+{
+	struct ufile_attr a = { .valid = P2S_ATTR_MODE, .mode = arg };
+
+	switch (op) {
+	case OP_MKDIR:
+		return fs_storage_mkdir(path, arg);
+	case OP_UNLINK:
+	case OP_RMDIR:
+		return fs_storage_unlink(path, op == OP_RMDIR);
+	case OP_TRUNCATE:
+		return fs_storage_truncate(path, arg);
+	case OP_CHMOD:
+		return fs_storage_setattr(path, true, &a);
+	}
+	return -EINVAL;
+}
 
 /* @op with @arg (a mode or a size) on @dirfd + @upath: 0 or -errno. */
 static long path_change(int dirfd, const char __user *upath,
@@ -91,12 +79,15 @@ static long path_change(int dirfd, const char __user *upath,
 	struct fs_lookup *lk;
 	int ret;
 
-	lk = lookup_path(dirfd, upath, &ret);
+	lk = fs_lookup_new(dirfd, upath, &ret);
 	if (!lk)
 		return ret;
-	if (!tmpfs_owns(lk->path))
-		ret = op == OP_TRUNCATE && (s64)arg < 0 ? -EINVAL :
-		      ro_error(lk->path, ro[op]);
+	if (op == OP_TRUNCATE && (s64)arg < 0)
+		ret = -EINVAL;
+	else if (!tmpfs_owns(lk->path) && pseudofs_owns(lk->path))
+		ret = ro_error(lk->path, ro[op]);
+	else if (!tmpfs_owns(lk->path))
+		ret = storage_change(lk->path, op, arg);
 	else if (op == OP_MKDIR)
 		ret = tmpfs_mkdir(lk->path, arg);
 	else if (op == OP_UNLINK || op == OP_RMDIR)
@@ -174,18 +165,22 @@ static long do_renameat2(int olddirfd, const char __user *oldpath,
 	if ((flags & RENAME_EXCHANGE) &&
 	    (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
 		return -EINVAL;
-	from = lookup_path(olddirfd, oldpath, &ret);
+	from = fs_lookup_new(olddirfd, oldpath, &ret);
 	if (!from)
 		return ret;
-	to = lookup_path(newdirfd, newpath, &ret);
+	to = fs_lookup_new(newdirfd, newpath, &ret);
 	if (!to)
 		goto out;
 	tmp_from = tmpfs_owns(from->path);
 	tmp_to = tmpfs_owns(to->path);
 	if (tmp_from != tmp_to)
 		ret = -EXDEV;
-	else if (!tmp_from)
+	else if (!tmp_from && pseudofs_owns(from->path))
 		ret = ro_error(from->path, RO_PARENT);
+	else if (!tmp_from && pseudofs_owns(to->path))
+		ret = ro_error(to->path, RO_PARENT);
+	else if (!tmp_from)
+		ret = fs_storage_rename(from->path, to->path, flags);
 	else if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
 		ret = -EINVAL;	/* tmpfs here takes NOREPLACE only */
 	else
@@ -250,8 +245,9 @@ SYSCALL_DECLARE(fchmod)
 }
 
 /*
- * fsync, fdatasync: tmpfs data is as durable as it gets once written,
- * the storage tree is read-only; nothing to wait for.  O_PATH: -EBADF.
+ * fsync, fdatasync: tmpfs data is as durable as it gets once written;
+ * a storage file waits for the storage node's P2S_FSYNC (the fsync op).
+ * O_PATH: -EBADF.
  */
 static long do_fsync(int fd)
 {
@@ -263,6 +259,8 @@ static long do_fsync(int fd)
 	ret = f->flags & O_PATH ? -EBADF : 0;
 	if (!ret && !(f->ops->fmode & UFILE_FMODE_FSYNC))
 		ret = -EINVAL;	/* streams, pipes: as on Linux */
+	if (!ret && f->ops->fsync)
+		ret = f->ops->fsync(f);
 	ufile_put(f);
 	return ret;
 }

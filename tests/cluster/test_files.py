@@ -118,7 +118,7 @@ def files_native_vs_tessera(reset_ms=0):
 	run_dir = os.path.join(clusterlib.runs_dir(),
 			       f"files-tessera{'-reset' if reset_ms else ''}")
 	cmd = [os.path.join(clusterlib.ROOT, "tools", "tessera"), "run",
-	       "--rootfs", root, "--run-dir", run_dir,
+	       "--rootfs", root, "--read-only", "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
 	       "--timeout", str(TIMEOUT)]
 	if reset_ms:

@@ -101,6 +101,9 @@ BAD_OPTIONS = [
 	("run", ["--until-ready", "--", "{prog}"], "--until-ready"),
 	("run", ["--cmdline", "x", "--", "{prog}"], "--cmdline"),
 	("run", ["-q", "--", "{prog}"], "-q"),
+	("run", ["--writable", "--", "{prog}"], "--writable"),
+	("run", ["--image", "{file}", "--writable", "--read-only", "--",
+		 "/prog"], "--read-only"),
 ]
 
 

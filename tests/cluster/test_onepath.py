@@ -127,7 +127,7 @@ def local_rootfs_files():
 	check(code == 0 and re.search(r"^0 failures$", text, re.M),
 	      f"files failed natively (status {code}):\n{text}{err!r}")
 	got = _local("onepath-files", [prog, "/", "--readonly"],
-		     extra=["--rootfs", root])
+		     extra=["--rootfs", root, "--read-only"])
 	gcode, gout, gerr, log = got
 	where = "files (local, --rootfs): logs in runs/.../onepath-files/"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")

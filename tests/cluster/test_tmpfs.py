@@ -112,7 +112,7 @@ def _run(name, args, rootfs=None, also=(), extra=()):
 	cmd = [os.path.join(clusterlib.ROOT, "tools", "tessera"), "run",
 	       "--run-dir", run_dir, "--kernel-image",
 	       clusterlib.kernel_image(), "--timeout", str(TIMEOUT)]
-	cmd += ["--rootfs", rootfs] if rootfs else ["--local"]
+	cmd += ["--rootfs", rootfs, "--read-only"] if rootfs else ["--local"]
 	cmd += list(extra)
 	for e in test_user.ENV:
 		cmd += ["--env", e]
