@@ -35,15 +35,22 @@ static void bomb(int depth)
 	char c;
 
 	for (int i = 0; i < 2 && depth < DEPTH; i++) {
-		pid_t pid = fork();
+		pid_t pid;
 
+		/*
+		 * '+' before the fork, taken back by 'E' or 'X' if it fails:
+		 * so it is in the pipe before anything the child writes, and
+		 * the count of processes still to say 'D' never reaches 0
+		 * early.
+		 */
+		say('+');
+		pid = fork();
 		if (pid == 0) {
 			bomb(depth + 1);
 			_exit(0);
 		}
 		if (pid > 0) {
 			kids[nr++] = pid;
-			say('+');
 		} else {
 			say(errno == EAGAIN ? 'E' : 'X');
 		}
@@ -92,8 +99,12 @@ int main(int argc, char **argv)
 			pending++;
 		} else if (c == 'E') {
 			eagain++;
+			created--;
+			pending--;
 		} else if (c == 'X') {
 			other++;
+			created--;
+			pending--;
 		} else if (c == 'D') {
 			pending--;
 		}
