@@ -395,33 +395,21 @@ static long stdin_ioctl(struct ufile *f, unsigned int cmd, unsigned long arg)
 	return put_user_u32(READ_ONCE(stdin_rx.len), (u32 __user *)arg);
 }
 
-/* A character device like /dev/null, inode @ino. */
-static void std_chr_fstat(struct uapi_stat *st, u64 ino)
+/* A pipe, or (@chr) a character device like /dev/null; inode @ino. */
+static void std_fstat(struct uapi_stat *st, bool chr, u64 ino)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFCHR | 0600;
+	st->st_mode = (chr ? S_IFCHR : S_IFIFO) | 0600;
 	st->st_nlink = 1;
 	st->st_ino = ino;
 	st->st_blksize = PAGE_SIZE;
-	st->st_rdev = (1 << 8) | 3;
-}
-
-/* A pipe, inode @ino. */
-static void std_fifo_fstat(struct uapi_stat *st, u64 ino)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFIFO | 0600;
-	st->st_nlink = 1;
-	st->st_ino = ino;
-	st->st_blksize = PAGE_SIZE;
+	if (chr)
+		st->st_rdev = (1 << 8) | 3;
 }
 
 static void stdin_fstat(struct ufile *f, struct uapi_stat *st)
 {
-	if (stdin_is_pipe())
-		std_fifo_fstat(st, 1);
-	else
-		std_chr_fstat(st, 1);
+	std_fstat(st, !stdin_is_pipe(), 1);
 }
 
 static void std_chr_dname(struct ufile *f, char *buf, size_t size)
@@ -493,11 +481,7 @@ static bool out_is_chr(struct ufile *f)
 
 static void out_fstat(struct ufile *f, struct uapi_stat *st)
 {
-	if (out_is_chr(f)) {
-		std_chr_fstat(st, out_fd(f) + 1);
-		return;
-	}
-	std_fifo_fstat(st, out_fd(f) + 1);
+	std_fstat(st, out_is_chr(f), out_fd(f) + 1);
 }
 
 static void out_dname(struct ufile *f, char *buf, size_t size)
