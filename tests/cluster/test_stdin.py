@@ -216,11 +216,13 @@ def _interactive(argv, reply):
 				env=_env())
 	out = b""
 	try:
+		# os.read, not readline: communicate() below reads the fd
+		# itself and would miss what a buffered reader took.
 		while b"alarm\n" not in out:
-			line = proc.stdout.readline()
-			if not line:
+			data = os.read(proc.stdout.fileno(), 4096)
+			if not data:
 				break
-			out += line
+			out += data
 		if reply:
 			proc.stdin.write(reply)
 			proc.stdin.flush()
