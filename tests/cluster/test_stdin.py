@@ -16,6 +16,7 @@ libraries) and tests/user/stdin_hash.c, stdin_intr.c.
   hash_1mib     1 MiB of random bytes into stdin_hash poll (poll, then
                 FIONREAD, then read) and stdin_hash nonblock (O_NONBLOCK
                 reads, EAGAIN, poll): the same count and hash
+  hash_epoll    64 KiB into stdin_hash epoll (epoll_wait, FIONREAD, read)
   head_early    busybox head -c 10 of an endless input: the program ends
                 while the launcher still has input; the launcher returns
                 and no QEMU of the run is left
@@ -135,6 +136,14 @@ def hash_1mib():
 		want = _same(f"hash_1mib_{mode}", [prog, mode], data)
 		check(want[1].startswith(b"bytes 1048576 "),
 		      f"native stdin_hash {mode}: {want[1]!r}")
+
+
+def hash_epoll():
+	data = _random(64 << 10, 3)
+	want = _same("hash_epoll", [test_user.program("stdin_hash"), "epoll"],
+		     data)
+	check(want[1].startswith(b"bytes 65536 "),
+	      f"native stdin_hash epoll: {want[1]!r}")
 
 
 def _feed_forever(pipe, stop):
@@ -262,6 +271,7 @@ SCENARIOS = [
 	("cat_lines", cat_lines),
 	("cat_binary", cat_binary),
 	("hash_1mib", hash_1mib),
+	("hash_epoll", hash_epoll),
 	("head_early", head_early),
 	("read_eintr", read_eintr),
 	("read_restart", read_restart),
