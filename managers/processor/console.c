@@ -194,7 +194,7 @@ static void stdin_rx_init(void)
 {
 	struct stdin_rx *s = &stdin_rx;
 	u16 base = user_ports[0].base;
-	int gsi;
+	int gsi, ret;
 
 	spin_lock_init(&s->lock);
 	mutex_init(&s->read_lock);
@@ -203,9 +203,10 @@ static void stdin_rx_init(void)
 		return;
 	gsi = user_ports[0].present ?
 	      serial_isa_irq_request(COM2_ISA_IRQ, stdin_irq) : -ENODEV;
-	if (gsi < 0 || ioapic_unmask(gsi)) {
+	ret = gsi < 0 ? gsi : ioapic_unmask(gsi);
+	if (ret) {
 		pr_warn("processor: stdin: no COM2 receive interrupt (%d): stdin at end of file\n",
-			gsi);
+			ret);
 		s->eof = true;
 		return;
 	}
