@@ -215,12 +215,19 @@ MNIST_DEMO := tests/node/mnist.js
 MNIST_ARGS ?= --train 300 --test 100 --epochs 2
 DEMO := tests/python/mlp.py
 
+# From a terminal, the run ends in a shell on the processor (/bin/sh -i of
+# the root, stdin relayed: tessera run --stdin); otherwise (CI, a pipe) it
+# ends after the training.
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)root=$$($(PYTHON) tools/mkrootfs --with-node) && \
+	if [ -t 0 ]; then \
+		set -- --stdin --also "$$root/bin/sh -i"; \
+		echo "After the training, a shell on processor0 (/bin/sh -i of the Debian root) reads this terminal: exit or Ctrl-D ends it, Ctrl-C stops every node."; \
+	else set --; fi && \
 	$(PYTHON) tools/tessera run --kernel-image $(O)/tessera.elf --stats \
 		--rootfs "$$root" --add $(MNIST_DEMO):/demo/mnist.js \
-		--env HOME=/root --env LANG=C \
+		--env HOME=/root --env LANG=C "$$@" \
 		-- "$$root/usr/bin/node" /demo/mnist.js $(MNIST_ARGS)
 
 run-python: deps

@@ -113,40 +113,46 @@ static void serial_irq(struct pt_regs *regs, unsigned int vector)
 	apic_eoi();
 }
 
-int serial_input_init(void)
+int serial_isa_irq_request(unsigned int isa_irq, irq_handler_t handler)
 {
 	bool level, active_low;
 	int v, gsi, ret;
 
-	if (!uart_base)
-		return -ENODEV;
-	gsi = ioapic_isa_irq_to_gsi(COM1_ISA_IRQ);
+	gsi = ioapic_isa_irq_to_gsi(isa_irq);
 	if (gsi < 0)
 		return gsi;
-	ioapic_isa_irq_mode(COM1_ISA_IRQ, &level, &active_low);
+	ioapic_isa_irq_mode(isa_irq, &level, &active_low);
 	v = irq_alloc_vector();
 	if (v < 0)
 		return v;
-	ret = idt_set_irq_handler(v, serial_irq);
+	ret = idt_set_irq_handler(v, handler);
 	if (ret)
 		goto free_vector;
 	ret = ioapic_route_irq(gsi, (u8)v, 0, level, active_low);
 	if (ret)
 		goto clear_handler;
+	return gsi;
+
+clear_handler:
+	idt_clear_irq_handler(v);
+free_vector:
+	irq_free_vector(v);
+	return ret;
+}
+
+int serial_input_init(void)
+{
+	int gsi;
+
+	if (!uart_base)
+		return -ENODEV;
+	gsi = serial_isa_irq_request(COM1_ISA_IRQ, serial_irq);
+	if (gsi < 0)
+		return gsi;
 	/* Drop whatever arrived before, then let characters interrupt. */
 	while (inb(uart_base + UART_LSR) & LSR_DR)
 		inb(uart_base + UART_RBR);
 	outb(MCR_DTR_RTS | MCR_OUT2, uart_base + UART_MCR);
 	outb(IER_RDI, uart_base + UART_IER);
-	ret = ioapic_unmask(gsi);
-	if (ret)
-		goto clear_handler;
-	return 0;
-
-clear_handler:
-	outb(0x00, uart_base + UART_IER);
-	idt_clear_irq_handler(v);
-free_vector:
-	irq_free_vector(v);
-	return ret;
+	return ioapic_unmask(gsi);
 }

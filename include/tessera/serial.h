@@ -11,4 +11,15 @@ int serial_init(unsigned int baud);
  */
 int serial_input_init(void);
 
+struct pt_regs;
+/*
+ * Route ISA IRQ @isa_irq (a UART's) to a new vector handled by @handler,
+ * masked: the caller enables the device's interrupt, then calls
+ * ioapic_unmask() on the returned GSI.  The GSI, or -errno (no IOAPIC,
+ * no free vector).
+ */
+int serial_isa_irq_request(unsigned int isa_irq,
+			   void (*handler)(struct pt_regs *regs,
+					   unsigned int vector));
+
 #endif /* _TESSERA_SERIAL_H */

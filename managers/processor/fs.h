@@ -338,7 +338,8 @@ long ufile_seek_file(struct ufile *f, s64 size, s64 off, int whence);
 
 /*
  * A new open file on standard stream @fd (console.c): 0 stdin (at end
- * of file forever), 1 stdout, 2 stderr (the program output ports), with
+ * of file, or the relayed COM2 input), 1 stdout, 2 stderr (the program
+ * output ports), with
  * @flags; NULL on -ENOMEM.
  */
 struct ufile *console_std_open(int fd, u32 flags);

@@ -465,11 +465,12 @@ def _mkrootfs():
 	return path, None
 
 
-def native_chroot(root, argv, cwd="/", env=None, timeout=60):
+def native_chroot(root, argv, cwd="/", env=None, timeout=60, input=None):
 	"""Run @argv (argv[0] an absolute path inside @root) natively in a
 	chroot of @root, in directory @cwd there, with only the environment
 	@env (a list of NAME=VALUE; default the one the tests give Tessera
-	runs, test_user.ENV) and stdin from /dev/null.  Nothing is mounted
+	runs, test_user.ENV) and stdin from /dev/null (or a pipe carrying
+	the bytes @input).  Nothing is mounted
 	(no /proc: every program we compare runs without it).  Returns
 	(status, stdout bytes, stderr bytes), the status 128 + signal when
 	a signal killed the program, as a shell and `tessera run` say it."""
@@ -484,8 +485,10 @@ def native_chroot(root, argv, cwd="/", env=None, timeout=60):
 		os.chroot(root)
 		os.chdir(cwd)
 
+	stdin = {"input": input} if input is not None else \
+		{"stdin": subprocess.DEVNULL}
 	res = subprocess.run(argv, env=dict(e.split("=", 1) for e in env),
-			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			     **stdin, stdout=subprocess.PIPE,
 			     stderr=subprocess.PIPE, timeout=timeout,
 			     preexec_fn=enter)
 	code = res.returncode if res.returncode >= 0 else 128 - res.returncode
