@@ -263,7 +263,7 @@ FUZZ_SECONDS	?= 60
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_HARNESSES := $(addprefix $(O)/fuzz/,$(FUZZ_NAMES))
 FUZZ_SEEDGENS := $(addprefix $(O)/fuzz-seed/,$(FUZZ_NAMES))
-FUZZCFLAGS := $(filter-out -fsanitize=address$(comma)undefined -MMD -MP,$(HOSTCFLAGS)) \
+FUZZCFLAGS := $(filter-out -fsanitize=address$(comma)undefined -MMD -MP,$(HOSTCFLAGS)) -Itests/host \
 	-fsanitize=fuzzer,address,undefined -Wno-unknown-attributes -Itests/fuzz
 
 fuzz_htest = $(shell sed -n 's/.*FUZZ-HTEST: *\([a-z0-9_]*\).*/\1/p' tests/fuzz/$(1).c)
@@ -282,7 +282,7 @@ $(O)/fuzz-seed/seedgen.o: tests/fuzz/seedgen.c tests/fuzz/fuzz.h
 
 $(O)/fuzz-seed/%: tests/fuzz/%.c $$(call fuzz_srcs,%) $(O)/fuzz-seed/seedgen.o
 	@echo "  HOSTCC  $@"
-	$(Q)$(CC) $(HOSTCFLAGS) -Itests/fuzz $< $(call fuzz_srcs,$*) \
+	$(Q)$(CC) $(HOSTCFLAGS) -Itests/host -Itests/fuzz $< $(call fuzz_srcs,$*) \
 		$(O)/fuzz-seed/seedgen.o -o $@
 
 fuzz-build: $(FUZZ_HARNESSES)
