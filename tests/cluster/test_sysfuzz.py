@@ -21,11 +21,12 @@ tests/user/hello.  It passes when:
     protection fault or a WARNING;
   - hello runs to its end afterwards (the node still runs programs).
 
-  sysfuzz_local        SEEDS x CALLS calls, `tessera run --local`
-  sysfuzz_regressions  the seeds that once broke a kernel (REGRESSION_SEEDS),
-                       local mode, each must end with status 0
+  sysfuzz_local        SEEDS x CALLS calls, `tessera run --local`, two CPUs
   sysfuzz_three        one seed on three nodes (memory calls go to the
                        memory node, file calls to the storage node)
+
+No seed has broken the kernel so far (Documentation/reliability.md has
+the runs); one that does goes into SEEDS, with the fix.
 """
 
 import os
@@ -40,16 +41,13 @@ ROOT = clusterlib.ROOT
 TIMEOUT = 900
 SEEDS = (1, 2, 3)
 CALLS = 20000
-# Seeds that found a kernel bug (see Documentation/reliability.md); run
-# with their CALLS count.
-REGRESSION_SEEDS = ()
 THREE_SEED = 7
 EXIT_RE = re.compile(r"tessera: program exit run=(\d+) pid=\d+ status=(\d+)")
 BAD_RE = re.compile(clusterlib.OOPS_RE.pattern +
 		    r"|WARNING|general protection|Kernel panic|panic:")
 
 
-def _boot(name, runs, local=True):
+def _boot(name, runs, local=True, smp=None):
 	"""Run each argv of @runs in one boot: (launcher status, stdout,
 	{node name: serial log})."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
@@ -58,6 +56,8 @@ def _boot(name, runs, local=True):
 	       "--timeout", str(TIMEOUT)]
 	if local:
 		cmd.append("--local")
+	if smp:
+		cmd += ["--smp", str(smp)]
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	for argv in runs[1:]:
@@ -80,11 +80,11 @@ def _boot(name, runs, local=True):
 	return res.returncode, res.stdout.decode(errors="replace"), logs
 
 
-def _fuzz(name, seeds, calls, local=True, clean_exit=False):
+def _fuzz(name, seeds, calls, local=True, smp=None):
 	prog, hello = test_user.program("sysfuzz"), test_user.program("hello")
 	runs = [[prog, str(s), str(calls)] for s in seeds]
 	runs.append([hello, "after-fuzz"])
-	code, out, logs = _boot(name, runs, local)
+	code, out, logs = _boot(name, runs, local, smp)
 	where = f"{name}: logs in runs/.../{name}/"
 	for node, log in logs.items():
 		m = BAD_RE.search(log)
@@ -102,7 +102,7 @@ def _fuzz(name, seeds, calls, local=True, clean_exit=False):
 			check(done, f"{where}: seed {seed} status 0 without its "
 			      "done line")
 		else:
-			check(not clean_exit and 128 < status < 160,
+			check(128 < status < 160,
 			      f"{where}: seed {seed} ended with status {status}")
 	check(exits.get(len(seeds)) == 3 and "argv[1]=after-fuzz" in out,
 	      f"{where}: hello after the fuzzer did not run to its end "
@@ -110,13 +110,7 @@ def _fuzz(name, seeds, calls, local=True, clean_exit=False):
 
 
 def sysfuzz_local():
-	_fuzz("sysfuzz-local", SEEDS, CALLS)
-
-
-def sysfuzz_regressions():
-	if not REGRESSION_SEEDS:
-		raise clusterlib.Skip("no regression seed yet")
-	_fuzz("sysfuzz-regress", REGRESSION_SEEDS, CALLS, clean_exit=True)
+	_fuzz("sysfuzz-local", SEEDS, CALLS, smp=2)
 
 
 def sysfuzz_three():
@@ -125,6 +119,5 @@ def sysfuzz_three():
 
 SCENARIOS = [
 	("sysfuzz_local", sysfuzz_local),
-	("sysfuzz_regressions", sysfuzz_regressions),
 	("sysfuzz_three", sysfuzz_three),
 ]

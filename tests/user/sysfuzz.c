@@ -5,8 +5,9 @@
  *	sysfuzz [-v] SEED [CALLS]
  *
  * Makes CALLS (default 20000) system calls with random numbers (0..470,
- * now and then one out of range; a number that gave ENOSYS is mostly
- * drawn again, so the calls go to what the kernel implements) and
+ * now and then one out of range; an excluded number, and mostly one
+ * that gave ENOSYS, is drawn again, so the calls go to what the kernel
+ * implements) and
  * random arguments, all drawn from a
  * xorshift generator seeded with SEED: the same SEED makes the same
  * calls with the same arguments (results may differ between kernels, and
@@ -442,8 +443,8 @@ int main(int argc, char **argv)
 				       0x40000000 + 1, (long)(r >> 1) }[(r >> 8) % 6];
 		} else {
 			nr = (long)((r >> 8) % NR_MAX);
-			for (int k = 0; k < 3 && enosys_seen[nr] &&
-			     (next() & 7); k++)
+			for (int k = 0; k < 4 && (is_excluded(nr) ||
+			     (enosys_seen[nr] && (next() & 7))); k++)
 				nr = (long)(next() % NR_MAX);
 		}
 		for (int k = 0; k < 6; k++)
