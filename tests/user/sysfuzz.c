@@ -7,15 +7,16 @@
  * Makes CALLS (default 20000) system calls with random numbers (0..470,
  * now and then one out of range; an excluded number, and mostly one
  * that gave ENOSYS, is drawn again, so the calls go to what the kernel
- * implements) and
- * random arguments, all drawn from a
- * xorshift generator seeded with SEED: the same SEED makes the same
- * calls with the same arguments (results may differ between kernels, and
- * fds the calls create feed later calls).  Arguments are small integers,
- * -1, huge values, page multiples, fds the fuzzer opened, NULL, kernel
- * addresses (0xffff8880..., 0xffffffff81...), pointers into its own
- * buffers (random bytes, or a path), a pointer just before an unmapped
- * page and pointers into unmapped pages.
+ * implements) and random arguments, all drawn from a xorshift generator
+ * seeded with SEED: the same SEED makes the same calls with the same
+ * arguments (results may differ between kernels, and the fds and
+ * mappings the calls create feed later calls).  Arguments are small
+ * integers, -1, huge values, page multiples, fds the fuzzer opened, NULL,
+ * kernel addresses (0xffff8880..., 0xffffffff81...), pointers into its
+ * own buffers (random bytes, or a path), a pointer just before an
+ * unmapped page, pointers into unmapped pages, and addresses inside (or
+ * just past) mappings its own mmap and mremap calls made, so that
+ * munmap, mprotect, madvise, mremap and the rest cut real mappings.
  *
  * It prints "sysfuzz: seed S calls N" first and, when it ends on its own,
  * "sysfuzz: seed S done N calls (K returned an error, E ENOSYS, X
@@ -89,6 +90,9 @@ static unsigned char *arena;		/* ARENA_PAGES read-write pages */
 static unsigned char *hole;		/* an unmapped page (after arena) */
 static int fds[64];
 static unsigned int nr_fds;
+/* Mappings its own mmap/mremap calls made (never touched by it). */
+static struct { uintptr_t addr, len; } maps[16];
+static unsigned int nr_maps;
 static int verbose;
 /* Numbers that returned ENOSYS: drawn again 7 times in 8. */
 static unsigned char enosys_seen[NR_MAX];
@@ -214,7 +218,15 @@ static long arg(void)
 {
 	uint64_t r = next();
 
-	switch (r % 14) {
+	switch (r % 16) {
+	case 14: case 15:	/* inside (or just past) a mapping it made */
+		if (nr_maps) {
+			unsigned int m = (r >> 8) % nr_maps;
+
+			return (long)(maps[m].addr + (((r >> 16) % 65) *
+				      PAGE) % (maps[m].len + PAGE));
+		}
+		return (long)(((r >> 8) % 64) * PAGE);
 	case 0: case 1:
 		return (long)((r >> 8) % 17);
 	case 2:
@@ -352,6 +364,21 @@ static int vet(long nr, long *a)
 	return 0;
 }
 
+static void remember_map(long nr, long ret, const long *a)
+{
+	uintptr_t len = nr == SYS_mmap ? a[1] : a[2];
+
+	if (nr != SYS_mmap && nr != SYS_mremap)
+		return;
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	if (!len || len > (1UL << 40))
+		return;
+	if (nr_maps < sizeof(maps) / sizeof(maps[0]))
+		nr_maps++;
+	maps[next() % nr_maps].addr = ret;
+	maps[next() % nr_maps].len = len;
+}
+
 static void remember_fd(long nr, long ret, const long *a)
 {
 	int got[2] = { -1, -1 };
@@ -470,6 +497,7 @@ int main(int argc, char **argv)
 			}
 		} else {
 			remember_fd(nr, ret, a);
+			remember_map(nr, ret, a);
 		}
 		if (nr == SYS_rt_sigprocmask || nr == SYS_pselect6 ||
 		    nr == SYS_ppoll || nr == SYS_epoll_pwait ||
