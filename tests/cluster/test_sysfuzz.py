@@ -39,7 +39,7 @@ import test_user
 
 ROOT = clusterlib.ROOT
 TIMEOUT = 900
-SEEDS = (1, 2, 3)
+SEEDS = tuple(range(1, 9))
 CALLS = 20000
 THREE_SEED = 7
 EXIT_RE = re.compile(r"tessera: program exit run=(\d+) pid=\d+ status=(\d+)")
