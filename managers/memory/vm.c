@@ -187,17 +187,51 @@ void rmm_zap_range(struct rmm *mm, u64 start, u64 end)
 }
 
 /*
+ * The leaf slot of @va without allocating, or NULL.  With NULL, *@next is
+ * where the next table that could exist begins: the entry the walk
+ * stopped at is empty for its whole span (0 when that passes the top).
+ */
+static void **pt_find(struct rmm *mm, u64 va, u64 *next)
+{
+	void **table = mm->pgd;
+	int level;
+
+	*next = 0;
+	if (!table)
+		return NULL;
+	for (level = PT_LEVELS - 1; level > 0; level--) {
+		void **slot = &table[pt_index(va, level)];
+
+		if (!*slot) {
+			*next = (va | (pt_span(level) - 1)) + 1;
+			return NULL;
+		}
+		table = *slot;
+	}
+	return &table[pt_index(va, 0)];
+}
+
+/*
  * Move the pages of [src, src + len) to [dst, dst + len).  All or
  * nothing: on -ENOMEM (a destination table) the moved pages go back.
+ * Both walks skip the spans of missing tables: a mapping of terabytes
+ * with a few pages (mremap of a lazy reservation) costs its tables, not
+ * its length, so the service never spins for minutes.
  */
 static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
 {
-	u64 off;
+	u64 off, o, next;
 
 	for (off = 0; off < len; off += PAGE_SIZE) {
-		void **from = pt_slot(mm, src + off, false), **to;
+		void **from = pt_find(mm, src + off, &next), **to;
 
-		if (!from || !*from)
+		if (!from) {
+			if (next <= src + off)
+				break;
+			off = next - src - PAGE_SIZE;
+			continue;
+		}
+		if (!*from)
 			continue;
 		to = pt_slot(mm, dst + off, true);
 		if (!to)
@@ -207,14 +241,18 @@ static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
 	}
 	return 0;
 undo:
-	while (off) {
-		void **from, **to;
+	for (o = 0; o < off; o += PAGE_SIZE) {
+		void **from = pt_find(mm, dst + o, &next), **to;
 
-		off -= PAGE_SIZE;
-		from = pt_slot(mm, dst + off, false);
-		if (!from || !*from)
+		if (!from) {
+			if (next <= dst + o)
+				break;
+			o = next - dst - PAGE_SIZE;
 			continue;
-		to = pt_slot(mm, src + off, false);
+		}
+		if (!*from)
+			continue;
+		to = pt_slot(mm, src + o, false);
 		*to = *from;
 		*from = NULL;
 	}

@@ -63,6 +63,7 @@ static void check_mm(struct rmm *mm)
 
 static void apply(struct rmm *mm, u16 op, u32 len)
 {
+	s64 ret = 0;
 	void *page;
 	u32 prot;
 
@@ -95,8 +96,9 @@ static void apply(struct rmm *mm, u16 op, u32 len)
 			file.id = get_le64(&r->file_id);
 			file.size = get_le64(&r->file_size);
 		}
-		rmm_mmap(mm, get_le64(&r->addr), get_le64(&r->len),
-			 get_le32(&r->prot), flags, &file, get_le64(&r->off));
+		ret = rmm_mmap(mm, get_le64(&r->addr), get_le64(&r->len),
+			       get_le32(&r->prot), flags, &file,
+			       get_le64(&r->off));
 		break;
 	}
 	case P2M_MUNMAP: {
@@ -118,9 +120,9 @@ static void apply(struct rmm *mm, u16 op, u32 len)
 	case P2M_MREMAP: {
 		const struct p2m_mremap_req *r = (void *)req;
 
-		rmm_mremap(mm, get_le64(&r->old_addr), get_le64(&r->old_len),
-			   get_le64(&r->new_len), get_le32(&r->flags),
-			   get_le64(&r->new_addr));
+		ret = rmm_mremap(mm, get_le64(&r->old_addr),
+				 get_le64(&r->old_len), get_le64(&r->new_len),
+				 get_le32(&r->flags), get_le64(&r->new_addr));
 		break;
 	}
 	case P2M_MADVISE: {
@@ -131,6 +133,9 @@ static void apply(struct rmm *mm, u16 op, u32 len)
 		break;
 	}
 	}
+	/* FUZZ_VERBOSE=1 build/fuzz-seed/fuzz_p2m --run FILE: the results. */
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "op %#x: %lld\n", op, (long long)ret);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
