@@ -18,15 +18,16 @@ tests/user/hello.  It passes when:
     the fuzzer brought on itself is accepted, the kernel surviving it is
     what is tested;
   - no node's console shows an oops, a BUG, a panic, a general
-    protection fault or a WARNING;
+    protection fault, a WARNING, or a peer declared dead for silence;
   - hello runs to its end afterwards (the node still runs programs).
 
   sysfuzz_local        SEEDS x CALLS calls, `tessera run --local`, two CPUs
-  sysfuzz_three        one seed on three nodes (memory calls go to the
-                       memory node, file calls to the storage node)
+  sysfuzz_three        THREE_SEEDS on three nodes (memory calls go to the
+                       memory node, file calls to the storage node); no
+                       node may declare another dead meanwhile
 
-No seed has broken the kernel so far (Documentation/reliability.md has
-the runs); one that does goes into SEEDS, with the fix.
+A seed that broke the kernel stays in SEEDS or THREE_SEEDS with its fix
+(Documentation/reliability.md has the runs and what they found).
 """
 
 import os
@@ -41,10 +42,16 @@ ROOT = clusterlib.ROOT
 TIMEOUT = 900
 SEEDS = tuple(range(1, 9))
 CALLS = 20000
-THREE_SEED = 7
+# 401: its mremap of a 16 TiB reservation kept the memory node busy for
+# tens of seconds (pt_move walked every slot), so that node and the
+# processor each declared the other dead (fixed in managers/memory/vm.c).
+THREE_SEEDS = (7, 401)
 EXIT_RE = re.compile(r"tessera: program exit run=(\d+) pid=\d+ status=(\d+)")
+# An oops, and also a node that stopped answering heartbeats: a call
+# that keeps a node busy for seconds is a denial of service.
 BAD_RE = re.compile(clusterlib.OOPS_RE.pattern +
-		    r"|WARNING|general protection|Kernel panic|panic:")
+		    r"|WARNING|general protection|Kernel panic|panic:"
+		    r"|silent for \d+ ms|down: heartbeat lost")
 
 
 def _boot(name, runs, local=True, smp=None):
@@ -114,7 +121,7 @@ def sysfuzz_local():
 
 
 def sysfuzz_three():
-	_fuzz("sysfuzz-three", (THREE_SEED,), CALLS, local=False)
+	_fuzz("sysfuzz-three", THREE_SEEDS, CALLS, local=False)
 
 
 SCENARIOS = [
