@@ -9,7 +9,8 @@
  * that gave ENOSYS, is drawn again, so the calls go to what the kernel
  * implements) and random arguments, all drawn from a xorshift generator
  * seeded with SEED: the same SEED makes the same calls with the same
- * arguments (results may differ between kernels, and the fds and
+ * arguments (results may differ between kernels and between runs: the
+ * watchdog below interrupts calls at different points, and the fds and
  * mappings the calls create feed later calls).  Arguments are small
  * integers, -1, huge values, page multiples, fds the fuzzer opened, NULL,
  * kernel addresses (0xffff8880..., 0xffffffff81...), pointers into its
