@@ -212,15 +212,16 @@ static void **pt_find(struct rmm *mm, u64 va, u64 *next)
 }
 
 /*
- * Move the pages of [src, src + len) to [dst, dst + len).  All or
- * nothing: on -ENOMEM (a destination table) the moved pages go back.
- * Both walks skip the spans of missing tables: a mapping of terabytes
- * with a few pages (mremap of a lazy reservation) costs its tables, not
- * its length, so the service never spins for minutes.
+ * Move the present pages of [src, src + len) to [dst, dst + len), making
+ * destination tables as needed; skips the span of every missing source
+ * table, so a mapping of terabytes with a few pages (mremap of a lazy
+ * reservation) costs its tables, not its length.  0, or -ENOMEM with
+ * *@done the offset where a destination table could not be made.
  */
-static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
+static int pt_move_pages(struct rmm *mm, u64 src, u64 dst, u64 len,
+			 u64 *done)
 {
-	u64 off, o, next;
+	u64 off, next;
 
 	for (off = 0; off < len; off += PAGE_SIZE) {
 		void **from = pt_find(mm, src + off, &next), **to;
@@ -234,28 +235,28 @@ static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
 		if (!*from)
 			continue;
 		to = pt_slot(mm, dst + off, true);
-		if (!to)
-			goto undo;
+		if (!to) {
+			*done = off;
+			return -ENOMEM;
+		}
 		*to = *from;
 		*from = NULL;
 	}
 	return 0;
-undo:
-	for (o = 0; o < off; o += PAGE_SIZE) {
-		void **from = pt_find(mm, dst + o, &next), **to;
+}
 
-		if (!from) {
-			if (next <= dst + o)
-				break;
-			o = next - dst - PAGE_SIZE;
-			continue;
-		}
-		if (!*from)
-			continue;
-		to = pt_slot(mm, src + o, false);
-		*to = *from;
-		*from = NULL;
-	}
+/*
+ * Move the pages of [src, src + len) to [dst, dst + len).  All or
+ * nothing: on -ENOMEM (a destination table) the moved pages go back
+ * (into the source tables, which are all still there).
+ */
+static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
+{
+	u64 done, undone;
+
+	if (!pt_move_pages(mm, src, dst, len, &done))
+		return 0;
+	BUG_ON(pt_move_pages(mm, dst, src, done, &undone));
 	return -ENOMEM;
 }
 
