@@ -10,6 +10,7 @@
 #   make test           host unit tests + in-kernel KTAP suites + scenarios
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 #   make host-tests     build the host unit tests only
+#   make fuzz           libFuzzer harnesses, FUZZ_SECONDS (60) each
 #   make clean          remove every build output (keeps $(O)/.config)
 #   make distclean      remove $(O) and runs/
 #   make help           targets and variables
@@ -197,7 +198,7 @@ all: $(O)/tessera.elf
 # ---------------------------------------------------------------------------
 # ISO, run, tests
 
-.PHONY: iso deps run run-python cluster test host-tests mutate clean distclean help
+.PHONY: iso deps run run-python cluster test host-tests fuzz fuzz-build fuzz-corpus mutate clean distclean help
 iso: $(O)/tessera.iso
 $(O)/tessera.iso: $(O)/tessera.elf scripts/mkiso
 	$(Q)$(PYTHON) scripts/mkiso --kernel $< --out $@
@@ -259,10 +260,57 @@ $(O)/host/%: tests/host/%.c $$(call htest_srcs,%) tests/host/htest.h
 
 host-tests: $(HOST_TESTS)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c, Documentation/testing.md): each
+# built with clang -fsanitize=fuzzer,address,undefined from its FUZZ-HTEST:
+# host test's HTEST-SOURCES: plus its own FUZZ-SOURCES:, and as a seed
+# generator ($(O)/fuzz-seed/) with the host compiler.
+comma := ,
+FUZZCC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_HARNESSES := $(addprefix $(O)/fuzz/,$(FUZZ_NAMES))
+FUZZ_SEEDGENS := $(addprefix $(O)/fuzz-seed/,$(FUZZ_NAMES))
+FUZZCFLAGS := $(filter-out -fsanitize=address$(comma)undefined -MMD -MP,$(HOSTCFLAGS)) -Itests/host \
+	-fsanitize=fuzzer,address,undefined -Wno-unknown-attributes -Itests/fuzz
+
+fuzz_htest = $(shell sed -n 's/.*FUZZ-HTEST: *\([a-z0-9_]*\).*/\1/p' tests/fuzz/$(1).c)
+fuzz_srcs = $(foreach h,$(call fuzz_htest,$(1)),$(call htest_srcs,$(h))) \
+	$(shell sed -n 's/.*FUZZ-SOURCES:\([^*]*\).*/\1/p' tests/fuzz/$(1).c)
+
+$(O)/fuzz/%: tests/fuzz/%.c $$(call fuzz_srcs,%) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZCC) $(FUZZCFLAGS) $< $(call fuzz_srcs,$*) -o $@
+
+$(O)/fuzz-seed/seedgen.o: tests/fuzz/seedgen.c tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -g -O1 -fsanitize=address,undefined -Wall -Werror \
+		-Itests/fuzz -c $< -o $@
+
+$(O)/fuzz-seed/%: tests/fuzz/%.c $$(call fuzz_srcs,%) $(O)/fuzz-seed/seedgen.o
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) $(HOSTCFLAGS) -Itests/host -Itests/fuzz $< $(call fuzz_srcs,$*) \
+		$(O)/fuzz-seed/seedgen.o -o $@
+
+fuzz-build: $(FUZZ_HARNESSES)
+
+# make fuzz FUZZ_SECONDS=N [ONLY=NAME]: every harness for N s, one line each.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) --layer fuzz \
+		--fuzz-seconds $(FUZZ_SECONDS) $(if $(ONLY),--only '$(ONLY)')
+
+# make fuzz-corpus: rewrite tests/fuzz/corpus/NAME/ from the generators
+# (regression inputs, named crash-*, are kept).
+fuzz-corpus: $(FUZZ_SEEDGENS)
+	$(Q)for n in $(FUZZ_NAMES); do d=tests/fuzz/corpus/$${n#fuzz_}; \
+		mkdir -p $$d && find $$d -name 'seed-*' -delete && \
+		$(O)/fuzz-seed/$$n $$d || exit 1; done
+
 # make test ONLY=PATTERN REPEAT=N: tools/run-tests --only PATTERN --repeat N
 # (a name substring or glob; see Documentation/testing.md).
 test: deps
-	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(MAKE) --no-print-directory all host-tests fuzz-build
 	$(Q)$(MAKE) --no-print-directory O=$(O)/debug DEFCONFIG=debug_defconfig all
 	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
 		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
@@ -277,7 +325,7 @@ mutate:
 # links, kallsyms, the ISO.  The configuration stays ($(O)/.config, and the
 # savedefconfig output); distclean removes it too.
 CLEAN_DIRS := $(sort $(foreach d,$(KDIRS),$(firstword $(subst /, ,$(d))))) \
-	host user include
+	host fuzz fuzz-seed user include
 clean:
 	rm -rf $(addprefix $(O)/,$(CLEAN_DIRS)) $(O)/tessera.* $(O)/kallsyms* \
 		$(O)/.syms.*
@@ -293,6 +341,8 @@ help:
 	@echo '  cluster         install host packages, build, boot 1P1M1S from GRUB ISOs (tools/tessera cluster --iso)'
 	@echo '  test            install host packages, build, run tools/run-tests (host, ktest, cluster)'
 	@echo '  host-tests      build the host unit tests ($$(O)/host/test_*)'
+	@echo '  fuzz            build the libFuzzer harnesses ($$(O)/fuzz/), run each FUZZ_SECONDS s (default 60)'
+	@echo '  fuzz-corpus     regenerate the seed corpora tests/fuzz/corpus/NAME/'
 	@echo '  mutate          scripts/mutate: one-line mutants of host-tested code, survivors listed'
 	@echo '  deps            scripts/install-deps: the Debian packages building and testing need'
 	@echo '  defconfig       $$(O)/.config from configs/defconfig (NAME_defconfig: configs/NAME_defconfig)'

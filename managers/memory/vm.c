@@ -315,37 +315,76 @@ void rmm_zap_range(struct rmm *mm, u64 start, u64 end)
 }
 
 /*
- * Move the pages of [src, src + len) to [dst, dst + len).  All or
- * nothing: on -ENOMEM (a destination table) the moved pages go back.
+ * The leaf slot of @va without allocating, or NULL.  With NULL, *@next is
+ * where the next table that could exist begins: the entry the walk
+ * stopped at is empty for its whole span (0 when that passes the top).
  */
-static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
+static void **pt_find(struct rmm *mm, u64 va, u64 *next)
 {
-	u64 off;
+	void **table = mm->pgd;
+	int level;
+
+	*next = 0;
+	if (!table)
+		return NULL;
+	for (level = PT_LEVELS - 1; level > 0; level--) {
+		void **slot = &table[pt_index(va, level)];
+
+		if (!*slot) {
+			*next = (va | (pt_span(level) - 1)) + 1;
+			return NULL;
+		}
+		table = *slot;
+	}
+	return &table[pt_index(va, 0)];
+}
+
+/*
+ * Move the present pages of [src, src + len) to [dst, dst + len), making
+ * destination tables as needed; skips the span of every missing source
+ * table, so a mapping of terabytes with a few pages (mremap of a lazy
+ * reservation) costs its tables, not its length.  0, or -ENOMEM with
+ * *@done the offset where a destination table could not be made.
+ */
+static int pt_move_pages(struct rmm *mm, u64 src, u64 dst, u64 len,
+			 u64 *done)
+{
+	u64 off, next;
 
 	for (off = 0; off < len; off += PAGE_SIZE) {
-		void **from = pt_slot(mm, src + off, false), **to;
+		void **from = pt_find(mm, src + off, &next), **to;
 
-		if (!from || !*from)
+		if (!from) {
+			if (next <= src + off)
+				break;
+			off = next - src - PAGE_SIZE;
+			continue;
+		}
+		if (!*from)
 			continue;
 		to = pt_slot(mm, dst + off, true);
-		if (!to)
-			goto undo;
+		if (!to) {
+			*done = off;
+			return -ENOMEM;
+		}
 		*to = *from;
 		*from = NULL;
 	}
 	return 0;
-undo:
-	while (off) {
-		void **from, **to;
+}
 
-		off -= PAGE_SIZE;
-		from = pt_slot(mm, dst + off, false);
-		if (!from || !*from)
-			continue;
-		to = pt_slot(mm, src + off, false);
-		*to = *from;
-		*from = NULL;
-	}
+/*
+ * Move the pages of [src, src + len) to [dst, dst + len).  All or
+ * nothing: on -ENOMEM (a destination table) the moved pages go back
+ * (into the source tables, which are all still there).
+ */
+static int pt_move(struct rmm *mm, u64 src, u64 dst, u64 len)
+{
+	u64 done, undone;
+
+	if (!pt_move_pages(mm, src, dst, len, &done))
+		return 0;
+	BUG_ON(pt_move_pages(mm, dst, src, done, &undone));
 	return -ENOMEM;
 }
 
