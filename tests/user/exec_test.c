@@ -435,8 +435,17 @@ int main(int argc, char **argv)
 		return fexec(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "atdir"))
 		return atdir(argc, argv);
-	if (argc >= 2 && !strcmp(argv[1], "chain"))
+	if (argc >= 2 && !strcmp(argv[1], "chain")) {
+		/*
+		 * The chain checks what exec does to each disposition: start
+		 * from the defaults, whatever this was started with (a shell
+		 * runs background commands with SIGINT and SIGQUIT ignored).
+		 */
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
 		return stage1();
+	}
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
 		return exec_loop(argv);
 	if (argc >= 2 && !strcmp(argv[1], "threadexec"))
