@@ -465,6 +465,20 @@ def _mkrootfs():
 	return path, None
 
 
+def default_signals():
+	"""In a child before exec: every signal disposition to its default,
+	as a program on Tessera starts (a shell runs background commands,
+	and so a `make test` started in the background, with SIGINT and
+	SIGQUIT ignored, which exec keeps)."""
+	for sig in range(1, signal.NSIG):
+		if sig in (signal.SIGKILL, signal.SIGSTOP):
+			continue
+		try:
+			signal.signal(sig, signal.SIG_DFL)
+		except (OSError, ValueError):
+			pass	# the C library's own real-time signals
+
+
 def native_chroot(root, argv, cwd="/", env=None, timeout=60, input=None):
 	"""Run @argv (argv[0] an absolute path inside @root) natively in a
 	chroot of @root, in directory @cwd there, with only the environment
@@ -484,6 +498,7 @@ def native_chroot(root, argv, cwd="/", env=None, timeout=60, input=None):
 	def enter():
 		os.chroot(root)
 		os.chdir(cwd)
+		default_signals()
 
 	stdin = {"input": input} if input is not None else \
 		{"stdin": subprocess.DEVNULL}

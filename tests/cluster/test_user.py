@@ -58,7 +58,8 @@ def program(name):
 def native(argv):
 	res = subprocess.run(argv, env=dict(e.split("=", 1) for e in ENV),
 			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-			     stderr=subprocess.PIPE, timeout=60)
+			     stderr=subprocess.PIPE, timeout=60,
+			     preexec_fn=clusterlib.default_signals)
 	code = res.returncode if res.returncode >= 0 else 128 - res.returncode
 	return code, res.stdout, res.stderr
 
