@@ -41,44 +41,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "expect.h"
+
 #define NR_MANY		300
 #define BIG		200000		/* more than one 128 KiB request */
-
-static int failures;
-
-#define FAIL(...) do {						\
-	failures++;						\
-	printf("FAIL line %d: ", __LINE__);			\
-	printf(__VA_ARGS__);					\
-	printf("\n");						\
-} while (0)
-
-#define EXPECT(cond) do {					\
-	if (!(cond))						\
-		FAIL("%s (errno %s)", #cond, ename(errno));	\
-} while (0)
-
-static const char *ename(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case ENAMETOOLONG: return "ENAMETOOLONG";
-	case EROFS: return "EROFS";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	case ENOSPC: return "ENOSPC";
-	case EPERM: return "EPERM";
-	case ELOOP: return "ELOOP";
-	case EIO: return "EIO";
-	case EFAULT: return "EFAULT";
-	default: return "other";
-	}
-}
 
 /* The errno name of a call that returned @ret (-1 on error), or "ok". */
 static const char *res(long ret)

@@ -29,45 +29,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static int failures;
+#include "expect.h"
+
 static char path_buf[4][4096];
-
-#define FAIL(...) do {						\
-	failures++;						\
-	printf("FAIL line %d: ", __LINE__);			\
-	printf(__VA_ARGS__);					\
-	printf("\n");						\
-} while (0)
-
-#define EXPECT(cond) do {					\
-	if (!(cond))						\
-		FAIL("%s (errno %s)", #cond, ename(errno));	\
-} while (0)
-
-static const char *ename(int e)
-{
-	switch (e) {
-	case 0: return "0";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case EXDEV: return "EXDEV";
-	case EROFS: return "EROFS";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	case ENOSPC: return "ENOSPC";
-	case EBUSY: return "EBUSY";
-	case EFBIG: return "EFBIG";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ENODEV: return "ENODEV";
-	case ENOMEM: return "ENOMEM";
-	case EIO: return "EIO";
-	default: return "other";
-	}
-}
 
 /* "ok" or the errno's name of a call returning -1 on error. */
 static const char *res(long ret)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FAIL/EXPECT for the file-system test programs (tmpfs.c, fs_write.c):
+ * a failed expectation prints its line and the errno's name and counts
+ * in @failures, which the program reports at the end.
+ */
+#ifndef _TESTS_USER_EXPECT_H
+#define _TESTS_USER_EXPECT_H
+
+#include <errno.h>
+#include <stdio.h>
+
+static int failures;
+
+static const char *ename(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case ENOENT: return "ENOENT";
+	case EEXIST: return "EEXIST";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case EXDEV: return "EXDEV";
+	case EROFS: return "EROFS";
+	case EBADF: return "EBADF";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case EBUSY: return "EBUSY";
+	case EFBIG: return "EFBIG";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case ENODEV: return "ENODEV";
+	case ENOMEM: return "ENOMEM";
+	case ELOOP: return "ELOOP";
+	case EIO: return "EIO";
+	case EFAULT: return "EFAULT";
+	default: return "other";
+	}
+}
+
+#define FAIL(...) do {						\
+	failures++;						\
+	printf("FAIL line %d: ", __LINE__);			\
+	printf(__VA_ARGS__);					\
+	printf("\n");						\
+} while (0)
+
+#define EXPECT(cond) do {					\
+	if (!(cond))						\
+		FAIL("%s (errno %s)", #cond, ename(errno));	\
+} while (0)
+
+#endif /* _TESTS_USER_EXPECT_H */
