@@ -87,6 +87,12 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
  * (signal_pending(), internal.h) with one of the -ERESTART* codes or
  * -EINTR, as Linux's call does.
  */
+/* One user buffer of a writev, read from the caller's iovec array. */
+struct ufile_iov {
+	const char __user *base;
+	size_t len;
+};
+
 struct ufile_ops {
 	const char *name;	/* for logs */
 	/* Bytes read at *@pos (advanced), 0 at EOF; absent: -EINVAL. */
@@ -95,6 +101,13 @@ struct ufile_ops {
 	/* Bytes written at *@pos (advanced); absent: -EINVAL. */
 	long (*write)(struct ufile *f, const char __user *ubuf, size_t len,
 		      u64 *pos);
+	/*
+	 * writev's @nr buffers as one write (a pipe keeps a small one
+	 * whole, PIPE_BUF).  Optional: without it writev calls write on
+	 * each buffer in turn.
+	 */
+	long (*write_iov)(struct ufile *f, const struct ufile_iov *iov,
+			  unsigned int nr, u64 *pos);
 	/*
 	 * The POLL* bits true now (<uapi/poll.h>), after poll_wait() on every
 	 * queue whose wake_up_poll() announces a change.  Absent: the file

@@ -213,18 +213,27 @@ static long pipe_read(struct ufile *f, char __user *ubuf, size_t len,
 	return ret;
 }
 
-static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
-		       u64 *pos)
+/*
+ * Write the @nr buffers of @iov in order as one write: all of them at
+ * once when they total at most PIPE_BUF (no other writer's bytes come
+ * between), else as room comes.
+ */
+static long pipe_write_iov(struct ufile *f, const struct ufile_iov *iov,
+			   unsigned int nr, u64 *pos)
 {
 	struct pipe *p = f->priv;
-	/* All of a small write at once, any room for a large one. */
-	u32 want = len <= PIPE_BUF ? len : 1;
 	bool sigpipe = false, fault = false;
-	size_t done = 0;
+	size_t len = 0, done = 0, seg_done = 0;
+	unsigned int seg = 0;
 	long ret = 0;
+	u32 want;
 
+	for (unsigned int i = 0; i < nr; i++)
+		len += iov[i].len;
 	if (!len)
 		return 0;
+	/* All of a small write at once, any room for a large one. */
+	want = len <= PIPE_BUF ? len : 1;
 	mutex_lock(&p->lock);
 	while (done < len) {
 		u32 room = PIPE_SIZE - p->len;
@@ -235,14 +244,27 @@ static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
 			break;
 		}
 		if (room >= want) {
-			ret = pipe_copy_in(p, ubuf + done,
-					   min_t(size_t, room, len - done),
-					   &fault);
-			if (ret > 0) {
+			/* As much of the buffers as fits, in order. */
+			while (room && seg < nr && !fault) {
+				size_t n = min_t(size_t, room,
+						 iov[seg].len - seg_done);
+
+				ret = n ? pipe_copy_in(p, iov[seg].base +
+							  seg_done, n,
+						       &fault) : 0;
+				if (ret < 0)
+					break;
 				done += ret;
-				wake_up_poll(&p->wq, POLLIN | POLLRDNORM);
+				seg_done += ret;
+				room -= ret;
+				if (seg_done == iov[seg].len) {
+					seg++;
+					seg_done = 0;
+				}
 			}
-			if (fault)
+			if (done)
+				wake_up_poll(&p->wq, POLLIN | POLLRDNORM);
+			if (fault || ret < 0)
 				break;
 			continue;
 		}
@@ -254,6 +276,14 @@ static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
 	if (sigpipe)
 		signal_send_self(SIGPIPE, SI_USER);
 	return done ? (long)done : ret;
+}
+
+static long pipe_write(struct ufile *f, const char __user *ubuf, size_t len,
+		       u64 *pos)
+{
+	struct ufile_iov iov = { .base = ubuf, .len = len };
+
+	return pipe_write_iov(f, &iov, 1, pos);
 }
 
 static u32 pipe_poll(struct ufile *f, struct poll_table *pt)
@@ -344,6 +374,7 @@ static const struct ufile_ops pipe_ops = {
 	.name = "pipe",
 	.read = pipe_read,
 	.write = pipe_write,
+	.write_iov = pipe_write_iov,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
 	.fstat = pipe_fstat,

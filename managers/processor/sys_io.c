@@ -17,6 +17,7 @@
  * pseudofs.c, tmpfs.c, pipes, eventfd, epoll) are the ops' business.
  */
 #include <tessera/errno.h>
+#include <tessera/slab.h>
 #include <tessera/kernel.h>
 #include <tessera/string.h>
 #include <uapi/fcntl.h>
@@ -90,8 +91,52 @@ static long rw_at_pos(struct ufile *f, bool write, void __user *ubuf,
 }
 
 /*
+ * writev to a file with a write_iov op (a pipe): the caller's @iovcnt
+ * vectors checked (-EFAULT, -EINVAL), cut to RW_MAX bytes in all as
+ * Linux does, and written as one.
+ */
+static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
+		      long iovcnt, u64 *pos)
+{
+	struct ufile_iov *iov;
+	size_t total = 0;
+	long ret = 0;
+
+	if (!iovcnt)
+		return 0;
+	iov = kmalloc_array(iovcnt, sizeof(*iov), GFP_KERNEL);
+	if (!iov)
+		return -ENOMEM;
+	for (long i = 0; i < iovcnt; i++) {
+		struct uapi_iovec v;
+
+		if (copy_from_user(&v, &uiov[i], sizeof(v))) {
+			ret = -EFAULT;
+			break;
+		}
+		if ((long)v.len < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		v.len = min_t(u64, v.len, RW_MAX - total);
+		if (!access_ok((void __user *)v.base, v.len)) {
+			ret = -EFAULT;
+			break;
+		}
+		iov[i].base = (const char __user *)v.base;
+		iov[i].len = v.len;
+		total += v.len;
+	}
+	if (!ret)
+		ret = f->ops->write_iov(f, iov, iovcnt, pos);
+	kfree(iov);
+	return ret;
+}
+
+/*
  * readv and writev: the vectors in turn at the file's offset, until one
- * is short or fails.  Bytes moved, or the first vector's error.
+ * is short or fails (or at once, for a file with a write_iov op).  Bytes
+ * moved, or the first vector's error.
  */
 static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
 		   long iovcnt)
@@ -108,6 +153,11 @@ static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
 	if (ret)
 		goto out;
 	pos = rw_pos_lock(f, &stream_pos);
+	if (write && f->ops->write_iov) {
+		ret = write_iov(f, uiov, iovcnt, pos);
+		rw_pos_unlock(f);
+		goto out;
+	}
 	for (long i = 0; i < iovcnt; i++) {
 		struct uapi_iovec iov;
 

@@ -36,6 +36,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "checks.h"
@@ -193,31 +195,57 @@ struct atom_arg {
 	int fd;
 	unsigned char tag;
 	int short_writes;
+	int vec;		/* writev of three pieces, not write */
 };
 
 static void *atom_writer(void *p)
 {
 	struct atom_arg *a = p;
 	unsigned char rec[PIPE_BUF];
+	/* One record in three uneven pieces: writev keeps it whole too. */
+	struct iovec iov[3] = {
+		{ rec, 1000 }, { rec + 1000, 2000 },
+		{ rec + 3000, PIPE_BUF - 3000 },
+	};
 
 	memset(rec, a->tag, sizeof(rec));
-	for (int i = 0; i < RECORDS; i++)
-		if (sys_write(a->fd, rec, sizeof(rec)) != sizeof(rec))
+	for (int i = 0; i < RECORDS; i++) {
+		long n = a->vec ? writev(a->fd, iov, 3) :
+				  sys_write(a->fd, rec, sizeof(rec));
+
+		if (n != sizeof(rec))
 			a->short_writes++;
+	}
 	return NULL;
 }
 
-static void atomicity(void)
+/*
+ * Two writers of PIPE_BUF records into one pipe, the reader checks no
+ * record has bytes of both: two threads with write, or (@vec) a child
+ * process and a thread, each with writev of three pieces.
+ */
+static void atomicity_of(int vec)
 {
 	static unsigned char buf[RECORDS * 2 * PIPE_BUF];
-	struct atom_arg a = { .tag = 'a' }, b = { .tag = 'b' };
+	struct atom_arg a = { .tag = 'a', .vec = vec };
+	struct atom_arg b = { .tag = 'b', .vec = vec };
 	size_t got, mixed = 0, count_a = 0;
 	pthread_t ta, tb;
-	int fds[2];
+	pid_t child = -1;
+	int fds[2], status = -1;
 
 	new_pipe(fds, 0);
 	a.fd = b.fd = fds[1];
-	pthread_create(&ta, NULL, atom_writer, &a);
+	if (vec) {
+		child = fork();
+		if (child == 0) {
+			close(fds[0]);
+			atom_writer(&a);
+			_exit(a.short_writes ? 1 : 0);
+		}
+	} else {
+		pthread_create(&ta, NULL, atom_writer, &a);
+	}
 	pthread_create(&tb, NULL, atom_writer, &b);
 	/* Odd read sizes: records must still sit at multiples of 4096. */
 	got = 0;
@@ -230,7 +258,10 @@ static void atomicity(void)
 			break;
 		got += n;
 	}
-	pthread_join(ta, NULL);
+	if (vec)
+		waitpid(child, &status, 0);
+	else
+		pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
 	for (size_t r = 0; r + PIPE_BUF <= got; r += PIPE_BUF) {
 		unsigned char t = buf[r];
@@ -242,12 +273,22 @@ static void atomicity(void)
 			}
 		count_a += t == 'a';
 	}
-	show("PIPE_BUF writes from two threads: bytes", got);
+	show(vec ? "PIPE_BUF writevs from a child and a thread: bytes" :
+		   "PIPE_BUF writes from two threads: bytes", got);
+	if (vec)
+		check("  the child wrote every record whole",
+		      WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	show("  short writes", a.short_writes + b.short_writes);
 	show("  records with bytes of both", mixed);
 	show("  records of the first thread", count_a);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+static void atomicity(void)
+{
+	atomicity_of(0);
+	atomicity_of(1);
 }
 
 /* ------------------------------------------------- many to many */
