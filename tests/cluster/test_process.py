@@ -163,6 +163,13 @@ def wait():
 	_compare_local("proc_wait", [], smp=2)
 
 
+def job():
+	"""proc_job.c: stop and continue (waits, SIGCHLD codes, a restarted
+	read), WNOWAIT, another process's /proc/<pid> (state, PPid, cmdline,
+	fd, a zombie listed and gone once reaped)."""
+	_compare_local("proc_job", [], smp=2)
+
+
 def sig_fork():
 	_compare_local("proc_sig", ["fork"])
 
@@ -275,6 +282,7 @@ SCENARIOS = [
 	("sig_local", sig_local),
 	("sig_small_altstack", sig_small_altstack),
 	("wait", wait),
+	("job", job),
 	("sig_fork", sig_fork),
 	("cow", cow),
 	("forkloop", forkloop),
