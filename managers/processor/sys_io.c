@@ -98,15 +98,18 @@ static long rw_at_pos(struct ufile *f, bool write, void __user *ubuf,
 static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
 		      long iovcnt, u64 *pos)
 {
-	struct ufile_iov *iov;
+	struct ufile_iov fast[8], *iov = fast;
 	size_t total = 0;
 	long ret = 0;
 
 	if (!iovcnt)
 		return 0;
-	iov = kmalloc_array(iovcnt, sizeof(*iov), GFP_KERNEL);
-	if (!iov)
-		return -ENOMEM;
+	/* Most writevs have a few vectors: no allocation for those. */
+	if (iovcnt > (long)ARRAY_SIZE(fast)) {
+		iov = kmalloc_array(iovcnt, sizeof(*iov), GFP_KERNEL);
+		if (!iov)
+			return -ENOMEM;
+	}
 	for (long i = 0; i < iovcnt; i++) {
 		struct uapi_iovec v;
 
@@ -129,7 +132,8 @@ static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
 	}
 	if (!ret)
 		ret = f->ops->write_iov(f, iov, iovcnt, pos);
-	kfree(iov);
+	if (iov != fast)
+		kfree(iov);
 	return ret;
 }
 
