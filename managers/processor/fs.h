@@ -88,6 +88,7 @@ static inline void poll_wait(struct ufile *f, struct wait_queue_head *wq,
  * -EINTR, as Linux's call does.
  */
 /* One user buffer of a writev, read from the caller's iovec array. */
+/* One user buffer of a readv/writev (read_iov writes through base). */
 struct ufile_iov {
 	const char __user *base;
 	size_t len;
@@ -108,6 +109,15 @@ struct ufile_ops {
 	 */
 	long (*write_iov)(struct ufile *f, const struct ufile_iov *iov,
 			  unsigned int nr, u64 *pos);
+	/*
+	 * readv's @nr buffers as one read: it waits only while nothing at
+	 * all is there, then fills the buffers in order with what is.
+	 * Optional: without it readv reads the buffers in turn, and on a
+	 * stream stops after the first that got bytes (a short read), so
+	 * that it never blocks with data already taken.
+	 */
+	long (*read_iov)(struct ufile *f, const struct ufile_iov *iov,
+			 unsigned int nr, u64 *pos);
 	/*
 	 * The POLL* bits true now (<uapi/poll.h>), after poll_wait() on every
 	 * queue whose wake_up_poll() announces a change.  Absent: the file

@@ -186,31 +186,56 @@ static long pipe_copy_in(struct pipe *p, const char __user *ubuf,
 	return done ? (long)done : err;
 }
 
-static long pipe_read(struct ufile *f, char __user *ubuf, size_t len,
-		      u64 *pos)
+/*
+ * Read into the @nr buffers of @iov in order: wait while the pipe is
+ * empty and has writers, then take what is buffered, up to their total.
+ */
+static long pipe_read_iov(struct ufile *f, const struct ufile_iov *iov,
+			  unsigned int nr, u64 *pos)
 {
 	struct pipe *p = f->priv;
+	size_t len = 0, done = 0;
 	long ret;
 
+	for (unsigned int i = 0; i < nr; i++)
+		len += iov[i].len;
 	if (!len)
 		return 0;
 	mutex_lock(&p->lock);
 	for (;;) {
-		if (p->len) {
-			ret = pipe_copy_out(p, ubuf, len);
-			break;
-		}
 		ret = 0;
-		if (!p->writers)
+		if (p->len || !p->writers)
 			break;
 		ret = pipe_wait(f, p, true, 0);
 		if (ret)
 			break;
 	}
-	if (ret > 0)
+	for (unsigned int i = 0; !ret && i < nr && p->len; i++) {
+		long n;
+
+		if (!iov[i].len)
+			continue;
+		n = pipe_copy_out(p, (char __user *)iov[i].base, iov[i].len);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		done += n;
+		if ((size_t)n < iov[i].len)
+			break;
+	}
+	if (done)
 		wake_up_poll(&p->wq, POLLOUT | POLLWRNORM);
 	mutex_unlock(&p->lock);
-	return ret;
+	return done ? (long)done : ret;
+}
+
+static long pipe_read(struct ufile *f, char __user *ubuf, size_t len,
+		      u64 *pos)
+{
+	struct ufile_iov iov = { .base = ubuf, .len = len };
+
+	return pipe_read_iov(f, &iov, 1, pos);
 }
 
 /*
@@ -375,6 +400,7 @@ static const struct ufile_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.write_iov = pipe_write_iov,
+	.read_iov = pipe_read_iov,
 	.poll = pipe_poll,
 	.ioctl = pipe_ioctl,
 	.fstat = pipe_fstat,

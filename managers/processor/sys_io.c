@@ -91,12 +91,12 @@ static long rw_at_pos(struct ufile *f, bool write, void __user *ubuf,
 }
 
 /*
- * writev to a file with a write_iov op (a pipe): the caller's @iovcnt
- * vectors checked (-EFAULT, -EINVAL), cut to RW_MAX bytes in all as
- * Linux does, and written as one.
+ * readv or writev to a file with a read_iov or write_iov op (a pipe):
+ * the caller's @iovcnt vectors checked (-EFAULT, -EINVAL), cut to RW_MAX
+ * bytes in all as Linux does, and moved as one.
  */
-static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
-		      long iovcnt, u64 *pos)
+static long rw_iov(struct ufile *f, bool write,
+		   const struct uapi_iovec __user *uiov, long iovcnt, u64 *pos)
 {
 	struct ufile_iov fast[8], *iov = fast;
 	size_t total = 0;
@@ -131,7 +131,8 @@ static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
 		total += v.len;
 	}
 	if (!ret)
-		ret = f->ops->write_iov(f, iov, iovcnt, pos);
+		ret = write ? f->ops->write_iov(f, iov, iovcnt, pos) :
+			      f->ops->read_iov(f, iov, iovcnt, pos);
 	if (iov != fast)
 		kfree(iov);
 	return ret;
@@ -139,7 +140,9 @@ static long write_iov(struct ufile *f, const struct uapi_iovec __user *uiov,
 
 /*
  * readv and writev: the vectors in turn at the file's offset, until one
- * is short or fails (or at once, for a file with a write_iov op).  Bytes
+ * is short or fails (or at once, for a file with a read_iov/write_iov
+ * op).  A stream without read_iov stops after the first vector that got
+ * bytes: reading the next could block with those bytes taken.  Bytes
  * moved, or the first vector's error.
  */
 static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
@@ -157,8 +160,8 @@ static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
 	if (ret)
 		goto out;
 	pos = rw_pos_lock(f, &stream_pos);
-	if (write && f->ops->write_iov) {
-		ret = write_iov(f, uiov, iovcnt, pos);
+	if (write ? !!f->ops->write_iov : !!f->ops->read_iov) {
+		ret = rw_iov(f, write, uiov, iovcnt, pos);
 		rw_pos_unlock(f);
 		goto out;
 	}
@@ -176,6 +179,8 @@ static long rw_vec(int fd, bool write, const struct uapi_iovec __user *uiov,
 			break;
 		total += ret;
 		if ((u64)ret < iov.len)
+			break;
+		if (!write && ret && !(f->ops->fmode & UFILE_FMODE_POS))
 			break;
 	}
 	rw_pos_unlock(f);

@@ -9,7 +9,8 @@
  * on a full pipe), O_NONBLOCK EAGAIN at both ends and FIONBIO, a partial
  * non-blocking write, FIONREAD, fstat, pipe2 flags, EMFILE, bad pointers
  * (EFAULT, no descriptor made, no byte written twice), the wrong end
- * (EBADF), lseek and pread (ESPIPE) and readlink of /proc/self/fd/N.
+ * (EBADF), lseek and pread (ESPIPE), readlink of /proc/self/fd/N, and
+ * readv taking what is buffered without waiting in a later vector.
  * How many bytes a partial write takes depends on how the kernel keeps
  * its buffer (Linux: page slots), so such counts are printed as checks
  * of what must hold on any kernel.
@@ -429,6 +430,54 @@ static void eof(void)
 	close(fds[0]);
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/*
+ * readv takes what is there: it must not block in its second vector
+ * with bytes already taken (a writer is still open, so a read of an
+ * empty pipe would wait; an alarm 20 s on ends such a wait, and is
+ * counted).
+ */
+static void readv_short(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	char a[6], b[10];
+	struct iovec iov[3] = {
+		{ .iov_base = a, .iov_len = sizeof(a) },
+		{ .iov_base = NULL, .iov_len = 0 },
+		{ .iov_base = b, .iov_len = sizeof(b) },
+	};
+	int fds[2];
+
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	new_pipe(fds, 0);
+	show("write 3 bytes", sys_write(fds[1], "abc", 3));
+	show("write 5 bytes", sys_write(fds[1], "defgh", 5));
+	alarm(20);
+	show("readv 6+0+10 of 8 buffered", readv(fds[0], iov, 3));
+	check("  in order across the vectors",
+	      !memcmp(a, "abcdef", 6) && !memcmp(b, "gh", 2));
+	show("write 6 bytes", sys_write(fds[1], "ijklmn", 6));
+	show("readv 6+0+10 of exactly 6", readv(fds[0], iov, 3));
+	check("  the 6 bytes", !memcmp(a, "ijklmn", 6));
+	iov[0].iov_base = (void *)8;
+	show("write 2 bytes", sys_write(fds[1], "op", 2));
+	show("readv, first vector a bad pointer", readv(fds[0], iov, 3));
+	show("readv of what is left", readv(fds[0], &iov[2], 1));
+	check("  still the 2 bytes", !memcmp(b, "op", 2));
+	alarm(0);
+	check("  no readv waited for the alarm", alarms == 0);
+	close(fds[1]);
+	show("readv at EOF", readv(fds[0], &iov[2], 1));
+	close(fds[0]);
+}
+
 struct full_writer {
 	int fd;
 	long ret;
@@ -722,6 +771,7 @@ int main(int argc, char **argv)
 	atomicity();
 	many_to_many();
 	eof();
+	readv_short();
 	nonblocking();
 	stat_and_names();
 	flags_and_faults();
