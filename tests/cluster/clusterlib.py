@@ -48,6 +48,10 @@ DECODE_OOPS = os.path.join(ROOT, "scripts", "decode-oops")
 
 # The host has two cores; more QEMUs than that only slow every boot down.
 MAX_QEMU = 2
+# Scenarios whose one node mostly sleeps (on a timer or a timeout; a
+# module's IDLE names them, tools/run-tests) boot beside those in one
+# more slot of their own: a halted guest costs the host next to nothing.
+IDLE_SLOTS = 1
 DEFAULT_TIMEOUT = 30
 
 # Launcher exit codes (tools/tessera).
@@ -67,6 +71,8 @@ _config = {
 	"runs": None,
 }
 _slots = threading.Semaphore(MAX_QEMU)
+_idle_slots = threading.Semaphore(IDLE_SLOTS)
+_job = threading.local()
 _cache = {}
 _cache_lock = threading.Lock()
 _stopping = threading.Event()
@@ -127,18 +133,35 @@ _take_lock = threading.Lock()
 @contextlib.contextmanager
 def qemu_slots(n=1):
 	"""Hold @n QEMU slots (at most MAX_QEMU: more nodes than that take
-	every slot and oversubscribe the host on purpose)."""
+	every slot and oversubscribe the host on purpose).  One node of an
+	idle job (idle_job()) takes an idle slot instead."""
 	n = max(1, min(n, MAX_QEMU))
-	with _take_lock:
-		for _ in range(n):
-			_slots.acquire()
+	sem = _slots
+	if getattr(_job, "idle", False) and n == 1:
+		sem = _idle_slots
+		sem.acquire()	# not under _take_lock: a group may wait there
+	else:
+		with _take_lock:
+			for _ in range(n):
+				sem.acquire()
 	try:
 		if _stopping.is_set():
 			raise Skip("interrupted")
 		yield
 	finally:
 		for _ in range(n):
-			_slots.release()
+			sem.release()
+
+
+@contextlib.contextmanager
+def idle_job():
+	"""This thread runs a scenario whose node mostly sleeps: its single
+	QEMU takes an idle slot (IDLE_SLOTS), not one of MAX_QEMU."""
+	_job.idle = True
+	try:
+		yield
+	finally:
+		_job.idle = False
 
 
 def check(cond, msg):

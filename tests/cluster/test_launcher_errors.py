@@ -390,6 +390,9 @@ def run_no_timeout():
 	      f"{res.stderr}")
 
 
+# run_no_timeout's node sleeps 65 s: it takes the idle slot (run-tests).
+IDLE = {"launcher_run_no_timeout"}
+
 SCENARIOS = [
 	("launcher_bad_boot_options", bad_boot_options),
 	("launcher_bad_cluster_options", bad_cluster_options),

@@ -528,6 +528,9 @@ def scenario_cm_forged():
 			"memory1 not alive and connected on processor0")
 
 
+# About a minute: started first (run-tests).
+SLOW = {"member_forged"}
+
 SCENARIOS = [
 	("member_forged", scenario_forged),
 	("member_cm_impostor", scenario_cm_impostor),

@@ -127,9 +127,12 @@ def node_runtime():
 
 def node_tfjs():
 	_same_as_native("node-tfjs", [NODE, f"{IN_ROOT}/mnist.js", "--train",
-				      "300", "--test", "100", "--epochs", "1"],
-			b"\ndone\n", local=True)
+				      "100", "--test", "50", "--epochs", "1"],
+			b"\ndone\n")
 
+
+# Minutes each: started first (run-tests).
+SLOW = {"runtime", "tfjs"}
 
 SCENARIOS = [
 	("eval", node_eval),

@@ -145,6 +145,9 @@ def local_rootfs_files():
 	check(_inproc(log, where) >= 80, f"{where}: too few in-process calls")
 
 
+# About 1.5 min: started first (run-tests).
+SLOW = {"local_misses_through_p2m"}
+
 SCENARIOS = [
 	("local_misses_through_p2m", local_misses_through_p2m),
 	("local_pcache0", local_pcache0),

@@ -314,6 +314,9 @@ def bad_geometry_falls_back():
 	check(code == 3, f"hello: exit status {code}, want 3")
 
 
+# About a minute each: started first (run-tests).
+SLOW = {"pcache_lru_victim", "pcache_fifo_victim"}
+
 SCENARIOS = [
 	("pcache_lru_perset", lru_perset),
 	("pcache_fifo_perset", fifo_perset),

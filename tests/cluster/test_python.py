@@ -71,6 +71,9 @@ def python_basics(local=False):
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+# About a minute: started first (run-tests).
+SLOW = {"basics_local"}
+
 SCENARIOS = [
 	("basics", python_basics),
 	("basics_local", lambda: python_basics(local=True)),
