@@ -127,8 +127,8 @@ def node_runtime():
 
 def node_tfjs():
 	_same_as_native("node-tfjs", [NODE, f"{IN_ROOT}/mnist.js", "--train",
-				      "100", "--test", "50", "--epochs", "1"],
-			b"\ndone\n")
+				      "300", "--test", "100", "--epochs", "1"],
+			b"\ndone\n", local=True)
 
 
 # Minutes each: started first (run-tests).
