@@ -251,9 +251,30 @@ void pmm_zap(struct pmm *mm, unsigned long start, unsigned long end)
 	zap_range(mm, start, end, false);
 }
 
+/*
+ * Before the memory node copies @mm for a fork, it must hold every byte
+ * of it, and from then on a write of @mm must reach it (it shares the
+ * pages copy-on-write).  With the pcache, every line stays mapped but
+ * read-only, the dirty ones written back: the parent reads on without a
+ * miss, and its first write to a page faults and asks the memory node
+ * for its own copy (pmm_fault()).  Without it (private pages), every
+ * page is written back and unmapped.
+ */
 void pmm_fork_prepare(struct pmm *mm)
 {
-	zap_range(mm, 0, USER_ADDR_END, true);
+	LIST_HEAD(held);
+	unsigned long va = 0;
+	pte_t *pte;
+
+	if (!pcache_enabled()) {
+		zap_range(mm, 0, USER_ADDR_END, true);
+		return;
+	}
+	for (; (pte = next_present_pte(mm, &va, USER_ADDR_END));
+	     va += PAGE_SIZE)
+		pcache_wrprotect_page(mm, va, pte, &held);
+	user_flush_tlb_mm_range(mm->pgd, 0, USER_ADDR_END);
+	pcache_wrprotect_finish(mm, &held);
 }
 
 void pmm_zap_writeback(struct pmm *mm, unsigned long start,

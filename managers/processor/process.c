@@ -491,9 +491,9 @@ static bool nproc_reserve(struct process *parent)
 /*
  * The child's address space: the parent's own with CLONE_VM (vfork),
  * else a copy-on-write copy on the same memory node, made after every
- * line of the parent is written back and unmapped (pmm_fork_prepare()):
- * from then on the memory node holds every byte, and the first write of
- * either side faults and gets its own page there.
+ * line of the parent is written back and made read-only
+ * (pmm_fork_prepare()): from then on the memory node holds every byte,
+ * and the first write of either side faults and gets its own page there.
  */
 static struct pmm *fork_mm(struct process *parent, struct process *p,
 			   bool share, int *err)

@@ -199,8 +199,11 @@ def _three_nodes(name, runs, append=""):
 
 
 def cow():
-	plog, _ = _three_nodes("cow", [[test_user.program("proc_cow"),
-					str(COW_MIB), "4"]], COW_PCACHE)
+	# Three times the pcache (most lines evicted at the fork), then half
+	# of it: every line resident, kept read-only across the fork.
+	prog = test_user.program("proc_cow")
+	plog, _ = _three_nodes("cow", [[prog, str(COW_MIB), "4"],
+				       [prog, "1", "4"]], COW_PCACHE)
 	check("pcache: 2048 KiB" in plog, "cow: not a 2 MiB pcache")
 
 

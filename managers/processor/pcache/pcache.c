@@ -635,6 +635,62 @@ void pcache_protect_finish(struct pmm *mm, unsigned long start,
 		pcache_victim_protect(mm, start, end, prot);
 }
 
+void pcache_wrprotect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			   struct list_head *held)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	struct pcache_line *line;
+	pte_t old, new;
+
+	kset_lock(ks);
+	line = line_find_mapped(ks, mm, va, pte);
+	if (!line) {
+		spin_unlock(&ks->lock);
+		return;
+	}
+	old = READ_ONCE(*pte);
+	do {
+		new = old & ~(pte_t)(_PAGE_RW | _PAGE_DIRTY);
+	} while (new != old &&
+		 !__atomic_compare_exchange_n(pte, &old, new, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	if (old & _PAGE_DIRTY) {
+		/*
+		 * Its data goes to the backend after the TLB flush; until
+		 * then no evictor may take the line (it would see a clean
+		 * entry and drop the only copy).  Our pmm lock keeps our own
+		 * faults away from the EVICTING line.
+		 */
+		list_del(&line->node);
+		ks->set.nr_valid--;
+		line->state = PCL_EVICTING;
+		list_add_tail(&line->node, held);
+	}
+	spin_unlock(&ks->lock);
+	pcache_count(protects);
+}
+
+void pcache_wrprotect_finish(struct pmm *mm, struct list_head *held)
+{
+	struct pcache_line *line, *tmp;
+
+	list_for_each_entry_safe(line, tmp, held, node) {
+		struct pcache_kset *ks = kset_of(mm, line->va);
+
+		list_del(&line->node);
+		pcache_backend_flush(mm, line->va, line->data);
+		kset_lock(ks);
+		line->state = PCL_VALID;
+		policy->insert(&ks->set, line);
+		ks->set.nr_valid++;
+		spin_unlock(&ks->lock);
+	}
+	pcache_evictions_drain(mm);
+	if (pcache_mech == MECH_VICTIM)
+		pcache_victim_zap(mm, 0, USER_ADDR_END, true);
+}
+
 void pcache_mm_init(struct pmm *mm)
 {
 	/* Golden-ratio steps spread consecutive processes over the sets. */

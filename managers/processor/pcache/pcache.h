@@ -81,6 +81,22 @@ bool pcache_protect_page(struct pmm *mm, unsigned long va, pte_t *pte,
  */
 void pcache_protect_finish(struct pmm *mm, unsigned long start,
 			   unsigned long end, u32 prot);
+/*
+ * Before a fork: if *@pte at @va still maps a line of @mm, make the
+ * entry read-only and clean.  A line that was dirty leaves its set (no
+ * evictor can take it) for @held, still mapped; the caller flushes
+ * @mm's TLBs and then calls pcache_wrprotect_finish().
+ */
+void pcache_wrprotect_page(struct pmm *mm, unsigned long va, pte_t *pte,
+			   struct list_head *held);
+/*
+ * After the pcache_wrprotect_page() calls and the TLB flush (no CPU can
+ * change a held line any more): write each held line back and put it in
+ * its set again; wait for evictions of @mm's lines in flight; write back
+ * and drop @mm's victim-cache entries.  The backend then holds every
+ * byte of @mm, and every line still mapped equals it.
+ */
+void pcache_wrprotect_finish(struct pmm *mm, struct list_head *held);
 /* Drop every line of @mm (its threads are gone; before its pgd goes). */
 void pcache_mm_release(struct pmm *mm);
 
