@@ -2,51 +2,25 @@
 /*
  * Host-test shim for <asm/percpu.h>: one CPU, whose struct cpu_info is an
  * ordinary variable (host_cpu_info, defined by the test that needs it)
- * instead of the block %gs points at.  current, the preempt count and
- * smp_processor_id() read and write its fields as the kernel's do.
+ * instead of the block %gs points at.  The kernel's header gives the
+ * struct and the offsets; its %gs accessors are replaced here, so
+ * current, the preempt count and smp_processor_id() read and write
+ * host_cpu_info's fields.  this_cpu_info() and this_cpu_offset() keep
+ * their %gs reads: a host test must not call them.
  */
-#ifndef _ASM_X86_PERCPU_H
-#define _ASM_X86_PERCPU_H
+#ifndef _HOST_ASM_PERCPU_H
+#define _HOST_ASM_PERCPU_H
 
-#include <tessera/compiler.h>
 #include <tessera/types.h>
-
-struct task;
-
-struct cpu_info {
-	struct cpu_info *self;
-	unsigned long percpu_offset;
-	struct task *curr_task;
-	int preempt_count;
-	unsigned int cpu;
-	unsigned long kernel_sp;
-	unsigned long user_sp;
-	unsigned int irq_depth;
-	bool online;
-	u32 apic_id;
-};
-
-#define CPU_INFO_SELF		offsetof(struct cpu_info, self)
-#define CPU_INFO_OFFSET		offsetof(struct cpu_info, percpu_offset)
-#define CPU_INFO_CURRENT	offsetof(struct cpu_info, curr_task)
-#define CPU_INFO_PREEMPT	offsetof(struct cpu_info, preempt_count)
-#define CPU_INFO_CPU		offsetof(struct cpu_info, cpu)
+#include "../../../../arch/x86/include/asm/percpu.h"
 
 extern struct cpu_info host_cpu_info;
 
+#undef __gs_read
+#undef __gs_write
 #define __gs_read(off, type)						\
 	(*(type *)((char *)&host_cpu_info + (off)))
 #define __gs_write(off, v)						\
 	(*(__typeof__(v) *)((char *)&host_cpu_info + (off)) = (v))
 
-static inline struct cpu_info *this_cpu_info(void)
-{
-	return &host_cpu_info;
-}
-
-static inline unsigned long this_cpu_offset(void)
-{
-	return 0;
-}
-
-#endif /* _ASM_X86_PERCPU_H */
+#endif /* _HOST_ASM_PERCPU_H */
