@@ -10,7 +10,9 @@ QP1 with the RDMA-CM conventions, and rping.
                       at the end), over e1000
   rdmatest_lossy      CM, the server drops every 9th frame it receives
                       (net.drop=9): lost requests are NAKed or time out and
-                      are resent; every byte still verifies.
+                      are resent; every byte still verifies.  In this and
+                      the drop scenarios the CM connects at the first
+                      attempt: no ib_cm timeout, no rdmatest reconnect.
   rdmatest_drop{13,19}_client
                       the client (the READ requester) drops every 13th /
                       19th frame it receives: lost ACKs and READ responses;
@@ -65,6 +67,28 @@ def _counter(b, name):
 	return vals[-1] if vals else None
 
 
+def _cm_counter(b, name):
+	"""The ib_cm counter @name from the last dump, or None."""
+	vals = [int(m.group(1)) for m in
+		(re.search(rf"^ib_cm: retransmits .*\b{name} (\d+)", l)
+		 for l in b.lines) if m]
+	return vals[-1] if vals else None
+
+
+def _no_reconnects(client, server):
+	"""Frames were lost, but the CM's retransmissions got every
+	connection up on its first attempt: no CM timeout on either node (the
+	REQ, REP or DREQ of FIT's connections and of rdmatest's), and
+	rdmatest never had to start a connection again (issue 18)."""
+	for b, who in ((client, "client"), (server, "server")):
+		n = _cm_counter(b, "timeouts")
+		b.expect(n == 0, f"{who}: ib_cm timeouts {n}, expected 0")
+		r = [int(m.group(1)) for m in
+		     (re.search(r"^rdmatest: reconnects (\d+)$", l)
+		      for l in b.lines) if m]
+		b.expect(r == [0], f"{who}: rdmatest reconnects {r}, expected [0]")
+
+
 def _rdmatest(name, extra_server=(), extra_client=(), nic="virtio"):
 	client, server = _pair(name, ["rdmatest=server"] + list(extra_server),
 			       ["rdmatest=client:10.77.0.2"] +
@@ -112,6 +136,7 @@ def scenario_rdmatest_lossy():
 	seq = _counter(server, "psn_seq_errors")
 	check(seq is not None and seq > 0,
 	      "the server saw no PSN sequence error despite drops")
+	_no_reconnects(client, server)
 
 
 def _drop_scenario(name, every, both, nic):
@@ -132,6 +157,7 @@ def _drop_scenario(name, every, both, nic):
 	for b, who in ((client, "client"), (server, "server")):
 		b.expect(not b.grep(r"retry exceeded|RETRY_EXC|status 12"),
 			 f"{who}: a work request ran out of retries")
+	_no_reconnects(client, server)
 
 
 def scenario_rdmatest_drop13_client():

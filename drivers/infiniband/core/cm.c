@@ -69,6 +69,8 @@
 /* Our REP/DREQ wait: 2^19 * 4.096 us ~ 2.1 s, then 3 retries. */
 #define CM_RESPONSE_TIMEOUT	19
 #define CM_MAX_RETRIES		3
+/* Retransmissions logged one line each, then only counted. */
+#define CM_LOG_RETRIES		32
 
 enum cm_state {
 	IB_CM_IDLE,
@@ -126,6 +128,7 @@ static struct {
 	struct task *task;
 	struct wait_queue_head wq;
 	unsigned long kicks;
+	u32 timer_seed;			/* cm_retry_wait_ns(); under lock */
 	struct ib_cm_counters stats;
 } cm;
 
@@ -144,11 +147,6 @@ static unsigned int attr_index(u16 attr_id)
 static struct cm_id_priv *to_priv(struct ib_cm_id *id)
 {
 	return container_of(id, struct cm_id_priv, id);
-}
-
-static u64 cm_timeout_ns(u8 code)
-{
-	return 4096ull << (code > 31 ? 31 : code);
 }
 
 /* ---------------------------------------------------------- transport */
@@ -250,7 +248,8 @@ static void cm_arm(struct cm_id_priv *priv, u64 period_ns, int retries)
 	priv->timer_on = true;
 	priv->period_ns = period_ns;
 	priv->retries_left = retries;
-	priv->deadline = ktime_get() + period_ns;
+	priv->deadline = ktime_get() + cm_retry_wait_ns(period_ns,
+							&cm.timer_seed);
 }
 
 static void init_hdr(struct cm_msg *msg, u16 attr_id, u64 tid)
@@ -914,13 +913,21 @@ static void cm_timers(void)
 			continue;
 		if (p->retries_left > 0) {
 			p->retries_left--;
-			p->deadline = now + p->period_ns;
-			cm.stats.retransmits++;
+			p->deadline = now + cm_retry_wait_ns(p->period_ns,
+							     &cm.timer_seed);
+			if (cm.stats.retransmits++ < CM_LOG_RETRIES)
+				pr_info("ib_cm: %s to " IPV4_FMT " resent (%d more)\n",
+					cm_msg_names[attr_index(get_be16(p->mad + 16))],
+					IPV4_ARGS(htonl(p->id.remote_ip)),
+					p->retries_left);
 			cm_send_mad(p->id.remote_ip, p->mad);
 			continue;
 		}
 		p->timer_on = false;
 		cm.stats.timeouts++;
+		pr_warn("ib_cm: %s to " IPV4_FMT " unanswered after its last resend: timeout\n",
+			cm_msg_names[attr_index(get_be16(p->mad + 16))],
+			IPV4_ARGS(htonl(p->id.remote_ip)));
 		fire = p;
 		break;
 	}
@@ -1010,6 +1017,7 @@ int ib_cm_init(struct ib_device *dev)
 		     (u64)dev->mac[3] << 16 | (u64)dev->mac[4] << 8 |
 		     dev->mac[5];
 	cm.next_id = (u32)ktime_get() ^ (u32)cm.ca_guid;
+	cm.timer_seed = cm.next_id * 2654435761u;
 	cm.pd = ib_alloc_pd(dev);
 	cm.cq = ib_create_cq(dev, CM_RECV_BUFS + CM_SEND_BUFS, cm_cq_event,
 			     NULL);

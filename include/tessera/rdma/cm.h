@@ -193,6 +193,15 @@ struct cm_msg {
 	};
 };
 
+/* IBA time code @code (4.096 us * 2^code, capped at 2^31) in ns. */
+u64 cm_timeout_ns(u8 code);
+/*
+ * The wait before the next (re)send of a message whose answer is due
+ * within @period_ns: @period_ns plus a pseudo-random part below half of
+ * it, drawn from *@seed (advanced).  cm_timer.c says why.
+ */
+u64 cm_retry_wait_ns(u64 period_ns, u32 *seed);
+
 /*
  * Encode @msg (its hdr.attr_id picks the message; base version, class,
  * class version and method are filled in) into the 256 bytes at @mad.
