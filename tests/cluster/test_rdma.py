@@ -132,6 +132,7 @@ def _drop_scenario(name, every, both, nic):
 	for b, who in ((client, "client"), (server, "server")):
 		b.expect(not b.grep(r"retry exceeded|RETRY_EXC|status 12"),
 			 f"{who}: a work request ran out of retries")
+	return client, server
 
 
 def scenario_rdmatest_drop13_client():

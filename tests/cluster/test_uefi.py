@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+"""UEFI boot: the GRUB ISO (scripts/mkiso puts x86_64-efi GRUB beside the
+BIOS one) under OVMF, `tessera boot --uefi` (Documentation/booting.md).
+
+  uefi_{processor0,memory1,storage2}
+                  each role boots through OVMF and GRUB's x86_64-efi
+                  multiboot2 loader to its ready marker: GRUB announced
+                  the role's menu entry, the kernel says it was booted by
+                  GRUB via multiboot2 on UEFI firmware (the EFI system
+                  table tag), and the Memory: line is sane (available +
+                  reserved = managed <= the VM's RAM, and most of the RAM
+                  is available), as test_boot.py checks for BIOS
+  uefi_missing_firmware
+                  with OVMF or GRUB's x86_64-efi missing (TESSERA_OVMF_DIR
+                  / TESSERA_GRUB_LIB pointing at an empty directory), and
+                  with --uefi --kernel, the launcher refuses with status
+                  125 naming the Debian package (or the option) and starts
+                  no QEMU (tests/cluster/fake-qemu records its pid)
+"""
+
+import os
+import subprocess
+import tempfile
+
+from clusterlib import ROOT, TESSERA, boot, check
+from test_boot import MEMORY_RE, MiB, size_of
+
+FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
+# RAM per role: the launcher's defaults for boot (256M, 1G for memory).
+NODES = (("processor", 0, "256M"), ("memory", 1, "1G"), ("storage", 2, "256M"))
+# OVMF under TCG takes a while before GRUB even starts.
+TIMEOUT = 240
+
+
+def _uefi_boot(role, node, mem):
+	def scenario():
+		b = boot(f"uefi-{role}{node}", role=role, node=node, uefi=True,
+			 mem=mem, until_ready=True, timeout=TIMEOUT)
+		b.expect(b.code == 0, "launcher did not report ready")
+		b.expect(b.ready() == (role, node),
+			 f"ready marker names {b.ready()}, wanted "
+			 f"({role!r}, {node})")
+		b.expect(b.has(f"Tessera {role} node {node}"),
+			 "GRUB did not announce the expected menu entry")
+		b.expect(b.grep(r"booted by GRUB .* via multiboot2$"),
+			 "the kernel was not booted by GRUB via multiboot2")
+		b.expect(b.grep(r"^bootinfo: UEFI firmware, system table at "
+				r"0x[0-9a-f]+$"),
+			 "no EFI system table tag: not a UEFI boot")
+		lines = b.grep(r"Memory:")
+		b.expect(lines, "no 'Memory:' summary line")
+		m = MEMORY_RE.search(lines[0])
+		b.expect(m, f"the Memory: line is not 'Memory: AK/BK available "
+			 f"(CK reserved ...)': {lines[0]!r}")
+		avail, total, reserved = (int(x) * 1024 for x in m.groups())
+		vm = size_of(mem)
+		# OVMF keeps some RAM (runtime services, ACPI NVS): most of
+		# the VM's RAM is still ours.
+		check(avail >= vm * 3 // 4,
+		      f"--mem {mem}: only {avail // MiB} MiB available: "
+		      f"{lines[0]!r}")
+		check(avail <= total <= vm,
+		      f"--mem {mem}: available {avail // MiB} MiB, managed "
+		      f"{total // MiB} MiB, VM {mem}: not in order: "
+		      f"{lines[0]!r}")
+		check(avail + reserved == total,
+		      f"--mem {mem}: available + reserved != managed: "
+		      f"{lines[0]!r}")
+	return scenario
+
+
+def _refused(tmp, name, args, env_extra, want):
+	pidfile = os.path.join(tmp, f"{name}.pids")
+	run_dir = os.path.join(tmp, name)
+	env = dict(os.environ, TESSERA_QEMU=FAKE_QEMU,
+		   FAKE_QEMU_PIDFILE=pidfile, **env_extra)
+	argv = [TESSERA, "boot", "--run-dir", run_dir, "--kernel-image",
+		FAKE_QEMU] + args
+	res = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+			     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+			     text=True, timeout=60)
+	what = f"tessera boot {' '.join(args)} {env_extra}"
+	check(res.returncode == 125,
+	      f"{what}: status {res.returncode}, want 125\n{res.stderr}")
+	check(want in res.stderr,
+	      f"{what}: the message does not name {want}:\n{res.stderr}")
+	check(not os.path.exists(pidfile), f"{what}: QEMU was started")
+	check(not os.path.exists(os.path.join(run_dir, "tessera.iso")),
+	      f"{what}: an ISO was built")
+
+
+def scenario_missing_firmware():
+	with tempfile.TemporaryDirectory(prefix="tessera-uefi-") as tmp:
+		empty = os.path.join(tmp, "empty")
+		os.makedirs(empty)
+		_refused(tmp, "no-ovmf", ["--uefi"],
+			 {"TESSERA_OVMF_DIR": empty}, "package ovmf")
+		_refused(tmp, "no-grub-efi", ["--role", "memory", "--uefi"],
+			 {"TESSERA_GRUB_LIB": empty},
+			 "package grub-efi-amd64-bin")
+		_refused(tmp, "uefi-kernel", ["--kernel", "--uefi"], {},
+			 "--uefi")
+
+
+SCENARIOS = (
+	[(f"uefi_{r}{n}", _uefi_boot(r, n, mem)) for r, n, mem in NODES] +
+	[("uefi_missing_firmware", scenario_missing_firmware)]
+)
