@@ -10,6 +10,9 @@ BIOS one) under OVMF, `tessera boot --uefi` (Documentation/booting.md).
                   table tag), and the Memory: line is sane (available +
                   reserved = managed <= the VM's RAM, and most of the RAM
                   is available), as test_boot.py checks for BIOS
+  uefi_mem_4G     the memory role with 4 GiB: OVMF puts RAM above the
+                  32-bit PCI hole and its own tables near 3 GiB; the same
+                  checks (at least 3 GiB available)
   uefi_missing_firmware
                   with OVMF or GRUB's x86_64-efi missing (TESSERA_OVMF_DIR
                   / TESSERA_GRUB_LIB pointing at an empty directory), and
@@ -26,16 +29,17 @@ from clusterlib import ROOT, TESSERA, boot, check
 from test_boot import MEMORY_RE, MiB, size_of
 
 FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
-# RAM per role: the launcher's defaults for boot (256M, 1G for memory).
+# RAM per role: the launcher's default (256M), the memory node the 1G that
+# `tessera run` gives it.
 NODES = (("processor", 0, "256M"), ("memory", 1, "1G"), ("storage", 2, "256M"))
 # OVMF under TCG takes a while before GRUB even starts.
 TIMEOUT = 240
 
 
-def _uefi_boot(role, node, mem):
+def _uefi_boot(role, node, mem, name=None):
 	def scenario():
-		b = boot(f"uefi-{role}{node}", role=role, node=node, uefi=True,
-			 mem=mem, until_ready=True, timeout=TIMEOUT)
+		b = boot(name or f"uefi-{role}{node}", role=role, node=node,
+			 uefi=True, mem=mem, until_ready=True, timeout=TIMEOUT)
 		b.expect(b.code == 0, "launcher did not report ready")
 		b.expect(b.ready() == (role, node),
 			 f"ready marker names {b.ready()}, wanted "
@@ -104,5 +108,6 @@ def scenario_missing_firmware():
 
 SCENARIOS = (
 	[(f"uefi_{r}{n}", _uefi_boot(r, n, mem)) for r, n, mem in NODES] +
+	[("uefi_mem_4G", _uefi_boot("memory", 1, "4G", "uefi-mem-4G"))] +
 	[("uefi_missing_firmware", scenario_missing_firmware)]
 )
