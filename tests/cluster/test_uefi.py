@@ -13,6 +13,9 @@ BIOS one) under OVMF, `tessera boot --uefi` (Documentation/booting.md).
   uefi_mem_4G     the memory role with 4 GiB: OVMF puts RAM above the
                   32-bit PCI hole and its own tables near 3 GiB; the same
                   checks (at least 3 GiB available)
+  uefi_ktest_all  ktest=all on a UEFI-booted memory node: no case fails, and
+                  as many pass and skip as on the same node booted by
+                  `-kernel` (PVH), so no case depends on the firmware
   uefi_missing_firmware
                   with OVMF or GRUB's x86_64-efi missing (TESSERA_OVMF_DIR
                   / TESSERA_GRUB_LIB pointing at an empty directory), and
@@ -22,6 +25,7 @@ BIOS one) under OVMF, `tessera boot --uefi` (Documentation/booting.md).
 """
 
 import os
+import re
 import subprocess
 import tempfile
 
@@ -73,6 +77,30 @@ def _uefi_boot(role, node, mem, name=None):
 	return scenario
 
 
+KTEST_RE = re.compile(r"# ktest: (\d+) passed, (\d+) failed, (\d+) skipped")
+
+
+def _ktest_counts(b):
+	m = [KTEST_RE.search(l) for l in b.lines]
+	m = [x for x in m if x]
+	b.expect(m, "no ktest summary line")
+	return tuple(int(x) for x in m[-1].groups())
+
+
+def scenario_ktest_all():
+	uefi = boot("uefi-ktest", role="memory", node=1, uefi=True, mem="1G",
+		    args=["ktest=all"], timeout=TIMEOUT)
+	pvh = boot("pvh-ktest", role="memory", node=1, mem="1G",
+		   args=["ktest=all"], timeout=TIMEOUT)
+	uefi.expect(uefi.grep(r"^bootinfo: UEFI firmware"), "not a UEFI boot")
+	for b in (uefi, pvh):
+		b.expect(b.code == 0, "ktest=all did not end with status ok")
+	got, want = _ktest_counts(uefi), _ktest_counts(pvh)
+	uefi.expect(got[1] == 0, f"ktest failures on UEFI: {got}")
+	uefi.expect(got == want, f"UEFI passed/failed/skipped {got}, the "
+		    f"-kernel boot {want}")
+
+
 def _refused(tmp, name, args, env_extra, want):
 	pidfile = os.path.join(tmp, f"{name}.pids")
 	run_dir = os.path.join(tmp, name)
@@ -109,5 +137,6 @@ def scenario_missing_firmware():
 SCENARIOS = (
 	[(f"uefi_{r}{n}", _uefi_boot(r, n, mem)) for r, n, mem in NODES] +
 	[("uefi_mem_4G", _uefi_boot("memory", 1, "4G", "uefi-mem-4G"))] +
-	[("uefi_missing_firmware", scenario_missing_firmware)]
+	[("uefi_ktest_all", scenario_ktest_all),
+	 ("uefi_missing_firmware", scenario_missing_firmware)]
 )
