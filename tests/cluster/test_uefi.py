@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 
 from clusterlib import ROOT, TESSERA, boot, check
-from test_boot import MEMORY_RE, MiB, size_of
+from test_boot import expect_memory_line, expect_ready, size_of
 
 FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
 # RAM per role: the launcher's default (256M), the memory node the 1G that
@@ -44,10 +44,7 @@ def _uefi_boot(role, node, mem, name=None):
 	def scenario():
 		b = boot(name or f"uefi-{role}{node}", role=role, node=node,
 			 uefi=True, mem=mem, until_ready=True, timeout=TIMEOUT)
-		b.expect(b.code == 0, "launcher did not report ready")
-		b.expect(b.ready() == (role, node),
-			 f"ready marker names {b.ready()}, wanted "
-			 f"({role!r}, {node})")
+		expect_ready(b, role, node)
 		b.expect(b.has(f"Tessera {role} node {node}"),
 			 "GRUB did not announce the expected menu entry")
 		b.expect(b.grep(r"booted by GRUB .* via multiboot2$"),
@@ -55,25 +52,10 @@ def _uefi_boot(role, node, mem, name=None):
 		b.expect(b.grep(r"^bootinfo: UEFI firmware, system table at "
 				r"0x[0-9a-f]+$"),
 			 "no EFI system table tag: not a UEFI boot")
-		lines = b.grep(r"Memory:")
-		b.expect(lines, "no 'Memory:' summary line")
-		m = MEMORY_RE.search(lines[0])
-		b.expect(m, f"the Memory: line is not 'Memory: AK/BK available "
-			 f"(CK reserved ...)': {lines[0]!r}")
-		avail, total, reserved = (int(x) * 1024 for x in m.groups())
-		vm = size_of(mem)
 		# OVMF keeps some RAM (runtime services, ACPI NVS): most of
 		# the VM's RAM is still ours.
-		check(avail >= vm * 3 // 4,
-		      f"--mem {mem}: only {avail // MiB} MiB available: "
-		      f"{lines[0]!r}")
-		check(avail <= total <= vm,
-		      f"--mem {mem}: available {avail // MiB} MiB, managed "
-		      f"{total // MiB} MiB, VM {mem}: not in order: "
-		      f"{lines[0]!r}")
-		check(avail + reserved == total,
-		      f"--mem {mem}: available + reserved != managed: "
-		      f"{lines[0]!r}")
+		expect_memory_line(b, mem, size_of(mem) * 3 // 4,
+				   "3/4 of the VM")
 	return scenario
 
 
