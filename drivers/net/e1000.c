@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Intel 82540EM (e1000, QEMU's `-device e1000`) behind the netdev
- * interface: reset, MAC address from RAL/RAH (or the EEPROM), one
+ * interface, and the code the 82574L driver (e1000e.c) shares with it
+ * through e1000_probe_chip() (e1000.h): reset, MAC address from RAL/RAH
+ * (or the EEPROM), one
  * receive ring of E1000_NR_RX preallocated 2 KiB buffers, one transmit
  * ring whose preallocated buffers the gather list is copied into,
  * link state from STATUS.LU, and the receive interrupt: MSI when the
  * function has the capability, else legacy INTx through the IOAPIC,
  * else polled mode.  Register layout: e1000_hw.h.
  *
- * Receive: the interrupt handler reads ICR (which clears it and drops
- * the INTx line), masks the receive causes with IMC and wakes the
+ * Receive: the interrupt handler reads ICR and writes the bits it saw
+ * back (the 8254x clears ICR on the read; the 82574L only when no cause
+ * is enabled, so the write-1-to-clear is what drops its INTx line), masks
+ * the receive causes with IMC and wakes the
  * netdev receive thread; that thread calls e1000_poll() until the ring
  * is empty and unmasks with e1000_irq_enable().  Every descriptor the
  * device hands back is checked before its buffer is passed up: a frame
@@ -38,6 +42,7 @@
 #include <asm/page.h>
 #include <asm/traps.h>
 
+#include "e1000.h"
 #include "e1000_hw.h"
 
 #define E1000_NR_RX		256	/* ring bytes: a multiple of 128 */
@@ -55,6 +60,7 @@ _Static_assert(ETH_MAX_FRAME <= E1000_BUF_SIZE, "a frame fits a buffer");
 struct e1000 {
 	struct netdev ndev;
 	struct pci_dev *pdev;
+	const struct e1000_chip *chip;
 	void *regs;
 
 	struct e1000_rx_desc *rx_ring;
@@ -253,8 +259,10 @@ static void e1000_irq(struct pt_regs *regs, unsigned int vector)
 	u32 icr;
 
 	if (nic) {
-		/* Reading ICR clears it and deasserts INTx. */
+		/* Clear what we saw (the read alone does on the 8254x). */
 		icr = e1000_read(nic, E1000_ICR);
+		if (icr)
+			e1000_write(nic, E1000_ICR, icr);
 		if (icr & E1000_ICR_LSC)
 			pr_info("%s: link %s\n", nic->ndev.name,
 				e1000_link_up(&nic->ndev) ? "up" : "down");
@@ -284,7 +292,7 @@ static int e1000_reset(struct e1000 *nic)
 	}
 	/* The reset re-enables nothing, but be sure: all causes masked. */
 	e1000_write(nic, E1000_IMC, ~0u);
-	e1000_read(nic, E1000_ICR);
+	e1000_write(nic, E1000_ICR, e1000_read(nic, E1000_ICR));
 	return 0;
 }
 
@@ -293,11 +301,11 @@ static int e1000_eeprom_read(struct e1000 *nic, unsigned int word, u16 *out)
 	unsigned int waited;
 	u32 v;
 
-	e1000_write(nic, E1000_EERD,
-		    E1000_EERD_START | (word << E1000_EERD_ADDR_SHIFT));
+	e1000_write(nic, E1000_EERD, E1000_EERD_START |
+		    (word << nic->chip->eerd_addr_shift));
 	for (waited = 0; waited < E1000_EEPROM_WAIT_US; waited++) {
 		v = e1000_read(nic, E1000_EERD);
-		if (v & E1000_EERD_DONE) {
+		if (v & nic->chip->eerd_done) {
 			*out = (u16)(v >> E1000_EERD_DATA_SHIFT);
 			return 0;
 		}
@@ -493,7 +501,7 @@ free_vector:
 	return ret;
 }
 
-static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+int e1000_probe_chip(struct pci_dev *pdev, const struct e1000_chip *chip)
 {
 	struct e1000 *nic;
 	int ret;
@@ -502,6 +510,7 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!nic)
 		return -ENOMEM;
 	nic->pdev = pdev;
+	nic->chip = chip;
 	nic->vector = -1;
 	nic->gsi = -1;
 	spin_lock_init(&nic->tx_lock);
@@ -516,6 +525,9 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = e1000_reset(nic);
 	if (ret)
 		goto free_nic;
+	if (chip->ctrl_ext_set)
+		e1000_write(nic, E1000_CTRL_EXT, e1000_read(nic, E1000_CTRL_EXT) |
+			    chip->ctrl_ext_set);
 	ret = e1000_read_mac(nic, nic->ndev.mac);
 	if (ret)
 		goto free_nic;
@@ -534,7 +546,7 @@ static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	nic->ndev.ops = &e1000_ops;
 	nic->ndev.priv = nic;
-	nic->ndev.driver = "e1000";
+	nic->ndev.driver = chip->name;
 	nic->ndev.mtu = ETH_DATA_LEN;
 	nic->ndev.polled = nic->vector < 0;
 	pdev->driver_data = nic;
@@ -558,6 +570,17 @@ reset:
 free_nic:
 	kfree(nic);
 	return ret;
+}
+
+static const struct e1000_chip e1000_82540em = {
+	.name = "e1000",
+	.eerd_done = E1000_EERD_DONE,
+	.eerd_addr_shift = E1000_EERD_ADDR_SHIFT,
+};
+
+static int e1000_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	return e1000_probe_chip(pdev, &e1000_82540em);
 }
 
 static const struct pci_device_id e1000_ids[] = {

@@ -2,8 +2,12 @@
 /*
  * Intel 8254x (82540EM) registers, bits and legacy descriptor formats
  * used by drivers/net/e1000.c, from the PCI/PCI-X Family of Gigabit
- * Ethernet Controllers Software Developer's Manual.  Only what the
- * driver touches.
+ * Ethernet Controllers Software Developer's Manual, and the few places
+ * where the 82574L (drivers/net/e1000e.c, 82574 GbE Controller Family
+ * datasheet) differs: the device id, the EERD field layout and CTRL_EXT.
+ * The 82574L keeps the 8254x register offsets and, with RFCTL.EXTEN and
+ * RCTL.DTYP clear (their reset values), the legacy descriptor formats.
+ * Only what the drivers touch.
  */
 #ifndef _DRIVERS_NET_E1000_HW_H
 #define _DRIVERS_NET_E1000_HW_H
@@ -12,11 +16,13 @@
 
 #define E1000_VENDOR_INTEL	0x8086
 #define E1000_DEV_82540EM	0x100e
+#define E1000_DEV_82574L	0x10d3
 
 /* Registers (byte offsets into BAR0). */
 #define E1000_CTRL		0x0000
 #define E1000_STATUS		0x0008
 #define E1000_EERD		0x0014
+#define E1000_CTRL_EXT		0x0018	/* 82574L */
 #define E1000_ICR		0x00c0	/* read clears */
 #define E1000_ITR		0x00c4
 #define E1000_IMS		0x00d0
@@ -51,11 +57,16 @@
 /* STATUS */
 #define E1000_STATUS_LU		(1u << 1)
 
-/* EERD: EEPROM read through a register. */
+/* EERD: EEPROM read through a register (8254x layout; 82574L below). */
 #define E1000_EERD_START	(1u << 0)
 #define E1000_EERD_DONE		(1u << 4)
 #define E1000_EERD_ADDR_SHIFT	8
 #define E1000_EERD_DATA_SHIFT	16
+#define E1000E_EERD_DONE	(1u << 1)
+#define E1000E_EERD_ADDR_SHIFT	2
+
+/* CTRL_EXT (82574L): the driver has taken the device from the firmware. */
+#define E1000_CTRL_EXT_DRV_LOAD	(1u << 28)
 
 /* Interrupt causes (ICR, IMS, IMC). */
 #define E1000_ICR_TXDW		(1u << 0)

@@ -30,6 +30,8 @@ struct boot_info {
 	char cmdline[BOOT_CMDLINE_MAX];
 	bool cmdline_truncated;
 	phys_addr_t rsdp;		/* 0 if unknown */
+	u64 efi_systab;			/* EFI system table, 0 if not UEFI */
+	bool efi_mmap;			/* RAM came from the EFI memory map */
 	unsigned int nr_ram_ranges;
 	unsigned int nr_ignored_ranges;	/* malformed map entries skipped */
 	u64 ram_bytes;			/* sum of usable ranges as reported */

@@ -383,12 +383,14 @@ def boot_group(specs, timeout=DEFAULT_TIMEOUT):
 
 def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 	 smp=None, until_ready=False, until=None, cmdline=None,
-	 net=None, disks=(), timeout=DEFAULT_TIMEOUT, kernel=None):
+	 net=None, disks=(), timeout=DEFAULT_TIMEOUT, kernel=None,
+	 uefi=False):
 	"""Boot one node with tools/tessera and return a Boot.
 
 	@name names the run directory.  Boots with the same parameters are
 	done once; later callers get the first result (and its name).
 	@kernel: another kernel image than the run's (the debug build).
+	@uefi: boot the GRUB ISO under OVMF (--uefi; implies @iso).
 	"""
 	argv = ["--role", role]
 	if kernel:
@@ -396,7 +398,10 @@ def boot(name, role="processor", node=None, args=(), iso=False, mem=None,
 		argv += ["--kernel-image", os.path.abspath(kernel)]
 	if node is not None:
 		argv += ["--node", str(node)]
-	argv.append("--iso" if iso else "--kernel")
+	if uefi:
+		argv.append("--uefi")
+	else:
+		argv.append("--iso" if iso else "--kernel")
 	if mem:
 		argv += ["--mem", mem]
 	if smp:

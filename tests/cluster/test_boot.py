@@ -12,7 +12,7 @@ MiB = 1 << 20
 GiB = 1 << 30
 
 
-def _expect_ready(b, role, node):
+def expect_ready(b, role, node):
 	b.expect(b.code == 0, "launcher did not report ready")
 	b.expect(b.ready() == (role, node),
 		 f"ready marker names {b.ready()}, wanted ({role!r}, {node})")
@@ -22,7 +22,7 @@ def _iso_boot(role, node):
 	def scenario():
 		b = boot(f"iso-{role}{node}", role=role, node=node, iso=True,
 			 until_ready=True)
-		_expect_ready(b, role, node)
+		expect_ready(b, role, node)
 		b.expect(b.has(f"Tessera {role} node {node}"),
 			 "GRUB did not announce the expected menu entry")
 	return scenario
@@ -32,35 +32,43 @@ def _kernel_boot(role, node):
 	def scenario():
 		b = boot(f"kernel-{role}{node}", role=role, node=node,
 			 until_ready=True)
-		_expect_ready(b, role, node)
+		expect_ready(b, role, node)
 		b.expect(b.grep(r"^Tessera "),
 			 "no banner line starting with 'Tessera '")
 		b.expect(b.grep(r"Memory:"), "no 'Memory:' summary line")
 	return scenario
 
 
+def expect_memory_line(b, mem, at_least, label):
+	"""@b's Memory: line is sane for a VM of @mem (QEMU -m syntax): at
+	least @at_least bytes (@label) available, available <= managed <=
+	the VM's RAM, available + reserved = managed.  test_uefi.py uses it
+	too."""
+	lines = b.grep(r"Memory:")
+	b.expect(lines, "no 'Memory:' summary line")
+	m = MEMORY_RE.search(lines[0])
+	b.expect(m, f"the Memory: line is not 'Memory: AK/BK "
+		 f"available (CK reserved ...)': {lines[0]!r}")
+	avail, total, reserved = (int(x) * 1024 for x in m.groups())
+	# What the allocator can hand out, not the RAM it was given.
+	check(avail >= at_least,
+	      f"--mem {mem}: {avail // MiB} MiB available, expected "
+	      f"at least {label}: {lines[0]!r}")
+	check(avail <= total <= size_of(mem),
+	      f"--mem {mem}: available {avail // MiB} MiB, managed "
+	      f"{total // MiB} MiB, VM {mem}: not in order: "
+	      f"{lines[0]!r}")
+	check(avail + reserved == total,
+	      f"--mem {mem}: available + reserved != managed: "
+	      f"{lines[0]!r}")
+
+
 def _mem_boot(mem, at_least, label):
 	def scenario():
 		b = boot(f"mem-{mem}", role="memory", node=1, mem=mem,
 			 until_ready=True)
-		_expect_ready(b, "memory", 1)
-		lines = b.grep(r"Memory:")
-		b.expect(lines, "no 'Memory:' summary line")
-		m = MEMORY_RE.search(lines[0])
-		b.expect(m, f"the Memory: line is not 'Memory: AK/BK "
-			 f"available (CK reserved ...)': {lines[0]!r}")
-		avail, total, reserved = (int(x) * 1024 for x in m.groups())
-		# What the allocator can hand out, not the RAM it was given.
-		check(avail >= at_least,
-		      f"--mem {mem}: {avail // MiB} MiB available, expected "
-		      f"at least {label}: {lines[0]!r}")
-		check(avail <= total <= size_of(mem),
-		      f"--mem {mem}: available {avail // MiB} MiB, managed "
-		      f"{total // MiB} MiB, VM {mem}: not in order: "
-		      f"{lines[0]!r}")
-		check(avail + reserved == total,
-		      f"--mem {mem}: available + reserved != managed: "
-		      f"{lines[0]!r}")
+		expect_ready(b, "memory", 1)
+		expect_memory_line(b, mem, at_least, label)
 	return scenario
 
 

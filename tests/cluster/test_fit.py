@@ -311,14 +311,17 @@ def _peer_retransmits(b, node):
 	return vals[-1] if vals else None
 
 
-def _loss_run(name, extra, timeout):
+def _loss_run(name, extra, timeout, nic=None):
 	"""fittest=loss (processor0 echoes 0 B..1 MiB to memory1 and
-	storage2) with @extra(node) more arguments per node; checks that
-	every node ended ok and every echo verified."""
+	storage2) with @extra(node) more arguments per node and @nic as
+	every node's --nic (default: the launcher's); checks that every
+	node ended ok and every echo verified."""
 	fabric = clusterlib.free_fabric()
+	nic_argv = ["--nic", nic] if nic else []
 	boots = clusterlib.boot_group(
 		[(f"{name}-{role}{node}",
-		  _argv(role, node, fabric, ["fittest=loss"] + extra(node)))
+		  nic_argv + _argv(role, node, fabric,
+				   ["fittest=loss"] + extra(node)))
 		 for role, node in NODES], timeout)
 	p = boots[0]
 	for b in boots:

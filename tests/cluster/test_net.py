@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""IPv4/UDP scenarios over the virtual fabric (net/, drivers/net/e1000.c).
+"""IPv4/UDP scenarios over the virtual fabric (net/, drivers/net/e1000.c),
+and the e1000e (82574L, drivers/net/e1000e.c) variants of the fabric, RDMA
+and FIT scenarios that run on e1000.
 
   udpecho_e1000      two nodes with e1000 NICs: node 0 ARP-resolves node 1
                      and has N UDP datagrams of 1..1472 bytes echoed by
@@ -16,6 +18,13 @@
   ktest_net          ktest=net with an e1000 NIC, every case passes
   ip_param           ip=ADDR/PREFIX is used; a malformed one is reported
                      with one line naming ip= and the default is kept
+  udpecho_e1000e     udpecho_e1000 with e1000e NICs (MSI interrupts)
+  rdmatest_drop13_client_e1000e
+                     test_rdma's rdmatest_drop13_client over e1000e: the
+                     client drops every 13th frame, every byte verifies
+  fit_e1000e         test_fit's fittest=loss run without loss on e1000e
+                     NICs: processor0's echoes 0 B..1 MiB to memory1 and
+                     storage2 all verify, every node ends ok
 
 Two-node boots take both QEMU slots through clusterlib.boot_group() (all
 or none, so pairs never deadlock against each other).
@@ -25,6 +34,8 @@ import re
 
 import clusterlib
 from clusterlib import check
+import test_fit
+import test_rdma
 
 ECHOES = 200
 TIMEOUT = 120
@@ -121,6 +132,23 @@ def scenario_ip_param():
 		   "the node-id default 10.77.0.3/24 was not used")
 
 
+E1000E_LINE = r"eth0: e1000e 52:54:00:12:34:0\d, link up, MSI$"
+
+
+def scenario_rdma_drop_e1000e():
+	client, server = test_rdma._drop_scenario("rdmatest-drop13c-e1000e",
+						  13, False, "e1000e")
+	for b in (client, server):
+		b.expect(b.grep(E1000E_LINE), f"no '{E1000E_LINE}' line")
+
+
+def scenario_fit_e1000e():
+	boots = test_fit._loss_run("fit-e1000e", lambda node: [],
+				   test_fit.TIMEOUT, nic="e1000e")
+	for b in boots:
+		b.expect(b.grep(E1000E_LINE), f"no '{E1000E_LINE}' line")
+
+
 SCENARIOS = [
 	("udpecho_e1000", _udpecho("udpecho-e1000", "e1000",
 				   r"eth0: e1000 52:54:00:12:34:0\d, link up, "
@@ -137,4 +165,7 @@ SCENARIOS = [
 	("udpecho_lossy", scenario_udpecho_lossy),
 	("ktest_net", scenario_ktest_net),
 	("ip_param", scenario_ip_param),
+	("udpecho_e1000e", _udpecho("udpecho-e1000e", "e1000e", E1000E_LINE)),
+	("rdmatest_drop13_client_e1000e", scenario_rdma_drop_e1000e),
+	("fit_e1000e", scenario_fit_e1000e),
 ]

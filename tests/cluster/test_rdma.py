@@ -158,6 +158,7 @@ def _drop_scenario(name, every, both, nic):
 		b.expect(not b.grep(r"retry exceeded|RETRY_EXC|status 12"),
 			 f"{who}: a work request ran out of retries")
 	_no_reconnects(client, server)
+	return client, server
 
 
 def scenario_rdmatest_drop13_client():

@@ -4,7 +4,8 @@
  * hand-built information blocks, including the odd ones a firmware or a
  * boot loader can produce: zero-length and wrapping memory map entries,
  * overlaps, entries above 4 GiB, undersized entry_size, tags whose size
- * runs past the block, an unterminated or over-long command line.
+ * runs past the block, an unterminated or over-long command line; and the
+ * UEFI case, where the RAM may come only from the EFI memory map (tag 17).
  */
 /* HTEST-SOURCES: arch/x86/kernel/bootinfo.c mm/memblock.c lib/string.c tests/host/host_printk.c */
 #include "htest.h"
@@ -254,7 +255,146 @@ static void test_cmdline_unterminated_and_long(struct htest *t)
 	HT_EXPECT(t, !boot_info.cmdline_truncated);
 }
 
+/* One UEFI memory descriptor (type, start, pages) for mb2_efi_mmap(). */
+struct efi_entry {
+	unsigned int type;
+	unsigned long long start, pages;
+};
+
+/* Tag 17 with @n descriptors of @desc_size bytes each (40 is the UEFI
+ * minimum; firmware may use more, e.g. 48). */
+static void mb2_efi_mmap(struct mb2 *m, const struct efi_entry *e,
+			 unsigned int n, unsigned int desc_size)
+{
+	unsigned char body[8 + 32 * 64];
+
+	put32(body, desc_size);
+	put32(body + 4, 1);			/* descriptor version */
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned char *p = body + 8 + i * desc_size;
+
+		for (unsigned int j = 0; j < desc_size; j++)
+			p[j] = 0xa5;		/* junk in what we must not read */
+		put32(p, e[i].type);
+		put64(p + 8, e[i].start);
+		put64(p + 16, 0);		/* virtual start */
+		put64(p + 24, e[i].pages);
+		put64(p + 32, 0xf);		/* attributes: WB|WT|WC|UC */
+	}
+	mb2_tag(m, 17, body, 8 + n * desc_size);
+}
+
+static void mb2_efi64(struct mb2 *m, unsigned long long systab)
+{
+	unsigned char body[8];
+
+	put64(body, systab);
+	mb2_tag(m, 12, body, 8);
+}
+
+/* What GRUB passes on OVMF when no tag 6 is given: only tag 17 has RAM. */
+static void test_efi_mmap_only(struct htest *t)
+{
+	static struct mb2 m;
+	const struct efi_entry map[] = {
+		{ 3, 0, 1 },			/* boot services code: page 0 */
+		{ 7, 0x1000, 0x9f },		/* conventional, < 640 KiB */
+		{ 0, 0xa0000, 0x60 },		/* reserved */
+		{ 7, 0x100000, 0x700 },		/* conventional, 7 MiB */
+		{ 10, 0x800000, 0x8 },		/* ACPI NVS */
+		{ 1, 0x808000, 0x10 },		/* loader code */
+		{ 2, 0x818000, 0x100 },		/* loader data */
+		{ 4, 0x918000, 0x6e8 },		/* boot services data */
+		{ 9, 0xfe000000, 0x10 },	/* ACPI reclaim: not RAM yet */
+		{ 11, 0xffc00000, 0x400 },	/* MMIO */
+		{ 7, 4 * GiB, 0x40000 },	/* 1 GiB above 4 GiB */
+	};
+
+	fresh();
+	mb2_begin(&m);
+	mb2_tag(&m, 2, "GRUB 2.06", 10);
+	mb2_efi64(&m, 0x7f9ee018ULL);
+	mb2_efi_mmap(&m, map, 11, 48);
+	mb2_end(&m);
+	HT_ASSERT_EQ(t, bootinfo_parse_mb2(m.buf, m.len, 0x10000), 0);
+	HT_ASSERT_EQ(t, bootinfo_check_ram(), 0);
+	HT_EXPECT(t, boot_info.efi_mmap);
+	HT_EXPECT_EQ(t, boot_info.efi_systab, 0x7f9ee018ULL);
+	HT_EXPECT_EQ(t, boot_info.nr_ram_ranges, 7);
+	HT_EXPECT_EQ(t, boot_info.nr_ignored_ranges, 0);
+	/* [0, 0xa0000), [0x100000, 0x800000), [0x808000, 0x1000000), 4G+1G */
+	HT_EXPECT_EQ(t, memblock_mem_region_count(), 4);
+	HT_EXPECT_EQ(t, memblock_phys_mem_size(),
+		     0xa0000 + 0x700000 + 0x7f8000 + GiB);
+	HT_EXPECT_EQ(t, memblock_end_of_DRAM(), 5 * GiB);
+	HT_EXPECT(t, memblock_is_region_reserved(0x10000, m.len));
+}
+
+/* Both maps given (GRUB on UEFI gives both): tag 6 is the one used. */
+static void test_efi_mmap_second_to_mmap(struct htest *t)
+{
+	static struct mb2 m;
+	const struct map_entry e820[] = { { 0x100000, 0x1000000, 1 } };
+	const struct efi_entry efi[] = { { 7, 0x100000, 0x4000 } };
+
+	fresh();
+	mb2_begin(&m);
+	mb2_efi_mmap(&m, efi, 1, 40);		/* before tag 6 on purpose */
+	mb2_mmap(&m, e820, 1, 24);
+	mb2_end(&m);
+	HT_ASSERT_EQ(t, bootinfo_parse_mb2(m.buf, m.len, 0x10000), 0);
+	HT_EXPECT(t, !boot_info.efi_mmap);
+	HT_EXPECT_EQ(t, boot_info.efi_systab, 0);
+	HT_EXPECT_EQ(t, memblock_phys_mem_size(), 0x1000000);
+}
+
+static void test_efi_mmap_bad(struct htest *t)
+{
+	static struct mb2 m;
+	const struct efi_entry odd[] = {
+		{ 7, 0x100000, 0 },			/* empty */
+		{ 7, 0xfffffffffffff000ULL, 2 },	/* wraps */
+		{ 7, 0x1000, 1ULL << 60 },		/* pages overflow */
+		{ 7, 0x200000, 0x100 },
+	};
+	const struct efi_entry one[] = { { 7, 0x100000, 0x4000 } };
+	unsigned char meminfo[8];
+
+	fresh();
+	mb2_begin(&m);
+	mb2_efi_mmap(&m, odd, 4, 40);
+	mb2_end(&m);
+	HT_ASSERT_EQ(t, bootinfo_parse_mb2(m.buf, m.len, 0x10000), 0);
+	HT_EXPECT_EQ(t, boot_info.nr_ignored_ranges, 3);
+	HT_EXPECT_EQ(t, boot_info.nr_ram_ranges, 1);
+	HT_EXPECT_EQ(t, memblock_phys_mem_size(), 0x100000);
+
+	/* A descriptor size below the UEFI minimum: the map is unusable and
+	 * the basic meminfo is what is left. */
+	fresh();
+	mb2_begin(&m);
+	put32(meminfo, 639);
+	put32(meminfo + 4, 64512);
+	mb2_tag(&m, 4, meminfo, 8);
+	mb2_efi_mmap(&m, one, 1, 24);
+	mb2_end(&m);
+	HT_ASSERT_EQ(t, bootinfo_parse_mb2(m.buf, m.len, 0x10000), 0);
+	HT_EXPECT(t, !boot_info.efi_mmap);
+	HT_EXPECT_EQ(t, memblock_phys_mem_size(), (639ULL + 64512) * 1024);
+
+	/* A tag with no room for its header fields, and nothing else. */
+	fresh();
+	mb2_begin(&m);
+	mb2_tag(&m, 17, "\x28\0\0", 4);
+	mb2_end(&m);
+	HT_ASSERT_EQ(t, bootinfo_parse_mb2(m.buf, m.len, 0x10000), 0);
+	HT_EXPECT_EQ(t, bootinfo_check_ram(), -EINVAL);
+}
+
 static const struct htest_case cases[] = {
+	HT_CASE(test_efi_mmap_only),
+	HT_CASE(test_efi_mmap_second_to_mmap),
+	HT_CASE(test_efi_mmap_bad),
 	HT_CASE(test_normal_map_and_cmdline),
 	HT_CASE(test_odd_entries),
 	HT_CASE(test_bigger_entry_size),

@@ -4,9 +4,9 @@
  * interrupt controllers: RSDP -> XSDT (or RSDT) -> MADT.
  *
  * The RSDP comes from the boot loader (multiboot2 copies it into the boot
- * information; PVH passes its physical address) or, failing that, from
- * the classic BIOS search: the first KiB of the EBDA and 0xE0000-0xFFFFF
- * on 16-byte boundaries.  Every table is checked before use: its length
+ * information; PVH passes its physical address) or, failing that and not
+ * on UEFI, from the classic BIOS search: the first KiB of the EBDA and
+ * 0xE0000-0xFFFFF on 16-byte boundaries.  Every table is checked before use: its length
  * must be sane and its bytes must sum to zero.  A bad table is reported
  * and skipped; without a usable MADT the node runs on the boot CPU only.
  *
@@ -184,6 +184,11 @@ static const struct acpi_rsdp *rsdp_find(void)
 			return r;
 		pr_err("RSDP from the boot loader at %#llx is invalid; searching the BIOS areas\n",
 		       (unsigned long long)boot_info.rsdp);
+	}
+	/* UEFI machines need not have an EBDA or a BIOS ROM window. */
+	if (boot_info.efi_systab) {
+		pr_err("UEFI boot without a usable RSDP from the loader\n");
+		return NULL;
 	}
 	ebda_seg = acpi_map(EBDA_SEG_PTR, sizeof(*ebda_seg));
 	if (ebda_seg) {

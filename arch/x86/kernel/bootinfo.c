@@ -3,8 +3,10 @@
  * Boot information from the two entry paths in arch/x86/boot/head.S:
  *
  *  - multiboot2 (GRUB): a list of 8-byte-aligned tags; we use the command
- *    line (1), loader name (2), modules (3), basic meminfo (4, only as a
- *    fallback), the memory map (6) and the ACPI RSDP (14/15).
+ *    line (1), loader name (2), modules (3), the memory map (6), the EFI
+ *    64-bit system table (12), the ACPI RSDP (14/15) and, when the memory
+ *    map tag is absent or has no RAM, the EFI memory map (17, what GRUB
+ *    passes on UEFI firmware) and then the basic meminfo (4).
  *  - PVH (qemu -kernel): struct hvm_start_info, version >= 1 carries a
  *    memory map in E820 form; modlist_paddr lists modules (`-initrd`).
  *
@@ -35,8 +37,23 @@
 #define MB2_TAG_MMAP		6
 #define MB2_TAG_ACPI_OLD	14
 #define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_EFI64		12
+#define MB2_TAG_EFI_MMAP	17
 
 #define E820_RAM		1
+
+/*
+ * UEFI memory types that are free RAM once boot services have exited
+ * (GRUB exits them before entering us: our header asks for no tag 7).
+ * Loader code/data include GRUB's copies of the kernel, modules and this
+ * information, which are reserved on their own.
+ */
+#define EFI_LOADER_CODE		1
+#define EFI_LOADER_DATA		2
+#define EFI_BOOT_SERVICES_CODE	3
+#define EFI_BOOT_SERVICES_DATA	4
+#define EFI_CONVENTIONAL_MEMORY	7
+#define EFI_PAGE_SHIFT		12
 
 /* Our early page tables map [0, EARLY_MAPPED); see head.S. */
 #define EARLY_MAPPED		(1ULL << 30)
@@ -84,7 +101,18 @@ struct hvm_modlist_entry {
 _Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info layout");
 _Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm modlist layout");
 _Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm memmap layout");
+/* The UEFI EFI_MEMORY_DESCRIPTOR; firmware may use a larger stride. */
+struct efi_mem_desc {
+	u32 type;
+	u32 pad;
+	u64 phys_addr;
+	u64 virt_addr;
+	u64 num_pages;
+	u64 attribute;
+};
+
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "mb2 mmap layout");
+_Static_assert(sizeof(struct efi_mem_desc) == 40, "EFI memory descriptor");
 
 struct boot_info boot_info;
 
@@ -142,11 +170,62 @@ static void add_module(u64 start, u64 size, const char *name, size_t name_max)
 	memblock_reserve(start, size);
 }
 
+static bool efi_type_usable(u32 type)
+{
+	switch (type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Multiboot2 tag 17: u32 descriptor size, u32 descriptor version, then the
+ * firmware's memory descriptors (@body, @body_len bytes after the tag header).
+ */
+static void parse_efi_mmap(const u8 *body, u32 body_len)
+{
+	u32 dsize, n;
+
+	if (body_len < 8) {
+		pr_err("bootinfo: multiboot2 EFI memory map tag too short (%u bytes)\n",
+		       body_len);
+		return;
+	}
+	dsize = ((const u32 *)body)[0];
+	if (dsize < sizeof(struct efi_mem_desc) || dsize % 8) {
+		pr_err("bootinfo: multiboot2 EFI memory descriptor size %u unusable\n",
+		       dsize);
+		return;
+	}
+	n = (body_len - 8) / dsize;
+	for (u32 i = 0; i < n; i++) {
+		const struct efi_mem_desc *d = (const void *)(body + 8 + i * dsize);
+		u64 len = d->num_pages << EFI_PAGE_SHIFT;
+
+		if (!efi_type_usable(d->type))
+			continue;
+		if (d->num_pages >> (64 - EFI_PAGE_SHIFT)) {
+			boot_info.nr_ignored_ranges++;
+			continue;
+		}
+		add_ram_range(d->phys_addr, len, E820_RAM);
+	}
+	boot_info.efi_mmap = true;
+}
+
 int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys)
 {
 	u32 off;
 	u64 mem_lower = 0, mem_upper = 0;
 	bool have_meminfo = false;
+	const u8 *efi_mmap = NULL;
+	u32 efi_mmap_len = 0;
 
 	if (total < 16 || total > MB2_INFO_MAX) {
 		pr_err("bootinfo: multiboot2 info has bad total_size %u\n", total);
@@ -221,11 +300,27 @@ int bootinfo_parse_mb2(const u8 *base, u32 total, u64 info_phys)
 			if (!boot_info.rsdp)
 				boot_info.rsdp = info_phys + off + sizeof(*tag);
 			break;
+		case MB2_TAG_EFI64:
+			if (body_len >= 8)
+				boot_info.efi_systab = *(const u64 *)body;
+			break;
+		case MB2_TAG_EFI_MMAP:
+			efi_mmap = body;
+			efi_mmap_len = body_len;
+			break;
 		default:
 			break;
 		}
 	}
 
+	if (boot_info.efi_systab)
+		pr_info("bootinfo: UEFI firmware, system table at %#llx\n",
+			(unsigned long long)boot_info.efi_systab);
+	if (!boot_info.nr_ram_ranges && efi_mmap) {
+		parse_efi_mmap(efi_mmap, efi_mmap_len);
+		if (boot_info.nr_ram_ranges)
+			pr_info("bootinfo: memory map from the EFI memory map tag\n");
+	}
 	if (!boot_info.nr_ram_ranges && have_meminfo) {
 		pr_warn("bootinfo: no multiboot2 memory map; using basic meminfo\n");
 		add_ram_range(0, mem_lower * 1024, E820_RAM);
