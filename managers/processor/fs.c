@@ -734,7 +734,10 @@ static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
 
 	if (node < 0)
 		return -ENODEV;
-	storage_refresh(f);
+	/*
+	 * No P2S_STAT here: the memory node asks the storage node for the
+	 * file's size and version itself (memory-node.md, file versions).
+	 */
 	src->file_id = fit_get_le32(&f->fh.ino) |
 		       (u64)fit_get_le32(&f->fh.generation) << 32;
 	src->size = f->size;
