@@ -793,12 +793,15 @@ struct ufile *fs_storage_ufile(const char *path, size_t len,
 			    NULL, flags);
 	if (!f)
 		return NULL;
+	/* fs_storage_create() may have rewritten it (a followed symlink). */
+	len = strnlen(path, FS_PATH_MAX - 1);
 	f->path = kmalloc(len + 1, GFP_KERNEL);
 	if (!f->path) {
 		ufile_put(f);
 		return NULL;
 	}
-	memcpy(f->path, path, len + 1);
+	memcpy(f->path, path, len);
+	f->path[len] = '\0';
 	fs_path_strip_slash(f->path);
 	f->fh = reply->fh;
 	f->st = reply->st;
