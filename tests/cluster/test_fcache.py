@@ -127,18 +127,25 @@ def python_twice():
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _native_runs(root, runs):
+	"""@runs one after the other in a chroot of @root: their stdout and
+	stderr joined, and their statuses."""
+	want_out, want_err, want_codes = b"", b"", []
+	for argv in runs:
+		code, o, e = clusterlib.native_chroot(root, argv)
+		want_out += o
+		want_err += e
+		want_codes.append(code)
+	return want_out, want_err, want_codes
+
+
 def python_twice_local():
 	"""The same in local mode: one VM, the memory and storage services
 	in-process, the same cache."""
 	tmp, root = _scratch_root()
 	try:
 		runs = _runs()
-		want_out, want_err, want_codes = b"", b"", []
-		for argv in runs:
-			code, o, e = clusterlib.native_chroot(root, argv)
-			want_out += o
-			want_err += e
-			want_codes.append(code)
+		want_out, want_err, want_codes = _native_runs(root, runs)
 		host = [[root + r[0]] + r[1:] for r in runs]
 		code, out, err, log = test_user.tessera_run(
 			"fcache-python-local", host[0],
@@ -189,12 +196,7 @@ def _rewrite(local):
 			      img, "32M"], stdout=subprocess.PIPE,
 			     stderr=subprocess.STDOUT, text=True)
 	check(res.returncode == 0, f"mke2fs: {res.stdout}")
-	want_out, want_err, want_codes = b"", b"", []
-	for argv in REWRITE_RUNS:
-		code, o, e = clusterlib.native_chroot(native_root, argv)
-		want_out += o
-		want_err += e
-		want_codes.append(code)
+	want_out, want_err, want_codes = _native_runs(native_root, REWRITE_RUNS)
 	check(want_codes == [0, 0, 0] and b"\n0 failures\n" in want_out,
 	      f"fcinv failed natively: {want_codes}\n"
 	      f"{want_out.decode(errors='replace')}{want_err!r}")
