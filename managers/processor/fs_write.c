@@ -38,6 +38,7 @@
 
 #include "internal.h"
 #include "fs.h"
+#include "pseudofs.h"
 
 #define FS_OWNER_UID	0	/* every process is root */
 #define FS_OWNER_GID	0
@@ -419,6 +420,11 @@ int fs_storage_create(char *path, u32 flags, u32 mode,
 		ret = storage_follow(path, &reply->fh);
 		if (ret)
 			return ret;
+		if (tmpfs_owns(path) || pseudofs_owns(path)) {
+			pr_warn_once("files: O_CREAT through a storage symlink into tmpfs or /proc, /dev, /sys (%s) not supported: -EOPNOTSUPP\n",
+				     path);
+			return -EOPNOTSUPP;
+		}
 		/* Made meanwhile (or a directory on the way): open that. */
 		ret = fs_storage_open(path, 0, reply);
 		if (ret != -ENOENT)
