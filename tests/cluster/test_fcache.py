@@ -39,7 +39,9 @@ image holding tests/user/fcinv.c's program, attached read-write
                          after each change has every byte of the file as
                          it is now; a copy of the program executed, its
                          marker patched in place with pwrite, executed
-                         again: the new marker each time
+                         again: the new marker each time; O_CREAT
+                         through dangling symlinks; a "#!" script in
+                         /tmp (tmpfs on Tessera) run, and EACCES at 0644
   /fcinv --map /w/stable twice: a file nobody changes
 
 against the same commands natively in a chroot of a copy of the tree.
@@ -189,6 +191,7 @@ def _rewrite(local):
 	root = os.path.join(work, "root")
 	os.makedirs(root)
 	shutil.copy(test_user.program("fcinv"), os.path.join(root, "fcinv"))
+	os.makedirs(os.path.join(root, "tmp"))	# natively: the script's
 	native_root = os.path.join(work, "native")
 	shutil.copytree(root, native_root)
 	img = os.path.join(work, "fcinv.ext4")

@@ -15,9 +15,11 @@
  *                      (O_CREAT) through dangling symlinks (relative,
  *                      chained, looping, into a missing directory, with
  *                      a trailing '/', O_EXCL, O_NOFOLLOW) and what they
- *                      made; DIR/stable left for the next two modes
+ *                      made; a "#!" script in /tmp run (this program
+ *                      its interpreter), and with mode 0644 (EACCES);
+ *                      DIR/stable left for the next two modes
  *   fcinv --map FILE   maps FILE and prints a checksum of its bytes
- *   fcinv --say        prints the marker
+ *   fcinv --say [ARG]...  prints the marker and the ARGs
  *
  * One line per step; "0 failures" at the end.  Static: runs natively and
  * on Tessera alike.
@@ -162,10 +164,9 @@ static int copy_file(const char *from, const char *to)
 	return in >= 0 && out >= 0 && n == 0 ? 0 : -1;
 }
 
-/* Run @prog --say; its stdout (one line) into @line. */
-static int run_say(const char *prog, char *line, size_t size)
+/* Run @argv; its stdout (one line) into @line. */
+static int run_argv(char *const argv[], char *line, size_t size)
 {
-	char *argv[] = { (char *)prog, "--say", NULL };
 	int fds[2], status;
 	ssize_t n;
 	pid_t pid;
@@ -179,7 +180,8 @@ static int run_say(const char *prog, char *line, size_t size)
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
-		execv(prog, argv);
+		execv(argv[0], argv);
+		dprintf(1, "execv %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);
@@ -189,6 +191,14 @@ static int run_say(const char *prog, char *line, size_t size)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/* Run @prog --say; its stdout (one line) into @line. */
+static int run_say(const char *prog, char *line, size_t size)
+{
+	char *argv[] = { (char *)prog, "--say", NULL };
+
+	return run_argv(argv, line, size);
 }
 
 /* Where the marker is in @path (exactly once), or -1. */
@@ -328,6 +338,28 @@ static void dangling(const char *dir)
 	show_file(dir, "t13");
 }
 
+/* A "#!" script in /tmp whose interpreter is this program. */
+static void tmp_script(const char *self)
+{
+	const char *path = "/tmp/fcinv-script";
+	char *argv[] = { (char *)path, "arg", NULL };
+	char text[4200], line[256];
+	int fd, ret;
+
+	snprintf(text, sizeof(text), "#!%s --say\n", self);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	result("write a script in /tmp", fd >= 0 &&
+	       write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
+	       !close(fd));
+	ret = run_argv(argv, line, sizeof(line));
+	printf("script: status %d, said %s", ret, line);
+	/* Not executable: EACCES. */
+	chmod(path, 0644);
+	ret = run_argv(argv, line, sizeof(line));
+	printf("script 0644: status %d, said %s", ret, line);
+	unlink(path);
+}
+
 static void make_stable(const char *dir)
 {
 	char path[4096];
@@ -365,8 +397,11 @@ static int map_sum(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--say")) {
-		printf("%s\n", marker);
+	if (argc >= 2 && !strcmp(argv[1], "--say")) {
+		printf("%s", marker);
+		for (int i = 2; i < argc; i++)
+			printf(" %s", argv[i]);
+		printf("\n");
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--map"))
@@ -382,6 +417,7 @@ int main(int argc, char **argv)
 	rewrites(argv[1]);
 	exec_rewritten(argv[0], argv[1]);
 	dangling(argv[1]);
+	tmp_script(argv[0]);
 	make_stable(argv[1]);
 	printf("%d failures\n", nr_failed);
 	return nr_failed != 0;
