@@ -155,6 +155,8 @@ _Static_assert(sizeof(struct p2m_flush_req) == 16 + P2M_PAGE_SIZE,
  * P2M_MMAP: mmap(2).  For a file mapping the processor names the file
  * as its storage node knows it, or, with @file_node P2M_TMPFS_NODE, its
  * own tmpfs object @file_id (MAP_PRIVATE only: MAP_SHARED is -ENODEV).
+ * For a storage file the memory node asks the storage node (P2S_STAT)
+ * for its size and change version now, and @file_size is not used.
  * Reply: struct p2m_addr_reply.
  */
 struct p2m_mmap_req {
@@ -165,7 +167,7 @@ struct p2m_mmap_req {
 	__le32 flags;
 	__le64 off;
 	__le64 file_id;		/* without MAP_ANONYMOUS */
-	__le64 file_size;
+	__le64 file_size;	/* tmpfs and registry files */
 	__le16 file_node;	/* storage node, or P2M_NO_STORAGE */
 	__le16 reserved[3];
 } __packed;

@@ -243,6 +243,7 @@ struct p2s_stat {
 	__le64 mtime_nsec;
 	__le64 ctime_sec;
 	__le64 ctime_nsec;
+	__le64 version;		/* changes with every write or truncate */
 } __packed;
 
 struct p2s_open_reply {
@@ -277,8 +278,8 @@ _Static_assert(sizeof(struct p2s_open_req) == 8, "p2s_open_req");
 _Static_assert(sizeof(struct p2s_fh_req) == 16, "p2s_fh_req");
 _Static_assert(sizeof(struct p2s_read_req) == 32, "p2s_read_req");
 _Static_assert(sizeof(struct p2s_getdents_req) == 32, "p2s_getdents_req");
-_Static_assert(sizeof(struct p2s_stat) == 112, "p2s_stat");
-_Static_assert(sizeof(struct p2s_open_reply) == 120, "p2s_open_reply");
+_Static_assert(sizeof(struct p2s_stat) == 120, "p2s_stat");
+_Static_assert(sizeof(struct p2s_open_reply) == 128, "p2s_open_reply");
 _Static_assert(sizeof(struct p2s_read_reply) == 8, "p2s_read_reply");
 _Static_assert(sizeof(struct p2s_getdents_reply) == 16, "p2s_getdents_reply");
 _Static_assert(sizeof(struct p2s_dirent64) == 19, "p2s_dirent64");

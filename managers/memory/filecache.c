@@ -5,9 +5,24 @@
  * follow, so that the second python3 reads libc and libpython from the
  * storage node zero times.  A page is named by (storage node, file id,
  * page index); the file id is the P2S handle (inode | generation << 32),
- * so a reused inode number never finds the old file's pages.  Storage
- * files do not change while the node runs (the storage node serves them
- * read-only), so a cached page never goes stale.
+ * so a reused inode number never finds the old file's pages.
+ *
+ * Versions: processors write storage files in place (P2S_WRITE,
+ * P2S_TRUNCATE), and the storage node bumps the inode's i_version with
+ * every such change.  Each request carries the version of the file it
+ * means (struct mem_file.version: from the P2S_OPEN of an execve or the
+ * P2S_STAT the memory node makes at mmap), and the pages of a file in
+ * the cache all belong to one version, kept in its struct fcache_file.
+ * A request for a newer version drops them all (fcache_invalidate(); a
+ * page being copied right then goes at its last unpin) and caches the
+ * new bytes; a request for an older version (a mapping made before the
+ * change faulting later) reads storage as it is now, uncached, like
+ * Linux, where a mapping's untouched pages show the file's current
+ * bytes.  Pages a process already faulted are its own copies and keep
+ * the bytes they had (Linux would show the new bytes in a MAP_SHARED
+ * or untouched MAP_PRIVATE page: not kept, see memory-node.md).  A
+ * file with no page cached has no record, so an unchanged file costs
+ * nothing and stays shared.
  *
  * Processes never map a cache page: a miss of a file vma copies it into
  * the process's own page (fault.c), so a private write never reaches the
@@ -29,8 +44,8 @@
  * (a sequential reader: one of FCACHE_STREAMS recent files); other
  * misses read FCACHE_RA_AROUND pages.
  *
- * Locking: c->lock (a spinlock) protects everything in struct fcache
- * and the entries; it is a leaf, and it is never held across a storage
+ * Locking: c->lock (a spinlock) protects everything in struct fcache,
+ * the file records and the entries; it is a leaf, and it is never held across a storage
  * read or a copy.  Two processes missing the same page both read it;
  * the second insert finds the first one's page and frees its own (no
  * double insert).
@@ -46,13 +61,31 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
+/* The pages of one file in the cache, all of one version of it. */
+struct fcache_file {
+	struct list_head hash;	/* in c->files[] */
+	struct list_head pages;	/* of fcache_entry.file_link */
+	u16 node;
+	u64 file_id;
+	u64 version;		/* of every page in @pages */
+	u64 nr_pages;		/* in @pages; the record goes at 0 */
+};
+
 struct fcache_entry {
-	struct list_head hash;	/* in c->buckets[] */
+	struct list_head hash;	/* in c->buckets[]; empty once stale */
 	struct list_head lru;	/* in c->lru */
+	struct list_head file_link;	/* in file->pages */
+	struct fcache_file *file;	/* NULL: stale, freed at the last unpin */
 	struct fcache_key key;
 	void *page;
 	unsigned int pins;	/* copies in progress */
 };
+
+static u64 fcache_mix(u16 node, u64 file_id)
+{
+	return file_id * 0x9e3779b97f4a7c15ULL ^
+	       ((u64)node << 48) * 0xc2b2ae3d27d4eb4fULL;
+}
 
 static u32 fcache_hash(const struct fcache_key *k, u32 nr_buckets)
 {
@@ -62,6 +95,7 @@ static u32 fcache_hash(const struct fcache_key *k, u32 nr_buckets)
 	return (u32)(h >> 32) & (nr_buckets - 1);
 }
 
+/* The version is the file's, not the page's: not part of the match. */
 static bool fcache_key_eq(const struct fcache_key *a,
 			  const struct fcache_key *b)
 {
@@ -79,23 +113,94 @@ int fcache_init(struct fcache *c, u64 max_pages, u32 ra_max)
 	while (n < FCACHE_MAX_BUCKETS && n < max_pages / 2)
 		n <<= 1;
 	c->buckets = kcalloc(n, sizeof(*c->buckets), GFP_KERNEL);
-	if (!c->buckets)
+	c->files = kcalloc(n / 4, sizeof(*c->files), GFP_KERNEL);
+	if (!c->buckets || !c->files) {
+		kfree(c->buckets);
+		kfree(c->files);
+		c->buckets = NULL;
+		c->files = NULL;
 		return -ENOMEM;
+	}
 	for (u32 i = 0; i < n; i++)
 		INIT_LIST_HEAD(&c->buckets[i]);
+	for (u32 i = 0; i < n / 4; i++)
+		INIT_LIST_HEAD(&c->files[i]);
 	c->nr_buckets = n;
+	c->nr_file_buckets = n / 4;
 	c->max_pages = max_pages;
 	c->ra_max = clamp(ra_max, 1u, (u32)FCACHE_RA_MAX);
 	return 0;
 }
 
+static struct list_head *fcache_file_bucket(struct fcache *c, u16 node,
+					    u64 file_id)
+{
+	u64 h = fcache_mix(node, file_id);
+
+	return &c->files[(u32)(h >> 32) & (c->nr_file_buckets - 1)];
+}
+
+static struct fcache_file *fcache_file_find(struct fcache *c,
+					    const struct fcache_key *key)
+{
+	struct fcache_file *f;
+
+	list_for_each_entry(f, fcache_file_bucket(c, key->node, key->file_id),
+			    hash)
+		if (f->node == key->node && f->file_id == key->file_id)
+			return f;
+	return NULL;
+}
+
+/* Take @e out of its file: no lookup finds it any more. */
+static void fcache_detach(struct fcache_entry *e)
+{
+	list_del_init(&e->hash);
+	list_del(&e->file_link);
+	e->file->nr_pages--;
+	e->file = NULL;
+}
+
+static void fcache_file_put(struct fcache_file *f)
+{
+	if (f->nr_pages)
+		return;
+	list_del(&f->hash);
+	kfree(f);
+}
+
 static void fcache_free_entry(struct fcache *c, struct fcache_entry *e)
 {
+	struct fcache_file *f = e->file;
+
+	if (f) {
+		fcache_detach(e);
+		fcache_file_put(f);
+	}
 	list_del(&e->hash);
 	list_del(&e->lru);
 	free_page((unsigned long)e->page);
 	kfree(e);
 	c->nr_pages--;
+}
+
+/*
+ * A newer version of @f's file was seen: drop its pages (their record
+ * with them).  A pinned page is being copied for a reader of the old
+ * version: it leaves the hash now and is freed at its last unpin.
+ */
+static void fcache_invalidate(struct fcache *c, struct fcache_file *f)
+{
+	struct fcache_entry *e, *tmp;
+
+	c->stats.invalidations++;
+	list_for_each_entry_safe(e, tmp, &f->pages, file_link) {
+		fcache_detach(e);
+		c->stats.invalidated_pages++;
+		if (!e->pins)
+			fcache_free_entry(c, e);
+	}
+	fcache_file_put(f);
 }
 
 void fcache_destroy(struct fcache *c)
@@ -109,34 +214,52 @@ void fcache_destroy(struct fcache *c)
 		fcache_free_entry(c, e);
 	}
 	kfree(c->buckets);
+	kfree(c->files);
 	c->buckets = NULL;
+	c->files = NULL;
+}
+
+/* The entry of @key's page if @key's version is the one cached. */
+static struct fcache_entry *fcache_find(struct fcache *c,
+					const struct fcache_key *key)
+{
+	struct list_head *b = &c->buckets[fcache_hash(key, c->nr_buckets)];
+	struct fcache_file *f = fcache_file_find(c, key);
+	struct fcache_entry *e;
+
+	if (!f || f->version != key->version) {
+		if (f && f->version < key->version)
+			fcache_invalidate(c, f);
+		return NULL;
+	}
+	list_for_each_entry(e, b, hash)
+		if (fcache_key_eq(&e->key, key))
+			return e;
+	return NULL;
 }
 
 struct fcache_entry *fcache_lookup(struct fcache *c,
 				   const struct fcache_key *key)
 {
-	struct list_head *b = &c->buckets[fcache_hash(key, c->nr_buckets)];
-	struct fcache_entry *e;
+	struct fcache_entry *e = fcache_find(c, key);
 
-	list_for_each_entry(e, b, hash) {
-		if (fcache_key_eq(&e->key, key)) {
-			e->pins++;
-			list_move_tail(&e->lru, &c->lru);
-			return e;
-		}
+	if (e) {
+		e->pins++;
+		list_move_tail(&e->lru, &c->lru);
 	}
-	return NULL;
+	return e;
 }
 
 bool fcache_contains(struct fcache *c, const struct fcache_key *key)
 {
-	struct list_head *b = &c->buckets[fcache_hash(key, c->nr_buckets)];
-	struct fcache_entry *e;
+	return fcache_find(c, key);
+}
 
-	list_for_each_entry(e, b, hash)
-		if (fcache_key_eq(&e->key, key))
-			return true;
-	return false;
+bool fcache_stale(struct fcache *c, const struct fcache_key *key)
+{
+	struct fcache_file *f = fcache_file_find(c, key);
+
+	return f && f->version > key->version;
 }
 
 unsigned long fcache_evict(struct fcache *c, unsigned long nr)
@@ -160,10 +283,11 @@ struct fcache_entry *fcache_insert(struct fcache *c,
 				   const struct fcache_key *key, void **page)
 {
 	struct fcache_entry *e = fcache_lookup(c, key);
+	struct fcache_file *f;
 
 	if (e)
 		return e;	/* someone else's copy: *page stays the caller's */
-	if (!c->max_pages)
+	if (!c->max_pages || fcache_stale(c, key))
 		return NULL;
 	if (c->nr_pages >= c->max_pages && !fcache_evict(c, 1))
 		return NULL;
@@ -171,12 +295,31 @@ struct fcache_entry *fcache_insert(struct fcache *c,
 	e = kmalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
 		return NULL;
+	/* After the eviction, which may have taken the file's last page. */
+	f = fcache_file_find(c, key);
+	if (!f) {
+		f = kmalloc(sizeof(*f), GFP_ATOMIC);
+		if (!f) {
+			kfree(e);
+			return NULL;
+		}
+		INIT_LIST_HEAD(&f->pages);
+		f->node = key->node;
+		f->file_id = key->file_id;
+		f->version = key->version;
+		f->nr_pages = 0;
+		list_add(&f->hash,
+			 fcache_file_bucket(c, key->node, key->file_id));
+	}
 	e->key = *key;
 	e->page = *page;
 	e->pins = 1;
+	e->file = f;
 	*page = NULL;
 	list_add(&e->hash, &c->buckets[fcache_hash(key, c->nr_buckets)]);
 	list_add_tail(&e->lru, &c->lru);
+	list_add_tail(&e->file_link, &f->pages);
+	f->nr_pages++;
 	c->nr_pages++;
 	return e;
 }
@@ -184,7 +327,8 @@ struct fcache_entry *fcache_insert(struct fcache *c,
 void fcache_unpin(struct fcache *c, struct fcache_entry *e)
 {
 	BUG_ON(!e->pins);
-	e->pins--;
+	if (!--e->pins && !e->file)
+		fcache_free_entry(c, e);	/* stale: its file changed */
 }
 
 const void *fcache_entry_page(const struct fcache_entry *e)
@@ -193,6 +337,13 @@ const void *fcache_entry_page(const struct fcache_entry *e)
 }
 
 /* ------------------------------------------------------------ reader */
+
+static struct fcache_key fcache_key_of(const struct mem_file *file, u64 index)
+{
+	return (struct fcache_key){ .node = file->node, .file_id = file->id,
+				    .index = index,
+				    .version = file->version };
+}
 
 /*
  * How many pages to read for a miss at @index of @file (at least 1,
@@ -227,7 +378,7 @@ static u32 fcache_window(struct fcache *c, const struct mem_file *file,
 	}
 	want = min(want, c->ra_max);
 	for (n = 1; n < want && index + n <= last; n++) {
-		struct fcache_key k = { file->node, file->id, index + n };
+		struct fcache_key k = fcache_key_of(file, index + n);
 
 		if (fcache_contains(c, &k))
 			break;
@@ -268,7 +419,7 @@ static int fcache_fill(struct fcache *c, const struct mem_file *file,
 		goto out;
 	memset(buf + len, 0, ((u64)n << PAGE_SHIFT) - len);
 	for (i = 0; i < n; i++) {
-		struct fcache_key k = { file->node, file->id, index + i };
+		struct fcache_key k = fcache_key_of(file, index + i);
 		void *page = (void *)__get_free_page(GFP_KERNEL |
 						     __GFP_NOWARN);
 		struct fcache_entry *e;
@@ -313,21 +464,33 @@ int fcache_read(struct fcache *c, const struct fcache_source *src,
 	while (len) {
 		u64 index = off >> PAGE_SHIFT;
 		u32 in = off & ~PAGE_MASK, n = min_t(u32, len, PAGE_SIZE - in);
-		struct fcache_key k = { file->node, file->id, index };
+		struct fcache_key k = fcache_key_of(file, index);
 		struct fcache_entry *e;
 		void *spare = NULL;
 		unsigned long flags;
 		u32 window = 0;
+		bool stale = false;
 
 		spin_lock_irqsave(&c->lock, flags);
 		e = fcache_lookup(c, &k);
-		if (e)
+		if (e) {
 			c->stats.hits++;
-		else {
+		} else if (fcache_stale(c, &k)) {
+			c->stats.stale_reads++;
+			stale = true;
+		} else {
 			c->stats.misses++;
 			window = fcache_window(c, file, index);
 		}
 		spin_unlock_irqrestore(&c->lock, flags);
+		if (stale) {
+			/* A mapping older than the file: today's bytes, uncached. */
+			int ret = src->read(src->ctx, file, off, dst, n);
+
+			if (ret)
+				return ret;
+			goto next;
+		}
 		if (!e) {
 			int ret = fcache_fill(c, file, index, window, src, &e,
 					      &spare);
@@ -344,6 +507,7 @@ int fcache_read(struct fcache *c, const struct fcache_source *src,
 		} else {
 			free_page((unsigned long)spare);
 		}
+next:
 		dst += n;
 		off += n;
 		len -= n;

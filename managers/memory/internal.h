@@ -58,6 +58,8 @@ struct mem_file {
 	u16 node;
 	u64 id;
 	u64 size;		/* bytes in the file */
+	u64 version;		/* STORAGE: its i_version when opened or */
+				/* mapped (filecache.c) */
 };
 
 /* vma->flags: what the vma is, not the MAP_* bits it was made with. */
@@ -243,11 +245,12 @@ int rmm_flush(struct rmm *mm, u64 va, const void *data);
 #define FCACHE_STREAMS		8	/* files whose next miss is tracked */
 #define FCACHE_MAX_BUCKETS	(1u << 16)
 
-/* A page of a storage file. */
+/* A page of a storage file, as it is at one version of the file. */
 struct fcache_key {
 	u16 node;		/* storage node */
 	u64 file_id;		/* inode | generation << 32 */
 	u64 index;		/* page index in the file */
+	u64 version;		/* the file's i_version (p2s_stat.version) */
 };
 
 /* Counters, since the node started (pages: cached now). */
@@ -257,6 +260,9 @@ struct fcache_stats {
 	u64 storage_pages;	/* pages they brought */
 	u64 readahead_pages;	/* of which beyond the missing page */
 	u64 evictions;
+	u64 invalidations;	/* a newer version of a file was seen */
+	u64 invalidated_pages;	/* older pages those dropped */
+	u64 stale_reads;	/* reads for an older version: not cached */
 	u64 pages;
 };
 
@@ -274,6 +280,8 @@ struct fcache {
 	spinlock_t lock;	/* everything below, and the entries */
 	struct list_head *buckets;	/* of fcache_entry.hash */
 	u32 nr_buckets;		/* power of two */
+	struct list_head *files;	/* of fcache_file.hash */
+	u32 nr_file_buckets;	/* power of two */
 	struct list_head lru;	/* every entry, least recently used first */
 	u64 nr_pages, max_pages;
 	u32 ra_max;		/* readahead window, pages */
@@ -293,13 +301,17 @@ void fcache_destroy(struct fcache *c);
  * the entry of @key pinned: an existing one (*@page untouched, the
  * caller frees it) or a new one owning *@page (*@page set to NULL),
  * after evicting the least recently used unpinned page if full; NULL if
- * it cannot be cached (full of pinned pages, max_pages 0, no memory).
+ * it cannot be cached (full of pinned pages, max_pages 0, no memory, or
+ * a newer version of the file is cached).  Both drop every page of an
+ * older version of @key's file first (fcache_invalidate()).
+ * fcache_stale(): a newer version of @key's file than @key's is known.
  * fcache_evict(): free up to @nr unpinned pages, the oldest first; how
  * many went.
  */
 struct fcache_entry *fcache_lookup(struct fcache *c,
 				   const struct fcache_key *key);
 bool fcache_contains(struct fcache *c, const struct fcache_key *key);
+bool fcache_stale(struct fcache *c, const struct fcache_key *key);
 struct fcache_entry *fcache_insert(struct fcache *c,
 				   const struct fcache_key *key, void **page);
 void fcache_unpin(struct fcache *c, struct fcache_entry *e);

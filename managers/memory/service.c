@@ -490,6 +490,37 @@ static int memnode_storage_open(u16 node, const char *path, u32 path_len,
 	file->id = fit_get_le32(&reply.fh.ino) |
 		   (u64)fit_get_le32(&reply.fh.generation) << 32;
 	file->size = fit_get_le64(&reply.st.size);
+	file->version = fit_get_le64(&reply.st.version);
+	return 0;
+}
+
+/*
+ * The size and version of the storage file @file names, now: a mapping
+ * made after a write (by any processor) must see the new bytes, so it
+ * must not be served the cached pages of the version before.  The
+ * processor's size is replaced by the storage node's.
+ */
+static int memnode_storage_stat(struct mem_file *file)
+{
+	struct p2s_fh_req req;
+	struct p2s_stat st;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.version = P2S_VERSION;
+	memnode_p2s_handle(file, &req.fh);
+	/* Idempotent: repeated after a lost connection. */
+	ret = fit_call_again(file->node, P2S_STAT, &req, sizeof(req), &st,
+			     sizeof(st), MEMNODE_P2S_TIMEOUT, FIT_CALL_RETRIES,
+			     NULL);
+	if (ret < 0)
+		return ret;
+	if (ret != sizeof(st))
+		return -EIO;
+	if ((fit_get_le32(&st.mode) & S_IFMT) != S_IFREG)
+		return -ENODEV;
+	file->size = fit_get_le64(&st.size);
+	file->version = fit_get_le64(&st.version);
 	return 0;
 }
 
@@ -720,17 +751,31 @@ static void memnode_flush(struct fit_request *rq, void *ctx)
 static void memnode_mmap(struct fit_request *rq, void *ctx)
 {
 	const struct p2m_mmap_req *r = rq->data;
-	struct memnode_proc *p = memnode_begin(rq);
 	u32 flags = fit_get_le32(&r->flags);
 	struct mem_file file = { .kind = MEM_FILE_NONE };
+	struct memnode_proc *p;
 	s64 ret;
 
+	/* Before the process's lock (a storage call can take long). */
+	if (!p2m_req_check(rq->opcode, rq->data, rq->len) &&
+	    !(flags & MAP_ANONYMOUS) &&
+	    fit_get_le16(&r->file_node) < FIT_MAX_NODES) {
+		file.node = fit_get_le16(&r->file_node);
+		file.id = fit_get_le64(&r->file_id);
+		ret = memnode_storage_stat(&file);
+		if (ret) {
+			memnode_reply_err(rq, ret);
+			return;
+		}
+	}
+	p = memnode_begin(rq);
 	if (!p)
 		return;
 	if (!(flags & MAP_ANONYMOUS)) {
 		file.node = fit_get_le16(&r->file_node);
 		file.id = fit_get_le64(&r->file_id);
-		file.size = fit_get_le64(&r->file_size);
+		if (file.node >= FIT_MAX_NODES)	/* else: storage's, above */
+			file.size = fit_get_le64(&r->file_size);
 		file.kind = file.node == P2M_NO_STORAGE ? MEM_FILE_IMAGE :
 							  MEM_FILE_STORAGE;
 		if (file.node == P2M_TMPFS_NODE) {
@@ -902,12 +947,15 @@ static void memnode_fcache_report(void)
 	if (!memnode_fcache_ready)
 		return;
 	fcache_get_stats(&memnode_fcache, &st);
-	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu pages %llu\n",
+	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu invalidations %llu invalidated %llu stale-reads %llu pages %llu\n",
 		(unsigned long long)st.hits, (unsigned long long)st.misses,
 		(unsigned long long)st.storage_reads,
 		(unsigned long long)st.storage_pages,
 		(unsigned long long)st.readahead_pages,
 		(unsigned long long)st.evictions,
+		(unsigned long long)st.invalidations,
+		(unsigned long long)st.invalidated_pages,
+		(unsigned long long)st.stale_reads,
 		(unsigned long long)st.pages);
 }
 

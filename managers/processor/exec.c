@@ -33,8 +33,8 @@
  * Without a storage node (local mode running an archive of programs)
  * step 1 only resolves the name and the memory node finds the program
  * in its image registry: no permission check and no scripts there.
- * Programs under /tmp and /dev/shm (tmpfs) cannot be executed yet:
- * -ENOSYS, logged once.
+ * In /tmp and /dev/shm (tmpfs) only "#!" scripts can be executed (the
+ * interpreter elsewhere); an ELF program there is -ENOSYS, logged once.
  *
  * Locking: none of its own.  p->lock for the thread list and signal
  * state; everything that sleeps runs without it.
@@ -257,6 +257,28 @@ static int exec_copy_args(struct exec_req *x, const u64 __user *uargv,
 }
 
 /*
+ * A program in tmpfs: its bytes are on the memory node, which loads ELF
+ * files from storage or its registry only, so only a "#!" script runs
+ * (its interpreter is opened anew, and reads the script by its path).
+ */
+static int exec_open_tmpfs(struct exec_req *x)
+{
+	u32 mode;
+	int ret;
+
+	ret = tmpfs_read_head(x->path, x->head, EXEC_BUF_SIZE, &mode);
+	if (ret < 0)
+		return ret;
+	if ((mode & S_IFMT) != S_IFREG || !(mode & 0111))
+		return -EACCES;
+	if (x->head[0] == '#' && x->head[1] == '!')
+		return 0;
+	pr_warn_once("exec: ELF programs on tmpfs (%s) are not supported: -ENOSYS\n",
+		     x->path);
+	return -ENOSYS;
+}
+
+/*
  * Open the resolved x->path as a program: check it is a regular file
  * with an execute bit and read its first bytes into x->head (zero
  * padded).  @nofollow: a final symlink is -ELOOP.  Without a storage
@@ -269,11 +291,8 @@ static int exec_open(struct exec_req *x, bool nofollow)
 	int ret;
 
 	memset(x->head, 0, EXEC_BUF_SIZE + 1);
-	if (tmpfs_owns(x->path)) {
-		pr_warn_once("exec: programs on tmpfs (%s) are not supported: -ENOSYS\n",
-			     x->path);
-		return -ENOSYS;
-	}
+	if (tmpfs_owns(x->path))
+		return exec_open_tmpfs(x);
 	if (processor_storage_node() < 0)
 		return 0;
 	ret = fs_storage_open(x->path, nofollow ? P2S_OPEN_NOFOLLOW : 0,

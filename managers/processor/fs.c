@@ -734,7 +734,10 @@ static int storage_map_source(struct ufile *f, struct ufile_map_source *src)
 
 	if (node < 0)
 		return -ENODEV;
-	storage_refresh(f);
+	/*
+	 * No P2S_STAT here: the memory node asks the storage node for the
+	 * file's size and version itself (memory-node.md, file versions).
+	 */
 	src->file_id = fit_get_le32(&f->fh.ino) |
 		       (u64)fit_get_le32(&f->fh.generation) << 32;
 	src->size = f->size;
@@ -790,12 +793,15 @@ struct ufile *fs_storage_ufile(const char *path, size_t len,
 			    NULL, flags);
 	if (!f)
 		return NULL;
+	/* fs_storage_create() may have rewritten it (a followed symlink). */
+	len = strnlen(path, FS_PATH_MAX - 1);
 	f->path = kmalloc(len + 1, GFP_KERNEL);
 	if (!f->path) {
 		ufile_put(f);
 		return NULL;
 	}
-	memcpy(f->path, path, len + 1);
+	memcpy(f->path, path, len);
+	f->path[len] = '\0';
 	fs_path_strip_slash(f->path);
 	f->fh = reply->fh;
 	f->st = reply->st;

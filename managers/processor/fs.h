@@ -282,7 +282,7 @@ struct fd_table *current_files(void);
 /* What a file mapping needs to know of an open file (ufile_map_source). */
 struct ufile_map_source {
 	u64 file_id;		/* P2S handle: ino | generation << 32 */
-	u64 size;		/* bytes now (P2S_STAT) */
+	u64 size;		/* bytes (a storage file: the memory node stats it) */
 	u16 node;		/* the storage node serving it */
 };
 

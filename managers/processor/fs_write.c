@@ -38,6 +38,7 @@
 
 #include "internal.h"
 #include "fs.h"
+#include "pseudofs.h"
 
 #define FS_OWNER_UID	0	/* every process is root */
 #define FS_OWNER_GID	0
@@ -341,11 +342,13 @@ static int storage_make(u16 op, const struct storage_name *sn, u8 flags,
 	return open_reply_check(ret, reply);
 }
 
-int fs_storage_create(char *path, u32 flags, u32 mode,
-		      struct p2s_open_reply *reply)
+/* Symlinks one open(O_CREAT) follows at most: Linux's MAXSYMLINKS. */
+#define FS_CREATE_MAX_LINKS	40
+
+static int storage_create_once(char *path, u8 p2s_flags, u32 mode,
+			       struct p2s_open_reply *reply)
 {
 	struct storage_name sn;
-	u8 p2s_flags = 0;
 	int ret;
 
 	ret = storage_name_get(path, &sn);
@@ -353,11 +356,80 @@ int fs_storage_create(char *path, u32 flags, u32 mode,
 		return ret == -EBUSY ? -EISDIR : ret;
 	if (sn.dir_only)
 		return -EISDIR;		/* open("new/", O_CREAT), as Linux */
+	return storage_make(P2S_CREATE, &sn, p2s_flags, mode, reply);
+}
+
+/*
+ * @path names the symlink @link: put in @path (FS_PATH_MAX bytes) what
+ * it points to, resolved from the link's directory.  0 or -errno.
+ */
+static int storage_follow(char *path, const struct p2s_handle *link)
+{
+	char *target = kmalloc(2 * FS_PATH_MAX, GFP_KERNEL);
+	char *base = target + FS_PATH_MAX, *slash;
+	int ret;
+
+	if (!target)
+		return -ENOMEM;
+	ret = fs_storage_read_kernel(link, target, FS_PATH_MAX - 1);
+	if (ret <= 0) {
+		ret = ret ? ret : -ENOENT;
+		goto out;
+	}
+	target[ret] = '\0';
+	if (strlen(target) != (size_t)ret) {
+		ret = -EIO;		/* a NUL inside: not a path */
+		goto out;
+	}
+	memcpy(base, path, strlen(path) + 1);
+	slash = strrchr(base, '/');
+	slash[slash == base ? 1 : 0] = '\0';
+	ret = fs_path_resolve(base, target, path, FS_PATH_MAX);
+	if (ret > 0)
+		ret = 0;
+out:
+	kfree(target);
+	return ret;
+}
+
+/*
+ * Without O_EXCL, a name that exists is opened, not made: P2S_CREATE
+ * returns its inode.  When that is a symlink, the open that came first
+ * found nothing at its end (a dangling symlink): Linux creates the file
+ * it points to, following up to FS_CREATE_MAX_LINKS links; with
+ * O_NOFOLLOW the link itself is returned (the caller says -ELOOP).
+ * @path ends up naming the file created.
+ */
+int fs_storage_create(char *path, u32 flags, u32 mode,
+		      struct p2s_open_reply *reply)
+{
+	u8 p2s_flags = 0;
+	int ret, links;
+
 	if (flags & O_EXCL)
 		p2s_flags |= P2S_CREATE_EXCL;
 	if (flags & O_TRUNC)
 		p2s_flags |= P2S_CREATE_TRUNC;
-	return storage_make(P2S_CREATE, &sn, p2s_flags, mode, reply);
+	for (links = 0;; links++) {
+		ret = storage_create_once(path, p2s_flags, mode, reply);
+		if (ret || (flags & (O_EXCL | O_NOFOLLOW)) ||
+		    (fit_get_le32(&reply->st.mode) & S_IFMT) != S_IFLNK)
+			return ret;
+		if (links == FS_CREATE_MAX_LINKS)
+			return -ELOOP;
+		ret = storage_follow(path, &reply->fh);
+		if (ret)
+			return ret;
+		if (tmpfs_owns(path) || pseudofs_owns(path)) {
+			pr_warn_once("files: O_CREAT through a storage symlink into tmpfs or /proc, /dev, /sys (%s) not supported: -EOPNOTSUPP\n",
+				     path);
+			return -EOPNOTSUPP;
+		}
+		/* Made meanwhile (or a directory on the way): open that. */
+		ret = fs_storage_open(path, 0, reply);
+		if (ret != -ENOENT)
+			return ret;
+	}
 }
 
 int fs_storage_mkdir(char *path, u32 mode)

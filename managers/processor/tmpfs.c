@@ -218,19 +218,48 @@ static void tmpfs_fill_stat(const struct tmpfs_inode *n, struct uapi_stat *st)
 	st->st_ctime_nsec = n->ctime % NSEC_PER_SEC;
 }
 
+/* The existing inode @path names ("x/": a directory); tmpfs_lock held. */
+static int tmpfs_lookup_existing(const char *path, struct tmpfs_where *w)
+{
+	int ret = tmpfs_lookup(path, w, true);
+
+	if (!ret && trailing_slash(path) && !is_dir(w->node))
+		ret = -ENOTDIR;
+	return ret;
+}
+
 int tmpfs_stat(const char *path, struct uapi_stat *st)
 {
 	struct tmpfs_where w;
 	int ret;
 
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w, true);
-	if (!ret && trailing_slash(path) && !is_dir(w.node))
-		ret = -ENOTDIR;
+	ret = tmpfs_lookup_existing(path, &w);
 	if (!ret)
 		tmpfs_fill_stat(w.node, st);
 	mutex_unlock(&tmpfs_lock);
 	return ret;
+}
+
+int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode)
+{
+	struct tmpfs_where w;
+	int ret;
+
+	mutex_lock(&tmpfs_lock);
+	ret = tmpfs_lookup_existing(path, &w);
+	if (!ret) {
+		*mode = w.node->mode;
+		len = is_dir(w.node) ? 0 :
+		      min_t(u64, min_t(u64, len, w.node->size),
+			    P2M_TMPFS_IO_MAX);
+		if (len)
+			ret = tmpfs_call(P2M_TMPFS_READ, w.node, 0, len, len);
+		if (!ret)
+			memcpy(buf, tmpfs_reply + 1, len);
+	}
+	mutex_unlock(&tmpfs_lock);
+	return ret ? ret : (int)len;
 }
 
 /* Open @w's existing inode with @flags; caller holds tmpfs_lock. */

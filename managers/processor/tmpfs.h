@@ -30,6 +30,11 @@ bool tmpfs_owns(const char *path);
 int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp);
 /* stat(2) of @path: 0 or -errno. */
 int tmpfs_stat(const char *path, struct uapi_stat *st);
+/*
+ * The first bytes of @path (at most @len, and P2M_TMPFS_IO_MAX) into
+ * @buf and its mode into *@mode, for execve: how many, or -errno.
+ */
+int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode);
 
 /* Name calls on tmpfs paths (both resolved, absolute): 0 or -errno. */
 int tmpfs_truncate(const char *path, s64 size);

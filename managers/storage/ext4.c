@@ -547,6 +547,9 @@ int ext4_iget(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *inode)
 		ext4_decode_time(&inode->crtime, &raw->i_crtime,
 				 &raw->i_crtime_extra,
 				 ext4_extra_has(extra, 0x98));
+	inode->version = le32_get(&raw->i_version_lo);
+	if (ext4_extra_has(extra, 0x9c))
+		inode->version |= (u64)le32_get(&raw->i_version_hi) << 32;
 	memcpy(inode->i_block, raw->i_block, sizeof(inode->i_block));
 	if ((s64)inode->size < 0) {
 		ext4_bad(fs, corrupt, "inode %u: size %llu\n", ino,

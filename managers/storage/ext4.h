@@ -45,6 +45,7 @@ struct ext4_inode_info {
 	u64 size;
 	u64 blocks;			/* 512-byte units, like st_blocks */
 	struct ext4_timespec atime, mtime, ctime, crtime;
+	u64 version;			/* i_version: bumped by every data change */
 	u32 csum_seed;			/* metadata_csum: per-inode seed */
 	__le32 i_block[EXT4_N_BLOCKS];	/* raw: extent root, map or link */
 };

@@ -621,6 +621,9 @@ int ext4_write_inode(struct ext4_fs *fs, struct ext4_inode_info *in,
 	put_le16(&raw->i_blocks_high, (u16)(in->blocks >> 32));
 	put_le32(&raw->i_flags, in->flags);
 	put_le32(&raw->i_generation, in->generation);
+	put_le32(&raw->i_version_lo, (u32)in->version);
+	if (EXT4_GOOD_OLD_INODE_SIZE + extra >= 0x9c)
+		put_le32(&raw->i_version_hi, (u32)(in->version >> 32));
 	memcpy(raw->i_block, in->i_block, sizeof(raw->i_block));
 	put_le32(&raw->i_dtime, in->links ? 0 : (u32)fs->now.sec);
 	encode_time(&raw->i_atime, &raw->i_atime_extra,

@@ -330,6 +330,17 @@ static int get_reg(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *in)
 	return ext4_is_reg(in) ? 0 : -EINVAL;
 }
 
+/*
+ * The bytes of @in changed: new mtime and ctime, and a new i_version, which
+ * the storage node hands out with every stat so that the memory node's file
+ * page cache can tell the new contents from the pages it holds.
+ */
+static void data_changed(struct ext4_fs *fs, struct ext4_inode_info *in)
+{
+	in->mtime = in->ctime = fs->now;
+	in->version++;
+}
+
 ssize_t ext4_write(struct ext4_fs *fs, u32 ino, u64 off, const void *buf,
 		   size_t len)
 {
@@ -352,7 +363,7 @@ ssize_t ext4_write(struct ext4_fs *fs, u32 ino, u64 off, const void *buf,
 	if (n > 0 && off + n > in.size)
 		in.size = off + n;
 	ret = ext4_xl_store(fs, &in, &xl);
-	in.mtime = in.ctime = fs->now;
+	data_changed(fs, &in);
 	if (!ret)
 		ret = ext4_write_inode(fs, &in, false);
 	ext4_xl_free(&xl);
@@ -411,7 +422,7 @@ int ext4_truncate(struct ext4_fs *fs, u32 ino, u64 size)
 		ret = ext4_xl_store(fs, &in, &xl);
 	if (!ret) {
 		in.size = size;
-		in.mtime = in.ctime = fs->now;
+		data_changed(fs, &in);
 		ret = ext4_write_inode(fs, &in, false);
 	}
 	ext4_xl_free(&xl);

@@ -406,6 +406,7 @@ static void p2s_fill_stat(struct ext4_fs *fs,
 	fit_put_le64(&st->mtime_nsec, i->mtime.nsec);
 	fit_put_le64(&st->ctime_sec, i->ctime.sec);
 	fit_put_le64(&st->ctime_nsec, i->ctime.nsec);
+	fit_put_le64(&st->version, i->version);
 }
 
 static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,

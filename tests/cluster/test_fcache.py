@@ -27,15 +27,41 @@ while its lookups all hit (hits grew, misses did not).
   python_twice         the above
   python_twice_local   the same with `tessera run --local` (one VM: the
                        memory and storage services in-process)
+
+Files rewritten in place (the cache's versions, memory-node.md): an ext4
+image holding tests/user/fcinv.c's program, attached read-write
+(`tessera run --image IMG --writable`), runs
+
+  /fcinv /w              writes a file, maps it (private and shared),
+                         rewrites it with pwrite in the middle, truncates
+                         and extends it, changes one byte, truncates it
+                         with O_TRUNC and rewrites it: every mapping
+                         after each change has every byte of the file as
+                         it is now; a copy of the program executed, its
+                         marker patched in place with pwrite, executed
+                         again: the new marker each time; O_CREAT
+                         through dangling symlinks; a "#!" script in
+                         /tmp (tmpfs on Tessera) run, and EACCES at 0644
+  /fcinv --map /w/stable twice: a file nobody changes
+
+against the same commands natively in a chroot of a copy of the tree.
+From memory1's counters: the first run dropped older versions' pages
+(invalidations grew), and the second mapping of /w/stable read nothing
+from storage (storage-reads unchanged, hits grew, no invalidation).
+
+  rewrite              the above on three nodes
+  rewrite_local        the same with `tessera run --local`
 """
 
 import os
 import re
 import shlex
 import shutil
+import subprocess
 
 import clusterlib
-from clusterlib import check
+from clusterlib import check, Skip
+import test_files
 import test_python
 import test_rootfs
 import test_user
@@ -103,18 +129,25 @@ def python_twice():
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _native_runs(root, runs):
+	"""@runs one after the other in a chroot of @root: their stdout and
+	stderr joined, and their statuses."""
+	want_out, want_err, want_codes = b"", b"", []
+	for argv in runs:
+		code, o, e = clusterlib.native_chroot(root, argv)
+		want_out += o
+		want_err += e
+		want_codes.append(code)
+	return want_out, want_err, want_codes
+
+
 def python_twice_local():
 	"""The same in local mode: one VM, the memory and storage services
 	in-process, the same cache."""
 	tmp, root = _scratch_root()
 	try:
 		runs = _runs()
-		want_out, want_err, want_codes = b"", b"", []
-		for argv in runs:
-			code, o, e = clusterlib.native_chroot(root, argv)
-			want_out += o
-			want_err += e
-			want_codes.append(code)
+		want_out, want_err, want_codes = _native_runs(root, runs)
 		host = [[root + r[0]] + r[1:] for r in runs]
 		code, out, err, log = test_user.tessera_run(
 			"fcache-python-local", host[0],
@@ -143,7 +176,78 @@ def python_twice_local():
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+REWRITE_RUNS = [["/fcinv", "/w"], ["/fcinv", "--map", "/w/stable"],
+		["/fcinv", "--map", "/w/stable"]]
+
+
+def _rewrite(local):
+	for tool in ("mke2fs",):
+		if not shutil.which(tool):
+			raise Skip(f"{tool} not installed (scripts/install-deps)")
+	name = "fcache-rewrite" + ("-local" if local else "")
+	where = f"{name}: logs in runs/.../{name}/"
+	work = os.path.join(clusterlib.runs_dir(), name + "-work")
+	shutil.rmtree(work, ignore_errors=True)
+	root = os.path.join(work, "root")
+	os.makedirs(root)
+	shutil.copy(test_user.program("fcinv"), os.path.join(root, "fcinv"))
+	os.makedirs(os.path.join(root, "tmp"))	# natively: the script's
+	native_root = os.path.join(work, "native")
+	shutil.copytree(root, native_root)
+	img = os.path.join(work, "fcinv.ext4")
+	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", root,
+			      img, "32M"], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True)
+	check(res.returncode == 0, f"mke2fs: {res.stdout}")
+	want_out, want_err, want_codes = _native_runs(native_root, REWRITE_RUNS)
+	check(want_codes == [0, 0, 0] and b"\n0 failures\n" in want_out,
+	      f"fcinv failed natively: {want_codes}\n"
+	      f"{want_out.decode(errors='replace')}{want_err!r}")
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
+	cmd = [clusterlib.TESSERA, "run", "--image", img, "--writable",
+	       "--run-dir", run_dir, "--kernel-image",
+	       clusterlib.kernel_image(), "--timeout", str(test_files.TIMEOUT)]
+	if local:
+		cmd.append("--local")
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	for argv in REWRITE_RUNS[1:]:
+		cmd += ["--also", shlex.join(argv)]
+	cmd += ["--"] + REWRITE_RUNS[0]
+	_, out, err, log = test_files._run(cmd, run_dir)
+	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
+	check(out == want_out,
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want_out.decode(errors='replace')}\n--- tessera\n"
+	      f"{out.decode(errors='replace')}")
+	check(test_user._launcher_notes(err) == want_err,
+	      f"{where}: stderr differs: native {want_err!r}, tessera {err!r}")
+	for n, c in enumerate(want_codes):
+		check(re.search(rf"program exit run={n} pid=\d+ status={c}\b",
+				log),
+		      f"{where}: run {n} did not exit {c} as natively")
+	# The last two lines: after each --map run (one process each).
+	lines = fcache_lines(log)
+	check(len(lines) >= 3, f"{where}: {len(lines)} fcache lines")
+	first, second, third = lines[-3], lines[-2], lines[-1]
+	check(first["invalidations"] > 0 and first["invalidated"] > 0,
+	      f"{where}: no file version was dropped: {first}")
+	check(second["storage-reads"] > first["storage-reads"],
+	      f"{where}: the first map of /w/stable read nothing from "
+	      f"storage: {first} then {second}")
+	check(third["storage-reads"] == second["storage-reads"] and
+	      third["storage-pages"] == second["storage-pages"] and
+	      third["hits"] > second["hits"] and
+	      third["invalidations"] == second["invalidations"] and
+	      third["stale-reads"] == second["stale-reads"],
+	      f"{where}: the second map of the unchanged /w/stable was not "
+	      f"served from the cache: {second} then {third}")
+	shutil.rmtree(work, ignore_errors=True)
+
+
 SCENARIOS = [
 	("python_twice", python_twice),
 	("python_twice_local", python_twice_local),
+	("rewrite", lambda: _rewrite(False)),
+	("rewrite_local", lambda: _rewrite(True)),
 ]

@@ -9,7 +9,9 @@
  * for a whole small file, the window for a file's first and for
  * sequential misses, a short window for a random miss that stops at the
  * first cached page, a zero-filled last page, read errors caching
- * nothing, reads past the end refused; an address space that runs buddy
+ * nothing, reads past the end refused; file versions (a newer one drops
+ * the file's pages, a pinned one at its unpin, an older one is read
+ * through uncached); an address space that runs buddy
  * dry takes the cache's pages (vm.c's reclaim hook) before it gets
  * -ENOMEM; and every page back at the end.
  */
@@ -56,6 +58,14 @@ static struct fcache_key key(u16 node, u64 id, u64 index)
 {
 	return (struct fcache_key){ .node = node, .file_id = id,
 				    .index = index };
+}
+
+static struct fcache_key keyv(u16 node, u64 id, u64 index, u64 version)
+{
+	struct fcache_key k = key(node, id, index);
+
+	k.version = version;
+	return k;
 }
 
 /* Insert a page of @tag under @k and unpin it; 0 or -1. */
@@ -147,7 +157,7 @@ static void test_lru_bound(struct htest *t)
 	HT_ASSERT_EQ(t, put(&c, key(1, 1, 3), 'D'), 0);
 	HT_EXPECT_EQ(t, c.nr_pages, 3);
 	HT_EXPECT_EQ(t, c.stats.evictions, 1);
-	HT_EXPECT(t, !fcache_contains(&c, &(struct fcache_key){ 1, 1, 1 }));
+	HT_EXPECT(t, !fcache_contains(&c, &(struct fcache_key){ .node = 1, .file_id = 1, .index = 1 }));
 	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 0)), 'A');
 	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 2)), 'C');
 	HT_EXPECT_EQ(t, tag_of(&c, key(1, 1, 3)), 'D');
@@ -177,7 +187,7 @@ static void test_pinned_stay(struct htest *t)
 	HT_ASSERT_EQ(t, put(&c, b, 'b'), 0);
 	/* Full: the oldest, a, is pinned, so b goes. */
 	p = page_of('c');
-	ec = fcache_insert(&c, &(struct fcache_key){ 1, 9, 2 }, &p);
+	ec = fcache_insert(&c, &(struct fcache_key){ .node = 1, .file_id = 9, .index = 2 }, &p);
 	HT_ASSERT(t, ec);
 	HT_EXPECT(t, fcache_contains(&c, &a));
 	HT_EXPECT(t, !fcache_contains(&c, &b));
@@ -212,6 +222,82 @@ static void test_size_zero(struct htest *t)
 	fcache_destroy(&c);
 }
 
+/*
+ * The pages of a file belong to one version of it: a lookup or insert
+ * of a newer version drops them all (the other files' stay), an older
+ * version is neither found nor cached any more.
+ */
+static void test_versions(struct htest *t)
+{
+	struct fcache_key k;
+	struct fcache c;
+	void *p;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 16, 8), 0);
+	for (u64 i = 0; i < 3; i++)
+		HT_ASSERT_EQ(t, put(&c, keyv(2, 40, i, 5), 0x50 + i), 0);
+	HT_ASSERT_EQ(t, put(&c, keyv(2, 41, 0, 5), 0x99), 0);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 1, 5)), 0x51);
+	HT_EXPECT(t, !fcache_stale(&c, &(struct fcache_key){ .node = 2,
+			.file_id = 40, .version = 5 }));
+	/* Version 6 of file 40: none of version 5's pages answer. */
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 2, 6)), -1);
+	HT_EXPECT_EQ(t, c.nr_pages, 1);
+	HT_EXPECT_EQ(t, c.stats.invalidations, 1);
+	HT_EXPECT_EQ(t, c.stats.invalidated_pages, 3);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 0, 5)), -1);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 41, 0, 5)), 0x99);
+	HT_ASSERT_EQ(t, put(&c, keyv(2, 40, 0, 6), 0x60), 0);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 0, 6)), 0x60);
+	/* A reader of version 5 now: stale, its page is not cached. */
+	k = keyv(2, 40, 1, 5);
+	HT_EXPECT(t, fcache_stale(&c, &k));
+	p = page_of(0x55);
+	HT_ASSERT(t, p);
+	HT_EXPECT(t, fcache_insert(&c, &k, &p) == NULL);
+	HT_EXPECT(t, p != NULL);
+	free_page((unsigned long)p);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 0, 6)), 0x60);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	/* An insert of a newer version drops the older ones too. */
+	HT_ASSERT_EQ(t, put(&c, keyv(2, 40, 3, 9), 0x93), 0);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 0, 6)), -1);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(2, 40, 3, 9)), 0x93);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	HT_EXPECT_EQ(t, c.stats.invalidations, 2);
+	fcache_destroy(&c);
+}
+
+/* A page being copied when its file changes goes at its last unpin. */
+static void test_version_pinned(struct htest *t)
+{
+	struct fcache_key k = keyv(1, 70, 0, 1);
+	struct fcache_entry *e;
+	struct fcache c;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 4, 8), 0);
+	HT_ASSERT_EQ(t, put(&c, k, 0x11), 0);
+	HT_ASSERT_EQ(t, put(&c, keyv(1, 70, 1, 1), 0x12), 0);
+	e = fcache_lookup(&c, &k);
+	HT_ASSERT(t, e);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(1, 70, 0, 2)), -1);
+	/* The unpinned page went, the pinned one is still readable. */
+	HT_EXPECT_EQ(t, c.nr_pages, 1);
+	HT_EXPECT_EQ(t, ((const u8 *)fcache_entry_page(e))[4095], 0x11);
+	HT_EXPECT(t, !fcache_contains(&c, &k));
+	/* Not evictable while pinned, not found, freed at the unpin. */
+	HT_EXPECT_EQ(t, fcache_evict(&c, 4), 0);
+	HT_ASSERT_EQ(t, put(&c, keyv(1, 70, 0, 2), 0x21), 0);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	fcache_unpin(&c, e);
+	HT_EXPECT_EQ(t, c.nr_pages, 1);
+	HT_EXPECT_EQ(t, tag_of(&c, keyv(1, 70, 0, 2)), 0x21);
+	fcache_destroy(&c);
+	HT_EXPECT_EQ(t, buddy_check(), 0);
+}
+
 /* ------------------------------------------------------------ reader */
 
 #define MAX_READS	32
@@ -224,9 +310,12 @@ struct fake_storage {
 	int fail;		/* returned instead of reading, if set */
 };
 
+/* What the fake storage node's files hold now: a rewrite changes it. */
+static u8 fake_contents;
+
 static u8 file_byte(u64 id, u64 i)
 {
-	return (u8)(i * 7 + id);
+	return (u8)(i * 7 + id + fake_contents);
 }
 
 static int fake_read(void *ctx, const struct mem_file *file, u64 off,
@@ -430,6 +519,54 @@ static void test_reclaim_for_processes(struct htest *t)
 	fcache_destroy(&c);
 }
 
+/*
+ * A file rewritten in place: the reader of the new version gets the new
+ * bytes (from storage once, then from the cache); a reader that still
+ * names the old version gets today's bytes straight from storage and
+ * caches nothing; an unchanged file's second read reads no storage.
+ */
+static void test_read_versions(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f1 = file_of(30, 6 * PG), f2, other = file_of(31, PG);
+	struct fcache c;
+
+	f1.version = 3;
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
+	fake_contents = 0;
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f1, 0, 6 * PG), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &other, 0, PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 2);
+	/* Unchanged: shared, no storage read. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f1, 0, 6 * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 2);
+	/* Rewritten: new bytes, version 4. */
+	fake_contents = 0x40;
+	f2 = f1;
+	f2.version = 4;
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f2, PG, 2 * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 3);
+	HT_EXPECT_EQ(t, c.stats.invalidations, 1);
+	HT_EXPECT_EQ(t, c.stats.invalidated_pages, 6);
+	/* Pages 1-4 came in that read: 0 and 5 are missing. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f2, 0, 6 * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 5);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f2, 0, 6 * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 5);
+	/* The old version's reader: today's bytes, one read a page. */
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f1, 2 * PG, 2 * PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 7);
+	HT_EXPECT_EQ(t, c.stats.stale_reads, 2);
+	HT_EXPECT_EQ(t, c.nr_pages, 7);
+	/* The other file was not touched by any of it. */
+	fake_contents = 0;
+	HT_EXPECT_EQ(t, read_check(&c, &src, &other, 0, PG), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, 7);
+	fcache_destroy(&c);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -444,11 +581,14 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_lru_bound),
 	HT_CASE(test_pinned_stay),
 	HT_CASE(test_size_zero),
+	HT_CASE(test_versions),
+	HT_CASE(test_version_pinned),
 	HT_CASE(test_read_small_file),
 	HT_CASE(test_read_windows),
 	HT_CASE(test_read_error),
 	HT_CASE(test_read_tiny_cache),
 	HT_CASE(test_reclaim_for_processes),
+	HT_CASE(test_read_versions),
 	HT_CASE(test_no_leaks),
 	{}
 };
