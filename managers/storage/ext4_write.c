@@ -7,8 +7,8 @@
  * Each operation checks that writes are allowed (ext4_w_begin()),
  * validates its names and inodes, makes its changes in the block cache
  * (data goes to the device directly), and writes the superblock's
- * counters at the end.  No journal yet: ext4_sync() is the only
- * durability point.
+ * counters at the end (ext4_w_end(), which may commit the journal's
+ * running transaction: ext4_journal_op_end()).
  *
  * Callers serialise (see ext4.h).
  */
