@@ -861,8 +861,10 @@ int ext4_journal_commit(struct ext4_fs *fs, bool idle)
 
 	if (!j)
 		return bcache_sync(&fs->bc);
+	/* Read-only, or the journal failed: never write what it holds. */
 	if (!fs->writable)
-		return bcache_sync(&fs->bc);	/* nothing dirty: a flush */
+		return bcache_count_dirty(&fs->bc) ? -EIO :
+						     bcache_sync(&fs->bc);
 	if (bcache_count_dirty(&fs->bc) || j->nr_revoke)
 		ret = do_commit(fs);
 	if (!ret)

@@ -10,10 +10,11 @@ every QEMU is killed with SIGKILL: no shutdown, no sync.  Then:
   cuts        a few cuts, each on a fresh image: `e2fsck -fy` on a copy
               only replays the journal (status <= 1, no "? yes" repair
               in its output), `e2fsck -fn` is clean afterwards, and every
-              file whose "synced" line was printed (and not unlinked
-              since) reads back intact byte for byte through debugfs; the
-              bytes come from the program's documented pattern, computed
-              here.  The first cut image is also booted again (the
+              file whose "synced" line was printed (and that the program
+              does not unlink later) reads back intact byte for byte
+              through debugfs, and each file whose "unlinked" line was
+              printed is gone; the bytes come from the program's
+              documented pattern, computed here.  The first cut image is also booted again (the
               storage node replays the journal at mount; the program
               writes one more file elsewhere), after which `e2fsck -fn`
               is clean without any replay by e2fsck and the same files
@@ -123,18 +124,28 @@ def _run_and_cut(name, img, rng):
 
 
 def _durable(seen):
-	"""{i: size} of the files that must be intact."""
-	files, maybe_gone = {}, set()
+	"""({i: size} of the files that must be intact, [j, ...] of those that
+	must be gone).  The program runs ahead of the lines seen here, so a
+	file it unlinks later (every fJ with J % 4 == 1, two rounds on) is
+	only checked for being gone once its "unlinked" line was seen."""
+	files, gone = {}, []
 	for ln in seen:
 		w = ln.split()
-		if w[0] == "synced":
-			i = int(w[1][1:])
-			files[i] = int(w[2])
-			if i % 4 == 3:
-				maybe_gone.add(i - 2)
-	for j in maybe_gone:
-		files.pop(j, None)
-	return files
+		if w[0] == "synced" and int(w[1][1:]) % 4 != 1:
+			files[int(w[1][1:])] = int(w[2])
+		elif w[0] == "unlinked":
+			gone.append(int(w[1][1:]))
+	return files, gone
+
+
+def _check_gone(img, gone, where):
+	for j in gone:
+		res = subprocess.run(["debugfs", "-R", f"stat /p/f{j}", img],
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, text=True)
+		check("File not found" in res.stdout,
+		      f"{where}: /p/f{j} was unlinked and its directory "
+		      f"fsynced, but it is still there")
 
 
 def _check_files(img, files, where):
@@ -163,6 +174,7 @@ def _fsck_only_replays(img, where):
 	      f"{where}: e2fsck -fy did more than replay the journal "
 	      f"(status {res.returncode}):\n{res.stdout}")
 	test_fs_write._e2fsck_clean(img, where)
+	return "recovering journal" in res.stdout
 
 
 def cuts():
@@ -182,11 +194,14 @@ def cuts():
 		img = os.path.join(work, f"cut{k}.ext4")
 		test_fs_write._mke2fs(root, img, "64M")
 		seen = _run_and_cut(name, img, rng)
-		files = _durable(seen)
+		files, gone = _durable(seen)
 		copy = img + ".fsck"
 		subprocess.run(["cp", img, copy], check=True)
-		_fsck_only_replays(copy, where)
+		replayed = _fsck_only_replays(copy, where)
 		_check_files(copy, files, where)
+		_check_gone(copy, gone, where)
+		print(f"# {name}: {len(files)} files to check, e2fsck "
+		      f"{'replayed the journal' if replayed else 'found it empty'}")
 		if k:
 			continue
 		# Boot the cut image again: our storage node replays it.
@@ -201,6 +216,13 @@ def cuts():
 		      f"{where}: status {res.returncode}: {res.stdout[-300:]!r}")
 		test_fs_write._e2fsck_clean(img, where)
 		_check_files(img, files, where)
+		_check_gone(img, gone, where)
+		log = os.path.join(clusterlib.runs_dir(), name, "storage2",
+				   "serial.log")
+		log = open(log, errors="replace").read() \
+			if os.path.exists(log) else ""
+		print(f"# {name}: storage node "
+		      f"{'replayed' if 'journal: replayed' in log else 'had nothing to replay'}")
 	subprocess.run(["rm", "-rf", work])
 
 

@@ -9,6 +9,11 @@
  *                         print "synced fI SIZE" and flush stdout.  Every
  *                         fourth round also unlinks an older file and
  *                         prints "unlinked fJ" after the fsync of DIR.
+ *                         Each round starts by rewriting DIR/scratch
+ *                         (O_TRUNC, 5000 bytes, no fsync): the storage
+ *                         node commits the freed blocks at once, so the
+ *                         journal holds a transaction to replay while the
+ *                         round's file is written.
  *
  * The test kills every VM at a random point; each file whose "synced"
  * line was printed (and not unlinked later) must then be on the disk
@@ -59,6 +64,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		unsigned long size = file_size(i), k;
 
+		snprintf(path, sizeof(path), "%s/scratch", argv[1]);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return fail("open", path);
+		memset(buf, (int)i, 5000);
+		if (write(fd, buf, 5000) != 5000)
+			return fail("write", path);
+		close(fd);
 		snprintf(path, sizeof(path), "%s/f%u", argv[1], i);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0)
