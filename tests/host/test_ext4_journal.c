@@ -16,7 +16,8 @@
  * of seed and offset), never from the code under test.
  *
  * Also: a journal superblock we cannot trust leaves the file system
- * read-only.  Needs mke2fs, debugfs and e2fsck (e2fsprogs).
+ * read-only; a journal written by e2fsprogs (debugfs journal_write, with
+ * a revoke) is replayed as e2fsck replays it.  Needs mke2fs, debugfs and e2fsck (e2fsprogs).
  */
 /* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/ext4_journal.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
@@ -434,6 +435,67 @@ static void test_untrusted_journal(struct htest *t)
 	free(buf);
 }
 
+/* Block @blk (1 KiB blocks) of image @path into @buf. */
+static bool read_blk(const char *path, u64 blk, u8 *buf)
+{
+	int fd = open(path, O_RDONLY);
+	bool ok = fd >= 0 && pread(fd, buf, 1024, blk * 1024) == 1024;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * A journal written by e2fsprogs (debugfs journal_write), not by us:
+ * transaction 1 logs blocks 3000 and 3001, transaction 2 revokes 3000,
+ * transaction 3 logs 3002.  Our replay must give 3000 untouched (zero),
+ * 3001 and 3002 the logged bytes, as e2fsck's own replay does.
+ */
+static void test_replay_e2fsprogs_journal(struct htest *t)
+{
+	u8 data[3072], got[1024], fsck_got[1024], zero[1024] = { 0 };
+	char path[160], copy[160], bin[160], cmds[160];
+	struct img im;
+	FILE *f;
+	int i;
+
+	HT_ASSERT(t, setup_dir());
+	snprintf(path, sizeof(path), "%s/dj.img", tmpdir);
+	snprintf(copy, sizeof(copy), "%s/dj-fsck.img", tmpdir);
+	snprintf(bin, sizeof(bin), "%s/dj.bin", tmpdir);
+	snprintf(cmds, sizeof(cmds), "%s/dj.cmds", tmpdir);
+	fill(data, 77, 0, sizeof(data));
+	f = fopen(bin, "w");
+	HT_ASSERT(t, f && fwrite(data, 1, sizeof(data), f) == sizeof(data));
+	fclose(f);
+	f = fopen(cmds, "w");
+	HT_ASSERT(t, f);
+	fprintf(f, "jo -c\njw -b 3000,3001 %s\njc\njo\njw -r 3000\njc\n", bin);
+	fclose(f);
+	/* The third transaction logs the file's first block at 3002. */
+	HT_ASSERT_EQ(t, sh("rm -f '%s' && truncate -s 16M '%s' && mke2fs -q -F -t ext4 '%s' >/dev/null 2>&1 && debugfs -w -f '%s' '%s' >/dev/null 2>&1 && printf 'jo\njw -b 3002 %s\njc\n' > '%s' && debugfs -w -f '%s' '%s' >/dev/null 2>&1",
+			   path, path, path, cmds, path, bin, cmds, cmds, path), 0);
+	HT_ASSERT_EQ(t, sh("debugfs -R logdump '%s' 2>/dev/null | grep -c 'commit block' | grep -qx 3",
+			   path), 0);
+	HT_ASSERT_EQ(t, sh("cp '%s' '%s' && e2fsck -fy '%s' >/dev/null 2>&1; test $? -le 1",
+			   path, copy, copy), 0);
+
+	snprintf(im.path, sizeof(im.path), "%s", path);
+	HT_ASSERT(t, img_mount(&im, -1));
+	HT_EXPECT(t, im.fs->writable);
+	img_drop(&im);
+	HT_EXPECT_EQ(t, sh("e2fsck -fn '%s' >/dev/null 2>&1", path), 0);
+	for (i = 0; i < 3; i++) {
+		const u8 *want = i == 0 ? zero : data + (i == 1 ? 1024 : 0);
+
+		HT_ASSERT(t, read_blk(path, 3000 + i, got));
+		HT_ASSERT(t, read_blk(copy, 3000 + i, fsck_got));
+		HT_EXPECT(t, !memcmp(got, want, 1024));
+		HT_EXPECT(t, !memcmp(got, fsck_got, 1024));
+	}
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4J_KEEP"))
@@ -446,6 +508,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_powercut_1k),
 	HT_CASE(test_powercut_4k),
 	HT_CASE(test_untrusted_journal),
+	HT_CASE(test_replay_e2fsprogs_journal),
 	HT_CASE(test_cleanup),
 	{}
 };
