@@ -436,23 +436,30 @@ stop:
 	return 0;
 }
 
-/* Set or clear needs_recovery in the on-disk superblock (not cached). */
-static int super_recover_flag(struct ext4_fs *fs, struct ext4_super_block *sb,
-			      bool on)
+/* Set or clear needs_recovery in @sb, with its checksum. */
+static void set_recover(struct ext4_fs *fs, struct ext4_super_block *sb,
+			bool on)
 {
-	const struct storage_io *io = fs->io;
-	u32 f;
-	int ret;
+	u32 f = le32_get(&sb->s_feature_incompat);
 
-	ret = io->read(io->ctx, EXT4_SUPER_OFFSET, sb, sizeof(*sb));
-	if (ret)
-		return ret;
-	f = le32_get(&sb->s_feature_incompat);
 	f = on ? f | EXT4_FEATURE_INCOMPAT_RECOVER :
 		 f & ~EXT4_FEATURE_INCOMPAT_RECOVER;
 	put_le32(&sb->s_feature_incompat, f);
 	if (fs->has_csum)
 		put_le32(&sb->s_checksum, ext4_sb_csum(sb));
+}
+
+/* Set or clear needs_recovery in the on-disk superblock (not cached). */
+static int super_recover_flag(struct ext4_fs *fs, struct ext4_super_block *sb,
+			      bool on)
+{
+	const struct storage_io *io = fs->io;
+	int ret;
+
+	ret = io->read(io->ctx, EXT4_SUPER_OFFSET, sb, sizeof(*sb));
+	if (ret)
+		return ret;
+	set_recover(fs, sb, on);
 	return io->write(io->ctx, EXT4_SUPER_OFFSET, sb, sizeof(*sb));
 }
 
@@ -575,7 +582,6 @@ static int cached_recover_flag(struct ext4_fs *fs, bool on,
 	u64 blk = EXT4_SUPER_OFFSET >> fs->log_block_size;
 	struct ext4_super_block *sb;
 	struct bcache_buf *b;
-	u32 f;
 	int ret;
 
 	ret = ext4_bread(fs, blk, &b);
@@ -583,12 +589,7 @@ static int cached_recover_flag(struct ext4_fs *fs, bool on,
 		return ret;
 	sb = (void *)((u8 *)b->data + (EXT4_SUPER_OFFSET &
 				       (fs->block_size - 1)));
-	f = le32_get(&sb->s_feature_incompat);
-	f = on ? f | EXT4_FEATURE_INCOMPAT_RECOVER :
-		 f & ~EXT4_FEATURE_INCOMPAT_RECOVER;
-	put_le32(&sb->s_feature_incompat, f);
-	if (fs->has_csum)
-		put_le32(&sb->s_checksum, ext4_sb_csum(sb));
+	set_recover(fs, sb, on);
 	*out = b;
 	return 0;
 }
