@@ -39,15 +39,29 @@ int bcache_init(struct bcache *bc, const struct storage_io *io,
 	return 0;
 }
 
+static void bcache_free_extra(struct bcache *bc, struct bcache_buf *b)
+{
+	list_del(&b->lru);
+	kfree(b->data);
+	kfree(b);
+	bc->nr_extra--;
+}
+
 void bcache_destroy(struct bcache *bc)
 {
+	struct bcache_buf *b, *n;
+
+	if (bc->bufs)
+		list_for_each_entry_safe(b, n, &bc->lru, lru)
+			if (b->extra)
+				bcache_free_extra(bc, b);
 	kfree(bc->bufs);
 	kfree(bc->mem);
 	bc->bufs = NULL;
 	bc->mem = NULL;
 }
 
-static int bcache_write_one(struct bcache *bc, struct bcache_buf *b)
+int bcache_writeback(struct bcache *bc, struct bcache_buf *b)
 {
 	int ret;
 
@@ -62,6 +76,24 @@ static int bcache_write_one(struct bcache *bc, struct bcache_buf *b)
 	return 0;
 }
 
+/* One more buffer for a transaction bigger than the cache. */
+static struct bcache_buf *bcache_grow(struct bcache *bc)
+{
+	struct bcache_buf *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (b)
+		b->data = kmalloc(bc->block_size, GFP_KERNEL);
+	if (!b || !b->data) {
+		kfree(b);
+		return NULL;
+	}
+	b->extra = true;
+	list_add_tail(&b->lru, &bc->lru);
+	bc->nr_extra++;
+	bc->stats.grown++;
+	return b;
+}
+
 int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out)
 {
 	struct bcache_buf *b, *victim = NULL;
@@ -73,18 +105,20 @@ int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out)
 			goto found;
 		}
 	}
-	/* The least recently used unpinned buffer. */
+	/* The least recently used unpinned (and, journaled, clean) buffer. */
 	list_for_each_entry_reverse(b, &bc->lru, lru) {
-		if (!b->refs) {
+		if (!b->refs && !(bc->hold_dirty && b->valid && b->dirty)) {
 			victim = b;
 			break;
 		}
 	}
+	if (!victim && bc->hold_dirty)
+		victim = bcache_grow(bc);
 	if (!victim)
 		return -EBUSY;
 	b = victim;
 	if (b->valid && b->dirty) {
-		ret = bcache_write_one(bc, b);
+		ret = bcache_writeback(bc, b);
 		if (ret)
 			return ret;
 	}
@@ -134,16 +168,34 @@ void bcache_forget(struct bcache *bc, u64 blk)
 	}
 }
 
+unsigned int bcache_count_dirty(const struct bcache *bc)
+{
+	const struct bcache_buf *b;
+	unsigned int n = 0;
+
+	list_for_each_entry(b, &bc->lru, lru)
+		if (b->valid && b->dirty)
+			n++;
+	return n;
+}
+
+void bcache_trim(struct bcache *bc)
+{
+	struct bcache_buf *b, *n;
+
+	list_for_each_entry_safe(b, n, &bc->lru, lru)
+		if (b->extra && !b->refs && !(b->valid && b->dirty))
+			bcache_free_extra(bc, b);
+}
+
 int bcache_sync(struct bcache *bc)
 {
-	unsigned int i;
+	struct bcache_buf *b;
 	int ret = 0, err;
 
-	for (i = 0; i < bc->nr; i++) {
-		struct bcache_buf *b = &bc->bufs[i];
-
+	list_for_each_entry(b, &bc->lru, lru) {
 		if (b->valid && b->dirty) {
-			err = bcache_write_one(bc, b);
+			err = bcache_writeback(bc, b);
 			if (err && !ret)
 				ret = err;
 		}

@@ -9,10 +9,16 @@
  * buffer), so a large file cannot flush the metadata out.
  *
  * Buffers are pinned between bcache_get() and bcache_put(); a pinned
- * buffer is never reused.  The write half is in place for the writer
- * to come: bcache_mark_dirty(), write-back of a dirty victim before
- * reuse, and bcache_sync(), which writes every dirty buffer and flushes
- * the device (-EROFS on a read-only one).
+ * buffer is never reused.  bcache_mark_dirty() marks a buffer for
+ * write-back; bcache_sync() writes every dirty buffer and flushes the
+ * device (-EROFS on a read-only one).
+ *
+ * Without a journal a dirty victim is written back before reuse.  With
+ * one (hold_dirty set by ext4_journal.c) a dirty buffer belongs to the
+ * running transaction and must not reach its home block before that
+ * commits: it is never a victim, and when every unpinned buffer is
+ * dirty the cache grows by an extra buffer, given back by bcache_trim()
+ * once the commit has written the dirty ones (checkpoint).
  *
  * Not locked: the owner (one struct ext4_fs) serialises every call.
  */
@@ -40,6 +46,7 @@ struct bcache_buf {
 	unsigned int refs;		/* pins; 0: on the LRU, reusable */
 	bool valid;			/* data holds block blk */
 	bool dirty;
+	bool extra;			/* allocated past nr (hold_dirty) */
 	struct list_head lru;		/* most recently used first */
 };
 
@@ -48,6 +55,7 @@ struct bcache_stats {
 	u64 misses;
 	u64 read_errors;
 	u64 writebacks;
+	u64 grown;			/* extra buffers allocated */
 };
 
 struct bcache {
@@ -57,6 +65,8 @@ struct bcache {
 	struct bcache_buf *bufs;	/* nr entries */
 	u8 *mem;			/* nr * block_size */
 	struct list_head lru;
+	bool hold_dirty;		/* journaled: never evict dirty */
+	unsigned int nr_extra;
 	struct bcache_stats stats;
 };
 
@@ -82,5 +92,13 @@ void bcache_mark_dirty(struct bcache_buf *b);
 void bcache_forget(struct bcache *bc, u64 blk);
 /* Write every dirty buffer, then flush the device.  0, -EROFS, -EIO. */
 int bcache_sync(struct bcache *bc);
+/* Write one valid dirty buffer to its home block (no flush). */
+int bcache_writeback(struct bcache *bc, struct bcache_buf *b);
+/* How many valid buffers are dirty. */
+unsigned int bcache_count_dirty(const struct bcache *bc);
+/* Free the extra buffers that are clean and unpinned. */
+void bcache_trim(struct bcache *bc);
+
+#define bcache_for_each(b, bc) list_for_each_entry(b, &(bc)->lru, lru)
 
 #endif /* _STORAGE_BCACHE_H */

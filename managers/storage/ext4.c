@@ -37,6 +37,7 @@
 #include <tessera/string.h>
 
 #include "ext4.h"
+#include "ext4_journal.h"
 #include "ext4_priv.h"
 
 
@@ -46,14 +47,14 @@
 	 EXT4_FEATURE_INCOMPAT_EXTENTS | EXT4_FEATURE_INCOMPAT_64BIT |	\
 	 EXT4_FEATURE_INCOMPAT_MMP | EXT4_FEATURE_INCOMPAT_FLEX_BG |	\
 	 EXT4_FEATURE_INCOMPAT_EA_INODE | EXT4_FEATURE_INCOMPAT_CSUM_SEED | \
-	 EXT4_FEATURE_INCOMPAT_LARGEDIR | EXT4_FEATURE_INCOMPAT_INLINE_DATA)
+	 EXT4_FEATURE_INCOMPAT_LARGEDIR | EXT4_FEATURE_INCOMPAT_INLINE_DATA | \
+	 EXT4_FEATURE_INCOMPAT_RECOVER)
 
 static const struct {
 	u32 bit;
 	const char *name;
 } ext4_incompat_names[] = {
 	{ EXT4_FEATURE_INCOMPAT_COMPRESSION, "compression" },
-	{ EXT4_FEATURE_INCOMPAT_RECOVER, "needs_recovery" },
 	{ EXT4_FEATURE_INCOMPAT_JOURNAL_DEV, "journal_dev" },
 	{ EXT4_FEATURE_INCOMPAT_DIRDATA, "dirdata" },
 	{ EXT4_FEATURE_INCOMPAT_ENCRYPT, "encrypt" },
@@ -321,8 +322,38 @@ put:
 	return ret;
 }
 
-struct ext4_fs *ext4_mount(const struct storage_io *io,
-			   unsigned int cache_blocks)
+/*
+ * A journal that needs recovery: replay it (0: mount again), or
+ * leave the file system read-only (logged).
+ */
+static int ext4_mount_journal(struct ext4_fs *fs,
+			      const struct ext4_super_block *sb, bool replayed)
+{
+	int ret = ext4_journal_load(fs, sb);
+
+	if (ret == -ENOMEM)
+		return ret;
+	if (!ext4_journal_dirty(fs, sb))
+		return 1;
+	if (replayed || !fs->io->write) {
+		pr_err("journal needs recovery %s; read-only, may be stale\n",
+		       replayed ? "again" : "on a read-only device");
+		ext4_journal_destroy(fs);
+		fs->journal_bad = true;
+		return 1;
+	}
+	ret = ext4_journal_recover(fs);
+	if (ret) {
+		ext4_journal_destroy(fs);
+		fs->journal_bad = true;
+		return 1;
+	}
+	return 0;
+}
+
+static struct ext4_fs *ext4_mount_once(const struct storage_io *io,
+				       unsigned int cache_blocks,
+				       bool replayed)
 {
 	struct ext4_super_block *sb;
 	struct ext4_inode_info root;
@@ -368,6 +399,15 @@ struct ext4_fs *ext4_mount(const struct storage_io *io,
 			goto free_bounce;
 		}
 	}
+	ret = ext4_mount_journal(fs, sb, replayed);
+	if (ret < 0)
+		goto free_bounce;
+	if (!ret) {
+		/* Replayed: read everything again. */
+		ext4_unmount(fs);
+		kfree(sb);
+		return ext4_mount_once(io, cache_blocks, true);
+	}
 	ret = ext4_iget(fs, EXT4_ROOT_INO, &root);
 	if (!ret && !ext4_is_dir(&root))
 		ret = -EIO;
@@ -387,6 +427,7 @@ struct ext4_fs *ext4_mount(const struct storage_io *io,
 	return fs;
 
 free_bounce:
+	ext4_journal_destroy(fs);
 	kfree(fs->bounce);
 destroy_cache:
 	bcache_destroy(&fs->bc);
@@ -396,10 +437,17 @@ free:
 	return ERR_PTR(ret);
 }
 
+struct ext4_fs *ext4_mount(const struct storage_io *io,
+			   unsigned int cache_blocks)
+{
+	return ext4_mount_once(io, cache_blocks, false);
+}
+
 void ext4_unmount(struct ext4_fs *fs)
 {
 	if (!fs)
 		return;
+	ext4_journal_destroy(fs);
 	bcache_destroy(&fs->bc);
 	kfree(fs->bounce);
 	kfree(fs);

@@ -56,6 +56,8 @@ struct ext4_stats {
 	u64 io_errors;			/* device read failures */
 };
 
+struct ext4_journal;
+
 struct ext4_fs {
 	struct bcache bc;
 	const struct storage_io *io;
@@ -90,6 +92,8 @@ struct ext4_fs {
 	u32 free_inodes;
 	u32 next_generation;		/* i_generation of the next inode */
 	bool sb_dirty;			/* free counts to write back */
+	struct ext4_journal *journal;	/* ext4_journal.c; NULL: none */
+	bool journal_bad;		/* has_journal, but not trusted */
 	struct ext4_timespec now;	/* the caller's clock, for times */
 };
 

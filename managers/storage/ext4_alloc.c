@@ -24,6 +24,7 @@
 #include <tessera/string.h>
 
 #include "ext4_alloc.h"
+#include "ext4_journal.h"
 
 /* bg_flags */
 #define EXT4_BG_INODE_UNINIT	0x0001
@@ -456,6 +457,7 @@ int ext4_free_blocks(struct ext4_fs *fs, u64 blk, u64 count)
 		ext4_gd_put(fs, &r, true);
 		fs->free_blocks += n;
 		fs->sb_dirty = true;
+		ext4_journal_freed(fs, blk, n);
 		blk += n;
 		count -= n;
 	}

@@ -7,8 +7,8 @@
  * Each operation checks that writes are allowed (ext4_w_begin()),
  * validates its names and inodes, makes its changes in the block cache
  * (data goes to the device directly), and writes the superblock's
- * counters at the end.  No journal yet: ext4_sync() is the only
- * durability point.
+ * counters at the end (ext4_w_end(), which may commit the journal's
+ * running transaction: ext4_journal_op_end()).
  *
  * Callers serialise (see ext4.h).
  */
@@ -21,6 +21,7 @@
 
 #include "ext4_alloc.h"
 #include "ext4_dir.h"
+#include "ext4_journal.h"
 #include "ext4_write.h"
 
 #define EXT4_S_ISGID		02000
@@ -81,6 +82,8 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 	else if (fs->first_ino < EXT4_GOOD_OLD_FIRST_INO ||
 		 fs->first_ino > fs->inodes_count)
 		why = "bad s_first_ino";
+	else if (fs->journal_bad)
+		why = "a journal that cannot be trusted";
 	else if (le32_get(&sb->s_last_orphan))
 		why = "an orphan list to process";
 	else if (le32_get(&sb->s_log_cluster_size) !=
@@ -96,6 +99,7 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 		return;
 	}
 	fs->writable = true;
+	ext4_journal_start(fs);
 }
 
 static int ext4_w_begin(struct ext4_fs *fs)
@@ -120,6 +124,8 @@ static int ext4_w_end(struct ext4_fs *fs, int ret)
 {
 	int err = ext4_write_super(fs);
 
+	if (!err)
+		err = ext4_journal_op_end(fs);
 	return ret ? ret : err;
 }
 
@@ -1002,6 +1008,6 @@ int ext4_sync(struct ext4_fs *fs)
 	if (fs->writable)
 		ret = ext4_write_super(fs);
 	if (!ret)
-		ret = bcache_sync(&fs->bc);
+		ret = ext4_journal_commit(fs, true);
 	return ret;
 }

@@ -5,10 +5,11 @@
  * system mounted by ext4_mount(), keeping every checksum
  * (metadata_csum), bitmap and counter the way e2fsck expects.
  *
- * No journal yet (issue 14 part 3): metadata goes through the block
- * cache, file data straight to the device; ext4_sync() writes every
- * dirty block and flushes the device.  A crash between two syncs can
- * leave the file system needing e2fsck.
+ * Metadata goes through the block cache, file data straight to the
+ * device.  With a journal (ext4_journal.h) metadata changes are grouped
+ * into transactions; ext4_sync() commits the running one and flushes.
+ * Without one, ext4_sync() writes every dirty block and flushes the
+ * device, and a crash between two syncs can leave e2fsck work.
  *
  * Writes are refused with -EROFS when the device is read-only, the
  * file system has a feature the writer does not handle (see
@@ -91,7 +92,7 @@ struct ext4_setattr {
 /* chmod, chown, utimensat; ctime becomes fs->now. */
 int ext4_setattr(struct ext4_fs *fs, u32 ino, const struct ext4_setattr *a);
 
-/* Write every dirty block and flush the device (fsync, sync). */
+/* Commit (or write) every change and flush the device (fsync, sync). */
 int ext4_sync(struct ext4_fs *fs);
 
 #endif /* _STORAGE_EXT4_WRITE_H */

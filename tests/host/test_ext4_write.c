@@ -13,7 +13,7 @@
  *
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs).
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <fcntl.h>
@@ -32,48 +32,9 @@
 #include "../../managers/storage/ext4.h"
 #include "../../managers/storage/ext4_write.h"
 #include "../../managers/storage/internal.h"
-
-int libc_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__asm__("snprintf");
-int libc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	__asm__("vsnprintf");
-#undef snprintf
-#undef vsnprintf
-#define snprintf libc_snprintf
-#define vsnprintf libc_vsnprintf
+#include "ext4_htest.h"
 
 static char tmpdir[64];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The byte at @off of a file with @seed: a hash of both. */
-static u8 pat(u32 seed, u64 off)
-{
-	u64 x = (off + 1) * 0x9E3779B97F4A7C15ull ^ (u64)seed * 0xC2B2AE3D27D4EB4Full;
-
-	x ^= x >> 31;
-	return (u8)(x ^ (x >> 17));
-}
-
-static void fill(u8 *buf, u32 seed, u64 off, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = pat(seed, off + i);
-}
 
 struct img {
 	char path[128];
