@@ -1011,8 +1011,13 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 		return -EINVAL;
 	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
 		return -EFAULT;
+	/*
+	 * Linux's order: the old address must be mapped; a shrink unmaps
+	 * the tail first, so only what stays must lie in one vma (a
+	 * shrink across vmas, or over a hole past the new length, works).
+	 */
 	v = rmm_find_vma(mm, old_addr);
-	if (!v || old_addr + old_len > v->end)
+	if (!v)
 		return -EFAULT;
 
 	if (flags & MREMAP_FIXED) {
@@ -1028,6 +1033,9 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 				return ret;
 			old_len = new_len;
 		}
+		v = rmm_find_vma(mm, old_addr);
+		if (!v || old_addr + old_len > v->end)
+			return -EFAULT;
 		ret = rmm_move_vma(mm, old_addr, old_len, new_addr, new_len);
 		return ret ? ret : (s64)new_addr;
 	}
@@ -1037,6 +1045,8 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 				      old_addr + old_len);
 		return ret ? ret : (s64)old_addr;
 	}
+	if (old_addr + old_len > v->end)
+		return -EFAULT;
 	/* Grow in place when the range ends its vma and room follows. */
 	if (old_addr + old_len == v->end && new_len <= TASK_SIZE &&
 	    old_addr <= TASK_SIZE - new_len &&
