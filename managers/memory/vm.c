@@ -788,43 +788,15 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 {
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	bool anon = flags & MAP_ANONYMOUS;
+	u64 file_end = 0, req_len = len;
 	u32 vflags = 0;
-	u64 file_end = 0;
 	struct vma *v;
 	int ret;
 
 	if (!len)
 		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
-	switch (flags & MAP_TYPE) {
-	case MAP_PRIVATE:
-		break;
-	case MAP_SHARED:
-	case MAP_SHARED_VALIDATE:
-		/*
-		 * Files are read-only, so a shared file mapping is one
-		 * that may never be written (Linux clears VM_MAYWRITE for
-		 * a read-only descriptor); shared anonymous memory needs
-		 * pages shared between processes, which we do not have.
-		 */
-		if (anon)
-			return -EOPNOTSUPP;
-		if (prot & PROT_WRITE)
-			return -EACCES;
-		vflags |= VMA_SHARED | VMA_NOWRITE;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (!anon) {
-		if (!file || file->kind == MEM_FILE_NONE)
-			return -EBADF;
-		ret = mman_check_mmap_file(len, off);
-		if (ret)
-			return ret;
-		vflags |= VMA_FILE;
-	}
+	/* Linux ignores bits it does not know (calc_vm_prot_bits()). */
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 	len = ALIGN(len, PAGE_SIZE);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
@@ -853,8 +825,37 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (!anon)
+	/* The type and the file after the address, as do_mmap(): an
+	 * overlap of MAP_FIXED_NOREPLACE is -EEXIST whatever they are. */
+	switch (flags & MAP_TYPE) {
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		/*
+		 * Files are read-only, so a shared file mapping is one
+		 * that may never be written (Linux clears VM_MAYWRITE for
+		 * a read-only descriptor); shared anonymous memory needs
+		 * pages shared between processes, which we do not have.
+		 */
+		if (anon)
+			return -EOPNOTSUPP;
+		if (prot & PROT_WRITE)
+			return -EACCES;
+		vflags |= VMA_SHARED | VMA_NOWRITE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!anon) {
+		if (!file || file->kind == MEM_FILE_NONE)
+			return -EBADF;
+		ret = mman_check_mmap_file(req_len, off);
+		if (ret)
+			return ret;
+		vflags |= VMA_FILE;
 		file_end = file->size > off ? addr + (file->size - off) : addr;
+	}
 
 	v = vma_new(addr, addr + len, prot, vflags, file, off, file_end);
 	if (!v)
