@@ -1077,12 +1077,18 @@ int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice)
 		return ret;
 	if (end > TASK_SIZE)
 		return -ENOMEM;
-	/* Applied to the mapped parts; a hole anywhere makes it -ENOMEM. */
+	/*
+	 * Applied to the mapped parts; a hole anywhere makes it -ENOMEM.
+	 * MADV_FREE is for anonymous memory: at a file mapping it stops
+	 * with -EINVAL (what came before is freed), as Linux.
+	 */
 	cur = addr;
 	for (v = rmm_vma_after(mm, addr); v && v->start < end;
 	     v = rmm_next_vma(v)) {
 		if (v->start > cur)
 			ret = -ENOMEM;
+		if (advice == MADV_FREE && (v->flags & VMA_FILE))
+			return -EINVAL;
 		if (drop)
 			rmm_zap_range(mm, max(v->start, addr), min(v->end, end));
 		cur = v->end;

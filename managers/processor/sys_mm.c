@@ -62,7 +62,7 @@ static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len,
 
 /*
  * The descriptor of a file mmap, checked in Linux's order (do_mmap):
- * -EBADF, then length and offset, the mapping type (-EINVAL), then -EACCES (shared and writable on
+ * -EBADF, then length and offset, then -EACCES (shared and writable on
  * a read-only descriptor, or not readable), -ENODEV (cannot be mapped).
  */
 static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
@@ -77,11 +77,6 @@ static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
 		return PTR_ERR(f);
 	/* An O_PATH descriptor is no file to fget(): -EBADF first. */
 	ret = f->flags & O_PATH ? -EBADF : mman_check_mmap_file(len, off);
-	/* Neither shared nor private: -EINVAL before anything else of the
-	 * file is looked at (found by tests/user/memdiff.c). */
-	if (!ret && type != MAP_SHARED && type != MAP_SHARED_VALIDATE &&
-	    type != MAP_PRIVATE)
-		ret = -EINVAL;
 	if (!ret && (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) &&
 	    (prot & PROT_WRITE) && (f->flags & O_ACCMODE) == O_RDONLY)
 		ret = -EACCES;
@@ -189,7 +184,14 @@ SYSCALL_DECLARE(madvise)
 		pmm_lock_change(mm);
 	else
 		pmm_lock(mm);
-	if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
+	/*
+	 * MADV_FREE stops with -EINVAL at a file mapping (Linux frees
+	 * anonymous memory only): what is written there, and past it,
+	 * must survive, so its lines go back first (found by memdiff).
+	 */
+	if (advice == MADV_FREE && addr < USER_ADDR_END)
+		pmm_zap_writeback(mm, addr, min_t(u64, end, USER_ADDR_END));
+	else if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
 		pmm_zap(mm, addr, min_t(u64, end, USER_ADDR_END));
 	ret = mm->ops->madvise(mm, addr, len, advice);
 	pmm_unlock(mm);

@@ -206,7 +206,7 @@ static void op_mmap(void)
 	unsigned long off, pages, len, foff = 0, addr;
 	int prot = pick_prot(), flags, fd = -1, kind = below(10);
 	unsigned long extra = 0;
-	const char *how;
+	const char *how, *notype = "";
 	void *p;
 
 	pick_range(&off, &pages);
@@ -239,7 +239,7 @@ static void op_mmap(void)
 	switch (below(16)) {
 	case 0:
 		flags &= ~(MAP_PRIVATE | MAP_SHARED);
-		how = "notype";
+		notype = " notype";
 		break;
 	case 1:
 		len = 0;
@@ -253,7 +253,7 @@ static void op_mmap(void)
 			extra = 100;	/* an unaligned offset */
 		break;
 	}
-	printf("mmap %s %s%s prot %#x @%lu+%lu", how,
+	printf("mmap %s%s %s%s prot %#x @%lu+%lu", how, notype,
 	       fd < 0 ? "anon" : "file",
 	       fd < 0 ? "" : (flags & MAP_SHARED) ? " shared" : " private",
 	       prot, off, len / PG);
