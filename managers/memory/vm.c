@@ -1013,9 +1013,12 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
 		return -EFAULT;
 	/*
-	 * Linux's order: the old address must be mapped; a shrink unmaps
-	 * the tail first, so only what stays must lie in one vma (a
-	 * shrink across vmas, or over a hole past the new length, works).
+	 * Linux's order (6.18): the old address must be mapped; only what
+	 * stays must lie in one vma, checked before anything is unmapped;
+	 * then a shrink unmaps the tail (so a shrink across vmas, or over
+	 * a hole past the new length, works).  Not done: Linux 6.17+ moves
+	 * several vmas at once with MREMAP_FIXED and an unchanged length
+	 * (-EFAULT here).
 	 */
 	v = rmm_find_vma(mm, old_addr);
 	if (!v)
@@ -1024,6 +1027,9 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	if (flags & MREMAP_FIXED) {
 		if (new_addr < MMAP_MIN_ADDR)
 			return -EPERM;
+		/* Nothing is unmapped for a move that cannot be made. */
+		if (old_addr + min(old_len, new_len) > v->end)
+			return -EFAULT;
 		ret = rmm_unmap_range(mm, new_addr, new_addr + new_len);
 		if (ret)
 			return ret;

@@ -83,6 +83,7 @@ static sigjmp_buf probe_jmp;
 static volatile int probe_sig;
 
 static bool mprotect_partial(unsigned long off, unsigned long pages, int prot);
+static bool one_segment(unsigned long off, unsigned long pages);
 
 static uint64_t rnd(void)
 {
@@ -406,6 +407,11 @@ static void op_mremap(void)
 	if (flags & MREMAP_FIXED)
 		printf("@%lu+", noff);
 	printf("%lu", nlen / PG);
+	if (flags == (MREMAP_MAYMOVE | MREMAP_FIXED) && nlen == pages * PG &&
+	    !one_segment(off, pages)) {
+		printf(" skipped (several vmas)\n");
+		return;
+	}
 	p = mremap((void *)addr, pages * PG, nlen, flags,
 		   (void *)(ARENA + noff * PG));
 	if (p == MAP_FAILED) {
@@ -602,6 +608,22 @@ static void dump_maps(void)
  * are not made (the log says so): the rest of the range's state would
  * differ by design.
  */
+/*
+ * Is [@off, @off + @pages) inside one range of the maps?  Linux 6.17+
+ * moves several vmas at once (mremap MAYMOVE|FIXED, the same length),
+ * Tessera one only (-EFAULT): such calls are not made.
+ */
+static bool one_segment(unsigned long off, unsigned long pages)
+{
+	struct seg segs[ARENA_PAGES];
+	int nseg = read_segs(segs);
+
+	for (int i = 0; i < nseg; i++)
+		if (segs[i].start <= off && off + pages <= segs[i].end)
+			return true;
+	return false;
+}
+
 static bool mprotect_partial(unsigned long off, unsigned long pages, int prot)
 {
 	struct seg segs[ARENA_PAGES];
