@@ -302,9 +302,10 @@ static int handler(struct ib_cm_id *id, const struct ib_cm_event *ev)
 		FUZZ_ASSERT(!c);
 		FUZZ_ASSERT(to_priv(id)->state == IB_CM_REQ_RCVD);
 		FUZZ_ASSERT(ev->msg && ev->msg->hdr.attr_id == CM_REQ_ATTR_ID);
-		if (choice % 4 == 0)
-			return -ECONNREFUSED;	/* the CM rejects, destroys */
-		FUZZ_ASSERT(nr_ids < MAX_IDS);
+		/* Refused (the CM rejects and destroys it), also when the
+		 * consumer's table is full. */
+		if (choice % 4 == 0 || nr_ids == MAX_IDS)
+			return -ECONNREFUSED;
 		c = &ids[nr_ids++];
 		c->id = id;
 		c->listener = false;
