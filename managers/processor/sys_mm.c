@@ -201,7 +201,7 @@ SYSCALL_DECLARE(madvise)
 /*
  * mremap(2): the old range's lines go back and away (the memory node
  * moves or keeps the pages: they must be current there), the
- * destination of MREMAP_FIXED is unmapped (its lines dropped), and after
+ * destination of MREMAP_FIXED too (unmapped if the call succeeds), and after
  * success the new range is dropped too, so every touch faults and sees
  * the pages where the memory node put them.
  */
@@ -223,8 +223,10 @@ SYSCALL_DECLARE(mremap)
 	pmm_lock_change(mm);
 	if (old_end > addr)
 		pmm_zap_writeback(mm, addr, old_end);
+	/* The target's lines go back too: the call may still fail
+	 * (-EFAULT, found by memdiff) and leave that range as it was. */
 	if (flags & MREMAP_FIXED)
-		zap_range(mm, new_addr, new_len, false);
+		zap_range(mm, new_addr, new_len, true);
 	ret = mm->ops->mremap(mm, addr, old_len, new_len, flags, new_addr);
 	if (!IS_ERR_VALUE(ret))
 		zap_range(mm, ret, new_len, false);
