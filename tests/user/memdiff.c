@@ -83,6 +83,29 @@ static sigjmp_buf probe_jmp;
 static volatile int probe_sig;
 
 static bool mprotect_partial(unsigned long off, unsigned long pages, int prot);
+
+/*
+ * Which mmap call each arena page comes from (0: none), kept by the
+ * program itself: Linux does not merge anonymous vmas of different
+ * origins (their anon_vmas differ) even when /proc/self/maps shows the
+ * same rights, Tessera does; an mremap across such a boundary is -EFAULT
+ * on Linux only.  Such calls are not made.
+ */
+static unsigned int origin[ARENA_PAGES], next_origin;
+
+static void set_origin(unsigned long off, unsigned long pages, unsigned int o)
+{
+	for (unsigned long i = off; i < off + pages && i < ARENA_PAGES; i++)
+		origin[i] = o;
+}
+
+static bool one_origin(unsigned long off, unsigned long pages)
+{
+	for (unsigned long i = off; i < off + pages; i++)
+		if (i >= ARENA_PAGES || !origin[i] || origin[i] != origin[off])
+			return false;
+	return true;
+}
 static bool one_segment(unsigned long off, unsigned long pages);
 
 static uint64_t rnd(void)
@@ -273,7 +296,10 @@ static void op_mmap(void)
 	show_addr((unsigned long)p);
 	putchar('\n');
 	if ((unsigned long)p < ARENA || (unsigned long)p >= ARENA_END)
-		drop_elsewhere((unsigned long)p, len / PG);
+		drop_elsewhere((unsigned long)p, (len + PG - 1) / PG);
+	else
+		set_origin(((unsigned long)p - ARENA) / PG, (len + PG - 1) / PG,
+			   ++next_origin);
 }
 
 static void op_munmap(void)
@@ -294,6 +320,8 @@ static void op_munmap(void)
 	       len ? "" : " len0");
 	r = munmap((void *)addr, len);
 	result(r, errno);
+	if (!r)
+		set_origin(off, (len + PG - 1) / PG, 0);
 }
 
 static void op_mprotect(void)
@@ -362,6 +390,7 @@ static void op_madvise(unsigned int n)
 static void op_mremap(void)
 {
 	unsigned long off, pages, npages, noff = 0, addr, nlen;
+	unsigned int o;
 	int flags = 0;
 	const char *how;
 	void *p;
@@ -412,6 +441,11 @@ static void op_mremap(void)
 		printf(" skipped (several vmas)\n");
 		return;
 	}
+	if (!(addr % PG) && nlen && !one_origin(off, pages < npages ?
+						 pages : npages)) {
+		printf(" skipped (several mappings)\n");
+		return;
+	}
 	p = mremap((void *)addr, pages * PG, nlen, flags,
 		   (void *)(ARENA + noff * PG));
 	if (p == MAP_FAILED) {
@@ -421,8 +455,12 @@ static void op_mremap(void)
 	printf(" = ");
 	show_addr((unsigned long)p);
 	putchar('\n');
+	o = origin[off];
+	set_origin(off, pages, 0);
 	if ((unsigned long)p < ARENA || (unsigned long)p >= ARENA_END)
 		drop_elsewhere((unsigned long)p, npages);
+	else
+		set_origin(((unsigned long)p - ARENA) / PG, npages, o);
 }
 
 static void op_brk(unsigned int n)
@@ -724,6 +762,7 @@ static void populate(void)
 			continue;
 		}
 		printf(" = 0\n");
+		set_origin(off, 32, ++next_origin);
 		if (kind < 2) {
 			fill(off, 32, 0);
 			if (prot != (PROT_READ | PROT_WRITE))
