@@ -184,6 +184,19 @@ static void show_addr(unsigned long a)
 		printf("elsewhere");
 }
 
+/* An mmap's or mremap's result; true if it mapped something. */
+static bool show_result(void *p)
+{
+	if (p == MAP_FAILED) {
+		printf(" = -1 %s\n", err_name(errno));
+		return false;
+	}
+	printf(" = ");
+	show_addr((unsigned long)p);
+	putchar('\n');
+	return true;
+}
+
 static void result(long r, int err)
 {
 	if (r == -1)
@@ -288,13 +301,8 @@ static void op_mmap(void)
 	if (!len)
 		printf(" len0");
 	p = mmap((void *)addr, len, prot, flags, fd, foff * PG + extra);
-	if (p == MAP_FAILED) {
-		printf(" = -1 %s\n", err_name(errno));
+	if (!show_result(p))
 		return;
-	}
-	printf(" = ");
-	show_addr((unsigned long)p);
-	putchar('\n');
 	if ((unsigned long)p < ARENA || (unsigned long)p >= ARENA_END)
 		drop_elsewhere((unsigned long)p, (len + PG - 1) / PG);
 	else
@@ -448,13 +456,8 @@ static void op_mremap(void)
 	}
 	p = mremap((void *)addr, pages * PG, nlen, flags,
 		   (void *)(ARENA + noff * PG));
-	if (p == MAP_FAILED) {
-		printf(" = -1 %s\n", err_name(errno));
+	if (!show_result(p))
 		return;
-	}
-	printf(" = ");
-	show_addr((unsigned long)p);
-	putchar('\n');
 	o = origin[off];
 	set_origin(off, pages, 0);
 	if ((unsigned long)p < ARENA || (unsigned long)p >= ARENA_END)
