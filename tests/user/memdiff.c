@@ -87,9 +87,11 @@ static bool mprotect_partial(unsigned long off, unsigned long pages, int prot);
 /*
  * Which mmap call each arena page comes from (0: none), kept by the
  * program itself: Linux does not merge anonymous vmas of different
- * origins (their anon_vmas differ) even when /proc/self/maps shows the
- * same rights, Tessera does; an mremap across such a boundary is -EFAULT
- * on Linux only.  Such calls are not made.
+ * origins (their anon_vmas differ), nor vmas with different
+ * MADV_RANDOM/SEQUENTIAL flags, even when /proc/self/maps shows the same
+ * rights; Tessera does; an mremap across such a boundary is -EFAULT on
+ * Linux only.  Such calls are not made (a madvise of those kinds starts
+ * a new origin).
  */
 static unsigned int origin[ARENA_PAGES], next_origin;
 
@@ -391,6 +393,16 @@ static void op_madvise(unsigned int n)
 	printf("madvise @%lu+%lu %s", off, pages, advs[a].name);
 	r = madvise((void *)addr, pages * PG, advs[a].advice);
 	result(r, errno);
+	/* Linux keeps these in the vma's flags, which /proc/self/maps
+	 * does not show: the vmas split there. */
+	if ((!r || errno == ENOMEM) && (advs[a].advice == MADV_RANDOM ||
+					advs[a].advice == MADV_SEQUENTIAL ||
+					advs[a].advice == MADV_NORMAL)) {
+		next_origin++;
+		for (unsigned long i = off; i < off + pages; i++)
+			if (origin[i])
+				origin[i] = next_origin;
+	}
 	if (advs[a].advice == MADV_FREE)
 		fill(off, pages, n);
 }
