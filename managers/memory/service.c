@@ -782,7 +782,10 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 			/* The sender's own objects only. */
 			file.kind = MEM_FILE_TMPFS;
 			file.node = rq->src_node;
-			if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+			/* Neither type is rmm_mmap()'s -EINVAL (after a
+			 * MAP_FIXED_NOREPLACE overlap's -EEXIST). */
+			if ((flags & MAP_TYPE) == MAP_SHARED ||
+			    (flags & MAP_TYPE) == MAP_SHARED_VALIDATE) {
 				pr_warn_once("memnode: MAP_SHARED of a tmpfs file from node %u: -ENODEV (not coherent with write(2))\n",
 					     rq->src_node);
 				memnode_end(p);

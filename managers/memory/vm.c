@@ -788,43 +788,15 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 {
 	bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
 	bool anon = flags & MAP_ANONYMOUS;
+	u64 file_end = 0, req_len = len;
 	u32 vflags = 0;
-	u64 file_end = 0;
 	struct vma *v;
 	int ret;
 
 	if (!len)
 		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
-	switch (flags & MAP_TYPE) {
-	case MAP_PRIVATE:
-		break;
-	case MAP_SHARED:
-	case MAP_SHARED_VALIDATE:
-		/*
-		 * Files are read-only, so a shared file mapping is one
-		 * that may never be written (Linux clears VM_MAYWRITE for
-		 * a read-only descriptor); shared anonymous memory needs
-		 * pages shared between processes, which we do not have.
-		 */
-		if (anon)
-			return -EOPNOTSUPP;
-		if (prot & PROT_WRITE)
-			return -EACCES;
-		vflags |= VMA_SHARED | VMA_NOWRITE;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (!anon) {
-		if (!file || file->kind == MEM_FILE_NONE)
-			return -EBADF;
-		ret = mman_check_mmap_file(len, off);
-		if (ret)
-			return ret;
-		vflags |= VMA_FILE;
-	}
+	/* Linux ignores bits it does not know (calc_vm_prot_bits()). */
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 	len = ALIGN(len, PAGE_SIZE);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
@@ -853,8 +825,37 @@ s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (!anon)
+	/* The type and the file after the address, as do_mmap(): an
+	 * overlap of MAP_FIXED_NOREPLACE is -EEXIST whatever they are. */
+	switch (flags & MAP_TYPE) {
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		/*
+		 * Files are read-only, so a shared file mapping is one
+		 * that may never be written (Linux clears VM_MAYWRITE for
+		 * a read-only descriptor); shared anonymous memory needs
+		 * pages shared between processes, which we do not have.
+		 */
+		if (anon)
+			return -EOPNOTSUPP;
+		if (prot & PROT_WRITE)
+			return -EACCES;
+		vflags |= VMA_SHARED | VMA_NOWRITE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!anon) {
+		if (!file || file->kind == MEM_FILE_NONE)
+			return -EBADF;
+		ret = mman_check_mmap_file(req_len, off);
+		if (ret)
+			return ret;
+		vflags |= VMA_FILE;
 		file_end = file->size > off ? addr + (file->size - off) : addr;
+	}
 
 	v = vma_new(addr, addr + len, prot, vflags, file, off, file_end);
 	if (!v)
@@ -1011,13 +1012,24 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 		return -EINVAL;
 	if (old_len > TASK_SIZE || old_addr > TASK_SIZE - old_len)
 		return -EFAULT;
+	/*
+	 * Linux's order (6.18): the old address must be mapped; only what
+	 * stays must lie in one vma, checked before anything is unmapped;
+	 * then a shrink unmaps the tail (so a shrink across vmas, or over
+	 * a hole past the new length, works).  Not done: Linux 6.17+ moves
+	 * several vmas at once with MREMAP_FIXED and an unchanged length
+	 * (-EFAULT here).
+	 */
 	v = rmm_find_vma(mm, old_addr);
-	if (!v || old_addr + old_len > v->end)
+	if (!v)
 		return -EFAULT;
 
 	if (flags & MREMAP_FIXED) {
 		if (new_addr < MMAP_MIN_ADDR)
 			return -EPERM;
+		/* Nothing is unmapped for a move that cannot be made. */
+		if (old_addr + min(old_len, new_len) > v->end)
+			return -EFAULT;
 		ret = rmm_unmap_range(mm, new_addr, new_addr + new_len);
 		if (ret)
 			return ret;
@@ -1028,6 +1040,9 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 				return ret;
 			old_len = new_len;
 		}
+		v = rmm_find_vma(mm, old_addr);
+		if (!v || old_addr + old_len > v->end)
+			return -EFAULT;
 		ret = rmm_move_vma(mm, old_addr, old_len, new_addr, new_len);
 		return ret ? ret : (s64)new_addr;
 	}
@@ -1037,6 +1052,8 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 				      old_addr + old_len);
 		return ret ? ret : (s64)old_addr;
 	}
+	if (old_addr + old_len > v->end)
+		return -EFAULT;
 	/* Grow in place when the range ends its vma and room follows. */
 	if (old_addr + old_len == v->end && new_len <= TASK_SIZE &&
 	    old_addr <= TASK_SIZE - new_len &&
@@ -1066,12 +1083,18 @@ int rmm_madvise(struct rmm *mm, u64 addr, u64 len, int advice)
 		return ret;
 	if (end > TASK_SIZE)
 		return -ENOMEM;
-	/* Applied to the mapped parts; a hole anywhere makes it -ENOMEM. */
+	/*
+	 * Applied to the mapped parts; a hole anywhere makes it -ENOMEM.
+	 * MADV_FREE is for anonymous memory: at a file mapping it stops
+	 * with -EINVAL (what came before is freed), as Linux.
+	 */
 	cur = addr;
 	for (v = rmm_vma_after(mm, addr); v && v->start < end;
 	     v = rmm_next_vma(v)) {
 		if (v->start > cur)
 			ret = -ENOMEM;
+		if (advice == MADV_FREE && (v->flags & VMA_FILE))
+			return -EINVAL;
 		if (drop)
 			rmm_zap_range(mm, max(v->start, addr), min(v->end, end));
 		cur = v->end;

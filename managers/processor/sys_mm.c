@@ -184,7 +184,14 @@ SYSCALL_DECLARE(madvise)
 		pmm_lock_change(mm);
 	else
 		pmm_lock(mm);
-	if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
+	/*
+	 * MADV_FREE stops with -EINVAL at a file mapping (Linux frees
+	 * anonymous memory only): what is written there, and past it,
+	 * must survive, so its lines go back first (found by memdiff).
+	 */
+	if (advice == MADV_FREE && addr < USER_ADDR_END)
+		pmm_zap_writeback(mm, addr, min_t(u64, end, USER_ADDR_END));
+	else if (mman_madvise_discards(advice) && addr < USER_ADDR_END)
 		pmm_zap(mm, addr, min_t(u64, end, USER_ADDR_END));
 	ret = mm->ops->madvise(mm, addr, len, advice);
 	pmm_unlock(mm);
@@ -194,7 +201,7 @@ SYSCALL_DECLARE(madvise)
 /*
  * mremap(2): the old range's lines go back and away (the memory node
  * moves or keeps the pages: they must be current there), the
- * destination of MREMAP_FIXED is unmapped (its lines dropped), and after
+ * destination of MREMAP_FIXED too (unmapped if the call succeeds), and after
  * success the new range is dropped too, so every touch faults and sees
  * the pages where the memory node put them.
  */
@@ -216,8 +223,10 @@ SYSCALL_DECLARE(mremap)
 	pmm_lock_change(mm);
 	if (old_end > addr)
 		pmm_zap_writeback(mm, addr, old_end);
+	/* The target's lines go back too: the call may still fail
+	 * (-EFAULT, found by memdiff) and leave that range as it was. */
 	if (flags & MREMAP_FIXED)
-		zap_range(mm, new_addr, new_len, false);
+		zap_range(mm, new_addr, new_len, true);
 	ret = mm->ops->mremap(mm, addr, old_len, new_len, flags, new_addr);
 	if (!IS_ERR_VALUE(ret))
 		zap_range(mm, ret, new_len, false);
