@@ -40,7 +40,7 @@
  *    all its ids, no id is left and every allocation was freed
  *    (LeakSanitizer; the ids are also counted here).
  */
-/* FUZZ-SOURCES: drivers/infiniband/core/cm_mad.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c tests/host/host_random.c */
+/* FUZZ-SOURCES: drivers/infiniband/core/cm_mad.c drivers/infiniband/core/cm_timer.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c tests/host/host_random.c */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/list.h>
