@@ -139,9 +139,18 @@ static __noreturn void rest_init(void)
 			       crash_mode);
 	}
 
-	/* Idle: halt until the next interrupt; an idle node must not spin. */
-	for (;;)
-		safe_halt();
+	/*
+	 * The boot thread is done: it sleeps for good and the idle task
+	 * halts the CPU when nothing runs.  Halting here instead left a
+	 * runnable task on CPU 0 that the idle loop's need_resched() check
+	 * never saw: a woken thread waited for the end of its slice or the
+	 * next tick (a pcache miss took 20 ms instead of 1-2 ms; see
+	 * Documentation/benchmarks.md, "Where the time goes").
+	 */
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
 }
 
 /* Continue on a new stack; never returns to the old one. */
