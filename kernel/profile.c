@@ -7,8 +7,8 @@
  * spent and are inlines of <tessera/profile.h>, one test of profile_on
  * each when off:
  *  - the LAPIC timer tick (arch/x86/kernel/apic.c) samples what it
- *    interrupted: user, kernel or idle, the kernel function (kallsyms)
- *    or the user page.  Each CPU writes only its own tables, with
+ *    interrupted: user, kernel or idle (the idle task, or any halted
+ *    CPU), the kernel function (kallsyms) or the user page.  Each CPU writes only its own tables, with
  *    interrupts off; the report reads them from another CPU without a
  *    lock (a sample landing during the report may be missed);
  *  - accounted waits: the memory miss round trip (mm_remote.c), storage
@@ -80,6 +80,20 @@ static struct prof_slot top[PROF_TOP_SYSCALLS];
 
 /* ------------------------------------------------------------ hooks */
 
+#define X86_HLT		0xf4
+
+/*
+ * Did the tick wake the CPU from a halt?  Then it was idle, whichever
+ * task halted it (the idle task, or the boot thread's last loop in
+ * kernel/main.c, which stays runnable).
+ */
+static bool prof_halted(const struct pt_regs *regs)
+{
+	unsigned long prev = regs->rip - 1;
+
+	return kallsyms_is_text(prev) && *(const u8 *)prev == X86_HLT;
+}
+
 void __profile_tick(struct pt_regs *regs)
 {
 	struct prof_cpu *pc = &prof_cpus[smp_processor_id()];
@@ -97,7 +111,7 @@ void __profile_tick(struct pt_regs *regs)
 	if (user_mode(regs)) {
 		WRITE_ONCE(pc->nr_user, pc->nr_user + 1);
 		prof_hist_add(&pc->upages, regs->rip & PAGE_MASK, 1, 0);
-	} else if (t->flags & PF_IDLE) {
+	} else if ((t->flags & PF_IDLE) || prof_halted(regs)) {
 		WRITE_ONCE(pc->nr_idle, pc->nr_idle + 1);
 	} else {
 		WRITE_ONCE(pc->nr_kernel, pc->nr_kernel + 1);
