@@ -141,12 +141,13 @@ static __noreturn void rest_init(void)
 
 	/*
 	 * Idle: halt until the next interrupt; an idle node must not spin.
-	 * This thread stays runnable (the real idle task never runs on CPU
-	 * 0 while it does), so it runs at the lowest weight: a woken thread
-	 * then preempts it at once instead of waiting for the end of its
-	 * slice.  Sleeping here for good instead, so that CPU 0 really goes
-	 * idle, made test_pcache.py's remote_no_piggyback (FIT loopback,
-	 * 2 CPUs) hang every time: a latent bug on that path, not yet found.
+	 * This thread stays runnable, so CPU 0's idle task never runs while
+	 * it does: at nice 0 it took a fair share of the CPU and a woken
+	 * thread often waited for its slice to end (mlp.py ran 1.5x
+	 * longer; Documentation/benchmarks.md, "Where the time goes").  At nice 19 its virtual runtime races ahead and the
+	 * next tick hands the CPU over.  Sleeping here for good did as well
+	 * for mlp.py, but makes CPU 0 count as idle for the placement of
+	 * woken threads on multi-CPU nodes: not measured enough yet.
 	 */
 	set_user_nice(current, NICE_MAX);
 	for (;;)
