@@ -140,18 +140,17 @@ static __noreturn void rest_init(void)
 	}
 
 	/*
-	 * Idle: halt until the next interrupt; an idle node must not spin.
-	 * This thread stays runnable, so CPU 0's idle task never runs while
-	 * it does: at nice 0 it took a fair share of the CPU and a woken
-	 * thread often waited for its slice to end (mlp.py ran 1.5x
-	 * longer; Documentation/benchmarks.md, "Where the time goes").  At nice 19 its virtual runtime races ahead and the
-	 * next tick hands the CPU over.  Sleeping here for good did as well
-	 * for mlp.py, but makes CPU 0 count as idle for the placement of
-	 * woken threads on multi-CPU nodes: not measured enough yet.
+	 * The boot thread is done: it sleeps for good and the idle task
+	 * halts the CPU when nothing runs (an idle node must not spin).
+	 * Halting here instead left a runnable task on CPU 0 that took a
+	 * fair share of it, so its idle task never ran and a woken thread
+	 * often waited for the end of a slice or the next tick; mlp.py ran
+	 * 1.5x longer (Documentation/benchmarks.md, "Where the time goes").
 	 */
-	set_user_nice(current, NICE_MAX);
-	for (;;)
-		safe_halt();
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
 }
 
 /* Continue on a new stack; never returns to the old one. */

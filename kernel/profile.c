@@ -84,8 +84,9 @@ static struct prof_slot top[PROF_TOP_SYSCALLS];
 
 /*
  * Did the tick wake the CPU from a halt?  Then it was idle, whichever
- * task halted it (the idle task, or the boot thread's last loop in
- * kernel/main.c, which stays runnable).
+ * task halted it (the idle task, or a runnable task waiting in a hlt
+ * loop, as the boot thread did at the end of rest_init() before it
+ * learned to sleep).
  */
 static bool prof_halted(const struct pt_regs *regs)
 {
