@@ -139,9 +139,18 @@ static __noreturn void rest_init(void)
 			       crash_mode);
 	}
 
-	/* Idle: halt until the next interrupt; an idle node must not spin. */
-	for (;;)
-		safe_halt();
+	/*
+	 * The boot thread is done: it sleeps for good and the idle task
+	 * halts the CPU when nothing runs (an idle node must not spin).
+	 * Halting here instead left a runnable task on CPU 0 that took a
+	 * fair share of it, so its idle task never ran and a woken thread
+	 * often waited for the end of a slice or the next tick; mlp.py ran
+	 * 1.5x longer (Documentation/benchmarks.md, "Where the time goes").
+	 */
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
 }
 
 /* Continue on a new stack; never returns to the old one. */

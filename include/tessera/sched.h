@@ -110,6 +110,14 @@ struct task {
 	 */
 	unsigned int no_alloc_depth;
 
+	/*
+	 * The run profiler (kernel/profile.c), only this task touches them:
+	 * nesting of accounted waits (a block inside one is not a sleep),
+	 * and when a sleep began (0: not sleeping, or not accounted).
+	 */
+	unsigned int prof_wait_depth;
+	u64 prof_sleep_start;
+
 	/* Lock debugging (kernel/locking/): locks held right now. */
 	struct held_lock held_locks[MAX_LOCK_DEPTH];
 	int lock_depth;

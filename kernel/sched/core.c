@@ -26,6 +26,7 @@
 #include <tessera/percpu.h>
 #include <tessera/preempt.h>
 #include <tessera/printk.h>
+#include <tessera/profile.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
@@ -426,6 +427,7 @@ static void __schedule(bool preempt)
 		prev->on_rq = false;
 		rq->nr_running--;
 		ops->detach(rq, prev);
+		profile_sleep_begin();
 	} else if (prev != rq->idle && cpu_allowed(prev, rq->cpu)) {
 		ops->enqueue(rq, prev);
 	}
@@ -469,6 +471,7 @@ void schedule(void)
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		lockdep_check_sleep();
 	__schedule(false);
+	profile_sleep_end();
 }
 
 bool need_resched(void)

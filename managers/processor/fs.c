@@ -37,6 +37,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
+#include <tessera/profile.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/fcntl.h>
@@ -409,14 +410,17 @@ int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
 		       u32 max_reply)
 {
 	int node = fs_storage_node();
+	u64 start;
 	int ret;
 
 	if (node < 0)
 		return node;
+	start = profile_wait_begin();
 	ret = fit_call_again(node, opcode, req, len, reply, max_reply,
 			     FS_P2S_TIMEOUT_MS,
 			     p2s_idempotent(opcode) ? FIT_CALL_RETRIES : 0,
 			     NULL);
+	profile_wait_end(PROFILE_WAIT_P2S, start);
 	switch (ret) {
 	case -ETIMEDOUT:
 	case -EHOSTDOWN:

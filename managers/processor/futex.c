@@ -22,6 +22,7 @@
  */
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/profile.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
 #include <tessera/time.h>
@@ -83,6 +84,7 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 		.bitset = bitset,
 		.task = current,
 	};
+	u64 start;
 	u32 cur;
 	int ret;
 
@@ -114,6 +116,7 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 	spin_unlock(&b->lock);
 
 	ret = 0;
+	start = profile_wait_begin();
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (READ_ONCE(q.woken))
@@ -136,6 +139,7 @@ int futex_wait(struct pmm *mm, u32 __user *uaddr, u32 val, u32 bitset,
 		}
 	}
 	__set_current_state(TASK_RUNNING);
+	profile_wait_end(PROFILE_WAIT_FUTEX, start);
 
 	spin_lock(&b->lock);
 	if (q.woken)

@@ -33,6 +33,7 @@
 #include <tessera/kthread.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
+#include <tessera/profile.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <asm/page.h>
@@ -176,6 +177,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	}
 	/* Programs see their archive path as an absolute path. */
 	snprintf(path, sizeof(path), "/%s", body);
+	profile_run_begin();
 	p = process_spawn(memory_node, path, strings, strings_len, argc, envc,
 			  cwd);
 	if (IS_ERR(p)) {
@@ -186,6 +188,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	}
 	pr_info("processor: run %u: pid %d %s\n", n, p->pid, body);
 	status = process_wait(p);
+	profile_run_end(n, syscall_name);
 	/* What it left running goes with it, before the next run. */
 	left = process_kill_session(p->pid);
 	if (left)

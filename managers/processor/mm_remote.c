@@ -70,6 +70,7 @@
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/profile.h>
 #include <tessera/spinlock.h>
 #include <tessera/slab.h>
 #include <tessera/storage.h>
@@ -338,10 +339,13 @@ static int remote_miss(struct pmm *mm, unsigned long addr, u32 access,
 	struct remote_miss_bufs b;
 	int ret;
 
+	u64 start = profile_wait_begin();
+
 	remote_miss_bufs_get(rb, &b);
 	remote_miss_req(rb, &b.req->miss, addr, access);
 	ret = remote_miss_call(rb, &b, sizeof(b.req->miss), line, res);
 	remote_miss_bufs_put(rb, &b);
+	profile_wait_end(PROFILE_WAIT_MISS, start);
 	return ret;
 }
 
@@ -354,6 +358,7 @@ static int remote_miss_with_flush(struct pmm *mm, unsigned long addr,
 	struct remote_backend *rb = rb_of(mm);
 	struct remote_miss_bufs b;
 	struct p2m_miss_flush_req *r;
+	u64 start = profile_wait_begin();
 	int ret;
 
 	remote_miss_bufs_get(rb, &b);
@@ -363,6 +368,7 @@ static int remote_miss_with_flush(struct pmm *mm, unsigned long addr,
 	memcpy(r->data, flush_data, PAGE_SIZE);
 	ret = remote_miss_call(rb, &b, sizeof(*r), line, res);
 	remote_miss_bufs_put(rb, &b);
+	profile_wait_end(PROFILE_WAIT_MISS, start);
 	return ret;
 }
 

@@ -13,6 +13,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
+#include <tessera/profile.h>
 #include <uapi/syscall_names.h>
 #include <uapi/unistd_64.h>
 
@@ -201,8 +202,10 @@ void syscall_dispatch(struct pt_regs *regs)
 	unsigned long nr = regs->orig_rax;
 
 	if (syscall_implemented(nr)) {
+		u64 start = profile_syscall_begin();
 		long ret = syscall_table[nr](regs);
 
+		profile_syscall_end(nr, start);
 		regs->rax = ret;
 		/* An interrupted call: signal.c restarts it or makes -EINTR. */
 		if (unlikely(ret <= -ERESTARTSYS && ret >= -ERESTARTNOHAND) &&

@@ -11,6 +11,7 @@
 #include <tessera/errno.h>
 #include <tessera/printk.h>
 #include <tessera/percpu.h>
+#include <tessera/profile.h>
 #include <tessera/sched.h>
 #include <tessera/smp.h>
 #include <tessera/time.h>
@@ -87,6 +88,7 @@ static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
 	if (smp_processor_id() == 0)
 		jiffies++;
 	apic_eoi();
+	profile_tick(regs);
 	run_local_timers();
 	scheduler_tick(user_mode(regs));
 	watchdog_tick(regs);
