@@ -4,10 +4,20 @@
  *
  * ktime_get() turns TSC cycles since calibration into nanoseconds with a
  * 32.32 fixed-point multiplier, so it is cheap enough for every printk
- * timestamp.  Calibration gates channel 2 for ~10 ms three times and keeps
- * the shortest TSC delta (the one least disturbed by the host: under TCG a
- * whole VM can be descheduled).  The PIT wait is bounded so a missing PIT
- * cannot hang boot; then we fall back to CPUID leaf 0x16 or a guess, and say so.
+ * timestamp.
+ *
+ * Calibration reads channel 2's count (a latch command) between two TSC
+ * reads, once near the start of a ~25 ms countdown and once near its end:
+ * count ticks against TSC cycles between the two readings.  A reading's
+ * error is only the width of its bracket, so of a few readings in a row
+ * the narrowest is kept.  Waiting for the countdown's end instead (as this
+ * file did) adds however long the vCPU was descheduled before it saw the
+ * end: under TCG on a loaded host that made three nodes of one cluster
+ * calibrate the same host TSC at 3452, 4178 and 5055 MHz, and their clocks
+ * ran up to 1.5x slow.  Up to three tries; the one with the smallest
+ * error bound wins, and the bound is logged.  The PIT waits are bounded
+ * so a missing PIT cannot hang boot; then we fall back to CPUID leaf 0x16
+ * or a guess, and say so.
  */
 #include <tessera/errno.h>
 #include <tessera/printk.h>
@@ -20,7 +30,7 @@
 #define PIT_CH2		0x42
 #define PIT_CMD		0x43
 #define PIT_GATE	0x61
-#define CALIBRATE_MS	10
+#define CALIBRATE_MS	25
 
 u64 tsc_khz;
 static u64 tsc_base;
@@ -34,11 +44,54 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-/* TSC cycles during one ~CALIBRATE_MS PIT countdown; 0 if the PIT is dead. */
-static u64 pit_measure_tsc(void)
+#define PIT_SPIN_MAX	50000000
+#define PIT_READINGS	8
+
+struct pit_reading {
+	u64 tsc;		/* the bracket's midpoint */
+	u64 width;		/* TSC cycles between the two reads */
+	u16 count;
+};
+
+/* Channel 2's count, latched. */
+static u16 pit_count(void)
 {
-	u64 latch = PIT_HZ * CALIBRATE_MS / 1000;
-	u64 t0, t1, spins = 0;
+	u8 lo, hi;
+
+	outb(0x80, PIT_CMD);		/* channel 2, latch */
+	lo = inb(PIT_CH2);
+	hi = inb(PIT_CH2);
+	return lo | (u16)hi << 8;
+}
+
+/* The narrowest of PIT_READINGS bracketed readings of the count. */
+static struct pit_reading pit_read(void)
+{
+	struct pit_reading best = { .width = ~0ULL };
+
+	for (int i = 0; i < PIT_READINGS; i++) {
+		u64 t0 = rdtsc();
+		u16 c = pit_count();
+		u64 t1 = rdtsc();
+
+		if (t1 - t0 < best.width) {
+			best.width = t1 - t0;
+			best.tsc = t0 + (t1 - t0) / 2;
+			best.count = c;
+		}
+	}
+	return best;
+}
+
+/*
+ * One calibration: TSC kHz, with *@err_ppm its error bound in parts per
+ * million; 0 if the PIT does not count.
+ */
+static u64 pit_calibrate(u64 *err_ppm)
+{
+	u64 latch = 0xffff, ticks_min = PIT_HZ * CALIBRATE_MS / 1000;
+	struct pit_reading a, b;
+	u64 spins = 0, cycles, ticks;
 
 	/* Gate on, speaker off; channel 2, lo/hi byte, mode 0, binary. */
 	outb((inb(PIT_GATE) & ~0x02) | 0x01, PIT_GATE);
@@ -46,32 +99,45 @@ static u64 pit_measure_tsc(void)
 	outb(latch & 0xff, PIT_CH2);
 	outb(latch >> 8, PIT_CH2);
 
-	t0 = rdtsc();
-	while (!(inb(PIT_GATE) & 0x20)) {
-		if (++spins > 50000000)
+	/* The count starts at the next PIT clock: wait until it moved. */
+	while (pit_count() >= latch - 1)
+		if (++spins > PIT_SPIN_MAX)
 			return 0;
-	}
-	t1 = rdtsc();
-	return t1 - t0;
+	a = pit_read();
+	/* ~CALIBRATE_MS of ticks, well before the 55 ms wrap. */
+	while ((u64)(a.count - pit_count()) < ticks_min)
+		if (++spins > PIT_SPIN_MAX)
+			return 0;
+	b = pit_read();
+	if (b.count >= a.count)
+		return 0;			/* wrapped: no answer */
+	ticks = a.count - b.count;
+	cycles = b.tsc - a.tsc;
+	/* Bracket widths over the interval, plus one tick of the count. */
+	*err_ppm = (a.width + b.width) * 1000000 / cycles +
+		   1000000 / ticks;
+	return cycles * PIT_HZ / (ticks * 1000);
 }
 
 int tsc_init(void)
 {
 	unsigned long flags;
-	u64 best = ~0ULL;
+	u64 best = 0, best_err = ~0ULL;
 	const char *how = "PIT";
 
 	local_irq_save(flags);
-	for (int i = 0; i < 3; i++) {
-		u64 d = pit_measure_tsc();
+	for (int i = 0; i < 3 && best_err > 100; i++) {
+		u64 err, khz = pit_calibrate(&err);
 
-		if (d && d < best)
-			best = d;
+		if (khz && err < best_err) {
+			best = khz;
+			best_err = err;
+		}
 	}
 	local_irq_restore(flags);
 
-	if (best != ~0ULL) {
-		tsc_khz = best / CALIBRATE_MS;
+	if (best) {
+		tsc_khz = best;
 	} else {
 		unsigned int a, b, c, d;
 
@@ -88,9 +154,15 @@ int tsc_init(void)
 	}
 	tsc_mult = (NSEC_PER_MSEC << 32) / tsc_khz;
 	tsc_base = rdtsc();
-	pr_info("tsc: %llu.%03llu MHz, calibrated by %s\n",
-		(unsigned long long)(tsc_khz / 1000),
-		(unsigned long long)(tsc_khz % 1000), how);
+	if (best)
+		pr_info("tsc: %llu.%03llu MHz, calibrated by the PIT (error bound %llu ppm)\n",
+			(unsigned long long)(tsc_khz / 1000),
+			(unsigned long long)(tsc_khz % 1000),
+			(unsigned long long)best_err);
+	else
+		pr_info("tsc: %llu.%03llu MHz, calibrated by %s\n",
+			(unsigned long long)(tsc_khz / 1000),
+			(unsigned long long)(tsc_khz % 1000), how);
 	return 0;
 }
 
