@@ -67,8 +67,13 @@ _Static_assert(sizeof(struct p2m_hdr) == 8, "p2m_hdr size");
 
 /*
  * P2M_EXECVE: replace (or create) the address space of pid with the
- * program at @path.  Followed by @path_len bytes of path (no NUL) and
+ * program at @path.  Followed by, when @flags has P2M_EXECVE_TMPFS, a
+ * struct p2m_execve_tmpfs, then @path_len bytes of path (no NUL) and
  * @strings_len bytes holding argc then envc NUL-terminated strings.
+ * P2M_EXECVE_TMPFS: the program's bytes are the sender's tmpfs object
+ * (P2M_TMPFS_*) named there, @path is only its name (AT_EXECFN, maps);
+ * P2M_EXECVE_TMPFS_INTERP (with it only): so are its PT_INTERP's.
+ * Without, the program and its interpreter come from @storage_node.
  * Reply: struct p2m_execve_reply.  Errors: -ENOENT (no such program),
  * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO.
  */
@@ -83,9 +88,23 @@ struct p2m_execve_req {
 	__le64 hwcap2;		/* AT_HWCAP2 */
 	__le32 uid, euid, gid, egid;
 	__le32 minsigstksz;	/* AT_MINSIGSTKSZ, 0: leave it out */
-	__le32 reserved;	/* zero */
+	__le32 flags;		/* P2M_EXECVE_* */
 } __packed;
 _Static_assert(sizeof(struct p2m_execve_req) == 64, "p2m_execve_req size");
+
+/* p2m_execve_req.flags */
+#define P2M_EXECVE_TMPFS	0x1	/* the program is a tmpfs object */
+#define P2M_EXECVE_TMPFS_INTERP	0x2	/* and its interpreter too */
+#define P2M_EXECVE_FLAGS	(P2M_EXECVE_TMPFS | P2M_EXECVE_TMPFS_INTERP)
+
+/* After p2m_execve_req when its flags have P2M_EXECVE_TMPFS. */
+struct p2m_execve_tmpfs {
+	__le64 object;		/* the program's object id */
+	__le64 size;		/* and its bytes (<= P2M_TMPFS_MAX_SIZE) */
+	__le64 interp_object;	/* P2M_EXECVE_TMPFS_INTERP, else zero */
+	__le64 interp_size;
+} __packed;
+_Static_assert(sizeof(struct p2m_execve_tmpfs) == 32, "p2m_execve_tmpfs size");
 
 struct p2m_execve_reply {
 	__le64 entry;		/* user rip */
@@ -373,12 +392,26 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 	switch (opcode) {
 	case P2M_EXECVE: {
 		const struct p2m_execve_req *r = buf;
+		const struct p2m_execve_tmpfs *t = (const void *)(r + 1);
 		u32 path = fit_get_le16(&r->path_len);
 		u32 strings = fit_get_le32(&r->strings_len);
+		u32 flags = fit_get_le32(&r->flags);
 
+		if (flags & ~P2M_EXECVE_FLAGS ||
+		    flags == P2M_EXECVE_TMPFS_INTERP)
+			return -EPROTO;
+		if (flags)
+			size += sizeof(*t);
 		if (!path || path > P2M_PATH_MAX ||
-		    (u64)size + path + strings != len ||
-		    fit_get_le32(&r->reserved))
+		    (u64)size + path + strings != len)
+			return -EPROTO;
+		if (flags && (fit_get_le64(&t->size) > P2M_TMPFS_MAX_SIZE ||
+			      fit_get_le64(&t->interp_size) >
+			      P2M_TMPFS_MAX_SIZE))
+			return -EPROTO;
+		if (!(flags & P2M_EXECVE_TMPFS_INTERP) && flags &&
+		    (fit_get_le64(&t->interp_object) ||
+		     fit_get_le64(&t->interp_size)))
 			return -EPROTO;
 		return 0;
 	}

@@ -1068,7 +1068,19 @@ struct memnode_exec {
 	struct elf_info prog;
 	struct elf_info interp;	/* prog.interp_len != 0 only */
 	struct mem_file prog_file, interp_file;
+	bool interp_tmpfs;	/* interp_file was set from the request */
 };
+
+/* The sender's tmpfs object @id of @size bytes as a program's source. */
+static void memnode_tmpfs_file(u16 node, u64 id, u64 size,
+			       struct mem_file *file)
+{
+	memset(file, 0, sizeof(*file));
+	file->kind = MEM_FILE_TMPFS;
+	file->node = node;
+	file->id = id;
+	file->size = size;
+}
 
 /* One line on why @info (the program, or the interpreter) was refused. */
 static void memnode_exec_refused(const struct memnode_exec *x,
@@ -1093,10 +1105,12 @@ static void memnode_exec_refused(const struct memnode_exec *x,
 static int memnode_exec_interp(struct memnode_exec *x, u16 storage_node)
 {
 	struct elf_info *ii = &x->interp;
-	int ret;
+	int ret = 0;
 
-	ret = memnode_open_program(storage_node, x->prog.interp,
-				   x->prog.interp_len, &x->interp_file);
+	if (!x->interp_tmpfs)
+		ret = memnode_open_program(storage_node, x->prog.interp,
+					   x->prog.interp_len,
+					   &x->interp_file);
 	if (ret) {
 		pr_info("memnode: execve %s for node %u pid %u: interpreter %s: %s (%d)\n",
 			x->execfn, x->node, x->pid, x->prog.interp,
@@ -1174,7 +1188,10 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 {
 	u32 path_len = fit_get_le16(&r->path_len);
 	u16 storage_node = fit_get_le16(&r->storage_node);
-	const char *path = (const char *)(r + 1);
+	u32 flags = fit_get_le32(&r->flags);
+	const struct p2m_execve_tmpfs *t = (const void *)(r + 1);
+	const char *path = (const char *)(flags ? (const void *)(t + 1) :
+					  (const void *)(r + 1));
 	struct stack_args args = { 0 };
 	struct memnode_exec *x;
 	struct memnode_proc *p;
@@ -1198,10 +1215,21 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	x->node = node;
 	x->pid = fit_get_le32(&r->hdr.pid);
 	x->execfn = execfn;
-	ret = memnode_open_program(storage_node, path, path_len,
-				   &x->prog_file);
-	if (ret)
-		goto free;
+	if (flags & P2M_EXECVE_TMPFS) {
+		memnode_tmpfs_file(node, fit_get_le64(&t->object),
+				   fit_get_le64(&t->size), &x->prog_file);
+	} else {
+		ret = memnode_open_program(storage_node, path, path_len,
+					   &x->prog_file);
+		if (ret)
+			goto free;
+	}
+	if (flags & P2M_EXECVE_TMPFS_INTERP) {
+		memnode_tmpfs_file(node, fit_get_le64(&t->interp_object),
+				   fit_get_le64(&t->interp_size),
+				   &x->interp_file);
+		x->interp_tmpfs = true;
+	}
 	ret = elf_check(memnode_elf_read, &x->prog_file, x->prog_file.size,
 			ET_DYN_DEFAULT_BASE, &x->prog);
 	if (ret) {

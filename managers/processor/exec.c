@@ -33,13 +33,16 @@
  * Without a storage node (local mode running an archive of programs)
  * step 1 only resolves the name and the memory node finds the program
  * in its image registry: no permission check and no scripts there.
- * In /tmp and /dev/shm (tmpfs) only "#!" scripts can be executed (the
- * interpreter elsewhere); an ELF program there is -ENOSYS, logged once.
+ * A program in /tmp or /dev/shm (tmpfs) has its bytes on the memory
+ * node already: P2M_EXECVE names its object (P2M_EXECVE_TMPFS), and its
+ * interpreter's when PT_INTERP is a tmpfs path too (exec_tmpfs_interp()),
+ * since the memory node knows none of our names.
  *
  * Locking: none of its own.  p->lock for the thread list and signal
  * state; everything that sleeps runs without it.
  */
 #include <fit/fit_wire.h>
+#include <fit/memory.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
@@ -48,6 +51,7 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
+#include <uapi/elf.h>
 #include <uapi/fcntl.h>
 #include <uapi/resource.h>
 #include <uapi/stat.h>
@@ -64,6 +68,7 @@
 #define EXEC_STK_LIM		(8UL << 20)	/* _STK_LIM */
 #define EXEC_MAX_STRINGS	0x7fffffffU	/* MAX_ARG_STRINGS */
 #define EXEC_MAX_REWRITES	5		/* exec_binprm()'s depth */
+#define EXEC_ELF_HEAD		4096	/* bytes searched for PT_INTERP */
 
 /* A list of NUL-terminated strings (argv or envp) being built. */
 struct exec_strings {
@@ -85,6 +90,8 @@ struct exec_req {
 	bool fd_cloexec;	/* named through a close-on-exec dirfd */
 	struct fs_lookup *lk;
 	char *head;		/* EXEC_BUF_SIZE + 1 bytes of the file */
+	u32 tmpfs_flags;	/* P2M_EXECVE_*: the file is on tmpfs */
+	struct p2m_execve_tmpfs tmpfs;	/* its objects then */
 };
 
 static char *exec_strdup(const char *s)
@@ -257,25 +264,96 @@ static int exec_copy_args(struct exec_req *x, const u64 __user *uargv,
 }
 
 /*
- * A program in tmpfs: its bytes are on the memory node, which loads ELF
- * files from storage or its registry only, so only a "#!" script runs
- * (its interpreter is opened anew, and reads the script by its path).
+ * The tmpfs file at @path as an executable: *@object and *@size, or
+ * -ENOENT, -EACCES (not a regular file, no execute bit), -EIO.  @buf
+ * (@len bytes, may be 0) gets its first bytes: how many, as
+ * tmpfs_read_head().
  */
-static int exec_open_tmpfs(struct exec_req *x)
+static int exec_tmpfs_file(const char *path, void *buf, u32 len,
+			   u64 *object, u64 *size)
 {
 	u32 mode;
 	int ret;
 
-	ret = tmpfs_read_head(x->path, x->head, EXEC_BUF_SIZE, &mode);
+	ret = tmpfs_read_head(path, buf, len, &mode, object, size);
 	if (ret < 0)
 		return ret;
 	if ((mode & S_IFMT) != S_IFREG || !(mode & 0111))
 		return -EACCES;
+	return ret;
+}
+
+/*
+ * A tmpfs program whose PT_INTERP names a tmpfs file too: the memory
+ * node cannot resolve our names, so the request names that object.
+ * Only a PT_INTERP inside the first EXEC_ELF_HEAD bytes is looked at;
+ * everything else about the ELF is the memory node's loader's to judge
+ * (-ENOEXEC there).  0, or the interpreter's -ENOENT, -EACCES, -EIO.
+ */
+static int exec_tmpfs_interp(struct exec_req *x)
+{
+	const Elf64_Ehdr *eh;
+	Elf64_Phdr ph;
+	u64 object, size;
+	char *buf;
+	int n, ret = 0;
+
+	buf = kzalloc(EXEC_ELF_HEAD, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = exec_tmpfs_file(x->path, buf, EXEC_ELF_HEAD, &object, &size);
+	eh = (const Elf64_Ehdr *)buf;
+	if (n < (int)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(ph) || eh->e_phoff > (u64)n ||
+	    eh->e_phnum > ((u64)n - eh->e_phoff) / sizeof(ph))
+		goto out;
+	for (unsigned int i = 0; i < eh->e_phnum; i++) {
+		char *interp;
+
+		memcpy(&ph, buf + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz < 2 || ph.p_offset > (u64)n ||
+		    ph.p_filesz > (u64)n - ph.p_offset)
+			break;
+		interp = buf + ph.p_offset;
+		if (interp[ph.p_filesz - 1] || !tmpfs_owns(interp))
+			break;		/* the loader's business */
+		ret = exec_tmpfs_file(interp, NULL, 0, &object, &size);
+		if (ret < 0)
+			break;
+		ret = 0;
+		x->tmpfs_flags |= P2M_EXECVE_TMPFS_INTERP;
+		fit_put_le64(&x->tmpfs.interp_object, object);
+		fit_put_le64(&x->tmpfs.interp_size, size);
+		break;
+	}
+out:
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * A program in tmpfs: a "#!" script's interpreter is opened anew (and
+ * reads the script by its path); an ELF program's bytes are an object
+ * on the memory node already, named in the request.
+ */
+static int exec_open_tmpfs(struct exec_req *x)
+{
+	u64 object, size;
+	int ret;
+
+	ret = exec_tmpfs_file(x->path, x->head, EXEC_BUF_SIZE, &object,
+			      &size);
+	if (ret < 0)
+		return ret;
 	if (x->head[0] == '#' && x->head[1] == '!')
 		return 0;
-	pr_warn_once("exec: ELF programs on tmpfs (%s) are not supported: -ENOSYS\n",
-		     x->path);
-	return -ENOSYS;
+	x->tmpfs_flags = P2M_EXECVE_TMPFS;
+	fit_put_le64(&x->tmpfs.object, object);
+	fit_put_le64(&x->tmpfs.size, size);
+	return exec_tmpfs_interp(x);
 }
 
 /*
@@ -291,6 +369,8 @@ static int exec_open(struct exec_req *x, bool nofollow)
 	int ret;
 
 	memset(x->head, 0, EXEC_BUF_SIZE + 1);
+	memset(&x->tmpfs, 0, sizeof(x->tmpfs));
+	x->tmpfs_flags = 0;
 	if (tmpfs_owns(x->path))
 		return exec_open_tmpfs(x);
 	if (processor_storage_node() < 0)
@@ -654,8 +734,8 @@ static long do_execveat(int dirfd, const char __user *upath,
 	mm = blob ? pmm_remote_create(pmm_remote_node(p->mm)) : NULL;
 	if (!mm)
 		goto out;
-	ret = pmm_remote_exec(mm, x.path, blob, blob_len, x.argv.n, x.envp.n,
-			      &entry, &sp);
+	ret = pmm_remote_exec_tmpfs(mm, x.path, x.tmpfs_flags, &x.tmpfs, blob,
+				    blob_len, x.argv.n, x.envp.n, &entry, &sp);
 	if (!ret)
 		ret = exec_commit(&x, mm, entry, sp, regs);
 	if (!ret)

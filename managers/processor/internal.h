@@ -627,6 +627,16 @@ struct pmm *pmm_remote_fork(struct pmm *parent, int *err);
 int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
 		    unsigned long *sp);
+/*
+ * The same with P2M_EXECVE_* @flags: non-zero, the program (and with
+ * P2M_EXECVE_TMPFS_INTERP its interpreter) is this node's tmpfs object
+ * named in @tmpfs, and @exe only its name.
+ */
+struct p2m_execve_tmpfs;
+int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
+			  const struct p2m_execve_tmpfs *tmpfs,
+			  const char *strings, u32 strings_len, u32 argc,
+			  u32 envc, unsigned long *entry, unsigned long *sp);
 
 /*
  * The text of /proc/<pid>/maps of @mm from its memory node (P2M_MAPS,

@@ -764,19 +764,30 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
 		    unsigned long *sp)
 {
+	return pmm_remote_exec_tmpfs(mm, exe, 0, NULL, strings, strings_len,
+				     argc, envc, entry, sp);
+}
+
+int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
+			  const struct p2m_execve_tmpfs *tmpfs,
+			  const char *strings, u32 strings_len, u32 argc,
+			  u32 envc, unsigned long *entry, unsigned long *sp)
+{
 	struct remote_backend *rb = rb_of(mm);
 	size_t path_len = strlen(exe);
+	u32 extra = flags ? sizeof(*tmpfs) : 0;
 	struct p2m_execve_reply reply;
 	struct p2m_execve_req *r;
 	unsigned int a, b, c, d;
+	char *at;
 	u32 len;
 	int ret;
 
 	if (!path_len || path_len > P2M_PATH_MAX)
 		return -ENAMETOOLONG;
-	if ((u64)sizeof(*r) + path_len + strings_len > FIT_MAX_MSG)
+	if ((u64)sizeof(*r) + extra + path_len + strings_len > FIT_MAX_MSG)
 		return -E2BIG;
-	len = sizeof(*r) + path_len + strings_len;
+	len = sizeof(*r) + extra + path_len + strings_len;
 	r = kzalloc(len, GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -790,8 +801,12 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 	/* The program runs on this CPU: its features, as local mode. */
 	cpuid(1, &a, &b, &c, &d);
 	fit_put_le64(&r->hwcap, d);
-	memcpy(r + 1, exe, path_len);
-	memcpy((char *)(r + 1) + path_len, strings, strings_len);
+	fit_put_le32(&r->flags, flags);
+	at = (char *)(r + 1);
+	if (extra)
+		memcpy(at, tmpfs, extra);
+	memcpy(at + extra, exe, path_len);
+	memcpy(at + extra + path_len, strings, strings_len);
 
 	ret = remote_fit_call(rb, P2M_EXECVE, r, len, &reply, sizeof(reply));
 	kfree(r);

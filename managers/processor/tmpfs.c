@@ -241,7 +241,8 @@ int tmpfs_stat(const char *path, struct uapi_stat *st)
 	return ret;
 }
 
-int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode)
+int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
+		    u64 *object, u64 *size)
 {
 	struct tmpfs_where w;
 	int ret;
@@ -250,6 +251,10 @@ int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode)
 	ret = tmpfs_lookup_existing(path, &w);
 	if (!ret) {
 		*mode = w.node->mode;
+		if (object) {
+			*object = w.node->ino;
+			*size = w.node->size;
+		}
 		len = is_dir(w.node) ? 0 :
 		      min_t(u64, min_t(u64, len, w.node->size),
 			    P2M_TMPFS_IO_MAX);

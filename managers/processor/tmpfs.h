@@ -32,9 +32,12 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp);
 int tmpfs_stat(const char *path, struct uapi_stat *st);
 /*
  * The first bytes of @path (at most @len, and P2M_TMPFS_IO_MAX) into
- * @buf and its mode into *@mode, for execve: how many, or -errno.
+ * @buf, its mode into *@mode, and (@object non-NULL) the id of its
+ * object on the memory node and its size, for execve: how many bytes,
+ * or -errno.
  */
-int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode);
+int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
+		    u64 *object, u64 *size);
 
 /* Name calls on tmpfs paths (both resolved, absolute): 0 or -errno. */
 int tmpfs_truncate(const char *path, s64 size);

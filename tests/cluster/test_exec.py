@@ -55,6 +55,17 @@ must be identical.
       process name after a dynamic program executes the static one.
   exec_rootfs_local
       the same on one node (`tessera run --local --rootfs`).
+  exec_tmpfs
+      programs copied into /tmp by dash and run from there, on three
+      nodes against a chroot of the same root (whose /tmp is a plain
+      directory): the static exec_test, the dynamic /bin/echo and
+      /bin/false (its status), ld.so run directly (an ET_DYN without
+      interpreter), a copy of /bin/echo whose PT_INTERP names
+      /tmp/ld-linux-x86-64.so.2 with that loader copied into /tmp too;
+      then exec_test try of a truncated ELF (ENOEXEC), an empty file
+      (ENOEXEC), one without execute bit (EACCES), a directory (EACCES),
+      a missing name (ENOENT) and a program whose tmpfs interpreter is
+      missing (ENOENT), each failure survived.
 """
 
 import os
@@ -222,6 +233,78 @@ def _rootfs(local):
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+LD_SO = b"/lib64/ld-linux-x86-64.so.2\0"
+
+
+def _reinterp(data, interp):
+	"""@data (an ELF naming LD_SO) with PT_INTERP naming @interp
+	instead, padded with NULs to the same length."""
+	check(data.count(LD_SO) == 1, "exec_test_dyn: PT_INTERP not found once")
+	check(len(interp) < len(LD_SO), f"{interp!r} too long")
+	return data.replace(LD_SO, interp + b"\0" * (len(LD_SO) - len(interp)))
+
+
+T = "/tmp/exec-tmpfs"
+TMPFS_RUNS = [
+	["/bin/sh", "-c", f"mkdir {T} && cp {PROG} {T}/st && "
+	 f"{T}/st showargs static 'from tmp'; echo status $?"],
+	["/bin/sh", "-c", f"cp /bin/echo {T}/echo && {T}/echo dynamic from tmp; "
+	 f"echo status $?; cp /bin/false {T}/false; {T}/false; echo status $?"],
+	["/bin/sh", "-c", f"cp /lib64/ld-linux-x86-64.so.2 {T}/ld.so && "
+	 f"{T}/ld.so /bin/echo ld.so from tmp; echo status $?"],
+	["/bin/sh", "-c", f"cp /lib64/ld-linux-x86-64.so.2 /tmp/ld-linux-x86-64.so.2"
+	 f" && cp {IN_ROOT}/interp-tmp {T}/it && {T}/it showargs 'interpreter in tmp';"
+	 f" echo status $?"],
+	["/bin/sh", "-c", f"head -c 200 /bin/echo > {T}/trunc && : > {T}/empty && "
+	 f"cp /bin/echo {T}/nox && chmod 755 {T}/trunc {T}/empty && "
+	 f"chmod 644 {T}/nox && mkdir {T}/dir && "
+	 f"cp {IN_ROOT}/interp-absent {T}/ia && "
+	 f"exec {PROG} try {T}/trunc {T}/empty {T}/nox {T}/dir {T}/none "
+	 f"{T}/ia {T}/echo -- after the failures"],
+]
+
+
+def _tmpfs():
+	tmp, root = _scratch_root()
+	name = "exec-tmpfs"
+	try:
+		with open(root + DYN, "rb") as f:
+			dyn = f.read()
+		for fname, interp in (("interp-tmp", b"/tmp/ld-linux-x86-64.so.2"),
+				      ("interp-absent", b"/tmp/absent")):
+			path = root + f"{IN_ROOT}/{fname}"
+			with open(path, "wb") as f:
+				f.write(_reinterp(dyn, interp))
+			os.chmod(path, 0o755)
+		want_out, want_err, want = b"", b"", {}
+		for i, argv in enumerate(TMPFS_RUNS):
+			code, out, err = clusterlib.native_chroot(root, argv)
+			want_out += out
+			want_err += err
+			want[i] = code
+		got, out, err, _, log = test_rootfs._tessera(name, root,
+							     TMPFS_RUNS)
+		where = f"{name}: logs in runs/.../{name}/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		text = want_out.decode(errors="replace")
+		for line in ("from tmp", "dynamic from tmp\nstatus 0\nstatus 1",
+			     "ld.so from tmp\nstatus 0",
+			     "[interpreter in tmp]\nstatus 0", "trunc: ENOEXEC",
+			     "empty: ENOEXEC", "nox: EACCES", "dir: EACCES",
+			     "none: ENOENT", "ia: ENOENT", "after the failures"):
+			check(line in text, f"native run lacks {line!r}:\n{text}")
+		check(out == want_out,
+		      f"{where}: stdout differs\n--- native\n{text}\n"
+		      f"--- tessera\n{out.decode(errors='replace')}")
+		check(err == want_err, f"{where}: stderr differs: native "
+		      f"{want_err!r}, tessera {err!r}")
+		check(got == want, f"{where}: statuses {got}, native {want} "
+		      f"(by run)")
+	finally:
+		shutil.rmtree(tmp, ignore_errors=True)
+
+
 SCENARIOS = [
 	("exec_chain_smp1", lambda: _chain(1)),
 	("exec_chain_smp2", lambda: _chain(2)),
@@ -229,4 +312,5 @@ SCENARIOS = [
 	("exec_loop_leak", _loop_leak),
 	("exec_rootfs", lambda: _rootfs(False)),
 	("exec_rootfs_local", lambda: _rootfs(True)),
+	("exec_tmpfs", _tmpfs),
 ]
