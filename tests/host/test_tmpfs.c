@@ -385,6 +385,52 @@ static void test_wire_checks(struct htest *t)
 	HT_EXPECT_EQ(t, p2m_req_check(P2M_TMPFS_FREE, buf, sz), -EPROTO);
 }
 
+/* P2M_EXECVE naming tmpfs objects: the trailer's framing and fields. */
+static void test_exec_wire_checks(struct htest *t)
+{
+	static u8 buf[sizeof(struct p2m_execve_req) +
+		      sizeof(struct p2m_execve_tmpfs) + 16];
+	struct p2m_execve_req *r = (struct p2m_execve_req *)buf;
+	struct p2m_execve_tmpfs *x = (struct p2m_execve_tmpfs *)(r + 1);
+	u32 sz = sizeof(*r), tsz = sizeof(*x);
+
+	memset(buf, 0, sizeof(buf));
+	p2m_hdr_init(&r->hdr, 7);
+	fit_put_le16(&r->path_len, 4);
+	fit_put_le32(&r->strings_len, 2);
+	/* Without flags: header, path, strings. */
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + 6), 0);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	/* P2M_EXECVE_TMPFS: the trailer is counted in the length. */
+	fit_put_le32(&r->flags, P2M_EXECVE_TMPFS);
+	fit_put_le64(&x->object, 5);
+	fit_put_le64(&x->size, 4096);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6), 0);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + 6), -EPROTO);
+	/* Interpreter fields need P2M_EXECVE_TMPFS_INTERP. */
+	fit_put_le64(&x->interp_object, 6);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	fit_put_le32(&r->flags, P2M_EXECVE_TMPFS | P2M_EXECVE_TMPFS_INTERP);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6), 0);
+	/* INTERP alone, unknown flags and sizes past 2^40 are malformed. */
+	fit_put_le32(&r->flags, P2M_EXECVE_TMPFS_INTERP);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	fit_put_le32(&r->flags, P2M_EXECVE_TMPFS | 0x4);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	fit_put_le32(&r->flags, P2M_EXECVE_TMPFS | P2M_EXECVE_TMPFS_INTERP);
+	fit_put_le64(&x->interp_size, P2M_TMPFS_MAX_SIZE + 1);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	fit_put_le64(&x->interp_size, 0);
+	fit_put_le64(&x->size, P2M_TMPFS_MAX_SIZE + 1);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_tree_walk),
 	HT_CASE(test_tree_remove),
@@ -394,6 +440,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_store_truncate),
 	HT_CASE(test_store_bound),
 	HT_CASE(test_wire_checks),
+	HT_CASE(test_exec_wire_checks),
 	{}
 };
 
