@@ -487,11 +487,16 @@ static void test_htree(struct htest *t)
 	HT_EXPECT_EQ(t, ext4_rmdir(im.fs, resolve(&im, "/o/g2"), "sub-9", 5), 0);
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	HT_EXPECT_EQ(t, fsck(&im), 0);
-	/* Every old name but one, and the new ones, are there. */
-	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c entry-number-) = 599", im.path), 0);
-	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -c /new-) = 50", im.path), 0);
+	/*
+	 * Every old name but one, and the new ones, are there.  An entry
+	 * removed from the start of a block stays as inode 0 (as on Linux),
+	 * and debugfs lists it as /0/...: such entries are not counted.
+	 * Whether one lands there depends on mke2fs's random hash seed.
+	 */
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -v '^/0/' | grep -c entry-number-) = 599", im.path), 0);
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /h' %s 2>/dev/null | grep -v '^/0/' | grep -c /new-) = 50", im.path), 0);
 	HT_EXPECT_EQ(t, sh("debugfs -R 'cat /h/entry-number-600' %s 2>/dev/null | grep -qx 600", im.path), 0);
-	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /o/g2' %s 2>/dev/null | grep -c /sub-) = 299", im.path), 0);
+	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /o/g2' %s 2>/dev/null | grep -v '^/0/' | grep -c /sub-) = 299", im.path), 0);
 	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o/g2", "Links: "), 301);
 	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o", "Links: "), 3);
 }

@@ -138,8 +138,13 @@ async function promises() {
 	const settled = await Promise.allSettled([
 		Promise.reject(new Error('no')), Promise.resolve('yes')]);
 	console.log('allSettled', settled.map((s) => s.status).join(','));
+	// The 1 ms timer is armed first, so the 40 ms one cannot expire
+	// before it however long arming the second takes.  Armed the other
+	// way round, 40 ms of page misses between the two calls once let the
+	// slow one win on Tessera.
+	const fast = sleep(1).then(() => 'fast');
 	const first = await Promise.race([sleep(40).then(() => 'slow'),
-		sleep(1).then(() => 'fast')]);
+		fast]);
 	console.log('race', first);
 	try {
 		await (async () => { throw new TypeError('thrown'); })();
