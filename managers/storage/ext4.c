@@ -864,7 +864,7 @@ static int ext4_ind_map(struct ext4_fs *fs,
 		       (l & ((1ULL << (shift * level)) - 1));
 	}
 	map->pblk = blk;
-	map->count = blk ? 2 : (u32)min_t(u64, span, EXT4_MAX_LBLK - 1);
+	map->count = blk ? 1 : (u32)min_t(u64, span, EXT4_MAX_LBLK - 1);
 	return 0;
 }
 
