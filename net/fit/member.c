@@ -713,9 +713,14 @@ static void fit_member_check(u16 n, u64 now)
 	if (c && c->loopback)
 		return;
 	spin_lock_irqsave(&fit_member_lock, flags);
+	/*
+	 * Signed: a heartbeat taken after the caller read @now leaves
+	 * last_heard ahead of it, and the unsigned difference would be
+	 * huge (a node declared dead 8 ms after it was first heard).
+	 */
 	if (fit_members[n].known && !fit_members[n].dead &&
 	    fit_members[n].epoch &&
-	    now - fit_members[n].last_heard > dead_j) {
+	    (s64)(now - fit_members[n].last_heard) > (s64)dead_j) {
 		fit_members[n].dead = true;
 		declare_dead = true;
 	}

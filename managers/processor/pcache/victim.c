@@ -50,7 +50,7 @@ int victim_reserve(struct pcache_victim_cache *vc, bool *dropped)
 			oldest = i;
 			goto take;
 		}
-		if (v->state == PCV_VALID &&
+		if (v->state == PCV_VALID && !v->dirty &&
 		    (oldest < 0 || v->seq < vc->slots[oldest].seq))
 			oldest = i;
 	}
