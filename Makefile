@@ -169,6 +169,31 @@ $(LDS): arch/x86/tessera.lds.S arch/x86/include/asm/page.h $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -E -P -x c $(KAFLAGS) $< -o $@
 
+# The vDSO (arch/x86/vdso): user code, built as a shared object with no
+# relocations, its stripped image then embedded by vdso_image.S.
+VDSO := $(O)/arch/x86/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -g -fPIC -ffreestanding -fno-builtin -nostdlib \
+	-fno-stack-protector -fcf-protection=none -fasynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -Iarch/x86/include -MMD -MP
+VDSO_LDFLAGS := -shared -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both \
+	-Wl,--version-script=arch/x86/vdso/vdso.map -Wl,-T,arch/x86/vdso/vdso.lds \
+	-Wl,--no-undefined -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
+	-Wl,-Bsymbolic -Wl,--eh-frame-hdr
+
+$(VDSO): arch/x86/vdso/vclock.c arch/x86/vdso/vdso.lds arch/x86/vdso/vdso.map
+	@mkdir -p $(dir $@)
+	@echo "  VDSO    $@"
+	$(Q)$(CC) $(VDSO_CFLAGS) -MF $@.d -MT $@ $(VDSO_LDFLAGS) -o $@.dbg $<
+	$(Q)if readelf -rW $@.dbg | grep -q '^Relocation section'; then \
+		echo "vdso: $@.dbg has relocations; the vDSO must have none" >&2; \
+		exit 1; fi
+	$(Q)$(OBJCOPY) -S $@.dbg $@
+-include $(O)/arch/x86/vdso/vdso.so.d
+
+$(O)/arch/x86/kernel/vdso_image.o: $(VDSO)
+$(O)/arch/x86/kernel/vdso_image.o: KAFLAGS += -DVDSO_IMAGE='"$(VDSO)"'
+
 # Two-pass link for kallsyms: the symbol table sits in .rodata, after .text,
 # so text addresses cannot move between the passes; the check proves it.
 KALLSYMS_NM = $(NM) -n -S --defined-only

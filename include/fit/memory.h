@@ -74,6 +74,13 @@ _Static_assert(sizeof(struct p2m_hdr) == 8, "p2m_hdr size");
  * (P2M_TMPFS_*) named there, @path is only its name (AT_EXECFN, maps);
  * P2M_EXECVE_TMPFS_INTERP (with it only): so are its PT_INTERP's.
  * Without, the program and its interpreter come from @storage_node.
+ * With @vdso_pages (1..P2M_VDSO_MAX_PAGES), the new address space gets
+ * the processor's vDSO: a one-page [vvar] vma (PROT_READ) and right
+ * above it a @vdso_pages-page [vdso] vma (PROT_READ | PROT_EXEC), at an
+ * address of the memory node's choice, and AT_SYSINFO_EHDR names the
+ * [vdso] start.  Their pages are the processor's, not the memory
+ * node's: a miss there is answered with p2m_miss_reply.special, and
+ * mprotect/mremap of them is refused (-EACCES/-EINVAL).
  * Reply: struct p2m_execve_reply.  Errors: -ENOENT (no such program),
  * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO.
  */
@@ -89,8 +96,12 @@ struct p2m_execve_req {
 	__le32 uid, euid, gid, egid;
 	__le32 minsigstksz;	/* AT_MINSIGSTKSZ, 0: leave it out */
 	__le32 flags;		/* P2M_EXECVE_* */
+	__le32 vdso_pages;	/* 0 (no vDSO) .. P2M_VDSO_MAX_PAGES */
+	__le32 reserved;	/* zero */
 } __packed;
-_Static_assert(sizeof(struct p2m_execve_req) == 64, "p2m_execve_req size");
+_Static_assert(sizeof(struct p2m_execve_req) == 72, "p2m_execve_req size");
+
+#define P2M_VDSO_MAX_PAGES	8	/* [vdso] pages; [vvar] is one more */
 
 /* p2m_execve_req.flags */
 #define P2M_EXECVE_TMPFS	0x1	/* the program is a tmpfs object */
@@ -152,7 +163,12 @@ _Static_assert(sizeof(struct p2m_miss_flush_req) == 32 + P2M_PAGE_SIZE,
 struct p2m_miss_reply {
 	u8 data[P2M_PAGE_SIZE];
 	__le32 prot;		/* PROT_* of the vma: how to map the line */
-	__le32 reserved;
+	/*
+	 * 0: @data is the page.  n > 0: the page is the processor's own
+	 * page n - 1 of its [vvar] + [vdso] (0: vvar), never written;
+	 * @data is zero and not to be used.
+	 */
+	__le32 special;
 } __packed;
 _Static_assert(sizeof(struct p2m_miss_reply) == P2M_PAGE_SIZE + 8,
 	       "p2m_miss_reply size");
@@ -398,7 +414,9 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 		u32 flags = fit_get_le32(&r->flags);
 
 		if (flags & ~P2M_EXECVE_FLAGS ||
-		    flags == P2M_EXECVE_TMPFS_INTERP)
+		    flags == P2M_EXECVE_TMPFS_INTERP ||
+		    fit_get_le32(&r->vdso_pages) > P2M_VDSO_MAX_PAGES ||
+		    fit_get_le32(&r->reserved))
 			return -EPROTO;
 		if (flags)
 			size += sizeof(*t);

@@ -74,6 +74,8 @@ extern u64 tsc_khz;
 int tsc_init(void);
 /* Nanoseconds since boot; 0 until tsc_init() has run. */
 ktime_t ktime_get(void);
+/* ktime_get()'s TSC base and 32.32 ns-per-cycle factor; false before calibration. */
+bool tsc_clock_params(u64 *base, u64 *mult);
 static inline u64 ktime_to_us(ktime_t t) { return t / NSEC_PER_USEC; }
 static inline u64 ktime_to_ms(ktime_t t) { return t / NSEC_PER_MSEC; }
 

@@ -48,6 +48,11 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 		return -EFAULT;
 	if (!p2m_access_allowed(v->prot, access))
 		return -EACCES;
+	if (v->flags & VMA_SPECIAL) {
+		*page = NULL;
+		*prot = v->prot;
+		return 1 + (pva - mm->special_start) / PAGE_SIZE;
+	}
 	if ((v->flags & (VMA_FILE | VMA_ZERO_TAIL)) == VMA_FILE &&
 	    pva >= ALIGN(v->file_end, PAGE_SIZE))
 		return -ENXIO;
@@ -74,9 +79,15 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 
 int rmm_flush(struct rmm *mm, u64 va, const void *data)
 {
+	const struct vma *v;
+
 	if (va & ~PAGE_MASK)
 		return -EINVAL;
-	if (!rmm_find_vma(mm, va))
+	v = rmm_find_vma(mm, va);
+	if (!v)
 		return -EFAULT;
+	/* The processor never writes its special pages back. */
+	if (v->flags & VMA_SPECIAL)
+		return -EACCES;
 	return rmm_page_write(mm, va, data);
 }

@@ -73,6 +73,8 @@ struct mem_file {
 				/* PROT_WRITE (mprotect: -EACCES) */
 #define VMA_SHARED	0x80	/* MAP_SHARED: not kept coherent across */
 				/* fork (the child gets COW pages) */
+#define VMA_SPECIAL	0x100	/* [vvar]/[vdso]: the processor's pages, */
+				/* none here (rmm_fault() > 0) */
 
 struct vma {
 	struct rb_node rb;	/* in rmm->vmas, keyed by start */
@@ -97,6 +99,8 @@ struct rmm {
 	u64 page_limit;		/* max nr_pages, 0: no limit */
 	u64 start_brk, brk;
 	u64 mmap_base;		/* top-down search starts below this */
+	u64 special_start;	/* [vvar], then [vdso] above it; 0: none */
+	u32 special_pages;	/* pages of both */
 };
 
 /* ------------------------------------------------------------ vm.c */
@@ -221,13 +225,22 @@ typedef int (*rmm_read_fn)(void *ctx, const struct mem_file *file, u64 off,
  * Resolve a miss on @va (any address in the page) for @access: the page
  * (created and filled on first touch; for a write, made private first if
  * fork shared it) in *@page and the vma's protection in *@prot, without
- * PROT_WRITE when a read or fetch finds the page shared.  -EFAULT: no vma (SEGV_MAPERR); -EACCES: the vma forbids
- * @access (SEGV_ACCERR); -ENXIO: a file mapping's page past the end of
- * the file (SIGBUS); -ENOMEM: over the limit or out of pages; -EIO and
- * friends from @read.
+ * PROT_WRITE when a read or fetch finds the page shared.  -EFAULT: no
+ * vma (SEGV_MAPERR); -EACCES: the vma forbids @access (SEGV_ACCERR);
+ * -ENXIO: a file mapping's page past the end of the file (SIGBUS);
+ * -ENOMEM: over the limit or out of pages; -EIO and friends from @read.
+ * n > 0: the page is the processor's special page n - 1 ([vvar] 0, then
+ * [vdso]: rmm_map_special()), *@page NULL, *@prot the vma's.
  */
 int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	      void *ctx, void **page, u32 *prot);
+
+/*
+ * Reserve [vvar] (one page, PROT_READ) and [vdso] (@vdso_pages pages,
+ * PROT_READ | PROT_EXEC) right above it at a free place; *@vdso is the
+ * [vdso] start.  0, -ENOMEM.
+ */
+int rmm_map_special(struct rmm *mm, u32 vdso_pages, u64 *vdso);
 
 /*
  * Store a dirty line: PAGE_SIZE bytes of @data at page-aligned @va.
@@ -419,6 +432,7 @@ struct stack_args {
 	u64 hwcap, hwcap2;
 	u32 uid, euid, gid, egid;
 	u32 minsigstksz;	/* AT_MINSIGSTKSZ, 0: omitted */
+	u64 sysinfo_ehdr;	/* AT_SYSINFO_EHDR: the vDSO, 0: omitted */
 };
 
 /*

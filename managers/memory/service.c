@@ -721,10 +721,16 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		ret = rmm_fault(p->mm, fit_get_le64(&r->va),
 				fit_get_le32(&r->access), memnode_read_file,
 				NULL, &page, &prot);
-	if (!ret) {
+	if (ret > 0) {
+		/* The processor's own page: nothing of ours to send. */
+		memset(reply->data, 0, PAGE_SIZE);
+		fit_put_le32(&reply->prot, prot);
+		fit_put_le32(&reply->special, ret);
+		ret = 0;
+	} else if (!ret) {
 		memcpy(reply->data, page, PAGE_SIZE);
 		fit_put_le32(&reply->prot, prot);
-		fit_put_le32(&reply->reserved, 0);
+		fit_put_le32(&reply->special, 0);
 	}
 	memnode_end(p);
 	if (ret)
@@ -995,8 +1001,8 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
  * How maps shows a vma: its file's device and inode (storage files are
  * on the storage node's one ext4 device, 08:01 as the processor's stat
  * says; registry images on 00:00), the program's own path for its
- * segments, [heap] and [stack].  Other file mappings show no name yet:
- * the memory node keeps only their identity.
+ * segments, [heap], [stack], [vvar] and [vdso].  Other file mappings
+ * show no name yet: the memory node keeps only their identity.
  */
 static void memnode_maps_name(void *ctx, struct rmm *mm, const struct vma *v,
 			      struct vma_maps_id *id)
@@ -1015,6 +1021,8 @@ static void memnode_maps_name(void *ctx, struct rmm *mm, const struct vma *v,
 		id->name = "[heap]";
 	} else if (v->flags & VMA_STACK) {
 		id->name = "[stack]";
+	} else if (v->flags & VMA_SPECIAL) {
+		id->name = v->start == mm->special_start ? "[vvar]" : "[vdso]";
 	}
 }
 
@@ -1271,6 +1279,12 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	args.gid = fit_get_le32(&r->gid);
 	args.egid = fit_get_le32(&r->egid);
 	args.minsigstksz = fit_get_le32(&r->minsigstksz);
+	if (fit_get_le32(&r->vdso_pages)) {
+		ret = rmm_map_special(mm, fit_get_le32(&r->vdso_pages),
+				      &args.sysinfo_ehdr);
+		if (ret)
+			goto destroy;
+	}
 	ret = stack_setup(mm, &args, &sp);
 	if (ret)
 		goto destroy;

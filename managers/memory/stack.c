@@ -94,6 +94,8 @@ int stack_setup(struct rmm *mm, const struct stack_args *args, u64 *sp)
 	random = p;
 	p = ALIGN_DOWN(p, 16);
 
+	if (args->sysinfo_ehdr)
+		auxv_add(&aux, AT_SYSINFO_EHDR, args->sysinfo_ehdr);
 	auxv_add(&aux, AT_HWCAP, args->hwcap);
 	auxv_add(&aux, AT_PAGESZ, PAGE_SIZE);
 	auxv_add(&aux, AT_CLKTCK, STACK_CLKTCK);

@@ -691,6 +691,8 @@ struct rmm *rmm_fork(struct rmm *parent, u16 node, u32 pid)
 	mm->start_brk = parent->start_brk;
 	mm->brk = parent->brk;
 	mm->mmap_base = parent->mmap_base;
+	mm->special_start = parent->special_start;
+	mm->special_pages = parent->special_pages;
 	mm->peak_pages = mm->nr_pages;
 	return mm;
 fail:
@@ -781,6 +783,30 @@ u64 rmm_unmapped_area(struct rmm *mm, u64 len)
 	if (!addr)
 		addr = rmm_gap_topdown(mm, len, mm->mmap_base, TASK_SIZE);
 	return addr;
+}
+
+int rmm_map_special(struct rmm *mm, u32 vdso_pages, u64 *vdso)
+{
+	u64 len = (1 + (u64)vdso_pages) * PAGE_SIZE;
+	u64 start = rmm_unmapped_area(mm, len);
+	int ret;
+
+	if (!start)
+		return -ENOMEM;
+	ret = rmm_map_fixed(mm, start, start + PAGE_SIZE, PROT_READ,
+			    VMA_SPECIAL, NULL, 0, 0);
+	if (!ret)
+		ret = rmm_map_fixed(mm, start + PAGE_SIZE, start + len,
+				    PROT_READ | PROT_EXEC, VMA_SPECIAL, NULL,
+				    0, 0);
+	if (ret) {
+		rmm_unmap_range(mm, start, start + len);
+		return ret;
+	}
+	mm->special_start = start;
+	mm->special_pages = 1 + vdso_pages;
+	*vdso = start + PAGE_SIZE;
+	return 0;
 }
 
 s64 rmm_mmap(struct rmm *mm, u64 addr, u64 len, u32 prot, u32 flags,
@@ -917,7 +943,8 @@ int rmm_mprotect(struct rmm *mm, u64 addr, u64 len, u32 prot)
 		return -ENOMEM;
 	for (v = rmm_find_vma(mm, addr); v && v->start < end;
 	     v = rmm_next_vma(v))
-		if ((v->flags & VMA_NOWRITE) && (prot & PROT_WRITE))
+		if (((v->flags & VMA_NOWRITE) && (prot & PROT_WRITE)) ||
+		    (v->flags & VMA_SPECIAL))
 			return -EACCES;
 	ret = rmm_isolate(mm, addr, end);
 	if (ret)
@@ -1023,6 +1050,9 @@ s64 rmm_mremap(struct rmm *mm, u64 old_addr, u64 old_len, u64 new_len,
 	v = rmm_find_vma(mm, old_addr);
 	if (!v)
 		return -EFAULT;
+	/* The vDSO does not move (Linux lets it: CRIU does). */
+	if (v->flags & VMA_SPECIAL)
+		return -EINVAL;
 
 	if (flags & MREMAP_FIXED) {
 		if (new_addr < MMAP_MIN_ADDR)

@@ -98,6 +98,7 @@ struct pmm_miss_result {
 	u32 prot;		/* the vma's PROT_* bits */
 	bool zero;		/* never touched: the line was not written, */
 				/* the pcache zero-fills it */
+	u32 special;		/* > 0: no data, map vDSO page special - 1 */
 };
 
 /*
@@ -118,7 +119,8 @@ struct pmm_backend_ops {
 	 * Without a pcache (pcache=0): the page holding @addr for @access
 	 * (P2M_ACCESS_* bits), to be mapped as is: its physical address in
 	 * *@pa and the vma protection in *@prot.  -EFAULT (no vma),
-	 * -EACCES (protection), -ENOMEM, -EIO.
+	 * -EACCES (protection), -ENOMEM, -EIO; n > 0: no page, map vDSO
+	 * page n (pmm_miss_result.special).
 	 */
 	int (*fault)(struct pmm *mm, unsigned long addr, u32 access,
 		     phys_addr_t *pa, u32 *prot);
@@ -677,6 +679,14 @@ unsigned int futex_nr_waiters(struct pmm *mm, u32 __user *uaddr);
 
 /* CLOCK_REALTIME in ns (CMOS clock at boot + monotonic time). */
 u64 realtime_ns(void);
+u64 realtime_offset_ns(void);
+
+/* vdso.c: the vDSO's pages (special - 1: 0 [vvar], then [vdso]). */
+void vdso_init(void);
+/* Pages of the [vdso] image to ask the memory node for; 0: none. */
+u32 vdso_pages(void);
+/* Map special page @special (p2m_miss_reply.special) at @va. */
+int vdso_map_special(pte_t *pgd, unsigned long va, u32 special);
 void realtime_init(void);
 
 /* ---------------------------------------------------------- sys_resource.c */

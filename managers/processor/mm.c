@@ -168,6 +168,8 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		unsigned long seq = mm->fill_seq;
 
 		ret = pcache_miss(mm, va, access, start);
+		if (ret > 0)
+			ret = vdso_map_special(mm->pgd, va, ret);
 		if (ret != -EBUSY)
 			goto out;
 		/*
@@ -182,9 +184,10 @@ int pmm_fault(struct pmm *mm, unsigned long addr, unsigned long error_code)
 		return 0;
 	}
 	ret = mm->ops->fault(mm, addr, access, &pa, &prot);
-	if (ret)
-		goto out;
-	ret = user_map_page(mm->pgd, va, pa, user_prot_to_pte(prot));
+	if (ret > 0)
+		ret = vdso_map_special(mm->pgd, va, ret);
+	else if (!ret)
+		ret = user_map_page(mm->pgd, va, pa, user_prot_to_pte(prot));
 out:
 	pmm_unlock(mm);
 	return ret;
@@ -221,7 +224,11 @@ static void zap_range(struct pmm *mm, unsigned long start, unsigned long end,
 	if (end > USER_ADDR_END)
 		end = USER_ADDR_END;
 	for (; (pte = next_present_pte(mm, &va, end)); va += PAGE_SIZE) {
-		if (pcache) {
+		if (READ_ONCE(*pte) & _PAGE_SPECIAL) {
+			/* A vDSO page: not a line, nobody's to free. */
+			user_unmap_page(mm->pgd, va);
+			any = true;
+		} else if (pcache) {
 			if (pcache_zap_page(mm, va, pte, writeback))
 				any = true;
 		} else {

@@ -316,9 +316,13 @@ static int remote_miss_call(struct remote_backend *rb,
 	if (ret < 0)
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "miss", ret);
-	memcpy(line, b->reply->data, PAGE_SIZE);
 	res->prot = fit_get_le32(&b->reply->prot);
 	res->zero = false;
+	res->special = fit_get_le32(&b->reply->special);
+	if (res->special > 1 + vdso_pages())
+		return remote_fit_error(rb, "miss (special page)", -EPROTO);
+	if (!res->special)
+		memcpy(line, b->reply->data, PAGE_SIZE);
 	return 0;
 }
 
@@ -549,6 +553,8 @@ static int remote_fault(struct pmm *mm, unsigned long addr, u32 access,
 	if (!page)
 		return -ENOMEM;
 	ret = remote_miss(mm, addr, access, page, &res);
+	if (!ret && res.special)
+		ret = res.special;
 	if (ret) {
 		free_page((unsigned long)page);
 		return ret;
@@ -802,6 +808,7 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
 	cpuid(1, &a, &b, &c, &d);
 	fit_put_le64(&r->hwcap, d);
 	fit_put_le32(&r->flags, flags);
+	fit_put_le32(&r->vdso_pages, vdso_pages());
 	at = (char *)(r + 1);
 	if (extra)
 		memcpy(at, tmpfs, extra);

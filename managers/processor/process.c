@@ -803,6 +803,7 @@ void processor_manager_init(void)
 	user_pgtable_init();
 	syscall_init();
 	realtime_init();
+	vdso_init();
 	console_user_init();
 	pcache_init();
 	process_tree_init();

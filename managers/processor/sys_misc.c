@@ -159,6 +159,12 @@ void realtime_init(void)
 			   ktime_get();
 }
 
+/* CLOCK_REALTIME minus ktime_get(), in ns (the vDSO's vvar page has it). */
+u64 realtime_offset_ns(void)
+{
+	return realtime_base_ns;
+}
+
 u64 realtime_ns(void)
 {
 	return realtime_base_ns + ktime_get();
@@ -230,17 +236,21 @@ SYSCALL_DECLARE(clock_gettime)
 	       -EFAULT : 0;
 }
 
+/* The time zone is always UTC, as Linux's default sys_tz: zeros. */
 SYSCALL_DECLARE(gettimeofday)
 {
+	static const s32 tz[2] = { 0, 0 };
 	struct uapi_timeval tv;
 	u64 ns = realtime_ns();
 
-	if (!regs->rdi)
-		return 0;
 	tv.tv_sec = ns / NSEC_PER_SEC;
 	tv.tv_usec = (ns % NSEC_PER_SEC) / 1000;
-	return copy_to_user((void __user *)regs->rdi, &tv, sizeof(tv)) ?
-	       -EFAULT : 0;
+	if (regs->rdi &&
+	    copy_to_user((void __user *)regs->rdi, &tv, sizeof(tv)))
+		return -EFAULT;
+	if (regs->rsi && copy_to_user((void __user *)regs->rsi, tz, sizeof(tz)))
+		return -EFAULT;
+	return 0;
 }
 
 /* time(2): seconds of CLOCK_REALTIME, also stored at @tloc if given. */

@@ -745,6 +745,65 @@ static void test_random_model(struct htest *t)
 	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
 }
 
+/*
+ * The vDSO's vmas: misses there name the processor's page instead of
+ * giving one of ours (rmm_fault() > 0), with the vma's rights checked
+ * first; no write-back lands there; they cannot be mprotect()ed or
+ * moved, can be unmapped, and a fork keeps them.
+ */
+static void test_special(struct htest *t)
+{
+	struct rmm *mm = new_mm(0), *child;
+	u64 vdso = 0, page_count;
+	u8 data[PG] = { 0 };
+	void *page = (void *)1;
+	u32 prot = 0;
+	struct vma *v;
+
+	HT_ASSERT(t, mm != NULL);
+	HT_ASSERT_EQ(t, rmm_map_special(mm, 2, &vdso), 0);
+	HT_EXPECT_EQ(t, vdso, mm->special_start + PG);
+	HT_EXPECT_EQ(t, mm->special_pages, 3);
+	v = rmm_find_vma(mm, vdso - PG);
+	HT_ASSERT(t, v != NULL);
+	HT_EXPECT_EQ(t, v->end, vdso);
+	HT_EXPECT_EQ(t, v->prot, PROT_READ);
+	v = rmm_find_vma(mm, vdso);
+	HT_ASSERT(t, v != NULL);
+	HT_EXPECT_EQ(t, v->end, vdso + 2 * PG);
+	HT_EXPECT_EQ(t, v->prot, PROT_READ | PROT_EXEC);
+
+	page_count = mm->nr_pages;
+	HT_EXPECT_EQ(t, rmm_fault(mm, vdso - PG + 8, RMM_ACCESS_READ, NULL,
+				  NULL, &page, &prot), 1);
+	HT_EXPECT(t, page == NULL);
+	HT_EXPECT_EQ(t, prot, PROT_READ);
+	HT_EXPECT_EQ(t, rmm_fault(mm, vdso + PG, RMM_ACCESS_EXEC, NULL, NULL,
+				  &page, &prot), 3);
+	HT_EXPECT_EQ(t, prot, PROT_READ | PROT_EXEC);
+	HT_EXPECT_EQ(t, rmm_fault(mm, vdso, RMM_ACCESS_WRITE, NULL, NULL,
+				  &page, &prot), -EACCES);
+	HT_EXPECT_EQ(t, rmm_fault(mm, vdso - PG, RMM_ACCESS_EXEC, NULL, NULL,
+				  &page, &prot), -EACCES);
+	HT_EXPECT_EQ(t, rmm_flush(mm, vdso, data), -EACCES);
+	HT_EXPECT_EQ(t, mm->nr_pages, page_count);
+
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, vdso, PG, PROT_READ), -EACCES);
+	HT_EXPECT_EQ(t, rmm_mremap(mm, vdso, 2 * PG, 4 * PG, MREMAP_MAYMOVE,
+				   0), -EINVAL);
+
+	child = rmm_fork(mm, 1, 101);
+	HT_ASSERT(t, child != NULL);
+	HT_EXPECT_EQ(t, rmm_fault(child, vdso, RMM_ACCESS_READ, NULL, NULL,
+				  &page, &prot), 2);
+	rmm_destroy(child);
+
+	HT_EXPECT_EQ(t, rmm_munmap(mm, vdso - PG, 3 * PG), 0);
+	HT_EXPECT_EQ(t, rmm_fault(mm, vdso, RMM_ACCESS_READ, NULL, NULL,
+				  &page, &prot), -EFAULT);
+	rmm_destroy(mm);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -769,6 +828,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_limit_and_exhaustion),
 	HT_CASE(test_lazy_reservation),
 	HT_CASE(test_random_model),
+	HT_CASE(test_special),
 	HT_CASE(test_no_leaks),
 	{}
 };

@@ -156,6 +156,9 @@ void arch_cpu_init(void)
 	if (cpu == 0)
 		idt_init();
 	idt_load();
+	/* RDTSCP's ECX: the CPU number, which the vDSO's getcpu() reads. */
+	if (cpu_has_rdtscp())
+		wrmsr(MSR_TSC_AUX, cpu);
 }
 
 /* ------------------------------------------------------------ SMEP, SMAP */

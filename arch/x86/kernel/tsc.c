@@ -166,6 +166,13 @@ int tsc_init(void)
 	return 0;
 }
 
+bool tsc_clock_params(u64 *base, u64 *mult)
+{
+	*base = tsc_base;
+	*mult = tsc_mult;
+	return tsc_mult != 0;
+}
+
 ktime_t ktime_get(void)
 {
 	u64 delta;

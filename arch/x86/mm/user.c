@@ -118,7 +118,8 @@ static void free_level(pte_t *table, int level,
 		if (!(e & _PAGE_PRESENT))
 			continue;
 		if (level == 1) {
-			if (put)
+			/* A special page is nobody's to give back. */
+			if (put && !(e & _PAGE_SPECIAL))
 				put(e & PTE_ADDR_MASK, arg);
 			continue;
 		}

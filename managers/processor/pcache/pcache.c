@@ -474,6 +474,9 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 	pcache_hot_enter();
 	if (ret)
 		return ret;
+	/* Not a line: the caller maps the vDSO page. */
+	if (res.special)
+		return res.special;
 	if (res.zero) {
 		memset(line->data, 0, PAGE_SIZE);
 		pcache_count(zero_fills);

@@ -39,8 +39,10 @@ void pcache_mm_init(struct pmm *mm);
  * when the address space changed meanwhile and nothing was mapped (the
  * access faults again).  -EBUSY: another thread of @mm is filling the
  * page, or no way of its set can be taken now: the caller drops the
- * lock, waits for a fill (mm->fill_wq) and faults again.  @start: pcache_latency_start() at
- * fault entry; a successful miss adds its time to the histograms.
+ * lock, waits for a fill (mm->fill_wq) and faults again.  n > 0: the
+ * page is no line but vDSO page n (pmm_miss_result.special), for the
+ * caller to map.  @start: pcache_latency_start() at fault entry; a
+ * successful miss adds its time to the histograms.
  */
 int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start);
 /* A miss found its page (or set) busy with fills and waits (statistics). */

@@ -18,6 +18,7 @@
 #define _PAGE_DIRTY	(1ULL << 6)
 #define _PAGE_PSE	(1ULL << 7)
 #define _PAGE_GLOBAL	(1ULL << 8)
+#define _PAGE_SPECIAL	(1ULL << 9)	/* software: a page nobody owns (vDSO) */
 #define _PAGE_NX	(1ULL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
 

@@ -59,6 +59,18 @@ static inline void cpuid(unsigned int leaf, unsigned int *a, unsigned int *b,
 	cpuid_count(leaf, 0, a, b, c, d);
 }
 
+/* Does the CPU have RDTSCP (CPUID 0x80000001 EDX bit 27)? */
+static inline bool cpu_has_rdtscp(void)
+{
+	unsigned int a, b, c, d;
+
+	cpuid(0x80000000, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return false;
+	cpuid(0x80000001, &a, &b, &c, &d);
+	return d & (1U << 27);
+}
+
 static inline u16 read_segment_ds(void)
 {
 	u16 v;

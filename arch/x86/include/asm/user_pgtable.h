@@ -51,7 +51,8 @@ phys_addr_t user_pgd_kernel_pa(void);
 pte_t *user_pgd_alloc(void);
 /*
  * Free every user page-table page of @pgd and @pgd itself; @put is called
- * for each page still mapped (physical address) so the owner can free it.
+ * for each page still mapped (physical address), but not for _PAGE_SPECIAL
+ * ones, so the owner can free it.
  * @pgd must not be loaded on any CPU.
  */
 void user_pgd_free(pte_t *pgd, void (*put)(phys_addr_t pa, void *arg),
