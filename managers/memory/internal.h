@@ -135,6 +135,13 @@ struct vma *rmm_first_shared_writable(struct rmm *mm);
  * freed, must not sleep and may take only leaf locks.
  */
 void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr));
+/*
+ * Call @ref(file, 1) when a file vma enters an rmm (map, split, fork,
+ * move) and @ref(file, -1) when one leaves (unmap, merge, destroy), so
+ * that a file's owner keeps what any vma maps; @ref may sleep and take
+ * only leaf locks.  NULL: nobody counts.
+ */
+void rmm_set_file_ref(void (*ref)(const struct mem_file *file, int delta));
 
 /* The vma containing @addr, or NULL. */
 struct vma *rmm_find_vma(struct rmm *mm, u64 addr);

@@ -10,6 +10,11 @@
  * its own.  tmpfs.size bounds the pages each processor node holds here
  * (-ENOSPC at the bound, nothing already stored is touched).
  *
+ * Every vma that maps an object holds it (rmm_set_file_ref()): a FREE
+ * of an object still mapped (a running program's file, a mapping that
+ * outlived its name and descriptor) keeps its pages until the last such
+ * vma goes.
+ *
  * Locking: tmpfs_lock (a mutex) serialises the store; it is a leaf (no
  * other lock of the memory service is taken under it) and is held
  * across page copies only, never across a FIT call.
@@ -124,10 +129,11 @@ static void memnode_tmpfs(struct fit_request *rq, void *ctx)
 
 void memnode_tmpfs_dump_stats(void)
 {
-	pr_info("memnode: tmpfs requests %llu malformed %llu enospc %llu\n",
+	pr_info("memnode: tmpfs requests %llu malformed %llu enospc %llu unpinned %llu\n",
 		(unsigned long long)tmpfs_stats.requests,
 		(unsigned long long)tmpfs_stats.malformed,
-		(unsigned long long)tmpfs_stats.enospc);
+		(unsigned long long)tmpfs_stats.enospc,
+		(unsigned long long)tmpfs_store.unpinned);
 }
 
 int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len)
@@ -140,6 +146,16 @@ int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len)
 	return 0;
 }
 
+/* rmm_set_file_ref(): a vma mapping a tmpfs object keeps it. */
+static void memnode_tmpfs_map_ref(const struct mem_file *file, int delta)
+{
+	if (file->kind != MEM_FILE_TMPFS)
+		return;
+	mutex_lock(&tmpfs_lock);
+	tmpfs_store_map(&tmpfs_store, file->node, file->id, delta);
+	mutex_unlock(&tmpfs_lock);
+}
+
 int memnode_tmpfs_start(void)
 {
 	static const u16 ops[] = {
@@ -149,6 +165,7 @@ int memnode_tmpfs_start(void)
 	int ret, err = 0;
 
 	tmpfs_store_init(&tmpfs_store, tmpfs_size / 4096);
+	rmm_set_file_ref(memnode_tmpfs_map_ref);
 	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
 		ret = fit_register_handler(ops[i], memnode_tmpfs, NULL);
 		if (ret) {

@@ -6,8 +6,11 @@
  * written.  Every page is counted in node_pages[] of the processor node
  * that owns the object; a write that would pass the bound stops at the
  * last page that fits (Linux's short write on a full tmpfs), and the
- * bytes written before are never touched.  Truncate and free give pages
- * back at once.
+ * bytes written before are never touched.  Truncate gives pages back at
+ * once, and so does free unless a vma still maps the object (a running
+ * program's file, or a mapping that outlived its descriptor and name):
+ * then the pages stay until the last such vma goes, as an unlinked but
+ * mapped file's do on Linux.
  */
 #include "tmpfs_store.h"
 
@@ -26,6 +29,8 @@ struct tmpfs_object {
 	u64 id;
 	struct rb_root pages;		/* of tmpfs_page, by index */
 	u64 nr_pages;
+	u32 maps;			/* vmas mapping it (tmpfs_store_map()) */
+	bool unlinked;			/* freed by its node while mapped */
 };
 
 struct tmpfs_page {
@@ -123,6 +128,29 @@ static void tmpfs_page_del(struct tmpfs_store *s, struct tmpfs_object *o,
 	s->node_pages[o->node]--;
 }
 
+static struct tmpfs_object *tmpfs_object_new(struct tmpfs_store *s, u16 node,
+					     u64 id)
+{
+	struct tmpfs_object *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (!o)
+		return NULL;
+	o->node = node;
+	o->id = id;
+	o->pages = RB_ROOT;
+	list_add(&o->link, tmpfs_chain(s, node, id));
+	return o;
+}
+
+static void tmpfs_object_free(struct tmpfs_store *s, struct tmpfs_object *o);
+
+/* Free @o if nothing needs it: no vma maps it, and it is empty or freed. */
+static void tmpfs_object_release(struct tmpfs_store *s, struct tmpfs_object *o)
+{
+	if (!o->maps && (o->unlinked || !o->nr_pages))
+		tmpfs_object_free(s, o);
+}
+
 int tmpfs_store_write(struct tmpfs_store *s, u16 node, u64 id, u64 off,
 		      const void *buf, u32 len, u32 *done, u64 *pages)
 {
@@ -131,15 +159,11 @@ int tmpfs_store_write(struct tmpfs_store *s, u16 node, u64 id, u64 off,
 
 	*done = 0;
 	if (!o && len) {
-		o = kzalloc(sizeof(*o), GFP_KERNEL);
+		o = tmpfs_object_new(s, node, id);
 		if (!o) {
 			*pages = 0;
 			return -ENOMEM;
 		}
-		o->node = node;
-		o->id = id;
-		o->pages = RB_ROOT;
-		list_add(&o->link, tmpfs_chain(s, node, id));
 	}
 	while (*done < len) {
 		u64 pos = off + *done;
@@ -155,8 +179,8 @@ int tmpfs_store_write(struct tmpfs_store *s, u16 node, u64 id, u64 off,
 		*done += n;
 	}
 	*pages = o ? o->nr_pages : 0;
-	if (o && !o->nr_pages)
-		tmpfs_store_free(s, node, id);
+	if (o)
+		tmpfs_object_release(s, o);
 	return *done || !len ? 0 : err;
 }
 
@@ -222,8 +246,33 @@ void tmpfs_store_free(struct tmpfs_store *s, u16 node, u64 id)
 {
 	struct tmpfs_object *o = tmpfs_find(s, node, id);
 
-	if (o)
-		tmpfs_object_free(s, o);
+	if (!o)
+		return;
+	o->unlinked = true;
+	tmpfs_object_release(s, o);
+}
+
+void tmpfs_store_map(struct tmpfs_store *s, u16 node, u64 id, int delta)
+{
+	struct tmpfs_object *o = tmpfs_find(s, node, id);
+
+	if (delta > 0) {
+		/* An empty file has no object yet: one to hold the count. */
+		if (!o)
+			o = tmpfs_object_new(s, node, id);
+		if (!o) {
+			s->unpinned++;
+			return;
+		}
+		o->maps++;
+		return;
+	}
+	/* None: its node restarted (tmpfs_store_free_node()), or the
+	 * count could not be taken. */
+	if (!o || !o->maps)
+		return;
+	o->maps--;
+	tmpfs_object_release(s, o);
 }
 
 void tmpfs_store_free_node(struct tmpfs_store *s, u16 node)

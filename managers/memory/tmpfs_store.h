@@ -20,6 +20,7 @@ struct tmpfs_store {
 	struct list_head hash[TMPFS_STORE_HASH];	/* of tmpfs_object */
 	u64 limit_pages;		/* per processor node, 0: none */
 	u64 node_pages[FIT_MAX_NODES];	/* pages held for each node */
+	u64 unpinned;			/* maps not counted: out of memory */
 };
 
 /* An empty store bounding each node to @limit_pages (0: unbounded). */
@@ -43,9 +44,18 @@ void tmpfs_store_read(struct tmpfs_store *s, u16 node, u64 id, u64 off,
  */
 void tmpfs_store_truncate(struct tmpfs_store *s, u16 node, u64 id, u64 size,
 			  u64 *pages);
-/* Drop the object and its pages (nothing if there is none). */
+/*
+ * The object's node dropped it (its file has no name and no descriptor
+ * left): its pages go now, or when the last vma mapping it goes
+ * (nothing if there is none).
+ */
 void tmpfs_store_free(struct tmpfs_store *s, u16 node, u64 id);
-/* Drop every object of @node (the node restarted). */
+/*
+ * One more (@delta 1) or one fewer (-1) vma maps the object; the last
+ * one gone frees an object its node dropped, or an empty one.
+ */
+void tmpfs_store_map(struct tmpfs_store *s, u16 node, u64 id, int delta);
+/* Drop every object of @node, mapped or not (the node restarted). */
 void tmpfs_store_free_node(struct tmpfs_store *s, u16 node);
 /* Pages of the object (0 if none). */
 u64 tmpfs_store_pages(struct tmpfs_store *s, u16 node, u64 id);

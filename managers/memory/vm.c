@@ -70,6 +70,13 @@ void rmm_set_reclaim(unsigned long (*reclaim)(unsigned long nr))
 	rmm_reclaim = reclaim;
 }
 
+static void (*rmm_file_ref)(const struct mem_file *file, int delta);
+
+void rmm_set_file_ref(void (*ref)(const struct mem_file *file, int delta))
+{
+	rmm_file_ref = ref;
+}
+
 static void *rmm_alloc_page_gfp(gfp_t gfp)
 {
 	struct page *page;
@@ -507,12 +514,17 @@ static void vma_link(struct rmm *mm, struct vma *new)
 	rb_link_node(&new->rb, parent, link);
 	rb_insert_color(&new->rb, &mm->vmas);
 	mm->nr_vmas++;
+	/* Every linked file vma holds its file (rmm_set_file_ref()). */
+	if ((new->flags & VMA_FILE) && rmm_file_ref)
+		rmm_file_ref(&new->file, 1);
 }
 
 static void vma_unlink(struct rmm *mm, struct vma *v)
 {
 	rb_erase(&v->rb, &mm->vmas);
 	mm->nr_vmas--;
+	if ((v->flags & VMA_FILE) && rmm_file_ref)
+		rmm_file_ref(&v->file, -1);
 }
 
 static bool vma_mergeable(const struct vma *a, const struct vma *b)
@@ -1007,9 +1019,10 @@ static int rmm_move_vma(struct rmm *mm, u64 src, u64 len, u64 dst,
 	n->end = dst + dst_len;
 	if (n->flags & VMA_FILE)
 		n->file_end = n->file_end - src + dst;
+	/* The new one first: the file never goes unheld in between. */
+	vma_link(mm, n);
 	vma_unlink(mm, v);
 	kfree(v);
-	vma_link(mm, n);
 	vma_merge_around(mm, n);
 	/* Merge what was left around the hole too. */
 	v = rmm_vma_after(mm, src);

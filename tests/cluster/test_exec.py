@@ -65,7 +65,10 @@ must be identical.
       then exec_test try of a truncated ELF (ENOEXEC), an empty file
       (ENOEXEC), one without execute bit (EACCES), a directory (EACCES),
       a missing name (ENOENT) and a program whose tmpfs interpreter is
-      missing (ENOENT), each failure survived.
+      missing (ENOENT), each failure survived; a copy in /tmp that
+      unlinks itself and then reads 256 KiB of its own data it had not
+      touched (the running program keeps its file), and a tmpfs file
+      mapped, closed and unlinked, then read through the mapping.
 """
 
 import os
@@ -261,6 +264,8 @@ TMPFS_RUNS = [
 	 f"cp {IN_ROOT}/interp-absent {T}/ia && "
 	 f"exec {PROG} try {T}/trunc {T}/empty {T}/nox {T}/dir {T}/none "
 	 f"{T}/ia {T}/echo -- after the failures"],
+	["/bin/sh", "-c", f"cp {PROG} {T}/sd && {T}/sd selfdel; echo status $?; "
+	 f"{PROG} mapdel {T}/md; echo status $?"],
 ]
 
 
@@ -283,7 +288,9 @@ def _tmpfs():
 			     "ld.so from tmp\nstatus 0",
 			     "[interpreter in tmp]\nstatus 0", "trunc: ENOEXEC",
 			     "empty: ENOEXEC", "nox: EACCES", "dir: EACCES",
-			     "none: ENOENT", "ia: ENOENT", "after the failures"):
+			     "none: ENOENT", "ia: ENOENT", "after the failures",
+			     "data sum 6 in 3 bytes\nstatus 0",
+			     "0 of 12288 bytes differ\nstatus 0"):
 			check(line in text, f"native run lacks {line!r}:\n{text}")
 	finally:
 		shutil.rmtree(tmp, ignore_errors=True)

@@ -349,6 +349,52 @@ static void test_store_bound(struct htest *t)
 	HT_EXPECT_EQ(t, nr_free_pages(), baseline_free);
 }
 
+/* A mapped object outlives its free until the last map goes. */
+static void test_store_map_pins(struct htest *t)
+{
+	static u8 in[2 * PG], out[2 * PG];
+	struct tmpfs_store s;
+	u64 pages;
+	u32 done;
+
+	store_baseline();
+	tmpfs_store_init(&s, 0);
+	fill(in, sizeof(in), 4);
+	tmpfs_store_write(&s, 1, 9, 0, in, sizeof(in), &done, &pages);
+	tmpfs_store_map(&s, 1, 9, 1);
+	tmpfs_store_map(&s, 1, 9, 1);
+	tmpfs_store_free(&s, 1, 9);
+	/* Still readable, still counted against the node. */
+	HT_EXPECT_EQ(t, tmpfs_store_pages(&s, 1, 9), 2);
+	HT_EXPECT_EQ(t, s.node_pages[1], 2);
+	tmpfs_store_read(&s, 1, 9, 0, out, sizeof(out), &pages);
+	HT_EXPECT(t, !memcmp(out, in, sizeof(in)));
+	tmpfs_store_map(&s, 1, 9, -1);
+	HT_EXPECT_EQ(t, tmpfs_store_pages(&s, 1, 9), 2);
+	tmpfs_store_map(&s, 1, 9, -1);
+	HT_EXPECT_EQ(t, tmpfs_store_pages(&s, 1, 9), 0);
+	HT_EXPECT_EQ(t, s.node_pages[1], 0);
+	/* A put too many, or of an unknown object, changes nothing. */
+	tmpfs_store_map(&s, 1, 9, -1);
+	tmpfs_store_map(&s, 1, 77, -1);
+	/* An empty file mapped, then written, unmapped: the data stays. */
+	tmpfs_store_map(&s, 1, 10, 1);
+	tmpfs_store_write(&s, 1, 10, 0, in, PG, &done, &pages);
+	tmpfs_store_map(&s, 1, 10, -1);
+	HT_EXPECT_EQ(t, tmpfs_store_pages(&s, 1, 10), 1);
+	/* Mapped and never written: nothing left once unmapped. */
+	tmpfs_store_map(&s, 1, 11, 1);
+	tmpfs_store_map(&s, 1, 11, -1);
+	HT_EXPECT_EQ(t, tmpfs_store_pages(&s, 1, 11), 0);
+	/* A restarted node loses its objects, mapped or not. */
+	tmpfs_store_map(&s, 1, 10, 1);
+	tmpfs_store_free_node(&s, 1);
+	HT_EXPECT_EQ(t, s.node_pages[1], 0);
+	tmpfs_store_map(&s, 1, 10, -1);
+	HT_EXPECT_EQ(t, s.unpinned, 0);
+	HT_EXPECT_EQ(t, nr_free_pages(), baseline_free);
+}
+
 /* ------------------------------------------------------------ framing */
 
 static void test_wire_checks(struct htest *t)
@@ -429,6 +475,17 @@ static void test_exec_wire_checks(struct htest *t)
 	fit_put_le64(&x->size, P2M_TMPFS_MAX_SIZE + 1);
 	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
 		     -EPROTO);
+	fit_put_le64(&x->size, 4096);
+	/* The vDSO's page count is bounded; the reserved word is zero. */
+	fit_put_le32(&r->vdso_pages, P2M_VDSO_MAX_PAGES);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6), 0);
+	fit_put_le32(&r->vdso_pages, P2M_VDSO_MAX_PAGES + 1);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
+	fit_put_le32(&r->vdso_pages, 1);
+	fit_put_le32(&r->reserved, 1);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_EXECVE, buf, sz + tsz + 6),
+		     -EPROTO);
 }
 
 static const struct htest_case cases[] = {
@@ -439,6 +496,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_store_rw),
 	HT_CASE(test_store_truncate),
 	HT_CASE(test_store_bound),
+	HT_CASE(test_store_map_pins),
 	HT_CASE(test_wire_checks),
 	HT_CASE(test_exec_wire_checks),
 	{}

@@ -804,6 +804,50 @@ static void test_special(struct htest *t)
 	rmm_destroy(mm);
 }
 
+static long file_refs;
+
+static void count_file_ref(const struct mem_file *file, int delta)
+{
+	file_refs += delta;
+}
+
+/* Every file vma in a tree holds its file once, whatever made it. */
+static void test_file_refs(struct htest *t)
+{
+	struct mem_file f = { .kind = MEM_FILE_TMPFS, .node = 1, .id = 3,
+			      .size = 8 * PG };
+	struct rmm *mm = new_mm(0), *child;
+	s64 a;
+
+	HT_ASSERT(t, mm != NULL);
+	rmm_set_file_ref(count_file_ref);
+	file_refs = 0;
+	a = rmm_mmap(mm, 0, 8 * PG, PROT_READ, MAP_PRIVATE, &f, 0);
+	HT_ASSERT(t, a > 0);
+	HT_EXPECT_EQ(t, file_refs, 1);
+	HT_EXPECT_EQ(t, rmm_munmap(mm, a + 2 * PG, PG), 0);	/* split */
+	HT_EXPECT_EQ(t, file_refs, 2);
+	/* One vma in three pieces. */
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a + 4 * PG, PG, PROT_NONE), 0);
+	HT_EXPECT_EQ(t, file_refs, 4);
+	HT_EXPECT_EQ(t, rmm_mprotect(mm, a + 4 * PG, PG, PROT_READ), 0);
+	HT_EXPECT_EQ(t, file_refs, 2);				/* merged */
+	child = rmm_fork(mm, 1, 101);
+	HT_ASSERT(t, child != NULL);
+	HT_EXPECT_EQ(t, file_refs, 4);
+	rmm_destroy(child);
+	HT_EXPECT_EQ(t, file_refs, 2);
+	HT_EXPECT(t, rmm_mremap(mm, a, 2 * PG, 2 * PG,
+				MREMAP_MAYMOVE | MREMAP_FIXED,
+				a + 40 * PG) == (s64)(a + 40 * PG));
+	HT_EXPECT_EQ(t, file_refs, 2);
+	HT_EXPECT_EQ(t, rmm_munmap(mm, a + 40 * PG, 2 * PG), 0);
+	HT_EXPECT_EQ(t, file_refs, 1);
+	rmm_destroy(mm);
+	HT_EXPECT_EQ(t, file_refs, 0);
+	rmm_set_file_ref(NULL);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -829,6 +873,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_lazy_reservation),
 	HT_CASE(test_random_model),
 	HT_CASE(test_special),
+	HT_CASE(test_file_refs),
 	HT_CASE(test_no_leaks),
 	{}
 };

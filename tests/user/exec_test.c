@@ -32,6 +32,12 @@
  *   exec_test showargs...    print argv (an interpreter for #! tests)
  *   exec_test showexe        print /proc/self/exe and the Name: of
  *                            /proc/self/status
+ *   exec_test selfdel        unlink argv[0] (a copy of this program),
+ *                            then read 256 KiB of its read-only data
+ *                            never touched before: the running
+ *                            program's file must outlive its name
+ *   exec_test mapdel FILE    write 3 pages to FILE, map them privately,
+ *                            close and unlink FILE, then read them
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -419,6 +426,63 @@ static int stage3(int argc, char **argv)
 	return 1;
 }
 
+/* 256 KiB of the file's read-only data, first touched after the unlink. */
+#define FAR_SIZE	(256 * 1024)
+static const unsigned char far_data[FAR_SIZE] = {
+	[0] = 1, [FAR_SIZE / 2] = 2, [FAR_SIZE - 1] = 3,
+};
+
+static int self_delete(const char *self)
+{
+	const volatile unsigned char *p = far_data;
+	unsigned long sum = 0, nonzero = 0;
+
+	if (unlink(self)) {
+		printf("selfdel: unlink %s: %s\n", self, strerror(errno));
+		return 1;
+	}
+	for (size_t i = 0; i < FAR_SIZE; i++) {
+		sum += p[i];
+		nonzero += p[i] != 0;
+	}
+	printf("selfdel: name gone (%s), data sum %lu in %lu bytes\n",
+	       access(self, F_OK) ? strerror(errno) : "still there", sum,
+	       nonzero);
+	return sum == 6 && nonzero == 3 ? 0 : 1;
+}
+
+static int map_deleted(const char *path)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char *buf = malloc(3 * pg), *map;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600), bad = 0;
+
+	if (fd < 0 || !buf) {
+		printf("mapdel: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	for (long i = 0; i < 3 * pg; i++)
+		buf[i] = (unsigned char)(i * 7 + i / pg);
+	if (write(fd, buf, 3 * pg) != 3 * pg) {
+		printf("mapdel: write: %s\n", strerror(errno));
+		return 1;
+	}
+	map = mmap(NULL, 3 * pg, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		printf("mapdel: mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	close(fd);
+	unlink(path);
+	for (long i = 0; i < 3 * pg; i++)
+		bad += map[i] != buf[i];
+	printf("mapdel: after close and unlink, %d of %ld bytes differ\n",
+	       bad, 3 * pg);
+	munmap(map, 3 * pg);
+	free(buf);
+	return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *stage = getenv("EXEC_TEST_STAGE");
@@ -450,6 +514,10 @@ int main(int argc, char **argv)
 		return exec_loop(argv);
 	if (argc >= 2 && !strcmp(argv[1], "threadexec"))
 		return exec_from_thread();
+	if (argc >= 2 && !strcmp(argv[1], "selfdel"))
+		return self_delete(argv[0]);
+	if (argc >= 3 && !strcmp(argv[1], "mapdel"))
+		return map_deleted(argv[2]);
 	if (argc >= 6 && !strcmp(argv[1], "stage2"))
 		return stage2(argc, argv);
 	fprintf(stderr, "usage: exec_test chain | try PATH... [-- ARGS] | showargs | showexe\n");
