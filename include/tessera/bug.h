@@ -31,9 +31,20 @@ struct bug_entry {
 	unsigned int reserved;
 };
 
+/*
+ * Host tests link as PIE: there the table's absolute addresses need
+ * run-time relocation, so its section is writable ("aw"), or ld makes
+ * the text relocatable (DT_TEXTREL) and warns.
+ */
+#ifdef HOST_TEST
+#define __BUG_SECTION_FLAGS	"aw"
+#else
+#define __BUG_SECTION_FLAGS	"a"
+#endif
+
 #define __BUG_ENTRY(flags)						\
 	__asm__ __volatile__("1:\tud2\n"				\
-		"\t.pushsection __bug_table, \"a\"\n"			\
+		"\t.pushsection __bug_table, \"" __BUG_SECTION_FLAGS "\"\n" \
 		"\t.balign 8\n"						\
 		"\t.quad 1b\n"						\
 		"\t.quad %c0\n"						\
