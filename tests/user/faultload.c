@@ -8,7 +8,7 @@
  *                         write DIR/fI (O_TRUNC; byte k is
  *                         faultload_byte(i, k), a size that varies with
  *                         i: 1 to ~20 KiB), fsync it and DIR, up to 3
- *                         tries; print "synced fI SIZE" once every step
+ *                         tries; print "synced DIR/fI SIZE" once every step
  *                         of a try returned success, else "error fI
  *                         STEP: <strerror>".  Then read every synced
  *                         file back (each read tried up to 5 times) and
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 		}
 		if (!step) {
 			synced[i] = (long)size;
-			printf("synced f%u %lu\n", i, size);
+			printf("synced %s/f%u %lu\n", dir, i, size);
 		}
 		fflush(stdout);
 	}
