@@ -29,6 +29,7 @@
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
 #include <tessera/params.h>
+#include <tessera/pattern.h>
 #include <tessera/printk.h>
 #include <tessera/time.h>
 
@@ -50,15 +51,6 @@ static ktime_t fail_alloc_start;	/* set once by mm_fail_alloc_arm() */
 static atomic64_t nr_alloc_seen;	/* allocations since the start */
 static atomic64_t nr_fail_pages;	/* injected: alloc_pages() */
 static atomic64_t nr_fail_slab;		/* injected: kmem_cache_alloc() */
-
-/* splitmix64's finaliser: a well-mixed 64-bit hash of x. */
-static u64 fail_alloc_hash(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
 
 static void fail_alloc_note(u64 nr, const char *what, void *caller)
 {
@@ -86,8 +78,8 @@ static bool fail_alloc_should_fail(gfp_t gfp, bool slab, void *caller)
 	if (fail_alloc_after_ms && ktime_get() < fail_alloc_start)
 		return false;
 	n = (u64)atomic64_inc_return(&nr_alloc_seen);
-	if (fail_alloc_hash(((u64)fail_alloc_seed << 32) ^ n) %
-	    fail_alloc_rate)
+	/* The test pattern's hash: an unrelated stream per seed. */
+	if (pattern_word(fail_alloc_seed, n) % fail_alloc_rate)
 		return false;
 	total = (u64)atomic64_inc_return(slab ? &nr_fail_slab :
 					 &nr_fail_pages);
