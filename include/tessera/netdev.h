@@ -41,6 +41,10 @@ struct netdev_stats {
 	u64 rx_dropped_noproto;	/* no handler for the EtherType */
 	u64 rx_errors, tx_errors, tx_busy;
 	u64 rx_dropped_fault;	/* injected loss (fault injection) */
+	/* Fault injection (net.dup, net.reorder, net.corrupt): frames */
+	u64 rx_fault_dup;	/* delivered twice */
+	u64 rx_fault_reorder;	/* held and delivered after the next one */
+	u64 rx_fault_corrupt;	/* delivered with one bit flipped */
 	u64 irqs;
 	/*
 	 * Receive ring (drivers that know it): polls that found every
