@@ -17,6 +17,18 @@
                     line was printed holds its bytes (computed here, from
                     faultload's documented pattern).
 
+  fabric_dup       memory1 hands one received frame in 10 over twice
+  fabric_reorder   memory1 holds one in 10 back until after the next
+  fabric_corrupt   memory1 flips one bit in one frame in 20
+                   (net.dup=, net.reorder=, net.corrupt=, seeded by
+                   net.fault_seed=) while processor0 echoes 0 B..1 MiB
+                   to memory1 and storage2 over FIT (fittest=loss, as
+                   fit/fit_loss): every echo verifies byte for byte, every
+                   node ends ok, memory1's counters show the faults made
+                   (netdev) and what caught them (rxe0: duplicates,
+                   psn_seq_errors, icrc_errors), and processor0
+                   retransmitted towards memory1 for reorder and corrupt.
+
 The statuses and the counts of injected failures are printed ('#' lines)
 for Documentation/reliability.md.
 """
@@ -27,6 +39,7 @@ import subprocess
 
 import clusterlib
 from clusterlib import check
+import test_fit
 import test_fs_write
 import test_powercut
 import test_user
@@ -150,6 +163,46 @@ def _alloc_case(name, node, rate, seed):
 	subprocess.run(["rm", "-rf", work])
 
 
+FABRIC_TIMEOUT = 110
+# kind: (parameter, rate, the rxe0 counter on memory1 that must be > 0,
+# whether processor0 must have retransmitted towards memory1)
+FABRIC = {
+	"dup": ("net.dup", 10, "duplicates", False),
+	"reorder": ("net.reorder", 10, "psn_seq_errors", True),
+	"corrupt": ("net.corrupt", 20, "icrc_errors", True),
+}
+
+
+def _last_int(b, regex):
+	vals = [int(m.group(1)) for m in (re.search(regex, ln) for ln in b.lines)
+		if m]
+	return vals[-1] if vals else None
+
+
+def _fabric_case(kind, seed=1):
+	param, rate, counter, retrans = FABRIC[kind]
+	faulty = dict(test_fit.NODES)["memory"]
+	name = f"faults-fabric-{kind}"
+	boots = test_fit._loss_run(
+		name, lambda node: [f"{param}={rate}", f"net.fault_seed={seed}"]
+		if node == faulty else [], FABRIC_TIMEOUT)
+	p, m = boots[0], boots[1]
+	made = _last_int(m, rf"^netdev: eth0: injected .*\b{kind}\w* (\d+)")
+	m.expect(made is not None and made > 0,
+		 f"memory1's counters show {made} frames {kind}d")
+	caught = _last_int(m, rf"^fit: rxe0: received .*\b{counter} (\d+)")
+	m.expect(caught is not None and caught > 0,
+		 f"memory1's rxe0 {counter} is {caught}")
+	got = test_fit._peer_retransmits(p, faulty)
+	if retrans:
+		p.expect(got is not None and got > 0,
+			 f"processor0 retransmitted {got} times towards memory1")
+	print(f"# {name}: {param}={rate} seed {seed}: memory1 {kind} {made} "
+	      f"frames, rxe0 {counter} {caught}; processor0 retransmits "
+	      f"towards memory1 {got}; echoes 0 B..1 MiB to memory1 and "
+	      f"storage2 10/10 verified each")
+
+
 SCENARIOS = [
 	("alloc_memory", lambda: _alloc_case("faults-alloc-memory",
 					     "memory1", 300, 1)),
@@ -157,4 +210,7 @@ SCENARIOS = [
 					      "storage2", 8, 6)),
 	("alloc_processor", lambda: _alloc_case("faults-alloc-processor",
 						"processor0", 100, 2)),
+	("fabric_dup", lambda: _fabric_case("dup")),
+	("fabric_reorder", lambda: _fabric_case("reorder")),
+	("fabric_corrupt", lambda: _fabric_case("corrupt")),
 ]
