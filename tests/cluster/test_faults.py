@@ -29,10 +29,23 @@
                    psn_seq_errors, icrc_errors), and processor0
                    retransmitted towards memory1 for reorder and corrupt.
 
+  node_restart     processor0 runs faultload -l, which reads and checks
+                   RESTART_FILES files on storage2 over and over; the
+                   test kills storage2 (its QEMU, no shutdown) during the
+                   reads and, once processor0 has declared it down, boots
+                   it again on a copy of its disk that also holds the
+                   marker that ends the reader: while storage2 is gone the
+                   reader's calls wait for it (FIT retries) or fail with
+                   EIO, never read a wrong byte, and its last pass reads
+                   every file; no node oopses; then a new program
+                   (faultload -r) starts and reads every file.
+
 The statuses and the counts of injected failures are printed ('#' lines)
 for Documentation/reliability.md.
 """
 
+import importlib.machinery
+import importlib.util
 import os
 import re
 import subprocess
@@ -58,15 +71,19 @@ def _content(i, size):
 	return bytes(faultload_byte(i, k) for k in range(size))
 
 
-def _root(name):
-	"""A directory with the programs the cases run, and its image."""
+def _root(name, nr_files=0):
+	"""A directory with the programs the cases run (and @nr_files of
+	faultload's files in /d), and its image."""
 	work = os.path.join(clusterlib.runs_dir(), name + "-work")
 	subprocess.run(["rm", "-rf", work])
 	root = os.path.join(work, "root")
-	os.makedirs(root)
+	os.makedirs(os.path.join(root, "d"))
 	for prog in ("faultload", "pcache_pattern"):
 		subprocess.run(["cp", test_user.program(prog),
 				os.path.join(root, prog)], check=True)
+	for i in range(nr_files):
+		with open(os.path.join(root, "d", f"f{i}"), "wb") as f:
+			f.write(_content(i, (i * 4099) % 20480 + 1))
 	img = os.path.join(work, "disk.ext4")
 	test_fs_write._mke2fs(root, img, "64M")
 	return work, img
@@ -203,6 +220,102 @@ def _fabric_case(kind, seed=1):
 	      f"storage2 10/10 verified each")
 
 
+RESTART_FILES = 60
+RESTART_TIMEOUT = 110
+# Fast death detection, as fit/fit_kill.
+RESTART_ARGS = ["fit.expect=1P1M1S", "fit.hb_ms=100", "fit.dead_ms=2000"]
+
+
+def _launcher():
+	"""tools/tessera as a module, for its run archive builder."""
+	loader = importlib.machinery.SourceFileLoader("tessera_launcher",
+						      clusterlib.TESSERA)
+	spec = importlib.util.spec_from_loader(loader.name, loader)
+	mod = importlib.util.module_from_spec(spec)
+	loader.exec_module(mod)
+	return mod
+
+
+def _boot_lines(b):
+	"""Problems on a node's console."""
+	return [ln for ln in b.lines if OOPS_RE.search(ln)]
+
+
+def node_restart():
+	test_fs_write._tools()
+	name = "faults-restart"
+	work, img = _root(name, RESTART_FILES)
+	n = RESTART_FILES
+	runs = [["/faultload", "-l", "/d", str(n), "/d/restarted"],
+		["/faultload", "-r", "/d", str(n)]]
+	# The disk storage2 boots with the second time: the same files and
+	# the marker that ends the reader's loop.
+	again_img = os.path.join(work, "again.ext4")
+	subprocess.run(["cp", img, again_img], check=True)
+	res = subprocess.run(["debugfs", "-w", "-R", "write /dev/null "
+			      "/d/restarted", again_img],
+			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+			     text=True)
+	check(res.returncode == 0, f"debugfs: {res.stdout}")
+	archive = os.path.join(work, "programs.cpio")
+	_launcher().build_run_archive(runs, test_user.ENV, archive,
+				      exes=[r[0] for r in runs])
+	fabric = clusterlib.free_fabric()
+	common = RESTART_ARGS + [f"fit.key={os.urandom(16).hex()}"]
+	net = ["--kernel", "--net", fabric]
+	storage = lambda disk: (["--role", "storage", "--node", "2"] + net +
+				["--disk", disk, "--"] + common)
+	with clusterlib.group(3, RESTART_TIMEOUT) as g:
+		p = g.start(f"{name}-processor0",
+			    ["--role", "processor", "--node", "0"] + net +
+			    ["--qemu-arg", f"-initrd {archive}", "--",
+			     "processor.memory_node=1",
+			     "processor.storage_node=2"] + common)
+		m = g.start(f"{name}-memory1", ["--role", "memory", "--node",
+						"1", "--mem", "1G"] + net +
+			    ["--"] + common)
+		s = g.start(f"{name}-storage2", storage(img))
+		if not p.wait_for(rf"pass 2: verified {n} of {n}",
+				  RESTART_TIMEOUT):
+			raise p.finish().fail("the reader never read every "
+					      "file twice")
+		first = s.kill()
+		if not p.wait_for(r"fit: node 2 (silent|down)",
+				  RESTART_TIMEOUT):
+			raise p.finish().fail("processor0 never declared the "
+					      "killed storage2 down")
+		again = g.start(f"{name}-storage2-again", storage(again_img))
+		pb = p.finish()
+		mb, sb = m.kill(), again.kill()
+	for b in (pb, mb, first, sb):
+		b.expect(not _boot_lines(b), f"{b.name}: {_boot_lines(b)[:5]}")
+	pb.expect(pb.end_status() == "ok", "processor0 did not end ok")
+	pb.expect(pb.grep(r"^fit: node 2 (silent|down)"),
+		  "processor0 never declared storage2 down")
+	passes = pb.grep(r"pass \d+: verified \d+ of")
+	failed = [ln for ln in passes if not ln.endswith(f" {n} of {n}")]
+	pb.expect(pb.grep(rf"final pass: verified {n} of {n}$"),
+		  f"the reader's last pass did not read every file: "
+		  f"{passes[-3:]}")
+	pb.expect(not pb.grep(r"\bBAD "), f"wrong bytes: {pb.grep('BAD')}")
+	pb.expect(pb.grep(r"program exit run=0 pid=\d+ status=0$"),
+		  "the reader did not end with status 0")
+	pb.expect(pb.grep(rf"\] verified {n} of {n}$"),
+		  "the program started after the reboot did not read every "
+		  "file")
+	pb.expect(pb.grep(r"program exit run=1 pid=[1-9]\d* status=0$"),
+		  "the program started after the reboot did not end with 0")
+	eio = pb.grep(r"files: storage node 2: FIT call \d+ failed")
+	sb.expect(sb.grep(r"^fit: connected to processor0"),
+		  "the rebooted storage2 never connected to processor0")
+	print(f"# {name}: {len(passes)} passes over {n} files, {len(failed)} "
+	      f"with files unreadable while storage2 was down, "
+	      f"{'a call failed (EIO)' if eio else 'no call failed'}; the "
+	      f"last pass and the program started after the reboot read "
+	      f"all {n}")
+	subprocess.run(["rm", "-rf", work])
+
+
 SCENARIOS = [
 	("alloc_memory", lambda: _alloc_case("faults-alloc-memory",
 					     "memory1", 300, 1)),
@@ -213,4 +326,5 @@ SCENARIOS = [
 	("fabric_dup", lambda: _fabric_case("dup")),
 	("fabric_reorder", lambda: _fabric_case("reorder")),
 	("fabric_corrupt", lambda: _fabric_case("corrupt")),
+	("node_restart", node_restart),
 ]

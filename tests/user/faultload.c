@@ -18,6 +18,13 @@
  *   faultload -r DIR N    read back only: "verified K of M" over the
  *                         files DIR/f0..fN-1 that exist, for a run whose
  *                         writer was killed
+ *   faultload -l DIR N MARK  read DIR/f0..fN-1 (all must exist, of any
+ *                         size) again and again, 100 ms apart, printing
+ *                         "pass P: verified K of N" after each, until the
+ *                         file MARK exists; then once more, "final pass:
+ *                         verified K of N", status 0 if K is N, else 3:
+ *                         the reader of a node killed under it and booted
+ *                         again (with MARK on its disk)
  *
  * Exit status 1 if any byte read back was wrong, else 0: errors are
  * what a failing node may give; wrong data is not.  The test computes
@@ -29,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FILES	4096
@@ -37,6 +45,7 @@
 #define READ_TRIES	5
 
 static unsigned char wbuf[MAX_SIZE], rbuf[MAX_SIZE + 1];
+static int quiet;			/* -l: count, do not name, failures */
 static long synced[MAX_FILES];		/* size, or -1: not synced */
 
 static unsigned char faultload_byte(unsigned int i, unsigned long k)
@@ -121,7 +130,9 @@ static int check_one(const char *dir, unsigned int i, long want)
 			return -1;
 	}
 	if (len < 0) {
-		printf("unreadable f%u %s: %s\n", i, step, strerror(errno));
+		if (!quiet)
+			printf("unreadable f%u %s: %s\n", i, step,
+			       strerror(errno));
 		return -1;
 	}
 	if (want >= 0 && len != want) {
@@ -137,7 +148,13 @@ static int check_one(const char *dir, unsigned int i, long want)
 	return 0;
 }
 
-static int verify(const char *dir, unsigned int n, int all)
+/*
+ * Check the files once: 1 if a byte was wrong; *nr_ok: the good ones.
+ * @all 0: the synced ones, at their sizes; 1: those that exist, any
+ * size; 2: all, any size, a missing or unreadable one counted as tried.
+ */
+static int verify_pass(const char *dir, unsigned int n, int all,
+		       unsigned int *nr_ok)
 {
 	unsigned int i, ok = 0, tried = 0, bad = 0;
 
@@ -147,7 +164,7 @@ static int verify(const char *dir, unsigned int n, int all)
 		if (!all && synced[i] < 0)
 			continue;
 		r = check_one(dir, i, all ? -1 : synced[i]);
-		if (r < 0 && all)
+		if (r < 0 && all == 1)
 			continue;
 		tried++;
 		if (r == 0)
@@ -155,8 +172,37 @@ static int verify(const char *dir, unsigned int n, int all)
 		else if (r > 0)
 			bad++;
 	}
-	printf("verified %u of %u\n", ok, tried);
+	*nr_ok = ok;
+	if (!quiet)
+		printf("verified %u of %u\n", ok, tried);
 	return bad ? 1 : 0;
+}
+
+static int verify(const char *dir, unsigned int n, int all)
+{
+	unsigned int ok;
+
+	return verify_pass(dir, n, all, &ok);
+}
+
+static int read_loop(const char *dir, unsigned int n, const char *mark)
+{
+	unsigned int pass, ok;
+
+	quiet = 1;
+	for (pass = 1; access(mark, F_OK); pass++) {
+		struct timespec gap = { 0, 100 * 1000 * 1000 };
+
+		if (verify_pass(dir, n, 2, &ok))
+			return 1;
+		printf("pass %u: verified %u of %u\n", pass, ok, n);
+		fflush(stdout);
+		nanosleep(&gap, NULL);
+	}
+	if (verify_pass(dir, n, 2, &ok))
+		return 1;
+	printf("final pass: verified %u of %u\n", ok, n);
+	return ok == n ? 0 : 3;
 }
 
 int main(int argc, char **argv)
@@ -166,8 +212,14 @@ int main(int argc, char **argv)
 	const char *dir;
 	int dfd = -1;
 
+	if (argc == 5 && !strcmp(argv[1], "-l")) {
+		n = (unsigned int)strtoul(argv[3], NULL, 0);
+		if (n > MAX_FILES)
+			n = MAX_FILES;
+		return read_loop(argv[2], n, argv[4]);
+	}
 	if (argc != 3 && !read_only) {
-		fprintf(stderr, "usage: faultload [-r] DIR N\n");
+		fprintf(stderr, "usage: faultload [-r] DIR N | -l DIR N MARK\n");
 		return 2;
 	}
 	dir = argv[argc - 2];
