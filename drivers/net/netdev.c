@@ -109,6 +109,31 @@ static bool rx_fault_hit(u64 nr, unsigned int kind, unsigned int rate)
 	return rate && rx_fault_draw(nr, kind) % rate == 0;
 }
 
+void netdev_set_rx_faults(const struct netdev_rx_faults_params *p)
+{
+	unsigned int i;
+
+	WRITE_ONCE(rx_dup_rate, 0);
+	WRITE_ONCE(rx_reorder_rate, 0);
+	WRITE_ONCE(rx_corrupt_rate, 0);
+	for (i = 0; i < NETDEV_MAX; i++) {
+		rx_faults[i].nr_frames = 0;
+		rx_faults[i].held_len = 0;
+	}
+	WRITE_ONCE(rx_fault_seed, p->seed);
+	WRITE_ONCE(rx_corrupt_rate, p->corrupt);
+	WRITE_ONCE(rx_reorder_rate, p->reorder);
+	WRITE_ONCE(rx_dup_rate, p->dup);
+}
+
+void netdev_get_rx_faults(struct netdev_rx_faults_params *p)
+{
+	p->dup = READ_ONCE(rx_dup_rate);
+	p->reorder = READ_ONCE(rx_reorder_rate);
+	p->corrupt = READ_ONCE(rx_corrupt_rate);
+	p->seed = READ_ONCE(rx_fault_seed);
+}
+
 void netdev_set_rx_drop_every(unsigned int n)
 {
 	WRITE_ONCE(rx_drop_every, n);

@@ -120,6 +120,18 @@ void netdev_set_rx_drop_every(unsigned int n);
 unsigned int netdev_rx_drop_every(void);
 
 /*
+ * The other receive faults (net.dup, net.reorder, net.corrupt: one frame
+ * in N, 0 = off; net.fault_seed).  Setting them also starts every
+ * device's frame numbering again and forgets a held frame, so a test
+ * sees the choices a fresh boot with these parameters makes.
+ */
+struct netdev_rx_faults_params {
+	unsigned int dup, reorder, corrupt, seed;
+};
+void netdev_set_rx_faults(const struct netdev_rx_faults_params *p);
+void netdev_get_rx_faults(struct netdev_rx_faults_params *p);
+
+/*
  * Raw-frame echo over EtherType 0x88B5 (drivers/net/echo.c).  The
  * responder answers on every device.  net_echo_ping() sends one request
  * of @len bytes (64..1514) to @dst (NULL: broadcast; the reply's source
