@@ -40,6 +40,14 @@
                    every file; no node oopses; then a new program
                    (faultload -r) starts and reads every file.
 
+  replay_roce      a host on the fabric records RC data packets processor0
+                   sends memory1 during the fittest=loss echoes (after the
+                   first REPLAY_AFTER, the next REPLAY_FRAMES) and sends
+                   each again REPLAY_COPIES times, unchanged (its address,
+                   port, PSN and ICRC are right): memory1's rxe0 counts
+                   every copy as a duplicate (not delivered again), every
+                   echo verifies, no node drops its peer.
+
 The statuses and the counts of injected failures are printed ('#' lines)
 for Documentation/reliability.md.
 """
@@ -49,11 +57,14 @@ import importlib.util
 import os
 import re
 import subprocess
+import threading
+import time
 
 import clusterlib
 from clusterlib import check
 import test_fit
 import test_fs_write
+import test_member_auth
 import test_powercut
 import test_user
 
@@ -141,10 +152,9 @@ def _alloc_case(name, node, rate, seed):
 	fail = f"mm.fail_alloc={rate} mm.fail_seed={seed}"
 	option = {"processor0": "--append", "memory1": "--memory-append",
 		  "storage2": "--storage-append"}[node]
-	also = ["/pcache_pattern random 2097152 2", "/faultload /q 20",
-		"/pcache_pattern seq 1048576 1", "/faultload -r /p 30",
-		"/faultload -r /q 20"]
-	code, out, err, logs = _run(name, img, ["/faultload", "/p", "30"],
+	also = ["/pcache_pattern random 2097152 2", "/faultload /q 12",
+		"/faultload -r /p 20", "/faultload -r /q 12"]
+	code, out, err, logs = _run(name, img, ["/faultload", "/p", "20"],
 				    also, ["--pcache", "1M", option, fail])
 	_no_oops(logs, where)
 	statuses = [code] + [int(m.group(2)) for m in
@@ -308,6 +318,85 @@ def node_restart():
 	subprocess.run(["rm", "-rf", work])
 
 
+REPLAY_AFTER = 200
+REPLAY_FRAMES = 20
+REPLAY_COPIES = 3
+RC_DATA_OPCODES = range(0x00, 0x0c)	# RC SEND_* and RDMA_WRITE_*
+
+
+class Replayer(test_member_auth.Fabric):
+	"""Records RC data packets from processor0 to memory1 and, half a
+	second after the last of them, sends each again."""
+
+	def __init__(self, spec):
+		super().__init__(spec)
+		self.seen = 0
+		self.frames = []
+		self.sent = 0
+		self.stop = False
+		self.thread = threading.Thread(target=self._run, daemon=True)
+		self.thread.start()
+
+	def _run(self):
+		ma = test_member_auth
+		while not self.stop and len(self.frames) < REPLAY_FRAMES:
+			try:
+				f = self.rx.recv(4096)
+			except (OSError, TimeoutError):
+				continue
+			r = ma.roce_fields(f)
+			if (not r or r[:2] != (ma.PROCESSOR_IP, ma.MEMORY_IP) or
+			    r[3] == 1 or r[2] not in RC_DATA_OPCODES):
+				continue
+			self.seen += 1
+			if self.seen > REPLAY_AFTER:
+				self.frames.append(f)
+		if self.stop:
+			return
+		time.sleep(0.5)
+		for _ in range(REPLAY_COPIES):
+			for f in self.frames:
+				self.send(f)
+				self.sent += 1
+
+	def close(self):
+		self.stop = True
+		self.thread.join(5)
+		super().close()
+
+
+def replay_roce():
+	fabric = clusterlib.free_fabric()
+	rep = Replayer(fabric)
+	try:
+		boots = clusterlib.boot_group(
+			[(f"faults-replay-{role}{node}",
+			  test_fit._argv(role, node, fabric, ["fittest=loss"]))
+			 for role, node in test_fit.NODES], FABRIC_TIMEOUT)
+	finally:
+		rep.close()
+	p, m = boots[0], boots[1]
+	for b in boots:
+		b.expect(not b.grep(r"^fittest: not ok - "),
+			 f"failed checks: {b.grep(r'^fittest: not ok - ')}")
+		b.expect(b.code == clusterlib.EXIT_OK, "did not end with status ok")
+		b.expect(not b.grep(r"node \d (down|silent)|declared dead|"
+				    r"rebuil"), "a node dropped its peer")
+	for peer in ("memory1", "storage2"):
+		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
+				r"10/10 verified$"),
+			 f"echoes to {peer} did not all verify")
+	sent = REPLAY_FRAMES * REPLAY_COPIES
+	check(rep.sent == sent, f"the replayer sent {rep.sent} of {sent} "
+	      f"copies ({rep.seen} packets seen): the echoes ended first")
+	dups = _last_int(m, r"^fit: rxe0: received .*\bduplicates (\d+)")
+	m.expect(dups is not None and dups >= sent,
+		 f"memory1's rxe0 counted {dups} duplicates, {sent} replayed")
+	print(f"# faults-replay: {sent} replayed RC data packets "
+	      f"({REPLAY_FRAMES} x {REPLAY_COPIES}); memory1 rxe0 duplicates "
+	      f"{dups}; echoes verified, no peer dropped")
+
+
 SCENARIOS = [
 	("alloc_memory", lambda: _alloc_case("faults-alloc-memory",
 					     "memory1", 300, 1)),
@@ -319,4 +408,5 @@ SCENARIOS = [
 	("fabric_reorder", lambda: _fabric_case("reorder")),
 	("fabric_corrupt", lambda: _fabric_case("corrupt")),
 	("node_restart", node_restart),
+	("replay_roce", replay_roce),
 ]
