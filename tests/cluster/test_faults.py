@@ -45,8 +45,10 @@
                    first REPLAY_AFTER, the next REPLAY_FRAMES) and sends
                    each again REPLAY_COPIES times, unchanged (its address,
                    port, PSN and ICRC are right): memory1's rxe0 counts
-                   every copy as a duplicate (not delivered again), every
-                   echo verifies, no node drops its peer.
+                   every copy as a duplicate, FIT on memory1 takes exactly
+                   as many requests as processor0 made calls (nothing
+                   delivered twice), every echo verifies, no node drops
+                   its peer.
 
 The statuses and the counts of injected failures are printed ('#' lines)
 for Documentation/reliability.md.
@@ -380,8 +382,8 @@ def replay_roce():
 		b.expect(not b.grep(r"^fittest: not ok - "),
 			 f"failed checks: {b.grep(r'^fittest: not ok - ')}")
 		b.expect(b.code == clusterlib.EXIT_OK, "did not end with status ok")
-		b.expect(not b.grep(r"node \d (down|silent)|declared dead|"
-				    r"rebuil"), "a node dropped its peer")
+		b.expect(not b.grep(r"node \d (down|silent)|declared dead"),
+			 "a node dropped its peer")
 	for peer in ("memory1", "storage2"):
 		p.expect(p.grep(rf"^fittest: ok - echo 0 B\.\.1 MiB to {peer}: "
 				r"10/10 verified$"),
@@ -392,9 +394,15 @@ def replay_roce():
 	dups = _last_int(m, r"^fit: rxe0: received .*\bduplicates (\d+)")
 	m.expect(dups is not None and dups >= sent,
 		 f"memory1's rxe0 counted {dups} duplicates, {sent} replayed")
+	calls = _last_int(p, r"^fit: peer 1 \w+: calls (\d+) ")
+	served = _last_int(m, r"^fit: peer 0 \w+: .* requests (\d+) ")
+	m.expect(calls is not None and served == calls,
+		 f"memory1 took {served} requests from processor0, which made "
+		 f"{calls} calls: a replayed packet was delivered again")
 	print(f"# faults-replay: {sent} replayed RC data packets "
 	      f"({REPLAY_FRAMES} x {REPLAY_COPIES}); memory1 rxe0 duplicates "
-	      f"{dups}; echoes verified, no peer dropped")
+	      f"{dups}; memory1 took {served} requests for {calls} calls; "
+	      f"echoes verified, no peer dropped")
 
 
 SCENARIOS = [
