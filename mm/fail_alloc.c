@@ -33,8 +33,6 @@
 #include <tessera/printk.h>
 #include <tessera/time.h>
 
-#include "internal.h"
-
 #define FAIL_ALLOC_LOG_FIRST	8	/* failures logged one by one */
 
 static unsigned int fail_alloc_rate;

@@ -26,12 +26,12 @@
  * and handed over after the next frame, one in net.corrupt=N gets one bit
  * flipped (in a copy; the driver's buffer is left alone) past the
  * Ethernet header: on a wire the FCS would have dropped a frame with a
- * damaged header (net.drop's case); damage it misses is the IP, UDP,
- * ICRC and FIT checksums' to catch.  Which frames,
- * and which bit, follow from net.fault_seed= and the frame's number on
- * its device, so a seed gives the same choices on the same traffic.  The
- * state (the held frame, the copy) is per device and touched by its
- * receive thread only.
+ * damaged header (net.drop's case); damage past it is for the IP, UDP,
+ * ICRC and FIT checksums to catch.  Which frames, and which bit, follow
+ * from net.fault_seed= and the frame's number on its device, so a seed
+ * gives the same choices on the same traffic.  The state (the held
+ * frame, the copy) is per device and touched by its receive thread only
+ * (and by netdev_set_rx_faults(), for tests, on a quiet device).
  *
  * Locking: netdev_lock protects the device table and the EtherType
  * table on writes; readers on the receive path read a handler pointer
@@ -220,13 +220,14 @@ static void netdev_rx_faulty(struct netdev *dev, ethertype_handler_t h,
 			     const u8 *f, size_t len)
 {
 	struct netdev_rx_faults *rf = &rx_faults[dev->index];
+	unsigned int corrupt = READ_ONCE(rx_corrupt_rate);
 	u64 nr = rf->nr_frames++;
 	size_t held_len = rf->held_len;
 
-	if (rx_fault_hit(nr, RX_FAULT_CORRUPT, READ_ONCE(rx_corrupt_rate))) {
-		/* Past the Ethernet header, which the wire's FCS covers. */
+	/* Only a bit past the Ethernet header, which the wire's FCS covers. */
+	if (len > ETH_HLEN && rx_fault_hit(nr, RX_FAULT_CORRUPT, corrupt)) {
 		u64 bit = ETH_HLEN * 8 + rx_fault_draw(nr, RX_FAULT_CORRUPT) /
-			  READ_ONCE(rx_corrupt_rate) % ((len - ETH_HLEN) * 8);
+			  corrupt % ((len - ETH_HLEN) * 8);
 
 		memcpy(rf->copy, f, len);
 		rf->copy[bit / 8] ^= 1u << (bit % 8);
