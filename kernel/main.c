@@ -122,6 +122,8 @@ static __noreturn void rest_init(void)
 
 	pr_info("tessera: ready role=%s node=%u\n", node_role_name(node_role),
 		node_id);
+	/* Boot allocations are exempt from injected failures (mm.fail_alloc). */
+	mm_fail_alloc_arm();
 
 	if (bench_spec[0]) {
 		ret = kbench_run(bench_spec);

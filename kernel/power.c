@@ -8,6 +8,7 @@
  * nothing and the CPU halts with interrupts off.
  */
 #include <fit/fit.h>
+#include <tessera/mm.h>
 #include <tessera/netdev.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
@@ -31,6 +32,7 @@ void machine_halt_with_status(int status)
 		fit_dump_stats();
 	if (status != PANIC_EXIT_STATUS)
 		netdev_dump_all_stats();
+	mm_fail_alloc_dump();
 	local_irq_disable();
 	printk(KERN_EMERG "tessera: end status=%s\n", name);
 	if (IS_ENABLED(CONFIG_KTEST_EXIT))

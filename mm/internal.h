@@ -8,6 +8,7 @@
 #ifndef _MM_INTERNAL_H
 #define _MM_INTERNAL_H
 
+#include <tessera/gfp.h>
 #include <tessera/printk.h>
 #include <tessera/types.h>
 
@@ -19,6 +20,14 @@
 #define mm_warn(fmt, ...)						\
 	printk(KERN_ERR "WARNING: mm: " fmt " (%s:%d)\n", ##__VA_ARGS__,	\
 	       __FILE__, __LINE__)
+
+/*
+ * page_alloc.c: alloc_pages() for @caller, through the fault injection
+ * hook (mm/fail_alloc.c); buddy_alloc_pages() without it, for a slab's
+ * own pages (the kmem_cache_alloc() that needs them went through it).
+ */
+struct page *alloc_pages_from(gfp_t gfp, unsigned int order, void *caller);
+struct page *buddy_alloc_pages(gfp_t gfp, unsigned int order);
 
 /* memblock.c: after this, memblock refuses every request (mm_init()). */
 void memblock_retire(void);

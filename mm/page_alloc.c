@@ -122,8 +122,24 @@ static struct page *buddy_take_block(unsigned int order)
 }
 
 void (*alloc_check_hook)(const char *what);
+bool (*alloc_fail_hook)(gfp_t gfp, bool slab, void *caller);
+
+struct page *alloc_pages_from(gfp_t gfp, unsigned int order, void *caller)
+{
+	bool (*fail)(gfp_t gfp, bool slab, void *caller) =
+		READ_ONCE(alloc_fail_hook);
+
+	if (unlikely(fail) && fail(gfp, false, caller))
+		return NULL;
+	return buddy_alloc_pages(gfp, order);
+}
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages_from(gfp, order, __builtin_return_address(0));
+}
+
+struct page *buddy_alloc_pages(gfp_t gfp, unsigned int order)
 {
 	void (*check)(const char *what) = READ_ONCE(alloc_check_hook);
 	unsigned long flags;
@@ -208,14 +224,18 @@ void __free_pages(struct page *page, unsigned int order)
 
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
-	struct page *page = alloc_pages(gfp, order);
+	struct page *page = alloc_pages_from(gfp, order,
+					     __builtin_return_address(0));
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
 
 unsigned long get_zeroed_page(gfp_t gfp)
 {
-	return __get_free_pages(gfp | __GFP_ZERO, 0);
+	struct page *page = alloc_pages_from(gfp | __GFP_ZERO, 0,
+					     __builtin_return_address(0));
+
+	return page ? (unsigned long)page_address(page) : 0;
 }
 
 void free_pages(unsigned long addr, unsigned int order)

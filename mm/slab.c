@@ -242,7 +242,7 @@ static void *slab_obj(const struct kmem_cache *cache, struct page *head,
 static struct page *slab_grow(struct kmem_cache *cache, gfp_t gfp)
 {
 	gfp_t page_gfp = (gfp & ~__GFP_ZERO) | __GFP_NOWARN;
-	struct page *head = alloc_pages(page_gfp, cache->order);
+	struct page *head = buddy_alloc_pages(page_gfp, cache->order);
 	void *next = NULL;
 	unsigned int i;
 
@@ -372,15 +372,21 @@ static void slab_check_alloc(struct kmem_cache *cache, void *obj)
 	}
 }
 
-void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+/* kmem_cache_alloc() for @caller (the fault injection hook's argument). */
+static void *slab_alloc_from(struct kmem_cache *cache, gfp_t gfp,
+			     void *caller)
 {
 	void (*check)(const char *what) = READ_ONCE(alloc_check_hook);
+	bool (*fail)(gfp_t gfp, bool slab, void *caller) =
+		READ_ONCE(alloc_fail_hook);
 	unsigned long flags;
 	struct page *head;
 	void *obj, *next;
 
 	if (unlikely(check))
 		check("kmem_cache_alloc");
+	if (unlikely(fail) && fail(gfp, true, caller))
+		return NULL;
 
 	if (!cache || !slab_ready) {
 		mm_warn("kmem_cache_alloc(%s) before kmem_cache_init or on NULL",
@@ -422,6 +428,11 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, cache->object_size);
 	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	return slab_alloc_from(cache, gfp, __builtin_return_address(0));
 }
 
 /*
@@ -545,7 +556,8 @@ void *kmalloc(size_t size, gfp_t gfp)
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (size <= KMALLOC_MAX_CACHE_SIZE)
-		return kmem_cache_alloc(&kmalloc_caches[kmalloc_index(size)], gfp);
+		return slab_alloc_from(&kmalloc_caches[kmalloc_index(size)],
+				       gfp, __builtin_return_address(0));
 
 	order = get_order(size);
 	if (order >= MAX_ORDER) {
@@ -554,7 +566,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 				size);
 		return NULL;
 	}
-	page = alloc_pages(gfp, order);
+	page = alloc_pages_from(gfp, order, __builtin_return_address(0));
 	if (!page)
 		return NULL;
 	page_set_flag(page, PG_large);

@@ -21,6 +21,18 @@
  * promiscuous mode off, delivers none), then hands the frame to the
  * handler registered for its EtherType (rx_dropped_noproto if none).
  *
+ * Fault injection on what passed those filters (issue 16 part 8): one
+ * frame in net.dup=N is handed over twice, one in net.reorder=N is held
+ * and handed over after the next frame, one in net.corrupt=N gets one bit
+ * flipped (in a copy; the driver's buffer is left alone) past the
+ * Ethernet header: on a wire the FCS would have dropped a frame with a
+ * damaged header (net.drop's case); damage past it is for the IP, UDP,
+ * ICRC and FIT checksums to catch.  Which frames, and which bit, follow
+ * from net.fault_seed= and the frame's number on its device, so a seed
+ * gives the same choices on the same traffic.  The state (the held
+ * frame, the copy) is per device and touched by its receive thread only
+ * (and by netdev_set_rx_faults(), for tests, on a quiet device).
+ *
  * Locking: netdev_lock protects the device table and the EtherType
  * table on writes; readers on the receive path read a handler pointer
  * once (READ_ONCE) and call it, so unregistering a handler does not wait
@@ -37,6 +49,7 @@
 #include <tessera/net.h>
 #include <tessera/netdev.h>
 #include <tessera/params.h>
+#include <tessera/pattern.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
@@ -63,6 +76,63 @@ static unsigned int rx_drop_every;
 PARAM_UINT("net.drop", rx_drop_every, 0, 1000000,
 	   "fault injection: drop every Nth received frame (0: off)");
 static unsigned int rx_drop_count;	/* frames seen by the filter */
+
+static unsigned int rx_dup_rate, rx_reorder_rate, rx_corrupt_rate;
+static unsigned int rx_fault_seed = 1;
+PARAM_UINT("net.dup", rx_dup_rate, 0, 1000000,
+	   "fault injection: hand one received frame in N over twice (0: off)");
+PARAM_UINT("net.reorder", rx_reorder_rate, 0, 1000000,
+	   "fault injection: hold one received frame in N until after the next (0: off)");
+PARAM_UINT("net.corrupt", rx_corrupt_rate, 0, 1000000,
+	   "fault injection: flip one bit of one received frame in N (0: off)");
+PARAM_UINT("net.fault_seed", rx_fault_seed, 0, 0xffffffff,
+	   "fault injection: seed of net.dup/reorder/corrupt's choice of frames");
+
+/* Per device, used by its receive thread only. */
+static struct netdev_rx_faults {
+	u64 nr_frames;			/* frames that reached the faults */
+	size_t held_len;		/* 0: none held */
+	u8 held[ETH_MAX_FRAME];		/* net.reorder's frame */
+	u8 copy[ETH_MAX_FRAME];		/* net.corrupt's damaged copy */
+} rx_faults[NETDEV_MAX];
+
+enum { RX_FAULT_DUP, RX_FAULT_REORDER, RX_FAULT_CORRUPT };
+
+/* The hash that decides fault @kind for frame @nr; rate 0: never. */
+static u64 rx_fault_draw(u64 nr, unsigned int kind)
+{
+	return pattern_word(rx_fault_seed, nr * 4 + kind);
+}
+
+static bool rx_fault_hit(u64 nr, unsigned int kind, unsigned int rate)
+{
+	return rate && rx_fault_draw(nr, kind) % rate == 0;
+}
+
+void netdev_set_rx_faults(const struct netdev_rx_faults_params *p)
+{
+	unsigned int i;
+
+	WRITE_ONCE(rx_dup_rate, 0);
+	WRITE_ONCE(rx_reorder_rate, 0);
+	WRITE_ONCE(rx_corrupt_rate, 0);
+	for (i = 0; i < NETDEV_MAX; i++) {
+		rx_faults[i].nr_frames = 0;
+		rx_faults[i].held_len = 0;
+	}
+	WRITE_ONCE(rx_fault_seed, p->seed);
+	WRITE_ONCE(rx_corrupt_rate, p->corrupt);
+	WRITE_ONCE(rx_reorder_rate, p->reorder);
+	WRITE_ONCE(rx_dup_rate, p->dup);
+}
+
+void netdev_get_rx_faults(struct netdev_rx_faults_params *p)
+{
+	p->dup = READ_ONCE(rx_dup_rate);
+	p->reorder = READ_ONCE(rx_reorder_rate);
+	p->corrupt = READ_ONCE(rx_corrupt_rate);
+	p->seed = READ_ONCE(rx_fault_seed);
+}
 
 void netdev_set_rx_drop_every(unsigned int n)
 {
@@ -141,6 +211,51 @@ static ethertype_handler_t ethertype_lookup(u16 type)
 /* ------------------------------------------------------------------ */
 /* Receive */
 
+/*
+ * Hand @f to @h with the injected faults: maybe damaged, maybe twice,
+ * maybe held back until the next frame.  A held frame goes to the handler
+ * of its own EtherType, looked up again when it is let go.
+ */
+static void netdev_rx_faulty(struct netdev *dev, ethertype_handler_t h,
+			     const u8 *f, size_t len)
+{
+	struct netdev_rx_faults *rf = &rx_faults[dev->index];
+	unsigned int corrupt = READ_ONCE(rx_corrupt_rate);
+	u64 nr = rf->nr_frames++;
+	size_t held_len = rf->held_len;
+
+	/* Only a bit past the Ethernet header, which the wire's FCS covers. */
+	if (len > ETH_HLEN && rx_fault_hit(nr, RX_FAULT_CORRUPT, corrupt)) {
+		u64 bit = ETH_HLEN * 8 + rx_fault_draw(nr, RX_FAULT_CORRUPT) /
+			  corrupt % ((len - ETH_HLEN) * 8);
+
+		memcpy(rf->copy, f, len);
+		rf->copy[bit / 8] ^= 1u << (bit % 8);
+		f = rf->copy;
+		dev->stats.rx_fault_corrupt++;
+	}
+	if (!held_len &&
+	    rx_fault_hit(nr, RX_FAULT_REORDER, READ_ONCE(rx_reorder_rate))) {
+		memcpy(rf->held, f, len);
+		rf->held_len = len;
+		dev->stats.rx_fault_reorder++;
+		return;
+	}
+	h(dev, f, len);
+	if (rx_fault_hit(nr, RX_FAULT_DUP, READ_ONCE(rx_dup_rate))) {
+		dev->stats.rx_fault_dup++;
+		h(dev, f, len);
+	}
+	if (held_len) {
+		ethertype_handler_t hh;
+
+		rf->held_len = 0;
+		hh = ethertype_lookup(((u16)rf->held[12] << 8) | rf->held[13]);
+		if (hh)
+			hh(dev, rf->held, held_len);
+	}
+}
+
 void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 {
 	const u8 *f = frame;
@@ -173,7 +288,10 @@ void netdev_rx(struct netdev *dev, const void *frame, size_t len)
 		dev->stats.rx_dropped_noproto++;
 		return;
 	}
-	h(dev, f, len);
+	if (unlikely(rx_dup_rate | rx_reorder_rate | rx_corrupt_rate))
+		netdev_rx_faulty(dev, h, f, len);
+	else
+		h(dev, f, len);
 }
 
 void netdev_rx_irq(struct netdev *dev)
@@ -335,6 +453,10 @@ void netdev_dump_stats(struct netdev *dev)
 		s->tx_errors, s->tx_busy);
 	pr_info("%s: rx ring full %lu, backlog max %lu\n", dev->name,
 		s->rx_ring_full, s->rx_backlog_max);
+	if (rx_dup_rate | rx_reorder_rate | rx_corrupt_rate)
+		pr_info("%s: injected duplicated %lu reordered %lu corrupted %lu\n",
+			dev->name, s->rx_fault_dup, s->rx_fault_reorder,
+			s->rx_fault_corrupt);
 }
 
 void netdev_dump_all_stats(void)

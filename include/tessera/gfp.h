@@ -15,9 +15,15 @@
 #define __GFP_ATOMIC	0x02u	/* caller cannot sleep (irq, locks held) */
 #define __GFP_ZERO	0x04u	/* zero the returned memory */
 #define __GFP_NOWARN	0x08u	/* no log line when the allocation fails */
+/*
+ * Exempt from allocation failure injection (mm.fail_alloc=): for the
+ * rare caller that has no way to report a failure.  Real exhaustion
+ * still returns NULL; this is not Linux's retry-forever __GFP_NOFAIL.
+ */
+#define __GFP_NOFAIL	0x10u
 
 #define __GFP_VALID_MASK (__GFP_RECLAIM | __GFP_ATOMIC | __GFP_ZERO | \
-			  __GFP_NOWARN)
+			  __GFP_NOWARN | __GFP_NOFAIL)
 
 #define GFP_KERNEL	__GFP_RECLAIM
 #define GFP_ATOMIC	__GFP_ATOMIC

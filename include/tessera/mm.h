@@ -151,6 +151,18 @@ void mm_init(void);
  */
 extern void (*alloc_check_hook)(const char *what);
 
+/*
+ * Fault injection hook (mm/fail_alloc.c, mm.fail_alloc=) called on entry
+ * to alloc_pages() and kmem_cache_alloc() when set, with the caller's
+ * return address: true makes the allocation return NULL.  NULL (off)
+ * until mm_fail_alloc_arm() runs at the ready marker.
+ */
+extern bool (*alloc_fail_hook)(gfp_t gfp, bool slab, void *caller);
+/* Start allocation failure injection if mm.fail_alloc= asks for it. */
+void mm_fail_alloc_arm(void);
+/* One log line: allocations failed by injection and seen (if it is on). */
+void mm_fail_alloc_dump(void);
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 #define alloc_page(gfp)		alloc_pages(gfp, 0)
 

@@ -41,6 +41,10 @@ struct netdev_stats {
 	u64 rx_dropped_noproto;	/* no handler for the EtherType */
 	u64 rx_errors, tx_errors, tx_busy;
 	u64 rx_dropped_fault;	/* injected loss (fault injection) */
+	/* Fault injection (net.dup, net.reorder, net.corrupt): frames */
+	u64 rx_fault_dup;	/* delivered twice */
+	u64 rx_fault_reorder;	/* held and delivered after the next one */
+	u64 rx_fault_corrupt;	/* delivered with one bit flipped */
 	u64 irqs;
 	/*
 	 * Receive ring (drivers that know it): polls that found every
@@ -114,6 +118,18 @@ int netdev_unregister_ethertype(u16 ethertype);
 /* Receive fault injection: drop every Nth frame (net.drop=N; 0 = off). */
 void netdev_set_rx_drop_every(unsigned int n);
 unsigned int netdev_rx_drop_every(void);
+
+/*
+ * The other receive faults (net.dup, net.reorder, net.corrupt: one frame
+ * in N, 0 = off; net.fault_seed).  Setting them also starts every
+ * device's frame numbering again and forgets a held frame, so a test
+ * sees the choices a fresh boot with these parameters makes.
+ */
+struct netdev_rx_faults_params {
+	unsigned int dup, reorder, corrupt, seed;
+};
+void netdev_set_rx_faults(const struct netdev_rx_faults_params *p);
+void netdev_get_rx_faults(struct netdev_rx_faults_params *p);
 
 /*
  * Raw-frame echo over EtherType 0x88B5 (drivers/net/echo.c).  The

@@ -415,10 +415,18 @@ int ext4_xl_store(struct ext4_fs *fs, struct ext4_inode_info *in,
 
 	if (need > fs->free_blocks + xl->ntree)
 		return -ENOSPC;
+	/* Before the old tree is freed: a failure leaves the inode as it was. */
+	if (n > ROOT_MAX) {
+		lblk = kmalloc_array(n, sizeof(*lblk), GFP_KERNEL);
+		pblk = kmalloc_array(n, sizeof(*pblk), GFP_KERNEL);
+		ret = -ENOMEM;
+		if (!lblk || !pblk)
+			goto out;
+	}
 	for (i = 0; i < xl->ntree; i++) {
 		ret = ext4_free_blocks(fs, xl->tree[i], 1);
 		if (ret)
-			return ret;
+			goto out;
 		in->blocks -= fs->block_size >> 9;
 	}
 	xl->ntree = 0;
@@ -431,11 +439,6 @@ int ext4_xl_store(struct ext4_fs *fs, struct ext4_inode_info *in,
 				  xl->v[i].len, xl->v[i].uninit);
 		return 0;
 	}
-	lblk = kmalloc_array(n, sizeof(*lblk), GFP_KERNEL);
-	pblk = kmalloc_array(n, sizeof(*pblk), GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!lblk || !pblk)
-		goto out;
 	do {
 		ret = store_level(fs, in, xl, depth, lblk, pblk, &n, goal);
 		if (ret)

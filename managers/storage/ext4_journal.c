@@ -783,22 +783,38 @@ static u32 tx_blocks(const struct ext4_fs *fs, u32 n)
 	       DIV_ROUND_UP(j->nr_revoke, per_rev) + 1;
 }
 
-static int do_commit(struct ext4_fs *fs)
+/*
+ * Commit the dirty blocks.  *started is false when it failed before
+ * writing any of the transaction (its memory could not be had): the
+ * blocks stay dirty for the next commit, and the journal, activated or
+ * not, is as it is between two commits.
+ */
+static int do_commit(struct ext4_fs *fs, bool *started)
 {
 	struct ext4_journal *j = fs->journal;
 	struct bcache_buf **bufs, *b;
 	u32 n = 0, i, pos, start;
+	u64 *prev;
 	int ret;
 
+	*started = true;
 	if (!j->active) {
 		ret = journal_activate(fs);
 		if (ret)
 			return ret;
 	}
+	/* Active with no transaction yet: as between two commits. */
+	*started = false;
 	n = bcache_count_dirty(&fs->bc);
 	bufs = kmalloc_array(n ? n : 1, sizeof(*bufs), GFP_KERNEL);
-	if (!bufs)
+	/* Here, not after the commit: by then a failure could not undo it. */
+	prev = kmalloc_array(n ? n : 1, sizeof(*prev), GFP_KERNEL);
+	if (!bufs || !prev) {
+		kfree(bufs);
+		kfree(prev);
 		return -ENOMEM;
+	}
+	*started = true;
 	i = 0;
 	bcache_for_each(b, &fs->bc)
 		if (b->valid && b->dirty)
@@ -811,8 +827,8 @@ static int do_commit(struct ext4_fs *fs)
 			i++;
 	}
 	if (tx_blocks(fs, n) > (j->maxlen - j->first) / 2) {
-		kfree(bufs);
-		return -ENOSPC;
+		ret = -ENOSPC;
+		goto out;
 	}
 	start = pos = j->head;
 	ret = write_copies(fs, bufs, n, &pos);
@@ -834,15 +850,13 @@ static int do_commit(struct ext4_fs *fs)
 	pos = jnext(j, pos);
 	/* Checkpoint. */
 	kfree(j->prev);
-	j->prev = kmalloc_array(n ? n : 1, sizeof(*j->prev), GFP_KERNEL);
+	j->prev = prev;
+	prev = NULL;
 	j->nr_prev = 0;
 	for (i = 0; i < n && !ret; i++) {
-		if (j->prev)
-			j->prev[j->nr_prev++] = bufs[i]->blk;
+		j->prev[j->nr_prev++] = bufs[i]->blk;
 		ret = bcache_writeback(&fs->bc, bufs[i]);
 	}
-	if (!j->prev && !ret)
-		ret = -ENOMEM;	/* cannot revoke later: stop writing */
 	j->stats.commits++;
 	j->stats.blocks_logged += n;
 	j->nr_revoke = 0;
@@ -851,6 +865,7 @@ static int do_commit(struct ext4_fs *fs)
 	j->tid++;
 	bcache_trim(&fs->bc);
 out:
+	kfree(prev);
 	kfree(bufs);
 	return ret;
 }
@@ -858,6 +873,7 @@ out:
 int ext4_journal_commit(struct ext4_fs *fs, bool idle)
 {
 	struct ext4_journal *j = fs->journal;
+	bool started = true;
 	int ret = 0;
 
 	if (!j)
@@ -867,7 +883,11 @@ int ext4_journal_commit(struct ext4_fs *fs, bool idle)
 		return bcache_count_dirty(&fs->bc) ? -EIO :
 						     bcache_sync(&fs->bc);
 	if (bcache_count_dirty(&fs->bc) || j->nr_revoke)
-		ret = do_commit(fs);
+		ret = do_commit(fs, &started);
+	if (!started) {
+		j->stats.commits_no_memory++;
+		return ret;
+	}
 	if (!ret)
 		ret = jflush(fs);
 	if (!ret && idle && j->active)

@@ -69,6 +69,7 @@
 
 struct ext4_journal_stats {
 	u64 commits;
+	u64 commits_no_memory;		/* put off: no memory, nothing written */
 	u64 blocks_logged;
 	u64 revokes;
 	u64 replayed_transactions;

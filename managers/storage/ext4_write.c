@@ -311,9 +311,13 @@ static ssize_t do_write(struct ext4_fs *fs, struct ext4_inode_info *in,
 		n = (size_t)min_t(u64, n, ((u64)got << fs->log_block_size) -
 					  in_blk);
 		ret = ext4_xl_insert(xl, &x);
-		if (!ret)
-			ret = write_span(fs, x.pblk, in_blk, buf + done, n,
-					 true);
+		if (ret) {
+			/* No room in the list (-ENOMEM): give the blocks back. */
+			if (!ext4_free_blocks(fs, x.pblk, got))
+				in->blocks -= (u64)got * (bs >> 9);
+			break;
+		}
+		ret = write_span(fs, x.pblk, in_blk, buf + done, n, true);
 		if (ret)
 			break;
 		/* Whole fresh blocks past the data (none: n ends inside). */

@@ -1922,6 +1922,9 @@ void fit_dump_stats(void)
 		rx->rnr_naks_sent, rx->rnr_naks_rcvd);
 	pr_info("fit: rxe0: refused RC packets: wrong_peer %llu wrong_port %llu\n",
 		rx->wrong_peer, rx->wrong_port);
+	pr_info("fit: rxe0: received icrc_errors %llu malformed %llu duplicates %llu psn_seq_errors %llu\n",
+		rx->icrc_errors, rx->malformed, rx->duplicates,
+		rx->psn_seq_errors);
 	fit_member_dump();
 }
 

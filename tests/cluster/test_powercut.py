@@ -148,22 +148,33 @@ def _check_gone(img, gone, where):
 		      f"fsynced, but it is still there")
 
 
-def _check_files(img, files, where):
+def dump_files(img, paths):
+	"""{path: its bytes, or None if debugfs could not dump it} for the
+	absolute @paths in the ext4 image @img."""
 	work = img + ".dump"
 	subprocess.run(["rm", "-rf", work])
 	os.makedirs(work)
 	cmds = os.path.join(work, "cmds")
 	with open(cmds, "w") as f:
-		for i in files:
-			f.write(f"dump /p/f{i} {work}/f{i}\n")
+		for k, path in enumerate(paths):
+			f.write(f"dump {path} {work}/{k}\n")
 	subprocess.run(["debugfs", "-f", cmds, img], stdout=subprocess.DEVNULL,
 		       stderr=subprocess.DEVNULL)
+	out = {}
+	for k, path in enumerate(paths):
+		name = os.path.join(work, str(k))
+		out[path] = open(name, "rb").read() \
+			if os.path.exists(name) else None
+	return out
+
+
+def _check_files(img, files, where):
+	got = dump_files(img, [f"/p/f{i}" for i in files])
 	for i, size in sorted(files.items()):
-		path = os.path.join(work, f"f{i}")
-		got = open(path, "rb").read() if os.path.exists(path) else None
-		check(got == _content(i, size),
+		data = got[f"/p/f{i}"]
+		check(data == _content(i, size),
 		      f"{where}: /p/f{i} not intact: "
-		      f"{'missing' if got is None else f'{len(got)} bytes'}, "
+		      f"{'missing' if data is None else f'{len(data)} bytes'}, "
 		      f"want {size} bytes of the pattern")
 
 

@@ -213,6 +213,121 @@ static void netdev_fault_injection_drops_every_nth(struct ktest *t)
 	KT_EXPECT_EQ(t, netdev_unregister_ethertype(ETH_P_TEST), 0);
 }
 
+/* What the fault cases' handler saw: each frame's tag byte, in order. */
+static u8 seen_tags[64];
+static unsigned int nr_seen;
+static u8 seen_frames[4][64];
+
+static void tag_handler(struct netdev *dev, const u8 *frame, size_t len)
+{
+	if (nr_seen < ARRAY_SIZE(seen_frames) && len == 64)
+		memcpy(seen_frames[nr_seen], frame, len);
+	if (nr_seen < ARRAY_SIZE(seen_tags))
+		seen_tags[nr_seen] = frame[ETH_HLEN];
+	nr_seen++;
+}
+
+/* Send @n 64-byte test frames tagged 0..n-1 through netdev_rx(). */
+static void rx_tagged(struct netdev *dev, unsigned int n)
+{
+	u8 frame[64];
+	unsigned int i;
+
+	nr_seen = 0;
+	memset(seen_tags, 0xff, sizeof(seen_tags));
+	for (i = 0; i < n; i++) {
+		make_frame(frame, sizeof(frame), other_mac, ETH_P_TEST);
+		frame[ETH_HLEN] = (u8)i;
+		netdev_rx(dev, frame, sizeof(frame));
+		/* The handler got a copy or this buffer; either way ours. */
+		make_frame(frame, sizeof(frame), other_mac, ETH_P_TEST);
+	}
+}
+
+static void netdev_fault_injection_dup_reorder_corrupt(struct ktest *t)
+{
+	struct netdev_rx_faults_params old, p = { .seed = 7 };
+	struct netdev *dev = netdev_get(0);
+	u8 frame[64], first[64];
+	unsigned int i, k, flipped, diff_seed = 0;
+	u64 before;
+
+	if (!dev)
+		KT_SKIP(t, "no network device (boot with --net)");
+	netdev_get_rx_faults(&old);
+	KT_ASSERT_EQ(t, netdev_register_ethertype(ETH_P_TEST, tag_handler),
+		     0);
+
+	/* Every frame twice, in order. */
+	p.dup = 1;
+	netdev_set_rx_faults(&p);
+	before = dev->stats.rx_fault_dup;
+	rx_tagged(dev, 4);
+	KT_EXPECT_EQ(t, nr_seen, 8);
+	for (i = 0; i < 8 && i < nr_seen; i++)
+		KT_EXPECT_EQ(t, seen_tags[i], i / 2);
+	KT_EXPECT_EQ(t, dev->stats.rx_fault_dup, before + 4);
+
+	/* Every frame that can be held is: 1 0 3 2. */
+	p.dup = 0;
+	p.reorder = 1;
+	netdev_set_rx_faults(&p);
+	before = dev->stats.rx_fault_reorder;
+	rx_tagged(dev, 4);
+	KT_EXPECT_EQ(t, nr_seen, 4);
+	KT_EXPECT_EQ(t, seen_tags[0], 1);
+	KT_EXPECT_EQ(t, seen_tags[1], 0);
+	KT_EXPECT_EQ(t, seen_tags[2], 3);
+	KT_EXPECT_EQ(t, seen_tags[3], 2);
+	KT_EXPECT_EQ(t, dev->stats.rx_fault_reorder, before + 2);
+
+	/* Every frame with exactly one bit flipped past the header. */
+	p.reorder = 0;
+	p.corrupt = 1;
+	netdev_set_rx_faults(&p);
+	before = dev->stats.rx_fault_corrupt;
+	rx_tagged(dev, 4);
+	KT_EXPECT_EQ(t, nr_seen, 4);
+	KT_EXPECT_EQ(t, dev->stats.rx_fault_corrupt, before + 4);
+	for (i = 0; i < 4 && i < nr_seen; i++) {
+		make_frame(frame, sizeof(frame), other_mac, ETH_P_TEST);
+		frame[ETH_HLEN] = (u8)i;
+		flipped = 0;
+		for (k = 0; k < sizeof(frame); k++) {
+			u8 d = frame[k] ^ seen_frames[i][k];
+
+			KT_EXPECT_TRUE(t, !d || k >= ETH_HLEN);
+			for (; d; d &= d - 1)
+				flipped++;
+		}
+		KT_EXPECT_EQ(t, flipped, 1);
+	}
+
+	/*
+	 * Seeded: one frame in two, the same choices again for the same
+	 * seed, other ones for another seed (the same 32 choices by chance:
+	 * one in 2^32; seen_tags holds up to 64 deliveries, all of them).
+	 */
+	p.corrupt = 0;
+	p.dup = 2;
+	netdev_set_rx_faults(&p);
+	rx_tagged(dev, 32);
+	memcpy(first, seen_tags, sizeof(first));
+	k = nr_seen;
+	netdev_set_rx_faults(&p);
+	rx_tagged(dev, 32);
+	KT_EXPECT_EQ(t, nr_seen, k);
+	KT_EXPECT_EQ(t, memcmp(first, seen_tags, sizeof(first)), 0);
+	p.seed = 8;
+	netdev_set_rx_faults(&p);
+	rx_tagged(dev, 32);
+	diff_seed = nr_seen != k || memcmp(first, seen_tags, sizeof(first));
+	KT_EXPECT_TRUE(t, diff_seed);
+
+	netdev_set_rx_faults(&old);
+	KT_EXPECT_EQ(t, netdev_unregister_ethertype(ETH_P_TEST), 0);
+}
+
 static void netdev_names_and_lookup(struct ktest *t)
 {
 	struct netdev *dev = netdev_get(0);
@@ -235,6 +350,7 @@ static struct ktest_case netdev_cases[] = {
 	KTEST_CASE(netdev_rx_counts_runts),
 	KTEST_CASE(netdev_ethertype_register_unregister),
 	KTEST_CASE(netdev_fault_injection_drops_every_nth),
+	KTEST_CASE(netdev_fault_injection_dup_reorder_corrupt),
 	KTEST_CASE(netdev_names_and_lookup),
 	/* Last: the fabric may echo the frame back into the counters. */
 	KTEST_CASE(netdev_xmit_accepts_minimum_frame),
