@@ -107,6 +107,10 @@ struct ext4_fs {
 	u32 last_orphan;		/* s_last_orphan: the list's head */
 	u32 nr_orphans;			/* inodes on the list */
 	bool orphan_scan;		/* iget may return any orphan */
+
+	/* The commit interval (ext4_journal_tick()). */
+	bool dirty_noted;		/* dirty_since_ms is set */
+	u64 dirty_since_ms;		/* first change not committed */
 };
 
 /*

@@ -70,6 +70,13 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 	    sb->s_log_groups_per_flex < 31)
 		fs->flex_size = 1u << sb->s_log_groups_per_flex;
 	fs->next_generation = le32_get(&sb->s_mkfs_time) * 2654435761u;
+	/*
+	 * Until a request brings the caller's clock (the storage node has
+	 * none), times such as a freed orphan's dtime are the last write's.
+	 */
+	if (!fs->now.sec)
+		fs->now.sec = max_t(u32, le32_get(&sb->s_wtime),
+				    le32_get(&sb->s_mkfs_time));
 
 	bad = fs->feature_incompat & ~EXT4_W_INCOMPAT;
 	if (!fs->io->write)
@@ -137,17 +144,13 @@ static int ext4_w_end(struct ext4_fs *fs, int ret)
 
 /*
  * A crash left orphans (files unlinked while open): free them now, in
- * one transaction, committed before the first request.  The times they
- * get are the superblock's last write (the storage node has no clock).
+ * one transaction, committed before the first request.
  */
 static void ext4_write_orphans(struct ext4_fs *fs,
 			       const struct ext4_super_block *sb)
 {
 	int n;
 
-	if (!fs->now.sec)
-		fs->now.sec = max_t(u32, le32_get(&sb->s_wtime),
-				    le32_get(&sb->s_mkfs_time));
 	n = ext4_orphan_process(fs);
 	n = n < 0 ? n : ext4_w_end(fs, 0) ? : n;
 	if (n < 0) {

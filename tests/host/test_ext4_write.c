@@ -921,6 +921,106 @@ static void test_orphan_corrupt(struct htest *t)
 	}
 }
 
+/* A P2S_UNLINK, P2S_STAT or P2S_CLOSE as node @owner. */
+static int serve_as(struct img *im, u32 owner, u16 op, size_t len,
+		    struct p2s_stats *st)
+{
+	return p2s_serve_from(im->fs, owner, op, req, len, rep, st);
+}
+
+static size_t mk_fh(const struct p2s_handle *fh)
+{
+	struct p2s_fh_req *r = (void *)req;
+
+	memset(r, 0, sizeof(*r));
+	put_hdr(r, 0);
+	r->fh = *fh;
+	return sizeof(*r);
+}
+
+/* The references over P2S: taken by node, dropped by P2S_CLOSE. */
+static void test_p2s_orphan(struct htest *t)
+{
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_name_req *nr = (void *)req;
+	struct p2s_open_req *o = (void *)req;
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root;
+	struct p2s_handle fh;
+	struct img im;
+
+	HT_ASSERT(t, img_make(&im, "p2sorphan.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+	HT_ASSERT_EQ(t, serve_as(&im, 3, P2S_CREATE,
+				 mk_create(&root, "x", P2S_CREATE_REF), &st),
+		     sizeof(*orep));
+	fh = orep->fh;
+	/* A second open by another node, by path. */
+	memset(o, 0, sizeof(*o) + 3);
+	put_hdr(o, P2S_OPEN_REF);
+	put_le16(&o->path_len, 2);
+	memcpy(o->path, "/x", 3);
+	HT_ASSERT_EQ(t, serve_as(&im, 5, P2S_OPEN, sizeof(*o) + 3, &st),
+		     sizeof(*orep));
+	memset(nr, 0, sizeof(*nr) + 2);
+	put_hdr(nr, 0);
+	put_fh(&nr->dir, &root);
+	put_le16(&nr->name_len, 1);
+	put_now(&nr->now);
+	memcpy(nr->name, "x", 2);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, sizeof(*nr) + 2, &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 0);			/* st_nlink */
+	HT_EXPECT_EQ(t, serve_as(&im, 4, P2S_CLOSE, mk_fh(&fh), &st), -EBADF);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), -EBADF);
+	HT_EXPECT_EQ(t, serve_as(&im, 5, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 5, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT(t, serve_as(&im, 5, P2S_STAT, mk_fh(&fh), &st) < 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
+/*
+ * The commit interval on a fake clock: a change without fsync is on
+ * the disk (through the journal) once the tick after the interval ran,
+ * and not before.  The "power cut" is a copy of the image taken then.
+ */
+static void test_commit_interval(struct htest *t)
+{
+	u8 data[5000];
+	struct img im;
+	u32 ino;
+
+	fill(data, 77, 0, sizeof(data));
+	HT_ASSERT(t, img_make(&im, "tick.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "late", 4, 0644, 0,
+				    0, &ino), 0);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, ino, 0, data, sizeof(data)),
+		     sizeof(data));
+	ext4_journal_note(im.fs, 1000);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 3000, 5000), 0);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 5999, 5000), 0);
+	HT_EXPECT_EQ(t, sh("cp '%s' '%s.early'", im.path, im.path), 0);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 6000, 5000), 1);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 20000, 5000), 0);  /* clean */
+	HT_EXPECT_EQ(t, sh("cp '%s' '%s.cut'", im.path, im.path), 0);
+	ext4_unmount(im.fs);
+	close(im.fd);
+	/* Before the interval: not there.  After: replay gives it. */
+	HT_EXPECT(t, sh("e2fsck -fy '%s.early' >/dev/null 2>&1; debugfs -R 'stat /late' '%s.early' 2>&1 | grep -q 'File not found'",
+			im.path, im.path) == 0);
+	HT_EXPECT_EQ(t, sh("e2fsck -fy '%s.cut' >/dev/null 2>&1; e2fsck -fn '%s.cut' >/dev/null 2>&1",
+			   im.path, im.path), 0);
+	snprintf(im.path + strlen(im.path), 8, ".cut");
+	same_file(t, &im, "/late", data, sizeof(data));
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4W_KEEP"))
@@ -940,6 +1040,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_orphan_release),
 	HT_CASE(test_orphan_crash),
 	HT_CASE(test_orphan_corrupt),
+	HT_CASE(test_p2s_orphan),
+	HT_CASE(test_commit_interval),
 	HT_CASE(test_cleanup),
 	{}
 };
