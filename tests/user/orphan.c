@@ -6,6 +6,11 @@
  * Prints one line per step; the same output natively and on Tessera.
  *
  *   orphan DIR		works in DIR (made, removed at the end)
+ *   orphan --hold DIR S	for tests/cluster/test_orphan.py: DIR/kept
+ *			(LEN1 bytes) and DIR/held (LEN2 bytes), held
+ *			unlinked while open, nothing fsynced; prints
+ *			"ready", sleeps S seconds, prints "slept" and
+ *			waits to be killed (the test cuts the power)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +31,7 @@ static unsigned char pat(unsigned long i)
 }
 
 static int fails;
+static unsigned char buf[LEN1 + LEN2];
 
 static void say(const char *what, int ok)
 {
@@ -34,20 +40,46 @@ static void say(const char *what, int ok)
 		fails++;
 }
 
+static int hold(const char *dir, unsigned int secs)
+{
+	char path[256];
+	int fd, held;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return 1;
+	snprintf(path, sizeof(path), "%s/kept", dir);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, LEN1) != LEN1 || close(fd))
+		return 1;
+	snprintf(path, sizeof(path), "%s/held", dir);
+	held = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (held < 0 || write(held, buf + LEN1, LEN2) != LEN2 || unlink(path))
+		return 1;
+	printf("ready\n");
+	fflush(stdout);
+	sleep(secs);
+	printf("slept\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
-	static unsigned char buf[LEN1 + LEN2], got[LEN1 + LEN2];
+	static unsigned char got[LEN1 + LEN2];
 	char path[256], other[256];
 	struct stat st;
 	unsigned char *map;
 	int fd, fd2, i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: orphan DIR\n");
-		return 2;
-	}
 	for (i = 0; i < LEN1 + LEN2; i++)
 		buf[i] = pat(i);
+	if (argc == 4 && !strcmp(argv[1], "--hold"))
+		return hold(argv[2], atoi(argv[3]));
+	if (argc != 2) {
+		fprintf(stderr, "usage: orphan DIR | orphan --hold DIR SECONDS\n");
+		return 2;
+	}
 	if (mkdir(argv[1], 0755) && errno != EEXIST) {
 		perror("mkdir");
 		return 1;

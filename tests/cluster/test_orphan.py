@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The storage node's commit interval and its orphan list across a power
+cut (issue 14: the journal's commit timer; orphans a crash leaves).
+
+`tests/user/orphan.c --hold /h 12` runs on three nodes (`tessera run
+--image IMG --writable`): it writes /h/kept and /h/held without any
+fsync, unlinks /h/held while it is still open, prints "ready", sleeps
+12 s (past storage.commit, 5 s by default) and prints "slept".  Then
+every QEMU is SIGKILLed (as test_powercut.py does): no shutdown, no sync.
+
+  cut_after_interval  on the cut image, as e2fsprogs reads it: /h/kept is
+                      there with its bytes (only the commit timer can
+                      have committed it), and /h/held's inode is the
+                      first orphan of the list.  A copy repaired by
+                      `e2fsck -fy` is then clean.  The cut image is booted
+                      again: our storage node frees the orphan at mount
+                      (its serial log says so), after which `e2fsck -fn`
+                      is clean with no orphan left, /h/kept is intact,
+                      and the free block and inode counts equal those
+                      of e2fsck's own repair of the copy.
+"""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+
+import clusterlib
+from clusterlib import check
+import test_files
+import test_fs_write
+import test_powercut
+import test_user
+
+TIMEOUT = test_files.TIMEOUT
+HOLD_S = 12
+LEN1, LEN2 = 20000, 5000
+
+
+def _pattern(n, start=0):
+	"""Bytes start..start+n of tests/user/orphan.c's pattern."""
+	return bytes(((i * 2654435761) & 0xffffffff) >> 13 & 0xff
+		     for i in range(start, start + n))
+
+
+def _run_until(name, img, argv, line):
+	"""Run @argv and SIGKILL every QEMU once stdout printed @line: the
+	lines seen."""
+	lines = []
+	cmd = test_powercut._cmd(name, img, argv)
+	with clusterlib.qemu_slots(3):
+		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+					stdout=subprocess.PIPE,
+					stderr=subprocess.DEVNULL,
+					start_new_session=True)
+
+		def reader():
+			for raw in proc.stdout:
+				lines.append(raw.decode(errors="replace").rstrip("\n"))
+
+		t = threading.Thread(target=reader, daemon=True)
+		t.start()
+		end = time.monotonic() + TIMEOUT
+		while (time.monotonic() < end and proc.poll() is None and
+		       line not in lines):
+			time.sleep(0.05)
+		seen = list(lines)
+		for p in test_powercut._descendants(proc.pid):
+			try:
+				os.kill(p, signal.SIGKILL)
+			except ProcessLookupError:
+				pass
+		try:
+			os.killpg(proc.pid, signal.SIGKILL)
+		except ProcessLookupError:
+			pass
+		proc.wait()
+		t.join(5)
+	return seen
+
+
+def _dump(img, path):
+	out = img + ".dumped"
+	subprocess.run(["rm", "-f", out])
+	subprocess.run(["debugfs", "-R", f"dump {path} {out}", img],
+		       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+	return open(out, "rb").read() if os.path.exists(out) else None
+
+
+def _held_ino(img):
+	"""The inode /h/held had: the one after /h/kept (debugfs stat)."""
+	res = subprocess.run(["debugfs", "-R", "stat /h/kept", img],
+			     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+			     text=True)
+	for word in res.stdout.split():
+		if word.isdigit():
+			return int(word) + 1
+	return None
+
+
+def cut_after_interval():
+	test_fs_write._tools()
+	work = os.path.join(clusterlib.runs_dir(), "orphan-cut-work")
+	subprocess.run(["rm", "-rf", work])
+	root = os.path.join(work, "root")
+	os.makedirs(root)
+	subprocess.run(["cp", test_user.program("orphan"),
+			os.path.join(root, "orphan")], check=True)
+	img = os.path.join(work, "cut.ext4")
+	test_fs_write._mke2fs(root, img, "32M")
+	name = "orphan-cut"
+	where = f"{name}: logs in runs/.../{name}/"
+	seen = _run_until(name, img, ["/orphan", "--hold", "/h", str(HOLD_S)],
+			  "slept")
+	check("slept" in seen, f"{where}: the program did not get past its "
+	      f"sleep: {seen}")
+	# The cut image as it is: committed by the timer alone.
+	check(_dump(img, "/h/kept") == _pattern(LEN1),
+	      f"{where}: /h/kept not on the disk with its bytes "
+	      f"{HOLD_S} s after it was written (no commit?)")
+	orphans = test_fs_write._free_counts(img)[2]
+	held = _held_ino(img)
+	check(orphans and orphans == held,
+	      f"{where}: first orphan inode {orphans}, want /h/held's "
+	      f"({held})")
+	copy = img + ".fsck"
+	subprocess.run(["cp", img, copy], check=True)
+	subprocess.run(["e2fsck", "-fy", copy], stdout=subprocess.DEVNULL,
+		       stderr=subprocess.DEVNULL)
+	test_fs_write._e2fsck_clean(copy, where + " (e2fsck's repair)")
+	want = test_fs_write._free_counts(copy)
+	# Our storage node processes the list at mount.
+	name = "orphan-reboot"
+	where = f"{name}: logs in runs/.../{name}/"
+	with clusterlib.qemu_slots(3):
+		res = subprocess.run(
+			test_powercut._cmd(name, img, ["/orphan", "/again"]),
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, timeout=TIMEOUT + 60)
+	check(res.returncode == 0, f"{where}: status {res.returncode}: "
+	      f"{res.stdout[-300:]!r}")
+	log = os.path.join(clusterlib.runs_dir(), name, "storage2",
+			   "serial.log")
+	log = open(log, errors="replace").read() if os.path.exists(log) else ""
+	check("freed 1 orphan inodes a crash left" in log,
+	      f"{where}: the storage node did not say it freed the orphan")
+	test_fs_write._e2fsck_clean(img, where)
+	check(_dump(img, "/h/kept") == _pattern(LEN1),
+	      f"{where}: /h/kept not intact after the reboot")
+	got = test_fs_write._free_counts(img)
+	check(got == want, f"{where}: (free blocks, free inodes, first orphan) "
+	      f"{got}, e2fsck's repair gives {want}")
+	subprocess.run(["rm", "-rf", work])
+
+
+SCENARIOS = [
+	("cut_after_interval", cut_after_interval),
+]
