@@ -74,9 +74,12 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 	 * Until a request brings the caller's clock (the storage node has
 	 * none), times such as a freed orphan's dtime are the last write's.
 	 */
-	if (!fs->now.sec)
-		fs->now.sec = max_t(u32, le32_get(&sb->s_wtime),
-				    le32_get(&sb->s_mkfs_time));
+	if (!fs->now.sec) {
+		u32 wtime = le32_get(&sb->s_wtime);
+		u32 mkfs = le32_get(&sb->s_mkfs_time);
+
+		fs->now.sec = wtime > mkfs ? wtime : mkfs;
+	}
 
 	bad = fs->feature_incompat & ~EXT4_W_INCOMPAT;
 	if (!fs->io->write)

@@ -68,17 +68,28 @@ def _tools():
 			raise Skip(f"{tool} not installed (scripts/install-deps)")
 
 
-def _work(name):
+def _work(name, program="fs_write"):
 	"""A fresh directory for scenario @name, with a tree holding only
-	the fs_write program at /fs_write."""
+	the test program @program at /@program."""
 	work = os.path.join(clusterlib.runs_dir(), name + "-work")
 	if os.path.exists(work):
 		shutil.rmtree(work)
 	root = os.path.join(work, "root")
 	os.makedirs(root)
-	shutil.copy(test_user.program("fs_write"),
-		    os.path.join(root, "fs_write"))
+	shutil.copy(test_user.program(program), os.path.join(root, program))
 	return work, root
+
+
+def _same_as_native(where, got, want):
+	"""(status, stdout, stderr) @got of a Tessera run equal to @want,
+	the native run's."""
+	check(got[1] == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{got[1].decode(errors='replace')}")
+	check(got[2] == want[2], f"{where}: stderr differs: native "
+	      f"{want[2]!r}, tessera {got[2]!r}")
+	check(got[0] == want[0], f"{where}: status {got[0]}, native {want[0]}")
 
 
 def _mke2fs(root, img, size):
@@ -134,12 +145,7 @@ def native_vs_tessera(local=False):
 	code, out, err, _ = _tessera(name, img, ["/fs_write", "/w"],
 				     local=local)
 	where = f"{name}: logs in runs/.../{name}/"
-	check(out == want_out,
-	      f"{where}: stdout differs\n--- native\n{text}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(err == want_err, f"{where}: stderr differs: native "
-	      f"{want_err!r}, tessera {err!r}")
-	check(code == want_code, f"{where}: status {code}, native {want_code}")
+	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
 	_e2fsck_clean(img, where)
 	for name in DEBUGFS_FILES:
 		res = subprocess.run(["debugfs", "-R", f"cat /{name}", img],
@@ -204,12 +210,7 @@ def _free_counts(img):
 
 def orphan():
 	_tools()
-	work = os.path.join(clusterlib.runs_dir(), "fswrite-orphan-work")
-	if os.path.exists(work):
-		shutil.rmtree(work)
-	root = os.path.join(work, "root")
-	os.makedirs(root)
-	shutil.copy(test_user.program("orphan"), os.path.join(root, "orphan"))
+	work, root = _work("fswrite-orphan", "orphan")
 	native_root = os.path.join(work, "native")
 	shutil.copytree(root, native_root, symlinks=True)
 	want_code, want_out, want_err = clusterlib.native_chroot(
@@ -221,12 +222,7 @@ def orphan():
 	before = _free_counts(img)
 	code, out, err, _ = _tessera("fswrite-orphan", img, ["/orphan", "/o"])
 	where = "fswrite-orphan: logs in runs/.../fswrite-orphan/"
-	check(out == want_out, f"{where}: stdout differs\n--- native\n"
-	      f"{want_out.decode(errors='replace')}--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(err == want_err, f"{where}: stderr differs: native {want_err!r}, "
-	      f"tessera {err!r}")
-	check(code == want_code, f"{where}: status {code}, native {want_code}")
+	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
 	_e2fsck_clean(img, where)
 	after = _free_counts(img)
 	check(after == before, f"{where}: (free blocks, free inodes, first "

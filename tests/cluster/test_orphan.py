@@ -21,17 +21,13 @@ every QEMU is SIGKILLed (as test_powercut.py does): no shutdown, no sync.
 """
 
 import os
-import signal
 import subprocess
-import threading
-import time
 
 import clusterlib
 from clusterlib import check
 import test_files
 import test_fs_write
 import test_powercut
-import test_user
 
 TIMEOUT = test_files.TIMEOUT
 HOLD_S = 12
@@ -42,42 +38,6 @@ def _pattern(n, start=0):
 	"""Bytes start..start+n of tests/user/orphan.c's pattern."""
 	return bytes(((i * 2654435761) & 0xffffffff) >> 13 & 0xff
 		     for i in range(start, start + n))
-
-
-def _run_until(name, img, argv, line):
-	"""Run @argv and SIGKILL every QEMU once stdout printed @line: the
-	lines seen."""
-	lines = []
-	cmd = test_powercut._cmd(name, img, argv)
-	with clusterlib.qemu_slots(3):
-		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-					stdout=subprocess.PIPE,
-					stderr=subprocess.DEVNULL,
-					start_new_session=True)
-
-		def reader():
-			for raw in proc.stdout:
-				lines.append(raw.decode(errors="replace").rstrip("\n"))
-
-		t = threading.Thread(target=reader, daemon=True)
-		t.start()
-		end = time.monotonic() + TIMEOUT
-		while (time.monotonic() < end and proc.poll() is None and
-		       line not in lines):
-			time.sleep(0.05)
-		seen = list(lines)
-		for p in test_powercut._descendants(proc.pid):
-			try:
-				os.kill(p, signal.SIGKILL)
-			except ProcessLookupError:
-				pass
-		try:
-			os.killpg(proc.pid, signal.SIGKILL)
-		except ProcessLookupError:
-			pass
-		proc.wait()
-		t.join(5)
-	return seen
 
 
 def _dump(img, path):
@@ -101,18 +61,14 @@ def _held_ino(img):
 
 def cut_after_interval():
 	test_fs_write._tools()
-	work = os.path.join(clusterlib.runs_dir(), "orphan-cut-work")
-	subprocess.run(["rm", "-rf", work])
-	root = os.path.join(work, "root")
-	os.makedirs(root)
-	subprocess.run(["cp", test_user.program("orphan"),
-			os.path.join(root, "orphan")], check=True)
+	work, root = test_fs_write._work("orphan-cut", "orphan")
 	img = os.path.join(work, "cut.ext4")
 	test_fs_write._mke2fs(root, img, "32M")
 	name = "orphan-cut"
 	where = f"{name}: logs in runs/.../{name}/"
-	seen = _run_until(name, img, ["/orphan", "--hold", "/h", str(HOLD_S)],
-			  "slept")
+	seen = test_powercut.run_and_cut(
+		name, img, ["/orphan", "--hold", "/h", str(HOLD_S)],
+		lambda lines: "slept" in lines)
 	check("slept" in seen, f"{where}: the program did not get past its "
 	      f"sleep: {seen}")
 	# The cut image as it is: committed by the timer alone.
