@@ -108,7 +108,10 @@ static void p2s_handler(struct fit_request *rq, void *ctx)
 	if (ret >= 0 && (rq->opcode == P2S_OPEN || rq->opcode == P2S_CREATE) &&
 	    rq->src_node < 64)
 		svc_ref_nodes |= 1ull << rq->src_node;
-	ext4_journal_note(svc_fs, jiffies_to_msecs(jiffies));
+	/* A change may have dirtied the cache: start the commit clock. */
+	if (rq->opcode != P2S_READ && rq->opcode != P2S_STAT &&
+	    rq->opcode != P2S_GETDENTS && rq->opcode != P2S_OPEN)
+		ext4_journal_note(svc_fs, jiffies_to_msecs(jiffies));
 	if (ret < 0)
 		fit_reply_error(rq, ret);
 	else
