@@ -18,10 +18,22 @@ every QEMU is SIGKILLed (as test_powercut.py does): no shutdown, no sync.
                       is clean with no orphan left, /h/kept is intact,
                       and the free block and inode counts equal those
                       of e2fsck's own repair of the copy.
+  processor_leaves    `orphan --hold /h 1` again; once it printed
+                      "ready" (/h/held unlinked while open), only
+                      processor0's QEMU is stopped (SIGSTOP: silent, as if
+                      gone; the launcher would end the run at its exit).
+                      The storage node
+                      must say it dropped node 0's one reference (after
+                      storage.ref_drop_ms), which frees the orphan; then
+                      every QEMU is killed, and `e2fsck -fy` finds no
+                      orphan to clear and the image clean.
 """
 
 import os
+import re
+import signal
 import subprocess
+import time
 
 import clusterlib
 from clusterlib import check
@@ -110,6 +122,66 @@ def cut_after_interval():
 	subprocess.run(["rm", "-rf", work])
 
 
+def _stop_processor(launcher):
+	"""SIGSTOP the QEMU of processor0 only (its kernel command line says
+	role=processor): from the cluster's view the node vanishes, while the
+	launcher, which would end the run at its exit, waits on."""
+	for pid in test_powercut._descendants(launcher):
+		try:
+			with open(f"/proc/{pid}/cmdline", "rb") as f:
+				argv = f.read().split(b"\0")
+		except OSError:
+			continue
+		if any(a.startswith(b"role=processor") for a in argv):
+			os.kill(pid, signal.SIGSTOP)
+			return True
+	return False
+
+
+def processor_leaves():
+	test_fs_write._tools()
+	work, root = test_fs_write._work("orphan-leave", "orphan")
+	img = os.path.join(work, "leave.ext4")
+	test_fs_write._mke2fs(root, img, "32M")
+	name = "orphan-leave"
+	where = f"{name}: logs in runs/.../{name}/"
+	log = os.path.join(clusterlib.runs_dir(), name, "storage2",
+			   "serial.log")
+	state = {}
+
+	def leave(launcher):
+		state["stopped"] = _stop_processor(launcher)
+		end = time.monotonic() + 120
+		while time.monotonic() < end:
+			text = open(log, errors="replace").read() \
+				if os.path.exists(log) else ""
+			m = re.search(r"node 0 gone for \d+ ms: dropped its "
+				      r"(\d+) open-file references", text)
+			if m:
+				state["dropped"] = int(m.group(1))
+				time.sleep(1)	# its commit: a moment after
+				return
+			time.sleep(0.2)
+
+	seen = test_powercut.run_and_cut(
+		name, img, ["/orphan", "--hold", "/h", "1"],
+		lambda lines: "ready" in lines, before_cut=leave)
+	check("ready" in seen, f"{where}: the program never got ready: {seen}")
+	check(state.get("stopped"), f"{where}: no processor QEMU to stop")
+	check(state.get("dropped") == 1,
+	      f"{where}: the storage node did not drop node 0's one "
+	      f"reference ({state.get('dropped')})")
+	# What the storage node committed: no orphan left for e2fsck.
+	res = subprocess.run(["e2fsck", "-fy", img], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True)
+	check(res.returncode <= 1 and not re.search(r"orphaned inode|orphan (list|file)", res.stdout),
+	      f"{where}: e2fsck -fy had an orphan to clear or more "
+	      f"(status {res.returncode}):\n{res.stdout}")
+	test_fs_write._e2fsck_clean(img, where)
+	subprocess.run(["rm", "-rf", work])
+
+
 SCENARIOS = [
 	("cut_after_interval", cut_after_interval),
+	("processor_leaves", processor_leaves),
 ]

@@ -79,10 +79,11 @@ def _cmd(name, img, argv):
 	return cmd + ["--"] + argv
 
 
-def run_and_cut(name, img, argv, enough, delay=0.0):
+def run_and_cut(name, img, argv, enough, delay=0.0, before_cut=None):
 	"""Run @argv on three nodes with @img writable and SIGKILL every QEMU
-	once enough(stdout lines so far) (then @delay seconds later), or at
-	the timeout: the stdout lines seen before the cut."""
+	once enough(stdout lines so far) (then @delay seconds later, and
+	after before_cut(launcher pid) returned), or at the timeout: the
+	stdout lines seen before the cut."""
 	lines = []
 	cmd = _cmd(name, img, argv)
 	with clusterlib.qemu_slots(3):
@@ -102,6 +103,8 @@ def run_and_cut(name, img, argv, enough, delay=0.0):
 		       not enough(lines)):
 			time.sleep(0.05)
 		time.sleep(delay)
+		if before_cut:
+			before_cut(proc.pid)
 		seen = list(lines)
 		qemus = [p for p in _descendants(proc.pid)]
 		for p in qemus:
