@@ -1021,6 +1021,33 @@ static void test_commit_interval(struct htest *t)
 	same_file(t, &im, "/late", data, sizeof(data));
 }
 
+/* The reference table is bounded: a peer cannot make it grow forever. */
+static void test_ref_limits(struct htest *t)
+{
+	struct img im;
+	u32 i;
+	int ret = 0;
+
+	HT_ASSERT(t, img_make(&im, "refs.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	for (i = 0; i < EXT4_REF_MAX && !ret; i++)
+		ret = ext4_ref_get(im.fs, 100 + i, 1);
+	HT_EXPECT_EQ(t, ret, 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, EXT4_REF_MAX);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 99, 1), -ENFILE);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 100, 1), 0);  /* same entry */
+	HT_EXPECT_EQ(t, ext4_ref_drop_owner(im.fs, 1), EXT4_REF_MAX + 1);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	for (i = 0; i < EXT4_REF_COUNT_MAX && !ret; i++)
+		ret = ext4_ref_get(im.fs, 12, 2);
+	HT_EXPECT_EQ(t, ret, 0);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 12, 2), -ENFILE);
+	HT_EXPECT_EQ(t, ext4_ref_put(im.fs, 12, 2), 0);
+	HT_EXPECT_EQ(t, ext4_ref_drop_owner(im.fs, 2), EXT4_REF_COUNT_MAX - 1);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4W_KEEP"))
@@ -1042,6 +1069,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_orphan_corrupt),
 	HT_CASE(test_p2s_orphan),
 	HT_CASE(test_commit_interval),
+	HT_CASE(test_ref_limits),
 	HT_CASE(test_cleanup),
 	{}
 };
