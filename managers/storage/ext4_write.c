@@ -43,8 +43,7 @@
 /* COMPAT features that need upkeep we do not do. */
 #define EXT4_W_COMPAT_BAD	EXT4_FEATURE_COMPAT_SPARSE_SUPER2
 
-static void ext4_write_orphans(struct ext4_fs *fs,
-			       const struct ext4_super_block *sb);
+static void ext4_write_orphans(struct ext4_fs *fs);
 
 void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 {
@@ -115,7 +114,7 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 	fs->writable = true;
 	ext4_journal_start(fs);
 	if (fs->last_orphan)
-		ext4_write_orphans(fs, sb);
+		ext4_write_orphans(fs);
 }
 
 static int ext4_w_begin(struct ext4_fs *fs)
@@ -149,8 +148,7 @@ static int ext4_w_end(struct ext4_fs *fs, int ret)
  * A crash left orphans (files unlinked while open): free them now, in
  * one transaction, committed before the first request.
  */
-static void ext4_write_orphans(struct ext4_fs *fs,
-			       const struct ext4_super_block *sb)
+static void ext4_write_orphans(struct ext4_fs *fs)
 {
 	int n;
 
