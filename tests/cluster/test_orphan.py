@@ -71,13 +71,19 @@ def _held_ino(img):
 	return None
 
 
-def cut_after_interval():
+def _image(name):
+	"""A fresh 32 MiB image holding /orphan for scenario @name: (work
+	directory, image, where its logs are)."""
 	test_fs_write._tools()
-	work, root = test_fs_write._work("orphan-cut", "orphan")
-	img = os.path.join(work, "cut.ext4")
+	work, root = test_fs_write._work(name, "orphan")
+	img = os.path.join(work, name + ".ext4")
 	test_fs_write._mke2fs(root, img, "32M")
+	return work, img, f"{name}: logs in runs/.../{name}/"
+
+
+def cut_after_interval():
 	name = "orphan-cut"
-	where = f"{name}: logs in runs/.../{name}/"
+	work, img, where = _image(name)
 	seen = test_powercut.run_and_cut(
 		name, img, ["/orphan", "--hold", "/h", str(HOLD_S)],
 		lambda lines: "slept" in lines)
@@ -139,12 +145,8 @@ def _stop_processor(launcher):
 
 
 def processor_leaves():
-	test_fs_write._tools()
-	work, root = test_fs_write._work("orphan-leave", "orphan")
-	img = os.path.join(work, "leave.ext4")
-	test_fs_write._mke2fs(root, img, "32M")
 	name = "orphan-leave"
-	where = f"{name}: logs in runs/.../{name}/"
+	work, img, where = _image(name)
 	log = os.path.join(clusterlib.runs_dir(), name, "storage2",
 			   "serial.log")
 	state = {}
