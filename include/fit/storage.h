@@ -6,17 +6,23 @@
  * compile time.  The service (managers/storage/) validates every
  * request with the p2s_*_check() functions below before acting on it.
  *
- * The service is stateless, like LegoOS's and NFS's: P2S_OPEN resolves
- * a path to a file handle (inode number + generation) and returns its
- * attributes; every later request names the handle.  Nothing is kept
- * per open file on the storage node, so P2S_CLOSE only validates its
- * handle, and a storage node restart leaves handles valid.  A handle
- * whose inode was freed or reused (generation differs) gets -ENOENT.
+ * The service is nearly stateless, like LegoOS's and NFS's: P2S_OPEN
+ * resolves a path to a file handle (inode number + generation) and
+ * returns its attributes; every later request names the handle, and a
+ * storage node restart leaves handles valid.  A handle whose inode was
+ * freed or reused (generation differs) gets -ENOENT or -ESTALE.  The
+ * one piece of state: an open file's reference.  P2S_OPEN with
+ * P2S_OPEN_REF (P2S_CREATE with P2S_CREATE_REF) of a regular file also
+ * takes a reference of the calling node on it, which P2S_CLOSE drops
+ * (-EBADF if the node holds none).  A regular file whose last name goes
+ * while referenced stays (an orphan, st_nlink 0) until the last
+ * reference goes; the references of a node that left the cluster are
+ * dropped (Documentation/storage.md, "Unlinked open files").
  *
  *   P2S_OPEN	  struct p2s_open_req + path bytes + NUL
  *		  -> struct p2s_open_reply
  *   P2S_STAT	  struct p2s_fh_req -> struct p2s_stat
- *   P2S_CLOSE	  struct p2s_fh_req -> empty
+ *   P2S_CLOSE	  struct p2s_fh_req -> empty: drops one reference
  *   P2S_READ	  struct p2s_read_req -> struct p2s_read_reply + data.
  *		  On a symlink's handle (P2S_OPEN_NOFOLLOW) it returns the
  *		  link target: this is readlink.
@@ -72,6 +78,7 @@
 /* p2s_create_req flags (P2S_CREATE) */
 #define P2S_CREATE_EXCL		0x01
 #define P2S_CREATE_TRUNC	0x02
+#define P2S_CREATE_REF		0x04	/* as P2S_OPEN_REF */
 /* p2s_rename_req flags */
 #define P2S_RENAME_NOREPLACE	0x01
 /* p2s_setattr_req.valid */
@@ -85,7 +92,9 @@
 /* p2s_open_req.flags */
 #define P2S_OPEN_NOFOLLOW	0x01	/* a final symlink is not followed */
 #define P2S_OPEN_DIRECTORY	0x02	/* -ENOTDIR unless a directory */
-#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | P2S_OPEN_DIRECTORY)
+#define P2S_OPEN_REF		0x04	/* a regular file: take a reference */
+#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | P2S_OPEN_DIRECTORY | \
+				 P2S_OPEN_REF)
 
 /* Every request starts with this. */
 struct p2s_req_hdr {

@@ -19,8 +19,11 @@
  * last seen (fstat, lseek SEEK_END and O_APPEND ask again: another
  * descriptor or processor may have changed the file) and its path as
  * resolved here (fs_path.c), which relative lookups from a directory
- * descriptor and fchdir need.  Closing sends nothing: P2S_CLOSE would
- * only validate the handle.  The changes (write, create, rename...)
+ * descriptor and fchdir need.  An open regular file also holds a
+ * reference on the storage node (P2S_OPEN_REF, P2S_CREATE_REF), dropped
+ * by P2S_CLOSE when the last descriptor of the open file goes, so that
+ * a file unlinked while open lives on until then, as on Linux.  The
+ * changes (write, create, rename...)
  * are fs_write.c's.  The processor is told its storage node by
  * processor.storage_node=; without one every path lookup is -ENOENT
  * (logged once).  FIT failures (timeout, dead peer, malformed reply)
@@ -395,7 +398,6 @@ static bool p2s_idempotent(u16 opcode)
 {
 	switch (opcode) {
 	case P2S_OPEN:
-	case P2S_CLOSE:
 	case P2S_READ:
 	case P2S_STAT:
 	case P2S_GETDENTS:
@@ -477,6 +479,19 @@ int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply)
 	if (ret < 0)
 		return ret;
 	return ret == sizeof(*reply) ? 0 : -EIO;
+}
+
+int fs_storage_close(const struct p2s_handle *fh)
+{
+	struct p2s_fh_req req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.hdr.version = P2S_VERSION;
+	req.fh = *fh;
+	/* Not repeated: a second drop could take another file's reference. */
+	ret = fs_p2s_call(P2S_CLOSE, &req, sizeof(req), NULL, 0);
+	return ret < 0 ? ret : 0;
 }
 
 static void fs_read_req(struct p2s_read_req *req,
@@ -757,8 +772,16 @@ static long storage_file_readlink(struct ufile *f, char __user *ubuf,
 	return fs_storage_readlink(&f->fh, ubuf, len);
 }
 
+/* The last descriptor went: a regular file's reference goes too. */
+static void storage_file_release(struct ufile *f)
+{
+	if ((f->mode & S_IFMT) == S_IFREG)
+		fs_storage_close(&f->fh);
+}
+
 static const struct ufile_ops storage_file_ops = {
 	.name = "storage",
+	.release = storage_file_release,
 	.read = storage_file_read,
 	.write = storage_file_write,
 	.llseek = storage_file_llseek,

@@ -325,6 +325,11 @@ struct fs_lookup *fs_lookup_new(int dirfd, const char __user *upath,
  */
 int fs_storage_open(const char *path, u8 flags, struct p2s_open_reply *reply);
 /*
+ * P2S_CLOSE: drop the reference that a P2S_OPEN_REF or P2S_CREATE_REF
+ * of a regular file took (an unlinked file is freed at the last one).
+ */
+int fs_storage_close(const struct p2s_handle *fh);
+/*
  * A new open storage file for @path (resolved, @len bytes) with the
  * attributes of the service's @reply; NULL on -ENOMEM.
  */

@@ -398,7 +398,8 @@ out:
  * found nothing at its end (a dangling symlink): Linux creates the file
  * it points to, following up to FS_CREATE_MAX_LINKS links; with
  * O_NOFOLLOW the link itself is returned (the caller says -ELOOP).
- * @path ends up naming the file created.
+ * @path ends up naming the file created.  A regular file comes with a
+ * reference (P2S_CREATE_REF) that the caller drops (fs_storage_close()).
  */
 int fs_storage_create(char *path, u32 flags, u32 mode,
 		      struct p2s_open_reply *reply)
@@ -410,6 +411,8 @@ int fs_storage_create(char *path, u32 flags, u32 mode,
 		p2s_flags |= P2S_CREATE_EXCL;
 	if (flags & O_TRUNC)
 		p2s_flags |= P2S_CREATE_TRUNC;
+	/* The caller's open file holds a regular file's reference. */
+	p2s_flags |= P2S_CREATE_REF;
 	for (links = 0;; links++) {
 		ret = storage_create_once(path, p2s_flags, mode, reply);
 		if (ret || (flags & (O_EXCL | O_NOFOLLOW)) ||
@@ -426,7 +429,7 @@ int fs_storage_create(char *path, u32 flags, u32 mode,
 			return -EOPNOTSUPP;
 		}
 		/* Made meanwhile (or a directory on the way): open that. */
-		ret = fs_storage_open(path, 0, reply);
+		ret = fs_storage_open(path, P2S_OPEN_REF, reply);
 		if (ret != -ENOENT)
 			return ret;
 	}

@@ -128,6 +128,8 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		p2s_flags |= P2S_OPEN_NOFOLLOW;
 	if (flags & O_DIRECTORY)
 		p2s_flags |= P2S_OPEN_DIRECTORY;
+	/* A regular file is referenced until its last close (fs.c). */
+	p2s_flags |= P2S_OPEN_REF;
 	if (!tmpfs_owns(lk->path) && pseudofs_owns(lk->path)) {
 		ret = pseudofs_open(lk, flags, &f);
 		if (!ret) {
@@ -159,13 +161,16 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		goto out;
 	ret = open_storage_checks(flags, fit_get_le32(&reply.st.mode),
 				  created, &reply);
-	if (ret)
+	f = NULL;
+	if (!ret)
+		f = fs_storage_ufile(lk->path, lk->len, &reply,
+				     (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
+	if (!f) {
+		if (mode_is(fit_get_le32(&reply.st.mode), S_IFREG))
+			fs_storage_close(&reply.fh);
+		ret = ret ? ret : -ENOMEM;
 		goto out;
-	ret = -ENOMEM;
-	f = fs_storage_ufile(lk->path, lk->len, &reply,
-			     (flags & ~OPEN_ONLY_FLAGS) | O_LARGEFILE);
-	if (!f)
-		goto out;
+	}
 install:
 	ret = fd_install(t, f, 0, flags & O_CLOEXEC);
 	if (ret < 0)

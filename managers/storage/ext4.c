@@ -38,6 +38,7 @@
 
 #include "ext4.h"
 #include "ext4_journal.h"
+#include "ext4_orphan.h"
 #include "ext4_priv.h"
 
 
@@ -448,6 +449,7 @@ void ext4_unmount(struct ext4_fs *fs)
 	if (!fs)
 		return;
 	ext4_journal_destroy(fs);
+	ext4_ref_destroy(fs);
 	bcache_destroy(&fs->bc);
 	kfree(fs->bounce);
 	kfree(fs);
@@ -568,7 +570,14 @@ int ext4_iget(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *inode)
 	}
 	inode->mode = le16_get(&raw->i_mode);
 	inode->links = le16_get(&raw->i_links_count);
-	if (!inode->mode || (!inode->links && le32_get(&raw->i_dtime))) {
+	inode->dtime = le32_get(&raw->i_dtime);
+	/*
+	 * No links and a dtime: deleted, unless it is an orphan still
+	 * open somewhere (its dtime is the next orphan's number).
+	 */
+	if (!inode->links && inode->mode && ext4_orphan_visible(fs, ino))
+		inode->orphan = true;
+	else if (!inode->mode || (!inode->links && inode->dtime)) {
 		ret = -ENOENT;		/* free or deleted */
 		goto put;
 	}

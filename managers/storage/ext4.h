@@ -47,6 +47,8 @@ struct ext4_inode_info {
 	struct ext4_timespec atime, mtime, ctime, crtime;
 	u64 version;			/* i_version: bumped by every data change */
 	u32 csum_seed;			/* metadata_csum: per-inode seed */
+	u32 dtime;			/* raw i_dtime: an orphan's next */
+	bool orphan;			/* on the orphan list (ext4_orphan.c) */
 	__le32 i_block[EXT4_N_BLOCKS];	/* raw: extent root, map or link */
 };
 
@@ -57,6 +59,9 @@ struct ext4_stats {
 };
 
 struct ext4_journal;
+struct ext4_ref;
+
+#define EXT4_REF_BUCKETS	64	/* hash of referenced inodes */
 
 struct ext4_fs {
 	struct bcache bc;
@@ -95,6 +100,17 @@ struct ext4_fs {
 	struct ext4_journal *journal;	/* ext4_journal.c; NULL: none */
 	bool journal_bad;		/* has_journal, but not trusted */
 	struct ext4_timespec now;	/* the caller's clock, for times */
+
+	/* Open references and the orphan list (ext4_orphan.h). */
+	struct ext4_ref *refs[EXT4_REF_BUCKETS];
+	u32 nr_refs;			/* entries in refs[] */
+	u32 last_orphan;		/* s_last_orphan: the list's head */
+	u32 nr_orphans;			/* inodes on the list */
+	bool orphan_scan;		/* iget may return any orphan */
+
+	/* The commit interval (ext4_journal_tick()). */
+	bool dirty_noted;		/* dirty_since_ms is set */
+	u64 dirty_since_ms;		/* first change not committed */
 };
 
 /*

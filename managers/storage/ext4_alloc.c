@@ -627,7 +627,9 @@ int ext4_write_inode(struct ext4_fs *fs, struct ext4_inode_info *in,
 	if (EXT4_GOOD_OLD_INODE_SIZE + extra >= 0x9c)
 		put_le32(&raw->i_version_hi, (u32)(in->version >> 32));
 	memcpy(raw->i_block, in->i_block, sizeof(raw->i_block));
-	put_le32(&raw->i_dtime, in->links ? 0 : (u32)fs->now.sec);
+	/* An orphan's dtime links the orphan list (ext4_orphan.c). */
+	put_le32(&raw->i_dtime, in->links ? 0 : in->orphan ? in->dtime :
+		 (u32)fs->now.sec);
 	encode_time(&raw->i_atime, &raw->i_atime_extra,
 		    EXT4_GOOD_OLD_INODE_SIZE + extra >= 0x90, &in->atime);
 	encode_time(&raw->i_mtime, &raw->i_mtime_extra,
@@ -670,6 +672,7 @@ int ext4_write_super(struct ext4_fs *fs)
 		put_le32(&sb->s_free_blocks_count_hi,
 			 (u32)(fs->free_blocks >> 32));
 	put_le32(&sb->s_free_inodes_count, fs->free_inodes);
+	put_le32(&sb->s_last_orphan, fs->last_orphan);
 	put_le32(&sb->s_wtime, (u32)fs->now.sec);
 	if (fs->has_csum)
 		put_le32(&sb->s_checksum, ext4_sb_csum(sb));

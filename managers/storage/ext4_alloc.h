@@ -33,11 +33,13 @@ int ext4_free_inode(struct ext4_fs *fs, u32 ino, bool is_dir);
 /*
  * Write @in back into its inode table slot, with its checksum.
  * @fresh: a new inode (the slot is cleared, in->csum_seed computed).
- * i_dtime is set when in->links is 0.
+ * i_dtime is set when in->links is 0 (to in->dtime, the next orphan,
+ * for an orphan: in->orphan).
  */
 int ext4_write_inode(struct ext4_fs *fs, struct ext4_inode_info *in,
 		     bool fresh);
-/* The superblock's free counts (and checksum), if they changed. */
+/* The superblock's free counts and orphan list head (and checksum), */
+/* if they changed (fs->sb_dirty). */
 int ext4_write_super(struct ext4_fs *fs);
 /* Set fs->free_blocks and free_inodes from the descriptors. */
 int ext4_count_free(struct ext4_fs *fs);

@@ -910,6 +910,33 @@ int ext4_journal_op_end(struct ext4_fs *fs)
 	return 0;
 }
 
+void ext4_journal_note(struct ext4_fs *fs, u64 now_ms)
+{
+	if (!fs->dirty_noted && fs->writable && bcache_count_dirty(&fs->bc)) {
+		fs->dirty_noted = true;
+		fs->dirty_since_ms = now_ms;
+	}
+}
+
+int ext4_journal_tick(struct ext4_fs *fs, u64 now_ms, u32 interval_ms)
+{
+	int ret;
+
+	if (!fs->writable || !bcache_count_dirty(&fs->bc)) {
+		fs->dirty_noted = false;	/* committed meanwhile */
+		return 0;
+	}
+	if (!fs->dirty_noted) {
+		ext4_journal_note(fs, now_ms);
+		return 0;
+	}
+	if ((s64)(now_ms - fs->dirty_since_ms) < (s64)interval_ms)
+		return 0;
+	fs->dirty_noted = false;
+	ret = ext4_journal_commit(fs, false);
+	return ret ? ret : 1;
+}
+
 void ext4_journal_destroy(struct ext4_fs *fs)
 {
 	struct ext4_journal *j = fs->journal;

@@ -102,6 +102,15 @@ int ext4_journal_op_end(struct ext4_fs *fs);
  * journal: write every dirty block and flush.
  */
 int ext4_journal_commit(struct ext4_fs *fs, bool idle);
+/*
+ * The commit interval, on a clock the caller keeps (@now_ms: any
+ * monotonic milliseconds).  ext4_journal_note() after each request
+ * remembers when the running transaction got its first change;
+ * ext4_journal_tick() (from a timer thread) commits it once it is
+ * @interval_ms old: 1 committed, 0 nothing to do, or -errno.
+ */
+void ext4_journal_note(struct ext4_fs *fs, u64 now_ms);
+int ext4_journal_tick(struct ext4_fs *fs, u64 now_ms, u32 interval_ms);
 void ext4_journal_destroy(struct ext4_fs *fs);
 
 #endif /* _STORAGE_EXT4_JOURNAL_H */

@@ -22,6 +22,7 @@
 #include "ext4_alloc.h"
 #include "ext4_dir.h"
 #include "ext4_journal.h"
+#include "ext4_orphan.h"
 #include "ext4_write.h"
 
 #define EXT4_S_ISGID		02000
@@ -41,6 +42,8 @@
 	 EXT4_FEATURE_RO_COMPAT_METADATA_CSUM)
 /* COMPAT features that need upkeep we do not do. */
 #define EXT4_W_COMPAT_BAD	EXT4_FEATURE_COMPAT_SPARSE_SUPER2
+
+static void ext4_write_orphans(struct ext4_fs *fs);
 
 void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 {
@@ -66,6 +69,16 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 	    sb->s_log_groups_per_flex < 31)
 		fs->flex_size = 1u << sb->s_log_groups_per_flex;
 	fs->next_generation = le32_get(&sb->s_mkfs_time) * 2654435761u;
+	/*
+	 * Until a request brings the caller's clock (the storage node has
+	 * none), times such as a freed orphan's dtime are the last write's.
+	 */
+	if (!fs->now.sec) {
+		u32 wtime = le32_get(&sb->s_wtime);
+		u32 mkfs = le32_get(&sb->s_mkfs_time);
+
+		fs->now.sec = wtime > mkfs ? wtime : mkfs;
+	}
 
 	bad = fs->feature_incompat & ~EXT4_W_INCOMPAT;
 	if (!fs->io->write)
@@ -84,8 +97,6 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 		why = "bad s_first_ino";
 	else if (fs->journal_bad)
 		why = "a journal that cannot be trusted";
-	else if (le32_get(&sb->s_last_orphan))
-		why = "an orphan list to process";
 	else if (le32_get(&sb->s_log_cluster_size) !=
 		 le32_get(&sb->s_log_block_size) ||
 		 le32_get(&sb->s_clusters_per_group) != fs->blocks_per_group)
@@ -94,12 +105,16 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 		why = "group sizes not whole bytes of bitmap";
 	else if (ext4_count_free(fs))
 		why = "bad free counts";
+	else
+		why = ext4_orphan_check(fs, sb);
 	if (why) {
 		pr_info("writes refused: %s\n", why);
 		return;
 	}
 	fs->writable = true;
 	ext4_journal_start(fs);
+	if (fs->last_orphan)
+		ext4_write_orphans(fs);
 }
 
 static int ext4_w_begin(struct ext4_fs *fs)
@@ -127,6 +142,25 @@ static int ext4_w_end(struct ext4_fs *fs, int ret)
 	if (!err)
 		err = ext4_journal_op_end(fs);
 	return ret ? ret : err;
+}
+
+/*
+ * A crash left orphans (files unlinked while open): free them now, in
+ * one transaction, committed before the first request.
+ */
+static void ext4_write_orphans(struct ext4_fs *fs)
+{
+	int n;
+
+	n = ext4_orphan_process(fs);
+	n = n < 0 ? n : ext4_w_end(fs, 0) ? : n;
+	if (n < 0) {
+		pr_err("orphan list not processed (%d); writes refused\n", n);
+		fs->writable = false;
+		return;
+	}
+	pr_info("freed %d orphan inodes a crash left\n", n);
+	ext4_journal_commit(fs, true);
 }
 
 static int check_name(const char *name, size_t len)
@@ -490,19 +524,12 @@ static int can_drop(const struct ext4_inode_info *in)
 	return -EROFS;
 }
 
-/* Drop one link of @in; at none, free its blocks and the inode. */
-static int drop_link(struct ext4_fs *fs, struct ext4_inode_info *in)
+/* @in has no links and no references: free its blocks and the inode. */
+static int free_node(struct ext4_fs *fs, struct ext4_inode_info *in)
 {
 	bool is_dir = ext4_is_dir(in);
 	int ret = 0;
 
-	in->ctime = fs->now;
-	if (is_dir || in->links <= 1)
-		in->links = 0;
-	else
-		in->links--;
-	if (in->links)
-		return ext4_write_inode(fs, in, false);
 	if (in->flags & EXT4_EXTENTS_FL) {
 		struct ext4_xlist xl;
 		u64 freed = 0;
@@ -525,6 +552,64 @@ static int drop_link(struct ext4_fs *fs, struct ext4_inode_info *in)
 	if (!ret)
 		ret = ext4_free_inode(fs, in->ino, is_dir);
 	return ret;
+}
+
+/*
+ * Drop one link of @in; at none, free its blocks and the inode, or, if
+ * a regular file still open somewhere, put it on the orphan list.
+ */
+static int drop_link(struct ext4_fs *fs, struct ext4_inode_info *in)
+{
+	in->ctime = fs->now;
+	if (ext4_is_dir(in) || in->links <= 1)
+		in->links = 0;
+	else
+		in->links--;
+	if (in->links)
+		return ext4_write_inode(fs, in, false);
+	if (ext4_is_reg(in) && ext4_ref_held(fs, in->ino))
+		return ext4_orphan_add(fs, in);
+	return free_node(fs, in);
+}
+
+int ext4_drop_orphan(struct ext4_fs *fs, struct ext4_inode_info *in)
+{
+	struct ext4_xlist xl;
+	int ret;
+
+	if (!in->links)
+		return free_node(fs, in);
+	ret = ext4_xl_load(fs, in, &xl);
+	if (ret)
+		return ret;
+	ret = shrink(fs, in, &xl, in->size);
+	if (!ret)
+		ret = ext4_xl_store(fs, in, &xl);
+	if (!ret)
+		ret = ext4_write_inode(fs, in, false);
+	ext4_xl_free(&xl);
+	return ret;
+}
+
+int ext4_release_orphan(struct ext4_fs *fs, u32 ino)
+{
+	struct ext4_inode_info in;
+	int ret;
+
+	fs->orphan_scan = true;
+	ret = ext4_iget(fs, ino, &in);
+	fs->orphan_scan = false;
+	if (ret || !in.orphan || in.links)
+		return ret;	/* still linked: nothing to free */
+	ret = ext4_w_begin(fs);
+	if (ret)
+		return ret;	/* read-only now: left for the next mount */
+	ret = ext4_orphan_del(fs, &in);
+	if (!ret)
+		ret = free_node(fs, &in);
+	if (ret)
+		pr_err("inode %u: orphan not freed (%d)\n", ino, ret);
+	return ext4_w_end(fs, ret);
 }
 
 /* A parent gains a subdirectory: dir_nlink's 1 past EXT4_LINK_MAX. */
@@ -711,6 +796,8 @@ int ext4_link(struct ext4_fs *fs, u32 ino, u32 dir_ino, const char *name,
 		return ret;
 	if (ext4_is_dir(&in))
 		return -EPERM;
+	if (!in.links)
+		return -ENOENT;		/* an open unlinked file, as Linux */
 	if (in.links >= EXT4_LINK_MAX)
 		return -EMLINK;
 	ret = get_dir(fs, dir_ino, &dir, &xl);

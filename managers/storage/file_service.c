@@ -13,10 +13,18 @@
  * storage_io, the FIT handlers, counters.
  *
  * Locking: svc_lock (a mutex: handlers sleep on disk I/O) serialises
- * every call into the ext4 reader and protects svc_reply and svc_stats.
- * FIT runs handlers in its worker threads (or in the calling thread,
- * in-process), so requests from several processors queue on the mutex.
- * Nothing under it calls FIT or takes another manager's lock.
+ * every call into the ext4 reader and protects svc_reply, svc_stats and
+ * svc_ref_nodes.  FIT runs handlers in its worker threads (or in the
+ * calling thread, in-process), so requests from several processors
+ * queue on the mutex.  Nothing under it calls FIT or takes another
+ * manager's lock.
+ *
+ * A kernel thread (storage_commit) ticks every SVC_TICK_MS: it commits
+ * the journal's running transaction once its first change is
+ * storage.commit seconds old (fsync commits earlier), taking svc_lock
+ * for that commit only, and drops the open-file references of a node
+ * whose FIT connection has been down for storage.ref_drop_ms (a node
+ * that left the cluster closes nothing; its orphans are freed then).
  */
 #define pr_fmt(fmt) "storage: " fmt
 
@@ -25,19 +33,35 @@
 #include <tessera/blkdev.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
+#include <tessera/kthread.h>
 #include <tessera/mutex.h>
 #include <tessera/node.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/slab.h>
 #include <tessera/storage.h>
+#include <tessera/time.h>
+#include <tessera/timer.h>
 
+#include "ext4_journal.h"
+#include "ext4_orphan.h"
 #include "internal.h"
+
+#define SVC_TICK_MS	250
+
+static unsigned int storage_commit_s = 5;
+PARAM_UINT("storage.commit", storage_commit_s, 1, 3600,
+	   "storage: seconds a change may wait before its journal commit (ext4's commit=)");
+static unsigned int storage_ref_drop_ms = 10000;
+PARAM_UINT("storage.ref_drop_ms", storage_ref_drop_ms, 1000, 3600000,
+	   "storage: a node disconnected this long loses its open-file references");
 
 static DEFINE_MUTEX(svc_lock);
 static struct ext4_fs *svc_fs;			/* set once at boot */
 static struct storage_blk_io svc_io;
 static u8 *svc_reply;				/* under svc_lock */
 static struct p2s_stats svc_stats;		/* under svc_lock */
+static u64 svc_ref_nodes;			/* may hold references */
 
 static int blk_io_read(void *ctx, u64 off, void *buf, size_t len)
 {
@@ -79,13 +103,74 @@ static void p2s_handler(struct fit_request *rq, void *ctx)
 	int ret;
 
 	mutex_lock(&svc_lock);
-	ret = p2s_serve(svc_fs, rq->opcode, rq->data, rq->len, svc_reply,
-			&svc_stats);
+	ret = p2s_serve_from(svc_fs, rq->src_node, rq->opcode, rq->data,
+			     rq->len, svc_reply, &svc_stats);
+	if (ret >= 0 && (rq->opcode == P2S_OPEN || rq->opcode == P2S_CREATE) &&
+	    rq->src_node < 64)
+		svc_ref_nodes |= 1ull << rq->src_node;
+	/* A change may have dirtied the cache: start the commit clock. */
+	if (rq->opcode != P2S_READ && rq->opcode != P2S_STAT &&
+	    rq->opcode != P2S_GETDENTS && rq->opcode != P2S_OPEN)
+		ext4_journal_note(svc_fs, jiffies_to_msecs(jiffies));
 	if (ret < 0)
 		fit_reply_error(rq, ret);
 	else
 		fit_reply(rq, svc_reply, ret);
 	mutex_unlock(&svc_lock);
+}
+
+/* Drop the references of nodes whose connection stayed down. */
+static void svc_check_nodes(u64 now, u64 *down_since)
+{
+	u64 nodes = READ_ONCE(svc_ref_nodes);
+	unsigned int n;
+	u32 dropped;
+
+	for (n = 0; n < 64; n++) {
+		if (!(nodes & (1ull << n)) || n == node_id)
+			continue;
+		if (fit_peer_up(n)) {
+			down_since[n] = 0;
+			continue;
+		}
+		if (!down_since[n]) {
+			down_since[n] = now ? now : 1;
+			continue;
+		}
+		if (now - down_since[n] < storage_ref_drop_ms)
+			continue;
+		down_since[n] = 0;
+		mutex_lock(&svc_lock);
+		svc_ref_nodes &= ~(1ull << n);
+		dropped = ext4_ref_drop_owner(svc_fs, n);
+		mutex_unlock(&svc_lock);
+		if (dropped)
+			pr_info("node %u gone for %u ms: dropped its %u open-file references\n",
+				n, storage_ref_drop_ms, dropped);
+	}
+}
+
+static int svc_commit_fn(void *arg)
+{
+	static u64 down_since[64];
+	bool logged = false;
+	int ret;
+
+	for (;;) {
+		u64 now;
+
+		msleep(SVC_TICK_MS);
+		now = jiffies_to_msecs(jiffies);
+		mutex_lock(&svc_lock);
+		ret = ext4_journal_tick(svc_fs, now, storage_commit_s * 1000);
+		mutex_unlock(&svc_lock);
+		if (ret < 0 && !logged) {
+			logged = true;
+			pr_err("timed journal commit failed (%d)\n", ret);
+		}
+		svc_check_nodes(now, down_since);
+	}
+	return 0;
 }
 
 static const u16 p2s_opcodes[] = {
@@ -133,6 +218,8 @@ int storage_service_start(void)
 		goto out;
 	}
 	started = 0;
+	if (IS_ERR_OR_NULL(kthread_run(svc_commit_fn, NULL, "storage_commit")))
+		pr_err("no commit thread: changes wait for fsync\n");
 	for (i = 0; i < ARRAY_SIZE(p2s_opcodes); i++) {
 		ret = fit_register_handler(p2s_opcodes[i], p2s_handler, NULL);
 		if (ret) {

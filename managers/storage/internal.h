@@ -43,5 +43,11 @@ struct p2s_stats {
 
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats);
+/*
+ * The same for a request from node @owner, who holds the references
+ * that P2S_OPEN_REF and P2S_CREATE_REF take (p2s_serve(): node 0).
+ */
+int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
+		   size_t len, void *reply, struct p2s_stats *stats);
 
 #endif /* _STORAGE_INTERNAL_H */

@@ -16,6 +16,7 @@
 #include <tessera/kernel.h>
 #include <tessera/string.h>
 
+#include "ext4_orphan.h"
 #include "ext4_write.h"
 #include "internal.h"
 
@@ -177,7 +178,7 @@ static int p2s_change_fixed(u16 op, size_t *fixed, u8 *flags)
 		*fixed = sizeof(struct p2s_truncate_req);
 		break;
 	case P2S_CREATE:
-		*flags = P2S_CREATE_EXCL | P2S_CREATE_TRUNC;
+		*flags = P2S_CREATE_EXCL | P2S_CREATE_TRUNC | P2S_CREATE_REF;
 		*fixed = sizeof(struct p2s_create_req);
 		break;
 	case P2S_MKDIR:
@@ -409,8 +410,17 @@ static void p2s_fill_stat(struct ext4_fs *fs,
 	fit_put_le64(&st->version, i->version);
 }
 
+/* P2S_OPEN_REF, P2S_CREATE_REF: a regular file's reference for @owner. */
+static int p2s_take_ref(struct ext4_fs *fs, const struct ext4_inode_info *in,
+			bool want, u32 owner)
+{
+	if (!want || !ext4_is_reg(in))
+		return 0;
+	return ext4_ref_get(fs, in->ino, owner);
+}
+
 static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,
-		    void *reply)
+		    u32 owner, void *reply)
 {
 	struct p2s_open_reply *r = reply;
 	struct ext4_inode_info inode;
@@ -425,6 +435,9 @@ static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,
 		return ret;
 	if ((a->flags & P2S_OPEN_DIRECTORY) && !ext4_is_dir(&inode))
 		return -ENOTDIR;
+	ret = p2s_take_ref(fs, &inode, a->flags & P2S_OPEN_REF, owner);
+	if (ret)
+		return ret;
 	fit_put_le32(&r->fh.ino, inode.ino);
 	fit_put_le32(&r->fh.generation, inode.generation);
 	p2s_fill_stat(fs, &inode, &r->st);
@@ -535,7 +548,7 @@ static int p2s_open_reply_of(struct ext4_fs *fs, u32 ino, void *reply)
 }
 
 static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
-		      void *reply)
+		      u32 owner, void *reply)
 {
 	struct ext4_inode_info dir, inode;
 	u32 ino;
@@ -555,10 +568,15 @@ static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
 		    (a->flags & P2S_CREATE_TRUNC) && inode.size)
 			ret = ext4_truncate(fs, ino, 0);
 	}
+	if (!ret)
+		ret = ext4_iget(fs, ino, &inode);
+	if (!ret)
+		ret = p2s_take_ref(fs, &inode, a->flags & P2S_CREATE_REF,
+				   owner);
 	return ret ? ret : p2s_open_reply_of(fs, ino, reply);
 }
 
-static int p2s_change(struct ext4_fs *fs, u16 op,
+static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 		      const struct p2s_change_args *a, void *reply)
 {
 	struct ext4_inode_info inode, other;
@@ -592,7 +610,7 @@ static int p2s_change(struct ext4_fs *fs, u16 op,
 	case P2S_TRUNCATE:
 		return ext4_truncate(fs, a->ino, a->offset);
 	case P2S_CREATE:
-		return p2s_create(fs, a, reply);
+		return p2s_create(fs, a, owner, reply);
 	case P2S_MKDIR:
 		ret = ext4_mkdir(fs, a->ino, a->name, a->name_len, a->mode,
 				 a->uid, a->gid, &ino);
@@ -636,6 +654,12 @@ static int p2s_change(struct ext4_fs *fs, u16 op,
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats)
 {
+	return p2s_serve_from(fs, 0, op, req, len, reply, stats);
+}
+
+int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
+		   size_t len, void *reply, struct p2s_stats *stats)
+{
 	struct ext4_inode_info inode;
 	struct p2s_open_args oa;
 	struct p2s_io_args a;
@@ -647,7 +671,7 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 		ret = p2s_open_req_check(req, len, &oa);
 		if (ret)
 			goto malformed;
-		ret = p2s_open(fs, &oa, reply);
+		ret = p2s_open(fs, &oa, owner, reply);
 		break;
 	case P2S_STAT:
 	case P2S_CLOSE:
@@ -658,6 +682,11 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 		if (!ret && op == P2S_STAT) {
 			p2s_fill_stat(fs, &inode, reply);
 			ret = sizeof(struct p2s_stat);
+		} else if (!ret) {
+			/* The last reference of an orphan frees it. */
+			ret = ext4_ref_put(fs, a.ino, owner);
+			if (ret == -ENOENT)
+				ret = -EBADF;	/* it holds none */
 		}
 		break;
 	case P2S_READ:
@@ -688,7 +717,7 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 			break;
 		if (ret)
 			goto malformed;
-		ret = p2s_change(fs, op, &ca, reply);
+		ret = p2s_change(fs, op, owner, &ca, reply);
 		break;
 	}
 	}

@@ -28,6 +28,13 @@ host's disk.
                       unlinking it lets a write succeed (lines written
                       here, not from a native run: the host disk is not
                       small), and e2fsck -fn is clean afterwards
+  orphan              tests/user/orphan.c: a file unlinked while two
+                      descriptors hold it is written, read back, fstat'd
+                      (st_nlink 0), mapped and read, then closed; output
+                      equal to a native chroot run; afterwards e2fsck -fn
+                      is clean, the image has no orphan left and its
+                      free block and inode counts are what they were
+                      before the run (dumpe2fs)
 """
 
 import hashlib
@@ -61,17 +68,28 @@ def _tools():
 			raise Skip(f"{tool} not installed (scripts/install-deps)")
 
 
-def _work(name):
+def _work(name, program="fs_write"):
 	"""A fresh directory for scenario @name, with a tree holding only
-	the fs_write program at /fs_write."""
+	the test program @program at /@program."""
 	work = os.path.join(clusterlib.runs_dir(), name + "-work")
 	if os.path.exists(work):
 		shutil.rmtree(work)
 	root = os.path.join(work, "root")
 	os.makedirs(root)
-	shutil.copy(test_user.program("fs_write"),
-		    os.path.join(root, "fs_write"))
+	shutil.copy(test_user.program(program), os.path.join(root, program))
 	return work, root
+
+
+def _same_as_native(where, got, want):
+	"""(status, stdout, stderr) @got of a Tessera run equal to @want,
+	the native run's."""
+	check(got[1] == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{got[1].decode(errors='replace')}")
+	check(got[2] == want[2], f"{where}: stderr differs: native "
+	      f"{want[2]!r}, tessera {got[2]!r}")
+	check(got[0] == want[0], f"{where}: status {got[0]}, native {want[0]}")
 
 
 def _mke2fs(root, img, size):
@@ -127,12 +145,7 @@ def native_vs_tessera(local=False):
 	code, out, err, _ = _tessera(name, img, ["/fs_write", "/w"],
 				     local=local)
 	where = f"{name}: logs in runs/.../{name}/"
-	check(out == want_out,
-	      f"{where}: stdout differs\n--- native\n{text}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(err == want_err, f"{where}: stderr differs: native "
-	      f"{want_err!r}, tessera {err!r}")
-	check(code == want_code, f"{where}: status {code}, native {want_code}")
+	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
 	_e2fsck_clean(img, where)
 	for name in DEBUGFS_FILES:
 		res = subprocess.run(["debugfs", "-R", f"cat /{name}", img],
@@ -184,9 +197,43 @@ def enospc():
 	shutil.rmtree(work)
 
 
+def _free_counts(img):
+	"""(free blocks, free inodes, first orphan) as dumpe2fs -h says."""
+	res = subprocess.run(["dumpe2fs", "-h", img], stdout=subprocess.PIPE,
+			     stderr=subprocess.DEVNULL, text=True)
+	def field(name):
+		m = re.search(rf"^{name}:\s+(\d+)$", res.stdout, re.M)
+		return int(m.group(1)) if m else 0
+	return (field("Free blocks"), field("Free inodes"),
+		field("First orphan inode"))
+
+
+def orphan():
+	_tools()
+	work, root = _work("fswrite-orphan", "orphan")
+	native_root = os.path.join(work, "native")
+	shutil.copytree(root, native_root, symlinks=True)
+	want_code, want_out, want_err = clusterlib.native_chroot(
+		native_root, ["/orphan", "/o"])
+	check(want_code == 0, f"orphan failed natively (status {want_code}):\n"
+	      f"{want_out.decode(errors='replace')}{want_err!r}")
+	img = os.path.join(work, "orphan.ext4")
+	_mke2fs(root, img, "16M")
+	before = _free_counts(img)
+	code, out, err, _ = _tessera("fswrite-orphan", img, ["/orphan", "/o"])
+	where = "fswrite-orphan: logs in runs/.../fswrite-orphan/"
+	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
+	_e2fsck_clean(img, where)
+	after = _free_counts(img)
+	check(after == before, f"{where}: (free blocks, free inodes, first "
+	      f"orphan) {after}, before the run {before}")
+	shutil.rmtree(work)
+
+
 SCENARIOS = [
 	("native_vs_tessera", native_vs_tessera),
 	("local_mode", lambda: native_vs_tessera(local=True)),
 	("read_only_image", read_only_image),
+	("orphan", orphan),
 	("enospc", enospc),
 ]

@@ -79,13 +79,13 @@ def _cmd(name, img, argv):
 	return cmd + ["--"] + argv
 
 
-def _run_and_cut(name, img, rng):
-	"""Run fsync_loop and SIGKILL every QEMU after a random number of
-	"synced" lines: the stdout lines seen before the cut."""
-	want = rng.randint(2, 10)
-	delay = rng.uniform(0.0, 1.5)
+def run_and_cut(name, img, argv, enough, delay=0.0, before_cut=None):
+	"""Run @argv on three nodes with @img writable and SIGKILL every QEMU
+	once enough(stdout lines so far) (then @delay seconds later, and
+	after before_cut(launcher pid) returned), or at the timeout: the
+	stdout lines seen before the cut."""
 	lines = []
-	cmd = _cmd(name, img, ["/fsync_loop", "/p", str(LOOP_FILES)])
+	cmd = _cmd(name, img, argv)
 	with clusterlib.qemu_slots(3):
 		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
 					stdout=subprocess.PIPE,
@@ -100,9 +100,11 @@ def _run_and_cut(name, img, rng):
 		t.start()
 		end = time.monotonic() + TIMEOUT
 		while (time.monotonic() < end and proc.poll() is None and
-		       sum(ln.startswith("synced ") for ln in lines) < want):
+		       not enough(lines)):
 			time.sleep(0.05)
 		time.sleep(delay)
+		if before_cut:
+			before_cut(proc.pid)
 		seen = list(lines)
 		qemus = [p for p in _descendants(proc.pid)]
 		for p in qemus:
@@ -116,6 +118,18 @@ def _run_and_cut(name, img, rng):
 			pass
 		proc.wait()
 		t.join(5)
+	return seen
+
+
+def _run_and_cut(name, img, rng):
+	"""Run fsync_loop and SIGKILL every QEMU after a random number of
+	"synced" lines: the stdout lines seen before the cut."""
+	want = rng.randint(2, 10)
+	delay = rng.uniform(0.0, 1.5)
+	seen = run_and_cut(
+		name, img, ["/fsync_loop", "/p", str(LOOP_FILES)],
+		lambda lines: sum(ln.startswith("synced ") for ln in lines) >= want,
+		delay)
 	check("done" not in seen and any(ln.startswith("synced ") for ln in seen),
 	      f"{name}: the cut did not land inside the loop: {seen[-5:]}")
 	check(not any(ln.startswith("FAIL") for ln in seen),

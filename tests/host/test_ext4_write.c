@@ -13,7 +13,7 @@
  *
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs).
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/ext4_orphan.c managers/storage/p2s.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <fcntl.h>
@@ -30,6 +30,8 @@
 #include <tessera/string.h>
 
 #include "../../managers/storage/ext4.h"
+#include "../../managers/storage/ext4_journal.h"
+#include "../../managers/storage/ext4_orphan.h"
 #include "../../managers/storage/ext4_write.h"
 #include "../../managers/storage/internal.h"
 #include "ext4_htest.h"
@@ -729,6 +731,323 @@ static void test_p2s_changes(struct htest *t)
 	}
 }
 
+/* --- files unlinked while open: the orphan list ------------------------ */
+
+#define ORPHAN_LEN	300000
+
+/* A new file @name in the root with ORPHAN_LEN bytes of pattern @seed. */
+static u32 make_file(struct htest *t, struct img *im, const char *name,
+		     u32 seed, u8 *buf)
+{
+	u32 ino = 0;
+
+	fill(buf, seed, 0, ORPHAN_LEN);
+	HT_EXPECT_EQ(t, ext4_create(im->fs, EXT4_ROOT_INO, name, strlen(name),
+				    0644, 0, 0, &ino), 0);
+	HT_EXPECT_EQ(t, ext4_write(im->fs, ino, 0, buf, ORPHAN_LEN),
+		     ORPHAN_LEN);
+	return ino;
+}
+
+/* e2fsprogs' view of the image: free blocks and the first orphan. */
+static long long free_blocks(struct img *im)
+{
+	return debugfs_num(im, "stats", "Free blocks:");
+}
+
+static long long first_orphan(struct img *im)
+{
+	long long v = debugfs_num(im, "stats", "First orphan inode:");
+
+	return v < 0 ? 0 : v;		/* not printed when there is none */
+}
+
+/*
+ * Linux keeps a file unlinked while open until the last close: reads
+ * and writes through the open file work, fstat says 0 links, link()
+ * gives ENOENT, and the last close frees it.
+ */
+static void test_orphan_release(struct htest *t)
+{
+	u8 *buf = malloc(ORPHAN_LEN), *got = malloc(ORPHAN_LEN);
+	struct ext4_inode_info in;
+	long long before;
+	struct img im;
+	u32 f, g;
+
+	HT_ASSERT(t, buf && got);
+	HT_ASSERT(t, img_make(&im, "orphan.img", "64M", ""));
+	before = free_blocks(&im);
+	HT_ASSERT(t, before > 0);
+	HT_ASSERT(t, img_mount(&im));
+	f = make_file(t, &im, "f", 31, buf);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, f, 7), 0);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, f, 9), 0);
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, EXT4_ROOT_INO, "f", 1), 0);
+	HT_EXPECT_EQ(t, resolve(&im, "/f"), 0);
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, f, &in), 0);
+	HT_EXPECT_EQ(t, in.links, 0);
+	HT_EXPECT_EQ(t, in.size, ORPHAN_LEN);
+	/* On the disk's list once committed, as e2fsprogs reads it. */
+	HT_EXPECT_EQ(t, ext4_sync(im.fs), 0);
+	HT_EXPECT_EQ(t, first_orphan(&im), f);
+	/* Written and read through the reference. */
+	fill(buf + 1000, 32, 1000, 5000);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, f, 1000, buf + 1000, 5000), 5000);
+	HT_EXPECT_EQ(t, ext4_truncate(im.fs, f, ORPHAN_LEN - 100), 0);
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, f, &in), 0);
+	HT_EXPECT_EQ(t, ext4_read(im.fs, &in, 0, got, ORPHAN_LEN),
+		     ORPHAN_LEN - 100);
+	HT_EXPECT(t, !memcmp(got, buf, ORPHAN_LEN - 100));
+	HT_EXPECT_EQ(t, ext4_link(im.fs, f, EXT4_ROOT_INO, "back", 4), -ENOENT);
+	/* A second orphan in the chain, taken off from the middle. */
+	g = make_file(t, &im, "g", 33, buf);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, g, 7), 0);
+	HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "h", 1, 0644, 0, 0,
+				    &in.ino), 0);
+	/* rename over an open file orphans it too */
+	HT_EXPECT_EQ(t, ext4_rename(im.fs, EXT4_ROOT_INO, "h", 1,
+				    EXT4_ROOT_INO, "g", 1, 0), 0);
+	HT_EXPECT_EQ(t, ext4_sync(im.fs), 0);
+	HT_EXPECT_EQ(t, first_orphan(&im), g);
+	HT_EXPECT_EQ(t, ext4_ref_put(im.fs, f, 7), 0);
+	HT_EXPECT_EQ(t, ext4_ref_put(im.fs, f, 7), -ENOENT);	/* not held */
+	HT_EXPECT_EQ(t, ext4_iget(im.fs, f, &in), 0);		/* 9 holds it */
+	HT_EXPECT_EQ(t, ext4_ref_put(im.fs, f, 9), 0);
+	HT_EXPECT_EQ(t, ext4_iget(im.fs, f, &in), -ENOENT);
+	HT_EXPECT_EQ(t, ext4_ref_drop_owner(im.fs, 7), 1);	/* g's */
+	HT_EXPECT_EQ(t, ext4_iget(im.fs, g, &in), -ENOENT);
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, EXT4_ROOT_INO, "g", 1), 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT_EQ(t, first_orphan(&im), 0);
+	HT_EXPECT_EQ(t, free_blocks(&im), before);
+	free(buf);
+	free(got);
+}
+
+/*
+ * A crash with open unlinked files: the next writable mount frees them
+ * (the journal replayed first), leaving nothing for e2fsck; a list
+ * Linux left (debugfs: unlinked, links 0, on s_last_orphan) too.
+ */
+static void test_orphan_crash(struct htest *t)
+{
+	u8 *buf = malloc(ORPHAN_LEN);
+	char cmd[256];
+	long long before;
+	struct img im;
+	u32 f, g, l;
+
+	HT_ASSERT(t, buf);
+	HT_ASSERT(t, img_make(&im, "crash.img", "64M", ""));
+	before = free_blocks(&im);
+	/* Linux's orphan: unlinked, links 0, on s_last_orphan. */
+	HT_ASSERT(t, img_mount(&im));
+	l = make_file(t, &im, "linux", 43, buf);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	snprintf(cmd, sizeof(cmd), "unlink /linux\nsif <%u> links_count 0\nssv last_orphan %u\n",
+		 l, l);
+	HT_EXPECT_EQ(t, sh("printf '%s' | debugfs -w -f - '%s' >/dev/null 2>&1",
+			   cmd, im.path), 0);
+	HT_EXPECT_EQ(t, first_orphan(&im), l);
+	HT_ASSERT(t, img_mount(&im));
+	HT_EXPECT(t, im.fs->writable);
+	HT_EXPECT_EQ(t, im.fs->last_orphan, 0);
+	HT_EXPECT_EQ(t, im.fs->free_blocks, before);
+	/* Ours, then a crash: committed, never released, no unmount. */
+	f = make_file(t, &im, "f", 41, buf);
+	g = make_file(t, &im, "g", 42, buf);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, f, 1), 0);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, g, 1), 0);
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, EXT4_ROOT_INO, "f", 1), 0);
+	HT_EXPECT_EQ(t, ext4_unlink(im.fs, EXT4_ROOT_INO, "g", 1), 0);
+	HT_EXPECT_EQ(t, ext4_journal_commit(im.fs, false), 0);
+	ext4_unmount(im.fs);
+	close(im.fd);
+	/* The journal is replayed first, then the list processed. */
+	HT_ASSERT(t, img_mount(&im));
+	HT_EXPECT(t, im.fs->writable);
+	HT_EXPECT_EQ(t, im.fs->last_orphan, 0);
+	HT_EXPECT_EQ(t, im.fs->free_blocks, before);
+	HT_EXPECT_EQ(t, ext4_iget(im.fs, f, &(struct ext4_inode_info){ 0 }),
+		     -ENOENT);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT_EQ(t, first_orphan(&im), 0);
+	HT_EXPECT_EQ(t, free_blocks(&im), before);
+	free(buf);
+}
+
+/*
+ * A corrupt orphan list (a loop, an inode number out of range or below
+ * the first one, an inode in use with links) is not processed: the
+ * file system mounts read-only, its files still read.
+ */
+static void test_orphan_corrupt(struct htest *t)
+{
+	static const char *const cases[] = {
+		"ssv last_orphan 99999999\n",
+		"ssv last_orphan 2\n",
+		"sif /a links_count 0\nsif /a dtime %2$u\nsif /b links_count 0\nsif /b dtime %1$u\nssv last_orphan %1$u\n",
+		"sif /d dtime 0\nssv last_orphan %3$u\n",
+	};
+	char cmd[256], script[512];
+	struct img im;
+	u32 a, b, d, ino;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		HT_ASSERT(t, img_make(&im, "badorphan.img", "16M", ""));
+		HT_ASSERT(t, img_mount(&im));
+		HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "a", 1, 0644,
+					    0, 0, &a), 0);
+		HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "b", 1, 0644,
+					    0, 0, &b), 0);
+		HT_EXPECT_EQ(t, ext4_mkdir(im.fs, EXT4_ROOT_INO, "d", 1, 0755,
+					   0, 0, &d), 0);
+		HT_EXPECT_EQ(t, img_unmount(&im), 0);
+		snprintf(script, sizeof(script), cases[i], a, b, d);
+		snprintf(cmd, sizeof(cmd), "printf '%s' | debugfs -w -f - '%s' >/dev/null 2>&1",
+			 script, im.path);
+		HT_EXPECT_EQ(t, sh("%s", cmd), 0);
+		HT_ASSERT(t, img_mount(&im));
+		HT_EXPECT(t, !im.fs->writable);
+		HT_EXPECT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "c", 1, 0644,
+					    0, 0, &ino), -EROFS);
+		HT_EXPECT_EQ(t, resolve(&im, "/d") == d, true);
+		ext4_unmount(im.fs);
+		close(im.fd);
+	}
+}
+
+/* A P2S_UNLINK, P2S_STAT or P2S_CLOSE as node @owner. */
+static int serve_as(struct img *im, u32 owner, u16 op, size_t len,
+		    struct p2s_stats *st)
+{
+	return p2s_serve_from(im->fs, owner, op, req, len, rep, st);
+}
+
+static size_t mk_fh(const struct p2s_handle *fh)
+{
+	struct p2s_fh_req *r = (void *)req;
+
+	memset(r, 0, sizeof(*r));
+	put_hdr(r, 0);
+	r->fh = *fh;
+	return sizeof(*r);
+}
+
+/* The references over P2S: taken by node, dropped by P2S_CLOSE. */
+static void test_p2s_orphan(struct htest *t)
+{
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_name_req *nr = (void *)req;
+	struct p2s_open_req *o = (void *)req;
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root;
+	struct p2s_handle fh;
+	struct img im;
+
+	HT_ASSERT(t, img_make(&im, "p2sorphan.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+	HT_ASSERT_EQ(t, serve_as(&im, 3, P2S_CREATE,
+				 mk_create(&root, "x", P2S_CREATE_REF), &st),
+		     sizeof(*orep));
+	fh = orep->fh;
+	/* A second open by another node, by path. */
+	memset(o, 0, sizeof(*o) + 3);
+	put_hdr(o, P2S_OPEN_REF);
+	put_le16(&o->path_len, 2);
+	memcpy(o->path, "/x", 3);
+	HT_ASSERT_EQ(t, serve_as(&im, 5, P2S_OPEN, sizeof(*o) + 3, &st),
+		     sizeof(*orep));
+	memset(nr, 0, sizeof(*nr) + 2);
+	put_hdr(nr, 0);
+	put_fh(&nr->dir, &root);
+	put_le16(&nr->name_len, 1);
+	put_now(&nr->now);
+	memcpy(nr->name, "x", 2);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, sizeof(*nr) + 2, &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 0);			/* st_nlink */
+	HT_EXPECT_EQ(t, serve_as(&im, 4, P2S_CLOSE, mk_fh(&fh), &st), -EBADF);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), -EBADF);
+	HT_EXPECT_EQ(t, serve_as(&im, 5, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 5, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT(t, serve_as(&im, 5, P2S_STAT, mk_fh(&fh), &st) < 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
+/*
+ * The commit interval on a fake clock: a change without fsync is on
+ * the disk (through the journal) once the tick after the interval ran,
+ * and not before.  The "power cut" is a copy of the image taken then.
+ */
+static void test_commit_interval(struct htest *t)
+{
+	u8 data[5000];
+	struct img im;
+	u32 ino;
+
+	fill(data, 77, 0, sizeof(data));
+	HT_ASSERT(t, img_make(&im, "tick.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "late", 4, 0644, 0,
+				    0, &ino), 0);
+	HT_EXPECT_EQ(t, ext4_write(im.fs, ino, 0, data, sizeof(data)),
+		     sizeof(data));
+	ext4_journal_note(im.fs, 1000);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 3000, 5000), 0);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 5999, 5000), 0);
+	HT_EXPECT_EQ(t, sh("cp '%s' '%s.early'", im.path, im.path), 0);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 6000, 5000), 1);
+	HT_EXPECT_EQ(t, ext4_journal_tick(im.fs, 20000, 5000), 0);  /* clean */
+	HT_EXPECT_EQ(t, sh("cp '%s' '%s.cut'", im.path, im.path), 0);
+	ext4_unmount(im.fs);
+	close(im.fd);
+	/* Before the interval: not there.  After: replay gives it. */
+	HT_EXPECT(t, sh("e2fsck -fy '%s.early' >/dev/null 2>&1; debugfs -R 'stat /late' '%s.early' 2>&1 | grep -q 'File not found'",
+			im.path, im.path) == 0);
+	HT_EXPECT_EQ(t, sh("e2fsck -fy '%s.cut' >/dev/null 2>&1; e2fsck -fn '%s.cut' >/dev/null 2>&1",
+			   im.path, im.path), 0);
+	snprintf(im.path + strlen(im.path), 8, ".cut");
+	same_file(t, &im, "/late", data, sizeof(data));
+}
+
+/* The reference table is bounded: a peer cannot make it grow forever. */
+static void test_ref_limits(struct htest *t)
+{
+	struct img im;
+	u32 i;
+	int ret = 0;
+
+	HT_ASSERT(t, img_make(&im, "refs.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	for (i = 0; i < EXT4_REF_MAX && !ret; i++)
+		ret = ext4_ref_get(im.fs, 100 + i, 1);
+	HT_EXPECT_EQ(t, ret, 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, EXT4_REF_MAX);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 99, 1), -ENFILE);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 100, 1), 0);  /* same entry */
+	HT_EXPECT_EQ(t, ext4_ref_drop_owner(im.fs, 1), EXT4_REF_MAX + 1);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	for (i = 0; i < EXT4_REF_COUNT_MAX && !ret; i++)
+		ret = ext4_ref_get(im.fs, 12, 2);
+	HT_EXPECT_EQ(t, ret, 0);
+	HT_EXPECT_EQ(t, ext4_ref_get(im.fs, 12, 2), -ENFILE);
+	HT_EXPECT_EQ(t, ext4_ref_put(im.fs, 12, 2), 0);
+	HT_EXPECT_EQ(t, ext4_ref_drop_owner(im.fs, 2), EXT4_REF_COUNT_MAX - 1);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4W_KEEP"))
@@ -745,6 +1064,12 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_htree),
 	HT_CASE(test_corrupt_refuses_writes),
 	HT_CASE(test_p2s_changes),
+	HT_CASE(test_orphan_release),
+	HT_CASE(test_orphan_crash),
+	HT_CASE(test_orphan_corrupt),
+	HT_CASE(test_p2s_orphan),
+	HT_CASE(test_commit_interval),
+	HT_CASE(test_ref_limits),
 	HT_CASE(test_cleanup),
 	{}
 };

@@ -215,8 +215,9 @@ static void p2s_service(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, req);
 	KT_ASSERT_NOT_NULL(t, reply);
 
-	n = p2s_serve(fs, P2S_OPEN, req, ext4t_open_req(req, "/big", 0), reply,
-		      &stats);
+	/* An open file's reference, dropped by P2S_CLOSE below. */
+	n = p2s_serve(fs, P2S_OPEN, req,
+		      ext4t_open_req(req, "/big", P2S_OPEN_REF), reply, &stats);
 	KT_ASSERT_EQ(t, n, (int)sizeof(struct p2s_open_reply));
 	open = (struct p2s_open_reply *)reply;
 	KT_EXPECT_EQ(t, fit_get_le64(&open->st.size), EXT4T_BIG_SIZE);
@@ -245,6 +246,10 @@ static void p2s_service(struct ktest *t)
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_CLOSE, &fh, sizeof(fh), reply,
 				  &stats), 0);
 	KT_EXPECT_EQ(t, stats.errors, 0);
+	/* A second close: nothing held any more. */
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_CLOSE, &fh, sizeof(fh), reply,
+				  &stats), -EBADF);
+	stats.errors = 0;
 
 	/* readlink through READ on a NOFOLLOW handle. */
 	n = p2s_serve(fs, P2S_OPEN, req,
