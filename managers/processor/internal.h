@@ -234,6 +234,8 @@ struct uthread {
 					/* written in the child's memory */
 	volatile bool kill_pending;	/* exit at the next return to user */
 	struct pt_regs start_regs;	/* registers of its first user entry */
+	const struct cred *cred;	/* cred.h: written by itself only, */
+					/* under proc->lock */
 };
 
 /*
@@ -760,6 +762,21 @@ SYSCALL_DECLARE(getsid);
 SYSCALL_DECLARE(vfork);
 SYSCALL_DECLARE(fork);
 SYSCALL_DECLARE(getuid);
+SYSCALL_DECLARE(geteuid);
+SYSCALL_DECLARE(getgid);
+SYSCALL_DECLARE(getegid);
+SYSCALL_DECLARE(setuid);
+SYSCALL_DECLARE(setgid);
+SYSCALL_DECLARE(setreuid);
+SYSCALL_DECLARE(setregid);
+SYSCALL_DECLARE(setresuid);
+SYSCALL_DECLARE(setresgid);
+SYSCALL_DECLARE(getresuid);
+SYSCALL_DECLARE(getresgid);
+SYSCALL_DECLARE(setfsuid);
+SYSCALL_DECLARE(setfsgid);
+SYSCALL_DECLARE(getgroups);
+SYSCALL_DECLARE(setgroups);
 SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(exit_group);
 SYSCALL_DECLARE(clone);

@@ -60,6 +60,7 @@
 #include <asm/traps.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "pcache/pcache.h"
 
@@ -117,6 +118,7 @@ static void uthread_free(struct uthread *ut)
 	if (!ut->uncharged)
 		uthread_uncharge();
 	signal_thread_free(ut);
+	cred_put(ut->cred);
 	kfree(ut);
 }
 
@@ -169,6 +171,7 @@ static struct uthread *uthread_create(struct process *p,
 	if (!ut)
 		goto uncharge;
 	ut->proc = p;
+	ut->cred = cred_for_new_thread();
 	if (signal_thread_init(ut))
 		goto free_ut;
 	ut->start_regs = *regs;
@@ -200,6 +203,7 @@ static struct uthread *uthread_create(struct process *p,
 
 free_ut:
 	signal_thread_free(ut);
+	cred_put(ut->cred);
 	kfree(ut);
 uncharge:
 	uthread_uncharge();
