@@ -597,6 +597,9 @@ SYSCALL_DECLARE(chdir)
 		ret = tmpfs_stat(lk->path, &st);
 		if (!ret && !mode_is(st.st_mode, S_IFDIR))
 			ret = -ENOTDIR;
+		if (!ret)
+			ret = access_check(st.st_mode, st.st_uid, st.st_gid,
+					   FSPERM_EXEC);
 		goto done;
 	}
 	if (!ret && pseudofs_owns(lk->path)) {
@@ -628,8 +631,13 @@ SYSCALL_DECLARE(fchdir)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (ufile_is_dir(f)) {
-		set_cwd(f->path);
-		ret = 0;
+		struct uapi_stat st;
+
+		f->ops->fstat(f, &st);
+		ret = access_check(st.st_mode, st.st_uid, st.st_gid,
+				   FSPERM_EXEC);
+		if (!ret)
+			set_cwd(f->path);
 	}
 	ufile_put(f);
 	return ret;
