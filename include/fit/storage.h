@@ -80,6 +80,7 @@
 #define _FIT_STORAGE_H
 
 #include <tessera/compiler.h>
+#include <tessera/fsperm.h>
 #include <tessera/types.h>
 
 #define P2S_VERSION		1
@@ -101,6 +102,13 @@
 #define P2S_ATTR_ATIME		0x08
 #define P2S_ATTR_MTIME		0x10
 #define P2S_ATTR_ALL		0x1f
+/* Both nodes hand these to <tessera/fsperm.h>'s rules unchanged. */
+_Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
+	       P2S_ATTR_UID == FSPERM_ATTR_UID &&
+	       P2S_ATTR_GID == FSPERM_ATTR_GID &&
+	       P2S_ATTR_ATIME == FSPERM_ATTR_ATIME &&
+	       P2S_ATTR_MTIME == FSPERM_ATTR_MTIME,
+	       "P2S_ATTR_* as FSPERM_ATTR_*");
 
 /* p2s_open_req.flags */
 #define P2S_OPEN_NOFOLLOW	0x01	/* a final symlink is not followed */

@@ -553,12 +553,6 @@ static int tmpfs_set_attr(const struct fsperm_cred *cred,
 	struct fsperm_inode i;
 	int ret;
 
-	_Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
-		       P2S_ATTR_UID == FSPERM_ATTR_UID &&
-		       P2S_ATTR_GID == FSPERM_ATTR_GID &&
-		       P2S_ATTR_ATIME == FSPERM_ATTR_ATIME &&
-		       P2S_ATTR_MTIME == FSPERM_ATTR_MTIME,
-		       "P2S_ATTR_* as FSPERM_ATTR_*");
 	tmpfs_inode_perm(n, &i);
 	ret = fsperm_setattr(cred, &i, &fa);
 	if (ret)

@@ -238,12 +238,6 @@ static int perm_setattr(const struct p2s_perm *pm, struct p2s_change_args *a,
 	struct fsperm_inode i;
 	int ret;
 
-	_Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
-		       P2S_ATTR_UID == FSPERM_ATTR_UID &&
-		       P2S_ATTR_GID == FSPERM_ATTR_GID &&
-		       P2S_ATTR_ATIME == FSPERM_ATTR_ATIME &&
-		       P2S_ATTR_MTIME == FSPERM_ATTR_MTIME,
-		       "P2S_ATTR_* as FSPERM_ATTR_*");
 	perm_inode(e, &i);
 	ret = fsperm_setattr(&pm->cred, &i, &fa);
 	if (ret)

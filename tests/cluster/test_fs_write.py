@@ -110,6 +110,18 @@ def _tessera(name, img, argv, writable=True, local=False):
 	return code, out, test_user._launcher_notes(err), log
 
 
+def check_same(where, want, got):
+	"""The (status, stdout, stderr) @got of a Tessera run equals @want,
+	the native run's."""
+	check(got[1] == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{got[1].decode(errors='replace')}")
+	check(got[2] == want[2], f"{where}: stderr differs: native "
+	      f"{want[2]!r}, tessera {got[2]!r}")
+	check(got[0] == want[0], f"{where}: status {got[0]}, native {want[0]}")
+
+
 def native_vs_tessera(local=False):
 	_tools()
 	name = "fswrite-local" if local else "fswrite"
@@ -127,12 +139,7 @@ def native_vs_tessera(local=False):
 	code, out, err, _ = _tessera(name, img, ["/fs_write", "/w"],
 				     local=local)
 	where = f"{name}: logs in runs/.../{name}/"
-	check(out == want_out,
-	      f"{where}: stdout differs\n--- native\n{text}\n--- tessera\n"
-	      f"{out.decode(errors='replace')}")
-	check(err == want_err, f"{where}: stderr differs: native "
-	      f"{want_err!r}, tessera {err!r}")
-	check(code == want_code, f"{where}: status {code}, native {want_code}")
+	check_same(where, (want_code, want_out, want_err), (code, out, err))
 	_e2fsck_clean(img, where)
 	for name in DEBUGFS_FILES:
 		res = subprocess.run(["debugfs", "-R", f"cat /{name}", img],

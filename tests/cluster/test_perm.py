@@ -86,14 +86,9 @@ def _compare(name, argv, local=False):
 		      f"native run lacks {line!r}:\n{text}")
 	code, out, err, _ = test_fs_write._tessera(name, img, argv,
 						   local=local)
-	where = f"{name}: logs in runs/.../{name}/"
-	got = out.decode(errors="replace")
-	check(out == want_out,
-	      f"{where}: stdout differs\n--- native\n{text}\n--- tessera\n"
-	      f"{got}")
-	check(err == want_err, f"{where}: stderr differs: native "
-	      f"{want_err!r}, tessera {err!r}")
-	check(code == want_code, f"{where}: status {code}, native {want_code}")
+	test_fs_write.check_same(f"{name}: logs in runs/.../{name}/",
+				 (want_code, want_out, want_err),
+				 (code, out, err))
 	return work, img
 
 
