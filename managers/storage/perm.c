@@ -201,22 +201,28 @@ static int perm_rename(struct ext4_fs *fs, const struct p2s_perm *pm,
 {
 	struct ext4_inode_info src, dst;
 	bool src_exists, dst_exists;
-	int ret;
+	int ret, dst_err;
 
+	if (!ext4_is_dir(sdir) || !ext4_is_dir(ddir) ||
+	    perm_dot(a->name, a->name_len) || perm_dot(a->name2, a->name2_len))
+		return 0;
+	ret = perm_lookup(fs, sdir, a->name, a->name_len, &src);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
+	dst_err = perm_lookup(fs, ddir, a->name2, a->name2_len, &dst);
+	if (dst_err && dst_err != -ENOENT)
+		return dst_err;
+	/* Linux answers these before looking at permissions. */
+	if (!dst_err && (dst.ino == src.ino ||
+		       (a->flags & P2S_RENAME_NOREPLACE)))
+		return 0;
 	ret = perm_may_delete(fs, pm, sdir, a->name, a->name_len, &src,
 			      &src_exists);
-	if (ret || !src_exists || perm_dot(a->name2, a->name2_len) ||
-	    !ext4_is_dir(ddir))
-		return ret;
-	ret = perm_lookup(fs, ddir, a->name2, a->name2_len, &dst);
-	if (!ret) {
-		if (dst.ino == src.ino)
-			return 0;	/* the same file: nothing happens */
+	if (!ret && !dst_err)
 		ret = perm_may_delete(fs, pm, ddir, a->name2, a->name2_len,
 				      &dst, &dst_exists);
-	} else if (ret == -ENOENT) {
+	else if (!ret)
 		ret = perm_may(pm, ddir, FSPERM_WRITE | FSPERM_EXEC);
-	}
 	if (ret)
 		return ret;
 	/* A directory moving to a new parent rewrites its "..". */

@@ -319,6 +319,9 @@ static void names(void)
 	R("rename ro/f pub/x", rename(P("ro/f"), P("pub/x")));
 	R("create pub/mine", open_close("pub/mine", O_CREAT | O_WRONLY));
 	show("pub/mine");
+	R("renameat2 ro/f pub/mine NOREPLACE",
+	  renameat2(AT_FDCWD, P("ro/f"), AT_FDCWD, P("pub/mine"),
+		    RENAME_NOREPLACE));
 	R("rename pub/mine ro/mine", rename(P("pub/mine"), P("ro/mine")));
 	R("rename movable pub/movable", rename(P("movable"), P("pub/movable")));
 	R("mkdir pub/md", mkdir(P("pub/md"), 0777));
