@@ -6,7 +6,8 @@ tests/user/perm.c starts as root, builds a tree with various modes and
 owners (a sticky directory, a set-gid one, one without search and one
 without read permission, files of another user and of a supplementary
 group, a copy of itself with and without execute bits), then tries the
-set*id calls by root and by a user in child processes, access() with the
+set*id calls by root and by a user in child processes (65536 groups,
+1001 among them, then file calls that carry them all), access() with the
 real and the effective ids, and after setgroups/setresgid/setresuid to
 1000:1000 (group 1001) every operation whose permission Linux checks:
 open for reading, writing and O_TRUNC, stat through a directory without

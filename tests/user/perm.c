@@ -201,6 +201,8 @@ static void in_child(void (*fn)(void))
 		FAIL("child scenario status %d", status);
 }
 
+static int open_close(const char *rel, int flags);
+
 static void setid_root_rules(void)
 {
 	R("setuid(-1)", setuid(-1));
@@ -234,6 +236,16 @@ static void setid_groups(void)
 	R("setresgid(7, 8, 9)", setresgid(7, 8, 9));
 	R("setregid(-1, 7)", setregid(-1, 7));
 	ids("groups");
+	/* 65536 groups (1001 among them) travel with every file call. */
+	R("setresuid(1000, 1000, 1000) with 65536 groups",
+	  setresuid(USER, USER, USER));
+	R("open grpfile O_RDONLY with 65536 groups",
+	  open_close("grpfile", O_RDONLY));
+	R("open secret O_RDONLY with 65536 groups",
+	  open_close("secret", O_RDONLY));
+	R("create pub/many with 65536 groups",
+	  open_close("pub/many", O_CREAT | O_WRONLY));
+	show("pub/many");
 }
 
 static void real_vs_effective(void)
