@@ -117,9 +117,9 @@ _Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
 #define P2S_OPEN_READ		0x04
 #define P2S_OPEN_WRITE		0x08
 #define P2S_OPEN_EXEC		0x10
-#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | P2S_OPEN_DIRECTORY | \
-				 P2S_OPEN_READ | P2S_OPEN_WRITE | \
-				 P2S_OPEN_EXEC)
+#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | \
+				 P2S_OPEN_DIRECTORY | P2S_OPEN_READ | \
+				 P2S_OPEN_WRITE | P2S_OPEN_EXEC)
 /* p2s_setattr_req flags: the times are the caller's "now" (utimensat */
 /* with NULL or UTIME_NOW), which a writer may set, not only the owner */
 #define P2S_SETATTR_TIMES_NOW	0x01

@@ -76,7 +76,7 @@ struct fsperm_attr {
 	u32 valid;		/* FSPERM_ATTR_* */
 	u32 mode;		/* permission bits */
 	u32 uid, gid;
-	bool times_now;		/* times are "now" (utimensat NULL/UTIME_NOW) */
+	bool times_now;		/* "now": utimensat NULL or UTIME_NOW */
 };
 
 /*

@@ -498,8 +498,9 @@ int pseudo_show_status(struct pseudo_buf *b, struct process *p, int arg)
 		    "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
 		    "FDSize:\t%d\nGroups:\t",
 		    p->comm, state_name(process_state_char(p)), p->pid, tid,
-		    process_ppid(p), cred ? cred->uid : 0, cred ? cred->euid : 0,
-		    cred ? cred->suid : 0, cred ? cred->fsuid : 0,
+		    process_ppid(p), cred ? cred->uid : 0,
+		    cred ? cred->euid : 0, cred ? cred->suid : 0,
+		    cred ? cred->fsuid : 0,
 		    cred ? cred->gid : 0, cred ? cred->egid : 0,
 		    cred ? cred->sgid : 0, cred ? cred->fsgid : 0, FD_MAX);
 	/* Linux's: the groups separated by spaces, then one more space. */

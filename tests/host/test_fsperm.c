@@ -41,10 +41,10 @@ static void test_check(struct htest *t)
 	/* The owner class decides, even when it grants less than others. */
 	i = ino(S_IFREG | 0077, 1000, 1000);
 	HT_EXPECT_EQ(t, fsperm_check(&user, &i, FSPERM_READ), -EACCES);
-	i = ino(S_IFREG | 0640, 0, 1001);		/* a supplementary group */
+	i = ino(S_IFREG | 0640, 0, 1001);	/* a supplementary group */
 	HT_EXPECT_EQ(t, fsperm_check(&user, &i, FSPERM_READ), 0);
 	HT_EXPECT_EQ(t, fsperm_check(&user, &i, FSPERM_WRITE), -EACCES);
-	i = ino(S_IFREG | 0604, 0, 1001);		/* group class: nothing */
+	i = ino(S_IFREG | 0604, 0, 1001);	/* group class: nothing */
 	HT_EXPECT_EQ(t, fsperm_check(&user, &i, FSPERM_READ), -EACCES);
 	i = ino(S_IFREG | 0006, 0, 0);
 	HT_EXPECT_EQ(t, fsperm_check(&user, &i, FSPERM_READ | FSPERM_WRITE),
@@ -93,12 +93,12 @@ static void test_new_inode(struct htest *t)
 	HT_EXPECT_EQ(t, n.mode, 0644);
 	fsperm_new_inode(&user, &sgid, true, &n, 0755);
 	HT_EXPECT_EQ(t, n.gid, 3000);
-	HT_EXPECT_EQ(t, n.mode, 02755);			/* inherits set-gid */
+	HT_EXPECT_EQ(t, n.mode, 02755);		/* inherits set-gid */
 	fsperm_new_inode(&user, &sgid, false, &n, 02755);
 	HT_EXPECT_EQ(t, n.gid, 3000);
-	HT_EXPECT_EQ(t, n.mode, 0755);			/* not in group 3000 */
+	HT_EXPECT_EQ(t, n.mode, 0755);		/* not in group 3000 */
 	fsperm_new_inode(&user, &sgid, false, &n, 02745);
-	HT_EXPECT_EQ(t, n.mode, 02745);			/* not group-exec */
+	HT_EXPECT_EQ(t, n.mode, 02745);		/* not group-exec */
 	fsperm_new_inode(&root, &sgid, false, &n, 02755);
 	HT_EXPECT_EQ(t, n.mode, 02755);
 	HT_EXPECT_EQ(t, n.uid, 0);

@@ -378,7 +378,7 @@ static void p2s_credentials(struct ktest *t)
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
 		     -EPROTO);
 	n = ext4t_open_req(req, "/big", 0);
-	n = ext4t_add_cred(req, n, 0, sorted, 4, 200, 0);	/* count > bytes */
+	n = ext4t_add_cred(req, n, 0, sorted, 4, 200, 0); /* > its bytes */
 	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
 		     -EPROTO);
 	ext4t_open_req(req, "/big", 0);
