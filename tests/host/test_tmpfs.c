@@ -67,7 +67,7 @@ static struct walk walk(struct tmpfs_tree *t, const char *rel)
 	struct walk w = { 0 };
 
 	w.ret = tmpfs_tree_walk(t, rel, NULL, &w.parent, &w.node, &w.last,
-					w.ret = tmpfs_tree_walk(t, rel, NULL, &w.parent, &w.node, &w.last, &w.len);w.len);
+				&w.len);
 	return w;
 }
 
