@@ -49,6 +49,18 @@ void cred_put(const struct cred *c)
 		kfree((void *)c);
 }
 
+const struct cred *cred_new_ids(u32 uid, u32 gid)
+{
+	struct cred *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return NULL;
+	atomic_set(&c->refs, 1);
+	c->uid = c->euid = c->suid = c->fsuid = uid;
+	c->gid = c->egid = c->sgid = c->fsgid = gid;
+	return c;
+}
+
 const struct cred *cred_for_new_thread(void)
 {
 	return cred_get(current_cred());

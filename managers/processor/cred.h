@@ -39,6 +39,13 @@ const struct cred *current_cred(void);
 const struct cred *cred_get(const struct cred *c);
 void cred_put(const struct cred *c);
 
+/*
+ * Credentials with every uid @uid and every gid @gid, no supplementary
+ * groups, one reference: a launcher's first process (`tessera run
+ * --uid/--gid`).  NULL on -ENOMEM.
+ */
+const struct cred *cred_new_ids(u32 uid, u32 gid);
+
 /* The credentials a thread starts with: the creator's, or root's. */
 const struct cred *cred_for_new_thread(void);
 

@@ -338,14 +338,17 @@ struct process *current_process(void);
  * envc NUL-terminated strings), its memory on @memory_node
  * (pmm_remote_select(): a node id, maybe this node's), which loads @exe
  * itself (its image registry or the storage node).  @cwd: its working
- * directory (absolute, lexically normal; NULL: "/").  Started at once;
+ * directory (absolute, lexically normal; NULL: "/"); @cred its first
+ * thread's credentials (cred.h; NULL: root's).  Started at once;
  * returns it or ERR_PTR (-ENOEXEC with a log line for a bad ELF,
  * -ENOENT, -ENOMEM, -E2BIG, -EIO, -EINVAL for a @memory_node that is an
  * error).  May sleep.
  */
+struct cred;
 struct process *process_spawn(int memory_node, const char *exe,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc, const char *cwd);
+			      u32 envc, const char *cwd,
+			      const struct cred *cred);
 /* Wait until every thread of @p has exited; returns its exit status. */
 int process_wait(struct process *p);
 /* Free @p after process_wait(). */

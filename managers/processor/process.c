@@ -305,7 +305,8 @@ bool process_fd_bitmap(struct process *p, unsigned long *bits,
 
 struct process *process_spawn(int memory_node, const char *exe,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc, const char *cwd)
+			      u32 envc, const char *cwd,
+			      const struct cred *cred)
 {
 	struct pt_regs regs = { 0 };
 	unsigned long entry, sp;
@@ -350,6 +351,10 @@ struct process *process_spawn(int memory_node, const char *exe,
 	if (IS_ERR(ut)) {
 		ret = PTR_ERR(ut);
 		goto free_proc;
+	}
+	if (cred) {		/* not running yet: nobody else looks */
+		cred_put(ut->cred);
+		ut->cred = cred_get(cred);
 	}
 	p->pid = ut->tid;
 	p->exit_signal = 0;	/* nobody to tell but the launcher */

@@ -89,10 +89,10 @@ def _e2fsck_clean(img, where):
 	      f"{res.returncode}):\n{res.stdout}")
 
 
-def _tessera(name, img, argv, writable=True, local=False):
-	"""tessera run --image @img [--writable] -- @argv on three nodes (with
-	@local: one, serving its own memory and files): (status, stdout,
-	stderr without launcher notes, every serial log)."""
+def _tessera(name, img, argv, writable=True, local=False, options=()):
+	"""tessera run --image @img [--writable] [@options] -- @argv on three
+	nodes (with @local: one, serving its own memory and files): (status,
+	stdout, stderr without launcher notes, every serial log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [clusterlib.TESSERA, "run", "--image", img, "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
@@ -101,6 +101,7 @@ def _tessera(name, img, argv, writable=True, local=False):
 		cmd.append("--writable")
 	if local:
 		cmd.append("--local")
+	cmd += list(options)
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--"] + argv

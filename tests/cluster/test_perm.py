@@ -27,6 +27,9 @@ natively in a chroot of a tree holding only the program (as root, with
                       and natively), without link and symlink
   local_mode          --local: one VM, the storage service in-process
                       behind the same P2S messages
+  launcher_ids        `tessera run --uid 1000 --gid 2000`: the program's
+                      ids are those (perm --child prints them), and as that
+                      user it cannot mkdir in the image's root (EACCES)
 
 A handful of lines are also checked against Linux's rules as written in
 its man pages, so that a wrong native run cannot make both agree.
@@ -117,8 +120,38 @@ def tmpfs():
 	shutil.rmtree(work)
 
 
+def launcher_ids():
+	"""`tessera run --uid 1000 --gid 2000`: the program starts with those
+	ids (all four of each, no groups) and is checked as that user: it
+	cannot make a file in the image's root directory (root's, 0755)."""
+	test_fs_write._tools()
+	name = "perm-ids"
+	work, root = _work(name)
+	img = os.path.join(work, "perm.ext4")
+	test_fs_write._mke2fs(root, img, "16M")
+	code, out, err, _ = test_fs_write._tessera(
+		name, img, ["/perm", "--child"],
+		options=["--uid", "1000", "--gid", "2000"])
+	want = ("child: uid 1000 1000 1000 fsuid 1000 gid 2000 2000 2000 "
+		"fsgid 2000 groups\n")
+	where = f"{name}: logs in runs/.../{name}/"
+	check(code == 7 and out.decode(errors="replace") == want,
+	      f"{where}: status {code}, stdout {out!r}, want 7 and {want!r}"
+	      f"; stderr {err!r}")
+	code, out, err, _ = test_fs_write._tessera(
+		name, img, ["/perm", "/w"],
+		options=["--uid", "1000", "--gid", "2000"])
+	text = out.decode(errors="replace")
+	check(code == 1 and re.search(r"^FAIL line \d+: mkdir /w \(errno "
+				      r"EACCES\)$", text, re.M),
+	      f"{where}: as uid 1000, mkdir /w: status {code}, want 1 and "
+	      f"EACCES:\n{text}{err!r}")
+	shutil.rmtree(work)
+
+
 SCENARIOS = [
 	("native_vs_tessera", native_vs_tessera),
 	("tmpfs", tmpfs),
 	("local_mode", lambda: native_vs_tessera(local=True)),
+	("launcher_ids", launcher_ids),
 ]
