@@ -61,11 +61,32 @@
  * Errors travel as FIT error replies (fit_call() returns -errno): Linux
  * errno values, -EINVAL/-EPROTO for a malformed request, -EIO for a
  * corrupt file (other files keep working).
+ *
+ * Credentials (managers/storage/perm.c).  A request whose header has
+ * P2S_HDR_CRED in xflags ends with the caller's file-system credentials:
+ * its supplementary groups (nr_groups __le32, ascending), then struct
+ * p2s_cred, the last bytes of the request.  The storage node then
+ * checks as Linux does: search permission on every directory of an
+ * OPEN's path and the access P2S_OPEN_READ/WRITE/EXEC ask for on the
+ * file found; write and search on the directory of a change of names,
+ * the sticky bit for UNLINK, RMDIR and RENAME; the owner's and root's
+ * rules for SETATTR; new inodes get the caller's fsuid and fsgid (or
+ * the directory's group if it is set-gid) whatever the request's
+ * uid/gid say.  A malformed block (a count above P2S_CRED_GROUPS_MAX,
+ * groups out of order, reserved bits) is -EPROTO.  Requests by handle
+ * (READ, GETDENTS, WRITE, TRUNCATE, STAT, FSYNC, CLOSE) are not
+ * checked: the sender checked the access when it opened the file, as
+ * Linux checks at open(), not at read().  A request without the block
+ * comes from a kernel, not a program, and is not checked either: the
+ * memory node's P2S_OPEN of a program the processor already opened
+ * with P2S_OPEN_EXEC.  Processors always send it for OPEN, CREATE,
+ * MKDIR, UNLINK, RMDIR, LINK, SYMLINK, RENAME and SETATTR.
  */
 #ifndef _FIT_STORAGE_H
 #define _FIT_STORAGE_H
 
 #include <tessera/compiler.h>
+#include <tessera/fsperm.h>
 #include <tessera/types.h>
 
 #define P2S_VERSION		1
@@ -88,19 +109,47 @@
 #define P2S_ATTR_ATIME		0x08
 #define P2S_ATTR_MTIME		0x10
 #define P2S_ATTR_ALL		0x1f
+/* Both nodes hand these to <tessera/fsperm.h>'s rules unchanged. */
+_Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
+	       P2S_ATTR_UID == FSPERM_ATTR_UID &&
+	       P2S_ATTR_GID == FSPERM_ATTR_GID &&
+	       P2S_ATTR_ATIME == FSPERM_ATTR_ATIME &&
+	       P2S_ATTR_MTIME == FSPERM_ATTR_MTIME,
+	       "P2S_ATTR_* as FSPERM_ATTR_*");
 
 /* p2s_open_req.flags */
 #define P2S_OPEN_NOFOLLOW	0x01	/* a final symlink is not followed */
 #define P2S_OPEN_DIRECTORY	0x02	/* -ENOTDIR unless a directory */
-#define P2S_OPEN_REF		0x04	/* a regular file: take a reference */
-#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | P2S_OPEN_DIRECTORY | \
-				 P2S_OPEN_REF)
+/* With credentials: -EACCES unless the caller may (read, write, exec) */
+#define P2S_OPEN_READ		0x04
+#define P2S_OPEN_WRITE		0x08
+#define P2S_OPEN_EXEC		0x10
+#define P2S_OPEN_REF		0x20	/* a regular file: take a reference */
+#define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | \
+				 P2S_OPEN_DIRECTORY | P2S_OPEN_READ | \
+				 P2S_OPEN_WRITE | P2S_OPEN_EXEC | P2S_OPEN_REF)
+/* p2s_setattr_req flags: the times are the caller's "now" (utimensat */
+/* with NULL or UTIME_NOW), which a writer may set, not only the owner */
+#define P2S_SETATTR_TIMES_NOW	0x01
+
+/* p2s_req_hdr.xflags */
+#define P2S_HDR_CRED		0x01	/* a credential block ends it */
+#define P2S_CRED_GROUPS_MAX	65536	/* Linux's NGROUPS_MAX */
 
 /* Every request starts with this. */
 struct p2s_req_hdr {
 	u8 version;		/* P2S_VERSION */
 	u8 flags;		/* per opcode; 0 where none are defined */
-	__le16 reserved;	/* 0 */
+	u8 xflags;		/* P2S_HDR_*, for every opcode */
+	u8 reserved;		/* 0 */
+} __packed;
+
+/* The last bytes of a request with P2S_HDR_CRED, after its groups. */
+struct p2s_cred {
+	__le32 fsuid;
+	__le32 fsgid;
+	__le32 nr_groups;	/* __le32 each, just before this */
+	__le32 reserved;	/* 0 */
 } __packed;
 
 struct p2s_handle {
@@ -283,6 +332,7 @@ struct p2s_dirent64 {
 
 _Static_assert(sizeof(struct p2s_req_hdr) == 4, "p2s_req_hdr");
 _Static_assert(sizeof(struct p2s_handle) == 8, "p2s_handle");
+_Static_assert(sizeof(struct p2s_cred) == 16, "p2s_cred");
 _Static_assert(sizeof(struct p2s_open_req) == 8, "p2s_open_req");
 _Static_assert(sizeof(struct p2s_fh_req) == 16, "p2s_fh_req");
 _Static_assert(sizeof(struct p2s_read_req) == 32, "p2s_read_req");
@@ -349,6 +399,25 @@ int p2s_change_req_check(u16 op, const void *buf, size_t len,
 			 struct p2s_change_args *out);
 int p2s_open_req_check(const void *buf, size_t len,
 		       struct p2s_open_args *out);
+
+/*
+ * The credential block of a request, if its header says it has one.
+ * Host order; @groups points into the request (little-endian).
+ */
+struct p2s_cred_args {
+	bool present;
+	u32 fsuid, fsgid;
+	u32 nr_groups;
+	const __le32 *groups;
+};
+
+/*
+ * Take the credential block off the end of request @buf (*@len bytes,
+ * at least a struct p2s_req_hdr): *@len becomes the request's length
+ * without it.  0 (also when there is none), or -EPROTO.
+ */
+int p2s_cred_req_check(const void *buf, size_t *len,
+		       struct p2s_cred_args *out);
 int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out);
 int p2s_read_req_check(const void *buf, size_t len, struct p2s_io_args *out);
 int p2s_getdents_req_check(const void *buf, size_t len,

@@ -375,8 +375,8 @@ static int exec_open(struct exec_req *x, bool nofollow)
 		return exec_open_tmpfs(x);
 	if (processor_storage_node() < 0)
 		return 0;
-	ret = fs_storage_open(x->path, nofollow ? P2S_OPEN_NOFOLLOW : 0,
-			      &reply);
+	ret = fs_storage_open(x->path, (nofollow ? P2S_OPEN_NOFOLLOW : 0) |
+			      P2S_OPEN_EXEC, &reply);
 	if (ret)
 		return ret;
 	mode = fit_get_le32(&reply.st.mode);

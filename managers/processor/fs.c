@@ -29,7 +29,9 @@
  * (logged once).  FIT failures (timeout, dead peer, malformed reply)
  * reach the program as -EIO; the service's own errors pass through.  The
  * read-only calls are repeated when the connection to the storage node
- * was lost under them (fit_call_again()).
+ * was lost under them (fit_call_again()).  The calls on names and
+ * attributes carry the calling thread's credentials (cred.h), which the
+ * storage node checks permissions with.
  *
  * Replies land in one 128 KiB buffer per process, allocated at the
  * first read and taken with a trylock; a thread that finds it busy
@@ -47,6 +49,7 @@
 #include <uapi/stat.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 
 #define FS_P2S_TIMEOUT_MS	10000
@@ -408,21 +411,80 @@ static bool p2s_idempotent(u16 opcode)
 	}
 }
 
+/* The calls the storage node checks permissions for: with credentials. */
+static bool p2s_with_cred(u16 opcode)
+{
+	switch (opcode) {
+	case P2S_OPEN:
+	case P2S_CREATE:
+	case P2S_MKDIR:
+	case P2S_UNLINK:
+	case P2S_RMDIR:
+	case P2S_LINK:
+	case P2S_SYMLINK:
+	case P2S_RENAME:
+	case P2S_SETATTR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * @req (@len bytes) followed by the calling thread's credentials
+ * (<fit/storage.h>: groups, then struct p2s_cred), in a new buffer of
+ * *@total bytes; NULL on -ENOMEM.
+ */
+static void *p2s_add_cred(const void *req, u32 len, u32 *total)
+{
+	const struct cred *c = current_cred();
+	struct p2s_req_hdr *h;
+	struct p2s_cred *pc;
+	__le32 *groups;
+	u8 *buf;
+	u32 i;
+
+	*total = len + c->nr_groups * sizeof(__le32) + sizeof(*pc);
+	buf = kmalloc(*total, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	memcpy(buf, req, len);
+	h = (struct p2s_req_hdr *)buf;
+	h->xflags |= P2S_HDR_CRED;
+	groups = (__le32 *)(buf + len);
+	for (i = 0; i < c->nr_groups; i++)
+		fit_put_le32(&groups[i], c->groups[i]);
+	pc = (struct p2s_cred *)(groups + c->nr_groups);
+	fit_put_le32(&pc->fsuid, c->fsuid);
+	fit_put_le32(&pc->fsgid, c->fsgid);
+	fit_put_le32(&pc->nr_groups, c->nr_groups);
+	pc->reserved = 0;
+	return buf;
+}
+
 int fs_p2s_call(u16 opcode, const void *req, u32 len, void *reply,
 		       u32 max_reply)
 {
 	int node = fs_storage_node();
+	void *with_cred = NULL;
 	u64 start;
 	int ret;
 
 	if (node < 0)
 		return node;
+	if (p2s_with_cred(opcode) && len >= sizeof(struct p2s_req_hdr)) {
+		with_cred = p2s_add_cred(req, len, &len);
+		if (!with_cred)
+			return -ENOMEM;
+		req = with_cred;
+	}
 	start = profile_wait_begin();
 	ret = fit_call_again(node, opcode, req, len, reply, max_reply,
 			     FS_P2S_TIMEOUT_MS,
 			     p2s_idempotent(opcode) ? FIT_CALL_RETRIES : 0,
 			     NULL);
 	profile_wait_end(PROFILE_WAIT_P2S, start);
+	kfree(with_cred);
 	switch (ret) {
 	case -ETIMEDOUT:
 	case -EHOSTDOWN:

@@ -46,6 +46,8 @@ struct ufile_attr {
 	u32 mode, uid, gid;
 	s64 atime_sec, mtime_sec;
 	u32 atime_nsec, mtime_nsec;
+	bool times_now;		/* utimensat NULL or both UTIME_NOW: */
+				/* a writer may, not only the owner */
 };
 
 /* ------------------------------------------------------ file operations */

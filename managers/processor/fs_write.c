@@ -16,9 +16,10 @@
  * would have said a moment later.
  *
  * Every change carries this processor's clock (realtime_ns()): the
- * storage node has none.  Processes run as root (sys_misc.c getuid),
- * so new files belong to uid 0, gid 0 and no permission is checked
- * here: root passes every check Linux makes for these calls.  A
+ * storage node has none.  Permissions are the storage node's to check
+ * (managers/storage/perm.c), with the credentials fs.c adds to every
+ * call on names; new files belong to the caller's fsuid and fsgid (or
+ * the directory's group, when it is set-gid: the storage node decides).  A
  * read-only image (tessera run --image without --writable) or one the
  * storage node does not trust answers every change with -EROFS, which
  * reaches the program as is.  No request here is repeated after a lost
@@ -37,11 +38,9 @@
 #include <uapi/stat.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "pseudofs.h"
-
-#define FS_OWNER_UID	0	/* every process is root */
-#define FS_OWNER_GID	0
 
 static void p2s_hdr_init(struct p2s_req_hdr *h, u8 flags)
 {
@@ -145,7 +144,7 @@ static int storage_setattr_fh(const struct p2s_handle *fh,
 	int ret;
 
 	memset(&req, 0, sizeof(req));
-	p2s_hdr_init(&req.hdr, 0);
+	p2s_hdr_init(&req.hdr, a->times_now ? P2S_SETATTR_TIMES_NOW : 0);
 	req.fh = *fh;
 	fit_put_le32(&req.valid, a->valid);
 	fit_put_le32(&req.mode, a->mode & 07777);
@@ -333,8 +332,8 @@ static int storage_make(u16 op, const struct storage_name *sn, u8 flags,
 	p2s_hdr_init(&req.hdr, flags);
 	req.dir = sn->dir;
 	fit_put_le32(&req.mode, mode & ~current_umask() & 07777);
-	fit_put_le32(&req.uid, FS_OWNER_UID);
-	fit_put_le32(&req.gid, FS_OWNER_GID);
+	fit_put_le32(&req.uid, current_cred()->fsuid);
+	fit_put_le32(&req.gid, current_cred()->fsgid);
 	fit_put_le16(&req.name_len, sn->len);
 	p2s_now(&req.now);
 	ret = p2s_call_names(op, &req, sizeof(req), sn->name, sn->len, NULL, 0,
@@ -545,8 +544,8 @@ int fs_storage_symlink(const char *target, char *path)
 	memset(&req, 0, sizeof(req));
 	p2s_hdr_init(&req.hdr, 0);
 	req.dir = sn.dir;
-	fit_put_le32(&req.uid, FS_OWNER_UID);
-	fit_put_le32(&req.gid, FS_OWNER_GID);
+	fit_put_le32(&req.uid, current_cred()->fsuid);
+	fit_put_le32(&req.gid, current_cred()->fsgid);
 	fit_put_le16(&req.name_len, sn.len);
 	fit_put_le16(&req.target_len, tlen);
 	p2s_now(&req.now);
@@ -562,7 +561,7 @@ int fs_storage_truncate(char *path, s64 size)
 
 	if (size < 0)
 		return -EINVAL;
-	ret = fs_storage_open(path, 0, &reply);
+	ret = fs_storage_open(path, P2S_OPEN_WRITE, &reply);
 	if (ret)
 		return ret;
 	switch (fit_get_le32(&reply.st.mode) & S_IFMT) {

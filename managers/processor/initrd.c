@@ -13,7 +13,10 @@
  * ENVC environment strings.  "ARGC ENVC 1\n" adds one more string, the
  * program's working directory (`tessera run --cwd`): an absolute path
  * the storage node must know as a directory, else the run does not
- * start ("cannot chdir").  Only the manifests are read here: the
+ * start ("cannot chdir").  "ARGC ENVC C UID GID\n" (C 0 or 1, as above)
+ * starts the program with every uid UID and every gid GID and no
+ * supplementary groups (`tessera run --uid/--gid`); without them it
+ * runs as root.  Only the manifests are read here: the
  * memory service (a memory node's, or this node's own in local mode)
  * loads the executables by path from its own copy of the archive
  * (managers/memory/service.c's image registry) or from the storage
@@ -39,45 +42,55 @@
 #include <asm/page.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "fs_path.h"
 
 #define RUN_NAME_MAX		32
 #define EXIT_NOT_STARTED	127
 
+/* A manifest's header line. */
+struct manifest_head {
+	u32 argc, envc;
+	u32 nr_cwd;		/* 1: a working directory follows */
+	bool ids;		/* uid and gid given */
+	u32 uid, gid;
+};
+
 /*
- * Parse the header line of a manifest ("ARGC ENVC" or "ARGC ENVC 1"):
- * the strings start at *@body, *@nr_cwd says whether a working
- * directory follows the environment.
+ * Parse the header line of a manifest ("ARGC ENVC", "ARGC ENVC C" or
+ * "ARGC ENVC C UID GID") into @h: the strings start at *@body.
  */
-static int manifest_parse(const struct cpio_file *f, u32 *argc, u32 *envc,
-			  u32 *nr_cwd, const char **body, u32 *body_len)
+static int manifest_parse(const struct cpio_file *f, struct manifest_head *h,
+			  const char **body, u32 *body_len)
 {
 	const char *p = f->data, *end = p + f->size;
 	const char *nl = memchr(p, '\n', f->size);
-	unsigned int a, e, c = 0;
-	char line[32], *space, *space2;
+	unsigned int v[5] = { 0 };
+	char line[64], *field = line, *next;
+	int n = 0;
 
 	if (!nl || nl - p >= (long)sizeof(line))
 		return -EINVAL;
 	memcpy(line, p, nl - p);
 	line[nl - p] = '\0';
-	space = strchr(line, ' ');
-	if (!space)
-		return -EINVAL;
-	*space = '\0';
-	space2 = strchr(space + 1, ' ');
-	if (space2) {
-		*space2 = '\0';
-		if (kstrtouint(space2 + 1, 10, &c) || c > 1)
+	for (; field; field = next, n++) {
+		next = strchr(field, ' ');
+		if (next)
+			*next++ = '\0';
+		if (n == 5 || kstrtouint(field, 10, &v[n]))
 			return -EINVAL;
 	}
-	if (kstrtouint(line, 10, &a) || kstrtouint(space + 1, 10, &e) ||
-	    a == 0 || a > 4096 || e > 4096)
+	/* uid and gid -1 are "no id" on Linux: never one to run as. */
+	if (n < 2 || n == 4 || v[0] == 0 || v[0] > 4096 || v[1] > 4096 ||
+	    v[2] > 1 || v[3] == (u32)-1 || v[4] == (u32)-1)
 		return -EINVAL;
-	*argc = a;
-	*envc = e;
-	*nr_cwd = c;
+	h->argc = v[0];
+	h->envc = v[1];
+	h->nr_cwd = v[2];
+	h->ids = n == 5;
+	h->uid = v[3];
+	h->gid = v[4];
 	*body = nl + 1;
 	*body_len = end - *body;
 	return 0;
@@ -132,7 +145,9 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	char run_name[RUN_NAME_MAX], path[PROCESS_EXE_MAX];
 	struct cpio_file manifest;
 	const char *body, *strings;
-	u32 argc, envc, nr_cwd, body_len, exe_len, strings_len;
+	u32 body_len, exe_len, strings_len;
+	const struct cred *cred = NULL;
+	struct manifest_head h;
 	char *cwd = NULL;
 	struct process *p;
 	unsigned int left;
@@ -143,8 +158,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	ret = cpio_find(__va(m->start), m->size, run_name, &manifest);
 	if (ret)
 		return ret;
-	ret = manifest_parse(&manifest, &argc, &envc, &nr_cwd, &body,
-			     &body_len);
+	ret = manifest_parse(&manifest, &h, &body, &body_len);
 	exe_len = ret ? 0 : strnlen(body, body_len);
 	if (!ret && exe_len == body_len)
 		ret = -EINVAL;
@@ -152,9 +166,9 @@ static int run_one(const struct boot_module *m, unsigned int n,
 		strings = body + exe_len + 1;
 		strings_len = body_len - exe_len - 1;
 	}
-	if (!ret && nr_cwd) {
+	if (!ret && h.nr_cwd) {
 		/* The directory is the last string: a whole one. */
-		span = strings_span(strings, strings_len, argc + envc);
+		span = strings_span(strings, strings_len, h.argc + h.envc);
 		if (span < 0 || strnlen(strings + span, strings_len - span) ==
 				strings_len - span)
 			ret = -EINVAL;
@@ -164,7 +178,7 @@ static int run_one(const struct boot_module *m, unsigned int n,
 		status = EXIT_NOT_STARTED;
 		goto report;
 	}
-	if (nr_cwd) {
+	if (h.nr_cwd) {
 		cwd = kmalloc(FS_PATH_MAX, GFP_KERNEL);
 		ret = cwd ? run_cwd(strings + span, cwd) : -ENOMEM;
 		if (ret) {
@@ -177,9 +191,17 @@ static int run_one(const struct boot_module *m, unsigned int n,
 	}
 	/* Programs see their archive path as an absolute path. */
 	snprintf(path, sizeof(path), "/%s", body);
+	if (h.ids) {
+		cred = cred_new_ids(h.uid, h.gid);
+		if (!cred) {
+			status = EXIT_NOT_STARTED;
+			goto report;
+		}
+	}
 	profile_run_begin();
-	p = process_spawn(memory_node, path, strings, strings_len, argc, envc,
-			  cwd);
+	p = process_spawn(memory_node, path, strings, strings_len, h.argc,
+			  h.envc, cwd, cred);
+	cred_put(cred);
 	if (IS_ERR(p)) {
 		pr_err("processor: run %u: cannot start %s (%ld)\n", n, body,
 		       PTR_ERR(p));

@@ -236,6 +236,8 @@ struct uthread {
 					/* written in the child's memory */
 	volatile bool kill_pending;	/* exit at the next return to user */
 	struct pt_regs start_regs;	/* registers of its first user entry */
+	const struct cred *cred;	/* cred.h: written by itself only, */
+					/* under proc->lock */
 };
 
 /*
@@ -338,14 +340,17 @@ struct process *current_process(void);
  * envc NUL-terminated strings), its memory on @memory_node
  * (pmm_remote_select(): a node id, maybe this node's), which loads @exe
  * itself (its image registry or the storage node).  @cwd: its working
- * directory (absolute, lexically normal; NULL: "/").  Started at once;
+ * directory (absolute, lexically normal; NULL: "/"); @cred its first
+ * thread's credentials (cred.h; NULL: root's).  Started at once;
  * returns it or ERR_PTR (-ENOEXEC with a log line for a bad ELF,
  * -ENOENT, -ENOMEM, -E2BIG, -EIO, -EINVAL for a @memory_node that is an
  * error).  May sleep.
  */
+struct cred;
 struct process *process_spawn(int memory_node, const char *exe,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc, const char *cwd);
+			      u32 envc, const char *cwd,
+			      const struct cred *cred);
 /* Wait until every thread of @p has exited; returns its exit status. */
 int process_wait(struct process *p);
 /* Free @p after process_wait(). */
@@ -770,6 +775,21 @@ SYSCALL_DECLARE(getsid);
 SYSCALL_DECLARE(vfork);
 SYSCALL_DECLARE(fork);
 SYSCALL_DECLARE(getuid);
+SYSCALL_DECLARE(geteuid);
+SYSCALL_DECLARE(getgid);
+SYSCALL_DECLARE(getegid);
+SYSCALL_DECLARE(setuid);
+SYSCALL_DECLARE(setgid);
+SYSCALL_DECLARE(setreuid);
+SYSCALL_DECLARE(setregid);
+SYSCALL_DECLARE(setresuid);
+SYSCALL_DECLARE(setresgid);
+SYSCALL_DECLARE(getresuid);
+SYSCALL_DECLARE(getresgid);
+SYSCALL_DECLARE(setfsuid);
+SYSCALL_DECLARE(setfsgid);
+SYSCALL_DECLARE(getgroups);
+SYSCALL_DECLARE(setgroups);
 SYSCALL_DECLARE(exit);
 SYSCALL_DECLARE(exit_group);
 SYSCALL_DECLARE(clone);

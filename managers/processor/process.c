@@ -60,6 +60,7 @@
 #include <asm/traps.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "pcache/pcache.h"
 
@@ -117,6 +118,7 @@ static void uthread_free(struct uthread *ut)
 	if (!ut->uncharged)
 		uthread_uncharge();
 	signal_thread_free(ut);
+	cred_put(ut->cred);
 	kfree(ut);
 }
 
@@ -169,6 +171,7 @@ static struct uthread *uthread_create(struct process *p,
 	if (!ut)
 		goto uncharge;
 	ut->proc = p;
+	ut->cred = cred_for_new_thread();
 	if (signal_thread_init(ut))
 		goto free_ut;
 	ut->start_regs = *regs;
@@ -200,6 +203,7 @@ static struct uthread *uthread_create(struct process *p,
 
 free_ut:
 	signal_thread_free(ut);
+	cred_put(ut->cred);
 	kfree(ut);
 uncharge:
 	uthread_uncharge();
@@ -301,7 +305,8 @@ bool process_fd_bitmap(struct process *p, unsigned long *bits,
 
 struct process *process_spawn(int memory_node, const char *exe,
 			      const char *strings, u32 strings_len, u32 argc,
-			      u32 envc, const char *cwd)
+			      u32 envc, const char *cwd,
+			      const struct cred *cred)
 {
 	struct pt_regs regs = { 0 };
 	unsigned long entry, sp;
@@ -346,6 +351,10 @@ struct process *process_spawn(int memory_node, const char *exe,
 	if (IS_ERR(ut)) {
 		ret = PTR_ERR(ut);
 		goto free_proc;
+	}
+	if (cred) {		/* not running yet: nobody else looks */
+		cred_put(ut->cred);
+		ut->cred = cred_get(cred);
 	}
 	p->pid = ut->tid;
 	p->exit_signal = 0;	/* nobody to tell but the launcher */

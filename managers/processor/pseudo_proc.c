@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "pseudo_internal.h"
 #include "pseudofs.h"
@@ -471,17 +472,22 @@ int pseudo_show_status(struct pseudo_buf *b, struct process *p, int arg)
 	char list[PSEUDO_LINE];
 	int tid = p->pid;
 
+	const struct cred *cred = NULL;
+
 	/* The caller's own thread, or another process's first one. */
 	if (self->proc == p) {
 		tid = self->tid;
 		blocked = self->sigmask;
+		cred = cred_get(self->cred);
 	} else {
 		struct uthread *ut;
 
 		spin_lock(&p->lock);
 		ut = process_find_thread(p, p->pid);
-		if (ut)
+		if (ut) {
 			blocked = ut->sigmask;
+			cred = cred_get(ut->cred);
+		}
 		spin_unlock(&p->lock);
 	}
 	for (int sig = 1; sig <= NR_SIGNALS; sig++)
@@ -489,11 +495,20 @@ int pseudo_show_status(struct pseudo_buf *b, struct process *p, int arg)
 			caught |= 1ULL << (sig - 1);
 	pbuf_printf(b, "Name:\t%s\nUmask:\t0022\nState:\t%s\n"
 		    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n"
-		    "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\n"
-		    "NSsid:\t%d\n",
+		    "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+		    "FDSize:\t%d\nGroups:\t",
 		    p->comm, state_name(process_state_char(p)), p->pid, tid,
-		    process_ppid(p), FD_MAX, p->pid, tid, READ_ONCE(p->pgid),
+		    process_ppid(p), cred ? cred->uid : 0,
+		    cred ? cred->euid : 0, cred ? cred->suid : 0,
+		    cred ? cred->fsuid : 0,
+		    cred ? cred->gid : 0, cred ? cred->egid : 0,
+		    cred ? cred->sgid : 0, cred ? cred->fsgid : 0, FD_MAX);
+	/* Linux's: the groups separated by spaces, then one more space. */
+	for (u32 i = 0; cred && i < cred->nr_groups; i++)
+		pbuf_printf(b, i ? " %u" : "%u", cred->groups[i]);
+	cred_put(cred);
+	pbuf_printf(b, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\n"
+		    "NSsid:\t%d\n", p->pid, tid, READ_ONCE(p->pgid),
 		    READ_ONCE(p->sid));
 	/* Of the Vm* lines only the size is known here (not RSS, peaks). */
 	if (vm_size) {

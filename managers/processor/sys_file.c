@@ -30,6 +30,7 @@
 #include <uapi/stat.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 
 /* Open flags that F_GETFL never reports. */
@@ -103,6 +104,18 @@ static long open_storage_checks(u32 flags, u32 mode, bool created,
 	return 0;
 }
 
+/* The access an open with @flags needs: P2S_OPEN_READ, _WRITE. */
+static u8 open_access(u32 flags)
+{
+	u8 p2s_flags = 0;
+
+	if ((flags & O_ACCMODE) != O_WRONLY)
+		p2s_flags |= P2S_OPEN_READ;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		p2s_flags |= P2S_OPEN_WRITE;
+	return p2s_flags;
+}
+
 static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		      u32 mode)
 {
@@ -130,6 +143,10 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 		p2s_flags |= P2S_OPEN_DIRECTORY;
 	/* A regular file is referenced until its last close (fs.c). */
 	p2s_flags |= P2S_OPEN_REF;
+	/* O_EXCL: an existing name is -EEXIST, whatever its permissions. */
+	if (!(flags & O_PATH) &&
+	    (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL))
+		p2s_flags |= open_access(flags);
 	if (!tmpfs_owns(lk->path) && pseudofs_owns(lk->path)) {
 		ret = pseudofs_open(lk, flags, &f);
 		if (!ret) {
@@ -420,6 +437,16 @@ SYSCALL_DECLARE(readlinkat)
 
 /* ------------------------------------------------------------ access */
 
+/* @amode (R_OK, W_OK, X_OK are FSPERM_*) by the thread's fs ids. */
+static int access_check(u32 mode, u32 uid, u32 gid, int amode)
+{
+	struct fsperm_inode i = { .mode = mode, .uid = uid, .gid = gid };
+	struct fsperm_cred c;
+
+	cred_fsperm(current_cred(), false, &c);
+	return fsperm_check(&c, &i, amode);
+}
+
 /* faccessat(fd, "", AT_EMPTY_PATH): the open file's own answer. */
 static int fd_access(struct ufile *f, int amode)
 {
@@ -432,14 +459,11 @@ static int fd_access(struct ufile *f, int amode)
 			return ret;
 	}
 	f->ops->fstat(f, &st);
-	if ((amode & X_OK) && !mode_is(st.st_mode, S_IFDIR) &&
-	    !(st.st_mode & 0111))
-		return -EACCES;
-	return 0;
+	return access_check(st.st_mode, st.st_uid, st.st_gid, amode);
 }
 
-static long do_faccessat(int dirfd, const char __user *upath, int amode,
-			 int flags)
+static long faccessat_ids(int dirfd, const char __user *upath, int amode,
+			  int flags)
 {
 	struct p2s_open_reply reply;
 	struct uapi_stat st;
@@ -472,22 +496,42 @@ static long do_faccessat(int dirfd, const char __user *upath, int amode,
 	if (ret)
 		return ret;
 	mode = pseudo ? st.st_mode : fit_get_le32(&reply.st.mode);
-	/* Of the pseudo files only the devices take writes; tmpfs all. */
-	if ((amode & W_OK) && tmp)
-		amode &= ~W_OK;
-	else if ((amode & W_OK) && pseudo)
+	/* Of the pseudo files only the devices take writes. */
+	if ((amode & W_OK) && pseudo && !tmp)
 		return mode_is(mode, S_IFCHR) ? 0 : -EACCES;
 	/* Linux: -EROFS for files, directories and symlinks of the mount. */
-	if ((amode & W_OK) && (mode_is(mode, S_IFREG) ||
-			       mode_is(mode, S_IFDIR) ||
-			       mode_is(mode, S_IFLNK))) {
+	if ((amode & W_OK) && !pseudo && (mode_is(mode, S_IFREG) ||
+					  mode_is(mode, S_IFDIR) ||
+					  mode_is(mode, S_IFLNK))) {
 		ret = fs_storage_may_write(&reply.fh);
 		if (ret)
 			return ret;
 	}
-	if ((amode & X_OK) && !mode_is(mode, S_IFDIR) && !(mode & 0111))
-		return -EACCES;
-	return 0;
+	if (pseudo)
+		return access_check(mode, st.st_uid, st.st_gid,
+				    tmp ? amode : amode & ~W_OK);
+	return access_check(mode, fit_get_le32(&reply.st.uid),
+			    fit_get_le32(&reply.st.gid), amode);
+}
+
+/*
+ * access() and faccessat() check with the real uid and gid, unless
+ * AT_EACCESS: the lookups too, as Linux's override of the fs ids.
+ */
+static long do_faccessat(int dirfd, const char __user *upath, int amode,
+			 int flags)
+{
+	const struct cred *saved = NULL;
+	long ret;
+
+	if (!(flags & AT_EACCESS)) {
+		saved = cred_override_real();
+		if (IS_ERR(saved))
+			return PTR_ERR(saved);
+	}
+	ret = faccessat_ids(dirfd, upath, amode, flags);
+	cred_revert(saved);
+	return ret;
 }
 
 SYSCALL_DECLARE(access)
@@ -558,6 +602,9 @@ SYSCALL_DECLARE(chdir)
 		ret = tmpfs_stat(lk->path, &st);
 		if (!ret && !mode_is(st.st_mode, S_IFDIR))
 			ret = -ENOTDIR;
+		if (!ret)
+			ret = access_check(st.st_mode, st.st_uid, st.st_gid,
+					   FSPERM_EXEC);
 		goto done;
 	}
 	if (!ret && pseudofs_owns(lk->path)) {
@@ -572,7 +619,8 @@ SYSCALL_DECLARE(chdir)
 		ret = 0;
 	}
 	if (!ret)
-		ret = fs_storage_open(lk->path, P2S_OPEN_DIRECTORY, &reply);
+		ret = fs_storage_open(lk->path, P2S_OPEN_DIRECTORY |
+				      P2S_OPEN_EXEC, &reply);
 done:
 	if (!ret)
 		set_cwd(lk->path);
@@ -588,8 +636,13 @@ SYSCALL_DECLARE(fchdir)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (ufile_is_dir(f)) {
-		set_cwd(f->path);
-		ret = 0;
+		struct uapi_stat st;
+
+		f->ops->fstat(f, &st);
+		ret = access_check(st.st_mode, st.st_uid, st.st_gid,
+				   FSPERM_EXEC);
+		if (!ret)
+			set_cwd(f->path);
 	}
 	ufile_put(f);
 	return ret;

@@ -7,8 +7,9 @@
  * FSYNC); mkdir, unlink, rename, truncate and chmod are tmpfs_sys.c's,
  * open(O_CREAT) sys_file.c's.
  *
- * tmpfs (tmpfs.c) has no hard links, symlinks, owners or times to set:
- * those calls on a tmpfs name log once and return -ENOSYS; the pseudo
+ * tmpfs (tmpfs.c) takes owner and time changes (tmpfs_setattr()) but
+ * has no hard links or symlinks: those calls on a tmpfs name log once
+ * and return -ENOSYS; the pseudo
  * files are read-only (-EROFS once the name resolves); a link between
  * two of the trees is -EXDEV.  fallocate is -EOPNOTSUPP for every file
  * (the storage node has no op for it; glibc's posix_fallocate then
@@ -108,8 +109,7 @@ static long attr_at(int dirfd, const char __user *upath, int flags,
 		goto out;
 	switch (path_tree(lk->path)) {
 	case TREE_TMPFS:
-		printk_once(KERN_INFO "files: owner/time changes of tmpfs names not supported: -ENOSYS\n");
-		ret = -ENOSYS;
+		ret = tmpfs_setattr(lk->path, a);
 		break;
 	case TREE_PSEUDO:
 		ret = pseudo_change_error(lk, follow);
@@ -219,6 +219,7 @@ static long do_utimens(int dirfd, const char __user *upath,
 	memset(&a, 0, sizeof(a));
 	if (!ts)
 		ts = now2;
+	a.times_now = ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW;
 	ret = utime_one(&a, &ts[0], P2S_ATTR_ATIME, now);
 	if (!ret)
 		ret = utime_one(&a, &ts[1], P2S_ATTR_MTIME, now);

@@ -351,8 +351,3 @@ SYSCALL_DECLARE(sched_yield)
 	yield();
 	return 0;
 }
-
-SYSCALL_DECLARE(getuid)
-{
-	return 0;
-}

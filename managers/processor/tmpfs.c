@@ -20,6 +20,14 @@
  * never takes tmpfs_lock), so it nests inside ufile->pos_lock and
  * outside the pmm lock.  tmpfs I/O of all processes is serialised: the
  * files are scratch, the memory node is one round trip away.
+ *
+ * Permissions are Linux's (<tessera/fsperm.h>) with the calling
+ * thread's fsuid, fsgid and groups (cred.h): search on every directory
+ * walked, write and search on a directory whose names change, the
+ * sticky bit of the mounts' roots (mode 1777, as Linux's /tmp), the
+ * access of an open, the owner's and root's rules for chmod, chown and
+ * utimensat.  Names are looked up before permissions are checked, as
+ * Linux does.
  */
 #define pr_fmt(fmt) "tmpfs: " fmt
 
@@ -36,6 +44,7 @@
 #include <uapi/stat.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 #include "tmpfs_tree.h"
 
@@ -174,23 +183,70 @@ struct tmpfs_where {
 	struct tmpfs_inode *parent, *node;
 	const char *last;
 	int last_len;
+	struct fsperm_cred cred;	/* the caller's, for the checks */
 };
 
 /*
- * Walk @path (which tmpfs owns); caller holds tmpfs_lock.  With @exist
- * a missing last component is -ENOENT too, else w->node is NULL.
+ * Walk @path (which tmpfs owns) with search permission on each
+ * directory; caller holds tmpfs_lock.  With @exist a missing last
+ * component is -ENOENT too, else w->node is NULL.
  */
 static int tmpfs_lookup(const char *path, struct tmpfs_where *w, bool exist)
 {
 	const char *rel;
 	int ret;
 
+	cred_fsperm(current_cred(), false, &w->cred);
 	w->tree = tmpfs_mount_of(path, &rel);
 	if (!w->tree)
 		return -ENOENT;
-	ret = tmpfs_tree_walk(w->tree, rel, &w->parent, &w->node, &w->last,
-			      &w->last_len);
+	ret = tmpfs_tree_walk(w->tree, rel, &w->cred, &w->parent, &w->node,
+			      &w->last, &w->last_len);
 	return !ret && exist && !w->node ? -ENOENT : ret;
+}
+
+/* May the caller of @w access @n with @mask (FSPERM_*)?  0, -EACCES. */
+static int tmpfs_may(const struct tmpfs_where *w, const struct tmpfs_inode *n,
+		     u32 mask)
+{
+	struct fsperm_inode i;
+
+	tmpfs_inode_perm(n, &i);
+	return fsperm_check(&w->cred, &i, mask);
+}
+
+/* Removing w->node's name: write and search on its directory, sticky. */
+static int tmpfs_may_delete(const struct tmpfs_where *w)
+{
+	struct fsperm_inode d, v;
+	int ret = tmpfs_may(w, w->parent, FSPERM_WRITE | FSPERM_EXEC);
+
+	if (ret)
+		return ret;
+	tmpfs_inode_perm(w->parent, &d);
+	tmpfs_inode_perm(w->node, &v);
+	return fsperm_sticky(&w->cred, &d, &v);
+}
+
+/* A new inode named by @w (checked to be free), of @mode; umask here. */
+static int tmpfs_make(struct tmpfs_where *w, u32 mode)
+{
+	struct fsperm_inode d, n;
+	int ret;
+
+	ret = tmpfs_may(w, w->parent, FSPERM_WRITE | FSPERM_EXEC);
+	if (ret)
+		return ret;
+	tmpfs_inode_perm(w->parent, &d);
+	fsperm_new_inode(&w->cred, &d, (mode & S_IFMT) == S_IFDIR, &n,
+			 mode & ~current_umask() & 07777);
+	w->node = tmpfs_tree_create(w->tree, w->parent, w->last, w->last_len,
+				    (mode & S_IFMT) | n.mode, realtime_ns());
+	if (!w->node)
+		return -ENOMEM;
+	w->node->uid = n.uid;
+	w->node->gid = n.gid;
+	return 0;
 }
 
 static bool trailing_slash(const char *path)
@@ -207,6 +263,8 @@ static void tmpfs_fill_stat(const struct tmpfs_inode *n, struct uapi_stat *st)
 	st->st_ino = n->ino;
 	st->st_nlink = n->nlink;
 	st->st_mode = n->mode;
+	st->st_uid = n->uid;
+	st->st_gid = n->gid;
 	st->st_size = n->size;
 	st->st_blksize = PAGE_SIZE;
 	st->st_blocks = n->pages * (PAGE_SIZE / 512);
@@ -249,6 +307,8 @@ int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
 
 	mutex_lock(&tmpfs_lock);
 	ret = tmpfs_lookup_existing(path, &w);
+	if (!ret && (w.node->mode & S_IFMT) == S_IFREG)
+		ret = tmpfs_may(&w, w.node, FSPERM_EXEC);
 	if (!ret) {
 		*mode = w.node->mode;
 		if (object) {
@@ -273,18 +333,26 @@ static int tmpfs_open_existing(struct tmpfs_where *w, const char *path,
 {
 	struct tmpfs_inode *n = w->node;
 	bool writes = (flags & O_ACCMODE) != O_RDONLY;
+	u32 mask = 0;
+	int ret;
 
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (flags & O_PATH)
 		return 0;
+	if ((flags & O_ACCMODE) != O_WRONLY)
+		mask |= FSPERM_READ;
+	if (writes || (flags & O_TRUNC))
+		mask |= FSPERM_WRITE;
 	if (is_dir(n))
-		return writes || (flags & O_CREAT) ? -EISDIR : 0;
+		return writes || (flags & O_CREAT) ? -EISDIR :
+		       tmpfs_may(w, n, mask);
 	if ((flags & O_DIRECTORY) || trailing_slash(path))
 		return -ENOTDIR;
-	if (flags & O_TRUNC)
-		return tmpfs_set_size(n, 0);
-	return 0;
+	ret = tmpfs_may(w, n, mask);
+	if (!ret && (flags & O_TRUNC))
+		ret = tmpfs_set_size(n, 0);
+	return ret;
 }
 
 static const struct ufile_ops tmpfs_file_ops, tmpfs_dir_ops;
@@ -320,12 +388,7 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 	} else if (trailing_slash(path)) {
 		ret = -EISDIR;
 	} else {
-		w.node = tmpfs_tree_create(w.tree, w.parent, w.last,
-					   w.last_len,
-					   S_IFREG | (mode & ~current_umask() &
-						      07777),
-					   realtime_ns());
-		ret = w.node ? 0 : -ENOMEM;
+		ret = tmpfs_make(&w, S_IFREG | (mode & 07777));
 	}
 	if (ret)
 		goto out;
@@ -362,11 +425,8 @@ int tmpfs_mkdir(const char *path, u32 mode)
 	ret = tmpfs_lookup(path, &w, false);
 	if (!ret && w.node)
 		ret = -EEXIST;
-	if (!ret && !tmpfs_tree_create(w.tree, w.parent, w.last, w.last_len,
-				       S_IFDIR | (mode & ~current_umask() &
-						  07777),
-				       realtime_ns()))
-		ret = -ENOMEM;
+	if (!ret)
+		ret = tmpfs_make(&w, S_IFDIR | (mode & 07777));
 	mutex_unlock(&tmpfs_lock);
 	return ret;
 }
@@ -384,6 +444,12 @@ int tmpfs_unlink(const char *path, bool dir)
 		ret = dir ? -EBUSY : -EISDIR;
 		goto out;
 	}
+	if (!dir && trailing_slash(path) && !is_dir(w.node))
+		ret = -ENOTDIR;
+	else
+		ret = tmpfs_may_delete(&w);
+	if (ret)
+		goto out;
 	if (dir && !is_dir(w.node))
 		ret = -ENOTDIR;
 	else if (!dir && is_dir(w.node))
@@ -396,6 +462,24 @@ int tmpfs_unlink(const char *path, bool dir)
 		tmpfs_maybe_free(w.node);
 out:
 	mutex_unlock(&tmpfs_lock);
+	return ret;
+}
+
+/* Linux's may_delete / may_create of rename(@a -> @b). */
+static int tmpfs_may_rename(const struct tmpfs_where *a,
+			    const struct tmpfs_where *b)
+{
+	int ret;
+
+	if (a->node == b->node)
+		return 0;		/* the same file: nothing happens */
+	ret = tmpfs_may_delete(a);
+	if (!ret)
+		ret = b->node ? tmpfs_may_delete(b) :
+		      tmpfs_may(b, b->parent, FSPERM_WRITE | FSPERM_EXEC);
+	/* A directory moving to a new parent rewrites its "..". */
+	if (!ret && is_dir(a->node) && a->parent != b->parent)
+		ret = tmpfs_may(a, a->node, FSPERM_WRITE);
 	return ret;
 }
 
@@ -426,6 +510,9 @@ int tmpfs_rename(const char *from, const char *to, unsigned int flags)
 	ret = -ENOTDIR;
 	if (!is_dir(a.node) && (trailing_slash(from) || trailing_slash(to)))
 		goto out;
+	ret = tmpfs_may_rename(&a, &b);
+	if (ret)
+		goto out;
 	ret = tmpfs_tree_rename(a.node, b.parent, b.last, b.last_len, b.node,
 				realtime_ns(), &replaced);
 	if (!ret && replaced)
@@ -445,18 +532,46 @@ int tmpfs_truncate(const char *path, s64 size)
 	if (!ret && is_dir(w.node))
 		ret = -EISDIR;
 	if (!ret)
+		ret = tmpfs_may(&w, w.node, FSPERM_WRITE);
+	if (!ret)
 		ret = tmpfs_set_size(w.node, size);
 	mutex_unlock(&tmpfs_lock);
 	return ret;
 }
 
-static void tmpfs_set_mode(struct tmpfs_inode *n, u32 mode)
+/*
+ * chmod, chown, utimensat of @n as @a says (P2S_ATTR_*, as the storage
+ * node takes them), if @cred may; tmpfs_lock held.  0, -EPERM, -EACCES.
+ */
+static int tmpfs_set_attr(const struct fsperm_cred *cred,
+			  struct tmpfs_inode *n, const struct ufile_attr *a)
 {
-	n->mode = (n->mode & S_IFMT) | (mode & 07777);
+	struct fsperm_attr fa = {
+		.valid = a->valid, .mode = a->mode & 07777,
+		.uid = a->uid, .gid = a->gid, .times_now = a->times_now,
+	};
+	struct fsperm_inode i;
+	int ret;
+
+	tmpfs_inode_perm(n, &i);
+	ret = fsperm_setattr(cred, &i, &fa);
+	if (ret)
+		return ret;
+	if (fa.valid & FSPERM_ATTR_MODE)
+		n->mode = (n->mode & S_IFMT) | (fa.mode & 07777);
+	if (fa.valid & FSPERM_ATTR_UID)
+		n->uid = fa.uid;
+	if (fa.valid & FSPERM_ATTR_GID)
+		n->gid = fa.gid;
+	if (fa.valid & FSPERM_ATTR_ATIME)
+		n->atime = a->atime_sec * NSEC_PER_SEC + a->atime_nsec;
+	if (fa.valid & FSPERM_ATTR_MTIME)
+		n->mtime = a->mtime_sec * NSEC_PER_SEC + a->mtime_nsec;
 	n->ctime = realtime_ns();
+	return 0;
 }
 
-int tmpfs_chmod(const char *path, u32 mode)
+int tmpfs_setattr(const char *path, const struct ufile_attr *a)
 {
 	struct tmpfs_where w;
 	int ret;
@@ -464,9 +579,16 @@ int tmpfs_chmod(const char *path, u32 mode)
 	mutex_lock(&tmpfs_lock);
 	ret = tmpfs_lookup(path, &w, true);
 	if (!ret)
-		tmpfs_set_mode(w.node, mode);
+		ret = tmpfs_set_attr(&w.cred, w.node, a);
 	mutex_unlock(&tmpfs_lock);
 	return ret;
+}
+
+int tmpfs_chmod(const char *path, u32 mode)
+{
+	struct ufile_attr a = { .valid = P2S_ATTR_MODE, .mode = mode };
+
+	return tmpfs_setattr(path, &a);
 }
 
 /* ------------------------------------------------------------ open files */
@@ -478,12 +600,23 @@ static void tmpfs_fstat(struct ufile *f, struct uapi_stat *st)
 	mutex_unlock(&tmpfs_lock);
 }
 
+static int tmpfs_fsetattr(struct ufile *f, const struct ufile_attr *a)
+{
+	struct fsperm_cred cred;
+	int ret;
+
+	cred_fsperm(current_cred(), false, &cred);
+	mutex_lock(&tmpfs_lock);
+	ret = tmpfs_set_attr(&cred, f->tmpfs, a);
+	mutex_unlock(&tmpfs_lock);
+	return ret;
+}
+
 static int tmpfs_fchmod(struct ufile *f, u32 mode)
 {
-	mutex_lock(&tmpfs_lock);
-	tmpfs_set_mode(f->tmpfs, mode);
-	mutex_unlock(&tmpfs_lock);
-	return 0;
+	struct ufile_attr a = { .valid = P2S_ATTR_MODE, .mode = mode };
+
+	return tmpfs_fsetattr(f, &a);
 }
 
 static long tmpfs_read(struct ufile *f, char __user *ubuf, size_t len,
@@ -653,6 +786,7 @@ static const struct ufile_ops tmpfs_file_ops = {
 	.release = tmpfs_release,
 	.truncate = tmpfs_ftruncate,
 	.chmod = tmpfs_fchmod,
+	.setattr = tmpfs_fsetattr,
 	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
 };
 
@@ -664,5 +798,6 @@ static const struct ufile_ops tmpfs_dir_ops = {
 	.fstat = tmpfs_fstat,
 	.release = tmpfs_release,
 	.chmod = tmpfs_fchmod,
+	.setattr = tmpfs_fsetattr,
 	.fmode = UFILE_FMODE_POS | UFILE_FMODE_FSYNC,
 };

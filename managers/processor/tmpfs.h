@@ -15,6 +15,7 @@
 
 struct fs_lookup;
 struct ufile;
+struct ufile_attr;
 
 /* The memory node that keeps the file data (initrd.c, once). */
 void tmpfs_set_memory_node(int node);
@@ -42,6 +43,8 @@ int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
 /* Name calls on tmpfs paths (both resolved, absolute): 0 or -errno. */
 int tmpfs_truncate(const char *path, s64 size);
 int tmpfs_chmod(const char *path, u32 mode);
+/* chown, utimensat (struct ufile_attr, fs.h) of @path: 0 or -errno. */
+int tmpfs_setattr(const char *path, const struct ufile_attr *a);
 int tmpfs_mkdir(const char *path, u32 mode);
 int tmpfs_unlink(const char *path, bool dir);
 /* Both in tmpfs (the caller answers -EXDEV otherwise). */

@@ -52,10 +52,19 @@ static struct tmpfs_inode *tmpfs_child(struct tmpfs_inode *dir,
 	return NULL;
 }
 
+void tmpfs_inode_perm(const struct tmpfs_inode *n, struct fsperm_inode *i)
+{
+	i->mode = n->mode;
+	i->uid = n->uid;
+	i->gid = n->gid;
+}
+
 int tmpfs_tree_walk(struct tmpfs_tree *t, const char *rel,
+		    const struct fsperm_cred *cred,
 		    struct tmpfs_inode **parent, struct tmpfs_inode **node,
 		    const char **last, int *last_len)
 {
+	struct fsperm_inode perm;
 	struct tmpfs_inode *dir = NULL, *cur = t->root;
 	const char *p = rel;
 
@@ -73,6 +82,9 @@ int tmpfs_tree_walk(struct tmpfs_tree *t, const char *rel,
 			return -ENOENT;
 		if (!tmpfs_is_dir(cur))
 			return -ENOTDIR;
+		tmpfs_inode_perm(cur, &perm);
+		if (cred && fsperm_check(cred, &perm, FSPERM_EXEC))
+			return -EACCES;
 		dir = cur;
 		cur = tmpfs_child(dir, p, len);
 		*last = p;

@@ -14,6 +14,7 @@
 #ifndef _MANAGERS_PROCESSOR_TMPFS_TREE_H
 #define _MANAGERS_PROCESSOR_TMPFS_TREE_H
 
+#include <tessera/fsperm.h>
 #include <tessera/list.h>
 #include <tessera/types.h>
 
@@ -29,6 +30,7 @@ struct tmpfs_inode {
 	u64 ino;			/* also the memory node's object id */
 	u32 dev;			/* st_dev: the mount's */
 	u32 mode;			/* S_IFREG or S_IFDIR | permissions */
+	u32 uid, gid;			/* owner (a root: 0, 0) */
 	u32 nlink;
 	u64 size;			/* bytes (a directory: 0) */
 	u64 pages;			/* pages the memory node holds */
@@ -50,11 +52,16 @@ int tmpfs_tree_init(struct tmpfs_tree *t, u64 *next_ino, u32 mode, u64 now);
  * directory of the last component (NULL for the root itself), *@node
  * the inode (NULL if the last component does not exist), *@last its
  * name (length *@last_len).  0, -ENOENT (a middle component missing),
- * -ENOTDIR (one is not a directory), -ENAMETOOLONG.
+ * -ENOTDIR (one is not a directory), -ENAMETOOLONG, or -EACCES: @cred
+ * (NULL: no checks) may not search a directory of the walk.
  */
 int tmpfs_tree_walk(struct tmpfs_tree *t, const char *rel,
+		    const struct fsperm_cred *cred,
 		    struct tmpfs_inode **parent, struct tmpfs_inode **node,
 		    const char **last, int *last_len);
+
+/* The permission view of @n for <tessera/fsperm.h>. */
+void tmpfs_inode_perm(const struct tmpfs_inode *n, struct fsperm_inode *i);
 
 /*
  * A new inode of @mode named @name (@len bytes) in directory @dir: the

@@ -1292,6 +1292,13 @@ int ext4_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 int ext4_resolve(struct ext4_fs *fs, const char *path, unsigned int flags,
 		 u32 *out)
 {
+	return ext4_resolve_may(fs, path, flags, NULL, NULL, out);
+}
+
+int ext4_resolve_may(struct ext4_fs *fs, const char *path,
+		     unsigned int flags, ext4_may_search_t may_search,
+		     void *ctx, u32 *out)
+{
 	struct ext4_inode_info dir, cur;
 	char *base, *work, *other, *link, *tmp;
 	unsigned int nr_links = 0;
@@ -1337,6 +1344,11 @@ int ext4_resolve(struct ext4_fs *fs, const char *path, unsigned int flags,
 		if (!ext4_is_dir(&dir)) {
 			ret = -ENOTDIR;
 			break;
+		}
+		if (may_search) {
+			ret = may_search(ctx, &dir);
+			if (ret)
+				break;
 		}
 		if (clen > EXT4_NAME_LEN) {
 			ret = -ENAMETOOLONG;

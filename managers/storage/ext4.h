@@ -168,6 +168,17 @@ int ext4_resolve(struct ext4_fs *fs, const char *path, unsigned int flags,
 		 u32 *ino);
 
 /*
+ * ext4_resolve(), asking @may_search(@ctx, dir) before looking a name
+ * up in each directory of the walk (symlink targets' too): a non-zero
+ * return (-EACCES) ends the walk with it.
+ */
+typedef int (*ext4_may_search_t)(void *ctx,
+				 const struct ext4_inode_info *dir);
+int ext4_resolve_may(struct ext4_fs *fs, const char *path,
+		     unsigned int flags, ext4_may_search_t may_search,
+		     void *ctx, u32 *ino);
+
+/*
  * One directory entry for ext4_readdir()'s callback: return 0 to go
  * on, non-zero to stop before this entry (it will be the first one of
  * the next call).  @next is the cookie of the entry after this one.

@@ -8,6 +8,7 @@
 #define _STORAGE_INTERNAL_H
 
 #include <fit/storage.h>
+#include <tessera/fsperm.h>
 #include <tessera/types.h>
 
 #include "bcache.h"
@@ -49,5 +50,41 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
  */
 int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		   size_t len, void *reply, struct p2s_stats *stats);
+
+/* ------------------------------------------------------------ perm.c */
+
+/*
+ * The credentials of one request, host order, for the checks below;
+ * with !checked (a request without a block) every check passes.
+ */
+struct p2s_perm {
+	bool checked;
+	struct fsperm_cred cred;
+	u32 groups_small[16];
+	u32 *groups_alloc;	/* more groups than groups_small holds */
+};
+
+/* Fill @pm from a validated block: 0 or -ENOMEM.  p2s_perm_end() frees. */
+int p2s_perm_begin(struct p2s_perm *pm, const struct p2s_cred_args *a);
+void p2s_perm_end(struct p2s_perm *pm);
+
+/* ext4_resolve() with search permission on each directory walked. */
+int p2s_perm_resolve(struct ext4_fs *fs, const struct p2s_perm *pm,
+		     const char *path, unsigned int flags, u32 *ino);
+
+/* The access P2S_OPEN_READ/WRITE/EXEC of @open_flags ask: 0, -EACCES. */
+int p2s_perm_open(const struct p2s_perm *pm, const struct ext4_inode_info *e,
+		  u8 open_flags);
+
+/*
+ * May change @op (@a; @inode and @other the inodes its handles name)
+ * happen?  0, -EACCES, -EPERM, -EIO.  May adjust @a as Linux would:
+ * the owner, group and mode of a new inode, the mode a chmod or chown
+ * leaves.
+ */
+int p2s_perm_change(struct ext4_fs *fs, const struct p2s_perm *pm, u16 op,
+		    struct p2s_change_args *a,
+		    const struct ext4_inode_info *inode,
+		    const struct ext4_inode_info *other);
 
 #endif /* _STORAGE_INTERNAL_H */

@@ -34,8 +34,8 @@ static const u8 p2s_dtype[EXT4_FT_MAX] = {
 
 static int p2s_hdr_check(const struct p2s_req_hdr *h, u8 allowed_flags)
 {
-	if (h->version != P2S_VERSION || le16_get(&h->reserved) ||
-	    (h->flags & ~allowed_flags))
+	if (h->version != P2S_VERSION || h->reserved ||
+	    (h->xflags & ~P2S_HDR_CRED) || (h->flags & ~allowed_flags))
 		return -EPROTO;
 	return 0;
 }
@@ -199,6 +199,7 @@ static int p2s_change_fixed(u16 op, size_t *fixed, u8 *flags)
 		*fixed = sizeof(struct p2s_rename_req);
 		break;
 	case P2S_SETATTR:
+		*flags = P2S_SETATTR_TIMES_NOW;
 		*fixed = sizeof(struct p2s_setattr_req);
 		break;
 	default:
@@ -420,22 +421,24 @@ static int p2s_take_ref(struct ext4_fs *fs, const struct ext4_inode_info *in,
 }
 
 static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,
-		    u32 owner, void *reply)
+		    u32 owner, const struct p2s_perm *pm, void *reply)
 {
 	struct p2s_open_reply *r = reply;
 	struct ext4_inode_info inode;
 	u32 ino;
 	int ret;
 
-	ret = ext4_resolve(fs, a->path, a->flags & P2S_OPEN_NOFOLLOW ?
-			   EXT4_RESOLVE_NOFOLLOW : 0, &ino);
+	ret = p2s_perm_resolve(fs, pm, a->path, a->flags & P2S_OPEN_NOFOLLOW ?
+			       EXT4_RESOLVE_NOFOLLOW : 0, &ino);
 	if (!ret)
 		ret = ext4_iget(fs, ino, &inode);
 	if (ret)
 		return ret;
 	if ((a->flags & P2S_OPEN_DIRECTORY) && !ext4_is_dir(&inode))
 		return -ENOTDIR;
-	ret = p2s_take_ref(fs, &inode, a->flags & P2S_OPEN_REF, owner);
+	ret = p2s_perm_open(pm, &inode, a->flags);
+	if (!ret)
+		ret = p2s_take_ref(fs, &inode, a->flags & P2S_OPEN_REF, owner);
 	if (ret)
 		return ret;
 	fit_put_le32(&r->fh.ino, inode.ino);
@@ -577,7 +580,8 @@ static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
 }
 
 static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
-		      const struct p2s_change_args *a, void *reply)
+		      struct p2s_change_args *a, const struct p2s_perm *pm,
+		      void *reply)
 {
 	struct ext4_inode_info inode, other;
 	struct ext4_setattr sa;
@@ -588,6 +592,9 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 	ret = p2s_fh_iget(fs, a->ino, a->generation, &inode);
 	if (!ret && a->ino2)
 		ret = p2s_fh_iget(fs, a->ino2, a->generation2, &other);
+	if (!ret)
+		ret = p2s_perm_change(fs, pm, op, a, &inode,
+				      a->ino2 ? &other : NULL);
 	if (ret)
 		return ret;
 	fs->now.sec = a->now_sec;
@@ -661,17 +668,25 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		   size_t len, void *reply, struct p2s_stats *stats)
 {
 	struct ext4_inode_info inode;
+	struct p2s_cred_args cred;
 	struct p2s_open_args oa;
+	struct p2s_perm pm = { .groups_alloc = NULL };
 	struct p2s_io_args a;
 	int ret;
 
 	stats->requests++;
+	ret = p2s_cred_req_check(req, &len, &cred);
+	if (ret)
+		goto malformed;
+	ret = p2s_perm_begin(&pm, &cred);
+	if (ret)
+		goto out;
 	switch (op) {
 	case P2S_OPEN:
 		ret = p2s_open_req_check(req, len, &oa);
 		if (ret)
 			goto malformed;
-		ret = p2s_open(fs, &oa, owner, reply);
+		ret = p2s_open(fs, &oa, owner, &pm, reply);
 		break;
 	case P2S_STAT:
 	case P2S_CLOSE:
@@ -717,10 +732,12 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 			break;
 		if (ret)
 			goto malformed;
-		ret = p2s_change(fs, op, owner, &ca, reply);
+		ret = p2s_change(fs, op, owner, &ca, &pm, reply);
 		break;
 	}
 	}
+out:
+	p2s_perm_end(&pm);
 	if (ret < 0) {
 		stats->errors++;
 		if (ret == -EIO)
@@ -729,6 +746,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 	return ret;
 
 malformed:
+	p2s_perm_end(&pm);
 	stats->malformed++;
 	stats->errors++;
 	return ret;

@@ -80,18 +80,6 @@ def _work(name, program="fs_write"):
 	return work, root
 
 
-def _same_as_native(where, got, want):
-	"""(status, stdout, stderr) @got of a Tessera run equal to @want,
-	the native run's."""
-	check(got[1] == want[1],
-	      f"{where}: stdout differs\n--- native\n"
-	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
-	      f"{got[1].decode(errors='replace')}")
-	check(got[2] == want[2], f"{where}: stderr differs: native "
-	      f"{want[2]!r}, tessera {got[2]!r}")
-	check(got[0] == want[0], f"{where}: status {got[0]}, native {want[0]}")
-
-
 def _mke2fs(root, img, size):
 	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", root,
 			      img, size], stdout=subprocess.PIPE,
@@ -107,10 +95,10 @@ def _e2fsck_clean(img, where):
 	      f"{res.returncode}):\n{res.stdout}")
 
 
-def _tessera(name, img, argv, writable=True, local=False):
-	"""tessera run --image @img [--writable] -- @argv on three nodes (with
-	@local: one, serving its own memory and files): (status, stdout,
-	stderr without launcher notes, every serial log)."""
+def _tessera(name, img, argv, writable=True, local=False, options=()):
+	"""tessera run --image @img [--writable] [@options] -- @argv on three
+	nodes (with @local: one, serving its own memory and files): (status,
+	stdout, stderr without launcher notes, every serial log)."""
 	run_dir = os.path.join(clusterlib.runs_dir(), name)
 	cmd = [clusterlib.TESSERA, "run", "--image", img, "--run-dir", run_dir,
 	       "--kernel-image", clusterlib.kernel_image(),
@@ -119,6 +107,7 @@ def _tessera(name, img, argv, writable=True, local=False):
 		cmd.append("--writable")
 	if local:
 		cmd.append("--local")
+	cmd += list(options)
 	for e in test_user.ENV:
 		cmd += ["--env", e]
 	cmd += ["--"] + argv
@@ -126,6 +115,18 @@ def _tessera(name, img, argv, writable=True, local=False):
 	where = f"{name}: logs in runs/.../{name}/"
 	check(not re.search(clusterlib.OOPS_RE, log), f"{where}: kernel oops")
 	return code, out, test_user._launcher_notes(err), log
+
+
+def check_same(where, want, got):
+	"""The (status, stdout, stderr) @got of a Tessera run equals @want,
+	the native run's."""
+	check(got[1] == want[1],
+	      f"{where}: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{got[1].decode(errors='replace')}")
+	check(got[2] == want[2], f"{where}: stderr differs: native "
+	      f"{want[2]!r}, tessera {got[2]!r}")
+	check(got[0] == want[0], f"{where}: status {got[0]}, native {want[0]}")
 
 
 def native_vs_tessera(local=False):
@@ -145,7 +146,7 @@ def native_vs_tessera(local=False):
 	code, out, err, _ = _tessera(name, img, ["/fs_write", "/w"],
 				     local=local)
 	where = f"{name}: logs in runs/.../{name}/"
-	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
+	check_same(where, (want_code, want_out, want_err), (code, out, err))
 	_e2fsck_clean(img, where)
 	for name in DEBUGFS_FILES:
 		res = subprocess.run(["debugfs", "-R", f"cat /{name}", img],
@@ -222,7 +223,7 @@ def orphan():
 	before = _free_counts(img)
 	code, out, err, _ = _tessera("fswrite-orphan", img, ["/orphan", "/o"])
 	where = "fswrite-orphan: logs in runs/.../fswrite-orphan/"
-	_same_as_native(where, (code, out, err), (want_code, want_out, want_err))
+	check_same(where, (want_code, want_out, want_err), (code, out, err))
 	_e2fsck_clean(img, where)
 	after = _free_counts(img)
 	check(after == before, f"{where}: (free blocks, free inodes, first "

@@ -9,7 +9,7 @@
  * tail, every page back after free), over the real buddy and slab
  * allocators; plus the P2M_TMPFS_* framing checks of <fit/memory.h>.
  */
-/* HTEST-SOURCES: managers/processor/tmpfs_tree.c managers/memory/tmpfs_store.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
+/* HTEST-SOURCES: managers/processor/tmpfs_tree.c managers/memory/tmpfs_store.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/rbtree.c lib/fsperm.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
 #include "host_mm.h"
 
@@ -66,7 +66,8 @@ static struct walk walk(struct tmpfs_tree *t, const char *rel)
 {
 	struct walk w = { 0 };
 
-	w.ret = tmpfs_tree_walk(t, rel, &w.parent, &w.node, &w.last, &w.len);
+	w.ret = tmpfs_tree_walk(t, rel, NULL, &w.parent, &w.node, &w.last,
+				&w.len);
 	return w;
 }
 

@@ -306,11 +306,109 @@ static void p2s_service(struct ktest *t)
 	kfree(reply);
 }
 
+/*
+ * Append a credential block (fsuid @uid, gid @uid, the @n @groups, with
+ * @nr_groups claimed and @reserved) to the request of @len bytes in
+ * @buf; the new length.
+ */
+static size_t ext4t_add_cred(u8 *buf, size_t len, u32 uid, const u32 *groups,
+			     u32 n, u32 nr_groups, u32 reserved)
+{
+	struct p2s_cred *c;
+	__le32 *g = (__le32 *)(buf + len);
+
+	((struct p2s_req_hdr *)buf)->xflags |= P2S_HDR_CRED;
+	for (u32 i = 0; i < n; i++)
+		fit_put_le32(&g[i], groups[i]);
+	c = (struct p2s_cred *)(g + n);
+	fit_put_le32(&c->fsuid, uid);
+	fit_put_le32(&c->fsgid, uid);
+	fit_put_le32(&c->nr_groups, nr_groups);
+	fit_put_le32(&c->reserved, reserved);
+	return len + n * sizeof(__le32) + sizeof(*c);
+}
+
+/*
+ * Requests carrying credentials: checked with them (root reads and
+ * writes anything, a user only what the mode bits give it); a
+ * malformed credential block is -EPROTO, counted, and nothing else.
+ */
+static void p2s_credentials(struct ktest *t)
+{
+	static const u32 sorted[] = { 5, 7, 7, 9 }, unsorted[] = { 9, 5 };
+	struct p2s_stats stats = {};
+	struct p2s_open_reply *open;
+	struct ext4_fs *fs;
+	u8 *req, *reply;
+	u32 mode;
+	size_t n;
+
+	EXT4T_FS(t, fs);
+	req = kmalloc(P2S_PATH_MAX + 256, GFP_KERNEL);
+	reply = kmalloc(P2S_REPLY_MAX, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, req);
+	KT_ASSERT_NOT_NULL(t, reply);
+
+	n = ext4t_open_req(req, "/big", P2S_OPEN_READ | P2S_OPEN_WRITE);
+	n = ext4t_add_cred(req, n, 0, sorted, 4, 4, 0);
+	KT_ASSERT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     (int)sizeof(struct p2s_open_reply));
+	open = (struct p2s_open_reply *)reply;
+	mode = fit_get_le32(&open->st.mode);
+	/* uid 1234 owns nothing in the image and is in none of its groups. */
+	KT_EXPECT_NE(t, fit_get_le32(&open->st.uid), 1234);
+	n = ext4t_open_req(req, "/big", P2S_OPEN_WRITE);
+	n = ext4t_add_cred(req, n, 1234, sorted, 4, 4, 0);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     (mode & 0002) ? (int)sizeof(struct p2s_open_reply) :
+		     -EACCES);
+	n = ext4t_open_req(req, "/big", P2S_OPEN_EXEC);
+	n = ext4t_add_cred(req, n, 1234, NULL, 0, 0, 0);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     (mode & 0001) ? (int)sizeof(struct p2s_open_reply) :
+		     -EACCES);
+	KT_EXPECT_EQ(t, stats.malformed, 0);
+
+	/* More groups than allowed, reserved bits, out of order, short. */
+	n = ext4t_open_req(req, "/big", 0);
+	n = ext4t_add_cred(req, n, 0, NULL, 0, P2S_CRED_GROUPS_MAX + 1, 0);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     -EPROTO);
+	n = ext4t_open_req(req, "/big", 0);
+	n = ext4t_add_cred(req, n, 0, NULL, 0, 0, 1);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     -EPROTO);
+	n = ext4t_open_req(req, "/big", 0);
+	n = ext4t_add_cred(req, n, 0, unsorted, 2, 2, 0);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     -EPROTO);
+	n = ext4t_open_req(req, "/big", 0);
+	n = ext4t_add_cred(req, n, 0, sorted, 4, 200, 0); /* > its bytes */
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     -EPROTO);
+	ext4t_open_req(req, "/big", 0);
+	((struct p2s_req_hdr *)req)->xflags = P2S_HDR_CRED;
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, 8, reply, &stats),
+		     -EPROTO);
+	n = ext4t_open_req(req, "/big", 0);
+	((struct p2s_req_hdr *)req)->xflags = 0x80;	/* unknown */
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     -EPROTO);
+	KT_EXPECT_EQ(t, stats.malformed, 6);
+	/* Still serving. */
+	n = ext4t_open_req(req, "/big", 0);
+	KT_EXPECT_EQ(t, p2s_serve(fs, P2S_OPEN, req, n, reply, &stats),
+		     (int)sizeof(struct p2s_open_reply));
+	kfree(req);
+	kfree(reply);
+}
+
 static struct ktest_case ext4_cases[] = {
 	KTEST_CASE(ext4_files),
 	KTEST_CASE(ext4_paths),
 	KTEST_CASE(ext4_readdir_many),
 	KTEST_CASE(p2s_service),
+	KTEST_CASE(p2s_credentials),
 	{}
 };
 KTEST_SUITE(ext4, ext4_cases);
