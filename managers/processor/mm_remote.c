@@ -79,6 +79,7 @@
 #include <uapi/mman.h>
 #include <asm/processor.h>
 
+#include "cred.h"
 #include "internal.h"
 #include "fs.h"
 #include "pcache/pcache.h"
@@ -783,6 +784,7 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
 	size_t path_len = strlen(exe);
 	u32 extra = flags ? sizeof(*tmpfs) : 0;
 	struct p2m_execve_reply reply;
+	const struct cred *cred;
 	struct p2m_execve_req *r;
 	unsigned int a, b, c, d;
 	char *at;
@@ -804,6 +806,12 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
 	fit_put_le32(&r->argc, argc);
 	fit_put_le32(&r->envc, envc);
 	fit_put_le32(&r->strings_len, strings_len);
+	/* AT_UID and friends: the ids of the thread that executes it. */
+	cred = current_cred();
+	fit_put_le32(&r->uid, cred->uid);
+	fit_put_le32(&r->euid, cred->euid);
+	fit_put_le32(&r->gid, cred->gid);
+	fit_put_le32(&r->egid, cred->egid);
 	/* The program runs on this CPU: its features, as local mode. */
 	cpuid(1, &a, &b, &c, &d);
 	fit_put_le64(&r->hwcap, d);
