@@ -211,6 +211,7 @@ struct pcache_stats {
 	atomic64_t protects;		/* entries given new rights in place */
 	atomic64_t fills_overlapped;	/* began with another of its process's */
 	atomic64_t fills_stale;		/* address space changed: thrown away */
+	atomic64_t special_fills;	/* round trips for a vDSO page: no line */
 	atomic64_t fill_waits;		/* misses that waited for another fill */
 	atomic64_t victim_hits;		/* misses served by the victim cache */
 	atomic64_t victim_inserts;

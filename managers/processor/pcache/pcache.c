@@ -475,8 +475,10 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 	if (ret)
 		return ret;
 	/* Not a line: the caller maps the vDSO page. */
-	if (res.special)
+	if (res.special) {
+		pcache_count(special_fills);
 		return res.special;
+	}
 	if (res.zero) {
 		memset(line->data, 0, PAGE_SIZE);
 		pcache_count(zero_fills);
@@ -769,7 +771,7 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu special_fills=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
@@ -780,7 +782,7 @@ void pcache_print_stats(void)
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),
-		max_contended, STAT(alloc_errors));
+		max_contended, STAT(alloc_errors), STAT(special_fills));
 	if (pcache_latency)
 		pcache_print_latency();
 }
