@@ -62,6 +62,10 @@ def run(name, runs, mode, smp=None, memory_append=None, append=""):
 				     stdout=subprocess.PIPE,
 				     stderr=subprocess.PIPE,
 				     timeout=TIMEOUT + 60)
+	# The launcher's own notes say why a run ended early: keep them.
+	os.makedirs(run_dir, exist_ok=True)
+	with open(os.path.join(run_dir, "launcher.stderr"), "wb") as f:
+		f.write(res.stderr)
 	if mode == "loopback":
 		logs = [os.path.join(run_dir, "serial.log")] * 2
 	else:
