@@ -101,6 +101,11 @@ void lock_handoff(struct lockdep_map *map, struct task *prev);
 
 /* Print current's held locks ("n locks held by comm/pid:" and one per line). */
 void lockdep_print_held_locks(void);
+/*
+ * The same for @t, which may be running elsewhere: a snapshot, for a
+ * diagnostic (the caller keeps @t alive).
+ */
+void lockdep_print_held_locks_of(struct task *t);
 
 /*
  * Called by schedule() for a voluntary switch: reports "BUG: scheduling

@@ -59,6 +59,9 @@ struct task *oops_current(void);
 unsigned int oops_cpu(void);
 /* Print the caller's own call trace. */
 void dump_stack(void);
+/* The call trace of a task that is switched out (arch/x86/kernel/dumpstack.c). */
+struct task;
+void show_task_stack(struct task *t);
 
 /*
  * Provided by kernel/power.c: print the end-of-boot marker and stop, with

@@ -157,7 +157,7 @@ static void print_held_lock(int i, const struct held_lock *hl)
 
 static void print_held_locks(struct task *t)
 {
-	int i, depth = t->lock_depth;
+	int i, depth = min_t(int, READ_ONCE(t->lock_depth), MAX_LOCK_DEPTH);
 
 	if (depth == 0) {
 		pr_err("no locks held by %s/%d.\n", t->comm, t->pid);
@@ -172,6 +172,16 @@ static void print_held_locks(struct task *t)
 void lockdep_print_held_locks_current(void)
 {
 	print_held_locks(current);
+}
+
+void lockdep_print_held_locks_of(struct task *t)
+{
+	unsigned long flags;
+
+	if (!lockdep_enter(&flags))
+		return;
+	print_held_locks(t);
+	lockdep_exit(flags);
 }
 
 void lockdep_print_held_locks(void)

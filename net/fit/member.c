@@ -36,9 +36,12 @@
 #include <tessera/inet.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/lockdep.h>
+#include <tessera/mutex.h>
 #include <tessera/net.h>
 #include <tessera/netdev.h>
 #include <tessera/node.h>
+#include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/rdma/rdma_cm.h>
@@ -116,6 +119,8 @@ static bool fit_static;
 static bool fit_cluster_announced;
 static struct rdma_cm_id *fit_listen_id;
 static struct task *fit_member_task;
+static u64 fit_member_pass;			/* jiffies: its last pass */
+static unsigned long long fit_member_stalls;	/* UDP receive thread */
 static DECLARE_WAIT_QUEUE_HEAD(fit_member_wq);
 static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
@@ -136,6 +141,9 @@ static unsigned int fit_debug_reset_ms;
 PARAM_UINT("fit.debug_reset_ms", fit_debug_reset_ms, 0, 600000,
 	   "debug: fail each established connection after it was up this long, to test what survives a lost connection (0: off)");
 static unsigned long long fit_debug_resets;	/* member thread only */
+static unsigned int fit_debug_stall_ms;
+PARAM_UINT("fit.debug_stall_ms", fit_debug_stall_ms, 0, 60000,
+	   "debug: once the cluster is ready, stop the membership thread this long (holding a mutex), to test its stall report (0: off)");
 
 /* fit_wait_node_with_role() sleeps here. */
 static DECLARE_WAIT_QUEUE_HEAD(fit_role_wq);
@@ -316,6 +324,32 @@ static void fit_datagram_refused(unsigned long long *counter, bool *logged,
 		src_ip & 0xff, what, why ? why : "?");
 }
 
+/*
+ * The member thread sends our heartbeats: when it stops making passes,
+ * the peers declare this node dead while it still hears them.  The UDP
+ * receive thread (a datagram arrives every fit.hb_ms from each peer)
+ * notices a pass older than half of fit.dead_ms and shows, once per
+ * stall, where the member thread is and which locks it holds.
+ */
+static void fit_member_stall_check(void)
+{
+	static u64 reported;		/* the pass already reported */
+	struct task *t = READ_ONCE(fit_member_task);
+	u64 pass = READ_ONCE(fit_member_pass);
+	u64 limit = msecs_to_jiffies(fit_dead_ms / 2);
+
+	if (IS_ERR_OR_NULL(t) || !pass || pass == reported ||
+	    (s64)(jiffies - pass) <= (s64)limit)
+		return;
+	reported = pass;
+	fit_member_stalls++;
+	pr_warn("fit: membership thread made no pass for %u ms: our heartbeats have stopped; it is in state %ld:\n",
+		(unsigned int)jiffies_to_msecs(jiffies - pass),
+		READ_ONCE(t->state));
+	show_task_stack(t);
+	lockdep_print_held_locks_of(t);
+}
+
 /* UDP receive thread: record what the datagram says, wake the thread. */
 static void fit_udp_rx(const struct udp_rx *pkt)
 {
@@ -329,6 +363,7 @@ static void fit_udp_rx(const struct udp_rx *pkt)
 	bool wake = false;
 	int ret;
 
+	fit_member_stall_check();
 	ret = fit_member_parse(pkt->data, pkt->len, src_ip, node_id,
 			       fit_keyed ? &fit_key : NULL, &in, &why);
 	if (ret == -EBADMSG) {
@@ -930,19 +965,38 @@ static void fit_check_complete(void)
 	pr_info("cluster ready: %s\n", line);
 }
 
+/* fit.debug_stall_ms: what the stall report must show (member thread). */
+static __noinline void fit_member_debug_stall(void)
+{
+	static DEFINE_MUTEX(fit_debug_stall_lock);
+
+	pr_warn("fit: membership thread stops for %u ms (fit.debug_stall_ms)\n",
+		fit_debug_stall_ms);
+	mutex_lock(&fit_debug_stall_lock);
+	msleep(fit_debug_stall_ms);
+	mutex_unlock(&fit_debug_stall_lock);
+}
+
 static int fit_member_fn(void *arg)
 {
+	bool stalled = false;
+
 	u64 next_announce = 0, next_stats = 0;
 
 	while (!kthread_should_stop()) {
 		u64 now = jiffies;
 
+		WRITE_ONCE(fit_member_pass, now);
 		fit_process_accepts();
 		for (u16 n = 0; n < FIT_MAX_NODES; n++)
 			if (n != node_id)
 				fit_member_check(n, jiffies);
 		fit_check_complete();
 		fit_role_watch();
+		if (fit_debug_stall_ms && fit_cluster_announced && !stalled) {
+			stalled = true;
+			fit_member_debug_stall();
+		}
 		if (now >= next_announce) {
 			fit_announce();
 			next_announce = now + msecs_to_jiffies(fit_hb_ms);
@@ -1044,11 +1098,11 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu unauthenticated CM messages, %llu replayed CM requests, %llu debug resets\n",
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu unauthenticated CM messages, %llu replayed CM requests, %llu debug resets, %llu stalls of the membership thread\n",
 		fit_deaths, fit_rejoins, fit_bad_datagrams,
 		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm,
 		fit_spoofed_cm, fit_unauth_cm, fit_replayed_cm,
-		fit_debug_resets);
+		fit_debug_resets, fit_member_stalls);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

@@ -51,6 +51,17 @@
                  from the wrong peer), log each once,
                  and keep its connection to processor0 up throughout.
 
+  member_stall   processor0 and memory1 form a cluster; memory1 runs with
+                 fit.debug_stall_ms=STALL_MS, so once the cluster is
+                 ready its membership thread (which sends the heartbeats)
+                 sleeps that long holding a mutex.  memory1 must report
+                 the stall once, while it lasts, from its UDP receive
+                 thread: the line, a call trace of the sleeping thread
+                 that names fit_member_debug_stall and msleep (a
+                 switched-out task's stack, walked from its saved
+                 registers), the mutex among its held locks when lock
+                 debugging is on, and "1 stalls" in its counters.
+
 The injector sends only to the scenario's own multicast group and port
 on 127.0.0.1 (clusterlib.free_fabric()); nothing leaves the host.
 Counters come from the debug key the launcher types on SIGQUIT.
@@ -79,6 +90,9 @@ FORGED_IP = "10.77.0.6"
 WRONG_SOURCE = "10.77.0.9"
 MEMORY_IP = "10.77.0.2"
 FORGED_MAC = bytes.fromhex("525400123405")
+# Over the report's threshold (half of fit.dead_ms, 1500 ms), under the
+# death bound (3000 ms): a report, not a death.
+STALL_MS = 2500
 
 
 def ip_checksum(hdr):
@@ -528,6 +542,41 @@ def scenario_cm_forged():
 			"memory1 not alive and connected on processor0")
 
 
+def scenario_stall():
+	fabric = clusterlib.free_fabric()
+	stall = [f"fit.debug_stall_ms={STALL_MS}"]
+	with clusterlib.group(2, TIMEOUT) as g:
+		p = g.start("member-stall-p0", _argv("processor", 0, fabric))
+		m = g.start("member-stall-m1", _argv("memory", 1, fabric,
+						     extra=stall))
+		check(m.wait_for(r"membership thread made no pass", 90),
+		      "memory1: no stall report")
+		time.sleep(STALL_MS / 1000)
+		m.proc.send_signal(signal.SIGQUIT)
+		check(m.wait_for(r"stalls of the membership thread", 30),
+		      "memory1: no membership counters")
+		boots = [n.kill() for n in (p, m)]
+	b = boots[1]
+	log = "\n".join(b.lines)
+	at = log.find("membership thread made no pass")
+	report = log[at:at + 4000] if at >= 0 else ""
+	trace = report[report.find("Call Trace:"):]
+	b.expect("Call Trace:" in report, "no call trace after the report")
+	b.expect(re.search(r"^ fit_member_debug_stall\+0x", trace, re.M),
+		 "the trace does not name fit_member_debug_stall")
+	b.expect(re.search(r"^ (\? )?msleep\+0x", trace, re.M),
+		 "the trace does not name msleep")
+	if b.grep(r"^lockdep: lock debugging on"):
+		b.expect(re.search(r"1 lock held by fit_member/\d+:\n ?#0: "
+				   r"\(fit_debug_stall_lock\)", report),
+			 "the held mutex is not listed")
+	b.expect(len(b.grep(r"membership thread made no pass")) == 1,
+		 "not exactly one stall report")
+	b.expect(b.grep(r"debug resets, 1 stalls of the membership thread"),
+		 "the counters do not say 1 stall")
+	b.expect(not re.search(clusterlib.OOPS_RE, log), "oops")
+
+
 # About a minute: started first (run-tests).
 SLOW = {"member_forged"}
 
@@ -536,4 +585,5 @@ SCENARIOS = [
 	("member_cm_impostor", scenario_cm_impostor),
 	("member_cm_forged", scenario_cm_forged),
 	("member_static", scenario_static),
+	("member_stall", scenario_stall),
 ]

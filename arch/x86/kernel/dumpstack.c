@@ -60,11 +60,17 @@ static bool window_has(const struct stack_window *w, unsigned long addr,
 	return addr >= w->base && addr <= w->top && len <= w->top - addr;
 }
 
-/* Find the known stack that contains [addr, addr + 8). */
-static bool find_stack(unsigned long addr, struct stack_window *w)
+/*
+ * Find the known stack that contains [addr, addr + 8): @task's (the
+ * current task's when @task is NULL), the boot stack or an IST stack.
+ */
+static bool find_stack(struct task *task, unsigned long addr,
+		       struct stack_window *w)
 {
-	struct task *task = oops_current();
 	unsigned int ist;
+
+	if (!task)
+		task = oops_current();
 
 	if (task && task->stack_top > task->stack_base) {
 		w->base = task->stack_base;
@@ -90,13 +96,13 @@ static bool find_stack(unsigned long addr, struct stack_window *w)
  * stack overflowed into its guard page) the bottom of the stack @bp is in.
  * Returns 0 if neither is in a known stack.
  */
-static unsigned long stack_start(unsigned long sp, unsigned long bp,
-				 struct stack_window *w)
+static unsigned long stack_start(struct task *task, unsigned long sp,
+				 unsigned long bp, struct stack_window *w)
 {
 	sp = ALIGN(sp, 8);
-	if (find_stack(sp, w))
+	if (find_stack(task, sp, w))
 		return sp;
-	if (find_stack(bp, w))
+	if (find_stack(task, bp, w))
 		return w->base;
 	return 0;
 }
@@ -109,14 +115,14 @@ static void print_symbol_line(const char *prefix, unsigned long addr)
 	printk(KERN_EMERG "%s%s\n", prefix, sym);
 }
 
-static void show_trace(unsigned long sp, unsigned long bp)
+static void show_trace(struct task *task, unsigned long sp, unsigned long bp)
 {
 	struct stack_window w;
 	unsigned long p, frame, start;
 	int reliable = 0, lines = 0;
 
 	printk(KERN_EMERG "Call Trace:\n");
-	start = stack_start(sp, bp, &w);
+	start = stack_start(task, sp, bp, &w);
 	if (!start) {
 		printk(KERN_EMERG " <stack at %016lx is not a known stack>\n", sp);
 		return;
@@ -154,7 +160,7 @@ static void show_trace(unsigned long sp, unsigned long bp)
 static void show_stack_words(unsigned long sp, unsigned long bp)
 {
 	struct stack_window w;
-	unsigned long p = stack_start(sp, bp, &w);
+	unsigned long p = stack_start(NULL, sp, bp, &w);
 	char line[STACK_WORDS_PER_LINE * 17 + 1];
 	int i, n;
 
@@ -244,7 +250,7 @@ void show_regs(struct pt_regs *regs)
 	dump_stack_print_info();
 	show_register_dump(regs);
 	show_stack_words(regs->rsp, regs->rbp);
-	show_trace(regs->rsp, regs->rbp);
+	show_trace(NULL, regs->rsp, regs->rbp);
 }
 
 /* Set by crash=nested (arch/x86/kernel/crash_test.c); read here. */
@@ -280,5 +286,30 @@ __noinline void dump_stack(void)
 
 	__asm__ __volatile__("movq %%rsp, %0" : "=r"(sp));
 	dump_stack_print_info();
-	show_trace(sp, (unsigned long)__builtin_frame_address(0));
+	show_trace(NULL, sp, (unsigned long)__builtin_frame_address(0));
+}
+
+/*
+ * The call trace of @t, a task switched out on another CPU's behalf:
+ * __switch_to_asm left its callee-saved registers at thread.sp, %rbp
+ * sixth, then the return address into the scheduler.  The caller keeps
+ * @t alive; if @t starts running meanwhile the words read are stale but
+ * still inside its stack (the walk never leaves it).
+ */
+void show_task_stack(struct task *t)
+{
+	unsigned long sp = READ_ONCE(t->thread.sp);
+
+	if (t == oops_current() || READ_ONCE(t->on_cpu)) {
+		printk(KERN_EMERG "Call Trace:\n <%s is running on CPU %u>\n",
+		       t->comm, READ_ONCE(t->cpu));
+		return;
+	}
+	if (!IS_ALIGNED(sp, 8) || sp < t->stack_base ||
+	    t->stack_top - sp < 7 * 8) {
+		printk(KERN_EMERG "Call Trace:\n <saved stack pointer %016lx of %s is not in its stack>\n",
+		       sp, t->comm);
+		return;
+	}
+	show_trace(t, sp + 6 * 8, *(unsigned long *)(sp + 5 * 8));
 }
