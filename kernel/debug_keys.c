@@ -14,6 +14,7 @@
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/spinlock.h>
 #include <tessera/wait.h>
 
@@ -134,6 +135,10 @@ static int keyd_fn(void *arg)
 void debug_keys_init(void)
 {
 	struct task *t = kthread_run(keyd_fn, NULL, "keyd");
+
+	/* Like sysrq-t: where every thread is, for a hang. */
+	debug_key_register('t', "tasks with call traces",
+			   sched_show_task_traces);
 
 	if (IS_ERR(t))
 		pr_err("debug keys: no keyd thread (%ld)\n", PTR_ERR(t));

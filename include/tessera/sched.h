@@ -213,6 +213,8 @@ int task_next_pid(void);
 
 /* Debug: print every task (state, CPU, switches, runtime). */
 void sched_show_tasks(void);
+/* The same with each task's call trace and held locks (debug key 't'). */
+void sched_show_task_traces(void);
 /*
  * How many tasks on the all-tasks list have @pid; *@intact says whether
  * every link of the list pointed back (a task added twice breaks that).

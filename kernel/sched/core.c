@@ -883,20 +883,39 @@ unsigned int sched_tasks_with_pid(int pid, bool *intact)
 	return n;
 }
 
-void sched_show_tasks(void)
+static void sched_show(bool traces)
 {
 	unsigned long flags;
 	struct task *t;
 
+	/* task_free() unlinks a task before its stack goes: walk under the lock. */
 	local_irq_save(flags);
 	raw_lock(&tasklist_lock);
 	pr_info("  PID COMM             S CPU NICE  SWITCHES  MIGR  RUNTIME(ms)\n");
-	list_for_each_entry(t, &all_tasks, tasks)
+	list_for_each_entry(t, &all_tasks, tasks) {
 		pr_info("%5d %-16s %c %3u %4d %9llu %5llu %12llu\n", t->pid,
 			t->comm, task_state_char(t), t->cpu, t->nice,
 			(unsigned long long)t->nr_switches,
 			(unsigned long long)t->nr_migrations,
 			(unsigned long long)(t->sum_exec_runtime / NSEC_PER_MSEC));
+		if (traces && READ_ONCE(t->state) != TASK_NEW) {
+			show_task_stack(t);
+			if (READ_ONCE(t->lock_depth))
+				lockdep_print_held_locks_of(t);
+		}
+	}
 	raw_unlock(&tasklist_lock);
 	local_irq_restore(flags);
+}
+
+void sched_show_tasks(void)
+{
+	sched_show(false);
+}
+
+void sched_show_task_traces(void)
+{
+	pr_info("sched: tasks with their call traces:\n");
+	sched_show(true);
+	pr_info("sched: end of the tasks\n");
 }

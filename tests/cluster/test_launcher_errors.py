@@ -13,9 +13,14 @@ One real boot (launcher_run_no_timeout): a static program that sleeps 65 s
 runs to its end without --timeout (the launcher used to stop `run` after
 60 s), its status (3) comes back, the run directory is kept and named,
 and a bad kernel parameter given with --append shows on stderr although
-the console is not echoed."""
+the console is not echoed.  And one that times out
+(launcher_run_timeout_dump): the same sleeper with --timeout 20 ends with
+status 124, and before stopping the VM the launcher typed debug keys t
+and f: the serial log holds every thread with its call trace (the
+sleeper's passes nanosleep, keyd shows as running), then key f's answer."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -27,6 +32,8 @@ from clusterlib import Skip, check, kernel_image, ROOT, TESSERA
 FAKE_QEMU = os.path.join(ROOT, "tests", "cluster", "fake-qemu")
 REFUSE_WITHIN = 1.0	# seconds of the launcher's CPU time
 SLOW_HOST_WALL = 10.0	# seconds of wall time: catches a boot, not load
+DUMP_TIMEOUT = 20	# seconds: the sleeper sleeps 65
+EXIT_TIMEOUT = 124	# tools/tessera: a run that timed out
 
 # (command, options, text the message must contain).  "{dir}" is a
 # directory, "{file}" a regular file and "{prog}" an executable ELF, all
@@ -349,9 +356,10 @@ int main(void)
 """
 
 
-def run_no_timeout():
-	"""A program running past 60 s without --timeout finishes."""
-	build = os.path.join(clusterlib.runs_dir(), "launcher-sleeper")
+def _sleeper(name):
+	"""Build SLEEPER_C statically in the run directory @name; returns
+	(that directory, the program)."""
+	build = os.path.join(clusterlib.runs_dir(), name)
 	os.makedirs(build, exist_ok=True)
 	src, prog = os.path.join(build, "sleeper.c"), os.path.join(build,
 								    "sleeper")
@@ -364,8 +372,12 @@ def run_no_timeout():
 		if "cannot find -lc" in res.stdout:
 			raise Skip("no static glibc on this host (libc6-dev)")
 		raise AssertionError(f"building sleeper failed:\n{res.stdout}")
-	cmd = [TESSERA, "run", "--local", "--kernel-image", kernel_image(),
-	       "--append", "pcache=12Q", "--", prog]
+	return build, prog
+
+
+def _run_kept(build, cmd):
+	"""Run the launcher's @cmd; returns (result, seconds, the kept run
+	directory moved into @build or None)."""
 	with clusterlib.qemu_slots(1):
 		start = time.monotonic()
 		res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
@@ -380,6 +392,15 @@ def run_no_timeout():
 	if kept and os.path.isdir(kept):
 		# Keep its logs with this test run's, not in runs/.
 		shutil.move(kept, os.path.join(build, "run"))
+	return res, took, kept
+
+
+def run_no_timeout():
+	"""A program running past 60 s without --timeout finishes."""
+	build, prog = _sleeper("launcher-sleeper")
+	cmd = [TESSERA, "run", "--local", "--kernel-image", kernel_image(),
+	       "--append", "pcache=12Q", "--", prog]
+	res, took, kept = _run_kept(build, cmd)
 	check(res.returncode == 3, f"status {res.returncode}, want 3 "
 	      f"(after {took:.0f} s)\n{res.stderr}")
 	check(res.stdout == "slept 65 s\n", f"stdout {res.stdout!r}")
@@ -390,10 +411,50 @@ def run_no_timeout():
 	      f"{res.stderr}")
 
 
+def run_timeout_dump():
+	"""A run that times out leaves every thread's call trace in the log."""
+	build, prog = _sleeper("launcher-timeout-dump")
+	cmd = [TESSERA, "run", "--local", "--kernel-image", kernel_image(),
+	       "--timeout", str(DUMP_TIMEOUT), "--", prog]
+	res, took, kept = _run_kept(build, cmd)
+	check(res.returncode == EXIT_TIMEOUT, f"status {res.returncode}, want "
+	      f"{EXIT_TIMEOUT}\n{res.stderr}")
+	check(f"timeout after {DUMP_TIMEOUT} s" in res.stderr,
+	      f"no timeout note:\n{res.stderr}")
+	check("asked processor0 for their threads' call traces" in res.stderr,
+	      f"no note about the dump:\n{res.stderr}")
+	m = re.search(r"serial log (\S+)$", res.stderr, re.M)
+	check(m and os.path.isfile(m.group(1)),
+	      f"no serial log named:\n{res.stderr}")
+	shutil.move(os.path.dirname(m.group(1)), os.path.join(build, "run"))
+	with open(os.path.join(build, "run", "serial.log"),
+		  errors="replace") as f:
+		log = f.read()
+	log = "\n".join(clusterlib.TS_RE.sub("", l) for l in log.splitlines())
+	start = log.find("sched: tasks with their call traces")
+	end = log.find("sched: end of the tasks")
+	check(0 <= start < end, "no task dump (debug key t) in the log")
+	dump = log[start:end]
+	# The program's thread: its line, then a trace through nanosleep.
+	m = re.search(r"^ *\d+ sleeper +S .*\nCall Trace:\n((?: .*\n)+)",
+		      dump, re.M)
+	check(m, f"no call trace for the sleeper's thread:\n{dump[:3000]}")
+	check(re.search(r"nanosleep", m.group(1)),
+	      f"the sleeper's trace does not pass nanosleep:\n{m.group(1)}")
+	check(re.search(r"^ *\d+ keyd +R .*\nCall Trace:\n <keyd is running "
+			r"on CPU \d+>", dump, re.M),
+	      "keyd (which prints the dump) is not shown running")
+	# Key f next: a local run without a NIC has no FIT to count.
+	check(re.search(r"debug key 0x66: none registered", log[end:]),
+	      "key f (FIT counters) not answered after the task dump")
+	check(not re.search(clusterlib.OOPS_RE, log), "oops")
+
+
 # run_no_timeout's node sleeps 65 s: it takes the idle slot (run-tests).
 IDLE = {"launcher_run_no_timeout"}
 
 SCENARIOS = [
+	("launcher_run_timeout_dump", run_timeout_dump),
 	("launcher_bad_boot_options", bad_boot_options),
 	("launcher_bad_cluster_options", bad_cluster_options),
 	("launcher_bad_run_options", bad_run_options),

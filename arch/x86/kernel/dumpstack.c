@@ -301,13 +301,15 @@ void show_task_stack(struct task *t)
 	unsigned long sp = READ_ONCE(t->thread.sp);
 
 	if (t == oops_current() || READ_ONCE(t->on_cpu)) {
-		printk(KERN_EMERG "Call Trace:\n <%s is running on CPU %u>\n",
-		       t->comm, READ_ONCE(t->cpu));
+		printk(KERN_EMERG "Call Trace:\n");
+		printk(KERN_EMERG " <%s is running on CPU %u>\n", t->comm,
+		       READ_ONCE(t->cpu));
 		return;
 	}
 	if (!IS_ALIGNED(sp, 8) || sp < t->stack_base ||
 	    t->stack_top - sp < 7 * 8) {
-		printk(KERN_EMERG "Call Trace:\n <saved stack pointer %016lx of %s is not in its stack>\n",
+		printk(KERN_EMERG "Call Trace:\n");
+		printk(KERN_EMERG " <saved stack pointer %016lx of %s is not in its stack>\n",
 		       sp, t->comm);
 		return;
 	}
