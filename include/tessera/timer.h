@@ -29,6 +29,11 @@ bool timer_pending(const struct timer_list *t);
 /* Run expired timers of this CPU; called from the tick. */
 void run_local_timers(void);
 void timers_init_cpu(unsigned int cpu);
+/*
+ * Per CPU: ticks so far, pending timers and when the first is due; then
+ * jiffies against ktime (a CPU whose tick stopped shows here).
+ */
+void timers_show(void);
 
 static inline u64 msecs_to_jiffies(u64 ms)
 {

@@ -916,6 +916,7 @@ void sched_show_tasks(void)
 void sched_show_task_traces(void)
 {
 	pr_info("sched: tasks with their call traces:\n");
+	timers_show();
 	sched_show(true);
 	pr_info("sched: end of the tasks\n");
 }

@@ -10,6 +10,7 @@
  * del_timer_sync() waits while base->running is the timer.
  */
 #include <tessera/compiler.h>
+#include <tessera/printk.h>
 #include <tessera/smp.h>
 #include <tessera/timer.h>
 #include <asm/irqflags.h>
@@ -20,6 +21,7 @@ struct timer_base {
 	struct list_head list;
 	struct timer_list *volatile running;
 	bool ready;
+	u64 ticks;			/* run_local_timers() calls */
 };
 
 static struct timer_base timer_bases[NR_CPUS];
@@ -127,6 +129,7 @@ void run_local_timers(void)
 	if (!base->ready)
 		return;
 	raw_lock(&base->lock);
+	base->ticks++;
 	while (!list_empty(&base->list)) {
 		struct timer_list *t = list_first_entry(&base->list,
 							struct timer_list,
@@ -143,4 +146,34 @@ void run_local_timers(void)
 		base->running = NULL;
 	}
 	raw_unlock(&base->lock);
+}
+
+void timers_show(void)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct timer_base *base = &timer_bases[cpu];
+		struct timer_list *t;
+		unsigned int n = 0;
+		s64 first = 0;
+
+		local_irq_save(flags);
+		raw_lock(&base->lock);
+		list_for_each_entry(t, &base->list, entry) {
+			if (!n)
+				first = (s64)(t->expires - jiffies);
+			n++;
+		}
+		raw_unlock(&base->lock);
+		local_irq_restore(flags);
+		pr_info("timers: cpu %u: %llu ticks, %u pending%s, first due in %lld jiffies\n",
+			cpu, (unsigned long long)READ_ONCE(base->ticks), n,
+			READ_ONCE(base->running) ? " (one running)" : "",
+			(long long)first);
+	}
+	pr_info("timers: jiffies %llu, %llu ms of ktime\n",
+		(unsigned long long)jiffies,
+		(unsigned long long)(ktime_get() / NSEC_PER_MSEC));
 }

@@ -121,6 +121,7 @@ static struct rdma_cm_id *fit_listen_id;
 static struct task *fit_member_task;
 static u64 fit_member_pass;			/* jiffies: its last pass */
 static unsigned long long fit_member_stalls;	/* UDP receive thread */
+static unsigned long long fit_blind_passes;	/* member thread */
 static DECLARE_WAIT_QUEUE_HEAD(fit_member_wq);
 static bool fit_member_kicked;
 static unsigned long long fit_bad_datagrams, fit_bad_cm, fit_rejoins;
@@ -348,6 +349,7 @@ static void fit_member_stall_check(void)
 		READ_ONCE(t->state));
 	show_task_stack(t);
 	lockdep_print_held_locks_of(t);
+	timers_show();
 }
 
 /* UDP receive thread: record what the datagram says, wake the thread. */
@@ -977,8 +979,38 @@ static __noinline void fit_member_debug_stall(void)
 	mutex_unlock(&fit_debug_stall_lock);
 }
 
+/*
+ * The member thread made no pass for @gap jiffies: this node was not
+ * running (a virtual CPU QEMU did not schedule) or the thread was held
+ * up.  jiffies follow real time, so the peers' heartbeats that arrived
+ * meanwhile may still sit unprocessed in our receive ring: silence we
+ * could not hear does not count against them (their last_heard moves
+ * on by @gap), or a node starved for dead_ms would declare every peer
+ * dead at its first pass.
+ */
+static void fit_member_blind(u64 gap)
+{
+	static bool logged;
+	unsigned long flags;
+
+	fit_blind_passes++;
+	spin_lock_irqsave(&fit_member_lock, flags);
+	for (u16 n = 0; n < FIT_MAX_NODES; n++)
+		if (fit_members[n].known)
+			fit_members[n].last_heard += gap;
+	spin_unlock_irqrestore(&fit_member_lock, flags);
+	if (!logged) {
+		logged = true;
+		pr_info("fit: membership thread made no pass for %u ms: that time does not count as the peers' silence (further ones only counted)\n",
+			(unsigned int)jiffies_to_msecs(gap));
+	}
+}
+
 static int fit_member_fn(void *arg)
 {
+	u64 blind_j = msecs_to_jiffies(max_t(unsigned int, fit_dead_ms / 3,
+					     3 * fit_hb_ms));
+	u64 prev = 0;
 	bool stalled = false;
 
 	u64 next_announce = 0, next_stats = 0;
@@ -986,6 +1018,9 @@ static int fit_member_fn(void *arg)
 	while (!kthread_should_stop()) {
 		u64 now = jiffies;
 
+		if (prev && now - prev > blind_j)
+			fit_member_blind(now - prev);
+		prev = now;
 		WRITE_ONCE(fit_member_pass, now);
 		fit_process_accepts();
 		for (u16 n = 0; n < FIT_MAX_NODES; n++)
@@ -1098,11 +1133,11 @@ err_unbind:
 
 void fit_member_dump(void)
 {
-	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu unauthenticated CM messages, %llu replayed CM requests, %llu debug resets, %llu stalls of the membership thread\n",
+	pr_info("fit: membership: %llu deaths, %llu rejoins, %llu bad datagrams, %llu spoofed datagrams, %llu unauthenticated datagrams, %llu replayed datagrams, %llu bad CM requests (%llu from the wrong address), %llu unauthenticated CM messages, %llu replayed CM requests, %llu debug resets, %llu stalls of the membership thread, %llu late passes\n",
 		fit_deaths, fit_rejoins, fit_bad_datagrams,
 		fit_spoofed_datagrams, fit_bad_mac, fit_replayed, fit_bad_cm,
 		fit_spoofed_cm, fit_unauth_cm, fit_replayed_cm,
-		fit_debug_resets, fit_member_stalls);
+		fit_debug_resets, fit_member_stalls, fit_blind_passes);
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
 		const struct fit_member *m = &fit_members[n];
 		struct fit_conn *c = fit_conn_lookup(n);

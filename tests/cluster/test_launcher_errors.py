@@ -435,6 +435,8 @@ def run_timeout_dump():
 	end = log.find("sched: end of the tasks")
 	check(0 <= start < end, "no task dump (debug key t) in the log")
 	dump = log[start:end]
+	check(re.search(r"^timers: cpu 0: [1-9]\d* ticks", dump, re.M),
+	      "no timer line in the task dump")
 	# The program's thread: its line, then a trace through nanosleep.
 	m = re.search(r"^ *\d+ sleeper +S .*\nCall Trace:\n((?: .*\n)+)",
 		      dump, re.M)

@@ -3,8 +3,15 @@
  * Local APIC: enable it, silence the legacy 8259 PICs, and run the
  * periodic timer at HZ on LOCAL_TIMER_VECTOR.
  *
- * The timer tick only advances jiffies and wakes halted CPUs; an idle node
- * sits in HLT between ticks.  The timer is calibrated against the TSC
+ * The timer tick advances jiffies, runs the CPU's timers and wakes halted
+ * CPUs; an idle node sits in HLT between ticks.  jiffies count the tick
+ * periods of TSC time since the timer started, not the ticks taken: a
+ * virtual CPU that is not scheduled for a while (QEMU/TCG on a busy
+ * host) or that runs with interrupts off loses ticks, and a count of
+ * ticks would fall behind real time, stretching every timeout (FIT's
+ * death bound among them) by as much.  Every CPU's tick raises jiffies
+ * to that period count, so jiffies also advance while CPU 0 is not
+ * running.  The timer is calibrated against the TSC
  * (already calibrated by tsc.c) with the divider at 16.  xAPIC MMIO mode
  * (QEMU's TCG has no x2APIC); the register page is mapped uncached.
  */
@@ -83,10 +90,24 @@ static void pic_disable(void)
 	outb(0xff, 0xa1);
 }
 
+static u64 jiffies_base_ns;	/* ktime at jiffies 0 */
+
+/* Raise jiffies to the tick periods elapsed; never lower them. */
+static void jiffies_update(void)
+{
+	u64 target = (ktime_get() - jiffies_base_ns) / TICK_NSEC;
+	u64 cur = __atomic_load_n(&jiffies, __ATOMIC_RELAXED);
+
+	while (target > cur &&
+	       !__atomic_compare_exchange_n(&jiffies, &cur, target, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
 static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
 {
-	if (smp_processor_id() == 0)
-		jiffies++;
+	jiffies_update();
 	apic_eoi();
 	profile_tick(regs);
 	run_local_timers();
@@ -201,6 +222,7 @@ int apic_timer_init(void)
 	apic_ticks_per_jiffy = (u32)((u64)elapsed * 100 / HZ);
 	if (!apic_ticks_per_jiffy)
 		apic_ticks_per_jiffy = 1;
+	jiffies_base_ns = ktime_get() - jiffies * TICK_NSEC;
 	apic_setup_cpu();
 	pr_info("apic: id %u, timer %u Hz (%u bus ticks/16 per tick)\n",
 		apic_read_id(), HZ, apic_ticks_per_jiffy);

@@ -197,6 +197,32 @@ static void msleep_waits_long_enough(struct ktest *t)
 	KT_EXPECT_EQ(t, current->state, TASK_RUNNING);
 }
 
+/*
+ * Ticks lost while CPU 0 ran with interrupts off (as when QEMU does not
+ * schedule a virtual CPU) do not slow jiffies: they follow the TSC, so
+ * after 200 ms without ticks on CPU 0 they show 200 ms at the next tick.
+ * A count of ticks would show one.
+ */
+static void jiffies_survive_lost_ticks(struct ktest *t)
+{
+	u64 old_mask = current->cpus_allowed, j0;
+	unsigned long flags;
+
+	KT_ASSERT_EQ(t, set_cpus_allowed(current, 1ULL), 0);
+	KT_ASSERT_EQ(t, smp_processor_id(), 0);
+	local_irq_save(flags);
+	j0 = jiffies;
+	mdelay(200);
+	local_irq_restore(flags);
+	/*
+	 * The tick held pending while interrupts were off comes now; 10 ms
+	 * more (two or three ticks) would add only that much to a count.
+	 */
+	mdelay(10);
+	KT_EXPECT_GE(t, jiffies - j0, msecs_to_jiffies(200) - 1);
+	set_cpus_allowed(current, old_mask);
+}
+
 struct timer_probe {
 	struct timer_list timer;
 	volatile u64 fired_at;
@@ -542,6 +568,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(bind_to_offline_cpu_fails),
 	KTEST_CASE(percpu_data_is_distinct),
 	KTEST_CASE(msleep_waits_long_enough),
+	KTEST_CASE(jiffies_survive_lost_ticks),
 	KTEST_CASE(timers_fire_and_cancel),
 	KTEST_CASE(wakeup_ping_pong),
 	KTEST_CASE(poller_does_not_starve_others),
