@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Soft-lockup detection.
+ * Soft- and hard-lockup detection.
  *
  * A CPU is healthy when, at a timer tick, the code it interrupted was
  * preemptible (preempt_count 0, interrupts on): whatever runs there can be
@@ -11,9 +11,15 @@
  * looping in a preempt-disabled section -- and we print a report in oops
  * style, once per episode, and carry on.
  *
- * Interrupts-off lockups stop the tick itself and need an NMI watchdog,
- * which this file does not provide.
+ * Interrupts-off lockups stop the tick itself, so the CPUs watch each
+ * other ("buddy" hard-lockup detection): every tick stamps its CPU, and
+ * a CPU that finds another online CPU's stamp older than watchdog_thresh
+ * (at least 5 s) prints "BUG: hard lockup" and sends that CPU an NMI,
+ * whose handler prints the registers and call trace of the code that
+ * kept interrupts off.  Once per episode; the CPU's next tick ends it.
+ * (One CPU alone has no buddy.)
  */
+#include <tessera/ipi.h>
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/preempt.h>
@@ -32,6 +38,16 @@ PARAM_UINT("watchdog_thresh", watchdog_thresh, 0, 600,
 static u64 touch_ns[NR_CPUS];
 static bool reported[NR_CPUS];
 static u64 nr_reports;
+/*
+ * A hard lockup needs at least this long without ticks: a virtual CPU
+ * QEMU did not run for a second is not stuck (the soft-lockup ktest
+ * sets watchdog_thresh to 1).
+ */
+#define HARD_MIN_NS	(5 * NSEC_PER_SEC)
+
+static u64 tick_ns[NR_CPUS];		/* each CPU's last tick */
+static int hard_reported[NR_CPUS];	/* claimed by the reporting CPU */
+static u64 nr_hard_reports;
 
 unsigned int watchdog_threshold(void)
 {
@@ -48,6 +64,40 @@ u64 watchdog_nr_reports(void)
 	return __atomic_load_n(&nr_reports, __ATOMIC_RELAXED);
 }
 
+u64 watchdog_nr_hard_reports(void)
+{
+	return __atomic_load_n(&nr_hard_reports, __ATOMIC_RELAXED);
+}
+
+/* From @cpu's tick: is some other online CPU without ticks for too long? */
+static void watchdog_check_buddies(unsigned int cpu, u64 now, u64 thresh_ns)
+{
+	unsigned int other;
+
+	for_each_online_cpu(other) {
+		u64 last = __atomic_load_n(&tick_ns[other], __ATOMIC_RELAXED);
+		int expected = 0;
+
+		if (other == cpu || !last || now <= last ||
+		    now - last < thresh_ns ||
+		    __atomic_load_n(&hard_reported[other], __ATOMIC_RELAXED))
+			continue;
+		/* With more than two CPUs, one report per stuck CPU. */
+		if (!__atomic_compare_exchange_n(&hard_reported[other],
+						 &expected, 1, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
+			continue;
+		add_taint(TAINT_WARN);
+		pr_emerg("BUG: hard lockup - CPU#%u took no timer tick for %llus (interrupts off?); CPU#%u asks it for a backtrace\n",
+			 other, (unsigned long long)((now - last) / NSEC_PER_SEC),
+			 cpu);
+		trigger_cpu_backtrace_mask(1ULL << other);
+		/* Counted once the stuck CPU printed (the ktest waits on it). */
+		__atomic_fetch_add(&nr_hard_reports, 1, __ATOMIC_RELAXED);
+	}
+}
+
 void watchdog_tick(struct pt_regs *regs)
 {
 	unsigned int cpu = smp_processor_id();
@@ -57,12 +107,19 @@ void watchdog_tick(struct pt_regs *regs)
 	bool preemptible = (preempt_count() & ~HARDIRQ_MASK) == 0 &&
 			   (regs->rflags & X86_EFLAGS_IF);
 
+	__atomic_store_n(&tick_ns[cpu], now, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&hard_reported[cpu], __ATOMIC_RELAXED))
+		__atomic_store_n(&hard_reported[cpu], 0, __ATOMIC_RELAXED);
+	thresh_ns = (u64)READ_ONCE(watchdog_thresh) * NSEC_PER_SEC;
+	if (thresh_ns)
+		watchdog_check_buddies(cpu, now,
+				       max_t(u64, thresh_ns, HARD_MIN_NS));
+
 	if (preemptible || !touch_ns[cpu]) {
 		touch_ns[cpu] = now;
 		reported[cpu] = false;
 		return;
 	}
-	thresh_ns = (u64)READ_ONCE(watchdog_thresh) * NSEC_PER_SEC;
 	if (!thresh_ns || reported[cpu] || now - touch_ns[cpu] < thresh_ns)
 		return;
 

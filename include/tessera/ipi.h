@@ -55,6 +55,8 @@ int ipi_init(void);
  * -ETIMEDOUT (some CPU did not answer; reported).  Also called by panic().
  */
 int trigger_all_cpu_backtrace(void);
+/* The same for the online CPUs of @mask, except the caller's. */
+int trigger_cpu_backtrace_mask(u64 mask);
 /* The NMI handler's hook: true if this NMI was a backtrace request. */
 bool nmi_backtrace_handler(struct pt_regs *regs);
 /*

@@ -74,12 +74,17 @@ bool nmi_backtrace_handler(struct pt_regs *regs)
 
 int trigger_all_cpu_backtrace(void)
 {
+	return trigger_cpu_backtrace_mask(READ_ONCE(cpu_online_mask));
+}
+
+int trigger_cpu_backtrace_mask(u64 mask)
+{
 	unsigned int cpu, this = oops_cpu();
 	unsigned long flags;
 	u64 others, left, deadline;
 	int ret = 0;
 
-	others = READ_ONCE(cpu_online_mask) & ~(1ULL << this);
+	others = mask & READ_ONCE(cpu_online_mask) & ~(1ULL << this);
 	if (!others)
 		return 0;
 	if (__atomic_exchange_n(&backtrace_busy, 1, __ATOMIC_ACQUIRE))

@@ -448,6 +448,52 @@ static void watchdog_reports_stuck_thread(struct ktest *t)
 	KT_EXPECT_EQ(t, watchdog_nr_reports(), before + 1);
 }
 
+static int irqs_off_thread(void *arg)
+{
+	u64 before = *(u64 *)arg;
+	u64 end = ktime_get() + 20 * NSEC_PER_SEC;
+	unsigned long flags;
+
+	/* A deliberately hard-stuck CPU: no ticks until its buddy reports. */
+	local_irq_save(flags);
+	while (watchdog_nr_hard_reports() == before && ktime_get() < end)
+		cpu_relax();
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * A CPU spinning with interrupts off takes no ticks; another CPU notices
+ * (after the 5 s floor) and reports it once, with an NMI backtrace.
+ */
+static void watchdog_reports_hard_lockup(struct ktest *t)
+{
+	u64 before = watchdog_nr_hard_reports();
+	unsigned int old = watchdog_threshold(), other = 0, cpu;
+	struct task *k;
+
+	preempt_disable();
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			other = cpu;
+	preempt_enable();
+	if (num_online_cpus() < 2)
+		KT_SKIP(t, "needs 2 CPUs (a buddy)");
+	if (!watchdog_threshold())
+		KT_SKIP(t, "watchdog_thresh=0");
+	/* The report needs 5 s at least: the floor, not the threshold. */
+	watchdog_set_threshold(1);
+	k = kthread_create_on_cpu(irqs_off_thread, &before, other,
+				  "ktest-hardlock");
+	if (IS_ERR(k))
+		watchdog_set_threshold(old);
+	KT_ASSERT_FALSE(t, IS_ERR(k));
+	wake_up_process(k);
+	kthread_stop(k);
+	watchdog_set_threshold(old);
+	KT_EXPECT_EQ(t, watchdog_nr_hard_reports(), before + 1);
+}
+
 struct spread_arg {
 	volatile int stop;
 	volatile u64 seen_cpus;		/* CPUs this thread has run on */
@@ -575,6 +621,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(nice_weights),
 	KTEST_CASE(fpu_state_survives_switches),
 	KTEST_CASE(watchdog_reports_stuck_thread),
+	KTEST_CASE(watchdog_reports_hard_lockup),
 	KTEST_CASE(load_balancing_spreads_work),
 	KTEST_CASE(cputime_is_accounted),
 	KTEST_CASE(task_list_holds_init_once),
