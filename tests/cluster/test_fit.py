@@ -29,6 +29,12 @@
                 retransmissions towards memory1
   fit_launcher  `tessera cluster` waits for the kernels' own "cluster ready"
                 lines (one per node), not only the ready markers
+  fit_split_launchers
+                one cluster from two launchers, as on two hosts: one boots
+                processor0 and memory1, the other storage2 (--only-nodes),
+                on one fabric named with its host interface
+                (mcast:GROUP:PORT@127.0.0.1) and one fit.key=; both report
+                the whole cluster ready, each booted only its nodes
   fit_filter    processor0 echoes 0 B..1 MiB to memory1 and storage2
                 (fittest=loss without loss): every node's virtio-net
                 filters, so no node is handed a frame for another node
@@ -53,6 +59,7 @@ purpose while it runs.
 import errno
 import os
 import re
+import secrets
 import subprocess
 
 import clusterlib
@@ -402,6 +409,60 @@ def scenario_launcher_waits_for_fit():
 		      f"before the launcher stopped it")
 
 
+def scenario_split_launchers():
+	"""One cluster from two launchers, as on two hosts: the first boots
+	processor0 and memory1, the second storage2 (--only-nodes), on one
+	fabric named with its host interface (@127.0.0.1: the loopback
+	stands for a LAN) and one key given to both."""
+	fabric = clusterlib.free_fabric() + "@127.0.0.1"
+	key = secrets.token_hex(16)
+	runs = {}
+	with clusterlib.qemu_slots(len(NODES)):
+		procs = []
+		for ids in ("0,1", "2"):
+			run_dir = os.path.join(clusterlib.runs_dir(),
+					       f"fit-split-{ids.replace(',', '')}")
+			runs[ids] = run_dir
+			procs.append(subprocess.Popen(
+				[clusterlib.TESSERA, "cluster", "--nodes",
+				 "1P1M1S", "--only-nodes", ids, "--net", fabric,
+				 "--kernel", "--until-ready", "-q", "--run-dir",
+				 run_dir, "--kernel-image",
+				 clusterlib.kernel_image(), "--timeout", "90",
+				 "--", f"fit.key={key}"],
+				stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+				stderr=subprocess.PIPE, text=True))
+		outs = [p.communicate(timeout=180) for p in procs]
+	for p, (out, err), ids in zip(procs, outs, ("0,1", "2")):
+		check(p.returncode == 0, f"launcher of nodes {ids} exited "
+		      f"{p.returncode}: {err}")
+		check("cluster ready: processor0 memory1 storage2" in out,
+		      f"launcher of nodes {ids}: no cluster ready line: {out}")
+	booted = {"0,1": [("processor", 0), ("memory", 1)],
+		  "2": [("storage", 2)]}
+	for ids, nodes in booted.items():
+		check(sorted(os.listdir(runs[ids])) ==
+		      sorted(f"{r}{n}" for r, n in nodes),
+		      f"launcher of nodes {ids} booted "
+		      f"{sorted(os.listdir(runs[ids]))}")
+		for role, node in nodes:
+			with open(os.path.join(runs[ids], f"{role}{node}",
+					       "qemu.cmd")) as f:
+				cmd = f.read()
+			check("localaddr=127.0.0.1" in cmd and
+			      fabric.split(":", 1)[1].split("@")[0] in cmd,
+			      f"{role}{node}: not on the fabric {fabric}: {cmd}")
+			with open(os.path.join(runs[ids], f"{role}{node}",
+					       "serial.log"), errors="replace") as f:
+				log = f.read()
+			check(re.search(r"fit\.expect=1P1M1S", log),
+			      f"{role}{node}: fit.expect= is not the whole "
+			      f"layout")
+			check(re.search(r"\] cluster ready: processor0 memory1 "
+					r"storage2$", log, re.M),
+			      f"{role}{node}: no cluster ready")
+
+
 SCENARIOS = [
 	("fit_echo", scenario_echo),
 	("fit_echo_copy", lambda: scenario_echo(zc=False)),
@@ -409,6 +470,7 @@ SCENARIOS = [
 	("fit_kill", scenario_kill),
 	("fit_loss", scenario_loss),
 	("fit_launcher", scenario_launcher_waits_for_fit),
+	("fit_split_launchers", scenario_split_launchers),
 	("fit_filter", lambda: scenario_filter(False)),
 	("fit_filter_promisc", lambda: scenario_filter(True)),
 ]
