@@ -13,6 +13,8 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/kthread.h>
+#include <tessera/panic.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
@@ -132,6 +134,15 @@ static int keyd_fn(void *arg)
 	return 0;
 }
 
+static bool debug_crash_key;
+PARAM_BOOL("debug.crash_key", debug_crash_key,
+	   "debug: key c panics the node (like SysRq-c), to test what a crash does to the cluster");
+
+static void debug_key_crash(void)
+{
+	panic("debug key c (debug.crash_key=1)");
+}
+
 void debug_keys_init(void)
 {
 	struct task *t = kthread_run(keyd_fn, NULL, "keyd");
@@ -139,6 +150,9 @@ void debug_keys_init(void)
 	/* Like sysrq-t: where every thread is, for a hang. */
 	debug_key_register('t', "tasks with call traces",
 			   sched_show_task_traces);
+	if (debug_crash_key)
+		debug_key_register('c', "crash: panic the node",
+				   debug_key_crash);
 
 	if (IS_ERR(t))
 		pr_err("debug keys: no keyd thread (%ld)\n", PTR_ERR(t));

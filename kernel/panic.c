@@ -14,9 +14,11 @@
  * die_lock (its own CPU holds it), so it prints one line and stops the
  * machine.  After an oops the node panics: there is no recovery.
  */
+#include <fit/fit.h>
 #include <tessera/bug.h>
 #include <tessera/ipi.h>
 #include <tessera/kernel.h>
+#include <tessera/lockdep.h>
 #include <tessera/panic.h>
 #include <tessera/printk.h>
 #include <tessera/smp.h>
@@ -148,6 +150,11 @@ void die(const char *str, struct pt_regs *regs, long err)
  * machine_halt_with_status(PANIC_EXIT_STATUS).  Never returns; a panic
  * inside panic just halts this CPU.
  */
+bool kernel_panicking(void)
+{
+	return __atomic_load_n(&panic_in_progress, __ATOMIC_RELAXED) != 0;
+}
+
 void panic(const char *fmt, ...)
 {
 	static char buf[256];
@@ -177,6 +184,9 @@ void panic(const char *fmt, ...)
 		/* Nothing of this node may run on: no heartbeat, no I/O. */
 		smp_stop_other_cpus();
 	}
+	/* The stopped CPUs may hold any lock: no more lock checking. */
+	WRITE_ONCE(lockdep_enabled, false);
+	fit_member_leave();
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	machine_halt_with_status(PANIC_EXIT_STATUS);
 }

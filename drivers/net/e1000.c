@@ -131,7 +131,8 @@ static int e1000_xmit(struct netdev *dev, const struct kvec *iov,
 	if (len < ETH_HLEN || len > ETH_MAX_FRAME)
 		return -EMSGSIZE;
 
-	spin_lock_irqsave(&nic->tx_lock, flags);
+	if (!netdev_tx_lock(&nic->tx_lock, &flags))
+		return -EBUSY;
 	e1000_tx_reclaim(nic);
 	next = (nic->tx_tail + 1) % E1000_NR_TX;
 	if (next == nic->tx_clean) {

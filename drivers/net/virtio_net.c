@@ -180,7 +180,8 @@ static int vnet_xmit(struct netdev *dev, const struct kvec *iov,
 	if (len < ETH_HLEN || len > ETH_MAX_FRAME)
 		return -EMSGSIZE;
 
-	spin_lock_irqsave(&vn->tx_lock, flags);
+	if (!netdev_tx_lock(&vn->tx_lock, &flags))
+		return -EBUSY;
 	vnet_reclaim_tx(vn);
 	if (!vn->nr_tx_free) {
 		ret = -EBUSY;

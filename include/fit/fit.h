@@ -151,6 +151,12 @@ int fit_node_with_role(enum node_role role);
  * context (the membership thread wakes it when a peer comes or goes).
  */
 int fit_wait_node_with_role(enum node_role role, unsigned int timeout_ms);
+
+/*
+ * From panic(), other CPUs stopped: broadcast that this node leaves, so
+ * peers drop it at once instead of after fit.dead_ms (never sleeps).
+ */
+void fit_member_leave(void);
 /*
  * Sleep until @node is connected and alive (fit_peer_up()) or
  * @timeout_ms passed; returns whether it is up.  For a node that may

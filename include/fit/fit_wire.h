@@ -82,6 +82,7 @@ enum fit_opcode {
 	FIT_OP_HEARTBEAT	= 0x0011,	/* UDP: struct fit_announce */
 	FIT_OP_CONNECT		= 0x0012,	/* UDP: struct fit_connect */
 	FIT_OP_CONNECT_ACK	= 0x0013,	/* UDP: struct fit_connect */
+	FIT_OP_LEAVE		= 0x0014,	/* UDP: struct fit_announce, panic */
 	FIT_OP_TEST		= 0x0020,	/* fittest= driver's control calls */
 	FIT_OP_INTERNAL_LAST	= 0x00ff,
 

@@ -21,6 +21,8 @@
 #define _TESSERA_NETDEV_H
 
 #include <tessera/compiler.h>
+#include <tessera/panic.h>
+#include <tessera/spinlock.h>
 #include <tessera/types.h>
 
 #define ETH_ALEN		6
@@ -95,6 +97,24 @@ void netdev_rx_irq(struct netdev *dev);
 void netdev_rx(struct netdev *dev, const void *frame, size_t len);
 /* Send: 0 or -errno.  Fills in nothing: @iov is the whole frame. */
 int netdev_xmit(struct netdev *dev, const struct kvec *iov, unsigned int n);
+
+/*
+ * A driver's transmit lock (irqsave).  In a panic the other CPUs are
+ * stopped and may hold it: only try (false: not taken, irqs as before),
+ * so a node's last datagram (fit_member_leave()) never hangs it.
+ */
+static inline bool netdev_tx_lock(spinlock_t *lock, unsigned long *flags)
+{
+	if (likely(!kernel_panicking())) {
+		spin_lock_irqsave(lock, *flags);
+		return true;
+	}
+	local_irq_save(*flags);
+	if (spin_trylock(lock))
+		return true;
+	local_irq_restore(*flags);
+	return false;
+}
 /* Polled or interrupt-driven receive; a no_irq device stays polled. */
 void netdev_set_polled(struct netdev *dev, bool polled);
 

@@ -59,6 +59,8 @@ struct task *oops_current(void);
 unsigned int oops_cpu(void);
 /* Print the caller's own call trace. */
 void dump_stack(void);
+/* True from the start of panic(): code on its path only tries locks. */
+bool kernel_panicking(void);
 /* The call trace of a task that is switched out (arch/x86/kernel/dumpstack.c). */
 struct task;
 void show_task_stack(struct task *t);

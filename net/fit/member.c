@@ -89,6 +89,7 @@ struct fit_member {
 	bool known;		/* heard from, or in fit.peers */
 	bool listed;		/* in fit.peers */
 	bool dead;		/* declared dead, not heard since */
+	bool left;		/* said it leaves: for the member thread */
 	bool was_up;		/* connection reported up (for the log) */
 	u8 role;		/* enum fit_role_wire; 0 until known */
 	u32 ip;			/* host order */
@@ -264,7 +265,7 @@ static u64 fit_up_mask(void)
 	return mask;
 }
 
-static void fit_send_datagram(u32 dst_ip, u16 dst_node)
+static void fit_send_datagram(u32 dst_ip, u16 dst_node, u16 opcode)
 {
 	struct net_iface *ifc = net_default_iface();
 	struct fit_member_info info = { 0 };
@@ -273,8 +274,7 @@ static void fit_send_datagram(u32 dst_ip, u16 dst_node)
 
 	if (!ifc || !ifc->dev)
 		return;
-	info.opcode = fit_cluster_announced ? FIT_OP_HEARTBEAT :
-					      FIT_OP_ANNOUNCE;
+	info.opcode = opcode;
 	info.src_node = node_id;
 	info.dst_node = dst_node;
 	info.role = fit_role_of_node();
@@ -282,7 +282,8 @@ static void fit_send_datagram(u32 dst_ip, u16 dst_node)
 	info.epoch = fit_epoch;
 	info.nr_expected = fit_expected.nr_nodes;
 	info.ready = fit_cluster_announced;
-	info.up_mask = fit_up_mask();
+	/* Leaving (a panic: other CPUs stopped), we list no one. */
+	info.up_mask = opcode == FIT_OP_LEAVE ? 0 : fit_up_mask();
 	info.seq = ++fit_seq;
 	v.len = fit_member_build(&info, fit_keyed ? &fit_key : NULL, d);
 	udp_sendv(ifc->dev, htonl(dst_ip), FIT_UDP_PORT, FIT_UDP_PORT, &v, 1);
@@ -290,9 +291,11 @@ static void fit_send_datagram(u32 dst_ip, u16 dst_node)
 
 static void fit_announce(void)
 {
+	u16 op = fit_cluster_announced ? FIT_OP_HEARTBEAT : FIT_OP_ANNOUNCE;
+
 	if (!fit_static) {
 		/* Broadcast: the destination node is "anyone" (us). */
-		fit_send_datagram(0xffffffffu, node_id);
+		fit_send_datagram(0xffffffffu, node_id, op);
 		return;
 	}
 	for (u16 n = 0; n < FIT_MAX_NODES; n++) {
@@ -305,7 +308,7 @@ static void fit_announce(void)
 		ip = fit_members[n].ip;
 		spin_unlock_irqrestore(&fit_member_lock, flags);
 		if (listed && n != node_id)
-			fit_send_datagram(ip, n);
+			fit_send_datagram(ip, n, op);
 	}
 }
 
@@ -410,6 +413,15 @@ static void fit_udp_rx(const struct udp_rx *pkt)
 		return;
 	}
 	m->seq = in.seq;
+	if (in.opcode == FIT_OP_LEAVE) {
+		/* Only the boot we know may say it leaves. */
+		if (m->known && !m->dead && m->epoch == in.epoch) {
+			m->dead = true;
+			m->left = true;
+			wake = true;
+		}
+		goto out;
+	}
 	if (!m->known || m->epoch != in.epoch || m->dead ||
 	    m->ip != in.ipv4 || m->role != in.role)
 		wake = true;
@@ -744,7 +756,7 @@ static void fit_member_check(u16 n, u64 now)
 					   fit_dead_ms));
 	struct fit_conn *c = fit_conn_lookup(n);
 	struct fit_member m;
-	bool declare_dead = false, drop = false;
+	bool declare_dead = false, drop = false, left;
 	unsigned long flags;
 
 	if (c && c->loopback)
@@ -761,6 +773,8 @@ static void fit_member_check(u16 n, u64 now)
 		fit_members[n].dead = true;
 		declare_dead = true;
 	}
+	left = fit_members[n].left;
+	fit_members[n].left = false;
 	m = fit_members[n];
 	spin_unlock_irqrestore(&fit_member_lock, flags);
 
@@ -770,6 +784,13 @@ static void fit_member_check(u16 n, u64 now)
 			fit_dead_ms);
 		if (c)
 			fit_conn_fail(c, -EHOSTDOWN, "heartbeat lost");
+	}
+	if (left) {
+		fit_deaths++;
+		pr_warn("fit: node %u left the cluster (its kernel panicked)\n",
+			n);
+		if (c)
+			fit_conn_fail(c, -EHOSTDOWN, "left the cluster");
 	}
 	if (c && c->state == FIT_CONN_UP) {
 		if (m.epoch && c->peer_epoch != m.epoch) {
@@ -837,6 +858,24 @@ static void fit_member_check(u16 n, u64 now)
 		spin_unlock_irqrestore(&fit_member_lock, flags);
 		fit_connect_peer(n, m.ip);
 	}
+}
+
+/*
+ * A panic: tell the peers at once that this node is gone, instead of
+ * letting them wait fit.dead_ms for its silence.  Broadcast (also with
+ * fit.peers=: no ARP lookup, no lock), twice against a lost frame, under
+ * the cluster key with a fresh sequence number; the drivers only try
+ * their transmit locks in a panic, so a stopped CPU that held one costs
+ * the datagram, not a hang.  The other CPUs are stopped; nothing else
+ * of FIT runs.
+ */
+void fit_member_leave(void)
+{
+	if (IS_ERR_OR_NULL(READ_ONCE(fit_member_task)))
+		return;
+	for (int i = 0; i < 2; i++)
+		fit_send_datagram(0xffffffffu, node_id, FIT_OP_LEAVE);
+	pr_emerg("fit: told the cluster that node %u leaves\n", node_id);
 }
 
 bool fit_cluster_is_ready(void)

@@ -137,7 +137,8 @@ int fit_member_parse(const void *buf, size_t len, u32 src_ip, u16 self,
 
 	if (fit_hdr_unpack(buf, len, &h, why))
 		return -EPROTO;
-	if (h.opcode != FIT_OP_ANNOUNCE && h.opcode != FIT_OP_HEARTBEAT)
+	if (h.opcode != FIT_OP_ANNOUNCE && h.opcode != FIT_OP_HEARTBEAT &&
+	    h.opcode != FIT_OP_LEAVE)
 		return fit_member_bad(why, "opcode");
 	if (h.flags || h.slot || h.status || h.gen || h.acked_req ||
 	    h.acked_rep)

@@ -15,7 +15,7 @@
 
 /* A datagram's contents, in host order. */
 struct fit_member_info {
-	u16 opcode;		/* FIT_OP_ANNOUNCE or FIT_OP_HEARTBEAT */
+	u16 opcode;		/* FIT_OP_ANNOUNCE, _HEARTBEAT or _LEAVE */
 	u16 src_node;
 	u16 dst_node;		/* the receiver, or src_node (broadcast) */
 	u8 role;		/* enum fit_role_wire */

@@ -16,6 +16,14 @@
   smep_smap_on           every boot of a processor says SMEP and SMAP are
                          on (QEMU -cpu max has both); cpu.smap=0 turns
                          SMAP off and says so.
+  panic_leaves_cluster   processor0 and memory1 (2 CPUs) form a keyed
+                         cluster; memory1 panics once it is ready (debug
+                         key c, debug.crash_key=1, typed by the launcher's
+                         --type-on-ready): it says it told the cluster it
+                         leaves, and processor0 logs that node 1 left
+                         (its kernel panicked) and drops the connection,
+                         without waiting for the 3 s of silence (no
+                         "silent for" line before it stops).
 
 The KTAP suite smap (arch/x86/mm/tests/smap_test.c) checks the fault
 itself in the ktest boots."""
@@ -71,8 +79,39 @@ def smep_smap_on():
 		 "cpu.smap=0 did not turn SMAP off with a message")
 
 
+def panic_leaves_cluster():
+	fabric = clusterlib.free_fabric()
+	key = "fit.key=" + "5a" * 16
+	with clusterlib.group(2, 120) as g:
+		p = g.start("hardening-leave-p0",
+			    ["--role", "processor", "--node", "0", "--kernel",
+			     "--net", fabric, "--", "fit.expect=1P1M", key])
+		m = g.start("hardening-leave-m1",
+			    ["--role", "memory", "--node", "1", "--kernel",
+			     "--smp", "2", "--net", fabric, "--type-on-ready", "c",
+			     "--", "fit.expect=1P1M", key, "debug.crash_key=1"])
+		check(p.wait_for(r"node 1 left the cluster", 90),
+		      "processor0 never saw memory1 leave")
+		mb = m.finish()
+		pb = p.kill()
+	mb.expect(mb.code == clusterlib.EXIT_PANIC,
+		  f"memory1 ended with status {mb.code}, not panic")
+	mb.expect(mb.grep(r"Kernel panic - not syncing: debug key c"),
+		  "memory1 did not panic from the key")
+	mb.expect(mb.grep(r"fit: told the cluster that node 1 leaves"),
+		  "memory1 did not say it told the cluster")
+	pb.expect(pb.grep(r"fit: node 1 left the cluster \(its kernel "
+			  r"panicked\)"), "no 'left the cluster' line")
+	pb.expect(pb.grep(r"fit: node 1 down: left the cluster"),
+		  "the connection to memory1 was not dropped for it")
+	pb.expect(not pb.grep(r"node 1 silent for"),
+		  "processor0 waited for memory1's silence")
+	pb.expect(not re.search(clusterlib.OOPS_RE, pb.log), "processor0 oops")
+
+
 SCENARIOS = [
 	("panic_stops_cpus", panic_stops_cpus),
+	("panic_leaves_cluster", panic_leaves_cluster),
 	("nmi_storm_ring3", nmi_storm_ring3),
 	("smep_smap_on", smep_smap_on),
 ]

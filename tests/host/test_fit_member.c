@@ -368,6 +368,33 @@ static void test_keyed_accepted(struct htest *t)
 					 &in, NULL), -EACCES);
 }
 
+/*
+ * A panicking node's LEAVE: the same datagram with opcode 0x0014, under
+ * the key like a heartbeat; changing the opcode byte breaks the MAC.
+ */
+static void test_keyed_leave(struct htest *t)
+{
+	struct hmac_sha256_key k;
+	struct fit_member_info in;
+	u8 b[AUTH_DGRAM], built[FIT_MEMBER_AUTH_BYTES];
+	unsigned int bits;
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	keyed_heartbeat(b);
+	HT_ASSERT_EQ(t, parse_keyed(b, AUTH_DGRAM, &k, &in), 0);
+	in.opcode = FIT_OP_LEAVE;
+	in.up_mask = 0;
+	HT_ASSERT_EQ(t, fit_member_build(&in, &k, built), AUTH_DGRAM);
+	HT_EXPECT_EQ(t, built[6], 0x14);
+	HT_ASSERT_EQ(t, parse_keyed(built, AUTH_DGRAM, &k, &in), 0);
+	HT_EXPECT_EQ(t, in.opcode, FIT_OP_LEAVE);
+	HT_EXPECT_EQ(t, in.up_mask, 0);
+	/* A heartbeat turned into a LEAVE without the key: refused. */
+	b[6] = 0x14;
+	recrc(b);
+	HT_EXPECT_EQ(t, parse_keyed(b, AUTH_DGRAM, &k, &in), -EBADMSG);
+}
+
 static void test_keyed_refused(struct htest *t)
 {
 	struct hmac_sha256_key k, other;
@@ -554,6 +581,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_cm_mac_vector),
 	HT_CASE(test_cm_mac_refused),
 	HT_CASE(test_keyed_accepted),
+	HT_CASE(test_keyed_leave),
 	HT_CASE(test_keyed_refused),
 	HT_CASE(test_hand_assembled),
 	HT_CASE(test_source_address),

@@ -233,7 +233,8 @@ static void test_opcode_ranges(struct htest *t)
 	HT_EXPECT(t, !fit_opcode_valid(0));
 	HT_EXPECT(t, fit_opcode_valid(0x0001));
 	HT_EXPECT(t, fit_opcode_valid(0x0013));
-	HT_EXPECT(t, !fit_opcode_valid(0x0014));
+	HT_EXPECT(t, fit_opcode_valid(0x0014));		/* FIT_OP_LEAVE */
+	HT_EXPECT(t, !fit_opcode_valid(0x0015));
 	HT_EXPECT(t, fit_opcode_valid(0x0100));
 	HT_EXPECT(t, fit_opcode_valid(0x010a));
 	HT_EXPECT(t, !fit_opcode_valid(0x010c));
