@@ -985,6 +985,88 @@ static void test_p2s_orphan(struct htest *t)
 	HT_EXPECT_EQ(t, fsck(&im), 0);
 }
 
+/* A struct p2s_fh_req with header flags @flags. */
+static size_t mk_fh_flags(const struct p2s_handle *fh, u8 flags)
+{
+	struct p2s_fh_req *r = (void *)req;
+
+	mk_fh(fh);
+	r->hdr.flags = flags;
+	return sizeof(*r);
+}
+
+/*
+ * P2S_STAT with P2S_STAT_REF: a reference by handle (the memory node's
+ * for a mapped file), held through the unlink and the other node's last
+ * close, dropped by P2S_CLOSE; regular files only; the flag nowhere else.
+ */
+static void test_p2s_stat_ref(struct htest *t)
+{
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_name_req *nr = (void *)req;
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root;
+	struct p2s_handle fh, rootfh;
+	struct img im;
+	u64 malformed;
+
+	HT_ASSERT(t, img_make(&im, "p2sstatref.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+	HT_ASSERT_EQ(t, serve_as(&im, 3, P2S_CREATE,
+				 mk_create(&root, "m", P2S_CREATE_REF), &st),
+		     sizeof(*orep));
+	fh = orep->fh;
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&fh, P2S_STAT_REF), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 2);
+	/* The processor's last close, then the unlink: an orphan. */
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	memset(nr, 0, sizeof(*nr) + 2);
+	put_hdr(nr, 0);
+	put_fh(&nr->dir, &root);
+	put_le16(&nr->name_len, 1);
+	put_now(&nr->now);
+	memcpy(nr->name, "m", 2);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, sizeof(*nr) + 2, &st),
+		     0);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 0);			/* st_nlink */
+	/* A second reference of the same node on the orphan. */
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&fh, P2S_STAT_REF), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	/* The last reference freed it. */
+	HT_EXPECT(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st) < 0);
+	HT_EXPECT(t, serve_as(&im, 7, P2S_STAT,
+			      mk_fh_flags(&fh, P2S_STAT_REF), &st) < 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	/* A directory takes none; the flag means nothing elsewhere. */
+	put_fh(&rootfh, &root);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EINVAL);
+	malformed = st.malformed;
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_FSYNC,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&rootfh, 0x02), &st), -EPROTO);
+	HT_EXPECT_EQ(t, st.malformed, malformed + 3);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
 /*
  * The commit interval on a fake clock: a change without fsync is on
  * the disk (through the journal) once the tick after the interval ran,
@@ -1068,6 +1150,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_orphan_crash),
 	HT_CASE(test_orphan_corrupt),
 	HT_CASE(test_p2s_orphan),
+	HT_CASE(test_p2s_stat_ref),
 	HT_CASE(test_commit_interval),
 	HT_CASE(test_ref_limits),
 	HT_CASE(test_cleanup),
