@@ -12,7 +12,8 @@
  * storage node restart leaves handles valid.  A handle whose inode was
  * freed or reused (generation differs) gets -ENOENT or -ESTALE.  The
  * one piece of state: an open file's reference.  P2S_OPEN with
- * P2S_OPEN_REF (P2S_CREATE with P2S_CREATE_REF) of a regular file also
+ * P2S_OPEN_REF (P2S_CREATE with P2S_CREATE_REF, P2S_STAT with
+ * P2S_STAT_REF by handle) of a regular file also
  * takes a reference of the calling node on it, which P2S_CLOSE drops
  * (-EBADF if the node holds none).  A regular file whose last name goes
  * while referenced stays (an orphan, st_nlink 0) until the last

@@ -418,6 +418,17 @@ static void memnode_p2s_handle(const struct mem_file *file,
 	fit_put_le32(&fh->generation, (u32)(file->id >> 32));
 }
 
+/* A struct p2s_fh_req for storage file @file_id, header flags @flags. */
+static void memnode_p2s_fh_req(u8 flags, u64 file_id, struct p2s_fh_req *req)
+{
+	struct mem_file file = { .id = file_id };
+
+	memset(req, 0, sizeof(*req));
+	req->hdr.version = P2S_VERSION;
+	req->hdr.flags = flags;
+	memnode_p2s_handle(&file, &req->fh);
+}
+
 static int memnode_storage_read(const struct mem_file *file, u64 off,
 				void *buf, u32 len)
 {
@@ -521,9 +532,7 @@ static int memnode_storage_stat(struct mem_file *file)
 	struct p2s_stat st;
 	int ret;
 
-	memset(&req, 0, sizeof(req));
-	req.hdr.version = P2S_VERSION;
-	memnode_p2s_handle(file, &req.fh);
+	memnode_p2s_fh_req(0, file->id, &req);
 	/* Idempotent: repeated after a lost connection. */
 	ret = fit_call_again(file->node, P2S_STAT, &req, sizeof(req), &st,
 			     sizeof(st), MEMNODE_P2S_TIMEOUT, FIT_CALL_RETRIES,
@@ -554,15 +563,6 @@ static const struct fcache_source memnode_fcache_source = {
 static struct mapref_table memnode_mapref;
 static DEFINE_MUTEX(memnode_mapref_lock);	/* one mapref_run() at a time */
 
-static void memnode_mapref_fh(u16 flags, u64 file_id, struct p2s_fh_req *req)
-{
-	memset(req, 0, sizeof(*req));
-	req->hdr.version = P2S_VERSION;
-	req->hdr.flags = flags;
-	fit_put_le32(&req->fh.ino, (u32)file_id);
-	fit_put_le32(&req->fh.generation, (u32)(file_id >> 32));
-}
-
 /* mapref_run(): P2S_STAT with P2S_STAT_REF, sent once (not idempotent). */
 static int memnode_mapref_take(void *ctx, u16 node, u64 file_id)
 {
@@ -570,7 +570,7 @@ static int memnode_mapref_take(void *ctx, u16 node, u64 file_id)
 	struct p2s_stat st;
 	int ret;
 
-	memnode_mapref_fh(P2S_STAT_REF, file_id, &req);
+	memnode_p2s_fh_req(P2S_STAT_REF, file_id, &req);
 	ret = fit_call_again(node, P2S_STAT, &req, sizeof(req), &st,
 			     sizeof(st), MEMNODE_P2S_TIMEOUT, 0, NULL);
 	if (ret >= 0 && ret != sizeof(st))
@@ -587,7 +587,7 @@ static int memnode_mapref_drop(void *ctx, u16 node, u64 file_id)
 	struct p2s_fh_req req;
 	int ret;
 
-	memnode_mapref_fh(0, file_id, &req);
+	memnode_p2s_fh_req(0, file_id, &req);
 	ret = fit_call_again(node, P2S_CLOSE, &req, sizeof(req), NULL, 0,
 			     MEMNODE_P2S_TIMEOUT, 0, NULL);
 	if (ret < 0)
