@@ -16,10 +16,15 @@
  *   fork     MAP_PRIVATE, unlinked, then fork: the parent unmaps, and
  *            only then the child reads every page through its copy of
  *            the mapping
+ *   exec     a copy of this program, executed, unlinks itself and then
+ *            reads every byte of its own text (the pages its start-up
+ *            did not touch come from the unlinked file)
  *
  * Prints one line per step; the same output natively and on Tessera.
  *
- *   mapunlink DIR	works in DIR (made, removed at the end)
+ *   mapunlink DIR		works in DIR (made, removed at the end)
+ *   mapunlink --unlinked PATH	the exec case's copy: unlink PATH (itself),
+ *				read its text; status 0 if all went well
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -196,8 +201,52 @@ static void case_fork(const char *dir)
 	    WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* The exec case's copy: running from PATH, which it removes first. */
+static int unlinked_self(const char *path)
+{
+	extern const unsigned char __executable_start[], etext[];
+	const volatile unsigned char *p;
+	unsigned long sum = 0;
+
+	if (unlink(path) || !gone(path))
+		return 1;
+	for (p = __executable_start; p < etext; p++)
+		sum += *p;
+	return sum ? 0 : 1;
+}
+
+static void case_exec(const char *dir, const char *self)
+{
+	static unsigned char image[8 << 20];
+	char path[256];
+	ssize_t n = -1;
+	int fd, status = -1, ok;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	fd = open(self, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, image, sizeof(image));
+		close(fd);
+	}
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	ok = n > 0 && n < (ssize_t)sizeof(image) && fd >= 0 &&
+	     write(fd, image, n) == n && fsync(fd) == 0;
+	say("exec: a copy of the program", fd >= 0 && !close(fd) && ok);
+	pid = fork();
+	if (pid == 0) {
+		execl(path, path, "--unlinked", path, (char *)NULL);
+		_exit(127);
+	}
+	say("exec: it unlinked itself and read its own text",
+	    pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 0 && gone(path));
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--unlinked"))
+		return unlinked_self(argv[2]);
 	if (argc != 2) {
 		fprintf(stderr, "usage: mapunlink DIR\n");
 		return 2;
@@ -209,6 +258,7 @@ int main(int argc, char **argv)
 	case_private(argv[1]);
 	case_shared(argv[1]);
 	case_fork(argv[1]);
+	case_exec(argv[1], argv[0]);
 	say("rmdir", rmdir(argv[1]) == 0);
 	printf("%d failures\n", fails);
 	return fails != 0;
