@@ -49,7 +49,8 @@
  * mapped anywhere here, taken with P2S_STAT + P2S_STAT_REF and dropped
  * with P2S_CLOSE.  Those calls are made by memnode_mapref_sync() after
  * the process lock is released and before the reply of the request
- * that linked or unlinked the vmas (memnode_end(), EXECVE, EXIT, FORK),
+ * that linked or unlinked the vmas (memnode_end_vmas(): MMAP, MUNMAP,
+ * MPROTECT, BRK, MREMAP, FORK; EXECVE, EXIT),
  * so a P2M_MMAP's take reaches the storage node while the processor's
  * descriptor still holds the file, and an EXIT's or MUNMAP's drop
  * frees an unlinked file before the processor hears back.
@@ -730,14 +731,19 @@ static struct memnode_proc *memnode_begin(struct fit_request *rq)
 	return memnode_lock_proc(rq, fit_get_le32(&h->pid));
 }
 
-/*
- * Common epilogue: unlock, drop the reference, then send the storage
- * reference changes the request's vma changes queued (before its reply).
- */
 static void memnode_end(struct memnode_proc *p)
 {
 	mutex_unlock(&p->lock);
 	memnode_proc_put(p);
+}
+
+/*
+ * memnode_end() of a request that may link or unlink vmas: then the
+ * storage reference changes it queued are sent, before its reply.
+ */
+static void memnode_end_vmas(struct memnode_proc *p)
+{
+	memnode_end(p);
 	memnode_mapref_sync();
 }
 
@@ -907,14 +913,14 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 			    (flags & MAP_TYPE) == MAP_SHARED_VALIDATE) {
 				pr_warn_once("memnode: MAP_SHARED of a tmpfs file from node %u: -ENODEV (not coherent with write(2))\n",
 					     rq->src_node);
-				memnode_end(p);
+				memnode_end_vmas(p);
 				memnode_reply_err(rq, -ENODEV);
 				return;
 			}
 		}
 		if (file.kind == MEM_FILE_STORAGE &&
 		    file.node >= FIT_MAX_NODES) {
-			memnode_end(p);
+			memnode_end_vmas(p);
 			memnode_reply_err(rq, -EBADF);
 			return;
 		}
@@ -922,7 +928,7 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 	ret = rmm_mmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len),
 		       fit_get_le32(&r->prot), flags, &file,
 		       fit_get_le64(&r->off));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, ret);
 }
 
@@ -935,7 +941,7 @@ static void memnode_munmap(struct fit_request *rq, void *ctx)
 	if (!p)
 		return;
 	ret = rmm_munmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_status(rq, ret);
 }
 
@@ -949,7 +955,7 @@ static void memnode_mprotect(struct fit_request *rq, void *ctx)
 		return;
 	ret = rmm_mprotect(p->mm, fit_get_le64(&r->addr),
 			   fit_get_le64(&r->len), fit_get_le32(&r->prot));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_status(rq, ret);
 }
 
@@ -962,7 +968,7 @@ static void memnode_brk(struct fit_request *rq, void *ctx)
 	if (!p)
 		return;
 	brk = rmm_brk(p->mm, fit_get_le64(&r->brk));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, (s64)brk);
 }
 
@@ -977,7 +983,7 @@ static void memnode_mremap(struct fit_request *rq, void *ctx)
 	ret = rmm_mremap(p->mm, fit_get_le64(&r->old_addr),
 			 fit_get_le64(&r->old_len), fit_get_le64(&r->new_len),
 			 fit_get_le32(&r->flags), fit_get_le64(&r->new_addr));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, ret);
 }
 
@@ -1053,7 +1059,7 @@ static void memnode_fork(struct fit_request *rq, void *ctx)
 		pr_info("memnode: fork of pid %u: writable MAP_SHARED mapping at %#llx copied private in the child (not shared)\n",
 			parent->pid, (unsigned long long)shared->start);
 	}
-	memnode_end(parent);
+	memnode_end_vmas(parent);
 	if (ret) {
 		rmm_destroy(mm);
 		kfree(exe);
