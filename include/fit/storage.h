@@ -12,7 +12,8 @@
  * storage node restart leaves handles valid.  A handle whose inode was
  * freed or reused (generation differs) gets -ENOENT or -ESTALE.  The
  * one piece of state: an open file's reference.  P2S_OPEN with
- * P2S_OPEN_REF (P2S_CREATE with P2S_CREATE_REF) of a regular file also
+ * P2S_OPEN_REF (P2S_CREATE with P2S_CREATE_REF, P2S_STAT with
+ * P2S_STAT_REF by handle) of a regular file also
  * takes a reference of the calling node on it, which P2S_CLOSE drops
  * (-EBADF if the node holds none).  A regular file whose last name goes
  * while referenced stays (an orphan, st_nlink 0) until the last
@@ -21,7 +22,15 @@
  *
  *   P2S_OPEN	  struct p2s_open_req + path bytes + NUL
  *		  -> struct p2s_open_reply
- *   P2S_STAT	  struct p2s_fh_req -> struct p2s_stat
+ *   P2S_STAT	  struct p2s_fh_req -> struct p2s_stat.  With flag
+ *		  P2S_STAT_REF it also takes a reference of the calling
+ *		  node, as P2S_OPEN_REF, on a regular file (-EINVAL for
+ *		  anything else): a reference by handle, without a path.
+ *		  The memory node takes one this way for each storage file
+ *		  any of its vmas maps, and drops it with P2S_CLOSE after
+ *		  the last such vma goes (managers/memory/mapref.c), so a
+ *		  mapping keeps an unlinked file as on Linux.  Not
+ *		  idempotent: sent once, like P2S_CLOSE
  *   P2S_CLOSE	  struct p2s_fh_req -> empty: drops one reference
  *   P2S_READ	  struct p2s_read_req -> struct p2s_read_reply + data.
  *		  On a symlink's handle (P2S_OPEN_NOFOLLOW) it returns the
@@ -128,6 +137,8 @@ _Static_assert(P2S_ATTR_MODE == FSPERM_ATTR_MODE &&
 #define P2S_OPEN_FLAGS		(P2S_OPEN_NOFOLLOW | \
 				 P2S_OPEN_DIRECTORY | P2S_OPEN_READ | \
 				 P2S_OPEN_WRITE | P2S_OPEN_EXEC | P2S_OPEN_REF)
+/* p2s_fh_req flags (P2S_STAT; CLOSE and FSYNC take none) */
+#define P2S_STAT_REF		0x01	/* a regular file: take a reference */
 /* p2s_setattr_req flags: the times are the caller's "now" (utimensat */
 /* with NULL or UTIME_NOW), which a writer may set, not only the owner */
 #define P2S_SETATTR_TIMES_NOW	0x01
@@ -164,7 +175,7 @@ struct p2s_open_req {
 	char path[];		/* path_len bytes, then NUL; no NUL inside */
 } __packed;
 
-/* P2S_STAT and P2S_CLOSE */
+/* P2S_STAT, P2S_CLOSE and P2S_FSYNC */
 struct p2s_fh_req {
 	struct p2s_req_hdr hdr;
 	struct p2s_handle fh;
@@ -373,6 +384,7 @@ struct p2s_io_args {
 	u32 ino, generation;
 	u64 offset;		/* READ offset, GETDENTS cookie */
 	u32 len;		/* READ len, GETDENTS max_bytes */
+	u8 flags;		/* STAT: P2S_STAT_REF */
 };
 
 /* Every change request (P2S_WRITE ... P2S_SETATTR), host order. */
@@ -418,7 +430,9 @@ struct p2s_cred_args {
  */
 int p2s_cred_req_check(const void *buf, size_t *len,
 		       struct p2s_cred_args *out);
-int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out);
+/* A struct p2s_fh_req of opcode @op (STAT, CLOSE, FSYNC): its flags too. */
+int p2s_fh_req_check(u16 op, const void *buf, size_t len,
+		     struct p2s_io_args *out);
 int p2s_read_req_check(const void *buf, size_t len, struct p2s_io_args *out);
 int p2s_getdents_req_check(const void *buf, size_t len,
 			   struct p2s_io_args *out);

@@ -12,6 +12,8 @@
  *   fault.c   a pcache miss (find or fill the page) and a flush
  *   filecache.c the file page cache (one copy of each storage file page
  *             for every process; its own leaf spinlock)
+ *   mapref.c  this node's references on the storage files its vmas map
+ *             (counted under its own leaf spinlock, sent by the caller)
  *   loader.c  ELF64 parsing and mapping of executables and their
  *             interpreter (PT_INTERP)
  *   stack.c   the initial user stack (argv, envp, auxv)
@@ -355,6 +357,69 @@ void fcache_get_stats(struct fcache *c, struct fcache_stats *st);
 /* fcache_evict() under c->lock: the reclaim hook of the node's rmms. */
 unsigned long fcache_shrink(struct fcache *c, unsigned long nr);
 
+/* ------------------------------------------------------------ mapref.c */
+
+#define MAPREF_HASH_BITS	7
+#define MAPREF_BUCKETS		(1u << MAPREF_HASH_BITS)
+
+/* Counters: since the table was made, and (files, held) now. */
+struct mapref_stats {
+	u64 takes;		/* references taken */
+	u64 drops;		/* references dropped */
+	u64 take_errors;	/* takes the storage node refused or lost */
+	u64 drop_errors;	/* drops that failed (the reference is lost) */
+	u64 untracked;		/* vmas not counted: no memory for a record */
+	u64 unmatched;		/* unlinks of a vma that was not counted */
+	u64 files;		/* records: files mapped or referenced */
+	u64 held;		/* references held */
+};
+
+struct mapref_file;
+
+struct mapref_table {
+	spinlock_t lock;	/* everything below and the records */
+	struct list_head buckets[MAPREF_BUCKETS];	/* of records */
+	struct list_head queue;	/* records whose reference must change */
+	unsigned int nr_pending;	/* queued, or in a call of mapref_run() */
+	struct mapref_stats stats;
+};
+
+/*
+ * The storage calls of mapref_run(): take or drop this node's reference
+ * on file @file_id of storage node @node.  0 or -errno.  They may sleep.
+ */
+struct mapref_ops {
+	int (*take)(void *ctx, u16 node, u64 file_id);
+	int (*drop)(void *ctx, u16 node, u64 file_id);
+	void *ctx;
+};
+
+void mapref_init(struct mapref_table *t);
+/* Free every record, whatever it holds (host tests). */
+void mapref_destroy(struct mapref_table *t);
+/*
+ * One more (@delta 1) or one less (-1) vma maps @file; other kinds than
+ * MEM_FILE_STORAGE are ignored.  Counts and queues under t->lock (a
+ * leaf) and never sleeps: the rmm_set_file_ref() hook.
+ */
+void mapref_note(struct mapref_table *t, const struct mem_file *file,
+		 int delta);
+/*
+ * Is a take or drop queued or being sent?  Lockless: a caller sees what
+ * its own mapref_note() calls queued, and what others queued under
+ * t->lock before its last hold of it.
+ */
+bool mapref_pending(struct mapref_table *t);
+/*
+ * Send every queued take and drop through @ops, t->lock dropped across
+ * each call, until the queue is empty.  May sleep; the caller holds no
+ * process lock, and no two runs on @t overlap (the caller serialises).
+ */
+void mapref_run(struct mapref_table *t, const struct mapref_ops *ops);
+/* Does this node hold its reference on (@node, @file_id)? */
+bool mapref_holds(struct mapref_table *t, u16 node, u64 file_id);
+void mapref_get_stats(struct mapref_table *t, struct mapref_stats *st);
+
 /* ------------------------------------------------------------ loader.c */
 
 #define ELF_MAX_PHNUM		128	/* program headers we accept */
@@ -507,5 +572,11 @@ void memnode_tmpfs_dump_stats(void);
  * tmpfs.c's lock (a leaf: callers may hold a process lock).
  */
 int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len);
+/*
+ * One more (@delta 1) or one less (-1) vma maps tmpfs @file: a mapped
+ * object outlives its P2M_TMPFS_FREE.  Takes tmpfs.c's lock (a leaf):
+ * service.c's rmm_set_file_ref() hook for MEM_FILE_TMPFS.
+ */
+void memnode_tmpfs_map_ref(const struct mem_file *file, int delta);
 
 #endif /* _MANAGERS_MEMORY_INTERNAL_H */

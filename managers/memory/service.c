@@ -16,6 +16,10 @@
  *	memnode_image_lock (spinlock) is a leaf
  *	memnode_fcache.lock (spinlock) is a leaf, never held across a
  *	storage read
+ *	memnode_mapref.lock (spinlock) is a leaf (vm.c's file hook takes
+ *	it under proc.lock)
+ *	memnode_mapref_lock (mutex) is taken with no other lock held: it
+ *	serialises the storage calls of mapref_run()
  * memnode_table_lock protects the hash table, memnode_proc.refs and
  * .dead; it is never held across anything that sleeps.  proc.lock
  * serialises every operation on proc.mm (including file reads that go to
@@ -38,6 +42,18 @@
  * memnode_fcache): one copy for every process and run, at most
  * memnode.file_cache bytes, filled by P2S_READs of up to
  * memnode.readahead pages.  Its counters follow each exit line.
+ *
+ * Mapped storage files (mapref.c, memnode_mapref): every vma that maps a
+ * storage file counts in a table (vm.c's rmm_set_file_ref() hook, under
+ * the process lock), and this node holds one storage reference per file
+ * mapped anywhere here, taken with P2S_STAT + P2S_STAT_REF and dropped
+ * with P2S_CLOSE.  Those calls are made by memnode_mapref_sync() after
+ * the process lock is released and before the reply of the request
+ * that linked or unlinked the vmas (memnode_end_vmas(): MMAP, MUNMAP,
+ * MPROTECT, BRK, MREMAP, FORK; EXECVE, EXIT),
+ * so a P2M_MMAP's take reaches the storage node while the processor's
+ * descriptor still holds the file, and an EXIT's or MUNMAP's drop
+ * frees an unlinked file before the processor hears back.
  *
  * Each process-table entry also keeps the path its last EXECVE named and
  * that file's identity, so that P2M_MAPS (maps.c's lines) can name the
@@ -403,6 +419,17 @@ static void memnode_p2s_handle(const struct mem_file *file,
 	fit_put_le32(&fh->generation, (u32)(file->id >> 32));
 }
 
+/* A struct p2s_fh_req for storage file @file_id, header flags @flags. */
+static void memnode_p2s_fh_req(u8 flags, u64 file_id, struct p2s_fh_req *req)
+{
+	struct mem_file file = { .id = file_id };
+
+	memset(req, 0, sizeof(*req));
+	req->hdr.version = P2S_VERSION;
+	req->hdr.flags = flags;
+	memnode_p2s_handle(&file, &req->fh);
+}
+
 static int memnode_storage_read(const struct mem_file *file, u64 off,
 				void *buf, u32 len)
 {
@@ -506,9 +533,7 @@ static int memnode_storage_stat(struct mem_file *file)
 	struct p2s_stat st;
 	int ret;
 
-	memset(&req, 0, sizeof(req));
-	req.hdr.version = P2S_VERSION;
-	memnode_p2s_handle(file, &req.fh);
+	memnode_p2s_fh_req(0, file->id, &req);
 	/* Idempotent: repeated after a lost connection. */
 	ret = fit_call_again(file->node, P2S_STAT, &req, sizeof(req), &st,
 			     sizeof(st), MEMNODE_P2S_TIMEOUT, FIT_CALL_RETRIES,
@@ -533,6 +558,90 @@ static int memnode_storage_read_fn(void *ctx, const struct mem_file *file,
 static const struct fcache_source memnode_fcache_source = {
 	.read = memnode_storage_read_fn,
 };
+
+/* ------------------------------------------------------------ mapped files */
+
+static struct mapref_table memnode_mapref;
+static DEFINE_MUTEX(memnode_mapref_lock);	/* one mapref_run() at a time */
+
+/* mapref_run(): P2S_STAT with P2S_STAT_REF, sent once (not idempotent). */
+static int memnode_mapref_take(void *ctx, u16 node, u64 file_id)
+{
+	struct p2s_fh_req req;
+	struct p2s_stat st;
+	int ret;
+
+	memnode_p2s_fh_req(P2S_STAT_REF, file_id, &req);
+	ret = fit_call_again(node, P2S_STAT, &req, sizeof(req), &st,
+			     sizeof(st), MEMNODE_P2S_TIMEOUT, 0, NULL);
+	if (ret >= 0 && ret != sizeof(st))
+		ret = -EIO;	/* taken, maybe: its drop waits for our leave */
+	if (ret < 0)
+		pr_warn_once("memnode: no reference on storage file %#llx of node %u for its mappings (%d): unlinked, its pages not yet read fail\n",
+			     (unsigned long long)file_id, node, ret);
+	return ret < 0 ? ret : 0;
+}
+
+/* mapref_run(): P2S_CLOSE, sent once (a repeat could drop another's). */
+static int memnode_mapref_drop(void *ctx, u16 node, u64 file_id)
+{
+	struct p2s_fh_req req;
+	int ret;
+
+	memnode_p2s_fh_req(0, file_id, &req);
+	ret = fit_call_again(node, P2S_CLOSE, &req, sizeof(req), NULL, 0,
+			     MEMNODE_P2S_TIMEOUT, 0, NULL);
+	if (ret < 0)
+		pr_warn_once("memnode: dropping the reference on storage file %#llx of node %u failed (%d)\n",
+			     (unsigned long long)file_id, node, ret);
+	return ret < 0 ? ret : 0;
+}
+
+static const struct mapref_ops memnode_mapref_ops = {
+	.take = memnode_mapref_take,
+	.drop = memnode_mapref_drop,
+};
+
+/*
+ * Send the takes and drops that vma changes queued, this caller's and
+ * any other's still in flight.  Called with no lock held; may sleep.
+ */
+static void memnode_mapref_sync(void)
+{
+	if (!mapref_pending(&memnode_mapref))
+		return;
+	mutex_lock(&memnode_mapref_lock);
+	mapref_run(&memnode_mapref, &memnode_mapref_ops);
+	mutex_unlock(&memnode_mapref_lock);
+}
+
+/* vm.c's file hook: each vma of a file holds the file. */
+static void memnode_file_ref(const struct mem_file *file, int delta)
+{
+	switch (file->kind) {
+	case MEM_FILE_STORAGE:
+		mapref_note(&memnode_mapref, file, delta);
+		break;
+	case MEM_FILE_TMPFS:
+		memnode_tmpfs_map_ref(file, delta);
+		break;
+	}
+}
+
+/* One line of the mapped files' counters (tests/cluster/test_mapref.py). */
+static void memnode_mapref_report(void)
+{
+	struct mapref_stats st;
+
+	mapref_get_stats(&memnode_mapref, &st);
+	pr_info("memnode: maprefs files %llu held %llu takes %llu drops %llu take-errors %llu drop-errors %llu untracked %llu unmatched %llu\n",
+		(unsigned long long)st.files, (unsigned long long)st.held,
+		(unsigned long long)st.takes, (unsigned long long)st.drops,
+		(unsigned long long)st.take_errors,
+		(unsigned long long)st.drop_errors,
+		(unsigned long long)st.untracked,
+		(unsigned long long)st.unmatched);
+}
 
 static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 			     void *buf, u32 len)
@@ -626,6 +735,16 @@ static void memnode_end(struct memnode_proc *p)
 {
 	mutex_unlock(&p->lock);
 	memnode_proc_put(p);
+}
+
+/*
+ * memnode_end() of a request that may link or unlink vmas: then the
+ * storage reference changes it queued are sent, before its reply.
+ */
+static void memnode_end_vmas(struct memnode_proc *p)
+{
+	memnode_end(p);
+	memnode_mapref_sync();
 }
 
 static void memnode_reply_status(struct fit_request *rq, int ret)
@@ -794,14 +913,14 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 			    (flags & MAP_TYPE) == MAP_SHARED_VALIDATE) {
 				pr_warn_once("memnode: MAP_SHARED of a tmpfs file from node %u: -ENODEV (not coherent with write(2))\n",
 					     rq->src_node);
-				memnode_end(p);
+				memnode_end_vmas(p);
 				memnode_reply_err(rq, -ENODEV);
 				return;
 			}
 		}
 		if (file.kind == MEM_FILE_STORAGE &&
 		    file.node >= FIT_MAX_NODES) {
-			memnode_end(p);
+			memnode_end_vmas(p);
 			memnode_reply_err(rq, -EBADF);
 			return;
 		}
@@ -809,7 +928,7 @@ static void memnode_mmap(struct fit_request *rq, void *ctx)
 	ret = rmm_mmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len),
 		       fit_get_le32(&r->prot), flags, &file,
 		       fit_get_le64(&r->off));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, ret);
 }
 
@@ -822,7 +941,7 @@ static void memnode_munmap(struct fit_request *rq, void *ctx)
 	if (!p)
 		return;
 	ret = rmm_munmap(p->mm, fit_get_le64(&r->addr), fit_get_le64(&r->len));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_status(rq, ret);
 }
 
@@ -836,7 +955,7 @@ static void memnode_mprotect(struct fit_request *rq, void *ctx)
 		return;
 	ret = rmm_mprotect(p->mm, fit_get_le64(&r->addr),
 			   fit_get_le64(&r->len), fit_get_le32(&r->prot));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_status(rq, ret);
 }
 
@@ -849,7 +968,7 @@ static void memnode_brk(struct fit_request *rq, void *ctx)
 	if (!p)
 		return;
 	brk = rmm_brk(p->mm, fit_get_le64(&r->brk));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, (s64)brk);
 }
 
@@ -864,7 +983,7 @@ static void memnode_mremap(struct fit_request *rq, void *ctx)
 	ret = rmm_mremap(p->mm, fit_get_le64(&r->old_addr),
 			 fit_get_le64(&r->old_len), fit_get_le64(&r->new_len),
 			 fit_get_le32(&r->flags), fit_get_le64(&r->new_addr));
-	memnode_end(p);
+	memnode_end_vmas(p);
 	memnode_reply_addr(rq, ret);
 }
 
@@ -940,10 +1059,11 @@ static void memnode_fork(struct fit_request *rq, void *ctx)
 		pr_info("memnode: fork of pid %u: writable MAP_SHARED mapping at %#llx copied private in the child (not shared)\n",
 			parent->pid, (unsigned long long)shared->start);
 	}
-	memnode_end(parent);
+	memnode_end_vmas(parent);
 	if (ret) {
 		rmm_destroy(mm);
 		kfree(exe);
+		memnode_mapref_sync();
 	}
 	memnode_reply_status(rq, ret);
 }
@@ -982,6 +1102,8 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 	memnode_end(p);
 	peak = mm->peak_pages;
 	rmm_destroy(mm);
+	/* Its mappings' references: an unlinked file goes now. */
+	memnode_mapref_sync();
 	/*
 	 * The tests' leak check: pages is 0 once procs is.  peak_pages: the
 	 * most data pages the process ever had here (what its reservations
@@ -994,6 +1116,7 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned(),
 		(unsigned long long)peak);
 	memnode_fcache_report();
+	memnode_mapref_report();
 	fit_reply(rq, NULL, 0);
 }
 
@@ -1304,6 +1427,8 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	mutex_unlock(&p->lock);
 	memnode_proc_put(p);
 	rmm_destroy(old);
+	/* The new image's files taken, the old one's dropped: before the reply. */
+	memnode_mapref_sync();
 
 	fit_put_le64(&reply->entry, x->prog.interp_len ? x->interp.entry :
 							 x->prog.entry);
@@ -1316,6 +1441,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 	goto free;
 destroy:
 	rmm_destroy(mm);
+	memnode_mapref_sync();	/* nothing to send unless another's in flight */
 free:
 	kfree(execfn);
 	kfree(x);
@@ -1363,6 +1489,7 @@ void memnode_dump_stats(void)
 		(unsigned long long)rmm_nr_cow_copies(),
 		(unsigned long long)memnode_stats.forks_shared_writable);
 	memnode_fcache_report();
+	memnode_mapref_report();
 	memnode_tmpfs_dump_stats();
 }
 
@@ -1445,6 +1572,8 @@ int memory_service_start(void)
 	memnode_fcache_ready = !ret;
 	if (memnode_fcache_ready)
 		rmm_set_reclaim(memnode_fcache_reclaim);
+	mapref_init(&memnode_mapref);
+	rmm_set_file_ref(memnode_file_ref);
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		ret = fit_register_handler(handlers[i].opcode, handlers[i].fn,
 					   NULL);

@@ -146,8 +146,8 @@ int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len)
 	return 0;
 }
 
-/* rmm_set_file_ref(): a vma mapping a tmpfs object keeps it. */
-static void memnode_tmpfs_map_ref(const struct mem_file *file, int delta)
+/* service.c's rmm_set_file_ref() hook: a vma mapping an object keeps it. */
+void memnode_tmpfs_map_ref(const struct mem_file *file, int delta)
 {
 	if (file->kind != MEM_FILE_TMPFS)
 		return;
@@ -165,7 +165,6 @@ int memnode_tmpfs_start(void)
 	int ret, err = 0;
 
 	tmpfs_store_init(&tmpfs_store, tmpfs_size / 4096);
-	rmm_set_file_ref(memnode_tmpfs_map_ref);
 	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
 		ret = fit_register_handler(ops[i], memnode_tmpfs, NULL);
 		if (ret) {

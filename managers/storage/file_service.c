@@ -105,8 +105,9 @@ static void p2s_handler(struct fit_request *rq, void *ctx)
 	mutex_lock(&svc_lock);
 	ret = p2s_serve_from(svc_fs, rq->src_node, rq->opcode, rq->data,
 			     rq->len, svc_reply, &svc_stats);
-	if (ret >= 0 && (rq->opcode == P2S_OPEN || rq->opcode == P2S_CREATE) &&
-	    rq->src_node < 64)
+	/* The requests that may take a reference (P2S_*_REF). */
+	if (ret >= 0 && (rq->opcode == P2S_OPEN || rq->opcode == P2S_CREATE ||
+			 rq->opcode == P2S_STAT) && rq->src_node < 64)
 		svc_ref_nodes |= 1ull << rq->src_node;
 	/* A change may have dirtied the cache: start the commit clock. */
 	if (rq->opcode != P2S_READ && rq->opcode != P2S_STAT &&

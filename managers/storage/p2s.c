@@ -72,15 +72,18 @@ static void p2s_get_fh(const struct p2s_handle *fh, struct p2s_io_args *out)
 	p2s_get_fh_args(fh, &out->ino, &out->generation);
 }
 
-int p2s_fh_req_check(const void *buf, size_t len, struct p2s_io_args *out)
+int p2s_fh_req_check(u16 op, const void *buf, size_t len,
+		     struct p2s_io_args *out)
 {
 	const struct p2s_fh_req *r = buf;
+	u8 flags = op == P2S_STAT ? P2S_STAT_REF : 0;
 
-	if (len != sizeof(*r) || p2s_hdr_check(&r->hdr, 0) ||
+	if (len != sizeof(*r) || p2s_hdr_check(&r->hdr, flags) ||
 	    le32_get(&r->reserved))
 		return -EPROTO;
 	memset(out, 0, sizeof(*out));
 	p2s_get_fh(&r->fh, out);
+	out->flags = r->hdr.flags;
 	return out->ino ? 0 : -EINVAL;
 }
 
@@ -690,10 +693,13 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		break;
 	case P2S_STAT:
 	case P2S_CLOSE:
-		ret = p2s_fh_req_check(req, len, &a);
+		ret = p2s_fh_req_check(op, req, len, &a);
 		if (ret)
 			goto malformed;
 		ret = p2s_iget(fs, &a, &inode);
+		if (!ret && (a.flags & P2S_STAT_REF))
+			ret = ext4_is_reg(&inode) ?
+			      ext4_ref_get(fs, inode.ino, owner) : -EINVAL;
 		if (!ret && op == P2S_STAT) {
 			p2s_fill_stat(fs, &inode, reply);
 			ret = sizeof(struct p2s_stat);
@@ -717,7 +723,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		ret = p2s_getdents(fs, &a, reply);
 		break;
 	case P2S_FSYNC:
-		ret = p2s_fh_req_check(req, len, &a);
+		ret = p2s_fh_req_check(op, req, len, &a);
 		if (ret)
 			goto malformed;
 		ret = p2s_iget(fs, &a, &inode);

@@ -928,34 +928,71 @@ static int serve_as(struct img *im, u32 owner, u16 op, size_t len,
 	return p2s_serve_from(im->fs, owner, op, req, len, rep, st);
 }
 
-static size_t mk_fh(const struct p2s_handle *fh)
+/* A struct p2s_fh_req with header flags @flags. */
+static size_t mk_fh_flags(const struct p2s_handle *fh, u8 flags)
 {
 	struct p2s_fh_req *r = (void *)req;
 
 	memset(r, 0, sizeof(*r));
-	put_hdr(r, 0);
+	put_hdr(r, flags);
 	r->fh = *fh;
 	return sizeof(*r);
+}
+
+static size_t mk_fh(const struct p2s_handle *fh)
+{
+	return mk_fh_flags(fh, 0);
+}
+
+/* A P2S_UNLINK of @name in @dir. */
+static size_t mk_unlink(const struct ext4_inode_info *dir, const char *name)
+{
+	struct p2s_name_req *nr = (void *)req;
+	size_t n = strlen(name);
+
+	memset(nr, 0, sizeof(*nr) + n + 1);
+	put_hdr(nr, 0);
+	put_fh(&nr->dir, dir);
+	put_le16(&nr->name_len, n);
+	put_now(&nr->now);
+	memcpy(nr->name, name, n + 1);
+	return sizeof(*nr) + n + 1;
+}
+
+/*
+ * A fresh image @file mounted in @im with /@name created by node 3 with
+ * P2S_CREATE_REF: its handle in *@fh, the root in *@root.
+ */
+static bool made_with_ref(struct htest *t, struct img *im, const char *file,
+			  const char *name, struct ext4_inode_info *root,
+			  struct p2s_handle *fh)
+{
+	struct p2s_open_reply *orep = (void *)rep;
+	struct p2s_stats st = { 0 };
+
+	if (!img_make(im, file, "16M", "") || !img_mount(im) ||
+	    ext4_iget(im->fs, EXT4_ROOT_INO, root) ||
+	    serve_as(im, 3, P2S_CREATE, mk_create(root, name, P2S_CREATE_REF),
+		     &st) != sizeof(*orep)) {
+		HT_FAIL(t, "%s: no image with /%s", file, name);
+		return false;
+	}
+	*fh = orep->fh;
+	return true;
 }
 
 /* The references over P2S: taken by node, dropped by P2S_CLOSE. */
 static void test_p2s_orphan(struct htest *t)
 {
 	struct p2s_open_reply *orep = (void *)rep;
-	struct p2s_name_req *nr = (void *)req;
 	struct p2s_open_req *o = (void *)req;
 	struct p2s_stats st = { 0 };
 	struct ext4_inode_info root;
 	struct p2s_handle fh;
 	struct img im;
 
-	HT_ASSERT(t, img_make(&im, "p2sorphan.img", "16M", ""));
-	HT_ASSERT(t, img_mount(&im));
-	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
-	HT_ASSERT_EQ(t, serve_as(&im, 3, P2S_CREATE,
-				 mk_create(&root, "x", P2S_CREATE_REF), &st),
-		     sizeof(*orep));
-	fh = orep->fh;
+	if (!made_with_ref(t, &im, "p2sorphan.img", "x", &root, &fh))
+		return;
 	/* A second open by another node, by path. */
 	memset(o, 0, sizeof(*o) + 3);
 	put_hdr(o, P2S_OPEN_REF);
@@ -963,13 +1000,8 @@ static void test_p2s_orphan(struct htest *t)
 	memcpy(o->path, "/x", 3);
 	HT_ASSERT_EQ(t, serve_as(&im, 5, P2S_OPEN, sizeof(*o) + 3, &st),
 		     sizeof(*orep));
-	memset(nr, 0, sizeof(*nr) + 2);
-	put_hdr(nr, 0);
-	put_fh(&nr->dir, &root);
-	put_le16(&nr->name_len, 1);
-	put_now(&nr->now);
-	memcpy(nr->name, "x", 2);
-	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, sizeof(*nr) + 2, &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, mk_unlink(&root, "x"), &st),
+		     0);
 	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_STAT, mk_fh(&fh), &st),
 		     sizeof(struct p2s_stat));
 	HT_EXPECT_EQ(t, get_le64(rep + 8), 0);			/* st_nlink */
@@ -980,6 +1012,65 @@ static void test_p2s_orphan(struct htest *t)
 		     sizeof(struct p2s_stat));
 	HT_EXPECT_EQ(t, serve_as(&im, 5, P2S_CLOSE, mk_fh(&fh), &st), 0);
 	HT_EXPECT(t, serve_as(&im, 5, P2S_STAT, mk_fh(&fh), &st) < 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
+/*
+ * P2S_STAT with P2S_STAT_REF: a reference by handle (the memory node's
+ * for a mapped file), held through the unlink and the other node's last
+ * close, dropped by P2S_CLOSE; regular files only; the flag nowhere else.
+ */
+static void test_p2s_stat_ref(struct htest *t)
+{
+	struct p2s_stats st = { 0 };
+	struct ext4_inode_info root;
+	struct p2s_handle fh, rootfh;
+	struct img im;
+	u64 malformed;
+
+	if (!made_with_ref(t, &im, "p2sstatref.img", "m", &root, &fh))
+		return;
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&fh, P2S_STAT_REF), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 2);
+	/* The processor's last close, then the unlink: an orphan. */
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 3, P2S_UNLINK, mk_unlink(&root, "m"), &st),
+		     0);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, get_le64(rep + 8), 0);			/* st_nlink */
+	/* A second reference of the same node on the orphan. */
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&fh, P2S_STAT_REF), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st),
+		     sizeof(struct p2s_stat));
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE, mk_fh(&fh), &st), 0);
+	/* The last reference freed it. */
+	HT_EXPECT(t, serve_as(&im, 7, P2S_STAT, mk_fh(&fh), &st) < 0);
+	HT_EXPECT(t, serve_as(&im, 7, P2S_STAT,
+			      mk_fh_flags(&fh, P2S_STAT_REF), &st) < 0);
+	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
+	/* A directory takes none; the flag means nothing elsewhere. */
+	put_fh(&rootfh, &root);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EINVAL);
+	malformed = st.malformed;
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_CLOSE,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_FSYNC,
+				 mk_fh_flags(&rootfh, P2S_STAT_REF), &st),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, serve_as(&im, 7, P2S_STAT,
+				 mk_fh_flags(&rootfh, 0x02), &st), -EPROTO);
+	HT_EXPECT_EQ(t, st.malformed, malformed + 3);
 	HT_EXPECT_EQ(t, im.fs->nr_refs, 0);
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	HT_EXPECT_EQ(t, fsck(&im), 0);
@@ -1068,6 +1159,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_orphan_crash),
 	HT_CASE(test_orphan_corrupt),
 	HT_CASE(test_p2s_orphan),
+	HT_CASE(test_p2s_stat_ref),
 	HT_CASE(test_commit_interval),
 	HT_CASE(test_ref_limits),
 	HT_CASE(test_cleanup),
