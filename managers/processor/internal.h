@@ -637,10 +637,14 @@ int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
 /*
  * The same with P2M_EXECVE_* @flags: non-zero, the program (and with
  * P2M_EXECVE_TMPFS_INTERP its interpreter) is this node's tmpfs object
- * named in @tmpfs, and @exe only its name.
+ * named in @tmpfs, and @exe only its name.  AT_UID, AT_EUID, AT_GID,
+ * AT_EGID (and AT_SECURE) are @cred's, the ids the program will run
+ * with; pmm_remote_exec() gives the calling thread's.
  */
 struct p2m_execve_tmpfs;
-int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
+struct cred;
+int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
+			  const char *exe, u32 flags,
 			  const struct p2m_execve_tmpfs *tmpfs,
 			  const char *strings, u32 strings_len, u32 argc,
 			  u32 envc, unsigned long *entry, unsigned long *sp);

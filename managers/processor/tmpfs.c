@@ -299,8 +299,8 @@ int tmpfs_stat(const char *path, struct uapi_stat *st)
 	return ret;
 }
 
-int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
-		    u64 *object, u64 *size)
+int tmpfs_read_head(const char *path, void *buf, u32 len,
+		    struct fsperm_inode *attr, u64 *object, u64 *size)
 {
 	struct tmpfs_where w;
 	int ret;
@@ -310,7 +310,9 @@ int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
 	if (!ret && (w.node->mode & S_IFMT) == S_IFREG)
 		ret = tmpfs_may(&w, w.node, FSPERM_EXEC);
 	if (!ret) {
-		*mode = w.node->mode;
+		attr->mode = w.node->mode;
+		attr->uid = w.node->uid;
+		attr->gid = w.node->gid;
 		if (object) {
 			*object = w.node->ino;
 			*size = w.node->size;
