@@ -159,6 +159,26 @@ static void tmpfs_maybe_free(struct tmpfs_inode *node)
 	tmpfs_tree_put(node);
 }
 
+/*
+ * The calling thread changes @node's data: drop the set-id bits Linux's
+ * file_remove_privs() would (fsperm_kill_priv()); tmpfs_lock held.
+ */
+static void tmpfs_kill_priv(struct tmpfs_inode *node)
+{
+	struct fsperm_cred cred;
+	struct fsperm_inode i;
+	u32 kill;
+
+	cred_fsperm(current_cred(), false, &cred);
+	tmpfs_inode_perm(node, &i);
+	kill = fsperm_kill_priv(&cred, &i);
+	if (kill) {
+		node->mode &= ~kill;
+		node->ctime = realtime_ns();
+	}
+}
+
+/* truncate, ftruncate, O_TRUNC by the calling thread. */
 static int tmpfs_set_size(struct tmpfs_inode *node, s64 size)
 {
 	int ret = 0;
@@ -167,6 +187,7 @@ static int tmpfs_set_size(struct tmpfs_inode *node, s64 size)
 		return -EINVAL;
 	if ((u64)size > P2M_TMPFS_MAX_SIZE)
 		return -EFBIG;
+	tmpfs_kill_priv(node);
 	if ((u64)size < node->size && node->pages)
 		ret = tmpfs_call(P2M_TMPFS_TRUNCATE, node, size, 0, 0);
 	if (!ret) {
@@ -662,6 +683,8 @@ static long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
 		goto out;
 	}
 	len = min_t(u64, len, P2M_TMPFS_MAX_SIZE - at);
+	if (len)
+		tmpfs_kill_priv(n);
 	while (done < (long)len) {
 		u32 chunk = min_t(u64, len - done, P2M_TMPFS_IO_MAX);
 		u32 stored;
