@@ -17,18 +17,23 @@
  *      most one argument (binfmt_script's rules, exec_parse_shebang());
  *      argv becomes [interpreter, argument, script, argv[1]...] and the
  *      interpreter is opened as in 1; after five such rewrites -ELOOP;
- *   4. the new image is built on the memory node of the current one in
+ *   4. the credentials the program runs with are made (cred_for_exec():
+ *      the set-user-ID and set-group-ID bits of the file finally opened,
+ *      a script's interpreter rather than the script, never PT_INTERP's);
+ *   5. the new image is built on the memory node of the current one in
  *      a fresh address space (pmm_remote_create(), pmm_remote_exec():
- *      the ELF loader says -ENOEXEC for a file that is not a program).
+ *      the ELF loader says -ENOEXEC for a file that is not a program;
+ *      the auxv's AT_*ID and AT_SECURE come from those credentials).
  *      Up to here nothing of the process has changed: an error returns
  *      to the old program.
  *
  * Then the point of no return (exec_commit()): every other thread is
- * killed and freed, the address space swapped (process_exec_mm_swap()),
- * close-on-exec descriptors closed, handlers reset, the thread's TLS,
- * FPU, tid address and robust list cleared, and the syscall frame
- * rewritten so the return to user mode (IRET: RCX is not RIP) enters
- * the new program with every other register zero.
+ * killed and freed, the new credentials installed, the address space
+ * swapped (process_exec_mm_swap()), close-on-exec descriptors closed,
+ * handlers reset, the thread's TLS, FPU, tid address and robust list
+ * cleared, and the syscall frame rewritten so the return to user mode
+ * (IRET: RCX is not RIP) enters the new program with every other
+ * register zero.
  *
  * Without a storage node (local mode running an archive of programs)
  * step 1 only resolves the name and the memory node finds the program

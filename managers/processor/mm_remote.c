@@ -767,13 +767,12 @@ fail:
 	return ret;
 }
 
-int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
-		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
-		    unsigned long *sp)
+int pmm_remote_exec(struct pmm *mm, const struct cred *cred,
+		    const char *exe, const char *strings, u32 strings_len,
+		    u32 argc, u32 envc, unsigned long *entry, unsigned long *sp)
 {
-	return pmm_remote_exec_tmpfs(mm, current_cred(), exe, 0, NULL,
-				     strings, strings_len, argc, envc, entry,
-				     sp);
+	return pmm_remote_exec_tmpfs(mm, cred, exe, 0, NULL, strings,
+				     strings_len, argc, envc, entry, sp);
 }
 
 int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
