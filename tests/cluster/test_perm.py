@@ -48,6 +48,7 @@ root) vs Tessera, byte for byte:
 
   setid               on the storage node's ext4 (/w)
   setid_tmpfs         in /tmp (tmpfs)
+  setid_local         --local: one VM, ext4 served in-process
 """
 
 import errno
@@ -176,6 +177,12 @@ def setid():
 	shutil.rmtree(work)
 
 
+def setid_local():
+	work, _ = _compare("setid-local", ["/setid", "/w"], local=True,
+			   rules=SETID_RULE_LINES)
+	shutil.rmtree(work)
+
+
 def setid_tmpfs():
 	work, _ = _compare("setid-tmpfs", ["/setid", "/tmp/s"],
 			   rules=SETID_RULE_LINES)
@@ -218,4 +225,5 @@ SCENARIOS = [
 	("launcher_ids", launcher_ids),
 	("setid", setid),
 	("setid_tmpfs", setid_tmpfs),
+	("setid_local", setid_local),
 ]

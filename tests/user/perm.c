@@ -108,21 +108,9 @@ static void mkdir_as(const char *rel, mode_t mode, uid_t uid, gid_t gid)
 /* A copy of this program at @rel with @mode, for the exec tests. */
 static void copy_self(const char *rel, mode_t mode)
 {
-	static char buf[65536];
-	int in = open(self_exe, O_RDONLY);
-	int out = open(P(rel), O_CREAT | O_WRONLY | O_TRUNC, 0700);
-	ssize_t n;
-
-	if (in < 0 || out < 0) {
+	if (copy_file(self_exe, P(rel)))
 		FAIL("copy to %s (errno %s)", rel, ename(errno));
-		return;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			FAIL("copy to %s: short write", rel);
-	close(in);
-	close(out);
-	if (chmod(P(rel), mode))
+	else if (chmod(P(rel), mode))
 		FAIL("chmod %s (errno %s)", rel, ename(errno));
 }
 

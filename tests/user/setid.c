@@ -82,20 +82,10 @@ static void child(const char *label)
 /* Copy this program to @rel, then give it @mode, @uid and @gid. */
 static void copy_self(const char *rel, mode_t mode, uid_t uid, gid_t gid)
 {
-	static char buf[65536];
-	int in = open(self_exe, O_RDONLY);
-	int out = open(P(rel), O_CREAT | O_WRONLY | O_TRUNC, 0700);
-	ssize_t n;
-
-	if (in < 0 || out < 0) {
+	if (copy_file(self_exe, P(rel))) {
 		FAIL("copy to %s (errno %s)", rel, ename(errno));
 		return;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			FAIL("copy to %s: short write", rel);
-	close(in);
-	close(out);
 	/* chown first: it would clear the set-id bits. */
 	if (chown(P(rel), uid, gid) || chmod(P(rel), mode))
 		FAIL("chown/chmod %s (errno %s)", rel, ename(errno));
