@@ -3,7 +3,7 @@
  * FAIL/EXPECT for the file-system test programs (tmpfs.c, fs_write.c,
  * perm.c, setid.c): a failed expectation prints its line and the
  * errno's name and counts in @failures, which the program reports at
- * the end.  copy_file() for those that copy themselves.
+ * the end.  copy_file() and in_child() for perm.c and setid.c.
  */
 #ifndef _TESTS_USER_EXPECT_H
 #define _TESTS_USER_EXPECT_H
@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -79,6 +80,27 @@ static inline int copy_file(const char *from, const char *to)
 	if (out >= 0)
 		close(out);
 	return ret;
+}
+
+/*
+ * Run @fn in a child process (a scenario that loses root for good); its
+ * failures count here as one.
+ */
+static inline void in_child(void (*fn)(void))
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fn();
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		FAIL("child scenario status %d", status);
 }
 
 #endif /* _TESTS_USER_EXPECT_H */

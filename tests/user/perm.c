@@ -171,24 +171,6 @@ static void exec_status(const char *what, const char *rel)
 		       WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-/* Run @fn in a child process (a scenario that loses root for good). */
-static void in_child(void (*fn)(void))
-{
-	int status = 0;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fn();
-		fflush(stdout);
-		_exit(failures ? 1 : 0);
-	}
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		FAIL("child scenario status %d", status);
-}
-
 static int open_close(const char *rel, int flags);
 
 static void setid_root_rules(void)

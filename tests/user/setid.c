@@ -235,9 +235,6 @@ static void as_root(void)
 
 int main(int argc, char **argv)
 {
-	int status = 0;
-	pid_t pid;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 3 && !strcmp(argv[1], "--child")) {
 		/* A script's argv: interpreter, --child, script, ... LABEL */
@@ -254,16 +251,7 @@ int main(int argc, char **argv)
 	base = argv[1];
 	self_exe = argv[0];
 	build_tree();
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		as_runner();
-		fflush(stdout);
-		_exit(failures ? 1 : 0);
-	}
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		FAIL("the runner's half ended with %d", status);
+	in_child(as_runner);
 	as_root();
 	sync();
 	printf("%d failures\n", failures);
