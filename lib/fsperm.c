@@ -83,6 +83,22 @@ static bool fsperm_owner(const struct fsperm_cred *c,
 	return c->uid == FSPERM_ROOT || c->uid == i->uid;
 }
 
+/*
+ * Does a change of @i's data or owner drop its set-gid bit (Linux's
+ * setattr_should_drop_sgid())?  With @mode's group-execute bit always;
+ * without it set-gid marks mandatory locking and is dropped only when
+ * @c is neither root nor in the file's group.
+ */
+static bool fsperm_drop_sgid(const struct fsperm_cred *c,
+			     const struct fsperm_inode *i, u32 mode)
+{
+	if (!(mode & S_ISGID))
+		return false;
+	if (mode & 0010)
+		return true;
+	return c->uid != FSPERM_ROOT && !fsperm_in_group(c, i->gid);
+}
+
 int fsperm_setattr(const struct fsperm_cred *c, const struct fsperm_inode *i,
 		   struct fsperm_attr *a)
 {
@@ -115,11 +131,36 @@ int fsperm_setattr(const struct fsperm_cred *c, const struct fsperm_inode *i,
 	    (i->mode & S_IFMT) != S_IFDIR) {
 		mode = (a->valid & FSPERM_ATTR_MODE) ? a->mode :
 		       i->mode & 07777;
-		kill = S_ISUID | ((mode & 0010) ? S_ISGID : 0);
+		kill = S_ISUID | (fsperm_drop_sgid(c, i, mode) ? S_ISGID : 0);
 		if (mode & kill) {
 			a->mode = mode & ~kill;
 			a->valid |= FSPERM_ATTR_MODE;
 		}
 	}
 	return 0;
+}
+
+u32 fsperm_kill_priv(const struct fsperm_cred *c, const struct fsperm_inode *i)
+{
+	u32 kill;
+
+	if (c->uid == FSPERM_ROOT || (i->mode & S_IFMT) != S_IFREG)
+		return 0;
+	kill = i->mode & S_ISUID;
+	if (fsperm_drop_sgid(c, i, i->mode))
+		kill |= S_ISGID;
+	return kill;
+}
+
+bool fsperm_exec_ids(struct fsperm_ids *ids, const struct fsperm_inode *i)
+{
+	if ((i->mode & S_IFMT) == S_IFREG) {
+		if (i->mode & S_ISUID)
+			ids->euid = i->uid;
+		if ((i->mode & (S_ISGID | 0010)) == (S_ISGID | 0010))
+			ids->egid = i->gid;
+	}
+	ids->suid = ids->fsuid = ids->euid;
+	ids->sgid = ids->fsgid = ids->egid;
+	return ids->euid != ids->uid || ids->egid != ids->gid;
 }

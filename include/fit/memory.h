@@ -81,6 +81,9 @@ _Static_assert(sizeof(struct p2m_hdr) == 8, "p2m_hdr size");
  * [vdso] start.  Their pages are the processor's, not the memory
  * node's: a miss there is answered with p2m_miss_reply.special, and
  * mprotect/mremap of them is refused (-EACCES/-EINVAL).
+ * @uid, @euid, @gid, @egid are the ids the program runs with (after its
+ * set-id bits): AT_UID, AT_EUID, AT_GID, AT_EGID, and AT_SECURE is 1
+ * exactly when @euid != @uid or @egid != @gid.
  * Reply: struct p2m_execve_reply.  Errors: -ENOENT (no such program),
  * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO.
  */

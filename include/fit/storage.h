@@ -85,11 +85,16 @@
  * groups out of order, reserved bits) is -EPROTO.  Requests by handle
  * (READ, GETDENTS, WRITE, TRUNCATE, STAT, FSYNC, CLOSE) are not
  * checked: the sender checked the access when it opened the file, as
- * Linux checks at open(), not at read().  A request without the block
- * comes from a kernel, not a program, and is not checked either: the
- * memory node's P2S_OPEN of a program the processor already opened
- * with P2S_OPEN_EXEC.  Processors always send it for OPEN, CREATE,
- * MKDIR, UNLINK, RMDIR, LINK, SYMLINK, RENAME and SETATTR.
+ * Linux checks at open(), not at read().  But a WRITE (of at least one
+ * byte), a TRUNCATE or a CREATE with P2S_CREATE_TRUNC of an existing
+ * regular file with the block clears the set-id bits Linux's
+ * file_remove_privs() does: set-uid, and set-gid when the file is
+ * group-executable or the caller not in its group, unless fsuid is 0.
+ * A request without the block comes from a kernel, not a program, and
+ * is not checked either: the memory node's P2S_OPEN of a program the
+ * processor already opened with P2S_OPEN_EXEC.  Processors always send
+ * it for OPEN, CREATE, MKDIR, UNLINK, RMDIR, LINK, SYMLINK, RENAME,
+ * SETATTR, WRITE and TRUNCATE.
  */
 #ifndef _FIT_STORAGE_H
 #define _FIT_STORAGE_H

@@ -91,4 +91,29 @@ struct fsperm_attr {
 int fsperm_setattr(const struct fsperm_cred *c, const struct fsperm_inode *i,
 		   struct fsperm_attr *a);
 
+/*
+ * The set-id bits a write or truncate of @i by @c removes (Linux's
+ * file_remove_privs()): none for root or anything but a regular file;
+ * else S_ISUID if set, and S_ISGID if set and the file is
+ * group-executable or @c is not in its group.  0 when nothing changes.
+ */
+u32 fsperm_kill_priv(const struct fsperm_cred *c, const struct fsperm_inode *i);
+
+/* A thread's user and group ids, as execve changes them. */
+struct fsperm_ids {
+	u32 uid, euid, suid, fsuid;
+	u32 gid, egid, sgid, fsgid;
+};
+
+/*
+ * Change @ids as an execve of program @i does (Linux's bprm_fill_uid()
+ * and the end of cap_bprm_creds_from_file()): a regular file with
+ * S_ISUID makes the effective uid its owner; with S_ISGID and S_IXGRP
+ * (without S_IXGRP set-gid marks mandatory locking) the effective gid
+ * its group.  Then, set-id or not, the saved and file-system ids become
+ * the effective ones.  The real ids never change.  Returns whether the
+ * program runs "secure" (AT_SECURE): effective ids differ from the real.
+ */
+bool fsperm_exec_ids(struct fsperm_ids *ids, const struct fsperm_inode *i);
+
 #endif /* _TESSERA_FSPERM_H */

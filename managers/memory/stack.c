@@ -109,7 +109,9 @@ int stack_setup(struct rmm *mm, const struct stack_args *args, u64 *sp)
 	auxv_add(&aux, AT_EUID, args->euid);
 	auxv_add(&aux, AT_GID, args->gid);
 	auxv_add(&aux, AT_EGID, args->egid);
-	auxv_add(&aux, AT_SECURE, 0);
+	/* As Linux's secureexec: the program runs with ids not its user's. */
+	auxv_add(&aux, AT_SECURE,
+		 args->euid != args->uid || args->egid != args->gid);
 	auxv_add(&aux, AT_RANDOM, random);
 	auxv_add(&aux, AT_HWCAP2, args->hwcap2);
 	auxv_add(&aux, AT_EXECFN, execfn);

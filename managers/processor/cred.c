@@ -113,6 +113,35 @@ static void cred_install(const struct cred *new)
 	cred_put(old);
 }
 
+const struct cred *cred_for_exec(const struct fsperm_inode *file)
+{
+	const struct cred *old = current_cred();
+	struct fsperm_ids ids = {
+		.uid = old->uid, .euid = old->euid,
+		.suid = old->suid, .fsuid = old->fsuid,
+		.gid = old->gid, .egid = old->egid,
+		.sgid = old->sgid, .fsgid = old->fsgid,
+	};
+	struct cred *c;
+
+	fsperm_exec_ids(&ids, file);
+	c = cred_dup(old, old->nr_groups);
+	if (!c)
+		return NULL;
+	c->euid = ids.euid;
+	c->suid = ids.suid;
+	c->fsuid = ids.fsuid;
+	c->egid = ids.egid;
+	c->sgid = ids.sgid;
+	c->fsgid = ids.fsgid;
+	return c;
+}
+
+void cred_exec_install(const struct cred *new)
+{
+	cred_install(new);
+}
+
 const struct cred *cred_override_real(void)
 {
 	const struct cred *old = current_cred();

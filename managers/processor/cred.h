@@ -10,8 +10,8 @@
  * thread's pointer under its process's lock.  A thread reads its own
  * without locking (only it writes it); anyone else takes the process
  * lock and a reference.  clone and fork give the new thread a reference
- * to the creator's; execve keeps it: set-user-ID and set-group-ID bits
- * of a program are not honoured (Documentation/processor.md).
+ * to the creator's; execve gives the program new ones, as its set-user-ID
+ * and set-group-ID bits say (cred_for_exec(), Documentation/processor.md).
  */
 #ifndef _PROCESSOR_CRED_H
 #define _PROCESSOR_CRED_H
@@ -57,6 +57,17 @@ const struct cred *uthread_cred_get(struct uthread *ut);
  * fsgid, or with @real (access() without AT_EACCESS) the real ids.
  */
 void cred_fsperm(const struct cred *c, bool real, struct fsperm_cred *out);
+
+/*
+ * The credentials the calling thread runs program @file (its mode,
+ * owner and group; mode 0 for a program without attributes) with:
+ * <tessera/fsperm.h>'s fsperm_exec_ids() applied to its own.  One
+ * reference, or NULL on -ENOMEM.  Nothing is changed until
+ * cred_exec_install() makes them the thread's (taking the reference),
+ * at execve's point of no return when it is the process's only thread.
+ */
+const struct cred *cred_for_exec(const struct fsperm_inode *file);
+void cred_exec_install(const struct cred *new);
 
 /*
  * access() checks with the real ids: make the calling thread's fsuid and

@@ -17,18 +17,23 @@
  *      most one argument (binfmt_script's rules, exec_parse_shebang());
  *      argv becomes [interpreter, argument, script, argv[1]...] and the
  *      interpreter is opened as in 1; after five such rewrites -ELOOP;
- *   4. the new image is built on the memory node of the current one in
+ *   4. the credentials the program runs with are made (cred_for_exec():
+ *      the set-user-ID and set-group-ID bits of the file finally opened,
+ *      a script's interpreter rather than the script, never PT_INTERP's);
+ *   5. the new image is built on the memory node of the current one in
  *      a fresh address space (pmm_remote_create(), pmm_remote_exec():
- *      the ELF loader says -ENOEXEC for a file that is not a program).
+ *      the ELF loader says -ENOEXEC for a file that is not a program;
+ *      the auxv's AT_*ID and AT_SECURE come from those credentials).
  *      Up to here nothing of the process has changed: an error returns
  *      to the old program.
  *
  * Then the point of no return (exec_commit()): every other thread is
- * killed and freed, the address space swapped (process_exec_mm_swap()),
- * close-on-exec descriptors closed, handlers reset, the thread's TLS,
- * FPU, tid address and robust list cleared, and the syscall frame
- * rewritten so the return to user mode (IRET: RCX is not RIP) enters
- * the new program with every other register zero.
+ * killed and freed, the new credentials installed, the address space
+ * swapped (process_exec_mm_swap()), close-on-exec descriptors closed,
+ * handlers reset, the thread's TLS, FPU, tid address and robust list
+ * cleared, and the syscall frame rewritten so the return to user mode
+ * (IRET: RCX is not RIP) enters the new program with every other
+ * register zero.
  *
  * Without a storage node (local mode running an archive of programs)
  * step 1 only resolves the name and the memory node finds the program
@@ -60,6 +65,7 @@
 #include <asm/irqflags.h>
 
 #include "internal.h"
+#include "cred.h"
 #include "fs.h"
 
 #define EXEC_BUF_SIZE		256		/* BINPRM_BUF_SIZE */
@@ -92,6 +98,9 @@ struct exec_req {
 	char *head;		/* EXEC_BUF_SIZE + 1 bytes of the file */
 	u32 tmpfs_flags;	/* P2M_EXECVE_*: the file is on tmpfs */
 	struct p2m_execve_tmpfs tmpfs;	/* its objects then */
+	struct fsperm_inode file;	/* mode, owner, group of the file */
+				/* last opened: its set-id bits count */
+	const struct cred *cred;	/* what the program runs with */
 };
 
 static char *exec_strdup(const char *s)
@@ -264,21 +273,20 @@ static int exec_copy_args(struct exec_req *x, const u64 __user *uargv,
 }
 
 /*
- * The tmpfs file at @path as an executable: *@object and *@size, or
- * -ENOENT, -EACCES (not a regular file, no execute bit), -EIO.  @buf
- * (@len bytes, may be 0) gets its first bytes: how many, as
+ * The tmpfs file at @path as an executable: *@attr, *@object and
+ * *@size, or -ENOENT, -EACCES (not a regular file, no execute bit),
+ * -EIO.  @buf (@len bytes, may be 0) gets its first bytes: how many, as
  * tmpfs_read_head().
  */
 static int exec_tmpfs_file(const char *path, void *buf, u32 len,
-			   u64 *object, u64 *size)
+			   struct fsperm_inode *attr, u64 *object, u64 *size)
 {
-	u32 mode;
 	int ret;
 
-	ret = tmpfs_read_head(path, buf, len, &mode, object, size);
+	ret = tmpfs_read_head(path, buf, len, attr, object, size);
 	if (ret < 0)
 		return ret;
-	if ((mode & S_IFMT) != S_IFREG || !(mode & 0111))
+	if ((attr->mode & S_IFMT) != S_IFREG || !(attr->mode & 0111))
 		return -EACCES;
 	return ret;
 }
@@ -292,6 +300,7 @@ static int exec_tmpfs_file(const char *path, void *buf, u32 len,
  */
 static int exec_tmpfs_interp(struct exec_req *x)
 {
+	struct fsperm_inode attr;
 	const Elf64_Ehdr *eh;
 	Elf64_Phdr ph;
 	u64 object, size;
@@ -301,7 +310,8 @@ static int exec_tmpfs_interp(struct exec_req *x)
 	buf = kzalloc(EXEC_ELF_HEAD, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	n = exec_tmpfs_file(x->path, buf, EXEC_ELF_HEAD, &object, &size);
+	n = exec_tmpfs_file(x->path, buf, EXEC_ELF_HEAD, &attr, &object,
+			    &size);
 	eh = (const Elf64_Ehdr *)buf;
 	if (n < (int)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
@@ -320,7 +330,8 @@ static int exec_tmpfs_interp(struct exec_req *x)
 		interp = buf + ph.p_offset;
 		if (interp[ph.p_filesz - 1] || !tmpfs_owns(interp))
 			break;		/* the loader's business */
-		ret = exec_tmpfs_file(interp, NULL, 0, &object, &size);
+		/* Its set-id bits do not count: only the program's. */
+		ret = exec_tmpfs_file(interp, NULL, 0, &attr, &object, &size);
 		if (ret < 0)
 			break;
 		ret = 0;
@@ -344,8 +355,8 @@ static int exec_open_tmpfs(struct exec_req *x)
 	u64 object, size;
 	int ret;
 
-	ret = exec_tmpfs_file(x->path, x->head, EXEC_BUF_SIZE, &object,
-			      &size);
+	ret = exec_tmpfs_file(x->path, x->head, EXEC_BUF_SIZE, &x->file,
+			      &object, &size);
 	if (ret < 0)
 		return ret;
 	if (x->head[0] == '#' && x->head[1] == '!')
@@ -358,9 +369,10 @@ static int exec_open_tmpfs(struct exec_req *x)
 
 /*
  * Open the resolved x->path as a program: check it is a regular file
- * with an execute bit and read its first bytes into x->head (zero
- * padded).  @nofollow: a final symlink is -ELOOP.  Without a storage
- * node nothing is opened (the memory node's image registry decides).
+ * with an execute bit, note its mode, owner and group in x->file and
+ * read its first bytes into x->head (zero padded).  @nofollow: a final
+ * symlink is -ELOOP.  Without a storage node nothing is opened (the
+ * memory node's image registry decides; no set-id bits there).
  */
 static int exec_open(struct exec_req *x, bool nofollow)
 {
@@ -370,6 +382,7 @@ static int exec_open(struct exec_req *x, bool nofollow)
 
 	memset(x->head, 0, EXEC_BUF_SIZE + 1);
 	memset(&x->tmpfs, 0, sizeof(x->tmpfs));
+	memset(&x->file, 0, sizeof(x->file));
 	x->tmpfs_flags = 0;
 	if (tmpfs_owns(x->path))
 		return exec_open_tmpfs(x);
@@ -384,6 +397,9 @@ static int exec_open(struct exec_req *x, bool nofollow)
 		return -ELOOP;
 	if ((mode & S_IFMT) != S_IFREG || !(mode & 0111))
 		return -EACCES;
+	x->file.mode = mode;
+	x->file.uid = fit_get_le32(&reply.st.uid);
+	x->file.gid = fit_get_le32(&reply.st.gid);
 	ret = fs_storage_read_kernel(&reply.fh, x->head, EXEC_BUF_SIZE);
 	return ret < 0 ? ret : 0;
 }
@@ -621,8 +637,9 @@ static void process_exec_mm_swap(struct process *p, struct uthread *ut,
 /*
  * The point of no return: @p becomes the program of @mm (built, entry
  * @entry, stack @sp, loaded from x->path) on the calling thread alone,
- * and @regs the registers it starts with.  0, or -EINTR if the thread
- * is being killed (then @mm is the caller's to destroy).
+ * with the credentials x->cred (taken), and @regs the registers it
+ * starts with.  0, or -EINTR if the thread is being killed (then @mm
+ * and x->cred are the caller's to drop).
  */
 static int exec_commit(struct exec_req *x, struct pmm *mm,
 		       unsigned long entry, unsigned long sp,
@@ -636,6 +653,8 @@ static int exec_commit(struct exec_req *x, struct pmm *mm,
 	ret = exec_kill_other_threads(p, ut);
 	if (ret)
 		return ret;
+	cred_exec_install(x->cred);
+	x->cred = NULL;
 	process_exec_mm_swap(p, ut, mm);
 	fd_table_exec(p->files);
 	signal_exec_reset(ut);
@@ -730,12 +749,14 @@ static long do_execveat(int dirfd, const char __user *upath,
 			goto out;
 	}
 	ret = -ENOMEM;
-	blob = exec_blob(&x, &blob_len);
+	x.cred = cred_for_exec(&x.file);
+	blob = x.cred ? exec_blob(&x, &blob_len) : NULL;
 	mm = blob ? pmm_remote_create(pmm_remote_node(p->mm)) : NULL;
 	if (!mm)
 		goto out;
-	ret = pmm_remote_exec_tmpfs(mm, x.path, x.tmpfs_flags, &x.tmpfs, blob,
-				    blob_len, x.argv.n, x.envp.n, &entry, &sp);
+	ret = pmm_remote_exec_tmpfs(mm, x.cred, x.path, x.tmpfs_flags,
+				    &x.tmpfs, blob, blob_len, x.argv.n,
+				    x.envp.n, &entry, &sp);
 	if (!ret)
 		ret = exec_commit(&x, mm, entry, sp, regs);
 	if (!ret)
@@ -743,6 +764,7 @@ static long do_execveat(int dirfd, const char __user *upath,
 out:
 	if (mm)
 		pmm_destroy(mm);
+	cred_put(x.cred);
 	kfree(blob);
 	kfree(cwd);
 	kfree(x.head);

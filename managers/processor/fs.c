@@ -411,10 +411,16 @@ static bool p2s_idempotent(u16 opcode)
 	}
 }
 
-/* The calls the storage node checks permissions for: with credentials. */
+/*
+ * The calls the storage node checks permissions for, and WRITE and
+ * TRUNCATE, whose caller decides which set-id bits they clear: with
+ * credentials.
+ */
 static bool p2s_with_cred(u16 opcode)
 {
 	switch (opcode) {
+	case P2S_WRITE:
+	case P2S_TRUNCATE:
 	case P2S_OPEN:
 	case P2S_CREATE:
 	case P2S_MKDIR:

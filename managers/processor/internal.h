@@ -627,20 +627,24 @@ struct pmm *pmm_remote_fork(struct pmm *parent, int *err);
 /*
  * P2M_EXECVE: the memory node loads the program at @exe (its image
  * registry, or the storage node) with argv/envp @strings (argc then envc
- * NUL-terminated strings) and builds its stack.  Entry and stack
- * pointer in *@entry, *@sp.  0 or -errno (-ENOENT, -ENOEXEC, -E2BIG,
- * -ENOMEM, -EIO for a FIT failure).  May sleep.
+ * NUL-terminated strings) and builds its stack; AT_UID, AT_EUID, AT_GID,
+ * AT_EGID (and AT_SECURE) are @cred's, the ids the program will run
+ * with.  Entry and stack pointer in *@entry, *@sp.  0 or -errno
+ * (-ENOENT, -ENOEXEC, -E2BIG, -ENOMEM, -EIO for a FIT failure).  May
+ * sleep.
  */
-int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
-		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
-		    unsigned long *sp);
+struct cred;
+int pmm_remote_exec(struct pmm *mm, const struct cred *cred,
+		    const char *exe, const char *strings, u32 strings_len,
+		    u32 argc, u32 envc, unsigned long *entry, unsigned long *sp);
 /*
  * The same with P2M_EXECVE_* @flags: non-zero, the program (and with
  * P2M_EXECVE_TMPFS_INTERP its interpreter) is this node's tmpfs object
  * named in @tmpfs, and @exe only its name.
  */
 struct p2m_execve_tmpfs;
-int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
+int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
+			  const char *exe, u32 flags,
 			  const struct p2m_execve_tmpfs *tmpfs,
 			  const char *strings, u32 strings_len, u32 argc,
 			  u32 envc, unsigned long *entry, unsigned long *sp);

@@ -767,15 +767,16 @@ fail:
 	return ret;
 }
 
-int pmm_remote_exec(struct pmm *mm, const char *exe, const char *strings,
-		    u32 strings_len, u32 argc, u32 envc, unsigned long *entry,
-		    unsigned long *sp)
+int pmm_remote_exec(struct pmm *mm, const struct cred *cred,
+		    const char *exe, const char *strings, u32 strings_len,
+		    u32 argc, u32 envc, unsigned long *entry, unsigned long *sp)
 {
-	return pmm_remote_exec_tmpfs(mm, exe, 0, NULL, strings, strings_len,
-				     argc, envc, entry, sp);
+	return pmm_remote_exec_tmpfs(mm, cred, exe, 0, NULL, strings,
+				     strings_len, argc, envc, entry, sp);
 }
 
-int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
+int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
+			  const char *exe, u32 flags,
 			  const struct p2m_execve_tmpfs *tmpfs,
 			  const char *strings, u32 strings_len, u32 argc,
 			  u32 envc, unsigned long *entry, unsigned long *sp)
@@ -784,7 +785,6 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
 	size_t path_len = strlen(exe);
 	u32 extra = flags ? sizeof(*tmpfs) : 0;
 	struct p2m_execve_reply reply;
-	const struct cred *cred;
 	struct p2m_execve_req *r;
 	unsigned int a, b, c, d;
 	char *at;
@@ -806,8 +806,7 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const char *exe, u32 flags,
 	fit_put_le32(&r->argc, argc);
 	fit_put_le32(&r->envc, envc);
 	fit_put_le32(&r->strings_len, strings_len);
-	/* AT_UID and friends: the ids of the thread that executes it. */
-	cred = current_cred();
+	/* AT_UID and friends (and AT_SECURE): the ids it will run with. */
 	fit_put_le32(&r->uid, cred->uid);
 	fit_put_le32(&r->euid, cred->euid);
 	fit_put_le32(&r->gid, cred->gid);

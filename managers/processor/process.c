@@ -331,8 +331,9 @@ struct process *process_spawn(int memory_node, const char *exe,
 	p->mm = pmm_remote_create(memory_node);
 	if (!p->mm)
 		goto free_proc;
-	ret = pmm_remote_exec(p->mm, exe, strings, strings_len, argc, envc,
-			      &entry, &sp);
+	/* AT_UID & co.: the ids it starts with (--uid/--gid, or root's). */
+	ret = pmm_remote_exec(p->mm, cred ? cred : current_cred(), exe,
+			      strings, strings_len, argc, envc, &entry, &sp);
 	if (ret)
 		goto free_proc;
 	/* The loader starts the heap empty: the break is its start. */

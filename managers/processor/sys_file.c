@@ -94,8 +94,9 @@ static long open_storage_checks(u32 flags, u32 mode, bool created,
 		if (ret)
 			return ret;
 	}
+	/* Even an empty file: its set-id bits go (the storage node's). */
 	if ((flags & O_TRUNC) && !created && mode_is(mode, S_IFREG) &&
-	    fit_get_le64(&reply->st.size)) {
+	    (fit_get_le64(&reply->st.size) || (mode & (S_ISUID | S_ISGID)))) {
 		ret = fs_storage_truncate_fh(&reply->fh, 0);
 		if (ret)
 			return ret;

@@ -159,6 +159,26 @@ static void tmpfs_maybe_free(struct tmpfs_inode *node)
 	tmpfs_tree_put(node);
 }
 
+/*
+ * The calling thread changes @node's data: drop the set-id bits Linux's
+ * file_remove_privs() would (fsperm_kill_priv()); tmpfs_lock held.
+ */
+static void tmpfs_kill_priv(struct tmpfs_inode *node)
+{
+	struct fsperm_cred cred;
+	struct fsperm_inode i;
+	u32 kill;
+
+	cred_fsperm(current_cred(), false, &cred);
+	tmpfs_inode_perm(node, &i);
+	kill = fsperm_kill_priv(&cred, &i);
+	if (kill) {
+		node->mode &= ~kill;
+		node->ctime = realtime_ns();
+	}
+}
+
+/* truncate, ftruncate, O_TRUNC by the calling thread. */
 static int tmpfs_set_size(struct tmpfs_inode *node, s64 size)
 {
 	int ret = 0;
@@ -167,6 +187,7 @@ static int tmpfs_set_size(struct tmpfs_inode *node, s64 size)
 		return -EINVAL;
 	if ((u64)size > P2M_TMPFS_MAX_SIZE)
 		return -EFBIG;
+	tmpfs_kill_priv(node);
 	if ((u64)size < node->size && node->pages)
 		ret = tmpfs_call(P2M_TMPFS_TRUNCATE, node, size, 0, 0);
 	if (!ret) {
@@ -299,8 +320,8 @@ int tmpfs_stat(const char *path, struct uapi_stat *st)
 	return ret;
 }
 
-int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
-		    u64 *object, u64 *size)
+int tmpfs_read_head(const char *path, void *buf, u32 len,
+		    struct fsperm_inode *attr, u64 *object, u64 *size)
 {
 	struct tmpfs_where w;
 	int ret;
@@ -310,7 +331,9 @@ int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
 	if (!ret && (w.node->mode & S_IFMT) == S_IFREG)
 		ret = tmpfs_may(&w, w.node, FSPERM_EXEC);
 	if (!ret) {
-		*mode = w.node->mode;
+		attr->mode = w.node->mode;
+		attr->uid = w.node->uid;
+		attr->gid = w.node->gid;
 		if (object) {
 			*object = w.node->ino;
 			*size = w.node->size;
@@ -660,6 +683,8 @@ static long tmpfs_write(struct ufile *f, const char __user *ubuf, size_t len,
 		goto out;
 	}
 	len = min_t(u64, len, P2M_TMPFS_MAX_SIZE - at);
+	if (len)
+		tmpfs_kill_priv(n);
 	while (done < (long)len) {
 		u32 chunk = min_t(u64, len - done, P2M_TMPFS_IO_MAX);
 		u32 stored;

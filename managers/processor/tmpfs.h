@@ -9,6 +9,7 @@
 #ifndef _MANAGERS_PROCESSOR_TMPFS_H
 #define _MANAGERS_PROCESSOR_TMPFS_H
 
+#include <tessera/fsperm.h>
 #include <tessera/types.h>
 #include <tessera/uaccess.h>
 #include <uapi/stat.h>
@@ -33,11 +34,12 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp);
 int tmpfs_stat(const char *path, struct uapi_stat *st);
 /*
  * The first bytes of @path (at most @len, and P2M_TMPFS_IO_MAX) into
- * @buf, its mode into *@mode, and (@object non-NULL) the id of its
- * object on the memory node and its size, for execve: how many bytes,
- * or -errno.
+ * @buf, its mode, owner and group into *@attr, and (@object non-NULL)
+ * the id of its object on the memory node and its size, for execve: how
+ * many bytes, or -errno.
  */
-int tmpfs_read_head(const char *path, void *buf, u32 len, u32 *mode,
+int tmpfs_read_head(const char *path, void *buf, u32 len,
+		    struct fsperm_inode *attr,
 		    u64 *object, u64 *size);
 
 /* Name calls on tmpfs paths (both resolved, absolute): 0 or -errno. */

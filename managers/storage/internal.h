@@ -87,4 +87,12 @@ int p2s_perm_change(struct ext4_fs *fs, const struct p2s_perm *pm, u16 op,
 		    const struct ext4_inode_info *inode,
 		    const struct ext4_inode_info *other);
 
+/*
+ * A WRITE or TRUNCATE (or O_TRUNC) of regular file @e (inode @ino) by
+ * the request's caller: clear the set-id bits Linux's
+ * file_remove_privs() would (fsperm_kill_priv()).  0 or -errno.
+ */
+int p2s_perm_kill_priv(struct ext4_fs *fs, const struct p2s_perm *pm,
+		       u32 ino, const struct ext4_inode_info *e);
+
 #endif /* _STORAGE_INTERNAL_H */

@@ -554,7 +554,7 @@ static int p2s_open_reply_of(struct ext4_fs *fs, u32 ino, void *reply)
 }
 
 static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
-		      u32 owner, void *reply)
+		      const struct p2s_perm *pm, u32 owner, void *reply)
 {
 	struct ext4_inode_info dir, inode;
 	u32 ino;
@@ -570,6 +570,10 @@ static int p2s_create(struct ext4_fs *fs, const struct p2s_change_args *a,
 			ret = ext4_iget(fs, ino, &inode);
 		if (!ret && ext4_is_dir(&inode))
 			ret = -EISDIR;
+		/* O_TRUNC drops set-id bits even of an empty file. */
+		if (!ret && ext4_is_reg(&inode) &&
+		    (a->flags & P2S_CREATE_TRUNC))
+			ret = p2s_perm_kill_priv(fs, pm, ino, &inode);
 		if (!ret && ext4_is_reg(&inode) &&
 		    (a->flags & P2S_CREATE_TRUNC) && inode.size)
 			ret = ext4_truncate(fs, ino, 0);
@@ -606,6 +610,9 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 	case P2S_WRITE: {
 		struct p2s_write_reply *r = reply;
 
+		ret = a->len ? p2s_perm_kill_priv(fs, pm, a->ino, &inode) : 0;
+		if (ret)
+			return ret;
 		n = ext4_write(fs, a->ino, a->offset, a->data, a->len);
 		if (n < 0)
 			return n;
@@ -618,9 +625,10 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 		return sizeof(*r);
 	}
 	case P2S_TRUNCATE:
-		return ext4_truncate(fs, a->ino, a->offset);
+		ret = p2s_perm_kill_priv(fs, pm, a->ino, &inode);
+		return ret ? ret : ext4_truncate(fs, a->ino, a->offset);
 	case P2S_CREATE:
-		return p2s_create(fs, a, owner, reply);
+		return p2s_create(fs, a, pm, owner, reply);
 	case P2S_MKDIR:
 		ret = ext4_mkdir(fs, a->ino, a->name, a->name_len, a->mode,
 				 a->uid, a->gid, &ino);

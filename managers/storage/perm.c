@@ -19,6 +19,7 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
+#include "ext4_write.h"
 #include "internal.h"
 
 int p2s_cred_req_check(const void *buf, size_t *len,
@@ -251,6 +252,23 @@ static int perm_setattr(const struct p2s_perm *pm, struct p2s_change_args *a,
 	a->valid = fa.valid;
 	a->mode = fa.mode;
 	return 0;
+}
+
+int p2s_perm_kill_priv(struct ext4_fs *fs, const struct p2s_perm *pm,
+		       u32 ino, const struct ext4_inode_info *e)
+{
+	struct ext4_setattr sa = { .valid = EXT4_ATTR_MODE };
+	struct fsperm_inode i;
+	u32 kill;
+
+	if (!pm->checked)
+		return 0;
+	perm_inode(e, &i);
+	kill = fsperm_kill_priv(&pm->cred, &i);
+	if (!kill)
+		return 0;
+	sa.mode = e->mode & 07777 & ~kill;
+	return ext4_setattr(fs, ino, &sa);
 }
 
 /* The owner, group and mode of an inode @a makes in @dir. */

@@ -731,6 +731,125 @@ static void test_p2s_changes(struct htest *t)
 	}
 }
 
+/*
+ * End the request of @len bytes in req[] with a credential block of
+ * @uid and @gid (no groups); the new length.
+ */
+static size_t add_cred(size_t len, u32 uid, u32 gid)
+{
+	struct p2s_cred *c = (void *)(req + len);
+
+	((struct p2s_req_hdr *)req)->xflags |= P2S_HDR_CRED;
+	memset(c, 0, sizeof(*c));
+	put_le32(&c->fsuid, uid);
+	put_le32(&c->fsgid, gid);
+	return len + sizeof(*c);
+}
+
+/* A new file @name in the root, mode @mode, owner 1000:1000; its inode. */
+static void make_setid(struct htest *t, struct img *im, const char *name,
+		       u32 mode, struct ext4_inode_info *out)
+{
+	struct ext4_inode_info root;
+	struct ext4_setattr sa = {
+		.valid = EXT4_ATTR_MODE | EXT4_ATTR_UID | EXT4_ATTR_GID,
+		.mode = mode, .uid = 1000, .gid = 1000,
+	};
+	struct p2s_stats st = { 0 };
+	struct p2s_open_reply *orep = (void *)rep;
+	size_t len;
+
+	HT_ASSERT_EQ(t, ext4_iget(im->fs, EXT4_ROOT_INO, &root), 0);
+	len = mk_create(&root, name, P2S_CREATE_EXCL);
+	HT_ASSERT_EQ(t, serve(im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_ASSERT_EQ(t, ext4_setattr(im->fs, get_le32(&orep->fh.ino), &sa), 0);
+	HT_ASSERT_EQ(t, ext4_iget(im->fs, get_le32(&orep->fh.ino), out), 0);
+	HT_ASSERT_EQ(t, out->mode, S_IFREG | mode);
+}
+
+/* The permission bits of @i now. */
+static u32 mode_of(struct img *im, const struct ext4_inode_info *i)
+{
+	struct ext4_inode_info now;
+
+	if (ext4_iget(im->fs, i->ino, &now))
+		return ~0u;
+	return now.mode & 07777;
+}
+
+/* A P2S_WRITE of 4 bytes to @i, as @uid (or a kernel: @uid -1). */
+static int write_as(struct img *im, const struct ext4_inode_info *i, u32 uid)
+{
+	struct p2s_write_req *w = (void *)req;
+	struct p2s_stats st = { 0 };
+	size_t len = sizeof(*w) + 4;
+
+	memset(w, 0, sizeof(*w));
+	put_hdr(w, 0);
+	put_fh(&w->fh, i);
+	put_le32(&w->len, 4);
+	put_now(&w->now);
+	memcpy(w->data, "data", 4);
+	if (uid != ~0u)
+		len = add_cred(len, uid, uid);
+	return serve(im, P2S_WRITE, len, &st);
+}
+
+/*
+ * write(2), truncate(2) and open(2) with O_TRUNC by anyone but root
+ * clear set-user-ID (and set-group-ID of a group-executable file), as
+ * Linux's file_remove_privs() does; a kernel's request does not.
+ */
+static void test_p2s_kill_priv(struct htest *t)
+{
+	struct p2s_truncate_req *tr = (void *)req;
+	struct ext4_inode_info root, a, b, c, d;
+	struct p2s_stats st = { 0 };
+	struct img im;
+	size_t len;
+
+	HT_ASSERT(t, img_make(&im, "killpriv.img", "16M", ""));
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_iget(im.fs, EXT4_ROOT_INO, &root), 0);
+	make_setid(t, &im, "a", 06777, &a);
+	make_setid(t, &im, "b", 04777, &b);
+	make_setid(t, &im, "c", 06777, &c);
+	make_setid(t, &im, "d", 02666, &d);
+
+	HT_EXPECT_EQ(t, write_as(&im, &a, ~0u), sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &a), 06777);
+	HT_EXPECT_EQ(t, write_as(&im, &a, 0), sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &a), 06777);
+	HT_EXPECT_EQ(t, write_as(&im, &a, 2000), sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &a), 0777);
+	/* The owner's write too; set-gid of a locking mark by its group stays. */
+	HT_EXPECT_EQ(t, write_as(&im, &b, 1000), sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &b), 0777);
+	HT_EXPECT_EQ(t, write_as(&im, &d, 1000), sizeof(struct p2s_write_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &d), 02666);
+
+	memset(tr, 0, sizeof(*tr));
+	put_hdr(tr, 0);
+	put_fh(&tr->fh, &c);
+	put_le64(&tr->size, 1);
+	put_now(&tr->now);
+	len = add_cred(sizeof(*tr), 2000, 2000);
+	HT_EXPECT_EQ(t, serve(&im, P2S_TRUNCATE, len, &st), 0);
+	HT_EXPECT_EQ(t, mode_of(&im, &c), 0777);
+
+	/* O_TRUNC of an existing, empty file. */
+	make_setid(t, &im, "e", 04755, &c);
+	len = mk_create(&root, "e", P2S_CREATE_TRUNC);
+	len = add_cred(len, 1000, 1000);
+	HT_EXPECT_EQ(t, serve(&im, P2S_CREATE, len, &st),
+		     sizeof(struct p2s_open_reply));
+	HT_EXPECT_EQ(t, mode_of(&im, &c), 0755);
+	HT_EXPECT_EQ(t, st.malformed, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+}
+
 /* --- files unlinked while open: the orphan list ------------------------ */
 
 #define ORPHAN_LEN	300000
@@ -1155,6 +1274,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_htree),
 	HT_CASE(test_corrupt_refuses_writes),
 	HT_CASE(test_p2s_changes),
+	HT_CASE(test_p2s_kill_priv),
 	HT_CASE(test_orphan_release),
 	HT_CASE(test_orphan_crash),
 	HT_CASE(test_orphan_corrupt),

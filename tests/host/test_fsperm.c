@@ -145,7 +145,115 @@ static void test_setattr(struct htest *t)
 	HT_EXPECT_EQ(t, fsperm_setattr(&root, &ro, &a), 0);
 }
 
+static void test_chown_sgid_lock(struct htest *t)
+{
+	/* Set-gid without group-exec (a locking mark) survives a chown
+	 * by the file's group, not by one outside it (chown(2)). */
+	struct fsperm_inode lock = ino(S_IFREG | 02644, 1000, 1001);
+	struct fsperm_inode other = ino(S_IFREG | 02644, 1000, 3000);
+	struct fsperm_attr a;
+
+	a = (struct fsperm_attr){ .valid = FSPERM_ATTR_GID, .gid = 20 };
+	HT_EXPECT_EQ(t, fsperm_setattr(&user, &lock, &a), 0);
+	HT_EXPECT(t, !(a.valid & FSPERM_ATTR_MODE));
+	a = (struct fsperm_attr){ .valid = FSPERM_ATTR_GID, .gid = 20 };
+	HT_EXPECT_EQ(t, fsperm_setattr(&user, &other, &a), 0);
+	HT_EXPECT(t, a.valid & FSPERM_ATTR_MODE);
+	HT_EXPECT_EQ(t, a.mode, 0644);
+	/* Root's chown clears set-uid too (since Linux 2.2.13). */
+	other = ino(S_IFREG | 04755, 1000, 1000);
+	a = (struct fsperm_attr){ .valid = FSPERM_ATTR_UID, .uid = 2000 };
+	HT_EXPECT_EQ(t, fsperm_setattr(&root, &other, &a), 0);
+	HT_EXPECT_EQ(t, a.mode, 0755);
+}
+
+static void test_kill_priv(struct htest *t)
+{
+	struct fsperm_inode i;
+
+	/* A write by an unprivileged user clears set-uid ... */
+	i = ino(S_IFREG | 04777, 2000, 2000);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), S_ISUID);
+	/* ... and set-gid of a group-executable file, even its group's */
+	i = ino(S_IFREG | 06777, 2000, 1001);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), S_ISUID | S_ISGID);
+	/* ... a locking mark only outside its group. */
+	i = ino(S_IFREG | 02666, 2000, 1001);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), 0);
+	i = ino(S_IFREG | 02666, 2000, 3000);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), S_ISGID);
+	/* The owner is not exempt; root is; nothing to clear: 0. */
+	i = ino(S_IFREG | 04755, 1000, 1000);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), S_ISUID);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&root, &i), 0);
+	i = ino(S_IFREG | 0777, 2000, 2000);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), 0);
+	i = ino(S_IFDIR | 06777, 2000, 2000);
+	HT_EXPECT_EQ(t, fsperm_kill_priv(&user, &i), 0);
+}
+
+static struct fsperm_ids ids(u32 uid, u32 euid, u32 suid, u32 gid, u32 egid,
+			     u32 sgid)
+{
+	return (struct fsperm_ids){
+		.uid = uid, .euid = euid, .suid = suid, .fsuid = 7,
+		.gid = gid, .egid = egid, .sgid = sgid, .fsgid = 7,
+	};
+}
+
+static void test_exec_ids(struct htest *t)
+{
+	struct fsperm_inode i;
+	struct fsperm_ids c;
+
+	/* execve(2): set-user-ID makes the owner the effective uid, and
+	 * the effective ids are copied to the saved ones. */
+	c = ids(2000, 2000, 2000, 2000, 2000, 2000);
+	i = ino(S_IFREG | 04755, 1000, 0);
+	HT_EXPECT(t, fsperm_exec_ids(&c, &i));
+	HT_EXPECT_EQ(t, c.uid, 2000);
+	HT_EXPECT_EQ(t, c.euid, 1000);
+	HT_EXPECT_EQ(t, c.suid, 1000);
+	HT_EXPECT_EQ(t, c.fsuid, 1000);
+	HT_EXPECT_EQ(t, c.egid, 2000);
+	HT_EXPECT_EQ(t, c.fsgid, 2000);
+	/* Set-group-ID needs group-execute to count. */
+	c = ids(2000, 2000, 2000, 2000, 2000, 2000);
+	i = ino(S_IFREG | 02755, 0, 1000);
+	HT_EXPECT(t, fsperm_exec_ids(&c, &i));
+	HT_EXPECT_EQ(t, c.euid, 2000);
+	HT_EXPECT_EQ(t, c.egid, 1000);
+	HT_EXPECT_EQ(t, c.sgid, 1000);
+	HT_EXPECT_EQ(t, c.gid, 2000);
+	c = ids(2000, 2000, 2000, 2000, 2000, 2000);
+	i = ino(S_IFREG | 02745, 0, 1000);
+	HT_EXPECT(t, !fsperm_exec_ids(&c, &i));
+	HT_EXPECT_EQ(t, c.egid, 2000);
+	/* An owner the caller already is: not secure. */
+	c = ids(1000, 1000, 1000, 1000, 1000, 1000);
+	i = ino(S_IFREG | 06755, 1000, 1000);
+	HT_EXPECT(t, !fsperm_exec_ids(&c, &i));
+	/* No set-id bits: saved ids still follow the effective ones, and
+	 * differing real and effective ids are secure. */
+	c = ids(0, 1000, 0, 0, 0, 5);
+	i = ino(S_IFREG | 0755, 0, 0);
+	HT_EXPECT(t, fsperm_exec_ids(&c, &i));
+	HT_EXPECT_EQ(t, c.suid, 1000);
+	HT_EXPECT_EQ(t, c.fsuid, 1000);
+	HT_EXPECT_EQ(t, c.sgid, 0);
+	HT_EXPECT_EQ(t, c.fsgid, 0);
+	/* Root running a set-uid program of another user gives it up. */
+	c = ids(0, 0, 0, 0, 0, 0);
+	i = ino(S_IFREG | 04755, 1000, 1000);
+	HT_EXPECT(t, fsperm_exec_ids(&c, &i));
+	HT_EXPECT_EQ(t, c.euid, 1000);
+	HT_EXPECT_EQ(t, c.uid, 0);
+}
+
 static const struct htest_case cases[] = {
+	HT_CASE(test_chown_sgid_lock),
+	HT_CASE(test_kill_priv),
+	HT_CASE(test_exec_ids),
 	HT_CASE(test_groups),
 	HT_CASE(test_check),
 	HT_CASE(test_sticky),

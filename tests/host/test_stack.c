@@ -133,7 +133,8 @@ static void test_layout(struct htest *t)
 		{ AT_PHDR, 0x400040 }, { AT_PHENT, 56 }, { AT_PHNUM, 10 },
 		{ AT_PAGESZ, 4096 }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
 		{ AT_ENTRY, 0x401bc0 }, { AT_UID, 1000 }, { AT_EUID, 1001 },
-		{ AT_GID, 1002 }, { AT_EGID, 1003 }, { AT_SECURE, 0 },
+		/* euid != uid: a set-id program, secure (getauxval(3)) */
+		{ AT_GID, 1002 }, { AT_EGID, 1003 }, { AT_SECURE, 1 },
 		{ AT_HWCAP, 0x178bfbff }, { AT_HWCAP2, 0x2 },
 		{ AT_CLKTCK, 100 }, { AT_MINSIGSTKSZ, 3456 },
 	};
@@ -206,6 +207,37 @@ static void test_layout(struct htest *t)
 	/* The auxv is the last table entry: everything after is strings. */
 	HT_EXPECT(t, p.argv[0] > sp + 8 * (1 + 3 + 1 + 2 + 1 + 2 * p.nr_aux));
 	rmm_destroy(mm);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+}
+
+/* AT_SECURE: 0 when effective ids are the real ones, 1 when either differs. */
+static void test_secure(struct htest *t)
+{
+	static const u32 ids[][4] = {	/* uid, euid, gid, egid */
+		{ 1000, 1000, 100, 100 }, { 0, 0, 0, 0 },
+		{ 1000, 0, 100, 100 }, { 1000, 1000, 100, 0 },
+	};
+	static const u64 secure[] = { 0, 0, 1, 1 };
+
+	for (unsigned int i = 0; i < 4; i++) {
+		struct stack_args a = {
+			.execfn = "/p", .elf = &test_elf, .uid = ids[i][0],
+			.euid = ids[i][1], .gid = ids[i][2], .egid = ids[i][3],
+		};
+		struct parsed p;
+		struct rmm *mm;
+		int count;
+		u64 sp;
+
+		HT_ASSERT_EQ(t, setup(), 0);
+		mm = rmm_create(1, 1, 0);
+		HT_ASSERT(t, mm);
+		HT_ASSERT_EQ(t, stack_setup(mm, &a, &sp), 0);
+		HT_ASSERT_EQ(t, parse(mm, sp, &p), 0);
+		HT_EXPECT_EQ(t, getauxval(&p, AT_SECURE, &count), secure[i]);
+		HT_EXPECT_EQ(t, count, 1);
+		rmm_destroy(mm);
+	}
 	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
 }
 
@@ -307,6 +339,7 @@ static void test_exec_stack_prot(struct htest *t)
 
 static const struct htest_case cases[] = {
 	HT_CASE(test_layout),
+	HT_CASE(test_secure),
 	HT_CASE(test_alignment),
 	HT_CASE(test_limits),
 	HT_CASE(test_exec_stack_prot),

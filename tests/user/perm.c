@@ -108,21 +108,9 @@ static void mkdir_as(const char *rel, mode_t mode, uid_t uid, gid_t gid)
 /* A copy of this program at @rel with @mode, for the exec tests. */
 static void copy_self(const char *rel, mode_t mode)
 {
-	static char buf[65536];
-	int in = open(self_exe, O_RDONLY);
-	int out = open(P(rel), O_CREAT | O_WRONLY | O_TRUNC, 0700);
-	ssize_t n;
-
-	if (in < 0 || out < 0) {
+	if (copy_file(self_exe, P(rel)))
 		FAIL("copy to %s (errno %s)", rel, ename(errno));
-		return;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			FAIL("copy to %s: short write", rel);
-	close(in);
-	close(out);
-	if (chmod(P(rel), mode))
+	else if (chmod(P(rel), mode))
 		FAIL("chmod %s (errno %s)", rel, ename(errno));
 }
 
@@ -181,24 +169,6 @@ static void exec_status(const char *what, const char *rel)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 100)
 		printf("%s: status %d\n", what, WIFEXITED(status) ?
 		       WEXITSTATUS(status) : 128 + WTERMSIG(status));
-}
-
-/* Run @fn in a child process (a scenario that loses root for good). */
-static void in_child(void (*fn)(void))
-{
-	int status = 0;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fn();
-		fflush(stdout);
-		_exit(failures ? 1 : 0);
-	}
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		FAIL("child scenario status %d", status);
 }
 
 static int open_close(const char *rel, int flags);
