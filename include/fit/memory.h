@@ -85,7 +85,8 @@ _Static_assert(sizeof(struct p2m_hdr) == 8, "p2m_hdr size");
  * set-id bits): AT_UID, AT_EUID, AT_GID, AT_EGID, and AT_SECURE is 1
  * exactly when @euid != @uid or @egid != @gid.
  * Reply: struct p2m_execve_reply.  Errors: -ENOENT (no such program),
- * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO.
+ * -ENOEXEC (not a static x86-64 executable), -E2BIG, -ENOMEM, -EIO,
+ * -EAGAIN (@file_id is not the file at @path any more).
  */
 struct p2m_execve_req {
 	struct p2m_hdr hdr;
@@ -101,8 +102,15 @@ struct p2m_execve_req {
 	__le32 flags;		/* P2M_EXECVE_* */
 	__le32 vdso_pages;	/* 0 (no vDSO) .. P2M_VDSO_MAX_PAGES */
 	__le32 reserved;	/* zero */
+	/*
+	 * The storage file (ino | generation << 32) the sender opened at
+	 * @path and took the set-id bits of; the memory node refuses with
+	 * -EAGAIN a file it opens there that is another one (renamed over
+	 * it in between).  0: not checked (tmpfs, the image registry).
+	 */
+	__le64 file_id;
 } __packed;
-_Static_assert(sizeof(struct p2m_execve_req) == 72, "p2m_execve_req size");
+_Static_assert(sizeof(struct p2m_execve_req) == 80, "p2m_execve_req size");
 
 #define P2M_VDSO_MAX_PAGES	8	/* [vdso] pages; [vvar] is one more */
 

@@ -402,6 +402,8 @@ static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
 #define MEMNODE_STORAGE_UP_WAIT	30000
 /* Bit n: storage node n was connected once (its first wait is over). */
 static u64 memnode_storage_seen;
+/* Execs refused because the file at the path changed (-EAGAIN). */
+static unsigned long long memnode_exec_changed;
 
 static struct fcache memnode_fcache;
 static bool memnode_fcache_ready;
@@ -1117,6 +1119,9 @@ static void memnode_exit(struct fit_request *rq, void *ctx)
 		(unsigned long long)peak);
 	memnode_fcache_report();
 	memnode_mapref_report();
+	if (memnode_exec_changed)
+		pr_info("memnode: execs refused because the file was replaced: %llu\n",
+			memnode_exec_changed);
 	fit_reply(rq, NULL, 0);
 }
 
@@ -1354,6 +1359,17 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 					   &x->prog_file);
 		if (ret)
 			goto free;
+		/* Not the file whose set-id bits the processor applied. */
+		if (fit_get_le64(&r->file_id) && (storage_node ==
+		    P2M_NO_STORAGE || x->prog_file.id !=
+		    fit_get_le64(&r->file_id))) {
+			if (!__atomic_fetch_add(&memnode_exec_changed, 1,
+						__ATOMIC_RELAXED))
+				pr_info("memnode: execve %s for node %u pid %u: not the file the processor opened (replaced meanwhile): -EAGAIN; further ones only counted\n",
+					execfn, node, x->pid);
+			ret = -EAGAIN;
+			goto free;
+		}
 	}
 	if (flags & P2M_EXECVE_TMPFS_INTERP) {
 		memnode_tmpfs_file(node, fit_get_le64(&t->interp_object),

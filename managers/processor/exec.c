@@ -99,6 +99,7 @@ struct exec_req {
 	u32 tmpfs_flags;	/* P2M_EXECVE_*: the file is on tmpfs */
 	struct p2m_execve_tmpfs tmpfs;	/* its objects then */
 	struct fsperm_inode file;	/* mode, owner, group of the file */
+	u64 file_id;		/* its storage ino | generation << 32, or 0 */
 				/* last opened: its set-id bits count */
 	const struct cred *cred;	/* what the program runs with */
 };
@@ -383,6 +384,7 @@ static int exec_open(struct exec_req *x, bool nofollow)
 	memset(x->head, 0, EXEC_BUF_SIZE + 1);
 	memset(&x->tmpfs, 0, sizeof(x->tmpfs));
 	memset(&x->file, 0, sizeof(x->file));
+	x->file_id = 0;
 	x->tmpfs_flags = 0;
 	if (tmpfs_owns(x->path))
 		return exec_open_tmpfs(x);
@@ -400,6 +402,9 @@ static int exec_open(struct exec_req *x, bool nofollow)
 	x->file.mode = mode;
 	x->file.uid = fit_get_le32(&reply.st.uid);
 	x->file.gid = fit_get_le32(&reply.st.gid);
+	/* The memory node must load this file, not one renamed over it. */
+	x->file_id = fit_get_le32(&reply.fh.ino) |
+		     (u64)fit_get_le32(&reply.fh.generation) << 32;
 	ret = fs_storage_read_kernel(&reply.fh, x->head, EXEC_BUF_SIZE);
 	return ret < 0 ? ret : 0;
 }
@@ -755,8 +760,8 @@ static long do_execveat(int dirfd, const char __user *upath,
 	if (!mm)
 		goto out;
 	ret = pmm_remote_exec_tmpfs(mm, x.cred, x.path, x.tmpfs_flags,
-				    &x.tmpfs, blob, blob_len, x.argv.n,
-				    x.envp.n, &entry, &sp);
+				    &x.tmpfs, x.file_id, blob, blob_len,
+				    x.argv.n, x.envp.n, &entry, &sp);
 	if (!ret)
 		ret = exec_commit(&x, mm, entry, sp, regs);
 	if (!ret)

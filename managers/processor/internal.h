@@ -640,12 +640,13 @@ int pmm_remote_exec(struct pmm *mm, const struct cred *cred,
 /*
  * The same with P2M_EXECVE_* @flags: non-zero, the program (and with
  * P2M_EXECVE_TMPFS_INTERP its interpreter) is this node's tmpfs object
- * named in @tmpfs, and @exe only its name.
+ * named in @tmpfs, and @exe only its name.  @file_id (non-zero): the
+ * storage file the caller opened at @exe (P2M_EXECVE's file_id).
  */
 struct p2m_execve_tmpfs;
 int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
 			  const char *exe, u32 flags,
-			  const struct p2m_execve_tmpfs *tmpfs,
+			  const struct p2m_execve_tmpfs *tmpfs, u64 file_id,
 			  const char *strings, u32 strings_len, u32 argc,
 			  u32 envc, unsigned long *entry, unsigned long *sp);
 

@@ -771,13 +771,13 @@ int pmm_remote_exec(struct pmm *mm, const struct cred *cred,
 		    const char *exe, const char *strings, u32 strings_len,
 		    u32 argc, u32 envc, unsigned long *entry, unsigned long *sp)
 {
-	return pmm_remote_exec_tmpfs(mm, cred, exe, 0, NULL, strings,
+	return pmm_remote_exec_tmpfs(mm, cred, exe, 0, NULL, 0, strings,
 				     strings_len, argc, envc, entry, sp);
 }
 
 int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
 			  const char *exe, u32 flags,
-			  const struct p2m_execve_tmpfs *tmpfs,
+			  const struct p2m_execve_tmpfs *tmpfs, u64 file_id,
 			  const char *strings, u32 strings_len, u32 argc,
 			  u32 envc, unsigned long *entry, unsigned long *sp)
 {
@@ -816,6 +816,7 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
 	fit_put_le64(&r->hwcap, d);
 	fit_put_le32(&r->flags, flags);
 	fit_put_le32(&r->vdso_pages, vdso_pages());
+	fit_put_le64(&r->file_id, file_id);
 	at = (char *)(r + 1);
 	if (extra)
 		memcpy(at, tmpfs, extra);

@@ -112,8 +112,12 @@ static int memnode_suite_init(void)
 		KT_SKIP(t, "needs role=memory and rxe0 (a NIC)");	\
 } while (0)
 
-/* execve @path for @pid with argv {path, "x"} and envp {"K=V"}. */
-static int kt_execve(u32 pid, const char *path, struct p2m_execve_reply *r)
+/*
+ * execve @path for @pid with argv {path, "x"} and envp {"K=V"}, naming
+ * @file_id as the file the sender opened (0: none).
+ */
+static int kt_execve_id(u32 pid, const char *path, u64 file_id,
+			struct p2m_execve_reply *r)
 {
 	static const char strings[] = "PROG\0x\0K=V";
 	u32 path_len = strlen(path);
@@ -131,12 +135,18 @@ static int kt_execve(u32 pid, const char *path, struct p2m_execve_reply *r)
 	fit_put_le32(&req->strings_len, sizeof(strings));
 	fit_put_le64(&req->hwcap, 0x178bfbff);
 	fit_put_le32(&req->uid, 1000);
+	fit_put_le64(&req->file_id, file_id);
 	memcpy(req + 1, path, path_len);
 	memcpy((u8 *)(req + 1) + path_len, strings, sizeof(strings));
 	ret = fit_call(node_id, P2M_EXECVE, req, len, r, sizeof(*r),
 		       KT_TIMEOUT);
 	kfree(req);
 	return ret;
+}
+
+static int kt_execve(u32 pid, const char *path, struct p2m_execve_reply *r)
+{
+	return kt_execve_id(pid, path, 0, r);
 }
 
 /* A miss; returns the reply length or -errno, page in kt_reply. */
@@ -265,6 +275,25 @@ static void memnode_execve_stack(struct ktest *t)
 	KT_ASSERT_EQ(t, kt_miss(pid, argv0, P2M_ACCESS_READ),
 		     (int)sizeof(*kt_reply));
 	KT_EXPECT_MEMEQ(t, kt_reply->data + (argv0 & ~PAGE_MASK), "PROG", 5);
+	KT_EXPECT_EQ(t, kt_exit(pid), 0);
+}
+
+/*
+ * A file id the memory node's own open cannot match (the processor
+ * opened another file at that path: renamed over it in between) is
+ * refused with -EAGAIN before anything is built; without one the same
+ * exec works.
+ */
+static void memnode_exec_file_id(struct ktest *t)
+{
+	struct p2m_execve_reply r;
+	u32 pid = 109;
+
+	KT_NEED_NODE(t);
+	KT_EXPECT_EQ(t, kt_execve_id(pid, "/t/prog", 0x100000002ull, &r),
+		     -EAGAIN);
+	KT_ASSERT_EQ(t, kt_execve(pid, "/t/prog", &r), (int)sizeof(r));
+	KT_EXPECT_EQ(t, fit_get_le64(&r.entry), KT_ENTRY);
 	KT_EXPECT_EQ(t, kt_exit(pid), 0);
 }
 
@@ -638,6 +667,7 @@ static void memnode_fork_cow_misses(struct ktest *t)
 
 static struct ktest_case memnode_cases[] = {
 	KTEST_CASE(memnode_execve_stack),
+	KTEST_CASE(memnode_exec_file_id),
 	KTEST_CASE(memnode_file_pages),
 	KTEST_CASE(memnode_anon_flush_madvise),
 	KTEST_CASE(memnode_mprotect_munmap_brk),
