@@ -64,10 +64,13 @@ static void zap_range(struct pmm *mm, unsigned long addr, unsigned long len,
  * The descriptor of a file mmap, checked in Linux's order (do_mmap):
  * -EBADF, then length and offset, then -EACCES (shared and writable on
  * a read-only descriptor, or not readable), -ENODEV (cannot be mapped).
+ * On success the file stays held in *@fp until the mapping is made: its
+ * storage reference keeps an unlinked file until the memory node took
+ * its own (another thread may close the descriptor meanwhile).
  */
 static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
 			    u32 prot, u32 flags,
-			    struct ufile_map_source *src)
+			    struct ufile_map_source *src, struct ufile **fp)
 {
 	u32 type = flags & MAP_TYPE;
 	struct ufile *f = fd_get(current_files(), fd);
@@ -84,7 +87,10 @@ static int mmap_file_source(struct pmm *mm, int fd, u64 len, u64 off,
 		ret = ufile_map_source(f, src);
 	if (!ret && !mm->ops->mmap_file)
 		ret = -ENODEV;
-	ufile_put(f);
+	if (ret)
+		ufile_put(f);
+	else
+		*fp = f;
 	return ret;
 }
 
@@ -95,13 +101,14 @@ SYSCALL_DECLARE(mmap)
 	u32 prot = regs->rdx, flags = regs->r10;
 	bool anon = flags & MAP_ANONYMOUS;
 	struct ufile_map_source src;
+	struct ufile *file = NULL;
 	long ret;
 
 	if (regs->r9 & ~PAGE_MASK)
 		return -EINVAL;
 	if (!anon) {
 		ret = mmap_file_source(mm, (int)regs->r8, len, regs->r9, prot,
-				       flags, &src);
+				       flags, &src, &file);
 		if (ret)
 			return ret;
 	}
@@ -122,6 +129,8 @@ SYSCALL_DECLARE(mmap)
 	if (!IS_ERR_VALUE(ret))
 		zap_range(mm, ret, len, false);
 	pmm_unlock(mm);
+	if (file)
+		ufile_put(file);
 	return ret;
 }
 
