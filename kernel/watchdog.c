@@ -14,7 +14,9 @@
  * Interrupts-off lockups stop the tick itself, so the CPUs watch each
  * other ("buddy" hard-lockup detection): every tick stamps its CPU, and
  * a CPU that finds another online CPU's stamp older than watchdog_thresh
- * (at least 5 s) prints "BUG: hard lockup" and sends that CPU an NMI,
+ * (at least 5 s) prints "watchdog: hard LOCKUP" (Linux's words; no
+ * "BUG:", since a virtual CPU the host did not run for that long looks
+ * the same from here) and sends that CPU an NMI,
  * whose handler prints the registers and call trace of the code that
  * kept interrupts off.  Once per episode; the CPU's next tick ends it.
  * (One CPU alone has no buddy.)
@@ -89,7 +91,7 @@ static void watchdog_check_buddies(unsigned int cpu, u64 now, u64 thresh_ns)
 						 __ATOMIC_RELAXED))
 			continue;
 		add_taint(TAINT_WARN);
-		pr_emerg("BUG: hard lockup - CPU#%u took no timer tick for %llus (interrupts off?); CPU#%u asks it for a backtrace\n",
+		pr_emerg("watchdog: hard LOCKUP on CPU#%u: no timer tick for %llus (interrupts off, or its virtual CPU not run by the host); CPU#%u asks it for a backtrace\n",
 			 other, (unsigned long long)((now - last) / NSEC_PER_SEC),
 			 cpu);
 		trigger_cpu_backtrace_mask(1ULL << other);

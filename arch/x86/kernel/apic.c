@@ -95,7 +95,8 @@ static u64 jiffies_base_ns;	/* ktime at jiffies 0 */
 /* Raise jiffies to the tick periods elapsed; never lower them. */
 static void jiffies_update(void)
 {
-	u64 target = (ktime_get() - jiffies_base_ns) / TICK_NSEC;
+	s64 since = (s64)(ktime_get() - jiffies_base_ns);
+	u64 target = since > 0 ? (u64)since / TICK_NSEC : 0;
 	u64 cur = __atomic_load_n(&jiffies, __ATOMIC_RELAXED);
 
 	while (target > cur &&
