@@ -823,7 +823,14 @@ int pmm_remote_exec_tmpfs(struct pmm *mm, const struct cred *cred,
 	memcpy(at + extra, exe, path_len);
 	memcpy(at + extra + path_len, strings, strings_len);
 
-	ret = remote_fit_call(rb, P2M_EXECVE, r, len, &reply, sizeof(reply));
+	/*
+	 * Repeated after a lost connection: it makes pid's address space
+	 * the program's anew, whatever a first one that ran did (that
+	 * image is replaced; the program has not run in it).
+	 */
+	ret = fit_call_again(rb->node, P2M_EXECVE, r, len, &reply,
+			     sizeof(reply), REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
+			     NULL);
 	kfree(r);
 	if (ret >= 0 && ret != sizeof(reply))
 		ret = -EPROTO;
