@@ -658,30 +658,140 @@ static int dx_map_fill(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	return n;
 }
 
+/* Make index block @blk an empty interior node. */
+static void dx_node_init(struct ext4_fs *fs, u8 *blk)
+{
+	struct ext4_dir_entry_2 *de = (void *)blk;
+	struct ext4_dx_countlimit *cl;
+
+	memset(blk, 0, fs->block_size);
+	put_le16(&de->rec_len, fs->block_size);
+	cl = (void *)(blk + EXT4_DX_NODE_COUNT_OFF);
+	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_NODE_COUNT_OFF));
+}
+
+/*
+ * Put entries [@from, @from + @nr) of node @n into fresh interior node
+ * @blk (its first entry's hash field is the count).
+ */
+static void dx_node_fill(struct ext4_fs *fs, u8 *blk, const struct dx_node *n,
+			 u32 from, u32 nr)
+{
+	struct ext4_dx_countlimit *cl;
+
+	dx_node_init(fs, blk);
+	memcpy(blk + EXT4_DX_NODE_COUNT_OFF, &dx_entries(n)[from],
+	       nr * sizeof(struct ext4_dx_entry));
+	cl = (void *)(blk + EXT4_DX_NODE_COUNT_OFF);
+	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_NODE_COUNT_OFF));
+	put_le16(&cl->count, nr);
+}
+
+/* Insert (@hash, @lblk) after entry n->at of node @n (it has room). */
+static void dx_insert(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		      struct dx_node *n, u32 hash, u32 lblk)
+{
+	struct ext4_dx_countlimit *cl = dx_countlimit(n);
+	struct ext4_dx_entry *e = dx_entries(n);
+	u32 count = le16_get(&cl->count);
+
+	memmove(&e[n->at + 2], &e[n->at + 1],
+		(count - n->at - 1) * sizeof(*e));
+	put_le32(&e[n->at + 1].hash, hash);
+	put_le32(&e[n->at + 1].block, lblk);
+	put_le16(&cl->count, count + 1);
+	dx_csum_set(fs, dir, n->b->data, n->count_off);
+	bcache_mark_dirty(n->b);
+}
+
+static bool dx_full(const struct dx_node *n)
+{
+	const struct ext4_dx_countlimit *cl = dx_countlimit(n);
+
+	return le16_get(&cl->count) >= le16_get(&cl->limit);
+}
+
+/*
+ * Make room for one entry in the deepest node of @path, as Linux does:
+ * a full root of a one-level index moves into a new interior node (the
+ * index grows a level); a full interior node gives its upper half to a
+ * new one, indexed in the root.  @path follows the moved entries.
+ * 0, -EAGAIN (both levels full), -ENOSPC, -EIO.
+ */
+static int dx_make_room(struct ext4_fs *fs, struct ext4_inode_info *dir,
+			struct ext4_xlist *xl, struct dx_path *path)
+{
+	struct dx_node *root = &path->node[0], *n;
+	struct ext4_dx_root_info *info;
+	u32 count, keep, new_lblk, hash;
+	struct bcache_buf *nb;
+	int ret;
+
+	n = &path->node[path->depth - 1];
+	if (!dx_full(n))
+		return 0;
+	if (path->depth == DX_MAX_DEPTH && dx_full(root))
+		return -EAGAIN;
+	ret = dir_append_block(fs, dir, xl, &nb, &new_lblk);
+	if (ret)
+		return ret;
+	count = le16_get(&dx_countlimit(n)->count);
+	if (path->depth == 1) {
+		/* The root's entries move down; it keeps one to them. */
+		dx_node_fill(fs, nb->data, root, 0, count);
+		put_le16(&dx_countlimit(root)->count, 1);
+		put_le32(&dx_entries(root)[0].block, new_lblk);
+		info = (void *)((u8 *)root->b->data + 24);
+		info->indirect_levels = 1;
+		dx_csum_set(fs, dir, root->b->data, root->count_off);
+		bcache_mark_dirty(root->b);
+		path->node[1] = (struct dx_node){ nb, EXT4_DX_NODE_COUNT_OFF,
+						  root->at };
+		root->at = 0;
+		path->depth = 2;
+		n = &path->node[1];
+		dx_csum_set(fs, dir, nb->data, n->count_off);
+		bcache_mark_dirty(nb);
+		return 0;
+	}
+	/* Split the interior node; its upper half is indexed by the root. */
+	keep = count / 2;
+	hash = le32_get(&dx_entries(n)[keep].hash);
+	dx_node_fill(fs, nb->data, n, keep, count - keep);
+	put_le16(&dx_countlimit(n)->count, keep);
+	dx_insert(fs, dir, root, hash, new_lblk);
+	dx_csum_set(fs, dir, nb->data, EXT4_DX_NODE_COUNT_OFF);
+	bcache_mark_dirty(nb);
+	dx_csum_set(fs, dir, n->b->data, n->count_off);
+	bcache_mark_dirty(n->b);
+	if (n->at >= keep) {
+		bcache_put(&fs->bc, n->b);
+		n->b = nb;
+		n->at -= keep;
+	} else {
+		bcache_put(&fs->bc, nb);
+	}
+	return 0;
+}
+
 /*
  * Leaf @leaf (block path->leaf, entries up to @end) is full: move the
  * upper half of its entries by hash to a new block at the end of @dir,
- * index that block in the deepest index node after the leaf's entry,
- * and add @ac's entry to whichever of the two now covers its hash.
- * -EAGAIN when the index node is full (nothing changed), -ENOSPC,
+ * index that block in the deepest index node after the leaf's entry
+ * (dx_make_room() first), and add @ac's entry to whichever of the two
+ * now covers its hash.  -EAGAIN when the index is full, -ENOSPC,
  * -ENOMEM, -EIO.
  */
 static int dx_split(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		    struct ext4_xlist *xl, struct dx_path *path,
 		    struct bcache_buf *leaf, u32 end, struct add_ctx *ac)
 {
-	struct dx_node *parent = &path->node[path->depth - 1];
-	struct ext4_dx_countlimit *cl = dx_countlimit(parent);
-	u32 bs = fs->block_size, count = le16_get(&cl->count);
-	u32 i, n, split, size, off, new_lblk, split_hash;
-	struct ext4_dx_entry *e = dx_entries(parent);
+	u32 bs = fs->block_size, i, n, split, size, off, new_lblk, split_hash;
 	u8 *old = leaf->data, *blk, *move;
 	struct bcache_buf *nb, *target;
 	struct dx_map *map;
 	int ret;
 
-	if (count >= le16_get(&cl->limit))
-		return -EAGAIN;
 	map = kmalloc_array(bs / 12, sizeof(*map), GFP_KERNEL);
 	move = kzalloc(bs / 12, GFP_KERNEL);
 	ret = -ENOMEM;
@@ -706,6 +816,9 @@ static int dx_split(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	if (map[split - 1].hash == split_hash)
 		split_hash |= 1;	/* the run goes on in the new block */
 
+	ret = dx_make_room(fs, dir, xl, path);
+	if (ret)
+		goto out_free;
 	ret = dir_append_block(fs, dir, xl, &nb, &new_lblk);
 	if (ret)
 		goto out_free;
@@ -722,13 +835,7 @@ static int dx_split(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	leaf_drop(old, end, move);
 
 	/* The new block's entry, after the one that led to the leaf. */
-	memmove(&e[parent->at + 2], &e[parent->at + 1],
-		(count - parent->at - 1) * sizeof(*e));
-	put_le32(&e[parent->at + 1].hash, split_hash);
-	put_le32(&e[parent->at + 1].block, new_lblk);
-	put_le16(&cl->count, count + 1);
-	dx_csum_set(fs, dir, parent->b->data, parent->count_off);
-	bcache_mark_dirty(parent->b);
+	dx_insert(fs, dir, &path->node[path->depth - 1], split_hash, new_lblk);
 
 	target = path->hash.hash >= split_hash ? nb : leaf;
 	ret = leaf_add(fs, dir, target == nb ? new_lblk : path->leaf,

@@ -512,8 +512,9 @@ static void test_htree(struct htest *t)
  * 0x7f, some 200 bytes long) and NR_HT_GONE unlinked.  Oracles:
  * e2fsck -fn (pass 2 checks every leaf's hashes against its index
  * range: "Problem in HTREE directory inode"), debugfs's listing, and
- * our reader finding every name after a remount.  With @keep_index the
- * root must still be an index after the inserts, with more leaves.
+ * our reader finding every name after a remount.  The index must stay
+ * (EXT4_INDEX_FL, more entries, the index levels e2fsck -D made and
+ * then @levels_after: one more when the root filled up).
  */
 #define NR_HT_GONE	100
 
@@ -563,7 +564,7 @@ static long ht_count(struct img *im)
 }
 
 static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
-		       bool keep_index)
+		       int levels_before, int levels_after)
 {
 	char name[256], path[512];
 	long long flags, leaves0, leaves;
@@ -590,6 +591,8 @@ static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
 	HT_ASSERT(t, debugfs_num(&im, "stat /big", "Flags: ") & EXT4_INDEX_FL);
 	leaves0 = debugfs_num(&im, "htree /big", "Number of entries (count): ");
 	HT_ASSERT(t, leaves0 > 1);
+	HT_ASSERT_EQ(t, debugfs_num(&im, "htree /big", "Indirect levels: "),
+		     levels_before);
 
 	HT_ASSERT(t, img_mount(&im));
 	dir = resolve(&im, "/big");
@@ -609,10 +612,11 @@ static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
 	printf("# %u-byte blocks: %d + %d names, index %s, %lld -> %lld root entries\n",
 	       bsize, nr_old, nr_new, flags & EXT4_INDEX_FL ? "kept" : "dropped",
 	       leaves0, leaves);
-	if (keep_index) {
-		HT_EXPECT(t, flags & EXT4_INDEX_FL);
+	HT_EXPECT(t, flags & EXT4_INDEX_FL);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "htree /big", "Indirect levels: "),
+		     levels_after);
+	if (levels_after == levels_before)
 		HT_EXPECT(t, leaves > leaves0);
-	}
 
 	/* Our reader finds every name; unlink some old and new ones. */
 	HT_ASSERT(t, img_mount(&im));
@@ -641,9 +645,7 @@ static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	HT_EXPECT_EQ(t, fsck(&im), 0);
 	HT_EXPECT_EQ(t, ht_count(&im), nr_old + nr_new + 20 - NR_HT_GONE);
-	if (keep_index)
-		HT_EXPECT(t, debugfs_num(&im, "stat /big", "Flags: ") &
-			     EXT4_INDEX_FL);
+	HT_EXPECT(t, debugfs_num(&im, "stat /big", "Flags: ") & EXT4_INDEX_FL);
 	HT_ASSERT(t, img_mount(&im));
 	for (i = 0; i < NR_HT_GONE; i++) {
 		if (i % 2)
@@ -663,19 +665,19 @@ static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
 
 static void test_htree_grow_4k(struct htest *t)
 {
-	htree_grow(t, 4096, 2000, 1000, true);
+	htree_grow(t, 4096, 2000, 1000, 0, 0);
 }
 
-/* 1 KiB blocks: the root (123 entries) may fill and go linear. */
+/* 1 KiB blocks: the root (123 entries) fills and the index grows a level. */
 static void test_htree_grow_1k(struct htest *t)
 {
-	htree_grow(t, 1024, 2000, 1000, false);
+	htree_grow(t, 1024, 2000, 1000, 0, 1);
 }
 
-/* An interior index level (e2fsck -D makes one for this many). */
+/* An interior index level (e2fsck -D makes one): its nodes split. */
 static void test_htree_grow_levels(struct htest *t)
 {
-	htree_grow(t, 1024, 6000, 1000, false);
+	htree_grow(t, 1024, 6000, 1000, 1, 1);
 }
 
 /* A corrupt inode: reads of it fail, writes anywhere are refused. */
