@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The ext4 writer's directories: find, add and remove entries in
- * linear directories, with the checksum tail of every leaf block kept
- * (metadata_csum).  A hashed (dir_index) directory is turned into a
- * linear one before its first change: its index blocks become empty
- * leaf blocks and EXT4_INDEX_FL is cleared, which e2fsck accepts (every
- * name already lives in a leaf).  Inserting into the hash tree itself,
- * and building one when a directory grows, is not done yet.
+ * The ext4 writer's directories: find, add and remove entries, with the
+ * checksum tail of every leaf block kept (metadata_csum).  Linear
+ * directories take a new name in the first gap or a new last block.
+ * Hashed (dir_index) directories take it through their index, in the
+ * leaf that covers the name's hash (ext4_hash.c), splitting full leaves
+ * and index nodes as Linux does; only an index that cannot grow within
+ * two levels is turned linear (ext4_dir_unindex()).  Finding and
+ * removing walk the blocks linearly in both kinds (index blocks look
+ * like unused entries); removing never changes an index.  Building an
+ * index for a linear directory is not done.
  *
  * Callers serialise (see ext4.h).
  */

@@ -92,7 +92,7 @@ static void name_to_words(const char *name, u32 len, u32 *words,
 #define MD4_K3		0x6ed9eba1U
 #define MD4_STEP(f, a, b, c, d, x, s)	((a) = rotl32((a) + f(b, c, d) + (x), s))
 
-static void half_md4_mix(u32 st[4], const u32 in[8])
+static void half_md4_mix(u32 st[4], const u32 *in)
 {
 	u32 a = st[0], b = st[1], c = st[2], d = st[3];
 	int i;
@@ -121,7 +121,7 @@ static void half_md4_mix(u32 st[4], const u32 in[8])
 	st[3] += d;
 }
 
-static void tea_mix(u32 st[4], const u32 in[4])
+static void tea_mix(u32 st[4], const u32 *in)
 {
 	u32 sum = 0, b0 = st[0], b1 = st[1];
 	int n;
@@ -135,13 +135,25 @@ static void tea_mix(u32 st[4], const u32 in[4])
 	st[1] += b1;
 }
 
+/* Feed @name to @mix in chunks of @nr_words words. */
+static void hash_chunks(const char *name, u32 len, int nr_words,
+			void (*mix)(u32 st[4], const u32 *in), u32 st[4],
+			bool is_unsigned)
+{
+	int left = len, chunk = nr_words * 4;
+	u32 in[8];
+
+	for (; left > 0; name += chunk, left -= chunk) {
+		name_to_words(name, left, in, nr_words, is_unsigned);
+		mix(st, in);
+	}
+}
+
 int ext4_dirhash(const char *name, u32 len, u8 version, const u32 seed[4],
 		 struct ext4_dirhash *out)
 {
 	bool is_unsigned = version >= EXT4_HASH_UNSIGNED_DELTA;
-	u32 st[4], in[8], i;
-	int left;
-	const char *p;
+	u32 st[4], i;
 
 	memcpy(st, default_seed, sizeof(st));
 	for (i = 0; seed && i < 4; i++) {
@@ -158,19 +170,13 @@ int ext4_dirhash(const char *name, u32 len, u8 version, const u32 seed[4],
 		break;
 	case EXT4_HASH_HALF_MD4:
 	case EXT4_HASH_HALF_MD4_UNSIGNED:
-		for (p = name, left = len; left > 0; p += 32, left -= 32) {
-			name_to_words(p, left, in, 8, is_unsigned);
-			half_md4_mix(st, in);
-		}
+		hash_chunks(name, len, 8, half_md4_mix, st, is_unsigned);
 		out->hash = st[1];
 		out->minor = st[2];
 		break;
 	case EXT4_HASH_TEA:
 	case EXT4_HASH_TEA_UNSIGNED:
-		for (p = name, left = len; left > 0; p += 16, left -= 16) {
-			name_to_words(p, left, in, 4, is_unsigned);
-			tea_mix(st, in);
-		}
+		hash_chunks(name, len, 4, tea_mix, st, is_unsigned);
 		out->hash = st[0];
 		out->minor = st[1];
 		break;
