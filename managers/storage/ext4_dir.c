@@ -650,8 +650,12 @@ static int dx_map_fill(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		if (le32_get(&de->inode)) {
 			if (!de->name_len ||
 			    ext4_dirhash(de->name, de->name_len, path->version,
-					 fs->hash_seed, &h))
+					 fs->hash_seed, &h)) {
+				ext4_bad(fs, corrupt,
+					 "inode %u: empty name in block %u\n",
+					 dir->ino, lblk);
 				return -EIO;
+			}
 			map[n] = (struct dx_map){ h.hash, h.minor, off,
 						  de_need(de->name_len), n };
 			n++;
@@ -909,7 +913,15 @@ int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	int ret;
 
 	if (dir->flags & EXT4_INDEX_FL) {
+		u64 size = dir->size;
+
 		ret = ext4_dx_add(fs, dir, xl, name, len, ino, type);
+		if (ret < 0 && ret != -EAGAIN && dir->size != size) {
+			/* The index already points at the blocks added. */
+			int err = ext4_write_inode(fs, dir, false);
+
+			return err ? err : ret;
+		}
 		if (ret != -EAGAIN)
 			return ret;
 		/* The index cannot take it: go linear, as before. */

@@ -680,6 +680,54 @@ static void test_htree_grow_levels(struct htest *t)
 	htree_grow(t, 1024, 6000, 1000, 1, 1);
 }
 
+/*
+ * A full disk under a hashed directory: names go in while leaves have
+ * room, then a split needs a block and the create fails with ENOSPC;
+ * e2fsck stays clean, the index stays, every name made is there.
+ */
+static void test_htree_enospc(struct htest *t)
+{
+	char name[64], buf[1024];
+	struct img im;
+	u32 dir, hog, ino;
+	int i, made = 0, ret = 0;
+	u64 off = 0;
+
+	HT_ASSERT(t, setup_dir());
+	HT_ASSERT_EQ(t, sh("rm -rf %s/esrc && mkdir -p %s/esrc/h && for i in $(seq 1 400); do : > %s/esrc/h/a-rather-long-name-number-$i; done",
+			   tmpdir, tmpdir, tmpdir), 0);
+	snprintf(im.path, sizeof(im.path), "%s/hfull.img", tmpdir);
+	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 4M %s && mke2fs -q -F -t ext4 -d %s/esrc %s >/dev/null 2>&1 && e2fsck -fyD %s >/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
+			   im.path, im.path, tmpdir, im.path, im.path, im.path), 0);
+	HT_ASSERT(t, debugfs_num(&im, "stat /h", "Flags: ") & EXT4_INDEX_FL);
+	HT_ASSERT(t, img_mount(&im));
+	dir = resolve(&im, "/h");
+	HT_ASSERT(t, dir);
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "hog", 3, 0644, 0, 0,
+				    &hog), 0);
+	memset(buf, 0x5a, sizeof(buf));
+	while (ext4_write(im.fs, hog, off, buf, sizeof(buf)) > 0)
+		off += sizeof(buf);
+	for (i = 0; i < 2000 && !ret; i++) {
+		snprintf(name, sizeof(name), "another-long-name-%d", i);
+		ret = ext4_create(im.fs, dir, name, strlen(name), 0644, 0, 0,
+				  &ino);
+		made += !ret;
+	}
+	HT_EXPECT_EQ(t, ret, -ENOSPC);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT(t, debugfs_num(&im, "stat /h", "Flags: ") & EXT4_INDEX_FL);
+	HT_ASSERT(t, img_mount(&im));
+	for (i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "another-long-name-%d", i);
+		HT_EXPECT(t, ht_has(&im, dir, name));
+	}
+	snprintf(name, sizeof(name), "another-long-name-%d", made);
+	HT_EXPECT(t, !ht_has(&im, dir, name));
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+}
+
 /* A corrupt inode: reads of it fail, writes anywhere are refused. */
 static void test_corrupt_refuses_writes(struct htest *t)
 {
@@ -1242,6 +1290,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_htree_grow_4k),
 	HT_CASE(test_htree_grow_1k),
 	HT_CASE(test_htree_grow_levels),
+	HT_CASE(test_htree_enospc),
 	HT_CASE(test_corrupt_refuses_writes),
 	HT_CASE(test_p2s_changes),
 	HT_CASE(test_orphan_release),
