@@ -902,6 +902,81 @@ out:
 	return ret;
 }
 
+/*
+ * Turn full one-block linear directory @dir into a hashed one (Linux's
+ * make_indexed_dir): its entries but "." and ".." move to a new block 1,
+ * the only leaf, and block 0 becomes the index root; the inode is
+ * written (EXT4_INDEX_FL set).  0, -EAGAIN (a block 0 we do not
+ * rebuild), -ENOSPC, -EIO.
+ */
+static int dx_make_indexed(struct ext4_fs *fs, struct ext4_inode_info *dir,
+			   struct ext4_xlist *xl)
+{
+	u32 bs = fs->block_size, end, off, to = 0, last = 0, lblk;
+	struct ext4_dir_entry_2 *de, *dd;
+	struct ext4_dx_root_info *info;
+	struct ext4_dx_countlimit *cl;
+	struct bcache_buf *root, *nb;
+	u8 *blk;
+	int ret, rec;
+
+	ret = dir_block_read(fs, dir, xl, 0, &root, &end);
+	if (ret)
+		return ret;
+	blk = root->data;
+	de = (void *)blk;
+	dd = (void *)(blk + 12);
+	ret = -EAGAIN;
+	if (le16_get(&de->rec_len) != 12 || de->name_len != 1 ||
+	    dd->name_len != 2 || memcmp(dd->name, "..", 2))
+		goto out;
+	for (off = 0; off < end; off += rec) {
+		rec = ext4_dirent_check(fs, dir, 0, blk, off, end);
+		if (rec < 0) {
+			ret = rec;
+			goto out;
+		}
+	}
+	ret = dir_append_block(fs, dir, xl, &nb, &lblk);
+	if (ret)
+		goto out;
+	for (off = 12 + le16_get(&dd->rec_len); off < end; off += rec) {
+		de = (void *)(blk + off);
+		rec = le16_get(&de->rec_len);
+		if (!le32_get(&de->inode))
+			continue;
+		last = to;
+		memcpy((u8 *)nb->data + to, de, de_need(de->name_len));
+		de = (void *)((u8 *)nb->data + to);
+		put_le16(&de->rec_len, de_need(de->name_len));
+		to += de_need(de->name_len);
+	}
+	if (to) {
+		de = (void *)((u8 *)nb->data + last);
+		put_le16(&de->rec_len, leaf_end(fs) - last);
+	}
+	ext4_dir_csum_set(fs, dir, nb->data);
+	bcache_mark_dirty(nb);
+	bcache_put(&fs->bc, nb);
+
+	memset(blk + 24, 0, bs - 24);
+	put_le16(&dd->rec_len, bs - 12);
+	info = (void *)(blk + 24);
+	info->hash_version = fs->def_hash_version;
+	info->info_length = sizeof(*info);
+	cl = (void *)(blk + EXT4_DX_ROOT_COUNT_OFF);
+	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_ROOT_COUNT_OFF));
+	put_le16(&cl->count, 1);
+	put_le32(&((struct ext4_dx_entry *)cl)->block, lblk);
+	dir->flags |= EXT4_INDEX_FL;
+	dx_csum_set(fs, dir, blk, EXT4_DX_ROOT_COUNT_OFF);
+	bcache_mark_dirty(root);
+	ret = ext4_write_inode(fs, dir, false);
+out:
+	bcache_put(&fs->bc, root);
+	return ret;
+}
+
 int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		 struct ext4_xlist *xl, const char *name, u32 len, u32 ino,
 		 u8 type)
@@ -932,6 +1007,14 @@ int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	ret = dir_iter(fs, dir, xl, add_one, &ac);
 	if (ret)
 		return ret < 0 ? ret : 0;
+	if (dir->size == fs->block_size && !(dir->flags & EXT4_INDEX_FL) &&
+	    (fs->feature_compat & EXT4_FEATURE_COMPAT_DIR_INDEX)) {
+		ret = dx_make_indexed(fs, dir, xl);
+		if (!ret)
+			return ext4_dir_add(fs, dir, xl, name, len, ino, type);
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	ret = dir_append_block(fs, dir, xl, &b, &lblk);
 	if (ret)
 		return ret;

@@ -70,6 +70,9 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 		fs->hash_seed[i] = le32_get(&sb->s_hash_seed[i]);
 	fs->hash_unsigned = le32_get(&sb->s_flags) &
 			    EXT4_SB_FLAGS_UNSIGNED_HASH;
+	fs->def_hash_version = sb->s_def_hash_version;
+	if (fs->def_hash_version > EXT4_HASH_TEA)
+		fs->def_hash_version = EXT4_HASH_HALF_MD4;
 	fs->flex_size = 1;
 	if ((fs->feature_incompat & EXT4_FEATURE_INCOMPAT_FLEX_BG) &&
 	    sb->s_log_groups_per_flex < 31)
