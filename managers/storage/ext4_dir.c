@@ -8,8 +8,8 @@
  * and index nodes as Linux does; only an index that cannot grow within
  * two levels is turned linear (ext4_dir_unindex()).  Finding and
  * removing walk the blocks linearly in both kinds (index blocks look
- * like unused entries); removing never changes an index.  Building an
- * index for a linear directory is not done.
+ * like unused entries); removing never changes an index.  A full
+ * one-block linear directory is indexed (dx_make_indexed()).
  *
  * Callers serialise (see ext4.h).
  */
@@ -912,7 +912,7 @@ out:
 static int dx_make_indexed(struct ext4_fs *fs, struct ext4_inode_info *dir,
 			   struct ext4_xlist *xl)
 {
-	u32 bs = fs->block_size, end, off, to = 0, last = 0, lblk;
+	u32 bs = fs->block_size, end, off, lblk;
 	struct ext4_dir_entry_2 *de, *dd;
 	struct ext4_dx_root_info *info;
 	struct ext4_dx_countlimit *cl;
@@ -940,21 +940,12 @@ static int dx_make_indexed(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	ret = dir_append_block(fs, dir, xl, &nb, &lblk);
 	if (ret)
 		goto out;
-	for (off = 12 + le16_get(&dd->rec_len); off < end; off += rec) {
-		de = (void *)(blk + off);
-		rec = le16_get(&de->rec_len);
-		if (!le32_get(&de->inode))
-			continue;
-		last = to;
-		memcpy((u8 *)nb->data + to, de, de_need(de->name_len));
-		de = (void *)((u8 *)nb->data + to);
-		put_le16(&de->rec_len, de_need(de->name_len));
-		to += de_need(de->name_len);
-	}
-	if (to) {
-		de = (void *)((u8 *)nb->data + last);
-		put_le16(&de->rec_len, leaf_end(fs) - last);
-	}
+	/* The block without "." and "..", packed, is the first leaf. */
+	memcpy(nb->data, blk, end);
+	put_le32(&((struct ext4_dir_entry_2 *)nb->data)->inode, 0);
+	put_le32(&((struct ext4_dir_entry_2 *)((u8 *)nb->data + 12))->inode,
+		 0);
+	leaf_compact(nb->data, end);
 	ext4_dir_csum_set(fs, dir, nb->data);
 	bcache_mark_dirty(nb);
 	bcache_put(&fs->bc, nb);

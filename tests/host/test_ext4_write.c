@@ -328,6 +328,10 @@ static void build_tree(struct htest *t, const char *opts)
 	same_file(t, &im, "/slow", (const u8 *)slow, strlen(slow));
 	HT_EXPECT(t, debugfs_num(&im, "stat /dst/sub2", "Links: ") == 2);
 	HT_EXPECT(t, debugfs_num(&im, "stat /many", "Links: ") == 2);
+	/* Past one block it was indexed here (dir_index), as Linux does. */
+	HT_EXPECT(t, debugfs_num(&im, "stat /many", "Flags: ") & EXT4_INDEX_FL);
+	HT_EXPECT(t, !sh("debugfs -R 'htree /many' %s 2>/dev/null | grep -q 'Root node dump'",
+			 im.path));
 	HT_EXPECT(t, debugfs_num(&im, "stat /big", "Links: ") == 2);
 	free(model);
 	free(chunk);
