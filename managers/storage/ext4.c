@@ -991,27 +991,37 @@ int ext4_readlink(struct ext4_fs *fs, const struct ext4_inode_info *inode,
 
 /* --- directories ------------------------------------------------------- */
 
-static bool ext4_dx_csum_ok(struct ext4_fs *fs,
-			    const struct ext4_inode_info *dir, const u8 *blk,
-			    u32 count_off)
+int ext4_dx_csum(const struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 const u8 *blk, u32 count_off, u32 *csum_off, u32 *csum)
 {
 	const struct ext4_dx_countlimit *cl;
 	u32 limit, count, tail_off, crc, zero = 0;
 
 	if (count_off + sizeof(*cl) > fs->block_size)
-		return false;
+		return -EIO;
 	cl = (const void *)(blk + count_off);
 	limit = le16_get(&cl->limit);
 	count = le16_get(&cl->count);
 	tail_off = count_off + limit * sizeof(struct ext4_dx_entry);
 	if (count > limit ||
 	    tail_off + sizeof(struct ext4_dx_tail) > fs->block_size)
-		return false;
+		return -EIO;
 	crc = crc32c(dir->csum_seed, blk,
 		     count_off + count * sizeof(struct ext4_dx_entry));
 	crc = crc32c(crc, blk + tail_off, 4);	/* dt_reserved */
-	crc = crc32c(crc, &zero, sizeof(zero));	/* dt_checksum as 0 */
-	return crc == le32_get((const __le32 *)(blk + tail_off + 4));
+	*csum = crc32c(crc, &zero, sizeof(zero));	/* dt_checksum as 0 */
+	*csum_off = tail_off + 4;
+	return 0;
+}
+
+static bool ext4_dx_csum_ok(struct ext4_fs *fs,
+			    const struct ext4_inode_info *dir, const u8 *blk,
+			    u32 count_off)
+{
+	u32 off, crc;
+
+	return !ext4_dx_csum(fs, dir, blk, count_off, &off, &crc) &&
+	       crc == le32_get((const __le32 *)(blk + off));
 }
 
 /*

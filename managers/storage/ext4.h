@@ -90,6 +90,9 @@ struct ext4_fs {
 	bool writable;			/* writes allowed (ext4_write_init) */
 	bool ro_logged;			/* "refusing writes" said once */
 	u32 first_ino;			/* first non-reserved inode */
+	u32 hash_seed[4];		/* s_hash_seed: hashed directories */
+	bool hash_unsigned;		/* s_flags: unsigned-char hashes */
+	u8 def_hash_version;		/* for directories indexed here */
 	u16 extra_isize;		/* i_extra_isize of new inodes */
 	u16 reserved_gdt;		/* s_reserved_gdt_blocks */
 	u32 flex_size;			/* groups per flex group (1: none) */

@@ -27,7 +27,12 @@ int ext4_dir_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 /* 1 when only "." and ".." are left, 0 if not, -EIO. */
 int ext4_dir_is_empty(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		      const struct ext4_xlist *xl);
-/* Add an entry (the name must not exist).  -ENOSPC, -EIO. */
+/*
+ * Add an entry (the name must not exist): through the index of a hashed
+ * directory (splitting a full leaf), else into the first gap or a new
+ * last block.  May change the inode (flags, size, blocks, extents): the
+ * caller writes it.  -ENOSPC, -ENOMEM, -EIO.
+ */
 int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		 struct ext4_xlist *xl, const char *name, u32 len, u32 ino,
 		 u8 type);
@@ -36,9 +41,6 @@ int ext4_dir_remove(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 /* Point the entry at @pos to @ino of @type. */
 int ext4_dir_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		 const struct ext4_dpos *pos, u32 ino, u8 type);
-/* A hashed directory made linear (see ext4_dir.c); 0 if not hashed. */
-int ext4_dir_unindex(struct ext4_fs *fs, struct ext4_inode_info *dir,
-		     const struct ext4_xlist *xl);
 /* A fresh leaf block: "." (@self) and ".." (@parent), or empty (0). */
 void ext4_dir_block_init(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 			 u8 *blk, u32 self, u32 parent);

@@ -57,6 +57,13 @@ int ext4_map_block(struct ext4_fs *fs, const struct ext4_inode_info *inode,
 int ext4_dir_block_check(struct ext4_fs *fs,
 			 const struct ext4_inode_info *dir, u32 lblk,
 			 u64 pblk, const u8 *blk, u32 *end);
+/*
+ * The metadata_csum checksum of a hashed directory's index block whose
+ * dx_countlimit is at @count_off: 0 with *csum and where it goes
+ * (*csum_off), or -EIO when count and limit do not fit the block.
+ */
+int ext4_dx_csum(const struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 const u8 *blk, u32 count_off, u32 *csum_off, u32 *csum);
 int ext4_dirent_check(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		      u32 lblk, const u8 *blk, u32 off, u32 end);
 

@@ -21,6 +21,7 @@
 
 #include "ext4_alloc.h"
 #include "ext4_dir.h"
+#include "ext4_hash.h"
 #include "ext4_journal.h"
 #include "ext4_orphan.h"
 #include "ext4_write.h"
@@ -49,6 +50,7 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 {
 	const char *why = NULL;
 	u32 bad;
+	int i;
 
 	fs->writable = false;
 	fs->first_ino = EXT4_GOOD_OLD_FIRST_INO;
@@ -64,6 +66,13 @@ void ext4_write_init(struct ext4_fs *fs, const struct ext4_super_block *sb)
 					  EXT4_GOOD_OLD_INODE_SIZE;
 	}
 	fs->reserved_gdt = le16_get(&sb->s_reserved_gdt_blocks);
+	for (i = 0; i < 4; i++)
+		fs->hash_seed[i] = le32_get(&sb->s_hash_seed[i]);
+	fs->hash_unsigned = le32_get(&sb->s_flags) &
+			    EXT4_SB_FLAGS_UNSIGNED_HASH;
+	fs->def_hash_version = sb->s_def_hash_version;
+	if (fs->def_hash_version > EXT4_HASH_TEA)
+		fs->def_hash_version = EXT4_HASH_HALF_MD4;
 	fs->flex_size = 1;
 	if ((fs->feature_incompat & EXT4_FEATURE_INCOMPAT_FLEX_BG) &&
 	    sb->s_log_groups_per_flex < 31)
@@ -194,7 +203,7 @@ static u8 mode_to_ft(u16 mode)
 	return EXT4_FT_UNKNOWN;
 }
 
-/* A directory to change: its inode and extents, made linear. */
+/* A directory to change: its inode and extents. */
 static int get_dir(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *dir,
 		   struct ext4_xlist *xl)
 {
@@ -204,13 +213,7 @@ static int get_dir(struct ext4_fs *fs, u32 ino, struct ext4_inode_info *dir,
 		return ret;
 	if (!ext4_is_dir(dir))
 		return -ENOTDIR;
-	ret = ext4_xl_load(fs, dir, xl);
-	if (ret)
-		return ret;
-	ret = ext4_dir_unindex(fs, dir, xl);
-	if (ret)
-		ext4_xl_free(xl);
-	return ret;
+	return ext4_xl_load(fs, dir, xl);
 }
 
 /* 0 when @name can be added to @dir: -EEXIST, -ENOENT (removed dir). */
@@ -829,9 +832,7 @@ static int check_empty(struct ext4_fs *fs, struct ext4_inode_info *in)
 
 	if (ret)
 		return ret;
-	ret = ext4_dir_unindex(fs, in, &xl);
-	if (!ret)
-		ret = ext4_dir_is_empty(fs, in, &xl);
+	ret = ext4_dir_is_empty(fs, in, &xl);
 	ext4_xl_free(&xl);
 	if (ret < 0)
 		return ret;
@@ -1036,10 +1037,7 @@ int ext4_rename(struct ext4_fs *fs, u32 sdir, const char *sname,
 
 		ret = ext4_xl_load(fs, &src, &vxl);
 		if (!ret) {
-			ret = ext4_dir_unindex(fs, &src, &vxl);
-			if (!ret)
-				ret = ext4_dir_find(fs, &src, &vxl, "..", 2,
-						    &up);
+			ret = ext4_dir_find(fs, &src, &vxl, "..", 2, &up);
 			if (!ret)
 				ret = ext4_dir_set(fs, &src, &up, ddir,
 						   EXT4_FT_DIR);

@@ -37,7 +37,7 @@ static int sh(const char *fmt, ...)
 }
 
 /* The byte at @off of a file with @seed: a hash of both. */
-static u8 pat(u32 seed, u64 off)
+static inline u8 pat(u32 seed, u64 off)
 {
 	u64 x = (off + 1) * 0x9E3779B97F4A7C15ull ^ (u64)seed * 0xC2B2AE3D27D4EB4Full;
 
@@ -45,7 +45,7 @@ static u8 pat(u32 seed, u64 off)
 	return (u8)(x ^ (x >> 17));
 }
 
-static void fill(u8 *buf, u32 seed, u64 off, size_t len)
+static inline void fill(u8 *buf, u32 seed, u64 off, size_t len)
 {
 	size_t i;
 

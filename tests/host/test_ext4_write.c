@@ -13,7 +13,7 @@
  *
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs).
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/ext4_orphan.c managers/storage/p2s.c managers/storage/perm.c lib/fsperm.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_hash.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/ext4_orphan.c managers/storage/p2s.c managers/storage/perm.c lib/fsperm.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <fcntl.h>
@@ -169,8 +169,10 @@ static long long debugfs_num(struct img *im, const char *req, const char *key)
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, key);
 
-		if (p && v < 0)
-			v = strtoll(p + strlen(key), NULL, 10);
+		if (p && v < 0) {
+			p += strlen(key);
+			v = strtoll(p, NULL, strncmp(p, "0x", 2) ? 10 : 16);
+		}
 	}
 	pclose(f);
 	return v;
@@ -326,6 +328,10 @@ static void build_tree(struct htest *t, const char *opts)
 	same_file(t, &im, "/slow", (const u8 *)slow, strlen(slow));
 	HT_EXPECT(t, debugfs_num(&im, "stat /dst/sub2", "Links: ") == 2);
 	HT_EXPECT(t, debugfs_num(&im, "stat /many", "Links: ") == 2);
+	/* Past one block it was indexed here (dir_index), as Linux does. */
+	HT_EXPECT(t, debugfs_num(&im, "stat /many", "Flags: ") & EXT4_INDEX_FL);
+	HT_EXPECT(t, !sh("debugfs -R 'htree /many' %s 2>/dev/null | grep -q 'Root node dump'",
+			 im.path));
 	HT_EXPECT(t, debugfs_num(&im, "stat /big", "Links: ") == 2);
 	free(model);
 	free(chunk);
@@ -501,6 +507,229 @@ static void test_htree(struct htest *t)
 	HT_EXPECT_EQ(t, sh("test $(debugfs -R 'ls -p /o/g2' %s 2>/dev/null | grep -v '^/0/' | grep -c /sub-) = 299", im.path), 0);
 	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o/g2", "Links: "), 301);
 	HT_EXPECT_EQ(t, debugfs_num(&im, "stat /o", "Links: "), 3);
+}
+
+/*
+ * Growing a hashed directory through its index.  The image: @nr_old
+ * files made by `mke2fs -d`, indexed by `e2fsck -fyD`, with a fixed hash
+ * seed; then @nr_new names through the writer (some with bytes above
+ * 0x7f, some 200 bytes long) and NR_HT_GONE unlinked.  Oracles:
+ * e2fsck -fn (pass 2 checks every leaf's hashes against its index
+ * range: "Problem in HTREE directory inode"), debugfs's listing, and
+ * our reader finding every name after a remount.  The index must stay
+ * (EXT4_INDEX_FL, more entries, the index levels e2fsck -D made and
+ * then @levels_after: one more when the root filled up).
+ */
+#define NR_HT_GONE	100
+
+static void ht_old_name(char *buf, size_t size, int i)
+{
+	snprintf(buf, size, "file-%d-%0*d", i, i % 40, 0);
+}
+
+static void ht_new_name(char *buf, size_t size, int i)
+{
+	if (i % 50 == 0)
+		snprintf(buf, size, "new-%d-%0*d", i, 190, 7);
+	else if (i % 7 == 0)
+		snprintf(buf, size, "new-%d-caf\xc3\xa9-\xff", i);
+	else
+		snprintf(buf, size, "new-%d-%0*d", i, i % 23, 1);
+}
+
+/* Is @name's presence in @dir what @want says?  Asks our reader. */
+static bool ht_has(struct img *im, u32 dir, const char *name)
+{
+	struct ext4_inode_info d;
+	u32 ino;
+
+	return !ext4_iget(im->fs, dir, &d) &&
+	       !ext4_lookup(im->fs, &d, name, strlen(name), &ino);
+}
+
+/* Names debugfs lists in /big, "." and ".." and removed ones not. */
+static long ht_count(struct img *im)
+{
+	char cmd[256], line[512];
+	long n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "debugfs -R 'ls -p /big' '%s' 2>/dev/null",
+		 im->path);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] == '/' && strncmp(line, "/0/", 3) &&
+		    (strstr(line, "/file-") || strstr(line, "/new-")))
+			n++;
+	pclose(f);
+	return n;
+}
+
+static void htree_grow(struct htest *t, u32 bsize, int nr_old, int nr_new,
+		       int levels_before, int levels_after)
+{
+	char name[256], path[512];
+	long long flags, leaves0, leaves;
+	struct img im;
+	u32 dir, ino;
+	int i, bad;
+
+	HT_ASSERT(t, setup_dir());
+	HT_ASSERT_EQ(t, sh("rm -rf %s/hsrc && mkdir -p %s/hsrc/big", tmpdir,
+			   tmpdir), 0);
+	for (i = 0; i < nr_old; i++) {
+		FILE *f;
+
+		ht_old_name(name, sizeof(name), i);
+		snprintf(path, sizeof(path), "%s/hsrc/big/%s", tmpdir, name);
+		f = fopen(path, "w");
+		HT_ASSERT(t, f);
+		fclose(f);
+	}
+	snprintf(im.path, sizeof(im.path), "%s/grow%u.img", tmpdir, bsize);
+	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 64M %s && mke2fs -q -F -t ext4 -b %u -E hash_seed=3e1d6c2a-5b7f-4e0a-9c41-7d2b8f6e0a13 -d %s/hsrc %s >/dev/null 2>&1 && e2fsck -fyD %s >/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
+			   im.path, im.path, bsize, tmpdir, im.path, im.path,
+			   im.path), 0);
+	HT_ASSERT(t, debugfs_num(&im, "stat /big", "Flags: ") & EXT4_INDEX_FL);
+	leaves0 = debugfs_num(&im, "htree /big", "Number of entries (count): ");
+	HT_ASSERT(t, leaves0 > 1);
+	HT_ASSERT_EQ(t, debugfs_num(&im, "htree /big", "Indirect levels: "),
+		     levels_before);
+
+	HT_ASSERT(t, img_mount(&im));
+	dir = resolve(&im, "/big");
+	HT_ASSERT(t, dir);
+	for (i = 0; i < nr_new; i++) {
+		ht_new_name(name, sizeof(name), i);
+		HT_ASSERT_EQ(t, ext4_create(im.fs, dir, name, strlen(name), 0644,
+					    0, 0, &ino), 0);
+	}
+	HT_EXPECT_EQ(t, ext4_create(im.fs, dir, name, strlen(name), 0644, 0, 0,
+				    &ino), -EEXIST);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT_EQ(t, ht_count(&im), nr_old + nr_new);
+	flags = debugfs_num(&im, "stat /big", "Flags: ");
+	leaves = debugfs_num(&im, "htree /big", "Number of entries (count): ");
+	printf("# %u-byte blocks: %d + %d names, index %s, %lld -> %lld root entries\n",
+	       bsize, nr_old, nr_new, flags & EXT4_INDEX_FL ? "kept" : "dropped",
+	       leaves0, leaves);
+	HT_EXPECT(t, flags & EXT4_INDEX_FL);
+	HT_EXPECT_EQ(t, debugfs_num(&im, "htree /big", "Indirect levels: "),
+		     levels_after);
+	if (levels_after == levels_before)
+		HT_EXPECT(t, leaves > leaves0);
+
+	/* Our reader finds every name; unlink some old and new ones. */
+	HT_ASSERT(t, img_mount(&im));
+	for (bad = 0, i = 0; i < nr_old; i++) {
+		ht_old_name(name, sizeof(name), i);
+		bad += !ht_has(&im, dir, name);
+	}
+	for (i = 0; i < nr_new; i++) {
+		ht_new_name(name, sizeof(name), i);
+		bad += !ht_has(&im, dir, name);
+	}
+	HT_EXPECT_EQ(t, bad, 0);
+	for (i = 0; i < NR_HT_GONE; i++) {
+		if (i % 2)
+			ht_old_name(name, sizeof(name), i * 13 % nr_old);
+		else
+			ht_new_name(name, sizeof(name), i * 7 % nr_new);
+		HT_EXPECT_EQ(t, ext4_unlink(im.fs, dir, name, strlen(name)), 0);
+	}
+	/* And add a few more after the removals. */
+	for (i = nr_new; i < nr_new + 20; i++) {
+		ht_new_name(name, sizeof(name), i);
+		HT_EXPECT_EQ(t, ext4_create(im.fs, dir, name, strlen(name), 0644,
+					    0, 0, &ino), 0);
+	}
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT_EQ(t, ht_count(&im), nr_old + nr_new + 20 - NR_HT_GONE);
+	HT_EXPECT(t, debugfs_num(&im, "stat /big", "Flags: ") & EXT4_INDEX_FL);
+	HT_ASSERT(t, img_mount(&im));
+	for (i = 0; i < NR_HT_GONE; i++) {
+		if (i % 2)
+			ht_old_name(name, sizeof(name), i * 13 % nr_old);
+		else
+			ht_new_name(name, sizeof(name), i * 7 % nr_new);
+		HT_EXPECT(t, !ht_has(&im, dir, name));
+	}
+	ht_new_name(name, sizeof(name), nr_new + 19);
+	HT_EXPECT(t, ht_has(&im, dir, name));
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	ht_old_name(name, sizeof(name), nr_old - 1);
+	snprintf(path, sizeof(path), "debugfs -R 'stat /big/%s' %s 2>/dev/null | grep -q 'Type: regular'",
+		 name, im.path);
+	HT_EXPECT_EQ(t, sh("%s", path), 0);
+}
+
+static void test_htree_grow_4k(struct htest *t)
+{
+	htree_grow(t, 4096, 2000, 1000, 0, 0);
+}
+
+/* 1 KiB blocks: the root (123 entries) fills and the index grows a level. */
+static void test_htree_grow_1k(struct htest *t)
+{
+	htree_grow(t, 1024, 2000, 1000, 0, 1);
+}
+
+/* An interior index level (e2fsck -D makes one): its nodes split. */
+static void test_htree_grow_levels(struct htest *t)
+{
+	htree_grow(t, 1024, 6000, 1000, 1, 1);
+}
+
+/*
+ * A full disk under a hashed directory: names go in while leaves have
+ * room, then a split needs a block and the create fails with ENOSPC;
+ * e2fsck stays clean, the index stays, every name made is there.
+ */
+static void test_htree_enospc(struct htest *t)
+{
+	char name[64], buf[1024];
+	struct img im;
+	u32 dir, hog, ino;
+	int i, made = 0, ret = 0;
+	u64 off = 0;
+
+	HT_ASSERT(t, setup_dir());
+	HT_ASSERT_EQ(t, sh("rm -rf %s/esrc && mkdir -p %s/esrc/h && for i in $(seq 1 400); do : > %s/esrc/h/a-rather-long-name-number-$i; done",
+			   tmpdir, tmpdir, tmpdir), 0);
+	snprintf(im.path, sizeof(im.path), "%s/hfull.img", tmpdir);
+	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 4M %s && mke2fs -q -F -t ext4 -d %s/esrc %s >/dev/null 2>&1 && e2fsck -fyD %s >/dev/null 2>&1; e2fsck -fn %s >/dev/null 2>&1",
+			   im.path, im.path, tmpdir, im.path, im.path, im.path), 0);
+	HT_ASSERT(t, debugfs_num(&im, "stat /h", "Flags: ") & EXT4_INDEX_FL);
+	HT_ASSERT(t, img_mount(&im));
+	dir = resolve(&im, "/h");
+	HT_ASSERT(t, dir);
+	HT_ASSERT_EQ(t, ext4_create(im.fs, EXT4_ROOT_INO, "hog", 3, 0644, 0, 0,
+				    &hog), 0);
+	memset(buf, 0x5a, sizeof(buf));
+	while (ext4_write(im.fs, hog, off, buf, sizeof(buf)) > 0)
+		off += sizeof(buf);
+	for (i = 0; i < 2000 && !ret; i++) {
+		snprintf(name, sizeof(name), "another-long-name-%d", i);
+		ret = ext4_create(im.fs, dir, name, strlen(name), 0644, 0, 0,
+				  &ino);
+		made += !ret;
+	}
+	HT_EXPECT_EQ(t, ret, -ENOSPC);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, fsck(&im), 0);
+	HT_EXPECT(t, debugfs_num(&im, "stat /h", "Flags: ") & EXT4_INDEX_FL);
+	HT_ASSERT(t, img_mount(&im));
+	for (i = 0; i < made; i++) {
+		snprintf(name, sizeof(name), "another-long-name-%d", i);
+		HT_EXPECT(t, ht_has(&im, dir, name));
+	}
+	snprintf(name, sizeof(name), "another-long-name-%d", made);
+	HT_EXPECT(t, !ht_has(&im, dir, name));
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 }
 
 /* A corrupt inode: reads of it fail, writes anywhere are refused. */
@@ -1272,6 +1501,10 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_errors),
 	HT_CASE(test_enospc),
 	HT_CASE(test_htree),
+	HT_CASE(test_htree_grow_4k),
+	HT_CASE(test_htree_grow_1k),
+	HT_CASE(test_htree_grow_levels),
+	HT_CASE(test_htree_enospc),
 	HT_CASE(test_corrupt_refuses_writes),
 	HT_CASE(test_p2s_changes),
 	HT_CASE(test_p2s_kill_priv),
