@@ -86,6 +86,17 @@ static inline int copy_file(const char *from, const char *to)
  * Run @fn in a child process (a scenario that loses root for good); its
  * failures count here as one.
  */
+/* @dir/@rel in one of 8 rotating buffers (several in one call). */
+static inline const char *path_under(const char *dir, const char *rel)
+{
+	static char buf[8][512];
+	static int i;
+	char *b = buf[i++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s/%s", dir, rel);
+	return b;
+}
+
 static inline void in_child(void (*fn)(void))
 {
 	int status = 0;

@@ -41,15 +41,7 @@ static const char *base;
 static bool tmpfs;
 static char self_exe[4096];
 
-static const char *P(const char *rel)
-{
-	static char buf[8][512];
-	static int i;
-	char *b = buf[i++ % 8];
-
-	snprintf(b, sizeof(buf[0]), "%s/%s", base, rel);
-	return b;
-}
+#define P(rel) path_under(base, (rel))
 
 /* Print "what: 0" or "what: ERRNO" for a call's return value @r. */
 static void R(const char *what, long r)

@@ -36,15 +36,7 @@
 static const char *base;
 static const char *self_exe;
 
-static const char *P(const char *rel)
-{
-	static char buf[8][512];
-	static int i;
-	char *b = buf[i++ % 8];
-
-	snprintf(b, sizeof(buf[0]), "%s/%s", base, rel);
-	return b;
-}
+#define P(rel) path_under(base, (rel))
 
 /* The permission bits of @rel (with the set-id ones), or the errno. */
 static void show(const char *what, const char *rel)
