@@ -35,6 +35,9 @@
                 on one fabric named with its host interface
                 (mcast:GROUP:PORT@127.0.0.1) and one fit.key=; both report
                 the whole cluster ready, each booted only its nodes
+  fit_split_run `tessera run --only-nodes 0` on memory1 and storage2 of
+                `tessera cluster --only-nodes 1,2 --disk IMG`, twice:
+                files(1)'s output equals a native run's each time
   fit_filter    processor0 echoes 0 B..1 MiB to memory1 and storage2
                 (fittest=loss without loss): every node's virtio-net
                 filters, so no node is handed a frame for another node
@@ -463,6 +466,109 @@ def scenario_split_launchers():
 			      f"{role}{node}: no cluster ready")
 
 
+def scenario_split_run():
+	"""`tessera run` on a cluster of two launchers, as on two hosts:
+	`cluster --only-nodes 1,2 --disk IMG` boots memory1 and storage2 and
+	stays up; `run --only-nodes 0 --image IMG` boots processor0, which
+	runs files(1) from storage2's disk with memory1 holding its memory,
+	twice (a second processor boot meets the same nodes).  Each run's
+	output equals a native run of the same tree; stopping the cluster
+	launcher (SIGTERM) stops its VMs, and the disk is clean."""
+	import shutil
+	import signal
+	import test_files
+	import test_user
+
+	prog = test_user.program("files")
+	work = os.path.join(clusterlib.runs_dir(), "fit-split-run")
+	tree = os.path.join(work, "tree")
+	if os.path.exists(work):
+		shutil.rmtree(work)
+	test_files.build_tree(tree)
+	shutil.copy(prog, os.path.join(tree, "files"))
+	want = test_user.native([prog, tree])
+	check(want[0] == 0, f"files natively: status {want[0]} {want[2]!r}")
+	img = os.path.join(work, "root.ext4")
+	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
+			      img, "64M"], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True)
+	check(res.returncode == 0, f"mke2fs failed: {res.stdout}")
+	fabric = clusterlib.free_fabric() + "@127.0.0.1"
+	key = secrets.token_hex(16)
+	cl_dir = os.path.join(work, "cluster")
+	with clusterlib.qemu_slots(len(NODES)):
+		cl = subprocess.Popen(
+			[clusterlib.TESSERA, "cluster", "--nodes", "1P1M1S",
+			 "--only-nodes", "1,2", "--disk", img, "--net", fabric,
+			 "--kernel", "-q", "--run-dir", cl_dir,
+			 "--kernel-image", clusterlib.kernel_image(),
+			 "--timeout", "200", "--", f"fit.key={key}"],
+			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+			stderr=subprocess.PIPE, text=True)
+		try:
+			got = []
+			for n in (1, 2):
+				cmd = [clusterlib.TESSERA, "run", "--only-nodes",
+				       "0", "--image", img, "--net", fabric,
+				       "--append", f"fit.key={key}",
+				       "--run-dir", os.path.join(work, f"run{n}"),
+				       "--kernel-image", clusterlib.kernel_image(),
+				       "--timeout", "150"]
+				for e in test_user.ENV:
+					cmd += ["--env", e]
+				res = subprocess.run(
+					cmd + ["--", "/files", "/"],
+					stdin=subprocess.DEVNULL,
+					stdout=subprocess.PIPE,
+					stderr=subprocess.PIPE, timeout=250)
+				got.append(res)
+				check(cl.poll() is None,
+				      f"the cluster launcher ended during run "
+				      f"{n}: {cl.returncode}")
+		finally:
+			cl.send_signal(signal.SIGTERM)
+			try:
+				out, err = cl.communicate(timeout=60)
+			except subprocess.TimeoutExpired:
+				cl.kill()
+				out, err = cl.communicate()
+				check(False, "the cluster launcher did not stop "
+				      "on SIGTERM")
+	for n, res in enumerate(got, 1):
+		where = f"run {n} (runs/.../fit-split-run/run{n}/)"
+		notes = test_user._launcher_notes(res.stderr)
+		check(b"booted here: processor0" in res.stderr,
+		      f"{where}: no 'booted here: processor0' note: "
+		      f"{res.stderr!r}")
+		check(res.stdout == want[1],
+		      f"{where}: stdout differs\n--- native\n"
+		      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+		      f"{res.stdout.decode(errors='replace')}")
+		check(notes == want[2], f"{where}: stderr {notes!r}, native "
+		      f"{want[2]!r}")
+		check(res.returncode == want[0],
+		      f"{where}: status {res.returncode}, native {want[0]}")
+		check(sorted(os.listdir(os.path.join(work, f"run{n}"))) !=
+		      [] and not os.path.exists(
+			      os.path.join(work, f"run{n}", "memory1")),
+		      f"{where}: booted a memory node of its own")
+	check("cluster ready: processor0 memory1 storage2 (booted here: "
+	      "memory1 storage2)" in out,
+	      f"cluster launcher: no cluster ready line: {out!r} {err!r}")
+	check(sorted(os.listdir(cl_dir)) == ["memory1", "storage2"],
+	      f"cluster launcher booted {sorted(os.listdir(cl_dir))}")
+	for node in ("memory1", "storage2"):
+		with open(os.path.join(cl_dir, node, "serial.log"),
+			  errors="replace") as f:
+			log = f.read()
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{node}: kernel oops")
+	res = subprocess.run(["e2fsck", "-fn", img], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True)
+	check(res.returncode == 0, f"e2fsck -fn after the runs: "
+	      f"{res.stdout}")
+
+
 SCENARIOS = [
 	("fit_echo", scenario_echo),
 	("fit_echo_copy", lambda: scenario_echo(zc=False)),
@@ -471,6 +577,7 @@ SCENARIOS = [
 	("fit_loss", scenario_loss),
 	("fit_launcher", scenario_launcher_waits_for_fit),
 	("fit_split_launchers", scenario_split_launchers),
+	("fit_split_run", scenario_split_run),
 	("fit_filter", lambda: scenario_filter(False)),
 	("fit_filter_promisc", lambda: scenario_filter(True)),
 ]
