@@ -41,6 +41,13 @@ struct fit_inproc;
 /* A request handed to a handler; valid until fit_reply()/return. */
 struct fit_request {
 	u16 src_node;
+	/*
+	 * The sender's boot (its epoch from the connection handshake, read
+	 * when the message arrived); 0 for an in-process call.  A service
+	 * that keeps state per node tells a node's new boot from its last
+	 * one by it (Documentation/memory-node.md, "A processor's new boot").
+	 */
+	u64 src_epoch;
 	u16 opcode;
 	bool oneway;		/* no reply expected (fit_send) */
 	const void *data;

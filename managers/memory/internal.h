@@ -578,5 +578,17 @@ int memnode_tmpfs_read(u16 node, u64 id, u64 off, void *buf, u32 len);
  * service.c's rmm_set_file_ref() hook for MEM_FILE_TMPFS.
  */
 void memnode_tmpfs_map_ref(const struct mem_file *file, int delta);
+/*
+ * Free every tmpfs object of processor @node (its previous boot's, see
+ * memnode_boot_ok()); returns the pages they held.  Takes tmpfs.c's lock.
+ */
+u64 memnode_tmpfs_free_node(u16 node);
+/*
+ * The boot check of every P2M request (service.c): false after replying
+ * -ESTALE to a request of @rq's sender's previous boot; the first request
+ * of a new boot first frees what the previous one left here.
+ */
+struct fit_request;
+bool memnode_boot_ok(struct fit_request *rq);
 
 #endif /* _MANAGERS_MEMORY_INTERNAL_H */

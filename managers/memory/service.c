@@ -142,6 +142,16 @@ static DEFINE_SPINLOCK(memnode_table_lock);
 static struct list_head memnode_table[MEMNODE_HASH_SIZE];
 static unsigned int memnode_nr_live;
 
+/*
+ * Each processor node's boots, by epoch (fit_request.src_epoch), under
+ * memnode_table_lock: the one whose processes the table holds, and the
+ * one before it, whose requests still in flight are refused.
+ */
+static struct memnode_boot {
+	u64 cur;
+	u64 prev;
+} memnode_boots[FIT_MAX_NODES];
+
 static DEFINE_SPINLOCK(memnode_image_lock);
 static LIST_HEAD(memnode_images);
 static u64 memnode_next_image_id = 1;
@@ -155,6 +165,9 @@ static struct {
 	u64 execs;
 	u64 piggybacks;		/* misses carrying a flush */
 	u64 forks_shared_writable;	/* forks copying a writable MAP_SHARED */
+	u64 reboots;		/* new boots of a node that had processes */
+	u64 reaped;		/* processes of a previous boot freed */
+	u64 stale;		/* requests of a previous boot: -ESTALE */
 } memnode_stats;
 
 #define memnode_count(field)	__atomic_add_fetch(&(field), 1, __ATOMIC_RELAXED)
@@ -687,16 +700,91 @@ static void memnode_reply_err(struct fit_request *rq, int err)
 }
 
 /* Count @rq and check its framing: false after replying -EPROTO. */
+/*
+ * @rq's sender booted again since its last request: every process of the
+ * boot before is gone with that boot (a run whose VM was killed, a
+ * panicked kernel), and so are its tmpfs files; the new boot's pids and
+ * tmpfs inode numbers start over.  The first request of the new boot
+ * takes them out under memnode_boot_lock before it records the boot,
+ * and every other request of that boot waits there until it has, so no
+ * request of the new boot can meet what the old one left.  A request of
+ * the boot before, still in flight, gets -ESTALE and changes nothing.
+ * The common case (the boot we know) reads cur without a lock.  false
+ * after replying.
+ */
+bool memnode_boot_ok(struct fit_request *rq)
+{
+	static DEFINE_MUTEX(memnode_boot_lock);
+	struct memnode_proc *p, *tmp;
+	struct memnode_boot *b;
+	unsigned long flags;
+	unsigned int n = 0;
+	LIST_HEAD(gone);
+	u64 e = rq->src_epoch, tmpfs_pages = 0;
+
+	if (!e || rq->src_node >= FIT_MAX_NODES)
+		return true;	/* in-process: one boot */
+	b = &memnode_boots[rq->src_node];
+	if (READ_ONCE(b->cur) == e)
+		return true;
+	mutex_lock(&memnode_boot_lock);
+	if (b->cur == e) {
+		mutex_unlock(&memnode_boot_lock);
+		return true;
+	}
+	if (b->prev == e) {
+		mutex_unlock(&memnode_boot_lock);
+		if (memnode_count(memnode_stats.stale) == 1)
+			pr_info("memnode: a request of node %u's previous boot refused (-ESTALE)\n",
+				rq->src_node);
+		fit_reply_error(rq, -ESTALE);
+		return false;
+	}
+	if (b->cur) {
+		spin_lock_irqsave(&memnode_table_lock, flags);
+		for (unsigned int i = 0; i < MEMNODE_HASH_SIZE; i++) {
+			list_for_each_entry_safe(p, tmp, &memnode_table[i],
+						 link) {
+				if (p->node != rq->src_node)
+					continue;
+				p->dead = true;
+				list_move(&p->link, &gone);
+				memnode_nr_live--;
+				n++;
+			}
+		}
+		spin_unlock_irqrestore(&memnode_table_lock, flags);
+		tmpfs_pages = memnode_tmpfs_free_node(rq->src_node);
+	}
+	b->prev = b->cur;
+	WRITE_ONCE(b->cur, e);
+	mutex_unlock(&memnode_boot_lock);
+	if (!n && !tmpfs_pages)
+		return true;
+	list_for_each_entry_safe(p, tmp, &gone, link) {
+		list_del_init(&p->link);
+		memnode_proc_put(p);	/* the table's reference */
+	}
+	memnode_mapref_sync();
+	memnode_count(memnode_stats.reboots);
+	__atomic_add_fetch(&memnode_stats.reaped, n, __ATOMIC_RELAXED);
+	pr_info("memnode: node %u booted again: %u processes and %llu tmpfs pages of its previous boot freed (procs %u pages %llu)\n",
+		rq->src_node, n, (unsigned long long)tmpfs_pages,
+		memnode_nr_procs(), (unsigned long long)rmm_nr_pages_owned());
+	return true;
+}
+
 static bool memnode_request_ok(struct fit_request *rq)
 {
 	memnode_count(memnode_stats.requests[rq->opcode - P2M_PCACHE_MISS]);
-	if (!p2m_req_check(rq->opcode, rq->data, rq->len))
-		return true;
-	memnode_count(memnode_stats.malformed);
-	pr_warn_once("memnode: malformed request %#x (%u bytes) from node %u\n",
-		     rq->opcode, rq->len, rq->src_node);
-	memnode_reply_err(rq, -EPROTO);
-	return false;
+	if (p2m_req_check(rq->opcode, rq->data, rq->len)) {
+		memnode_count(memnode_stats.malformed);
+		pr_warn_once("memnode: malformed request %#x (%u bytes) from node %u\n",
+			     rq->opcode, rq->len, rq->src_node);
+		memnode_reply_err(rq, -EPROTO);
+		return false;
+	}
+	return memnode_boot_ok(rq);
 }
 
 /*
@@ -1477,6 +1565,8 @@ static void memnode_execve(struct fit_request *rq, void *ctx)
 		memnode_reply_err(rq, -EPROTO);
 		return;
 	}
+	if (!memnode_boot_ok(rq))
+		return;
 	ret = memnode_do_execve(rq->src_node, rq->data, &reply);
 	if (ret)
 		memnode_reply_err(rq, ret);
@@ -1504,6 +1594,10 @@ void memnode_dump_stats(void)
 	pr_info("memnode: cow-copies %llu forks-shared-writable %llu\n",
 		(unsigned long long)rmm_nr_cow_copies(),
 		(unsigned long long)memnode_stats.forks_shared_writable);
+	pr_info("memnode: new boots %llu processes-freed %llu stale-requests %llu\n",
+		(unsigned long long)memnode_stats.reboots,
+		(unsigned long long)memnode_stats.reaped,
+		(unsigned long long)memnode_stats.stale);
 	memnode_fcache_report();
 	memnode_mapref_report();
 	memnode_tmpfs_dump_stats();

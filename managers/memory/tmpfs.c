@@ -73,6 +73,8 @@ static void memnode_tmpfs(struct fit_request *rq, void *ctx)
 		fit_reply_error(rq, -EPROTO);
 		return;
 	}
+	if (!memnode_boot_ok(rq))
+		return;
 	id = fit_get_le64(&r->object);
 	off = fit_get_le64(&r->off);
 	len = fit_get_le32(&r->len);
@@ -154,6 +156,17 @@ void memnode_tmpfs_map_ref(const struct mem_file *file, int delta)
 	mutex_lock(&tmpfs_lock);
 	tmpfs_store_map(&tmpfs_store, file->node, file->id, delta);
 	mutex_unlock(&tmpfs_lock);
+}
+
+u64 memnode_tmpfs_free_node(u16 node)
+{
+	u64 pages;
+
+	mutex_lock(&tmpfs_lock);
+	pages = tmpfs_store.node_pages[node];
+	tmpfs_store_free_node(&tmpfs_store, node);
+	mutex_unlock(&tmpfs_lock);
+	return pages;
 }
 
 int memnode_tmpfs_start(void)

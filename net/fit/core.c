@@ -99,6 +99,7 @@ struct fit_poller {
 
 struct fit_work {
 	struct fit_conn *conn;
+	u64 epoch;			/* the sender's boot when it came */
 	struct fit_hdr hdr;
 	void *buf;
 	const char *reject;		/* non-NULL: answer -EPROTO */
@@ -551,6 +552,7 @@ static void fit_run_work(struct fit_work *w)
 {
 	struct fit_request rq = {
 		.src_node = w->hdr.src_node,
+		.src_epoch = w->epoch,
 		.opcode = w->hdr.opcode,
 		.oneway = w->hdr.flags & FIT_F_ONEWAY,
 		.data = w->buf,
@@ -643,7 +645,7 @@ static void fit_cq_event(struct ib_cq *cq, void *ctx)
 static bool fit_handle_rx(struct fit_conn *c, u32 idx, u32 len, bool hold)
 {
 	enum fit_class cls = fit_rx_class(c->ring + idx * FIT_SLOT_BYTES, len);
-	struct fit_work w = { .conn = c };
+	struct fit_work w = { .conn = c, .epoch = READ_ONCE(c->peer_epoch) };
 	struct fit_rx rx;
 
 	fit_rx_process(&c->peer, &fit_slots, node_id,

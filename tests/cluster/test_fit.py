@@ -36,8 +36,10 @@
                 (mcast:GROUP:PORT@127.0.0.1) and one fit.key=; both report
                 the whole cluster ready, each booted only its nodes
   fit_split_run `tessera run --only-nodes 0` on memory1 and storage2 of
-                `tessera cluster --only-nodes 1,2 --disk IMG`, twice:
-                files(1)'s output equals a native run's each time
+                `tessera cluster --only-nodes 1,2 --disk IMG`, three runs:
+                files(1) equal to a native run; a run killed with its VM;
+                the next boot sees none of what it left (memory1 frees
+                its processes and tmpfs pages)
   fit_filter    processor0 echoes 0 B..1 MiB to memory1 and storage2
                 (fittest=loss without loss): every node's virtio-net
                 filters, so no node is handed a frame for another node
@@ -466,27 +468,52 @@ def scenario_split_launchers():
 			      f"{role}{node}: no cluster ready")
 
 
+def _split_run_cmd(work, n, img, fabric, key, argv):
+	import test_user
+
+	cmd = [clusterlib.TESSERA, "run", "--only-nodes", "0", "--image", img,
+	       "--net", fabric, "--append", f"fit.key={key}",
+	       "--run-dir", os.path.join(work, f"run{n}"),
+	       "--kernel-image", clusterlib.kernel_image(), "--timeout", "150"]
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	return cmd + ["--"] + argv
+
+
 def scenario_split_run():
 	"""`tessera run` on a cluster of two launchers, as on two hosts:
 	`cluster --only-nodes 1,2 --disk IMG` boots memory1 and storage2 and
-	stays up; `run --only-nodes 0 --image IMG` boots processor0, which
-	runs files(1) from storage2's disk with memory1 holding its memory,
-	twice (a second processor boot meets the same nodes).  Each run's
-	output equals a native run of the same tree; stopping the cluster
-	launcher (SIGTERM) stops its VMs, and the disk is clean."""
+	stays up; `run --only-nodes 0 --image IMG` boots processor0 for each
+	run:
+
+	  1. files(1) over storage2's disk: its output equals a native run's;
+	  2. leftover(1) hold: a tmpfs file with 4 KiB at offset 8192 and two
+	     processes; once it prints "ready" its launcher is SIGKILLed (the
+	     VM dies with it), as a crashed run would;
+	  3. leftover(1) check on the next boot: a new /tmp/leftover reads
+	     zeros in its hole (not run 2's bytes under the same inode
+	     number), and memory1 frees run 2's two processes and its tmpfs
+	     page at this boot's first request, so after its exit no process
+	     and no page is left there.
+
+	Stopping the cluster launcher (SIGTERM) stops its VMs; the disk is
+	clean afterwards."""
 	import shutil
 	import signal
+	import threading
 	import test_files
 	import test_user
 
-	prog = test_user.program("files")
+	files = test_user.program("files")
+	leftover = test_user.program("leftover")
 	work = os.path.join(clusterlib.runs_dir(), "fit-split-run")
 	tree = os.path.join(work, "tree")
 	if os.path.exists(work):
 		shutil.rmtree(work)
 	test_files.build_tree(tree)
-	shutil.copy(prog, os.path.join(tree, "files"))
-	want = test_user.native([prog, tree])
+	shutil.copy(files, os.path.join(tree, "files"))
+	shutil.copy(leftover, os.path.join(tree, "leftover"))
+	want = test_user.native([files, tree])
 	check(want[0] == 0, f"files natively: status {want[0]} {want[2]!r}")
 	img = os.path.join(work, "root.ext4")
 	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
@@ -496,6 +523,10 @@ def scenario_split_run():
 	fabric = clusterlib.free_fabric() + "@127.0.0.1"
 	key = secrets.token_hex(16)
 	cl_dir = os.path.join(work, "cluster")
+	run = lambda n, argv: subprocess.run(
+		_split_run_cmd(work, n, img, fabric, key, argv),
+		stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+		stderr=subprocess.PIPE, timeout=250)
 	with clusterlib.qemu_slots(len(NODES)):
 		cl = subprocess.Popen(
 			[clusterlib.TESSERA, "cluster", "--nodes", "1P1M1S",
@@ -506,25 +537,26 @@ def scenario_split_run():
 			stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
 			stderr=subprocess.PIPE, text=True)
 		try:
-			got = []
-			for n in (1, 2):
-				cmd = [clusterlib.TESSERA, "run", "--only-nodes",
-				       "0", "--image", img, "--net", fabric,
-				       "--append", f"fit.key={key}",
-				       "--run-dir", os.path.join(work, f"run{n}"),
-				       "--kernel-image", clusterlib.kernel_image(),
-				       "--timeout", "150"]
-				for e in test_user.ENV:
-					cmd += ["--env", e]
-				res = subprocess.run(
-					cmd + ["--", "/files", "/"],
-					stdin=subprocess.DEVNULL,
-					stdout=subprocess.PIPE,
-					stderr=subprocess.PIPE, timeout=250)
-				got.append(res)
-				check(cl.poll() is None,
-				      f"the cluster launcher ended during run "
-				      f"{n}: {cl.returncode}")
+			first = run(1, ["/files", "/"])
+			check(cl.poll() is None, "the cluster launcher ended "
+			      f"during run 1: {cl.returncode}")
+			held = subprocess.Popen(
+				_split_run_cmd(work, 2, img, fabric, key,
+					       ["/leftover", "hold"]),
+				stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+				stderr=subprocess.PIPE)
+			watchdog = threading.Timer(200, held.kill)
+			watchdog.start()
+			line = held.stdout.readline()
+			watchdog.cancel()
+			held.kill()		# SIGKILL: QEMU dies with it
+			held.communicate()
+			check(line == b"ready\n", f"run 2: leftover hold printed "
+			      f"{line!r}, not ready (runs/.../fit-split-run/"
+			      f"run2/)")
+			third = run(3, ["/leftover", "check"])
+			check(cl.poll() is None, "the cluster launcher ended "
+			      f"during the runs: {cl.returncode}")
 		finally:
 			cl.send_signal(signal.SIGTERM)
 			try:
@@ -534,35 +566,46 @@ def scenario_split_run():
 				out, err = cl.communicate()
 				check(False, "the cluster launcher did not stop "
 				      "on SIGTERM")
-	for n, res in enumerate(got, 1):
-		where = f"run {n} (runs/.../fit-split-run/run{n}/)"
-		notes = test_user._launcher_notes(res.stderr)
+	for n, res in ((1, first), (3, third)):
 		check(b"booted here: processor0" in res.stderr,
-		      f"{where}: no 'booted here: processor0' note: "
+		      f"run {n}: no 'booted here: processor0' note: "
 		      f"{res.stderr!r}")
-		check(res.stdout == want[1],
-		      f"{where}: stdout differs\n--- native\n"
-		      f"{want[1].decode(errors='replace')}\n--- tessera\n"
-		      f"{res.stdout.decode(errors='replace')}")
-		check(notes == want[2], f"{where}: stderr {notes!r}, native "
-		      f"{want[2]!r}")
-		check(res.returncode == want[0],
-		      f"{where}: status {res.returncode}, native {want[0]}")
-		check(sorted(os.listdir(os.path.join(work, f"run{n}"))) !=
-		      [] and not os.path.exists(
-			      os.path.join(work, f"run{n}", "memory1")),
-		      f"{where}: booted a memory node of its own")
+		check(not os.path.exists(os.path.join(work, f"run{n}",
+						      "memory1")),
+		      f"run {n} booted a memory node of its own")
+	notes = test_user._launcher_notes(first.stderr)
+	check(first.stdout == want[1],
+	      f"run 1: stdout differs\n--- native\n"
+	      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+	      f"{first.stdout.decode(errors='replace')}")
+	check(notes == want[2], f"run 1: stderr {notes!r}, native {want[2]!r}")
+	check(first.returncode == want[0],
+	      f"run 1: status {first.returncode}, native {want[0]}")
+	check(third.stdout == b"clean\n" and third.returncode == 0,
+	      f"run 3: leftover check: status {third.returncode}, "
+	      f"{third.stdout!r} {third.stderr!r}")
 	check("cluster ready: processor0 memory1 storage2 (booted here: "
 	      "memory1 storage2)" in out,
 	      f"cluster launcher: no cluster ready line: {out!r} {err!r}")
 	check(sorted(os.listdir(cl_dir)) == ["memory1", "storage2"],
 	      f"cluster launcher booted {sorted(os.listdir(cl_dir))}")
+	logs = {}
 	for node in ("memory1", "storage2"):
 		with open(os.path.join(cl_dir, node, "serial.log"),
 			  errors="replace") as f:
-			log = f.read()
-		check(not re.search(clusterlib.OOPS_RE, log),
+			logs[node] = f.read()
+		check(not re.search(clusterlib.OOPS_RE, logs[node]),
 		      f"{node}: kernel oops")
+	freed = re.findall(r"memnode: node 0 booted again: (\d+) processes "
+			   r"and (\d+) tmpfs pages of its previous boot freed",
+			   logs["memory1"])
+	check(freed == [("2", "1")], f"memory1: what run 2 left was freed as "
+	      f"{freed}, want once 2 processes and 1 tmpfs page")
+	exits = re.findall(r"memnode: exit node 0 pid \d+: procs (\d+) "
+			   r"pages (\d+)", logs["memory1"])
+	check(exits and exits[-1] == ("0", "0"),
+	      f"memory1: after the last run's exit {exits[-1:]}, want "
+	      f"procs 0 pages 0")
 	res = subprocess.run(["e2fsck", "-fn", img], stdout=subprocess.PIPE,
 			     stderr=subprocess.STDOUT, text=True)
 	check(res.returncode == 0, f"e2fsck -fn after the runs: "
