@@ -211,9 +211,10 @@ struct task *task_alloc(const char *name);
 void task_free(struct task *t);
 int task_next_pid(void);
 
-/* Debug: print every task (state, CPU, switches, runtime). */
-void sched_show_tasks(void);
-/* The same with each task's call trace and held locks (debug key 't'). */
+/*
+ * Debug key 't': print every task (state, CPU, switches, runtime) with
+ * its call trace and held locks, after each CPU's timers.
+ */
 void sched_show_task_traces(void);
 /*
  * How many tasks on the all-tasks list have @pid; *@intact says whether

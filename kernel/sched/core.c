@@ -883,7 +883,7 @@ unsigned int sched_tasks_with_pid(int pid, bool *intact)
 	return n;
 }
 
-static void sched_show(bool traces)
+static void sched_show(void)
 {
 	unsigned long flags;
 	struct task *t;
@@ -898,7 +898,7 @@ static void sched_show(bool traces)
 			(unsigned long long)t->nr_switches,
 			(unsigned long long)t->nr_migrations,
 			(unsigned long long)(t->sum_exec_runtime / NSEC_PER_MSEC));
-		if (traces && READ_ONCE(t->state) != TASK_NEW) {
+		if (READ_ONCE(t->state) != TASK_NEW) {
 			show_task_stack(t);
 			if (READ_ONCE(t->lock_depth))
 				lockdep_print_held_locks_of(t);
@@ -908,15 +908,10 @@ static void sched_show(bool traces)
 	local_irq_restore(flags);
 }
 
-void sched_show_tasks(void)
-{
-	sched_show(false);
-}
-
 void sched_show_task_traces(void)
 {
 	pr_info("sched: tasks with their call traces:\n");
 	timers_show();
-	sched_show(true);
+	sched_show();
 	pr_info("sched: end of the tasks\n");
 }
