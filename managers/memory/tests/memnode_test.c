@@ -527,6 +527,64 @@ static void memnode_exec_replaces_and_exit_frees(struct ktest *t)
 	memnode_dump_stats();
 }
 
+/*
+ * The processor repeats an EXECVE after -EHOSTDOWN (its reply was lost
+ * with a connection), so the repeat can arrive while the first is still
+ * being served.  Two EXECVEs of one pid sent at once (fit_call_scatter():
+ * both out before either reply, served by two FIT workers): both succeed,
+ * one process results, with one working image, and its exit leaves no
+ * page and no process (the image the other swap replaced was freed).
+ */
+static void memnode_exec_twice_at_once(struct ktest *t)
+{
+	static const char strings[] = "PROG\0x\0K=V";
+	const char *path = "/t/prog";
+	u32 path_len = strlen(path), pid = 110;
+	u32 len = sizeof(struct p2m_execve_req) + path_len + sizeof(strings);
+	struct p2m_execve_reply r[2];
+	struct fit_scatter v[2];
+	struct p2m_execve_req *req;
+	unsigned int procs;
+	int ret;
+
+	KT_NEED_NODE(t);
+	procs = memnode_nr_procs();
+	req = kzalloc(len, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, req);
+	p2m_hdr_init(&req->hdr, pid);
+	fit_put_le16(&req->storage_node, P2M_NO_STORAGE);
+	fit_put_le16(&req->path_len, path_len);
+	fit_put_le32(&req->argc, 2);
+	fit_put_le32(&req->envc, 1);
+	fit_put_le32(&req->strings_len, sizeof(strings));
+	fit_put_le64(&req->hwcap, 0x178bfbff);
+	fit_put_le32(&req->uid, 1000);
+	memcpy(req + 1, path, path_len);
+	memcpy((u8 *)(req + 1) + path_len, strings, sizeof(strings));
+	for (int i = 0; i < 2; i++)
+		v[i] = (struct fit_scatter){ .node = node_id, .req = req,
+					     .len = len, .reply = &r[i],
+					     .max_reply = sizeof(r[i]) };
+	ret = fit_call_scatter(P2M_EXECVE, v, 2, KT_TIMEOUT);
+	kfree(req);
+	KT_ASSERT_EQ(t, ret, 0);
+	for (int i = 0; i < 2; i++) {
+		KT_EXPECT_EQ(t, v[i].result, (int)sizeof(r[i]));
+		KT_EXPECT_EQ(t, fit_get_le64(&r[i].entry), KT_ENTRY);
+	}
+	KT_EXPECT_EQ(t, memnode_nr_procs(), procs + 1);
+	/* Whichever image won, it is whole: code, then the argv string. */
+	KT_ASSERT_EQ(t, kt_miss(pid, KT_ENTRY, P2M_ACCESS_EXEC),
+		     (int)sizeof(*kt_reply));
+	KT_EXPECT_MEMEQ(t, kt_reply->data, kt_image, PAGE_SIZE);
+	KT_ASSERT_EQ(t, kt_miss(pid, fit_get_le64(&r[0].sp),
+				P2M_ACCESS_READ), (int)sizeof(*kt_reply));
+	KT_EXPECT_EQ(t, kt_exit(pid), 0);
+	KT_EXPECT_EQ(t, kt_miss(pid, KT_ENTRY, P2M_ACCESS_READ), -ESRCH);
+	KT_EXPECT_EQ(t, memnode_nr_procs(), procs);
+	KT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+}
+
 /* P2M_FORK of @parent into @child, @len bytes of it sent (16: whole). */
 static int kt_fork_len(u32 child, u32 parent, u32 reserved, u32 len)
 {
@@ -676,6 +734,7 @@ static struct ktest_case memnode_cases[] = {
 	KTEST_CASE(memnode_fork_bad_requests),
 	KTEST_CASE(memnode_fork_cow_misses),
 	KTEST_CASE(memnode_exec_replaces_and_exit_frees),
+	KTEST_CASE(memnode_exec_twice_at_once),
 	{}
 };
 
