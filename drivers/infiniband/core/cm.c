@@ -95,10 +95,10 @@
  * a few test connections: the defaults leave room for bursts of
  * reconnections while bounding what a REQ flood can allocate.
  */
-static unsigned int cm_max_connecting_per_ip = 64;
+unsigned int cm_max_connecting_per_ip = 64;
 PARAM_UINT("ib_cm.max_connecting_per_ip", cm_max_connecting_per_ip, 1, 4096,
 	   "IB CM: ids being set up for incoming REQs (REQ_RCVD, REP_SENT) allowed per remote address; a REQ over it gets REJ \"no resources\"");
-static unsigned int cm_max_connecting = 1024;
+unsigned int cm_max_connecting = 1024;
 PARAM_UINT("ib_cm.max_connecting", cm_max_connecting, 1, 65536,
 	   "IB CM: ids being set up for incoming REQs (REQ_RCVD, REP_SENT) allowed in all; a REQ over it gets REJ \"no resources\"");
 
