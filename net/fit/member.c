@@ -44,6 +44,7 @@
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
@@ -1299,4 +1300,6 @@ void fit_member_dump(void)
 			c->state == FIT_CONN_DEAD ? "failed" : "idle",
 			c ? c->incarnation : 0);
 	}
+	/* The CM's side of it: unauthenticated RTU/DREQ/DREP, REQ limits. */
+	ib_cm_dump_counters();
 }
