@@ -76,6 +76,15 @@
                  the next is read; the limit's own test is the ktest
                  ib_cm.ib_cm_req_limit_*.
 
+  member_cm_reset  processor0 and memory1 form a keyed cluster;
+                 processor0 runs with fit.debug_reset_ms=RESET_MS, so it
+                 drops its connection to memory1 (destroying the CM id
+                 sends a DREQ, sealed by processor0's kernel) and connects
+                 again.  memory1 must take that DREQ (ib_cm DREQ rcvd,
+                 "node 0 down", connected again), refusing nothing: no
+                 unauthenticated CM message on either node, no "refused"
+                 line.  The kernels' seal and verify agree.
+
   member_stall   processor0 and memory1 form a cluster; memory1 runs with
                  fit.debug_stall_ms=STALL_MS, so once the cluster is
                  ready its membership thread (which sends the heartbeats)
@@ -696,6 +705,41 @@ def scenario_cm_dreq():
 		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
 
 
+RESET_MS = 3000
+
+
+def scenario_cm_reset():
+	fabric = clusterlib.free_fabric()
+	key = secrets.token_hex(16)
+	with clusterlib.group(2, TIMEOUT) as g:
+		p = g.start("member-cmr-p0",
+			    _argv("processor", 0, fabric, key,
+				  [f"fit.debug_reset_ms={RESET_MS}"]))
+		m = g.start("member-cmr-m1", _argv("memory", 1, fabric, key))
+		check(m.wait_for(r"fit: node 0 down: ", 90),
+		      "memory1: the connection was not dropped")
+		check(m.wait_for(r"fit: node 0 down: (.|\n)*fit: connected to "
+				 r"processor0", 60),
+		      "memory1: not connected again")
+		_settle_and_dump((m,), r"ib_cm: dropped_events")
+		boots = [n.kill() for n in (p, m)]
+	b = boots[1]
+	dreq = re.findall(r"ib_cm: DREQ sent \d+ rcvd (\d+)", b.log)
+	b.expect(dreq and int(dreq[-1]) >= 1,
+		 f"memory1 received no DREQ ({dreq[-1:]})")
+	cm = re.findall(r"unauthenticated (\d+) over_limit", b.log)
+	b.expect(cm and int(cm[-1]) == 0,
+		 f"memory1's CM refused {cm[-1:]} RTU/DREQ/DREP")
+	unauth = re.findall(r"(\d+) unauthenticated CM messages", b.log)
+	b.expect(unauth and int(unauth[-1]) == 0,
+		 f"memory1 counted {unauth[-1:]} unauthenticated CM messages")
+	for x in boots:
+		x.expect(not x.grep(r"refused: "), "a CM message was refused")
+		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
+	boots[0].expect(boots[0].grep(r"debug reset \(fit\.debug_reset_ms\)"),
+			"processor0 did not reset its connection")
+
+
 def scenario_stall():
 	fabric = clusterlib.free_fabric()
 	stall = [f"fit.debug_stall_ms={STALL_MS}"]
@@ -746,6 +790,7 @@ SCENARIOS = [
 	("member_cm_impostor", scenario_cm_impostor),
 	("member_cm_forged", scenario_cm_forged),
 	("member_cm_dreq", scenario_cm_dreq),
+	("member_cm_reset", scenario_cm_reset),
 	("member_static", scenario_static),
 	("member_stall", scenario_stall),
 ]
