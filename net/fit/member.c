@@ -11,7 +11,9 @@
  *    with the lower id connects (one QP per pair, never two).  REQ and
  *    REP carry a struct fit_cm_private (node id, role, boot epoch, ring
  *    geometry, mailbox and region keys).  A REQ from a node replaces any
- *    connection we still hold to it.
+ *    connection we still hold to it.  Under a cluster key REQ and REP
+ *    carry a MAC, and the RTU, DREQ and DREP a struct fit_cm_seal that
+ *    the CM has FIT check before it acts on them (fit_cm_auth).
  *  - Liveness: a peer not heard for fit.dead_ms is declared dead: its
  *    pending calls fail with -EHOSTDOWN and its QP is torn down.  A peer
  *    heard again (same boot, or a new epoch after a reboot) is connected
