@@ -265,6 +265,32 @@ _Static_assert(__builtin_offsetof(struct fit_cm_private, mac) == 40,
 	       "fit_cm_private mac");
 
 /*
+ * Private data of the RTU, DREQ and DREP of a FIT connection under a
+ * cluster key (none without one): what they are, between which nodes,
+ * and a MAC (fit_cm_seal(), net/fit/member_msg.h) over that, both comm
+ * ids, both boot epochs and the REQ's MAC, so that it belongs to one
+ * connection instance: without the key no one can end a connection (a
+ * DREQ) or complete one (an RTU), nor replay one from an earlier
+ * connection between the same nodes.
+ */
+#define FIT_CM_SEAL_VERSION	1
+
+enum fit_cm_seal_kind {
+	FIT_CM_SEAL_RTU		= 1,
+	FIT_CM_SEAL_DREQ	= 2,
+	FIT_CM_SEAL_DREP	= 3,
+};
+
+struct fit_cm_seal {
+	u8 version;		/* FIT_CM_SEAL_VERSION */
+	u8 kind;		/* enum fit_cm_seal_kind */
+	u8 node;		/* sender's node id */
+	u8 dst_node;		/* receiver's */
+	u8 mac[FIT_CM_MAC_BYTES];
+} __packed;
+_Static_assert(sizeof(struct fit_cm_seal) == 20, "fit_cm_seal size");
+
+/*
  * CONNECT and CONNECT_ACK payload: one side's half of an RC connection
  * (the internal connect hook used until an RDMA-CM is available; the
  * fields are what a CM REQ/REP would carry).

@@ -11,7 +11,9 @@
  *    with the lower id connects (one QP per pair, never two).  REQ and
  *    REP carry a struct fit_cm_private (node id, role, boot epoch, ring
  *    geometry, mailbox and region keys).  A REQ from a node replaces any
- *    connection we still hold to it.
+ *    connection we still hold to it.  Under a cluster key REQ and REP
+ *    carry a MAC, and the RTU, DREQ and DREP a struct fit_cm_seal that
+ *    the CM has FIT check before it acts on them (fit_cm_auth).
  *  - Liveness: a peer not heard for fit.dead_ms is declared dead: its
  *    pending calls fail with -EHOSTDOWN and its QP is torn down.  A peer
  *    heard again (same boot, or a new epoch after a reboot) is connected
@@ -44,6 +46,7 @@
 #include <tessera/panic.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
+#include <tessera/rdma/cm.h>
 #include <tessera/rdma/rdma_cm.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
@@ -130,9 +133,17 @@ static unsigned long long fit_spoofed_datagrams, fit_bad_mac;
 static unsigned long long fit_replayed;
 static unsigned long long fit_spoofed_cm;	/* CM thread only */
 static bool fit_spoofed_cm_logged;
-/* CM thread only: REQs/REPs without a valid MAC, REQs seen before. */
+/*
+ * CM thread only: REQs/REPs/RTUs/DREQs/DREPs without a valid MAC, REQs
+ * seen before.
+ */
 static unsigned long long fit_unauth_cm, fit_replayed_cm;
-/* Active side, per peer: the MAC of our REQ (member thread, then CM). */
+/*
+ * Per peer, the MAC of the REQ that opened the connection we hold to it
+ * (ours on the active side, the peer's on the passive side): written by
+ * the member thread while that connection is IDLE, before its CM id
+ * exists (active) or is accepted (passive); read by the CM thread.
+ */
 static u8 fit_req_mac[FIT_MAX_NODES][FIT_CM_MAC_BYTES];
 static struct hmac_sha256_key fit_key;		/* set once at init */
 static bool fit_keyed;
@@ -595,6 +606,99 @@ static int fit_cm_handler(struct rdma_cm_id *id, const struct rdma_cm_event *ev)
 	return 0;
 }
 
+/*
+ * The binding of a seal on @id's RTU, DREQ or DREP (@m), sent by us
+ * (@sending) or received: false if @id is not the connection FIT holds
+ * to its peer (nothing can be right for it).  Under the IB CM's lock.
+ */
+static bool fit_cm_seal_bind_of(struct rdma_cm_id *id,
+				const struct rdma_cm_sealed *m, bool sending,
+				struct fit_cm_seal_bind *b)
+{
+	static const u8 kinds[] = {
+		[RDMA_CM_MSG_RTU] = FIT_CM_SEAL_RTU,
+		[RDMA_CM_MSG_DREQ] = FIT_CM_SEAL_DREQ,
+		[RDMA_CM_MSG_DREP] = FIT_CM_SEAL_DREP,
+	};
+	struct fit_conn *c = id->context;
+	unsigned long flags;
+	u64 peer_epoch;
+	bool ours;
+	u16 n;
+
+	if (!c || c->loopback || (unsigned int)m->msg >= ARRAY_SIZE(kinds))
+		return false;
+	n = c->peer.node;
+	spin_lock_irqsave(&c->peer.lock, flags);
+	ours = c->cm_id == id;
+	peer_epoch = c->peer_epoch;
+	spin_unlock_irqrestore(&c->peer.lock, flags);
+	if (!ours || n >= FIT_MAX_NODES)
+		return false;
+	if (sending && m->msg == RDMA_CM_MSG_RTU) {
+		struct fit_cm_info info;
+
+		/* Our RTU goes before FIT sees the REP: its epoch is here. */
+		if (!m->rep_data ||
+		    fit_cm_private_unpack(m->rep_data, m->rep_data_len,
+					  &info) || info.node != n)
+			return false;
+		peer_epoch = info.epoch;
+	}
+	memset(b, 0, sizeof(*b));
+	b->kind = kinds[m->msg];
+	b->src_node = sending ? node_id : n;
+	b->dst_node = sending ? n : node_id;
+	b->src_epoch = sending ? fit_epoch : peer_epoch;
+	b->dst_epoch = sending ? peer_epoch : fit_epoch;
+	b->src_comm_id = m->src_comm_id;
+	b->dst_comm_id = m->dst_comm_id;
+	memcpy(b->req_mac, fit_req_mac[n], FIT_CM_MAC_BYTES);
+	return true;
+}
+
+/*
+ * The RTU, DREQ and DREP of our connections under the cluster key (the
+ * IB CM calls these with its lock held; see rdma_cm.h).  One we cannot
+ * bind goes without a seal: the peer refuses it, as it should.
+ */
+static void fit_cm_seal_out(struct rdma_cm_id *id,
+			    const struct rdma_cm_sealed *m, u8 *pdata, u8 room)
+{
+	struct fit_cm_seal_bind b;
+
+	if (room < sizeof(struct fit_cm_seal) ||
+	    !fit_cm_seal_bind_of(id, m, true, &b))
+		return;
+	fit_cm_seal(&fit_key, &b, (struct fit_cm_seal *)pdata);
+}
+
+/* CM thread: a refused one changes nothing (the CM drops it). */
+static int fit_cm_seal_in(struct rdma_cm_id *id,
+			  const struct rdma_cm_sealed *m, const u8 *pdata,
+			  u8 len)
+{
+	static const char *const what[] = {
+		[RDMA_CM_MSG_RTU] = "RTU",
+		[RDMA_CM_MSG_DREQ] = "DREQ",
+		[RDMA_CM_MSG_DREP] = "DREP",
+	};
+	static bool logged[ARRAY_SIZE(what)];
+	struct fit_cm_seal_bind b;
+
+	if (fit_cm_seal_bind_of(id, m, false, &b) &&
+	    !fit_cm_seal_check(&fit_key, pdata, len, &b))
+		return 0;
+	fit_cm_refused(&fit_unauth_cm, &logged[m->msg], what[m->msg],
+		       id->remote_ip, "no valid MAC for this connection");
+	return -EBADMSG;
+}
+
+static const struct rdma_cm_auth_ops fit_cm_auth = {
+	.seal = fit_cm_seal_out,
+	.verify = fit_cm_seal_in,
+};
+
 static void fit_fill_param(struct rdma_conn_param *p,
 			   const struct fit_cm_private *priv)
 {
@@ -622,6 +726,8 @@ static void fit_connect_peer(u16 n, u32 ip)
 	id = rdma_create_id(fit_cm_handler, c);
 	if (IS_ERR(id))
 		return;
+	if (fit_keyed)
+		rdma_set_auth(id, &fit_cm_auth);	/* new: cannot fail */
 	ret = fit_conn_attach(c, id, &local);
 	if (ret) {
 		if (READ_ONCE(c->cm_id) == id)
@@ -680,6 +786,8 @@ static void fit_accept_one(struct fit_accept *a)
 	/* A new REQ from that node: whatever we held is stale. */
 	if (c->state != FIT_CONN_IDLE)
 		fit_conn_teardown(c);
+	/* The old id is gone: the CM thread reads this for the new one. */
+	memcpy(fit_req_mac[r->node], a->req_mac, FIT_CM_MAC_BYTES);
 	a->id->context = c;
 	if (fit_conn_attach(c, a->id, &local)) {
 		if (READ_ONCE(c->cm_id) == a->id) {
@@ -1107,7 +1215,7 @@ int fit_member_init(void)
 		fit_keyed = true;
 		/* Grows across boots: seconds at boot, then one per datagram. */
 		fit_seq = fit_cmos_seconds() << 24;
-		pr_info("fit: cluster key of %u bits: membership datagrams and CM requests/replies carry an HMAC-SHA256\n",
+		pr_info("fit: cluster key of %u bits: membership datagrams and CM messages (REQ, REP, RTU, DREQ, DREP) carry an HMAC-SHA256\n",
 			bits);
 	} else {
 		pr_warn("fit: no cluster key: membership is unauthenticated\n");
@@ -1146,6 +1254,9 @@ int fit_member_init(void)
 		ret = PTR_ERR(fit_listen_id);
 		goto err_unbind;
 	}
+	/* The ids of the requests it gets inherit it. */
+	if (fit_keyed)
+		rdma_set_auth(fit_listen_id, &fit_cm_auth);
 	ret = rdma_listen(fit_listen_id, FIT_CM_PORT);
 	if (ret)
 		goto err_id;
@@ -1191,4 +1302,6 @@ void fit_member_dump(void)
 			c->state == FIT_CONN_DEAD ? "failed" : "idle",
 			c ? c->incarnation : 0);
 	}
+	/* The CM's side of it: unauthenticated RTU/DREQ/DREP, REQ limits. */
+	ib_cm_dump_counters();
 }

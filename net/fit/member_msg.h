@@ -103,4 +103,35 @@ void fit_cm_mac(const struct hmac_sha256_key *key,
 int fit_cm_mac_check(const struct hmac_sha256_key *key, const void *buf,
 		     size_t len, const struct fit_cm_bind *b);
 
+/*
+ * What an RTU, DREQ or DREP's seal binds it to: the connection instance
+ * (comm ids as the message carries them, node ids, boot epochs, the MAC
+ * of the REQ that opened it).  "src" is the sender, "dst" the receiver.
+ */
+struct fit_cm_seal_bind {
+	u8 kind;			/* enum fit_cm_seal_kind */
+	u16 src_node, dst_node;
+	u32 src_comm_id, dst_comm_id;
+	u64 src_epoch, dst_epoch;
+	u8 req_mac[FIT_CM_MAC_BYTES];
+};
+
+/*
+ * Write the seal for @b under @key into @w: version, kind and node ids,
+ * then the MAC, HMAC-SHA256 truncated to FIT_CM_MAC_BYTES of "FITCMSEL",
+ * the 4 bytes of @w before its MAC, then big-endian src_comm_id,
+ * dst_comm_id, src_epoch, dst_epoch, and the REQ's MAC.  -EINVAL for a
+ * kind or a node id the layout cannot carry, else 0.
+ */
+int fit_cm_seal(const struct hmac_sha256_key *key,
+		const struct fit_cm_seal_bind *b, struct fit_cm_seal *w);
+
+/*
+ * Check the @len bytes of private data at @buf (at least a struct
+ * fit_cm_seal) against what @b says they must be: version, kind and
+ * node ids, and the MAC (constant time).  0 or -EBADMSG.
+ */
+int fit_cm_seal_check(const struct hmac_sha256_key *key, const void *buf,
+		      size_t len, const struct fit_cm_seal_bind *b);
+
 #endif /* _NET_FIT_MEMBER_MSG_H */

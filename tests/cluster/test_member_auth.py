@@ -51,6 +51,40 @@
                  from the wrong peer), log each once,
                  and keep its connection to processor0 up throughout.
 
+  member_cm_dreq  processor0 and memory1 form a keyed cluster while the
+                 sniffer records the CM REQ and REP of their connection
+                 (comm ids, QPNs, the FIT private data).  memory1 boots
+                 with ib_cm.max_connecting_per_ip=2.  The test sends
+                 memory1, from processor0's address, CM DREQs for that live
+                 connection's comm ids and QPN: with no private data, with
+                 a seal whose MAC is random, and with a seal right under
+                 the key but bound to another REQ (as a DREQ of an earlier
+                 connection between the two would be), SENDS of each; then
+                 FLOOD REQs (fresh comm ids, a flipped MAC bit).  memory1
+                 must refuse every DREQ before the CM acts on it (counted
+                 by FIT and by the CM, one log line, no DREP, the
+                 connection up on both nodes, nobody "down"), and answer
+                 every REQ with a REJ at once (counted, the REJs sent),
+                 keeping its connection.  Last, a DREQ sealed as
+                 Documentation/fit.md says (the test's own HMAC) must be
+                 taken: memory1 drops the connection ("node 0 down:
+                 DISCONNECTED", or its QP's flushed receives first),
+                 which shows that the forged DREQs reached the CM for
+                 the right connection.  A REQ flood cannot
+                 reach ib_cm.max_connecting_per_ip on a FIT node: each REQ
+                 without a valid MAC is rejected and its id freed before
+                 the next is read; the limit's own test is the ktest
+                 ib_cm.ib_cm_req_limit_*.
+
+  member_cm_reset  processor0 and memory1 form a keyed cluster;
+                 processor0 runs with fit.debug_reset_ms=RESET_MS, so it
+                 drops its connection to memory1 (destroying the CM id
+                 sends a DREQ, sealed by processor0's kernel) and connects
+                 again.  memory1 must take that DREQ (ib_cm DREQ rcvd,
+                 "node 0 down", connected again), refusing nothing: no
+                 unauthenticated CM message on either node, no "refused"
+                 line.  The kernels' seal and verify agree.
+
   member_stall   processor0 and memory1 form a cluster; memory1 runs with
                  fit.debug_stall_ms=STALL_MS, so once the cluster is
                  ready its membership thread (which sends the heartbeats)
@@ -545,6 +579,167 @@ def scenario_cm_forged():
 			"memory1 not alive and connected on processor0")
 
 
+FLOOD = 40
+CM_DREQ = 0x0015
+
+
+def seal(kind, src_node, dst_node, src_comm, dst_comm, src_epoch, dst_epoch,
+	 req_mac, key):
+	"""The private data of a sealed RTU/DREQ/DREP, as Documentation/fit.md
+	lays it out: version 1, kind, sender, receiver, then HMAC-SHA256
+	(truncated to 16 bytes) of "FITCMSEL", those 4 bytes, big-endian comm
+	ids and epochs (sender's first) and the REQ's MAC."""
+	hdr = bytes([1, kind, src_node, dst_node])
+	msg = (b"FITCMSEL" + hdr +
+	       struct.pack("!IIQQ", src_comm, dst_comm, src_epoch, dst_epoch) +
+	       req_mac)
+	return hdr + hmac.new(key, msg, hashlib.sha256).digest()[:16]
+
+
+def dreq_frame(req, local_comm, remote_comm, remote_qpn, pdata):
+	"""@req (a captured REQ frame, processor0 to memory1's QP1) turned
+	into a DREQ with these ids and @pdata (up to 220 bytes)."""
+	f = bytearray(req)
+	d = MAD + 24
+	f[MAD + 8:MAD + 16] = secrets.token_bytes(8)	# transaction ID
+	struct.pack_into("!H", f, MAD + 16, CM_DREQ)
+	f[d:MAD + 256] = bytes(232)
+	struct.pack_into("!III", f, d, local_comm, remote_comm, remote_qpn << 8)
+	f[d + 12:d + 12 + len(pdata)] = pdata
+	f[-4:] = icrc(f)
+	return bytes(f)
+
+
+def scenario_cm_dreq():
+	fabric = clusterlib.free_fabric()
+	key = secrets.token_hex(16)
+	kb = bytes.fromhex(key)
+	inj = Sniffer(fabric)
+	try:
+		with clusterlib.group(2, TIMEOUT) as g:
+			p = g.start("member-cmd-p0",
+				    _argv("processor", 0, fabric, key))
+			m = g.start("member-cmd-m1",
+				    _argv("memory", 1, fabric, key,
+					  ["ib_cm.max_connecting_per_ip=2"]))
+			for n in (p, m):
+				check(n.wait_for(r"^.*cluster ready: processor0 "
+						 r"memory1$", 90),
+				      f"{n.name}: no 'cluster ready'")
+			time.sleep(1)
+			req, rep = inj.req, inj.rep
+			check(req and rep, "no CM REQ/REP seen on the fabric")
+			check(icrc(req) == req[-4:],
+			      "the test's ICRC disagrees with a real REQ's")
+			p_comm = struct.unpack("!I", req[MAD + 24:MAD + 28])[0]
+			m_comm = struct.unpack("!I", rep[MAD + 24:MAD + 28])[0]
+			check(struct.unpack("!I", rep[MAD + 28:MAD + 32])[0] ==
+			      p_comm, "the REP does not answer the REQ")
+			m_qpn = struct.unpack("!I", rep[MAD + 36:MAD + 40])[0] >> 8
+			req_mac = req[REQ_FIT_MAC:REQ_FIT_MAC + 16]
+			p_epoch = struct.unpack("<Q", req[MAD + 200 + 6:
+							MAD + 200 + 14])[0]
+			m_epoch = struct.unpack("<Q", rep[MAD + 60 + 6:
+							MAD + 60 + 14])[0]
+
+			def dreq(pdata):
+				return dreq_frame(req, p_comm, m_comm, m_qpn, pdata)
+
+			good = seal(2, 0, 1, p_comm, m_comm, p_epoch, m_epoch,
+				    req_mac, kb)
+			other_req = bytes([req_mac[0] ^ 0x80]) + req_mac[1:]
+			stale = seal(2, 0, 1, p_comm, m_comm, p_epoch, m_epoch,
+				     other_req, kb)
+			bad_mac = good[:4] + secrets.token_bytes(16)
+			for _ in range(SENDS):
+				inj.send(dreq(b""))
+				inj.send(dreq(bad_mac))
+				inj.send(dreq(stale))
+				time.sleep(0.2)
+			for _ in range(FLOOD):
+				inj.send(new_comm_id(req, bytes([req_mac[0] ^ 1]) +
+						     req_mac[1:]))
+			_settle_and_dump((p, m), r"ib_cm: dropped_events")
+			# The control: a right seal ends the connection.
+			inj.send(dreq(good))
+			down = m.wait_for(r"fit: node 0 down: "
+					  r"(DISCONNECTED|WR flushed)", 20)
+			boots = [n.kill() for n in (p, m)]
+	finally:
+		inj.close()
+	b = boots[1]
+	at = b.log.find("ib_cm: dropped_events")
+	before = b.log[:at]
+	unauth = re.findall(r"(\d+) unauthenticated CM messages", before)
+	b.expect(unauth and int(unauth[-1]) == 3 * SENDS + FLOOD,
+		 f"unauthenticated CM messages counted {unauth[-1:]}, sent "
+		 f"{3 * SENDS} DREQs and {FLOOD} REQs")
+	cm = re.findall(r"unauthenticated (\d+) over_limit (\d+)", b.log)
+	b.expect(cm and int(cm[-1][0]) == 3 * SENDS,
+		 f"the CM dropped {cm[-1:]} unauthenticated messages, want "
+		 f"{3 * SENDS}")
+	rej = re.findall(r"ib_cm: REJ sent (\d+)", before)
+	b.expect(rej and int(rej[-1]) >= FLOOD,
+		 f"REJs sent {rej[-1:]}, {FLOOD} REQs flooded")
+	b.expect(len(b.grep(r"fit: CM DREQ from 10\.77\.0\.1 refused: no "
+			    r"valid MAC for this connection")) == 1,
+		 "not one log line for the refused DREQs")
+	b.expect(len(b.grep(r"fit: CM request from 10\.77\.0\.1 refused: "
+			    r"no valid MAC")) == 1,
+		 "not one log line for the refused REQs")
+	b.expect(re.search(r"member 0 processor: alive, .*connection up",
+			   before), "processor0 not alive and connected on "
+		 "memory1")
+	b.expect(not re.search(r"node \d down|declared dead|rebooted", before),
+		 "memory1 dropped processor0 before the control")
+	b.expect(down, "a DREQ sealed under the key did not end the "
+		 "connection: the forged ones may not have reached it")
+	a = boots[0]
+	a_before = a.log[:a.log.find("ib_cm: dropped_events")]
+	a.expect(re.search(r"member 1 memory: alive, .*connection up",
+			   a_before),
+		 "memory1 not alive and connected on processor0")
+	a.expect(not re.search(r"node \d down|declared dead", a_before),
+		 "processor0 dropped memory1")
+	for x in boots:
+		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
+
+
+RESET_MS = 3000
+
+
+def scenario_cm_reset():
+	fabric = clusterlib.free_fabric()
+	key = secrets.token_hex(16)
+	with clusterlib.group(2, TIMEOUT) as g:
+		p = g.start("member-cmr-p0",
+			    _argv("processor", 0, fabric, key,
+				  [f"fit.debug_reset_ms={RESET_MS}"]))
+		m = g.start("member-cmr-m1", _argv("memory", 1, fabric, key))
+		check(m.wait_for(r"fit: node 0 down: ", 90),
+		      "memory1: the connection was not dropped")
+		check(m.wait_for(r"fit: node 0 down: (.|\n)*fit: connected to "
+				 r"processor0", 60),
+		      "memory1: not connected again")
+		_settle_and_dump((m,), r"ib_cm: dropped_events")
+		boots = [n.kill() for n in (p, m)]
+	b = boots[1]
+	dreq = re.findall(r"ib_cm: DREQ sent \d+ rcvd (\d+)", b.log)
+	b.expect(dreq and int(dreq[-1]) >= 1,
+		 f"memory1 received no DREQ ({dreq[-1:]})")
+	cm = re.findall(r"unauthenticated (\d+) over_limit", b.log)
+	b.expect(cm and int(cm[-1]) == 0,
+		 f"memory1's CM refused {cm[-1:]} RTU/DREQ/DREP")
+	unauth = re.findall(r"(\d+) unauthenticated CM messages", b.log)
+	b.expect(unauth and int(unauth[-1]) == 0,
+		 f"memory1 counted {unauth[-1:]} unauthenticated CM messages")
+	for x in boots:
+		x.expect(not x.grep(r"refused: "), "a CM message was refused")
+		x.expect(not re.search(clusterlib.OOPS_RE, x.log), "oops")
+	boots[0].expect(boots[0].grep(r"debug reset \(fit\.debug_reset_ms\)"),
+			"processor0 did not reset its connection")
+
+
 def scenario_stall():
 	fabric = clusterlib.free_fabric()
 	stall = [f"fit.debug_stall_ms={STALL_MS}"]
@@ -594,6 +789,8 @@ SCENARIOS = [
 	("member_forged", scenario_forged),
 	("member_cm_impostor", scenario_cm_impostor),
 	("member_cm_forged", scenario_cm_forged),
+	("member_cm_dreq", scenario_cm_dreq),
+	("member_cm_reset", scenario_cm_reset),
 	("member_static", scenario_static),
 	("member_stall", scenario_stall),
 ]

@@ -576,10 +576,171 @@ static void test_cm_mac_refused(struct htest *t)
 	HT_EXPECT_EQ(t, fit_cm_mac_check(NULL, b, 56, &req), 0);
 }
 
+/*
+ * Seals of a connection's RTU and DREQ as Python's hmac computed them:
+ * HMAC-SHA256 under KEY_HEX of "FITCMSEL", the 4 header bytes (version
+ * 1, kind, sender, receiver), big-endian sender's and receiver's comm
+ * ids, sender's and receiver's epochs, the REQ's MAC (CM_REQ_MAC),
+ * truncated to 16 bytes.  Node 1 (epoch 0x0102030405060708, comm id
+ * 0x55667788) connected to node 3 (epoch 0xa0a1..a7, comm id
+ * 0x11223344); node 1 sends the RTU, node 3 a DREQ.
+ */
+#define SEAL_DREQ_HDR	"01020301"
+#define SEAL_DREQ_MAC	"9304c93565e4099e47042c60c91ac4f9"
+#define SEAL_RTU_HDR	"01010103"
+#define SEAL_RTU_MAC	"2b6d7905ec8e6ce313a5aaa45f0d0cb1"
+
+static struct fit_cm_seal_bind seal_bind(u8 kind)
+{
+	struct fit_cm_seal_bind b = { .kind = kind };
+	bool from1 = kind == FIT_CM_SEAL_RTU;
+
+	b.src_node = from1 ? 1 : 3;
+	b.dst_node = from1 ? 3 : 1;
+	b.src_comm_id = from1 ? 0x55667788 : 0x11223344;
+	b.dst_comm_id = from1 ? 0x11223344 : 0x55667788;
+	b.src_epoch = from1 ? 0x0102030405060708ull : 0xa0a1a2a3a4a5a6a7ull;
+	b.dst_epoch = from1 ? 0xa0a1a2a3a4a5a6a7ull : 0x0102030405060708ull;
+	hex16(CM_REQ_MAC, b.req_mac);
+	return b;
+}
+
+/* The 20 bytes of a seal, as hex: header then MAC. */
+static void hand_seal(u8 *b, const char *hdr, const char *mac)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned int v;
+
+		sscanf(hdr + 2 * i, "%2x", &v);
+		b[i] = v;
+	}
+	hex16(mac, b + 4);
+}
+
+static void test_cm_seal_vector(struct htest *t)
+{
+	struct fit_cm_seal_bind dreq = seal_bind(FIT_CM_SEAL_DREQ);
+	struct fit_cm_seal_bind rtu = seal_bind(FIT_CM_SEAL_RTU);
+	struct hmac_sha256_key k;
+	struct fit_cm_seal w;
+	unsigned int bits;
+	u8 want[224] = { 0 };
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_ASSERT_EQ(t, fit_cm_seal(&k, &dreq, &w), 0);
+	hand_seal(want, SEAL_DREQ_HDR, SEAL_DREQ_MAC);
+	HT_EXPECT(t, !memcmp(&w, want, sizeof(w)));
+	/* As the CM delivers it: the seal at the front of 220 bytes. */
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, want, 220, &dreq), 0);
+	HT_ASSERT_EQ(t, fit_cm_seal(&k, &rtu, &w), 0);
+	hand_seal(want, SEAL_RTU_HDR, SEAL_RTU_MAC);
+	HT_EXPECT(t, !memcmp(&w, want, sizeof(w)));
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, want, 224, &rtu), 0);
+	/* Values the layout cannot carry. */
+	dreq.src_node = 256;
+	HT_EXPECT_EQ(t, fit_cm_seal(&k, &dreq, &w), -EINVAL);
+	dreq = seal_bind(FIT_CM_SEAL_DREQ);
+	dreq.kind = 4;
+	HT_EXPECT_EQ(t, fit_cm_seal(&k, &dreq, &w), -EINVAL);
+}
+
+static void test_cm_seal_refused(struct htest *t)
+{
+	struct fit_cm_seal_bind good = seal_bind(FIT_CM_SEAL_DREQ), x;
+	struct hmac_sha256_key k, other;
+	unsigned int bits;
+	u8 b[220] = { 0 };
+
+	HT_ASSERT_EQ(t, fit_member_key_parse(KEY_HEX, &k, &bits), 0);
+	HT_ASSERT_EQ(t, fit_member_key_parse("0f0e0d0c0b0a09080706050403020100",
+					     &other, &bits), 0);
+	hand_seal(b, SEAL_DREQ_HDR, SEAL_DREQ_MAC);
+	HT_ASSERT_EQ(t, fit_cm_seal_check(&k, b, 220, &good), 0);
+	/* Another key, no key, short, missing, no seal at all. */
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&other, b, 220, &good), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_seal_check(NULL, b, 220, &good), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 19, &good), -EBADMSG);
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, NULL, 220, &good), -EBADMSG);
+	{
+		u8 zero[220] = { 0 };
+
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, zero, 220, &good),
+			     -EBADMSG);
+	}
+	/* Every flipped bit of the seal. */
+	for (unsigned int bit = 0; bit < 20 * 8; bit++) {
+		hand_seal(b, SEAL_DREQ_HDR, SEAL_DREQ_MAC);
+		b[bit / 8] ^= 1u << (bit % 8);
+		if (fit_cm_seal_check(&k, b, 220, &good) != -EBADMSG) {
+			HT_FAIL(t, "seal bit %u flipped: accepted", bit);
+			break;
+		}
+	}
+	/* Every flipped bit of what binds it: a forger's comm ids, ... */
+	hand_seal(b, SEAL_DREQ_HDR, SEAL_DREQ_MAC);
+	for (unsigned int bit = 0; bit < 64; bit++) {
+		u64 m = 1ull << bit;
+
+		if (bit < 32) {
+			x = good; x.src_comm_id ^= (u32)m;
+			HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x),
+				     -EBADMSG);
+			x = good; x.dst_comm_id ^= (u32)m;
+			HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x),
+				     -EBADMSG);
+		}
+		x = good; x.src_epoch ^= m;
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+		x = good; x.dst_epoch ^= m;
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+	}
+	for (unsigned int bit = 0; bit < 128; bit++) {
+		x = good;
+		x.req_mac[bit / 8] ^= 1u << (bit % 8);
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+	}
+	/* Nodes swapped (the peer's own DREQ reflected), another kind. */
+	x = good; x.src_node = 1; x.dst_node = 3;
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+	x = good; x.kind = FIT_CM_SEAL_DREP;
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+	x = good; x.kind = FIT_CM_SEAL_RTU;
+	HT_EXPECT_EQ(t, fit_cm_seal_check(&k, b, 220, &x), -EBADMSG);
+
+	/*
+	 * A replay: the DREQ of an earlier connection between the same
+	 * nodes, even with the same comm ids (the CM's ids can repeat),
+	 * is refused for the connection now up, whose REQ (and, after a
+	 * reboot, an epoch) differs; and the other way round.
+	 */
+	{
+		struct fit_cm_seal_bind old = good, now = good;
+		struct fit_cm_seal w;
+
+		old.req_mac[0] ^= 0x5a;		/* another REQ */
+		HT_ASSERT_EQ(t, fit_cm_seal(&k, &old, &w), 0);
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, &w, sizeof(w), &old), 0);
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, &w, sizeof(w), &now),
+			     -EBADMSG);
+		old = good;
+		old.src_epoch++;		/* the peer rebooted since */
+		HT_ASSERT_EQ(t, fit_cm_seal(&k, &old, &w), 0);
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, &w, sizeof(w), &now),
+			     -EBADMSG);
+		HT_ASSERT_EQ(t, fit_cm_seal(&k, &now, &w), 0);
+		old = good;
+		old.dst_epoch ^= 1ull << 40;
+		HT_EXPECT_EQ(t, fit_cm_seal_check(&k, &w, sizeof(w), &old),
+			     -EBADMSG);
+	}
+}
+
 static const struct htest_case cases[] = {
 	HT_CASE(test_key_parse),
 	HT_CASE(test_cm_mac_vector),
 	HT_CASE(test_cm_mac_refused),
+	HT_CASE(test_cm_seal_vector),
+	HT_CASE(test_cm_seal_refused),
 	HT_CASE(test_keyed_accepted),
 	HT_CASE(test_keyed_leave),
 	HT_CASE(test_keyed_refused),

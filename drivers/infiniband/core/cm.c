@@ -38,6 +38,22 @@
  * thread cannot wait for itself, so there the last reference frees.
  * The delivery checks under cm.lock that the id is alive before the
  * handler runs: an event picked before the destroy is dropped.
+ *
+ * Authentication: an id may carry auth ops (cm.h, struct ib_cm_auth_ops)
+ * whose seal fills the private data of every RTU, DREQ and DREP sent for
+ * it, and whose verify sees every RTU, DREQ and DREP received for it
+ * once it is matched to the id (comm ids, source address) and before
+ * anything else: a refused one changes no state, arms or stops no timer,
+ * gets no DREP and makes no event; it is counted (unauthenticated).  A
+ * forged DREQ thus cannot tear down a connection whose consumer
+ * authenticates.  Both run under cm.lock (they nest inside it).
+ *
+ * A REQ flood: an id made for a REQ stays in REQ_RCVD until its consumer
+ * answers and in REP_SENT until the RTU or the last REP resend (about
+ * 8 s).  At most ib_cm.max_connecting_per_ip such ids per remote address
+ * and ib_cm.max_connecting in all exist at once; a REQ over either limit
+ * gets REJ "no resources" without an id being made, counted (over_limit)
+ * and logged once.
  */
 #include "internal.h"
 
@@ -51,6 +67,7 @@
 #include <tessera/lockdep.h>
 #include <tessera/mutex.h>
 #include <tessera/net.h>
+#include <tessera/params.h>
 #include <tessera/printk.h>
 #include <tessera/rdma/cm.h>
 #include <tessera/rdma/rxe_hdr.h>
@@ -71,6 +88,19 @@
 #define CM_MAX_RETRIES		3
 /* Retransmissions logged one line each, then only counted. */
 #define CM_LOG_RETRIES		32
+
+/*
+ * Ids made for REQs and not yet established (REQ_RCVD, REP_SENT), per
+ * remote address and in all.  A node has one FIT connection per peer and
+ * a few test connections: the defaults leave room for bursts of
+ * reconnections while bounding what a REQ flood can allocate.
+ */
+unsigned int cm_max_connecting_per_ip = 64;
+PARAM_UINT("ib_cm.max_connecting_per_ip", cm_max_connecting_per_ip, 1, 4096,
+	   "IB CM: ids being set up for incoming REQs (REQ_RCVD, REP_SENT) allowed per remote address; a REQ over it gets REJ \"no resources\"");
+unsigned int cm_max_connecting = 1024;
+PARAM_UINT("ib_cm.max_connecting", cm_max_connecting, 1, 65536,
+	   "IB CM: ids being set up for incoming REQs (REQ_RCVD, REP_SENT) allowed in all; a REQ over it gets REJ \"no resources\"");
 
 enum cm_state {
 	IB_CM_IDLE,
@@ -276,6 +306,13 @@ static void cm_send_rej(u32 ip, u64 tid, u32 local_id, u32 remote_id,
 	cm_send(NULL, ip, &rej);
 }
 
+/* The consumer's private data in an RTU, DREQ or DREP of @priv. */
+static void cm_seal(struct cm_id_priv *priv, struct cm_msg *msg)
+{
+	if (priv->id.auth && priv->id.auth->seal)
+		priv->id.auth->seal(&priv->id, msg);
+}
+
 /* ---------------------------------------------------------------- ids */
 
 static struct cm_id_priv *find_local(u32 local_id)
@@ -425,6 +462,7 @@ void ib_destroy_cm_id(struct ib_cm_id *id)
 		dreq.dreq.local_comm_id = id->local_id;
 		dreq.dreq.remote_comm_id = id->remote_id;
 		dreq.dreq.remote_qpn = id->remote_qpn;
+		cm_seal(priv, &dreq);
 		cm_send(NULL, id->remote_ip, &dreq);
 	}
 	list_del(&priv->node);
@@ -502,6 +540,7 @@ int ib_send_cm_rtu(struct ib_cm_id *id)
 		init_hdr(&msg, CM_RTU_ATTR_ID, priv->tid);
 		msg.rtu.local_comm_id = id->local_id;
 		msg.rtu.remote_comm_id = id->remote_id;
+		cm_seal(priv, &msg);
 		cm_send(priv, id->remote_ip, &msg);
 		priv->state = IB_CM_ESTABLISHED;
 		ret = 0;
@@ -569,6 +608,7 @@ int ib_send_cm_dreq(struct ib_cm_id *id)
 		msg.dreq.local_comm_id = id->local_id;
 		msg.dreq.remote_comm_id = id->remote_id;
 		msg.dreq.remote_qpn = id->remote_qpn;
+		cm_seal(priv, &msg);
 		cm_send(priv, id->remote_ip, &msg);
 		priv->state = IB_CM_DREQ_SENT;
 		cm_arm(priv, cm_timeout_ns(CM_RESPONSE_TIMEOUT), CM_MAX_RETRIES);
@@ -598,14 +638,58 @@ static void queue_event(struct cm_event_work *w, struct cm_id_priv *priv,
 	}
 }
 
-static void send_drep(u32 ip, u64 tid, u32 local_id, u32 remote_id)
+/* A DREP; sealed for @priv if it is ours (NULL: a DREQ we do not know). */
+static void send_drep(struct cm_id_priv *priv, u32 ip, u64 tid, u32 local_id,
+		      u32 remote_id)
 {
 	struct cm_msg drep;
 
 	init_hdr(&drep, CM_DREP_ATTR_ID, tid);
 	drep.drep.local_comm_id = local_id;
 	drep.drep.remote_comm_id = remote_id;
+	if (priv)
+		cm_seal(priv, &drep);
 	cm_send(NULL, ip, &drep);
+}
+
+/*
+ * An RTU, DREQ or DREP matched to @p: may the CM act on it?  cm.lock
+ * held.  Refused ones are counted here and logged by the consumer.
+ */
+static bool cm_verified(struct cm_id_priv *p, const struct cm_msg *m)
+{
+	if (!p->id.auth || !p->id.auth->verify ||
+	    !p->id.auth->verify(&p->id, m))
+		return true;
+	cm.stats.unauthenticated++;
+	return false;
+}
+
+/*
+ * May another id be made for a REQ from @ip?  Counts the ids made for
+ * REQs not established yet; cm.lock held.
+ */
+static bool cm_room_for_req(u32 ip)
+{
+	unsigned int from_ip = 0, all = 0;
+	struct cm_id_priv *p;
+
+	list_for_each_entry(p, &cm.ids, node) {
+		if (p->dead || (p->state != IB_CM_REQ_RCVD &&
+				p->state != IB_CM_REP_SENT))
+			continue;
+		all++;
+		if (p->id.remote_ip == ip)
+			from_ip++;
+	}
+	if (from_ip < READ_ONCE(cm_max_connecting_per_ip) &&
+	    all < READ_ONCE(cm_max_connecting))
+		return true;
+	if (!cm.stats.over_limit++)
+		pr_warn("ib_cm: REQ from " IPV4_FMT " refused (REJ no resources): %u ids being set up from it, %u in all (ib_cm.max_connecting_per_ip=%u, ib_cm.max_connecting=%u); further ones only counted\n",
+			IPV4_ARGS(htonl(ip)), from_ip, all,
+			cm_max_connecting_per_ip, cm_max_connecting);
+	return false;
 }
 
 /*
@@ -647,6 +731,12 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 				    IB_CM_REJ_UNSUPPORTED, NULL, 0);
 			return NULL;
 		}
+		if (!cm_room_for_req(ip)) {
+			cm_send_rej(ip, m->hdr.tid, 0, m->req.local_comm_id,
+				    CM_MSG_RESPONSE_REQ,
+				    IB_CM_REJ_NO_RESOURCES, NULL, 0);
+			return NULL;
+		}
 		p = cm_alloc_id(cm.dev, l->id.handler, l->id.context);
 		if (!p) {
 			cm_send_rej(ip, m->hdr.tid, 0, m->req.local_comm_id,
@@ -659,6 +749,7 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 		p->id.remote_ip = ip;
 		p->id.remote_qpn = m->req.local_qpn;
 		p->id.service_id = m->req.service_id;
+		p->id.auth = l->id.auth;
 		p->remote_ca_guid = m->req.local_ca_guid;
 		p->tid = m->hdr.tid;
 		p->state = IB_CM_REQ_RCVD;
@@ -703,6 +794,8 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 			cm.stats.unknown_comm_id++;
 			return NULL;
 		}
+		if (!cm_verified(p, m))
+			return NULL;
 		if (p->state != IB_CM_REP_SENT) {
 			cm.stats.stale++;
 			return NULL;
@@ -751,11 +844,14 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 		if (!p || p->id.remote_ip != ip ||
 		    p->id.remote_id != m->dreq.local_comm_id) {
 			cm.stats.unknown_comm_id++;
-			send_drep(ip, m->hdr.tid, m->dreq.remote_comm_id,
+			send_drep(NULL, ip, m->hdr.tid, m->dreq.remote_comm_id,
 				  m->dreq.local_comm_id);
 			return NULL;
 		}
-		send_drep(ip, m->hdr.tid, p->id.local_id, p->id.remote_id);
+		/* Before the DREP and the QP's end: a forged one is nothing. */
+		if (!cm_verified(p, m))
+			return NULL;
+		send_drep(p, ip, m->hdr.tid, p->id.local_id, p->id.remote_id);
 		if (p->state == IB_CM_TIMEWAIT) {
 			cm.stats.duplicates++;
 			return NULL;
@@ -773,10 +869,13 @@ static struct cm_id_priv *cm_handle(u32 ip, const struct cm_msg *m,
 
 	case CM_DREP_ATTR_ID:
 		p = find_local(m->drep.remote_comm_id);
-		if (!p || p->id.remote_ip != ip) {
+		if (!p || p->id.remote_ip != ip ||
+		    p->id.remote_id != m->drep.local_comm_id) {
 			cm.stats.unknown_comm_id++;
 			return NULL;
 		}
+		if (!cm_verified(p, m))
+			return NULL;
 		if (p->state != IB_CM_DREQ_SENT) {
 			cm.stats.stale++;
 			return NULL;
@@ -1076,6 +1175,7 @@ void ib_cm_dump_counters(void)
 		s->retransmits, s->timeouts, s->duplicates, s->malformed,
 		s->bad_version, s->unsupported, s->unknown_comm_id,
 		s->unknown_service, s->stale);
-	pr_info("ib_cm: dropped_events %llu bad_dispatch %llu\n",
-		s->dropped_events, s->bad_dispatch);
+	pr_info("ib_cm: dropped_events %llu bad_dispatch %llu unauthenticated %llu over_limit %llu\n",
+		s->dropped_events, s->bad_dispatch, s->unauthenticated,
+		s->over_limit);
 }

@@ -57,6 +57,9 @@ struct rdma_id_priv {
 	struct cm_req req;	/* passive: the request */
 	bool own_qp;
 	u8 ack_timeout;		/* 0: CMA_QP_TIMEOUT (rdma_set_ack_timeout) */
+	const struct rdma_cm_auth_ops *auth;	/* rdma_set_auth() */
+	/* While our RTU is sent: the REP's private data, for auth->seal. */
+	const void *rep_pdata;
 };
 
 static struct {
@@ -186,6 +189,97 @@ static enum ib_mtu cma_mtu(void)
 	return m > IB_MTU_1024 ? IB_MTU_1024 : m;
 }
 
+/* ------------------------------------------------- authentication */
+
+/*
+ * The IB CM's seal/verify of an id of ours: the consumer's, in RDMA CM
+ * terms.  cm_id->context is the rdma_id_priv (an id cloned for a REQ
+ * gets it in cma_req_handler(), before the CM handles another message).
+ */
+static u8 *cma_sealed_pdata(struct cm_msg *msg, struct rdma_cm_sealed *m,
+			    u8 *room)
+{
+	switch (msg->hdr.attr_id) {
+	case CM_RTU_ATTR_ID:
+		m->msg = RDMA_CM_MSG_RTU;
+		*room = CM_RTU_PRIVATE_DATA_SIZE;
+		return msg->rtu.private_data;
+	case CM_DREQ_ATTR_ID:
+		m->msg = RDMA_CM_MSG_DREQ;
+		*room = CM_DREQ_PRIVATE_DATA_SIZE;
+		return msg->dreq.private_data;
+	case CM_DREP_ATTR_ID:
+		m->msg = RDMA_CM_MSG_DREP;
+		*room = CM_DREP_PRIVATE_DATA_SIZE;
+		return msg->drep.private_data;
+	}
+	return NULL;
+}
+
+static void cma_ib_seal(struct ib_cm_id *cm_id, struct cm_msg *msg)
+{
+	struct rdma_id_priv *priv = cm_id->context;
+	struct rdma_cm_sealed m = {
+		.src_comm_id = cm_id->local_id,
+		.dst_comm_id = cm_id->remote_id,
+	};
+	u8 room, *pdata = cma_sealed_pdata(msg, &m, &room);
+
+	if (!pdata || !priv || !priv->auth || !priv->auth->seal)
+		return;
+	if (m.msg == RDMA_CM_MSG_RTU && priv->rep_pdata) {
+		m.rep_data = priv->rep_pdata;
+		m.rep_data_len = CM_REP_PRIVATE_DATA_SIZE;
+	}
+	memset(pdata, 0, room);
+	priv->auth->seal(&priv->id, &m, pdata, room);
+}
+
+static int cma_ib_verify(struct ib_cm_id *cm_id, const struct cm_msg *msg)
+{
+	struct rdma_id_priv *priv = cm_id->context;
+	struct rdma_cm_sealed m = { 0 };
+	/* Only to find the private data; nothing is written. */
+	u8 room, *pdata = cma_sealed_pdata((struct cm_msg *)msg, &m, &room);
+
+	if (!pdata)
+		return 0;
+	/* RTU, DREQ and DREP all start with the two comm ids. */
+	switch (m.msg) {
+	case RDMA_CM_MSG_RTU:
+		m.src_comm_id = msg->rtu.local_comm_id;
+		m.dst_comm_id = msg->rtu.remote_comm_id;
+		break;
+	case RDMA_CM_MSG_DREQ:
+		m.src_comm_id = msg->dreq.local_comm_id;
+		m.dst_comm_id = msg->dreq.remote_comm_id;
+		break;
+	case RDMA_CM_MSG_DREP:
+		m.src_comm_id = msg->drep.local_comm_id;
+		m.dst_comm_id = msg->drep.remote_comm_id;
+		break;
+	}
+	/* The id had ops (we are called): without a consumer, refuse. */
+	if (!priv || !priv->auth || !priv->auth->verify)
+		return -EBADMSG;
+	return priv->auth->verify(&priv->id, &m, pdata, room);
+}
+
+static const struct ib_cm_auth_ops cma_ib_auth = {
+	.seal = cma_ib_seal,
+	.verify = cma_ib_verify,
+};
+
+int rdma_set_auth(struct rdma_cm_id *id, const struct rdma_cm_auth_ops *ops)
+{
+	struct rdma_id_priv *priv = to_id_priv(id);
+
+	if (priv->state != CMA_IDLE || priv->cm_id)
+		return -EINVAL;
+	priv->auth = ops;
+	return 0;
+}
+
 /* ---------------------------------------------------- IB CM events */
 
 static int cma_deliver(struct rdma_id_priv *priv, enum rdma_cm_event_type t,
@@ -236,6 +330,7 @@ static int cma_req_handler(struct rdma_id_priv *listener,
 		return -ENOMEM;
 	}
 	priv->handler = listener->handler;
+	priv->auth = listener->auth;
 	priv->id.context = listener->id.context;
 	priv->id.device = cma.dev;
 	priv->id.local_ip = cma.ip;
@@ -295,7 +390,9 @@ static void cma_rep_handler(struct rdma_id_priv *priv,
 			    IB_CM_REJ_CONSUMER_DEFINED, NULL, 0);
 		return;
 	}
+	priv->rep_pdata = rep->private_data;
 	ib_send_cm_rtu(priv->cm_id);
+	priv->rep_pdata = NULL;
 	priv->state = CMA_ESTABLISHED;
 	ev.private_data = rep->private_data;
 	ev.private_data_len = CM_REP_PRIVATE_DATA_SIZE;
@@ -397,6 +494,8 @@ int rdma_listen(struct rdma_cm_id *id, u16 port)
 		priv->cm_id = NULL;
 		return ret;
 	}
+	if (priv->auth)
+		priv->cm_id->auth = &cma_ib_auth;
 	ret = ib_cm_listen(priv->cm_id, (u64)RDMA_PS_TCP << 16 | port);
 	if (ret) {
 		ib_destroy_cm_id(priv->cm_id);
@@ -493,6 +592,8 @@ int rdma_connect(struct rdma_cm_id *id, u32 ip, u16 port,
 		priv->cm_id = NULL;
 		return ret;
 	}
+	if (priv->auth)
+		priv->cm_id->auth = &cma_ib_auth;
 	priv->param = *param;
 
 	req.service_id = (u64)RDMA_PS_TCP << 16 | port;

@@ -18,4 +18,10 @@
 extern void (*ib_cm_test_dispatch_hook)(struct ib_cm_id *id,
 					const struct ib_cm_event *ev);
 
+/*
+ * ib_cm.max_connecting_per_ip and ib_cm.max_connecting (cm.c): a test
+ * lowers them to reach them with a few REQs, and restores them.
+ */
+extern unsigned int cm_max_connecting_per_ip, cm_max_connecting;
+
 #endif /* _IB_CORE_INTERNAL_H */

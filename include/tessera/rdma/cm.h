@@ -250,9 +250,35 @@ struct ib_cm_event {
 typedef int (*ib_cm_handler)(struct ib_cm_id *id,
 			     const struct ib_cm_event *ev);
 
+/*
+ * Authentication of the messages that follow a connection's handshake
+ * (RTU, DREQ, DREP), for a consumer that authenticates its REQ and REP
+ * in their private data (FIT under a cluster key).  Both run on the
+ * thread that sends or receives, with the CM's lock held: they must not
+ * call the CM, sleep or take a lock that is held around a CM call.
+ *
+ * @seal fills the private data of an RTU, DREQ or DREP the CM is about
+ * to send for @id (its hdr.attr_id says which; the comm ids are filled
+ * in), including the DREQ ib_destroy_cm_id() sends and the DREP that
+ * answers a DREQ.
+ * @verify is called for an RTU, DREQ or DREP received for @id, after
+ * the CM matched it to @id and before it acts on it in any way (state,
+ * timers, the DREP answering a DREQ, the event): non-zero drops it,
+ * counted as unauthenticated; the consumer logs.
+ */
+struct ib_cm_auth_ops {
+	void (*seal)(struct ib_cm_id *id, struct cm_msg *msg);
+	int (*verify)(struct ib_cm_id *id, const struct cm_msg *msg);
+};
+
 struct ib_cm_id {
 	ib_cm_handler handler;
 	void *context;
+	/*
+	 * NULL: RTU/DREQ/DREP unauthenticated.  Set before ib_cm_listen()
+	 * or ib_send_cm_req(); an id cloned for a REQ gets its listener's.
+	 */
+	const struct ib_cm_auth_ops *auth;
 	struct ib_device *device;
 	u64 service_id;
 	u32 local_id, remote_id;
@@ -300,6 +326,10 @@ struct ib_cm_counters {
 	unsigned long long dropped_events;
 	/* A freed id reached delivery (a lifetime bug; never expected). */
 	unsigned long long bad_dispatch;
+	/* RTU/DREQ/DREP its id's auth->verify refused: dropped. */
+	unsigned long long unauthenticated;
+	/* REQs refused (REJ "no resources"): too many ids connecting. */
+	unsigned long long over_limit;
 };
 void ib_cm_dump_counters(void);
 const struct ib_cm_counters *ib_cm_counters(void);

@@ -77,6 +77,39 @@ struct rdma_cm_id;
 typedef int (*rdma_cm_event_handler)(struct rdma_cm_id *id,
 				     const struct rdma_cm_event *ev);
 
+/*
+ * Authenticating what follows the handshake.  A consumer that proves its
+ * REQ and REP in their private data (FIT under a cluster key) can seal
+ * the RTU, DREQ and DREP of its connections the same way: @seal writes
+ * the private data of each one the CM sends for @id (@room bytes at
+ * @pdata, zeroed), @verify checks each one received for @id before the
+ * CM acts on it (no state change, no QP move, no DREP, no event when it
+ * returns non-zero: a forged DREQ tears nothing down).  Both run with
+ * the IB CM's lock held, on the thread that sends or receives: they must
+ * not call the CM or sleep (cm.h, struct ib_cm_auth_ops).
+ */
+enum rdma_cm_sealed_msg {
+	RDMA_CM_MSG_RTU,
+	RDMA_CM_MSG_DREQ,
+	RDMA_CM_MSG_DREP,
+};
+
+struct rdma_cm_sealed {
+	enum rdma_cm_sealed_msg msg;
+	u32 src_comm_id;	/* the sender's comm id */
+	u32 dst_comm_id;	/* the receiver's */
+	/* Sealing an RTU: the private data of the REP it answers. */
+	const void *rep_data;
+	u8 rep_data_len;
+};
+
+struct rdma_cm_auth_ops {
+	void (*seal)(struct rdma_cm_id *id, const struct rdma_cm_sealed *m,
+		     u8 *pdata, u8 room);
+	int (*verify)(struct rdma_cm_id *id, const struct rdma_cm_sealed *m,
+		      const u8 *pdata, u8 len);
+};
+
 struct rdma_cm_id {
 	struct ib_device *device;
 	struct ib_qp *qp;		/* from rdma_create_qp() */
@@ -98,6 +131,15 @@ void rdma_destroy_id(struct rdma_cm_id *id);
 
 /* Connect requests to @port (on our address) come to @id's handler. */
 int rdma_listen(struct rdma_cm_id *id, u16 port);
+
+/*
+ * Seal and verify the RTU, DREQ and DREP of @id's connection with @ops
+ * (above); call before rdma_listen() or rdma_connect().  The ids of the
+ * CONNECT_REQUESTs a listener gets inherit its ops.  Without: they carry
+ * no private data and are taken as they come (rping, rdmatest).
+ * 0 or -EINVAL (too late).
+ */
+int rdma_set_auth(struct rdma_cm_id *id, const struct rdma_cm_auth_ops *ops);
 
 /* An RC QP for @id, moved to INIT; id->qp. */
 int rdma_create_qp(struct rdma_cm_id *id, struct ib_pd *pd,

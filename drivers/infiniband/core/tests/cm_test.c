@@ -11,6 +11,13 @@
  * run for an id once its destroy has returned.  Without rxe0 (no network
  * interface) every case is skipped.  Two-node CM scenarios are in
  * tests/cluster/test_rdma.py.
+ *
+ * Authentication (struct ib_cm_auth_ops): the test's seal writes one
+ * byte per side into the private data and its verify wants KT_SEAL_OK;
+ * an RTU or DREQ with another byte must change nothing on the receiver
+ * (no event, no DREP, its state kept) and be counted.  The limit on ids
+ * set up for REQs is lowered to 2 and a third REQ must get REJ "no
+ * resources" while the first two are held.
  */
 #include "../internal.h"
 
@@ -43,7 +50,11 @@ struct kt_side {
 	u16 rej_reason;
 	bool destroyed;		/* its ib_destroy_cm_id() has returned */
 	int late_calls;		/* handler calls after that: the bug */
+	u8 seal;		/* auth: the byte its RTU/DREQ/DREP carry */
+	int verified, refused;	/* auth: messages its verify saw */
 };
+
+#define KT_SEAL_OK		0xa5
 
 static struct {
 	struct kt_side l, a, p;	/* listener, active, passive */
@@ -365,6 +376,227 @@ out:
 	kt_teardown();
 }
 
+/* ---------------------------------------------------- authentication */
+
+static u8 *kt_pdata(struct cm_msg *m)
+{
+	switch (m->hdr.attr_id) {
+	case CM_RTU_ATTR_ID:
+		return m->rtu.private_data;
+	case CM_DREQ_ATTR_ID:
+		return m->dreq.private_data;
+	case CM_DREP_ATTR_ID:
+		return m->drep.private_data;
+	}
+	return NULL;
+}
+
+static void kt_seal(struct ib_cm_id *id, struct cm_msg *m)
+{
+	struct kt_side *s = id->context;
+	u8 *p = kt_pdata(m);
+
+	if (p)
+		p[0] = s->seal;
+}
+
+static int kt_verify(struct ib_cm_id *id, const struct cm_msg *m)
+{
+	struct kt_side *s = id->context;
+	const u8 *p = kt_pdata((struct cm_msg *)m);
+	int ret = p && p[0] == KT_SEAL_OK ? 0 : -EBADMSG;
+
+	if (ret)
+		s->refused++;
+	else
+		s->verified++;
+	wake_up_all(&kt_wq);
+	return ret;
+}
+
+static const struct ib_cm_auth_ops kt_auth = {
+	.seal = kt_seal,
+	.verify = kt_verify,
+};
+
+/* Listener and active id with kt_auth, before any message. */
+static void kt_setup_auth(void)
+{
+	kt.listen->auth = &kt_auth;
+	kt.active->auth = &kt_auth;
+	kt.l.seal = kt.a.seal = kt.p.seal = KT_SEAL_OK;
+}
+
+/*
+ * Wait for @s's verify to have refused a message.  The CM counts it
+ * after verify returns, under cm.lock: a CM call of the test (which
+ * takes cm.lock) afterwards sees the count.
+ */
+static bool kt_refused(struct kt_side *s)
+{
+	return wait_event_timeout(kt_wq, READ_ONCE(s->refused) > 0,
+				  msecs_to_jiffies(KT_EVENT_MS)) != 0;
+}
+
+/* Sealed RTU and DREQ/DREP: a connection comes up and goes down. */
+static void ib_cm_auth_sealed(struct ktest *t)
+{
+	const struct ib_cm_counters *c = ib_cm_counters();
+	unsigned long long refused = c->unauthenticated;
+
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	kt_setup_auth();
+	if (!kt_connect(t))
+		goto out;
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.active), 0);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_DREP_RECEIVED));
+	KT_EXPECT_EQ(t, kt.p.nr[IB_CM_DREQ_RECEIVED], 1);
+	/* The passive id verified the RTU and the DREQ, the active the DREP. */
+	KT_EXPECT_EQ(t, kt.p.verified, 2);
+	KT_EXPECT_EQ(t, kt.a.verified, 1);
+	KT_EXPECT_EQ(t, c->unauthenticated, refused);
+out:
+	kt_teardown();
+}
+
+/* An RTU without the seal: the passive id stays in REP_SENT. */
+static void ib_cm_auth_rtu_refused(struct ktest *t)
+{
+	const struct ib_cm_counters *c = ib_cm_counters();
+	unsigned long long refused = c->unauthenticated;
+
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	kt_setup_auth();
+	kt.a.seal = 0;
+	KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+	KT_EXPECT_TRUE(t, kt_refused(&kt.p));
+	/* Still waiting for the RTU: it may reject, as in REP_SENT only. */
+	KT_EXPECT_EQ(t, ib_send_cm_rej(kt.passive, IB_CM_REJ_TIMEOUT, NULL,
+				       0), 0);
+	KT_EXPECT_EQ(t, kt.p.nr[IB_CM_RTU_RECEIVED], 0);
+	/* At least: the REP may have been resent, and the RTU with it. */
+	KT_EXPECT_TRUE(t, c->unauthenticated >= refused + 1);
+	kt_teardown();
+}
+
+/*
+ * A forged DREQ (wrong seal) for an established connection: the passive
+ * id gets no event, sends no DREP and stays ESTABLISHED (it can still
+ * send its own DREQ, which the active id takes).
+ */
+static void ib_cm_auth_dreq_refused(struct ktest *t)
+{
+	const struct ib_cm_counters *c = ib_cm_counters();
+	unsigned long long refused = c->unauthenticated;
+
+	KT_SETUP(t, KT_REQ_ACCEPT);
+	kt_setup_auth();
+	if (!kt_connect(t))
+		goto out;
+	kt.a.seal = 0x5a;
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.active), 0);
+	KT_EXPECT_TRUE(t, kt_refused(&kt.p));
+	/* Still ESTABLISHED: its own DREQ goes, and is answered. */
+	kt.a.seal = KT_SEAL_OK;
+	KT_EXPECT_EQ(t, ib_send_cm_dreq(kt.passive), 0);
+	KT_EXPECT_EQ(t, kt.p.nr[IB_CM_DREQ_RECEIVED], 0);
+	KT_EXPECT_TRUE(t, c->unauthenticated >= refused + 1);
+	KT_EXPECT_TRUE(t, kt_saw(&kt.a, IB_CM_DREQ_RECEIVED));
+	KT_EXPECT_TRUE(t, kt_saw(&kt.p, IB_CM_DREP_RECEIVED));
+	/*
+	 * No DREP answered the forged DREQ: one would have reached the
+	 * active id (in DREQ_SENT) before the passive id's DREQ.
+	 */
+	KT_EXPECT_EQ(t, kt.a.nr[IB_CM_DREP_RECEIVED], 0);
+out:
+	kt_teardown();
+}
+
+/* ------------------------------------------------------- the id limit */
+
+static struct ib_cm_id *kt_held[4];
+static int kt_nr_held;
+
+/* Keeps every REQ's id (REQ_RCVD), answering nothing. */
+static int kt_hold_handler(struct ib_cm_id *id, const struct ib_cm_event *ev)
+{
+	if (ev->event == IB_CM_REQ_RECEIVED &&
+	    kt_nr_held < (int)ARRAY_SIZE(kt_held)) {
+		kt_held[kt_nr_held] = id;
+		WRITE_ONCE(kt_nr_held, kt_nr_held + 1);
+		id->context = NULL;
+		wake_up_all(&kt_wq);
+	}
+	return 0;
+}
+
+/* Three REQs from three ids, two held: the third gets REJ no resources. */
+static void kt_limit_case(struct ktest *t, unsigned int per_ip,
+			  unsigned int all)
+{
+	const struct ib_cm_counters *c = ib_cm_counters();
+	unsigned long long over = c->over_limit;
+	unsigned int old_ip = cm_max_connecting_per_ip;
+	unsigned int old_all = cm_max_connecting;
+	struct ib_cm_id *act[3] = { 0 };
+	struct kt_side sides[3] = { 0 };
+	struct ib_cm_id *saved;
+
+	KT_SETUP(t, KT_REQ_HOLD);
+	ib_destroy_cm_id(kt.listen);
+	kt.listen = ib_create_cm_id(&rxe_net_dev()->ib, kt_hold_handler,
+				    NULL);
+	KT_ASSERT_FALSE(t, IS_ERR(kt.listen));
+	KT_EXPECT_EQ(t, ib_cm_listen(kt.listen, KT_SERVICE), 0);
+	kt_nr_held = 0;
+	WRITE_ONCE(cm_max_connecting_per_ip, per_ip);
+	WRITE_ONCE(cm_max_connecting, all);
+	saved = kt.active;
+	for (int i = 0; i < 3; i++) {
+		act[i] = ib_create_cm_id(&rxe_net_dev()->ib, kt_handler,
+					 &sides[i]);
+		if (IS_ERR(act[i])) {
+			act[i] = NULL;
+			KT_FAIL(t, "ib_create_cm_id");
+			goto out;
+		}
+		kt.active = act[i];
+		KT_EXPECT_EQ(t, kt_send_req(18, 3), 0);
+		/* One at a time: the held ones are in REQ_RCVD first. */
+		if (i < 2)
+			KT_EXPECT_TRUE(t, wait_event_timeout(kt_wq,
+				READ_ONCE(kt_nr_held) == i + 1,
+				msecs_to_jiffies(KT_EVENT_MS)) != 0);
+	}
+	KT_EXPECT_TRUE(t, kt_saw(&sides[2], IB_CM_REJ_RECEIVED));
+	KT_EXPECT_EQ(t, sides[2].rej_reason, IB_CM_REJ_NO_RESOURCES);
+	KT_EXPECT_EQ(t, kt_nr_held, 2);
+	KT_EXPECT_EQ(t, c->over_limit, over + 1);
+	KT_EXPECT_EQ(t, sides[0].nr[IB_CM_REJ_RECEIVED], 0);
+	KT_EXPECT_EQ(t, sides[1].nr[IB_CM_REJ_RECEIVED], 0);
+out:
+	WRITE_ONCE(cm_max_connecting_per_ip, old_ip);
+	WRITE_ONCE(cm_max_connecting, old_all);
+	kt.active = saved;
+	for (int i = 0; i < 3; i++)
+		if (act[i])
+			ib_destroy_cm_id(act[i]);
+	for (int i = 0; i < kt_nr_held; i++)
+		ib_destroy_cm_id(kt_held[i]);
+	kt_nr_held = 0;
+	kt_teardown();
+}
+
+static void ib_cm_req_limit_per_ip(struct ktest *t)
+{
+	kt_limit_case(t, 2, 1024);
+}
+
+static void ib_cm_req_limit_total(struct ktest *t)
+{
+	kt_limit_case(t, 64, 2);
+}
+
 static struct ktest_case ib_cm_cases[] = {
 	KTEST_CASE(ib_cm_loopback_connect),
 	KTEST_CASE(ib_cm_handler_refuses),
@@ -373,6 +605,11 @@ static struct ktest_case ib_cm_cases[] = {
 	KTEST_CASE(ib_cm_destroy_vs_timeout),
 	KTEST_CASE(ib_cm_destroy_listener_vs_req),
 	KTEST_CASE(ib_cm_destroy_from_handler),
+	KTEST_CASE(ib_cm_auth_sealed),
+	KTEST_CASE(ib_cm_auth_rtu_refused),
+	KTEST_CASE(ib_cm_auth_dreq_refused),
+	KTEST_CASE(ib_cm_req_limit_per_ip),
+	KTEST_CASE(ib_cm_req_limit_total),
 	{}
 };
 
