@@ -96,6 +96,7 @@ static int dir_iter(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		ret = ext4_bread(fs, m.pblk, &b);
 		if (ret)
 			return ret;
+		fs->stats.dir_blocks_read++;
 		ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, b->data,
 					   &end);
 		while (!ret && pos.off < end) {
@@ -148,12 +149,18 @@ int ext4_dir_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		  struct ext4_dpos *out)
 {
 	struct find_ctx fc = { .name = name, .len = len, .out = out };
-	int ret = dir_iter(fs, dir, xl, find_one, &fc);
+	int ret = ext4_dx_find(fs, dir, xl, name, len, out);
 
-	if (ret < 0)
+	if (ret == -ENOENT)
 		return ret;
-	if (!ret)
-		return -ENOENT;
+	if (ret == -EAGAIN) {
+		/* Not indexed, or the index failed a check: walk it all. */
+		ret = dir_iter(fs, dir, xl, find_one, &fc);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return -ENOENT;
+	}
 	if (!out->ino || out->ino > fs->inodes_count) {
 		ext4_bad(fs, corrupt, "inode %u: entry to inode %u\n",
 			 dir->ino, out->ino);

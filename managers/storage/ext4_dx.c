@@ -90,27 +90,32 @@ int ext4_dx_unindex(struct ext4_fs *fs, struct ext4_inode_info *dir,
  * The index of a hashed directory: block 0 holds ".", ".." and the
  * root (struct ext4_dx_root_info, then (hash, block) entries whose first
  * hash field is the dx_countlimit), pointing at leaf blocks, or with
- * indirect_levels 1 at interior index blocks that point at leaves.  An
- * entry covers the hashes from its own up to the next entry's; bit 0
- * of an entry's hash says the hash before it continues into its block
- * (a collision run split across two leaves).  Without largedir (which
- * the writer does not take) there is at most one interior level.
+ * indirect_levels 1 (2 with largedir) at interior index blocks, whose
+ * entries point at the next level.  An entry covers the hashes from its
+ * own up to the next entry's; bit 0 of an entry's hash says the hash
+ * before it continues into its block (a collision run split across two
+ * leaves).  The writer handles at most one interior level; a lookup
+ * reads largedir's second one too.
  */
-#define DX_MAX_DEPTH	2		/* the root and one interior level */
+#define DX_MAX_DEPTH	3		/* the root and two interior levels */
+#define DX_WRITE_DEPTH	2		/* the root and one interior level */
 #define DX_BLOCK_MASK	0x0fffffff	/* an entry's block number */
+#define DX_HASH_MAX	0xffffffffu
 
 struct dx_node {
 	struct bcache_buf *b;
 	u32 count_off;			/* of its dx_countlimit */
 	u32 at;				/* the entry followed down */
+	u32 lo, hi;			/* the hashes its parent sends here */
 };
 
 struct dx_path {
 	struct dx_node node[DX_MAX_DEPTH];
 	int depth;			/* nodes held in node[] */
+	int levels;			/* the root's indirect_levels */
 	u32 leaf;			/* the leaf's logical block */
 	u8 version;			/* EXT4_HASH_*, flavour included */
-	struct ext4_dirhash hash;	/* of the name being added */
+	struct ext4_dirhash hash;	/* of the name being added or found */
 };
 
 /* A live entry of a leaf being split, by hash. */
@@ -139,6 +144,11 @@ static struct ext4_dx_entry *dx_entries(const struct dx_node *n)
 	return (void *)((u8 *)n->b->data + n->count_off);
 }
 
+static u32 dx_count(const struct dx_node *n)
+{
+	return le16_get(&dx_countlimit(n)->count);
+}
+
 void ext4_dx_csum_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		      u8 *blk, u32 count_off)
 {
@@ -161,41 +171,109 @@ static void dx_path_put(struct ext4_fs *fs, struct dx_path *path)
 		bcache_put(&fs->bc, path->node[--path->depth].b);
 }
 
-/* Read directory block @lblk (checksum checked) into *b.  -EIO. */
+/* The blocks @dir's size covers: where index entries may point. */
+static u64 dx_dir_blocks(const struct ext4_fs *fs,
+			 const struct ext4_inode_info *dir)
+{
+	return DIV_ROUND_UP(dir->size, fs->block_size);
+}
+
+/*
+ * Read directory block @lblk (checksum checked) into *b, mapping it
+ * through @xl, or with ext4_map_block() when @xl is NULL (the reader has
+ * no extent list).  Counted in stats.dir_blocks_read.  -EIO.
+ */
 static int dir_block_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 			  const struct ext4_xlist *xl, u32 lblk,
 			  struct bcache_buf **b, u32 *end)
 {
-	struct ext4_xt m;
+	u64 pblk = 0;
 	int ret;
 
-	ext4_xl_lookup(xl, lblk, &m);
-	if (lblk >= dir->size / fs->block_size || !m.pblk || m.uninit) {
+	if (lblk < dx_dir_blocks(fs, dir)) {
+		if (xl) {
+			struct ext4_xt m;
+
+			ext4_xl_lookup(xl, lblk, &m);
+			pblk = m.uninit ? 0 : m.pblk;
+		} else {
+			struct ext4_map map;
+
+			if (ext4_map_block(fs, dir, lblk, &map))
+				return -EIO;	/* counted by the map */
+			pblk = map.pblk;
+		}
+	}
+	if (!pblk) {
 		ext4_bad(fs, corrupt, "inode %u: hash index points at block %u\n",
 			 dir->ino, lblk);
 		return -EIO;
 	}
-	ret = ext4_bread(fs, m.pblk, b);
+	ret = ext4_bread(fs, pblk, b);
 	if (ret)
 		return ret;
-	ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, (*b)->data, end);
+	fs->stats.dir_blocks_read++;
+	ret = ext4_dir_block_check(fs, dir, lblk, pblk, (*b)->data, end);
 	if (ret)
 		bcache_put(&fs->bc, *b);
 	return ret;
 }
 
 /*
- * Read index block @lblk (the root if 0) as the next node of @path and
- * check its header and count.  0, -EAGAIN (a root we do not handle:
- * unknown hash, more levels), -EIO.
+ * Check index node @n (directory block @lblk): the fake entry of an
+ * interior node, count and limit, every block number inside the
+ * directory and not the root, and the hashes in order and inside what
+ * the parent's entry sends to the node (n->lo, n->hi: Linux finds the
+ * leaf by binary search, which silently goes wrong on an unordered node).
+ * 0, or -EIO (counted and logged).
+ */
+static int dx_node_check(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+			 u32 lblk, const struct dx_node *n)
+{
+	const struct ext4_dx_countlimit *cl = dx_countlimit(n);
+	const struct ext4_dx_entry *e = dx_entries(n);
+	const struct ext4_dir_entry_2 *de = n->b->data;
+	u64 nr = dx_dir_blocks(fs, dir);
+	u32 count = le16_get(&cl->count);
+	u32 i, prev = n->lo, hash, blk;
+
+	if (lblk && (le32_get(&de->inode) ||
+		     le16_get(&de->rec_len) != fs->block_size))
+		goto bad;
+	if (le16_get(&cl->limit) != dx_limit(fs, n->count_off) || !count ||
+	    count > le16_get(&cl->limit))
+		goto bad;
+	for (i = 0; i < count; i++) {
+		blk = le32_get(&e[i].block) & DX_BLOCK_MASK;
+		if (!blk || blk >= nr)
+			goto bad;
+		if (!i)
+			continue;
+		hash = le32_get(&e[i].hash);
+		if (hash < prev || hash > n->hi)
+			goto bad;
+		prev = hash;
+	}
+	return 0;
+bad:
+	ext4_bad(fs, corrupt, "inode %u: bad hash index block %u\n",
+		 dir->ino, lblk);
+	return -EIO;
+}
+
+/*
+ * Read index block @lblk (the root if 0) as the next node of @path,
+ * covering hashes [@lo, @hi], and check it (dx_node_check(), the root's
+ * header).  0, -EAGAIN (a root the writer does not handle: unknown
+ * hash, more levels than it takes), -EIO.  With @lookup, a root a lookup
+ * cannot follow is -EIO, counted: it is not what Linux writes.
  */
 static int dx_node_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-			const struct ext4_xlist *xl, u32 lblk,
-			struct dx_path *path)
+			const struct ext4_xlist *xl, u32 lblk, u32 lo, u32 hi,
+			struct dx_path *path, bool lookup)
 {
 	struct dx_node *n = &path->node[path->depth];
-	u32 bs = fs->block_size, count, end;
-	struct ext4_dx_countlimit *cl;
+	u32 bs = fs->block_size, end;
 	struct ext4_dir_entry_2 *de;
 	u8 *blk;
 	int ret;
@@ -206,34 +284,57 @@ static int dx_node_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	path->depth++;
 	blk = n->b->data;
 	de = (void *)blk;
-	n->at = 0;
-	n->count_off = EXT4_DX_NODE_COUNT_OFF;
+	*n = (struct dx_node){ .b = n->b, .count_off = EXT4_DX_NODE_COUNT_OFF,
+			       .lo = lo, .hi = hi };
 	if (lblk == 0) {
 		const struct ext4_dx_root_info *info = (const void *)(blk + 24);
 		struct ext4_dir_entry_2 *dd = (void *)(blk + 12);
+		u32 max = DX_WRITE_DEPTH;
 
 		if (le16_get(&de->rec_len) != 12 ||
 		    le16_get(&dd->rec_len) != bs - 12 ||
 		    le32_get(&info->reserved_zero) ||
 		    info->info_length != sizeof(*info))
 			goto bad;
+		if (lookup && (fs->feature_incompat &
+			       EXT4_FEATURE_INCOMPAT_LARGEDIR))
+			max = DX_MAX_DEPTH;
 		if (info->hash_version > EXT4_HASH_TEA ||
-		    info->indirect_levels >= DX_MAX_DEPTH)
-			return -EAGAIN;
+		    info->indirect_levels >= max || (info->unused_flags & 1)) {
+			if (!lookup)
+				return -EAGAIN;
+			goto bad;
+		}
 		n->count_off = ext4_dx_root_count_off(blk);
-	} else if (le32_get(&de->inode) || le16_get(&de->rec_len) != bs) {
-		goto bad;
 	}
-	cl = dx_countlimit(n);
-	count = le16_get(&cl->count);
-	if (le16_get(&cl->limit) != dx_limit(fs, n->count_off) || !count ||
-	    count > le16_get(&cl->limit))
-		goto bad;
-	return 0;
+	return dx_node_check(fs, dir, lblk, n);
 bad:
-	ext4_bad(fs, corrupt, "inode %u: bad hash index block %u\n",
-		 dir->ino, lblk);
+	ext4_bad(fs, corrupt, "inode %u: bad hash index root\n", dir->ino);
 	return -EIO;
+}
+
+/* The leaf (or node) block entry n->at of @n points at. */
+static u32 dx_at_block(const struct dx_node *n)
+{
+	return le32_get(&dx_entries(n)[n->at].block) & DX_BLOCK_MASK;
+}
+
+/*
+ * Read the node entry n->at of @path's deepest node @n points at as the
+ * next node, covering the hashes from that entry's up to the next one's.
+ * 0, -EAGAIN, -EIO as dx_node_read().
+ */
+static int dx_read_child(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+			 const struct ext4_xlist *xl, struct dx_path *path,
+			 bool lookup)
+{
+	const struct dx_node *n = &path->node[path->depth - 1];
+	const struct ext4_dx_entry *e = dx_entries(n);
+	u32 lo = n->at ? le32_get(&e[n->at].hash) & ~1u : n->lo;
+	u32 hi = n->at + 1 < dx_count(n) ? le32_get(&e[n->at + 1].hash) :
+					     n->hi;
+
+	return dx_node_read(fs, dir, xl, dx_at_block(n), lo, hi, path, lookup);
 }
 
 /*
@@ -243,17 +344,16 @@ bad:
  */
 static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		    const struct ext4_xlist *xl, const char *name, u32 len,
-		    struct dx_path *path)
+		    struct dx_path *path, bool lookup)
 {
 	const struct ext4_dx_root_info *info;
-	u32 levels, i, count, next;
 	int ret;
 
-	ret = dx_node_read(fs, dir, xl, 0, path);
+	ret = dx_node_read(fs, dir, xl, 0, 0, DX_HASH_MAX, path, lookup);
 	if (ret)
 		goto fail;
 	info = (const void *)((u8 *)path->node[0].b->data + 24);
-	levels = info->indirect_levels;
+	path->levels = info->indirect_levels;
 	path->version = info->hash_version;
 	if (fs->hash_unsigned)
 		path->version += EXT4_HASH_UNSIGNED_DELTA;
@@ -264,28 +364,150 @@ static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	for (;;) {
 		struct dx_node *n = &path->node[path->depth - 1];
 		const struct ext4_dx_entry *e = dx_entries(n);
+		u32 lo = 1, hi = dx_count(n) - 1;
 
-		count = le16_get(&dx_countlimit(n)->count);
-		for (i = 1; i < count && le32_get(&e[i].hash) <= path->hash.hash;
-		     i++)
-			n->at = i;
-		next = le32_get(&e[n->at].block) & DX_BLOCK_MASK;
-		if (!next)
-			goto bad;
-		if (path->depth > levels)
+		/* The hashes are in order (dx_node_check()): bisect. */
+		while (lo <= hi) {
+			u32 mid = lo + (hi - lo) / 2;
+
+			if (le32_get(&e[mid].hash) > path->hash.hash)
+				hi = mid - 1;
+			else
+				lo = mid + 1;
+		}
+		n->at = lo - 1;
+		if (path->depth > path->levels)
 			break;
-		ret = dx_node_read(fs, dir, xl, next, path);
+		ret = dx_read_child(fs, dir, xl, path, lookup);
 		if (ret)
 			goto fail;
 	}
-	path->leaf = next;
+	path->leaf = dx_at_block(&path->node[path->depth - 1]);
 	return 0;
-bad:
-	ext4_bad(fs, corrupt, "inode %u: hash index points at block 0\n",
-		 dir->ino);
-	ret = -EIO;
 fail:
 	dx_path_put(fs, path);
+	return ret;
+}
+
+/*
+ * Search leaf @lblk of @dir for @name: 0 with *out, -ENOENT, -EIO (a bad
+ * block or entry: counted).
+ */
+static int dx_leaf_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+			const struct ext4_xlist *xl, u32 lblk,
+			const char *name, u32 len, struct ext4_dpos *out)
+{
+	struct ext4_dpos pos = { .lblk = lblk, .prev = -1 };
+	struct bcache_buf *b;
+	int ret, rec;
+	u32 end;
+
+	ret = dir_block_read(fs, dir, xl, lblk, &b, &end);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	/* rec_len >= 12 (ext4_dirent_check()) bounds the walk. */
+	while (pos.off < end) {
+		const struct ext4_dir_entry_2 *de =
+			(const void *)((u8 *)b->data + pos.off);
+
+		rec = ext4_dirent_check(fs, dir, lblk, b->data, pos.off, end);
+		if (rec < 0) {
+			ret = rec;
+			break;
+		}
+		if (le32_get(&de->inode) && de->name_len == len &&
+		    !memcmp(de->name, name, len)) {
+			*out = pos;
+			out->pblk = b->blk;
+			out->end = end;
+			out->ino = le32_get(&de->inode);
+			out->type = de->file_type;
+			ret = 0;
+			break;
+		}
+		pos.prev = pos.off;
+		pos.off += rec;
+	}
+	bcache_put(&fs->bc, b);
+	return ret;
+}
+
+/*
+ * Move @path to the next leaf if the name's hash continues there (Linux's
+ * ext4_htree_next_block()): the next entry of the deepest node that has
+ * one must carry the hash with bit 0 set; the nodes below that entry are
+ * read down to the leaf level.  1 when moved, 0 when the hash ends here,
+ * -EIO.
+ */
+static int dx_next_leaf(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+			const struct ext4_xlist *xl, struct dx_path *path)
+{
+	int d = path->depth - 1, ret;
+	struct dx_node *n;
+
+	for (;;) {
+		n = &path->node[d];
+		if (++n->at < dx_count(n))
+			break;
+		if (!d)
+			return 0;
+		d--;
+	}
+	if ((le32_get(&dx_entries(n)[n->at].hash) & ~1u) != path->hash.hash)
+		return 0;
+	while (path->depth > d + 1)
+		bcache_put(&fs->bc, path->node[--path->depth].b);
+	while (path->depth <= path->levels) {
+		ret = dx_read_child(fs, dir, xl, path, true);
+		if (ret)
+			return ret;
+	}
+	path->leaf = dx_at_block(&path->node[path->depth - 1]);
+	return 1;
+}
+
+bool ext4_dx_usable(const struct ext4_fs *fs, const struct ext4_inode_info *dir)
+{
+	return (dir->flags & EXT4_INDEX_FL) &&
+	       (fs->feature_compat & EXT4_FEATURE_COMPAT_DIR_INDEX);
+}
+
+int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 const struct ext4_xlist *xl, const char *name, u32 len,
+		 struct ext4_dpos *out)
+{
+	struct dx_path path = { .depth = 0 };
+	u64 leaves, max_leaves = dx_dir_blocks(fs, dir);
+	int ret;
+
+	if (!ext4_dx_usable(fs, dir) || !len || len > EXT4_NAME_LEN)
+		return -EAGAIN;
+	/* "." and ".." live in block 0, before the root: not indexed. */
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return -EAGAIN;
+	ret = dx_probe(fs, dir, xl, name, len, &path, true);
+	if (ret)
+		return -EAGAIN;
+	/*
+	 * A collision run may go on in the next leaves; each step moves to
+	 * a later index entry, and no directory has more leaves than blocks.
+	 */
+	for (leaves = 0; leaves < max_leaves; leaves++) {
+		ret = dx_leaf_find(fs, dir, xl, path.leaf, name, len, out);
+		if (ret != -ENOENT)
+			break;
+		ret = dx_next_leaf(fs, dir, xl, &path);
+		if (ret <= 0) {
+			ret = ret ? ret : -ENOENT;
+			break;
+		}
+	}
+	dx_path_put(fs, &path);
+	if (ret && ret != -ENOENT)
+		return -EAGAIN;		/* counted where it was found */
+	fs->stats.dx_lookups++;
 	return ret;
 }
 
@@ -474,7 +696,7 @@ static int dx_make_room(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	n = &path->node[path->depth - 1];
 	if (!dx_full(n))
 		return 0;
-	if (path->depth == DX_MAX_DEPTH && dx_full(root))
+	if (path->depth == DX_WRITE_DEPTH && dx_full(root))
 		return -EAGAIN;
 	ret = ext4_dir_append_block(fs, dir, xl, &nb, &new_lblk);
 	if (ret)
@@ -489,8 +711,9 @@ static int dx_make_room(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		info->indirect_levels = 1;
 		ext4_dx_csum_set(fs, dir, root->b->data, root->count_off);
 		bcache_mark_dirty(root->b);
-		path->node[1] = (struct dx_node){ nb, EXT4_DX_NODE_COUNT_OFF,
-						  root->at };
+		path->node[1] = (struct dx_node){
+			.b = nb, .count_off = EXT4_DX_NODE_COUNT_OFF,
+			.at = root->at, .lo = 0, .hi = DX_HASH_MAX };
 		root->at = 0;
 		path->depth = 2;
 		n = &path->node[1];
@@ -615,7 +838,7 @@ int ext4_dx_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	u32 end;
 	int ret;
 
-	ret = dx_probe(fs, dir, xl, name, len, &path);
+	ret = dx_probe(fs, dir, xl, name, len, &path, false);
 	if (ret)
 		return ret;
 	ret = dir_block_read(fs, dir, xl, path.leaf, &leaf, &end);

@@ -11,6 +11,21 @@
 
 #include "ext4_dir.h"
 
+/* @dir has an index we may use: EXT4_INDEX_FL on a dir_index fs. */
+bool ext4_dx_usable(const struct ext4_fs *fs, const struct ext4_inode_info *dir);
+/*
+ * Find @name (@len bytes) in hashed directory @dir through its index
+ * (Linux's ext4_dx_find_entry()): the root, the interior nodes and the
+ * leaf that covers the name's hash, and the next leaves while the hash
+ * continues into them.  @xl maps the blocks, or NULL: ext4_map_block()
+ * does (the reader).  0 with *out, -ENOENT (counted in
+ * stats.dx_lookups), or -EAGAIN: no index to use, "." or "..", or
+ * something on the way failed a check (counted and logged there): the
+ * caller walks the directory linearly instead.
+ */
+int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		 const struct ext4_xlist *xl, const char *name, u32 len,
+		 struct ext4_dpos *out);
 /*
  * Add an entry to hashed directory @dir through its index.  -EAGAIN
  * when the index cannot take it (the caller goes linear), else as
