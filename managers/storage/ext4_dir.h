@@ -35,6 +35,11 @@ struct ext4_dpos {
 	u8 type;
 };
 
+/*
+ * Find @name in @dir: through its hash index (ext4_dx_find()) when it has
+ * one that passes the checks, else by walking every block.  0 with *out,
+ * -ENOENT, -EIO.
+ */
 int ext4_dir_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		  const struct ext4_xlist *xl, const char *name, u32 len,
 		  struct ext4_dpos *out);

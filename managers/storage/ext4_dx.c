@@ -467,7 +467,8 @@ static int dx_next_leaf(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	return 1;
 }
 
-bool ext4_dx_usable(const struct ext4_fs *fs, const struct ext4_inode_info *dir)
+bool ext4_dx_usable(const struct ext4_fs *fs,
+		    const struct ext4_inode_info *dir)
 {
 	return (dir->flags & EXT4_INDEX_FL) &&
 	       (fs->feature_compat & EXT4_FEATURE_COMPAT_DIR_INDEX);
@@ -505,6 +506,12 @@ int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		}
 	}
 	dx_path_put(fs, &path);
+	if (ret > 0) {
+		/* Only index entries that repeat a leaf make runs this long. */
+		ext4_bad(fs, corrupt, "inode %u: hash run past %llu leaves\n",
+			 dir->ino, (unsigned long long)max_leaves);
+		return -EAGAIN;
+	}
 	if (ret && ret != -ENOENT)
 		return -EAGAIN;		/* counted where it was found */
 	fs->stats.dx_lookups++;
@@ -555,8 +562,8 @@ static void leaf_compact(u8 *blk, u32 end)
 			u32 need = ext4_de_need(de->name_len);
 
 			memmove(blk + to, de, need);
-			put_le16(&((struct ext4_dir_entry_2 *)(blk + to))->rec_len,
-				 need);
+			de = (void *)(blk + to);
+			put_le16(&de->rec_len, need);
 			last = to;
 			to += need;
 		}
@@ -615,8 +622,9 @@ static int dx_map_fill(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 					 dir->ino, lblk);
 				return -EIO;
 			}
-			map[n] = (struct dx_map){ h.hash, h.minor, off,
-						  ext4_de_need(de->name_len), n };
+			map[n] = (struct dx_map){
+				h.hash, h.minor, off,
+				ext4_de_need(de->name_len), n };
 			n++;
 		}
 		off += rec;

@@ -12,7 +12,8 @@
 #include "ext4_dir.h"
 
 /* @dir has an index we may use: EXT4_INDEX_FL on a dir_index fs. */
-bool ext4_dx_usable(const struct ext4_fs *fs, const struct ext4_inode_info *dir);
+bool ext4_dx_usable(const struct ext4_fs *fs,
+		    const struct ext4_inode_info *dir);
 /*
  * Find @name (@len bytes) in hashed directory @dir through its index
  * (Linux's ext4_dx_find_entry()): the root, the interior nodes and the

@@ -480,7 +480,7 @@ enum damage {
 	DMG_COUNT,		/* the root's count > limit */
 	DMG_LIMIT,		/* the root's limit one short */
 	DMG_BLOCK,		/* an interior entry's block past i_size */
-	DMG_ORDER,		/* an interior entry hashed below the one before */
+	DMG_ORDER,		/* an interior hash below the one before */
 };
 
 /*
