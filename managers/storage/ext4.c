@@ -37,6 +37,7 @@
 #include <tessera/string.h>
 
 #include "ext4.h"
+#include "ext4_dx.h"
 #include "ext4_journal.h"
 #include "ext4_orphan.h"
 #include "ext4_priv.h"
@@ -1115,6 +1116,7 @@ static int ext4_dir_block_walk(struct ext4_fs *fs,
 	ret = ext4_bread(fs, pblk, &b);
 	if (ret)
 		return ret;
+	fs->stats.dir_blocks_read++;
 	ret = ext4_dir_block_check(fs, dir, (u32)lblk, pblk, b->data, &end);
 	/* At most one entry per 12 bytes: rec_len >= 12 bounds this loop. */
 	while (!ret && off < end) {
@@ -1249,6 +1251,16 @@ int ext4_lookup(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		return -ENAMETOOLONG;
 	if (!len)
 		return -ENOENT;
+	if (ext4_dx_usable(fs, dir)) {
+		struct ext4_dpos pos;
+
+		/* Through the index; -EAGAIN: it cannot serve, walk it all. */
+		ret = ext4_dx_find(fs, dir, NULL, name, len, &pos);
+		if (!ret)
+			*ino = pos.ino;
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	ret = ext4_dir_walk(fs, dir, 0, ext4_lookup_one, &lc, &at, true);
 	if (ret < 0)
 		return ret;

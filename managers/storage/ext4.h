@@ -56,6 +56,8 @@ struct ext4_stats {
 	u64 csum_errors;		/* checksum mismatches */
 	u64 corrupt;			/* other malformed metadata */
 	u64 io_errors;			/* device read failures */
+	u64 dx_lookups;			/* lookups answered by a hash index */
+	u64 dir_blocks_read;		/* by lookups, readdir, dir changes */
 };
 
 struct ext4_journal;

@@ -3,41 +3,23 @@
  * The ext4 writer's directories: find, add and remove entries, with the
  * checksum tail of every leaf block kept (metadata_csum).  Linear
  * directories take a new name in the first gap or a new last block.
- * Hashed (dir_index) directories take it through their index, in the
- * leaf that covers the name's hash (ext4_hash.c), splitting full leaves
- * and index nodes as Linux does; only an index that cannot grow within
- * two levels is turned linear (ext4_dir_unindex()).  Finding and
- * removing walk the blocks linearly in both kinds (index blocks look
- * like unused entries); removing never changes an index.  A full
- * one-block linear directory is indexed (dx_make_indexed()).
+ * Hashed (dir_index) directories are ext4_dx.c's: a name is found and
+ * added through the index there, and this file falls back to the linear
+ * walk when the index cannot serve (index blocks look like unused
+ * entries to it).  Removing never changes an index.
  *
  * Callers serialise (see ext4.h).
  */
 #define pr_fmt(fmt) "ext4: " fmt
 
-#include <tessera/bug.h>
 #include <tessera/crc32.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
-#include <tessera/slab.h>
 #include <tessera/string.h>
 
 #include "ext4_alloc.h"
 #include "ext4_dir.h"
-#include "ext4_hash.h"
-
-#define DE_TAIL		sizeof(struct ext4_dir_entry_tail)
-
-static u32 de_need(u32 name_len)
-{
-	return ALIGN(EXT4_DIR_ENTRY_HDR + name_len, EXT4_DIR_ROUND);
-}
-
-/* Where a leaf block's entries end (before the checksum tail). */
-static u32 leaf_end(const struct ext4_fs *fs)
-{
-	return fs->block_size - (fs->has_csum ? DE_TAIL : 0);
-}
+#include "ext4_dx.h"
 
 void ext4_dir_csum_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		       u8 *blk)
@@ -46,12 +28,12 @@ void ext4_dir_csum_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 
 	if (!fs->has_csum)
 		return;
-	t = (void *)(blk + fs->block_size - DE_TAIL);
+	t = (void *)(blk + fs->block_size - EXT4_DE_TAIL);
 	memset(t, 0, sizeof(*t));
-	put_le16(&t->det_rec_len, DE_TAIL);
+	put_le16(&t->det_rec_len, EXT4_DE_TAIL);
 	t->det_reserved_ft = EXT4_FT_DIR_CSUM;
 	put_le32(&t->det_checksum, crc32c(dir->csum_seed, blk,
-					  fs->block_size - DE_TAIL));
+					  fs->block_size - EXT4_DE_TAIL));
 }
 
 static void de_set(struct ext4_dir_entry_2 *de, u32 ino, u32 rec_len,
@@ -68,7 +50,7 @@ void ext4_dir_block_init(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 			 u8 *blk, u32 self, u32 parent)
 {
 	struct ext4_dir_entry_2 *de = (void *)blk;
-	u32 end = leaf_end(fs);
+	u32 end = ext4_dir_leaf_end(fs);
 
 	memset(blk, 0, fs->block_size);
 	if (self) {
@@ -114,6 +96,7 @@ static int dir_iter(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		ret = ext4_bread(fs, m.pblk, &b);
 		if (ret)
 			return ret;
+		fs->stats.dir_blocks_read++;
 		ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, b->data,
 					   &end);
 		while (!ret && pos.off < end) {
@@ -166,12 +149,18 @@ int ext4_dir_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		  struct ext4_dpos *out)
 {
 	struct find_ctx fc = { .name = name, .len = len, .out = out };
-	int ret = dir_iter(fs, dir, xl, find_one, &fc);
+	int ret = ext4_dx_find(fs, dir, xl, name, len, out);
 
-	if (ret < 0)
+	if (ret == -ENOENT)
 		return ret;
-	if (!ret)
-		return -ENOENT;
+	if (ret == -EAGAIN) {
+		/* Not indexed, or the index failed a check: walk it all. */
+		ret = dir_iter(fs, dir, xl, find_one, &fc);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			return -ENOENT;
+	}
 	if (!out->ino || out->ino > fs->inodes_count) {
 		ext4_bad(fs, corrupt, "inode %u: entry to inode %u\n",
 			 dir->ino, out->ino);
@@ -201,21 +190,16 @@ int ext4_dir_is_empty(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	return ret < 0 ? ret : !ret;
 }
 
-struct add_ctx {
-	const char *name;
-	u32 len, ino;
-	u8 type;
-};
-
 static int add_one(struct ext4_fs *fs, void *ctx, struct ext4_dpos *pos,
 		   u8 *blk, bool *dirty)
 {
-	struct add_ctx *ac = ctx;
+	struct ext4_dir_new *ac = ctx;
 	struct ext4_dir_entry_2 *de = (void *)(blk + pos->off);
-	u32 rec = le16_get(&de->rec_len), need = de_need(ac->len), used = 0;
+	u32 rec = le16_get(&de->rec_len), need = ext4_de_need(ac->len);
+	u32 used = 0;
 
 	if (le32_get(&de->inode))
-		used = de_need(de->name_len);
+		used = ext4_de_need(de->name_len);
 	if (rec - used < need)
 		return 0;
 	if (used) {
@@ -227,14 +211,10 @@ static int add_one(struct ext4_fs *fs, void *ctx, struct ext4_dpos *pos,
 	return 1;
 }
 
-/*
- * One more block at the end of @dir, mapped in @xl, counted in dir->size
- * and dir->blocks, returned empty (one unused entry, its tail) in *b,
- * its logical number in *lblk.  -ENOSPC, -EIO.
- */
-static int dir_append_block(struct ext4_fs *fs, struct ext4_inode_info *dir,
-			    struct ext4_xlist *xl, struct bcache_buf **b,
-			    u32 *lblk)
+/* See ext4_dir.h. */
+int ext4_dir_append_block(struct ext4_fs *fs, struct ext4_inode_info *dir,
+			  struct ext4_xlist *xl, struct bcache_buf **b,
+			  u32 *lblk)
 {
 	struct ext4_xt x = { .lblk = dir->size / fs->block_size, .len = 1 };
 	u32 got, reserve;
@@ -267,276 +247,9 @@ static int dir_append_block(struct ext4_fs *fs, struct ext4_inode_info *dir,
 	return 0;
 }
 
-/*
- * Make hashed directory @dir linear: its index blocks become empty leaf
- * blocks and EXT4_INDEX_FL is cleared (e2fsck accepts this: every name
- * lives in a leaf).  The fallback when the index cannot take a name.
- */
-static int ext4_dir_unindex(struct ext4_fs *fs, struct ext4_inode_info *dir,
-			    const struct ext4_xlist *xl)
-{
-	u32 bs = fs->block_size, end = leaf_end(fs), lblk;
-	int ret;
-
-	if (!(dir->flags & EXT4_INDEX_FL))
-		return 0;
-	if (dir->size % bs) {
-		ext4_bad(fs, corrupt, "inode %u: directory size %llu\n",
-			 dir->ino, (unsigned long long)dir->size);
-		return -EIO;
-	}
-	for (lblk = 0; lblk < dir->size / bs; lblk++) {
-		struct ext4_dir_entry_2 *de;
-		struct bcache_buf *b;
-		struct ext4_xt m;
-		u32 dummy;
-
-		ext4_xl_lookup(xl, lblk, &m);
-		if (!m.pblk || m.uninit)
-			continue;
-		ret = ext4_bread(fs, m.pblk, &b);
-		if (ret)
-			return ret;
-		ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, b->data,
-					   &dummy);
-		de = b->data;
-		if (!ret && lblk == 0) {
-			struct ext4_dir_entry_2 *dd =
-				(void *)((u8 *)b->data + 12);
-
-			if (le16_get(&de->rec_len) != 12 ||
-			    le16_get(&dd->rec_len) != bs - 12) {
-				ext4_bad(fs, corrupt,
-					 "inode %u: bad hashed root\n", dir->ino);
-				ret = -EIO;
-			} else {
-				memset((u8 *)b->data + 24, 0, bs - 24);
-				put_le16(&dd->rec_len, end - 12);
-				ext4_dir_csum_set(fs, dir, b->data);
-				bcache_mark_dirty(b);
-			}
-		} else if (!ret && !le32_get(&de->inode) &&
-			   le16_get(&de->rec_len) == bs) {
-			ext4_dir_block_init(fs, dir, b->data, 0, 0);
-			bcache_mark_dirty(b);
-		}
-		bcache_put(&fs->bc, b);
-		if (ret)
-			return ret;
-	}
-	dir->flags &= ~EXT4_INDEX_FL;
-	return ext4_write_inode(fs, dir, false);
-}
-
-/* --- hashed (dir_index) directories ----------------------------------- */
-
-/*
- * The index of a hashed directory: block 0 holds ".", ".." and the
- * root (struct ext4_dx_root_info, then (hash, block) entries whose first
- * hash field is the dx_countlimit), pointing at leaf blocks, or with
- * indirect_levels 1 at interior index blocks that point at leaves.  An
- * entry covers the hashes from its own up to the next entry's; bit 0
- * of an entry's hash says the hash before it continues into its block
- * (a collision run split across two leaves).  Without largedir (which
- * the writer does not take) there is at most one interior level.
- */
-#define DX_MAX_DEPTH	2		/* the root and one interior level */
-#define DX_BLOCK_MASK	0x0fffffff	/* an entry's block number */
-
-struct dx_node {
-	struct bcache_buf *b;
-	u32 count_off;			/* of its dx_countlimit */
-	u32 at;				/* the entry followed down */
-};
-
-struct dx_path {
-	struct dx_node node[DX_MAX_DEPTH];
-	int depth;			/* nodes held in node[] */
-	u32 leaf;			/* the leaf's logical block */
-	u8 version;			/* EXT4_HASH_*, flavour included */
-	struct ext4_dirhash hash;	/* of the name being added */
-};
-
-/* A live entry of a leaf being split, by hash. */
-struct dx_map {
-	u32 hash, minor;
-	u16 off, size;			/* in the old leaf; de_need() */
-	u16 idx;			/* its rank among the live entries */
-};
-
-static u32 dx_limit(const struct ext4_fs *fs, u32 count_off)
-{
-	u32 room = fs->block_size - count_off;
-
-	if (fs->has_csum)
-		room -= sizeof(struct ext4_dx_tail);
-	return room / sizeof(struct ext4_dx_entry);
-}
-
-static struct ext4_dx_countlimit *dx_countlimit(const struct dx_node *n)
-{
-	return (void *)((u8 *)n->b->data + n->count_off);
-}
-
-static struct ext4_dx_entry *dx_entries(const struct dx_node *n)
-{
-	return (void *)((u8 *)n->b->data + n->count_off);
-}
-
-static void dx_csum_set(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-			u8 *blk, u32 count_off)
-{
-	u32 off, crc;
-
-	if (fs->has_csum && !ext4_dx_csum(fs, dir, blk, count_off, &off, &crc))
-		put_le32((__le32 *)(blk + off), crc);
-}
-
-/* Where the root's dx_countlimit is: after ".", ".." and the info. */
-static u32 dx_root_count_off(const u8 *blk)
-{
-	const struct ext4_dx_root_info *info = (const void *)(blk + 24);
-
-	return 24 + info->info_length;
-}
-
-static void dx_path_put(struct ext4_fs *fs, struct dx_path *path)
-{
-	while (path->depth > 0)
-		bcache_put(&fs->bc, path->node[--path->depth].b);
-}
-
-/* Read directory block @lblk (checksum checked) into *b.  -EIO. */
-static int dir_block_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-			  const struct ext4_xlist *xl, u32 lblk,
-			  struct bcache_buf **b, u32 *end)
-{
-	struct ext4_xt m;
-	int ret;
-
-	ext4_xl_lookup(xl, lblk, &m);
-	if (lblk >= dir->size / fs->block_size || !m.pblk || m.uninit) {
-		ext4_bad(fs, corrupt, "inode %u: hash index points at block %u\n",
-			 dir->ino, lblk);
-		return -EIO;
-	}
-	ret = ext4_bread(fs, m.pblk, b);
-	if (ret)
-		return ret;
-	ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, (*b)->data, end);
-	if (ret)
-		bcache_put(&fs->bc, *b);
-	return ret;
-}
-
-/*
- * Read index block @lblk (the root if 0) as the next node of @path and
- * check its header and count.  0, -EAGAIN (a root we do not handle:
- * unknown hash, more levels), -EIO.
- */
-static int dx_node_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-			const struct ext4_xlist *xl, u32 lblk,
-			struct dx_path *path)
-{
-	struct dx_node *n = &path->node[path->depth];
-	u32 bs = fs->block_size, count, end;
-	struct ext4_dx_countlimit *cl;
-	struct ext4_dir_entry_2 *de;
-	u8 *blk;
-	int ret;
-
-	ret = dir_block_read(fs, dir, xl, lblk, &n->b, &end);
-	if (ret)
-		return ret;
-	path->depth++;
-	blk = n->b->data;
-	de = (void *)blk;
-	n->at = 0;
-	n->count_off = EXT4_DX_NODE_COUNT_OFF;
-	if (lblk == 0) {
-		const struct ext4_dx_root_info *info = (const void *)(blk + 24);
-		struct ext4_dir_entry_2 *dd = (void *)(blk + 12);
-
-		if (le16_get(&de->rec_len) != 12 ||
-		    le16_get(&dd->rec_len) != bs - 12 ||
-		    le32_get(&info->reserved_zero) ||
-		    info->info_length != sizeof(*info))
-			goto bad;
-		if (info->hash_version > EXT4_HASH_TEA ||
-		    info->indirect_levels >= DX_MAX_DEPTH)
-			return -EAGAIN;
-		n->count_off = dx_root_count_off(blk);
-	} else if (le32_get(&de->inode) || le16_get(&de->rec_len) != bs) {
-		goto bad;
-	}
-	cl = dx_countlimit(n);
-	count = le16_get(&cl->count);
-	if (le16_get(&cl->limit) != dx_limit(fs, n->count_off) || !count ||
-	    count > le16_get(&cl->limit))
-		goto bad;
-	return 0;
-bad:
-	ext4_bad(fs, corrupt, "inode %u: bad hash index block %u\n",
-		 dir->ino, lblk);
-	return -EIO;
-}
-
-/*
- * Walk @dir's index from the root to the leaf that covers @name's hash
- * (Linux's rule: the last entry whose hash is <= the name's).  On 0 the
- * path holds the index blocks (dx_path_put() them); -EAGAIN, -EIO.
- */
-static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-		    const struct ext4_xlist *xl, const char *name, u32 len,
-		    struct dx_path *path)
-{
-	const struct ext4_dx_root_info *info;
-	u32 levels, i, count, next;
-	int ret;
-
-	ret = dx_node_read(fs, dir, xl, 0, path);
-	if (ret)
-		goto fail;
-	info = (const void *)((u8 *)path->node[0].b->data + 24);
-	levels = info->indirect_levels;
-	path->version = info->hash_version;
-	if (fs->hash_unsigned)
-		path->version += EXT4_HASH_UNSIGNED_DELTA;
-	ret = ext4_dirhash(name, len, path->version, fs->hash_seed,
-			   &path->hash);
-	if (ret)
-		goto fail;
-	for (;;) {
-		struct dx_node *n = &path->node[path->depth - 1];
-		const struct ext4_dx_entry *e = dx_entries(n);
-
-		count = le16_get(&dx_countlimit(n)->count);
-		for (i = 1; i < count && le32_get(&e[i].hash) <= path->hash.hash;
-		     i++)
-			n->at = i;
-		next = le32_get(&e[n->at].block) & DX_BLOCK_MASK;
-		if (!next)
-			goto bad;
-		if (path->depth > levels)
-			break;
-		ret = dx_node_read(fs, dir, xl, next, path);
-		if (ret)
-			goto fail;
-	}
-	path->leaf = next;
-	return 0;
-bad:
-	ext4_bad(fs, corrupt, "inode %u: hash index points at block 0\n",
-		 dir->ino);
-	ret = -EIO;
-fail:
-	dx_path_put(fs, path);
-	return ret;
-}
-
 /* Add @ac's entry to leaf @blk if it fits: 1, 0 if not, -EIO. */
-static int leaf_add(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-		    u32 lblk, u8 *blk, u32 end, struct add_ctx *ac)
+int ext4_dir_leaf_add(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		      u32 lblk, u8 *blk, u32 end, struct ext4_dir_new *ac)
 {
 	struct ext4_dpos pos = { .lblk = lblk, .prev = -1, .end = end };
 	bool dirty = false;
@@ -552,427 +265,11 @@ static int leaf_add(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	return ret;
 }
 
-/*
- * Keep in leaf @blk only the live entries not marked in @move (by rank),
- * each at its offset (so a readdir cookie into the block still finds
- * them): a dropped entry's space goes to the kept entry before it.
- */
-static void leaf_drop(u8 *blk, u32 end, const u8 *move)
-{
-	u32 off = 0, rank = 0, keep = 0;
-	struct ext4_dir_entry_2 *de;
-
-	while (off < end) {
-		bool stays;
-
-		de = (void *)(blk + off);
-		stays = le32_get(&de->inode) && !move[rank];
-		if (le32_get(&de->inode))
-			rank++;
-		if (stays || !off) {
-			if (!stays)
-				put_le32(&de->inode, 0);
-			if (off)
-				put_le16(&((struct ext4_dir_entry_2 *)
-					   (blk + keep))->rec_len, off - keep);
-			keep = off;
-		}
-		off += le16_get(&de->rec_len);
-	}
-	de = (void *)(blk + keep);
-	put_le16(&de->rec_len, end - keep);
-}
-
-/* Pack leaf @blk's live entries at its start, in their order. */
-static void leaf_compact(u8 *blk, u32 end)
-{
-	u32 off = 0, to = 0, last = 0, rec;
-	struct ext4_dir_entry_2 *de;
-
-	while (off < end) {
-		de = (void *)(blk + off);
-		rec = le16_get(&de->rec_len);
-		if (le32_get(&de->inode)) {
-			u32 need = de_need(de->name_len);
-
-			memmove(blk + to, de, need);
-			put_le16(&((struct ext4_dir_entry_2 *)(blk + to))->rec_len,
-				 need);
-			last = to;
-			to += need;
-		}
-		off += rec;
-	}
-	if (!to) {
-		de = (void *)blk;
-		put_le32(&de->inode, 0);
-		put_le16(&de->rec_len, end);
-		return;
-	}
-	de = (void *)(blk + last);
-	put_le16(&de->rec_len, end - last);
-}
-
-/* Sort by (hash, minor): insertion sort, a leaf holds few hundred. */
-static void dx_map_sort(struct dx_map *map, u32 n)
-{
-	u32 i, j;
-
-	for (i = 1; i < n; i++) {
-		struct dx_map m = map[i];
-
-		for (j = i; j > 0 && (map[j - 1].hash > m.hash ||
-				      (map[j - 1].hash == m.hash &&
-				       map[j - 1].minor > m.minor)); j--)
-			map[j] = map[j - 1];
-		map[j] = m;
-	}
-}
-
-/*
- * Collect leaf @blk's live entries with their hashes into @map; the
- * number of them, or -EIO.
- */
-static int dx_map_fill(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-		       const struct dx_path *path, u32 lblk, const u8 *blk,
-		       u32 end, struct dx_map *map)
-{
-	struct ext4_dirhash h;
-	u32 off = 0, n = 0;
-	int rec;
-
-	while (off < end) {
-		const struct ext4_dir_entry_2 *de = (const void *)(blk + off);
-
-		rec = ext4_dirent_check(fs, dir, lblk, blk, off, end);
-		if (rec < 0)
-			return rec;
-		if (le32_get(&de->inode)) {
-			if (!de->name_len ||
-			    ext4_dirhash(de->name, de->name_len, path->version,
-					 fs->hash_seed, &h)) {
-				ext4_bad(fs, corrupt,
-					 "inode %u: empty name in block %u\n",
-					 dir->ino, lblk);
-				return -EIO;
-			}
-			map[n] = (struct dx_map){ h.hash, h.minor, off,
-						  de_need(de->name_len), n };
-			n++;
-		}
-		off += rec;
-	}
-	return n;
-}
-
-/* Make index block @blk an empty interior node. */
-static void dx_node_init(struct ext4_fs *fs, u8 *blk)
-{
-	struct ext4_dir_entry_2 *de = (void *)blk;
-	struct ext4_dx_countlimit *cl;
-
-	memset(blk, 0, fs->block_size);
-	put_le16(&de->rec_len, fs->block_size);
-	cl = (void *)(blk + EXT4_DX_NODE_COUNT_OFF);
-	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_NODE_COUNT_OFF));
-}
-
-/*
- * Put entries [@from, @from + @nr) of node @n into fresh interior node
- * @blk (its first entry's hash field is the count).
- */
-static void dx_node_fill(struct ext4_fs *fs, u8 *blk, const struct dx_node *n,
-			 u32 from, u32 nr)
-{
-	struct ext4_dx_countlimit *cl;
-
-	dx_node_init(fs, blk);
-	memcpy(blk + EXT4_DX_NODE_COUNT_OFF, &dx_entries(n)[from],
-	       nr * sizeof(struct ext4_dx_entry));
-	cl = (void *)(blk + EXT4_DX_NODE_COUNT_OFF);
-	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_NODE_COUNT_OFF));
-	put_le16(&cl->count, nr);
-}
-
-/* Insert (@hash, @lblk) after entry n->at of node @n (it has room). */
-static void dx_insert(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-		      struct dx_node *n, u32 hash, u32 lblk)
-{
-	struct ext4_dx_countlimit *cl = dx_countlimit(n);
-	struct ext4_dx_entry *e = dx_entries(n);
-	u32 count = le16_get(&cl->count);
-
-	memmove(&e[n->at + 2], &e[n->at + 1],
-		(count - n->at - 1) * sizeof(*e));
-	put_le32(&e[n->at + 1].hash, hash);
-	put_le32(&e[n->at + 1].block, lblk);
-	put_le16(&cl->count, count + 1);
-	dx_csum_set(fs, dir, n->b->data, n->count_off);
-	bcache_mark_dirty(n->b);
-}
-
-static bool dx_full(const struct dx_node *n)
-{
-	const struct ext4_dx_countlimit *cl = dx_countlimit(n);
-
-	return le16_get(&cl->count) >= le16_get(&cl->limit);
-}
-
-/*
- * Make room for one entry in the deepest node of @path, as Linux does:
- * a full root of a one-level index moves into a new interior node (the
- * index grows a level); a full interior node gives its upper half to a
- * new one, indexed in the root.  @path follows the moved entries.
- * 0, -EAGAIN (both levels full), -ENOSPC, -EIO.
- */
-static int dx_make_room(struct ext4_fs *fs, struct ext4_inode_info *dir,
-			struct ext4_xlist *xl, struct dx_path *path)
-{
-	struct dx_node *root = &path->node[0], *n;
-	struct ext4_dx_root_info *info;
-	u32 count, keep, new_lblk, hash;
-	struct bcache_buf *nb;
-	int ret;
-
-	n = &path->node[path->depth - 1];
-	if (!dx_full(n))
-		return 0;
-	if (path->depth == DX_MAX_DEPTH && dx_full(root))
-		return -EAGAIN;
-	ret = dir_append_block(fs, dir, xl, &nb, &new_lblk);
-	if (ret)
-		return ret;
-	count = le16_get(&dx_countlimit(n)->count);
-	if (path->depth == 1) {
-		/* The root's entries move down; it keeps one to them. */
-		dx_node_fill(fs, nb->data, root, 0, count);
-		put_le16(&dx_countlimit(root)->count, 1);
-		put_le32(&dx_entries(root)[0].block, new_lblk);
-		info = (void *)((u8 *)root->b->data + 24);
-		info->indirect_levels = 1;
-		dx_csum_set(fs, dir, root->b->data, root->count_off);
-		bcache_mark_dirty(root->b);
-		path->node[1] = (struct dx_node){ nb, EXT4_DX_NODE_COUNT_OFF,
-						  root->at };
-		root->at = 0;
-		path->depth = 2;
-		n = &path->node[1];
-		dx_csum_set(fs, dir, nb->data, n->count_off);
-		bcache_mark_dirty(nb);
-		return 0;
-	}
-	/* Split the interior node; its upper half is indexed by the root. */
-	keep = count / 2;
-	hash = le32_get(&dx_entries(n)[keep].hash);
-	dx_node_fill(fs, nb->data, n, keep, count - keep);
-	put_le16(&dx_countlimit(n)->count, keep);
-	dx_insert(fs, dir, root, hash, new_lblk);
-	dx_csum_set(fs, dir, nb->data, EXT4_DX_NODE_COUNT_OFF);
-	bcache_mark_dirty(nb);
-	dx_csum_set(fs, dir, n->b->data, n->count_off);
-	bcache_mark_dirty(n->b);
-	if (n->at >= keep) {
-		bcache_put(&fs->bc, n->b);
-		n->b = nb;
-		n->at -= keep;
-	} else {
-		bcache_put(&fs->bc, nb);
-	}
-	return 0;
-}
-
-/*
- * Leaf @leaf (block path->leaf, entries up to @end) is full: move the
- * upper half of its entries by hash to a new block at the end of @dir,
- * index that block in the deepest index node after the leaf's entry
- * (dx_make_room() first), and add @ac's entry to whichever of the two
- * now covers its hash.  -EAGAIN when the index is full, -ENOSPC,
- * -ENOMEM, -EIO.
- */
-static int dx_split(struct ext4_fs *fs, struct ext4_inode_info *dir,
-		    struct ext4_xlist *xl, struct dx_path *path,
-		    struct bcache_buf *leaf, u32 end, struct add_ctx *ac)
-{
-	u32 bs = fs->block_size, i, n, split, size, off, new_lblk, split_hash;
-	u8 *old = leaf->data, *blk, *move;
-	struct bcache_buf *nb, *target;
-	struct dx_map *map;
-	int ret;
-
-	map = kmalloc_array(bs / 12, sizeof(*map), GFP_KERNEL);
-	move = kzalloc(bs / 12, GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!map || !move)
-		goto out_free;
-	ret = dx_map_fill(fs, dir, path, path->leaf, old, end, map);
-	if (ret < 0)
-		goto out_free;
-	n = ret;
-	ret = -EAGAIN;
-	if (n < 2)
-		goto out_free;
-	dx_map_sort(map, n);
-	/* Move entries from the top while more than half of each fits. */
-	for (size = 0, i = n - 1; i > 0; i--) {
-		if (size + map[i].size / 2 > bs / 2)
-			break;
-		size += map[i].size;
-	}
-	split = i + 1;
-	split_hash = map[split].hash;
-	if (map[split - 1].hash == split_hash)
-		split_hash |= 1;	/* the run goes on in the new block */
-
-	ret = dx_make_room(fs, dir, xl, path);
-	if (ret)
-		goto out_free;
-	ret = dir_append_block(fs, dir, xl, &nb, &new_lblk);
-	if (ret)
-		goto out_free;
-	blk = nb->data;
-	for (off = 0, i = split; i < n; i++) {
-		struct ext4_dir_entry_2 *de = (void *)(blk + off);
-
-		memcpy(de, old + map[i].off, map[i].size);
-		put_le16(&de->rec_len, i + 1 < n ? map[i].size :
-				       leaf_end(fs) - off);
-		off += map[i].size;
-		move[map[i].idx] = 1;
-	}
-	leaf_drop(old, end, move);
-
-	/* The new block's entry, after the one that led to the leaf. */
-	dx_insert(fs, dir, &path->node[path->depth - 1], split_hash, new_lblk);
-
-	target = path->hash.hash >= split_hash ? nb : leaf;
-	ret = leaf_add(fs, dir, target == nb ? new_lblk : path->leaf,
-		       target->data, leaf_end(fs), ac);
-	if (!ret && target == leaf) {
-		leaf_compact(old, end);
-		ret = leaf_add(fs, dir, path->leaf, old, end, ac);
-	}
-	if (!ret) {
-		WARN_ON_ONCE(1);	/* half a block always takes a name */
-		ret = -ENOSPC;
-	}
-	ret = ret < 0 ? ret : 0;
-	ext4_dir_csum_set(fs, dir, old);
-	bcache_mark_dirty(leaf);
-	ext4_dir_csum_set(fs, dir, blk);
-	bcache_mark_dirty(nb);
-	bcache_put(&fs->bc, nb);
-out_free:
-	kfree(move);
-	kfree(map);
-	return ret;
-}
-
-/*
- * Add an entry to hashed directory @dir through its index.  -EAGAIN
- * when the index cannot take it (the caller goes linear), else as
- * ext4_dir_add().
- */
-static int ext4_dx_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
-		       struct ext4_xlist *xl, const char *name, u32 len,
-		       u32 ino, u8 type)
-{
-	struct add_ctx ac = { name, len, ino, type };
-	struct dx_path path = { .depth = 0 };
-	struct bcache_buf *leaf;
-	u32 end;
-	int ret;
-
-	ret = dx_probe(fs, dir, xl, name, len, &path);
-	if (ret)
-		return ret;
-	ret = dir_block_read(fs, dir, xl, path.leaf, &leaf, &end);
-	if (ret)
-		goto out;
-	ret = leaf_add(fs, dir, path.leaf, leaf->data, end, &ac);
-	if (ret > 0) {
-		ext4_dir_csum_set(fs, dir, leaf->data);
-		bcache_mark_dirty(leaf);
-		ret = 0;
-	} else if (!ret) {
-		ret = dx_split(fs, dir, xl, &path, leaf, end, &ac);
-	}
-	bcache_put(&fs->bc, leaf);
-out:
-	dx_path_put(fs, &path);
-	return ret;
-}
-
-/*
- * Turn full one-block linear directory @dir into a hashed one (Linux's
- * make_indexed_dir): its entries but "." and ".." move to a new block 1,
- * the only leaf, and block 0 becomes the index root; the inode is
- * written (EXT4_INDEX_FL set).  0, -EAGAIN (a block 0 we do not
- * rebuild), -ENOSPC, -EIO.
- */
-static int dx_make_indexed(struct ext4_fs *fs, struct ext4_inode_info *dir,
-			   struct ext4_xlist *xl)
-{
-	u32 bs = fs->block_size, end, off, lblk;
-	struct ext4_dir_entry_2 *de, *dd;
-	struct ext4_dx_root_info *info;
-	struct ext4_dx_countlimit *cl;
-	struct bcache_buf *root, *nb;
-	u8 *blk;
-	int ret, rec;
-
-	ret = dir_block_read(fs, dir, xl, 0, &root, &end);
-	if (ret)
-		return ret;
-	blk = root->data;
-	de = (void *)blk;
-	dd = (void *)(blk + 12);
-	ret = -EAGAIN;
-	if (le16_get(&de->rec_len) != 12 || de->name_len != 1 ||
-	    dd->name_len != 2 || memcmp(dd->name, "..", 2))
-		goto out;
-	for (off = 0; off < end; off += rec) {
-		rec = ext4_dirent_check(fs, dir, 0, blk, off, end);
-		if (rec < 0) {
-			ret = rec;
-			goto out;
-		}
-	}
-	ret = dir_append_block(fs, dir, xl, &nb, &lblk);
-	if (ret)
-		goto out;
-	/* The block without "." and "..", packed, is the first leaf. */
-	memcpy(nb->data, blk, end);
-	put_le32(&((struct ext4_dir_entry_2 *)nb->data)->inode, 0);
-	put_le32(&((struct ext4_dir_entry_2 *)((u8 *)nb->data + 12))->inode,
-		 0);
-	leaf_compact(nb->data, end);
-	ext4_dir_csum_set(fs, dir, nb->data);
-	bcache_mark_dirty(nb);
-	bcache_put(&fs->bc, nb);
-
-	memset(blk + 24, 0, bs - 24);
-	put_le16(&dd->rec_len, bs - 12);
-	info = (void *)(blk + 24);
-	info->hash_version = fs->def_hash_version;
-	info->info_length = sizeof(*info);
-	cl = (void *)(blk + EXT4_DX_ROOT_COUNT_OFF);
-	put_le16(&cl->limit, dx_limit(fs, EXT4_DX_ROOT_COUNT_OFF));
-	put_le16(&cl->count, 1);
-	put_le32(&((struct ext4_dx_entry *)cl)->block, lblk);
-	dir->flags |= EXT4_INDEX_FL;
-	dx_csum_set(fs, dir, blk, EXT4_DX_ROOT_COUNT_OFF);
-	bcache_mark_dirty(root);
-	ret = ext4_write_inode(fs, dir, false);
-out:
-	bcache_put(&fs->bc, root);
-	return ret;
-}
-
 int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		 struct ext4_xlist *xl, const char *name, u32 len, u32 ino,
 		 u8 type)
 {
-	struct add_ctx ac = { name, len, ino, type };
+	struct ext4_dir_new ac = { name, len, ino, type };
 	struct ext4_dir_entry_2 *de;
 	struct bcache_buf *b;
 	u32 lblk;
@@ -991,7 +288,7 @@ int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		if (ret != -EAGAIN)
 			return ret;
 		/* The index cannot take it: go linear, as before. */
-		ret = ext4_dir_unindex(fs, dir, xl);
+		ret = ext4_dx_unindex(fs, dir, xl);
 		if (ret)
 			return ret;
 	}
@@ -1000,13 +297,13 @@ int ext4_dir_add(struct ext4_fs *fs, struct ext4_inode_info *dir,
 		return ret < 0 ? ret : 0;
 	if (dir->size == fs->block_size && !(dir->flags & EXT4_INDEX_FL) &&
 	    (fs->feature_compat & EXT4_FEATURE_COMPAT_DIR_INDEX)) {
-		ret = dx_make_indexed(fs, dir, xl);
+		ret = ext4_dx_make_indexed(fs, dir, xl);
 		if (!ret)
 			return ext4_dir_add(fs, dir, xl, name, len, ino, type);
 		if (ret != -EAGAIN)
 			return ret;
 	}
-	ret = dir_append_block(fs, dir, xl, &b, &lblk);
+	ret = ext4_dir_append_block(fs, dir, xl, &b, &lblk);
 	if (ret)
 		return ret;
 	de = b->data;
@@ -1040,7 +337,8 @@ static int dir_block_edit(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		put_le32(&de->inode, 0);
 	}
 	if ((dir->flags & EXT4_INDEX_FL) && pos->lblk == 0)
-		dx_csum_set(fs, dir, b->data, dx_root_count_off(b->data));
+		ext4_dx_csum_set(fs, dir, b->data,
+				 ext4_dx_root_count_off(b->data));
 	else
 		ext4_dir_csum_set(fs, dir, b->data);
 	bcache_mark_dirty(b);

@@ -15,7 +15,7 @@
  * Needs mke2fs, debugfs and e2fsck (e2fsprogs, installed by
  * scripts/install-deps); without them every case fails saying so.
  */
-/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_hash.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/ext4_orphan.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
+/* HTEST-SOURCES: managers/storage/ext4.c managers/storage/bcache.c managers/storage/ext4_alloc.c managers/storage/ext4_extent.c managers/storage/ext4_dir.c managers/storage/ext4_dx.c managers/storage/ext4_hash.c managers/storage/ext4_write.c managers/storage/ext4_journal.c managers/storage/ext4_orphan.c lib/crc32.c lib/string.c tests/host/host_printk.c tests/host/host_kmalloc.c */
 #include "htest.h"
 
 #include <fcntl.h>
