@@ -722,8 +722,9 @@ bool memnode_boot_ok(struct fit_request *rq)
 	LIST_HEAD(gone);
 	u64 e = rq->src_epoch, tmpfs_pages = 0;
 
-	if (!e || rq->src_node >= FIT_MAX_NODES)
-		return true;	/* in-process: one boot */
+	/* In-process or over loopback: our own boot, the only one. */
+	if (!e || rq->src_node == node_id || rq->src_node >= FIT_MAX_NODES)
+		return true;
 	b = &memnode_boots[rq->src_node];
 	if (READ_ONCE(b->cur) == e)
 		return true;
