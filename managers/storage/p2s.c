@@ -669,6 +669,31 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 	return -EOPNOTSUPP;
 }
 
+bool p2s_is_read(u16 op, const void *req, size_t len)
+{
+	const struct p2s_req_hdr *h = req;
+
+	/* Too short to say: the exclusive path answers it (malformed). */
+	if (len < sizeof(*h))
+		return false;
+	switch (op) {
+	case P2S_READ:
+	case P2S_GETDENTS:
+		return true;
+	case P2S_OPEN:
+		/* A reference changes the table of open files. */
+		return !(h->flags & P2S_OPEN_REF);
+	case P2S_STAT:
+		return !(h->flags & P2S_STAT_REF);
+	default:
+		return false;
+	}
+}
+
+/* Several readers may count at once (p2s_is_read()). */
+#define p2s_count(stats, field) \
+	__atomic_fetch_add(&(stats)->field, 1, __ATOMIC_RELAXED)
+
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats)
 {
@@ -685,7 +710,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 	struct p2s_io_args a;
 	int ret;
 
-	stats->requests++;
+	p2s_count(stats, requests);
 	ret = p2s_cred_req_check(req, &len, &cred);
 	if (ret)
 		goto malformed;
@@ -753,15 +778,15 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 out:
 	p2s_perm_end(&pm);
 	if (ret < 0) {
-		stats->errors++;
+		p2s_count(stats, errors);
 		if (ret == -EIO)
-			stats->io_errors++;
+			p2s_count(stats, io_errors);
 	}
 	return ret;
 
 malformed:
 	p2s_perm_end(&pm);
-	stats->malformed++;
-	stats->errors++;
+	p2s_count(stats, malformed);
+	p2s_count(stats, errors);
 	return ret;
 }
