@@ -213,6 +213,11 @@ u32 storage_svc_concurrent_max(void)
 	return __atomic_load_n(&svc_inside_max, __ATOMIC_RELAXED);
 }
 
+unsigned int storage_svc_waiters(void)
+{
+	return rwsem_nr_waiters(&svc_sem);
+}
+
 static void p2s_handler(struct fit_request *rq, void *ctx)
 {
 	struct svc_reply *r = svc_reply_get();

@@ -75,6 +75,8 @@ int storage_svc_serve(u32 src, u16 op, const void *req, size_t len,
 extern void (*storage_svc_inside_hook)(u16 op, bool shared);
 /* The most requests ever inside the service at once. */
 u32 storage_svc_concurrent_max(void);
+/* Tasks waiting for the service's lock now (a snapshot). */
+unsigned int storage_svc_waiters(void);
 
 /* ------------------------------------------------------------ perm.c */
 
