@@ -9,12 +9,11 @@ pattern, tests/cluster/pattern.py, stream FILE_SEED, which the kernel's
 directory as an htree), and a scratch disk whose first sector carries the
 magic the "blk" suite looks for.  A storage node boots with both disks and
 `ktest=blk,ext4,storage_svc` (storage_svc: the file service serves reads
-concurrently, managers/storage/tests/svc_test.c).  Checks made on the
-host afterwards, independent of the
-kernel's own verdicts: the crc32 of every file the kernel reports reading
-equals zlib.crc32() of the source file; the pattern the "blk" suite left on
-the scratch disk is in the image file; `e2fsck -fn` finds the ext4 image
-clean.
+concurrently, managers/storage/tests/svc_test.c).  Checks made on the host
+afterwards, independent of the kernel's own verdicts: the crc32 of every
+file the kernel reports reading equals zlib.crc32() of the source file;
+the pattern the "blk" suite left on the scratch disk is in the image file;
+`e2fsck -fn` finds the ext4 image clean.
 
   storage_ktest         ktest=blk,ext4,storage_svc, every case passes, host checks
   storage_serves        role=storage with the image: "serving ext4 from vda"
