@@ -15,13 +15,13 @@
  * Locking: svc_sem, a reader/writer sleeping lock (handlers sleep on
  * disk I/O).  FIT runs handlers in its worker threads (or in the
  * calling thread, in-process), so requests from several processes and
- * processors arrive at once.  A request that only reads (p2s_is_read():
- * READ, GETDENTS, OPEN and STAT without a reference) holds svc_sem
- * shared and runs alongside the other readers; the ext4 reader changes
- * nothing but the block cache (which locks itself) and its atomic error
- * counters.  Anything else -- a change, CLOSE, a reference, FSYNC, the
- * timed commit, dropping a gone node's references -- holds it
- * exclusive.  svc_sem is fair, so a stream of reads cannot starve a
+ * processors arrive at once.  A request that leaves the image alone
+ * (p2s_is_read(): READ, GETDENTS, OPEN, STAT) holds svc_sem shared and
+ * runs alongside the other readers; the ext4 reader changes nothing but
+ * the block cache (which locks itself) and its atomic error counters,
+ * and a reference those take is added under p2s.c's own mutex.
+ * Anything else -- a change, CLOSE, FSYNC, the timed commit, dropping a
+ * gone node's references -- holds it exclusive.  svc_sem is fair, so a stream of reads cannot starve a
  * change.  The reply is written into a buffer of the request's own
  * (svc_reply_get()) and sent after svc_sem is released: nothing under
  * svc_sem calls FIT or takes another manager's lock, and every wait

@@ -44,10 +44,11 @@ struct p2s_stats {
 #define P2S_REPLY_MAX	(sizeof(struct p2s_read_reply) + P2S_READ_MAX)
 
 /*
- * Does request @op (@req, @len bytes, not yet validated) only read: no
- * change to the image, the journal or the table of open references?
- * READ, GETDENTS, and OPEN and STAT without a reference (P2S_OPEN_REF,
- * P2S_STAT_REF).  Anything unsure (too short to tell) is a change.
+ * Does request @op (@req, @len bytes, not yet validated) leave the image
+ * and the journal alone?  READ, GETDENTS, OPEN and STAT, also with a
+ * reference (P2S_OPEN_REF, P2S_STAT_REF: adding one to the table of
+ * open references is serialised inside p2s.c).  Anything else, and a
+ * request too short to tell, is a change.
  */
 bool p2s_is_read(u16 op, const void *req, size_t len);
 

@@ -15,6 +15,9 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/string.h>
+#ifndef CONFIG_HOST_TEST
+#include <tessera/mutex.h>
+#endif
 
 #include "ext4_orphan.h"
 #include "ext4_write.h"
@@ -414,13 +417,40 @@ static void p2s_fill_stat(struct ext4_fs *fs,
 	fit_put_le64(&st->version, i->version);
 }
 
+/*
+ * Take a reference for @owner on @ino.  P2S_OPEN_REF and P2S_STAT_REF
+ * are readers (p2s_is_read()), so several may add to the table of
+ * references at once: p2s_ref_mutex serialises them.  Everything else
+ * that reads or changes the table (CLOSE, unlink's "still held?",
+ * dropping an owner) runs with the readers excluded.  A host test is
+ * one thread.
+ */
+#ifdef CONFIG_HOST_TEST
+static int p2s_ref_get(struct ext4_fs *fs, u32 ino, u32 owner)
+{
+	return ext4_ref_get(fs, ino, owner);
+}
+#else
+static DEFINE_MUTEX(p2s_ref_mutex);
+
+static int p2s_ref_get(struct ext4_fs *fs, u32 ino, u32 owner)
+{
+	int ret;
+
+	mutex_lock(&p2s_ref_mutex);
+	ret = ext4_ref_get(fs, ino, owner);
+	mutex_unlock(&p2s_ref_mutex);
+	return ret;
+}
+#endif
+
 /* P2S_OPEN_REF, P2S_CREATE_REF: a regular file's reference for @owner. */
 static int p2s_take_ref(struct ext4_fs *fs, const struct ext4_inode_info *in,
 			bool want, u32 owner)
 {
 	if (!want || !ext4_is_reg(in))
 		return 0;
-	return ext4_ref_get(fs, in->ino, owner);
+	return p2s_ref_get(fs, in->ino, owner);
 }
 
 static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,
@@ -671,20 +701,16 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 
 bool p2s_is_read(u16 op, const void *req, size_t len)
 {
-	const struct p2s_req_hdr *h = req;
-
 	/* Too short to say: the exclusive path answers it (malformed). */
-	if (len < sizeof(*h))
+	if (len < sizeof(struct p2s_req_hdr))
 		return false;
 	switch (op) {
 	case P2S_READ:
 	case P2S_GETDENTS:
-		return true;
 	case P2S_OPEN:
-		/* A reference changes the table of open files. */
-		return !(h->flags & P2S_OPEN_REF);
 	case P2S_STAT:
-		return !(h->flags & P2S_STAT_REF);
+		/* With _REF too: p2s_ref_get() locks the table. */
+		return true;
 	default:
 		return false;
 	}
@@ -732,7 +758,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		ret = p2s_iget(fs, &a, &inode);
 		if (!ret && (a.flags & P2S_STAT_REF))
 			ret = ext4_is_reg(&inode) ?
-			      ext4_ref_get(fs, inode.ino, owner) : -EINVAL;
+			      p2s_ref_get(fs, inode.ino, owner) : -EINVAL;
 		if (!ret && op == P2S_STAT) {
 			p2s_fill_stat(fs, &inode, reply);
 			ret = sizeof(struct p2s_stat);

@@ -202,8 +202,8 @@ static void svc_reader_not_blocked_by_reader(struct ktest *t)
 	struct p2s_read_req rd = {};
 	struct p2s_fh_req fh;
 	struct svct_bufs b;
-	bool a_inside_stat, a_inside_read;
-	int stat_ret, read_ret;
+	bool a_inside_stat, a_inside_read, a_inside_ref;
+	int stat_ret, read_ret, ref_ret;
 
 	KT_ASSERT_NOT_NULL(t, h);
 	SVCT_SETUP(t, &b, h);
@@ -218,7 +218,15 @@ static void svc_reader_not_blocked_by_reader(struct ktest *t)
 	fit_put_le32(&rd.len, 4096);
 	read_ret = storage_svc_serve(0, P2S_READ, &rd, sizeof(rd), b.reply_b);
 	a_inside_read = READ_ONCE(h->inside);
+	/* Taking a reference is a reader too (the table has its own lock). */
+	svct_fh_req(&fh, &b.one, P2S_STAT_REF);
+	ref_ret = storage_svc_serve(0, P2S_STAT, &fh, sizeof(fh), b.reply_b);
+	a_inside_ref = READ_ONCE(h->inside);
 	svct_hold_end(h);
+	/* Dropping it is a change: after A left. */
+	svct_fh_req(&fh, &b.one, 0);
+	KT_EXPECT_EQ(t, storage_svc_serve(0, P2S_CLOSE, &fh, sizeof(fh),
+					  b.reply_b), 0);
 
 	KT_EXPECT_EQ(t, stat_ret, (int)sizeof(struct p2s_stat));
 	KT_EXPECT_EQ(t, fit_get_le64(&((struct p2s_stat *)b.reply_b)->size),
@@ -226,8 +234,10 @@ static void svc_reader_not_blocked_by_reader(struct ktest *t)
 	KT_EXPECT_EQ(t, read_ret,
 		     (int)(sizeof(struct p2s_read_reply) +
 			   min_t(u64, b.one_size, 4096)));
+	KT_EXPECT_EQ(t, ref_ret, (int)sizeof(struct p2s_stat));
 	KT_EXPECT_TRUE(t, a_inside_stat);
 	KT_EXPECT_TRUE(t, a_inside_read);
+	KT_EXPECT_TRUE(t, a_inside_ref);
 	KT_EXPECT_FALSE(t, h->timed_out);
 	KT_EXPECT_EQ(t, h->ret, (int)(sizeof(struct p2s_read_reply) + 4096));
 	KT_EXPECT_GE(t, storage_svc_concurrent_max(), 2);
@@ -248,17 +258,14 @@ static int svct_excl_thread(void *arg)
 {
 	struct svct_excl *x = arg;
 
-	/* P2S_STAT_REF changes the reference table: exclusive. */
-	x->ret = storage_svc_serve(0, P2S_STAT, &x->fh, sizeof(x->fh),
+	/* P2S_CLOSE may free an orphan: exclusive. */
+	x->ret = storage_svc_serve(0, P2S_CLOSE, &x->fh, sizeof(x->fh),
 				   x->reply);
 	complete(&x->done);
 	return 0;
 }
 
-/*
- * An exclusive request waits for reader A to leave, and a reader that
- * comes after it waits behind it (the service's lock is fair).
- */
+/* An exclusive request (a CLOSE) waits for reader A to leave. */
 static void svc_change_waits_for_readers(struct ktest *t)
 {
 	struct svct_hold *h = kzalloc(sizeof(*h), GFP_KERNEL);
@@ -271,9 +278,14 @@ static void svc_change_waits_for_readers(struct ktest *t)
 
 	KT_ASSERT_NOT_NULL(t, h);
 	SVCT_SETUP(t, &b, h);
+	/* A reference (a shared request) for the CLOSE below to drop. */
+	svct_fh_req(&fh, &b.one, P2S_STAT_REF);
+	KT_ASSERT_EQ(t, storage_svc_serve(0, P2S_STAT, &fh, sizeof(fh),
+					  b.reply_b),
+		     (int)sizeof(struct p2s_stat));
 	if (!svct_hold_start(t, h, &b.big, b.reply_a))
 		goto out;
-	svct_fh_req(&x.fh, &b.one, P2S_STAT_REF);
+	svct_fh_req(&x.fh, &b.one, 0);
 	x.reply = kmalloc(P2S_REPLY_MAX, GFP_KERNEL);
 	init_completion(&x.done);
 	k = x.reply ? kthread_run(svct_excl_thread, &x, "kt-svc-excl") :
@@ -295,11 +307,7 @@ static void svc_change_waits_for_readers(struct ktest *t)
 	kthread_stop(k);
 	KT_EXPECT_FALSE(t, x_done_while_a);
 	KT_EXPECT_FALSE(t, h->timed_out);
-	KT_EXPECT_EQ(t, x.ret, (int)sizeof(struct p2s_stat));
-	/* Drop the reference the STAT took. */
-	svct_fh_req(&fh, &b.one, 0);
-	KT_EXPECT_EQ(t, storage_svc_serve(0, P2S_CLOSE, &fh, sizeof(fh),
-					  b.reply_b), 0);
+	KT_EXPECT_EQ(t, x.ret, 0);	/* it held the STAT_REF's reference */
 	kfree(x.reply);
 out:
 	svct_teardown(&b);
