@@ -21,20 +21,22 @@
  * the block cache (which locks itself) and its atomic error counters,
  * and a reference those take is added under p2s.c's own mutex.
  * Anything else -- a change, CLOSE, FSYNC, the timed commit, dropping a
- * gone node's references -- holds it exclusive.  svc_sem is fair, so a stream of reads cannot starve a
- * change.  The reply is written into a buffer of the request's own
- * (svc_reply_get()) and sent after svc_sem is released: nothing under
- * svc_sem calls FIT or takes another manager's lock, and every wait
- * under it is a disk I/O (Documentation/storage.md, "Concurrency").
+ * gone node's references -- holds it exclusive.  svc_sem is fair, so a
+ * stream of reads cannot starve a change.  The reply is written into a
+ * buffer of the request's own (svc_reply_get()) and sent after svc_sem
+ * is released: nothing under svc_sem calls FIT or takes another
+ * manager's lock, and every wait under it is a disk I/O
+ * (Documentation/storage.md, "Concurrency").
  * svc_stats and the concurrency counters are atomics; svc_ref_nodes is
  * set with an atomic OR.
  *
  * A kernel thread (storage_commit) ticks every SVC_TICK_MS: it commits
  * the journal's running transaction once its first change is
  * storage.commit seconds old (fsync commits earlier), taking svc_sem
- * exclusive for that commit only, and drops the open-file references of a node
- * whose FIT connection has been down for storage.ref_drop_ms (a node
- * that left the cluster closes nothing; its orphans are freed then).
+ * exclusive for that commit only, and drops the open-file references of
+ * a node whose FIT connection has been down for storage.ref_drop_ms (a
+ * node that left the cluster closes nothing; its orphans are freed
+ * then).
  */
 #define pr_fmt(fmt) "storage: " fmt
 
