@@ -20,13 +20,33 @@
  * dirty the cache grows by an extra buffer, given back by bcache_trim()
  * once the commit has written the dirty ones (checkpoint).
  *
- * Not locked: the owner (one struct ext4_fs) serialises every call.
+ * Locking: bcache_get() and bcache_put() may be called by several
+ * tasks at once (the file service's readers, which share its lock):
+ * bc->lock, a spinlock, protects the LRU list, every buffer's refs, blk,
+ * valid and io, the extra count and the statistics.  It is never held
+ * across device I/O.  A buffer being read from disk (or written back
+ * before reuse) has io set and stays pinned by the reader; a second
+ * task that wants the same block pins it too and sleeps on bc->io_wait
+ * until io clears, then finds valid set (or, after a failed read,
+ * retries the lookup).  So a block is in at most one buffer, and no one
+ * uses a buffer's data before the read that fills it has completed.
+ *
+ * Everything else (bcache_mark_dirty(), _forget(), _writeback(),
+ * _sync(), _trim(), _count_dirty(), bcache_for_each()) changes or walks
+ * what readers must not see change: the owner calls them only with its
+ * readers excluded (the file service's changes hold its lock
+ * exclusive).  They take bc->lock where that is cheap, but that does
+ * not make them safe against concurrent readers' use of the data.
  */
 #ifndef _STORAGE_BCACHE_H
 #define _STORAGE_BCACHE_H
 
 #include <tessera/list.h>
+#include <tessera/spinlock.h>
 #include <tessera/types.h>
+#ifndef CONFIG_HOST_TEST
+#include <tessera/wait.h>
+#endif
 
 /* A byte-addressed device: what ext4 needs from a disk (or image file). */
 struct storage_io {
@@ -45,6 +65,7 @@ struct bcache_buf {
 	void *data;			/* block_size bytes */
 	unsigned int refs;		/* pins; 0: on the LRU, reusable */
 	bool valid;			/* data holds block blk */
+	bool io;			/* being read into / written from */
 	bool dirty;
 	bool extra;			/* allocated past nr (hold_dirty) */
 	struct list_head lru;		/* most recently used first */
@@ -56,9 +77,14 @@ struct bcache_stats {
 	u64 read_errors;
 	u64 writebacks;
 	u64 grown;			/* extra buffers allocated */
+	u64 io_waits;			/* waited for another's read of the block */
 };
 
 struct bcache {
+	spinlock_t lock;		/* see "Locking" above */
+#ifndef CONFIG_HOST_TEST
+	struct wait_queue_head io_wait;	/* a buffer's io cleared */
+#endif
 	const struct storage_io *io;
 	u32 block_size;
 	unsigned int nr;
@@ -78,7 +104,8 @@ void bcache_destroy(struct bcache *bc);
 /*
  * Pin block @blk, reading it if it is not cached.  0 with *out set,
  * -EIO (device error, or a block beyond the device: nothing cached) or
- * -EBUSY (every buffer pinned: a caller holding too many).
+ * -EBUSY (every buffer pinned: a caller holding too many).  May sleep
+ * (device I/O, or another task's read of the same block).
  */
 int bcache_get(struct bcache *bc, u64 blk, struct bcache_buf **out);
 void bcache_put(struct bcache *bc, struct bcache_buf *b);

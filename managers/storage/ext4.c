@@ -896,6 +896,7 @@ static ssize_t ext4_read_data(struct ext4_fs *fs,
 			      u8 *buf, size_t len)
 {
 	u32 bs = fs->block_size;
+	u8 *bounce = NULL;	/* not fs->bounce: readers run concurrently */
 	size_t done = 0;
 	int ret;
 
@@ -913,7 +914,7 @@ static ssize_t ext4_read_data(struct ext4_fs *fs,
 		}
 		ret = ext4_map_block(fs, inode, (u32)lblk, &map);
 		if (ret)
-			return ret;
+			goto out;
 		run = (u64)map.count * bs - in_blk;
 		if (want > run)
 			want = run;
@@ -927,20 +928,30 @@ static ssize_t ext4_read_data(struct ext4_fs *fs,
 				goto io_error;
 		} else {
 			want = min_t(size_t, want, bs - in_blk);
+			if (!bounce)
+				bounce = kmalloc(bs, GFP_KERNEL);
+			if (!bounce) {
+				ret = -ENOMEM;
+				goto out;
+			}
 			ret = fs->io->read(fs->io->ctx, map.pblk << fs->log_block_size,
-					   fs->bounce, bs);
+					   bounce, bs);
 			if (ret)
 				goto io_error;
-			memcpy(buf + done, fs->bounce + in_blk, want);
+			memcpy(buf + done, bounce + in_blk, want);
 		}
 		done += want;
 	}
+	kfree(bounce);
 	return done;
 
 io_error:
 	ext4_bad(fs, io_errors, "inode %u: read error at offset %llu\n",
 		 inode->ino, (unsigned long long)(off + done));
-	return -EIO;
+	ret = -EIO;
+out:
+	kfree(bounce);
+	return ret;
 }
 
 ssize_t ext4_read(struct ext4_fs *fs, const struct ext4_inode_info *inode,

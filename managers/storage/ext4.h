@@ -14,8 +14,12 @@
  * working; nothing the disk contains can make the reader loop or read
  * outside a buffer.
  *
- * Not locked: one caller at a time per struct ext4_fs (the file service
- * holds its mutex around every call).  Functions may sleep (device I/O).
+ * Locking is the caller's: any number of readers at once (this file's
+ * functions, which change nothing but the block cache, whose get/put
+ * lock themselves, and fs->stats, counted atomically), or one caller of
+ * anything else (the writer, the journal, references); the file service
+ * holds its rwsem shared or exclusive accordingly.  Functions may sleep
+ * (device I/O).
  */
 #ifndef _STORAGE_EXT4_H
 #define _STORAGE_EXT4_H

@@ -15,13 +15,16 @@
 #define EXT4_ERRORS_LOGGED	20
 #define EXT4_MAX_LBLK		(1ULL << 32)	/* logical blocks are 32-bit */
 
-/* Count a corrupt object and log the first few. */
+/*
+ * Count a corrupt object and log the first few.  Atomic: the file
+ * service's readers run the reader concurrently.
+ */
 #define ext4_bad(fs, counter, fmt, ...) do {				\
-	(fs)->stats.counter++;						\
-	if ((fs)->nr_logged < EXT4_ERRORS_LOGGED) {			\
-		(fs)->nr_logged++;					\
+	__atomic_fetch_add(&(fs)->stats.counter, 1, __ATOMIC_RELAXED);	\
+	if (READ_ONCE((fs)->nr_logged) < EXT4_ERRORS_LOGGED &&		\
+	    __atomic_fetch_add(&(fs)->nr_logged, 1, __ATOMIC_RELAXED) <	\
+	    EXT4_ERRORS_LOGGED)						\
 		pr_err(fmt, ##__VA_ARGS__);				\
-	}								\
 } while (0)
 
 /*

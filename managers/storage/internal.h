@@ -38,9 +38,19 @@ struct p2s_stats {
  * Serve one request @req of @len bytes with opcode @op against @fs,
  * writing the reply into @reply (at least P2S_REPLY_MAX bytes).  The
  * reply's length, or -errno to send back as an error.  Counts into
- * @stats.  Callers serialise (one call per @fs at a time).
+ * @stats (atomically).  Callers exclude each other as p2s_is_read()
+ * says: reads may run together, anything else runs alone.
  */
 #define P2S_REPLY_MAX	(sizeof(struct p2s_read_reply) + P2S_READ_MAX)
+
+/*
+ * Does request @op (@req, @len bytes, not yet validated) leave the image
+ * and the journal alone?  READ, GETDENTS, OPEN and STAT, also with a
+ * reference (P2S_OPEN_REF, P2S_STAT_REF: adding one to the table of
+ * open references is serialised inside p2s.c).  Anything else, and a
+ * request too short to tell, is a change.
+ */
+bool p2s_is_read(u16 op, const void *req, size_t len);
 
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats);
@@ -50,6 +60,24 @@ int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
  */
 int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		   size_t len, void *reply, struct p2s_stats *stats);
+
+/*
+ * Tests only (ktest "storage_svc"): the file service's path for one
+ * request, as FIT's handler runs it: its lock, then p2s_serve_from()
+ * into @reply (P2S_REPLY_MAX bytes).  -ENODEV when not serving.
+ */
+int storage_svc_serve(u32 src, u16 op, const void *req, size_t len,
+		      void *reply);
+/*
+ * Tests only: called with the service's lock held (shared or
+ * exclusive) after a request was served, before the lock is dropped;
+ * NULL normally.  A test holds one request "inside" with it.
+ */
+extern void (*storage_svc_inside_hook)(u16 op, bool shared);
+/* The most requests ever inside the service at once. */
+u32 storage_svc_concurrent_max(void);
+/* Tasks waiting for the service's lock now (a snapshot). */
+unsigned int storage_svc_waiters(void);
 
 /* ------------------------------------------------------------ perm.c */
 

@@ -15,6 +15,9 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/string.h>
+#ifndef CONFIG_HOST_TEST
+#include <tessera/mutex.h>
+#endif
 
 #include "ext4_orphan.h"
 #include "ext4_write.h"
@@ -414,13 +417,40 @@ static void p2s_fill_stat(struct ext4_fs *fs,
 	fit_put_le64(&st->version, i->version);
 }
 
+/*
+ * Take a reference for @owner on @ino.  P2S_OPEN_REF and P2S_STAT_REF
+ * are readers (p2s_is_read()), so several may add to the table of
+ * references at once: p2s_ref_mutex serialises them.  Everything else
+ * that reads or changes the table (CLOSE, unlink's "still held?",
+ * dropping an owner) runs with the readers excluded.  A host test is
+ * one thread.
+ */
+#ifdef CONFIG_HOST_TEST
+static int p2s_ref_get(struct ext4_fs *fs, u32 ino, u32 owner)
+{
+	return ext4_ref_get(fs, ino, owner);
+}
+#else
+static DEFINE_MUTEX(p2s_ref_mutex);
+
+static int p2s_ref_get(struct ext4_fs *fs, u32 ino, u32 owner)
+{
+	int ret;
+
+	mutex_lock(&p2s_ref_mutex);
+	ret = ext4_ref_get(fs, ino, owner);
+	mutex_unlock(&p2s_ref_mutex);
+	return ret;
+}
+#endif
+
 /* P2S_OPEN_REF, P2S_CREATE_REF: a regular file's reference for @owner. */
 static int p2s_take_ref(struct ext4_fs *fs, const struct ext4_inode_info *in,
 			bool want, u32 owner)
 {
 	if (!want || !ext4_is_reg(in))
 		return 0;
-	return ext4_ref_get(fs, in->ino, owner);
+	return p2s_ref_get(fs, in->ino, owner);
 }
 
 static int p2s_open(struct ext4_fs *fs, const struct p2s_open_args *a,
@@ -669,6 +699,27 @@ static int p2s_change(struct ext4_fs *fs, u16 op, u32 owner,
 	return -EOPNOTSUPP;
 }
 
+bool p2s_is_read(u16 op, const void *req, size_t len)
+{
+	/* Too short to say: the exclusive path answers it (malformed). */
+	if (len < sizeof(struct p2s_req_hdr))
+		return false;
+	switch (op) {
+	case P2S_READ:
+	case P2S_GETDENTS:
+	case P2S_OPEN:
+	case P2S_STAT:
+		/* With _REF too: p2s_ref_get() locks the table. */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Several readers may count at once (p2s_is_read()). */
+#define p2s_count(stats, field) \
+	__atomic_fetch_add(&(stats)->field, 1, __ATOMIC_RELAXED)
+
 int p2s_serve(struct ext4_fs *fs, u16 op, const void *req, size_t len,
 	      void *reply, struct p2s_stats *stats)
 {
@@ -685,7 +736,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 	struct p2s_io_args a;
 	int ret;
 
-	stats->requests++;
+	p2s_count(stats, requests);
 	ret = p2s_cred_req_check(req, &len, &cred);
 	if (ret)
 		goto malformed;
@@ -707,7 +758,7 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 		ret = p2s_iget(fs, &a, &inode);
 		if (!ret && (a.flags & P2S_STAT_REF))
 			ret = ext4_is_reg(&inode) ?
-			      ext4_ref_get(fs, inode.ino, owner) : -EINVAL;
+			      p2s_ref_get(fs, inode.ino, owner) : -EINVAL;
 		if (!ret && op == P2S_STAT) {
 			p2s_fill_stat(fs, &inode, reply);
 			ret = sizeof(struct p2s_stat);
@@ -753,15 +804,15 @@ int p2s_serve_from(struct ext4_fs *fs, u32 owner, u16 op, const void *req,
 out:
 	p2s_perm_end(&pm);
 	if (ret < 0) {
-		stats->errors++;
+		p2s_count(stats, errors);
 		if (ret == -EIO)
-			stats->io_errors++;
+			p2s_count(stats, io_errors);
 	}
 	return ret;
 
 malformed:
 	p2s_perm_end(&pm);
-	stats->malformed++;
-	stats->errors++;
+	p2s_count(stats, malformed);
+	p2s_count(stats, errors);
 	return ret;
 }

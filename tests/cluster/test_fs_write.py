@@ -35,6 +35,14 @@ host's disk.
                       is clean, the image has no orphan left and its
                       free block and inode counts are what they were
                       before the run (dumpe2fs)
+  concurrent          tests/user/fs_stress.c: four processes at once
+                      write, read back and verify their own files,
+                      create and unlink names in one shared directory,
+                      list it, stat each other's files and read one
+                      shared file (the storage node serves reads
+                      concurrently, changes alone); output equal to a
+                      native chroot run, e2fsck -fn clean, and debugfs
+                      gives every file the bytes the native run wrote
 """
 
 import hashlib
@@ -231,10 +239,43 @@ def orphan():
 	shutil.rmtree(work)
 
 
+def concurrent():
+	_tools()
+	work, root = _work("fswrite-concurrent", "fs_stress")
+	native_root = os.path.join(work, "native")
+	shutil.copytree(root, native_root, symlinks=True)
+	want_code, want_out, want_err = clusterlib.native_chroot(
+		native_root, ["/fs_stress", "/s"])
+	text = want_out.decode(errors="replace")
+	check(want_code == 0 and re.search(r"^0 failures$", text, re.M),
+	      f"fs_stress failed natively (status {want_code}):\n{text}"
+	      f"{want_err!r}")
+	img = os.path.join(work, "stress.ext4")
+	_mke2fs(root, img, "32M")
+	code, out, err, _ = _tessera("fswrite-concurrent", img,
+				     ["/fs_stress", "/s"])
+	where = "fswrite-concurrent: logs in runs/.../fswrite-concurrent/"
+	check_same(where, (want_code, want_out, want_err), (code, out, err))
+	_e2fsck_clean(img, where)
+	names = ["s/ro"] + [f"s/f{i}" for i in range(4)] + \
+		[f"s/shared/c{i}-11" for i in range(4)]
+	for name in names:
+		res = subprocess.run(["debugfs", "-R", f"cat /{name}", img],
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.DEVNULL)
+		with open(os.path.join(native_root, name), "rb") as f:
+			want = f.read()
+		check(res.returncode == 0 and res.stdout == want,
+		      f"{where}: debugfs cat /{name}: {len(res.stdout)} bytes, "
+		      f"native {len(want)}")
+	shutil.rmtree(work)
+
+
 SCENARIOS = [
 	("native_vs_tessera", native_vs_tessera),
 	("local_mode", lambda: native_vs_tessera(local=True)),
 	("read_only_image", read_only_image),
 	("orphan", orphan),
 	("enospc", enospc),
+	("concurrent", concurrent),
 ]

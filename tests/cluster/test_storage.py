@@ -8,13 +8,14 @@ pattern, tests/cluster/pattern.py, stream FILE_SEED, which the kernel's
 `mke2fs -t ext4 -d` (then `e2fsck -fyD`, which indexes the 2000-entry
 directory as an htree), and a scratch disk whose first sector carries the
 magic the "blk" suite looks for.  A storage node boots with both disks and
-`ktest=blk,ext4`.  Checks made on the host afterwards, independent of the
-kernel's own verdicts: the crc32 of every file the kernel reports reading
-equals zlib.crc32() of the source file; the pattern the "blk" suite left on
-the scratch disk is in the image file; `e2fsck -fn` finds the ext4 image
-clean.
+`ktest=blk,ext4,storage_svc` (storage_svc: the file service serves reads
+concurrently, managers/storage/tests/svc_test.c).  Checks made on the host
+afterwards, independent of the kernel's own verdicts: the crc32 of every
+file the kernel reports reading equals zlib.crc32() of the source file;
+the pattern the "blk" suite left on the scratch disk is in the image file;
+`e2fsck -fn` finds the ext4 image clean.
 
-  storage_ktest         ktest=blk,ext4, every case passes, host checks
+  storage_ktest         ktest=blk,ext4,storage_svc, every case passes, host checks
   storage_serves        role=storage with the image: "serving ext4 from vda"
   storage_no_disk       role=storage without a disk: a clear line, still ready
 """
@@ -142,9 +143,11 @@ def boot_storage(name, disks, args=(), until_ready=False):
 
 def storage_ktest():
 	src, img, scratch = make_images()
-	b = boot_storage("storage-ktest", [img, scratch], ["ktest=blk,ext4"])
-	b.expect(b.code == clusterlib.EXIT_OK, "ktest=blk,ext4 did not end ok")
-	for suite in ("blk", "ext4"):
+	b = boot_storage("storage-ktest", [img, scratch],
+			 ["ktest=blk,ext4,storage_svc"])
+	b.expect(b.code == clusterlib.EXIT_OK,
+		 "ktest=blk,ext4,storage_svc did not end ok")
+	for suite in ("blk", "ext4", "storage_svc"):
 		b.expect(b.grep(rf"^ok \d+ {suite}\b"), f"suite {suite} not ok")
 	b.expect(not b.grep(r"^\s*not ok"), "a case failed")
 	b.expect(not b.grep(r"# SKIP"), "a case was skipped: disks not seen")
