@@ -1127,7 +1127,7 @@ static int ext4_dir_block_walk(struct ext4_fs *fs,
 	ret = ext4_bread(fs, pblk, &b);
 	if (ret)
 		return ret;
-	fs->stats.dir_blocks_read++;
+	ext4_stat_inc(fs, dir_blocks_read);
 	ret = ext4_dir_block_check(fs, dir, (u32)lblk, pblk, b->data, &end);
 	/* At most one entry per 12 bytes: rec_len >= 12 bounds this loop. */
 	while (!ret && off < end) {

@@ -96,7 +96,7 @@ static int dir_iter(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		ret = ext4_bread(fs, m.pblk, &b);
 		if (ret)
 			return ret;
-		fs->stats.dir_blocks_read++;
+		ext4_stat_inc(fs, dir_blocks_read);
 		ret = ext4_dir_block_check(fs, dir, lblk, m.pblk, b->data,
 					   &end);
 		while (!ret && pos.off < end) {

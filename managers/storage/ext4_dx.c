@@ -212,7 +212,7 @@ static int dir_block_read(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	ret = ext4_bread(fs, pblk, b);
 	if (ret)
 		return ret;
-	fs->stats.dir_blocks_read++;
+	ext4_stat_inc(fs, dir_blocks_read);
 	ret = ext4_dir_block_check(fs, dir, lblk, pblk, (*b)->data, end);
 	if (ret)
 		bcache_put(&fs->bc, *b);
@@ -514,7 +514,7 @@ int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	}
 	if (ret && ret != -ENOENT)
 		return -EAGAIN;		/* counted where it was found */
-	fs->stats.dx_lookups++;
+	ext4_stat_inc(fs, dx_lookups);
 	return ret;
 }
 

@@ -16,11 +16,15 @@
 #define EXT4_MAX_LBLK		(1ULL << 32)	/* logical blocks are 32-bit */
 
 /*
- * Count a corrupt object and log the first few.  Atomic: the file
- * service's readers run the reader concurrently.
+ * One more of fs->stats.@counter.  Atomic: the file service's readers
+ * run the reader concurrently.
  */
+#define ext4_stat_inc(fs, counter)					\
+	__atomic_fetch_add(&(fs)->stats.counter, 1, __ATOMIC_RELAXED)
+
+/* Count a corrupt object and log the first few. */
 #define ext4_bad(fs, counter, fmt, ...) do {				\
-	__atomic_fetch_add(&(fs)->stats.counter, 1, __ATOMIC_RELAXED);	\
+	ext4_stat_inc(fs, counter);					\
 	if (READ_ONCE((fs)->nr_logged) < EXT4_ERRORS_LOGGED &&		\
 	    __atomic_fetch_add(&(fs)->nr_logged, 1, __ATOMIC_RELAXED) <	\
 	    EXT4_ERRORS_LOGGED)						\
