@@ -68,6 +68,13 @@ static inline long ktime_sleep_ticks(ktime_t deadline, ktime_t now)
 }
 
 extern volatile u64 jiffies;
+/*
+ * jiffies raised to the tick periods elapsed by ktime_get() (the tick
+ * does it too), and returned.  A deadline counted from it is at least its
+ * length away in real time; one counted from a jiffies that ticks lost on
+ * every CPU left behind could come too soon.
+ */
+u64 jiffies_catch_up(void);
 extern u64 tsc_khz;
 
 /* Calibrate the TSC against the PIT; call once, early. 0 or -errno. */

@@ -534,7 +534,8 @@ long schedule_timeout(long timeout)
 		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
-	expire = jiffies + (u64)timeout;
+	/* From the real-time jiffies: msleep(40) sleeps 40 ms or more. */
+	expire = jiffies_catch_up() + (u64)timeout;
 	st.task = current;
 	timer_setup(&st.timer, process_timeout);
 	mod_timer(&st.timer, expire);

@@ -90,25 +90,31 @@ static void pic_disable(void)
 	outb(0xff, 0xa1);
 }
 
-static u64 jiffies_base_ns;	/* ktime at jiffies 0 */
+static u64 jiffies_base_ns;	/* ktime at jiffies 0; 0: no timer yet */
 
 /* Raise jiffies to the tick periods elapsed; never lower them. */
-static void jiffies_update(void)
+u64 jiffies_catch_up(void)
 {
-	s64 since = (s64)(ktime_get() - jiffies_base_ns);
-	u64 target = since > 0 ? (u64)since / TICK_NSEC : 0;
+	u64 base = READ_ONCE(jiffies_base_ns);
 	u64 cur = __atomic_load_n(&jiffies, __ATOMIC_RELAXED);
+	s64 since;
+	u64 target;
 
+	if (!base)
+		return cur;
+	since = (s64)(ktime_get() - base);
+	target = since > 0 ? (u64)since / TICK_NSEC : 0;
 	while (target > cur &&
 	       !__atomic_compare_exchange_n(&jiffies, &cur, target, false,
 					    __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED))
 		;
+	return target > cur ? target : cur;
 }
 
 static void apic_timer_interrupt(struct pt_regs *regs, unsigned int vector)
 {
-	jiffies_update();
+	jiffies_catch_up();
 	apic_eoi();
 	profile_tick(regs);
 	run_local_timers();

@@ -223,6 +223,28 @@ static void jiffies_survive_lost_ticks(struct ktest *t)
 	set_cpus_allowed(current, old_mask);
 }
 
+/*
+ * A sleep counts its deadline from jiffies_catch_up(), not from a jiffies
+ * the lost ticks left behind: with this CPU's interrupts off (no tick
+ * here; on one CPU, none at all) it still follows ktime_get().  Counted
+ * from the stale jiffies, msleep(40) once slept 39.76 ms (smp4, loaded).
+ */
+static void jiffies_catch_up_follows_ktime(struct ktest *t)
+{
+	unsigned long flags;
+	u64 j0, j1, t0, t1;
+
+	local_irq_save(flags);
+	t0 = ktime_get();
+	j0 = jiffies_catch_up();
+	mdelay(30);
+	j1 = jiffies_catch_up();
+	t1 = ktime_get();
+	local_irq_restore(flags);
+	KT_EXPECT_GE(t, j1 - j0, (t1 - t0) / TICK_NSEC - 1);
+	KT_EXPECT_GE(t, jiffies, j1);
+}
+
 struct timer_probe {
 	struct timer_list timer;
 	volatile u64 fired_at;
@@ -615,6 +637,7 @@ static struct ktest_case sched_cases[] = {
 	KTEST_CASE(percpu_data_is_distinct),
 	KTEST_CASE(msleep_waits_long_enough),
 	KTEST_CASE(jiffies_survive_lost_ticks),
+	KTEST_CASE(jiffies_catch_up_follows_ktime),
 	KTEST_CASE(timers_fire_and_cancel),
 	KTEST_CASE(wakeup_ping_pong),
 	KTEST_CASE(poller_does_not_starve_others),
