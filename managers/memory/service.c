@@ -417,6 +417,24 @@ static int memnode_image_read(u64 id, u64 off, void *buf, u32 len)
 static u64 memnode_storage_seen;
 /* Execs refused because the file at the path changed (-EAGAIN). */
 static unsigned long long memnode_exec_changed;
+/* Fault injection: that many more execs are taken for replaced ones. */
+static unsigned int memnode_debug_exec_replaced;
+PARAM_UINT("memnode.debug_exec_replaced", memnode_debug_exec_replaced, 0,
+	   1000,
+	   "debug: refuse the first N execs that name the file the processor opened as if it had been replaced meanwhile (-EAGAIN; 0: off)");
+
+/* One injected "replaced" answer, while memnode.debug_exec_replaced lasts. */
+static bool memnode_debug_replaced(void)
+{
+	unsigned int n = READ_ONCE(memnode_debug_exec_replaced);
+
+	while (n && !__atomic_compare_exchange_n(&memnode_debug_exec_replaced,
+						 &n, n - 1, false,
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+		;
+	return n != 0;
+}
 
 static struct fcache memnode_fcache;
 static bool memnode_fcache_ready;
@@ -1451,7 +1469,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 		/* Not the file whose set-id bits the processor applied. */
 		if (fit_get_le64(&r->file_id) && (storage_node ==
 		    P2M_NO_STORAGE || x->prog_file.id !=
-		    fit_get_le64(&r->file_id))) {
+		    fit_get_le64(&r->file_id) || memnode_debug_replaced())) {
 			if (!__atomic_fetch_add(&memnode_exec_changed, 1,
 						__ATOMIC_RELAXED))
 				pr_info("memnode: execve %s for node %u pid %u: not the file the processor opened (replaced meanwhile): -EAGAIN; further ones only counted\n",

@@ -74,6 +74,10 @@
 #define EXEC_STK_LIM		(8UL << 20)	/* _STK_LIM */
 #define EXEC_MAX_STRINGS	0x7fffffffU	/* MAX_ARG_STRINGS */
 #define EXEC_MAX_REWRITES	5		/* exec_binprm()'s depth */
+/* Opens again of a program replaced while the memory node loaded it. */
+#define EXEC_MAX_REOPENS	3
+
+static unsigned long exec_reopens;	/* the first 5 are logged */
 #define EXEC_ELF_HEAD		4096	/* bytes searched for PT_INTERP */
 
 /* A list of NUL-terminated strings (argv or envp) being built. */
@@ -753,15 +757,41 @@ static long do_execveat(int dirfd, const char __user *upath,
 		if (ret)
 			goto out;
 	}
-	ret = -ENOMEM;
-	x.cred = cred_for_exec(&x.file);
-	blob = x.cred ? exec_blob(&x, &blob_len) : NULL;
-	mm = blob ? pmm_remote_create(pmm_remote_node(p->mm)) : NULL;
-	if (!mm)
-		goto out;
-	ret = pmm_remote_exec_tmpfs(mm, x.cred, x.path, x.tmpfs_flags,
-				    &x.tmpfs, x.file_id, blob, blob_len,
-				    x.argv.n, x.envp.n, &entry, &sp);
+	for (int reopens = 0;; reopens++) {
+		ret = -ENOMEM;
+		x.cred = cred_for_exec(&x.file);
+		blob = x.cred ? exec_blob(&x, &blob_len) : NULL;
+		mm = blob ? pmm_remote_create(pmm_remote_node(p->mm)) : NULL;
+		if (!mm)
+			goto out;
+		ret = pmm_remote_exec_tmpfs(mm, x.cred, x.path, x.tmpfs_flags,
+					    &x.tmpfs, x.file_id, blob,
+					    blob_len, x.argv.n, x.envp.n,
+					    &entry, &sp);
+		/*
+		 * -EAGAIN: the memory node found another file at x.path than
+		 * the one opened here (renamed over it meanwhile, as a
+		 * package upgrade or a build does).  Linux would run the file
+		 * as it was at the open; we cannot load that one any more, so
+		 * open the path again (its new file, its own set-id bits) and
+		 * run that, as an execve a moment later would.
+		 */
+		if (ret != -EAGAIN || reopens == EXEC_MAX_REOPENS)
+			break;
+		if (__atomic_add_fetch(&exec_reopens, 1,
+				       __ATOMIC_RELAXED) <= 5)
+			pr_info("exec: %s was replaced while it was loaded: opening it again\n",
+				x.path);
+		pmm_destroy(mm);
+		mm = NULL;
+		cred_put(x.cred);
+		x.cred = NULL;
+		kfree(blob);
+		blob = NULL;
+		ret = exec_open(&x, false);
+		if (ret)
+			goto out;
+	}
 	if (!ret)
 		ret = exec_commit(&x, mm, entry, sp, regs);
 	if (!ret)

@@ -69,6 +69,11 @@ must be identical.
       unlinks itself and then reads 256 KiB of its own data it had not
       touched (the running program keeps its file), and a tmpfs file
       mapped, closed and unlinked, then read through the mapping.
+  exec_replaced
+      the program execve opened is replaced before the memory node loads
+      it (memnode.debug_exec_replaced=N injects that): the processor opens
+      the path again, up to 3 times per execve; with 2 refusals the exec
+      works (output as natively), with 4 execve fails with EAGAIN.
 """
 
 import os
@@ -296,6 +301,71 @@ def _tmpfs():
 		shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _replaced_run(name, tree, img, replaced):
+	"""`exec_test try /proc_hello -- x` on one node serving its own disk
+	@img, its memory service told to take the first @replaced execs for
+	replaced files: (status, stdout, serial log)."""
+	import subprocess
+
+	run_dir = os.path.join(clusterlib.runs_dir(), name)
+	cmd = [clusterlib.TESSERA, "run", "--local", "--image", img,
+	       "--run-dir", run_dir, "--kernel-image",
+	       clusterlib.kernel_image(), "--timeout", "120", "--append",
+	       f"memnode.debug_exec_replaced={replaced}"]
+	for e in test_user.ENV:
+		cmd += ["--env", e]
+	with clusterlib.qemu_slots(1):
+		res = subprocess.run(cmd + ["--", "/exec_test", "try",
+					    "/proc_hello", "--", "x"],
+				     stdin=subprocess.DEVNULL,
+				     stdout=subprocess.PIPE,
+				     stderr=subprocess.PIPE, timeout=200)
+	with open(os.path.join(run_dir, "serial.log"), errors="replace") as f:
+		log = f.read()
+	check(not re.search(clusterlib.OOPS_RE, log), f"{name}: kernel oops")
+	return res.returncode, res.stdout, log
+
+
+def _replaced():
+	"""A program replaced between the processor's open and the memory
+	node's load (memnode.debug_exec_replaced=N answers the first N
+	execs that way): the processor opens the path again, up to 3 times
+	per execve.  Two refusals: the exec works and the output is the
+	native run's, with two "opening it again" lines.  Four: execve
+	fails with EAGAIN (the caller survives and says so)."""
+	import subprocess
+
+	work = os.path.join(clusterlib.runs_dir(), "exec-replaced")
+	tree = os.path.join(work, "tree")
+	shutil.rmtree(work, ignore_errors=True)
+	os.makedirs(tree)
+	for prog in ("exec_test", "proc_hello"):
+		shutil.copy(test_user.program(prog), os.path.join(tree, prog))
+	img = os.path.join(work, "root.ext4")
+	res = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-d", tree,
+			      img, "16M"], stdout=subprocess.PIPE,
+			     stderr=subprocess.STDOUT, text=True)
+	check(res.returncode == 0, f"mke2fs failed: {res.stdout}")
+	want = clusterlib.native_chroot(tree, ["/exec_test", "try",
+					       "/proc_hello", "--", "x"])
+	check(want[:2] == (0, b"hello\n"), f"natively: {want!r}")
+	reopen = "exec: /proc_hello was replaced while it was loaded: " \
+		 "opening it again"
+	code, out, log = _replaced_run("exec-replaced-2", tree, img, 2)
+	check((code, out) == want[:2], f"two refusals: status {code}, "
+	      f"{out!r}; native {want[:2]!r}")
+	check(log.count(reopen) == 2, f"two refusals: "
+	      f"{log.count(reopen)} '{reopen}' lines, want 2")
+	check("not the file the processor opened (replaced meanwhile)" in log,
+	      "two refusals: the memory service did not say why")
+	code, out, log = _replaced_run("exec-replaced-4", tree, img, 4)
+	check((code, out) == (3, b"exec /proc_hello: EAGAIN\n"
+			      b"every exec failed\n"),
+	      f"four refusals: status {code}, {out!r}")
+	check(log.count(reopen) == 3, f"four refusals: "
+	      f"{log.count(reopen)} '{reopen}' lines, want 3")
+
+
 SCENARIOS = [
 	("exec_chain_smp1", lambda: _chain(1)),
 	("exec_chain_smp2", lambda: _chain(2)),
@@ -304,4 +374,5 @@ SCENARIOS = [
 	("exec_rootfs", lambda: _rootfs(False)),
 	("exec_rootfs_local", lambda: _rootfs(True)),
 	("exec_tmpfs", _tmpfs),
+	("exec_replaced", _replaced),
 ]

@@ -65,6 +65,7 @@ static const char *errname(int e)
 	case ENOEXEC: return "ENOEXEC";
 	case ELOOP: return "ELOOP";
 	case ENOTDIR: return "ENOTDIR";
+	case EAGAIN: return "EAGAIN";
 	default: return strerror(e);
 	}
 }
