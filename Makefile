@@ -332,13 +332,15 @@ fuzz-corpus: $(FUZZ_SEEDGENS)
 		mkdir -p $$d && find $$d -name 'seed-*' -delete && \
 		$(O)/fuzz-seed/$$n $$d || exit 1; done
 
-# make test ONLY=PATTERN REPEAT=N: tools/run-tests --only PATTERN --repeat N
+# make test ONLY=PATTERN REPEAT=N JUNIT=FILE: tools/run-tests --only PATTERN
+# --repeat N --junit FILE (the results as JUnit XML too)
 # (a name substring or glob; see Documentation/testing.md).
 test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests fuzz-build
 	$(Q)$(MAKE) --no-print-directory O=$(O)/debug DEFCONFIG=debug_defconfig all
 	$(Q)$(PYTHON) tools/run-tests --build-dir $(O) \
-		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT))
+		$(if $(ONLY),--only '$(ONLY)') $(if $(REPEAT),--repeat $(REPEAT)) \
+		$(if $(JUNIT),--junit '$(JUNIT)')
 
 # make mutate ONLY=ID: scripts/mutate, one-line mutants of host-tested
 # code, each rebuilt and tested (Documentation/testing.md).  Not in test.
@@ -386,6 +388,7 @@ help:
 	@echo '                  it as a glob; comma-separated (tools/run-tests --only)'
 	@echo '  REPEAT=N        make test: run the selection N times, report flaky tests'
 	@echo '                  (tools/run-tests --repeat)'
+	@echo '  JUNIT=FILE      make test: also write the results as JUnit XML to FILE'
 	@echo ''
 	@echo 'See README.md, Documentation/testing.md and Documentation/launcher.md.'
 

@@ -244,7 +244,57 @@ def skips_need_a_reason_to_be_expected():
 			"'1 passed, 0 failed, 3 skipped'", out)
 
 
+def junit_report():
+	"""--junit FILE: every result line becomes a testcase in a valid
+	JUnit XML file; the failing one carries its message and log path,
+	the skipped one its reason; counts agree with what was run."""
+	import xml.etree.ElementTree as ET
+
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		args = _tree(tmp, broken=True)
+		_write(os.path.join(tmp, "cluster", "test_skipping.py"),
+		       SCENARIO_SKIPPER)
+		allow = os.path.join(tmp, "expected-skips")
+		_write(allow, "skipping/needs_gdb  gdb not installed\n")
+		xml = os.path.join(tmp, "results.xml")
+		rc, lines, out = _run(args + ["--expected-skips", allow,
+					      "--junit", xml])
+		_expect(rc == 1, f"exit status {rc}, wanted 1", out)
+		try:
+			root = ET.parse(xml).getroot()
+		except (OSError, ET.ParseError) as e:
+			_expect(False, f"no valid JUnit XML: {e}", out)
+	cases = {f"{tc.get('classname')}.{tc.get('name')}": tc
+		 for tc in root.iter("testcase")}
+	_expect(root.tag == "testsuites" and root.get("tests") ==
+		str(len(cases)), f"root {root.tag} tests={root.get('tests')}, "
+		f"{len(cases)} testcases", out)
+	want = {"host.test_flaky", "host.test_steady", "host.test_broken",
+		"planted.planted_flaky", "planted.planted_steady",
+		"skipping.needs_gdb"}
+	_expect(want <= set(cases), f"testcases {sorted(cases)}, want at "
+		f"least {sorted(want)}", out)
+	failed = {n for n, tc in cases.items()
+		  if tc.find("failure") is not None}
+	# The first run: the flaky tests fail (odd run), and the broken one.
+	_expect(failed == {"host.test_flaky", "host.test_broken",
+			   "planted.planted_flaky"},
+		f"failures {sorted(failed)}", out)
+	planted = cases["planted.planted_flaky"].find("failure")
+	_expect("planted failure on odd run 1" in planted.get("message", ""),
+		f"failure message {planted.get('message')!r}", out)
+	_expect("log: " in (planted.text or ""),
+		f"no log path in the failure: {planted.text!r}", out)
+	skipped = cases["skipping.needs_gdb"].find("skipped")
+	_expect(skipped is not None and "gdb not installed" in
+		skipped.get("message", ""), "the skip has no reason", out)
+	_expect(root.get("failures") == "3" and root.get("skipped") == "1",
+		f"failures={root.get('failures')} skipped="
+		f"{root.get('skipped')}, want 3 and 1", out)
+
+
 SCENARIOS = [
+	("run_tests_junit", junit_report),
 	("run_tests_skips_expected", skips_need_a_reason_to_be_expected),
 	("run_tests_repeat_flaky", repeat_reports_flaky),
 	("run_tests_repeat_failing", repeat_reports_always_failing),
