@@ -150,6 +150,8 @@ void debug_keys_init(void)
 	/* Like sysrq-t: where every thread is, for a hang. */
 	debug_key_register('t', "tasks with call traces",
 			   sched_show_task_traces);
+	/* What this boot runs with (Documentation/parameters.md). */
+	debug_key_register('k', "kernel parameters", params_dump);
 	if (debug_crash_key)
 		debug_key_register('c', "crash: panic the node",
 				   debug_key_crash);

@@ -490,14 +490,22 @@ bool param_was_set(const char *name)
 
 void params_dump(void)
 {
-	size_t nr = __stop___param - __start___param;
+	size_t nr = __stop___param - __start___param, nr_set = 0;
 	char val[VALUE_MAX];
 
 	for (size_t i = 0; i < nr; i++) {
 		const struct kernel_param *p = &__start___param[i];
 		bool set = i < PARAMS_MAX_TRACKED && test_bit(i, cmdline_seen);
 
+		nr_set += set;
+
 		param_format_value(p, val, sizeof(val));
-		pr_info("param %s=%s%s\n", p->name, val, set ? "" : " (default)");
+		if ((p->type == PARAM_UINT || p->type == PARAM_SIZE) && p->max)
+			pr_info("param %s=%s%s [%llu..%llu]\n", p->name, val,
+				set ? "" : " (default)", p->min, p->max);
+		else
+			pr_info("param %s=%s%s\n", p->name, val,
+				set ? "" : " (default)");
 	}
+	pr_info("params: %zu, %zu set on the command line\n", nr, nr_set);
 }

@@ -102,6 +102,31 @@ def stats_on_request():
 	      f"want 143")
 
 
+def params_on_request():
+	"""Key k lists every kernel parameter with its value, whether the
+	command line set it, and its range: a processor booted with
+	pcache.ways=4 shows it set, fit.hb_ms at its default with the range
+	[20..10000], and a count line last."""
+	with clusterlib.group(1, TIMEOUT) as g:
+		b = g.start("debugkeys-params",
+			    ["--role", "processor", "--node", "0", "--kernel",
+			     "--type-on-ready", "k", "--until",
+			     r"params: \d+, \d+ set on the command line$",
+			     "--", "pcache.ways=4"])
+		b = b.finish()
+	b.expect(b.code == clusterlib.EXIT_OK, f"no params line: {b.code}")
+	b.expect(b.grep(r"^param pcache\.ways=4 \[1\.\.\d+\]$"),
+		 "pcache.ways=4 is not listed as set, with its range")
+	b.expect(b.grep(r"^param fit\.hb_ms=200 \(default\) "
+			r"\[20\.\.10000\]$"),
+		 "fit.hb_ms is not listed at its default with its range")
+	counts = [l for l in b.lines if l.startswith("params: ")]
+	n = len([l for l in b.lines if l.startswith("param ")])
+	b.expect(counts and counts[-1].startswith(f"params: {n}, "),
+		 f"the count line {counts[-1:]} does not say {n}")
+
+
 SCENARIOS = [
 	("stats_on_request", stats_on_request),
+	("params_on_request", params_on_request),
 ]

@@ -427,7 +427,7 @@ static void test_section_cmdline(struct htest *t)
 	params_dump();
 	HT_EXPECT(t, strstr(printk_log, "param role=storage\n") != NULL);
 	HT_EXPECT(t, strstr(printk_log, "param verbose=y\n") != NULL);
-	HT_EXPECT(t, strstr(printk_log, "param fit.pollers=2 (default)\n") != NULL);
+	HT_EXPECT(t, strstr(printk_log, "param fit.pollers=2 (default) [1..8]\n") != NULL);
 	HT_EXPECT(t, strstr(printk_log, "param pcache=128M (default)\n") != NULL);
 	HT_EXPECT(t, strstr(printk_log, "param fit.peers=1,2,3\n") != NULL);
 
