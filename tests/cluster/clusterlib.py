@@ -38,6 +38,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -457,6 +458,56 @@ MKROOTFS_TIMEOUT = 30 * 60
 _debian = {"lock": threading.Lock(), "path": None, "error": None}
 
 
+# Where progress lines of long steps go: tools/run-tests points it at its
+# own printer (one line at a time among the results); stderr otherwise.
+_progress = [lambda text: print(text, file=sys.stderr, flush=True)]
+PROGRESS_EVERY = 30	# seconds between two lines of one step
+PROGRESS_AFTER = 10	# a step this long says when it is done
+
+
+def set_progress(fn):
+	_progress[0] = fn
+
+
+def run_with_progress(argv, what, timeout, log=None):
+	"""Run @argv (stdin /dev/null, output to the file @log or kept),
+	saying "# @what: N s so far" every PROGRESS_EVERY s and, if it took
+	over PROGRESS_AFTER s, when it ended.  (status, output text: the
+	log's when @log) or raises subprocess.TimeoutExpired after killing
+	it at @timeout s."""
+	start = time.monotonic()
+	out = open(log, "w") if log else subprocess.PIPE
+	try:
+		p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+				     stderr=subprocess.STDOUT, text=True,
+				     errors="replace",
+				     preexec_fn=_die_with_parent)
+		text = ""
+		while True:
+			try:
+				text, _ = p.communicate(timeout=PROGRESS_EVERY)
+				break
+			except subprocess.TimeoutExpired:
+				took = time.monotonic() - start
+				if took >= timeout:
+					p.kill()
+					p.communicate()
+					raise
+				_progress[0](f"# {what}: {took:.0f} s so far" +
+					     (f" (log {log})" if log else ""))
+	finally:
+		if log:
+			out.close()
+	took = time.monotonic() - start
+	if took >= PROGRESS_AFTER:
+		_progress[0](f"# {what}: done after {took:.0f} s, status "
+			     f"{p.returncode}")
+	if log:
+		with open(log, errors="replace") as f:
+			text = f.read()
+	return p.returncode, text or ""
+
+
 def debian_root():
 	"""Path of the Debian 12 root tools/mkrootfs builds (python3,
 	python3-numpy, busybox-static, libstdc++6).  tools/mkrootfs runs once
@@ -476,20 +527,18 @@ def _mkrootfs():
 	log = os.path.join(runs_dir(), "mkrootfs.log")
 	os.makedirs(runs_dir(), exist_ok=True)
 	try:
-		with open(log, "w") as err:
-			res = subprocess.run([MKROOTFS], stdin=subprocess.DEVNULL,
-					     stdout=subprocess.PIPE, stderr=err,
-					     text=True, timeout=MKROOTFS_TIMEOUT,
-					     preexec_fn=_die_with_parent)
+		code, text = run_with_progress(
+			[MKROOTFS], "tools/mkrootfs: the Debian 12 root",
+			MKROOTFS_TIMEOUT, log)
 	except (OSError, subprocess.TimeoutExpired) as e:
 		return None, f"tools/mkrootfs: {e} (log {log})"
-	path = res.stdout.strip()
-	if res.returncode != 0 or not os.path.isdir(path):
-		with open(log, errors="replace") as f:
-			tail = f.read().strip().splitlines()[-15:]
+	# Its last line on stdout is the root's path (the log has both).
+	lines = text.strip().splitlines()
+	path = lines[-1] if lines else ""
+	if code != 0 or not os.path.isdir(path):
 		return None, (f"tools/mkrootfs failed with status "
-			      f"{res.returncode} (log {log}):\n    " +
-			      "\n    ".join(tail))
+			      f"{code} (log {log}):\n    " +
+			      "\n    ".join(lines[-15:]))
 	return path, None
 
 

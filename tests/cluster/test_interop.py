@@ -71,12 +71,9 @@ def peer_image():
 	with _build_lock:
 		if "result" not in _build:
 			try:
-				res = subprocess.run(
-					[MK_PEER], stdout=subprocess.PIPE,
-					stderr=subprocess.STDOUT, text=True,
-					timeout=BUILD_TIMEOUT)
-				_build["result"] = (res.returncode,
-						    res.stdout)
+				_build["result"] = clusterlib.run_with_progress(
+					[MK_PEER], "scripts/mk-linux-peer: the "
+					"Linux peer", BUILD_TIMEOUT)
 			except subprocess.TimeoutExpired:
 				_build["result"] = (None, f"scripts/mk-linux-"
 						    f"peer took over "

@@ -52,15 +52,17 @@ EVAL = ("const a = [5, 3, 9, 1].sort((x, y) => x - y);"
 def _node_root():
 	"""A copy of the node layer's root with tests/node/*.js in
 	IN_ROOT: (temporary directory, root).  The caller removes it."""
-	res = subprocess.run([MKROOTFS, "--with-node"],
-			     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-			     stderr=subprocess.PIPE, text=True, timeout=1800)
-	check(res.returncode == 0, f"tools/mkrootfs --with-node failed:\n"
-	      f"{res.stderr[-2000:]}")
+	log = os.path.join(clusterlib.runs_dir(), "mkrootfs-node.log")
+	code, text = clusterlib.run_with_progress(
+		[MKROOTFS, "--with-node"],
+		"tools/mkrootfs --with-node: the node + tfjs root", 1800, log)
+	check(code == 0, f"tools/mkrootfs --with-node failed (log {log}):\n"
+	      f"{text[-2000:]}")
 	tmp = tempfile.mkdtemp(prefix="tessera-node-")
 	copy = os.path.join(tmp, "root")
+	# Its last line on stdout is the root's path.
 	res = subprocess.run(["cp", "-a", "--reflink=auto",
-			      res.stdout.strip(), copy],
+			      text.strip().splitlines()[-1], copy],
 			     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
 			     text=True)
 	if res.returncode != 0:

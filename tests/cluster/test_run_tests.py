@@ -6,6 +6,7 @@ on odd runs, run with --repeat, must be reported with their failure counts;
 Each run of the tool takes about a second."""
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -84,6 +85,48 @@ def steady():
 
 SCENARIOS = [("planted_flaky", flaky), ("planted_steady", steady)]
 '''
+
+
+# A long step (as the Debian root's build is) seen through the runner.
+SCENARIO_LONG_STEP = '''
+import clusterlib
+from clusterlib import check
+
+
+def long_step():
+	clusterlib.PROGRESS_EVERY = 0.3
+	clusterlib.PROGRESS_AFTER = 0.5
+	code, out = clusterlib.run_with_progress(
+		["sh", "-c", "sleep 1.2; echo built"], "planted step", 30)
+	check((code, out) == (0, "built\\n"), f"step gave {{code}} {{out!r}}")
+
+
+SCENARIOS = [("long_step", long_step)]
+'''
+
+
+def progress_lines():
+	"""clusterlib.run_with_progress() says how far a long step is
+	through the runner's own printer, then that it is done."""
+	with tempfile.TemporaryDirectory(prefix="run-tests-") as tmp:
+		build = os.path.join(tmp, "build")
+		cluster = os.path.join(tmp, "cluster")
+		os.makedirs(build)
+		os.makedirs(cluster)
+		_write(os.path.join(build, "tessera.elf"), "")
+		_write(os.path.join(cluster, "test_steps.py"),
+		       SCENARIO_LONG_STEP.format())
+		rc, lines, out = _run(["--build-dir", build, "--cluster-dir",
+				       cluster, "--layer", "cluster",
+				       "--runs-dir", os.path.join(tmp, "runs")])
+	_expect(rc == 0, f"exit status {rc}", out)
+	so_far = [l for l in lines
+		  if re.fullmatch(r"# planted step: \d+ s so far", l)]
+	_expect(len(so_far) >= 2, f"{len(so_far)} progress lines, want 2+",
+		out)
+	_expect(any(re.fullmatch(r"# planted step: done after \d+ s, "
+				 r"status 0", l) for l in lines),
+		"no 'done after' line", out)
 
 
 def _write(path, text, exe=False):
@@ -294,6 +337,7 @@ def junit_report():
 
 
 SCENARIOS = [
+	("run_tests_progress", progress_lines),
 	("run_tests_junit", junit_report),
 	("run_tests_skips_expected", skips_need_a_reason_to_be_expected),
 	("run_tests_repeat_flaky", repeat_reports_flaky),
