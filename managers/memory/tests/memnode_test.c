@@ -113,20 +113,21 @@ static int memnode_suite_init(void)
 } while (0)
 
 /*
- * execve @path for @pid with argv {path, "x"} and envp {"K=V"}, naming
- * @file_id as the file the sender opened (0: none).
+ * A P2M_EXECVE request (kmalloc'd, *@len bytes) of @path for @pid with
+ * argv {path, "x"} and envp {"K=V"}, naming @file_id as the file the
+ * sender opened (0: none); NULL without memory.
  */
-static int kt_execve_id(u32 pid, const char *path, u64 file_id,
-			struct p2m_execve_reply *r)
+static struct p2m_execve_req *kt_execve_req(u32 pid, const char *path,
+					    u64 file_id, u32 *len)
 {
 	static const char strings[] = "PROG\0x\0K=V";
 	u32 path_len = strlen(path);
-	u32 len = sizeof(struct p2m_execve_req) + path_len + sizeof(strings);
-	struct p2m_execve_req *req = kzalloc(len, GFP_KERNEL);
-	int ret;
+	struct p2m_execve_req *req;
 
+	*len = sizeof(struct p2m_execve_req) + path_len + sizeof(strings);
+	req = kzalloc(*len, GFP_KERNEL);
 	if (!req)
-		return -ENOMEM;
+		return NULL;
 	p2m_hdr_init(&req->hdr, pid);
 	fit_put_le16(&req->storage_node, P2M_NO_STORAGE);
 	fit_put_le16(&req->path_len, path_len);
@@ -138,6 +139,19 @@ static int kt_execve_id(u32 pid, const char *path, u64 file_id,
 	fit_put_le64(&req->file_id, file_id);
 	memcpy(req + 1, path, path_len);
 	memcpy((u8 *)(req + 1) + path_len, strings, sizeof(strings));
+	return req;
+}
+
+/* kt_execve_req()'s request, sent; the reply in @r. */
+static int kt_execve_id(u32 pid, const char *path, u64 file_id,
+			struct p2m_execve_reply *r)
+{
+	u32 len;
+	struct p2m_execve_req *req = kt_execve_req(pid, path, file_id, &len);
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
 	ret = fit_call(node_id, P2M_EXECVE, req, len, r, sizeof(*r),
 		       KT_TIMEOUT);
 	kfree(req);
@@ -537,30 +551,17 @@ static void memnode_exec_replaces_and_exit_frees(struct ktest *t)
  */
 static void memnode_exec_twice_at_once(struct ktest *t)
 {
-	static const char strings[] = "PROG\0x\0K=V";
-	const char *path = "/t/prog";
-	u32 path_len = strlen(path), pid = 110;
-	u32 len = sizeof(struct p2m_execve_req) + path_len + sizeof(strings);
 	struct p2m_execve_reply r[2];
 	struct fit_scatter v[2];
 	struct p2m_execve_req *req;
 	unsigned int procs;
+	u32 pid = 110, len;
 	int ret;
 
 	KT_NEED_NODE(t);
 	procs = memnode_nr_procs();
-	req = kzalloc(len, GFP_KERNEL);
+	req = kt_execve_req(pid, "/t/prog", 0, &len);
 	KT_ASSERT_NOT_NULL(t, req);
-	p2m_hdr_init(&req->hdr, pid);
-	fit_put_le16(&req->storage_node, P2M_NO_STORAGE);
-	fit_put_le16(&req->path_len, path_len);
-	fit_put_le32(&req->argc, 2);
-	fit_put_le32(&req->envc, 1);
-	fit_put_le32(&req->strings_len, sizeof(strings));
-	fit_put_le64(&req->hwcap, 0x178bfbff);
-	fit_put_le32(&req->uid, 1000);
-	memcpy(req + 1, path, path_len);
-	memcpy((u8 *)(req + 1) + path_len, strings, sizeof(strings));
 	for (int i = 0; i < 2; i++)
 		v[i] = (struct fit_scatter){ .node = node_id, .req = req,
 					     .len = len, .reply = &r[i],
