@@ -14,6 +14,16 @@
  * shared page answers the vma's protection without PROT_WRITE, so the
  * processor maps the line read-only and comes back with a write miss;
  * a write miss, or a flush, gives the process a private page first.
+ *
+ * Shared file pages: the first read or fetch of a page of a file vma
+ * without PROT_WRITE whose bytes are all the file's (not an ELF
+ * segment's page cut at its end) maps the file page cache's own copy (rmm_set_file_page(), held
+ * by the cache and every process that maps it), which is shared and
+ * therefore read-only like a page shared by fork: a write gives the
+ * process its copy.  Pages of writable vmas (data segments, RELRO
+ * before its mprotect) are copied into a page of the process at once,
+ * as other file pages and everything when there is no cache: most are
+ * written, and a shared page would cost a second miss for the write.
  */
 #include "internal.h"
 
@@ -36,6 +46,52 @@ static int rmm_fill_from_file(const struct vma *v, u64 pva, void *page,
 	return read(ctx, &v->file, off, page, (u32)n);
 }
 
+static rmm_file_page_fn rmm_file_page;
+
+void rmm_set_file_page(rmm_file_page_fn get)
+{
+	rmm_file_page = get;
+}
+
+/*
+ * Is the page of file vma @v at @pva the file's page at a page-aligned
+ * offset, with every file byte in it inside the vma's file part?
+ */
+static bool rmm_file_page_whole(const struct vma *v, u64 pva)
+{
+	u64 off = v->file_off + (pva - v->start);
+
+	if ((off & ~PAGE_MASK) || pva >= v->file_end || off >= v->file.size)
+		return false;
+	return v->file_end - pva >= min(v->file.size - off, (u64)PAGE_SIZE);
+}
+
+/*
+ * Map the cache's page for a read or fetch of an absent page: 0 with
+ * *@page set, 0 with *@page NULL (not shared: the caller copies), or the
+ * read's error.
+ */
+static int rmm_fault_shared(struct rmm *mm, const struct vma *v, u64 pva,
+			    void **page)
+{
+	u64 off = v->file_off + (pva - v->start);
+	int ret;
+
+	*page = NULL;
+	if (!rmm_file_page || !rmm_file_page_whole(v, pva) ||
+	    rmm_page_lookup(mm, pva))
+		return 0;
+	ret = rmm_file_page(&v->file, off, page);
+	if (ret || !*page)
+		return ret;
+	ret = rmm_page_install(mm, pva, *page);
+	if (ret) {
+		rmm_page_release(*page);
+		*page = NULL;
+	}
+	return ret;
+}
+
 int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	      void *ctx, void **page, u32 *prot)
 {
@@ -56,7 +112,16 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	if ((v->flags & (VMA_FILE | VMA_ZERO_TAIL)) == VMA_FILE &&
 	    pva >= ALIGN(v->file_end, PAGE_SIZE))
 		return -ENXIO;
-	if (access & RMM_ACCESS_WRITE)
+	*page = NULL;
+	if (!(access & RMM_ACCESS_WRITE) &&
+	    (v->flags & VMA_FILE) && !(v->prot & PROT_WRITE)) {
+		ret = rmm_fault_shared(mm, v, pva, page);
+		if (ret)
+			return ret;
+	}
+	if (*page)
+		created = false;
+	else if (access & RMM_ACCESS_WRITE)
 		ret = rmm_page_get_private(mm, pva, page, &created);
 	else
 		ret = rmm_page_get(mm, pva, page, &created);

@@ -18,24 +18,34 @@
  * new bytes; a request for an older version (a mapping made before the
  * change faulting later) reads storage as it is now, uncached, like
  * Linux, where a mapping's untouched pages show the file's current
- * bytes.  Pages a process already faulted are its own copies and keep
- * the bytes they had (Linux would show the new bytes in a MAP_SHARED
+ * bytes.  Pages a process already faulted keep the bytes they had
+ * (the old version's page leaves the cache, not the process) (Linux would show the new bytes in a MAP_SHARED
  * or untouched MAP_PRIVATE page: not kept, see memory-node.md).  A
  * file with no page cached has no record, so an unchanged file costs
  * nothing and stays shared.
  *
- * Processes never map a cache page: a miss of a file vma copies it into
- * the process's own page (fault.c), so a private write never reaches the
- * cache, and MAP_SHARED of a read-only file needs nothing more.  A page
- * is pinned (entry->pins) only while it is being copied; pinned pages
+ * Processes map the cache's pages (fcache_map_page(), fault.c): the
+ * first read or fetch of a whole file page puts the cached page itself
+ * into the process's table, with one more reference in its struct page
+ * (vm.c: the cache's and each process's).  Held by two, the page is
+ * read-only to everyone; a write miss or a flush gives the process a
+ * copy (copy on write, as after fork), so a private write never reaches
+ * the cache, and a second process mapping libc costs no page and no
+ * copy.  Leaving the cache (eviction, a newer version) drops only the
+ * cache's reference: the processes keep the bytes they mapped, and the
+ * last one frees the page.  Other pages of file vmas (an ELF segment's
+ * page cut at its end) are copied (fcache_read()).  A page is pinned
+ * (entry->pins) while it is being copied or handed out; pinned pages
  * are not evicted.
  *
  * Bounded: at most c->max_pages pages; inserting into a full cache
- * evicts the least recently used unpinned page (one LRU list, a hit
- * moves the page to its tail).  When every page is pinned, the new page
+ * evicts the least recently used unpinned page that no process maps,
+ * else the least recently used unpinned one (one LRU list, a hit moves
+ * the page to its tail).  When every page is pinned, the new page
  * is not cached (the caller uses it once and frees it).  Processes come
  * first: when buddy has no page for an address space, vm.c asks
- * fcache_shrink() for some (service.c sets the hook).
+ * fcache_shrink() for some (service.c sets the hook), which evicts only
+ * pages no process maps: evicting the others frees nothing.
  *
  * Readahead: a miss reads a window of pages in one storage read, from
  * the missing page up to the first page already cached, the end of the
@@ -179,7 +189,7 @@ static void fcache_free_entry(struct fcache *c, struct fcache_entry *e)
 	}
 	list_del(&e->hash);
 	list_del(&e->lru);
-	free_page((unsigned long)e->page);
+	rmm_page_cache_drop(e->page);
 	kfree(e);
 	c->nr_pages--;
 }
@@ -262,21 +272,34 @@ bool fcache_stale(struct fcache *c, const struct fcache_key *key)
 	return f && f->version > key->version;
 }
 
-unsigned long fcache_evict(struct fcache *c, unsigned long nr)
+/*
+ * Evict up to @nr unpinned pages, the oldest first, of those no process
+ * maps (evicting them frees memory), then, if @mapped too, of those
+ * that processes map (which only makes room: they live on in them).
+ */
+static unsigned long fcache_evict_some(struct fcache *c, unsigned long nr,
+				       bool mapped)
 {
 	struct fcache_entry *e, *tmp;
 	unsigned long done = 0;
 
-	list_for_each_entry_safe(e, tmp, &c->lru, lru) {
-		if (done == nr)
-			break;
-		if (e->pins)
-			continue;
-		fcache_free_entry(c, e);
-		c->stats.evictions++;
-		done++;
+	for (int pass = 0; pass < (mapped ? 2 : 1); pass++) {
+		list_for_each_entry_safe(e, tmp, &c->lru, lru) {
+			if (done == nr)
+				return done;
+			if (e->pins || (!pass && rmm_page_mapped(e->page)))
+				continue;
+			fcache_free_entry(c, e);
+			c->stats.evictions++;
+			done++;
+		}
 	}
 	return done;
+}
+
+unsigned long fcache_evict(struct fcache *c, unsigned long nr)
+{
+	return fcache_evict_some(c, nr, true);
 }
 
 struct fcache_entry *fcache_insert(struct fcache *c,
@@ -313,6 +336,7 @@ struct fcache_entry *fcache_insert(struct fcache *c,
 	}
 	e->key = *key;
 	e->page = *page;
+	rmm_page_cache_take(e->page);
 	e->pins = 1;
 	e->file = f;
 	*page = NULL;
@@ -454,6 +478,41 @@ out:
 	return ret;
 }
 
+/*
+ * The page at @index of @file: pinned in *@e, or if it could not be
+ * cached, a private page with its bytes in *@spare (the caller's to
+ * free).  1: neither, the file is cached at a newer version than @file's
+ * (the caller reads storage itself, uncached); 0 or the read's error.
+ */
+static int fcache_get(struct fcache *c, const struct fcache_source *src,
+		      const struct mem_file *file, u64 index,
+		      struct fcache_entry **e, void **spare)
+{
+	struct fcache_key k = fcache_key_of(file, index);
+	unsigned long flags;
+	u32 window = 0;
+	bool stale = false;
+
+	*spare = NULL;
+	spin_lock_irqsave(&c->lock, flags);
+	*e = fcache_lookup(c, &k);
+	if (*e) {
+		c->stats.hits++;
+	} else if (fcache_stale(c, &k)) {
+		c->stats.stale_reads++;
+		stale = true;
+	} else {
+		c->stats.misses++;
+		window = fcache_window(c, file, index);
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (stale)
+		return 1;
+	if (*e)
+		return 0;
+	return fcache_fill(c, file, index, window, src, e, spare);
+}
+
 int fcache_read(struct fcache *c, const struct fcache_source *src,
 		const struct mem_file *file, u64 off, void *buf, u32 len)
 {
@@ -462,41 +521,21 @@ int fcache_read(struct fcache *c, const struct fcache_source *src,
 	if (off > file->size || len > file->size - off)
 		return -EIO;
 	while (len) {
-		u64 index = off >> PAGE_SHIFT;
 		u32 in = off & ~PAGE_MASK, n = min_t(u32, len, PAGE_SIZE - in);
-		struct fcache_key k = fcache_key_of(file, index);
 		struct fcache_entry *e;
-		void *spare = NULL;
 		unsigned long flags;
-		u32 window = 0;
-		bool stale = false;
+		void *spare;
+		int ret = fcache_get(c, src, file, off >> PAGE_SHIFT, &e,
+				     &spare);
 
-		spin_lock_irqsave(&c->lock, flags);
-		e = fcache_lookup(c, &k);
-		if (e) {
-			c->stats.hits++;
-		} else if (fcache_stale(c, &k)) {
-			c->stats.stale_reads++;
-			stale = true;
-		} else {
-			c->stats.misses++;
-			window = fcache_window(c, file, index);
-		}
-		spin_unlock_irqrestore(&c->lock, flags);
-		if (stale) {
+		if (ret < 0)
+			return ret;
+		if (ret) {
 			/* A mapping older than the file: today's bytes, uncached. */
-			int ret = src->read(src->ctx, file, off, dst, n);
-
+			ret = src->read(src->ctx, file, off, dst, n);
 			if (ret)
 				return ret;
 			goto next;
-		}
-		if (!e) {
-			int ret = fcache_fill(c, file, index, window, src, &e,
-					      &spare);
-
-			if (ret)
-				return ret;
 		}
 		memcpy(dst, (e ? (const u8 *)e->page : (const u8 *)spare) + in,
 		       n);
@@ -515,12 +554,55 @@ next:
 	return 0;
 }
 
+int fcache_map_page(struct fcache *c, const struct fcache_source *src,
+		    const struct mem_file *file, u64 off, void **page)
+{
+	struct fcache_entry *e;
+	unsigned long flags;
+	void *spare;
+	int ret;
+
+	*page = NULL;
+	if ((off & ~PAGE_MASK) || off >= file->size)
+		return -EIO;
+	ret = fcache_get(c, src, file, off >> PAGE_SHIFT, &e, &spare);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		/* A mapping older than the file: today's bytes, uncached. */
+		u32 len = (u32)min_t(u64, PAGE_SIZE, file->size - off);
+
+		spare = (void *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!spare)
+			return -ENOMEM;
+		ret = src->read(src->ctx, file, off, spare, len);
+		if (ret) {
+			free_page((unsigned long)spare);
+			return ret;
+		}
+		memset((u8 *)spare + len, 0, PAGE_SIZE - len);
+	}
+	if (!e) {
+		/* Not cached: the bytes become the process's own page. */
+		rmm_page_hold(spare);
+		*page = spare;
+		return 0;
+	}
+	spin_lock_irqsave(&c->lock, flags);
+	rmm_page_hold(e->page);
+	c->stats.mapped++;
+	*page = e->page;
+	fcache_unpin(c, e);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return 0;
+}
+
 unsigned long fcache_shrink(struct fcache *c, unsigned long nr)
 {
 	unsigned long flags, done;
 
 	spin_lock_irqsave(&c->lock, flags);
-	done = fcache_evict(c, nr);
+	done = fcache_evict_some(c, nr, false);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return done;
 }

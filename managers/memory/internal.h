@@ -205,10 +205,35 @@ int rmm_page_get_private(struct rmm *mm, u64 va, void **page,
  * -ENOMEM (nothing changed).
  */
 int rmm_page_write(struct rmm *mm, u64 va, const void *data);
-/* Is @page (from the calls above) held by more than one rmm? */
+/*
+ * Is @page (from the calls above) held by more than one holder: rmms,
+ * or an rmm and the file page cache?  Such a page is never written.
+ */
 bool rmm_page_shared(const void *page);
-/* How many rmms hold @page (tests). */
+/* How many hold @page, the file page cache as one (tests). */
 unsigned int rmm_page_nr_refs(const void *page);
+/* Does any rmm hold @page (a cache page mapped by a process)? */
+bool rmm_page_mapped(const void *page);
+/*
+ * Put @page, with one reference the caller took for @mm
+ * (rmm_page_hold()), at page-aligned @va, where no page is.  0, or
+ * -ENOMEM past mm->page_limit or without a table page (the caller still
+ * owns its reference).
+ */
+int rmm_page_install(struct rmm *mm, u64 va, void *page);
+/*
+ * References of the data pages.  rmm_page_hold(): one more rmm holds
+ * @page (the caller keeps it alive meanwhile); a page nobody holds yet
+ * (fresh from buddy, rmm_refs 0) becomes an rmm data page.
+ * rmm_page_release(): one less; the last holder frees it.
+ * rmm_page_cache_take(): the file page cache holds @page, which nobody
+ * else does yet (an insert); rmm_page_cache_drop(): it no longer does;
+ * true if that freed the page (no rmm maps it).
+ */
+void rmm_page_hold(void *page);
+void rmm_page_release(void *page);
+void rmm_page_cache_take(void *page);
+bool rmm_page_cache_drop(void *page);
 /* Drop @mm's pages in [start, end) (page aligned); the last holder frees. */
 void rmm_zap_range(struct rmm *mm, u64 start, u64 end);
 
@@ -229,6 +254,19 @@ void rmm_copy_from(struct rmm *mm, u64 va, void *dst, u64 len);
  */
 typedef int (*rmm_read_fn)(void *ctx, const struct mem_file *file, u64 off,
 			   void *buf, u32 len);
+
+/*
+ * The page of @file at page-aligned @off shared from the file page
+ * cache, with one reference taken for the caller, in *@page (or a
+ * page of the bytes for the caller alone, when it cannot be cached);
+ * *@page NULL if the file has no cache (another kind, no cache): the
+ * caller reads the bytes itself.  0 or -errno (the storage read's).
+ * May sleep.
+ */
+typedef int (*rmm_file_page_fn)(const struct mem_file *file, u64 off,
+				void **page);
+/* rmm_fault()'s source of shared file pages; NULL: none (copies only). */
+void rmm_set_file_page(rmm_file_page_fn get);
 
 /*
  * Resolve a miss on @va (any address in the page) for @access: the page
@@ -285,6 +323,7 @@ struct fcache_stats {
 	u64 invalidations;	/* a newer version of a file was seen */
 	u64 invalidated_pages;	/* older pages those dropped */
 	u64 stale_reads;	/* reads for an older version: not cached */
+	u64 mapped;		/* cached pages given to a process's vma */
 	u64 pages;
 };
 
@@ -327,8 +366,8 @@ void fcache_destroy(struct fcache *c);
  * a newer version of the file is cached).  Both drop every page of an
  * older version of @key's file first (fcache_invalidate()).
  * fcache_stale(): a newer version of @key's file than @key's is known.
- * fcache_evict(): free up to @nr unpinned pages, the oldest first; how
- * many went.
+ * fcache_evict(): free up to @nr unpinned pages, the oldest first of
+ * those no process maps, then of the others; how many went.
  */
 struct fcache_entry *fcache_lookup(struct fcache *c,
 				   const struct fcache_key *key);
@@ -353,6 +392,15 @@ struct fcache_source {
  */
 int fcache_read(struct fcache *c, const struct fcache_source *src,
 		const struct mem_file *file, u64 off, void *buf, u32 len);
+/*
+ * The page at page-aligned @off of @file for a process to map
+ * (rmm_file_page_fn): the cached page with one more rmm reference, or
+ * when it cannot be cached (no room, or the file is cached at a newer
+ * version: today's bytes, uncached), a page of the bytes with the only
+ * one.  0, -EIO past the end of the file, -ENOMEM, or the read's error.
+ */
+int fcache_map_page(struct fcache *c, const struct fcache_source *src,
+		    const struct mem_file *file, u64 off, void **page);
 void fcache_get_stats(struct fcache *c, struct fcache_stats *st);
 /* fcache_evict() under c->lock: the reclaim hook of the node's rmms. */
 unsigned long fcache_shrink(struct fcache *c, unsigned long nr);

@@ -694,6 +694,17 @@ static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 	}
 }
 
+/* rmm_fault()'s shared pages: a storage file's from the cache. */
+static int memnode_file_page(const struct mem_file *file, u64 off,
+			     void **page)
+{
+	*page = NULL;
+	if (file->kind != MEM_FILE_STORAGE || !memnode_fcache_ready)
+		return 0;
+	return fcache_map_page(&memnode_fcache, &memnode_fcache_source, file,
+			       off, page);
+}
+
 static int memnode_elf_read(void *ctx, u64 off, void *buf, u32 len)
 {
 	return memnode_read_file(NULL, ctx, off, buf, len);
@@ -1185,7 +1196,7 @@ static void memnode_fcache_report(void)
 	if (!memnode_fcache_ready)
 		return;
 	fcache_get_stats(&memnode_fcache, &st);
-	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu invalidations %llu invalidated %llu stale-reads %llu pages %llu\n",
+	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu invalidations %llu invalidated %llu stale-reads %llu mapped %llu pages %llu\n",
 		(unsigned long long)st.hits, (unsigned long long)st.misses,
 		(unsigned long long)st.storage_reads,
 		(unsigned long long)st.storage_pages,
@@ -1194,6 +1205,7 @@ static void memnode_fcache_report(void)
 		(unsigned long long)st.invalidations,
 		(unsigned long long)st.invalidated_pages,
 		(unsigned long long)st.stale_reads,
+		(unsigned long long)st.mapped,
 		(unsigned long long)st.pages);
 }
 
@@ -1699,8 +1711,10 @@ int memory_service_start(void)
 		pr_warn("memnode: no file cache (%d): every miss reads storage\n",
 			ret);
 	memnode_fcache_ready = !ret;
-	if (memnode_fcache_ready)
+	if (memnode_fcache_ready) {
 		rmm_set_reclaim(memnode_fcache_reclaim);
+		rmm_set_file_page(memnode_file_page);
+	}
 	mapref_init(&memnode_mapref);
 	rmm_set_file_ref(memnode_file_ref);
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {

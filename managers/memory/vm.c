@@ -105,9 +105,25 @@ static void rmm_free_page(void *addr)
 
 /* ------------------------------------------------------------ data pages */
 
+/*
+ * struct page's rmm_refs of a data page: the rmms holding it in the low
+ * bits, and RMM_REF_CACHE while the file page cache holds it too
+ * (filecache.c: a cached page mapped by processes, one copy for all).
+ * rmm_pages_owned counts a page while at least one rmm holds it; a
+ * page only the cache holds is the cache's (fcache nr_pages).
+ */
+#define RMM_REF_CACHE	(1u << 31)
+#define RMM_REF_RMMS	(RMM_REF_CACHE - 1)
+
 static unsigned int *rmm_page_refs(const void *addr)
 {
 	return &virt_to_page(addr)->rmm_refs;
+}
+
+/* Holders of @refs: the rmms, and the cache as one more. */
+static unsigned int rmm_refs_holders(unsigned int refs)
+{
+	return (refs & RMM_REF_RMMS) + !!(refs & RMM_REF_CACHE);
 }
 
 /* A data page held by one rmm; zeroed unless @gfp says otherwise. */
@@ -120,35 +136,71 @@ static void *rmm_alloc_data_page(gfp_t gfp)
 	return addr;
 }
 
-/* One more rmm holds @addr (fork); the caller holds a reference. */
-static void rmm_page_share(void *addr)
+void rmm_page_hold(void *addr)
 {
-	__atomic_add_fetch(rmm_page_refs(addr), 1, __ATOMIC_RELAXED);
+	unsigned int old = __atomic_fetch_add(rmm_page_refs(addr), 1,
+					      __ATOMIC_RELAXED);
+
+	BUG_ON((old & RMM_REF_RMMS) == RMM_REF_RMMS);
+	if (!(old & RMM_REF_RMMS))
+		__atomic_add_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
 }
 
 /*
- * Drop one rmm's reference; the last frees the page.  Acquire-release:
- * a holder's reads of the page (a COW copy) come before its drop, and
- * the free or the last holder's writes after every other drop.
+ * Drop one rmm's reference; the last holder frees the page.
+ * Acquire-release: a holder's reads of the page (a COW copy) come before
+ * its drop, and the free or the last holder's writes after every other
+ * drop.
  */
-static void rmm_page_put(void *addr)
+void rmm_page_release(void *addr)
 {
 	unsigned int old = __atomic_fetch_sub(rmm_page_refs(addr), 1,
 					      __ATOMIC_ACQ_REL);
 
-	BUG_ON(old == 0);
+	BUG_ON(!(old & RMM_REF_RMMS));
 	if (old == 1)
 		rmm_free_page(addr);
+	else if ((old & RMM_REF_RMMS) == 1)
+		/* Still cached: no rmm's any more. */
+		__atomic_sub_fetch(&rmm_pages_owned, 1, __ATOMIC_RELAXED);
+}
+
+void rmm_page_cache_take(void *addr)
+{
+	BUG_ON(__atomic_load_n(rmm_page_refs(addr), __ATOMIC_RELAXED));
+	__atomic_store_n(rmm_page_refs(addr), RMM_REF_CACHE,
+			 __ATOMIC_RELAXED);
+}
+
+bool rmm_page_cache_drop(void *addr)
+{
+	unsigned int old = __atomic_fetch_and(rmm_page_refs(addr),
+					      ~RMM_REF_CACHE,
+					      __ATOMIC_ACQ_REL);
+
+	BUG_ON(!(old & RMM_REF_CACHE));
+	if (old != RMM_REF_CACHE)
+		return false;	/* mapped: the last rmm frees it */
+	free_page((unsigned long)addr);
+	return true;
+}
+
+bool rmm_page_mapped(const void *page)
+{
+	return __atomic_load_n(rmm_page_refs(page), __ATOMIC_ACQUIRE) &
+	       RMM_REF_RMMS;
 }
 
 bool rmm_page_shared(const void *page)
 {
-	return __atomic_load_n(rmm_page_refs(page), __ATOMIC_ACQUIRE) > 1;
+	return rmm_refs_holders(__atomic_load_n(rmm_page_refs(page),
+						__ATOMIC_ACQUIRE)) > 1;
 }
 
 unsigned int rmm_page_nr_refs(const void *page)
 {
-	return __atomic_load_n(rmm_page_refs(page), __ATOMIC_ACQUIRE);
+	return rmm_refs_holders(__atomic_load_n(rmm_page_refs(page),
+						__ATOMIC_ACQUIRE));
 }
 
 /* ------------------------------------------------------------ page table */
@@ -230,9 +282,25 @@ static int pt_unshare(void **slot, bool copy)
 		return -ENOMEM;
 	if (copy)
 		memcpy(priv, *slot, PAGE_SIZE);
-	rmm_page_put(*slot);
+	rmm_page_release(*slot);
 	*slot = priv;
 	__atomic_add_fetch(&rmm_cow_copies, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int rmm_page_install(struct rmm *mm, u64 va, void *page)
+{
+	void **slot;
+
+	if (mm->page_limit && mm->nr_pages >= mm->page_limit)
+		return -ENOMEM;
+	slot = pt_slot(mm, va, true);
+	if (!slot)
+		return -ENOMEM;
+	BUG_ON(*slot);
+	*slot = page;
+	mm->nr_pages++;
+	mm->peak_pages = max(mm->peak_pages, mm->nr_pages);
 	return 0;
 }
 
@@ -297,7 +365,7 @@ static bool pt_zap(struct rmm *mm, void **table, int level, u64 base,
 		if (!table[i])
 			continue;
 		if (level == 0) {
-			rmm_page_put(table[i]);
+			rmm_page_release(table[i]);
 			mm->nr_pages--;
 			table[i] = NULL;
 		} else if (pt_zap(mm, table[i], level - 1, lo,
@@ -670,7 +738,7 @@ static int pt_fork(struct rmm *child, void **src, int level, void ***dst)
 		if (!src[i])
 			continue;
 		if (level == 0) {
-			rmm_page_share(src[i]);
+			rmm_page_hold(src[i]);
 			table[i] = src[i];
 			child->nr_pages++;
 			continue;

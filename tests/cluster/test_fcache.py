@@ -22,7 +22,9 @@ stderr and statuses must be identical.  From memory1's counters (the
 "memnode: fcache ..." line after each exit line, counted since boot):
 the first run read pages from storage and hit the cache for some; the
 second run read none (storage-pages and storage-reads did not move)
-while its lookups all hit (hits grew, misses did not).
+while its lookups all hit (hits grew, misses did not), and it mapped
+the cache's own pages as the first did (mapped grew by at least half
+the first run's count).
 
   python_twice         the above
   python_twice_local   the same with `tessera run --local` (one VM: the
@@ -103,6 +105,12 @@ def _check_counters(where, log, nr_runs):
 	      f"after run 0 {first}, after run 1 {second}")
 	check(second["evictions"] == 0,
 	      f"{where}: the cache evicted pages: {second}")
+	# Read-only file pages (text, rodata, mapped libraries) are the
+	# cache's own, mapped into each run, not copied (fault.c).
+	check(first["mapped"] > 0 and
+	      second["mapped"] - first["mapped"] >= first["mapped"] // 2,
+	      f"{where}: the second python3 did not map the cache's pages: "
+	      f"after run 0 {first}, after run 1 {second}")
 
 
 def _scratch_root():

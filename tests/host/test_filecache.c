@@ -13,9 +13,13 @@
  * the file's pages, a pinned one at its unpin, an older one is read
  * through uncached); an address space that runs buddy
  * dry takes the cache's pages (vm.c's reclaim hook) before it gets
- * -ENOMEM; and every page back at the end.
+ * -ENOMEM; processes mapping the cache's own pages (fault.c's shared
+ * file pages): one copy for two address spaces, copy on write, the
+ * pages that are not shared (writable vmas, an ELF segment's cut page,
+ * an older version, no cache, the page limit), eviction of mapped
+ * pages; and every page back at the end.
  */
-/* HTEST-SOURCES: managers/memory/filecache.c managers/memory/vm.c lib/rbtree.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
+/* HTEST-SOURCES: managers/memory/filecache.c managers/memory/vm.c managers/memory/fault.c lib/rbtree.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
 #include "host_mm.h"
 
@@ -26,6 +30,8 @@
 #include <tessera/string.h>
 
 #include "../../managers/memory/internal.h"
+
+#include <uapi/mman.h>
 
 #define ARENA_SIZE	(16UL << 20)
 #define PG		4096ULL
@@ -567,6 +573,238 @@ static void test_read_versions(struct htest *t)
 	fcache_destroy(&c);
 }
 
+/* ------------------------------------------------------------ shared pages */
+
+static struct fcache *map_cache;
+static struct fcache_source *map_src;
+
+/* fault.c's source of shared pages, as service.c sets it. */
+static int map_page(const struct mem_file *file, u64 off, void **page)
+{
+	return fcache_map_page(map_cache, map_src, file, off, page);
+}
+
+/* fault.c's reader of the pages it copies, as service.c's. */
+static int cache_read(void *ctx, const struct mem_file *file, u64 off,
+		      void *buf, u32 len)
+{
+	return fcache_read(map_cache, map_src, file, off, buf, len);
+}
+
+/* A miss of @mm at @va: the page, or NULL on an error. */
+static void *miss(struct rmm *mm, u64 va, u32 access, u32 *prot)
+{
+	void *page = NULL;
+	u32 p = 0;
+
+	if (rmm_fault(mm, va, access, cache_read, NULL, &page, &p))
+		return NULL;
+	if (prot)
+		*prot = p;
+	return page;
+}
+
+/* Does @page hold bytes [@off, @off + @n) of @f, zeros after? */
+static bool holds(const void *page, const struct mem_file *f, u64 off,
+		  u32 n)
+{
+	for (u32 i = 0; i < PAGE_SIZE; i++)
+		if (((const u8 *)page)[i] !=
+		    (i < n ? file_byte(f->id, off + i) : 0))
+			return false;
+	return true;
+}
+
+/* The cached page of @f at @index, or NULL. */
+static const void *cached(struct fcache *c, const struct mem_file *f,
+			  u64 index)
+{
+	struct fcache_key k = keyv(f->node, f->id, index, f->version);
+	struct fcache_entry *e = fcache_lookup(c, &k);
+	const void *page;
+
+	if (!e)
+		return NULL;
+	page = fcache_entry_page(e);
+	fcache_unpin(c, e);
+	return page;
+}
+
+#define MAP_A	0x40000000ULL
+#define MAP_B	0x50000000ULL
+
+/*
+ * Two address spaces map a file read-only: the first read miss of each
+ * maps the cache's own page (one storage read, one copy in memory,
+ * three holders); a write after mprotect gives the writer a copy and
+ * leaves the cache's bytes alone; eviction of a mapped page only drops
+ * the cache's hold; the last holder frees it.
+ */
+static void test_shared_pages(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(40, 3 * PG + 100);
+	struct rmm *a, *b;
+	void *pa, *pb, *last, *copy;
+	u64 cow0 = rmm_nr_cow_copies();
+	struct fcache c;
+	u32 prot;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
+	fake_contents = 0;
+	map_cache = &c;
+	map_src = &src;
+	rmm_set_file_page(map_page);
+	a = rmm_create(1, 1, 0);
+	b = rmm_create(1, 2, 0);
+	HT_ASSERT(t, a && b);
+	HT_ASSERT_EQ(t, rmm_mmap(a, MAP_A, 4 * PG, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)MAP_A);
+	HT_ASSERT_EQ(t, rmm_mmap(b, MAP_B, 4 * PG, PROT_READ,
+				 MAP_SHARED | MAP_FIXED, &f, 0), (s64)MAP_B);
+	pa = miss(a, MAP_A + 8, RMM_ACCESS_EXEC, &prot);
+	HT_ASSERT(t, pa);
+	HT_EXPECT_EQ(t, prot, PROT_READ | PROT_EXEC);
+	HT_EXPECT_EQ(t, s.nr_reads, 1);		/* the whole file, once */
+	HT_EXPECT(t, pa == cached(&c, &f, 0));
+	pb = miss(b, MAP_B, RMM_ACCESS_READ, &prot);
+	HT_EXPECT(t, pb == pa);
+	HT_EXPECT_EQ(t, prot, PROT_READ);
+	HT_EXPECT_EQ(t, s.nr_reads, 1);
+	HT_EXPECT(t, holds(pa, &f, 0, PG));
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(pa), 3);
+	HT_EXPECT_EQ(t, c.stats.mapped, 2);
+	/* One data page for both processes (the cache's pages not counted). */
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), a->nr_tables + b->nr_tables + 1);
+	HT_EXPECT_EQ(t, a->nr_pages, 1);
+	HT_EXPECT_EQ(t, b->nr_pages, 1);
+	/* The partial last page: the file's 100 bytes, then zeros. */
+	last = miss(a, MAP_A + 3 * PG, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, last);
+	HT_EXPECT(t, last == cached(&c, &f, 3));
+	HT_EXPECT(t, holds(last, &f, 3 * PG, 100));
+	/* Past the end of the file: SIGBUS, as before. */
+	HT_EXPECT(t, !miss(a, MAP_A + 4 * PG, RMM_ACCESS_READ, NULL));
+
+	/* a writes page 0: its own copy, the cache's bytes unchanged. */
+	HT_ASSERT_EQ(t, rmm_mprotect(a, MAP_A, PG, PROT_READ | PROT_WRITE), 0);
+	copy = miss(a, MAP_A, RMM_ACCESS_WRITE, &prot);
+	HT_ASSERT(t, copy);
+	HT_EXPECT(t, copy != pa);
+	HT_EXPECT_EQ(t, prot, PROT_READ | PROT_WRITE);
+	HT_EXPECT(t, holds(copy, &f, 0, PG));
+	((u8 *)copy)[5] ^= 0xff;
+	HT_EXPECT(t, holds(pa, &f, 0, PG));
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(pa), 2);
+	HT_EXPECT_EQ(t, rmm_nr_cow_copies(), cow0 + 1);
+	HT_EXPECT_EQ(t, a->nr_pages, 2);
+
+	/* Reclaim frees only what nobody maps: pages 1 and 2. */
+	HT_EXPECT_EQ(t, fcache_shrink(&c, 64), 2);
+	HT_EXPECT_EQ(t, c.nr_pages, 2);
+	HT_EXPECT(t, cached(&c, &f, 0) == pa);
+	/* Eviction for room takes mapped pages too; b keeps its bytes. */
+	HT_EXPECT_EQ(t, fcache_evict(&c, 64), 2);
+	HT_EXPECT_EQ(t, c.nr_pages, 0);
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(pa), 1);
+	HT_EXPECT(t, !rmm_page_shared(pa));
+	HT_EXPECT(t, holds(pa, &f, 0, PG));
+	HT_EXPECT(t, holds(last, &f, 3 * PG, 100));
+	rmm_destroy(a);
+	rmm_destroy(b);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	rmm_set_file_page(NULL);
+	fcache_destroy(&c);
+}
+
+/*
+ * The pages that are not the cache's: a writable private mapping, an
+ * ELF segment's page cut at its end, an older version of a cached
+ * file, a cache of size 0 (the read page becomes the process's), and a
+ * process at its page limit (-ENOMEM, the reference given back).
+ */
+static void test_unshared_pages(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(41, 4 * PG), old;
+	struct fcache c, none;
+	void *p, *q;
+	struct rmm *mm;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
+	fake_contents = 0;
+	f.version = 2;
+	map_cache = &c;
+	map_src = &src;
+	rmm_set_file_page(map_page);
+	mm = rmm_create(1, 3, 2);
+	HT_ASSERT(t, mm);
+	/* Writable: a copy of its own at the first read. */
+	HT_ASSERT_EQ(t, rmm_mmap(mm, MAP_A, 4 * PG, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)MAP_A);
+	p = miss(mm, MAP_A, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, p);
+	HT_EXPECT(t, cached(&c, &f, 0) && p != cached(&c, &f, 0));
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(p), 1);
+	HT_EXPECT(t, holds(p, &f, 0, PG));
+	HT_EXPECT_EQ(t, c.stats.mapped, 0);
+	HT_ASSERT_EQ(t, rmm_munmap(mm, MAP_A, 4 * PG), 0);
+	/* An ELF segment whose file bytes end 10 bytes into page 1. */
+	HT_ASSERT_EQ(t, rmm_map_fixed(mm, MAP_A, MAP_A + 2 * PG, PROT_READ,
+				      VMA_FILE | VMA_ZERO_TAIL, &f, 0,
+				      MAP_A + PG + 10), 0);
+	p = miss(mm, MAP_A + PG, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, p);
+	HT_EXPECT(t, p != cached(&c, &f, 1));
+	HT_EXPECT(t, holds(p, &f, PG, 10));
+	HT_ASSERT_EQ(t, rmm_munmap(mm, MAP_A, 2 * PG), 0);
+	/* An older version than the one cached: today's bytes, a copy. */
+	old = f;
+	old.version = 1;
+	HT_ASSERT_EQ(t, rmm_mmap(mm, MAP_A, PG, PROT_READ,
+				 MAP_PRIVATE | MAP_FIXED, &old, 2 * PG),
+		     (s64)MAP_A);
+	p = miss(mm, MAP_A, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, p);
+	HT_EXPECT(t, p != cached(&c, &f, 2));
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(p), 1);
+	HT_EXPECT(t, holds(p, &f, 2 * PG, PG));
+	HT_EXPECT_EQ(t, c.stats.stale_reads, 1);
+	/* At the limit (2 pages): the shared page is refused, not leaked. */
+	HT_ASSERT_EQ(t, rmm_mmap(mm, MAP_B, 4 * PG, PROT_READ,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)MAP_B);
+	q = miss(mm, MAP_B, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, q);
+	HT_EXPECT(t, q == cached(&c, &f, 0));
+	HT_EXPECT(t, !miss(mm, MAP_B + PG, RMM_ACCESS_READ, NULL));
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(cached(&c, &f, 1)), 1);
+	HT_EXPECT_EQ(t, mm->nr_pages, 2);
+	rmm_destroy(mm);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	fcache_destroy(&c);
+
+	/* No room in the cache: the bytes read become the process's page. */
+	HT_ASSERT_EQ(t, fcache_init(&none, 0, 32), 0);
+	map_cache = &none;
+	mm = rmm_create(1, 4, 0);
+	HT_ASSERT(t, mm);
+	HT_ASSERT_EQ(t, rmm_mmap(mm, MAP_A, 4 * PG, PROT_READ,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)MAP_A);
+	p = miss(mm, MAP_A + 3 * PG, RMM_ACCESS_READ, NULL);
+	HT_ASSERT(t, p);
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(p), 1);
+	HT_EXPECT(t, holds(p, &f, 3 * PG, PG));
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), mm->nr_tables + 1);
+	rmm_destroy(mm);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	rmm_set_file_page(NULL);
+	fcache_destroy(&none);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -589,6 +827,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_read_tiny_cache),
 	HT_CASE(test_reclaim_for_processes),
 	HT_CASE(test_read_versions),
+	HT_CASE(test_shared_pages),
+	HT_CASE(test_unshared_pages),
 	HT_CASE(test_no_leaks),
 	{}
 };
