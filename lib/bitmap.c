@@ -11,18 +11,6 @@
 /* Mask of bits [start % 64, 64) of start's word. */
 #define BITMAP_FIRST_WORD_MASK(start)	(~0UL << ((start) & (BITS_PER_LONG - 1)))
 
-/*
- * Count set bits without __builtin_popcountl: without -mpopcnt gcc turns
- * that into a libgcc call, and the kernel does not link libgcc.
- */
-static unsigned int popcount_long(unsigned long w)
-{
-	w = w - ((w >> 1) & 0x5555555555555555UL);
-	w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
-	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
-	return (w * 0x0101010101010101UL) >> 56;
-}
-
 void bitmap_zero(unsigned long *map, unsigned long nbits)
 {
 	for (unsigned long i = 0; i < BITS_TO_LONGS(nbits); i++)
@@ -85,9 +73,9 @@ unsigned long bitmap_weight(const unsigned long *map, unsigned long nbits)
 	unsigned long full = nbits / BITS_PER_LONG, w = 0;
 
 	for (unsigned long i = 0; i < full; i++)
-		w += popcount_long(map[i]);
+		w += hweight_long(map[i]);
 	if (nbits % BITS_PER_LONG)
-		w += popcount_long(map[full] & BITMAP_LAST_WORD_MASK(nbits));
+		w += hweight_long(map[full] & BITMAP_LAST_WORD_MASK(nbits));
 	return w;
 }
 

@@ -148,9 +148,47 @@ struct p2m_miss_req {
 	struct p2m_hdr hdr;
 	__le64 va;		/* any address inside the page */
 	__le32 access;		/* P2M_ACCESS_*, non-zero */
-	__le32 reserved;
+	__le32 around;		/* fault-around: pages also wanted, below */
 } __packed;
 _Static_assert(sizeof(struct p2m_miss_req) == 24, "p2m_miss_req size");
+
+/*
+ * Fault-around (a read or fetch miss only): bit i of p2m_miss_req.around
+ * asks for the page at p2m_around_base(va) + i pages too, in the aligned
+ * window of P2M_AROUND_PAGES pages holding @va (its own bit clear); 0
+ * asks for none.  The processor asks for the pages it has room for and
+ * does not hold.  The memory node sends those it holds or maps without
+ * a storage read, that are its file page cache's, in the faulting vma,
+ * read-only there (their protection is the reply's @prot): after the
+ * struct p2m_miss_reply comes a struct p2m_miss_around whose @mask (a
+ * subset of @around) says which pages follow, in bit order.  A request
+ * with @around non-zero always gets the struct, @mask 0 if none.
+ */
+#define P2M_AROUND_PAGES	16
+#define P2M_AROUND_ALL		((1u << P2M_AROUND_PAGES) - 1)
+
+static inline u64 p2m_around_base(u64 va)
+{
+	return va & ~((u64)P2M_AROUND_PAGES * P2M_PAGE_SIZE - 1);
+}
+
+/* Bit i of a window: the page at p2m_around_base(va) + i pages. */
+static inline unsigned int p2m_around_bit(u64 va)
+{
+	return (unsigned int)((va - p2m_around_base(va)) / P2M_PAGE_SIZE);
+}
+
+struct p2m_miss_around {
+	__le32 mask;		/* pages that follow, in bit order */
+	__le32 reserved;
+	u8 data[];		/* popcount(mask) pages */
+} __packed;
+_Static_assert(sizeof(struct p2m_miss_around) == 8, "p2m_miss_around size");
+
+/* The longest miss reply: the page, the window's other pages. */
+#define P2M_MISS_REPLY_MAX	(sizeof(struct p2m_miss_reply) + \
+				 sizeof(struct p2m_miss_around) + \
+				 (P2M_AROUND_PAGES - 1) * P2M_PAGE_SIZE)
 
 /*
  * P2M_PCACHE_MISS carrying the write-back of a dirty victim line of the
@@ -448,8 +486,15 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 		const struct p2m_miss_req *r = buf;
 		u32 access = fit_get_le32(&r->access);
 
-		if (!access || (access & ~P2M_ACCESS_ALL) ||
-		    fit_get_le32(&r->reserved))
+		u32 around = fit_get_le32(&r->around);
+
+		if (!access || (access & ~P2M_ACCESS_ALL))
+			return -EPROTO;
+		/* Fault-around: reads only, the window's other pages. */
+		if (around && ((access & P2M_ACCESS_WRITE) ||
+			       (around & ~P2M_AROUND_ALL) ||
+			       (around & (1u << p2m_around_bit(
+					fit_get_le64(&r->va))))))
 			return -EPROTO;
 		/* A plain miss, or one with a piggybacked flush. */
 		if (len == sizeof(struct p2m_miss_flush_req))

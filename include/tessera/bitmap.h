@@ -18,6 +18,18 @@
 #include <tessera/compiler.h>
 
 #define BITS_PER_LONG		64
+
+/*
+ * The set bits of @w, without __builtin_popcountl: without -mpopcnt gcc
+ * turns that into a libgcc call, and the kernel does not link libgcc.
+ */
+static inline unsigned int hweight_long(unsigned long w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555UL);
+	w = (w & 0x3333333333333333UL) + ((w >> 2) & 0x3333333333333333UL);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fUL;
+	return (w * 0x0101010101010101UL) >> 56;
+}
 #define BIT(nr)			(1UL << (nr))
 #define BIT_WORD(nr)		((nr) / BITS_PER_LONG)
 #define BIT_MASK(nr)		(1UL << ((nr) % BITS_PER_LONG))

@@ -81,7 +81,7 @@ static int rmm_fault_shared(struct rmm *mm, const struct vma *v, u64 pva,
 	if (!rmm_file_page || !rmm_file_page_whole(v, pva) ||
 	    rmm_page_lookup(mm, pva))
 		return 0;
-	ret = rmm_file_page(&v->file, off, page);
+	ret = rmm_file_page(&v->file, off, false, page);
 	if (ret || !*page)
 		return ret;
 	ret = rmm_page_install(mm, pva, *page);
@@ -90,6 +90,36 @@ static int rmm_fault_shared(struct rmm *mm, const struct vma *v, u64 pva,
 		*page = NULL;
 	}
 	return ret;
+}
+
+u32 rmm_fault_around(struct rmm *mm, u64 va, u32 want, void **pages)
+{
+	u64 base = p2m_around_base(va);
+	struct vma *v = rmm_find_vma(mm, va);
+	u32 got = 0;
+
+	if (!v || !rmm_file_page || (v->flags & (VMA_FILE | VMA_SPECIAL)) !=
+	    VMA_FILE || (v->prot & PROT_WRITE) || v->prot == PROT_NONE)
+		return 0;
+	want &= P2M_AROUND_ALL & ~(1u << p2m_around_bit(va));
+	for (unsigned int i = 0; i < P2M_AROUND_PAGES; i++) {
+		u64 pva = base + (u64)i * PAGE_SIZE;
+		void *page = NULL;
+
+		if (!(want & (1u << i)) || pva < v->start || pva >= v->end ||
+		    !rmm_file_page_whole(v, pva) || rmm_page_lookup(mm, pva))
+			continue;
+		if (rmm_file_page(&v->file, v->file_off + (pva - v->start),
+				  true, &page) || !page)
+			continue;
+		if (rmm_page_install(mm, pva, page)) {
+			rmm_page_release(page);
+			break;	/* at the page limit: no more */
+		}
+		pages[i] = page;
+		got |= 1u << i;
+	}
+	return got;
 }
 
 int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,

@@ -597,6 +597,29 @@ int fcache_map_page(struct fcache *c, const struct fcache_source *src,
 	return 0;
 }
 
+void *fcache_map_cached(struct fcache *c, const struct mem_file *file,
+			u64 off)
+{
+	struct fcache_key k = fcache_key_of(file, off >> PAGE_SHIFT);
+	struct fcache_entry *e;
+	unsigned long flags;
+	void *page = NULL;
+
+	if ((off & ~PAGE_MASK) || off >= file->size)
+		return NULL;
+	spin_lock_irqsave(&c->lock, flags);
+	e = fcache_find(c, &k);
+	if (e) {
+		list_move_tail(&e->lru, &c->lru);
+		rmm_page_hold(e->page);
+		c->stats.mapped++;
+		c->stats.around++;
+		page = e->page;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return page;
+}
+
 unsigned long fcache_shrink(struct fcache *c, unsigned long nr)
 {
 	unsigned long flags, done;

@@ -260,11 +260,12 @@ typedef int (*rmm_read_fn)(void *ctx, const struct mem_file *file, u64 off,
  * cache, with one reference taken for the caller, in *@page (or a
  * page of the bytes for the caller alone, when it cannot be cached);
  * *@page NULL if the file has no cache (another kind, no cache): the
- * caller reads the bytes itself.  0 or -errno (the storage read's).
- * May sleep.
+ * caller reads the bytes itself.  With @cached_only, only a page the
+ * cache holds, else *@page NULL (no storage read, no sleep).  0 or
+ * -errno (the storage read's).  May sleep.
  */
 typedef int (*rmm_file_page_fn)(const struct mem_file *file, u64 off,
-				void **page);
+				bool cached_only, void **page);
 /* rmm_fault()'s source of shared file pages; NULL: none (copies only). */
 void rmm_set_file_page(rmm_file_page_fn get);
 
@@ -281,6 +282,16 @@ void rmm_set_file_page(rmm_file_page_fn get);
  */
 int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	      void *ctx, void **page, u32 *prot);
+
+/*
+ * Fault-around after a read or fetch miss at @va: map the pages of the
+ * aligned window of P2M_AROUND_PAGES pages around @va whose bits are
+ * set in @want, if @va's vma is a file vma without PROT_WRITE, each page
+ * in that vma, absent from @mm and held by the file page cache (no
+ * storage read): as shared file pages, in @pages[bit].  Returns the
+ * mask of the pages mapped.
+ */
+u32 rmm_fault_around(struct rmm *mm, u64 va, u32 want, void **pages);
 
 /*
  * Reserve [vvar] (one page, PROT_READ) and [vdso] (@vdso_pages pages,
@@ -324,6 +335,7 @@ struct fcache_stats {
 	u64 invalidated_pages;	/* older pages those dropped */
 	u64 stale_reads;	/* reads for an older version: not cached */
 	u64 mapped;		/* cached pages given to a process's vma */
+	u64 around;		/* of which by fault-around */
 	u64 pages;
 };
 
@@ -401,6 +413,12 @@ int fcache_read(struct fcache *c, const struct fcache_source *src,
  */
 int fcache_map_page(struct fcache *c, const struct fcache_source *src,
 		    const struct mem_file *file, u64 off, void **page);
+/*
+ * The same for a page the cache holds now (fault-around): the page
+ * with one more rmm reference, or NULL.  Never reads, never sleeps.
+ */
+void *fcache_map_cached(struct fcache *c, const struct mem_file *file,
+			u64 off);
 void fcache_get_stats(struct fcache *c, struct fcache_stats *st);
 /* fcache_evict() under c->lock: the reclaim hook of the node's rmms. */
 unsigned long fcache_shrink(struct fcache *c, unsigned long nr);

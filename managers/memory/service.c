@@ -77,6 +77,7 @@
 #include <fit/fit.h>
 #include <fit/memory.h>
 #include <fit/storage.h>
+#include <tessera/bitmap.h>
 #include <tessera/bootinfo.h>
 #include <tessera/cpio.h>
 #include <tessera/errno.h>
@@ -164,6 +165,7 @@ static struct {
 	u64 unknown_pid;	/* -ESRCH */
 	u64 execs;
 	u64 piggybacks;		/* misses carrying a flush */
+	u64 around_pages;	/* pages sent by fault-around */
 	u64 forks_shared_writable;	/* forks copying a writable MAP_SHARED */
 	u64 reboots;		/* new boots of a node that had processes */
 	u64 reaped;		/* processes of a previous boot freed */
@@ -696,11 +698,15 @@ static int memnode_read_file(void *ctx, const struct mem_file *file, u64 off,
 
 /* rmm_fault()'s shared pages: a storage file's from the cache. */
 static int memnode_file_page(const struct mem_file *file, u64 off,
-			     void **page)
+			     bool cached_only, void **page)
 {
 	*page = NULL;
 	if (file->kind != MEM_FILE_STORAGE || !memnode_fcache_ready)
 		return 0;
+	if (cached_only) {
+		*page = fcache_map_cached(&memnode_fcache, file, off);
+		return 0;
+	}
 	return fcache_map_page(&memnode_fcache, &memnode_fcache_source, file,
 			       off, page);
 }
@@ -932,17 +938,21 @@ static struct p2m_miss_reply *miss_reply_buf(void)
 static void memnode_miss(struct fit_request *rq, void *ctx)
 {
 	const struct p2m_miss_req *r = rq->data;
+	u32 around = fit_get_le32(&r->around);
+	u32 len = sizeof(struct p2m_miss_reply) +
+		  (around ? sizeof(struct p2m_miss_around) : 0);
 	/* In-process: straight into the caller's buffer. */
 	struct p2m_miss_reply *reply, *own =
-		fit_reply_buffer(rq, sizeof(*reply)) ?: miss_reply_buf();
+		fit_reply_buffer(rq, around ? P2M_MISS_REPLY_MAX : len) ?:
+		miss_reply_buf();
 	struct memnode_proc *p = memnode_begin(rq);
-	void *page;
+	void *page, *pages[P2M_AROUND_PAGES];
 	u32 prot;
 	int ret = 0;
 
 	if (!p)
 		return;
-	reply = own ?: kmalloc(sizeof(*reply), GFP_KERNEL);
+	reply = own ?: kmalloc(P2M_MISS_REPLY_MAX, GFP_KERNEL);
 	if (!reply) {
 		memnode_end(p);
 		memnode_reply_err(rq, -ENOMEM);
@@ -971,11 +981,33 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		fit_put_le32(&reply->prot, prot);
 		fit_put_le32(&reply->special, 0);
 	}
+	if (around && !ret) {
+		struct p2m_miss_around *ar = (void *)(reply + 1);
+		u32 got = 0;
+		u8 *dst = ar->data;
+
+		if (!fit_get_le32(&reply->special))
+			got = rmm_fault_around(p->mm, fit_get_le64(&r->va),
+					       around, pages);
+		fit_put_le32(&ar->mask, got);
+		fit_put_le32(&ar->reserved, 0);
+		for (unsigned int i = 0; i < P2M_AROUND_PAGES; i++) {
+			if (!(got & (1u << i)))
+				continue;
+			memcpy(dst, pages[i], PAGE_SIZE);
+			dst += PAGE_SIZE;
+			len += PAGE_SIZE;
+		}
+		if (got)
+			__atomic_add_fetch(&memnode_stats.around_pages,
+					   hweight_long(got),
+					   __ATOMIC_RELAXED);
+	}
 	memnode_end(p);
 	if (ret)
 		memnode_reply_err(rq, ret);
 	else
-		fit_reply(rq, reply, sizeof(*reply));
+		fit_reply(rq, reply, len);
 	if (reply != own)
 		kfree(reply);
 }
@@ -1196,7 +1228,7 @@ static void memnode_fcache_report(void)
 	if (!memnode_fcache_ready)
 		return;
 	fcache_get_stats(&memnode_fcache, &st);
-	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu invalidations %llu invalidated %llu stale-reads %llu mapped %llu pages %llu\n",
+	pr_info("memnode: fcache hits %llu misses %llu storage-reads %llu storage-pages %llu readahead %llu evictions %llu invalidations %llu invalidated %llu stale-reads %llu mapped %llu around %llu pages %llu\n",
 		(unsigned long long)st.hits, (unsigned long long)st.misses,
 		(unsigned long long)st.storage_reads,
 		(unsigned long long)st.storage_pages,
@@ -1206,6 +1238,7 @@ static void memnode_fcache_report(void)
 		(unsigned long long)st.invalidated_pages,
 		(unsigned long long)st.stale_reads,
 		(unsigned long long)st.mapped,
+		(unsigned long long)st.around,
 		(unsigned long long)st.pages);
 }
 
@@ -1622,9 +1655,10 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
-	pr_info("memnode: cow-copies %llu forks-shared-writable %llu\n",
+	pr_info("memnode: cow-copies %llu forks-shared-writable %llu around-pages %llu\n",
 		(unsigned long long)rmm_nr_cow_copies(),
-		(unsigned long long)memnode_stats.forks_shared_writable);
+		(unsigned long long)memnode_stats.forks_shared_writable,
+		(unsigned long long)memnode_stats.around_pages);
 	pr_info("memnode: new boots %llu processes-freed %llu stale-requests %llu\n",
 		(unsigned long long)memnode_stats.reboots,
 		(unsigned long long)memnode_stats.reaped,
@@ -1697,7 +1731,7 @@ int memory_service_start(void)
 		INIT_LIST_HEAD(&memnode_table[i]);
 	/* Fewer buffers only means more misses allocate their reply. */
 	for (i = 0; i < MISS_REPLY_BUFS; i++) {
-		miss_reply_bufs[i].buf = kmalloc(sizeof(struct p2m_miss_reply),
+		miss_reply_bufs[i].buf = kmalloc(P2M_MISS_REPLY_MAX,
 						 GFP_KERNEL);
 		if (!miss_reply_bufs[i].buf)
 			break;

@@ -93,12 +93,24 @@ struct pmm;
 struct fd_table;
 struct ufile_map_source;
 
+#define PMM_AROUND_PAGES	16	/* P2M_AROUND_PAGES */
+
 /* What a pcache miss learnt from the backend. */
 struct pmm_miss_result {
 	u32 prot;		/* the vma's PROT_* bits */
 	bool zero;		/* never touched: the line was not written, */
 				/* the pcache zero-fills it */
 	u32 special;		/* > 0: no data, map vDSO page special - 1 */
+	/*
+	 * Fault-around (a read or fetch miss; set by the pcache): bit i of
+	 * @around_want asks for the page at the aligned window's base + i
+	 * pages (<fit/memory.h>, p2m_around_base()) into @around_data[i];
+	 * the backend sets in @around_got the bits it filled, pages
+	 * read-only with the vma's @prot.  @around_want 0: none.
+	 */
+	u32 around_want;
+	u32 around_got;
+	void *around_data[PMM_AROUND_PAGES];
 };
 
 /*

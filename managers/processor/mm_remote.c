@@ -63,6 +63,7 @@
 #include <fit/fit.h>
 #include <fit/memory.h>
 #include <tessera/atomic.h>
+#include <tessera/bitmap.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
@@ -108,6 +109,21 @@ static int remote_storage_node = -ENOENT;
 
 /* Misses of one process in flight beside the one on the shared buffers. */
 #define REMOTE_MISS_SPARES	3
+
+_Static_assert(PMM_AROUND_PAGES == P2M_AROUND_PAGES, "one fault-around window");
+
+/*
+ * Replies of misses with fault-around (up to P2M_MISS_REPLY_MAX bytes:
+ * 16 pages) in flight at once, on the whole node: a miss that finds
+ * none free asks for no page around.  Allocated at the first such miss
+ * and kept, so a process costs no more than before.
+ */
+#define REMOTE_AROUND_BUFS	4
+static struct {
+	void *buf;
+	bool busy;
+} remote_around_bufs[REMOTE_AROUND_BUFS];
+static DEFINE_SPINLOCK(remote_around_lock);
 
 struct remote_backend {
 	u16 node;			/* the memory node */
@@ -302,28 +318,114 @@ static void remote_miss_bufs_put(struct remote_backend *rb,
 	}
 }
 
+/* A free fault-around reply buffer (index), or -1. */
+static int remote_around_take(void)
+{
+	int slot = -1;
+
+	spin_lock(&remote_around_lock);
+	for (int i = 0; i < REMOTE_AROUND_BUFS; i++) {
+		if (!remote_around_bufs[i].busy) {
+			remote_around_bufs[i].busy = true;
+			slot = i;
+			break;
+		}
+	}
+	spin_unlock(&remote_around_lock);
+	if (slot < 0 || remote_around_bufs[slot].buf)
+		return slot;
+	/* First use of this slot: only its taker touches the pointer. */
+	remote_around_bufs[slot].buf = kmalloc(P2M_MISS_REPLY_MAX,
+					       GFP_KERNEL);
+	if (remote_around_bufs[slot].buf)
+		return slot;
+	spin_lock(&remote_around_lock);
+	remote_around_bufs[slot].busy = false;
+	spin_unlock(&remote_around_lock);
+	return -1;
+}
+
+static void remote_around_put(int slot)
+{
+	spin_lock(&remote_around_lock);
+	remote_around_bufs[slot].busy = false;
+	spin_unlock(&remote_around_lock);
+}
+
+/*
+ * The pages around of reply @reply (@ret bytes) into res->around_data:
+ * 0, or -EPROTO for a reply that does not add up (its length, pages
+ * not asked for).
+ */
+static int remote_around_copy(const struct p2m_miss_reply *reply, int ret,
+			      struct pmm_miss_result *res)
+{
+	const struct p2m_miss_around *ar = (const void *)(reply + 1);
+	const u8 *src = ar->data;
+	u32 mask;
+
+	if (ret < (int)(sizeof(*reply) + sizeof(*ar)))
+		return -EPROTO;
+	mask = fit_get_le32(&ar->mask);
+	if ((mask & ~res->around_want) || (mask && res->special) ||
+	    (u32)ret != sizeof(*reply) + sizeof(*ar) +
+			hweight_long(mask) * PAGE_SIZE)
+		return -EPROTO;
+	for (unsigned int i = 0; i < PMM_AROUND_PAGES; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		memcpy(res->around_data[i], src, PAGE_SIZE);
+		src += PAGE_SIZE;
+	}
+	res->around_got = mask;
+	return 0;
+}
+
 /* Send the miss in b->req (@len bytes); the page into @line. */
 static int remote_miss_call(struct remote_backend *rb,
 			    struct remote_miss_bufs *b, u32 len, void *line,
 			    struct pmm_miss_result *res)
 {
-	int ret = fit_call_again(rb->node, P2M_PCACHE_MISS, b->req, len,
-				 b->reply, sizeof(*b->reply),
-				 REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
-				 b->spare ? &b->retries : &rb->retries);
+	struct p2m_miss_reply *reply = b->reply;
+	u32 max = sizeof(*reply);
+	int slot = -1, ret;
 
-	if (ret >= 0 && ret != sizeof(*b->reply))
+	res->around_got = 0;
+	if (res->around_want)
+		slot = remote_around_take();
+	if (slot >= 0) {
+		reply = remote_around_bufs[slot].buf;
+		max = P2M_MISS_REPLY_MAX;
+		fit_put_le32(&b->req->miss.around, res->around_want);
+	} else {
+		res->around_want = 0;
+	}
+	ret = fit_call_again(rb->node, P2M_PCACHE_MISS, b->req, len, reply,
+			     max, REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
+			     b->spare ? &b->retries : &rb->retries);
+	if (ret >= 0 && !res->around_want && ret != sizeof(*reply))
 		ret = -EPROTO;
+	if (ret >= 0) {
+		res->prot = fit_get_le32(&reply->prot);
+		res->zero = false;
+		res->special = fit_get_le32(&reply->special);
+		if (res->special > 1 + vdso_pages())
+			ret = -EPROTO;
+	}
+	if (ret >= 0 && res->around_want) {
+		ret = remote_around_copy(reply, ret, res);
+		if (ret)
+			pr_warn_once("pages around a miss at %#lx for pid %u from node %u do not add up: the miss fails (-EPROTO)\n",
+				     (unsigned long)fit_get_le64(&b->req->miss.va),
+				     rb->pid, rb->node);
+	}
+	if (ret >= 0 && !res->special)
+		memcpy(line, reply->data, PAGE_SIZE);
+	if (slot >= 0)
+		remote_around_put(slot);
 	if (ret < 0)
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "miss", ret);
-	res->prot = fit_get_le32(&b->reply->prot);
-	res->zero = false;
-	res->special = fit_get_le32(&b->reply->special);
-	if (res->special > 1 + vdso_pages())
-		return remote_fit_error(rb, "miss (special page)", -EPROTO);
-	if (!res->special)
-		memcpy(line, b->reply->data, PAGE_SIZE);
 	return 0;
 }
 

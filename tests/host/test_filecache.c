@@ -17,7 +17,9 @@
  * file pages): one copy for two address spaces, copy on write, the
  * pages that are not shared (writable vmas, an ELF segment's cut page,
  * an older version, no cache, the page limit), eviction of mapped
- * pages; and every page back at the end.
+ * pages; fault-around (the window's cached pages of a read-only file
+ * vma, nothing read from storage, the request's checks); and every page
+ * back at the end.
  */
 /* HTEST-SOURCES: managers/memory/filecache.c managers/memory/vm.c managers/memory/fault.c lib/rbtree.c mm/memblock.c mm/page_alloc.c mm/slab.c lib/string.c tests/host/host_printk.c tests/host/host_mm.c */
 #include "htest.h"
@@ -579,8 +581,13 @@ static struct fcache *map_cache;
 static struct fcache_source *map_src;
 
 /* fault.c's source of shared pages, as service.c sets it. */
-static int map_page(const struct mem_file *file, u64 off, void **page)
+static int map_page(const struct mem_file *file, u64 off, bool cached_only,
+		    void **page)
 {
+	if (cached_only) {
+		*page = fcache_map_cached(map_cache, file, off);
+		return 0;
+	}
 	return fcache_map_page(map_cache, map_src, file, off, page);
 }
 
@@ -805,6 +812,115 @@ static void test_unshared_pages(struct htest *t)
 	fcache_destroy(&none);
 }
 
+/*
+ * Fault-around after a miss: the pages of the 16-page window that the
+ * cache holds, absent from the process, inside the vma, asked for;
+ * nothing read from storage for it; nothing for a writable vma; the
+ * page limit stops it.
+ */
+static void test_fault_around(struct htest *t)
+{
+	struct fake_storage s = { 0 };
+	struct fcache_source src = { fake_read, &s };
+	struct mem_file f = file_of(42, 40 * PG);
+	void *pages[P2M_AROUND_PAGES];
+	u64 a = MAP_A, b = MAP_B;	/* 64 KiB aligned: window 0 */
+	struct rmm *mm, *lim;
+	struct fcache c;
+	unsigned int reads;
+	u32 got;
+
+	HT_ASSERT_EQ(t, setup(), 0);
+	HT_ASSERT_EQ(t, fcache_init(&c, 64, 8), 0);
+	fake_contents = 0;
+	map_cache = &c;
+	map_src = &src;
+	rmm_set_file_page(map_page);
+	mm = rmm_create(1, 5, 0);
+	HT_ASSERT(t, mm);
+	HT_ASSERT_EQ(t, rmm_mmap(mm, a, 40 * PG, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)a);
+	/* The miss at page 5 reads pages 5-12 (the 8-page window). */
+	HT_ASSERT(t, miss(mm, a + 5 * PG, RMM_ACCESS_EXEC, NULL));
+	reads = s.nr_reads;
+	HT_EXPECT_EQ(t, reads, 1);
+	got = rmm_fault_around(mm, a + 5 * PG, P2M_AROUND_ALL & ~(1u << 5),
+			       pages);
+	HT_EXPECT_EQ(t, got, 0x1fc0);		/* pages 6-12: cached */
+	HT_EXPECT_EQ(t, s.nr_reads, reads);	/* and no storage read */
+	for (unsigned int i = 6; i <= 12; i++) {
+		HT_EXPECT(t, pages[i] == rmm_page_lookup(mm, a + i * PG));
+		HT_EXPECT(t, pages[i] == cached(&c, &f, i));
+		HT_EXPECT(t, holds(pages[i], &f, (u64)i * PG, PG));
+		HT_EXPECT_EQ(t, rmm_page_nr_refs(pages[i]), 2);
+	}
+	HT_EXPECT_EQ(t, c.stats.around, 7);
+	/* Mapped now: not again; only what is asked. */
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 5 * PG, 0xffdf, pages), 0);
+	HT_ASSERT(t, miss(mm, a + 16 * PG, RMM_ACCESS_READ, NULL));
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 16 * PG, 0x0006, pages),
+		     0x0006);			/* pages 17, 18 */
+	HT_EXPECT(t, !rmm_page_lookup(mm, a + 19 * PG));
+	/* Uncached pages are not read for it: page 39's miss read 39 only. */
+	HT_ASSERT(t, miss(mm, a + 39 * PG, RMM_ACCESS_READ, NULL));
+	reads = s.nr_reads;
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 39 * PG, 0xff7f, pages), 0);
+	HT_EXPECT_EQ(t, s.nr_reads, reads);
+	/* Cached, and the window stops at the vma's end (page 40). */
+	HT_ASSERT_EQ(t, read_check(&c, &src, &f, 32 * PG, 7 * PG), 0);
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 39 * PG, 0xff7f, pages),
+		     0x7f);			/* pages 32-38 */
+	/* Writable: nothing around. */
+	HT_ASSERT_EQ(t, rmm_mmap(mm, b, 16 * PG, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)b);
+	HT_ASSERT(t, miss(mm, b, RMM_ACCESS_READ, NULL));
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, b, 0xfffe, pages), 0);
+	HT_EXPECT(t, !rmm_page_lookup(mm, b + PG));
+	rmm_destroy(mm);
+
+	/* At the page limit: what fits, then nothing, no reference lost. */
+	lim = rmm_create(1, 6, 3);
+	HT_ASSERT(t, lim);
+	HT_ASSERT_EQ(t, rmm_mmap(lim, a, 16 * PG, PROT_READ,
+				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)a);
+	HT_ASSERT(t, miss(lim, a + 6 * PG, RMM_ACCESS_READ, NULL));
+	HT_EXPECT_EQ(t, rmm_fault_around(lim, a + 6 * PG, 0x0f80, pages),
+		     0x0180);			/* pages 7 and 8 */
+	HT_EXPECT_EQ(t, lim->nr_pages, 3);
+	HT_EXPECT_EQ(t, rmm_page_nr_refs(cached(&c, &f, 9)), 1);
+	rmm_destroy(lim);
+	HT_EXPECT_EQ(t, rmm_nr_pages_owned(), 0);
+	rmm_set_file_page(NULL);
+	fcache_destroy(&c);
+}
+
+/* The P2M_PCACHE_MISS checks of the fault-around field. */
+static void test_around_wire(struct htest *t)
+{
+	struct p2m_miss_req r;
+
+	memset(&r, 0, sizeof(r));
+	p2m_hdr_init(&r.hdr, 1);
+	fit_put_le64(&r.va, 0x40005123);	/* bit 5 of its window */
+	fit_put_le32(&r.access, P2M_ACCESS_READ);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)), 0);
+	fit_put_le32(&r.around, 0xffdf);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)), 0);
+	fit_put_le32(&r.around, 0x0020);	/* its own page */
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)),
+		     -EPROTO);
+	fit_put_le32(&r.around, 0x10000);	/* past the window */
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)),
+		     -EPROTO);
+	fit_put_le32(&r.around, 0x0001);
+	fit_put_le32(&r.access, P2M_ACCESS_WRITE);	/* writes: never */
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, p2m_around_base(0x4000f000), 0x40000000);
+	HT_EXPECT_EQ(t, p2m_around_bit(0x4000f000), 15);
+	HT_EXPECT_EQ(t, p2m_around_bit(0x40010fff), 0);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -829,6 +945,8 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_read_versions),
 	HT_CASE(test_shared_pages),
 	HT_CASE(test_unshared_pages),
+	HT_CASE(test_fault_around),
+	HT_CASE(test_around_wire),
 	HT_CASE(test_no_leaks),
 	{}
 };

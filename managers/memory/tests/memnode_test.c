@@ -166,7 +166,7 @@ static int kt_execve(u32 pid, const char *path, struct p2m_execve_reply *r)
 /* A miss; returns the reply length or -errno, page in kt_reply. */
 static int kt_miss(u32 pid, u64 va, u32 access)
 {
-	struct p2m_miss_req req = { .reserved = 0 };
+	struct p2m_miss_req req = { .around = 0 };
 
 	p2m_hdr_init(&req.hdr, pid);
 	fit_put_le64(&req.va, va);

@@ -220,6 +220,8 @@ struct pcache_stats {
 	atomic64_t victim_stalled_waits; /* waited on a flusher off its CPU */
 	atomic64_t contended;		/* set lock found busy */
 	atomic64_t alloc_errors;	/* pcache.check_alloc findings */
+	atomic64_t around_asked;	/* lines reserved for fault-around */
+	atomic64_t around_fills;	/* of which filled and mapped */
 };
 
 extern struct pcache_stats pcache_stats;
@@ -234,6 +236,8 @@ int pcache_victim_init(unsigned int nr_slots);
  */
 bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 			void *dst, u32 *prot, bool *dirty);
+/* Is (@mm, @va) in the victim cache, in any state?  Set lock may be held. */
+bool pcache_victim_holds(struct pmm *mm, unsigned long va);
 /* Keep an evicted line (its PAGE_SIZE bytes at @data). */
 void pcache_victim_put(struct pmm *owner, unsigned long va, u32 prot,
 		       bool dirty, const void *data);

@@ -18,6 +18,20 @@
  * With pcache.latency, each miss's time from fault entry to the mapped
  * line goes into a histogram per kind of miss (enum pcache_miss_kind).
  *
+ * Fault-around (pcache.fault_around = N pages, a power of two up to 16):
+ * a read or fetch miss also asks for the other pages of the aligned
+ * window of N pages holding it that this process does not map, one
+ * FREE way of each page's set reserved for it (FILLING, so that another
+ * thread's miss on that page waits for this one; never an eviction).
+ * The memory node answers with those of them that are read-only pages
+ * of the same file mapping it already has in its file cache
+ * (<fit/memory.h>, P2M_AROUND_PAGES); they are mapped like the missing
+ * page, the other reserved lines freed.  A page around is never one
+ * with data of this process elsewhere: the memory node sends only
+ * pages the process never had, and a line of the page in any state, a
+ * victim-cache entry or a piggybacked write-back of it are skipped here
+ * too.
+ *
  * Everything is allocated at boot (pcache_init()): the line pages, the
  * line array (state, owner, VA and the rmap entry: the one PTE that maps
  * the line), the per-set locks and lists, one flush buffer per CPU.  The
@@ -90,6 +104,7 @@ static bool pcache_stats_at_exit;
 static bool pcache_check_alloc = IS_ENABLED(CONFIG_PCACHE_ALLOC_CHECK);
 static bool pcache_piggyback = IS_ENABLED(CONFIG_PCACHE_PIGGYBACK);
 static bool pcache_latency;
+static unsigned int pcache_around = 8;
 
 PARAM_SIZE("pcache", pcache_size, 0, 0,
 	   "pcache size (0: off, each user page a private copy filled from the backend)");
@@ -109,6 +124,8 @@ PARAM_BOOL("pcache.piggyback", pcache_piggyback,
 	   "carry a dirty victim of the faulting process on its miss (0: write it back first)");
 PARAM_BOOL("pcache.latency", pcache_latency,
 	   "time every miss from fault entry to return; histograms with the statistics");
+PARAM_UINT("pcache.fault_around", pcache_around, 0, PMM_AROUND_PAGES,
+	   "pages of the aligned window a read miss also fills when the memory node has them cached (rounded down to a power of two; 0 or 1: off)");
 
 /* ------------------------------------------------------------ state */
 
@@ -412,6 +429,141 @@ static void line_put(struct pmm *mm, struct pcache_line *line)
 }
 
 /*
+ * Map the FILLING @line of (@mm, line->va) with @prot (dirty if
+ * @dirty) and make it VALID.  0 or user_map_page()'s -ENOMEM (the line
+ * stays FILLING).  Hot section entered.
+ */
+static int line_map(struct pmm *mm, struct pcache_line *line, u32 prot,
+		    bool dirty)
+{
+	struct pcache_kset *ks;
+	pte_t *pte;
+	int ret;
+
+	/* Page-table pages are the address space's, not the pcache's. */
+	pcache_hot_exit();
+	ret = user_map_page(mm->pgd, line->va, __pa(line->data),
+			    user_prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
+	pcache_hot_enter();
+	if (ret)
+		return ret;
+	pte = user_lookup_pte(mm->pgd, line->va);
+
+	ks = kset_of(mm, line->va);
+	kset_lock(ks);
+	line->pte = pte;
+	line->state = PCL_VALID;
+	policy->insert(&ks->set, line);
+	ks->set.nr_valid++;
+	spin_unlock(&ks->lock);
+	return 0;
+}
+
+/* The lines reserved for a miss's fault-around, by window bit. */
+struct pcache_around {
+	u32 want;
+	struct pcache_line *lines[PMM_AROUND_PAGES];
+};
+
+/*
+ * A FREE way of @va's set, FILLING for (@mm, @va), if no line of that
+ * page exists in any state and the victim cache does not hold it; else
+ * NULL.  Never evicts.
+ */
+static struct pcache_line *around_line_get(struct pmm *mm, unsigned long va)
+{
+	struct pcache_kset *ks = kset_of(mm, va);
+	struct pcache_line *base = set_lines(ks), *line = NULL;
+
+	kset_lock(ks);
+	for (unsigned int i = 0; i < geo.ways; i++) {
+		struct pcache_line *l = &base[i];
+
+		if (l->state == PCL_FREE) {
+			if (!line)
+				line = l;
+		} else if (l->owner == mm && l->va == va) {
+			line = NULL;
+			goto out;
+		}
+	}
+	if (line && pcache_mech == MECH_VICTIM && pcache_victim_holds(mm, va))
+		line = NULL;
+	if (line) {
+		line->state = PCL_FILLING;
+		line->owner = mm;
+		line->va = va;
+	}
+out:
+	spin_unlock(&ks->lock);
+	return line;
+}
+
+/*
+ * Reserve lines for the pages around a read or fetch miss at @va (pmm
+ * lock held) and ask the backend for them in @res.
+ */
+static void around_reserve(struct pmm *mm, unsigned long va, u32 access,
+			   struct pcache_around *ar,
+			   struct pmm_miss_result *res)
+{
+	unsigned int win = pcache_around, i;
+	unsigned long wbase, base = p2m_around_base(va);
+
+	ar->want = 0;
+	res->around_want = 0;
+	if ((access & P2M_ACCESS_WRITE) || win < 2)
+		return;
+	while (win & (win - 1))
+		win &= win - 1;		/* a power of two */
+	wbase = va & ~((unsigned long)win * PAGE_SIZE - 1);
+	for (i = 0; i < win; i++) {
+		unsigned long pva = wbase + i * PAGE_SIZE;
+		unsigned int bit = (pva - base) / PAGE_SIZE;
+		struct pcache_line *line;
+		pte_t *pte;
+
+		if (pva == va ||
+		    (mm->piggyback_busy && mm->piggyback_va == pva))
+			continue;
+		pte = user_lookup_pte(mm->pgd, pva);
+		if (pte && (*pte & _PAGE_PRESENT))
+			continue;
+		line = around_line_get(mm, pva);
+		if (!line)
+			continue;
+		ar->lines[bit] = line;
+		res->around_data[bit] = line->data;
+		ar->want |= 1u << bit;
+		pcache_count(around_asked);
+	}
+	res->around_want = ar->want;
+}
+
+/*
+ * Map the reserved lines the backend filled (@ok: the miss succeeded
+ * and the address space did not change meanwhile), read-only; free the
+ * others.
+ */
+static void around_finish(struct pmm *mm, struct pcache_around *ar,
+			  const struct pmm_miss_result *res, bool ok)
+{
+	for (unsigned int i = 0; i < PMM_AROUND_PAGES; i++) {
+		struct pcache_line *line = ar->lines[i];
+
+		if (!(ar->want & (1u << i)))
+			continue;
+		if (ok && (res->around_got & (1u << i)) &&
+		    !line_map(mm, line, res->prot & ~PROT_WRITE, false)) {
+			pcache_count(around_fills);
+			continue;
+		}
+		line_put(mm, line);
+	}
+	ar->want = 0;
+}
+
+/*
  * The backend part of a fill, with the pmm lock dropped for the round
  * trip (struct pmm): other threads of @mm may miss meanwhile.  -ESTALE
  * if the address space changed under it (pmm_lock_change()): the page
@@ -454,12 +606,16 @@ static int line_fill_backend(struct pmm *mm, struct pcache_line *line,
 	return ret;
 }
 
-/* Fill @line with (@mm, @va): victim cache, else the backend. */
+/*
+ * Fill @line with (@mm, @va): victim cache, else the backend (with the
+ * pages around reserved in @ar, mapped or freed before return).
+ */
 static int line_fill(struct pmm *mm, struct pcache_line *line,
 		     unsigned long va, u32 access, struct evict_result *er,
 		     u32 *prot, bool *dirty)
 {
 	struct pmm_miss_result res = { 0 };
+	struct pcache_around ar;
 	int ret;
 
 	*dirty = false;
@@ -469,9 +625,11 @@ static int line_fill(struct pmm *mm, struct pcache_line *line,
 		er->kind = PCACHE_MISS_VHIT;
 		return 0;
 	}
+	around_reserve(mm, va, access, &ar, &res);
 	pcache_hot_exit();
 	ret = line_fill_backend(mm, line, va, access, er, &res);
 	pcache_hot_enter();
+	around_finish(mm, &ar, &res, !ret && !res.special);
 	if (ret)
 		return ret;
 	/* Not a line: the caller maps the vDSO page. */
@@ -491,9 +649,7 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 {
 	struct evict_result er = { .kind = PCACHE_MISS_FREE };
 	struct pcache_line *line;
-	struct pcache_kset *ks;
 	bool dirty;
-	pte_t *pte;
 	u32 prot;
 	int ret;
 
@@ -514,22 +670,9 @@ int pcache_miss(struct pmm *mm, unsigned long va, u32 access, u64 start)
 	if (ret)
 		goto put_line;
 
-	/* Page-table pages are the address space's, not the pcache's. */
-	pcache_hot_exit();
-	ret = user_map_page(mm->pgd, va, __pa(line->data),
-			    user_prot_to_pte(prot) | (dirty ? _PAGE_DIRTY : 0));
-	pcache_hot_enter();
+	ret = line_map(mm, line, prot, dirty);
 	if (ret)
 		goto put_line;
-	pte = user_lookup_pte(mm->pgd, va);
-
-	ks = kset_of(mm, va);
-	kset_lock(ks);
-	line->pte = pte;
-	line->state = PCL_VALID;
-	policy->insert(&ks->set, line);
-	ks->set.nr_valid++;
-	spin_unlock(&ks->lock);
 	pcache_count(misses);
 	pcache_hot_exit();
 	if (start)
@@ -771,7 +914,7 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu special_fills=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu special_fills=%llu around_asked=%llu around_fills=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
@@ -782,7 +925,8 @@ void pcache_print_stats(void)
 		STAT(victim_hits), STAT(victim_inserts), STAT(victim_drops),
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),
-		max_contended, STAT(alloc_errors), STAT(special_fills));
+		max_contended, STAT(alloc_errors), STAT(special_fills),
+		STAT(around_asked), STAT(around_fills));
 	if (pcache_latency)
 		pcache_print_latency();
 }

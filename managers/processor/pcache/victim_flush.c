@@ -220,6 +220,16 @@ bool pcache_victim_take(struct pmm *mm, unsigned long va, u32 access,
 	return true;
 }
 
+bool pcache_victim_holds(struct pmm *mm, unsigned long va)
+{
+	bool held;
+
+	spin_lock(&vc_lock);
+	held = victim_find(&vc, mm, va) >= 0;
+	spin_unlock(&vc_lock);
+	return held;
+}
+
 void pcache_victim_put(struct pmm *owner, unsigned long va, u32 prot,
 		       bool dirty, const void *data)
 {
