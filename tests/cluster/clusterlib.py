@@ -476,6 +476,9 @@ def run_with_progress(argv, what, timeout, log=None):
 	log's when @log) or raises subprocess.TimeoutExpired after killing
 	it at @timeout s."""
 	start = time.monotonic()
+	if log:
+		# The runs directory may not exist yet (the first job of a run).
+		os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
 	out = open(log, "w") if log else subprocess.PIPE
 	try:
 		p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
