@@ -650,7 +650,7 @@ static int remote_fault(struct pmm *mm, unsigned long addr, u32 access,
 			phys_addr_t *pa, u32 *prot)
 {
 	void *page = (void *)__get_free_pages(GFP_KERNEL, 0);
-	struct pmm_miss_result res;
+	struct pmm_miss_result res = { 0 };
 	int ret;
 
 	if (!page)

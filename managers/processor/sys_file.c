@@ -10,8 +10,9 @@
  * returns the attributes too, so stat and access cost one round trip
  * and nothing stays open.  O_CREAT of a missing name is P2S_CREATE
  * (fs_write.c), O_TRUNC of an existing regular file P2S_TRUNCATE; a
- * read-only image answers both -EROFS.  O_TMPFILE is -EOPNOTSUPP (the
- * service has no unnamed files).  Permission checks are root's, as
+ * read-only image answers both -EROFS.  O_TMPFILE is -EOPNOTSUPP on
+ * the storage node (its service has no unnamed files) and an unnamed
+ * file in tmpfs (tmpfs.c).  Permission checks are root's, as
  * processes run as uid 0: reading and writing are always allowed
  * (access(W_OK) asks the storage node whether it takes writes at all:
  * -EROFS for a read-only image), X_OK needs an execute bit (or a
@@ -130,6 +131,11 @@ static long do_openat(int dirfd, const char __user *upath, u32 flags,
 
 	if (flags & O_PATH)
 		flags &= OPEN_PATH_FLAGS;
+	/* Linux's build_open_flags(): O_TMPFILE with O_DIRECTORY, to write. */
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (__O_TMPFILE | O_DIRECTORY | O_CREAT)) !=
+	     (__O_TMPFILE | O_DIRECTORY) || (flags & O_ACCMODE) == O_RDONLY))
+		return -EINVAL;
 	lk = lookup_alloc();
 	if (!lk)
 		return -ENOMEM;

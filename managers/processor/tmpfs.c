@@ -378,6 +378,35 @@ static int tmpfs_open_existing(struct tmpfs_where *w, const char *path,
 	return ret;
 }
 
+/*
+ * O_TMPFILE in the directory w->node: a regular file of @mode that no
+ * name reaches (nlink 0), alive while open, as Linux's vfs_tmpfile().
+ * It is made under a name no path can spell ("/") and unlinked at once,
+ * tmpfs_lock held throughout; the directory's times stay.
+ */
+static int tmpfs_make_unnamed(struct tmpfs_where *w, u32 mode)
+{
+	struct tmpfs_inode *dir = w->node;
+	u64 mtime, ctime;
+	int ret;
+
+	if (!is_dir(dir))
+		return -ENOTDIR;
+	mtime = dir->mtime;
+	ctime = dir->ctime;
+	w->parent = dir;
+	w->last = "/";
+	w->last_len = 1;
+	ret = tmpfs_make(w, S_IFREG | mode);
+	if (ret)
+		return ret;
+	ret = tmpfs_tree_remove(w->node, realtime_ns());
+	BUG_ON(ret);		/* a regular file: always removable */
+	dir->mtime = mtime;
+	dir->ctime = ctime;
+	return 0;
+}
+
 static const struct ufile_ops tmpfs_file_ops, tmpfs_dir_ops;
 
 int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
@@ -386,10 +415,6 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 	struct ufile *f;
 	int ret;
 
-	if ((flags & __O_TMPFILE) == __O_TMPFILE) {
-		pr_warn_once("O_TMPFILE is not supported: -EOPNOTSUPP\n");
-		return -EOPNOTSUPP;
-	}
 	f = ufile_alloc_ops(&tmpfs_file_ops, NULL, flags);
 	if (!f)
 		return -ENOMEM;
@@ -401,10 +426,13 @@ int tmpfs_open(const char *path, u32 flags, u32 mode, struct ufile **fp)
 	memcpy(f->path, path, strlen(path) + 1);
 	fs_path_strip_slash(f->path);
 	mutex_lock(&tmpfs_lock);
-	ret = tmpfs_lookup(path, &w, false);
+	ret = tmpfs_lookup(path, &w, (flags & __O_TMPFILE) != 0);
 	if (ret)
 		goto out;
-	if (w.node) {
+	if (flags & __O_TMPFILE) {
+		/* do_openat() checked the flags (a writable access). */
+		ret = tmpfs_make_unnamed(&w, mode & 07777);
+	} else if (w.node) {
 		ret = tmpfs_open_existing(&w, path, flags);
 	} else if (!(flags & O_CREAT)) {
 		ret = -ENOENT;

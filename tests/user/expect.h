@@ -40,6 +40,7 @@ static const char *ename(int e)
 	case ELOOP: return "ELOOP";
 	case EIO: return "EIO";
 	case EFAULT: return "EFAULT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
 	default: return "other";
 	}
 }

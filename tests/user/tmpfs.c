@@ -292,6 +292,66 @@ static void test_unlink_open(const char *dir)
 	printf("unlink open: open after close %s\n", res(open(p, O_RDONLY)));
 }
 
+/* Number of entries in @dir, "." and ".." included. */
+static int nr_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * O_TMPFILE: an unnamed file in the directory, gone at its last close;
+ * Linux's flag checks (a writable access, no O_CREAT, a directory).
+ */
+static void test_tmpfile(const char *dir)
+{
+	unsigned char b[10000], c[10000];
+	int before = nr_entries(dir), fd, fd2;
+	mode_t old = umask(022);
+	struct stat st;
+
+	for (int i = 0; i < 10000; i++)
+		b[i] = pat(i * 5 + 1);
+	fd = open(dir, O_TMPFILE | O_RDWR, 0666);
+	printf("tmpfile: open %s\n", res(fd));
+	EXPECT(write(fd, b, 10000) == 10000);
+	EXPECT(pread(fd, c, 10000, 0) == 10000);
+	printf("tmpfile: data %s\n", memcmp(b, c, 10000) ? "lost" : "intact");
+	EXPECT(fstat(fd, &st) == 0);
+	printf("tmpfile: regular %d nlink %ld mode %o size %lld\n",
+	       S_ISREG(st.st_mode), (long)st.st_nlink, st.st_mode & 07777,
+	       (long long)st.st_size);
+	printf("tmpfile: entries added %d\n", nr_entries(dir) - before);
+	printf("tmpfile: ftruncate %s\n", res(ftruncate(fd, 100)));
+	EXPECT(fstat(fd, &st) == 0 && st.st_size == 100);
+	fd2 = open(dir, O_TMPFILE | O_WRONLY | O_EXCL, 0600);
+	printf("tmpfile: a second, O_WRONLY|O_EXCL %s\n", res(fd2));
+	printf("tmpfile: read of O_WRONLY %s\n", res(read(fd2, c, 1)));
+	close(fd2);
+	close(fd);
+	printf("tmpfile: entries after close %d\n", nr_entries(dir) - before);
+	printf("tmpfile: O_RDONLY %s\n",
+	       res(open(dir, O_TMPFILE | O_RDONLY, 0600)));
+	printf("tmpfile: with O_CREAT %s\n",
+	       res(open(dir, O_TMPFILE | O_CREAT | O_RDWR, 0600)));
+	fd = open(in(dir, "tmpf-file"), O_CREAT | O_WRONLY, 0644);
+	EXPECT(fd >= 0);
+	close(fd);
+	printf("tmpfile: in a file %s\n",
+	       res(open(in(dir, "tmpf-file"), O_TMPFILE | O_RDWR, 0600)));
+	printf("tmpfile: in a missing directory %s\n",
+	       res(open(in(dir, "tmpf-none"), O_TMPFILE | O_RDWR, 0600)));
+	EXPECT(unlink(in(dir, "tmpf-file")) == 0);
+	umask(old);
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -539,6 +599,7 @@ static void suite(const char *dir)
 	test_truncate(dir);
 	test_rename(dir);
 	test_unlink_open(dir);
+	test_tmpfile(dir);
 	test_dirs(dir);
 	test_errors(dir);
 	test_modes(dir);
