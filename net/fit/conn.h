@@ -55,6 +55,15 @@ struct fit_conn {
 	u64 up_since;			/* jiffies */
 	atomic_t users;			/* API callers inside */
 
+	/*
+	 * This peer's protection domain: its QP and every MR it may touch
+	 * (ring, stage, mailbox, the exported region, the landing areas
+	 * offered to it), so that rxe refuses its keys on any other peer's
+	 * memory.  Allocated with the conn, never freed.
+	 */
+	struct ib_pd *pd;
+	struct ib_mr *region_mr;	/* fit_export_region(), in @pd */
+
 	u8 *ring;			/* nr_ring * FIT_SLOT_BYTES */
 	struct ib_mr *ring_mr;
 	u32 nr_ring;
@@ -119,7 +128,6 @@ void fit_conn_fail(struct fit_conn *c, int err, const char *why);
 void fit_conn_teardown(struct fit_conn *c);
 
 extern u64 fit_epoch;
-extern struct ib_pd *fit_pd;
 
 /* member.c, for core.c */
 

@@ -111,7 +111,6 @@ struct fit_handler_ent {
 };
 
 static struct ib_device *fit_dev;
-struct ib_pd *fit_pd;
 static struct fit_conn *fit_conns[FIT_MAX_NODES];
 /* Bit n: fit_conns[n] exists (entries are never freed), for scans. */
 static u64 fit_conn_mask;
@@ -119,17 +118,21 @@ static struct fit_poller fit_pollers[8];
 static struct fit_slot_table fit_slots;
 /*
  * Zero-copy replies land in a FIT-owned area per reply slot
- * (FIT_ZC_LAND_BYTES each, registered once at boot, one MR per slot so
- * the NIC bounds each offer to its slot), never in the caller's buffer:
- * the reply header copies them over while the call waits.  A reply that
- * comes after its call ended therefore finds a valid key and harmless
- * memory; the slot stays quarantined until that reply's header or the
- * end of the peer's QP (engine.c).  Requests up to FIT_ZC_REQ_MAX bytes
- * carry the descriptor.
+ * (FIT_ZC_LAND_BYTES each), never in the caller's buffer: the reply
+ * header copies them over while the call waits.  The slot's MR is
+ * registered in the protection domain of the peer it is offered to
+ * (fit_zc_offer(), one MR per slot so the NIC bounds each offer to its
+ * slot) and kept while the slot goes to the same peer, so that no other
+ * peer's key reaches it; a reply that comes after its call ended still
+ * finds a valid key and harmless memory, and the slot stays quarantined
+ * until that reply's header or the end of the peer's QP (engine.c).
+ * The MR is replaced only when the slot is offered to another peer, its
+ * quarantine over.  Requests up to FIT_ZC_REQ_MAX bytes carry the
+ * descriptor.
  */
 #define FIT_ZC_LAND_BYTES	8192
 static u8 *fit_zc_land;
-static struct ib_mr *fit_slot_mr[FIT_NR_SLOTS];
+static struct ib_mr *fit_slot_mr[FIT_NR_SLOTS];	/* the slot's owner's */
 #define FIT_ZC_REQ_MAX		256
 /* How long a reply waits for a connection still being established. */
 #define FIT_REPLY_UP_WAIT_MS	5000
@@ -143,7 +146,6 @@ static DEFINE_MUTEX(fit_conns_mutex);	/* allocation of fit_conns[] */
 
 static void *fit_region;
 static u64 fit_region_len;
-static struct ib_mr *fit_region_mr;
 
 /* Request buffers: preallocated, FIT_MAX_MSG each. */
 #define FIT_MAX_BUFS		32
@@ -849,6 +851,20 @@ static void fit_free_region(void *p, size_t bytes)
 		free_pages((unsigned long)p, get_order(bytes));
 }
 
+/* The exported region's MR for @c's peer, in its domain: 0 or -errno. */
+static int fit_conn_reg_region(struct fit_conn *c)
+{
+	struct ib_mr *mr = ib_reg_mr(c->pd, fit_region, fit_region_len,
+				     IB_ACCESS_LOCAL_WRITE |
+				     IB_ACCESS_REMOTE_READ |
+				     IB_ACCESS_REMOTE_WRITE);
+
+	if (IS_ERR(mr))
+		return PTR_ERR(mr);
+	c->region_mr = mr;
+	return 0;
+}
+
 /* Allocate and register @node's buffers; no QP yet (state IDLE). */
 static struct fit_conn *fit_conn_alloc(u16 node)
 {
@@ -879,23 +895,33 @@ static struct fit_conn *fit_conn_alloc(u16 node)
 	if (!c->ring || !c->stage || !c->mbox)
 		goto err_free;
 	c->os_buf = c->stage + FIT_NR_STAGE * FIT_SLOT_BYTES;
-	c->ring_mr = ib_reg_mr(fit_pd, c->ring, ring_bytes,
+	c->pd = ib_alloc_pd(fit_dev);
+	if (IS_ERR(c->pd))
+		goto err_free;
+	c->ring_mr = ib_reg_mr(c->pd, c->ring, ring_bytes,
 			       IB_ACCESS_LOCAL_WRITE);
 	if (IS_ERR(c->ring_mr))
-		goto err_free;
-	c->stage_mr = ib_reg_mr(fit_pd, c->stage, stage_bytes,
+		goto err_pd;
+	c->stage_mr = ib_reg_mr(c->pd, c->stage, stage_bytes,
 				IB_ACCESS_LOCAL_WRITE);
 	if (IS_ERR(c->stage_mr))
 		goto err_ring_mr;
-	c->mbox_mr = ib_reg_mr(fit_pd, c->mbox, PAGE_SIZE, rw);
+	c->mbox_mr = ib_reg_mr(c->pd, c->mbox, PAGE_SIZE, rw);
 	if (IS_ERR(c->mbox_mr))
 		goto err_stage_mr;
+	/* fit_conns_mutex held: fit_export_region() cannot run now. */
+	if (fit_region && fit_conn_reg_region(c))
+		goto err_mbox_mr;
 	return c;
 
+err_mbox_mr:
+	ib_dereg_mr(c->mbox_mr);
 err_stage_mr:
 	ib_dereg_mr(c->stage_mr);
 err_ring_mr:
 	ib_dereg_mr(c->ring_mr);
+err_pd:
+	ib_dealloc_pd(c->pd);
 err_free:
 	fit_free_region(c->mbox, PAGE_SIZE);
 	fit_free_region(c->stage, stage_bytes);
@@ -960,8 +986,8 @@ static int fit_conn_post_ring(struct fit_conn *c, struct fit_cm_info *local)
 	local->epoch = fit_epoch;
 	local->mbox_addr = (uintptr_t)&c->mbox[0];
 	local->mbox_rkey = c->mbox_mr->rkey;
-	if (fit_region_mr) {
-		local->region_rkey = fit_region_mr->rkey;
+	if (c->region_mr) {
+		local->region_rkey = c->region_mr->rkey;
 		local->region_addr = (uintptr_t)fit_region;
 		local->region_len = fit_region_len;
 	}
@@ -978,7 +1004,7 @@ int fit_conn_attach(struct fit_conn *c, struct rdma_cm_id *id,
 	if (c->state != FIT_CONN_IDLE || c->qp)
 		return -EBUSY;
 	fit_qp_init_attr(c, &init);
-	ret = rdma_create_qp(id, fit_pd, &init);
+	ret = rdma_create_qp(id, c->pd, &init);
 	if (ret)
 		return ret;
 	spin_lock_irqsave(&c->peer.lock, flags);
@@ -1209,7 +1235,7 @@ int fit_connect_self(void)
 		return c->peer.up ? 0 : -EHOSTDOWN;
 	c->loopback = true;
 	fit_qp_init_attr(c, &init);
-	qp = ib_create_qp(fit_pd, &init);
+	qp = ib_create_qp(c->pd, &init);
 	if (IS_ERR(qp))
 		return PTR_ERR(qp);
 	ret = ib_modify_qp(qp, &a, IB_QP_STATE | IB_QP_ACCESS_FLAGS);
@@ -1488,18 +1514,49 @@ static void fit_account_call(struct fit_conn *c, u64 t0, int ret,
 }
 
 /*
- * Offer slot @id's landing area for a zero-copy reply to @v and build
- * the request with the descriptor at its end in @zbuf.  False (an
- * ordinary call) for small reply buffers, large requests, or no MR.
+ * The MR of slot @id's landing area in @c's domain: the slot's own if
+ * it was last offered to the same peer, else a new one (the old one,
+ * another peer's, deregistered: the slot is ours, its quarantine over).
+ * NULL without one (the call goes without zero-copy).  Slot owner only.
  */
-static bool fit_zc_offer(const struct fit_scatter *v, u16 id, u32 gen,
-			 u8 *zbuf)
+static struct ib_mr *fit_zc_mr(struct fit_conn *c, u16 id)
+{
+	struct ib_mr *mr = fit_slot_mr[id];
+
+	if (mr && mr->pd == c->pd)
+		return mr;
+	if (mr)
+		ib_dereg_mr(mr);
+	mr = ib_reg_mr(c->pd, fit_zc_land + (u32)id * FIT_ZC_LAND_BYTES,
+		       FIT_ZC_LAND_BYTES,
+		       IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE);
+	fit_slot_mr[id] = IS_ERR(mr) ? NULL : mr;
+	return fit_slot_mr[id];
+}
+
+struct ib_mr *fit_test_slot_mr(u16 id)
+{
+	return id < FIT_NR_SLOTS ? READ_ONCE(fit_slot_mr[id]) : NULL;
+}
+
+/*
+ * Offer slot @id's landing area for a zero-copy reply to @v (a call to
+ * @c's peer) and build the request with the descriptor at its end in
+ * @zbuf.  False (an ordinary call) for small reply buffers, large
+ * requests, or no MR.
+ */
+static bool fit_zc_offer(struct fit_conn *c, const struct fit_scatter *v,
+			 u16 id, u32 gen, u8 *zbuf)
 {
 	struct fit_zc_desc *d = (struct fit_zc_desc *)(zbuf + v->len);
 	u32 len = min_t(u32, v->max_reply, FIT_ZC_LAND_BYTES);
-	struct ib_mr *mr = fit_slot_mr[id];
+	struct ib_mr *mr;
 
-	if (!fit_zc_min || !mr || len < fit_zc_min || v->len > FIT_ZC_REQ_MAX)
+	if (!fit_zc_min || !fit_zc_land || len < fit_zc_min ||
+	    v->len > FIT_ZC_REQ_MAX)
+		return false;
+	mr = fit_zc_mr(c, id);
+	if (!mr)
 		return false;
 	if (v->len)
 		memcpy(zbuf, v->req, v->len);
@@ -1551,7 +1608,7 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			v[i].result = ret;
 			continue;
 		}
-		if (fit_zc_offer(&v[i], ids[i], gens[i], zbuf)) {
+		if (fit_zc_offer(c, &v[i], ids[i], gens[i], zbuf)) {
 			fit_tx_init(&tx, node_id, v[i].node, opcode, FIT_F_ZC,
 				    ids[i], gens[i], zbuf,
 				    v[i].len + FIT_ZC_DESC_BYTES);
@@ -1753,18 +1810,35 @@ unsigned long long fit_peer_credit_wait_ms(u16 node)
 
 int fit_export_region(void *addr, u64 len)
 {
-	struct ib_mr *mr;
+	int ret = 0;
 
-	if (!fit_ready || fit_region_mr)
-		return fit_ready ? -EBUSY : -ENODEV;
-	mr = ib_reg_mr(fit_pd, addr, len, IB_ACCESS_LOCAL_WRITE |
-		       IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_WRITE);
-	if (IS_ERR(mr))
-		return PTR_ERR(mr);
+	if (!fit_ready)
+		return -ENODEV;
+	mutex_lock(&fit_conns_mutex);
+	if (fit_region) {
+		mutex_unlock(&fit_conns_mutex);
+		return -EBUSY;
+	}
 	fit_region = addr;
 	fit_region_len = len;
-	fit_region_mr = mr;
-	return 0;
+	/* One MR per peer, in its domain; new conns get theirs at birth. */
+	for (u16 n = 0; n < FIT_MAX_NODES && !ret; n++)
+		if (fit_conns[n])
+			ret = fit_conn_reg_region(fit_conns[n]);
+	if (ret) {
+		for (u16 n = 0; n < FIT_MAX_NODES; n++) {
+			struct fit_conn *c = fit_conns[n];
+
+			if (c && c->region_mr) {
+				ib_dereg_mr(c->region_mr);
+				c->region_mr = NULL;
+			}
+		}
+		fit_region = NULL;
+		fit_region_len = 0;
+	}
+	mutex_unlock(&fit_conns_mutex);
+	return ret;
 }
 
 /* One-sided op through the conn's bounce buffer, chunk by chunk. */
@@ -1953,23 +2027,11 @@ void fit_init(void)
 	fit_slot_table_init(&fit_slots);
 	for (i = 0; i < FIT_NR_SLOTS; i++)
 		init_waitqueue_head(&fit_slot_wq[i]);
-	fit_pd = ib_alloc_pd(fit_dev);
-	if (IS_ERR(fit_pd))
-		goto err;
 	fit_workq = kcalloc(FIT_WORK_MAX, sizeof(*fit_workq), GFP_KERNEL);
 	if (!fit_workq)
 		goto err;
-	/* Without them calls simply never offer zero-copy replies. */
+	/* Without it calls simply never offer zero-copy replies. */
 	fit_zc_land = fit_alloc_region(FIT_NR_SLOTS * FIT_ZC_LAND_BYTES);
-	for (i = 0; fit_zc_land && i < FIT_NR_SLOTS; i++) {
-		struct ib_mr *mr = ib_reg_mr(fit_pd, fit_zc_land +
-					     i * FIT_ZC_LAND_BYTES,
-					     FIT_ZC_LAND_BYTES,
-					     IB_ACCESS_LOCAL_WRITE |
-					     IB_ACCESS_REMOTE_WRITE);
-
-		fit_slot_mr[i] = IS_ERR(mr) ? NULL : mr;
-	}
 	fit_nr_bufs = min_t(unsigned int, 2 * fit_nr_workers, FIT_MAX_BUFS);
 	for (i = 0; i < fit_nr_bufs; i++) {
 		fit_bufs[i] = fit_alloc_region(FIT_MAX_MSG);

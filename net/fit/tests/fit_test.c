@@ -6,6 +6,7 @@
  * tests/cluster/test_fit.py.
  */
 #include "../internal.h"
+#include "../conn.h"
 
 #include <fit/fit.h>
 #include <tessera/atomic.h>
@@ -413,6 +414,43 @@ static void fit_late_reply_harmless(struct ktest *t)
 	fit_unregister_handler(FIT_OP_TEST);
 }
 
+/*
+ * The peer's protection domain holds its QP and every MR it may reach
+ * (ring, stage, mailbox, exported region, landing areas offered to it),
+ * so rxe refuses its keys on any other peer's memory (rxe suite,
+ * rxe_mr_other_pd).  Here the only peer is this node itself.
+ */
+static void fit_pd_per_peer(struct ktest *t)
+{
+	struct fit_conn *c;
+	unsigned int landing = 0;
+
+	KT_NEED_FIT(t);
+	c = fit_conn_lookup(node_id);
+	KT_ASSERT_TRUE(t, c && c->pd && c->qp);
+	KT_EXPECT_TRUE(t, c->qp->pd == c->pd);
+	KT_EXPECT_TRUE(t, c->ring_mr->pd == c->pd);
+	KT_EXPECT_TRUE(t, c->stage_mr->pd == c->pd);
+	KT_EXPECT_TRUE(t, c->mbox_mr->pd == c->pd);
+	KT_ASSERT_TRUE(t, c->region_mr != NULL);
+	KT_EXPECT_TRUE(t, c->region_mr->pd == c->pd);
+	/* A call that may take a 4 KiB reply offers its landing area. */
+	kt_fill(kt_req, 200, 11);
+	KT_EXPECT_EQ(t, fit_call(node_id, FIT_OP_ECHO, kt_req, 200, kt_rep,
+				 FIT_MAX_MSG, 2000), 200);
+	KT_EXPECT_MEMEQ(t, kt_rep, kt_req, 200);
+	for (u16 id = 0; id < FIT_NR_SLOTS; id++) {
+		struct ib_mr *mr = fit_test_slot_mr(id);
+
+		if (!mr)
+			continue;
+		landing++;
+		if (mr->pd != c->pd)
+			KT_FAIL(t, "slot %u's landing MR is not in the peer's domain", id);
+	}
+	KT_EXPECT_GT(t, landing, 0);
+}
+
 static struct ktest_case fit_cases[] = {
 	KTEST_CASE(fit_echo_sizes),
 	KTEST_CASE(fit_reply_too_long),
@@ -424,6 +462,7 @@ static struct ktest_case fit_cases[] = {
 	KTEST_CASE(fit_region_read_write),
 	KTEST_CASE(fit_one_sided_timeout_harmless),
 	KTEST_CASE(fit_late_reply_harmless),
+	KTEST_CASE(fit_pd_per_peer),
 	{}
 };
 

@@ -222,6 +222,29 @@ static void rxe_write_imm(struct ktest *t)
 	KT_EXPECT_MEMEQ(t, kt_b.mem + 5000, kt_a.mem, 3000);
 }
 
+/*
+ * Protection domains: a key is good only on a QP of its MR's domain
+ * (the responder's lookup, rxe_mr_get()): B's QP, in B's domain, finds
+ * nothing with A's key, for any access, while A's domain does.
+ */
+static void rxe_mr_other_pd(struct ktest *t)
+{
+	struct rxe_mr *mr;
+
+	KT_ASSERT_TRUE(t, kt_a.pd != kt_b.pd);
+	mr = rxe_mr_get(kt_dev, kt_b.pd, kt_a.mr->rkey,
+			IB_ACCESS_REMOTE_WRITE, (uintptr_t)kt_a.mem, 100);
+	KT_EXPECT_TRUE(t, mr == NULL);
+	mr = rxe_mr_get(kt_dev, kt_b.pd, kt_a.mr->rkey,
+			IB_ACCESS_REMOTE_READ, (uintptr_t)kt_a.mem, 100);
+	KT_EXPECT_TRUE(t, mr == NULL);
+	mr = rxe_mr_get(kt_dev, kt_a.pd, kt_a.mr->rkey,
+			IB_ACCESS_REMOTE_WRITE, (uintptr_t)kt_a.mem, 100);
+	KT_EXPECT_TRUE(t, mr != NULL);
+	if (mr)
+		rxe_mr_put(kt_dev, mr);
+}
+
 /* Last: the access error puts both QPs in the error state. */
 static void rxe_bad_rkey(struct ktest *t)
 {
@@ -313,6 +336,7 @@ static struct ktest_case rxe_cases[] = {
 	KTEST_CASE(rxe_loopback_write_read),
 	KTEST_CASE(rxe_write_imm),
 	KTEST_CASE(rxe_garbage),
+	KTEST_CASE(rxe_mr_other_pd),
 	KTEST_CASE(rxe_bad_rkey),
 	KTEST_CASE(rxe_keys_unpredictable),
 	{}
