@@ -598,6 +598,25 @@ static int cache_read(void *ctx, const struct mem_file *file, u64 off,
 	return fcache_read(map_cache, map_src, file, off, buf, len);
 }
 
+/*
+ * A cache of 64 pages reading @ra pages at a time from @src, the one
+ * fault.c maps shared pages from (rmm_set_file_page()); 0 or -errno.
+ */
+static int map_setup(struct fcache *c, struct fcache_source *src, u32 ra)
+{
+	int ret = setup();
+
+	if (!ret)
+		ret = fcache_init(c, 64, ra);
+	if (ret)
+		return ret;
+	fake_contents = 0;
+	map_cache = c;
+	map_src = src;
+	rmm_set_file_page(map_page);
+	return 0;
+}
+
 /* A miss of @mm at @va: the page, or NULL on an error. */
 static void *miss(struct rmm *mm, u64 va, u32 access, u32 *prot)
 {
@@ -658,12 +677,7 @@ static void test_shared_pages(struct htest *t)
 	struct fcache c;
 	u32 prot;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
-	fake_contents = 0;
-	map_cache = &c;
-	map_src = &src;
-	rmm_set_file_page(map_page);
+	HT_ASSERT_EQ(t, map_setup(&c, &src, 32), 0);
 	a = rmm_create(1, 1, 0);
 	b = rmm_create(1, 2, 0);
 	HT_ASSERT(t, a && b);
@@ -741,13 +755,8 @@ static void test_unshared_pages(struct htest *t)
 	void *p, *q;
 	struct rmm *mm;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	HT_ASSERT_EQ(t, fcache_init(&c, 64, 32), 0);
-	fake_contents = 0;
+	HT_ASSERT_EQ(t, map_setup(&c, &src, 32), 0);
 	f.version = 2;
-	map_cache = &c;
-	map_src = &src;
-	rmm_set_file_page(map_page);
 	mm = rmm_create(1, 3, 2);
 	HT_ASSERT(t, mm);
 	/* Writable: a copy of its own at the first read. */
@@ -830,12 +839,7 @@ static void test_fault_around(struct htest *t)
 	unsigned int reads;
 	u32 got;
 
-	HT_ASSERT_EQ(t, setup(), 0);
-	HT_ASSERT_EQ(t, fcache_init(&c, 64, 8), 0);
-	fake_contents = 0;
-	map_cache = &c;
-	map_src = &src;
-	rmm_set_file_page(map_page);
+	HT_ASSERT_EQ(t, map_setup(&c, &src, 8), 0);
 	mm = rmm_create(1, 5, 0);
 	HT_ASSERT(t, mm);
 	HT_ASSERT_EQ(t, rmm_mmap(mm, a, 40 * PG, PROT_READ | PROT_EXEC,
