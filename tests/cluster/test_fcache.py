@@ -53,6 +53,12 @@ from storage (storage-reads unchanged, hits grew, no invalidation).
 
   rewrite              the above on three nodes
   rewrite_local        the same with `tessera run --local`
+
+Fault-around (Documentation/pcache.md):
+
+  fault_around_local   tests/user/mapscan.c on a 3 MB file of the root,
+                       two --local boots, with and without
+                       pcache.fault_around; see fault_around_local()
 """
 
 import os
@@ -253,9 +259,81 @@ def _rewrite(local):
 	shutil.rmtree(work, ignore_errors=True)
 
 
+STATS_RE = re.compile(r"pcache: stats (.*)")
+
+
+def _pcache_stats(log):
+	"""The counters of the last "pcache: stats" line (--stats)."""
+	lines = STATS_RE.findall(log)
+	check(lines, "no pcache statistics line in the log")
+	return {k: int(v) if v.isdigit() else v
+		for k, v in (kv.split("=", 1) for kv in lines[-1].split()
+			     if "=" in kv)}
+
+
+def fault_around_local():
+	"""tests/user/mapscan.c reads a 3 MB file mapped read-only page by
+	page, then writes a private mapping of it and maps it again: the
+	same output as natively, in two boots (local mode, the file on the
+	in-process storage service): with fault-around (the default) most
+	pages come with the miss before them (around_fills at least half
+	the file's pages, that many fewer misses than without, the memory
+	node's fcache "around" grew), and with pcache.fault_around=0 none."""
+	work = os.path.join(clusterlib.runs_dir(), "fcache-around-work")
+	shutil.rmtree(work, ignore_errors=True)
+	root = os.path.join(work, "root")
+	os.makedirs(root)
+	shutil.copy(test_user.program("mapscan"), os.path.join(root, "mapscan"))
+	size = 3 * 1000 * 1000
+	with open(os.path.join(root, "data"), "wb") as f:
+		f.write(os.urandom(size))
+	pages = (size + 4095) // 4096
+	want = test_user.native([os.path.join(root, "mapscan"),
+				 os.path.join(root, "data")])
+	check(want[0] == 0 and b"0 failures" in want[1],
+	      f"mapscan failed natively: {want}")
+	stats = {}
+	for label, extra in (("on", []),
+			     ("off", ["--append", "pcache.fault_around=0"])):
+		name = f"fcache-around-{label}"
+		code, out, err, log = test_user.tessera_run(
+			name, [os.path.join(root, "mapscan"), "/data"],
+			extra=["--rootfs", root, "--stats"] + extra)
+		where = f"fault-around {label}: logs in runs/.../{name}/"
+		check(not re.search(clusterlib.OOPS_RE, log),
+		      f"{where}: kernel oops")
+		check(code == 0 and out == want[1],
+		      f"{where}: status {code}, stdout differs\n--- native\n"
+		      f"{want[1].decode(errors='replace')}\n--- tessera\n"
+		      f"{out.decode(errors='replace')}")
+		stats[label] = _pcache_stats(log)
+		stats[label]["fcache"] = fcache_lines(log)
+		image = os.path.join(clusterlib.runs_dir(), name,
+				     "rootfs.ext4")
+		if os.path.exists(image):
+			os.unlink(image)
+	on, off = stats["on"], stats["off"]
+	check(on["around_fills"] >= pages // 2 and
+	      on["around_asked"] >= on["around_fills"],
+	      f"fault-around: {on['around_fills']} pages filled around of "
+	      f"{on['around_asked']} asked, for a file of {pages} pages")
+	check(off["around_asked"] == 0 and off["around_fills"] == 0,
+	      f"fault-around off: {off['around_asked']} asked, "
+	      f"{off['around_fills']} filled")
+	check(off["misses"] - on["misses"] >= pages // 2,
+	      f"fault-around: {on['misses']} misses with it, "
+	      f"{off['misses']} without, for a file of {pages} pages")
+	check(on["fcache"] and on["fcache"][-1]["around"] > 0 and
+	      off["fcache"] and off["fcache"][-1]["around"] == 0,
+	      f"fault-around: memory node fcache lines {on['fcache'][-1:]} "
+	      f"(on), {off['fcache'][-1:]} (off)")
+	shutil.rmtree(work, ignore_errors=True)
+
+
 SCENARIOS = [
 	("python_twice", python_twice),
 	("python_twice_local", python_twice_local),
 	("rewrite", lambda: _rewrite(False)),
 	("rewrite_local", lambda: _rewrite(True)),
+	("fault_around_local", fault_around_local),
 ]
