@@ -278,7 +278,8 @@ def fault_around_local():
 	in-process storage service): with fault-around (the default) most
 	pages come with the miss before them (around_fills at least half
 	the file's pages, that many fewer misses than without, the memory
-	node's fcache "around" grew), and with pcache.fault_around=0 none."""
+	node's fcache "around" grew), and with pcache.fault_around=0 none
+	(given with a second --append: both must count)."""
 	work = os.path.join(clusterlib.runs_dir(), "fcache-around-work")
 	shutil.rmtree(work, ignore_errors=True)
 	root = os.path.join(work, "root")
@@ -293,8 +294,10 @@ def fault_around_local():
 	check(want[0] == 0 and b"0 failures" in want[1],
 	      f"mapscan failed natively: {want}")
 	stats = {}
+	# Two --append options: both must reach the kernel (tools/tessera).
 	for label, extra in (("on", []),
-			     ("off", ["--append", "pcache.fault_around=0"])):
+			     ("off", ["--append", "pcache.ways=4",
+				      "--append", "pcache.fault_around=0"])):
 		name = f"fcache-around-{label}"
 		code, out, err, log = test_user.tessera_run(
 			name, [os.path.join(root, "mapscan"), "/data"],
@@ -317,6 +320,9 @@ def fault_around_local():
 	      on["around_asked"] >= on["around_fills"],
 	      f"fault-around: {on['around_fills']} pages filled around of "
 	      f"{on['around_asked']} asked, for a file of {pages} pages")
+	check(off["ways"] == 4,
+	      f"fault-around off: ways={off['ways']}: the first of two "
+	      f"--append options was lost")
 	check(off["around_asked"] == 0 and off["around_fills"] == 0,
 	      f"fault-around off: {off['around_asked']} asked, "
 	      f"{off['around_fills']} filled")
