@@ -69,6 +69,7 @@
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
+#include <tessera/mman.h>
 #include <tessera/node.h>
 #include <tessera/params.h>
 #include <tessera/printk.h>
@@ -523,7 +524,7 @@ static void around_reserve(struct pmm *mm, unsigned long va, u32 access,
 		struct pcache_line *line;
 		pte_t *pte;
 
-		if (pva == va ||
+		if (pva == va || pva >= MMAN_TASK_SIZE ||
 		    (mm->piggyback_busy && mm->piggyback_va == pva))
 			continue;
 		pte = user_lookup_pte(mm->pgd, pva);
