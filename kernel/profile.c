@@ -8,9 +8,12 @@
  * each when off:
  *  - the LAPIC timer tick (arch/x86/kernel/apic.c) samples what it
  *    interrupted: user, kernel or idle (the idle task, or any halted
- *    CPU), the kernel function (kallsyms) or the user page.  Each CPU writes only its own tables, with
- *    interrupts off; the report reads them from another CPU without a
- *    lock (a sample landing during the report may be missed);
+ *    CPU), the kernel function (kallsyms) or the user page.  Each CPU
+ *    writes only its own tables, with interrupts off.  The report first
+ *    stops sampling and waits out a tick in flight on any CPU, so the
+ *    class counts and the symbol and page tables it prints are one
+ *    snapshot (the report's own ticks, printing to a slow serial port,
+ *    are not counted);
  *  - accounted waits: the memory miss round trip (mm_remote.c), storage
  *    calls (fs.c), futex waits (futex.c) and, from the scheduler, any
  *    other voluntary block of a user thread;
@@ -34,6 +37,7 @@
 #include <tessera/smp.h>
 #include <tessera/time.h>
 #include <uapi/unistd_64.h>
+#include <asm/irqflags.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
 
@@ -49,6 +53,7 @@ PARAM_BOOL("processor.profile", profile_on,
 
 struct prof_cpu {
 	u64 gen;			/* profile_gen when last cleared */
+	int in_tick;			/* inside __profile_tick() */
 	u64 nr_user, nr_kernel, nr_idle;
 	struct prof_hist ksyms;		/* key: start of the function */
 	struct prof_hist upages;	/* key: page of the user RIP */
@@ -58,6 +63,7 @@ struct prof_cpu {
 
 static struct prof_cpu prof_cpus[NR_CPUS];
 static volatile u64 profile_gen = 1;
+static int profile_frozen;		/* the report is reading the tables */
 static u64 run_start_ns;
 
 static atomic64_t wait_ns[PROFILE_NR_WAITS];
@@ -102,6 +108,11 @@ void __profile_tick(struct pt_regs *regs)
 	unsigned long off;
 	u64 gen = profile_gen;
 
+	/* Pairs with profile_freeze(): either it sees in_tick or we see frozen. */
+	WRITE_ONCE(pc->in_tick, 1);
+	smp_mb();
+	if (READ_ONCE(profile_frozen))
+		goto out;
 	if (pc->gen != gen) {
 		pc->nr_user = pc->nr_kernel = pc->nr_idle = 0;
 		prof_hist_init(&pc->ksyms, pc->ksym_slots, PROF_KSYM_SLOTS);
@@ -121,6 +132,22 @@ void __profile_tick(struct pt_regs *regs)
 			off = regs->rip;
 		prof_hist_add(&pc->ksyms, regs->rip - off, 1, 0);
 	}
+out:
+	smp_mb();
+	WRITE_ONCE(pc->in_tick, 0);
+}
+
+/* Stop sampling and wait until no CPU is inside __profile_tick(). */
+void profile_freeze(void)
+{
+	unsigned int cpu;
+
+	WRITE_ONCE(profile_frozen, 1);
+	smp_mb();
+	for_each_possible_cpu(cpu)
+		while (READ_ONCE(prof_cpus[cpu].in_tick))
+			cpu_relax();
+	smp_mb();
 }
 
 u64 __profile_wait_begin(void)
@@ -172,6 +199,22 @@ void __profile_sleep_end(void)
 
 /* ------------------------------------------------------------ report */
 
+/* The tick samples of the current run so far, on every CPU. */
+u64 profile_samples(void)
+{
+	u64 n = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct prof_cpu *pc = &prof_cpus[cpu];
+
+		if (READ_ONCE(pc->gen) == profile_gen)
+			n += READ_ONCE(pc->nr_user) + READ_ONCE(pc->nr_kernel) +
+			     READ_ONCE(pc->nr_idle);
+	}
+	return n;
+}
+
 void profile_run_begin(void)
 {
 	unsigned int k;
@@ -188,6 +231,8 @@ void profile_run_begin(void)
 	}
 	run_start_ns = ktime_get();
 	profile_gen++;
+	smp_mb();
+	WRITE_ONCE(profile_frozen, 0);
 }
 
 /* Per mille of @part in @whole, as "12.3". */
@@ -331,6 +376,7 @@ void profile_run_end(unsigned int run,
 {
 	if (!profile_on)
 		return;
+	profile_freeze();
 	pr_info("run=%u begin wall_us=%llu\n", run,
 		(unsigned long long)ktime_to_us(ktime_get() - run_start_ns));
 	prof_report_samples(run);

@@ -144,4 +144,12 @@ void profile_run_begin(void);
 void profile_run_end(unsigned int run,
 		     const char *(*syscall_name)(unsigned long nr));
 
+/*
+ * profile_run_end() first freezes the tick tables (no sample counts
+ * until the next profile_run_begin()), so what it prints is one
+ * snapshot.  profile_samples(): the current run's tick samples so far.
+ */
+void profile_freeze(void);
+u64 profile_samples(void);
+
 #endif /* _TESSERA_PROFILE_H */
