@@ -20,6 +20,7 @@
 #define _FIT_MEMORY_H
 
 #include <fit/fit_wire.h>
+#include <tessera/bitmap.h>
 #include <tessera/compiler.h>
 #include <tessera/errno.h>
 #include <tessera/types.h>
@@ -438,6 +439,30 @@ static inline u32 p2m_req_size(u16 opcode)
 }
 
 /*
+ * Check the framing of a miss reply of @len bytes to a request that
+ * asked for the pages @want around (non-zero): its struct
+ * p2m_miss_around, a mask inside @want (none with a special page),
+ * reserved zero, exactly the pages the mask names.  The mask, or
+ * -EPROTO.
+ */
+static inline long p2m_around_reply_check(const struct p2m_miss_reply *reply,
+					  u32 len, u32 want)
+{
+	const struct p2m_miss_around *ar = (const void *)(reply + 1);
+	u32 mask;
+
+	if (len < sizeof(*reply) + sizeof(*ar))
+		return -EPROTO;
+	mask = fit_get_le32(&ar->mask);
+	if ((mask & ~want) || (mask && fit_get_le32(&reply->special)) ||
+	    fit_get_le32(&ar->reserved) ||
+	    len != sizeof(*reply) + sizeof(*ar) +
+		   hweight_long(mask) * P2M_PAGE_SIZE)
+		return -EPROTO;
+	return mask;
+}
+
+/*
  * Check the framing of a request of @opcode: exact length (EXECVE: the
  * fixed part plus its path and strings; TMPFS_WRITE: plus its data),
  * version, non-zero pid, every reserved field zero, the miss access
@@ -485,7 +510,6 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 	case P2M_PCACHE_MISS: {
 		const struct p2m_miss_req *r = buf;
 		u32 access = fit_get_le32(&r->access);
-
 		u32 around = fit_get_le32(&r->around);
 
 		if (!access || (access & ~P2M_ACCESS_ALL))

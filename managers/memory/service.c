@@ -952,7 +952,8 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 
 	if (!p)
 		return;
-	reply = own ?: kmalloc(P2M_MISS_REPLY_MAX, GFP_KERNEL);
+	/* Pages around only with a window: the plain reply is one page. */
+	reply = own ?: kmalloc(around ? P2M_MISS_REPLY_MAX : len, GFP_KERNEL);
 	if (!reply) {
 		memnode_end(p);
 		memnode_reply_err(rq, -ENOMEM);

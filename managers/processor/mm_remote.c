@@ -63,7 +63,6 @@
 #include <fit/fit.h>
 #include <fit/memory.h>
 #include <tessera/atomic.h>
-#include <tessera/bitmap.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/mm.h>
@@ -119,10 +118,17 @@ _Static_assert(PMM_AROUND_PAGES == P2M_AROUND_PAGES, "one fault-around window");
  * and kept, so a process costs no more than before.
  */
 #define REMOTE_AROUND_BUFS	4
-static struct {
-	void *buf;
-	bool busy;
-} remote_around_bufs[REMOTE_AROUND_BUFS];
+
+/*
+ * A slot of a small buffer pool: one or two buffers, allocated by the
+ * slot's first taker and kept until the pool goes (remote_slot_take()).
+ */
+struct remote_slot {
+	void *buf[2];
+	bool busy;			/* under the pool's lock */
+};
+
+static struct remote_slot remote_around_bufs[REMOTE_AROUND_BUFS];
 static DEFINE_SPINLOCK(remote_around_lock);
 
 struct remote_backend {
@@ -153,11 +159,7 @@ struct remote_backend {
 	 * needed, kept until the process goes.  Under spare_lock.
 	 */
 	spinlock_t spare_lock;
-	struct remote_spare {
-		struct p2m_miss_flush_req *req;
-		struct p2m_miss_reply *reply;
-		bool busy;
-	} spare[REMOTE_MISS_SPARES];
+	struct remote_slot spare[REMOTE_MISS_SPARES];	/* req, reply */
 };
 
 static atomic_t remote_next_pid;
@@ -249,38 +251,50 @@ struct remote_miss_bufs {
 	struct p2m_miss_flush_req *req;	/* a p2m_miss_req is its head */
 	struct p2m_miss_reply *reply;
 	unsigned int retries;		/* spare pair: calls repeated */
-	struct remote_spare *spare;	/* NULL: the shared pair */
+	struct remote_slot *spare;	/* NULL: the shared pair */
 };
 
-/* A free spare pair, marked busy, its buffers allocated; or NULL. */
-static struct remote_spare *remote_spare_take(struct remote_backend *rb)
+/*
+ * A free slot of @slots (@n, under @lock), marked busy, with buffers of
+ * @size0 and (if not 0) @size1 bytes; or NULL.
+ */
+static struct remote_slot *remote_slot_take(spinlock_t *lock,
+					    struct remote_slot *slots,
+					    unsigned int n, size_t size0,
+					    size_t size1)
 {
-	struct remote_spare *sp = NULL;
+	struct remote_slot *sp = NULL;
 
-	spin_lock(&rb->spare_lock);
-	for (unsigned int i = 0; i < REMOTE_MISS_SPARES; i++) {
-		if (!rb->spare[i].busy) {
-			sp = &rb->spare[i];
+	spin_lock(lock);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!slots[i].busy) {
+			sp = &slots[i];
 			sp->busy = true;
 			break;
 		}
 	}
-	spin_unlock(&rb->spare_lock);
-	if (!sp || sp->req)
+	spin_unlock(lock);
+	if (!sp || sp->buf[0])
 		return sp;
 	/* First use of this slot: only its taker touches the pointers. */
-	sp->req = kmalloc(sizeof(*sp->req), GFP_KERNEL);
-	sp->reply = kmalloc(sizeof(*sp->reply), GFP_KERNEL);
-	if (sp->req && sp->reply)
+	sp->buf[0] = kmalloc(size0, GFP_KERNEL);
+	sp->buf[1] = size1 ? kmalloc(size1, GFP_KERNEL) : NULL;
+	if (sp->buf[0] && (sp->buf[1] || !size1))
 		return sp;
-	kfree(sp->req);
-	kfree(sp->reply);
-	sp->req = NULL;
-	sp->reply = NULL;
-	spin_lock(&rb->spare_lock);
+	kfree(sp->buf[0]);
+	kfree(sp->buf[1]);
+	sp->buf[0] = sp->buf[1] = NULL;
+	spin_lock(lock);
 	sp->busy = false;
-	spin_unlock(&rb->spare_lock);
+	spin_unlock(lock);
 	return NULL;
+}
+
+static void remote_slot_put(spinlock_t *lock, struct remote_slot *sp)
+{
+	spin_lock(lock);
+	sp->busy = false;
+	spin_unlock(lock);
 }
 
 static void remote_miss_bufs_get(struct remote_backend *rb,
@@ -289,10 +303,12 @@ static void remote_miss_bufs_get(struct remote_backend *rb,
 	b->retries = 0;
 	b->spare = NULL;
 	if (!mutex_trylock(&rb->lock)) {
-		b->spare = remote_spare_take(rb);
+		b->spare = remote_slot_take(&rb->spare_lock, rb->spare,
+					    REMOTE_MISS_SPARES,
+					    sizeof(*b->req), sizeof(*b->reply));
 		if (b->spare) {
-			b->req = b->spare->req;
-			b->reply = b->spare->reply;
+			b->req = b->spare->buf[0];
+			b->reply = b->spare->buf[1];
 			return;
 		}
 		mutex_lock(&rb->lock);
@@ -308,48 +324,12 @@ static void remote_miss_bufs_put(struct remote_backend *rb,
 		mutex_unlock(&rb->lock);
 		return;
 	}
-	spin_lock(&rb->spare_lock);
-	b->spare->busy = false;
-	spin_unlock(&rb->spare_lock);
+	remote_slot_put(&rb->spare_lock, b->spare);
 	if (b->retries) {
 		mutex_lock(&rb->lock);
 		rb->retries += b->retries;
 		mutex_unlock(&rb->lock);
 	}
-}
-
-/* A free fault-around reply buffer (index), or -1. */
-static int remote_around_take(void)
-{
-	int slot = -1;
-
-	spin_lock(&remote_around_lock);
-	for (int i = 0; i < REMOTE_AROUND_BUFS; i++) {
-		if (!remote_around_bufs[i].busy) {
-			remote_around_bufs[i].busy = true;
-			slot = i;
-			break;
-		}
-	}
-	spin_unlock(&remote_around_lock);
-	if (slot < 0 || remote_around_bufs[slot].buf)
-		return slot;
-	/* First use of this slot: only its taker touches the pointer. */
-	remote_around_bufs[slot].buf = kmalloc(P2M_MISS_REPLY_MAX,
-					       GFP_KERNEL);
-	if (remote_around_bufs[slot].buf)
-		return slot;
-	spin_lock(&remote_around_lock);
-	remote_around_bufs[slot].busy = false;
-	spin_unlock(&remote_around_lock);
-	return -1;
-}
-
-static void remote_around_put(int slot)
-{
-	spin_lock(&remote_around_lock);
-	remote_around_bufs[slot].busy = false;
-	spin_unlock(&remote_around_lock);
 }
 
 /*
@@ -362,15 +342,10 @@ static int remote_around_copy(const struct p2m_miss_reply *reply, int ret,
 {
 	const struct p2m_miss_around *ar = (const void *)(reply + 1);
 	const u8 *src = ar->data;
-	u32 mask;
+	long mask = p2m_around_reply_check(reply, ret, res->around_want);
 
-	if (ret < (int)(sizeof(*reply) + sizeof(*ar)))
-		return -EPROTO;
-	mask = fit_get_le32(&ar->mask);
-	if ((mask & ~res->around_want) || (mask && res->special) ||
-	    (u32)ret != sizeof(*reply) + sizeof(*ar) +
-			hweight_long(mask) * PAGE_SIZE)
-		return -EPROTO;
+	if (mask < 0)
+		return mask;
 	for (unsigned int i = 0; i < PMM_AROUND_PAGES; i++) {
 		if (!(mask & (1u << i)))
 			continue;
@@ -388,13 +363,16 @@ static int remote_miss_call(struct remote_backend *rb,
 {
 	struct p2m_miss_reply *reply = b->reply;
 	u32 max = sizeof(*reply);
-	int slot = -1, ret;
+	struct remote_slot *slot = NULL;
+	int ret;
 
 	res->around_got = 0;
 	if (res->around_want)
-		slot = remote_around_take();
-	if (slot >= 0) {
-		reply = remote_around_bufs[slot].buf;
+		slot = remote_slot_take(&remote_around_lock,
+					remote_around_bufs, REMOTE_AROUND_BUFS,
+					P2M_MISS_REPLY_MAX, 0);
+	if (slot) {
+		reply = slot->buf[0];
 		max = P2M_MISS_REPLY_MAX;
 		fit_put_le32(&b->req->miss.around, res->around_want);
 	} else {
@@ -421,8 +399,8 @@ static int remote_miss_call(struct remote_backend *rb,
 	}
 	if (ret >= 0 && !res->special)
 		memcpy(line, reply->data, PAGE_SIZE);
-	if (slot >= 0)
-		remote_around_put(slot);
+	if (slot)
+		remote_slot_put(&remote_around_lock, slot);
 	if (ret < 0)
 		return remote_is_answer(ret) ? ret :
 		       remote_fit_error(rb, "miss", ret);
@@ -696,8 +674,8 @@ static void remote_destroy(struct pmm *mm)
 		pr_info("pid %u: %u calls repeated after a lost connection to node %u\n",
 			rb->pid, rb->retries, rb->node);
 	for (unsigned int i = 0; i < REMOTE_MISS_SPARES; i++) {
-		kfree(rb->spare[i].req);
-		kfree(rb->spare[i].reply);
+		kfree(rb->spare[i].buf[0]);
+		kfree(rb->spare[i].buf[1]);
 	}
 	kfree(rb->reply);
 	kfree(rb->req);

@@ -925,6 +925,47 @@ static void test_around_wire(struct htest *t)
 	HT_EXPECT_EQ(t, p2m_around_bit(0x40010fff), 0);
 }
 
+/* The processor's check of a reply with pages around (mm_remote.c). */
+static void test_around_reply_check(struct htest *t)
+{
+	size_t max = P2M_MISS_REPLY_MAX;
+	struct p2m_miss_reply *rep = calloc(1, max);
+	struct p2m_miss_around *ar = (void *)(rep + 1);
+	u32 head = sizeof(*rep) + sizeof(*ar);
+
+	HT_ASSERT(t, rep != NULL);
+	/* None sent: the struct alone. */
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head, 0x6), 0);
+	/* Two of the three asked for, in the bytes. */
+	fit_put_le32(&ar->mask, 0x5);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + 2 * PAGE_SIZE, 0x7),
+		     0x5);
+	/* One page short, one too many. */
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + PAGE_SIZE, 0x7),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + 3 * PAGE_SIZE, 0x7),
+		     -EPROTO);
+	/* A page not asked for. */
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + 2 * PAGE_SIZE, 0x6),
+		     -EPROTO);
+	/* No struct at all: a plain reply to a request with a window. */
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, sizeof(*rep), 0x7),
+		     -EPROTO);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head - 1, 0x7), -EPROTO);
+	/* Reserved not zero. */
+	fit_put_le32(&ar->reserved, 1);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + 2 * PAGE_SIZE, 0x7),
+		     -EPROTO);
+	fit_put_le32(&ar->reserved, 0);
+	/* Pages around a special page (the processor's own vDSO). */
+	fit_put_le32(&rep->special, 1);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head + 2 * PAGE_SIZE, 0x7),
+		     -EPROTO);
+	fit_put_le32(&ar->mask, 0);
+	HT_EXPECT_EQ(t, p2m_around_reply_check(rep, head, 0x7), 0);
+	free(rep);
+}
+
 static void test_no_leaks(struct htest *t)
 {
 	HT_ASSERT_EQ(t, setup(), 0);
@@ -951,6 +992,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_unshared_pages),
 	HT_CASE(test_fault_around),
 	HT_CASE(test_around_wire),
+	HT_CASE(test_around_reply_check),
 	HT_CASE(test_no_leaks),
 	{}
 };
