@@ -224,6 +224,20 @@ _Static_assert(sizeof(struct p2m_miss_reply) == P2M_PAGE_SIZE + 8,
 	       "p2m_miss_reply size");
 
 /*
+ * A miss answered without the page's bytes, told apart from struct
+ * p2m_miss_reply by its length: @special 0, the page is all zeroes (the
+ * memory node has just created it: a first touch of anonymous memory);
+ * n > 0, the processor's own page, as in p2m_miss_reply.  It carries no
+ * pages around, whatever the request asked for.
+ */
+struct p2m_miss_short_reply {
+	__le32 prot;		/* as in p2m_miss_reply */
+	__le32 special;
+} __packed;
+_Static_assert(sizeof(struct p2m_miss_short_reply) == 8,
+	       "p2m_miss_short_reply size");
+
+/*
  * P2M_PCACHE_FLUSH: write back a dirty line.  No reply bytes.  Errors:
  * -EFAULT (no mapping there any more: the data is dropped), -EINVAL
  * (@va not page aligned), -ENOMEM.

@@ -125,10 +125,20 @@ u32 rmm_fault_around(struct rmm *mm, u64 va, u32 want, void **pages)
 int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	      void *ctx, void **page, u32 *prot)
 {
+	bool zero;
+
+	return rmm_fault_zero(mm, va, access, read, ctx, page, prot, &zero);
+}
+
+int rmm_fault_zero(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
+		   void *ctx, void **page, u32 *prot, bool *zero)
+{
 	u64 pva = va & PAGE_MASK;
 	struct vma *v = rmm_find_vma(mm, va);
 	bool created;
 	int ret;
+
+	*zero = false;
 
 	if (!v)
 		return -EFAULT;
@@ -166,6 +176,7 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 			return ret;
 		}
 	}
+	*zero = created && !(v->flags & VMA_FILE);
 	*prot = v->prot;
 	if (!(access & RMM_ACCESS_WRITE) && rmm_page_shared(*page))
 		*prot &= ~PROT_WRITE;

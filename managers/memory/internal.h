@@ -284,6 +284,14 @@ int rmm_fault(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 	      void *ctx, void **page, u32 *prot);
 
 /*
+ * rmm_fault(), also saying in *@zero whether the page has just been
+ * created all zeroes (a first touch outside any file mapping), so its
+ * bytes need not be sent.
+ */
+int rmm_fault_zero(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
+		   void *ctx, void **page, u32 *prot, bool *zero);
+
+/*
  * Fault-around after a read or fetch miss at @va: map the pages of the
  * aligned window of P2M_AROUND_PAGES pages around @va whose bits are
  * set in @want, if @va's vma is a file vma without PROT_WRITE, each page

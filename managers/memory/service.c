@@ -111,6 +111,10 @@ static bool memnode_aslr;
 PARAM_BOOL("memnode.aslr", memnode_aslr,
 	   "randomise the load address of PIE programs with an interpreter (default: 0x555555554000)");
 
+static bool memnode_zero_reply = true;
+PARAM_BOOL("memnode.zero_reply", memnode_zero_reply,
+	   "answer a miss on a page just created outside any file mapping with \"zeroes\" (8 bytes) instead of the page (0: send the 4 KiB, to measure what it saves)");
+
 static unsigned long long memnode_file_cache;
 PARAM_SIZE("memnode.file_cache", memnode_file_cache, 0, 0,
 	   "file page cache size (bytes, 0: a quarter of the node's free memory at start): storage file pages shared by every process and run");
@@ -166,6 +170,7 @@ static struct {
 	u64 execs;
 	u64 piggybacks;		/* misses carrying a flush */
 	u64 around_pages;	/* pages sent by fault-around */
+	u64 zero_replies;	/* misses answered "zeroes", no page sent */
 	u64 forks_shared_writable;	/* forks copying a writable MAP_SHARED */
 	u64 reboots;		/* new boots of a node that had processes */
 	u64 reaped;		/* processes of a previous boot freed */
@@ -947,6 +952,8 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		miss_reply_buf();
 	struct memnode_proc *p = memnode_begin(rq);
 	void *page, *pages[P2M_AROUND_PAGES];
+	struct p2m_miss_short_reply sr;
+	bool zero = false;
 	u32 prot;
 	int ret = 0;
 
@@ -968,16 +975,23 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 			ret = 0;	/* stale: unmapped since, dropped */
 	}
 	if (!ret)
-		ret = rmm_fault(p->mm, fit_get_le64(&r->va),
-				fit_get_le32(&r->access), memnode_read_file,
-				NULL, &page, &prot);
-	if (ret > 0) {
-		/* The processor's own page: nothing of ours to send. */
-		memset(reply->data, 0, PAGE_SIZE);
-		fit_put_le32(&reply->prot, prot);
-		fit_put_le32(&reply->special, ret);
-		ret = 0;
-	} else if (!ret) {
+		ret = rmm_fault_zero(p->mm, fit_get_le64(&r->va),
+				     fit_get_le32(&r->access),
+				     memnode_read_file, NULL, &page, &prot,
+				     &zero);
+	if (ret > 0 || (!ret && zero && memnode_zero_reply)) {
+		/* The processor's own page, or zeroes: no bytes to send. */
+		memnode_end(p);
+		if (zero)
+			memnode_count(memnode_stats.zero_replies);
+		fit_put_le32(&sr.prot, prot);
+		fit_put_le32(&sr.special, ret);
+		fit_reply(rq, &sr, sizeof(sr));
+		if (reply != own)
+			kfree(reply);
+		return;
+	}
+	if (!ret) {
 		memcpy(reply->data, page, PAGE_SIZE);
 		fit_put_le32(&reply->prot, prot);
 		fit_put_le32(&reply->special, 0);
@@ -987,9 +1001,8 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 		u32 got = 0;
 		u8 *dst = ar->data;
 
-		if (!fit_get_le32(&reply->special))
-			got = rmm_fault_around(p->mm, fit_get_le64(&r->va),
-					       around, pages);
+		got = rmm_fault_around(p->mm, fit_get_le64(&r->va), around,
+				       pages);
 		fit_put_le32(&ar->mask, got);
 		fit_put_le32(&ar->reserved, 0);
 		for (unsigned int i = 0; i < P2M_AROUND_PAGES; i++) {
@@ -1656,10 +1669,11 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
-	pr_info("memnode: cow-copies %llu forks-shared-writable %llu around-pages %llu\n",
+	pr_info("memnode: cow-copies %llu forks-shared-writable %llu around-pages %llu zero-replies %llu\n",
 		(unsigned long long)rmm_nr_cow_copies(),
 		(unsigned long long)memnode_stats.forks_shared_writable,
-		(unsigned long long)memnode_stats.around_pages);
+		(unsigned long long)memnode_stats.around_pages,
+		(unsigned long long)memnode_stats.zero_replies);
 	pr_info("memnode: new boots %llu processes-freed %llu stale-requests %llu\n",
 		(unsigned long long)memnode_stats.reboots,
 		(unsigned long long)memnode_stats.reaped,

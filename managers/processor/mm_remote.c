@@ -381,6 +381,17 @@ static int remote_miss_call(struct remote_backend *rb,
 	ret = fit_call_again(rb->node, P2M_PCACHE_MISS, b->req, len, reply,
 			     max, REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
 			     b->spare ? &b->retries : &rb->retries);
+	if (ret == sizeof(struct p2m_miss_short_reply)) {
+		/* No bytes: zeroes, or our own page; no pages around. */
+		const struct p2m_miss_short_reply *sr = (const void *)reply;
+
+		res->prot = fit_get_le32(&sr->prot);
+		res->special = fit_get_le32(&sr->special);
+		res->zero = !res->special;
+		if (res->special > 1 + vdso_pages())
+			ret = -EPROTO;
+		goto out;
+	}
 	if (ret >= 0 && !res->around_want && ret != sizeof(*reply))
 		ret = -EPROTO;
 	if (ret >= 0) {
@@ -399,6 +410,7 @@ static int remote_miss_call(struct remote_backend *rb,
 	}
 	if (ret >= 0 && !res->special)
 		memcpy(line, reply->data, PAGE_SIZE);
+out:
 	if (slot)
 		remote_slot_put(&remote_around_lock, slot);
 	if (ret < 0)
@@ -636,6 +648,8 @@ static int remote_fault(struct pmm *mm, unsigned long addr, u32 access,
 	ret = remote_miss(mm, addr, access, page, &res);
 	if (!ret && res.special)
 		ret = res.special;
+	if (!ret && res.zero)
+		memset(page, 0, PAGE_SIZE);
 	if (ret) {
 		free_page((unsigned long)page);
 		return ret;

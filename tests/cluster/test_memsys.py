@@ -105,6 +105,17 @@ def memcheck_dirty(tag, mechanism):
 	check(int(s["evictions"]) > 0 and written > 0,
 	      f"{where}: no evictions or write-backs: {s}")
 	check(int(s["flush_errors"]) == 0, f"{where}: write-backs failed: {s}")
+	check(int(s["zero_fills"]) > 0, f"{where}: no zero fill: {s}")
+
+
+def memcheck_full_pages():
+	"""memnode.zero_reply=0: first touches come as pages, bytes the same."""
+	log, where = memcheck_local("fullpages",
+				    f"{SMALL_PCACHE} memnode.zero_reply=0")
+	s = stats_of(log)
+	check(len(s) == 1 and int(s[0]["zero_fills"]) == 0 and
+	      int(s[0]["misses"]) > 0,
+	      f"{where}: zero fills with memnode.zero_reply=0: {s}")
 
 
 def memcheck_nopcache():
@@ -126,6 +137,9 @@ def three_nodes():
 	test_remote.check_freed(mlog, len(runs), where)
 	s = stats_of(plog)[0]
 	check(int(s["flush_errors"]) == 0, f"{where}: write-backs failed: {s}")
+	# First touches came as "zeroes" without a page on the wire, and
+	# memcheck found every byte right all the same.
+	check(int(s["zero_fills"]) > 0, f"{where}: no zero fill: {s}")
 
 
 def mremap_three():
@@ -200,6 +214,7 @@ SCENARIOS = [
 	("memcheck_pcache_perset", lambda: memcheck_dirty("perset", "perset")),
 	("memcheck_pcache_victim", lambda: memcheck_dirty("victim", "victim")),
 	("memcheck_pcache0", memcheck_nopcache),
+	("memcheck_full_pages", memcheck_full_pages),
 	("mremap_three", mremap_three),
 	("mremap_pcache0", mremap_nopcache),
 	("timeouts", timeouts_local),

@@ -458,6 +458,59 @@ static void test_file_backed(struct htest *t)
 	rmm_destroy(mm);
 }
 
+/*
+ * rmm_fault_zero() says "zero" exactly for a page it has just created
+ * outside any file mapping: a first touch, read or write, and again
+ * after MADV_DONTNEED; never for a page that exists, nor a file's page
+ * (whose tail past EOF is zero too, but is filled from the file).
+ */
+static void test_fault_zero(struct htest *t)
+{
+	struct rmm *mm = new_mm(0);
+	struct mem_file f = { .kind = MEM_FILE_IMAGE, .id = 7, .size = 10000 };
+	int calls = 0;
+	bool zero;
+	void *page;
+	u32 prot;
+	s64 a, fa;
+
+	HT_ASSERT(t, mm);
+	a = rmm_mmap(mm, 0, 2 * PG, RW, ANON, NULL, 0);
+	HT_ASSERT(t, a > 0);
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, a + 3, RMM_ACCESS_READ, NULL, NULL,
+				       &page, &prot, &zero), 0);
+	HT_EXPECT(t, zero);
+	HT_EXPECT_EQ(t, prot, RW);
+	for (u32 i = 0; i < PG; i++)
+		HT_ASSERT_EQ(t, ((u8 *)page)[i], 0);
+	memset(page, 0x5a, PG);		/* as if flushed */
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, a, RMM_ACCESS_WRITE, NULL, NULL,
+				       &page, &prot, &zero), 0);
+	HT_EXPECT(t, !zero);
+	HT_EXPECT_EQ(t, ((u8 *)page)[PG - 1], 0x5a);
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, a + PG, RMM_ACCESS_WRITE, NULL,
+				       NULL, &page, &prot, &zero), 0);
+	HT_EXPECT(t, zero);
+	HT_EXPECT_EQ(t, rmm_madvise(mm, a, PG, MADV_DONTNEED), 0);
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, a, RMM_ACCESS_READ, NULL, NULL,
+				       &page, &prot, &zero), 0);
+	HT_EXPECT(t, zero);
+	/* A file's page, also the one holding EOF: never "zero". */
+	fa = rmm_mmap(mm, 0, 3 * PG, RW, MAP_PRIVATE, &f, 0);
+	HT_ASSERT(t, fa > 0);
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, fa + 2 * PG, RMM_ACCESS_WRITE,
+				       file_read, &calls, &page, &prot, &zero),
+		     0);
+	HT_EXPECT(t, !zero);
+	HT_EXPECT_EQ(t, calls, 1);
+	/* Errors leave it false. */
+	zero = true;
+	HT_EXPECT_EQ(t, rmm_fault_zero(mm, 0x1000, RMM_ACCESS_READ, NULL, NULL,
+				       &page, &prot, &zero), -EFAULT);
+	HT_EXPECT(t, !zero);
+	rmm_destroy(mm);
+}
+
 /* The byte at @va of a mapping of file_read()'s file through a read miss. */
 static int file_byte(struct rmm *mm, u64 va, int *calls)
 {
@@ -868,6 +921,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_madvise),
 	HT_CASE(test_flush_then_miss),
 	HT_CASE(test_file_backed),
+	HT_CASE(test_fault_zero),
 	HT_CASE(test_file_shared_and_parts),
 	HT_CASE(test_limit_and_exhaustion),
 	HT_CASE(test_lazy_reservation),

@@ -163,7 +163,18 @@ static int kt_execve(u32 pid, const char *path, struct p2m_execve_reply *r)
 	return kt_execve_id(pid, path, 0, r);
 }
 
-/* A miss; returns the reply length or -errno, page in kt_reply. */
+/* A miss answered "zeroes" (a first touch): no page bytes. */
+#define KT_ZERO_REPLY	((int)sizeof(struct p2m_miss_short_reply))
+
+static const struct p2m_miss_short_reply *kt_short(void)
+{
+	return (const void *)kt_reply;
+}
+
+/*
+ * A miss; returns the reply length or -errno, page in kt_reply (or, for
+ * KT_ZERO_REPLY, kt_short()).
+ */
 static int kt_miss(u32 pid, u64 va, u32 access)
 {
 	struct p2m_miss_req req = { .around = 0 };
@@ -355,10 +366,16 @@ static void memnode_anon_flush_madvise(struct ktest *t)
 		    MAP_PRIVATE | MAP_ANONYMOUS);
 	KT_ASSERT_GT(t, a, 0);
 	KT_EXPECT_EQ(t, a & ~PAGE_MASK, 0);
-	KT_ASSERT_EQ(t, kt_miss(pid, a + 5, P2M_ACCESS_WRITE),
+	/* A first touch: "zeroes", no bytes; the page is made all the same. */
+	KT_ASSERT_EQ(t, kt_miss(pid, a + 5, P2M_ACCESS_WRITE), KT_ZERO_REPLY);
+	KT_EXPECT_EQ(t, fit_get_le32(&kt_short()->prot),
+		     PROT_READ | PROT_WRITE);
+	KT_EXPECT_EQ(t, fit_get_le32(&kt_short()->special), 0);
+	KT_ASSERT_EQ(t, kt_miss(pid, a + 5, P2M_ACCESS_READ),
 		     (int)sizeof(*kt_reply));
 	KT_EXPECT_MEMEQ(t, kt_reply->data, zero, PAGE_SIZE);
 	KT_EXPECT_EQ(t, fit_get_le32(&kt_reply->prot), PROT_READ | PROT_WRITE);
+	KT_EXPECT_EQ(t, fit_get_le32(&kt_reply->special), 0);
 	/* Flush, then a miss returns the flushed data. */
 	KT_ASSERT_EQ(t, kt_flush_page(pid, a + PAGE_SIZE, 7), 0);
 	KT_ASSERT_EQ(t, kt_miss(pid, a + PAGE_SIZE, P2M_ACCESS_READ),
@@ -367,6 +384,8 @@ static void memnode_anon_flush_madvise(struct ktest *t)
 	/* MADV_DONTNEED: the next touch is zero-filled again. */
 	KT_EXPECT_EQ(t, kt_range_op(P2M_MADVISE, pid, a, 3 * PAGE_SIZE,
 				    MADV_DONTNEED), 0);
+	KT_ASSERT_EQ(t, kt_miss(pid, a + PAGE_SIZE, P2M_ACCESS_READ),
+		     KT_ZERO_REPLY);
 	KT_ASSERT_EQ(t, kt_miss(pid, a + PAGE_SIZE, P2M_ACCESS_READ),
 		     (int)sizeof(*kt_reply));
 	KT_EXPECT_MEMEQ(t, kt_reply->data, zero, PAGE_SIZE);
@@ -400,7 +419,7 @@ static void memnode_mprotect_munmap_brk(struct ktest *t)
 	KT_EXPECT_EQ(t, kt_range_op(P2M_MUNMAP, pid, a, PAGE_SIZE, 0), 0);
 	KT_EXPECT_EQ(t, kt_miss(pid, a, P2M_ACCESS_READ), -EFAULT);
 	KT_EXPECT_EQ(t, kt_miss(pid, a + PAGE_SIZE, P2M_ACCESS_WRITE),
-		     (int)sizeof(*kt_reply));
+		     KT_ZERO_REPLY);
 	KT_EXPECT_EQ(t, kt_range_op(P2M_MUNMAP, pid, a + 1, PAGE_SIZE, 0),
 		     -EINVAL);
 	/* brk: query, grow, touch, refuse going below the start. */
@@ -408,7 +427,7 @@ static void memnode_mprotect_munmap_brk(struct ktest *t)
 	KT_EXPECT_EQ(t, brk, fit_get_le64(&r.brk));
 	KT_EXPECT_EQ(t, kt_brk(pid, brk + 3 * PAGE_SIZE), brk + 3 * PAGE_SIZE);
 	KT_EXPECT_EQ(t, kt_miss(pid, brk + 2 * PAGE_SIZE, P2M_ACCESS_WRITE),
-		     (int)sizeof(*kt_reply));
+		     KT_ZERO_REPLY);
 	KT_EXPECT_EQ(t, kt_brk(pid, 0x1000), brk + 3 * PAGE_SIZE);
 	KT_EXPECT_EQ(t, kt_mmap(pid, 0, 0, PROT_READ,
 				MAP_PRIVATE | MAP_ANONYMOUS), -EINVAL);
@@ -646,6 +665,8 @@ static int kt_miss_prot(u32 pid, u64 va, u32 access)
 
 	if (ret < 0)
 		return ret;
+	if (ret == KT_ZERO_REPLY)
+		return (int)fit_get_le32(&kt_short()->prot);
 	return ret == sizeof(*kt_reply) ? (int)fit_get_le32(&kt_reply->prot) :
 					  -EPROTO;
 }
@@ -700,7 +721,7 @@ static void memnode_fork_cow_misses(struct ktest *t)
 	memset(mf->data, 0x5e, PAGE_SIZE);
 	ret = fit_call(node_id, P2M_PCACHE_MISS, mf, sizeof(*mf), kt_reply,
 		       sizeof(*kt_reply), KT_TIMEOUT);
-	KT_EXPECT_EQ(t, ret, (int)sizeof(*kt_reply));
+	KT_EXPECT_EQ(t, ret, KT_ZERO_REPLY);	/* never touched before */
 	KT_EXPECT_GT(t, kt_miss_prot(parent, a + PAGE_SIZE, P2M_ACCESS_READ),
 		     0);
 	KT_EXPECT_EQ(t, kt_reply->data[0], (u8)0x32);
