@@ -20,4 +20,7 @@
 u32 crc32_le(u32 crc, const void *buf, size_t len);
 u32 crc32c(u32 crc, const void *buf, size_t len);
 
+/* crc32_le() one byte per step: the crc kbench's baseline. */
+u32 crc32_le_bytewise(u32 crc, const void *buf, size_t len);
+
 #endif /* _TESSERA_CRC32_H */

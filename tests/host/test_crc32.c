@@ -60,12 +60,16 @@ static void test_vs_bitwise(struct htest *t)
 		buf[i] = s;
 	}
 	for (size_t len = 0; len <= sizeof(buf); len += (len < 64 ? 1 : 37)) {
-		for (size_t off = 0; off < 4 && off <= len; off++) {
+		for (size_t off = 0; off < 8 && off <= len; off++) {
 			u32 seed = (u32)(len * 2654435761U);
 
 			if (crc32_le(seed, buf + off, len - off) !=
 			    crc_bitwise(0xEDB88320, seed, buf + off, len - off))
 				HT_FAIL(t, "crc32_le len %zu off %zu", len, off);
+			if (crc32_le_bytewise(seed, buf + off, len - off) !=
+			    crc_bitwise(0xEDB88320, seed, buf + off, len - off))
+				HT_FAIL(t, "crc32_le_bytewise len %zu off %zu",
+					len, off);
 			if (crc32c(seed, buf + off, len - off) !=
 			    crc_bitwise(0x82F63B78, seed, buf + off, len - off))
 				HT_FAIL(t, "crc32c len %zu off %zu", len, off);
