@@ -73,6 +73,8 @@ struct rxe_dev {
 	spinlock_t lock;		/* tables and lists below */
 	struct rxe_qp **qp_table;	/* RXE_MAX_QP slots */
 	u32 qp_gen;
+	struct list_head qps;		/* the live ones: rxe_qp.dev_node */
+	u64 tick_seq;			/* rxe_dev_process() passes */
 	struct rxe_mr **mr_table;	/* RXE_MAX_MR slots */
 	struct list_head cqs;
 	u16 ip_id;

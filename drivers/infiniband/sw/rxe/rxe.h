@@ -113,6 +113,8 @@ struct rxe_qp {
 	struct rxe_dev *rxe;
 	spinlock_t lock;
 	int refs;			/* lookups in flight, rxe->lock */
+	struct list_head dev_node;	/* rxe->qps, rxe->lock */
+	u64 tick_seq;			/* last pass that ticked it */
 	enum ib_qp_state state;
 
 	/* Attributes */

@@ -425,6 +425,7 @@ static int rxe_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init)
 	}
 	if (idx) {
 		rxe->qp_table[idx] = qp;
+		list_add_tail(&qp->dev_node, &rxe->qps);
 		ret = 0;
 	}
 	spin_unlock_irqrestore(&rxe->lock, flags);
@@ -451,6 +452,7 @@ static void rxe_destroy_qp(struct ib_qp *ibqp)
 
 	rxe_lock(&rxe->lock, &flags);
 	rxe->qp_table[ibqp->qp_num % RXE_MAX_QP] = NULL;
+	list_del(&qp->dev_node);
 	spin_unlock_irqrestore(&rxe->lock, flags);
 	do {
 		rxe_lock(&rxe->lock, &flags);
@@ -807,6 +809,7 @@ struct rxe_dev *rxe_dev_create(const char *name, u32 ip, const u8 *mac,
 	spin_lock_init(&rxe->lock);
 	spin_lock_init(&rxe->loop_lock);
 	INIT_LIST_HEAD(&rxe->cqs);
+	INIT_LIST_HEAD(&rxe->qps);
 	INIT_LIST_HEAD(&rxe->loop_queue);
 	ret = ib_register_device(&rxe->ib);
 	if (ret)
@@ -874,6 +877,47 @@ void rxe_run_cq_handlers(struct rxe_dev *rxe)
 	}
 }
 
+/*
+ * Run the timers of every live QP (rxe_qp_tick()), a batch at a time:
+ * under rxe->lock each QP of the batch is marked with this pass's
+ * number and held (refs), then ticked without the lock.  A QP created
+ * meanwhile is ticked by this pass or the next; a destroyed one waits
+ * for its ref to go.  Walks the live QPs only, not every table slot.
+ */
+#define RXE_TICK_BATCH	16
+
+static void rxe_tick_qps(struct rxe_dev *rxe, u64 now)
+{
+	struct rxe_qp *batch[RXE_TICK_BATCH];
+	unsigned long flags;
+	unsigned int n;
+	u64 seq;
+
+	rxe_lock(&rxe->lock, &flags);
+	seq = ++rxe->tick_seq;
+	spin_unlock_irqrestore(&rxe->lock, flags);
+	do {
+		struct rxe_qp *qp;
+
+		n = 0;
+		rxe_lock(&rxe->lock, &flags);
+		list_for_each_entry(qp, &rxe->qps, dev_node) {
+			if (qp->tick_seq >= seq)
+				continue;
+			qp->tick_seq = seq;
+			qp->refs++;
+			batch[n++] = qp;
+			if (n == RXE_TICK_BATCH)
+				break;
+		}
+		spin_unlock_irqrestore(&rxe->lock, flags);
+		for (unsigned int i = 0; i < n; i++) {
+			rxe_qp_tick(&batch[i]->ib, now);
+			rxe_qp_put(batch[i]);
+		}
+	} while (n == RXE_TICK_BATCH);
+}
+
 #define RXE_LOOP_BUDGET	256
 
 void rxe_dev_process(struct rxe_dev *rxe)
@@ -900,19 +944,7 @@ void rxe_dev_process(struct rxe_dev *rxe)
 		rxe->ops->kick(rxe);
 
 	now = rxe_now(rxe);
-	for (u32 i = 1; i < RXE_MAX_QP; i++) {
-		struct rxe_qp *qp;
-
-		rxe_lock(&rxe->lock, &flags);
-		qp = rxe->qp_table[i];
-		if (qp)
-			qp->refs++;
-		spin_unlock_irqrestore(&rxe->lock, flags);
-		if (!qp)
-			continue;
-		rxe_qp_tick(&qp->ib, now);
-		rxe_qp_put(qp);
-	}
+	rxe_tick_qps(rxe, now);
 	rxe_run_cq_handlers(rxe);
 }
 
