@@ -154,16 +154,20 @@ struct p2m_miss_req {
 _Static_assert(sizeof(struct p2m_miss_req) == 24, "p2m_miss_req size");
 
 /*
- * Fault-around (a read or fetch miss only): bit i of p2m_miss_req.around
- * asks for the page at p2m_around_base(va) + i pages too, in the aligned
- * window of P2M_AROUND_PAGES pages holding @va (its own bit clear); 0
- * asks for none.  The processor asks for the pages it has room for and
- * does not hold.  The memory node sends those it holds or maps without
- * a storage read, that are its file page cache's, in the faulting vma,
- * read-only there (their protection is the reply's @prot): after the
- * struct p2m_miss_reply comes a struct p2m_miss_around whose @mask (a
- * subset of @around) says which pages follow, in bit order.  A request
- * with @around non-zero always gets the struct, @mask 0 if none.
+ * Fault-around: bit i of p2m_miss_req.around asks for the page at
+ * p2m_around_base(va) + i pages too, in the aligned window of
+ * P2M_AROUND_PAGES pages holding @va (its own bit clear); 0 asks for
+ * none.  The processor asks for the pages it has room for and does not
+ * hold.  For a read or fetch miss in a read-only file vma the memory
+ * node sends those it holds or maps without a storage read, that are
+ * its file page cache's, in the faulting vma, read-only there (their
+ * protection is the reply's @prot): after the struct p2m_miss_reply
+ * comes a struct p2m_miss_around whose @mask (a subset of @around) says
+ * which pages follow, in bit order.  A full reply to a request with
+ * @around non-zero always has the struct, @mask 0 if none.  For a first
+ * touch of private anonymous memory (any access) it creates the pages
+ * it does not have yet and answers with a short reply naming them
+ * (p2m_miss_short_reply.zero_around).
  */
 #define P2M_AROUND_PAGES	16
 #define P2M_AROUND_ALL		((1u << P2M_AROUND_PAGES) - 1)
@@ -226,16 +230,37 @@ _Static_assert(sizeof(struct p2m_miss_reply) == P2M_PAGE_SIZE + 8,
 /*
  * A miss answered without the page's bytes, told apart from struct
  * p2m_miss_reply by its length: @special 0, the page is all zeroes (the
- * memory node has just created it: a first touch of anonymous memory);
- * n > 0, the processor's own page, as in p2m_miss_reply.  It carries no
- * pages around, whatever the request asked for.
+ * memory node has just created it: a first touch of private anonymous
+ * memory); n > 0, the processor's own page, as in p2m_miss_reply.
+ * @zero_around (with @special 0 only; a subset of the request's
+ * @around): pages of the window the memory node has created all zeroes
+ * too, in the same private anonymous vma, with the same @prot: the
+ * processor may hold them as zero lines, written back when dirty like
+ * any other.  No page bytes follow.
  */
 struct p2m_miss_short_reply {
 	__le32 prot;		/* as in p2m_miss_reply */
 	__le32 special;
+	__le32 zero_around;
+	__le32 reserved;	/* zero */
 } __packed;
-_Static_assert(sizeof(struct p2m_miss_short_reply) == 8,
+_Static_assert(sizeof(struct p2m_miss_short_reply) == 16,
 	       "p2m_miss_short_reply size");
+
+/*
+ * The processor's check of a short reply to a request that asked for
+ * the pages @want around (0: none).  0 or -EPROTO.
+ */
+static inline int p2m_short_reply_check(const struct p2m_miss_short_reply *r,
+					u32 want)
+{
+	u32 zero = fit_get_le32(&r->zero_around);
+
+	if (fit_get_le32(&r->reserved) || (zero & ~want) ||
+	    (zero && fit_get_le32(&r->special)))
+		return -EPROTO;
+	return 0;
+}
 
 /*
  * P2M_PCACHE_FLUSH: write back a dirty line.  No reply bytes.  Errors:
@@ -528,9 +553,8 @@ static inline int p2m_req_check(u16 opcode, const void *buf, u32 len)
 
 		if (!access || (access & ~P2M_ACCESS_ALL))
 			return -EPROTO;
-		/* Fault-around: reads only, the window's other pages. */
-		if (around && ((access & P2M_ACCESS_WRITE) ||
-			       (around & ~P2M_AROUND_ALL) ||
+		/* Fault-around: the window's other pages. */
+		if (around && ((around & ~P2M_AROUND_ALL) ||
 			       (around & (1u << p2m_around_bit(
 					fit_get_le64(&r->va))))))
 			return -EPROTO;

@@ -92,6 +92,33 @@ static int rmm_fault_shared(struct rmm *mm, const struct vma *v, u64 pva,
 	return ret;
 }
 
+u32 rmm_fault_around_zero(struct rmm *mm, u64 va, u32 want)
+{
+	u64 base = p2m_around_base(va);
+	struct vma *v = rmm_find_vma(mm, va);
+	u32 got = 0;
+
+	if (!v || mm->page_limit ||
+	    (v->flags & (VMA_FILE | VMA_SHARED | VMA_SPECIAL)) ||
+	    v->prot == PROT_NONE)
+		return 0;
+	want &= P2M_AROUND_ALL & ~(1u << p2m_around_bit(va));
+	for (unsigned int i = 0; i < P2M_AROUND_PAGES; i++) {
+		u64 pva = base + (u64)i * PAGE_SIZE;
+		bool created;
+		void *page;
+
+		if (!(want & (1u << i)) || pva < v->start || pva >= v->end ||
+		    rmm_page_lookup(mm, pva))
+			continue;
+		if (rmm_page_get(mm, pva, &page, &created))
+			break;	/* out of pages: no more */
+		if (created)
+			got |= 1u << i;
+	}
+	return got;
+}
+
 u32 rmm_fault_around(struct rmm *mm, u64 va, u32 want, void **pages)
 {
 	u64 base = p2m_around_base(va);

@@ -302,6 +302,15 @@ int rmm_fault_zero(struct rmm *mm, u64 va, u32 access, rmm_read_fn read,
 u32 rmm_fault_around(struct rmm *mm, u64 va, u32 want, void **pages);
 
 /*
+ * Fault-around after a first touch at @va that rmm_fault_zero() answered
+ * "zero": create, all zeroes, the pages of the window whose bits are set
+ * in @want that lie in @va's vma, a private anonymous one, and that @mm
+ * does not have.  Nothing with a page limit (pages are then made only
+ * when touched).  Returns the mask of the pages created.
+ */
+u32 rmm_fault_around_zero(struct rmm *mm, u64 va, u32 want);
+
+/*
  * Reserve [vvar] (one page, PROT_READ) and [vdso] (@vdso_pages pages,
  * PROT_READ | PROT_EXEC) right above it at a free place; *@vdso is the
  * [vdso] start.  0, -ENOMEM.

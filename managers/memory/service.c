@@ -171,6 +171,7 @@ static struct {
 	u64 piggybacks;		/* misses carrying a flush */
 	u64 around_pages;	/* pages sent by fault-around */
 	u64 zero_replies;	/* misses answered "zeroes", no page sent */
+	u64 zero_around_pages;	/* pages created zero around them */
 	u64 forks_shared_writable;	/* forks copying a writable MAP_SHARED */
 	u64 reboots;		/* new boots of a node that had processes */
 	u64 reaped;		/* processes of a previous boot freed */
@@ -981,11 +982,22 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 				     &zero);
 	if (ret > 0 || (!ret && zero && memnode_zero_reply)) {
 		/* The processor's own page, or zeroes: no bytes to send. */
+		u32 zero_around = 0;
+
+		if (zero && around)
+			zero_around = rmm_fault_around_zero(
+				p->mm, fit_get_le64(&r->va), around);
 		memnode_end(p);
 		if (zero)
 			memnode_count(memnode_stats.zero_replies);
+		if (zero_around)
+			__atomic_add_fetch(&memnode_stats.zero_around_pages,
+					   hweight_long(zero_around),
+					   __ATOMIC_RELAXED);
 		fit_put_le32(&sr.prot, prot);
 		fit_put_le32(&sr.special, ret);
+		fit_put_le32(&sr.zero_around, zero_around);
+		fit_put_le32(&sr.reserved, 0);
 		fit_reply(rq, &sr, sizeof(sr));
 		if (reply != own)
 			kfree(reply);
@@ -1669,11 +1681,12 @@ void memnode_dump_stats(void)
 		(unsigned long long)memnode_stats.execs,
 		(unsigned long long)memnode_stats.piggybacks, memnode_nr_procs(),
 		(unsigned long long)rmm_nr_pages_owned());
-	pr_info("memnode: cow-copies %llu forks-shared-writable %llu around-pages %llu zero-replies %llu\n",
+	pr_info("memnode: cow-copies %llu forks-shared-writable %llu around-pages %llu zero-replies %llu zero-around %llu\n",
 		(unsigned long long)rmm_nr_cow_copies(),
 		(unsigned long long)memnode_stats.forks_shared_writable,
 		(unsigned long long)memnode_stats.around_pages,
-		(unsigned long long)memnode_stats.zero_replies);
+		(unsigned long long)memnode_stats.zero_replies,
+		(unsigned long long)memnode_stats.zero_around_pages);
 	pr_info("memnode: new boots %llu processes-freed %llu stale-requests %llu\n",
 		(unsigned long long)memnode_stats.reboots,
 		(unsigned long long)memnode_stats.reaped,

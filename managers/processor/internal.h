@@ -110,6 +110,13 @@ struct pmm_miss_result {
 	 */
 	u32 around_want;
 	u32 around_got;
+	/*
+	 * Of @around_got, pages the backend created all zeroes for this
+	 * process (private anonymous memory): nothing was written into
+	 * their @around_data, the pcache zero-fills them and maps them
+	 * with the full @prot (the others: read-only).
+	 */
+	u32 around_zero;
 	void *around_data[PMM_AROUND_PAGES];
 };
 

@@ -366,7 +366,7 @@ static int remote_miss_call(struct remote_backend *rb,
 	struct remote_slot *slot = NULL;
 	int ret;
 
-	res->around_got = 0;
+	res->around_got = res->around_zero = 0;
 	if (res->around_want)
 		slot = remote_slot_take(&remote_around_lock,
 					remote_around_bufs, REMOTE_AROUND_BUFS,
@@ -382,14 +382,19 @@ static int remote_miss_call(struct remote_backend *rb,
 			     max, REMOTE_TIMEOUT_MS, FIT_CALL_RETRIES,
 			     b->spare ? &b->retries : &rb->retries);
 	if (ret == sizeof(struct p2m_miss_short_reply)) {
-		/* No bytes: zeroes, or our own page; no pages around. */
+		/* No bytes: zeroes (and zero pages around), or our own page. */
 		const struct p2m_miss_short_reply *sr = (const void *)reply;
 
 		res->prot = fit_get_le32(&sr->prot);
 		res->special = fit_get_le32(&sr->special);
 		res->zero = !res->special;
-		if (res->special > 1 + vdso_pages())
+		res->around_got = res->around_zero =
+			fit_get_le32(&sr->zero_around);
+		if (res->special > 1 + vdso_pages() ||
+		    p2m_short_reply_check(sr, res->around_want)) {
+			res->around_got = res->around_zero = 0;
 			ret = -EPROTO;
+		}
 		goto out;
 	}
 	if (ret >= 0 && !res->around_want && ret != sizeof(*reply))

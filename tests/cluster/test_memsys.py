@@ -140,6 +140,8 @@ def three_nodes():
 	# First touches came as "zeroes" without a page on the wire, and
 	# memcheck found every byte right all the same.
 	check(int(s["zero_fills"]) > 0, f"{where}: no zero fill: {s}")
+	# and pages around them came as zero lines, with no bytes at all
+	check(int(s["around_zeros"]) > 0, f"{where}: no zero page around: {s}")
 
 
 def mremap_three():

@@ -916,13 +916,34 @@ static void test_around_wire(struct htest *t)
 	fit_put_le32(&r.around, 0x10000);	/* past the window */
 	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)),
 		     -EPROTO);
+	/* A write miss may ask too (zero pages of anonymous memory). */
 	fit_put_le32(&r.around, 0x0001);
-	fit_put_le32(&r.access, P2M_ACCESS_WRITE);	/* writes: never */
-	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)),
-		     -EPROTO);
+	fit_put_le32(&r.access, P2M_ACCESS_WRITE);
+	HT_EXPECT_EQ(t, p2m_req_check(P2M_PCACHE_MISS, &r, sizeof(r)), 0);
 	HT_EXPECT_EQ(t, p2m_around_base(0x4000f000), 0x40000000);
 	HT_EXPECT_EQ(t, p2m_around_bit(0x4000f000), 15);
 	HT_EXPECT_EQ(t, p2m_around_bit(0x40010fff), 0);
+}
+
+/* The processor's check of a short reply (mm_remote.c). */
+static void test_short_reply_check(struct htest *t)
+{
+	struct p2m_miss_short_reply r;
+
+	memset(&r, 0, sizeof(r));
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0), 0);
+	fit_put_le32(&r.zero_around, 0x0c);
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0x0e), 0);
+	/* Pages not asked for, or none asked for at all. */
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0x06), -EPROTO);
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0), -EPROTO);
+	/* Zero pages around the processor's own (vDSO) page. */
+	fit_put_le32(&r.special, 2);
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0x0e), -EPROTO);
+	fit_put_le32(&r.zero_around, 0);
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0x0e), 0);
+	fit_put_le32(&r.reserved, 1);
+	HT_EXPECT_EQ(t, p2m_short_reply_check(&r, 0x0e), -EPROTO);
 }
 
 /* The processor's check of a reply with pages around (mm_remote.c). */
@@ -993,6 +1014,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_fault_around),
 	HT_CASE(test_around_wire),
 	HT_CASE(test_around_reply_check),
+	HT_CASE(test_short_reply_check),
 	HT_CASE(test_no_leaks),
 	{}
 };

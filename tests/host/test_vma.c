@@ -511,6 +511,53 @@ static void test_fault_zero(struct htest *t)
 	rmm_destroy(mm);
 }
 
+/*
+ * rmm_fault_around_zero(): the window's absent pages of a private
+ * anonymous vma, created zero; nothing outside the vma, nothing that
+ * exists, nothing for a file vma or under a page limit.  (Shared
+ * anonymous memory is the processor's tmpfs, never a vma here.)
+ */
+static void test_fault_around_zero(struct htest *t)
+{
+	struct rmm *mm = new_mm(0), *lim = new_mm(64);
+	struct mem_file f = { .kind = MEM_FILE_IMAGE, .id = 7, .size = 10000 };
+	u64 base = 0x40000000, before;
+	bool zero;
+	void *page;
+	u32 prot;
+	s64 a;
+
+	HT_ASSERT(t, mm && lim);
+	/* Pages 2..9 of a window: the vma starts at bit 2 and ends at 10. */
+	a = rmm_mmap(mm, base + 2 * PG, 8 * PG, RW, ANON | MAP_FIXED, NULL, 0);
+	HT_ASSERT_EQ(t, a, (s64)(base + 2 * PG));
+	HT_ASSERT_EQ(t, touch(mm, base + 5 * PG, 0x77), 0);	/* exists */
+	HT_ASSERT_EQ(t, rmm_fault_zero(mm, base + 4 * PG, RMM_ACCESS_WRITE,
+				       NULL, NULL, &page, &prot, &zero), 0);
+	HT_EXPECT(t, zero);
+	before = mm->nr_pages;
+	/* Ask for all but bit 4: 0, 1 and 10.. are outside, 5 exists. */
+	HT_EXPECT_EQ(t, rmm_fault_around_zero(mm, base + 4 * PG,
+					      P2M_AROUND_ALL & ~(1u << 4)),
+		     0x3cc);
+	HT_EXPECT_EQ(t, mm->nr_pages, before + 6);
+	HT_EXPECT_EQ(t, peek(mm, base + 5 * PG), 0x77);
+	HT_EXPECT_EQ(t, peek(mm, base + 9 * PG + 17), 0);
+	/* All there now: nothing more. */
+	HT_EXPECT_EQ(t, rmm_fault_around_zero(mm, base + 4 * PG, 0x3cc), 0);
+	/* A file vma (private, writable): none. */
+	a = rmm_mmap(mm, base + 16 * PG, 2 * PG, RW, MAP_PRIVATE | MAP_FIXED,
+		     &f, 0);
+	HT_EXPECT_EQ(t, a, (s64)(base + 16 * PG));
+	HT_EXPECT_EQ(t, rmm_fault_around_zero(mm, base + 16 * PG, 0x2), 0);
+	/* Under a page limit pages come only when touched. */
+	a = rmm_mmap(lim, base, 8 * PG, RW, ANON | MAP_FIXED, NULL, 0);
+	HT_ASSERT_EQ(t, a, (s64)base);
+	HT_EXPECT_EQ(t, rmm_fault_around_zero(lim, base, 0xfe), 0);
+	rmm_destroy(lim);
+	rmm_destroy(mm);
+}
+
 /* The byte at @va of a mapping of file_read()'s file through a read miss. */
 static int file_byte(struct rmm *mm, u64 va, int *calls)
 {
@@ -922,6 +969,7 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_flush_then_miss),
 	HT_CASE(test_file_backed),
 	HT_CASE(test_fault_zero),
+	HT_CASE(test_fault_around_zero),
 	HT_CASE(test_file_shared_and_parts),
 	HT_CASE(test_limit_and_exhaustion),
 	HT_CASE(test_lazy_reservation),

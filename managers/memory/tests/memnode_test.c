@@ -175,15 +175,21 @@ static const struct p2m_miss_short_reply *kt_short(void)
  * A miss; returns the reply length or -errno, page in kt_reply (or, for
  * KT_ZERO_REPLY, kt_short()).
  */
-static int kt_miss(u32 pid, u64 va, u32 access)
+static int kt_miss_around(u32 pid, u64 va, u32 access, u32 around)
 {
 	struct p2m_miss_req req = { .around = 0 };
 
 	p2m_hdr_init(&req.hdr, pid);
 	fit_put_le64(&req.va, va);
 	fit_put_le32(&req.access, access);
+	fit_put_le32(&req.around, around);
 	return fit_call(node_id, P2M_PCACHE_MISS, &req, sizeof(req), kt_reply,
 			sizeof(*kt_reply), KT_TIMEOUT);
+}
+
+static int kt_miss(u32 pid, u64 va, u32 access)
+{
+	return kt_miss_around(pid, va, access, 0);
 }
 
 static int kt_flush_page(u32 pid, u64 va, u8 seed)
@@ -389,6 +395,31 @@ static void memnode_anon_flush_madvise(struct ktest *t)
 	KT_ASSERT_EQ(t, kt_miss(pid, a + PAGE_SIZE, P2M_ACCESS_READ),
 		     (int)sizeof(*kt_reply));
 	KT_EXPECT_MEMEQ(t, kt_reply->data, zero, PAGE_SIZE);
+	/*
+	 * A first touch asking for its window: the vma's other absent
+	 * pages come as "zeroes" too, in the same short reply.
+	 */
+	{
+		u64 w = 0x10000000;	/* a window's start, nothing near */
+
+		KT_ASSERT_EQ(t, kt_mmap(pid, w + 4 * PAGE_SIZE, 3 * PAGE_SIZE,
+					PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS |
+					MAP_FIXED), (s64)(w + 4 * PAGE_SIZE));
+		KT_ASSERT_EQ(t, kt_miss_around(pid, w + 6 * PAGE_SIZE + 8,
+					       P2M_ACCESS_WRITE,
+					       P2M_AROUND_ALL & ~(1u << 6)),
+			     KT_ZERO_REPLY);
+		/* Of the window, only the vma's two other pages. */
+		KT_EXPECT_EQ(t, fit_get_le32(&kt_short()->zero_around),
+			     (1u << 4) | (1u << 5));
+		KT_EXPECT_EQ(t, fit_get_le32(&kt_short()->prot),
+			     PROT_READ | PROT_WRITE);
+		/* They exist now: their bytes come with their miss. */
+		KT_ASSERT_EQ(t, kt_miss(pid, w + 4 * PAGE_SIZE, P2M_ACCESS_READ),
+			     (int)sizeof(*kt_reply));
+		KT_EXPECT_MEMEQ(t, kt_reply->data, zero, PAGE_SIZE);
+	}
 	/* Flush to an unaligned or unmapped address. */
 	KT_EXPECT_EQ(t, kt_flush_page(pid, a + 1, 1), -EINVAL);
 	KT_EXPECT_EQ(t, kt_flush_page(pid, 0x1000, 1), -EFAULT);

@@ -222,6 +222,7 @@ struct pcache_stats {
 	atomic64_t alloc_errors;	/* pcache.check_alloc findings */
 	atomic64_t around_asked;	/* lines reserved for fault-around */
 	atomic64_t around_fills;	/* of which filled and mapped */
+	atomic64_t around_zeros;	/* of those, zero pages (anonymous) */
 };
 
 extern struct pcache_stats pcache_stats;

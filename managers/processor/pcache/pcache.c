@@ -513,7 +513,7 @@ static void around_reserve(struct pmm *mm, unsigned long va, u32 access,
 
 	ar->want = 0;
 	res->around_want = 0;
-	if ((access & P2M_ACCESS_WRITE) || win < 2)
+	if (win < 2)
 		return;
 	while (win & (win - 1))
 		win &= win - 1;		/* a power of two */
@@ -552,11 +552,19 @@ static void around_finish(struct pmm *mm, struct pcache_around *ar,
 	for (unsigned int i = 0; i < PMM_AROUND_PAGES; i++) {
 		struct pcache_line *line = ar->lines[i];
 
+		bool zero = res->around_zero & (1u << i);
+
 		if (!(ar->want & (1u << i)))
 			continue;
+		if (ok && zero)
+			memset(line->data, 0, PAGE_SIZE);
+		/* A zero page is the process's own: writable if the vma is. */
 		if (ok && (res->around_got & (1u << i)) &&
-		    !line_map(mm, line, res->prot & ~PROT_WRITE, false)) {
+		    !line_map(mm, line, zero ? res->prot :
+				  res->prot & ~PROT_WRITE, false)) {
 			pcache_count(around_fills);
+			if (zero)
+				pcache_count(around_zeros);
 			continue;
 		}
 		line_put(mm, line);
@@ -915,7 +923,7 @@ void pcache_print_stats(void)
 				    (unsigned long long)ksets[s].nr_contended);
 	if (pcache_mech == MECH_VICTIM)
 		pcache_victim_usage(&vused, &vdirty);
-	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu special_fills=%llu around_asked=%llu around_fills=%llu\n",
+	pr_info("stats policy=%s mechanism=%s size=%llu sets=%u ways=%u misses=%llu hits_sampled=%llu evictions=%llu clean_drops=%llu flushes=%llu flush_errors=%llu piggybacks=%llu zero_fills=%llu invalidations=%llu protects=%llu fills_overlapped=%llu fills_stale=%llu fill_waits=%llu victim_hits=%llu victim_inserts=%llu victim_drops=%llu victim_sync_flushes=%llu victim_stalled_waits=%llu victim_used=%u victim_dirty=%u contended=%llu max_set_contended=%llu alloc_errors=%llu special_fills=%llu around_asked=%llu around_fills=%llu around_zeros=%llu\n",
 		policy->name, mech_names[pcache_mech],
 		(unsigned long long)geo.size, geo.nr_sets, geo.ways,
 		STAT(misses), STAT(hits_sampled), STAT(evictions),
@@ -927,7 +935,7 @@ void pcache_print_stats(void)
 		STAT(victim_sync_flushes), STAT(victim_stalled_waits),
 		vused, vdirty, STAT(contended),
 		max_contended, STAT(alloc_errors), STAT(special_fills),
-		STAT(around_asked), STAT(around_fills));
+		STAT(around_asked), STAT(around_fills), STAT(around_zeros));
 	if (pcache_latency)
 		pcache_print_latency();
 }
