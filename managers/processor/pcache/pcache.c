@@ -19,14 +19,16 @@
  * line goes into a histogram per kind of miss (enum pcache_miss_kind).
  *
  * Fault-around (pcache.fault_around = N pages, a power of two up to 16):
- * a read or fetch miss also asks for the other pages of the aligned
- * window of N pages holding it that this process does not map, one
- * FREE way of each page's set reserved for it (FILLING, so that another
- * thread's miss on that page waits for this one; never an eviction).
- * The memory node answers with those of them that are read-only pages
- * of the same file mapping it already has in its file cache
- * (<fit/memory.h>, P2M_AROUND_PAGES); they are mapped like the missing
- * page, the other reserved lines freed.  A page around is never one
+ * a miss also asks for the other pages of the aligned window of N pages
+ * holding it that this process does not map, one FREE way of each
+ * page's set reserved for it (FILLING, so that another thread's miss on
+ * that page waits for this one; never an eviction).  The memory node
+ * answers with those of them that are read-only pages of the same file
+ * mapping it already has in its file cache (a read or fetch miss), or,
+ * after a first touch of private anonymous memory, the ones it has just
+ * created zero (<fit/memory.h>, P2M_AROUND_PAGES); they are mapped (zero
+ * ones zero-filled here, with the vma's protection), the other reserved
+ * lines freed.  A page around is never one
  * with data of this process elsewhere: the memory node sends only
  * pages the process never had, and a line of the page in any state, a
  * victim-cache entry or a piggybacked write-back of it are skipped here
@@ -126,7 +128,7 @@ PARAM_BOOL("pcache.piggyback", pcache_piggyback,
 PARAM_BOOL("pcache.latency", pcache_latency,
 	   "time every miss from fault entry to return; histograms with the statistics");
 PARAM_UINT("pcache.fault_around", pcache_around, 0, PMM_AROUND_PAGES,
-	   "pages of the aligned window a read miss also fills when the memory node has them cached (rounded down to a power of two; 0 or 1: off)");
+	   "pages of the aligned window a miss also fills: file pages the memory node has cached, zero pages of anonymous memory it creates (rounded down to a power of two; 0 or 1: off)");
 
 /* ------------------------------------------------------------ state */
 
@@ -501,7 +503,7 @@ out:
 }
 
 /*
- * Reserve lines for the pages around a read or fetch miss at @va (pmm
+ * Reserve lines for the pages around a miss at @va (pmm
  * lock held) and ask the backend for them in @res.
  */
 static void around_reserve(struct pmm *mm, unsigned long va, u32 access,
