@@ -113,7 +113,7 @@ PARAM_BOOL("memnode.aslr", memnode_aslr,
 
 static bool memnode_zero_reply = true;
 PARAM_BOOL("memnode.zero_reply", memnode_zero_reply,
-	   "answer a miss on a page just created outside any file mapping with \"zeroes\" (8 bytes) instead of the page (0: send the 4 KiB, to measure what it saves)");
+	   "answer a miss on a page just created outside any file mapping with \"zeroes\" (16 bytes, and zero pages around it when asked) instead of the page (0: send the 4 KiB, to measure what it saves)");
 
 static unsigned long long memnode_file_cache;
 PARAM_SIZE("memnode.file_cache", memnode_file_cache, 0, 0,
