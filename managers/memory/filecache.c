@@ -51,8 +51,11 @@
  * the missing page up to the first page already cached, the end of the
  * file or the window.  The window is c->ra_max pages for the first miss
  * on a file and for a miss on the page after the previous miss's window
- * (a sequential reader: one of FCACHE_STREAMS recent files); other
- * misses read FCACHE_RA_AROUND pages.
+ * (a sequential reader: one of FCACHE_STREAMS recent files).  Other
+ * misses read around (like Linux's read-around for mmap faults): the
+ * aligned window of c->ra_around pages holding the missing page, less
+ * the pages already cached at either end of the part read (the read is
+ * one contiguous range of uncached pages).
  *
  * Locking: c->lock (a spinlock) protects everything in struct fcache,
  * the file records and the entries; it is a leaf, and it is never held across a storage
@@ -139,7 +142,16 @@ int fcache_init(struct fcache *c, u64 max_pages, u32 ra_max)
 	c->nr_file_buckets = n / 4;
 	c->max_pages = max_pages;
 	c->ra_max = clamp(ra_max, 1u, (u32)FCACHE_RA_MAX);
+	fcache_set_read_around(c, FCACHE_RA_AROUND);
 	return 0;
+}
+
+void fcache_set_read_around(struct fcache *c, u32 pages)
+{
+	pages = clamp(pages, 1u, (u32)FCACHE_RA_MAX);
+	while (pages & (pages - 1))
+		pages &= pages - 1;
+	c->ra_around = pages;
 }
 
 static struct list_head *fcache_file_bucket(struct fcache *c, u16 node,
@@ -370,16 +382,17 @@ static struct fcache_key fcache_key_of(const struct mem_file *file, u64 index)
 }
 
 /*
- * How many pages to read for a miss at @index of @file (at least 1,
- * bounded by the window, the file and the pages already cached), and
- * remember where this reader will miss next.  c->lock held.
+ * Which pages to read for a miss at @index of @file: from *@start (at
+ * most @index), n of them (returned; @index among them), bounded by the
+ * window, the file and the pages already cached; and remember where
+ * this reader will miss next.  c->lock held.
  */
 static u32 fcache_window(struct fcache *c, const struct mem_file *file,
-			 u64 index)
+			 u64 index, u64 *start)
 {
-	u64 last = (file->size - 1) >> PAGE_SHIFT;
+	u64 last = (file->size - 1) >> PAGE_SHIFT, end;
 	struct fcache_stream *s = NULL;
-	u32 want = FCACHE_RA_AROUND, n;
+	u32 want = 0, n;
 	unsigned int i;
 
 	for (i = 0; i < FCACHE_STREAMS; i++) {
@@ -400,27 +413,46 @@ static u32 fcache_window(struct fcache *c, const struct mem_file *file,
 	} else if (s->next_index == index) {
 		want = c->ra_max;	/* sequential */
 	}
-	want = min(want, c->ra_max);
-	for (n = 1; n < want && index + n <= last; n++) {
+	*start = index;
+	if (want) {
+		end = index + min(want, c->ra_max);
+	} else {
+		/* Read around: back to the window's start while uncached. */
+		u64 base = index & ~(u64)(c->ra_around - 1);
+
+		while (*start > base) {
+			struct fcache_key k = fcache_key_of(file, *start - 1);
+
+			if (fcache_contains(c, &k))
+				break;
+			(*start)--;
+		}
+		end = base + c->ra_around;
+	}
+	for (n = 1; index + n < end && index + n <= last; n++) {
 		struct fcache_key k = fcache_key_of(file, index + n);
 
 		if (fcache_contains(c, &k))
 			break;
 	}
-	s->next_index = index + n;
+	n += index - *start;
+	s->next_index = *start + n;
 	return n;
 }
 
 /*
- * Read the @n pages from @index of @file from storage and cache them;
- * the first one is pinned in *@first (or, if it could not be cached, a
- * private page to free in *@spare).  0 or the read error.
+ * Read the @n pages from @start of @file from storage and cache them;
+ * the one at @index (among them) is pinned in *@first (or, if it could
+ * not be cached, a private page to free in *@spare).  0 or the read
+ * error.
  */
 static int fcache_fill(struct fcache *c, const struct mem_file *file,
-		       u64 index, u32 n, const struct fcache_source *src,
+		       u64 start, u32 n, u64 index,
+		       const struct fcache_source *src,
 		       struct fcache_entry **first, void **spare)
 {
-	u64 off = index << PAGE_SHIFT;
+	u64 off = start << PAGE_SHIFT;
+	u32 want = (u32)(index - start);
 	unsigned int order = get_order((u64)n << PAGE_SHIFT);
 	u8 *buf = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN, order);
 	unsigned long flags;
@@ -431,6 +463,9 @@ static int fcache_fill(struct fcache *c, const struct mem_file *file,
 	*spare = NULL;
 	if (!buf && order) {
 		/* Fragmented: no readahead rather than no page. */
+		start = index;
+		off = start << PAGE_SHIFT;
+		want = 0;
 		n = 1;
 		order = 0;
 		buf = (u8 *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
@@ -442,28 +477,31 @@ static int fcache_fill(struct fcache *c, const struct mem_file *file,
 	if (ret)
 		goto out;
 	memset(buf + len, 0, ((u64)n << PAGE_SHIFT) - len);
-	for (i = 0; i < n; i++) {
-		struct fcache_key k = fcache_key_of(file, index + i);
+	/* The missing page first: the others only if pages are left. */
+	for (u32 j = 0; j < n; j++) {
+		struct fcache_key k;
 		void *page = (void *)__get_free_page(GFP_KERNEL |
 						     __GFP_NOWARN);
 		struct fcache_entry *e;
 
+		i = (want + j) % n;
+		k = fcache_key_of(file, start + i);
 		if (!page) {
-			ret = i ? 0 : -ENOMEM;
+			ret = j ? 0 : -ENOMEM;
 			break;
 		}
 		memcpy(page, buf + ((u64)i << PAGE_SHIFT), PAGE_SIZE);
 		spin_lock_irqsave(&c->lock, flags);
 		e = fcache_insert(c, &k, &page);
-		if (i == 0)
+		if (j == 0)
 			c->stats.storage_reads++;
 		c->stats.storage_pages++;
-		if (i)
+		if (j)
 			c->stats.readahead_pages++;
-		if (e && i)
+		if (e && j)
 			fcache_unpin(c, e);
 		spin_unlock_irqrestore(&c->lock, flags);
-		if (i == 0) {
+		if (j == 0) {
 			*first = e;
 			if (!e) {
 				*spare = page;
@@ -491,6 +529,7 @@ static int fcache_get(struct fcache *c, const struct fcache_source *src,
 	struct fcache_key k = fcache_key_of(file, index);
 	unsigned long flags;
 	u32 window = 0;
+	u64 start = index;
 	bool stale = false;
 
 	*spare = NULL;
@@ -503,14 +542,14 @@ static int fcache_get(struct fcache *c, const struct fcache_source *src,
 		stale = true;
 	} else {
 		c->stats.misses++;
-		window = fcache_window(c, file, index);
+		window = fcache_window(c, file, index, &start);
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	if (stale)
 		return 1;
 	if (*e)
 		return 0;
-	return fcache_fill(c, file, index, window, src, e, spare);
+	return fcache_fill(c, file, start, window, index, src, e, spare);
 }
 
 int fcache_read(struct fcache *c, const struct fcache_source *src,

@@ -329,7 +329,7 @@ int rmm_flush(struct rmm *mm, u64 va, const void *data);
 /* ------------------------------------------------------------ filecache.c */
 
 #define FCACHE_RA_MAX		32	/* pages per storage read, at most */
-#define FCACHE_RA_AROUND	4	/* pages read for a non-sequential miss */
+#define FCACHE_RA_AROUND	4	/* default read-around window, pages */
 #define FCACHE_STREAMS		8	/* files whose next miss is tracked */
 #define FCACHE_MAX_BUCKETS	(1u << 16)
 
@@ -375,6 +375,7 @@ struct fcache {
 	struct list_head lru;	/* every entry, least recently used first */
 	u64 nr_pages, max_pages;
 	u32 ra_max;		/* readahead window, pages */
+	u32 ra_around;		/* read-around window (a power of two) */
 	unsigned int next_stream;
 	struct fcache_stream streams[FCACHE_STREAMS];
 	struct fcache_stats stats;
@@ -382,6 +383,12 @@ struct fcache {
 
 /* An empty cache of at most @max_pages pages (0: caches nothing). */
 int fcache_init(struct fcache *c, u64 max_pages, u32 ra_max);
+
+/*
+ * The read-around window of a non-sequential miss: @pages (rounded down
+ * to a power of two, 1..FCACHE_RA_MAX; FCACHE_RA_AROUND at init).
+ */
+void fcache_set_read_around(struct fcache *c, u32 pages);
 /* Free every page (none may be pinned) and the table. */
 void fcache_destroy(struct fcache *c);
 

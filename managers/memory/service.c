@@ -123,6 +123,10 @@ static unsigned int memnode_readahead = FCACHE_RA_MAX;
 PARAM_UINT("memnode.readahead", memnode_readahead, 1, FCACHE_RA_MAX,
 	   "pages one file cache miss reads from storage for a sequential reader or a file's first miss");
 
+static unsigned int memnode_read_around = FCACHE_RA_AROUND;
+PARAM_UINT("memnode.read_around", memnode_read_around, 1, FCACHE_RA_MAX,
+	   "pages one file cache miss reads around a non-sequential miss: the aligned window holding it (rounded down to a power of two)");
+
 struct memnode_proc {
 	struct list_head link;	/* in memnode_table[]; memnode_table_lock */
 	u16 node;
@@ -1774,6 +1778,7 @@ int memory_service_start(void)
 			ret);
 	memnode_fcache_ready = !ret;
 	if (memnode_fcache_ready) {
+		fcache_set_read_around(&memnode_fcache, memnode_read_around);
 		rmm_set_reclaim(memnode_fcache_reclaim);
 		rmm_set_file_page(memnode_file_page);
 	}

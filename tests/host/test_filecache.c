@@ -420,10 +420,16 @@ static void test_read_windows(struct htest *t)
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, PG), 0);
 	/* The next page after the window: sequential, the window again. */
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 8 * PG, PG), 0);
-	/* A jump: FCACHE_RA_AROUND pages. */
+	/* A jump: read around, the aligned 4-page window holding it. */
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 50 * PG, PG), 0);
-	/* Just below cached pages: stops at the first one. */
-	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 49 * PG, PG), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 49 * PG, PG), 0); /* hit */
+	/*
+	 * A wider window (16): back from the miss to the first cached page
+	 * (51), forward to the window's end.
+	 */
+	fcache_set_read_around(&c, 19);		/* rounded down to 16 */
+	HT_EXPECT_EQ(t, c.ra_around, 16);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 53 * PG + 9, PG), 0);
 	/* Near the end: bounded by the file. */
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 98 * PG, 2 * PG), 0);
 	HT_ASSERT_EQ(t, s.nr_reads, 5);
@@ -431,20 +437,18 @@ static void test_read_windows(struct htest *t)
 	HT_EXPECT_EQ(t, s.len[0], 8 * PG);
 	HT_EXPECT_EQ(t, s.off[1], 8 * PG);
 	HT_EXPECT_EQ(t, s.len[1], 8 * PG);
-	HT_EXPECT_EQ(t, s.off[2], 50 * PG);
+	HT_EXPECT_EQ(t, s.off[2], 48 * PG);
 	HT_EXPECT_EQ(t, s.len[2], FCACHE_RA_AROUND * PG);
-	HT_EXPECT_EQ(t, s.off[3], 49 * PG);
-	HT_EXPECT_EQ(t, s.len[3], PG);
-	HT_EXPECT_EQ(t, s.off[4], 98 * PG);
-	HT_EXPECT_EQ(t, s.len[4], 2 * PG);
-	HT_EXPECT_EQ(t, c.stats.storage_pages,
-		     8 + 8 + FCACHE_RA_AROUND + 1 + 2);
-	HT_EXPECT_EQ(t, c.stats.readahead_pages,
-		     7 + 7 + FCACHE_RA_AROUND - 1 + 0 + 1);
+	HT_EXPECT_EQ(t, s.off[3], 52 * PG);
+	HT_EXPECT_EQ(t, s.len[3], 12 * PG);
+	HT_EXPECT_EQ(t, s.off[4], 96 * PG);
+	HT_EXPECT_EQ(t, s.len[4], 4 * PG);
+	HT_EXPECT_EQ(t, c.stats.storage_pages, 8 + 8 + 4 + 12 + 4);
+	HT_EXPECT_EQ(t, c.stats.readahead_pages, 7 + 7 + 3 + 11 + 3);
 	/* Every page read is there: reading them again reads nothing. */
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 0, 16 * PG), 0);
-	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 49 * PG,
-				   (1 + FCACHE_RA_AROUND) * PG), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 48 * PG, 16 * PG), 0);
+	HT_EXPECT_EQ(t, read_check(&c, &src, &f, 96 * PG, 4 * PG), 0);
 	HT_EXPECT_EQ(t, s.nr_reads, 5);
 	fcache_destroy(&c);
 }
@@ -558,20 +562,25 @@ static void test_read_versions(struct htest *t)
 	HT_EXPECT_EQ(t, s.nr_reads, 3);
 	HT_EXPECT_EQ(t, c.stats.invalidations, 1);
 	HT_EXPECT_EQ(t, c.stats.invalidated_pages, 6);
-	/* Pages 1-4 came in that read: 0 and 5 are missing. */
+	/*
+	 * Pages 0-3 came in that read (read around page 1); 4 and 5 come
+	 * in one more (the reader's next page: sequential).
+	 */
+	HT_EXPECT_EQ(t, s.off[2], 0);
+	HT_EXPECT_EQ(t, s.len[2], 4 * PG);
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f2, 0, 6 * PG), 0);
-	HT_EXPECT_EQ(t, s.nr_reads, 5);
+	HT_EXPECT_EQ(t, s.nr_reads, 4);
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f2, 0, 6 * PG), 0);
-	HT_EXPECT_EQ(t, s.nr_reads, 5);
+	HT_EXPECT_EQ(t, s.nr_reads, 4);
 	/* The old version's reader: today's bytes, one read a page. */
 	HT_EXPECT_EQ(t, read_check(&c, &src, &f1, 2 * PG, 2 * PG), 0);
-	HT_EXPECT_EQ(t, s.nr_reads, 7);
+	HT_EXPECT_EQ(t, s.nr_reads, 6);
 	HT_EXPECT_EQ(t, c.stats.stale_reads, 2);
 	HT_EXPECT_EQ(t, c.nr_pages, 7);
 	/* The other file was not touched by any of it. */
 	fake_contents = 0;
 	HT_EXPECT_EQ(t, read_check(&c, &src, &other, 0, PG), 0);
-	HT_EXPECT_EQ(t, s.nr_reads, 7);
+	HT_EXPECT_EQ(t, s.nr_reads, 6);
 	fcache_destroy(&c);
 }
 
@@ -865,15 +874,19 @@ static void test_fault_around(struct htest *t)
 	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 16 * PG, 0x0006, pages),
 		     0x0006);			/* pages 17, 18 */
 	HT_EXPECT(t, !rmm_page_lookup(mm, a + 19 * PG));
-	/* Uncached pages are not read for it: page 39's miss read 39 only. */
+	/*
+	 * Uncached pages are not read for it: page 39's miss read around
+	 * it (pages 36-39), and only those three come.
+	 */
 	HT_ASSERT(t, miss(mm, a + 39 * PG, RMM_ACCESS_READ, NULL));
 	reads = s.nr_reads;
-	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 39 * PG, 0xff7f, pages), 0);
+	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 39 * PG, 0xff7f, pages),
+		     0x70);			/* pages 36-38 */
 	HT_EXPECT_EQ(t, s.nr_reads, reads);
 	/* Cached, and the window stops at the vma's end (page 40). */
 	HT_ASSERT_EQ(t, read_check(&c, &src, &f, 32 * PG, 7 * PG), 0);
 	HT_EXPECT_EQ(t, rmm_fault_around(mm, a + 39 * PG, 0xff7f, pages),
-		     0x7f);			/* pages 32-38 */
+		     0x0f);			/* pages 32-35 */
 	/* Writable: nothing around. */
 	HT_ASSERT_EQ(t, rmm_mmap(mm, b, 16 * PG, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_FIXED, &f, 0), (s64)b);
