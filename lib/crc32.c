@@ -176,6 +176,14 @@ static void crc_slices_build(struct crc_slices *s)
 	__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
 }
 
+/* One byte per step through the byte table @t0. */
+static u32 crc_bytes(const u32 *t0, u32 crc, const u8 *p, size_t len)
+{
+	while (len--)
+		crc = t0[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
 static u32 crc_update(struct crc_slices *s, u32 crc, const void *buf,
 		      size_t len)
 {
@@ -196,18 +204,12 @@ static u32 crc_update(struct crc_slices *s, u32 crc, const void *buf,
 			len -= 8;
 		}
 	}
-	while (len--)
-		crc = t0[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc;
+	return crc_bytes(t0, crc, p, len);
 }
 
 u32 crc32_le_bytewise(u32 crc, const void *buf, size_t len)
 {
-	const u8 *p = buf;
-
-	while (len--)
-		crc = crc32_le_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc;
+	return crc_bytes(crc32_le_table, crc, buf, len);
 }
 
 u32 crc32_le(u32 crc, const void *buf, size_t len)
