@@ -1310,14 +1310,20 @@ int ext4_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 
 	if (!ext4_is_dir(dir))
 		return -ENOTDIR;
+	if (ext4_dx_usable(fs, dir)) {
+		/* -EAGAIN: the root cannot be used; every call walks then. */
+		ret = ext4_dx_readdir(fs, dir, cookie, fill, ctx);
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	if (*cookie >= dir->size)
-		return 0;
+		return 1;
 	ret = ext4_dir_walk(fs, dir, *cookie, ext4_readdir_one, &rc, &at,
 			    false);
 	if (ret < 0)
 		return ret;
 	*cookie = ret ? at : dir->size;
-	return 0;
+	return ret ? 0 : 1;
 }
 
 /* --- path resolution --------------------------------------------------- */

@@ -338,29 +338,41 @@ static int dx_read_child(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 }
 
 /*
- * Walk @dir's index from the root to the leaf that covers @name's hash
- * (Linux's rule: the last entry whose hash is <= the name's).  On 0 the
- * path holds the index blocks (dx_path_put() them); -EAGAIN, -EIO.
+ * Read @dir's index root as @path's first node, with its levels and hash
+ * version.  0 (dx_path_put() the path), -EAGAIN, -EIO; on failure the
+ * path holds nothing.
  */
-static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-		    const struct ext4_xlist *xl, const char *name, u32 len,
-		    struct dx_path *path, bool lookup)
+static int dx_root(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		   const struct ext4_xlist *xl, struct dx_path *path,
+		   bool lookup)
 {
 	const struct ext4_dx_root_info *info;
 	int ret;
 
 	ret = dx_node_read(fs, dir, xl, 0, 0, DX_HASH_MAX, path, lookup);
-	if (ret)
-		goto fail;
+	if (ret) {
+		dx_path_put(fs, path);
+		return ret;
+	}
 	info = (const void *)((u8 *)path->node[0].b->data + 24);
 	path->levels = info->indirect_levels;
 	path->version = info->hash_version;
 	if (fs->hash_unsigned)
 		path->version += EXT4_HASH_UNSIGNED_DELTA;
-	ret = ext4_dirhash(name, len, path->version, fs->hash_seed,
-			   &path->hash);
-	if (ret)
-		goto fail;
+	return 0;
+}
+
+/*
+ * From the root @path holds, walk down to the leaf that covers
+ * path->hash (Linux's rule: the last entry whose hash is <= it).  0,
+ * -EAGAIN, -EIO; on failure the path holds nothing.
+ */
+static int dx_descend(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		      const struct ext4_xlist *xl, struct dx_path *path,
+		      bool lookup)
+{
+	int ret;
+
 	for (;;) {
 		struct dx_node *n = &path->node[path->depth - 1];
 		const struct ext4_dx_entry *e = dx_entries(n);
@@ -379,14 +391,36 @@ static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		if (path->depth > path->levels)
 			break;
 		ret = dx_read_child(fs, dir, xl, path, lookup);
-		if (ret)
-			goto fail;
+		if (ret) {
+			dx_path_put(fs, path);
+			return ret;
+		}
 	}
 	path->leaf = dx_at_block(&path->node[path->depth - 1]);
 	return 0;
-fail:
-	dx_path_put(fs, path);
-	return ret;
+}
+
+/*
+ * Walk @dir's index from the root to the leaf that covers @name's hash.
+ * On 0 the path holds the index blocks (dx_path_put() them); -EAGAIN,
+ * -EIO.
+ */
+static int dx_probe(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		    const struct ext4_xlist *xl, const char *name, u32 len,
+		    struct dx_path *path, bool lookup)
+{
+	int ret;
+
+	ret = dx_root(fs, dir, xl, path, lookup);
+	if (ret)
+		return ret;
+	ret = ext4_dirhash(name, len, path->version, fs->hash_seed,
+			   &path->hash);
+	if (ret) {
+		dx_path_put(fs, path);
+		return ret;
+	}
+	return dx_descend(fs, dir, xl, path, lookup);
 }
 
 /*
@@ -434,14 +468,15 @@ static int dx_leaf_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 }
 
 /*
- * Move @path to the next leaf if the name's hash continues there (Linux's
- * ext4_htree_next_block()): the next entry of the deepest node that has
- * one must carry the hash with bit 0 set; the nodes below that entry are
- * read down to the leaf level.  1 when moved, 0 when the hash ends here,
- * -EIO.
+ * Move @path to the next leaf (Linux's ext4_htree_next_block()): the
+ * next entry of the deepest node that has one; the nodes below that
+ * entry are read down to the leaf level.  With @same_hash only if the
+ * name's hash continues there: that entry must carry the hash with bit 0
+ * set.  1 when moved, 0 at the end (or the hash ends here), -EIO.
  */
 static int dx_next_leaf(struct ext4_fs *fs, const struct ext4_inode_info *dir,
-			const struct ext4_xlist *xl, struct dx_path *path)
+			const struct ext4_xlist *xl, struct dx_path *path,
+			bool same_hash)
 {
 	int d = path->depth - 1, ret;
 	struct dx_node *n;
@@ -454,7 +489,8 @@ static int dx_next_leaf(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 			return 0;
 		d--;
 	}
-	if ((le32_get(&dx_entries(n)[n->at].hash) & ~1u) != path->hash.hash)
+	if (same_hash &&
+	    (le32_get(&dx_entries(n)[n->at].hash) & ~1u) != path->hash.hash)
 		return 0;
 	while (path->depth > d + 1)
 		bcache_put(&fs->bc, path->node[--path->depth].b);
@@ -499,7 +535,7 @@ int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		ret = dx_leaf_find(fs, dir, xl, path.leaf, name, len, out);
 		if (ret != -ENOENT)
 			break;
-		ret = dx_next_leaf(fs, dir, xl, &path);
+		ret = dx_next_leaf(fs, dir, xl, &path, true);
 		if (ret <= 0) {
 			ret = ret ? ret : -ENOENT;
 			break;
@@ -630,6 +666,189 @@ static int dx_map_fill(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		off += rec;
 	}
 	return n;
+}
+
+/* --- readdir in hash order -------------------------------------------- */
+
+#define DX_COOKIE_DOTDOT	1
+#define DX_COOKIE_FIRST		2	/* the smallest hashed entry's */
+
+/*
+ * The cookie of a hashed directory's entry: Linux's 64-bit position
+ * (the major hash >> 1, then the minor) with the minor's low bit dropped
+ * so that it stays far below EXT4_READDIR_EOF and fits a non-negative
+ * off_t, after the cookies of "." and "..".  Its order is the (hash,
+ * minor) order dx_map_sort() gives.
+ */
+static u64 dx_cookie(u32 hash, u32 minor)
+{
+	return ((u64)(hash >> 1) << 31 | minor >> 1) + DX_COOKIE_FIRST;
+}
+
+/* The major hash where entries of cookie >= @cookie start. */
+static u32 dx_cookie_hash(u64 cookie)
+{
+	return (u32)((cookie - DX_COOKIE_FIRST) >> 31) << 1;
+}
+
+/* "." and ".." of block 0 (dx_node_read() checked their rec_lens). */
+static int dx_readdir_dots(const u8 *blk, u64 *cookie, ext4_filldir_t fill,
+			   void *ctx)
+{
+	for (; *cookie < DX_COOKIE_FIRST; (*cookie)++) {
+		const struct ext4_dir_entry_2 *de =
+			(const void *)(blk + (*cookie ? 12 : 0));
+		u8 type = de->file_type < EXT4_FT_MAX ? de->file_type :
+							EXT4_FT_UNKNOWN;
+
+		if (fill(ctx, *cookie ? ".." : ".", *cookie ? 2 : 1,
+			 le32_get(&de->inode), type, *cookie + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Deliver leaf path->leaf's entries of cookie >= @start in hash order.
+ * 1 when @fill stopped (*cookie set), 0 when the leaf is done, -EIO.
+ */
+static int dx_readdir_leaf(struct ext4_fs *fs,
+			   const struct ext4_inode_info *dir,
+			   const struct dx_path *path, struct dx_map *map,
+			   u64 start, u64 *cookie, u32 *delivered,
+			   ext4_filldir_t fill, void *ctx)
+{
+	struct bcache_buf *b;
+	int n, i, ret = 0;
+	u32 end;
+
+	ret = dir_block_read(fs, dir, NULL, path->leaf, &b, &end);
+	if (ret)
+		return ret;
+	n = dx_map_fill(fs, dir, path, path->leaf, b->data, end, map);
+	if (n < 0) {
+		bcache_put(&fs->bc, b);
+		return n;
+	}
+	dx_map_sort(map, n);
+	for (i = 0; i < n; i++) {
+		const struct ext4_dir_entry_2 *de =
+			(const void *)((u8 *)b->data + map[i].off);
+		u64 c = dx_cookie(map[i].hash, map[i].minor);
+		/* The last of a leaf: the next leaf's first is later. */
+		u64 next = i + 1 < n ? dx_cookie(map[i + 1].hash,
+						 map[i + 1].minor) : c + 1;
+		u8 type = de->file_type < EXT4_FT_MAX ? de->file_type :
+							EXT4_FT_UNKNOWN;
+
+		if (c < start)
+			continue;
+		if (fill(ctx, de->name, de->name_len, le32_get(&de->inode),
+			 type, next)) {
+			/*
+			 * Resume at this entry's hash.  Entries of the same
+			 * cookie delivered before it come again (as on
+			 * Linux); a run of them larger than the caller's
+			 * whole buffer is cut, so that the next call moves.
+			 */
+			*cookie = c == start && *delivered ? c + 1 : c;
+			ret = 1;
+			break;
+		}
+		(*delivered)++;
+	}
+	bcache_put(&fs->bc, b);
+	return ret;
+}
+
+/*
+ * Check every index node below the deepest node @path holds (each node
+ * is read and checked by dx_read_child()).  0, or -EIO / -EAGAIN with
+ * the path still holding what it read (the caller puts it).
+ */
+static int dx_subtree_check(struct ext4_fs *fs,
+			    const struct ext4_inode_info *dir,
+			    struct dx_path *path)
+{
+	struct dx_node *n = &path->node[path->depth - 1];
+	u32 at;
+	int ret;
+
+	if (path->depth > path->levels)
+		return 0;		/* its entries point at leaves */
+	for (at = 0; at < dx_count(n); at++) {
+		n->at = at;
+		ret = dx_read_child(fs, dir, NULL, path, true);
+		if (!ret)
+			ret = dx_subtree_check(fs, dir, path);
+		if (ret)
+			return ret;
+		bcache_put(&fs->bc, path->node[--path->depth].b);
+	}
+	return 0;
+}
+
+int ext4_dx_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		    u64 *cookie, ext4_filldir_t fill, void *ctx)
+{
+	struct dx_path path = { .depth = 0 };
+	u64 leaves, max_leaves = dx_dir_blocks(fs, dir), start;
+	struct dx_map *map;
+	u32 delivered = 0;
+	int ret;
+
+	if (*cookie >= EXT4_READDIR_EOF) {
+		*cookie = EXT4_READDIR_EOF;
+		return 1;
+	}
+	/*
+	 * An index we cannot use: -EAGAIN, the caller walks (byte cookies).
+	 * Every node is checked on every call (a few blocks, cached), so
+	 * that all calls agree on what the cookies are.
+	 */
+	if (dx_root(fs, dir, NULL, &path, true))
+		return -EAGAIN;
+	if (dx_subtree_check(fs, dir, &path)) {
+		dx_path_put(fs, &path);
+		return -EAGAIN;
+	}
+	if (dx_readdir_dots(path.node[0].b->data, cookie, fill, ctx)) {
+		dx_path_put(fs, &path);
+		return 0;
+	}
+	start = *cookie;
+	path.hash.hash = dx_cookie_hash(start);
+	ret = dx_descend(fs, dir, NULL, &path, true);
+	if (ret)
+		return ret == -EAGAIN ? -EIO : ret;
+	map = kmalloc_array(fs->block_size / 12, sizeof(*map), GFP_KERNEL);
+	if (!map) {
+		dx_path_put(fs, &path);
+		return -ENOMEM;
+	}
+	/* Each step moves to a later index entry: at most a leaf a block. */
+	for (leaves = 0; leaves < max_leaves; leaves++) {
+		ret = dx_readdir_leaf(fs, dir, &path, map, start, cookie,
+				      &delivered, fill, ctx);
+		if (ret)
+			break;
+		ret = dx_next_leaf(fs, dir, NULL, &path, false);
+		if (ret <= 0)
+			break;
+	}
+	kfree(map);
+	dx_path_put(fs, &path);
+	if (ret > 0 && leaves == max_leaves) {
+		ext4_bad(fs, corrupt, "inode %u: index has more leaves than its %llu blocks\n",
+			 dir->ino, (unsigned long long)max_leaves);
+		return -EIO;
+	}
+	if (ret < 0)
+		return ret;
+	if (ret)
+		return 0;		/* @fill stopped it; *cookie is set */
+	*cookie = EXT4_READDIR_EOF;
+	return 1;
 }
 
 /* Make index block @blk an empty interior node. */

@@ -28,6 +28,14 @@ int ext4_dx_find(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 		 const struct ext4_xlist *xl, const char *name, u32 len,
 		 struct ext4_dpos *out);
 /*
+ * ext4_readdir() of hashed directory @dir in hash order (ext4.h has the
+ * cookies): 1 at the end, 0 when @fill stopped, -EAGAIN when the root
+ * cannot be used (the caller reads the directory linearly, with byte
+ * cookies, on every call), -EIO (a bad node or leaf: counted), -ENOMEM.
+ */
+int ext4_dx_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
+		    u64 *cookie, ext4_filldir_t fill, void *ctx);
+/*
  * Add an entry to hashed directory @dir through its index.  -EAGAIN
  * when the index cannot take it (the caller goes linear), else as
  * ext4_dir_add().

@@ -548,15 +548,15 @@ static int p2s_getdents(struct ext4_fs *fs, const struct p2s_io_args *a,
 	if (ret)
 		return ret;
 	ret = ext4_readdir(fs, &dir, &cookie, p2s_fill_dent, &d);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	/* Not even one record fit: the caller's buffer is too small. */
-	if (!d.used && cookie < dir.size)
+	if (!d.used && !ret)
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
 	fit_put_le64(&r->next_cookie, cookie);
 	fit_put_le32(&r->nbytes, d.used);
-	r->eof = cookie >= dir.size;
+	r->eof = ret;
 	return sizeof(*r) + d.used;
 }
 

@@ -51,10 +51,12 @@ static void walk_dir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	struct walk w = { .fs = fs };
 	u64 cookie = 0;
 	unsigned int rounds = 0;
+	int ret = 0;
 
-	while (cookie < dir->size && rounds++ < 8) {
+	while (!ret && rounds++ < 8) {
 		w.nr = 0;
-		if (ext4_readdir(fs, dir, &cookie, collect, &w))
+		ret = ext4_readdir(fs, dir, &cookie, collect, &w);
+		if (ret < 0)
 			break;
 		for (unsigned int i = 0; i < w.nr; i++) {
 			struct ext4_inode_info in;

@@ -611,6 +611,7 @@ struct listing {
 	unsigned int this_call;
 	u64 last_next;
 	bool bad_type;
+	bool backwards;			/* a cookie smaller than the last */
 };
 
 static int list_fill(void *ctx, const char *name, size_t len, u32 ino,
@@ -623,6 +624,7 @@ static int list_fill(void *ctx, const char *name, size_t len, u32 ino,
 		return 1;
 	l->this_call++;
 	l->delivered++;
+	l->backwards |= next < l->last_next;
 	l->last_next = next;
 	if (len == 1 && name[0] == '.') {
 		l->dots++;
@@ -648,6 +650,7 @@ static void check_readdir(struct htest *t, struct ext4_fs *fs)
 	struct listing *l = calloc(1, sizeof(*l));
 	unsigned int i, calls = 0, once = 0;
 	u64 cookie = 0;
+	int ret;
 	u32 ino;
 
 	HT_ASSERT(t, l != NULL);
@@ -656,19 +659,23 @@ static void check_readdir(struct htest *t, struct ext4_fs *fs)
 	/* mke2fs indexes a directory this large. */
 	HT_EXPECT(t, dir.flags & EXT4_INDEX_FL);
 	l->stop_every = 37;
-	while (cookie < dir.size && calls < 10000) {
+	for (;;) {
 		u64 before = cookie;
 
 		l->this_call = 0;
-		HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l),
-			     0);
+		ret = ext4_readdir(fs, &dir, &cookie, list_fill, l);
+		calls++;
+		if (ret || calls >= 10000)
+			break;
 		if (cookie <= before) {
 			HT_FAIL(t, "cookie did not advance from %llu",
 				(unsigned long long)before);
 			break;
 		}
-		calls++;
 	}
+	/* Hashed: the end is EXT4_READDIR_EOF, not i_size. */
+	HT_EXPECT_EQ(t, ret, 1);
+	HT_EXPECT_EQ(t, cookie, EXT4_READDIR_EOF);
 	for (i = 0; i < NR_MANY; i++)
 		once += l->seen[i] == 1;
 	HT_EXPECT_EQ(t, once, NR_MANY);
@@ -676,18 +683,25 @@ static void check_readdir(struct htest *t, struct ext4_fs *fs)
 	HT_EXPECT_EQ(t, l->dotdots, 1);
 	HT_EXPECT_EQ(t, l->others, 0);
 	HT_EXPECT(t, !l->bad_type);
+	HT_EXPECT(t, !l->backwards);
 	HT_EXPECT(t, calls > NR_MANY / 37);
 
-	/* A cookie in the middle of an entry resumes at the next one. */
+	/* The first call's cookie: a new listing from it gets the rest. */
 	memset(l, 0, sizeof(*l));
-	cookie = 13;
+	l->stop_every = 37;
+	cookie = 0;
 	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
-	HT_EXPECT_EQ(t, l->dots, 0);
-	HT_EXPECT_EQ(t, cookie, dir.size);
-	/* Past the end: nothing. */
 	memset(l, 0, sizeof(*l));
-	cookie = dir.size + 5;
-	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 1);
+	HT_EXPECT_EQ(t, l->dots + l->dotdots, 0);
+	HT_EXPECT_EQ(t, l->delivered, NR_MANY + 2 - 37);
+	/* Any value is safe: past every entry, then the end itself. */
+	memset(l, 0, sizeof(*l));
+	cookie = EXT4_READDIR_EOF - 1;
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 1);
+	HT_EXPECT_EQ(t, l->delivered, 0);
+	HT_EXPECT_EQ(t, cookie, EXT4_READDIR_EOF);
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 1);
 	HT_EXPECT_EQ(t, l->delivered, 0);
 	/* Not a directory. */
 	HT_ASSERT_EQ(t, resolve(fs, "/one", &ino), 0);
@@ -989,9 +1003,9 @@ static void walk_too_slow(int sig)
  */
 static void check_huge_dir(struct htest *t, enum variant v, const char *size)
 {
-	struct ext4_inode_info dir;
-	struct listing *l = calloc(1, sizeof(*l));
-	char reqs[128];
+	struct ext4_inode_info dir, lin;
+	struct listing *l = calloc(1, sizeof(*l)), *ll = calloc(1, sizeof(*ll));
+	char reqs[160];
 	struct ext4_fs *fs;
 	struct image img;
 	unsigned int i, once = 0;
@@ -1000,8 +1014,10 @@ static void check_huge_dir(struct htest *t, enum variant v, const char *size)
 	u8 buf[16];
 	u32 ino;
 
-	HT_ASSERT(t, l != NULL);
-	snprintf(reqs, sizeof(reqs), "sif /many size %s", size);
+	HT_ASSERT(t, l != NULL && ll != NULL);
+	/* /many is hashed; / is linear: the walk's own hole skipping. */
+	snprintf(reqs, sizeof(reqs), "sif /many size %s;sif / size %s", size,
+		 size);
 	HT_ASSERT_EQ(t, image_open_modified(&img, v, reqs), 0);
 	fs = ext4_mount(&img.io, 64);
 	HT_ASSERT(t, !IS_ERR(fs));
@@ -1015,12 +1031,24 @@ static void check_huge_dir(struct htest *t, enum variant v, const char *size)
 	HT_EXPECT_EQ(t, resolve(fs, "/many/nothere", &ino), -ENOENT);
 	HT_EXPECT_EQ(t, resolve(fs, "/many/f1999", &ino), 0);
 	HT_EXPECT_EQ(t, read_path(fs, "/many/f0007", 0, buf, sizeof(buf)), 5);
-	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
-	HT_EXPECT_EQ(t, cookie, dir.size);
+	/* Through the index (hash order): i_size does not matter. */
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 1);
+	HT_EXPECT_EQ(t, cookie, EXT4_READDIR_EOF);
+	/* The linear walk of / skips the hole. */
+	HT_ASSERT_EQ(t, ext4_iget(fs, EXT4_ROOT_INO, &lin), 0);
+	HT_EXPECT(t, !(lin.flags & EXT4_INDEX_FL));
+	HT_EXPECT_EQ(t, lin.size, dir.size);
+	cookie = 0;
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &lin, &cookie, list_fill, ll), 1);
+	HT_EXPECT_EQ(t, cookie, lin.size);
+	HT_EXPECT_EQ(t, ll->dots + ll->dotdots, 2);
+	HT_EXPECT(t, ll->others >= 5);		/* one, big, many, ... */
 	/* Resuming in the hole far past the last block: nothing more. */
-	cookie = dir.size / 2;
-	HT_EXPECT_EQ(t, ext4_readdir(fs, &dir, &cookie, list_fill, l), 0);
-	HT_EXPECT_EQ(t, cookie, dir.size);
+	cookie = lin.size / 2;
+	ll->delivered = 0;
+	HT_EXPECT_EQ(t, ext4_readdir(fs, &lin, &cookie, list_fill, ll), 1);
+	HT_EXPECT_EQ(t, cookie, lin.size);
+	HT_EXPECT_EQ(t, ll->delivered, 0);
 	elapsed = now_seconds() - t0;
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
@@ -1038,6 +1066,7 @@ static void check_huge_dir(struct htest *t, enum variant v, const char *size)
 	ext4_unmount(fs);
 	image_close(&img);
 	free(l);
+	free(ll);
 }
 
 static void corrupt_dir_huge_size(struct htest *t)

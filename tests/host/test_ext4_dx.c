@@ -454,6 +454,158 @@ static void test_collision_across_leaves(struct htest *t)
 	free(h);
 }
 
+/* --- readdir in hash order ---------------------------------------------- */
+
+/*
+ * What a readdir of /d delivered: names dx_name() made with prefix "n"
+ * (new[]: with "b", made while the listing went on), in order.
+ */
+struct dx_listing {
+	u8 *seen, *seen_b;		/* times each name came */
+	int nr, nr_b;
+	int *order;			/* name indexes as they came */
+	u64 *next;			/* each one's cookie of the next */
+	int nr_order, max_order;
+	u32 dots, dotdots, others, delivered, this_call, stop_every;
+	u8 version;
+	u32 seed[4];
+	struct ext4_dirhash last;	/* of the last name (dots excluded) */
+	bool have_last, out_of_order;
+};
+
+/* The index of @name if it is dx_name(@prefix, i) for some i < @nr. */
+static int dx_name_index(const char *name, size_t len, const char *prefix,
+			 int nr)
+{
+	size_t plen = strlen(prefix);
+	char want[64];
+	int i;
+
+	if (len <= plen + 5 || memcmp(name, prefix, plen))
+		return -1;
+	i = atoi((const char *)name + plen);
+	if (i < 0 || i >= nr)
+		return -1;
+	dx_name(want, sizeof(want), prefix, i);
+	return strlen(want) == len && !memcmp(want, name, len) ? i : -1;
+}
+
+static int dx_list_fill(void *ctx, const char *name, size_t len, u32 ino,
+			u8 type, u64 next)
+{
+	struct dx_listing *l = ctx;
+	struct ext4_dirhash h;
+	int i;
+
+	if (l->stop_every && l->this_call == l->stop_every)
+		return 1;
+	l->this_call++;
+	l->delivered++;
+	if (len == 1 && name[0] == '.') {
+		l->dots++;
+		return 0;
+	}
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		l->dotdots++;
+		return 0;
+	}
+	/* The order must be ext4_dirhash()'s, computed here again. */
+	if (ext4_dirhash(name, len, l->version, l->seed, &h) ||
+	    (l->have_last && (h.hash < l->last.hash ||
+			      (h.hash == l->last.hash &&
+			       h.minor < l->last.minor))))
+		l->out_of_order = true;
+	l->last = h;
+	l->have_last = true;
+	if ((i = dx_name_index(name, len, "n", l->nr)) >= 0) {
+		l->seen[i]++;
+		if (l->nr_order < l->max_order) {
+			l->order[l->nr_order] = i;
+			l->next[l->nr_order++] = next;
+		}
+	} else if (l->seen_b &&
+		   (i = dx_name_index(name, len, "b", l->nr_b)) >= 0) {
+		l->seen_b[i]++;
+	} else {
+		l->others++;
+	}
+	return 0;
+}
+
+static bool dx_listing_init(struct dx_listing *l, struct img *im, int nr,
+			    int nr_b)
+{
+	memset(l, 0, sizeof(*l));
+	l->nr = nr;
+	l->nr_b = nr_b;
+	l->max_order = nr;
+	l->seen = calloc(nr, 1);
+	l->seen_b = nr_b ? calloc(nr_b, 1) : NULL;
+	l->order = calloc(nr, sizeof(*l->order));
+	l->next = calloc(nr, sizeof(*l->next));
+	memcpy(l->seed, im->fs->hash_seed, sizeof(l->seed));
+	l->version = im->fs->def_hash_version +
+		     (im->fs->hash_unsigned ? EXT4_HASH_UNSIGNED_DELTA : 0);
+	return l->seen && (!nr_b || l->seen_b) && l->order && l->next;
+}
+
+static void dx_listing_free(struct dx_listing *l)
+{
+	free(l->seen);
+	free(l->seen_b);
+	free(l->order);
+	free(l->next);
+}
+
+/* One ext4_readdir() call of /d (@dir) from *cookie. */
+static int dx_readdir_call(struct img *im, u32 dir, u64 *cookie,
+			   struct dx_listing *l)
+{
+	struct ext4_inode_info d;
+
+	if (ext4_iget(im->fs, dir, &d))
+		return -EIO;
+	l->this_call = 0;
+	return ext4_readdir(im->fs, &d, cookie, dx_list_fill, l);
+}
+
+/* Calls from *cookie to the end; -1 if one fails or does not move. */
+static int dx_readdir_rest(struct img *im, u32 dir, u64 *cookie,
+			   struct dx_listing *l)
+{
+	int calls = 0, ret;
+
+	for (;;) {
+		u64 before = *cookie;
+
+		ret = dx_readdir_call(im, dir, cookie, l);
+		calls++;
+		if (ret < 0 || calls > 100000)
+			return -1;
+		if (ret)
+			return calls;
+		if (*cookie <= before)
+			return -1;
+	}
+}
+
+static int count_once(const u8 *seen, int nr)
+{
+	int i, once = 0;
+
+	for (i = 0; i < nr; i++)
+		once += seen[i] == 1;
+	return once;
+}
+
+/* --- listings ---------------------------------------------------------- */
+
+/*
+ * An e2fsck-indexed directory listed a few entries a call: every name
+ * once, "." and ".." first, the names in the order of their hashes
+ * (ext4_dirhash() here, not the cookies), the end EXT4_READDIR_EOF.  A
+ * listing from the cookie of any entry goes on with the one after it.
+ */
 /* --- damaged index blocks ---------------------------------------------- */
 
 /* The physical block of logical block @lblk of /d. */
@@ -551,6 +703,34 @@ fail:
  * corrupt); @all_fall_back when the root is bad (no lookup through the
  * index), else only the lookups under the bad interior node fall back.
  */
+/*
+ * A damaged index node: every readdir call walks the blocks (byte
+ * cookies, the end is i_size), every name once.  A block that fails
+ * its checksum is -EIO for the walk, as before the index existed.
+ */
+static void readdir_damaged(struct htest *t, struct img *im, u32 dir, int nr,
+			    bool csum)
+{
+	struct ext4_inode_info d;
+	struct dx_listing l;
+	u64 cookie = 0;
+
+	HT_ASSERT(t, dx_listing_init(&l, im, nr, 0));
+	l.stop_every = 13;
+	if (csum) {
+		HT_EXPECT_EQ(t, dx_readdir_rest(im, dir, &cookie, &l), -1);
+		dx_listing_free(&l);
+		return;
+	}
+	HT_EXPECT(t, dx_readdir_rest(im, dir, &cookie, &l) > nr / 13);
+	HT_ASSERT_EQ(t, ext4_iget(im->fs, dir, &d), 0);
+	HT_EXPECT_EQ(t, cookie, d.size);
+	HT_EXPECT_EQ(t, count_once(l.seen, nr), nr);
+	HT_EXPECT_EQ(t, l.dots + l.dotdots, 2);
+	HT_EXPECT_EQ(t, l.others, 0);
+	dx_listing_free(&l);
+}
+
 static void damaged_lookups(struct htest *t, const char *base, u32 bsize,
 			    int nr, int levels, enum damage what,
 			    bool all_fall_back, bool csum)
@@ -576,6 +756,7 @@ static void damaged_lookups(struct htest *t, const char *base, u32 bsize,
 		HT_EXPECT_EQ(t, r.dx, 0);
 	else	/* the other interior node still serves its names */
 		HT_EXPECT(t, r.dx > 0 && r.dx < (u64)nr);
+	readdir_damaged(t, &im, dir, nr, csum);
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	free(inos);
 }
@@ -721,6 +902,123 @@ static void test_writer_grown(struct htest *t)
 	free(inos);
 }
 
+static void readdir_hash_order(struct htest *t, u32 bsize, int nr,
+			       int levels)
+{
+	struct dx_listing l, r;
+	struct img im;
+	u64 cookie = 0;
+	int calls, k;
+	u32 dir;
+
+	HT_ASSERT(t, make_indexed(t, &im, "rd.img", bsize, "", nr));
+	HT_ASSERT_EQ(t, debugfs_num(im.path, "htree /d", "Indirect levels: "),
+		     levels);
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_resolve(im.fs, "/d", 0, &dir), 0);
+	HT_ASSERT(t, dx_listing_init(&l, &im, nr, 0));
+	l.stop_every = 7;
+	calls = dx_readdir_rest(&im, dir, &cookie, &l);
+	HT_EXPECT(t, calls > nr / 7);
+	HT_EXPECT_EQ(t, cookie, EXT4_READDIR_EOF);
+	HT_EXPECT_EQ(t, count_once(l.seen, nr), nr);
+	HT_EXPECT_EQ(t, l.dots, 1);
+	HT_EXPECT_EQ(t, l.dotdots, 1);
+	HT_EXPECT_EQ(t, l.others, 0);
+	HT_EXPECT(t, !l.out_of_order);
+	HT_EXPECT_EQ(t, l.nr_order, nr);
+
+	/* seekdir: from entry k's d_off on come entries k+1, k+2, ... */
+	for (k = 0; k < nr - 1; k += nr / 5) {
+		int i, same = 0;
+
+		HT_ASSERT(t, dx_listing_init(&r, &im, nr, 0));
+		cookie = l.next[k];
+		HT_EXPECT(t, dx_readdir_rest(&im, dir, &cookie, &r) > 0);
+		for (i = 0; i < r.nr_order && k + 1 + i < l.nr_order; i++)
+			same += r.order[i] == l.order[k + 1 + i];
+		HT_EXPECT_EQ(t, r.nr_order, nr - 1 - k);
+		HT_EXPECT_EQ(t, same, nr - 1 - k);
+		HT_EXPECT_EQ(t, r.dots + r.dotdots, 0);
+		dx_listing_free(&r);
+	}
+	HT_EXPECT_EQ(t, im.fs->stats.corrupt + im.fs->stats.csum_errors, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	dx_listing_free(&l);
+}
+
+static void test_readdir_4k(struct htest *t)
+{
+	readdir_hash_order(t, 4096, 3000, 0);
+}
+
+static void test_readdir_1k_two_levels(struct htest *t)
+{
+	readdir_hash_order(t, 1024, 6000, 1);
+}
+
+#define NR_RD_OLD	400
+#define NR_RD_NEW	3000
+
+/*
+ * Names added while a listing goes on split leaves (and grow the root a
+ * level): each name there before the listing comes exactly once, each
+ * new one at most once (POSIX leaves it open).  With byte-offset
+ * cookies, an entry a split moves to a later block would come twice.
+ */
+static void test_readdir_while_growing(struct htest *t)
+{
+	u32 root = EXT4_ROOT_INO, dir, ino;
+	struct dx_listing l;
+	char name[64];
+	struct img im;
+	u64 cookie = 0;
+	int i, calls = 0, ret = 0, made = 0;
+
+	HT_ASSERT(t, setup_dir());
+	snprintf(im.path, sizeof(im.path), "%s/rdgrow.img", tmpdir);
+	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 64M %s && mke2fs -q -F -t ext4 -b 1024 -E hash_seed=" SEED " %s >/dev/null 2>&1",
+			   im.path, im.path, im.path), 0);
+	HT_ASSERT(t, img_mount(&im));
+	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "d", 1, 0755, 0, 0, &dir), 0);
+	for (i = 0; i < NR_RD_OLD; i++) {
+		dx_name(name, sizeof(name), "n", i);
+		HT_ASSERT_EQ(t, ext4_create(im.fs, dir, name, strlen(name),
+					    0644, 0, 0, &ino), 0);
+	}
+	HT_ASSERT(t, dx_listing_init(&l, &im, NR_RD_OLD, NR_RD_NEW));
+	l.stop_every = 40;
+	/* 300 new names between two calls, until all are made. */
+	while (!ret && calls < 10000) {
+		ret = dx_readdir_call(&im, dir, &cookie, &l);
+		calls++;
+		for (i = 0; i < 300 && made < NR_RD_NEW; i++, made++) {
+			dx_name(name, sizeof(name), "b", made);
+			HT_ASSERT_EQ(t, ext4_create(im.fs, dir, name,
+						    strlen(name), 0644, 0, 0,
+						    &ino), 0);
+		}
+	}
+	printf("# %d calls; %d of %d new names made during the listing, %u listed\n",
+	       calls, made, NR_RD_NEW, l.delivered);
+	HT_EXPECT_EQ(t, ret, 1);
+	HT_EXPECT(t, made >= NR_RD_NEW / 2);
+	HT_EXPECT_EQ(t, count_once(l.seen, NR_RD_OLD), NR_RD_OLD);
+	for (i = 0; i < NR_RD_NEW; i++)
+		if (l.seen_b[i] > 1)
+			HT_FAIL(t, "new name %d listed %u times", i,
+				l.seen_b[i]);
+	HT_EXPECT_EQ(t, l.dots, 1);
+	HT_EXPECT_EQ(t, l.dotdots, 1);
+	HT_EXPECT_EQ(t, l.others, 0);
+	HT_EXPECT(t, !l.out_of_order);
+	HT_EXPECT_EQ(t, im.fs->stats.corrupt + im.fs->stats.csum_errors, 0);
+	HT_EXPECT_EQ(t, img_unmount(&im), 0);
+	HT_EXPECT_EQ(t, sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	HT_EXPECT(t, debugfs_num(im.path, "htree /d", "Indirect levels: ") >= 0);
+	dx_listing_free(&l);
+}
+
 static void test_cleanup(struct htest *t)
 {
 	if (getenv("EXT4DX_KEEP"))
@@ -741,6 +1039,9 @@ static const struct htest_case cases[] = {
 	HT_CASE(test_damage_block),
 	HT_CASE(test_damage_order),
 	HT_CASE(test_writer_grown),
+	HT_CASE(test_readdir_4k),
+	HT_CASE(test_readdir_1k_two_levels),
+	HT_CASE(test_readdir_while_growing),
 	HT_CASE(test_cleanup),
 	{}
 };
