@@ -75,6 +75,13 @@ extern volatile u64 jiffies;
  * every CPU left behind could come too soon.
  */
 u64 jiffies_catch_up(void);
+/*
+ * Tick periods in which no CPU of this node raised jiffies (QEMU did not
+ * run it, or interrupts were off everywhere), since boot.  A wait that
+ * ends at a deadline can subtract them: what arrived meanwhile may still
+ * sit unread.
+ */
+u64 jiffies_blind_ticks(void);
 extern u64 tsc_khz;
 
 /* Calibrate the TSC against the PIT; call once, early. 0 or -errno. */

@@ -162,6 +162,12 @@ static DECLARE_WAIT_QUEUE_HEAD(fit_work_wq);
 static struct task *fit_worker_tasks[16];
 
 static unsigned long long fit_proto_rejects;
+/* A call's deadline moves on by at most this many timeouts of blindness. */
+#define FIT_BLIND_GRACE		8
+/* Calls that waited past their deadline for time the node was blind. */
+unsigned long long fit_blind_waits;
+/* fittest: the next call's caller keeps interrupts off this long. */
+unsigned int fit_test_blind_ms;
 
 /* ----------------------------------------------------------- buffer pool */
 
@@ -1568,10 +1574,44 @@ static bool fit_zc_offer(struct fit_conn *c, const struct fit_scatter *v,
 	return true;
 }
 
+/*
+ * Wait for slot @id until *@deadline.  jiffies follow real time, so a
+ * node that did not run (QEMU did not schedule it, or interrupts were
+ * off on every CPU) can reach the deadline with the reply already in its
+ * receive ring, unread.  The tick periods it was blind since the call
+ * began (@blind0) move the deadline on, in all by at most @grace
+ * (FIT_BLIND_GRACE timeouts; *@used so far): silence this node could not
+ * hear does not count against the peer, as for the membership's
+ * heartbeats.  A call thus waits its timeout of time the node ran.
+ */
+static void fit_wait_slot(u16 id, u32 gen, u64 *deadline, u64 blind0,
+			  u64 grace, u64 *used)
+{
+	for (;;) {
+		u64 blind, extra;
+
+		while (!fit_slot_done(&fit_slots, id, gen) &&
+		       jiffies < *deadline)
+			wait_event_timeout(fit_slot_wq[id],
+					   fit_slot_done(&fit_slots, id, gen),
+					   *deadline - jiffies);
+		if (fit_slot_done(&fit_slots, id, gen))
+			return;
+		blind = min(jiffies_blind_ticks() - blind0, grace);
+		if (blind <= *used)
+			return;
+		extra = blind - *used;
+		*used = blind;
+		*deadline += extra;
+		__atomic_fetch_add(&fit_blind_waits, 1, __ATOMIC_RELAXED);
+	}
+}
+
 int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		     unsigned int timeout_ms)
 {
 	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	u64 blind0 = jiffies_blind_ticks(), blind_used = 0;
 	u8 zbuf[FIT_ZC_REQ_MAX + FIT_ZC_DESC_BYTES];
 	u64 t0 = ktime_get();
 	u16 ids[16];
@@ -1627,6 +1667,16 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			v[i].result = ret;
 		}
 	}
+	/* fittest: blind with the requests out, as if QEMU stopped us. */
+	if (READ_ONCE(fit_test_blind_ms)) {
+		unsigned int ms = __atomic_exchange_n(&fit_test_blind_ms, 0,
+						      __ATOMIC_RELAXED);
+		unsigned long flags;
+
+		local_irq_save(flags);
+		mdelay(ms);
+		local_irq_restore(flags);
+	}
 	for (unsigned int i = 0; i < n; i++)
 		if (fit_inproc_target(v[i].node))
 			v[i].result = fit_inproc_call(opcode, v[i].req,
@@ -1638,11 +1688,9 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 
 		if (ids[i] == FIT_NR_SLOTS)
 			continue;
-		while (!fit_slot_done(&fit_slots, ids[i], gens[i]) &&
-		       jiffies < deadline)
-			wait_event_timeout(fit_slot_wq[ids[i]],
-				fit_slot_done(&fit_slots, ids[i], gens[i]),
-				deadline - jiffies);
+		fit_wait_slot(ids[i], gens[i], &deadline, blind0,
+			      FIT_BLIND_GRACE * msecs_to_jiffies(timeout_ms),
+			      &blind_used);
 		/*
 		 * A zero-copy reply still on its way after a timeout lands in
 		 * the slot's landing area, never in v[i].reply: the slot is
@@ -1956,6 +2004,9 @@ void fit_dump_stats(void)
 		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
 		fit_slot_nr_quarantined(&fit_slots), fit_slots.late_replies,
 		fit_slots.bad_replies, fit_proto_rejects);
+	pr_info("fit: node %u: %llu calls waited past their deadline for time the node did not run (%llu blind ticks)\n",
+		node_id, READ_ONCE(fit_blind_waits),
+		(unsigned long long)jiffies_blind_ticks());
 	for (unsigned int i = 0; i < fit_nr_pollers; i++)
 		pr_info("fit: poller %u: %llu busy passes, %llu sleeps, %llu passes in the completion handler\n",
 			i, fit_pollers[i].busy_passes, fit_pollers[i].sleeps,

@@ -68,6 +68,7 @@
 #include <tessera/rdma/rxe.h>
 #include <tessera/sched.h>
 #include <tessera/slab.h>
+#include <tessera/smp.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <tessera/timer.h>
@@ -497,6 +498,86 @@ static unsigned int ft_echo_sizes(u16 n, u8 *req, u8 *rep,
 	return ok;
 }
 
+/*
+ * Calls across time this node did not run (FT_BLIND_MS with interrupts
+ * off on its only CPU, as when QEMU does not run the VM), longer than
+ * the calls' own timeout:
+ *
+ * - an echo whose reply arrives while the node is blind is taken;
+ * - a call whose reply comes much later (FT_SLOW, 3 s) does not give up
+ *   when the node runs again: the blind ticks move its deadline on, so
+ *   it ends no sooner than its timeout plus the blind time (with no
+ *   moving it ends right after the blind time), or it gets the reply.
+ *
+ * Needs one CPU (the fittest scenarios boot one): with two, the other
+ * keeps the node seeing.
+ */
+#define FT_BLIND_MS		1000
+#define FT_BLIND_CALL_MS	300
+
+static int ft_blind_fn(void *arg)
+{
+	unsigned long flags;
+
+	msleep(50);		/* the caller is waiting by then */
+	local_irq_save(flags);
+	mdelay(FT_BLIND_MS);
+	local_irq_restore(flags);
+	return 0;
+}
+
+static void ft_blind_calls(u16 n, u8 *req, u8 *rep)
+{
+	unsigned long long w0 = READ_ONCE(fit_blind_waits);
+	u64 b0, t0, blind_ms, ms;
+	struct task *t;
+	int ret;
+
+	if (num_online_cpus() > 1) {
+		pr_info("fittest: blind calls not run: %u CPUs\n",
+			num_online_cpus());
+		return;
+	}
+	ft_fill(req, 128, 78 + n);
+	memset(rep, 0xa5, 128);
+	WRITE_ONCE(fit_test_blind_ms, FT_BLIND_MS);
+	ret = fit_call(n, FIT_OP_ECHO, req, 128, rep, FIT_MAX_MSG,
+		       FT_BLIND_CALL_MS);
+	WRITE_ONCE(fit_test_blind_ms, 0);
+	if (ret == 128 && memcmp(req, rep, 128))
+		ret = -EBADMSG;
+	ft_check(ret == 128, "echo to %s across %u ms blind (timeout %u ms): %d",
+		 ft_name(n), FT_BLIND_MS, FT_BLIND_CALL_MS, ret);
+
+	t = kthread_create(ft_blind_fn, NULL, "fittest/blind");
+	if (IS_ERR(t)) {
+		ft_check(false, "blind thread");
+		return;
+	}
+	kthread_detach(t);
+	fit_put_le32(req, FT_SLOW);
+	fit_put_le32(req + 4, 3000);
+	b0 = jiffies_blind_ticks();
+	t0 = ktime_get();
+	wake_up_process(t);
+	ret = fit_call(n, FIT_OP_TEST, req, 8, rep, FIT_MAX_MSG,
+		       FT_BLIND_CALL_MS);
+	ms = (ktime_get() - t0) / NSEC_PER_MSEC;
+	blind_ms = jiffies_to_msecs(jiffies_blind_ticks() - b0);
+	pr_info("fittest: slow call to %s across the blind thread: %d after %llu ms, %llu ms blind\n",
+		ft_name(n), ret, (unsigned long long)ms,
+		(unsigned long long)blind_ms);
+	ft_check(blind_ms >= FT_BLIND_MS / 2, "blind time counted: %llu ms",
+		 (unsigned long long)blind_ms);
+	ft_check(READ_ONCE(fit_blind_waits) > w0,
+		 "a call waited past its deadline for the blind time");
+	ft_check(ret == (int)sizeof(ft_page) ||
+		 (ret == -ETIMEDOUT &&
+		  ms + 10 >= FT_BLIND_CALL_MS + blind_ms),
+		 "the slow call waited its timeout of seeing time: %d after %llu ms",
+		 ret, (unsigned long long)ms);
+}
+
 /* ------------------------------------------------------------ echo */
 
 struct ft_caller {
@@ -732,6 +813,9 @@ static void ft_run_echo(u64 peers, u64 deadline)
 			 ft_name(n), v);
 		ft_fetch_4k(n);
 	}
+	/* storage2: memory1's late reply is counted by ft_late_finish(). */
+	if (node_id == 0 && (peers & (1ull << FT_KILL_DST)))
+		ft_blind_calls(FT_KILL_DST, req, rep);
 	late = node_id == 0 && (peers & (1ull << FT_LATE_DST));
 	if (late)
 		ft_late_start(FT_LATE_DST);

@@ -91,8 +91,19 @@ static void pic_disable(void)
 }
 
 static u64 jiffies_base_ns;	/* ktime at jiffies 0; 0: no timer yet */
+static u64 jiffies_blind;	/* tick periods no CPU raised jiffies in */
 
-/* Raise jiffies to the tick periods elapsed; never lower them. */
+u64 jiffies_blind_ticks(void)
+{
+	return __atomic_load_n(&jiffies_blind, __ATOMIC_RELAXED);
+}
+
+/*
+ * Raise jiffies to the tick periods elapsed; never lower them.  A raise
+ * by more than one period means that no CPU took a tick (or read the
+ * clock here) for the periods between: the node was not running, or ran
+ * with interrupts off everywhere.  They are counted in jiffies_blind.
+ */
 u64 jiffies_catch_up(void)
 {
 	u64 base = READ_ONCE(jiffies_base_ns);
@@ -109,6 +120,9 @@ u64 jiffies_catch_up(void)
 					    __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED))
 		;
+	if (target > cur + 1)	/* we raised it, from cur */
+		__atomic_fetch_add(&jiffies_blind, target - cur - 1,
+				   __ATOMIC_RELAXED);
 	return target > cur ? target : cur;
 }
 
