@@ -10,7 +10,7 @@
  *
  *   echo   every node: echo 0 B .. 1 MiB to every peer, byte for byte;
  *          fittest.callers= threads calling all peers at once; node 0
- *          times out a call to memory1 whose 4 KiB reply comes 1.5 s
+ *          times out a call to memory1 whose 4 KiB reply comes 4 s
  *          later, while its callers run (memory1 calling node 0 back
  *          all that time, a thread of node 0 calling memory1): the late
  *          reply is counted and dropped, never written into the canary
@@ -674,8 +674,10 @@ static int ft_late_bg_fn(void *arg)
 /*
  * Issue 20: a reply that comes after its call timed out must not land
  * in the caller's buffer nor fail the other calls on the connection.
- * ft_late_start() asks @n to answer 4 KiB after 1.5 s (calling us back
- * all that time) but waits only 0.3 s, with an 8 KiB canary buffer (a
+ * ft_late_start() asks @n to answer 4 KiB after 4 s (calling us back
+ * all that time) but waits only 0.3 s (4 s is more than that plus the
+ * most a blind node adds, FIT_BLIND_GRACE = 8 timeouts: the call cannot
+ * get the reply), with an 8 KiB canary buffer (a
  * zero-copy offer unless fit.zc_min=0), while a thread of ours keeps
  * calling @n; the caller then starts the heavy concurrent callers, so
  * that they run when the late reply comes (starting them before could
@@ -709,7 +711,7 @@ static void ft_late_start(u16 n)
 
 	memset(ft_late_buf, 0xee, sizeof(ft_late_buf));
 	fit_put_le32(req, FT_SLOW);
-	fit_put_le32(req + 4, 1500);
+	fit_put_le32(req + 4, 4000);
 	ret = fit_call(n, FIT_OP_TEST, req, sizeof(req), ft_late_buf,
 		       sizeof(ft_late_buf), 300);
 	ft_check(ret == -ETIMEDOUT, "slow call to %s: %d (want -ETIMEDOUT)",
