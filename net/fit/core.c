@@ -164,7 +164,7 @@ static struct task *fit_worker_tasks[16];
 static unsigned long long fit_proto_rejects;
 /* A call's deadline moves on by at most this many timeouts of blindness. */
 #define FIT_BLIND_GRACE		8
-/* Calls that waited past their deadline for time the node was blind. */
+/* Waits moved past their deadline for time the node was blind. */
 unsigned long long fit_blind_waits;
 /* fittest: the next call's caller keeps interrupts off this long. */
 unsigned int fit_test_blind_ms;
@@ -1453,15 +1453,65 @@ int fit_unregister_handler(u16 opcode)
 	return 0;
 }
 
-/* Push @tx under the class mutex, waiting for credits until @deadline. */
+/*
+ * A wait's deadline, and the time its node was blind meanwhile.  jiffies
+ * follow real time, so a node that did not run (QEMU did not schedule
+ * it, or interrupts were off on every CPU) can reach a deadline with the
+ * answer already in its receive ring, unread.  The tick periods it was
+ * blind since the wait began move the deadline on, in all by at most
+ * FIT_BLIND_GRACE times the wait's own length: silence the node could
+ * not hear does not count against the peer, as for the membership's
+ * heartbeats.  A wait thus lasts its timeout of time the node ran.
+ */
+struct fit_deadline {
+	u64 at;			/* jiffies */
+	u64 blind0;		/* jiffies_blind_ticks() at the start */
+	u64 grace, used;	/* blind ticks it may add, has added */
+};
+
+static void fit_deadline_init(struct fit_deadline *d, unsigned int timeout_ms)
+{
+	u64 len = msecs_to_jiffies(timeout_ms);
+
+	d->at = jiffies + len + 1;
+	d->blind0 = jiffies_blind_ticks();
+	d->grace = FIT_BLIND_GRACE * len;
+	d->used = 0;
+}
+
+/* True while @d has not passed, moving it on by new blind time first. */
+static bool fit_deadline_ahead(struct fit_deadline *d)
+{
+	u64 blind;
+
+	if (jiffies < d->at)
+		return true;
+	blind = min(jiffies_blind_ticks() - d->blind0, d->grace);
+	if (blind <= d->used)
+		return false;
+	d->at += blind - d->used;
+	d->used = blind;
+	__atomic_fetch_add(&fit_blind_waits, 1, __ATOMIC_RELAXED);
+	return jiffies < d->at;
+}
+
+/* Jiffies left before @d, 0 once it passed (blind time not counted). */
+static u64 fit_deadline_left(const struct fit_deadline *d)
+{
+	u64 now = jiffies;
+
+	return now < d->at ? d->at - now : 0;
+}
+
+/* Push @tx under the class mutex, waiting for credits until @dl. */
 static int fit_push_blocking(struct fit_conn *c, struct fit_tx *tx,
-			     u64 deadline)
+			     struct fit_deadline *dl)
 {
 	int ret;
 
 	mutex_lock(&c->tx_mutex[tx->cls]);
 	while ((ret = fit_tx_push(&c->peer, tx)) == -EAGAIN) {
-		if (jiffies >= deadline) {
+		if (!fit_deadline_ahead(dl)) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -1480,12 +1530,12 @@ static int fit_push_blocking(struct fit_conn *c, struct fit_tx *tx,
 }
 
 static int fit_slot_get(u16 node, void *reply, u32 max, u16 *id, u32 *gen,
-			u64 deadline)
+			struct fit_deadline *dl)
 {
 	for (;;) {
 		if (!fit_slot_alloc(&fit_slots, node, reply, max, id, gen))
 			return 0;
-		if (jiffies >= deadline)
+		if (!fit_deadline_ahead(dl))
 			return -ETIMEDOUT;
 		wait_event_timeout(fit_slot_free_wq,
 				   fit_slot_nr_free(&fit_slots) > 0, 1);
@@ -1574,44 +1624,19 @@ static bool fit_zc_offer(struct fit_conn *c, const struct fit_scatter *v,
 	return true;
 }
 
-/*
- * Wait for slot @id until *@deadline.  jiffies follow real time, so a
- * node that did not run (QEMU did not schedule it, or interrupts were
- * off on every CPU) can reach the deadline with the reply already in its
- * receive ring, unread.  The tick periods it was blind since the call
- * began (@blind0) move the deadline on, in all by at most @grace
- * (FIT_BLIND_GRACE timeouts; *@used so far): silence this node could not
- * hear does not count against the peer, as for the membership's
- * heartbeats.  A call thus waits its timeout of time the node ran.
- */
-static void fit_wait_slot(u16 id, u32 gen, u64 *deadline, u64 blind0,
-			  u64 grace, u64 *used)
+/* Wait for slot @id until @dl passes (fit_deadline_ahead()). */
+static void fit_wait_slot(u16 id, u32 gen, struct fit_deadline *dl)
 {
-	for (;;) {
-		u64 blind, extra;
-
-		while (!fit_slot_done(&fit_slots, id, gen) &&
-		       jiffies < *deadline)
-			wait_event_timeout(fit_slot_wq[id],
-					   fit_slot_done(&fit_slots, id, gen),
-					   *deadline - jiffies);
-		if (fit_slot_done(&fit_slots, id, gen))
-			return;
-		blind = min(jiffies_blind_ticks() - blind0, grace);
-		if (blind <= *used)
-			return;
-		extra = blind - *used;
-		*used = blind;
-		*deadline += extra;
-		__atomic_fetch_add(&fit_blind_waits, 1, __ATOMIC_RELAXED);
-	}
+	while (!fit_slot_done(&fit_slots, id, gen) && fit_deadline_ahead(dl))
+		wait_event_timeout(fit_slot_wq[id],
+				   fit_slot_done(&fit_slots, id, gen),
+				   fit_deadline_left(dl));
 }
 
 int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 		     unsigned int timeout_ms)
 {
-	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
-	u64 blind0 = jiffies_blind_ticks(), blind_used = 0;
+	struct fit_deadline dl;
 	u8 zbuf[FIT_ZC_REQ_MAX + FIT_ZC_DESC_BYTES];
 	u64 t0 = ktime_get();
 	u16 ids[16];
@@ -1620,6 +1645,7 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 
 	if (n > ARRAY_SIZE(ids) || !fit_opcode_valid(opcode))
 		return -EINVAL;
+	fit_deadline_init(&dl, timeout_ms);
 	/* Send everything first, so the peers work in parallel. */
 	for (unsigned int i = 0; i < n; i++) {
 		struct fit_conn *c;
@@ -1641,7 +1667,7 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			continue;
 		}
 		ret = fit_slot_get(v[i].node, v[i].reply, v[i].max_reply,
-				   &ids[i], &gens[i], deadline);
+				   &ids[i], &gens[i], &dl);
 		if (ret) {
 			fit_conn_put(c);
 			ids[i] = FIT_NR_SLOTS;
@@ -1656,7 +1682,7 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			fit_tx_init(&tx, node_id, v[i].node, opcode, 0, ids[i],
 				    gens[i], v[i].req, v[i].len);
 		}
-		ret = fit_push_blocking(c, &tx, deadline);
+		ret = fit_push_blocking(c, &tx, &dl);
 		/* Peer failure completes the slot; the gather needs no ref. */
 		fit_conn_put(c);
 		if (ret) {
@@ -1688,9 +1714,7 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 
 		if (ids[i] == FIT_NR_SLOTS)
 			continue;
-		fit_wait_slot(ids[i], gens[i], &deadline, blind0,
-			      FIT_BLIND_GRACE * msecs_to_jiffies(timeout_ms),
-			      &blind_used);
+		fit_wait_slot(ids[i], gens[i], &dl);
 		/*
 		 * A zero-copy reply still on its way after a timeout lands in
 		 * the slot's landing area, never in v[i].reply: the slot is
@@ -1727,7 +1751,7 @@ int fit_call(u16 node, u16 opcode, const void *req, u32 len, void *reply,
 int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 	     unsigned int timeout_ms)
 {
-	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	struct fit_deadline dl;
 	struct fit_conn *c;
 	struct fit_tx tx;
 	unsigned long flags;
@@ -1744,7 +1768,8 @@ int fit_send(u16 node, u16 opcode, const void *msg, u32 len,
 	if (!c)
 		return -EHOSTDOWN;
 	fit_tx_init(&tx, node_id, node, opcode, FIT_F_ONEWAY, 0, 0, msg, len);
-	ret = fit_push_blocking(c, &tx, deadline);
+	fit_deadline_init(&dl, timeout_ms);
+	ret = fit_push_blocking(c, &tx, &dl);
 	spin_lock_irqsave(&c->peer.lock, flags);
 	if (!ret)
 		c->peer.stats.sends++;
@@ -1811,7 +1836,7 @@ int fit_send_raw(u16 node, const void *bytes, u32 len)
 int fit_call_malformed(u16 node, enum fit_malformed how,
 		       unsigned int timeout_ms)
 {
-	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
+	struct fit_deadline dl;
 	struct fit_hdr h = { .version = FIT_VERSION, .opcode = FIT_OP_ECHO,
 			     .src_node = node_id, .dst_node = node };
 	struct fit_wire_hdr w;
@@ -1819,7 +1844,8 @@ int fit_call_malformed(u16 node, enum fit_malformed how,
 	u32 gen;
 	int ret;
 
-	ret = fit_slot_get(node, NULL, 0, &id, &gen, deadline);
+	fit_deadline_init(&dl, timeout_ms);
+	ret = fit_slot_get(node, NULL, 0, &id, &gen, &dl);
 	if (ret)
 		return ret;
 	h.slot = id;
@@ -1834,10 +1860,7 @@ int fit_call_malformed(u16 node, enum fit_malformed how,
 		fit_slot_put(id, gen);
 		return ret;
 	}
-	while (!fit_slot_done(&fit_slots, id, gen) && jiffies < deadline)
-		wait_event_timeout(fit_slot_wq[id],
-				   fit_slot_done(&fit_slots, id, gen),
-				   deadline - jiffies);
+	fit_wait_slot(id, gen, &dl);
 	return fit_slot_put(id, gen);
 }
 
@@ -1896,8 +1919,8 @@ bool fit_test_os_no_wait;
 static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 			 bool write, unsigned int timeout_ms)
 {
-	u64 deadline = jiffies + msecs_to_jiffies(timeout_ms) + 1;
 	struct fit_conn *c = fit_conn_get(node);
+	struct fit_deadline dl;
 	unsigned long flags;
 	int ret = 0;
 
@@ -1908,6 +1931,7 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 		fit_conn_put(c);
 		return -EINVAL;
 	}
+	fit_deadline_init(&dl, timeout_ms);
 	mutex_lock(&c->os_mutex);
 	/*
 	 * A chunk of an earlier op that timed out may still complete into
@@ -1915,7 +1939,7 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 	 * this op's own time.  A QP that never completes it fails in time
 	 * through the QP's own retry limit, and the flush sets os_status.
 	 */
-	while (READ_ONCE(c->os_status) == 1 && jiffies < deadline &&
+	while (READ_ONCE(c->os_status) == 1 && fit_deadline_ahead(&dl) &&
 	       !READ_ONCE(c->dead))
 		wait_event_timeout(c->wq, READ_ONCE(c->os_status) != 1, 1);
 	if (READ_ONCE(c->os_status) == 1)
@@ -1942,8 +1966,9 @@ static int fit_one_sided(u16 node, u64 offset, void *buf, u32 len,
 			WRITE_ONCE(c->os_status, 0);
 			break;
 		}
-		while (READ_ONCE(c->os_status) == 1 && jiffies < deadline &&
-		       !READ_ONCE(fit_test_os_no_wait))
+		while (READ_ONCE(c->os_status) == 1 &&
+		       !READ_ONCE(fit_test_os_no_wait) &&
+		       fit_deadline_ahead(&dl))
 			wait_event_timeout(c->wq, READ_ONCE(c->os_status) != 1,
 					   1);
 		ret = READ_ONCE(c->os_status);
@@ -2004,7 +2029,7 @@ void fit_dump_stats(void)
 		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
 		fit_slot_nr_quarantined(&fit_slots), fit_slots.late_replies,
 		fit_slots.bad_replies, fit_proto_rejects);
-	pr_info("fit: node %u: %llu calls waited past their deadline for time the node did not run (%llu blind ticks)\n",
+	pr_info("fit: node %u: %llu waits went past their deadline for time the node did not run (%llu blind ticks)\n",
 		node_id, READ_ONCE(fit_blind_waits),
 		(unsigned long long)jiffies_blind_ticks());
 	for (unsigned int i = 0; i < fit_nr_pollers; i++)
