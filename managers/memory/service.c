@@ -435,13 +435,18 @@ PARAM_UINT("memnode.debug_exec_replaced", memnode_debug_exec_replaced, 0,
 	   1000,
 	   "debug: refuse the first N execs that name the file the processor opened as if it had been replaced meanwhile (-EAGAIN; 0: off)");
 
-/* One injected "replaced" answer, while memnode.debug_exec_replaced lasts. */
-static bool memnode_debug_replaced(void)
-{
-	unsigned int n = READ_ONCE(memnode_debug_exec_replaced);
+/* Fault injection: that many more short miss replies are malformed. */
+static unsigned int memnode_debug_bad_short_reply;
+PARAM_UINT("memnode.debug_bad_short_reply", memnode_debug_bad_short_reply,
+	   0, 1000,
+	   "debug: give the next N short miss replies zero pages around that the miss did not ask for (the processor must refuse them: 0: off)");
 
-	while (n && !__atomic_compare_exchange_n(&memnode_debug_exec_replaced,
-						 &n, n - 1, false,
+/* One more injected fault while the debug counter @left lasts. */
+static bool memnode_debug_take(unsigned int *left)
+{
+	unsigned int n = READ_ONCE(*left);
+
+	while (n && !__atomic_compare_exchange_n(left, &n, n - 1, false,
 						 __ATOMIC_RELAXED,
 						 __ATOMIC_RELAXED))
 		;
@@ -1000,6 +1005,9 @@ static void memnode_miss(struct fit_request *rq, void *ctx)
 					   __ATOMIC_RELAXED);
 		fit_put_le32(&sr.prot, prot);
 		fit_put_le32(&sr.special, ret);
+		/* Injected: pages the miss did not ask for (never made). */
+		if (memnode_debug_take(&memnode_debug_bad_short_reply))
+			zero_around |= ~around;
 		fit_put_le32(&sr.zero_around, zero_around);
 		fit_put_le32(&sr.reserved, 0);
 		fit_reply(rq, &sr, sizeof(sr));
@@ -1544,7 +1552,7 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 		/* Not the file whose set-id bits the processor applied. */
 		if (fit_get_le64(&r->file_id) && (storage_node ==
 		    P2M_NO_STORAGE || x->prog_file.id !=
-		    fit_get_le64(&r->file_id) || memnode_debug_replaced())) {
+		    fit_get_le64(&r->file_id) || memnode_debug_take(&memnode_debug_exec_replaced))) {
 			if (!__atomic_fetch_add(&memnode_exec_changed, 1,
 						__ATOMIC_RELAXED))
 				pr_info("memnode: execve %s for node %u pid %u: not the file the processor opened (replaced meanwhile): -EAGAIN; further ones only counted\n",

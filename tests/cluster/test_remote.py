@@ -153,6 +153,34 @@ def segv(mode):
 	check_freed(mlog, 2, where)
 
 
+def bad_short_reply(mode):
+	"""A memory node whose first short miss reply names zero pages around
+	that the miss did not ask for (memnode.debug_bad_short_reply=1): the
+	processor refuses the reply (-EPROTO), kills that program with
+	SIGSEGV and logs why once; it maps nothing of it, the next program
+	runs as natively, the node lives on and the memory node frees both."""
+	hello = test_user.program("hello")
+	want = test_user.native([hello, "after"])
+	code, out, err, plog, mlog = run(
+		f"remote-{mode}-bad-short-reply", [[hello, "first"],
+						   [hello, "after"]], mode,
+		memory_append="memnode.debug_bad_short_reply=1")
+	where = f"bad short reply ({mode})"
+	check(code == 139, f"{where}: exit status {code}, want 139")
+	check(re.search(r"remote: miss for pid \d+ on node \d+ failed: -71",
+			plog), f"{where}: the refused reply was not logged")
+	check(re.search(r"program exit run=0 pid=\d+ status=139", plog),
+	      f"{where}: the first program was not killed")
+	check(re.search(r"program exit run=1 pid=\d+ status=%d" % want[0],
+			plog), f"{where}: the second program did not end "
+	      f"with the native status {want[0]}")
+	check(out == want[1], f"{where}: output differs from native\n"
+	      f"--- native\n{want[1]!r}\n--- tessera\n{out!r}")
+	check(not re.search(clusterlib.OOPS_RE, plog + mlog),
+	      f"{where}: kernel oops")
+	check_freed(mlog, 2, where)
+
+
 def malformed(mode):
 	"""The memory node refuses a bad ELF: 126 and its reason logged."""
 	junk = os.path.join(clusterlib.runs_dir(), "remote-junk")
@@ -245,6 +273,7 @@ SCENARIOS = [
 	 lambda: same_as_native("two", "threads", smp=2)),
 	("two_nodes_pattern", lambda: pattern("two")),
 	("two_nodes_segv", lambda: segv("two")),
+	("two_nodes_bad_short_reply", lambda: bad_short_reply("two")),
 	("three_nodes_hello",
 	 lambda: same_as_native("three", "hello", ["first arg", "", "x" * 300])),
 	("three_nodes_threads_smp2",
