@@ -164,7 +164,7 @@ static struct task *fit_worker_tasks[16];
 static unsigned long long fit_proto_rejects;
 /* A call's deadline moves on by at most this many timeouts of blindness. */
 #define FIT_BLIND_GRACE		8
-/* Waits moved past their deadline for time the node was blind. */
+/* Deadlines moved on for time the node was blind (fit_deadline_ahead()). */
 unsigned long long fit_blind_waits;
 /* fittest: the next call's caller keeps interrupts off this long. */
 unsigned int fit_test_blind_ms;
@@ -2029,7 +2029,7 @@ void fit_dump_stats(void)
 		node_id, fit_slot_nr_free(&fit_slots), FIT_NR_SLOTS,
 		fit_slot_nr_quarantined(&fit_slots), fit_slots.late_replies,
 		fit_slots.bad_replies, fit_proto_rejects);
-	pr_info("fit: node %u: %llu waits went past their deadline for time the node did not run (%llu blind ticks)\n",
+	pr_info("fit: node %u: %llu deadlines moved on for time the node did not run (%llu blind ticks)\n",
 		node_id, READ_ONCE(fit_blind_waits),
 		(unsigned long long)jiffies_blind_ticks());
 	for (unsigned int i = 0; i < fit_nr_pollers; i++)

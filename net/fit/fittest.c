@@ -570,7 +570,7 @@ static void ft_blind_calls(u16 n, u8 *req, u8 *rep)
 	ft_check(blind_ms >= FT_BLIND_MS / 2, "blind time counted: %llu ms",
 		 (unsigned long long)blind_ms);
 	ft_check(READ_ONCE(fit_blind_waits) > w0,
-		 "a call waited past its deadline for the blind time");
+		 "the call's deadline moved on for the blind time");
 	ft_check(ret == (int)sizeof(ft_page) ||
 		 (ret == -ETIMEDOUT &&
 		  ms + 10 >= FT_BLIND_CALL_MS + blind_ms),
