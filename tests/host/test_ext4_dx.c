@@ -825,6 +825,42 @@ static void test_damage_order(struct htest *t)
 
 /* --- directories our writer grew ---------------------------------------- */
 
+/*
+ * A fresh 1 KiB-block image @file, mounted in @im, whose new directory
+ * /d (*@dir) our writer filled with @nr names dx_name("n", i); their
+ * inodes in @inos (NULL: not kept).  False (a failure reported) if any
+ * step fails.
+ */
+static bool writer_dir(struct htest *t, struct img *im, const char *file,
+		       int nr, u32 *dir, u32 *inos)
+{
+	char name[64];
+	u32 ino;
+	int i;
+
+	if (!setup_dir())
+		return false;
+	snprintf(im->path, sizeof(im->path), "%s/%s", tmpdir, file);
+	if (sh("rm -f %s && truncate -s 64M %s && mke2fs -q -F -t ext4 -b 1024 -E hash_seed=" SEED " %s >/dev/null 2>&1",
+	       im->path, im->path, im->path) || !img_mount(im)) {
+		HT_FAIL(t, "mke2fs or mount of %s", im->path);
+		return false;
+	}
+	if (ext4_mkdir(im->fs, EXT4_ROOT_INO, "d", 1, 0755, 0, 0, dir)) {
+		HT_FAIL(t, "mkdir /d");
+		return false;
+	}
+	for (i = 0; i < nr; i++) {
+		dx_name(name, sizeof(name), "n", i);
+		if (ext4_create(im->fs, *dir, name, strlen(name), 0644, 0, 0,
+				inos ? &inos[i] : &ino)) {
+			HT_FAIL(t, "create %s", name);
+			return false;
+		}
+	}
+	return true;
+}
+
 #define NR_GROWN	4000
 #define NR_GROWN_GONE	100
 
@@ -836,7 +872,7 @@ static void test_damage_order(struct htest *t)
  */
 static void test_writer_grown(struct htest *t)
 {
-	u32 *inos = calloc(NR_GROWN, sizeof(*inos)), root = EXT4_ROOT_INO;
+	u32 *inos = calloc(NR_GROWN, sizeof(*inos));
 	u32 dir, ino;
 	struct lookups r;
 	char name[64];
@@ -845,17 +881,8 @@ static void test_writer_grown(struct htest *t)
 	u64 dx0;
 	int i;
 
-	HT_ASSERT(t, inos && setup_dir());
-	snprintf(im.path, sizeof(im.path), "%s/grown.img", tmpdir);
-	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 64M %s && mke2fs -q -F -t ext4 -b 1024 -E hash_seed=" SEED " %s >/dev/null 2>&1",
-			   im.path, im.path, im.path), 0);
-	HT_ASSERT(t, img_mount(&im));
-	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "d", 1, 0755, 0, 0, &dir), 0);
-	for (i = 0; i < NR_GROWN; i++) {
-		dx_name(name, sizeof(name), "n", i);
-		HT_ASSERT_EQ(t, ext4_create(im.fs, dir, name, strlen(name),
-					    0644, 0, 0, &inos[i]), 0);
-	}
+	HT_ASSERT(t, inos);
+	HT_ASSERT(t, writer_dir(t, &im, "grown.img", NR_GROWN, &dir, inos));
 	HT_EXPECT_EQ(t, img_unmount(&im), 0);
 	HT_EXPECT_EQ(t, sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
 	HT_ASSERT(t, debugfs_num(im.path, "stat /d", "Flags: ") &
@@ -968,24 +995,14 @@ static void test_readdir_1k_two_levels(struct htest *t)
  */
 static void test_readdir_while_growing(struct htest *t)
 {
-	u32 root = EXT4_ROOT_INO, dir, ino;
+	u32 dir, ino;
 	struct dx_listing l;
 	char name[64];
 	struct img im;
 	u64 cookie = 0;
 	int i, calls = 0, ret = 0, made = 0;
 
-	HT_ASSERT(t, setup_dir());
-	snprintf(im.path, sizeof(im.path), "%s/rdgrow.img", tmpdir);
-	HT_ASSERT_EQ(t, sh("rm -f %s && truncate -s 64M %s && mke2fs -q -F -t ext4 -b 1024 -E hash_seed=" SEED " %s >/dev/null 2>&1",
-			   im.path, im.path, im.path), 0);
-	HT_ASSERT(t, img_mount(&im));
-	HT_ASSERT_EQ(t, ext4_mkdir(im.fs, root, "d", 1, 0755, 0, 0, &dir), 0);
-	for (i = 0; i < NR_RD_OLD; i++) {
-		dx_name(name, sizeof(name), "n", i);
-		HT_ASSERT_EQ(t, ext4_create(im.fs, dir, name, strlen(name),
-					    0644, 0, 0, &ino), 0);
-	}
+	HT_ASSERT(t, writer_dir(t, &im, "rdgrow.img", NR_RD_OLD, &dir, NULL));
 	HT_ASSERT(t, dx_listing_init(&l, &im, NR_RD_OLD, NR_RD_NEW));
 	l.stop_every = 40;
 	/* 300 new names between two calls, until all are made. */
