@@ -1552,7 +1552,8 @@ static int memnode_do_execve(u16 node, const struct p2m_execve_req *r,
 		/* Not the file whose set-id bits the processor applied. */
 		if (fit_get_le64(&r->file_id) && (storage_node ==
 		    P2M_NO_STORAGE || x->prog_file.id !=
-		    fit_get_le64(&r->file_id) || memnode_debug_take(&memnode_debug_exec_replaced))) {
+		    fit_get_le64(&r->file_id) ||
+		    memnode_debug_take(&memnode_debug_exec_replaced))) {
 			if (!__atomic_fetch_add(&memnode_exec_changed, 1,
 						__ATOMIC_RELAXED))
 				pr_info("memnode: execve %s for node %u pid %u: not the file the processor opened (replaced meanwhile): -EAGAIN; further ones only counted\n",

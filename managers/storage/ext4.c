@@ -1311,7 +1311,7 @@ int ext4_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 	if (!ext4_is_dir(dir))
 		return -ENOTDIR;
 	if (ext4_dx_usable(fs, dir)) {
-		/* -EAGAIN: the root cannot be used; every call walks then. */
+		/* -EAGAIN: the index cannot be used; every call walks then. */
 		ret = ext4_dx_readdir(fs, dir, cookie, fill, ctx);
 		if (ret != -EAGAIN)
 			return ret;

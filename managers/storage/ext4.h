@@ -203,12 +203,12 @@ typedef int (*ext4_filldir_t)(void *ctx, const char *name, size_t len,
  *
  * A linear directory's cookies are byte offsets; any value is safe (one
  * inside an entry resumes at the next one) and the end is i_size.  A
- * hashed directory whose index root is sound is read in hash order, as
- * Linux does (ext4_dx_readdir()): "." is 0, ".." 1, then each entry's
- * cookie is its hash (ext4_dx_readdir() in ext4_dx.c) and the end is
- * EXT4_READDIR_EOF.  A leaf split moves entries between blocks but not
- * in hash order, so a readdir in progress neither misses nor repeats an
- * entry that stays.
+ * hashed directory whose index nodes are sound is read in hash order, as
+ * Linux does: "." is 0, ".." 1, then each entry's cookie is its hash
+ * (ext4_dx_readdir() in ext4_dx.c) and the end is EXT4_READDIR_EOF.  A
+ * leaf split moves entries between blocks but never changes their
+ * hashes, so a readdir in progress neither misses nor repeats an entry
+ * that stays.
  */
 #define EXT4_READDIR_EOF	0x7fffffffffffffffull	/* as Linux's 64-bit */
 int ext4_readdir(struct ext4_fs *fs, const struct ext4_inode_info *dir,

@@ -162,8 +162,6 @@ static DECLARE_WAIT_QUEUE_HEAD(fit_work_wq);
 static struct task *fit_worker_tasks[16];
 
 static unsigned long long fit_proto_rejects;
-/* A call's deadline moves on by at most this many timeouts of blindness. */
-#define FIT_BLIND_GRACE		8
 /* Deadlines moved on for time the node was blind (fit_deadline_ahead()). */
 unsigned long long fit_blind_waits;
 /* fittest: the next call's caller keeps interrupts off this long. */

@@ -332,6 +332,8 @@ unsigned long long fit_nr_rejected(void);
 /* Reply slots quarantined now; @node's counters (0, or -ENOENT). */
 unsigned int fit_nr_quarantined(void);
 extern bool fit_test_os_no_wait;
+/* A wait's deadline moves on by at most this many timeouts of blindness. */
+#define FIT_BLIND_GRACE		8
 extern unsigned long long fit_blind_waits;
 extern unsigned int fit_test_blind_ms;
 /* The MR of reply slot @id's landing area now (NULL: none yet). */
