@@ -80,6 +80,7 @@
 #include <tessera/bitmap.h>
 #include <tessera/bootinfo.h>
 #include <tessera/cpio.h>
+#include <tessera/debug_keys.h>
 #include <tessera/errno.h>
 #include <tessera/kernel.h>
 #include <tessera/list.h>
@@ -1806,6 +1807,7 @@ int memory_service_start(void)
 	if (ret)
 		err = ret;
 	memnode_register_boot_images();
+	debug_key_register('m', "memory node counters", memnode_dump_stats);
 	pr_info("memnode: serving P2M requests (proc_limit %llu bytes, aslr %s, file_cache %llu bytes, readahead %u pages)\n",
 		memnode_proc_limit, memnode_aslr ? "on" : "off",
 		memnode_file_cache, memnode_readahead);

@@ -3,11 +3,12 @@
 
 `tessera cluster --nodes 1P1M` runs until stopped; once it reports the
 cluster ready, the test sends the launcher SIGQUIT (what Ctrl-\\ does),
-which types "fp" on every node's console.  Each node must then print its
-FIT per-peer counters (key f) — nothing printed them before: no
+which types "fpms" on every node's console.  Each node must then print
+its FIT per-peer counters (key f) — nothing printed them before: no
 fit.stats_ms, no shutdown yet — the processor its pcache counters (key
-p), and the memory node, which has no pcache, must say that key p has no
-handler.  SIGTERM then stops the launcher and every QEMU it started."""
+p), the memory node its P2M service's counters (key m, the misses it
+served among them), and each must say that the keys of the other roles
+have no handler (p on the memory node, m on the processor, s on both).  SIGTERM then stops the launcher and every QEMU it started."""
 
 import os
 import re
@@ -57,6 +58,13 @@ def _wanted(lines):
 		and re.search(r"^processor0\| .*pcache: stats policy=", text,
 			      re.M)
 		and re.search(r"^memory1\| .*debug key 0x70: none registered",
+			      text, re.M)
+		and re.search(r"^memory1\| .*memnode: miss +\d+$", text, re.M)
+		and re.search(r"^memory1\| .*memnode: errors \d+ malformed",
+			      text, re.M)
+		and re.search(r"^processor0\| .*debug key 0x6d: none registered",
+			      text, re.M)
+		and re.search(r"^processor0\| .*debug key 0x73: none registered",
 			      text, re.M))
 
 
@@ -84,7 +92,8 @@ def stats_on_request():
 			while not _wanted(lines) and \
 			      time.monotonic() < deadline:
 				if not reader.until(r"debug key|fit: peer|"
-						    r"pcache: stats", deadline):
+						    r"pcache: stats|memnode: ",
+						    deadline):
 					break
 			check(_wanted(lines), "after SIGQUIT: not every node "
 			      "printed what its keys ask for:\n" +
