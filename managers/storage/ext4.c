@@ -1284,7 +1284,6 @@ int ext4_lookup(struct ext4_fs *fs, const struct ext4_inode_info *dir,
 struct ext4_readdir_ctx {
 	ext4_filldir_t fill;
 	void *ctx;
-	u64 last_next;
 };
 
 static int ext4_readdir_one(void *ctx, const struct ext4_dir_entry_2 *de,
@@ -1297,7 +1296,6 @@ static int ext4_readdir_one(void *ctx, const struct ext4_dir_entry_2 *de,
 	if (rc->fill(rc->ctx, de->name, de->name_len, le32_get(&de->inode),
 		     type, next))
 		return 1;
-	rc->last_next = next;
 	return 0;
 }
 

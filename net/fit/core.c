@@ -164,8 +164,6 @@ static struct task *fit_worker_tasks[16];
 static unsigned long long fit_proto_rejects;
 /* Deadlines moved on for time the node was blind (fit_deadline_ahead()). */
 unsigned long long fit_blind_waits;
-/* fittest: the next call's caller keeps interrupts off this long. */
-unsigned int fit_test_blind_ms;
 
 /* ----------------------------------------------------------- buffer pool */
 
@@ -1690,16 +1688,6 @@ int fit_call_scatter(u16 opcode, struct fit_scatter *v, unsigned int n,
 			ids[i] = FIT_NR_SLOTS;
 			v[i].result = ret;
 		}
-	}
-	/* fittest: blind with the requests out, as if QEMU stopped us. */
-	if (READ_ONCE(fit_test_blind_ms)) {
-		unsigned int ms = __atomic_exchange_n(&fit_test_blind_ms, 0,
-						      __ATOMIC_RELAXED);
-		unsigned long flags;
-
-		local_irq_save(flags);
-		mdelay(ms);
-		local_irq_restore(flags);
 	}
 	for (unsigned int i = 0; i < n; i++)
 		if (fit_inproc_target(v[i].node))

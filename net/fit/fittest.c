@@ -499,15 +499,13 @@ static unsigned int ft_echo_sizes(u16 n, u8 *req, u8 *rep,
 }
 
 /*
- * Calls across time this node did not run (FT_BLIND_MS with interrupts
- * off on its only CPU, as when QEMU does not run the VM), longer than
- * the calls' own timeout:
- *
- * - an echo whose reply arrives while the node is blind is taken;
- * - a call whose reply comes much later (FT_SLOW, 3 s) does not give up
- *   when the node runs again: the blind ticks move its deadline on, so
- *   it ends no sooner than its timeout plus the blind time (with no
- *   moving it ends right after the blind time), or it gets the reply.
+ * A call across time this node did not run (a thread keeps interrupts
+ * off for FT_BLIND_MS on the only CPU, as when QEMU does not run the
+ * VM), longer than the call's own timeout, whose reply comes much later
+ * (FT_SLOW, 3 s): it does not give up when the node runs again.  The
+ * blind ticks move its deadline on, so it ends no sooner than its
+ * timeout plus the blind time (with no moving it ends right after the
+ * blind time), or it gets the reply.
  *
  * Needs one CPU (the fittest scenarios boot one): with two, the other
  * keeps the node seeing.
@@ -526,29 +524,17 @@ static int ft_blind_fn(void *arg)
 	return 0;
 }
 
-static void ft_blind_calls(u16 n, u8 *req, u8 *rep)
+static void ft_blind_call(u16 n, u8 *req, u8 *rep)
 {
 	unsigned long long w0 = READ_ONCE(fit_blind_waits);
 	u64 b0, t0, blind_ms, ms;
 	struct task *t;
 	int ret;
 
-	if (num_online_cpus() > 1) {
-		pr_info("fittest: blind calls not run: %u CPUs\n",
-			num_online_cpus());
+	ft_check(num_online_cpus() == 1, "one CPU for the blind call: %u",
+		 num_online_cpus());
+	if (num_online_cpus() > 1)
 		return;
-	}
-	ft_fill(req, 128, 78 + n);
-	memset(rep, 0xa5, 128);
-	WRITE_ONCE(fit_test_blind_ms, FT_BLIND_MS);
-	ret = fit_call(n, FIT_OP_ECHO, req, 128, rep, FIT_MAX_MSG,
-		       FT_BLIND_CALL_MS);
-	WRITE_ONCE(fit_test_blind_ms, 0);
-	if (ret == 128 && memcmp(req, rep, 128))
-		ret = -EBADMSG;
-	ft_check(ret == 128, "echo to %s across %u ms blind (timeout %u ms): %d",
-		 ft_name(n), FT_BLIND_MS, FT_BLIND_CALL_MS, ret);
-
 	t = kthread_create(ft_blind_fn, NULL, "fittest/blind");
 	if (IS_ERR(t)) {
 		ft_check(false, "blind thread");
@@ -819,7 +805,7 @@ static void ft_run_echo(u64 peers, u64 deadline)
 	}
 	/* storage2: memory1's late reply is counted by ft_late_finish(). */
 	if (node_id == 0 && (peers & (1ull << FT_KILL_DST)))
-		ft_blind_calls(FT_KILL_DST, req, rep);
+		ft_blind_call(FT_KILL_DST, req, rep);
 	late = node_id == 0 && (peers & (1ull << FT_LATE_DST));
 	if (late)
 		ft_late_start(FT_LATE_DST);

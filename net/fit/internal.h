@@ -335,7 +335,6 @@ extern bool fit_test_os_no_wait;
 /* A wait's deadline moves on by at most this many timeouts of blindness. */
 #define FIT_BLIND_GRACE		8
 extern unsigned long long fit_blind_waits;
-extern unsigned int fit_test_blind_ms;
 /* The MR of reply slot @id's landing area now (NULL: none yet). */
 struct ib_mr *fit_test_slot_mr(u16 id);
 int fit_peer_stats_get(u16 node, struct fit_peer_stats *out);

@@ -13,11 +13,10 @@
                 buffer untouched, every other call verified, no connection
                 rebuilt or declared down (issue 20); no node is handed
                 a frame for another node (the virtio-net filter, issue 19);
-                processor0 blind for 1 s (interrupts off, one CPU): an
-                echo to storage2 (300 ms timeout) whose reply came
-                meanwhile is taken, and a call whose reply comes later
-                waits its 300 ms of time the node ran (fittest.c
-                ft_blind_calls; Documentation/fit.md)
+                processor0 blind for 1 s (interrupts off, one CPU): a
+                300 ms call to storage2 whose reply comes later waits
+                its 300 ms of time the node ran (fittest.c
+                ft_blind_call; Documentation/fit.md)
   fit_echo_copy the same with fit.zc_min=0: every reply copied from the
                 receive ring, none zero-copy, nothing quarantined
   fit_flood     two nodes flood memory1 with 200 one-way messages each while
