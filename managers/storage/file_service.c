@@ -33,7 +33,9 @@
  * A kernel thread (storage_commit) ticks every SVC_TICK_MS: it commits
  * the journal's running transaction once its first change is
  * storage.commit seconds old (fsync commits earlier), taking svc_sem
- * exclusive for that commit only, and drops the open-file references of
+ * exclusive for that commit only -- and not at all while no change is
+ * noted (fs->dirty_noted, set under svc_sem by every change): an idle
+ * node's readers never wait for the tick -- and drops the open-file references of
  * a node whose FIT connection has been down for storage.ref_drop_ms (a
  * node that left the cluster closes nothing; its orphans are freed
  * then).
@@ -298,6 +300,8 @@ static void svc_check_nodes(u64 now, u64 *down_since)
 		__atomic_fetch_and(&svc_ref_nodes, ~(1ull << n),
 				   __ATOMIC_RELAXED);
 		dropped = ext4_ref_drop_owner(svc_fs, n);
+		/* Freed orphans are changes: the commit clock starts. */
+		ext4_journal_note(svc_fs, now);
 		up_write(&svc_sem);
 		if (dropped)
 			pr_info("node %u gone for %u ms: dropped its %u open-file references\n",
@@ -316,9 +320,14 @@ static int svc_commit_fn(void *arg)
 
 		msleep(SVC_TICK_MS);
 		now = jiffies_to_msecs(jiffies);
-		down_write(&svc_sem);
-		ret = ext4_journal_tick(svc_fs, now, storage_commit_s * 1000);
-		up_write(&svc_sem);
+		/* A hint read unlocked: a change noted later waits one tick. */
+		ret = 0;
+		if (READ_ONCE(svc_fs->dirty_noted)) {
+			down_write(&svc_sem);
+			ret = ext4_journal_tick(svc_fs, now,
+						storage_commit_s * 1000);
+			up_write(&svc_sem);
+		}
 		if (ret < 0 && !logged) {
 			logged = true;
 			pr_err("timed journal commit failed (%d)\n", ret);
